@@ -1,0 +1,85 @@
+import type { IsoDate } from './dates.ts';
+import { err, ok, type Result } from './result.ts';
+import type { BillRate, PayRate } from './schemas.ts';
+import type { Discipline, VisitTypeCode } from './vocabulary.ts';
+
+/**
+ * A rate that could not be found, naming exactly what is missing. `earliest` is set when
+ * a rate exists but only from a later date than the visit.
+ */
+export type MissingRate =
+  | { code: 'missing-bill-rate'; agencyId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate; earliest?: IsoDate }
+  | { code: 'missing-pay-rate'; therapistId: string; agencyId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate; earliest?: IsoDate };
+
+type Dated = { effectiveFrom: IsoDate };
+
+/** The rate in force on `date`: the one with the latest effectiveFrom on or before it. */
+function inForce<R extends Dated>(candidates: readonly R[], date: IsoDate): { rate?: R; earliest?: IsoDate } {
+  let rate: R | undefined;
+  let earliest: IsoDate | undefined;
+  for (const c of candidates) {
+    if (c.effectiveFrom <= date) {
+      if (!rate || c.effectiveFrom > rate.effectiveFrom) rate = c;
+    } else if (!earliest || c.effectiveFrom < earliest) {
+      earliest = c.effectiveFrom;
+    }
+  }
+  return rate ? { rate } : earliest ? { earliest } : {};
+}
+
+const billKey = (agencyId: string, discipline: string, visitType: string) => `${agencyId}\u0000${discipline}\u0000${visitType}`;
+const payKey = (therapistId: string, agencyId: string | undefined, discipline: string, visitType: string) =>
+  `${therapistId}\u0000${agencyId ?? ''}\u0000${discipline}\u0000${visitType}`;
+
+export type VisitRateQuery = { agencyId: string; therapistId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate };
+
+/** Rate lookups over a set of bill and pay rates, indexed once (a cycle close asks for 100,000 visits). */
+export type RateBook = {
+  billRate(q: Omit<VisitRateQuery, 'therapistId'>): Result<BillRate, MissingRate>;
+  /** The therapist's override for this agency when one is in force on the date, else the general rate. */
+  payRate(q: VisitRateQuery): Result<PayRate, MissingRate>;
+};
+
+export function buildRateBook(billRates: readonly BillRate[], payRates: readonly PayRate[]): RateBook {
+  const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
+  const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
+  return {
+    billRate(q) {
+      const found = inForce(bills.get(billKey(q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
+      if (found.rate) return ok(found.rate);
+      return err({ code: 'missing-bill-rate', agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(found.earliest ? { earliest: found.earliest } : {}) });
+    },
+    payRate(q) {
+      const override = inForce(pays.get(payKey(q.therapistId, q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
+      if (override.rate) return ok(override.rate);
+      const general = inForce(pays.get(payKey(q.therapistId, undefined, q.discipline, q.visitType)) ?? [], q.date);
+      if (general.rate) return ok(general.rate);
+      const earliest = [override.earliest, general.earliest].filter((d): d is string => d !== undefined).sort()[0];
+      return err({ code: 'missing-pay-rate', therapistId: q.therapistId, agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(earliest ? { earliest } : {}) });
+    },
+  };
+}
+
+function group<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+/** Names for the ids in a MissingRate, so the owner reads "Summit Visiting Health" and not an id. */
+export type RateNames = { agencyName(id: string): string; therapistName(id: string): string; visitTypeLabel(code: string): string };
+
+/** "No bill rate for Summit Visiting Health, PTA Evaluation, in force on 2026-03-16." */
+export function describeMissingRate(missing: MissingRate, names: RateNames): string {
+  const what = `${missing.discipline} ${names.visitTypeLabel(missing.visitType)}`;
+  const later = missing.earliest ? ` (the first rate starts ${missing.earliest})` : '';
+  if (missing.code === 'missing-bill-rate') {
+    return `No bill rate for ${names.agencyName(missing.agencyId)}, ${what}, in force on ${missing.date}${later}`;
+  }
+  return `No pay rate for ${names.therapistName(missing.therapistId)}, ${what} at ${names.agencyName(missing.agencyId)}, in force on ${missing.date}${later}`;
+}
