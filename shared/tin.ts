@@ -61,6 +61,11 @@ export function normalizeTin(text: string, type: TinType): Result<string, TinErr
 export function maskTin(tin: string, type: TinType): string {
   const digits = tin.replace(/[\s-]/g, '');
   if (!/^\d{9}$/.test(digits)) throw new Error('maskTin: the TIN is not 9 digits', { cause: { code: 'bad-tin' } });
-  const last4 = digits.slice(5);
+  return maskTinLast4(digits.slice(5), type);
+}
+
+/** The same mask from the last four digits alone (what the service keeps beside a sealed TIN). */
+export function maskTinLast4(last4: string, type: TinType): string {
+  if (!/^\d{4}$/.test(last4)) throw new Error('maskTinLast4: expected 4 digits', { cause: { code: 'bad-tin' } });
   return type === 'SSN' ? `***-**-${last4}` : `**-***${last4}`;
 }

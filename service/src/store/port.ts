@@ -1,0 +1,174 @@
+/**
+ * The Store port: everything the use cases persist, as domain-level methods. Every method
+ * takes the orgId first; no query runs without it. PHI and TINs arrive here already sealed
+ * (crypto/field-cipher.ts): an adapter never sees a patient name or a TIN in clear.
+ *
+ * Operations that must be atomic across records (closing a cycle, voiding an invoice,
+ * creating a pay run) are single methods, so each adapter can make them atomic its own
+ * way: one SQL transaction, or Firestore transactions plus a resumable `closing` marker.
+ */
+import type { Agency, BillRate, CreditNote, Cycle, Invoice, IsoDate, PayRate, PayStatement, Payment, Period, Therapist, Visit, W9 } from '../../../shared/index.ts';
+
+/** Ciphertext from the field cipher: opaque to the store. */
+export type Sealed = string;
+
+export type SealedTin = { sealed: Sealed; last4: string; type: 'SSN' | 'EIN' };
+
+export type OrgRecord = {
+  id: string;
+  settings: import('../../../shared/index.ts').OrgSettings;
+  /** The payer's own TIN (EIN or SSN) for the 1099 export. */
+  payerTin?: SealedTin;
+  createdAt: string;
+};
+
+export type StoredW9 = Omit<W9, 'tin'> & { tin: SealedTin };
+export type StoredTherapist = Omit<Therapist, 'w9'> & { w9?: StoredW9 };
+
+export type StoredVisit = Omit<Visit, 'patient'> & {
+  /** `{ name, mrn }` sealed: PHI. */
+  patient: Sealed;
+  /** Whether the patient has an MRN, so a close can check an agency's MRN rule without decrypting. */
+  patientHasMrn: boolean;
+  /** Keyed hash of the duplicate key (therapist, agency, patient, date, visit type): duplicates found without PHI. */
+  dupKey: string;
+  /** When the service first received the visit (ISO instant). */
+  receivedAt: string;
+  /** The invoice it is billed on; null while unbilled. Set only by a cycle close, cleared only by a void. */
+  invoiceId: string | null;
+  /** The pay run it is paid in; null while unpaid. */
+  payRunId: string | null;
+};
+
+export type VisitQuery = {
+  agencyId?: string;
+  therapistId?: string;
+  billed?: boolean;
+  paid?: boolean;
+  dateFrom?: IsoDate;
+  dateTo?: IsoDate;
+};
+
+export type CycleRecord = Cycle & {
+  id: string;
+  invoiceIds: string[];
+  closedAt?: string;
+};
+
+export type StoredInvoice = Invoice & { cycleId: string };
+
+/** An invoice ready to issue: everything but its number, which the store assigns without gaps. */
+export type InvoiceToIssue = Omit<StoredInvoice, 'number' | 'sequence'>;
+
+export type CloseCommit = {
+  cycle: { id: string; scope: Cycle['scope']; period: Period };
+  invoices: InvoiceToIssue[];
+  closedAt: string;
+};
+
+export type CloseOutcome =
+  | { status: 'closed'; cycle: CycleRecord; invoices: StoredInvoice[] }
+  /** The cycle was already closed (by an earlier or a concurrent call): its invoices, unchanged. */
+  | { status: 'already-closed'; cycle: CycleRecord; invoices: StoredInvoice[] }
+  /** A visit of the plan was billed meanwhile by another close: recompute and try again. */
+  | { status: 'conflict'; visitIds: string[] };
+
+export const PAY_RUN_STATUSES = ['open', 'approved', 'paying', 'paid'] as const;
+export type PayRunStatus = (typeof PAY_RUN_STATUSES)[number];
+
+export type PayRunRecord = {
+  id: string;
+  period: Period;
+  status: PayRunStatus;
+  statements: PayStatement[];
+  totalCents: number;
+  createdAt: string;
+  approvedAt?: string;
+};
+
+export type PayRunOutcome =
+  | { status: 'created'; payRun: PayRunRecord }
+  | { status: 'already-exists'; payRun: PayRunRecord }
+  | { status: 'conflict'; visitIds: string[] };
+
+export type PaymentQuery = { therapistId?: string; payRunId?: string; paidFrom?: IsoDate; paidTo?: IsoDate };
+
+export type AuditEntry = {
+  id: string;
+  at: string;
+  /** Who: a member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. Never PHI. */
+  actor: string;
+  action: 'read' | 'create' | 'update' | 'void' | 'credit' | 'export' | 'download';
+  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year';
+  recordId: string;
+  /** A short, PHI-free note ("12 visits", "close 2026-01"). */
+  detail?: string;
+};
+
+export type UpsertVisitsOutcome = {
+  /** Visits written (inserted or replaced). */
+  written: string[];
+  /** Visits not written because they were billed meanwhile: the caller reports them as locked. */
+  locked: string[];
+};
+
+export interface Store {
+  readonly kind: 'sqlite' | 'firestore';
+  close(): Promise<void>;
+
+  insertOrg(org: OrgRecord): Promise<'created' | 'exists'>;
+  getOrg(orgId: string): Promise<OrgRecord | null>;
+  updateOrg(org: OrgRecord): Promise<void>;
+
+  putAgencies(orgId: string, agencies: readonly Agency[]): Promise<void>;
+  listAgencies(orgId: string): Promise<Agency[]>;
+  putTherapists(orgId: string, therapists: readonly StoredTherapist[]): Promise<void>;
+  listTherapists(orgId: string): Promise<StoredTherapist[]>;
+
+  /** Upsert by (agency, discipline, visit type, effectiveFrom). */
+  putBillRates(orgId: string, rates: readonly BillRate[]): Promise<void>;
+  listBillRates(orgId: string): Promise<BillRate[]>;
+  /** Upsert by (therapist, agency or none, discipline, visit type, effectiveFrom). */
+  putPayRates(orgId: string, rates: readonly PayRate[]): Promise<void>;
+  listPayRates(orgId: string): Promise<PayRate[]>;
+
+  getVisitsByClientId(orgId: string, clientIds: readonly string[]): Promise<StoredVisit[]>;
+  getVisits(orgId: string, ids: readonly string[]): Promise<StoredVisit[]>;
+  findVisitsByDupKey(orgId: string, dupKeys: readonly string[]): Promise<StoredVisit[]>;
+  /** Inserts or replaces by id; never replaces a visit that is billed (it comes back in `locked`). */
+  upsertVisits(orgId: string, visits: readonly StoredVisit[]): Promise<UpsertVisitsOutcome>;
+  listVisits(orgId: string, query: VisitQuery): Promise<StoredVisit[]>;
+
+  getCycle(orgId: string, cycleId: string): Promise<CycleRecord | null>;
+  listCycles(orgId: string): Promise<CycleRecord[]>;
+  /**
+   * Issues a cycle's invoices atomically: numbers them after the org's last number without
+   * gaps, marks their visits billed, and closes the cycle. Idempotent per cycle id.
+   */
+  commitClose(orgId: string, commit: CloseCommit): Promise<CloseOutcome>;
+  getInvoice(orgId: string, invoiceId: string): Promise<StoredInvoice | null>;
+  listInvoices(orgId: string, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]>;
+  /** Marks the invoice void and frees its visits to be billed again, atomically. */
+  voidInvoice(orgId: string, invoiceId: string, voided: { on: IsoDate; reason: string }): Promise<StoredInvoice | null>;
+  /** Adds a credit note; 'number-taken' when a concurrent note took its number (recompute and retry). */
+  insertCreditNote(orgId: string, note: CreditNote): Promise<'created' | 'number-taken'>;
+  listCreditNotes(orgId: string, invoiceId?: string): Promise<CreditNote[]>;
+
+  /** Creates a pay run and marks its visits paid in it, atomically. Idempotent per pay run id. */
+  commitPayRun(orgId: string, payRun: PayRunRecord): Promise<PayRunOutcome>;
+  getPayRun(orgId: string, payRunId: string): Promise<PayRunRecord | null>;
+  listPayRuns(orgId: string): Promise<PayRunRecord[]>;
+  /** Compare-and-set on status: false when the pay run's status was not `from`. */
+  setPayRunStatus(orgId: string, payRunId: string, from: PayRunStatus, to: PayRunStatus, at: string): Promise<boolean>;
+
+  /** Inserts a payment; 'exists' (and nothing written) when its id is taken. */
+  insertPayment(orgId: string, payment: Payment): Promise<'created' | 'exists'>;
+  getPayment(orgId: string, paymentId: string): Promise<Payment | null>;
+  /** Compare-and-set on status. */
+  updatePayment(orgId: string, payment: Payment, expectedStatus: Payment['status']): Promise<boolean>;
+  listPayments(orgId: string, query: PaymentQuery): Promise<Payment[]>;
+
+  /** Append-only. */
+  appendAudit(orgId: string, entries: readonly AuditEntry[]): Promise<void>;
+  listAudit(orgId: string, query: { recordId?: string; limit?: number }): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Versioned schema migrations for the SQLite store. Append a new entry to change the
+ * schema; never edit one that has shipped. Each runs once, in its own transaction.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE orgs (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE agencies (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE therapists (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE bill_rates (
+        org_id TEXT NOT NULL, agency_id TEXT NOT NULL, discipline TEXT NOT NULL, visit_type TEXT NOT NULL,
+        effective_from TEXT NOT NULL, cents INTEGER NOT NULL,
+        PRIMARY KEY (org_id, agency_id, discipline, visit_type, effective_from));
+      CREATE TABLE pay_rates (
+        org_id TEXT NOT NULL, therapist_id TEXT NOT NULL, agency_id TEXT NOT NULL, discipline TEXT NOT NULL,
+        visit_type TEXT NOT NULL, effective_from TEXT NOT NULL, cents INTEGER NOT NULL,
+        PRIMARY KEY (org_id, therapist_id, agency_id, discipline, visit_type, effective_from));
+      CREATE TABLE visits (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, client_id TEXT NOT NULL, agency_id TEXT NOT NULL,
+        therapist_id TEXT NOT NULL, date TEXT NOT NULL, discipline TEXT NOT NULL, visit_type TEXT NOT NULL,
+        note_done INTEGER NOT NULL, patient TEXT NOT NULL, patient_has_mrn INTEGER NOT NULL, dup_key TEXT NOT NULL,
+        received_at TEXT NOT NULL, invoice_id TEXT, pay_run_id TEXT,
+        PRIMARY KEY (org_id, id), UNIQUE (org_id, client_id));
+      CREATE INDEX visits_billing ON visits (org_id, agency_id, invoice_id, date);
+      CREATE INDEX visits_payroll ON visits (org_id, pay_run_id, date);
+      CREATE INDEX visits_dup ON visits (org_id, dup_key);
+      CREATE TABLE cycles (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE counters (org_id TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (org_id, name));
+      CREATE TABLE invoices (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, sequence INTEGER NOT NULL, cycle_id TEXT NOT NULL,
+        agency_id TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, id), UNIQUE (org_id, sequence));
+      CREATE INDEX invoices_agency ON invoices (org_id, agency_id);
+      CREATE INDEX invoices_cycle ON invoices (org_id, cycle_id);
+      CREATE TABLE credit_notes (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, invoice_id TEXT NOT NULL, number TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, id), UNIQUE (org_id, number));
+      CREATE TABLE pay_runs (org_id TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE payments (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, therapist_id TEXT NOT NULL, pay_run_id TEXT, paid_on TEXT NOT NULL,
+        status TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE INDEX payments_paid_on ON payments (org_id, paid_on);
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL,
+        actor TEXT NOT NULL, action TEXT NOT NULL, record_type TEXT NOT NULL, record_id TEXT NOT NULL, detail TEXT);
+      CREATE INDEX audit_record ON audit (org_id, record_id);
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
+];

@@ -1,0 +1,366 @@
+/**
+ * The default store: one SQLite file through node:sqlite. node:sqlite is synchronous, so
+ * each method runs its statements without yielding to the event loop: a transaction can
+ * never interleave with another request of this process. Other processes on the same file
+ * (the CLI next to a running server) are kept apart by BEGIN IMMEDIATE and a busy timeout.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
+import type {
+  AuditEntry, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
+  Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
+} from '../port.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  migrate(db);
+
+  const stmt = cachedStatements(db);
+  const all = (sql: string, ...params: SQLInputValue[]) => stmt(sql).all(...params) as Row[];
+  const get = (sql: string, ...params: SQLInputValue[]) => stmt(sql).get(...params) as Row | undefined;
+  const run = (sql: string, ...params: SQLInputValue[]) => stmt(sql).run(...params);
+  const docs = <T>(rows: Row[]) => rows.map((r) => JSON.parse(r.doc as string) as T);
+  const doc = <T>(row: Row | undefined) => (row ? (JSON.parse(row.doc as string) as T) : null);
+
+  function transaction<T>(fn: () => T): T {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  const visitFromRow = (r: Row): StoredVisit => ({
+    id: r.id as string,
+    clientId: r.client_id as string,
+    agencyId: r.agency_id as string,
+    therapistId: r.therapist_id as string,
+    date: r.date as string,
+    discipline: r.discipline as StoredVisit['discipline'],
+    visitType: r.visit_type as string,
+    noteDone: r.note_done === 1,
+    patient: r.patient as string,
+    patientHasMrn: r.patient_has_mrn === 1,
+    dupKey: r.dup_key as string,
+    receivedAt: r.received_at as string,
+    invoiceId: (r.invoice_id as string | null) ?? null,
+    payRunId: (r.pay_run_id as string | null) ?? null,
+  });
+
+  const invoicesOfCycle = (orgId: string, cycleId: string) =>
+    docs<StoredInvoice>(all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId));
+
+  /** Marks visits as belonging to a document; returns the ids that were already taken. */
+  function claimVisits(orgId: string, column: 'invoice_id' | 'pay_run_id', owner: string, visitIds: readonly string[]): string[] {
+    const result = run(
+      `UPDATE visits SET ${column} = ? WHERE org_id = ? AND ${column} IS NULL AND id IN (SELECT value FROM json_each(?))`,
+      owner, orgId, JSON.stringify(visitIds),
+    );
+    if (Number(result.changes) === visitIds.length) return [];
+    const taken = all(
+      `SELECT id FROM visits WHERE org_id = ? AND id IN (SELECT value FROM json_each(?)) AND (${column} IS NOT ? OR ${column} IS NULL)`,
+      orgId, JSON.stringify(visitIds), owner,
+    ).map((r) => r.id as string);
+    const found = new Set(all('SELECT id FROM visits WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))', orgId, JSON.stringify(visitIds)).map((r) => r.id as string));
+    return [...taken, ...visitIds.filter((id) => !found.has(id))];
+  }
+
+  class Rollback extends Error {
+    readonly visitIds: string[];
+    constructor(visitIds: string[]) {
+      super('rollback');
+      this.visitIds = visitIds;
+    }
+  }
+
+  const store: Store = {
+    kind: 'sqlite',
+    async close() {
+      db.close();
+    },
+
+    async insertOrg(org) {
+      const result = run('INSERT OR IGNORE INTO orgs (id, doc) VALUES (?, ?)', org.id, JSON.stringify(org));
+      return Number(result.changes) === 1 ? 'created' : 'exists';
+    },
+    async getOrg(orgId) {
+      return doc<OrgRecord>(get('SELECT doc FROM orgs WHERE id = ?', orgId));
+    },
+    async updateOrg(org) {
+      run('UPDATE orgs SET doc = ? WHERE id = ?', JSON.stringify(org), org.id);
+    },
+
+    async putAgencies(orgId, agencies) {
+      transaction(() => {
+        for (const a of agencies) run('INSERT OR REPLACE INTO agencies (org_id, id, doc) VALUES (?, ?, ?)', orgId, a.id, JSON.stringify(a));
+      });
+    },
+    async listAgencies(orgId) {
+      return docs<Agency>(all('SELECT doc FROM agencies WHERE org_id = ? ORDER BY id', orgId));
+    },
+    async putTherapists(orgId, therapists) {
+      transaction(() => {
+        for (const t of therapists) run('INSERT OR REPLACE INTO therapists (org_id, id, doc) VALUES (?, ?, ?)', orgId, t.id, JSON.stringify(t));
+      });
+    },
+    async listTherapists(orgId) {
+      return docs<StoredTherapist>(all('SELECT doc FROM therapists WHERE org_id = ? ORDER BY id', orgId));
+    },
+
+    async putBillRates(orgId, rates) {
+      transaction(() => {
+        for (const r of rates) {
+          run('INSERT OR REPLACE INTO bill_rates (org_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?)',
+            orgId, r.agencyId, r.discipline, r.visitType, r.effectiveFrom, r.cents);
+        }
+      });
+    },
+    async listBillRates(orgId) {
+      return all('SELECT * FROM bill_rates WHERE org_id = ? ORDER BY agency_id, discipline, visit_type, effective_from', orgId).map((r): BillRate => ({
+        agencyId: r.agency_id as string, discipline: r.discipline as BillRate['discipline'], visitType: r.visit_type as string,
+        effectiveFrom: r.effective_from as string, cents: Number(r.cents),
+      }));
+    },
+    async putPayRates(orgId, rates) {
+      transaction(() => {
+        for (const r of rates) {
+          run('INSERT OR REPLACE INTO pay_rates (org_id, therapist_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            orgId, r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom, r.cents);
+        }
+      });
+    },
+    async listPayRates(orgId) {
+      return all('SELECT * FROM pay_rates WHERE org_id = ? ORDER BY therapist_id, agency_id, discipline, visit_type, effective_from', orgId).map((r): PayRate => ({
+        therapistId: r.therapist_id as string, ...(r.agency_id ? { agencyId: r.agency_id as string } : {}),
+        discipline: r.discipline as PayRate['discipline'], visitType: r.visit_type as string,
+        effectiveFrom: r.effective_from as string, cents: Number(r.cents),
+      }));
+    },
+
+    async getVisitsByClientId(orgId, clientIds) {
+      return all('SELECT * FROM visits WHERE org_id = ? AND client_id IN (SELECT value FROM json_each(?))', orgId, JSON.stringify(clientIds)).map(visitFromRow);
+    },
+    async getVisits(orgId, ids) {
+      return all('SELECT * FROM visits WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))', orgId, JSON.stringify(ids)).map(visitFromRow);
+    },
+    async findVisitsByDupKey(orgId, dupKeys) {
+      return all('SELECT * FROM visits WHERE org_id = ? AND dup_key IN (SELECT value FROM json_each(?))', orgId, JSON.stringify(dupKeys)).map(visitFromRow);
+    },
+    async upsertVisits(orgId, visits): Promise<UpsertVisitsOutcome> {
+      return transaction(() => {
+        const written: string[] = [];
+        const locked: string[] = [];
+        for (const v of visits) {
+          // The upsert skips a row that is billed: once on an issued invoice, the service is authoritative.
+          const result = run(
+            `INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at, invoice_id, pay_run_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+             ON CONFLICT (org_id, id) DO UPDATE SET
+               agency_id = excluded.agency_id, therapist_id = excluded.therapist_id, date = excluded.date,
+               discipline = excluded.discipline, visit_type = excluded.visit_type, note_done = excluded.note_done,
+               patient = excluded.patient, patient_has_mrn = excluded.patient_has_mrn, dup_key = excluded.dup_key
+             WHERE visits.invoice_id IS NULL AND visits.client_id = excluded.client_id`,
+            orgId, v.id, v.clientId, v.agencyId, v.therapistId, v.date, v.discipline, v.visitType, v.noteDone ? 1 : 0,
+            v.patient, v.patientHasMrn ? 1 : 0, v.dupKey, v.receivedAt,
+          );
+          (Number(result.changes) === 1 ? written : locked).push(v.id);
+        }
+        return { written, locked };
+      });
+    },
+    async listVisits(orgId, query: VisitQuery) {
+      const where = ['org_id = ?'];
+      const params: SQLInputValue[] = [orgId];
+      if (query.agencyId !== undefined) { where.push('agency_id = ?'); params.push(query.agencyId); }
+      if (query.therapistId !== undefined) { where.push('therapist_id = ?'); params.push(query.therapistId); }
+      if (query.billed !== undefined) where.push(query.billed ? 'invoice_id IS NOT NULL' : 'invoice_id IS NULL');
+      if (query.paid !== undefined) where.push(query.paid ? 'pay_run_id IS NOT NULL' : 'pay_run_id IS NULL');
+      if (query.dateFrom !== undefined) { where.push('date >= ?'); params.push(query.dateFrom); }
+      if (query.dateTo !== undefined) { where.push('date <= ?'); params.push(query.dateTo); }
+      return all(`SELECT * FROM visits WHERE ${where.join(' AND ')} ORDER BY date, id`, ...params).map(visitFromRow);
+    },
+
+    async getCycle(orgId, cycleId) {
+      return doc<CycleRecord>(get('SELECT doc FROM cycles WHERE org_id = ? AND id = ?', orgId, cycleId));
+    },
+    async listCycles(orgId) {
+      return docs<CycleRecord>(all('SELECT doc FROM cycles WHERE org_id = ? ORDER BY id', orgId));
+    },
+    async commitClose(orgId, commit: CloseCommit): Promise<CloseOutcome> {
+      try {
+        return transaction((): CloseOutcome => {
+          const existing = doc<CycleRecord>(get('SELECT doc FROM cycles WHERE org_id = ? AND id = ?', orgId, commit.cycle.id));
+          if (existing?.status === 'closed') return { status: 'already-closed', cycle: existing, invoices: invoicesOfCycle(orgId, existing.id) };
+          const last = get("SELECT value FROM counters WHERE org_id = ? AND name = 'invoice'", orgId);
+          let sequence = last ? Number(last.value) : 0;
+          const prefix = (doc<OrgRecord>(get('SELECT doc FROM orgs WHERE id = ?', orgId))?.settings.invoicePrefix) ?? 'INV';
+          const invoices: StoredInvoice[] = [];
+          for (const draft of commit.invoices) {
+            sequence += 1;
+            const invoice: StoredInvoice = { ...draft, sequence, number: `${prefix}-${String(sequence).padStart(4, '0')}` };
+            const taken = claimVisits(orgId, 'invoice_id', invoice.id, invoice.lines.map((l) => l.visitId));
+            if (taken.length > 0) throw new Rollback(taken);
+            run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
+              orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, JSON.stringify(invoice));
+            invoices.push(invoice);
+          }
+          run("INSERT INTO counters (org_id, name, value) VALUES (?, 'invoice', ?) ON CONFLICT (org_id, name) DO UPDATE SET value = excluded.value", orgId, sequence);
+          const cycle: CycleRecord = {
+            id: commit.cycle.id, scope: commit.cycle.scope, start: commit.cycle.period.start, end: commit.cycle.period.end,
+            status: 'closed', invoiceIds: invoices.map((i) => i.id), closedAt: commit.closedAt,
+          };
+          run('INSERT OR REPLACE INTO cycles (org_id, id, doc) VALUES (?, ?, ?)', orgId, cycle.id, JSON.stringify(cycle));
+          return { status: 'closed', cycle, invoices };
+        });
+      } catch (error) {
+        if (error instanceof Rollback) return { status: 'conflict', visitIds: error.visitIds };
+        throw error;
+      }
+    },
+    async getInvoice(orgId, invoiceId) {
+      return doc<StoredInvoice>(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
+    },
+    async listInvoices(orgId, query) {
+      const where = ['org_id = ?'];
+      const params: SQLInputValue[] = [orgId];
+      if (query.agencyId !== undefined) { where.push('agency_id = ?'); params.push(query.agencyId); }
+      if (query.cycleId !== undefined) { where.push('cycle_id = ?'); params.push(query.cycleId); }
+      return docs<StoredInvoice>(all(`SELECT doc FROM invoices WHERE ${where.join(' AND ')} ORDER BY sequence`, ...params));
+    },
+    async voidInvoice(orgId, invoiceId, voided) {
+      return transaction(() => {
+        const invoice = doc<StoredInvoice>(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
+        if (!invoice || invoice.status === 'void') return invoice;
+        const updated: StoredInvoice = { ...invoice, status: 'void', voidedOn: voided.on, voidReason: voided.reason };
+        run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', JSON.stringify(updated), orgId, invoiceId);
+        run('UPDATE visits SET invoice_id = NULL WHERE org_id = ? AND invoice_id = ?', orgId, invoiceId);
+        return updated;
+      });
+    },
+    async insertCreditNote(orgId, note) {
+      const result = run('INSERT OR IGNORE INTO credit_notes (org_id, id, invoice_id, number, doc) VALUES (?, ?, ?, ?, ?)',
+        orgId, note.id, note.invoiceId, note.number, JSON.stringify(note));
+      return Number(result.changes) === 1 ? 'created' : 'number-taken';
+    },
+    async listCreditNotes(orgId, invoiceId) {
+      return invoiceId === undefined
+        ? docs<CreditNote>(all('SELECT doc FROM credit_notes WHERE org_id = ? ORDER BY number', orgId))
+        : docs<CreditNote>(all('SELECT doc FROM credit_notes WHERE org_id = ? AND invoice_id = ? ORDER BY number', orgId, invoiceId));
+    },
+
+    async commitPayRun(orgId, payRun): Promise<PayRunOutcome> {
+      try {
+        return transaction((): PayRunOutcome => {
+          const existing = doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
+          if (existing) return { status: 'already-exists', payRun: existing };
+          const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
+          const taken = claimVisits(orgId, 'pay_run_id', payRun.id, visitIds);
+          if (taken.length > 0) throw new Rollback(taken);
+          run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, JSON.stringify(payRun));
+          return { status: 'created', payRun };
+        });
+      } catch (error) {
+        if (error instanceof Rollback) return { status: 'conflict', visitIds: error.visitIds };
+        throw error;
+      }
+    },
+    async getPayRun(orgId, payRunId) {
+      return doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+    },
+    async listPayRuns(orgId) {
+      return docs<PayRunRecord>(all('SELECT doc FROM pay_runs WHERE org_id = ? ORDER BY id', orgId));
+    },
+    async setPayRunStatus(orgId, payRunId, from: PayRunStatus, to: PayRunStatus, at) {
+      return transaction(() => {
+        const run0 = doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+        if (!run0 || run0.status !== from) return false;
+        const updated: PayRunRecord = { ...run0, status: to, ...(to === 'approved' ? { approvedAt: at } : {}) };
+        run('UPDATE pay_runs SET status = ?, doc = ? WHERE org_id = ? AND id = ?', to, JSON.stringify(updated), orgId, payRunId);
+        return true;
+      });
+    },
+
+    async insertPayment(orgId, payment) {
+      const result = run('INSERT OR IGNORE INTO payments (org_id, id, therapist_id, pay_run_id, paid_on, status, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        orgId, payment.id, payment.therapistId, payment.payRunId ?? null, payment.paidOn, payment.status, JSON.stringify(payment));
+      return Number(result.changes) === 1 ? 'created' : 'exists';
+    },
+    async getPayment(orgId, paymentId) {
+      return doc<Payment>(get('SELECT doc FROM payments WHERE org_id = ? AND id = ?', orgId, paymentId));
+    },
+    async updatePayment(orgId, payment, expectedStatus) {
+      const result = run('UPDATE payments SET status = ?, paid_on = ?, doc = ? WHERE org_id = ? AND id = ? AND status = ?',
+        payment.status, payment.paidOn, JSON.stringify(payment), orgId, payment.id, expectedStatus);
+      return Number(result.changes) === 1;
+    },
+    async listPayments(orgId, query: PaymentQuery) {
+      const where = ['org_id = ?'];
+      const params: SQLInputValue[] = [orgId];
+      if (query.therapistId !== undefined) { where.push('therapist_id = ?'); params.push(query.therapistId); }
+      if (query.payRunId !== undefined) { where.push('pay_run_id = ?'); params.push(query.payRunId); }
+      if (query.paidFrom !== undefined) { where.push('paid_on >= ?'); params.push(query.paidFrom); }
+      if (query.paidTo !== undefined) { where.push('paid_on <= ?'); params.push(query.paidTo); }
+      return docs<Payment>(all(`SELECT doc FROM payments WHERE ${where.join(' AND ')} ORDER BY paid_on, id`, ...params));
+    },
+
+    async appendAudit(orgId, entries) {
+      transaction(() => {
+        for (const e of entries) {
+          run('INSERT INTO audit (org_id, id, at, actor, action, record_type, record_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            orgId, e.id, e.at, e.actor, e.action, e.recordType, e.recordId, e.detail ?? null);
+        }
+      });
+    },
+    async listAudit(orgId, query) {
+      const rows = query.recordId === undefined
+        ? all('SELECT * FROM audit WHERE org_id = ? ORDER BY seq DESC LIMIT ?', orgId, query.limit ?? 1000)
+        : all('SELECT * FROM audit WHERE org_id = ? AND record_id = ? ORDER BY seq DESC LIMIT ?', orgId, query.recordId, query.limit ?? 1000);
+      return rows.reverse().map((r): AuditEntry => ({
+        id: r.id as string, at: r.at as string, actor: r.actor as string, action: r.action as AuditEntry['action'],
+        recordType: r.record_type as AuditEntry['recordType'], recordId: r.record_id as string,
+        ...(r.detail !== null ? { detail: r.detail as string } : {}),
+      }));
+    },
+  };
+  return store;
+}
+
+function migrate(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${m.version} (${m.name}) failed`, { cause: error });
+    }
+  }
+}
+
+function cachedStatements(db: DatabaseSync) {
+  const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  return (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+}

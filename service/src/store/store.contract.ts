@@ -1,0 +1,293 @@
+/**
+ * One contract suite for every Store adapter (unstorage-style): `describeStoreContract`
+ * runs the same behaviour against SQLite and against the Firestore emulator.
+ */
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Agency, CreditNote, Payment } from '../../../shared/index.ts';
+import type { InvoiceToIssue, OrgRecord, PayRunRecord, Store, StoredVisit } from './port.ts';
+
+export type StoreHarness = {
+  /** A fresh, empty store for each test. */
+  make(): Promise<Store>;
+  /** Called once after the suite. */
+  teardown?(): Promise<void>;
+};
+
+const ORG = 'org-a';
+const OTHER = 'org-b';
+
+export function anOrg(id: string, overrides: Partial<OrgRecord['settings']> = {}): OrgRecord {
+  return {
+    id,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    settings: {
+      name: `Org ${id}`, timeZone: 'America/New_York', invoicePrefix: 'INV', payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
+      holdPayUntilNoteDone: false, stripeTransfersCountFor1099: true, visitTypes: [], disciplineSynonyms: {}, visitTypeSynonyms: {},
+      ...overrides,
+    },
+  };
+}
+
+export function anAgencyRecord(id: string, overrides: Partial<Agency> = {}): Agency {
+  return { id, name: `Agency ${id}`, aliases: [], billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', active: true, ...overrides };
+}
+
+export function aStoredVisit(id: string, overrides: Partial<StoredVisit> = {}): StoredVisit {
+  return {
+    id, clientId: `client-${id}`, agencyId: 'ag1', therapistId: 'th1', date: '2026-01-10', discipline: 'PT', visitType: 'ROUTINE',
+    noteDone: true, patient: `sealed-${id}`, patientHasMrn: false, dupKey: `dup-${id}`, receivedAt: '2026-01-11T00:00:00.000Z',
+    invoiceId: null, payRunId: null, ...overrides,
+  };
+}
+
+function anInvoiceToIssue(id: string, cycleId: string, visitIds: string[], agencyId = 'ag1'): InvoiceToIssue {
+  return {
+    id, cycleId, agencyId, agencyName: `Agency ${agencyId}`, period: { start: '2026-01-01', end: '2026-01-31' }, issueDate: '2026-02-01',
+    termsDays: 30, dueDate: '2026-03-03', patientIdentifier: 'name',
+    lines: visitIds.map((visitId) => ({
+      visitId, date: '2026-01-10', therapistId: 'th1', therapistName: 'T One', discipline: 'PT' as const, visitType: 'ROUTINE',
+      visitTypeLabel: 'Routine visit', rateCents: 8500, amountCents: 8500, late: false,
+    })),
+    subtotals: [{ discipline: 'PT', amountCents: 8500 * visitIds.length, visits: visitIds.length }],
+    totalCents: 8500 * visitIds.length, status: 'issued',
+  };
+}
+
+function aPayRun(id: string, visitIds: string[]): PayRunRecord {
+  return {
+    id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
+    statements: [{
+      therapistId: 'th1', therapistName: 'T One', period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file', totalCents: 5500 * visitIds.length,
+      lines: visitIds.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
+    }],
+  };
+}
+
+function aPayment(id: string, overrides: Partial<Payment> = {}): Payment {
+  return { id, therapistId: 'th1', amountCents: 10000, paidOn: '2026-01-20', method: 'check', status: 'paid', ...overrides };
+}
+
+const commitFor = (cycleId: string, invoices: InvoiceToIssue[]) => ({
+  cycle: { id: cycleId, scope: { kind: 'agency' as const, agencyId: 'ag1' }, period: { start: '2026-01-01', end: '2026-01-31' } },
+  invoices,
+  closedAt: '2026-02-01T12:00:00.000Z',
+});
+
+export function describeStoreContract(name: string, harness: StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await harness.make();
+      await store.insertOrg(anOrg(ORG));
+      await store.insertOrg(anOrg(OTHER));
+    });
+    afterAll(async () => {
+      await harness.teardown?.();
+    });
+
+    it('creates an org once and reads it back', async () => {
+      expect(await store.insertOrg(anOrg(ORG, { name: 'changed' }))).toBe('exists');
+      expect((await store.getOrg(ORG))?.settings.name).toBe(`Org ${ORG}`);
+      expect(await store.getOrg('nope')).toBeNull();
+      const updated = anOrg(ORG, { name: 'Renamed' });
+      await store.updateOrg(updated);
+      expect((await store.getOrg(ORG))?.settings.name).toBe('Renamed');
+    });
+
+    it('keeps each org to itself', async () => {
+      await store.putAgencies(ORG, [anAgencyRecord('ag1')]);
+      await store.upsertVisits(ORG, [aStoredVisit('v1')]);
+      await store.putBillRates(ORG, [{ agencyId: 'ag1', discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' }]);
+      await store.insertPayment(ORG, aPayment('p1'));
+      expect(await store.listAgencies(OTHER)).toEqual([]);
+      expect(await store.listVisits(OTHER, {})).toEqual([]);
+      expect(await store.getVisits(OTHER, ['v1'])).toEqual([]);
+      expect(await store.getVisitsByClientId(OTHER, ['client-v1'])).toEqual([]);
+      expect(await store.listBillRates(OTHER)).toEqual([]);
+      expect(await store.listPayments(OTHER, {})).toEqual([]);
+      expect(await store.getPayment(OTHER, 'p1')).toBeNull();
+    });
+
+    it('upserts agencies, therapists and rates by their keys', async () => {
+      await store.putAgencies(ORG, [anAgencyRecord('ag1'), anAgencyRecord('ag2')]);
+      await store.putAgencies(ORG, [anAgencyRecord('ag1', { termsDays: 15 })]);
+      const agencies = await store.listAgencies(ORG);
+      expect(agencies.map((a) => [a.id, a.termsDays])).toEqual([['ag1', 15], ['ag2', 30]]);
+
+      await store.putTherapists(ORG, [{ id: 'th1', name: 'T One', aliases: [], disciplines: ['PT'], active: true,
+        w9: { legalName: 'T One', taxClassification: 'individual', address: { line1: '1 Main', city: 'Austin', state: 'TX', zip: '78701' }, tinType: 'SSN', tin: { sealed: 'sealed-tin', last4: '6789', type: 'SSN' }, signedOn: '2026-01-02' } }]);
+      expect((await store.listTherapists(ORG))[0]?.w9?.tin.last4).toBe('6789');
+
+      const rate = { agencyId: 'ag1', discipline: 'PT' as const, visitType: 'EVAL', cents: 12500, effectiveFrom: '2026-01-01' };
+      await store.putBillRates(ORG, [rate, { ...rate, effectiveFrom: '2026-07-01', cents: 13000 }]);
+      await store.putBillRates(ORG, [{ ...rate, cents: 12600 }]);
+      expect((await store.listBillRates(ORG)).map((r) => [r.effectiveFrom, r.cents])).toEqual([['2026-01-01', 12600], ['2026-07-01', 13000]]);
+
+      const pay = { therapistId: 'th1', discipline: 'PT' as const, visitType: 'EVAL', cents: 8000, effectiveFrom: '2026-01-01' };
+      await store.putPayRates(ORG, [pay, { ...pay, agencyId: 'ag1', cents: 8500 }]);
+      const payRates = await store.listPayRates(ORG);
+      expect(payRates).toHaveLength(2);
+      expect(payRates.find((r) => r.agencyId === 'ag1')?.cents).toBe(8500);
+      expect(payRates.find((r) => r.agencyId === undefined)?.cents).toBe(8000);
+    });
+
+    it('upserts visits idempotently and finds them by client id, id and duplicate key', async () => {
+      const first = await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2', { dupKey: 'same' }), aStoredVisit('v3', { dupKey: 'same' })]);
+      expect(first).toEqual({ written: ['v1', 'v2', 'v3'], locked: [] });
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-12', noteDone: false })]);
+      const [v1] = await store.getVisitsByClientId(ORG, ['client-v1']);
+      expect(v1).toMatchObject({ id: 'v1', date: '2026-01-12', noteDone: false, invoiceId: null, payRunId: null, receivedAt: '2026-01-11T00:00:00.000Z' });
+      expect((await store.getVisits(ORG, ['v2', 'v3', 'zz'])).map((v) => v.id).sort()).toEqual(['v2', 'v3']);
+      expect((await store.findVisitsByDupKey(ORG, ['same'])).map((v) => v.id).sort()).toEqual(['v2', 'v3']);
+      expect(await store.listVisits(ORG, {})).toHaveLength(3);
+    });
+
+    it('filters visits by agency, therapist, date and billing state', async () => {
+      await store.upsertVisits(ORG, [
+        aStoredVisit('v1', { date: '2026-01-05' }),
+        aStoredVisit('v2', { date: '2026-02-05' }),
+        aStoredVisit('v3', { date: '2026-01-20', agencyId: 'ag2', therapistId: 'th2' }),
+      ]);
+      const ids = async (q: Parameters<Store['listVisits']>[1]) => (await store.listVisits(ORG, q)).map((v) => v.id);
+      expect(await ids({ agencyId: 'ag1' })).toEqual(['v1', 'v2']);
+      expect(await ids({ therapistId: 'th2' })).toEqual(['v3']);
+      expect(await ids({ dateTo: '2026-01-31' })).toEqual(['v1', 'v3']);
+      expect(await ids({ dateFrom: '2026-01-06', dateTo: '2026-02-28' })).toEqual(['v3', 'v2']);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1'])]));
+      expect(await ids({ billed: false })).toEqual(['v3', 'v2']);
+      expect(await ids({ billed: true })).toEqual(['v1']);
+      expect(await ids({ paid: false })).toHaveLength(3);
+    });
+
+    it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3', { agencyId: 'ag2' })]);
+      const first = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3'], 'ag2')]));
+      expect(first.status).toBe('closed');
+      if (first.status === 'conflict') throw new Error('unexpected');
+      expect(first.invoices.map((i) => [i.number, i.sequence])).toEqual([['INV-0001', 1], ['INV-0002', 2]]);
+      expect(first.cycle).toMatchObject({ id: 'c1', status: 'closed', invoiceIds: ['i1', 'i2'] });
+      expect((await store.getVisits(ORG, ['v1', 'v2', 'v3'])).map((v) => v.invoiceId).sort()).toEqual(['i1', 'i1', 'i2']);
+
+      const again = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('other', 'c1', [])]));
+      expect(again.status).toBe('already-closed');
+      if (again.status !== 'already-closed') throw new Error('unexpected');
+      expect(again.invoices.map((i) => i.id)).toEqual(['i1', 'i2']);
+
+      await store.upsertVisits(ORG, [aStoredVisit('v4')]);
+      const next = await store.commitClose(ORG, commitFor('c2', [anInvoiceToIssue('i3', 'c2', ['v4'])]));
+      if (next.status === 'conflict') throw new Error('unexpected');
+      expect(next.invoices[0]?.number).toBe('INV-0003');
+      expect((await store.getCycle(ORG, 'c2'))?.status).toBe('closed');
+      expect((await store.listCycles(ORG)).map((c) => c.id)).toEqual(['c1', 'c2']);
+      expect((await store.listInvoices(ORG, {})).map((i) => i.number)).toEqual(['INV-0001', 'INV-0002', 'INV-0003']);
+      expect((await store.listInvoices(ORG, { agencyId: 'ag2' })).map((i) => i.id)).toEqual(['i2']);
+      expect((await store.listInvoices(ORG, { cycleId: 'c2' })).map((i) => i.id)).toEqual(['i3']);
+      expect(await store.listInvoices(OTHER, {})).toEqual([]);
+    });
+
+    it('numbers each org on its own', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1')]);
+      await store.upsertVisits(OTHER, [aStoredVisit('v1')]);
+      const a = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1'])]));
+      const b = await store.commitClose(OTHER, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1'])]));
+      expect(a.status === 'closed' && a.invoices[0]?.number).toBe('INV-0001');
+      expect(b.status === 'closed' && b.invoices[0]?.number).toBe('INV-0001');
+    });
+
+    it('writes nothing when a visit of the close was billed meanwhile', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2')]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v2'])]));
+      const outcome = await store.commitClose(ORG, commitFor('c2', [anInvoiceToIssue('i2', 'c2', ['v1']), anInvoiceToIssue('i3', 'c2', ['v2'])]));
+      expect(outcome).toEqual({ status: 'conflict', visitIds: ['v2'] });
+      expect(await store.getCycle(ORG, 'c2')).toBeNull();
+      expect(await store.getInvoice(ORG, 'i2')).toBeNull();
+      expect((await store.getVisits(ORG, ['v1']))[0]?.invoiceId).toBeNull();
+      await store.upsertVisits(ORG, [aStoredVisit('v5')]);
+      const next = await store.commitClose(ORG, commitFor('c3', [anInvoiceToIssue('i4', 'c3', ['v5'])]));
+      expect(next.status === 'closed' && next.invoices[0]?.number).toBe('INV-0002'); // no number was skipped
+    });
+
+    it('refuses to change a billed visit', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1')]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1'])]));
+      const outcome = await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-11' }), aStoredVisit('v2')]);
+      expect(outcome).toEqual({ written: ['v2'], locked: ['v1'] });
+      expect((await store.getVisits(ORG, ['v1']))[0]?.date).toBe('2026-01-10');
+    });
+
+    it('voids an invoice and frees its visits, once', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2')]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2'])]));
+      const voided = await store.voidInvoice(ORG, 'i1', { on: '2026-02-03', reason: 'wrong rate' });
+      expect(voided).toMatchObject({ id: 'i1', status: 'void', voidedOn: '2026-02-03', voidReason: 'wrong rate', number: 'INV-0001' });
+      expect((await store.getVisits(ORG, ['v1', 'v2'])).map((v) => v.invoiceId)).toEqual([null, null]);
+      expect((await store.getInvoice(ORG, 'i1'))?.status).toBe('void');
+      expect(await store.voidInvoice(OTHER, 'i1', { on: '2026-02-03', reason: 'x' })).toBeNull();
+      expect(await store.voidInvoice(ORG, 'nope', { on: '2026-02-03', reason: 'x' })).toBeNull();
+    });
+
+    it('gives each credit note number once', async () => {
+      const note: CreditNote = { id: 'cn1', number: 'INV-0001-CN1', invoiceId: 'i1', invoiceNumber: 'INV-0001', agencyId: 'ag1', issueDate: '2026-02-05', reason: 'rate', lines: [{ description: 'x', amountCents: 100 }], totalCents: 100 };
+      expect(await store.insertCreditNote(ORG, note)).toBe('created');
+      expect(await store.insertCreditNote(ORG, { ...note, id: 'cn2' })).toBe('number-taken');
+      expect(await store.insertCreditNote(ORG, { ...note, id: 'cn3', number: 'INV-0001-CN2' })).toBe('created');
+      expect((await store.listCreditNotes(ORG, 'i1')).map((n) => n.id)).toEqual(['cn1', 'cn3']);
+      expect(await store.listCreditNotes(ORG, 'other')).toEqual([]);
+      expect(await store.listCreditNotes(OTHER)).toEqual([]);
+    });
+
+    it('creates a pay run once and claims its visits atomically', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2')]);
+      const created = await store.commitPayRun(ORG, aPayRun('pr1', ['v1']));
+      expect(created.status).toBe('created');
+      expect((await store.commitPayRun(ORG, aPayRun('pr1', ['v2']))).status).toBe('already-exists');
+      expect((await store.getVisits(ORG, ['v2']))[0]?.payRunId).toBeNull();
+      expect(await store.commitPayRun(ORG, aPayRun('pr2', ['v2', 'v1']))).toEqual({ status: 'conflict', visitIds: ['v1'] });
+      expect(await store.getPayRun(ORG, 'pr2')).toBeNull();
+      expect((await store.getVisits(ORG, ['v2']))[0]?.payRunId).toBeNull();
+      expect(await store.setPayRunStatus(ORG, 'pr1', 'open', 'approved', '2026-01-20T00:00:00.000Z')).toBe(true);
+      expect(await store.setPayRunStatus(ORG, 'pr1', 'open', 'approved', '2026-01-20T00:00:00.000Z')).toBe(false);
+      expect(await store.getPayRun(ORG, 'pr1')).toMatchObject({ status: 'approved', approvedAt: '2026-01-20T00:00:00.000Z' });
+      expect((await store.listPayRuns(ORG)).map((r) => r.id)).toEqual(['pr1']);
+      expect(await store.listPayRuns(OTHER)).toEqual([]);
+    });
+
+    it('records payments once, updates them by compare-and-set, and lists by paid date', async () => {
+      expect(await store.insertPayment(ORG, aPayment('p1', { status: 'pending', paidOn: '2026-12-31' }))).toBe('created');
+      expect(await store.insertPayment(ORG, aPayment('p1', { amountCents: 1 }))).toBe('exists');
+      expect((await store.getPayment(ORG, 'p1'))?.amountCents).toBe(10000);
+      expect(await store.updatePayment(ORG, aPayment('p1', { status: 'paid', paidOn: '2027-01-02' }), 'pending')).toBe(true);
+      expect(await store.updatePayment(ORG, aPayment('p1', { status: 'failed' }), 'pending')).toBe(false);
+      await store.insertPayment(ORG, aPayment('p2', { paidOn: '2026-06-01', therapistId: 'th2', payRunId: 'pr1' }));
+      expect((await store.listPayments(ORG, { paidFrom: '2027-01-01', paidTo: '2027-12-31' })).map((p) => p.id)).toEqual(['p1']);
+      expect((await store.listPayments(ORG, { therapistId: 'th2' })).map((p) => p.id)).toEqual(['p2']);
+      expect((await store.listPayments(ORG, { payRunId: 'pr1' })).map((p) => p.id)).toEqual(['p2']);
+      expect((await store.listPayments(ORG, {})).map((p) => p.id)).toEqual(['p2', 'p1']);
+    });
+
+    it('appends audit entries in order and lists them by record', async () => {
+      await store.appendAudit(ORG, [
+        { id: 'a1', at: '2026-01-01T00:00:00.000Z', actor: 'owner@example.com', action: 'read', recordType: 'visit', recordId: 'v1' },
+        { id: 'a2', at: '2026-01-01T00:00:01.000Z', actor: 'cli', action: 'update', recordType: 'visit', recordId: 'v2', detail: 'date' },
+      ]);
+      await store.appendAudit(ORG, [{ id: 'a3', at: '2026-01-01T00:00:02.000Z', actor: 'cli', action: 'read', recordType: 'visit', recordId: 'v1' }]);
+      expect((await store.listAudit(ORG, {})).map((e) => e.id)).toEqual(['a1', 'a2', 'a3']);
+      expect((await store.listAudit(ORG, { recordId: 'v1' })).map((e) => e.id)).toEqual(['a1', 'a3']);
+      expect((await store.listAudit(ORG, { limit: 1 })).map((e) => e.id)).toEqual(['a3']);
+      expect((await store.listAudit(ORG, {}))[1]).toEqual({ id: 'a2', at: '2026-01-01T00:00:01.000Z', actor: 'cli', action: 'update', recordType: 'visit', recordId: 'v2', detail: 'date' });
+      expect(await store.listAudit(OTHER, {})).toEqual([]);
+    });
+
+    it('lets concurrent closes of one cycle issue one set of invoices', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2')]);
+      const outcomes = await Promise.all([
+        store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2'])])),
+        store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i9', 'c1', ['v1', 'v2'])])),
+      ]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['already-closed', 'closed']);
+      const invoices = await store.listInvoices(ORG, {});
+      expect(invoices).toHaveLength(1);
+      expect(invoices[0]?.number).toBe('INV-0001');
+    });
+  });
+}

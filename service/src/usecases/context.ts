@@ -1,0 +1,32 @@
+/**
+ * What every use case receives: the store, the field cipher, the clock and an id source,
+ * and who is acting (for the audit log). Only the edges (HTTP, CLI) build one; use cases
+ * never read the clock or the environment themselves.
+ */
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { AuditEntry, Store } from '../store/port.ts';
+import { calendarDayIn, type IsoDate } from '../../../shared/index.ts';
+
+export type UseCaseContext = {
+  store: Store;
+  cipher: FieldCipher;
+  now: () => Date;
+  newId: () => string;
+  /** A member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. */
+  actor: string;
+};
+
+export async function audit(
+  ctx: UseCaseContext,
+  orgId: string,
+  entries: readonly Omit<AuditEntry, 'id' | 'at' | 'actor'>[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const at = ctx.now().toISOString();
+  await ctx.store.appendAudit(orgId, entries.map((e) => ({ ...e, id: ctx.newId(), at, actor: ctx.actor })));
+}
+
+/** Today in the org's time zone: the issue date of what is closed now. */
+export function today(ctx: UseCaseContext, timeZone: string): IsoDate {
+  return calendarDayIn(ctx.now(), timeZone);
+}

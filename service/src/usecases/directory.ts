@@ -1,0 +1,200 @@
+/**
+ * Agencies (the home health companies billed), therapists (the contractors paid) and their
+ * rates. Each batch is checked whole before anything is written: one bad row names its
+ * index and nothing of the batch is stored.
+ */
+import * as z from 'zod/mini';
+import {
+  address, agency as agencySchema, billRate, buildVocabulary, cycleRule, discipline, isoDate, maskTinLast4, normalizeName,
+  normalizeTin, ok, patientIdentifier, payRate, TAX_CLASSIFICATIONS, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
+} from '../../../shared/index.ts';
+import type { StoredTherapist, StoredW9 } from '../store/port.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { describeIssues, fail, type Failure } from './failure.ts';
+import { loadOrg } from './orgs.ts';
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `is longer than ${max} characters` }));
+
+export const agencyInput = z.object({
+  id: z.optional(text(128)),
+  name: text(200),
+  aliases: z.optional(z.array(text(200))),
+  billingCycle: z.optional(cycleRule),
+  termsDays: z.optional(z.int().check(z.minimum(0, { message: 'must not be negative' }), z.maximum(365, { message: 'must be at most 365 days' }))),
+  patientIdentifier: z.optional(patientIdentifier),
+  contactEmail: z.optional(z.email({ message: 'must be an email address' })),
+  address: z.optional(address),
+  active: z.optional(z.boolean()),
+});
+export type AgencyInput = z.infer<typeof agencyInput>;
+
+/** Agencies created without terms bill monthly, Net 30, names printed in full, until the owner says otherwise. */
+export const AGENCY_DEFAULTS = { billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' } as const satisfies Partial<Agency>;
+
+export const w9Input = z.object({
+  legalName: text(200),
+  businessName: z.optional(text(200)),
+  taxClassification: z.enum(TAX_CLASSIFICATIONS),
+  address,
+  tinType: z.enum(['SSN', 'EIN']),
+  /** Any common layout: 123-45-6789, 12-3456789, 123456789. */
+  tin: z.string().check(z.maxLength(20, { message: 'is too long' })),
+  signedOn: isoDate,
+});
+
+export const therapistInput = z.object({
+  id: z.optional(text(128)),
+  name: text(200),
+  aliases: z.optional(z.array(text(200))),
+  email: z.optional(z.email({ message: 'must be an email address' })),
+  disciplines: z.optional(z.array(discipline)),
+  w9: z.optional(w9Input),
+  active: z.optional(z.boolean()),
+});
+export type TherapistInput = z.infer<typeof therapistInput>;
+
+/** A therapist as shown outside the service: the TIN masked, never in clear. */
+export type TherapistView = Omit<StoredTherapist, 'w9'> & { w9?: Omit<StoredW9, 'tin'> & { tinType: 'SSN' | 'EIN'; tinMasked: string } };
+
+export function therapistView(t: StoredTherapist): TherapistView {
+  if (!t.w9) return t as TherapistView;
+  const { tin, ...rest } = t.w9;
+  return { ...t, w9: { ...rest, tinType: tin.type, tinMasked: maskTinLast4(tin.last4, tin.type) } };
+}
+
+const sameName = (a: string, b: string) => normalizeName(a).toLowerCase() === normalizeName(b).toLowerCase();
+
+function parseBatch<S extends z.ZodMiniType>(schema: S, rows: unknown, what: string): Result<z.infer<S>[], Failure> {
+  const parsed = z.array(schema).safeParse(rows);
+  if (parsed.success) return ok(parsed.data as z.infer<S>[]);
+  const details = describeIssues(parsed.error.issues);
+  const first = details[0]!;
+  return fail('invalid-input', `${what} ${first.path.split('.')[0] ?? ''}: ${first.path.split('.').slice(1).join('.') || 'row'} ${first.message}`.replace(/\s+/g, ' '), details);
+}
+
+export async function upsertAgencies(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<Agency[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const inputs = parseBatch(agencyInput, rows, 'agency row');
+  if (!inputs.ok) return inputs;
+  const existing = await ctx.store.listAgencies(orgId);
+  const byId = new Map(existing.map((a) => [a.id, a]));
+  const agencies: Agency[] = [];
+  for (const [i, input] of inputs.value.entries()) {
+    const current = input.id !== undefined ? byId.get(input.id) : existing.find((a) => sameName(a.name, input.name));
+    if (input.id !== undefined && !current) return fail('not-found', `agency row ${i}: no agency with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
+    const merged = agencySchema.safeParse({
+      ...AGENCY_DEFAULTS, active: true, aliases: [], ...current,
+      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+      id: current?.id ?? ctx.newId(),
+    });
+    if (!merged.success) return fail('invalid-input', `agency row ${i} is not valid`, describeIssues(merged.error.issues).map((d) => ({ ...d, path: `${i}.${d.path}` })));
+    agencies.push(merged.data);
+  }
+  const clash = findNameClash([...existing.filter((a) => !agencies.some((b) => b.id === a.id)), ...agencies]);
+  if (clash) return fail('conflict', `two agencies would be called "${clash}"`);
+  await ctx.store.putAgencies(orgId, agencies);
+  return ok(agencies);
+}
+
+export async function listAgencies(ctx: UseCaseContext, orgId: string): Promise<Result<Agency[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  return ok(await ctx.store.listAgencies(orgId));
+}
+
+export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<TherapistView[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const inputs = parseBatch(therapistInput, rows, 'therapist row');
+  if (!inputs.ok) return inputs;
+  const existing = await ctx.store.listTherapists(orgId);
+  const byId = new Map(existing.map((t) => [t.id, t]));
+  const therapists: StoredTherapist[] = [];
+  for (const [i, input] of inputs.value.entries()) {
+    const current = input.id !== undefined ? byId.get(input.id) : existing.find((t) => sameName(t.name, input.name));
+    if (input.id !== undefined && !current) return fail('not-found', `therapist row ${i}: no therapist with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
+    let w9: StoredW9 | undefined = current?.w9;
+    if (input.w9) {
+      const tin = normalizeTin(input.w9.tin, input.w9.tinType);
+      if (!tin.ok) return fail('invalid-input', `therapist row ${i}: W-9 TIN: ${tin.error.message}`, [{ path: `${i}.w9.tin`, message: tin.error.message }]);
+      const { tin: _plain, ...rest } = input.w9;
+      w9 = { ...rest, tin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.w9.tinType } };
+    }
+    therapists.push({
+      id: current?.id ?? ctx.newId(),
+      name: input.name,
+      aliases: input.aliases ?? current?.aliases ?? [],
+      disciplines: input.disciplines ?? current?.disciplines ?? [],
+      active: input.active ?? current?.active ?? true,
+      ...((input.email ?? current?.email) !== undefined ? { email: input.email ?? current?.email } : {}),
+      ...(w9 ? { w9 } : {}),
+    });
+  }
+  const clash = findNameClash([...existing.filter((t) => !therapists.some((u) => u.id === t.id)), ...therapists]);
+  if (clash) return fail('conflict', `two therapists would be called "${clash}"`);
+  await ctx.store.putTherapists(orgId, therapists);
+  const withW9 = therapists.filter((t) => inputs.value.some((input) => input.w9 && sameName(input.name, t.name)));
+  await audit(ctx, orgId, withW9.map((t) => ({ action: 'update' as const, recordType: 'therapist' as const, recordId: t.id, detail: 'W-9' })));
+  return ok(therapists.map(therapistView));
+}
+
+export async function listTherapists(ctx: UseCaseContext, orgId: string): Promise<Result<TherapistView[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  return ok((await ctx.store.listTherapists(orgId)).map(therapistView));
+}
+
+function findNameClash(entries: readonly { name: string; active?: boolean }[]): string | null {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const key = normalizeName(e.name).toLowerCase();
+    if (seen.has(key)) return e.name;
+    seen.add(key);
+  }
+  return null;
+}
+
+/** Checks the visit type codes of rates against the org's vocabulary. */
+function unknownVisitType(settings: OrgSettings, codes: Iterable<string>): string | null {
+  const known = new Set(buildVocabulary(settings).visitTypes.map((t) => t.code));
+  for (const c of codes) if (!known.has(c)) return c;
+  return null;
+}
+
+export async function putBillRates(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<BillRate[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const rates = parseBatch(billRate, rows, 'bill rate row');
+  if (!rates.ok) return rates;
+  const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));
+  const stranger = rates.value.findIndex((r) => !agencies.has(r.agencyId));
+  if (stranger >= 0) return fail('not-found', `bill rate row ${stranger}: no agency with id "${rates.value[stranger]!.agencyId}"`, [{ path: `${stranger}.agencyId`, message: 'not found' }]);
+  const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
+  if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
+  await ctx.store.putBillRates(orgId, rates.value);
+  return ok(rates.value);
+}
+
+export async function putPayRates(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<PayRate[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const rates = parseBatch(payRate, rows, 'pay rate row');
+  if (!rates.ok) return rates;
+  const therapists = new Set((await ctx.store.listTherapists(orgId)).map((t) => t.id));
+  const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));
+  for (const [i, r] of rates.value.entries()) {
+    if (!therapists.has(r.therapistId)) return fail('not-found', `pay rate row ${i}: no therapist with id "${r.therapistId}"`, [{ path: `${i}.therapistId`, message: 'not found' }]);
+    if (r.agencyId !== undefined && !agencies.has(r.agencyId)) return fail('not-found', `pay rate row ${i}: no agency with id "${r.agencyId}"`, [{ path: `${i}.agencyId`, message: 'not found' }]);
+  }
+  const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
+  if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
+  await ctx.store.putPayRates(orgId, rates.value);
+  return ok(rates.value);
+}
+
+export async function listRates(ctx: UseCaseContext, orgId: string): Promise<Result<{ billRates: BillRate[]; payRates: PayRate[] }, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  return ok({ billRates: await ctx.store.listBillRates(orgId), payRates: await ctx.store.listPayRates(orgId) });
+}

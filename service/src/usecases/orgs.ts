@@ -1,0 +1,94 @@
+/** Org set-up and settings. An org is one staffing agency: the tenant. */
+import * as z from 'zod/mini';
+import { maskTinLast4, normalizeTin, ok, orgSettings, type OrgSettings, type Result } from '../../../shared/index.ts';
+import type { OrgRecord } from '../store/port.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { describeIssues, fail, type Failure } from './failure.ts';
+
+export const ORG_ID = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be 1 to 63 lowercase letters, digits or dashes' }));
+
+/** What a new org starts with; the owner changes any of it later. */
+export function defaultOrgSettings(name: string): OrgSettings {
+  return {
+    name,
+    timeZone: 'America/New_York',
+    invoicePrefix: 'INV',
+    payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
+    holdPayUntilNoteDone: false,
+    stripeTransfersCountFor1099: true,
+    visitTypes: [],
+    disciplineSynonyms: {},
+    visitTypeSynonyms: {},
+  };
+}
+
+export type OrgView = { id: string; settings: OrgSettings; payerTin?: { type: 'SSN' | 'EIN'; masked: string }; createdAt: string };
+
+function view(org: OrgRecord): OrgView {
+  return {
+    id: org.id,
+    settings: org.settings,
+    createdAt: org.createdAt,
+    ...(org.payerTin ? { payerTin: { type: org.payerTin.type, masked: maskTinLast4(org.payerTin.last4, org.payerTin.type) } } : {}),
+  };
+}
+
+const settingsPatch = z.partial(orgSettings);
+
+/** Creates the org, or answers `conflict` when the id is taken. */
+export async function createOrg(ctx: UseCaseContext, input: { id: unknown; settings: unknown }): Promise<Result<OrgView, Failure>> {
+  const id = ORG_ID.safeParse(input.id);
+  if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, describeIssues(id.error.issues));
+  const patch = settingsPatch.safeParse(input.settings ?? {});
+  if (!patch.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(patch.error.issues));
+  const settings = orgSettings.safeParse({ ...defaultOrgSettings(patch.data.name ?? id.data), ...patch.data });
+  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(settings.error.issues));
+  const org: OrgRecord = { id: id.data, settings: settings.data, createdAt: ctx.now().toISOString() };
+  if ((await ctx.store.insertOrg(org)) === 'exists') return fail('conflict', `an org with id "${id.data}" already exists`);
+  await audit(ctx, org.id, [{ action: 'create', recordType: 'org', recordId: org.id }]);
+  return ok(view(org));
+}
+
+/** The org, created with default settings the first time (the CLI's local org, the demo). */
+export async function ensureOrg(ctx: UseCaseContext, id: string, name: string): Promise<OrgRecord> {
+  const existing = await ctx.store.getOrg(id);
+  if (existing) return existing;
+  const org: OrgRecord = { id, settings: defaultOrgSettings(name), createdAt: ctx.now().toISOString() };
+  if ((await ctx.store.insertOrg(org)) === 'created') await audit(ctx, id, [{ action: 'create', recordType: 'org', recordId: id }]);
+  return (await ctx.store.getOrg(id))!;
+}
+
+export async function loadOrg(ctx: UseCaseContext, orgId: string): Promise<Result<OrgRecord, Failure>> {
+  const org = await ctx.store.getOrg(orgId);
+  return org ? ok(org) : fail('not-found', `no org "${orgId}"`);
+}
+
+export async function getOrg(ctx: UseCaseContext, orgId: string): Promise<Result<OrgView, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  return org.ok ? ok(view(org.value)) : org;
+}
+
+export async function updateOrgSettings(ctx: UseCaseContext, orgId: string, patch: unknown): Promise<Result<OrgView, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const parsedPatch = settingsPatch.safeParse(patch);
+  if (!parsedPatch.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(parsedPatch.error.issues));
+  const settings = orgSettings.safeParse({ ...org.value.settings, ...parsedPatch.data });
+  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(settings.error.issues));
+  const updated = { ...org.value, settings: settings.data };
+  await ctx.store.updateOrg(updated);
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: Object.keys(parsedPatch.data).join(',') }]);
+  return ok(view(updated));
+}
+
+/** The payer's own TIN, for the IRS export. Sealed at once; shown masked from then on. */
+export async function setPayerTin(ctx: UseCaseContext, orgId: string, input: { tin: string; type: 'SSN' | 'EIN' }): Promise<Result<OrgView, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const tin = normalizeTin(input.tin, input.type);
+  if (!tin.ok) return fail('invalid-input', tin.error.message, [{ path: 'tin', message: tin.error.message }]);
+  const updated: OrgRecord = { ...org.value, payerTin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.type } };
+  await ctx.store.updateOrg(updated);
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: 'payer TIN' }]);
+  return ok(view(updated));
+}

@@ -1,0 +1,164 @@
+/**
+ * Visits as an idempotent batch upsert keyed by the sheet's or form's client id. Every row
+ * gets an answer. A malformed row rejects the whole batch (naming the row) before anything
+ * is written; a visit that breaks a billing rule (no rate, a likely duplicate) is stored
+ * and flagged, and a cycle close holds it until the owner fixes it.
+ */
+import * as z from 'zod/mini';
+import {
+  buildRateBook, buildVocabulary, describeMissingRate, discipline, isoDate, ok, patient as patientSchema, visitKey,
+  visitTypeCode, type Patient, type Result, type Visit,
+} from '../../../shared/index.ts';
+import type { StoredVisit } from '../store/port.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { describeIssues, fail, type Failure } from './failure.ts';
+import { loadOrg } from './orgs.ts';
+
+export const MAX_VISITS_PER_BATCH = 10_000;
+
+export const visitRow = z.object({
+  clientId: z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(128, { message: 'is longer than 128 characters' })),
+  agencyId: z.string().check(z.minLength(1, { message: 'is required' })),
+  therapistId: z.string().check(z.minLength(1, { message: 'is required' })),
+  patient: patientSchema,
+  date: isoDate,
+  discipline,
+  visitType: visitTypeCode,
+  noteDone: z.optional(z.boolean()),
+});
+export type VisitRow = z.infer<typeof visitRow>;
+
+export type VisitProblem = { code: 'missing-bill-rate' | 'missing-pay-rate' | 'duplicate' | 'unknown-visit-type'; message: string; duplicateOf?: string[] };
+
+export type VisitRowAnswer = {
+  clientId: string;
+  /** `locked`: the visit is on an issued invoice and the row differs; nothing was changed. */
+  status: 'created' | 'updated' | 'unchanged' | 'locked';
+  visitId: string;
+  problems: VisitProblem[];
+  invoiceId?: string;
+};
+
+const SAME_DAY_ROWS = 'the same therapist, agency, patient, date and visit type';
+
+export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<VisitRowAnswer[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const parsed = z.array(visitRow).check(z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} rows; send it in smaller batches` })).safeParse(rows);
+  if (!parsed.success) {
+    const details = describeIssues(parsed.error.issues);
+    const first = details[0]!;
+    const [row, ...field] = first.path.split('.');
+    return fail('invalid-input', field.length ? `visit row ${row}: ${field.join('.')} ${first.message}` : `the visit batch ${first.message}`, details);
+  }
+  const input = parsed.data;
+  const seenClientIds = new Set<string>();
+  const repeated = input.findIndex((r) => seenClientIds.size === seenClientIds.add(r.clientId).size);
+  if (repeated >= 0) return fail('invalid-input', `visit row ${repeated}: clientId "${input[repeated]!.clientId}" appears twice in the batch`, [{ path: `${repeated}.clientId`, message: 'appears twice' }]);
+
+  const [agencies, therapists, billRates, payRates] = await Promise.all([
+    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
+  ]);
+  const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
+  const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
+  for (const [i, r] of input.entries()) {
+    if (!agencyNames.has(r.agencyId)) return fail('invalid-input', `visit row ${i}: agencyId "${r.agencyId}" is not an agency of this org`, [{ path: `${i}.agencyId`, message: 'not found' }]);
+    if (!therapistNames.has(r.therapistId)) return fail('invalid-input', `visit row ${i}: therapistId "${r.therapistId}" is not a therapist of this org`, [{ path: `${i}.therapistId`, message: 'not found' }]);
+  }
+
+  const vocabulary = buildVocabulary(org.value.settings);
+  const knownTypes = new Set(vocabulary.visitTypes.map((t) => t.code));
+  const rates = buildRateBook(billRates, payRates);
+  const names = {
+    agencyName: (id: string) => agencyNames.get(id) ?? id,
+    therapistName: (id: string) => therapistNames.get(id) ?? id,
+    visitTypeLabel: (code: string) => vocabulary.visitTypeLabel(code),
+  };
+
+  const existing = new Map((await ctx.store.getVisitsByClientId(orgId, input.map((r) => r.clientId))).map((v) => [v.clientId, v]));
+  const receivedAt = ctx.now().toISOString();
+  const candidates = input.map((r): StoredVisit => {
+    const current = existing.get(r.clientId);
+    const patient: Patient = r.patient.mrn ? { name: r.patient.name, mrn: r.patient.mrn } : { name: r.patient.name };
+    return {
+      id: current?.id ?? ctx.newId(),
+      clientId: r.clientId,
+      agencyId: r.agencyId,
+      therapistId: r.therapistId,
+      date: r.date,
+      discipline: r.discipline,
+      visitType: r.visitType,
+      noteDone: r.noteDone ?? false,
+      patient: current && samePatient(ctx, current.patient, patient) ? current.patient : ctx.cipher.sealJson(patient),
+      patientHasMrn: Boolean(patient.mrn),
+      dupKey: ctx.cipher.blindIndex(visitKey({ ...r, patientName: r.patient.name })),
+      receivedAt: current?.receivedAt ?? receivedAt,
+      invoiceId: current?.invoiceId ?? null,
+      payRunId: current?.payRunId ?? null,
+    };
+  });
+
+  const changed = candidates.filter((v) => {
+    const current = existing.get(v.clientId);
+    return !current || !sameVisit(current, v);
+  });
+  const billedChanged = new Set(changed.filter((v) => existing.get(v.clientId)?.invoiceId).map((v) => v.id));
+  const outcome = await ctx.store.upsertVisits(orgId, changed.filter((v) => !billedChanged.has(v.id)));
+  const locked = new Set([...billedChanged, ...outcome.locked]);
+
+  // Duplicates: against every stored visit with the same key, and within the batch.
+  const sameKey = await ctx.store.findVisitsByDupKey(orgId, [...new Set(candidates.map((v) => v.dupKey))]);
+  const byKey = new Map<string, string[]>();
+  for (const v of [...sameKey, ...candidates]) {
+    const ids = byKey.get(v.dupKey) ?? [];
+    if (!ids.includes(v.id)) ids.push(v.id);
+    byKey.set(v.dupKey, ids);
+  }
+
+  const answers = candidates.map((v): VisitRowAnswer => {
+    const current = existing.get(v.clientId);
+    const problems: VisitProblem[] = [];
+    if (!knownTypes.has(v.visitType)) problems.push({ code: 'unknown-visit-type', message: `"${v.visitType}" is not a visit type of this org` });
+    const bill = rates.billRate({ agencyId: v.agencyId, discipline: v.discipline, visitType: v.visitType, date: v.date });
+    if (!bill.ok) problems.push({ code: 'missing-bill-rate', message: describeMissingRate(bill.error, names) });
+    const pay = rates.payRate({ agencyId: v.agencyId, therapistId: v.therapistId, discipline: v.discipline, visitType: v.visitType, date: v.date });
+    if (!pay.ok) problems.push({ code: 'missing-pay-rate', message: describeMissingRate(pay.error, names) });
+    const others = (byKey.get(v.dupKey) ?? []).filter((id) => id !== v.id);
+    if (others.length > 0) problems.push({ code: 'duplicate', message: `another visit has ${SAME_DAY_ROWS}`, duplicateOf: others });
+    const status = locked.has(v.id) ? 'locked' : !current ? 'created' : sameVisit(current, v) ? 'unchanged' : 'updated';
+    const invoiceId = current?.invoiceId;
+    return { clientId: v.clientId, status, visitId: v.id, problems, ...(invoiceId ? { invoiceId } : {}) };
+  });
+
+  const written = changed.filter((v) => !locked.has(v.id));
+  await audit(ctx, orgId, written.map((v) => ({ action: existing.has(v.clientId) ? 'update' as const : 'create' as const, recordType: 'visit' as const, recordId: v.id })));
+  return ok(answers);
+}
+
+function samePatient(ctx: UseCaseContext, sealed: string, patient: Patient): boolean {
+  const stored = ctx.cipher.openJson<Patient>(sealed);
+  return stored.name === patient.name && (stored.mrn ?? '') === (patient.mrn ?? '');
+}
+
+function sameVisit(a: StoredVisit, b: StoredVisit): boolean {
+  return a.agencyId === b.agencyId && a.therapistId === b.therapistId && a.date === b.date && a.discipline === b.discipline
+    && a.visitType === b.visitType && a.noteDone === b.noteDone && a.patient === b.patient;
+}
+
+/** A stored visit with its patient opened, for the few places that show PHI. The read is audited. */
+export async function openVisits(ctx: UseCaseContext, orgId: string, visits: readonly StoredVisit[], detail: string): Promise<Visit[]> {
+  await audit(ctx, orgId, visits.map((v) => ({ action: 'read' as const, recordType: 'visit' as const, recordId: v.id, detail })));
+  return visits.map(({ patient, patientHasMrn: _m, dupKey: _d, receivedAt: _r, invoiceId: _i, payRunId: _p, ...v }) => ({
+    ...v, patient: ctx.cipher.openJson<Patient>(patient),
+  }));
+}
+
+export async function listVisits(
+  ctx: UseCaseContext, orgId: string, query: { agencyId?: string; therapistId?: string; dateFrom?: string; dateTo?: string; billed?: boolean },
+): Promise<Result<(Visit & { invoiceId: string | null; payRunId: string | null })[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const stored = await ctx.store.listVisits(orgId, query);
+  const opened = await openVisits(ctx, orgId, stored, 'list visits');
+  return ok(opened.map((v, i) => ({ ...v, invoiceId: stored[i]!.invoiceId, payRunId: stored[i]!.payRunId })));
+}
