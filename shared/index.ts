@@ -11,3 +11,4 @@ export * from './names.ts';
 export * from './csv.ts';
 export * from './cycles.ts';
 export * from './duplicates.ts';
+export * from './rate-sheets.ts';

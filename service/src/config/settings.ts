@@ -1,0 +1,41 @@
+/**
+ * Every setting of the service, read once from the environment by one schema. A bad
+ * setting stops start-up with a message that names it. Nothing else reads process.env.
+ */
+import * as z from 'zod';
+
+const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+export const settingsSchema = z.object({
+  VISITLEDGER_STORE: z.enum(['sqlite', 'firestore']).default('sqlite'),
+  VISITLEDGER_DB: z.string().min(1).default('./data/visitledger.db'),
+  /** The Google Cloud project of the Firestore store. */
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+  /** Field keys as `id:base64key` pairs, comma separated; the current one seals new values. */
+  VISITLEDGER_FIELD_KEYS: z.string().regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64key pairs separated by commas').optional(),
+  VISITLEDGER_FIELD_KEY_CURRENT: z.string().min(1).optional(),
+  VISITLEDGER_INDEX_KEY: base64Key.optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+}).superRefine((s, ctx) => {
+  const keys = [s.VISITLEDGER_FIELD_KEYS, s.VISITLEDGER_FIELD_KEY_CURRENT, s.VISITLEDGER_INDEX_KEY];
+  if (keys.some((k) => k !== undefined) && keys.some((k) => k === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['VISITLEDGER_FIELD_KEYS'], message: 'set VISITLEDGER_FIELD_KEYS, VISITLEDGER_FIELD_KEY_CURRENT and VISITLEDGER_INDEX_KEY together' });
+  }
+  if (s.VISITLEDGER_STORE === 'firestore' && s.VISITLEDGER_FIELD_KEYS === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['VISITLEDGER_FIELD_KEYS'], message: 'is required with the firestore store (keys live outside the data)' });
+  }
+  if (s.VISITLEDGER_STORE === 'firestore' && s.GOOGLE_CLOUD_PROJECT === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['GOOGLE_CLOUD_PROJECT'], message: 'is required with the firestore store' });
+  }
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {}
+
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'settings'}: ${i.message}`);
+  throw new SettingsError(`VisitLedger cannot start: a setting is wrong\n${lines.join('\n')}`);
+}

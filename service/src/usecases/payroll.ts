@@ -1,0 +1,83 @@
+/**
+ * Pay runs: pay statements per therapist for a payroll period, computed from the same
+ * visits as the invoices (never re-entered), plus late visits of earlier periods. A pay run
+ * is created once per period; creating it again returns the first one.
+ */
+import {
+  draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, type HeldVisit,
+  type Period, type Result, type Therapist,
+} from '../../../shared/index.ts';
+import type { PayRunRecord, StoredTherapist } from '../store/port.ts';
+import { loadBillingInputs } from './billing-inputs.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { fail, type Failure } from './failure.ts';
+import { loadOrg } from './orgs.ts';
+
+export const payRunId = (period: Period) => `payroll:${period.start}`;
+
+export type PayRunResult = {
+  status: 'created' | 'already-exists';
+  payRun: PayRunRecord;
+  held: HeldVisit[];
+  /** Therapists paid without a W-9 on file, with the backup-withholding risk spelled out. */
+  warnings: { therapistId: string; code: string; message: string }[];
+};
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/** The billing core wants therapists; the W-9's TIN is not needed to pay, so it stays sealed. */
+function forPayroll(t: StoredTherapist): Therapist {
+  const { w9, ...rest } = t;
+  return w9 ? { ...rest, w9: { ...w9, tin: '000000000' } } : rest;
+}
+
+export async function createPayRun(ctx: UseCaseContext, orgId: string, period: Period): Promise<Result<PayRunResult, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const rule = org.value.settings.payrollCycle;
+  if (period.start > period.end || !isPeriodOf(rule, period)) {
+    return fail('invalid-input', `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`);
+  }
+  const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
+  const id = payRunId(period);
+
+  for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+    const existing = await ctx.store.getPayRun(orgId, id);
+    if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
+    const visits = await ctx.store.listVisits(orgId, { paid: false, dateTo: period.end });
+    const { statements, held, warnings } = draftPayStatements({
+      period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()].map(forPayroll),
+      agencyName: inputs.agencyName, vocabulary: inputs.vocabulary, holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,
+    });
+    const payRun: PayRunRecord = {
+      id, period, status: 'open', statements, totalCents: sumCents(statements.map((s) => s.totalCents)), createdAt: ctx.now().toISOString(),
+    };
+    const outcome = await ctx.store.commitPayRun(orgId, payRun);
+    if (outcome.status === 'conflict') continue;
+    if (outcome.status === 'already-exists') return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: [] });
+    await audit(ctx, orgId, [{ action: 'create', recordType: 'pay-run', recordId: id, detail: `${statements.length} statements` }]);
+    return ok({ status: 'created', payRun, held, warnings });
+  }
+  return fail('conflict', `the pay run for ${periodLabel(period)} kept changing while it was being created; try again`);
+}
+
+export async function getPayRun(ctx: UseCaseContext, orgId: string, id: string): Promise<Result<PayRunRecord, Failure>> {
+  const run = await ctx.store.getPayRun(orgId, id);
+  return run ? ok(run) : fail('not-found', `no pay run "${id}"`);
+}
+
+export async function listPayRuns(ctx: UseCaseContext, orgId: string): Promise<Result<PayRunRecord[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  return ok(await ctx.store.listPayRuns(orgId));
+}
+
+/** The owner approves a pay run before money moves (issue: pay contractors). */
+export async function approvePayRun(ctx: UseCaseContext, orgId: string, id: string): Promise<Result<PayRunRecord, Failure>> {
+  const run = await ctx.store.getPayRun(orgId, id);
+  if (!run) return fail('not-found', `no pay run "${id}"`);
+  if (run.status !== 'open') return fail('rule-broken', `the pay run is ${run.status}, not open`);
+  if (!(await ctx.store.setPayRunStatus(orgId, id, 'open', 'approved', ctx.now().toISOString()))) return fail('conflict', 'the pay run changed meanwhile; reload it');
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'pay-run', recordId: id, detail: 'approved' }]);
+  return ok((await ctx.store.getPayRun(orgId, id))!);
+}
