@@ -12,3 +12,4 @@ export * from './csv.ts';
 export * from './cycles.ts';
 export * from './duplicates.ts';
 export * from './rate-sheets.ts';
+export * from './import.ts';

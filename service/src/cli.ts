@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * visitledger: the command line of the service, on the same use cases and store as the
+ * HTTP API. `--db FILE` picks the SQLite file (default ./data/visitledger.db); the CLI acts
+ * for the file's local org unless `--org ID` names another.
+ */
+import { parseArgs } from 'node:util';
+import { SettingsError } from './config/settings.ts';
+import { closeOptions, runClose } from './cli/close-command.ts';
+import { demoOptions, runDemo } from './cli/demo-command.ts';
+import { importOptions, runImport } from './cli/import-command.ts';
+import { UsageError } from './cli/output.ts';
+import { paymentOptions, runPayment } from './cli/payment-command.ts';
+import { openRuntime, type CliRuntime } from './cli/runtime.ts';
+import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
+
+const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; usage: string; run(rt: CliRuntime, values: never, org: string | undefined): Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  demo: { options: demoOptions, usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)', run: (rt, v, org) => runDemo(rt, v, org) },
+  import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--json] [--commit]', run: (rt, v) => runImport(rt, v) },
+  close: { options: closeOptions, usage: 'close --period YYYY-MM [--json]             close the cycles and payroll ending in the month', run: (rt, v) => runClose(rt, v) },
+  payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT]', run: (rt, v) => runPayment(rt, v) },
+  'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
+};
+
+function usage(): string {
+  return [
+    'usage: visitledger COMMAND [--db FILE] [--org ID] [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    '',
+    '  --db FILE   the SQLite file (default ./data/visitledger.db; its field keys are kept in FILE.keys.json)',
+    '  --org ID    act for this org instead of the file\'s local org',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`error: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  let runtime: CliRuntime | undefined;
+  try {
+    const { values } = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: false });
+    if (values.help) {
+      process.stdout.write(`usage: visitledger ${command.usage}\n`);
+      return 0;
+    }
+    const org = values.org as string | undefined;
+    runtime = await openRuntime({ ...(values.db ? { db: values.db as string } : {}), ...(org ? { org } : {}) });
+    return await command.run(runtime, values as never, org);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await runtime?.close();
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

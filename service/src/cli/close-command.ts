@@ -1,0 +1,42 @@
+/** `visitledger close --period 2026-01 [--json]`: every agency cycle ending in the month, and the payroll period. */
+import { closeMonth } from '../usecases/cycles.ts';
+import type { CliRuntime } from './runtime.ts';
+import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
+
+export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOptions>): Promise<number> {
+  if (!values.period) throw new UsageError('close needs --period YYYY-MM (the month whose cycles end)');
+  const result = await closeMonth(rt.ctx, rt.orgId, values.period);
+  if (!result.ok) return failureExit(result.error);
+  const invoices = result.value.cycles.flatMap((c) => (c.invoice ? [c.invoice] : []));
+  const statements = result.value.payRuns.flatMap((r) => r.payRun.statements);
+  if (values.json) {
+    printJson({
+      invoices: invoices.map((i) => ({
+        agency: i.agencyName, number: i.number, period: i.period, issueDate: i.issueDate, dueDate: i.dueDate, status: i.status, totalCents: i.totalCents,
+        lines: i.lines.map((l) => ({ visitId: l.visitId, date: l.date, therapist: l.therapistName, discipline: l.discipline, visitType: l.visitType, rateCents: l.rateCents, amountCents: l.amountCents, late: l.late })),
+      })),
+      payStatements: statements.map((s) => ({
+        therapist: s.therapistName, period: s.period, totalCents: s.totalCents, w9: s.w9Status,
+        lines: s.lines.map((l) => ({ visitId: l.visitId, date: l.date, agency: l.agencyName, discipline: l.discipline, visitType: l.visitType, rateCents: l.rateCents, amountCents: l.amountCents, late: l.late })),
+      })),
+      held: [...result.value.cycles.flatMap((c) => c.held), ...result.value.payRuns.flatMap((r) => r.held)],
+      warnings: result.value.payRuns.flatMap((r) => r.warnings),
+    });
+    return 0;
+  }
+  for (const c of result.value.cycles) {
+    const what = c.invoice ? `${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}  ${c.invoice.lines.length} visits${c.invoice.lines.some((l) => l.late) ? ` (${c.invoice.lines.filter((l) => l.late).length} late)` : ''}  due ${c.invoice.dueDate}` : 'no visits to bill';
+    say(`${c.period.start}..${c.period.end}  ${c.status === 'already-closed' ? '(closed before) ' : ''}${what}`);
+    for (const h of c.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
+  }
+  for (const r of result.value.payRuns) {
+    say(`payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`);
+    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${s.lines.length} visits${s.w9Status === 'missing' ? '  (no W-9 on file)' : ''}`);
+    for (const h of r.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
+    for (const w of r.warnings) say(`  warning: ${w.message}`);
+  }
+  if (result.value.cycles.length === 0 && result.value.payRuns.length === 0) say(`no cycle ends in ${values.period}`);
+  return 0;
+}

@@ -1,0 +1,35 @@
+/** `visitledger payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card` */
+import { matchName, parseMoney, PAYMENT_METHOD_RULES } from '../../../shared/index.ts';
+import { recordManualPayment } from '../usecases/payments.ts';
+import type { CliRuntime } from './runtime.ts';
+import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
+
+export const paymentOptions = {
+  therapist: { type: 'string' }, amount: { type: 'string' }, date: { type: 'string' }, method: { type: 'string' },
+  reference: { type: 'string' }, json: { type: 'boolean' },
+} as const;
+
+export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymentOptions>): Promise<number> {
+  const missing = (['therapist', 'amount', 'date', 'method'] as const).filter((k) => !values[k]);
+  if (missing.length) throw new UsageError(`payment needs ${missing.map((k) => `--${k}`).join(', ')}`);
+  const amount = parseMoney(values.amount!);
+  if (!amount.ok) throw new UsageError(`--amount: ${amount.error.message}`);
+  const therapists = await rt.ctx.store.listTherapists(rt.orgId);
+  const match = matchName(values.therapist!, therapists);
+  if (match.kind !== 'exact') {
+    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
+    throw new UsageError(`no therapist called "${values.therapist}".${hint}`);
+  }
+  const result = await recordManualPayment(rt.ctx, rt.orgId, {
+    therapistId: match.entry.id, amountCents: amount.value, paidOn: values.date, method: values.method,
+    ...(values.reference ? { reference: values.reference } : {}),
+  });
+  if (!result.ok) return failureExit(result.error);
+  if (values.json) printJson(result.value);
+  else {
+    const rule = PAYMENT_METHOD_RULES[result.value.method];
+    say(`recorded ${money(result.value.amountCents)} to ${match.entry.name} on ${result.value.paidOn} by ${rule.label} (${result.value.id})`);
+    if (rule.countsTowardNec === false) say(`note: ${rule.note}`);
+  }
+  return 0;
+}

@@ -1,0 +1,258 @@
+/**
+ * Import of an owner's legacy sheets (visits, and optionally the agency rate matrix and
+ * the therapist pay sheet). The billing core reads and classifies every row; this use case
+ * supplies what the org already has, finds repeats of stored visits without opening PHI
+ * (keyed hashes), and, on commit, stores the agencies, therapists, rates and visits.
+ * Rows that need the owner's review are never stored.
+ */
+import { createHash } from 'node:crypto';
+import {
+  buildRateBook, buildVocabulary, importLegacyVisits, isIsoDate, matchName, normalizeName, ok, readAgencyRateMatrix,
+  readTherapistPaySheet, summarizeImport, visitKey, type BillRate, type DirectoryEntry, type Discipline, type ImportReport,
+  type ImportSummary, type IsoDate, type PayRate, type RateSheetError, type Result, type RowOutcome,
+} from '../../../shared/index.ts';
+import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { fail, type Failure } from './failure.ts';
+import { loadOrg } from './orgs.ts';
+import { upsertVisits } from './visits.ts';
+
+type Table = readonly (readonly unknown[])[];
+
+export type ImportInput = {
+  visits: Table;
+  rates?: Table;
+  payRates?: Table;
+  /** The day the sheets' rates take effect: rate sheets carry no dates. Default: 2000-01-01 (always). */
+  ratesFrom?: IsoDate;
+  /** Owner-confirmed spellings: text as typed -> the name of an agency or therapist. */
+  mappings?: { agencies?: Record<string, string>; therapists?: Record<string, string> };
+  commit: boolean;
+};
+
+export type ImportRow = {
+  row: number;
+  outcome: RowOutcome['outcome'];
+  reason: string | null;
+  visit?: {
+    date: string; therapist: string; agency: string; patient: string; mrn?: string; discipline: Discipline; visitType: string;
+    billRateCents: number | null; payRateCents: number | null;
+  };
+  proposals?: { field: 'agency' | 'therapist'; text: string; suggestion: string; reason: string }[];
+};
+
+export type SheetProblem = { sheet: 'rates' | 'pay-rates'; row?: number; column?: string; message: string };
+
+export type ImportOutcome = {
+  rows: ImportRow[];
+  summary: ImportSummary;
+  sheetProblems: SheetProblem[];
+  newAgencies: string[];
+  newTherapists: string[];
+  committed: null | { agencies: number; therapists: number; billRates: number; payRates: number; visits: number };
+};
+
+export const SINCE_ALWAYS = '2000-01-01';
+const NEW = 'new:';
+
+export async function importLegacy(ctx: UseCaseContext, orgId: string, input: ImportInput): Promise<Result<ImportOutcome, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const ratesFrom = input.ratesFrom ?? SINCE_ALWAYS;
+  if (!isIsoDate(ratesFrom)) return fail('invalid-input', `rates-from "${ratesFrom}" is not a date (YYYY-MM-DD)`);
+  const vocabulary = buildVocabulary(org.value.settings);
+  const [storedAgencies, storedTherapists, storedBill, storedPay] = await Promise.all([
+    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
+  ]);
+  const agencies: DirectoryEntry[] = storedAgencies.map((a) => ({ id: a.id, name: a.name, aliases: a.aliases }));
+  const therapists: (DirectoryEntry & { disciplines: Discipline[] })[] = storedTherapists.map((t) => ({ id: t.id, name: t.name, aliases: t.aliases, disciplines: t.disciplines }));
+  const sheetProblems: SheetProblem[] = [];
+  const billRates: BillRate[] = [...storedBill];
+  const payRates: PayRate[] = [...storedPay];
+
+  /** A name from a rate sheet: the stored entry it is, or a new entry of this import. Near names are not merged. */
+  const resolve = (entries: DirectoryEntry[], name: string) => {
+    const match = matchName(name, entries);
+    if (match.kind === 'exact') return match.entry;
+    const entry = { id: `${NEW}${entries.length}:${normalizeName(name)}`, name: normalizeName(name), aliases: [] };
+    entries.push(entry);
+    return entry;
+  };
+
+  if (input.rates) {
+    const matrix = readAgencyRateMatrix(input.rates, { vocabulary, effectiveFrom: ratesFrom });
+    sheetProblems.push(...matrix.errors.map((e) => sheetProblem('rates', e)));
+    for (const name of matrix.agencies) resolve(agencies, name);
+    for (const r of matrix.rates) billRates.push({ agencyId: resolve(agencies, r.agencyName).id, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+  }
+  if (input.payRates) {
+    const sheet = readTherapistPaySheet(input.payRates, { vocabulary, effectiveFrom: ratesFrom });
+    sheetProblems.push(...sheet.errors.map((e) => sheetProblem('pay-rates', e)));
+    for (const t of sheet.therapists) {
+      const entry = resolve(therapists, t.name) as (typeof therapists)[number];
+      entry.disciplines = [...new Set([...(entry.disciplines ?? []), ...t.disciplines])];
+    }
+    for (const r of sheet.rates) {
+      const agencyId = r.agencyName === undefined ? undefined : resolve(agencies, r.agencyName).id;
+      payRates.push({ therapistId: resolve(therapists, r.therapistName).id, ...(agencyId ? { agencyId } : {}), discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+    }
+  }
+
+  const mappings = { agencies: toIds(input.mappings?.agencies, agencies), therapists: toIds(input.mappings?.therapists, therapists) };
+  if (!mappings.agencies.ok) return mappings.agencies;
+  if (!mappings.therapists.ok) return mappings.therapists;
+
+  const imported = importLegacyVisits(input.visits, {
+    vocabulary, agencies, therapists, rates: buildRateBook(billRates, payRates),
+    mappings: { agencies: mappings.agencies.value, therapists: mappings.therapists.value },
+    unknownNames: 'create', timeZone: org.value.settings.timeZone,
+  });
+  if (!imported.ok) return fail('invalid-input', imported.error.message, { missing: imported.error.missing, headersSeen: imported.error.headersSeen });
+  const report = await markStoredDuplicates(ctx, orgId, imported.value);
+
+  const outcome: ImportOutcome = {
+    rows: report.rows.map(toImportRow),
+    summary: summarizeImport(report),
+    sheetProblems,
+    newAgencies: [...agencies.filter((a) => a.id.startsWith(NEW)).map((a) => a.name), ...report.newAgencies.map((a) => a.name)],
+    newTherapists: [...therapists.filter((t) => t.id.startsWith(NEW)).map((t) => t.name), ...report.newTherapists.map((t) => t.name)],
+    committed: null,
+  };
+  if (!input.commit) return ok(outcome);
+
+  const committed = await commitImport(ctx, orgId, { report, agencies, therapists, billRates: billRates.slice(storedBill.length), payRates: payRates.slice(storedPay.length), mappings: input.mappings });
+  if (!committed.ok) return committed;
+  return ok({ ...outcome, committed: committed.value });
+}
+
+function sheetProblem(sheet: SheetProblem['sheet'], e: RateSheetError): SheetProblem {
+  return { sheet, ...(e.row !== undefined ? { row: e.row } : {}), ...(e.columnLetter !== undefined ? { column: e.columnLetter } : {}), message: e.message };
+}
+
+/** Mappings arrive as names (what an owner types on a command line); the core wants ids. */
+function toIds(mapping: Record<string, string> | undefined, entries: readonly DirectoryEntry[]): Result<Record<string, string>, Failure> {
+  const ids: Record<string, string> = {};
+  for (const [text, name] of Object.entries(mapping ?? {})) {
+    const match = matchName(name, entries);
+    if (match.kind !== 'exact') return fail('invalid-input', `the mapping "${text}" = "${name}" names no known agency or therapist "${name}"`);
+    ids[text] = match.entry.id;
+  }
+  return ok(ids);
+}
+
+/** A row repeating a visit already stored (billed or not) is a duplicate of it; found by keyed hash, without PHI. */
+async function markStoredDuplicates(ctx: UseCaseContext, orgId: string, report: ImportReport): Promise<ImportReport> {
+  const keyOf = new Map<number, string>();
+  for (const r of report.rows) {
+    if (r.outcome !== 'visit' || !r.visit.agency.id || !r.visit.therapist.id || r.visit.agency.id.startsWith(NEW) || r.visit.therapist.id.startsWith(NEW)) continue;
+    keyOf.set(r.row, ctx.cipher.blindIndex(visitKey({ therapistId: r.visit.therapist.id, agencyId: r.visit.agency.id, patientName: r.visit.patient.name, date: r.visit.date, visitType: r.visit.visitType })));
+  }
+  if (keyOf.size === 0) return report;
+  const stored = new Map((await ctx.store.findVisitsByDupKey(orgId, [...keyOf.values()])).map((v) => [v.dupKey, v.id]));
+  return {
+    ...report,
+    rows: report.rows.map((r): RowOutcome => {
+      const visitId = stored.get(keyOf.get(r.row) ?? '');
+      if (r.outcome !== 'visit' || !visitId) return r;
+      return { row: r.row, outcome: 'duplicate', visit: r.visit, duplicateOf: { kind: 'stored', visitId }, reason: 'repeats a visit already stored (same therapist, agency, patient, date and visit type)' };
+    }),
+  };
+}
+
+function toImportRow(r: RowOutcome): ImportRow {
+  switch (r.outcome) {
+    case 'skipped':
+      return { row: r.row, outcome: r.outcome, reason: r.reason };
+    case 'needs-review':
+      return {
+        row: r.row, outcome: r.outcome, reason: r.reasons.join('; '),
+        ...(r.proposals.length ? { proposals: r.proposals.map((p) => ({ field: p.field, text: p.text, suggestion: p.entryName, reason: p.reason })) } : {}),
+      };
+    case 'duplicate':
+    case 'visit': {
+      const v = r.visit;
+      return {
+        row: r.row, outcome: r.outcome,
+        reason: r.outcome === 'duplicate' ? (r.duplicateOf.kind === 'row' ? `${r.reason} (row ${r.duplicateOf.row})` : r.reason) : null,
+        visit: {
+          date: v.date, therapist: v.therapist.name, agency: v.agency.name, patient: v.patient.name, ...(v.patient.mrn ? { mrn: v.patient.mrn } : {}),
+          discipline: v.discipline, visitType: v.visitType, billRateCents: v.billRateCents ?? null, payRateCents: v.payRateCents ?? null,
+        },
+      };
+    }
+  }
+}
+
+/** A stable client id for an imported row: importing the same file again changes nothing. */
+function importClientId(key: string, discipline: string): string {
+  return `import:${createHash('sha256').update(`${key}\u0000${discipline}`).digest('base64url').slice(0, 32)}`;
+}
+
+async function commitImport(
+  ctx: UseCaseContext,
+  orgId: string,
+  plan: {
+    report: ImportReport; agencies: DirectoryEntry[]; therapists: (DirectoryEntry & { disciplines: Discipline[] })[];
+    billRates: BillRate[]; payRates: PayRate[]; mappings: ImportInput['mappings'];
+  },
+): Promise<Result<NonNullable<ImportOutcome['committed']>, Failure>> {
+  const { report } = plan;
+  // New agencies and therapists: from the rate sheets, and names of visit rows that matched nothing.
+  const newAgencyNames = new Set([...plan.agencies.filter((a) => a.id.startsWith(NEW)).map((a) => a.name), ...report.newAgencies.map((a) => a.name)]);
+  const newTherapists = new Map(plan.therapists.filter((t) => t.id.startsWith(NEW)).map((t) => [t.name, t.disciplines]));
+  for (const t of report.newTherapists) if (!newTherapists.has(t.name)) newTherapists.set(t.name, []);
+
+  const aliases = new Map<string, string[]>();
+  for (const [text, name] of Object.entries(plan.mappings?.agencies ?? {})) aliases.set(name, [...(aliases.get(name) ?? []), text]);
+  const storedAgencies = await ctx.store.listAgencies(orgId);
+  const agencyRows = [
+    ...[...newAgencyNames].map((name) => ({ name, ...AGENCY_DEFAULTS, aliases: aliases.get(name) ?? [] })),
+    ...storedAgencies.filter((a) => aliases.has(a.name)).map((a) => ({ id: a.id, name: a.name, aliases: [...new Set([...a.aliases, ...aliases.get(a.name)!])] })),
+  ];
+  const createdAgencies = agencyRows.length ? await upsertAgencies(ctx, orgId, agencyRows) : ok([]);
+  if (!createdAgencies.ok) return createdAgencies;
+  const therapistAliases = new Map<string, string[]>();
+  for (const [text, name] of Object.entries(plan.mappings?.therapists ?? {})) therapistAliases.set(name, [...(therapistAliases.get(name) ?? []), text]);
+  const createdTherapists = newTherapists.size || therapistAliases.size
+    ? await upsertTherapists(ctx, orgId, [
+      ...[...newTherapists].map(([name, disciplines]) => ({ name, disciplines, aliases: therapistAliases.get(name) ?? [] })),
+      ...(await ctx.store.listTherapists(orgId)).filter((t) => therapistAliases.has(t.name) && !newTherapists.has(t.name))
+        .map((t) => ({ id: t.id, name: t.name, aliases: [...new Set([...t.aliases, ...therapistAliases.get(t.name)!])] })),
+    ])
+    : ok([]);
+  if (!createdTherapists.ok) return createdTherapists;
+
+  // Temporary ids (`new:` for the sheets' names, the core's own for visit-only names) -> real ids, by name.
+  const agencyIdByName = new Map((await ctx.store.listAgencies(orgId)).map((a) => [normalizeName(a.name).toLowerCase(), a.id]));
+  const therapistIdByName = new Map((await ctx.store.listTherapists(orgId)).map((t) => [normalizeName(t.name).toLowerCase(), t.id]));
+  const realAgency = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : agencyIdByName.get(normalizeName(name).toLowerCase()));
+  const realTherapist = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : therapistIdByName.get(normalizeName(name).toLowerCase()));
+  const nameOfTemp = (entries: DirectoryEntry[], id: string) => entries.find((e) => e.id === id)?.name ?? '';
+
+  const billRates = plan.billRates.map((r) => ({ ...r, agencyId: realAgency(r.agencyId, nameOfTemp(plan.agencies, r.agencyId))! }));
+  const payRates = plan.payRates.map((r) => ({
+    ...r, therapistId: realTherapist(r.therapistId, nameOfTemp(plan.therapists, r.therapistId))!,
+    ...(r.agencyId ? { agencyId: realAgency(r.agencyId, nameOfTemp(plan.agencies, r.agencyId))! } : {}),
+  }));
+  await ctx.store.putBillRates(orgId, billRates);
+  await ctx.store.putPayRates(orgId, payRates);
+
+  const visitRows = report.rows.flatMap((r) => {
+    if (r.outcome !== 'visit') return [];
+    const v = r.visit;
+    const agencyId = realAgency(v.agency.id, v.agency.name)!;
+    const therapistId = realTherapist(v.therapist.id, v.therapist.name)!;
+    const key = visitKey({ therapistId, agencyId, patientName: v.patient.name, date: v.date, visitType: v.visitType });
+    return [{
+      clientId: importClientId(key, v.discipline), agencyId, therapistId, patient: v.patient, date: v.date,
+      discipline: v.discipline, visitType: v.visitType, noteDone: v.noteDone ?? false,
+    }];
+  });
+  const visits = visitRows.length ? await upsertVisits(ctx, orgId, visitRows) : ok([]);
+  if (!visits.ok) return visits;
+  await audit(ctx, orgId, [{ action: 'create', recordType: 'org', recordId: orgId, detail: `import: ${visitRows.length} visits` }]);
+  return ok({
+    agencies: newAgencyNames.size, therapists: newTherapists.size, billRates: billRates.length, payRates: payRates.length,
+    visits: visits.value.filter((a) => a.status === 'created' || a.status === 'updated').length,
+  });
+}
