@@ -172,3 +172,32 @@ export interface Store {
   appendAudit(orgId: string, entries: readonly AuditEntry[]): Promise<void>;
   listAudit(orgId: string, query: { recordId?: string; limit?: number }): Promise<AuditEntry[]>;
 }
+
+/** Who may act for an org: Google accounts (members) and automation keys. */
+export const MEMBER_ROLES = ['owner', 'staff'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export type MemberRecord = { email: string; role: MemberRole; addedAt: string };
+
+export type ApiKeyRecord = {
+  id: string;
+  label: string;
+  role: MemberRole;
+  /** SHA-256 of the secret part: the key itself is shown once and never stored. */
+  secretHash: string;
+  createdAt: string;
+  revokedAt?: string;
+};
+
+/** Identity data, apart from the billing data of `Store`; every method still takes the orgId. */
+export interface IdentityStore {
+  /** Adds or changes a member (emails are stored lower-case). */
+  putMember(orgId: string, member: MemberRecord): Promise<void>;
+  getMember(orgId: string, email: string): Promise<MemberRecord | null>;
+  listMembers(orgId: string): Promise<MemberRecord[]>;
+  removeMember(orgId: string, email: string): Promise<boolean>;
+  insertApiKey(orgId: string, key: ApiKeyRecord): Promise<void>;
+  getApiKey(orgId: string, keyId: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+}

@@ -51,4 +51,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'members and API keys',
+    sql: `
+      CREATE TABLE members (org_id TEXT NOT NULL, email TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, email));
+      CREATE TABLE api_keys (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { describeIdentityContract } from '../identity.contract.ts';
 import { describeStoreContract, anOrg } from '../store.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -40,3 +41,5 @@ describe('sqlite store file', () => {
     raw.close();
   });
 });
+
+describeIdentityContract('sqlite', async () => openSqliteStore(join(dir, `identity-${++n}.db`)));

@@ -9,14 +9,14 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
 import type {
-  AuditEntry, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
+  ApiKeyRecord, AuditEntry, IdentityStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
   Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
 } from '../port.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
-export function openSqliteStore(file: string): Store {
+export function openSqliteStore(file: string): Store & IdentityStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
@@ -84,7 +84,7 @@ export function openSqliteStore(file: string): Store {
     }
   }
 
-  const store: Store = {
+  const store: Store & IdentityStore = {
     kind: 'sqlite',
     async close() {
       db.close();
@@ -331,6 +331,37 @@ export function openSqliteStore(file: string): Store {
         recordType: r.record_type as AuditEntry['recordType'], recordId: r.record_id as string,
         ...(r.detail !== null ? { detail: r.detail as string } : {}),
       }));
+    },
+
+    async putMember(orgId, member) {
+      const m = { ...member, email: member.email.toLowerCase() };
+      run('INSERT OR REPLACE INTO members (org_id, email, doc) VALUES (?, ?, ?)', orgId, m.email, JSON.stringify(m));
+    },
+    async getMember(orgId, email) {
+      return doc<MemberRecord>(get('SELECT doc FROM members WHERE org_id = ? AND email = ?', orgId, email.toLowerCase()));
+    },
+    async listMembers(orgId) {
+      return docs<MemberRecord>(all('SELECT doc FROM members WHERE org_id = ? ORDER BY email', orgId));
+    },
+    async removeMember(orgId, email) {
+      return Number(run('DELETE FROM members WHERE org_id = ? AND email = ?', orgId, email.toLowerCase()).changes) === 1;
+    },
+    async insertApiKey(orgId, key) {
+      run('INSERT INTO api_keys (org_id, id, doc) VALUES (?, ?, ?)', orgId, key.id, JSON.stringify(key));
+    },
+    async getApiKey(orgId, keyId) {
+      return doc<ApiKeyRecord>(get('SELECT doc FROM api_keys WHERE org_id = ? AND id = ?', orgId, keyId));
+    },
+    async listApiKeys(orgId) {
+      return docs<ApiKeyRecord>(all('SELECT doc FROM api_keys WHERE org_id = ? ORDER BY id', orgId));
+    },
+    async revokeApiKey(orgId, keyId, at) {
+      return transaction(() => {
+        const key = doc<ApiKeyRecord>(get('SELECT doc FROM api_keys WHERE org_id = ? AND id = ?', orgId, keyId));
+        if (!key || key.revokedAt) return false;
+        run('UPDATE api_keys SET doc = ? WHERE org_id = ? AND id = ?', JSON.stringify({ ...key, revokedAt: at }), orgId, keyId);
+        return true;
+      });
     },
   };
   return store;
