@@ -1,0 +1,412 @@
+/**
+ * Invoices: one per agency per cycle, drafted from the agency's unbilled visits, then
+ * issued with gapless numbers. An issued invoice never changes; a correction is a void
+ * (and a new invoice) or a numbered credit note that references it (DOMAIN.md, STYLE.md).
+ */
+import { addDays, type IsoDate } from './dates.ts';
+import { formatMoney, sumCents, type Cents } from './money.ts';
+import { describeMissingRate, type RateBook, type RateNames } from './rates.ts';
+import { err, ok, type Result } from './result.ts';
+import type { Agency, CreditNote, Invoice, InvoiceLine, Patient, PatientIdentifier, Period, Visit } from './schemas.ts';
+import { DISCIPLINES, type Discipline, type Vocabulary } from './vocabulary.ts';
+
+/** A visit left out of an invoice or pay statement, with every reason why. Never a zero line. */
+export type HeldVisit = { visitId: string; problems: Array<{ code: string; message: string }> };
+
+// ---------------------------------------------------------------- patients
+
+export type PatientLabelError = { code: 'missing-mrn'; message: string };
+
+/** Generational suffixes are not initials: "Smith Jr., John" is J.S. */
+const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
+
+/**
+ * "Alvarez, Rosa" and "Rosa Alvarez" -> "R.A."; works on any script (the first letter of
+ * each word, given names first). Empty when the name has no letters at all.
+ */
+export function patientInitials(name: string): string {
+  const text = name.normalize('NFC').trim();
+  const comma = text.indexOf(',');
+  // "Last, First Middle" -> "First Middle Last"
+  const ordered = comma >= 0 ? `${text.slice(comma + 1)} ${text.slice(0, comma)}` : text;
+  let initials = '';
+  for (const word of ordered.split(/[\s,]+/u)) {
+    if (word === '' || NAME_SUFFIXES.has(word.toLowerCase().replace(/[^a-z]/g, ''))) continue;
+    const letter = /\p{L}/u.exec(word)?.[0];
+    if (letter) initials += `${letter.toUpperCase()}.`;
+  }
+  return initials;
+}
+
+/**
+ * The patient as this agency's setting says to print them (HIPAA minimum necessary).
+ * The error message names no patient: it may reach a log or a screen shared around.
+ */
+export function patientLabel(patient: Patient, how: PatientIdentifier): Result<string, PatientLabelError> {
+  return labelPatient(patient, how, patientInitials);
+}
+
+/** patientLabel with the initials function passed in, so a large draft can cache it per name. */
+function labelPatient(patient: Patient, how: PatientIdentifier, initialsOf: (name: string) => string): Result<string, PatientLabelError> {
+  if (how === 'name') return ok(patient.name.trim());
+  const mrn = patient.mrn?.trim() ?? '';
+  if (mrn === '') {
+    const setting = how === 'mrn' ? 'by MRN only' : 'by initials and MRN';
+    return err({ code: 'missing-mrn', message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit` });
+  }
+  if (how === 'mrn') return ok(`MRN ${mrn}`);
+  const initials = initialsOf(patient.name);
+  return ok(initials === '' ? `MRN ${mrn}` : `${initials} (MRN ${mrn})`);
+}
+
+// ---------------------------------------------------------------- ordering
+
+const collator = new Intl.Collator('en-US', { sensitivity: 'base', numeric: true });
+
+/** People's and agencies' names in reading order; ties broken by the exact text so the order is total. */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Each distinct name's position in compareNames order, so a large sort compares numbers. */
+export function nameRanks(names: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(names)].sort(compareNames);
+  return new Map(sorted.map((n, i) => [n, i]));
+}
+
+/** Each distinct text's position in code-unit order (ISO dates sort as text). */
+export function textRanks(texts: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(texts)].sort(compareText);
+  return new Map(sorted.map((t, i) => [t, i]));
+}
+
+/**
+ * Sorts in place by a numeric key, ties by text. The keys are computed once per item,
+ * not once per comparison: 100,000 lines take about 1.7 million comparisons.
+ */
+export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item: T) => string): void {
+  const keys = new Float64Array(items.length);
+  const ties: string[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    keys[i] = key(items[i]!);
+    ties.push(tie(items[i]!));
+    order.push(i);
+  }
+  order.sort((a, b) => keys[a]! - keys[b]! || compareText(ties[a]!, ties[b]!));
+  const copy = items.slice();
+  for (let i = 0; i < order.length; i++) items[i] = copy[order[i]!]!;
+}
+
+export const DISCIPLINE_ORDER: ReadonlyMap<Discipline, number> = new Map(DISCIPLINES.map((d, i) => [d, i]));
+
+// ---------------------------------------------------------------- drafts
+
+export function dueDate(issueDate: IsoDate, termsDays: number): IsoDate {
+  if (!Number.isInteger(termsDays) || termsDays < 0) {
+    throw new Error(`payment terms must be a whole number of days, 0 or more; got ${termsDays}`, { cause: { code: 'bad-terms' } });
+  }
+  return addDays(issueDate, termsDays);
+}
+
+/** An invoice before it is issued: no id, number or sequence yet, and no status. */
+export type InvoiceDraft = Omit<Invoice, 'id' | 'number' | 'sequence' | 'status' | 'voidedOn' | 'voidReason'>;
+
+/** What billing needs of a visit; the patient only to print them as the agency chose. */
+export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'patient' | 'date' | 'discipline' | 'visitType'>;
+
+export type DraftInvoiceInput = {
+  agency: Agency;
+  period: Period;
+  /** The agency's unbilled visits dated on or before period.end (earlier ones become late lines). */
+  visits: readonly BillableVisit[];
+  rates: RateBook;
+  therapistName: (therapistId: string) => string;
+  vocabulary: Vocabulary;
+  issueDate: IsoDate;
+};
+
+/**
+ * The agency's invoice for `period`. Visits without a bill rate or without the patient
+ * identifier the agency asks for are held, with the reasons; no billable visit -> no draft.
+ * Lines: the period's own visits first, then late visits from earlier closed periods (the
+ * PDF prints them in their own section); each group by discipline, date, therapist.
+ */
+export function draftInvoice(input: DraftInvoiceInput): { draft: InvoiceDraft | null; held: HeldVisit[] } {
+  const { agency, period, rates, vocabulary } = input;
+  if (period.start > period.end) throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
+  const therapistNames = memo(input.therapistName);
+  const initialsOf = memo(patientInitials); // a patient is seen several times a cycle
+  const context: BillContext = {
+    agency,
+    period,
+    rates,
+    vocabulary,
+    therapistName: therapistNames,
+    initialsOf,
+    names: { agencyName: (id) => (id === agency.id ? agency.name : id), therapistName: therapistNames, visitTypeLabel: (code) => vocabulary.visitTypeLabel(code) },
+  };
+  const lines: InvoiceLine[] = [];
+  const held: HeldVisit[] = [];
+  for (const visit of input.visits) {
+    const priced = billVisit(visit, context);
+    if ('problems' in priced) held.push(priced);
+    else lines.push(priced);
+  }
+  if (lines.length === 0) return { draft: null, held };
+
+  sortLines(lines);
+  throwOnRepeatedVisit(lines, 'draftInvoice');
+  return {
+    draft: {
+      agencyId: agency.id,
+      agencyName: agency.name,
+      period: { start: period.start, end: period.end },
+      issueDate: input.issueDate,
+      termsDays: agency.termsDays,
+      dueDate: dueDate(input.issueDate, agency.termsDays),
+      lines,
+      subtotals: subtotalsOf(lines),
+      totalCents: sumCents(lines.map((l) => l.amountCents)),
+    },
+    held,
+  };
+}
+
+type BillContext = {
+  agency: Agency;
+  period: Period;
+  rates: RateBook;
+  vocabulary: Vocabulary;
+  therapistName: (id: string) => string;
+  initialsOf: (name: string) => string;
+  names: RateNames;
+};
+
+/**
+ * One visit's invoice line, or why it is held. A function of its own, called once per
+ * visit, so the engine optimizes it on its own rather than through the long caller.
+ */
+function billVisit(visit: BillableVisit, c: BillContext): InvoiceLine | HeldVisit {
+  if (visit.agencyId !== c.agency.id) {
+    throw new Error(`draftInvoice: visit ${visit.id} belongs to agency ${visit.agencyId}, not ${c.agency.id}`, { cause: { code: 'wrong-agency' } });
+  }
+  if (visit.date > c.period.end) {
+    throw new Error(`draftInvoice: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, { cause: { code: 'after-period' } });
+  }
+  const rate = c.rates.billRate({ agencyId: c.agency.id, discipline: visit.discipline, visitType: visit.visitType, date: visit.date });
+  const label = labelPatient(visit.patient, c.agency.patientIdentifier, c.initialsOf);
+  if (!rate.ok || !label.ok) {
+    const problems: HeldVisit['problems'] = [];
+    if (!rate.ok) problems.push({ code: rate.error.code, message: describeMissingRate(rate.error, c.names) });
+    if (!label.ok) problems.push(label.error);
+    return { visitId: visit.id, problems };
+  }
+  return {
+    visitId: visit.id,
+    date: visit.date,
+    patientLabel: label.value,
+    therapistId: visit.therapistId,
+    therapistName: c.therapistName(visit.therapistId),
+    discipline: visit.discipline,
+    visitType: visit.visitType,
+    visitTypeLabel: c.vocabulary.visitTypeLabel(visit.visitType),
+    rateCents: rate.value.cents,
+    amountCents: rate.value.cents, // one visit is one unit
+    late: visit.date < c.period.start,
+  };
+}
+
+function sortLines(lines: InvoiceLine[]): void {
+  const names = nameRanks(new Set(lines.map((l) => l.therapistName)));
+  const dates = textRanks(new Set(lines.map((l) => l.date)));
+  sortByNumber(
+    lines,
+    (l) => ((Number(l.late) * DISCIPLINES.length + DISCIPLINE_ORDER.get(l.discipline)!) * dates.size + dates.get(l.date)!) * names.size + names.get(l.therapistName)!,
+    (l) => l.visitId,
+  );
+}
+
+/**
+ * A visit passed twice would be billed twice. After sorting, the two copies sit side by
+ * side (same key, same id), so one pass finds them without hashing 100,000 ids.
+ */
+export function throwOnRepeatedVisit(sorted: ReadonlyArray<{ visitId: string }>, where: string): void {
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.visitId === sorted[i - 1]!.visitId) throw new Error(`${where}: visit ${sorted[i]!.visitId} was passed twice`, { cause: { code: 'duplicate-visit' } });
+  }
+}
+
+/** Amount and visit count per discipline, in DISCIPLINES order, only disciplines billed. */
+export function subtotalsOf(lines: readonly InvoiceLine[]): Invoice['subtotals'] {
+  const amounts = new Map<Discipline, Cents[]>();
+  for (const line of lines) {
+    const list = amounts.get(line.discipline);
+    if (list) list.push(line.amountCents);
+    else amounts.set(line.discipline, [line.amountCents]);
+  }
+  return DISCIPLINES.filter((d) => amounts.has(d)).map((d) => ({ discipline: d, amountCents: sumCents(amounts.get(d)!), visits: amounts.get(d)!.length }));
+}
+
+// ---------------------------------------------------------------- issuing
+
+export function invoiceNumber(prefix: string, sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) {
+    throw new Error(`invoice sequence must be a whole number from 1; got ${sequence}`, { cause: { code: 'bad-sequence' } });
+  }
+  return `${prefix}-${String(sequence).padStart(4, '0')}`;
+}
+
+export type IssueOptions = {
+  /** The org's invoice prefix (OrgSettings.invoicePrefix). */
+  prefix: string;
+  /** The org's next unused sequence number. */
+  nextSequence: number;
+  /** An id for the i-th invoice issued in this batch (0-based, in issue order). */
+  newId: (index: number) => string;
+};
+
+/**
+ * Issues drafts with consecutive numbers from `nextSequence`, in a deterministic order
+ * (agency name, then period start), so a re-run of the same close numbers the same way.
+ * Two drafts for one agency and period are a programming error: one invoice per cycle.
+ */
+export function issueInvoices(drafts: readonly InvoiceDraft[], options: IssueOptions): Invoice[] {
+  const keys = new Set<string>();
+  for (const d of drafts) {
+    const key = `${d.agencyId}\u0000${d.period.start}`;
+    if (keys.has(key)) throw new Error(`issueInvoices: two drafts for agency ${d.agencyId}, period starting ${d.period.start}`, { cause: { code: 'duplicate-draft' } });
+    keys.add(key);
+  }
+  invoiceNumber(options.prefix, options.nextSequence); // validates the start of the range
+  const ordered = [...drafts].sort(
+    (a, b) => compareNames(a.agencyName, b.agencyName) || compareText(a.period.start, b.period.start) || compareText(a.agencyId, b.agencyId),
+  );
+  return ordered.map((draft, i) => {
+    const sequence = options.nextSequence + i;
+    return { ...draft, id: options.newId(i), number: invoiceNumber(options.prefix, sequence), sequence, status: 'issued' as const };
+  });
+}
+
+/** The visits on issued invoices. A void invoice's visits are unbilled again, to be billed anew. */
+export function billedVisitIds(invoices: readonly Invoice[]): Set<string> {
+  const ids = new Set<string>();
+  for (const invoice of invoices) if (invoice.status === 'issued') for (const line of invoice.lines) ids.add(line.visitId);
+  return ids;
+}
+
+// ---------------------------------------------------------------- corrections
+
+const MAX_REASON = 500;
+
+export type VoidError = { code: 'already-void' | 'reason-required' | 'reason-too-long' | 'before-issue-date'; message: string };
+
+/** A new, void copy of the invoice; the issued one is left as it was. */
+export function voidInvoice(invoice: Invoice, options: { on: IsoDate; reason: string }): Result<Invoice, VoidError> {
+  if (invoice.status === 'void') return err({ code: 'already-void', message: `Invoice ${invoice.number} was already voided on ${invoice.voidedOn ?? 'an earlier date'}` });
+  const reason = options.reason.trim();
+  if (reason === '') return err({ code: 'reason-required', message: `Say why invoice ${invoice.number} is voided` });
+  if (reason.length > MAX_REASON) return err({ code: 'reason-too-long', message: `The reason is longer than ${MAX_REASON} characters` });
+  if (options.on < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; it cannot be voided on ${options.on}` });
+  return ok({ ...invoice, status: 'void', voidedOn: options.on, voidReason: reason });
+}
+
+export type CreditNoteError = {
+  code: 'invoice-void' | 'reason-required' | 'reason-too-long' | 'before-issue-date' | 'no-lines' | 'bad-amount' | 'unknown-visit' | 'exceeds-line' | 'exceeds-invoice';
+  message: string;
+};
+
+export type CreditNoteLineInput = { visitId?: string; description: string; amountCents: Cents };
+
+export type DraftCreditNoteInput = {
+  issueDate: IsoDate;
+  reason: string;
+  /** What to credit, as positive amounts; omitted = the whole invoice, line by line. */
+  lines?: readonly CreditNoteLineInput[];
+  /** The notes already issued against this invoice (numbering and the credit limit). */
+  priorNotes: readonly CreditNote[];
+  id: string;
+};
+
+/**
+ * A numbered credit note against an issued invoice ("INV-0042-CN1"). All notes together
+ * never credit more than the invoice total, nor more than a visit's line for that visit.
+ */
+export function draftCreditNote(invoice: Invoice, input: DraftCreditNoteInput): Result<CreditNote, CreditNoteError> {
+  for (const note of input.priorNotes) {
+    if (note.invoiceId !== invoice.id) throw new Error(`draftCreditNote: prior note ${note.number} is for invoice ${note.invoiceNumber}, not ${invoice.number}`, { cause: { code: 'wrong-invoice' } });
+  }
+  if (invoice.status === 'void') return err({ code: 'invoice-void', message: `Invoice ${invoice.number} is void; there is nothing left to credit` });
+  const reason = input.reason.trim();
+  if (reason === '') return err({ code: 'reason-required', message: `Say why invoice ${invoice.number} is credited` });
+  if (reason.length > MAX_REASON) return err({ code: 'reason-too-long', message: `The reason is longer than ${MAX_REASON} characters` });
+  if (input.issueDate < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; a credit note cannot be dated ${input.issueDate}` });
+
+  const lines = input.lines
+    ? input.lines.map((l) => ({ ...(l.visitId !== undefined ? { visitId: l.visitId } : {}), description: l.description.trim(), amountCents: l.amountCents }))
+    : invoice.lines.filter((l) => l.amountCents > 0).map((l) => ({ visitId: l.visitId, description: creditDescription(l), amountCents: l.amountCents }));
+  if (lines.length === 0) return err({ code: 'no-lines', message: `The credit note for invoice ${invoice.number} has no lines` });
+
+  const invoiced = new Map<string, Cents>();
+  for (const l of invoice.lines) invoiced.set(l.visitId, (invoiced.get(l.visitId) ?? 0) + l.amountCents);
+  const credited = new Map<string, Cents>();
+  for (const note of input.priorNotes) for (const l of note.lines) if (l.visitId !== undefined) credited.set(l.visitId, (credited.get(l.visitId) ?? 0) + l.amountCents);
+
+  for (const [i, line] of lines.entries()) {
+    if (!Number.isSafeInteger(line.amountCents) || line.amountCents <= 0) {
+      return err({ code: 'bad-amount', message: `Credit line ${i + 1} must be a positive whole number of cents; got ${line.amountCents}` });
+    }
+    if (line.visitId === undefined) continue;
+    const onInvoice = invoiced.get(line.visitId);
+    if (onInvoice === undefined) return err({ code: 'unknown-visit', message: `Visit ${line.visitId} is not on invoice ${invoice.number}` });
+    const total = (credited.get(line.visitId) ?? 0) + line.amountCents;
+    if (total > onInvoice) {
+      return err({ code: 'exceeds-line', message: `Visit ${line.visitId} was billed ${formatMoney(onInvoice)} on invoice ${invoice.number}; crediting ${formatMoney(total)} in all is more than that` });
+    }
+    credited.set(line.visitId, total);
+  }
+
+  const alreadyCredited = sumCents(input.priorNotes.map((n) => n.totalCents));
+  const totalCents = sumCents(lines.map((l) => l.amountCents));
+  if (alreadyCredited + totalCents > invoice.totalCents) {
+    return err({
+      code: 'exceeds-invoice',
+      message: `Invoice ${invoice.number} totals ${formatMoney(invoice.totalCents)} and ${formatMoney(alreadyCredited)} is already credited; at most ${formatMoney(invoice.totalCents - alreadyCredited)} more can be, not ${formatMoney(totalCents)}`,
+    });
+  }
+  return ok({
+    id: input.id,
+    number: `${invoice.number}-CN${input.priorNotes.length + 1}`,
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    agencyId: invoice.agencyId,
+    issueDate: input.issueDate,
+    reason,
+    lines,
+    totalCents,
+  });
+}
+
+/** No patient in the text: the agency has the visit id and the invoice line for that. */
+function creditDescription(line: InvoiceLine): string {
+  return `Credit: ${line.date} ${line.discipline} ${line.visitTypeLabel} by ${line.therapistName}`;
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Calls `fn` once per distinct argument (a name lookup asked 100,000 times for 500 people). */
+export function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) {
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value as T;
+  };
+}
