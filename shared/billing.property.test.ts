@@ -11,7 +11,7 @@ import { sumCents } from './money.ts';
 import { draftPayStatements } from './payroll.ts';
 import { buildRateBook } from './rates.ts';
 import type { Agency, BillRate, CycleRule, Invoice, PatientIdentifier, PayRate, Period, Therapist, Visit } from './schemas.ts';
-import { anAgency, aTherapist, aVisit, aW9, expectInvoiceTotals } from './test-support/builders.ts';
+import { anAgency, aTherapist, aVisit, aW9, billable, expectInvoiceTotals } from './test-support/builders.ts';
 import { DISCIPLINES, buildVocabulary, type Discipline } from './vocabulary.ts';
 
 const vocabulary = buildVocabulary();
@@ -154,7 +154,7 @@ function simulate(agencies: Array<{ agency: Agency; lag: number }>, billRates: B
     for (; i < events.length && events[i]!.closeDay === closeDay; i++) {
       const { agency, period } = events[i]!;
       const visits = arriving.filter((a) => a.visit.agencyId === agency.id && a.arrival <= closeDay && a.visit.date <= period.end && !billed.has(a.visit.id)).map((a) => a.visit);
-      const { draft } = draftInvoice({ agency, period, visits, rates, therapistName, vocabulary, issueDate: closeDay });
+      const { draft } = draftInvoice({ agency, period, visits: visits.map(billable), rates, therapistName, vocabulary, issueDate: closeDay });
       if (draft) drafts.push(draft);
     }
     const issued = issueInvoices(drafts, { prefix: 'INV', nextSequence: invoices.length + 1, newId: (k) => `invoice-${invoices.length + k + 1}` });
@@ -171,7 +171,7 @@ describe('invoices', () => {
         const agency = agencies[0]!.agency;
         const period = { start: day(30), end: day(89) };
         const visits = arriving.map((a) => a.visit);
-        const { draft, held } = draftInvoice({ agency, period, visits, rates: buildRateBook(billRates, []), therapistName, vocabulary, issueDate: day(90) });
+        const { draft, held } = draftInvoice({ agency, period, visits: visits.map(billable), rates: buildRateBook(billRates, []), therapistName, vocabulary, issueDate: day(90) });
         const lines = draft?.lines ?? [];
         expect([...lines.map((l) => l.visitId), ...held.map((h) => h.visitId)].sort()).toEqual(visits.map((v) => v.id).sort());
         if (draft) {
@@ -248,6 +248,7 @@ describe('invoices', () => {
           const toDraft = (s: (typeof specs)[number]): InvoiceDraft => ({
             agencyId: `agency-${s.agency}`,
             agencyName: s.name,
+            patientIdentifier: 'name',
             period: { start: day(s.start), end: day(s.start + 6) },
             issueDate: day(70),
             termsDays: 30,

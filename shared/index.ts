@@ -13,3 +13,5 @@ export * from './cycles.ts';
 export * from './duplicates.ts';
 export * from './rate-sheets.ts';
 export * from './import.ts';
+export * from './invoicing.ts';
+export * from './payroll.ts';

@@ -14,7 +14,7 @@ import {
 } from './invoicing.ts';
 import { buildRateBook } from './rates.ts';
 import type { BillRate, CreditNote, Invoice, Visit } from './schemas.ts';
-import { aBillRate, anAgency, aVisit, expectInvoiceTotals, resetIds } from './test-support/builders.ts';
+import { aBillRate, anAgency, aVisit, billable, expectInvoiceTotals, resetIds } from './test-support/builders.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
 const vocabulary = buildVocabulary();
@@ -28,7 +28,7 @@ function draft(visits: Visit[], overrides: Partial<DraftInvoiceInput> & { billRa
   return draftInvoice({
     agency: anAgency({ id: 'agency-1' }),
     period: JANUARY,
-    visits,
+    visits: visits.map(billable),
     rates: buildRateBook(billRates ?? [aBillRate(), aBillRate({ visitType: 'EVAL', cents: 16_000 }), aBillRate({ discipline: 'OT', cents: 13_000 })], []),
     therapistName: (id) => therapists[id] ?? id,
     vocabulary,
@@ -106,7 +106,6 @@ describe('draftInvoice', () => {
       {
         visitId: 'v1',
         date: '2026-01-07',
-        patientLabel: 'R.A. (MRN 123)',
         therapistId: 'therapist-2',
         therapistName: 'Ana Brooks',
         discipline: 'PT',

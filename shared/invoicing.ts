@@ -43,20 +43,17 @@ export function patientInitials(name: string): string {
  * The error message names no patient: it may reach a log or a screen shared around.
  */
 export function patientLabel(patient: Patient, how: PatientIdentifier): Result<string, PatientLabelError> {
-  return labelPatient(patient, how, patientInitials);
-}
-
-/** patientLabel with the initials function passed in, so a large draft can cache it per name. */
-function labelPatient(patient: Patient, how: PatientIdentifier, initialsOf: (name: string) => string): Result<string, PatientLabelError> {
   if (how === 'name') return ok(patient.name.trim());
   const mrn = patient.mrn?.trim() ?? '';
-  if (mrn === '') {
-    const setting = how === 'mrn' ? 'by MRN only' : 'by initials and MRN';
-    return err({ code: 'missing-mrn', message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit` });
-  }
+  if (mrn === '') return err(missingMrn(how));
   if (how === 'mrn') return ok(`MRN ${mrn}`);
-  const initials = initialsOf(patient.name);
+  const initials = patientInitials(patient.name);
   return ok(initials === '' ? `MRN ${mrn}` : `${initials} (MRN ${mrn})`);
+}
+
+function missingMrn(how: PatientIdentifier): PatientLabelError {
+  const setting = how === 'mrn' ? 'by MRN only' : 'by initials and MRN';
+  return { code: 'missing-mrn', message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit` };
 }
 
 // ---------------------------------------------------------------- ordering
@@ -112,8 +109,17 @@ export function dueDate(issueDate: IsoDate, termsDays: number): IsoDate {
 /** An invoice before it is issued: no id, number or sequence yet, and no status. */
 export type InvoiceDraft = Omit<Invoice, 'id' | 'number' | 'sequence' | 'status' | 'voidedOn' | 'voidReason'>;
 
-/** What billing needs of a visit; the patient only to print them as the agency chose. */
-export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'patient' | 'date' | 'discipline' | 'visitType'>;
+/**
+ * What billing needs of a visit. Not the patient: a line names its visit, and the patient is
+ * printed from the visit as the invoice's `patientIdentifier` says (the service keeps patients
+ * sealed and opens them only to show an invoice). Only whether an MRN exists matters here.
+ */
+export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType'> & { patientHasMrn: boolean };
+
+/** Whether a visit can be printed as the agency identifies patients: MRN-based settings need an MRN. */
+export function patientIdentifiable(hasMrn: boolean, how: PatientIdentifier): Result<true, PatientLabelError> {
+  return how === 'name' || hasMrn ? ok(true) : err(missingMrn(how));
+}
 
 export type DraftInvoiceInput = {
   agency: Agency;
@@ -136,14 +142,12 @@ export function draftInvoice(input: DraftInvoiceInput): { draft: InvoiceDraft | 
   const { agency, period, rates, vocabulary } = input;
   if (period.start > period.end) throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
   const therapistNames = memo(input.therapistName);
-  const initialsOf = memo(patientInitials); // a patient is seen several times a cycle
   const context: BillContext = {
     agency,
     period,
     rates,
     vocabulary,
     therapistName: therapistNames,
-    initialsOf,
     names: { agencyName: (id) => (id === agency.id ? agency.name : id), therapistName: therapistNames, visitTypeLabel: (code) => vocabulary.visitTypeLabel(code) },
   };
   const lines: InvoiceLine[] = [];
@@ -161,6 +165,7 @@ export function draftInvoice(input: DraftInvoiceInput): { draft: InvoiceDraft | 
     draft: {
       agencyId: agency.id,
       agencyName: agency.name,
+      patientIdentifier: agency.patientIdentifier,
       period: { start: period.start, end: period.end },
       issueDate: input.issueDate,
       termsDays: agency.termsDays,
@@ -179,7 +184,6 @@ type BillContext = {
   rates: RateBook;
   vocabulary: Vocabulary;
   therapistName: (id: string) => string;
-  initialsOf: (name: string) => string;
   names: RateNames;
 };
 
@@ -195,7 +199,7 @@ function billVisit(visit: BillableVisit, c: BillContext): InvoiceLine | HeldVisi
     throw new Error(`draftInvoice: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, { cause: { code: 'after-period' } });
   }
   const rate = c.rates.billRate({ agencyId: c.agency.id, discipline: visit.discipline, visitType: visit.visitType, date: visit.date });
-  const label = labelPatient(visit.patient, c.agency.patientIdentifier, c.initialsOf);
+  const label = patientIdentifiable(visit.patientHasMrn, c.agency.patientIdentifier);
   if (!rate.ok || !label.ok) {
     const problems: HeldVisit['problems'] = [];
     if (!rate.ok) problems.push({ code: rate.error.code, message: describeMissingRate(rate.error, c.names) });
@@ -205,7 +209,6 @@ function billVisit(visit: BillableVisit, c: BillContext): InvoiceLine | HeldVisi
   return {
     visitId: visit.id,
     date: visit.date,
-    patientLabel: label.value,
     therapistId: visit.therapistId,
     therapistName: c.therapistName(visit.therapistId),
     discipline: visit.discipline,

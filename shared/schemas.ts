@@ -173,8 +173,6 @@ export type Cycle = z.infer<typeof cycle>;
 export const invoiceLine = z.object({
   visitId: id,
   date: isoDate,
-  /** The patient as this agency's setting says to print them (name, initials + MRN, or MRN). PHI. */
-  patientLabel: z.string(),
   therapistId: id,
   therapistName: z.string(),
   discipline,
@@ -196,6 +194,8 @@ export const invoice = z.object({
   sequence: z.int().check(z.minimum(1)),
   agencyId: id,
   agencyName: z.string(),
+  /** How patients are printed on this invoice: the agency's setting when it was issued. */
+  patientIdentifier,
   period,
   issueDate: isoDate,
   termsDays: z.int().check(z.minimum(0)),

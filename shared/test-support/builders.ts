@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import { sumCents } from '../money.ts';
+import type { BillableVisit } from '../invoicing.ts';
 import type { Agency, BillRate, Invoice, PayRate, Therapist, Visit, W9 } from '../schemas.ts';
 
 const counters = new Map<string, number>();
@@ -86,4 +87,10 @@ export function expectInvoiceTotals(invoice: Pick<Invoice, 'lines' | 'subtotals'
   expect(invoice.totalCents).toBe(sumCents(invoice.subtotals.map((s) => s.amountCents)));
   expect(sumCents(invoice.subtotals.map((s) => s.visits))).toBe(invoice.lines.length);
   if (expectedTotal !== undefined) expect(invoice.totalCents).toBe(expectedTotal);
+}
+
+/** A visit as the billing core bills it: without the patient, with whether an MRN exists. */
+export function billable(visit: Visit): BillableVisit {
+  const { patient, clientId: _c, noteDone: _n, ...rest } = visit;
+  return { ...rest, patientHasMrn: Boolean(patient.mrn?.trim()) };
 }
