@@ -1,0 +1,228 @@
+/**
+ * The Firestore store: the scale-out adapter of the Store port (port.ts), for the service on
+ * Cloud Run. Layout: `orgs/{orgId}` holds the org record, and every other record of the org
+ * sits in a subcollection under it (paths.ts): agencies, therapists, billRates, payRates,
+ * visits, cycles, invoices (+ lineChunks), creditNotes, payRuns (+ lineChunks), payments,
+ * audit, counters, and plans (closes and pay runs staged before they start).
+ *
+ * Records are stored as their own fields, plain JSON (undefined dropped); fields whose name
+ * starts with '_' are the adapter's bookkeeping and never reach a caller.
+ *
+ * Firestore's limits shape the code: at most 500 writes per commit (everything is sliced),
+ * 1 MiB per document (invoice and pay run lines go in chunk docs), and transactions that the
+ * SDK retries (transaction bodies only read and write through the transaction). Closing a
+ * cycle and creating a pay run are resumable operations (operation.ts); the rest is one
+ * transaction, a create() that fails when the id is taken, or plain idempotent batches.
+ */
+import { GrpcStatus, type DocumentData, type DocumentReference, type Firestore, type Query } from 'firebase-admin/firestore';
+import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
+import type { AuditEntry, CycleRecord, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
+import { commitInBatches, compareStrings, recordOf, toData, type Write } from './documents.ts';
+import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
+import type { OperationContext, StepEvent } from './operation.ts';
+import { docId, orgPaths } from './paths.ts';
+import { commitPayRun, listPayRuns, readPayRun, setPayRunStatus } from './pay-runs.ts';
+import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisits, upsertVisits } from './visits.ts';
+
+export type { StepEvent } from './operation.ts';
+
+export type FirestoreStoreOptions = {
+  /**
+   * How long a close or pay run runner holds its operation between renewals. After a crash,
+   * the next call for that cycle (or the org's next close) waits this long, then completes it.
+   */
+  leaseMs?: number;
+  /** How often a call waiting on another runner's operation looks again. */
+  pollMs?: number;
+  /** For tests only: called after each step of a close or pay run; throwing simulates a crash there. */
+  afterStep?: (event: StepEvent) => void | Promise<void>;
+};
+
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_POLL_MS = 100;
+
+/**
+ * `db` comes from firebase-admin (`getFirestore(app)`, see open.ts) or from
+ * @google-cloud/firestore directly: firebase-admin re-exports that SDK's classes.
+ */
+export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store {
+  const ctx: OperationContext = {
+    db, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, pollMs: options.pollMs ?? DEFAULT_POLL_MS, afterStep: options.afterStep,
+  };
+  const at = (orgId: string) => orgPaths(db, orgId);
+  const records = async <T>(q: Query) => (await q.get()).docs.flatMap((s) => recordOf<T>(s) ?? []);
+  const putAll = (writes: Write[]) => commitInBatches(db, writes);
+
+  const store: Store = {
+    kind: 'firestore',
+    async close() {
+      await db.terminate();
+    },
+
+    async insertOrg(org) {
+      return (await createOnce(at(org.id).org, toData(org))) ? 'created' : 'exists';
+    },
+    async getOrg(orgId) {
+      return recordOf<OrgRecord>(await at(orgId).org.get());
+    },
+    async updateOrg(org) {
+      const ref = at(org.id).org;
+      await db.runTransaction(async (tx) => {
+        if ((await tx.get(ref)).exists) tx.set(ref, toData(org));
+      });
+    },
+
+    // Inputs edited in the sheet: idempotent upserts by key, committed in batches of up to 450.
+    async putAgencies(orgId, agencies) {
+      const { agencies: col } = at(orgId);
+      await putAll(agencies.map((a) => ({ op: 'set', ref: col.doc(docId(a.id)), data: toData(a) })));
+    },
+    async listAgencies(orgId) {
+      return (await records<Agency>(at(orgId).agencies)).sort((a, b) => compareStrings(a.id, b.id));
+    },
+    async putTherapists(orgId, therapists) {
+      const { therapists: col } = at(orgId);
+      await putAll(therapists.map((t) => ({ op: 'set', ref: col.doc(docId(t.id)), data: toData(t) })));
+    },
+    async listTherapists(orgId) {
+      return (await records<StoredTherapist>(at(orgId).therapists)).sort((a, b) => compareStrings(a.id, b.id));
+    },
+
+    async putBillRates(orgId, rates) {
+      const { billRates: col } = at(orgId);
+      await putAll(rates.map((r) => ({ op: 'set', ref: col.doc(docId(r.agencyId, r.discipline, r.visitType, r.effectiveFrom)), data: toData(r) })));
+    },
+    async listBillRates(orgId) {
+      const key = (r: BillRate) => [r.agencyId, r.discipline, r.visitType, r.effectiveFrom];
+      return (await records<BillRate>(at(orgId).billRates)).sort((a, b) => compareKeys(key(a), key(b)));
+    },
+    async putPayRates(orgId, rates) {
+      const { payRates: col } = at(orgId);
+      await putAll(rates.map((r) => ({
+        op: 'set', ref: col.doc(docId(r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom)), data: toData(r),
+      })));
+    },
+    async listPayRates(orgId) {
+      const key = (r: PayRate) => [r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom];
+      return (await records<PayRate>(at(orgId).payRates)).sort((a, b) => compareKeys(key(a), key(b)));
+    },
+
+    getVisitsByClientId: (orgId, clientIds) => getVisitsByClientId(at(orgId), clientIds),
+    getVisits: (orgId, ids) => getVisits(db, at(orgId), ids),
+    findVisitsByDupKey: (orgId, dupKeys) => findVisitsByDupKey(at(orgId), dupKeys),
+    upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
+    listVisits: (orgId, query) => listVisits(at(orgId), query),
+
+    /** A cycle being closed shows as `closing`; its invoiceIds are reserved but not readable until it is closed. */
+    getCycle: (orgId, cycleId) => readCycle(at(orgId), cycleId),
+    async listCycles(orgId) {
+      return (await records<CycleRecord>(at(orgId).cycles)).sort((a, b) => compareStrings(a.id, b.id));
+    },
+    commitClose: (orgId, commit) => commitClose(ctx, at(orgId), commit),
+    getInvoice: (orgId, invoiceId) => readInvoice(db, at(orgId), invoiceId),
+    listInvoices: (orgId, query) => listInvoices(db, at(orgId), query),
+    voidInvoice: (orgId, invoiceId, voided) => voidInvoice(db, at(orgId), invoiceId, voided),
+
+    /**
+     * The doc id is the note's number, so create() makes numbers unique; the transaction
+     * also refuses a note id already used under another number (the SQL store's primary key).
+     */
+    async insertCreditNote(orgId, note) {
+      const { creditNotes } = at(orgId);
+      const ref = creditNotes.doc(docId(note.number));
+      const created = await db.runTransaction(async (tx) => {
+        const [byNumber, byId] = await Promise.all([tx.get(ref), tx.get(creditNotes.where('id', '==', note.id).limit(1))]);
+        if (byNumber.exists || !byId.empty) return false;
+        tx.create(ref, toData(note));
+        return true;
+      });
+      return created ? 'created' : 'number-taken';
+    },
+    async listCreditNotes(orgId, invoiceId) {
+      const { creditNotes } = at(orgId);
+      const notes = await records<CreditNote>(invoiceId === undefined ? creditNotes : creditNotes.where('invoiceId', '==', invoiceId));
+      return notes.sort((a, b) => compareStrings(a.number, b.number));
+    },
+
+    commitPayRun: (orgId, payRun) => commitPayRun(ctx, at(orgId), payRun),
+    getPayRun: (orgId, payRunId) => readPayRun(db, at(orgId), payRunId),
+    listPayRuns: (orgId) => listPayRuns(db, at(orgId)),
+    setPayRunStatus: (orgId, payRunId, from, to, when) => setPayRunStatus(db, at(orgId), payRunId, from, to, when),
+
+    async insertPayment(orgId, payment) {
+      return (await createOnce(at(orgId).payment(payment.id), toData(payment))) ? 'created' : 'exists';
+    },
+    async getPayment(orgId, paymentId) {
+      return recordOf<Payment>(await at(orgId).payment(paymentId).get());
+    },
+    async updatePayment(orgId, payment, expectedStatus) {
+      const ref = at(orgId).payment(payment.id);
+      return db.runTransaction(async (tx) => {
+        const current = await tx.get(ref);
+        if (!current.exists || current.get('status') !== expectedStatus) return false;
+        tx.set(ref, toData(payment));
+        return true;
+      });
+    },
+    async listPayments(orgId, query: PaymentQuery) {
+      // As for visits: equality filters in Firestore, the date range too when alone, the rest here.
+      let q: Query = at(orgId).payments;
+      if (query.therapistId !== undefined) q = q.where('therapistId', '==', query.therapistId);
+      if (query.payRunId !== undefined) q = q.where('payRunId', '==', query.payRunId);
+      const alone = query.therapistId === undefined && query.payRunId === undefined;
+      if (alone && query.paidFrom !== undefined) q = q.where('paidOn', '>=', query.paidFrom);
+      if (alone && query.paidTo !== undefined) q = q.where('paidOn', '<=', query.paidTo);
+      return (await records<Payment>(q))
+        .filter((p) => (query.paidFrom === undefined || p.paidOn >= query.paidFrom) && (query.paidTo === undefined || p.paidOn <= query.paidTo))
+        .sort((a, b) => compareStrings(a.paidOn, b.paidOn) || compareStrings(a.id, b.id));
+    },
+
+    /**
+     * Append-only: each entry is created under an auto id (create() never overwrites) with
+     * `_seq`, which orders entries as this process appended them and, across processes, by clock.
+     */
+    async appendAudit(orgId, entries) {
+      const { audit } = at(orgId);
+      await putAll(entries.map((e): Write => ({ op: 'create', ref: audit.doc(), data: { ...toData(e), _seq: nextAuditSeq() } })));
+    },
+    async listAudit(orgId, query) {
+      const { audit } = at(orgId);
+      const limit = query.limit ?? 1000;
+      if (query.recordId === undefined) {
+        // The most recent `limit` entries, returned oldest first.
+        return (await records<AuditEntry>(audit.orderBy('_seq', 'desc').limit(limit))).reverse();
+      }
+      // A record's entries are few: sorting here spares a composite index (recordId, _seq).
+      const snapshots = (await audit.where('recordId', '==', query.recordId).get()).docs;
+      snapshots.sort((a, b) => Number(a.get('_seq')) - Number(b.get('_seq')));
+      return snapshots.slice(-limit).flatMap((s) => recordOf<AuditEntry>(s) ?? []);
+    },
+  };
+  return store;
+}
+
+/** create() fails with ALREADY_EXISTS when the id is taken: exactly "insert once". */
+async function createOnce(ref: DocumentReference, data: DocumentData): Promise<boolean> {
+  try {
+    await ref.create(data);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === GrpcStatus.ALREADY_EXISTS) return false;
+    throw error;
+  }
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const order = compareStrings(a[i] ?? '', b[i] ?? '');
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+/** Microseconds since the epoch, strictly increasing within this process. */
+let lastAuditSeq = 0;
+function nextAuditSeq(): number {
+  lastAuditSeq = Math.max(Date.now() * 1000, lastAuditSeq + 1);
+  return lastAuditSeq;
+}

@@ -1,0 +1,78 @@
+/**
+ * Visits: one doc per visit, `visits/{id}`, with the StoredVisit fields as they are (so
+ * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
+ */
+import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
+import type { StoredVisit, UpsertVisitsOutcome, VisitQuery } from '../port.ts';
+import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
+import type { OrgPaths } from './paths.ts';
+
+const visitsOf = (snapshots: readonly DocumentSnapshot[]) => snapshots.flatMap((s) => recordOf<StoredVisit>(s) ?? []);
+
+/** Firestore's `in` takes at most 30 values. */
+const IN_VALUES = 30;
+
+async function whereIn(paths: OrgPaths, field: 'clientId' | 'dupKey', values: readonly string[]): Promise<StoredVisit[]> {
+  const slices = slicesOf([...new Set(values)], IN_VALUES);
+  const results = await mapLimit(slices, 8, async (slice) => (await paths.visits.where(field, 'in', slice).get()).docs);
+  return visitsOf(results.flat());
+}
+
+export const getVisitsByClientId = (paths: OrgPaths, clientIds: readonly string[]) => whereIn(paths, 'clientId', clientIds);
+export const findVisitsByDupKey = (paths: OrgPaths, dupKeys: readonly string[]) => whereIn(paths, 'dupKey', dupKeys);
+
+export async function getVisits(db: Firestore, paths: OrgPaths, ids: readonly string[]): Promise<StoredVisit[]> {
+  return visitsOf(await getMany(db, [...new Set(ids)].map(paths.visit)));
+}
+
+/**
+ * Inserts or replaces visits, a transaction per slice of WRITES_PER_COMMIT that reads the
+ * current docs first: a billed visit (or one whose clientId differs) is left as it is and
+ * reported locked; a replaced visit keeps its receivedAt and pay run. Slices commit on their
+ * own: a failure part way leaves earlier slices written, and a retry is harmless.
+ */
+export async function upsertVisits(db: Firestore, paths: OrgPaths, visits: readonly StoredVisit[]): Promise<UpsertVisitsOutcome> {
+  const latest = new Map(visits.map((v) => [v.id, v])); // a repeated id: its last version wins
+  const outcomes = await mapLimit(slicesOf([...latest.values()], WRITES_PER_COMMIT), 4, (slice) =>
+    db.runTransaction(async (tx) => {
+      const current = await tx.getAll(...slice.map((v) => paths.visit(v.id)));
+      const locked = new Set<string>();
+      slice.forEach((visit, i) => {
+        const existing = recordOf<StoredVisit>(current[i] as DocumentSnapshot);
+        if (existing && (existing.invoiceId !== null || existing.clientId !== visit.clientId)) {
+          locked.add(visit.id);
+          return;
+        }
+        tx.set(paths.visit(visit.id), toData({
+          ...visit, receivedAt: existing?.receivedAt ?? visit.receivedAt, invoiceId: null, payRunId: existing?.payRunId ?? null,
+        }));
+      });
+      return locked;
+    }));
+  const locked = new Set(outcomes.flatMap((s) => [...s]));
+  return { written: visits.map((v) => v.id).filter((id) => !locked.has(id)), locked: visits.map((v) => v.id).filter((id) => locked.has(id)) };
+}
+
+/**
+ * Equality filters go to Firestore (single-field indexes serve any mix of them); the date
+ * range goes too when it is the only filter. Everything else is filtered here, so the
+ * adapter needs no composite index.
+ */
+export async function listVisits(paths: OrgPaths, query: VisitQuery): Promise<StoredVisit[]> {
+  let q: Query = paths.visits;
+  let equalities = 0;
+  const equal = (field: string, value: string | null) => {
+    q = q.where(field, '==', value);
+    equalities += 1;
+  };
+  if (query.agencyId !== undefined) equal('agencyId', query.agencyId);
+  if (query.therapistId !== undefined) equal('therapistId', query.therapistId);
+  if (query.billed === false) equal('invoiceId', null);
+  if (query.paid === false) equal('payRunId', null);
+  if (equalities === 0 && query.dateFrom !== undefined) q = q.where('date', '>=', query.dateFrom);
+  if (equalities === 0 && query.dateTo !== undefined) q = q.where('date', '<=', query.dateTo);
+  return visitsOf((await q.get()).docs)
+    .filter((v) => (query.dateFrom === undefined || v.date >= query.dateFrom) && (query.dateTo === undefined || v.date <= query.dateTo))
+    .filter((v) => (query.billed !== true || v.invoiceId !== null) && (query.paid !== true || v.payRunId !== null))
+    .sort((a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id));
+}
