@@ -12,6 +12,7 @@ import { importOptions, runImport } from './cli/import-command.ts';
 import { UsageError } from './cli/output.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
+import { runServe, serveOptions } from './cli/serve-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
 
 const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--json] [--commit]', run: (rt, v) => runImport(rt, v) },
   close: { options: closeOptions, usage: 'close --period YYYY-MM [--json]             close the cycles and payroll ending in the month', run: (rt, v) => runClose(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT]', run: (rt, v) => runPayment(rt, v) },
+  serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };
 

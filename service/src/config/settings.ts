@@ -15,7 +15,22 @@ export const settingsSchema = z.object({
   VISITLEDGER_FIELD_KEYS: z.string().regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64key pairs separated by commas').optional(),
   VISITLEDGER_FIELD_KEY_CURRENT: z.string().min(1).optional(),
   VISITLEDGER_INDEX_KEY: base64Key.optional(),
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The interface the HTTP server listens on; a container sets 0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** The add-on's OAuth client id: the audience of the Google ID tokens it sends. Unset: Google sign-in is refused. */
+  GOOGLE_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  /** Where Google's token-signing certificates (PEM) are fetched; tests point it at a local server. */
+  GOOGLE_CERTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Request body limit of every route but the visit batch. */
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  /** Request body limit of the visit batch (10,000 rows take about 3 MB). */
+  HTTP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(12 * 1024 * 1024),
+  /** Failed authentications one client IP may make per minute before it gets 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Proxies in front of the service (Cloud Run: 1) whose X-Forwarded-For names the client IP. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 }).superRefine((s, ctx) => {
   const keys = [s.VISITLEDGER_FIELD_KEYS, s.VISITLEDGER_FIELD_KEY_CURRENT, s.VISITLEDGER_INDEX_KEY];
   if (keys.some((k) => k !== undefined) && keys.some((k) => k === undefined)) {

@@ -1,0 +1,119 @@
+/**
+ * The HTTP API: Express 5 over the use cases. Each route runs: request id and log line,
+ * security headers, then its own chain: who may call it (before anything of the body is
+ * read), the body parser with the route's size limit, the schemas of its path, query and
+ * body, and its handler. Failures become `{ error: { code, message, details } }`.
+ */
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type * as z from 'zod';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import { createFailureLimiter } from '../auth/failure-limiter.ts';
+import type { IdTokenVerifier } from '../auth/google-id-token.ts';
+import { createAuthenticator } from '../auth/principal.ts';
+import type { IdentityStore, Store } from '../store/port.ts';
+import type { UseCaseContext } from '../usecases/context.ts';
+import { authorize, callerOf } from './authenticate.ts';
+import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
+import { requestLogging, type Logger } from './logger.ts';
+import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
+import { requestState } from './request-state.ts';
+import type { Route, RouteSpec } from './route.ts';
+import { apiRoutes } from './routes/index.ts';
+import { metaRoutes } from './routes/meta.ts';
+
+export type AppLimits = { bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number };
+
+export type AppDeps = {
+  store: Store;
+  identity: IdentityStore;
+  cipher: FieldCipher;
+  now: () => Date;
+  newId: () => string;
+  logger: Logger;
+  verifyIdToken: IdTokenVerifier;
+  limits: AppLimits;
+};
+
+export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument };
+
+export function createApp(deps: AppDeps): Api {
+  const app = express();
+  app.set('trust proxy', deps.limits.trustProxyHops || false);
+  app.set('query parser', 'simple');
+  app.use(requestLogging(deps.logger));
+  app.use(helmet());
+  app.use(noStore);
+
+  const authDeps = {
+    authenticate: createAuthenticator({ identity: deps.identity, verifyIdToken: deps.verifyIdToken }),
+    identity: deps.identity,
+    limiter: createFailureLimiter({ maxFailures: deps.limits.authFailuresPerMinute, windowMs: 60_000, now: () => deps.now().getTime() }),
+  };
+  const jsonBody = {
+    default: express.json({ limit: deps.limits.bodyBytes, type: 'application/json' }),
+    batch: express.json({ limit: deps.limits.batchBodyBytes, type: 'application/json' }),
+  };
+
+  let openapi: OpenApiDocument | undefined;
+  const routes: Route[] = [...metaRoutes(() => openapi!), ...apiRoutes];
+  openapi = buildOpenApi(routes.map((r) => r.spec));
+
+  for (const r of routes) {
+    const chain: RequestHandler[] = [noteRoute(r.spec), authorize(r.spec.access, authDeps)];
+    if (r.spec.body) chain.push(requireJson, jsonBody[r.spec.bodyLimit ?? 'default']);
+    chain.push(runHandler(r, deps));
+    app[r.spec.method](r.spec.path, ...chain);
+  }
+  app.use(routeNotFound);
+  app.use(errorHandler);
+  return { app, routes, openapi };
+}
+
+/** API answers hold PHI: no cache, shared or private, keeps them. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+function noteRoute(spec: RouteSpec): RequestHandler {
+  return (req, res, next) => {
+    const state = requestState(res);
+    state.route = spec.path;
+    if (typeof req.params.orgId === 'string') state.orgId = req.params.orgId;
+    next();
+  };
+}
+
+/** A body that is there must be JSON; a missing one is left to the body schema to name. */
+const requireJson: RequestHandler = (req, res, next) => {
+  if (req.is('application/json') === false) return sendError(res, 'unsupported-media-type', 'send the body as JSON (Content-Type: application/json)');
+  next();
+};
+
+type Issue = { path: string; message: string };
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: string, issues: Issue[]): unknown {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const i of parsed.error.issues) issues.push({ path: [where, ...i.path.map(String)].join('.'), message: i.message });
+  return undefined;
+}
+
+function runHandler(r: Route, deps: AppDeps): RequestHandler {
+  return async (req: Request, res) => {
+    const issues: Issue[] = [];
+    const params = parsePart(r.spec.params, req.params, 'path', issues);
+    const query = parsePart(r.spec.query, req.query, 'query', issues);
+    const body = parsePart(r.spec.body, req.body, 'body', issues);
+    if (issues.length > 0) return sendError(res, 'invalid-input', `${issues[0]!.path}: ${issues[0]!.message}`, issues);
+
+    const { principal, role } = callerOf(res);
+    const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
+    const result = await r.handle({ params, query, body, ctx, principal, role, identity: { identity: deps.identity, now: deps.now } });
+    if (!result.ok) return sendFailure(res, result.error);
+    if (r.spec.status === 204) res.status(204).end();
+    else res.status(r.spec.status ?? 200).json(result.value);
+  };
+}

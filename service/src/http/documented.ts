@@ -1,0 +1,24 @@
+/**
+ * Bodies whose content a use case validates (it names the field and the batch row in its
+ * failure) are checked at the route only for their envelope. `validatedByUseCase` marks the
+ * loose route schema with the use case's own schema, so the OpenAPI document still shows the
+ * real shape while the request is parsed once.
+ */
+import * as z from 'zod';
+
+const documentedShapes = new WeakMap<object, z.core.$ZodType>();
+
+export function validatedByUseCase<S extends z.ZodType>(loose: S, shape: z.core.$ZodType): S {
+  documentedShapes.set(loose, shape);
+  return loose;
+}
+
+export function documentedShape(schema: object): z.core.$ZodType | undefined {
+  return documentedShapes.get(schema);
+}
+
+/** A batch of rows, each validated by the use case. */
+export const rowsOf = (row: z.core.$ZodType) => validatedByUseCase(z.array(z.unknown()), row);
+
+/** An object body validated whole by the use case. */
+export const objectOf = (shape: z.core.$ZodType) => validatedByUseCase(z.record(z.string(), z.unknown()), shape);

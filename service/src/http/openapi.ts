@@ -1,0 +1,124 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route specs' zod schemas (JSON Schema
+ * 2020-12, the input side: what a client sends). Served at /openapi.json.
+ */
+import * as z from 'zod';
+import { documentedShape } from './documented.ts';
+import { ERROR_STATUS } from './errors.ts';
+import type { RouteSpec } from './route.ts';
+
+type JsonSchema = Record<string, unknown>;
+export type OpenApiDocument = { openapi: '3.1.0'; info: Record<string, string>; paths: Record<string, Record<string, unknown>>; components: Record<string, unknown> };
+
+export const API_VERSION = '1.0.0';
+
+function toJsonSchema(schema: z.core.$ZodType): JsonSchema {
+  const converted = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const shape = documentedShape(ctx.zodSchema);
+      if (!shape) return;
+      const target = ctx.jsonSchema as JsonSchema;
+      for (const key of Object.keys(target)) delete target[key];
+      const real = toJsonSchema(shape);
+      Object.assign(target, ctx.zodSchema instanceof z.ZodArray ? { type: 'array', items: real } : real);
+    },
+  }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = converted;
+  return rest;
+}
+
+/** `/v1/orgs/:orgId` as OpenAPI writes it: `/v1/orgs/{orgId}`. */
+export const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): unknown[] {
+  if (!schema) return [];
+  const json = toJsonSchema(schema);
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name, in: where, required: where === 'path' || required.has(name), schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+const ACCESS_TEXT: Record<RouteSpec['access'], string> = {
+  public: 'No credentials.',
+  'signed-in': 'A signed-in Google account (an ID token), in no org yet.',
+  member: 'An owner or staff member of the org, or one of its API keys.',
+  owner: 'An owner of the org, or one of its API keys with the owner role.',
+};
+
+function errorStatuses(spec: RouteSpec): number[] {
+  const statuses = new Set<number>([ERROR_STATUS.internal]);
+  if (spec.params || spec.query || spec.body) statuses.add(ERROR_STATUS['invalid-input']);
+  if (spec.body) [ERROR_STATUS['payload-too-large'], ERROR_STATUS['unsupported-media-type']].forEach((s) => statuses.add(s));
+  if (spec.access !== 'public') {
+    [ERROR_STATUS.unauthenticated, ERROR_STATUS.forbidden, ERROR_STATUS['too-many-requests'], ERROR_STATUS['auth-unavailable']].forEach((s) => statuses.add(s));
+  }
+  if (spec.access === 'member' || spec.access === 'owner') {
+    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => statuses.add(s));
+  }
+  if (spec.access === 'signed-in') statuses.add(ERROR_STATUS.conflict);
+  return [...statuses].sort();
+}
+
+function operation(spec: RouteSpec): Record<string, unknown> {
+  const success = spec.status ?? 200;
+  return {
+    operationId: spec.id,
+    tags: [spec.tag],
+    summary: spec.summary,
+    description: `Who may call it: ${ACCESS_TEXT[spec.access]}`,
+    security: spec.access === 'public' ? [] : [{ bearer: [] }],
+    parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body) } } } } : {}),
+    responses: {
+      [success]: success === 204 ? { description: 'Done; no content.' } : { description: 'Done.', content: { 'application/json': { schema: {} } } },
+      ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
+    },
+  };
+}
+
+export function buildOpenApi(specs: readonly RouteSpec[]): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const spec of specs) {
+    const path = (paths[openApiPath(spec.path)] ??= {});
+    path[spec.method] = operation(spec);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'VisitLedger API',
+      version: API_VERSION,
+      description: 'Billing, contractor payroll and 1099-NEC for home health therapy staffing agencies. Money is integer cents; dates are YYYY-MM-DD. Errors: { "error": { "code", "message", "details" } }.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A Google ID token (the add-on: ScriptApp.getIdentityToken()) or an org API key (vl_...).' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+                message: { type: 'string' },
+                details: { description: 'For invalid input: [{ path, message }], the path naming the field and, in a batch, the row ("3.date").' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        Error: { description: 'An error; the code says which.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * A route is a spec (method, path, who may call it, zod schemas of its path, query and
+ * body) and a short handler that calls a use case. The app mounts the specs, the OpenAPI
+ * document is generated from them, and the tenancy tests walk them: a route exists only here.
+ */
+import type * as z from 'zod';
+import { ok, type Result } from '../../../shared/index.ts';
+import type { IdentityDeps } from '../auth/api-keys.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { MemberRole } from '../store/port.ts';
+import type { UseCaseContext } from '../usecases/context.ts';
+import type { Failure } from '../usecases/failure.ts';
+
+/**
+ * `public`: no credentials. `signed-in`: a Google account, in no org yet (creating an org).
+ * `member`: owner or staff of the org in the path. `owner`: its owner.
+ */
+export type Access = 'public' | 'signed-in' | 'member' | 'owner';
+
+export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject = z.ZodObject, B extends z.ZodType = z.ZodType> = {
+  /** The OpenAPI operationId. */
+  id: string;
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** An Express path; org routes start `/v1/orgs/:orgId`. */
+  path: string;
+  tag: string;
+  summary: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** `batch`: the large limit of the visit batch; otherwise the default limit. */
+  bodyLimit?: 'batch';
+  /** The success status: 200 unless said (201 created, 204 no content). */
+  status?: 200 | 201 | 204;
+};
+
+export type HandlerInput<P, Q, B> = {
+  params: P;
+  query: Q;
+  body: B;
+  /** The use-case context, acting as the caller. */
+  ctx: UseCaseContext;
+  principal: Principal | null;
+  /** The caller's role in the path's org (member and owner routes). */
+  role: MemberRole | null;
+  identity: IdentityDeps;
+};
+
+export type Handler<P, Q, B> = (input: HandlerInput<P, Q, B>) => Promise<Result<unknown, Failure>>;
+
+export type Route = { spec: RouteSpec; handle: Handler<unknown, unknown, unknown> };
+
+export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType>(
+  spec: RouteSpec<P, Q, B>,
+  handle: Handler<z.output<P>, z.output<Q>, z.output<B>>,
+): Route {
+  // The app parses params, query and body with the spec's schemas before calling, so the erased types hold.
+  return { spec: spec as unknown as RouteSpec, handle: handle as Handler<unknown, unknown, unknown> };
+}
+
+/** A list answer wrapped in an object (`{ agencies: [...] }`), so fields can join it later. */
+export async function listed<K extends string, T>(key: K, result: Promise<Result<T, Failure>>): Promise<Result<Record<K, T>, Failure>> {
+  const r = await result;
+  return r.ok ? ok({ [key]: r.value } as Record<K, T>) : r;
+}

@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { newApiKeyInput } from '../../auth/api-keys.ts';
+import { objectOf } from '../documented.ts';
+import type { RouteSpec } from '../route.ts';
+import { orgId, orgPath } from './common.schema.ts';
+
+export const createApiKeySpec = {
+  id: 'createApiKey', method: 'post', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner', status: 201,
+  summary: 'Make an API key for automation; the answer is the only time the key is shown (the service keeps only its hash)',
+  params: orgPath, body: objectOf(newApiKeyInput),
+} satisfies RouteSpec;
+
+export const listApiKeysSpec = {
+  id: 'listApiKeys', method: 'get', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner',
+  summary: 'The org\'s API keys (id, label, role, dates; never the key)', params: orgPath,
+} satisfies RouteSpec;
+
+export const revokeApiKeySpec = {
+  id: 'revokeApiKey', method: 'delete', path: '/v1/orgs/:orgId/api-keys/:keyId', tag: 'api-keys', access: 'owner',
+  summary: 'Revoke an API key at once', params: z.object({ orgId, keyId: z.string().min(1).max(64) }),
+} satisfies RouteSpec;

@@ -1,0 +1,15 @@
+/** Every API route, in the order the OpenAPI document lists them. */
+import type { Route } from '../route.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { cycleRoutes } from './cycles.ts';
+import { directoryRoutes } from './directory.ts';
+import { invoiceRoutes } from './invoices.ts';
+import { memberRoutes } from './members.ts';
+import { orgRoutes } from './orgs.ts';
+import { payRunRoutes } from './pay-runs.ts';
+import { paymentRoutes } from './payments.ts';
+import { visitRoutes } from './visits.ts';
+
+export const apiRoutes: Route[] = [
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes,
+];

@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { memberInput } from '../../auth/members.ts';
+import { objectOf } from '../documented.ts';
+import type { RouteSpec } from '../route.ts';
+import { orgId, orgPath } from './common.schema.ts';
+
+const memberPath = z.object({ orgId, email: z.string().min(3).max(254).describe('The member\'s Google account email') });
+
+export const listMembersSpec = {
+  id: 'listMembers', method: 'get', path: '/v1/orgs/:orgId/members', tag: 'members', access: 'member',
+  summary: 'The Google accounts that act for the org, with their roles', params: orgPath,
+} satisfies RouteSpec;
+
+export const putMemberSpec = {
+  id: 'putMember', method: 'put', path: '/v1/orgs/:orgId/members/:email', tag: 'members', access: 'owner',
+  summary: 'Add a member or change a member\'s role (owner or staff); the last owner cannot be demoted',
+  params: memberPath, body: objectOf(memberInput),
+} satisfies RouteSpec;
+
+export const removeMemberSpec = {
+  id: 'removeMember', method: 'delete', path: '/v1/orgs/:orgId/members/:email', tag: 'members', access: 'owner', status: 204,
+  summary: 'Remove a member; the last owner cannot be removed', params: memberPath,
+} satisfies RouteSpec;

@@ -1,0 +1,20 @@
+import * as z from 'zod';
+import { MAX_VISITS_PER_BATCH, visitRow } from '../../usecases/visits.ts';
+import { rowsOf } from '../documented.ts';
+import type { RouteSpec } from '../route.ts';
+import { booleanQuery, optionalDate, orgPath, recordId } from './common.schema.ts';
+
+export const upsertVisitsSpec = {
+  id: 'upsertVisits', method: 'post', path: '/v1/orgs/:orgId/visits', tag: 'visits', access: 'member', bodyLimit: 'batch',
+  summary: `Add or change up to ${MAX_VISITS_PER_BATCH.toLocaleString('en-US')} visits, keyed by the sheet's clientId (idempotent). Every row gets an answer: created, updated, unchanged or locked (on an issued invoice), with its problems (missing rate, likely duplicate). A malformed row rejects the batch, naming the row`,
+  params: orgPath, body: z.object({ visits: rowsOf(visitRow) }),
+} satisfies RouteSpec;
+
+export const listVisitsSpec = {
+  id: 'listVisits', method: 'get', path: '/v1/orgs/:orgId/visits', tag: 'visits', access: 'member',
+  summary: 'Visits with their patients (PHI: each read is audited), filtered by agency, therapist, dates, billed or not',
+  params: orgPath,
+  query: z.object({
+    agencyId: recordId.optional(), therapistId: recordId.optional(), dateFrom: optionalDate, dateTo: optionalDate, billed: booleanQuery.optional(),
+  }),
+} satisfies RouteSpec;

@@ -1,0 +1,29 @@
+/** Visits: the batch upsert the sheet and the form push, and the list. */
+import { ok } from '../../../../shared/index.ts';
+import { listVisits, upsertVisits, type VisitRowAnswer } from '../../usecases/visits.ts';
+import { listed, route } from '../route.ts';
+import { listVisitsSpec, upsertVisitsSpec } from './visits.schema.ts';
+
+/** How many rows of each status, and how many have problems: what the sidebar shows first. */
+function countRows(rows: readonly VisitRowAnswer[]) {
+  const counts = { created: 0, updated: 0, unchanged: 0, locked: 0, withProblems: 0 };
+  for (const r of rows) {
+    counts[r.status] += 1;
+    if (r.problems.length > 0) counts.withProblems += 1;
+  }
+  return counts;
+}
+
+export const visitRoutes = [
+  route(upsertVisitsSpec, async ({ params, body, ctx }) => {
+    const answered = await upsertVisits(ctx, params.orgId, body.visits);
+    return answered.ok ? ok({ counts: countRows(answered.value), rows: answered.value }) : answered;
+  }),
+  route(listVisitsSpec, ({ params, query, ctx }) => {
+    const { agencyId, therapistId, dateFrom, dateTo, billed } = query;
+    return listed('visits', listVisits(ctx, params.orgId, {
+      ...(agencyId ? { agencyId } : {}), ...(therapistId ? { therapistId } : {}), ...(dateFrom ? { dateFrom } : {}),
+      ...(dateTo ? { dateTo } : {}), ...(billed !== undefined ? { billed } : {}),
+    }));
+  }),
+];

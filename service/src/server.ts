@@ -1,0 +1,157 @@
+/**
+ * The HTTP service's start-up. `npm start` runs `node service/src/server.ts --demo`: the
+ * SQLite store at VISITLEDGER_DB (./data/visitledger.db), the demo org seeded on first start
+ * with an owner API key kept in ./data/demo-api-key (mode 0600) so later starts print it
+ * again. Without --demo it only serves. SIGTERM and SIGINT close the server, then the store.
+ */
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createApiKey, verifyApiKey } from './auth/api-keys.ts';
+import { googleIdTokenVerifier } from './auth/google-id-token.ts';
+import { defaultDemoMonth } from './cli/demo-command.ts';
+import { openFieldCipher } from './config/keys.ts';
+import { readSettings, SettingsError, type Settings } from './config/settings.ts';
+import type { FieldCipher } from './crypto/field-cipher.ts';
+import { createApp, type AppDeps } from './http/app.ts';
+import { createLogger, type Logger } from './http/logger.ts';
+import type { IdentityStore, Store } from './store/port.ts';
+import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
+import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
+
+/** How long in-flight requests get to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; cipher: FieldCipher; logger: Logger }): AppDeps {
+  return {
+    ...parts,
+    now: () => new Date(),
+    newId: randomUUID,
+    verifyIdToken: googleIdTokenVerifier({ clientId: settings.GOOGLE_OAUTH_CLIENT_ID, certsUrl: settings.GOOGLE_CERTS_URL }),
+    limits: {
+      bodyBytes: settings.HTTP_BODY_LIMIT_BYTES,
+      batchBodyBytes: settings.HTTP_BATCH_BODY_LIMIT_BYTES,
+      authFailuresPerMinute: settings.AUTH_FAILURES_PER_MINUTE,
+      trustProxyHops: settings.TRUST_PROXY_HOPS,
+    },
+  };
+}
+
+export type RunningServer = { url: string; port: number; server: Server; close(): Promise<void> };
+
+export async function startServer(deps: AppDeps, listen: { port: number; host: string }): Promise<RunningServer> {
+  const { app } = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(listen.host) ? 'localhost' : listen.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    server,
+    close: () => new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
+    }),
+  };
+}
+
+/** Runs `shutdown` once on the first SIGTERM or SIGINT. */
+export function onShutdownSignal(shutdown: (signal: string) => Promise<void>): void {
+  let started = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (started) return;
+      started = true;
+      void shutdown(signal);
+    });
+  }
+}
+
+export function hasIdentityStore(store: Store): store is Store & IdentityStore {
+  return typeof (store as Partial<IdentityStore>).getApiKey === 'function';
+}
+
+/** The demo org and an owner API key for it: seeded on first start, the key file rewritten when its key no longer works. */
+async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: string; seeded: boolean }> {
+  const ctx = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: 'system' };
+  let seeded = false;
+  if (!(await deps.store.getOrg(DEMO_ORG))) {
+    const demo = await seedDemo(ctx, defaultDemoMonth(deps.now()));
+    if (!demo.ok) throw new Error(`the demo org could not be seeded: ${demo.error.message}`);
+    seeded = true;
+  }
+  const saved = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
+  if (saved && (await verifyApiKey(deps.identity, saved))?.orgId === DEMO_ORG) return { apiKey: saved, seeded };
+  const made = await createApiKey({ identity: deps.identity, now: deps.now }, DEMO_ORG, { label: 'demo (npm start)', role: 'owner' });
+  if (!made.ok) throw new Error(made.error.message);
+  writeFileSync(keyFile, `${made.value.key}\n`, { mode: 0o600 });
+  chmodSync(keyFile, 0o600);
+  return { apiKey: made.value.key, seeded };
+}
+
+/** The month after `YYYY-MM`. */
+function monthAfter(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: boolean; firstMonth: string }): string {
+  const { url, keyFile } = o;
+  const auth = `-H "Authorization: Bearer $(cat ${keyFile})"`;
+  return [
+    '',
+    `VisitLedger is serving on ${url}`,
+    `  demo org:  ${DEMO_ORG}${o.seeded ? ' (seeded just now: 4 agencies, 6 therapists, two months of visits, the first closed)' : ''}`,
+    `  API key:   ${o.apiKey}`,
+    `             (owner role; kept in ${keyFile}, mode 0600)`,
+    `  API docs:  ${url}/openapi.json`,
+    '',
+    'Try:',
+    `  curl -s ${url}/healthz`,
+    `  curl -s ${auth} ${url}/v1/orgs/${DEMO_ORG}/invoices`,
+    `  curl -s ${auth} ${url}/v1/orgs/${DEMO_ORG}/tax-years/${o.firstMonth.slice(0, 4)}`,
+    `  curl -s ${auth} -X POST -H 'Content-Type: application/json' -d '{"month":"${monthAfter(o.firstMonth)}"}' ${url}/v1/orgs/${DEMO_ORG}/cycles/close-month`,
+    '',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let settings: Settings;
+  try {
+    settings = readSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  if (settings.VISITLEDGER_STORE !== 'sqlite') {
+    process.stderr.write('error: the HTTP API needs members and API keys (IdentityStore), which only the sqlite store has so far\n');
+    return 1;
+  }
+  const dbFile = settings.VISITLEDGER_DB;
+  const store = openSqliteStore(dbFile);
+  const deps = appDeps(settings, { store, identity: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  const keyFile = join(dirname(dbFile), 'demo-api-key');
+  const demo = argv.includes('--demo') ? await ensureDemo(deps, keyFile) : null;
+  const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });
+  if (demo) process.stdout.write(demoBanner({ url: running.url, keyFile, firstMonth: defaultDemoMonth(deps.now()), ...demo }));
+  else process.stdout.write(`VisitLedger is serving on ${running.url}\n`);
+  onShutdownSignal(async (signal) => {
+    deps.logger.info({ signal }, 'shutting down');
+    await running.close();
+    await store.close();
+  });
+  return 0;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}
