@@ -40,6 +40,9 @@ export type StoredVisit = Omit<Visit, 'patient'> & {
   payRunId: string | null;
 };
 
+/** What a close or a pay run reads of a visit: no PHI, nothing sealed. */
+export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'>;
+
 export type VisitQuery = {
   agencyId?: string;
   therapistId?: string;
@@ -138,6 +141,8 @@ export interface Store {
   /** Inserts or replaces by id; never replaces a visit that is billed (it comes back in `locked`). */
   upsertVisits(orgId: string, visits: readonly StoredVisit[]): Promise<UpsertVisitsOutcome>;
   listVisits(orgId: string, query: VisitQuery): Promise<StoredVisit[]>;
+  /** listVisits without the sealed and bookkeeping fields, for closes and pay runs of 100,000 visits. */
+  listBillingVisits(orgId: string, query: VisitQuery): Promise<BillingVisit[]>;
 
   getCycle(orgId: string, cycleId: string): Promise<CycleRecord | null>;
   listCycles(orgId: string): Promise<CycleRecord[]>;
@@ -146,6 +151,11 @@ export interface Store {
    * gaps, marks their visits billed, and closes the cycle. Idempotent per cycle id.
    */
   commitClose(orgId: string, commit: CloseCommit): Promise<CloseOutcome>;
+  /**
+   * Several cycles' closes (a month's close), each with commitClose's guarantees; an adapter
+   * may group them into one transaction: a conflict then writes none of them.
+   */
+  commitCloses(orgId: string, commits: readonly CloseCommit[]): Promise<CloseOutcome[]>;
   getInvoice(orgId: string, invoiceId: string): Promise<StoredInvoice | null>;
   listInvoices(orgId: string, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]>;
   /** Marks the invoice void and frees its visits to be billed again, atomically. */

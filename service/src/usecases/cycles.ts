@@ -9,7 +9,7 @@ import {
   draftInvoice, isPeriodOf, monthBounds, ok, periodContaining, periodLabel, periodsEndingIn, type Agency, type HeldVisit,
   type InvoiceDraft, type Period, type Result,
 } from '../../../shared/index.ts';
-import type { CycleRecord, StoredInvoice, StoredVisit } from '../store/port.ts';
+import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice } from '../store/port.ts';
 import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
@@ -45,7 +45,9 @@ async function prepare(ctx: UseCaseContext, orgId: string, agencyId: string, per
 }
 
 /** Unbilled visits dated before the period whose own cycle was never closed: close that cycle first. */
-async function unclosedEarlierPeriod(ctx: UseCaseContext, orgId: string, agency: Agency, period: Period, visits: readonly StoredVisit[]): Promise<Period | null> {
+async function unclosedEarlierPeriod(
+  ctx: UseCaseContext, orgId: string, agency: Agency, period: Period, visits: readonly BillingVisit[], batch: readonly CycleTarget[] = [],
+): Promise<Period | null> {
   const earlier = new Map<string, Period>();
   for (const v of visits) {
     if (v.date >= period.start) continue;
@@ -53,13 +55,15 @@ async function unclosedEarlierPeriod(ctx: UseCaseContext, orgId: string, agency:
     earlier.set(own.start, own);
   }
   for (const own of [...earlier.values()].sort((a, b) => a.start.localeCompare(b.start))) {
+    // An earlier cycle closed in the same batch, ahead of this one, is not a reason to wait.
+    if (batch.some((t) => t.agency.id === agency.id && t.period.start === own.start)) continue;
     const cycle = await ctx.store.getCycle(orgId, agencyCycleId(agency.id, own));
     if (cycle?.status !== 'closed') return own;
   }
   return null;
 }
 
-function draftFor(ctx: UseCaseContext, inputs: BillingInputs, agency: Agency, period: Period, visits: readonly StoredVisit[], issueDate: string) {
+function draftFor(inputs: BillingInputs, agency: Agency, period: Period, visits: readonly BillingVisit[], issueDate: string) {
   return draftInvoice({ agency, period, visits, rates: inputs.rates, therapistName: inputs.therapistName, vocabulary: inputs.vocabulary, issueDate });
 }
 
@@ -68,8 +72,8 @@ export async function previewClose(ctx: UseCaseContext, orgId: string, agencyId:
   if (!prepared.ok) return prepared;
   const { org, inputs, agency } = prepared.value;
   const existing = await ctx.store.getCycle(orgId, agencyCycleId(agencyId, period));
-  const visits = await ctx.store.listVisits(orgId, { agencyId, billed: false, dateTo: period.end });
-  const { draft, held } = draftFor(ctx, inputs, agency, period, visits, today(ctx, org.settings.timeZone));
+  const visits = await ctx.store.listBillingVisits(orgId, { agencyId, billed: false, dateTo: period.end });
+  const { draft, held } = draftFor(inputs, agency, period, visits, today(ctx, org.settings.timeZone));
   return ok({ agencyId, period, draft: existing?.status === 'closed' ? null : draft, held, alreadyClosed: existing?.status === 'closed' });
 }
 
@@ -77,32 +81,83 @@ export async function closeAgencyCycle(ctx: UseCaseContext, orgId: string, agenc
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
   const { org, inputs, agency } = prepared.value;
-  const cycleId = agencyCycleId(agencyId, period);
+  const closed = await closeCycles(ctx, orgId, org.settings.timeZone, inputs, [{ agency, period }]);
+  return closed.ok ? ok(closed.value[0]!) : closed;
+}
 
+type CycleTarget = { agency: Agency; period: Period };
+
+/**
+ * Closes several agency cycles with the org's data loaded once, committed together (one
+ * transaction on SQLite). Cycles already closed come back as they were. When a visit was
+ * billed meanwhile by another close, the cycles not yet closed are computed again.
+ */
+async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[]): Promise<Result<CloseResult[], Failure>> {
+  const results = new Map<string, CloseResult>();
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-    const existing = await ctx.store.getCycle(orgId, cycleId);
-    if (existing?.status === 'closed') return ok(await closedResult(ctx, orgId, existing, agencyId, period, 'already-closed'));
-
-    const visits = await ctx.store.listVisits(orgId, { agencyId, billed: false, dateTo: period.end });
-    const blocking = await unclosedEarlierPeriod(ctx, orgId, agency, period, visits);
-    if (blocking) {
-      return fail('rule-broken', `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`);
+    const plans: { target: CycleTarget; cycleId: string; held: HeldVisit[]; commit: CloseCommit }[] = [];
+    // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month).
+    const planned = new Set<string>();
+    const unbilled = await unbilledVisitsByAgency(ctx, orgId, targets);
+    for (const target of targets) {
+      const { agency, period } = target;
+      const cycleId = agencyCycleId(agency.id, period);
+      if (results.has(cycleId)) continue;
+      const existing = await ctx.store.getCycle(orgId, cycleId);
+      if (existing?.status === 'closed') {
+        results.set(cycleId, await closedResult(ctx, orgId, existing, agency.id, period, 'already-closed'));
+        continue;
+      }
+      const visits = (unbilled.get(agency.id) ?? []).filter((v) => v.date <= period.end && !planned.has(v.id));
+      for (const v of visits) planned.add(v.id);
+      const blocking = await unclosedEarlierPeriod(ctx, orgId, agency, period, visits, targets);
+      if (blocking) {
+        return fail('rule-broken', `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`);
+      }
+      const { draft, held } = draftFor(inputs, agency, period, visits, today(ctx, timeZone));
+      plans.push({
+        target, cycleId, held,
+        commit: {
+          cycle: { id: cycleId, scope: { kind: 'agency', agencyId: agency.id }, period },
+          invoices: draft ? [{ ...draft, id: ctx.newId(), cycleId, status: 'issued' }] : [],
+          closedAt: ctx.now().toISOString(),
+        },
+      });
     }
-    const { draft, held } = draftFor(ctx, inputs, agency, period, visits, today(ctx, org.settings.timeZone));
-    const outcome = await ctx.store.commitClose(orgId, {
-      cycle: { id: cycleId, scope: { kind: 'agency', agencyId }, period },
-      invoices: draft ? [{ ...draft, id: ctx.newId(), cycleId, status: 'issued' }] : [],
-      closedAt: ctx.now().toISOString(),
-    });
-    if (outcome.status === 'conflict') continue; // a visit was billed meanwhile: recompute
-    if (outcome.status === 'already-closed') return ok(await closedResult(ctx, orgId, outcome.cycle, agencyId, period, 'already-closed'));
-    const invoice = outcome.invoices[0] ?? null;
-    if (invoice) {
-      await audit(ctx, orgId, [{ action: 'create', recordType: 'invoice', recordId: invoice.id, detail: `${invoice.number}, ${invoice.lines.length} visits` }]);
+    if (plans.length === 0) break;
+    const outcomes = await ctx.store.commitCloses(orgId, plans.map((p) => p.commit));
+    const created = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      const { target, cycleId, held } = plans[i]!;
+      if (outcome.status === 'conflict') continue; // a visit was billed meanwhile: computed again next round
+      if (outcome.status === 'already-closed') {
+        results.set(cycleId, await closedResult(ctx, orgId, outcome.cycle, target.agency.id, target.period, 'already-closed'));
+        continue;
+      }
+      const invoice = outcome.invoices[0] ?? null;
+      if (invoice) created.push(invoice);
+      results.set(cycleId, { status: 'closed', agencyId: target.agency.id, period: target.period, invoice, held });
     }
-    return ok({ status: 'closed', agencyId, period, invoice, held });
+    await audit(ctx, orgId, created.map((invoice) => ({ action: 'create' as const, recordType: 'invoice' as const, recordId: invoice.id, detail: `${invoice.number}, ${invoice.lines.length} visits` })));
   }
-  return fail('conflict', `${agency.name}'s cycle ${periodLabel(period)} kept changing while it was being closed; try again`);
+  const unfinished = targets.find((t) => !results.has(agencyCycleId(t.agency.id, t.period)));
+  if (unfinished) return fail('conflict', `${unfinished.agency.name}'s cycle ${periodLabel(unfinished.period)} kept changing while it was being closed; try again`);
+  return ok(targets.map((t) => results.get(agencyCycleId(t.agency.id, t.period))!));
+}
+
+/** The targets' unbilled visits in one read (a month's close reads the org once), by agency. */
+async function unbilledVisitsByAgency(ctx: UseCaseContext, orgId: string, targets: readonly CycleTarget[]): Promise<Map<string, BillingVisit[]>> {
+  const agencyIds = new Set(targets.map((t) => t.agency.id));
+  const dateTo = targets.reduce((latest, t) => (t.period.end > latest ? t.period.end : latest), '');
+  const visits = await ctx.store.listBillingVisits(orgId, { billed: false, dateTo, ...(agencyIds.size === 1 ? { agencyId: [...agencyIds][0]! } : {}) });
+  const byAgency = new Map<string, BillingVisit[]>();
+  for (const v of visits) {
+    if (!agencyIds.has(v.agencyId)) continue;
+    const list = byAgency.get(v.agencyId);
+    if (list) list.push(v);
+    else byAgency.set(v.agencyId, [v]);
+  }
+  return byAgency;
 }
 
 async function closedResult(ctx: UseCaseContext, orgId: string, cycle: CycleRecord, agencyId: string, period: Period, status: 'closed' | 'already-closed'): Promise<CloseResult> {
@@ -121,18 +176,15 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   if (!bounds.ok) return fail('invalid-input', bounds.error.message);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const agencies = (await ctx.store.listAgencies(orgId)).filter((a) => a.active).sort((a, b) => a.name.localeCompare(b.name));
-  const cycles: CloseResult[] = [];
-  for (const agency of agencies) {
-    for (const period of periodsEndingIn(agency.billingCycle, bounds.value)) {
-      const closed = await closeAgencyCycle(ctx, orgId, agency.id, period);
-      if (!closed.ok) return closed;
-      cycles.push(closed.value);
-    }
-  }
+  const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
+  const agencies = [...inputs.agencies.values()].filter((a) => a.active).sort((a, b) => a.name.localeCompare(b.name));
+  const targets = agencies.flatMap((agency) => periodsEndingIn(agency.billingCycle, bounds.value).map((period) => ({ agency, period })));
+  const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets);
+  if (!closed.ok) return closed;
+  const cycles = closed.value;
   const payRuns: PayRunResult[] = [];
   for (const period of periodsEndingIn(org.value.settings.payrollCycle, bounds.value)) {
-    const run = await createPayRun(ctx, orgId, period);
+    const run = await createPayRun(ctx, orgId, period, inputs);
     if (!run.ok) return run;
     payRuns.push(run.value);
   }

@@ -8,7 +8,7 @@ import {
   type Period, type Result, type Therapist,
 } from '../../../shared/index.ts';
 import type { PayRunRecord, StoredTherapist } from '../store/port.ts';
-import { loadBillingInputs } from './billing-inputs.ts';
+import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -31,20 +31,21 @@ function forPayroll(t: StoredTherapist): Therapist {
   return w9 ? { ...rest, w9: { ...w9, tin: '000000000' } } : rest;
 }
 
-export async function createPayRun(ctx: UseCaseContext, orgId: string, period: Period): Promise<Result<PayRunResult, Failure>> {
+/** `inputs`: the org's data when the caller already loaded it (a month's close). */
+export async function createPayRun(ctx: UseCaseContext, orgId: string, period: Period, preloaded?: BillingInputs): Promise<Result<PayRunResult, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const rule = org.value.settings.payrollCycle;
   if (period.start > period.end || !isPeriodOf(rule, period)) {
     return fail('invalid-input', `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`);
   }
-  const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
+  const inputs = preloaded ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
   const id = payRunId(period);
 
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await ctx.store.getPayRun(orgId, id);
     if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
-    const visits = await ctx.store.listVisits(orgId, { paid: false, dateTo: period.end });
+    const visits = await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
       period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()].map(forPayroll),
       agencyName: inputs.agencyName, vocabulary: inputs.vocabulary, holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,

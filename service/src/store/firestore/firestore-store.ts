@@ -16,7 +16,7 @@
  */
 import { GrpcStatus, type DocumentData, type DocumentReference, type Firestore, type Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
-import type { AuditEntry, CycleRecord, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
+import type { AuditEntry, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { commitInBatches, compareStrings, recordOf, toData, type Write } from './documents.ts';
 import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
 import type { OperationContext, StepEvent } from './operation.ts';
@@ -112,6 +112,10 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     findVisitsByDupKey: (orgId, dupKeys) => findVisitsByDupKey(at(orgId), dupKeys),
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     listVisits: (orgId, query) => listVisits(at(orgId), query),
+    listBillingVisits: async (orgId, query) =>
+      (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({
+        id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn,
+      })),
 
     /** A cycle being closed shows as `closing`; its invoiceIds are reserved but not readable until it is closed. */
     getCycle: (orgId, cycleId) => readCycle(at(orgId), cycleId),
@@ -119,6 +123,12 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
       return (await records<CycleRecord>(at(orgId).cycles)).sort((a, b) => compareStrings(a.id, b.id));
     },
     commitClose: (orgId, commit) => commitClose(ctx, at(orgId), commit),
+    // Each cycle is its own resumable close here: a month of closes is more than one transaction holds.
+    commitCloses: async (orgId, commits) => {
+      const outcomes: CloseOutcome[] = [];
+      for (const commit of commits) outcomes.push(await commitClose(ctx, at(orgId), commit));
+      return outcomes;
+    },
     getInvoice: (orgId, invoiceId) => readInvoice(db, at(orgId), invoiceId),
     listInvoices: (orgId, query) => listInvoices(db, at(orgId), query),
     voidInvoice: (orgId, invoiceId, voided) => voidInvoice(db, at(orgId), invoiceId, voided),
