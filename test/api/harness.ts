@@ -1,0 +1,145 @@
+/**
+ * A real API for tests: a SQLite file in a temp folder, a real field cipher, the app on
+ * 127.0.0.1 port 0, a local "Google" that serves a test key pair's public key as the
+ * token-signing certificates, and every log line captured. Tests call it with plain fetch.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import { googleIdTokenVerifier } from '../../service/src/auth/google-id-token.ts';
+import { createFieldCipher, newFieldKey } from '../../service/src/crypto/field-cipher.ts';
+import { createApp, type AppDeps, type AppLimits } from '../../service/src/http/app.ts';
+import { createLogger } from '../../service/src/http/logger.ts';
+import type { OpenApiDocument } from '../../service/src/http/openapi.ts';
+import type { IdentityStore, Store } from '../../service/src/store/port.ts';
+import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
+
+export const CLIENT_ID = 'visitledger-addon-test.apps.googleusercontent.com';
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Google's role in a test: a key pair, its public key served as the PEM certs, and tokens signed with it. */
+export type FakeGoogle = {
+  certsUrl: string;
+  idToken(email: string, overrides?: Record<string, unknown>): string;
+  /** A token signed by a key Google never published. */
+  forgedIdToken(email: string): string;
+  close(): Promise<void>;
+};
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function signJwt(privateKey: KeyObject, kid: string, payload: Record<string, unknown>): string {
+  const signed = `${b64url({ alg: 'RS256', typ: 'JWT', kid })}.${b64url(payload)}`;
+  return `${signed}.${sign('RSA-SHA256', Buffer.from(signed), privateKey).toString('base64url')}`;
+}
+
+export async function startFakeGoogle(): Promise<FakeGoogle> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = 'test-key-1';
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
+    res.end(JSON.stringify({ [kid]: publicKey.export({ type: 'spki', format: 'pem' }) }));
+  });
+  const url = await listen(server);
+  const claims = (email: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    return { iss: 'https://accounts.google.com', aud: CLIENT_ID, sub: `sub-${email}`, email, email_verified: true, iat: now, exp: now + 3600 };
+  };
+  return {
+    certsUrl: `${url}/oauth2/v1/certs`,
+    idToken: (email, overrides = {}) => signJwt(privateKey, kid, { ...claims(email), ...overrides }),
+    forgedIdToken: (email) => signJwt(forger.privateKey, kid, claims(email)),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type TestApi = {
+  url: string;
+  app: Express;
+  openapi: OpenApiDocument;
+  store: Store & IdentityStore;
+  dbFile: string;
+  google: FakeGoogle;
+  /** Every log line so far, as written. */
+  logText(): string;
+  logLines(): Record<string, unknown>[];
+  close(): Promise<void>;
+};
+
+export async function startTestApi(options: { limits?: Partial<AppLimits>; store?: (real: Store & IdentityStore) => Store & IdentityStore; certsUrl?: string } = {}): Promise<TestApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'visitledger-api-'));
+  const dbFile = join(dir, 'api.db');
+  const real = openSqliteStore(dbFile);
+  const store = options.store ? options.store(real) : real;
+  const google = await startFakeGoogle();
+  const chunks: string[] = [];
+  const deps: AppDeps = {
+    store,
+    identity: store,
+    cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),
+    now: () => new Date(),
+    newId: randomUUID,
+    logger: createLogger({ level: 'info', destination: { write: (line: string) => void chunks.push(line) } }),
+    verifyIdToken: googleIdTokenVerifier({ clientId: CLIENT_ID, certsUrl: options.certsUrl ?? google.certsUrl }),
+    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, ...options.limits },
+  };
+  const { app, openapi } = createApp(deps);
+  const server = createServer(app);
+  const url = await listen(server);
+  return {
+    url, app, openapi, store, dbFile, google,
+    logText: () => chunks.join(''),
+    logLines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await google.close();
+      await real.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Call = { status: number; body: any; text: string; headers: Headers };
+
+/** One request: `token` goes in `Authorization: Bearer`; a `body` that is not a string is sent as JSON. */
+export async function call(api: { url: string }, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${api.url}${path}`, { method: method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/** The routes Express actually serves, as `METHOD /openapi/{path}`: what the OpenAPI document must list. */
+export function servedRoutes(app: Express): string[] {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+  const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
+  return stack.flatMap((layer) => (layer.route
+    ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
+    : []));
+}
+
+export function documentedRoutes(openapi: OpenApiDocument): { method: string; path: string; operation: Record<string, any> }[] {
+  return Object.entries(openapi.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation: operation as Record<string, any> })));
+}
