@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment } from '../../../../shared/index.ts';
+import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
+import { packRows, unpackRows, type PackedRows } from './packed-rows.ts';
 import type {
   ApiKeyRecord, AuditEntry, BillingVisit, IdentityStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
   Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
@@ -75,8 +76,19 @@ export function openSqliteStore(file: string): Store & IdentityStore {
     payRunId: (r.pay_run_id as string | null) ?? null,
   });
 
+  /** Invoices and pay runs keep their long line lists packed (packed-rows.ts). */
+  const invoiceDoc = (invoice: StoredInvoice) => JSON.stringify({ ...invoice, lines: packRows(invoice.lines) });
+  const invoiceFrom = (row: Row | undefined): StoredInvoice | null => {
+    const stored = doc<Omit<StoredInvoice, 'lines'> & { lines: PackedRows }>(row);
+    return stored ? { ...stored, lines: unpackRows(stored.lines) } : null;
+  };
+  const payRunDoc = (payRun: PayRunRecord) => JSON.stringify({ ...payRun, statements: payRun.statements.map((s) => ({ ...s, lines: packRows(s.lines) })) });
+  const payRunFrom = (row: Row | undefined): PayRunRecord | null => {
+    const stored = doc<Omit<PayRunRecord, 'statements'> & { statements: (Omit<PayStatement, 'lines'> & { lines: PackedRows })[] }>(row);
+    return stored ? { ...stored, statements: stored.statements.map((s) => ({ ...s, lines: unpackRows<PayStatement['lines'][number]>(s.lines) })) } : null;
+  };
   const invoicesOfCycle = (orgId: string, cycleId: string) =>
-    docs<StoredInvoice>(all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId));
+    all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId).map((r) => invoiceFrom(r)!);
 
   /** Marks visits as belonging to a document; returns the ids that were already taken (or do not exist). */
   function claimVisits(orgId: string, table: 'visit_invoice' | 'visit_pay_run', owner: string, visitIds: readonly string[]): string[] {
@@ -118,7 +130,7 @@ export function openSqliteStore(file: string): Store & IdentityStore {
       const taken = claimVisits(orgId, 'visit_invoice', invoice.id, invoice.lines.map((l) => l.visitId));
       if (taken.length > 0) throw new Rollback(taken);
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
-        orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, JSON.stringify(invoice));
+        orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
       invoices.push(invoice);
     }
     run("INSERT INTO counters (org_id, name, value) VALUES (?, 'invoice', ?) ON CONFLICT (org_id, name) DO UPDATE SET value = excluded.value", orgId, sequence);
@@ -232,11 +244,13 @@ export function openSqliteStore(file: string): Store & IdentityStore {
     },
     async listBillingVisits(orgId, query: VisitQuery) {
       const { where, params } = visitFilter(orgId, query);
+      // Join only what the filter needs, and no ORDER BY: the billing core sorts what it prints.
+      const joins = [
+        query.billed !== undefined ? 'LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id' : '',
+        query.paid !== undefined ? 'LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id' : '',
+      ].join(' ');
       const statement = stmt(`SELECT v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn
-        FROM visits v
-        LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
-        LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id
-        WHERE ${where} ORDER BY v.date, v.id`);
+        FROM visits v ${joins} WHERE ${where}`);
       statement.setReturnArrays(true); // arrays, not objects: a close reads 100,000 of these
       return (statement.all(...params) as unknown as SQLInputValue[][]).map((r): BillingVisit => ({
         id: r[0] as string, agencyId: r[1] as string, therapistId: r[2] as string, date: r[3] as string,
@@ -264,21 +278,21 @@ export function openSqliteStore(file: string): Store & IdentityStore {
       }
     },
     async getInvoice(orgId, invoiceId) {
-      return doc<StoredInvoice>(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
+      return invoiceFrom(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
     },
     async listInvoices(orgId, query) {
       const where = ['org_id = ?'];
       const params: SQLInputValue[] = [orgId];
       if (query.agencyId !== undefined) { where.push('agency_id = ?'); params.push(query.agencyId); }
       if (query.cycleId !== undefined) { where.push('cycle_id = ?'); params.push(query.cycleId); }
-      return docs<StoredInvoice>(all(`SELECT doc FROM invoices WHERE ${where.join(' AND ')} ORDER BY sequence`, ...params));
+      return all(`SELECT doc FROM invoices WHERE ${where.join(' AND ')} ORDER BY sequence`, ...params).map((r) => invoiceFrom(r)!);
     },
     async voidInvoice(orgId, invoiceId, voided) {
       return transaction(() => {
-        const invoice = doc<StoredInvoice>(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
+        const invoice = invoiceFrom(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
         if (!invoice || invoice.status === 'void') return invoice;
         const updated: StoredInvoice = { ...invoice, status: 'void', voidedOn: voided.on, voidReason: voided.reason };
-        run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', JSON.stringify(updated), orgId, invoiceId);
+        run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', invoiceDoc(updated), orgId, invoiceId);
         run('DELETE FROM visit_invoice WHERE org_id = ? AND invoice_id = ?', orgId, invoiceId);
         return updated;
       });
@@ -297,12 +311,12 @@ export function openSqliteStore(file: string): Store & IdentityStore {
     async commitPayRun(orgId, payRun): Promise<PayRunOutcome> {
       try {
         return transaction((): PayRunOutcome => {
-          const existing = doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
+          const existing = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
           const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
           const taken = claimVisits(orgId, 'visit_pay_run', payRun.id, visitIds);
           if (taken.length > 0) throw new Rollback(taken);
-          run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, JSON.stringify(payRun));
+          run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
           return { status: 'created', payRun };
         });
       } catch (error) {
@@ -311,17 +325,17 @@ export function openSqliteStore(file: string): Store & IdentityStore {
       }
     },
     async getPayRun(orgId, payRunId) {
-      return doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+      return payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
     },
     async listPayRuns(orgId) {
-      return docs<PayRunRecord>(all('SELECT doc FROM pay_runs WHERE org_id = ? ORDER BY id', orgId));
+      return all('SELECT doc FROM pay_runs WHERE org_id = ? ORDER BY id', orgId).map((r) => payRunFrom(r)!);
     },
     async setPayRunStatus(orgId, payRunId, from: PayRunStatus, to: PayRunStatus, at) {
       return transaction(() => {
-        const run0 = doc<PayRunRecord>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+        const run0 = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
         if (!run0 || run0.status !== from) return false;
         const updated: PayRunRecord = { ...run0, status: to, ...(to === 'approved' ? { approvedAt: at } : {}) };
-        run('UPDATE pay_runs SET status = ?, doc = ? WHERE org_id = ? AND id = ?', to, JSON.stringify(updated), orgId, payRunId);
+        run('UPDATE pay_runs SET status = ?, doc = ? WHERE org_id = ? AND id = ?', to, payRunDoc(updated), orgId, payRunId);
         return true;
       });
     },
