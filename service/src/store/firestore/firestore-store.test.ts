@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WriteBatch, type Firestore } from 'firebase-admin/firestore';
 import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } from '../port.ts';
+import { describeIdentityContract } from '../identity.contract.ts';
 import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
 import { describeWithFirestoreEmulator, type FirestoreEmulator } from './emulator.ts';
@@ -95,6 +96,10 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
       await emulator().reset();
       return openFirestoreStore(emulator().client());
     },
+  });
+  describeIdentityContract('firestore', async () => {
+    await emulator().reset();
+    return openFirestoreStore(emulator().client());
   });
 
   describe('within Firestore limits', () => {
