@@ -40,7 +40,7 @@ export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument };
 export function createApp(deps: AppDeps): Api {
   const app = express();
   app.set('trust proxy', deps.limits.trustProxyHops || false);
-  app.set('query parser', 'simple');
+  app.set('query parser', 'simple'); // flat strings: no nested objects from a[b]=c
   app.use(requestLogging(deps.logger));
   app.use(helmet());
   app.use(noStore);
@@ -109,9 +109,9 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const body = parsePart(r.spec.body, req.body, 'body', issues);
     if (issues.length > 0) return sendError(res, 'invalid-input', `${issues[0]!.path}: ${issues[0]!.message}`, issues);
 
-    const { principal, role } = callerOf(res);
+    const { principal } = callerOf(res);
     const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
-    const result = await r.handle({ params, query, body, ctx, principal, role, identity: { identity: deps.identity, now: deps.now } });
+    const result = await r.handle({ params, query, body, ctx, principal, identity: { identity: deps.identity, now: deps.now } });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.status === 204) res.status(204).end();
     else res.status(r.spec.status ?? 200).json(result.value);

@@ -3,6 +3,7 @@
  * 2020-12, the input side: what a client sends). Served at /openapi.json.
  */
 import * as z from 'zod';
+import { isoDate } from '../../../shared/index.ts';
 import { documentedShape } from './documented.ts';
 import { ERROR_STATUS } from './errors.ts';
 import type { RouteSpec } from './route.ts';
@@ -17,6 +18,7 @@ function toJsonSchema(schema: z.core.$ZodType): JsonSchema {
     io: 'input',
     unrepresentable: 'any',
     override: (ctx) => {
+      if (ctx.zodSchema === isoDate) (ctx.jsonSchema as JsonSchema).format = 'date';
       const shape = documentedShape(ctx.zodSchema);
       if (!shape) return;
       const target = ctx.jsonSchema as JsonSchema;

@@ -7,7 +7,6 @@ import type * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
 import type { IdentityDeps } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { MemberRole } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { Failure } from '../usecases/failure.ts';
 
@@ -41,9 +40,9 @@ export type HandlerInput<P, Q, B> = {
   body: B;
   /** The use-case context, acting as the caller. */
   ctx: UseCaseContext;
+  /** Null on public routes only. */
   principal: Principal | null;
-  /** The caller's role in the path's org (member and owner routes). */
-  role: MemberRole | null;
+  /** Members and API keys, for the routes that manage them. */
   identity: IdentityDeps;
 };
 
