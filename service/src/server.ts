@@ -2,7 +2,8 @@
  * The HTTP service's start-up. `npm start` runs `node service/src/server.ts --demo`: the
  * SQLite store at VISITLEDGER_DB (./data/visitledger.db), the demo org seeded on first start
  * with an owner API key kept in ./data/demo-api-key (mode 0600) so later starts print it
- * again. Without --demo it only serves. SIGTERM and SIGINT close the server, then the store.
+ * again. Without --demo it only serves, on the store the settings name (SQLite or Firestore).
+ * SIGTERM and SIGINT close the server, then the store.
  */
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -123,6 +124,12 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
+async function openStore(settings: Settings): Promise<Store & IdentityStore> {
+  if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
+  const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
+  return openFirestoreFromSettings(settings);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let settings: Settings;
   try {
@@ -132,15 +139,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  if (settings.VISITLEDGER_STORE !== 'sqlite') {
-    process.stderr.write('error: the HTTP API needs members and API keys (IdentityStore), which only the sqlite store has so far\n');
+  const wantsDemo = argv.includes('--demo');
+  if (wantsDemo && settings.VISITLEDGER_STORE !== 'sqlite') {
+    process.stderr.write('error: --demo seeds a local SQLite file only; unset VISITLEDGER_STORE or drop --demo\n');
     return 1;
   }
   const dbFile = settings.VISITLEDGER_DB;
-  const store = openSqliteStore(dbFile);
+  const store = await openStore(settings);
   const deps = appDeps(settings, { store, identity: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
-  const demo = argv.includes('--demo') ? await ensureDemo(deps, keyFile) : null;
+  const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });
   if (demo) process.stdout.write(demoBanner({ url: running.url, keyFile, firstMonth: defaultDemoMonth(deps.now()), ...demo }));
   else process.stdout.write(`VisitLedger is serving on ${running.url}\n`);

@@ -75,10 +75,19 @@ export type TestApi = {
   close(): Promise<void>;
 };
 
-export async function startTestApi(options: { limits?: Partial<AppLimits>; store?: (real: Store & IdentityStore) => Store & IdentityStore; certsUrl?: string } = {}): Promise<TestApi> {
+export type TestApiOptions = {
+  limits?: Partial<AppLimits>;
+  /** Another store than the SQLite file (the Firestore emulator); closed by the test that made it. */
+  openStore?: () => Store & IdentityStore;
+  /** Wraps the store, to make it fail. */
+  store?: (real: Store & IdentityStore) => Store & IdentityStore;
+  certsUrl?: string;
+};
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'visitledger-api-'));
   const dbFile = join(dir, 'api.db');
-  const real = openSqliteStore(dbFile);
+  const real = options.openStore ? options.openStore() : openSqliteStore(dbFile);
   const store = options.store ? options.store(real) : real;
   const google = await startFakeGoogle();
   const chunks: string[] = [];
@@ -103,7 +112,7 @@ export async function startTestApi(options: { limits?: Partial<AppLimits>; store
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await google.close();
-      await real.close();
+      if (!options.openStore) await real.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
