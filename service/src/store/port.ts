@@ -137,7 +137,8 @@ export interface Store {
 
   getVisitsByClientId(orgId: string, clientIds: readonly string[]): Promise<StoredVisit[]>;
   getVisits(orgId: string, ids: readonly string[]): Promise<StoredVisit[]>;
-  findVisitsByDupKey(orgId: string, dupKeys: readonly string[]): Promise<StoredVisit[]>;
+  /** The visits with these duplicate keys, as id and key only (a batch of 10,000 asks for all of its keys). */
+  findVisitsByDupKey(orgId: string, dupKeys: readonly string[]): Promise<{ id: string; dupKey: string }[]>;
   /** Inserts or replaces by id; never replaces a visit that is billed (it comes back in `locked`). */
   upsertVisits(orgId: string, visits: readonly StoredVisit[]): Promise<UpsertVisitsOutcome>;
   listVisits(orgId: string, query: VisitQuery): Promise<StoredVisit[]>;

@@ -111,7 +111,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
 
     getVisitsByClientId: (orgId, clientIds) => getVisitsByClientId(at(orgId), clientIds),
     getVisits: (orgId, ids) => getVisits(db, at(orgId), ids),
-    findVisitsByDupKey: (orgId, dupKeys) => findVisitsByDupKey(at(orgId), dupKeys),
+    findVisitsByDupKey: async (orgId, dupKeys) => (await findVisitsByDupKey(at(orgId), dupKeys)).map((v) => ({ id: v.id, dupKey: v.dupKey })),
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     listVisits: (orgId, query) => listVisits(at(orgId), query),
     listBillingVisits: async (orgId, query) =>
