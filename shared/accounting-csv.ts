@@ -1,0 +1,96 @@
+/**
+ * The accountant's month-end files: invoices as QuickBooks Online's invoice import reads
+ * them, payments to therapists as its three-column bank import reads them, and the
+ * payments ledger with the 1099-NEC rule applied to each payment.
+ *
+ * QuickBooks is not covered by a BAA here, so these files never name a patient: invoice
+ * lines are grouped by discipline, visit type and rate. A field that a spreadsheet would
+ * read as a formula (= + - @ first) gets a leading apostrophe: an accountant opens these
+ * in Excel before importing them.
+ */
+import { formatUsDate } from './dates.ts';
+import { centsToDecimalString } from './money.ts';
+import type { CreditNote, Invoice, OrgSettings, Payment } from './schemas.ts';
+import { countsTowardNec, PAYMENT_METHOD_RULES } from './tax1099.ts';
+
+export const QBO_INVOICE_HEADER: readonly string[] = [
+  'InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Terms', 'Memo', 'Item(Product/Service)', 'ItemDescription', 'ItemQuantity', 'ItemRate', 'ItemAmount',
+];
+export const QBO_BANK_HEADER: readonly string[] = ['Date', 'Description', 'Amount'];
+export const PAYMENTS_LEDGER_HEADER: readonly string[] = [
+  'Paid on', 'Therapist', 'Method', 'Counts toward 1099-NEC', 'Amount', 'Status', 'Reference', 'Pay run', 'Payment id',
+];
+
+/** Keeps a spreadsheet from running a field as a formula; QuickBooks reads the apostrophe as text. */
+export function spreadsheetSafe(field: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(field)) return field; // an amount, negative ones included
+  return /^[=+\-@\t\r]/.test(field) ? `'${field}` : field;
+}
+
+const safeRow = (row: readonly string[]) => row.map(spreadsheetSafe);
+
+/**
+ * One row per (invoice, discipline, visit type, rate, late) with quantity and amount: the
+ * invoice's total, without a patient. Void invoices are left out (QuickBooks would count
+ * them); credit notes follow as negative invoices numbered as issued ("INV-0042-CN1").
+ */
+export function qboInvoiceRows(invoices: readonly Invoice[], creditNotes: readonly CreditNote[], agencyNames: ReadonlyMap<string, string>): string[][] {
+  const rows: string[][] = [[...QBO_INVOICE_HEADER]];
+  for (const invoice of invoices) {
+    if (invoice.status === 'void') continue;
+    const groups = new Map<string, { item: string; description: string; quantity: number; rateCents: number; amountCents: number }>();
+    for (const line of invoice.lines) {
+      const key = `${line.discipline}|${line.visitType}|${line.rateCents}|${line.late}`;
+      const group = groups.get(key) ?? {
+        item: `${line.discipline} ${line.visitTypeLabel}`,
+        description: `${line.discipline} ${line.visitTypeLabel}${line.late ? ' (late visits from earlier periods)' : ''}`,
+        quantity: 0, rateCents: line.rateCents, amountCents: 0,
+      };
+      group.quantity += 1;
+      group.amountCents += line.amountCents;
+      groups.set(key, group);
+    }
+    const memo = `Visits ${formatUsDate(invoice.period.start)} to ${formatUsDate(invoice.period.end)}`;
+    for (const g of groups.values()) {
+      rows.push(safeRow([
+        invoice.number, invoice.agencyName, formatUsDate(invoice.issueDate), formatUsDate(invoice.dueDate), `Net ${invoice.termsDays}`, memo,
+        g.item, g.description, String(g.quantity), centsToDecimalString(g.rateCents), centsToDecimalString(g.amountCents),
+      ]));
+    }
+  }
+  for (const note of creditNotes) {
+    for (const line of note.lines) {
+      rows.push(safeRow([
+        note.number, agencyNames.get(note.agencyId) ?? note.agencyId, formatUsDate(note.issueDate), formatUsDate(note.issueDate), '',
+        `Credit note on ${note.invoiceNumber}: ${note.reason}`, 'Credit', line.description, '1',
+        centsToDecimalString(-line.amountCents), centsToDecimalString(-line.amountCents),
+      ]));
+    }
+  }
+  return rows;
+}
+
+/** Paid payments as money out of the bank account (negative amounts), for QuickBooks' bank import. */
+export function qboPaymentRows(payments: readonly Payment[], therapistNames: ReadonlyMap<string, string>): string[][] {
+  const rows: string[][] = [[...QBO_BANK_HEADER]];
+  for (const p of payments) {
+    if (p.status !== 'paid') continue;
+    const method = PAYMENT_METHOD_RULES[p.method].label;
+    const description = `Contractor payment to ${therapistNames.get(p.therapistId) ?? p.therapistId} (${method}${p.reference ? ` ${p.reference}` : ''})`;
+    rows.push(safeRow([formatUsDate(p.paidOn), description, centsToDecimalString(-p.amountCents)]));
+  }
+  return rows;
+}
+
+/** Every payment, whatever its status, with whether it counts toward 1099-NEC under the org's setting. */
+export function paymentsLedgerRows(
+  payments: readonly Payment[],
+  therapistNames: ReadonlyMap<string, string>,
+  settings: Pick<OrgSettings, 'stripeTransfersCountFor1099'>,
+): string[][] {
+  return [[...PAYMENTS_LEDGER_HEADER], ...payments.map((p) => safeRow([
+    p.paidOn, therapistNames.get(p.therapistId) ?? p.therapistId, PAYMENT_METHOD_RULES[p.method].label,
+    p.status === 'paid' && countsTowardNec(p.method, settings) ? 'Y' : 'N',
+    centsToDecimalString(p.amountCents), p.status, p.reference ?? '', p.payRunId ?? '', p.id,
+  ]))];
+}

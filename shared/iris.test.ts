@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv, toCsv } from './csv.ts';
+import { buildIris1099Nec, IRIS_1099_NEC_HEADER, irisFileName, recipientNameType, splitPersonName, type IrisPayer, type IrisRecipient } from './iris.ts';
+import { aW9 } from './test-support/builders.ts';
+
+const payer: IrisPayer = {
+  name: 'Bright Path Therapy Staffing LLC', nameType: 'B', tin: '12-3456789', tinType: 'EIN',
+  address: { line1: '400 Main St', line2: 'Suite 210', city: 'Columbus', state: 'OH', zip: '43215' },
+  phone: '(614) 555-0100', email: 'billing@brightpath.example',
+};
+
+const recipients: IrisRecipient[] = [
+  { therapistId: 't1', name: 'Tom Becker', totalCents: 1_234_567, w9: aW9({ legalName: 'Thomas A. Becker Jr.', tin: '234567891' }) },
+  { therapistId: 't2', name: 'Nguyễn Thị Minh Khai', totalCents: 250_000, w9: aW9({ legalName: 'Nguyễn Thị Minh Khai', tin: '345678912', address: { line1: '9 Ngõ Huế', city: 'Dayton', state: 'OH', zip: '45402-1234' } }) },
+  {
+    therapistId: 't3', name: 'Ζήτα Rehab', totalCents: 900_001,
+    w9: aW9({ legalName: 'Ζήτα Rehab Services Inc', businessName: '=Zeta "Home" Rehab, Inc', taxClassification: 's-corporation', tinType: 'EIN', tin: '987654321' }),
+  },
+  { therapistId: 't4', name: 'Rosa Diaz', totalCents: 300_000, w9: undefined },
+  { therapistId: 't5', name: 'Sam Okafor', totalCents: 410_000, w9: aW9({ legalName: 'Sam Okafor', tin: '666123456', address: { line1: '1 Oak', city: ' ', state: 'OH', zip: '43004' } }) },
+];
+
+describe('the IRIS 1099-NEC CSV', () => {
+  it('writes the filable recipients under the header kept as data, and matches the golden file', async () => {
+    const result = buildIris1099Nec({ year: 2026, payer, recipients });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.files).toHaveLength(1);
+    const [header, ...records] = result.value.files[0]!;
+    expect(header).toEqual(IRIS_1099_NEC_HEADER);
+    expect(records.every((r) => r.length === header!.length)).toBe(true);
+    const column = (row: string[], name: string) => row[IRIS_1099_NEC_HEADER.indexOf(name)];
+    expect(records.map((r) => column(r, 'Recipient Taxpayer ID Number'))).toEqual(['234567891', '345678912', '987654321']);
+    expect(records.map((r) => column(r, 'Payer Taxpayer ID Number'))).toEqual(['123456789', '123456789', '123456789']);
+    expect(records.map((r) => column(r, 'Recipient Name Type'))).toEqual(['I', 'I', 'B']);
+    expect(records.map((r) => column(r, 'Box 1 - Nonemployee Compensation'))).toEqual(['12345.67', '2500.00', '9000.01']);
+    expect(records.map((r) => column(r, '2nd TIN Notice'))).toEqual(['N', 'N', 'N']);
+    expect([column(records[0]!, 'Recipient First Name'), column(records[0]!, 'Recipient Middle Name'), column(records[0]!, 'Recipient Last Name (Surname)'), column(records[0]!, 'Recipient Suffix')])
+      .toEqual(['Thomas', 'A.', 'Becker', 'Jr.']);
+    expect(column(records[2]!, 'Recipient Business or Entity Name Line 2')).toBe('=Zeta "Home" Rehab, Inc'); // exact: the IRS file is not a spreadsheet
+    const csv = toCsv(result.value.files[0]!);
+    expect(parseCsv(csv.replace(/\r\n$/, ''))).toEqual(result.value.files[0]);
+    await expect(csv).toMatchFileSnapshot('./fixtures/golden/iris-1099-nec-2026-1.csv');
+  });
+
+  it('lists the rows it cannot file with every reason, and no TIN in any reason', () => {
+    const result = buildIris1099Nec({ year: 2026, payer, recipients });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.skipped.map((s) => s.therapistId)).toEqual(['t4', 't5']);
+    expect(result.value.skipped[0]!.reasons[0]).toMatch(/No W-9 on file/);
+    expect(result.value.skipped[1]!.reasons).toEqual([expect.stringMatching(/TIN on the W-9 is not valid/), 'The W-9 address has no city.']);
+    expect(JSON.stringify(result.value.skipped)).not.toMatch(/6661|123456|\d{9}/);
+  });
+
+  it('splits more than 100 records into files of at most 100, each with the header', () => {
+    const many: IrisRecipient[] = Array.from({ length: 250 }, (_, i) => ({
+      therapistId: `t${i}`, name: `Therapist ${i}`, totalCents: 200_000 + i,
+      w9: aW9({ legalName: `Pat Number${i}`, tin: String(212_341_000 + i) }),
+    }));
+    const result = buildIris1099Nec({ year: 2026, payer, recipients: many });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.files.map((f) => f.length - 1)).toEqual([100, 100, 50]);
+    expect(result.value.files.every((f) => f[0]!.join() === IRIS_1099_NEC_HEADER.join())).toBe(true);
+    expect(result.value.files.map((_, i) => irisFileName(2026, i))).toEqual(['iris-1099-nec-2026-1.csv', 'iris-1099-nec-2026-2.csv', 'iris-1099-nec-2026-3.csv']);
+  });
+
+  it('writes no file, saying why, when the payer has no address or a bad TIN', () => {
+    const result = buildIris1099Nec({ year: 2026, payer: { ...payer, address: undefined, tin: '00-1234567' }, recipients });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.problems).toEqual([expect.stringMatching(/address is not set/), expect.stringMatching(/payer TIN is not usable: An EIN never starts with 00/)]);
+    expect(result.error.message).not.toContain('1234567');
+  });
+
+  it('gives a file with the header only when nobody is filable, and none when nobody reaches the threshold', () => {
+    const none = buildIris1099Nec({ year: 2026, payer, recipients: [] });
+    expect(none.ok && none.value).toEqual({ files: [], skipped: [] });
+  });
+});
+
+describe('names for the IRIS columns', () => {
+  it('splits a person as the W-9 wrote them', () => {
+    expect(splitPersonName('Becker, Tom A.')).toEqual({ first: 'Tom', middle: 'A.', last: 'Becker', suffix: '' });
+    expect(splitPersonName('Cher')).toEqual({ first: '', middle: '', last: 'Cher', suffix: '' });
+    expect(splitPersonName('María José García López')).toEqual({ first: 'María', middle: 'José García', last: 'López', suffix: '' });
+    expect(splitPersonName('Lee, Dana, Jr.')).toEqual({ first: 'Dana', middle: '', last: 'Lee', suffix: 'Jr.' });
+  });
+
+  it('files individuals and SSN holders as I, entities with an EIN as B', () => {
+    expect(recipientNameType({ taxClassification: 'individual', tinType: 'EIN' })).toBe('I');
+    expect(recipientNameType({ taxClassification: 'llc-s', tinType: 'SSN' })).toBe('I');
+    expect(recipientNameType({ taxClassification: 'c-corporation', tinType: 'EIN' })).toBe('B');
+  });
+});
