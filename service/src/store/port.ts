@@ -184,6 +184,30 @@ export interface Store {
   listAudit(orgId: string, query: { recordId?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
+/** What an issued document is: the record it prints is `recordId` (an invoice, credit note or pay run). */
+export const DOCUMENT_KINDS = ['invoice', 'void-notice', 'credit-note', 'pay-statement'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export type StoredDocument = {
+  id: string;
+  kind: DocumentKind;
+  recordId: string;
+  /** Hex SHA-256 of `bytes`, taken when it was rendered: a read checks it. */
+  sha256: string;
+  bytes: Uint8Array;
+  createdAt: string;
+};
+
+/**
+ * Issued documents (PDFs), kept byte for byte: rendered once, served the same afterwards.
+ * A document is never replaced; every method takes the orgId.
+ */
+export interface DocumentStore {
+  /** Stores the document unless its id is taken; either way answers the stored one (the first put wins). */
+  putDocument(orgId: string, document: StoredDocument): Promise<StoredDocument>;
+  getDocument(orgId: string, id: string): Promise<StoredDocument | null>;
+}
+
 /** Who may act for an org: Google accounts (members) and automation keys. */
 export const MEMBER_ROLES = ['owner', 'staff'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];

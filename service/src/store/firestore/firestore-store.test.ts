@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WriteBatch, type Firestore } from 'firebase-admin/firestore';
 import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } from '../port.ts';
+import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
 import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
@@ -98,6 +99,10 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
     },
   });
   describeIdentityContract('firestore', async () => {
+    await emulator().reset();
+    return openFirestoreStore(emulator().client());
+  });
+  describeDocumentContract('firestore', async () => {
     await emulator().reset();
     return openFirestoreStore(emulator().client());
   });

@@ -16,8 +16,9 @@
  */
 import { GrpcStatus, type DocumentData, type DocumentReference, type Firestore, type Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
-import type { AuditEntry, CloseOutcome, CycleRecord, IdentityStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
+import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestoreIdentity } from './identity.ts';
+import { firestoreDocuments } from './issued-documents.ts';
 import { commitInBatches, compareStrings, recordOf, toData, type Write } from './documents.ts';
 import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
 import type { OperationContext, StepEvent } from './operation.ts';
@@ -46,7 +47,7 @@ const DEFAULT_POLL_MS = 100;
  * `db` comes from firebase-admin (`getFirestore(app)`, see open.ts) or from
  * @google-cloud/firestore directly: firebase-admin re-exports that SDK's classes.
  */
-export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore {
+export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore {
   const ctx: OperationContext = {
     db, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, pollMs: options.pollMs ?? DEFAULT_POLL_MS, afterStep: options.afterStep,
   };
@@ -54,9 +55,10 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
   const records = async <T>(q: Query) => (await q.get()).docs.flatMap((s) => recordOf<T>(s) ?? []);
   const putAll = (writes: Write[]) => commitInBatches(db, writes);
 
-  const store: Store & IdentityStore = {
+  const store: Store & IdentityStore & DocumentStore = {
     kind: 'firestore',
     ...firestoreIdentity(db),
+    ...firestoreDocuments(db),
     async close() {
       await db.terminate();
     },

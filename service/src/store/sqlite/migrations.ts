@@ -64,4 +64,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE api_keys (org_id TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
     `,
   },
+  {
+    version: 3,
+    name: 'issued documents',
+    sql: `
+      CREATE TABLE documents (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+        bytes BLOB NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      -- An issued document is immutable, even for SQL run by hand.
+      CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
+      CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
 import { describeStoreContract, anOrg } from '../store.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
@@ -43,3 +44,4 @@ describe('sqlite store file', () => {
 });
 
 describeIdentityContract('sqlite', async () => openSqliteStore(join(dir, `identity-${++n}.db`)));
+describeDocumentContract('sqlite', async () => openSqliteStore(join(dir, `documents-${++n}.db`)));

@@ -10,14 +10,15 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
 import { packRows, unpackRows, type PackedRows } from './packed-rows.ts';
 import type {
-  ApiKeyRecord, AuditEntry, BillingVisit, IdentityStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
+  ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
   Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
 } from '../port.ts';
+import { sqliteDocuments } from './documents.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
-export function openSqliteStore(file: string): Store & IdentityStore {
+export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;');
@@ -142,8 +143,9 @@ export function openSqliteStore(file: string): Store & IdentityStore {
     return { status: 'closed', cycle, invoices };
   }
 
-  const store: Store & IdentityStore = {
+  const store: Store & IdentityStore & DocumentStore = {
     kind: 'sqlite',
+    ...sqliteDocuments(db),
     async close() {
       db.close();
     },
