@@ -1,0 +1,151 @@
+/**
+ * The look every VisitLedger document shares: US Letter, the org's letterhead on the left
+ * and the document's title and facts on the right, tables with a repeated header row,
+ * amounts right-aligned, and a footer naming the document with "Page x of y".
+ */
+import { formatMoney, formatUsDate, type Address, type IsoDate, type OrgSettings } from '../../../shared/index.ts';
+import type { DocContent, DocDefinition } from './pdf-printer.ts';
+
+const INK = '#1f2937';
+const MUTED = '#6b7280';
+const ACCENT = '#1d4ed8';
+const RULE = '#d1d5db';
+const SHADE = '#f3f4f6';
+
+export const styles = {
+  orgName: { fontSize: 15, bold: true, color: INK },
+  title: { fontSize: 20, bold: true, color: ACCENT, alignment: 'right' },
+  label: { fontSize: 7.5, color: MUTED, bold: true, characterSpacing: 0.5 },
+  section: { fontSize: 11, bold: true, color: INK, margin: [0, 14, 0, 4] },
+  note: { fontSize: 8, color: MUTED, italics: true },
+  tableHeader: { bold: true, fontSize: 8, color: MUTED, fillColor: SHADE },
+  banner: { fontSize: 12, bold: true, color: '#b91c1c' },
+};
+
+/** Words longer than a cell can hold get break opportunities, so a very long name wraps instead of running over the next column. */
+export function breakable(text: string): string {
+  return text.replace(/[^\s\-/]{24,}/g, (word) => word.replace(/(.{16})/gu, '$1\u200B'));
+}
+
+export function usDate(date: IsoDate): string {
+  return formatUsDate(date);
+}
+
+export function period(p: { start: IsoDate; end: IsoDate }): string {
+  return `${usDate(p.start)} – ${usDate(p.end)}`;
+}
+
+export const money = (cents: number, bold = false): DocContent => ({ text: formatMoney(cents), alignment: 'right', ...(bold ? { bold: true } : {}) });
+
+export function addressLines(address: Address | undefined): string[] {
+  if (!address) return [];
+  return [address.line1, ...(address.line2 ? [address.line2] : []), `${address.city}, ${address.state} ${address.zip}`];
+}
+
+/** The org's letterhead: name, address, phone and email. */
+function letterhead(org: OrgSettings): DocContent {
+  const contact = [org.phone, org.email].filter((x): x is string => Boolean(x)).join('  ·  ');
+  return {
+    stack: [
+      { text: breakable(org.name), style: 'orgName' },
+      ...addressLines(org.address).map((l) => ({ text: breakable(l), color: MUTED })),
+      ...(contact ? [{ text: contact, color: MUTED }] : []),
+    ],
+  };
+}
+
+/** Letterhead left, the title and its facts (label, value) right. */
+export function documentHeader(org: OrgSettings, title: string, facts: ReadonlyArray<readonly [string, string]>): DocContent {
+  return {
+    columns: [
+      { width: '*', ...(letterhead(org) as object) },
+      {
+        width: 220,
+        stack: [
+          { text: title, style: 'title', margin: [0, 0, 0, 6] },
+          {
+            table: { widths: ['*', 'auto'], body: facts.map(([label, value]) => [{ text: label.toUpperCase(), style: 'label', alignment: 'right', margin: [0, 1, 0, 0] }, { text: value, alignment: 'right', bold: label === 'Due date' || label === 'Amount due' }]) },
+            layout: 'noBorders',
+          },
+        ],
+      },
+    ],
+    margin: [0, 0, 0, 14],
+  };
+}
+
+/** Two labelled blocks side by side ("Bill to", "Remit to"). */
+export function partyBlocks(blocks: ReadonlyArray<{ label: string; lines: readonly string[] }>): DocContent {
+  return {
+    columns: blocks.map((b) => ({
+      width: '*',
+      stack: [{ text: b.label.toUpperCase(), style: 'label', margin: [0, 0, 0, 2] }, ...b.lines.map((l, i) => ({ text: breakable(l), ...(i === 0 ? { bold: true } : {}) }))],
+    })),
+    columnGap: 24,
+    margin: [0, 0, 0, 8],
+  };
+}
+
+/** A table whose header row repeats on every page it spans. */
+export function linesTable(header: readonly string[], widths: ReadonlyArray<number | string>, rows: DocContent[][], rightAligned: ReadonlySet<number>): DocContent {
+  return {
+    table: {
+      headerRows: 1,
+      dontBreakRows: true,
+      widths,
+      body: [header.map((h, i) => ({ text: h, style: 'tableHeader', ...(rightAligned.has(i) ? { alignment: 'right' } : {}) })), ...rows],
+    },
+    layout: {
+      hLineWidth: (i: number) => (i === 0 ? 0 : 0.5),
+      vLineWidth: () => 0,
+      hLineColor: () => RULE,
+      paddingTop: () => 2.5,
+      paddingBottom: () => 2.5,
+    },
+  };
+}
+
+/** Label and amount rows, right-aligned under the tables (subtotals and the total). */
+export function totalsBlock(rows: ReadonlyArray<{ label: string; cents: number; strong?: boolean }>): DocContent {
+  return {
+    columns: [
+      { width: '*', text: '' },
+      {
+        width: 260,
+        table: {
+          widths: ['*', 'auto'],
+          body: rows.map((r) => [
+            { text: r.label, bold: r.strong === true, ...(r.strong ? { fontSize: 11 } : {}) },
+            { ...(money(r.cents, r.strong) as object), ...(r.strong ? { fontSize: 11 } : {}) },
+          ]),
+        },
+        layout: { hLineWidth: (i: number, node: { table: { body: unknown[] } }) => (i === node.table.body.length - 1 ? 1 : 0), vLineWidth: () => 0, hLineColor: () => INK },
+      },
+    ],
+    margin: [0, 10, 0, 0],
+    unbreakable: true,
+  };
+}
+
+/**
+ * The whole document: Letter pages, Roboto, the footer with `footerLeft` and "Page x of y",
+ * and an optional confidentiality line (documents that name patients carry PHI).
+ */
+export function pageSetup(input: { title: string; author: string; subject: string; date: IsoDate; footerLeft: string; confidential: boolean; content: DocContent[] }): DocDefinition {
+  return {
+    info: { title: input.title, author: input.author, subject: input.subject, creationDate: new Date(`${input.date}T12:00:00.000Z`) },
+    pageSize: 'LETTER',
+    pageMargins: [40, 40, 40, 52],
+    defaultStyle: { font: 'Roboto', fontSize: 8.5, color: INK, lineHeight: 1.1 },
+    styles,
+    footer: (currentPage: number, pageCount: number) => ({
+      margin: [40, 14, 40, 0],
+      columns: [
+        { text: breakable(input.footerLeft), fontSize: 7.5, color: MUTED, width: '*' },
+        ...(input.confidential ? [{ text: 'Contains protected health information: confidential.', fontSize: 7.5, color: MUTED, alignment: 'center', width: 'auto' }] : []),
+        { text: `Page ${currentPage} of ${pageCount}`, fontSize: 7.5, color: MUTED, alignment: 'right', width: 80 },
+      ],
+    }),
+    content: input.content,
+  };
+}

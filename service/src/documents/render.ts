@@ -1,0 +1,38 @@
+/**
+ * The document renderer port: a request is plain data (it can cross to a worker thread),
+ * the answer is the PDF's bytes. `renderDocument` renders in this thread; render-pool.ts
+ * spreads requests over worker threads for a close's hundreds of documents.
+ */
+import { creditNoteDocument, voidNoticeDocument } from './correction-pdf.ts';
+import { invoiceDocument } from './invoice-pdf.ts';
+import { necCopyBDocument } from './nec-copy-b-pdf.ts';
+import { payStatementDocument } from './pay-statement-pdf.ts';
+import { renderPdf, type DocDefinition } from './pdf-printer.ts';
+import { yearEndSummaryDocument } from './year-end-summary-pdf.ts';
+
+export type RenderRequest =
+  | { kind: 'invoice'; input: Parameters<typeof invoiceDocument>[0] }
+  | { kind: 'credit-note'; input: Parameters<typeof creditNoteDocument>[0] }
+  | { kind: 'void-notice'; input: Parameters<typeof voidNoticeDocument>[0] }
+  | { kind: 'pay-statement'; input: Parameters<typeof payStatementDocument>[0] }
+  | { kind: 'nec-copy-b'; input: Parameters<typeof necCopyBDocument>[0] }
+  | { kind: 'year-end-summary'; input: Parameters<typeof yearEndSummaryDocument>[0] };
+
+export type DocumentRenderer = { render(request: RenderRequest): Promise<Uint8Array> };
+
+function definitionOf(request: RenderRequest): DocDefinition {
+  switch (request.kind) {
+    case 'invoice': return invoiceDocument(request.input);
+    case 'credit-note': return creditNoteDocument(request.input);
+    case 'void-notice': return voidNoticeDocument(request.input);
+    case 'pay-statement': return payStatementDocument(request.input);
+    case 'nec-copy-b': return necCopyBDocument(request.input);
+    case 'year-end-summary': return yearEndSummaryDocument(request.input);
+  }
+}
+
+export async function renderDocument(request: RenderRequest): Promise<Uint8Array> {
+  return new Uint8Array(await renderPdf(definitionOf(request)));
+}
+
+export const inThreadRenderer: DocumentRenderer = { render: renderDocument };
