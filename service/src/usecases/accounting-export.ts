@@ -1,0 +1,38 @@
+/**
+ * The accountant's files for a date range: invoices and credit notes for QuickBooks Online's
+ * invoice import (no patients), paid payments for its bank import, and the payments ledger.
+ * Invoices and notes count by issue date, payments by the day they were paid.
+ */
+import * as z from 'zod/mini';
+import { isoDate, ok, toCsv, type Result } from '../../../shared/index.ts';
+import { paymentsLedgerRows, qboInvoiceRows, qboPaymentRows } from '../../../shared/accounting-csv.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { describeIssues, fail, type Failure } from './failure.ts';
+import { loadOrg } from './orgs.ts';
+import type { ExportFile } from './year-end-export.ts';
+
+const rangeInput = z.object({ from: isoDate, to: isoDate });
+
+export async function exportAccounting(ctx: UseCaseContext, orgId: string, range: unknown): Promise<Result<ExportFile[], Failure>> {
+  const parsed = rangeInput.safeParse(range);
+  if (!parsed.success) return fail('invalid-input', 'the export needs dates as YYYY-MM-DD', describeIssues(parsed.error.issues));
+  const { from, to } = parsed.data;
+  if (from > to) return fail('invalid-input', `the range starts (${from}) after it ends (${to})`);
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const within = (date: string) => date >= from && date <= to;
+  const [invoices, notes, payments, agencies, therapists] = await Promise.all([
+    ctx.store.listInvoices(orgId, {}), ctx.store.listCreditNotes(orgId), ctx.store.listPayments(orgId, { paidFrom: from, paidTo: to }),
+    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId),
+  ]);
+  const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
+  const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
+  const encode = (rows: string[][]) => new TextEncoder().encode(toCsv(rows));
+  const files: ExportFile[] = [
+    { name: `qbo-invoices-${from}-to-${to}.csv`, bytes: encode(qboInvoiceRows(invoices.filter((i) => within(i.issueDate)), notes.filter((n) => within(n.issueDate)), agencyNames)) },
+    { name: `qbo-payments-${from}-to-${to}.csv`, bytes: encode(qboPaymentRows(payments, therapistNames)) },
+    { name: `payments-ledger-${from}-to-${to}.csv`, bytes: encode(paymentsLedgerRows(payments, therapistNames, org.value.settings)) },
+  ];
+  await audit(ctx, orgId, [{ action: 'export', recordType: 'org', recordId: orgId, detail: `accounting export ${from} to ${to}` }]);
+  return ok(files);
+}

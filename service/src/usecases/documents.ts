@@ -1,0 +1,121 @@
+/**
+ * Issued documents: an invoice, credit note, void notice or pay statement is rendered once,
+ * when it is first asked for (a close asks for its invoices and statements), stored with its
+ * SHA-256, and served byte-identical afterwards; every read checks the hash and is audited.
+ * A new fact makes a new document, never a changed one: a pay statement paid later is a new
+ * statement naming the payment.
+ */
+import { createHash } from 'node:crypto';
+import { ok, type Agency, type Result } from '../../../shared/index.ts';
+import type { DocumentRenderer, RenderRequest } from '../documents/render.ts';
+import type { DocumentKind, DocumentStore, StoredDocument } from '../store/port.ts';
+import { audit, type UseCaseContext } from './context.ts';
+import { fail, type Failure } from './failure.ts';
+import { getInvoice } from './invoices.ts';
+import { loadOrg } from './orgs.ts';
+
+export type DocumentContext = UseCaseContext & { documents: DocumentStore; renderer: DocumentRenderer };
+
+export type IssuedDocument = { id: string; kind: DocumentKind; recordId: string; sha256: string; bytes: Uint8Array; createdAt: string; fileName: string };
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A stored document whose bytes no longer match their hash is never served. */
+function checked(doc: StoredDocument): StoredDocument {
+  if (sha256Hex(doc.bytes) !== doc.sha256) {
+    throw new Error(`issued document ${doc.id} does not match its SHA-256`, { cause: { code: 'document-corrupt' } });
+  }
+  return doc;
+}
+
+/** The stored document, or the one `request` renders now, stored first (a racing render's first put wins). */
+async function issueOnce(
+  ctx: DocumentContext, orgId: string, key: { id: string; kind: DocumentKind; recordId: string },
+  request: () => Promise<Result<RenderRequest, Failure>>,
+): Promise<Result<{ doc: StoredDocument; rendered: boolean }, Failure>> {
+  const existing = await ctx.documents.getDocument(orgId, key.id);
+  if (existing) return ok({ doc: checked(existing), rendered: false });
+  const built = await request();
+  if (!built.ok) return built;
+  const bytes = await ctx.renderer.render(built.value);
+  const stored = await ctx.documents.putDocument(orgId, { ...key, bytes, sha256: sha256Hex(bytes), createdAt: ctx.now().toISOString() });
+  return ok({ doc: checked(stored), rendered: true });
+}
+
+function agencyOf(agencies: readonly Agency[], id: string): Pick<Agency, 'name' | 'address' | 'contactEmail'> | undefined {
+  return agencies.find((a) => a.id === id);
+}
+
+async function served(
+  ctx: DocumentContext, orgId: string, issued: { doc: StoredDocument; rendered: boolean },
+  recordType: 'invoice' | 'credit-note' | 'pay-run', fileName: string,
+): Promise<IssuedDocument> {
+  const { doc } = issued;
+  await audit(ctx, orgId, [
+    ...(issued.rendered ? [{ action: 'create' as const, recordType, recordId: doc.recordId, detail: `${doc.kind} PDF issued, sha256 ${doc.sha256.slice(0, 12)}` }] : []),
+    { action: 'download', recordType, recordId: doc.recordId, detail: `${doc.kind} PDF` },
+  ]);
+  return { ...doc, fileName };
+}
+
+/** The invoice's PDF (patients as the agency chose: PHI, so the read is audited). */
+export async function invoicePdf(ctx: DocumentContext, orgId: string, invoiceId: string): Promise<Result<IssuedDocument, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const issued = await issueOnce(ctx, orgId, { id: `invoice:${invoiceId}`, kind: 'invoice', recordId: invoiceId }, async () => {
+    const invoice = await getInvoice(ctx, orgId, invoiceId);
+    if (!invoice.ok) return invoice;
+    const agency = agencyOf(await ctx.store.listAgencies(orgId), invoice.value.agencyId);
+    return ok({ kind: 'invoice', input: { org: org.value.settings, agency, invoice: invoice.value } });
+  });
+  if (!issued.ok) return issued;
+  const invoice = await ctx.store.getInvoice(orgId, invoiceId);
+  return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice?.number ?? invoiceId}.pdf`));
+}
+
+/** The notice that an invoice is void, naming it. */
+export async function voidNoticePdf(ctx: DocumentContext, orgId: string, invoiceId: string): Promise<Result<IssuedDocument, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const invoice = await ctx.store.getInvoice(orgId, invoiceId);
+  if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
+  if (invoice.status !== 'void') return fail('rule-broken', `invoice ${invoice.number} is not void, so it has no void notice`);
+  const issued = await issueOnce(ctx, orgId, { id: `void-notice:${invoiceId}`, kind: 'void-notice', recordId: invoiceId }, async () =>
+    ok({ kind: 'void-notice', input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), invoice.agencyId), invoice } }));
+  if (!issued.ok) return issued;
+  return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice.number}-VOID.pdf`));
+}
+
+export async function creditNotePdf(ctx: DocumentContext, orgId: string, creditNoteId: string): Promise<Result<IssuedDocument, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const note = (await ctx.store.listCreditNotes(orgId)).find((n) => n.id === creditNoteId);
+  if (!note) return fail('not-found', `no credit note "${creditNoteId}"`);
+  const issued = await issueOnce(ctx, orgId, { id: `credit-note:${note.id}`, kind: 'credit-note', recordId: note.id }, async () => {
+    const invoice = await ctx.store.getInvoice(orgId, note.invoiceId);
+    if (!invoice) return fail('not-found', `the credit note's invoice "${note.invoiceId}" is missing`);
+    return ok({ kind: 'credit-note', input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), note.agencyId), note, invoice } });
+  });
+  if (!issued.ok) return issued;
+  return ok(await served(ctx, orgId, issued.value, 'credit-note', `${note.number}.pdf`));
+}
+
+/**
+ * A therapist's statement for a pay run. Its id names the paid payments it shows, so the
+ * statement issued before payment stays as it was and the paid one is a document of its own.
+ */
+export async function payStatementPdf(ctx: DocumentContext, orgId: string, payRunId: string, therapistId: string): Promise<Result<IssuedDocument, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const payRun = await ctx.store.getPayRun(orgId, payRunId);
+  if (!payRun) return fail('not-found', `no pay run "${payRunId}"`);
+  const statement = payRun.statements.find((s) => s.therapistId === therapistId);
+  if (!statement) return fail('not-found', `pay run "${payRunId}" has no statement for therapist "${therapistId}"`);
+  const payments = await ctx.store.listPayments(orgId, { payRunId, therapistId });
+  const paidIds = payments.filter((p) => p.status === 'paid').map((p) => p.id).sort();
+  const id = `pay-statement:${payRunId}:${therapistId}${paidIds.length > 0 ? `:paid:${paidIds.join(',')}` : ''}`;
+  const issued = await issueOnce(ctx, orgId, { id, kind: 'pay-statement', recordId: payRunId }, async () =>
+    ok({ kind: 'pay-statement', input: { org: org.value.settings, payRunId, statement, payments } }));
+  if (!issued.ok) return issued;
+  return ok(await served(ctx, orgId, issued.value, 'pay-run', `${statement.therapistName}.pdf`));
+}
