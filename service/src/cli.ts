@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { SettingsError } from './config/settings.ts';
 import { closeOptions, runClose } from './cli/close-command.ts';
 import { demoOptions, runDemo } from './cli/demo-command.ts';
+import { export1099Options, runExport1099 } from './cli/export-1099-command.ts';
+import { exportAccountingOptions, runExportAccounting } from './cli/export-accounting-command.ts';
 import { importOptions, runImport } from './cli/import-command.ts';
 import { UsageError } from './cli/output.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
@@ -22,7 +24,9 @@ type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?
 const COMMANDS: Record<string, Command> = {
   demo: { options: demoOptions, usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)', run: (rt, v, org) => runDemo(rt, v, org) },
   import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--json] [--commit]', run: (rt, v) => runImport(rt, v) },
-  close: { options: closeOptions, usage: 'close --period YYYY-MM [--json]             close the cycles and payroll ending in the month', run: (rt, v) => runClose(rt, v) },
+  close: { options: closeOptions, usage: 'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs', run: (rt, v) => runClose(rt, v) },
+  'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B) and the year-end summary', run: (rt, v) => runExport1099(rt, v) },
+  'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT]', run: (rt, v) => runPayment(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },

@@ -2,32 +2,13 @@
  * The `visitledger` command line as an owner runs it: a real process on a real SQLite file,
  * the sample owner sheet as input, and the JSON it prints checked field by field.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { json, visitledger } from './run-cli.ts';
 
-const run = promisify(execFile);
-const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
-
-async function visitledger(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--db', db], { env: { PATH: process.env.PATH ?? '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const json = async (db: string, ...args: string[]) => {
-  const result = await visitledger(db, ...args, '--json');
-  if (result.code !== 0) throw new Error(`visitledger ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-};
 
 const importArgs = ['import', '--visits', `${SAMPLE}visits.csv`, '--rates', `${SAMPLE}rates.csv`, '--pay-rates', `${SAMPLE}pay-rates.csv`];
 const mappings = ['--map-agency', 'Oakridge=Oakridge Home Health', '--map-agency', 'Lakeside Home Care=Lakeside Home Care LLC'];

@@ -1,14 +1,25 @@
-/** `visitledger close --period 2026-01 [--json]`: every agency cycle ending in the month, and the payroll period. */
-import { closeMonth } from '../usecases/cycles.ts';
+/**
+ * `visitledger close --period 2026-01 [--json] [--out DIR]`: every agency cycle ending in the month, and the payroll
+ * period. With --out, the invoices' and pay statements' PDFs (issued once, the same bytes on every later close) go to
+ * DIR/invoices/<number>.pdf and DIR/pay-statements/<therapist>.pdf.
+ */
+import { ok, type Result } from '../../../shared/index.ts';
+import { safeFileName, uniqueNames } from '../documents/file-names.ts';
+import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
+import { invoicePdf, payStatementPdf } from '../usecases/documents.ts';
+import type { Failure } from '../usecases/failure.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
+import { writeOutFile } from './write-files.ts';
 
-export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' } } as const;
+export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
 
 export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOptions>): Promise<number> {
   if (!values.period) throw new UsageError('close needs --period YYYY-MM (the month whose cycles end)');
   const result = await closeMonth(rt.ctx, rt.orgId, values.period);
   if (!result.ok) return failureExit(result.error);
+  const written = values.out ? await writeCloseDocuments(rt, values.out, result.value) : null;
+  if (written && !written.ok) return failureExit(written.error);
   const invoices = result.value.cycles.flatMap((c) => (c.invoice ? [c.invoice] : []));
   const statements = result.value.payRuns.flatMap((r) => r.payRun.statements);
   if (values.json) {
@@ -23,6 +34,7 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
       })),
       held: [...result.value.cycles.flatMap((c) => c.held), ...result.value.payRuns.flatMap((r) => r.held)],
       warnings: result.value.payRuns.flatMap((r) => r.warnings),
+      ...(written?.ok ? { files: written.value } : {}),
     });
     return 0;
   }
@@ -38,5 +50,27 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     for (const w of r.warnings) say(`  warning: ${w.message}`);
   }
   if (result.value.cycles.length === 0 && result.value.payRuns.length === 0) say(`no cycle ends in ${values.period}`);
+  if (written?.ok) say(`wrote ${written.value.length} PDF${written.value.length === 1 ? '' : 's'} to ${values.out}`);
   return 0;
+}
+
+async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthCloseResult): Promise<Result<{ path: string; sha256: string }[], Failure>> {
+  const ctx = rt.documents();
+  const invoices = closed.cycles.flatMap((c) => (c.invoice ? [c.invoice] : []));
+  // A month with two pay runs (biweekly payroll) names each statement's period too.
+  const several = closed.payRuns.length > 1;
+  const statements = closed.payRuns.flatMap((r) => r.payRun.statements.map((s) => ({
+    payRunId: r.payRun.id, therapistId: s.therapistId, name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
+  })));
+  const statementNames = uniqueNames(statements.map((s) => safeFileName(s.name)));
+  const docs = await Promise.all([
+    ...invoices.map(async (i) => ({ path: `invoices/${safeFileName(i.number)}.pdf`, doc: await invoicePdf(ctx, rt.orgId, i.id) })),
+    ...statements.map(async (s, n) => ({ path: `pay-statements/${statementNames[n]}.pdf`, doc: await payStatementPdf(ctx, rt.orgId, s.payRunId, s.therapistId) })),
+  ]);
+  const files: { path: string; sha256: string }[] = [];
+  for (const { path, doc } of docs) {
+    if (!doc.ok) return doc;
+    files.push({ path: writeOutFile(dir, path, doc.value.bytes), sha256: doc.value.sha256 });
+  }
+  return ok(files);
 }

@@ -7,25 +7,42 @@ import { randomUUID } from 'node:crypto';
 import { readSettings, type Settings } from '../config/settings.ts';
 import { openFieldCipher } from '../config/keys.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { Store } from '../store/port.ts';
+import { openRenderPool, type RenderPool } from '../documents/render-pool.ts';
+import type { DocumentStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
+import type { DocumentContext } from '../usecases/documents.ts';
 import { ensureOrg } from '../usecases/orgs.ts';
 
 export const LOCAL_ORG = 'local';
 
-export type CliRuntime = { ctx: UseCaseContext; orgId: string; settings: Settings; close(): Promise<void> };
+export type CliRuntime = {
+  ctx: UseCaseContext;
+  orgId: string;
+  settings: Settings;
+  /** The context with the document store and a render pool (worker threads, started on first use). */
+  documents(): DocumentContext;
+  close(): Promise<void>;
+};
 
 export async function openRuntime(options: { db?: string; org?: string; env?: Record<string, string | undefined> }): Promise<CliRuntime> {
   const settings = readSettings(options.env ?? process.env);
   const dbFile = options.db ?? settings.VISITLEDGER_DB;
-  const store: Store = await openStore(settings, dbFile);
+  const store = await openStore(settings, dbFile);
   const ctx: UseCaseContext = { store, cipher: openFieldCipher(settings, dbFile), now: () => new Date(), newId: randomUUID, actor: 'cli' };
   const orgId = options.org ?? LOCAL_ORG;
   if (!options.org) await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
-  return { ctx, orgId, settings, close: () => store.close() };
+  let pool: RenderPool | undefined;
+  return {
+    ctx, orgId, settings,
+    documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
+    close: async () => {
+      await pool?.close();
+      await store.close();
+    },
+  };
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store> {
+async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

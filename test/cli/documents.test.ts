@@ -1,0 +1,104 @@
+/**
+ * The documents as the owner gets them from the command line: a real process on a real
+ * SQLite file writes the month's invoice and pay statement PDFs, the 1099-NEC year end and
+ * the accountant's files; the PDFs are read back and compared with the JSON the CLI prints.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../shared/index.ts';
+import { pdfPages, pdfText } from '../../service/src/test-support/pdf-text.ts';
+import { json, visitledger } from './run-cli.ts';
+
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `visitledger-docs-${name}-`));
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+
+type InvoiceJson = { agency: string; number: string; totalCents: number; lines: { late: boolean }[] };
+type StatementJson = { therapist: string; period: { start: string; end: string }; totalCents: number };
+
+let db: string;
+beforeAll(async () => {
+  db = join(tmp('db'), 'demo.db');
+  await json(db, 'demo', '--month', '2026-09');
+}, 60_000);
+
+describe('visitledger close --out', () => {
+  it("writes each invoice as <number>.pdf and each pay statement by therapist, saying what the JSON says, the same bytes on a second close", async () => {
+    const out = tmp('close');
+    const closed = await json(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', out);
+    const invoices: InvoiceJson[] = closed.invoices;
+    const statements: StatementJson[] = closed.payStatements;
+    expect(filesUnder(out)).toEqual([
+      ...invoices.map((i) => `invoices/${i.number}.pdf`).sort(),
+      ...statements.map((s) => `pay-statements/${s.therapist} (${s.period.start} to ${s.period.end}).pdf`).sort(),
+    ].sort());
+    expect(statSync(join(out, 'invoices', `${invoices[0]!.number}.pdf`)).mode & 0o777).toBe(0o600);
+
+    for (const invoice of invoices) {
+      const pages = await pdfPages(readFileSync(join(out, 'invoices', `${invoice.number}.pdf`)));
+      const text = pages.join('\n');
+      expect(text).toContain(`INVOICE NO. ${invoice.number}`);
+      expect(text).toContain(`Total due ${formatMoney(invoice.totalCents)}`);
+      expect(text).toContain(`Page ${pages.length} of ${pages.length}`);
+      expect(text.includes('Late visits from earlier periods')).toBe(invoice.lines.some((l) => l.late));
+    }
+    for (const s of statements) {
+      const text = await pdfText(readFileSync(join(out, 'pay-statements', `${s.therapist} (${s.period.start} to ${s.period.end}).pdf`)));
+      expect(text).toContain(`Total for this pay run ${formatMoney(s.totalCents)}`);
+      expect(text.includes('No W-9 on file')).toBe(s.therapist === 'Omar Haddad');
+    }
+
+    const again = tmp('again');
+    const second = await visitledger(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', again);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`wrote ${invoices.length + statements.length} PDFs`));
+    expect(filesUnder(again)).toEqual(filesUnder(out));
+    for (const file of filesUnder(out)) expect(sha(join(again, file))).toBe(sha(join(out, file)));
+  });
+});
+
+describe('visitledger export-1099', () => {
+  it('writes the summary with the same figures as tax-year, and says why there is no IRS file', async () => {
+    for (const [therapist, amount] of [['Tom Becker', '2,500.00'], ['Omar Haddad', '2,100.00']]) {
+      expect((await visitledger(db, 'payment', '--org', 'demo', '--therapist', therapist!, '--amount', amount!, '--date', '2026-12-10', '--method', 'check')).code).toBe(0);
+    }
+    const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
+    const out = tmp('1099');
+    const exported = await json(db, 'export-1099', '--org', 'demo', '--year', '2026', '--out', out);
+    // The demo org has no payer TIN: no IRS file and no copy can be right without it.
+    expect(exported.files).toEqual(['1099-NEC-2026-summary.pdf']);
+    expect(exported.payerProblems).toEqual([expect.stringMatching(/payer TIN is not set/)]);
+    expect(filesUnder(out)).toEqual(['1099-NEC-2026-summary.pdf']);
+    const summary = await pdfText(readFileSync(join(out, '1099-NEC-2026-summary.pdf')));
+    for (const t of year.therapists as { therapist: string; totalCents: number; excludedCents: number; reportable: boolean }[]) {
+      expect(summary).toContain(`${t.therapist} ${formatMoney(t.totalCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}`);
+    }
+    expect(summary).toContain('No IRS file was written');
+    expect(summary).toContain('DUE DATE 02/01/2027');
+  });
+
+  it('writes a summary that says so for a year with no payments, and refuses a call without --out', async () => {
+    const out = tmp('empty');
+    const text = await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2024', '--out', out);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('no payments were recorded as paid in 2024: nothing to file');
+    expect(filesUnder(out)).toEqual(['1099-NEC-2024-summary.pdf']);
+    expect(await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out DIR/) });
+  });
+});
+
+describe('visitledger export-accounting', () => {
+  it("writes the month's QuickBooks files and the payments ledger", async () => {
+    const out = tmp('accounting');
+    const result = await visitledger(db, 'export-accounting', '--org', 'demo', '--month', '2026-10', '--out', out);
+    expect(result.code).toBe(0);
+    expect(filesUnder(out)).toEqual(['payments-ledger-2026-10-01-to-2026-10-31.csv', 'qbo-invoices-2026-10-01-to-2026-10-31.csv', 'qbo-payments-2026-10-01-to-2026-10-31.csv']);
+    const invoices = readFileSync(join(out, 'qbo-invoices-2026-10-01-to-2026-10-31.csv'), 'utf8');
+    expect(invoices.split('\r\n')[0]).toBe('InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount');
+    expect(invoices).not.toMatch(/Alvarez|Nguyen|MR\d{6}/);
+    expect(await visitledger(db, 'export-accounting', '--org', 'demo', '--out', out)).toMatchObject({ code: 2 });
+  });
+});

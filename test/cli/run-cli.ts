@@ -1,0 +1,23 @@
+/** Runs the `visitledger` CLI in a real child process on the given SQLite file, with only PATH from the environment. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
+
+export async function visitledger(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--db', db], { env: { PATH: process.env.PATH ?? '' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The command's --json answer; a non-zero exit fails with its stderr. */
+export async function json(db: string, ...args: string[]) {
+  const result = await visitledger(db, ...args, '--json');
+  if (result.code !== 0) throw new Error(`visitledger ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
