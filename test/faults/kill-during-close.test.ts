@@ -1,0 +1,127 @@
+/**
+ * A crash half way through a close leaves nothing half issued: the `visitledger close`
+ * process is killed (SIGKILL) at several moments while it closes a month of 20,000 visits,
+ * and after each kill the file holds either the whole month or none of it, with invoice
+ * numbers that are consecutive and every visit billed at most once. The last run completes,
+ * and its totals match an independent computation.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { keyFilePath } from '../../service/src/config/keys.ts';
+import { createFieldCipher } from '../../service/src/crypto/field-cipher.ts';
+import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
+import type { UseCaseContext } from '../../service/src/usecases/context.ts';
+import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
+import { ensureOrg } from '../../service/src/usecases/orgs.ts';
+import { upsertVisits } from '../../service/src/usecases/visits.ts';
+
+const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
+const VISITS = 20_000;
+const AGENCIES = 10;
+const THERAPISTS = 40;
+const BILL_CENTS = (agency: number) => 8000 + agency * 100;
+
+async function seed(dbFile: string): Promise<void> {
+  // The CLI reads its keys from the key file next to the database: write one it will accept.
+  const key = randomBytes(32);
+  const index = randomBytes(32);
+  writeFileSync(keyFilePath(dbFile), JSON.stringify({ current: 'k1', keys: [{ id: 'k1', key: key.toString('base64') }], index: index.toString('base64') }), { mode: 0o600 });
+  let n = 0;
+  const ctx: UseCaseContext = {
+    store: openSqliteStore(dbFile),
+    cipher: createFieldCipher({ keys: [{ id: 'k1', key }], currentKeyId: 'k1', indexKey: index }),
+    now: () => new Date('2026-02-02T12:00:00.000Z'), newId: () => `seed-${++n}`, actor: 'test',
+  };
+  await ensureOrg(ctx, 'local', 'Crash test org');
+  const agencies = await upsertAgencies(ctx, 'local', Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })));
+  const therapists = await upsertTherapists(ctx, 'local', Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })));
+  if (!agencies.ok || !therapists.ok) throw new Error('seed');
+  await putBillRates(ctx, 'local', agencies.value.map((a, i) => ({ agencyId: a.id, discipline: 'PT', visitType: 'ROUTINE', cents: BILL_CENTS(i), effectiveFrom: '2026-01-01' })));
+  await putPayRates(ctx, 'local', therapists.value.map((t) => ({ therapistId: t.id, discipline: 'PT', visitType: 'ROUTINE', cents: 5000, effectiveFrom: '2026-01-01' })));
+  const rows = Array.from({ length: VISITS }, (_, i) => ({
+    clientId: `c${i}`, agencyId: agencies.value[i % AGENCIES]!.id, therapistId: therapists.value[i % THERAPISTS]!.id,
+    patient: { name: `Patient ${i % 900}` }, date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
+  }));
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const result = await upsertVisits(ctx, 'local', rows.slice(i, i + 10_000));
+    if (!result.ok) throw new Error(result.error.message);
+  }
+  await ctx.store.close();
+}
+
+/** Starts `visitledger close` and kills it after `afterMs`; resolves with its exit code (null when killed). */
+function closeAndKill(dbFile: string, afterMs: number | null): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'close', '--period', '2026-01', '--db', dbFile, '--json'], { stdio: 'ignore' });
+    const timer = afterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** What the file holds, read with plain SQL. */
+function state(dbFile: string) {
+  const db = new DatabaseSync(dbFile);
+  try {
+    const sequences = db.prepare("SELECT sequence FROM invoices WHERE org_id = 'local' ORDER BY sequence").all().map((r) => Number(r.sequence));
+    const counter = db.prepare("SELECT value FROM counters WHERE org_id = 'local' AND name = 'invoice'").get();
+    const billed = Number(db.prepare("SELECT count(*) AS n FROM visit_invoice WHERE org_id = 'local'").get()!.n);
+    const billedTwice = Number(db.prepare("SELECT count(*) AS n FROM (SELECT visit_id FROM visit_invoice GROUP BY org_id, visit_id HAVING count(*) > 1)").get()!.n);
+    const closedCycles = Number(db.prepare("SELECT count(*) AS n FROM cycles WHERE org_id = 'local'").get()!.n);
+    // Per pay run: the lines its document holds, and the visits marked paid by it.
+    const payRuns = db.prepare(`SELECT id,
+        (SELECT sum(json_array_length(json_extract(s.value, '$.lines.rows'))) FROM json_each(json_extract(doc, '$.statements')) s) AS lines,
+        (SELECT count(*) FROM visit_pay_run m WHERE m.org_id = 'local' AND m.pay_run_id = pay_runs.id) AS marks
+      FROM pay_runs WHERE org_id = 'local'`).all().map((r) => ({ id: r.id as string, lines: Number(r.lines), marks: Number(r.marks) }));
+    const paid = Number(db.prepare("SELECT count(*) AS n FROM visit_pay_run WHERE org_id = 'local'").get()!.n);
+    const totals = db.prepare("SELECT json_extract(doc, '$.agencyName') AS agency, json_extract(doc, '$.totalCents') AS total FROM invoices WHERE org_id = 'local'").all()
+      .map((r) => [r.agency as string, Number(r.total)] as const);
+    return { sequences, counter: counter ? Number(counter.value) : 0, billed, billedTwice, closedCycles, payRuns, paid, totals };
+  } finally {
+    db.close();
+  }
+}
+
+describe('killing the process during a close', () => {
+  it('leaves the month either wholly closed or not at all, and the next close completes it', async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'visitledger-kill-')), 'crash.db');
+    await seed(dbFile);
+
+    let killedMidway = 0;
+    // Kill later and later, until a run finishes on its own: every moment in between is a crash point.
+    for (let afterMs = 300; afterMs <= 6000; afterMs += 200) {
+      const code = await closeAndKill(dbFile, afterMs);
+      const s = state(dbFile);
+      expect(s.billedTwice).toBe(0);
+      expect(s.sequences).toEqual(Array.from({ length: s.sequences.length }, (_, i) => i + 1)); // no gap, no reuse
+      expect(s.counter).toBe(s.sequences.length);
+      // The month's invoices are one transaction: all ten with all visits, or none.
+      expect([0, AGENCIES]).toContain(s.sequences.length);
+      expect(s.billed).toBe(s.sequences.length === 0 ? 0 : VISITS);
+      expect(s.closedCycles).toBe(s.sequences.length === 0 ? 0 : AGENCIES);
+      // Each pay run is its own transaction: its document and its marks, whole, or nothing.
+      for (const run of s.payRuns) expect(run.marks).toBe(run.lines);
+      expect(s.paid).toBe(s.payRuns.reduce((sum, r) => sum + r.marks, 0));
+      if (code === null) killedMidway += 1;
+      if (code === 0) break;
+    }
+    expect(killedMidway).toBeGreaterThan(3); // kills landed while the close was under way, not only at start-up
+
+    expect(await closeAndKill(dbFile, null)).toBe(0);
+    const done = state(dbFile);
+    expect(done.sequences).toEqual(Array.from({ length: AGENCIES }, (_, i) => i + 1));
+    expect(done.billed).toBe(VISITS);
+    // The biweekly pay periods (from 2026-01-05) that end in January end on Jan 4 and Jan 18.
+    expect(done.payRuns.map((r) => r.id).sort()).toEqual(['payroll:2025-12-22', 'payroll:2026-01-05']);
+    expect(done.paid).toBe(Array.from({ length: VISITS }, (_, i) => 1 + (i % 31)).filter((day) => day <= 18).length);
+    // Independent arithmetic: each agency has VISITS / AGENCIES visits at its own rate.
+    expect(Object.fromEntries(done.totals)).toEqual(Object.fromEntries(Array.from({ length: AGENCIES }, (_, i) => [`Agency ${i}`, (VISITS / AGENCIES) * BILL_CENTS(i)])));
+  }, 120_000);
+});
