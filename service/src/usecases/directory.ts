@@ -64,18 +64,19 @@ export function therapistView(t: StoredTherapist): TherapistView {
 
 const sameName = (a: string, b: string) => normalizeName(a).toLowerCase() === normalizeName(b).toLowerCase();
 
-function parseBatch<S extends z.ZodMiniType>(schema: S, rows: unknown, what: string): Result<z.infer<S>[], Failure> {
+function parseBatch<S extends z.ZodMiniType>(schema: S, rows: unknown, what: string, plural: string): Result<z.infer<S>[], Failure> {
+  if (!Array.isArray(rows)) return fail('invalid-input', `expected a list of ${plural}`);
   const parsed = z.array(schema).safeParse(rows);
   if (parsed.success) return ok(parsed.data as z.infer<S>[]);
   const details = describeIssues(parsed.error.issues);
-  const first = details[0]!;
-  return fail('invalid-input', `${what} ${first.path.split('.')[0] ?? ''}: ${first.path.split('.').slice(1).join('.') || 'row'} ${first.message}`.replace(/\s+/g, ' '), details);
+  const [row, ...field] = details[0]!.path.split('.');
+  return fail('invalid-input', `${what} row ${row}: ${field.length ? `${field.join('.')} ` : ''}${details[0]!.message}`, details);
 }
 
 export async function upsertAgencies(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<Agency[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const inputs = parseBatch(agencyInput, rows, 'agency row');
+  const inputs = parseBatch(agencyInput, rows, 'agency', 'agencies');
   if (!inputs.ok) return inputs;
   const existing = await ctx.store.listAgencies(orgId);
   const byId = new Map(existing.map((a) => [a.id, a]));
@@ -106,7 +107,7 @@ export async function listAgencies(ctx: UseCaseContext, orgId: string): Promise<
 export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<TherapistView[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const inputs = parseBatch(therapistInput, rows, 'therapist row');
+  const inputs = parseBatch(therapistInput, rows, 'therapist', 'therapists');
   if (!inputs.ok) return inputs;
   const existing = await ctx.store.listTherapists(orgId);
   const byId = new Map(existing.map((t) => [t.id, t]));
@@ -165,7 +166,7 @@ function unknownVisitType(settings: OrgSettings, codes: Iterable<string>): strin
 export async function putBillRates(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<BillRate[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const rates = parseBatch(billRate, rows, 'bill rate row');
+  const rates = parseBatch(billRate, rows, 'bill rate', 'bill rates');
   if (!rates.ok) return rates;
   const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));
   const stranger = rates.value.findIndex((r) => !agencies.has(r.agencyId));
@@ -179,7 +180,7 @@ export async function putBillRates(ctx: UseCaseContext, orgId: string, rows: unk
 export async function putPayRates(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<PayRate[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const rates = parseBatch(payRate, rows, 'pay rate row');
+  const rates = parseBatch(payRate, rows, 'pay rate', 'pay rates');
   if (!rates.ok) return rates;
   const therapists = new Set((await ctx.store.listTherapists(orgId)).map((t) => t.id));
   const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));

@@ -2,7 +2,12 @@
  * Expected failures of the use cases, as data. Each code maps to one HTTP status, so the
  * API only translates; the CLI prints the message. Messages never contain PHI or a TIN.
  */
+import * as z from 'zod';
 import { err, type Err } from '../../../shared/index.ts';
+
+// Readable messages ("expected string, received undefined") wherever a schema gives none of
+// its own; the service's schemas and the core's zod/mini ones share this configuration.
+z.config(z.locales.en());
 
 export const FAILURE_STATUS = {
   /** The input does not parse: a field, or a row of a batch, is named in `details`. */
