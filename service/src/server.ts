@@ -18,16 +18,19 @@ import { readSettings, SettingsError, type Settings } from './config/settings.ts
 import type { FieldCipher } from './crypto/field-cipher.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
-import type { IdentityStore, Store } from './store/port.ts';
+import { inThreadRenderer } from './documents/render.ts';
+import type { DocumentStore, IdentityStore, Store } from './store/port.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; cipher: FieldCipher; logger: Logger }): AppDeps {
+export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; cipher: FieldCipher; logger: Logger }): AppDeps {
   return {
     ...parts,
+    // Rendered in the request's thread: an invoice renders once, then is served from the store.
+    renderer: inThreadRenderer,
     now: () => new Date(),
     newId: randomUUID,
     verifyIdToken: googleIdTokenVerifier({ clientId: settings.GOOGLE_OAUTH_CLIENT_ID, certsUrl: settings.GOOGLE_CERTS_URL }),
@@ -124,7 +127,7 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
-async function openStore(settings: Settings): Promise<Store & IdentityStore> {
+async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
   const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
   return openFirestoreFromSettings(settings);
@@ -146,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const dbFile = settings.VISITLEDGER_DB;
   const store = await openStore(settings);
-  const deps = appDeps(settings, { store, identity: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  const deps = appDeps(settings, { store, identity: store, documents: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });

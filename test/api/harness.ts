@@ -15,7 +15,8 @@ import { createFieldCipher, newFieldKey } from '../../service/src/crypto/field-c
 import { createApp, type AppDeps, type AppLimits } from '../../service/src/http/app.ts';
 import { createLogger } from '../../service/src/http/logger.ts';
 import type { OpenApiDocument } from '../../service/src/http/openapi.ts';
-import type { IdentityStore, Store } from '../../service/src/store/port.ts';
+import { inThreadRenderer } from '../../service/src/documents/render.ts';
+import type { DocumentStore, IdentityStore, Store } from '../../service/src/store/port.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 
 export const CLIENT_ID = 'visitledger-addon-test.apps.googleusercontent.com';
@@ -66,7 +67,7 @@ export type TestApi = {
   url: string;
   app: Express;
   openapi: OpenApiDocument;
-  store: Store & IdentityStore;
+  store: Store & IdentityStore & DocumentStore;
   dbFile: string;
   google: FakeGoogle;
   /** Every log line so far, as written. */
@@ -78,9 +79,9 @@ export type TestApi = {
 export type TestApiOptions = {
   limits?: Partial<AppLimits>;
   /** Another store than the SQLite file (the Firestore emulator); closed by the test that made it. */
-  openStore?: () => Store & IdentityStore;
+  openStore?: () => Store & IdentityStore & DocumentStore;
   /** Wraps the store, to make it fail. */
-  store?: (real: Store & IdentityStore) => Store & IdentityStore;
+  store?: (real: Store & IdentityStore & DocumentStore) => Store & IdentityStore & DocumentStore;
   certsUrl?: string;
 };
 
@@ -94,6 +95,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const deps: AppDeps = {
     store,
     identity: store,
+    documents: store,
+    renderer: inThreadRenderer,
     cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),
     now: () => new Date(),
     newId: randomUUID,

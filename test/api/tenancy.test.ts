@@ -70,9 +70,10 @@ beforeAll(async () => {
   const month = await ok(api, 'post', '/v1/orgs/alpha/cycles/close-month', { token: t, body: { month: '2026-01' } });
   await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
   const invoices = month.cycles.map((c: any) => c.invoice);
-  await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
+  const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
   Object.assign(alphaIds, {
     invoiceId: invoices[0].id, payRunId: month.payRuns[0].payRun.id, keyId: alphaKey.apiKey.id, email: 'staff@alpha.example', year: '2026',
+    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1',
   });
   betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } })).key;
   alphaSecrets = [

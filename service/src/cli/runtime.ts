@@ -19,6 +19,7 @@ export type CliRuntime = {
   ctx: UseCaseContext;
   orgId: string;
   settings: Settings;
+  documentStore: DocumentStore;
   /** The context with the document store and a render pool (worker threads, started on first use). */
   documents(): DocumentContext;
   close(): Promise<void>;
@@ -33,7 +34,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   if (!options.org) await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
   let pool: RenderPool | undefined;
   return {
-    ctx, orgId, settings,
+    ctx, orgId, settings, documentStore: store,
     documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
     close: async () => {
       await pool?.close();

@@ -40,7 +40,7 @@ export function yearEndSummaryDocument(input: YearEndSummaryInput): DocDefinitio
   } else {
     content.push(linesTable(
       ['Therapist', 'Paid (counted)', 'Not counted', 'Reaches threshold', 'W-9', 'TIN', 'What blocks filing'],
-      ['*', 62, 56, 50, 40, 58, 150], rows, new Set([1, 2]),
+      ['*', 62, 52, 46, 38, 54, 140], rows, new Set([1, 2]),
     ));
   }
   if (input.payerProblems.length > 0) {

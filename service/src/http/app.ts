@@ -11,14 +11,16 @@ import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { createFailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
-import type { IdentityStore, Store } from '../store/port.ts';
+import type { DocumentRenderer } from '../documents/render.ts';
+import type { DocumentStore, IdentityStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf } from './authenticate.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
-import type { Route, RouteSpec } from './route.ts';
+import type { DownloadFile, Route, RouteSpec } from './route.ts';
+import { sendFile } from './send-file.ts';
 import { apiRoutes } from './routes/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 
@@ -27,6 +29,9 @@ export type AppLimits = { bodyBytes: number; batchBodyBytes: number; authFailure
 export type AppDeps = {
   store: Store;
   identity: IdentityStore;
+  /** Issued documents (PDFs) and what renders them. */
+  documents: DocumentStore;
+  renderer: DocumentRenderer;
   cipher: FieldCipher;
   now: () => Date;
   newId: () => string;
@@ -111,8 +116,10 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
 
     const { principal } = callerOf(res);
     const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
-    const result = await r.handle({ params, query, body, ctx, principal, identity: { identity: deps.identity, now: deps.now } });
+    const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
+    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now } });
     if (!result.ok) return sendFailure(res, result.error);
+    if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();
     else res.status(r.spec.status ?? 200).json(result.value);
   };

@@ -77,7 +77,9 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body) } } } } : {}),
     responses: {
-      [success]: success === 204 ? { description: 'Done; no content.' } : { description: 'Done.', content: { 'application/json': { schema: {} } } },
+      [success]: success === 204 ? { description: 'Done; no content.' }
+        : spec.file ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
+        : { description: 'Done.', content: { 'application/json': { schema: {} } } },
       ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
     },
   };

@@ -8,6 +8,7 @@ import { ok, type Result } from '../../../shared/index.ts';
 import type { IdentityDeps } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
+import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
 
 /**
@@ -32,7 +33,12 @@ export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject
   bodyLimit?: 'batch';
   /** The success status: 200 unless said (201 created, 204 no content). */
   status?: 200 | 201 | 204;
+  /** The success answer is a file of this type (the handler answers a `DownloadFile`), not JSON. */
+  file?: 'application/pdf' | 'text/csv';
 };
+
+/** What a file route's handler answers: sent as an attachment named `fileName` (never PHI or a TIN). */
+export type DownloadFile = { fileName: string; bytes: Uint8Array; sha256?: string };
 
 export type HandlerInput<P, Q, B> = {
   params: P;
@@ -40,6 +46,8 @@ export type HandlerInput<P, Q, B> = {
   body: B;
   /** The use-case context, acting as the caller. */
   ctx: UseCaseContext;
+  /** The same, with the issued-document store and the renderer. */
+  documents: DocumentContext;
   /** Null on public routes only. */
   principal: Principal | null;
   /** Members and API keys, for the routes that manage them. */

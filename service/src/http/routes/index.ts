@@ -3,6 +3,7 @@ import type { Route } from '../route.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { cycleRoutes } from './cycles.ts';
 import { directoryRoutes } from './directory.ts';
+import { documentRoutes } from './documents.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { memberRoutes } from './members.ts';
 import { orgRoutes } from './orgs.ts';
@@ -11,5 +12,5 @@ import { paymentRoutes } from './payments.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes,
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes,
 ];

@@ -1,0 +1,81 @@
+/**
+ * Downloads over HTTP: an invoice's PDF served byte-identical with its SHA-256 as ETag and
+ * a file name that is its number; the 1099-NEC summary for members, the IRS file (full
+ * TINs) for the owner only.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../shared/index.ts';
+import { pdfText } from '../../service/src/test-support/pdf-text.ts';
+import { startTestApi, type TestApi } from './harness.ts';
+import { buildOrg, ok, type BuiltOrg } from './org-builder.ts';
+
+let api: TestApi;
+let org: BuiltOrg;
+let invoices: { id: string; number: string; totalCents: number }[];
+
+async function download(path: string, token: string): Promise<{ status: number; headers: Headers; bytes: Uint8Array; text: string }> {
+  const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { status: res.status, headers: res.headers, bytes, text: new TextDecoder().decode(bytes) };
+}
+
+beforeAll(async () => {
+  api = await startTestApi();
+  org = await buildOrg(api, 'docs', 'Docs');
+  const month = await ok(api, 'post', '/v1/orgs/docs/cycles/close-month', { token: org.ownerToken, body: { month: '2026-01' } });
+  invoices = month.cycles.map((c: { invoice: { id: string; number: string; totalCents: number } }) => c.invoice);
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('document downloads', () => {
+  it('serves the invoice PDF named by its number, the same bytes every time, with its SHA-256 as ETag', async () => {
+    const [invoice] = invoices;
+    const first = await download(`/v1/orgs/docs/invoices/${invoice!.id}/pdf`, org.ownerToken);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/pdf');
+    expect(first.headers.get('content-disposition')).toBe(`attachment; filename="${invoice!.number}.pdf"; filename*=UTF-8''${invoice!.number}.pdf`);
+    expect(first.headers.get('etag')).toBe(`"${createHash('sha256').update(first.bytes).digest('hex')}"`);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const second = await download(`/v1/orgs/docs/invoices/${invoice!.id}/pdf`, org.ownerToken);
+    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+    expect(await pdfText(first.bytes)).toContain(`Total due ${formatMoney(invoice!.totalCents)}`);
+    // The patients are in the PDF, never in the log.
+    expect(api.logText()).not.toMatch(/Quixwright|Abernathy|Szczepa/);
+  });
+
+  it('answers JSON errors for what does not exist', async () => {
+    const missing = await download('/v1/orgs/docs/invoices/nope/pdf', org.ownerToken);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.text).error.code).toBe('not-found');
+    const notVoid = await download(`/v1/orgs/docs/invoices/${invoices[0]!.id}/void-notice/pdf`, org.ownerToken);
+    expect(JSON.parse(notVoid.text).error.code).toBe('rule-broken');
+  });
+
+  it('gives the year-end summary to members and the IRS file, with full TINs, to the owner only', async () => {
+    const t = org.ownerToken;
+    await ok(api, 'patch', '/v1/orgs/docs/settings', { token: t, body: { address: { line1: '5 Main St', city: 'Columbus', state: 'OH', zip: '43215' } } });
+    await ok(api, 'put', '/v1/orgs/docs/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
+    await ok(api, 'post', '/v1/orgs/docs/payments', { token: t, body: { therapistId: org.therapistIds[0], amountCents: 250_000, paidOn: '2026-03-02', method: 'check' } });
+    await ok(api, 'put', '/v1/orgs/docs/members/staff@docs.example', { token: t, body: { role: 'staff' } });
+    const staff = api.google.idToken('staff@docs.example');
+
+    const summary = await download('/v1/orgs/docs/tax-years/2026/summary.pdf', staff);
+    expect(summary.status).toBe(200);
+    const text = await pdfText(summary.bytes);
+    expect(text).toContain('Docs Tom Becker $2,500.00 $0.00 Yes');
+    for (const tin of org.tins) expect(text).not.toContain(tin.replace(/-/g, ''));
+
+    expect((await download('/v1/orgs/docs/tax-years/2026/iris/1', staff)).status).toBe(403);
+    const iris = await download('/v1/orgs/docs/tax-years/2026/iris/1', t);
+    expect(iris.status).toBe(200);
+    expect(iris.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(iris.headers.get('content-disposition')).toMatch(/filename="iris-1099-nec-2026-1\.csv"/);
+    expect(iris.text).toContain(`${org.tins[0]!.replace(/-/g, '')},I,`);
+    expect(iris.text).toContain(',314159265,B,');
+    expect(api.logText()).not.toContain(org.tins[0]!.replace(/-/g, ''));
+    expect((await download('/v1/orgs/docs/tax-years/2026/iris/2', t)).status).toBe(404);
+  });
+});
