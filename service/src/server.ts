@@ -18,7 +18,7 @@ import { readSettings, SettingsError, type Settings } from './config/settings.ts
 import type { FieldCipher } from './crypto/field-cipher.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
-import { inThreadRenderer } from './documents/render.ts';
+import { lazyRenderPool } from './documents/render-pool.ts';
 import type { DocumentStore, IdentityStore, Store } from './store/port.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
@@ -29,8 +29,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; cipher: FieldCipher; logger: Logger }): AppDeps {
   return {
     ...parts,
-    // Rendered in the request's thread: an invoice renders once, then is served from the store.
-    renderer: inThreadRenderer,
+    // Worker threads, started on the first PDF: a 2,000-line invoice would hold the event loop for a second.
+    renderer: lazyRenderPool(),
     now: () => new Date(),
     newId: randomUUID,
     verifyIdToken: googleIdTokenVerifier({ clientId: settings.GOOGLE_OAUTH_CLIENT_ID, certsUrl: settings.GOOGLE_CERTS_URL }),
@@ -60,7 +60,7 @@ export async function startServer(deps: AppDeps, listen: { port: number; host: s
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       server.close(() => {
         clearTimeout(force);
-        resolve();
+        void (deps.renderer.close?.() ?? Promise.resolve()).then(resolve);
       });
       server.closeIdleConnections();
     }),

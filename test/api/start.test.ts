@@ -44,6 +44,10 @@ describe('npm start (server.ts --demo)', () => {
     const invoices = await call({ url: first.url }, 'get', '/v1/orgs/demo/invoices', { token: key });
     expect(invoices.status).toBe(200);
     expect(invoices.body.invoices.length).toBeGreaterThan(0);
+    // The PDF is rendered on the server's worker threads, which stop with it.
+    const pdf = await fetch(`${first.url}/v1/orgs/demo/invoices/${invoices.body.invoices[0].id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 

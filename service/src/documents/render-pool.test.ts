@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfText } from '../test-support/pdf-text.ts';
-import { openRenderPool } from './render-pool.ts';
+import { lazyRenderPool, openRenderPool } from './render-pool.ts';
 import type { RenderRequest } from './render.ts';
 
 const org = defaultOrgSettings('Pool Test Staffing');
@@ -38,6 +38,19 @@ describe('the render pool', () => {
       expect((await pool.render(statement(1))).byteLength).toBeGreaterThan(1000);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('the lazy render pool', () => {
+  it('starts no thread until the first render, and closes either way', async () => {
+    const unused = lazyRenderPool(1);
+    await unused.close();
+    const used = lazyRenderPool(1);
+    try {
+      expect(await pdfText(await used.render(statement(2)))).toContain('Therapist 2');
+    } finally {
+      await used.close();
     }
   });
 });

@@ -15,6 +15,17 @@ const PER_WORKER = 2;
 
 export type RenderPool = DocumentRenderer & { close(): Promise<void> };
 
+/** A pool whose workers start on the first render: a server that never renders starts no threads. */
+export function lazyRenderPool(size = availableParallelism()): RenderPool {
+  let pool: RenderPool | undefined;
+  return {
+    render: (request) => (pool ??= openRenderPool(size)).render(request),
+    close: async () => {
+      await pool?.close();
+    },
+  };
+}
+
 export function openRenderPool(size = availableParallelism()): RenderPool {
   const waiting: Job[] = [];
   let nextId = 0;

@@ -18,7 +18,11 @@ export type RenderRequest =
   | { kind: 'nec-copy-b'; input: Parameters<typeof necCopyBDocument>[0] }
   | { kind: 'year-end-summary'; input: Parameters<typeof yearEndSummaryDocument>[0] };
 
-export type DocumentRenderer = { render(request: RenderRequest): Promise<Uint8Array> };
+export type DocumentRenderer = {
+  render(request: RenderRequest): Promise<Uint8Array>;
+  /** Stops what the renderer started (a pool's worker threads); nothing to stop in this thread. */
+  close?(): Promise<void>;
+};
 
 function definitionOf(request: RenderRequest): DocDefinition {
   switch (request.kind) {
