@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   close: { options: closeOptions, usage: 'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs', run: (rt, v) => runClose(rt, v) },
   'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B) and the year-end summary', run: (rt, v) => runExport1099(rt, v) },
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
-  payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT]', run: (rt, v) => runPayment(rt, v) },
+  payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID]', run: (rt, v) => runPayment(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };

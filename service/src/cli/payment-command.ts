@@ -1,4 +1,4 @@
-/** `visitledger payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card` */
+/** `visitledger payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--pay-run ID]` */
 import { matchName, parseMoney, PAYMENT_METHOD_RULES } from '../../../shared/index.ts';
 import { recordManualPayment } from '../usecases/payments.ts';
 import type { CliRuntime } from './runtime.ts';
@@ -6,7 +6,7 @@ import { failureExit, money, printJson, say, UsageError, type CliValues } from '
 
 export const paymentOptions = {
   therapist: { type: 'string' }, amount: { type: 'string' }, date: { type: 'string' }, method: { type: 'string' },
-  reference: { type: 'string' }, json: { type: 'boolean' },
+  reference: { type: 'string' }, 'pay-run': { type: 'string' }, json: { type: 'boolean' },
 } as const;
 
 export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymentOptions>): Promise<number> {
@@ -23,6 +23,7 @@ export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymen
   const result = await recordManualPayment(rt.ctx, rt.orgId, {
     therapistId: match.entry.id, amountCents: amount.value, paidOn: values.date, method: values.method,
     ...(values.reference ? { reference: values.reference } : {}),
+    ...(values['pay-run'] ? { payRunId: values['pay-run'] } : {}),
   });
   if (!result.ok) return failureExit(result.error);
   if (values.json) printJson(result.value);

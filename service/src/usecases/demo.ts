@@ -112,7 +112,7 @@ export async function seedDemo(ctx: UseCaseContext, firstMonth: string, orgId = 
   for (const run of closed.value.payRuns) {
     for (const statement of run.payRun.statements) {
       const paid = await recordManualPayment(ctx, orgId, {
-        therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: addDays(run.payRun.period.end, 5), method: 'ach', reference: `demo ${run.payRun.id}`,
+        therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: addDays(run.payRun.period.end, 5), method: 'ach', reference: `demo ${run.payRun.id}`, payRunId: run.payRun.id,
       });
       if (!paid.ok) return paid;
     }

@@ -4,7 +4,7 @@
  * IRS file, recipient copies and summary; the accountant's files.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatMoney, parseCsv, type Payment } from '../../../shared/index.ts';
+import { formatMoney, parseCsv } from '../../../shared/index.ts';
 import { IRIS_1099_NEC_HEADER } from '../../../shared/iris.ts';
 import { inThreadRenderer } from '../documents/render.ts';
 import type { DocumentStore } from '../store/port.ts';
@@ -101,20 +101,30 @@ describe('invoice PDFs', () => {
 });
 
 describe('pay statement PDFs', () => {
+  it("prints the demo's September payment on its statement", async () => {
+    const [september] = await ctx.store.listPayRuns(ORG);
+    const statement = september!.statements[0]!;
+    const text = await pdfText(expectOk(await payStatementPdf(docs, ORG, september!.id, statement.therapistId)).bytes);
+    expect(text).toContain('PAYMENT DATE 09/20/2026');
+    expect(text).toContain('09/20/2026, Bank transfer (ACH, Zelle)');
+    expect(text).toContain(`Total for this pay run ${formatMoney(statement.totalCents)}`);
+  });
+
   it('keeps the statement issued before payment and issues a paid one naming the payment', async () => {
-    const [payRun] = await ctx.store.listPayRuns(ORG);
-    const statement = payRun!.statements[0]!;
-    const unpaid = expectOk(await payStatementPdf(docs, ORG, payRun!.id, statement.therapistId));
+    const october = expectOk(await closeMonth(ctx, ORG, '2026-10')).payRuns[0]!.payRun;
+    const statement = october.statements[0]!;
+    const unpaid = expectOk(await payStatementPdf(docs, ORG, october.id, statement.therapistId));
     expect(unpaid.fileName).toBe(`${statement.therapistName}.pdf`);
     const unpaidText = await pdfText(unpaid.bytes);
     expect(unpaidText).toContain(`Total for this pay run ${formatMoney(statement.totalCents)}`);
     expect(unpaidText).toContain('PAYMENT DATE not paid yet');
 
-    const payment: Payment = { id: 'pay-linked', therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: '2026-09-22', method: 'check', status: 'paid', payRunId: payRun!.id, reference: '2044' };
-    await ctx.store.insertPayment(ORG, payment);
-    const paid = expectOk(await payStatementPdf(docs, ORG, payRun!.id, statement.therapistId));
+    const wrongRun = await recordManualPayment(ctx, ORG, { therapistId: statement.therapistId, amountCents: 100, paidOn: '2026-10-22', method: 'check', payRunId: 'payroll:1999-01-01' });
+    expect(!wrongRun.ok && wrongRun.error.code).toBe('not-found');
+    expectOk(await recordManualPayment(ctx, ORG, { therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: '2026-10-22', method: 'check', payRunId: october.id, reference: '2044' }));
+    const paid = expectOk(await payStatementPdf(docs, ORG, october.id, statement.therapistId));
     expect(paid.id).not.toBe(unpaid.id);
-    expect(await pdfText(paid.bytes)).toContain(`09/22/2026, Check (2044): ${formatMoney(statement.totalCents)}`);
+    expect(await pdfText(paid.bytes)).toContain(`10/22/2026, Check (2044): ${formatMoney(statement.totalCents)}`);
     expect(Buffer.from((await ctx.documents.getDocument(ORG, unpaid.id))!.bytes).equals(Buffer.from(unpaid.bytes))).toBe(true);
   });
 

@@ -16,6 +16,8 @@ export const manualPaymentInput = z.object({
   paidOn: isoDate,
   method: paymentMethod,
   reference: z.optional(z.string().check(z.trim(), z.maxLength(200, { message: 'is longer than 200 characters' }))),
+  /** The pay run this pays: its pay statement then shows the payment's date and method. */
+  payRunId: z.optional(z.string().check(z.minLength(1, { message: 'is required' }))),
 });
 
 /** Records a payment made outside a pay run's Stripe transfers: a check, a bank transfer, cash, a card or payment app. */
@@ -29,6 +31,13 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
   if (!org.ok) return org;
   const therapists = await ctx.store.listTherapists(orgId);
   if (!therapists.some((t) => t.id === parsed.data.therapistId)) return fail('not-found', `no therapist with id "${parsed.data.therapistId}"`);
+  if (parsed.data.payRunId !== undefined) {
+    const payRun = await ctx.store.getPayRun(orgId, parsed.data.payRunId);
+    if (!payRun) return fail('not-found', `no pay run "${parsed.data.payRunId}"`);
+    if (!payRun.statements.some((s) => s.therapistId === parsed.data.therapistId)) {
+      return fail('rule-broken', `pay run "${payRun.id}" pays nothing to this therapist`);
+    }
+  }
   const payment: Payment = {
     id: ctx.newId(),
     therapistId: parsed.data.therapistId,
@@ -37,6 +46,7 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
     method: parsed.data.method,
     status: 'paid',
     ...(parsed.data.reference ? { reference: parsed.data.reference } : {}),
+    ...(parsed.data.payRunId ? { payRunId: parsed.data.payRunId } : {}),
   };
   await ctx.store.insertPayment(orgId, payment);
   return ok(payment);
