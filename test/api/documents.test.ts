@@ -77,5 +77,32 @@ describe('document downloads', () => {
     expect(iris.text).toContain(',314159265,B,');
     expect(api.logText()).not.toContain(org.tins[0]!.replace(/-/g, ''));
     expect((await download('/v1/orgs/docs/tax-years/2026/iris/2', t)).status).toBe(404);
+
+    const copy = await download(`/v1/orgs/docs/tax-years/2026/copies/${org.therapistIds[0]}`, staff);
+    expect(copy.status).toBe(200);
+    expect(copy.headers.get('content-disposition')).toMatch(/filename="1099-NEC-2026-copy-B-Docs Tom Becker\.pdf"/);
+    const copyText = await pdfText(copy.bytes);
+    expect(copyText).toContain('$2,500.00');
+    expect(copyText).toContain('***-**-3219');
+    for (const tin of [...org.tins, ...org.tins.map((x) => x.replace(/-/g, '')), '314159265', '31-4159265']) expect(copyText).not.toContain(tin);
+    // Ana was paid nothing in 2026: no copy, and the answer says why.
+    const none = await download(`/v1/orgs/docs/tax-years/2026/copies/${org.therapistIds[1]}`, staff);
+    expect(none.status).toBe(404);
+    expect(JSON.parse(none.text).error.message).toMatch(/below the threshold/);
+  });
+
+  it("gives the accountant's files for a date range, without patients", async () => {
+    const csv = await download('/v1/orgs/docs/accounting/qbo-invoices?from=2026-01-01&to=2026-12-31', org.ownerToken);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/filename="qbo-invoices-2026-01-01-to-2026-12-31\.csv"/);
+    const rows = csv.text.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount');
+    const total = rows.slice(1).reduce((sum, r) => sum + Math.round(Number(r.split(',').at(-1)) * 100), 0);
+    expect(total).toBe(invoices.reduce((sum, i) => sum + i.totalCents, 0));
+    for (const p of org.patients) expect(csv.text).not.toContain(p.mrn);
+    const ledger = await download('/v1/orgs/docs/accounting/payments-ledger?from=2026-01-01&to=2026-12-31', org.ownerToken);
+    expect(ledger.text).toContain('2026-03-02,Docs Tom Becker,Check,Y,2500.00,paid');
+    expect((await download('/v1/orgs/docs/accounting/payments-ledger?from=2026-12-31&to=2026-01-01', org.ownerToken)).status).toBe(400);
+    expect((await download('/v1/orgs/docs/accounting/everything?from=2026-01-01&to=2026-12-31', org.ownerToken)).status).toBe(400);
   });
 });

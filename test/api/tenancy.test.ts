@@ -73,7 +73,7 @@ beforeAll(async () => {
   const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
   Object.assign(alphaIds, {
     invoiceId: invoices[0].id, payRunId: month.payRuns[0].payRun.id, keyId: alphaKey.apiKey.id, email: 'staff@alpha.example', year: '2026',
-    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1',
+    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1', file: 'qbo-invoices',
   });
   betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } })).key;
   alphaSecrets = [

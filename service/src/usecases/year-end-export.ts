@@ -14,7 +14,8 @@ import { type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
 import { taxYearSummary } from './payments.ts';
 
-export type ExportFile = { name: string; bytes: Uint8Array };
+/** A file of an export; a recipient copy names its therapist. */
+export type ExportFile = { name: string; bytes: Uint8Array; therapistId?: string };
 
 export type YearEndExport = {
   summary: TaxYearSummary;
@@ -28,8 +29,13 @@ function openedW9(ctx: DocumentContext, w9: StoredW9): W9 {
   return { ...w9, tin: ctx.cipher.open(w9.tin.sealed) };
 }
 
-/** `copies: false` leaves the recipient copies out (a download of the summary or an IRS file needs none of them). */
-export async function exportYearEnd(ctx: DocumentContext, orgId: string, year: number, parts: { copies?: boolean } = {}): Promise<Result<YearEndExport, Failure>> {
+/**
+ * `copies: false` leaves the recipient copies out (a download of the summary or an IRS file
+ * needs none of them); `copiesOf` renders one therapist's copy only.
+ */
+export async function exportYearEnd(
+  ctx: DocumentContext, orgId: string, year: number, parts: { copies?: boolean; copiesOf?: string } = {},
+): Promise<Result<YearEndExport, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const summary = await taxYearSummary(ctx, orgId, year);
@@ -57,11 +63,14 @@ export async function exportYearEnd(ctx: DocumentContext, orgId: string, year: n
   const irisFiles: ExportFile[] = iris.ok ? iris.value.files.map((rows, i) => ({ name: irisFileName(year, i), bytes: new TextEncoder().encode(toCsv(rows)) })) : [];
   const skippedIds = new Set(iris.ok ? iris.value.skipped.map((k) => k.therapistId) : []);
   // Without the payer's details no copy can be right either; otherwise every recipient in the IRS file gets one.
-  const filed = iris.ok && parts.copies !== false ? recipients.filter((r) => !skippedIds.has(r.therapistId) && r.w9) : [];
+  const filed = iris.ok && parts.copies !== false
+    ? recipients.filter((r) => !skippedIds.has(r.therapistId) && r.w9 && (parts.copiesOf === undefined || r.therapistId === parts.copiesOf))
+    : [];
   const furnishedOn = today(ctx, settings.timeZone);
   const copyNames = uniqueNames(filed.map((r) => safeFileName(r.name)));
   const copies = await Promise.all(filed.map(async (r, i): Promise<ExportFile> => ({
     name: `1099-NEC-${year}-copy-B-${copyNames[i]}.pdf`,
+    therapistId: r.therapistId,
     bytes: await ctx.renderer.render({
       kind: 'nec-copy-b',
       input: {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isoDate } from '../../../../shared/index.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, recordId } from './common.schema.ts';
 
@@ -38,4 +39,19 @@ export const irisFileSpec = {
   id: 'getIrisFile', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/iris/:fileNumber', tag: 'documents', access: 'owner', file: 'text/csv',
   summary: 'IRIS 1099-NEC upload file number N (from 1; at most 100 records each). Holds full TINs: the owner only, and audited',
   params: z.object({ orgId, year, fileNumber: z.string().regex(/^[1-9]\d{0,3}$/, 'must be a file number from 1').transform(Number) }),
+} satisfies RouteSpec;
+
+export const necCopyBSpec = {
+  id: 'getNecCopyB', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/copies/:therapistId', tag: 'documents', access: 'member', file: 'application/pdf',
+  summary: "A therapist's 1099-NEC recipient copy (substitute Copy B, TINs masked), when they reach the threshold and can be filed",
+  params: z.object({ orgId, year, therapistId: recordId }),
+} satisfies RouteSpec;
+
+export const ACCOUNTING_FILES = ['qbo-invoices', 'qbo-payments', 'payments-ledger'] as const;
+
+export const accountingFileSpec = {
+  id: 'getAccountingFile', method: 'get', path: '/v1/orgs/:orgId/accounting/:file', tag: 'documents', access: 'member', file: 'text/csv',
+  summary: "An accountant's file for a date range: invoices and credit notes for QuickBooks Online's invoice import (no patients), payments for its bank import, or the payments ledger",
+  params: z.object({ orgId, file: z.enum(ACCOUNTING_FILES) }),
+  query: z.object({ from: isoDate, to: isoDate }),
 } satisfies RouteSpec;

@@ -3,9 +3,10 @@ import { ok, type Result } from '../../../../shared/index.ts';
 import { irisFileName } from '../../../../shared/iris.ts';
 import { creditNotePdf, invoicePdf, payStatementPdf, voidNoticePdf, type IssuedDocument } from '../../usecases/documents.ts';
 import { fail, type Failure } from '../../usecases/failure.ts';
+import { exportAccounting } from '../../usecases/accounting-export.ts';
 import { exportYearEnd } from '../../usecases/year-end-export.ts';
 import { route, type DownloadFile } from '../route.ts';
-import { creditNotePdfSpec, invoicePdfSpec, irisFileSpec, payStatementPdfSpec, voidNoticePdfSpec, yearEndSummaryPdfSpec } from './documents.schema.ts';
+import { accountingFileSpec, creditNotePdfSpec, invoicePdfSpec, irisFileSpec, necCopyBSpec, payStatementPdfSpec, voidNoticePdfSpec, yearEndSummaryPdfSpec } from './documents.schema.ts';
 
 async function download(result: Promise<Result<IssuedDocument, Failure>>): Promise<Result<DownloadFile, Failure>> {
   const r = await result;
@@ -29,6 +30,19 @@ export const documentRoutes = [
     const name = irisFileName(params.year, params.fileNumber - 1);
     const file = exported.value.files.find((f) => f.name === name);
     if (!file) return fail('not-found', `there is no IRIS file ${params.fileNumber} for ${params.year}`);
+    return ok({ fileName: file.name, bytes: file.bytes });
+  }),
+  route(necCopyBSpec, async ({ params, documents }) => {
+    const exported = await exportYearEnd(documents, params.orgId, params.year, { copiesOf: params.therapistId });
+    if (!exported.ok) return exported;
+    const copy = exported.value.files.find((f) => f.therapistId === params.therapistId);
+    if (!copy) return fail('not-found', `no 1099-NEC copy for this therapist in ${params.year}: below the threshold, not paid, or left out of the IRS file (see the summary)`);
+    return ok({ fileName: copy.name, bytes: copy.bytes });
+  }),
+  route(accountingFileSpec, async ({ params, query, ctx }) => {
+    const files = await exportAccounting(ctx, params.orgId, query);
+    if (!files.ok) return files;
+    const file = files.value.find((f) => f.name.startsWith(`${params.file}-`))!;
     return ok({ fileName: file.name, bytes: file.bytes });
   }),
 ];
