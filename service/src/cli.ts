@@ -12,6 +12,7 @@ import { export1099Options, runExport1099 } from './cli/export-1099-command.ts';
 import { exportAccountingOptions, runExportAccounting } from './cli/export-accounting-command.ts';
 import { importOptions, runImport } from './cli/import-command.ts';
 import { UsageError } from './cli/output.ts';
+import { payerTinOptions, runPayerTin } from './cli/payer-tin-command.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B) and the year-end summary', run: (rt, v) => runExport1099(rt, v) },
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID]', run: (rt, v) => runPayment(rt, v) },
+  'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };

@@ -78,6 +78,27 @@ describe('visitledger export-1099', () => {
     }
     expect(summary).toContain('No IRS file was written');
     expect(summary).toContain('DUE DATE 02/01/2027');
+
+    // With the payer's TIN: the IRS file holds the full TINs, the copies and the output only masked ones.
+    const tin = await visitledger(db, 'payer-tin', '--org', 'demo', '--tin', '98-7654321', '--type', 'EIN');
+    expect(tin).toMatchObject({ code: 0, stdout: 'payer TIN set: **-***4321\n' });
+    const filed = tmp('1099-filed');
+    const done = await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026', '--out', filed);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('left out of the IRS file: Omar Haddad: No W-9 on file');
+    expect(filesUnder(filed)).toEqual(['1099-NEC-2026-copy-B-Tom Becker.pdf', '1099-NEC-2026-summary.pdf', 'iris-1099-nec-2026-1.csv']);
+    const iris = readFileSync(join(filed, 'iris-1099-nec-2026-1.csv'), 'utf8');
+    expect(iris).toContain(',987654321,B,');
+    expect(iris).toContain(',123456781,I,');
+    const tom = year.therapists.find((t: { therapist: string }) => t.therapist === 'Tom Becker');
+    expect(iris).toContain(`,N,${(tom.totalCents / 100).toFixed(2)},N,0.00,N,`);
+    const copy = await pdfText(readFileSync(join(filed, '1099-NEC-2026-copy-B-Tom Becker.pdf')));
+    expect(copy).toContain(formatMoney(tom.totalCents));
+    for (const full of ['123456781', '123-45-6781', '987654321', '98-7654321']) {
+      expect(copy).not.toContain(full);
+      expect(done.stdout + tin.stdout).not.toContain(full);
+    }
+    expect(statSync(join(filed, 'iris-1099-nec-2026-1.csv')).mode & 0o777).toBe(0o600);
   });
 
   it('writes a summary that says so for a year with no payments, and refuses a call without --out', async () => {

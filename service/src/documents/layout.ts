@@ -64,7 +64,7 @@ export function documentHeader(org: OrgSettings, title: string, facts: ReadonlyA
         stack: [
           { text: title, style: 'title', margin: [0, 0, 0, 6] },
           {
-            table: { widths: ['*', 'auto'], body: facts.map(([label, value]) => [{ text: label.toUpperCase(), style: 'label', alignment: 'right', margin: [0, 1, 0, 0] }, { text: value, alignment: 'right', bold: label === 'Due date' || label === 'Amount due' }]) },
+            table: { widths: ['*', 'auto'], body: facts.map(([label, value]) => [{ text: label.toUpperCase(), style: 'label', alignment: 'right', margin: [0, 1, 0, 0] }, { text: value, alignment: 'right', bold: ['Due date', 'Amount due', 'Amount paid'].includes(label) }]) },
             layout: 'noBorders',
           },
         ],

@@ -36,7 +36,7 @@ export function payStatementDocument(input: { org: OrgSettings; payRunId: string
         ['Pay period', period(s.period)],
         ['Visits', String(s.lines.length)],
         ['Payment date', paidOn ? usDate(paidOn) : 'not paid yet'],
-        ['Amount due', formatMoney(s.totalCents)],
+        [paidOn ? 'Amount paid' : 'Amount due', formatMoney(s.totalCents)],
       ]),
       partyBlocks([
         { label: 'Paid to', lines: [s.therapistName, 'Independent contractor (1099)'] },
