@@ -46,20 +46,23 @@ function agencyOf(agencies: readonly Agency[], id: string): Pick<Agency, 'name' 
   return agencies.find((a) => a.id === id);
 }
 
+/** `download`: someone receives the bytes (audited as such); `issue`: rendered ahead, for a later download. */
+export type DocumentPurpose = 'download' | 'issue';
+
 async function served(
   ctx: DocumentContext, orgId: string, issued: { doc: StoredDocument; rendered: boolean },
-  recordType: 'invoice' | 'credit-note' | 'pay-run', fileName: string,
+  recordType: 'invoice' | 'credit-note' | 'pay-run', fileName: string, purpose: DocumentPurpose = 'download',
 ): Promise<IssuedDocument> {
   const { doc } = issued;
   await audit(ctx, orgId, [
     ...(issued.rendered ? [{ action: 'create' as const, recordType, recordId: doc.recordId, detail: `${doc.kind} PDF issued, sha256 ${doc.sha256.slice(0, 12)}` }] : []),
-    { action: 'download', recordType, recordId: doc.recordId, detail: `${doc.kind} PDF` },
+    ...(purpose === 'download' ? [{ action: 'download' as const, recordType, recordId: doc.recordId, detail: `${doc.kind} PDF` }] : []),
   ]);
   return { ...doc, fileName };
 }
 
 /** The invoice's PDF (patients as the agency chose: PHI, so the read is audited). */
-export async function invoicePdf(ctx: DocumentContext, orgId: string, invoiceId: string): Promise<Result<IssuedDocument, Failure>> {
+export async function invoicePdf(ctx: DocumentContext, orgId: string, invoiceId: string, purpose: DocumentPurpose = 'download'): Promise<Result<IssuedDocument, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const issued = await issueOnce(ctx, orgId, { id: `invoice:${invoiceId}`, kind: 'invoice', recordId: invoiceId }, async () => {
@@ -70,7 +73,7 @@ export async function invoicePdf(ctx: DocumentContext, orgId: string, invoiceId:
   });
   if (!issued.ok) return issued;
   const invoice = await ctx.store.getInvoice(orgId, invoiceId);
-  return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice?.number ?? invoiceId}.pdf`));
+  return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice?.number ?? invoiceId}.pdf`, purpose));
 }
 
 /** The notice that an invoice is void, naming it. */
@@ -104,7 +107,9 @@ export async function creditNotePdf(ctx: DocumentContext, orgId: string, creditN
  * A therapist's statement for a pay run. Its id names the paid payments it shows, so the
  * statement issued before payment stays as it was and the paid one is a document of its own.
  */
-export async function payStatementPdf(ctx: DocumentContext, orgId: string, payRunId: string, therapistId: string): Promise<Result<IssuedDocument, Failure>> {
+export async function payStatementPdf(
+  ctx: DocumentContext, orgId: string, payRunId: string, therapistId: string, purpose: DocumentPurpose = 'download',
+): Promise<Result<IssuedDocument, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const payRun = await ctx.store.getPayRun(orgId, payRunId);
@@ -117,5 +122,22 @@ export async function payStatementPdf(ctx: DocumentContext, orgId: string, payRu
   const issued = await issueOnce(ctx, orgId, { id, kind: 'pay-statement', recordId: payRunId }, async () =>
     ok({ kind: 'pay-statement', input: { org: org.value.settings, payRunId, statement, payments } }));
   if (!issued.ok) return issued;
-  return ok(await served(ctx, orgId, issued.value, 'pay-run', `${statement.therapistName}.pdf`));
+  return ok(await served(ctx, orgId, issued.value, 'pay-run', `${statement.therapistName}.pdf`, purpose));
+}
+
+/**
+ * Issues the documents of what a close just issued: each invoice's PDF and each pay
+ * statement, rendered and stored now so that the first download is served, not rendered.
+ * Stops at the first failure (what is left renders on its first download instead).
+ */
+export async function issueClosedDocuments(
+  ctx: DocumentContext, orgId: string,
+  closed: { invoiceIds: readonly string[]; statements: ReadonlyArray<{ payRunId: string; therapistId: string }> },
+): Promise<Result<number, Failure>> {
+  const results = await Promise.all([
+    ...closed.invoiceIds.map((id) => invoicePdf(ctx, orgId, id, 'issue')),
+    ...closed.statements.map((s) => payStatementPdf(ctx, orgId, s.payRunId, s.therapistId, 'issue')),
+  ]);
+  const failed = results.find((r) => !r.ok);
+  return failed && !failed.ok ? failed : ok(results.length);
 }
