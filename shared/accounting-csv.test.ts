@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qboInvoiceRows, qboPaymentRows, paymentsLedgerRows, spreadsheetSafe, QBO_INVOICE_HEADER } from './accounting-csv.ts';
+import { CREDIT_NOTE_HEADER, creditNoteRows, qboInvoiceRows, qboPaymentRows, paymentsLedgerRows, spreadsheetSafe, QBO_INVOICE_HEADER } from './accounting-csv.ts';
 import { toCsv } from './csv.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment } from './schemas.ts';
 
@@ -35,16 +35,21 @@ const payments: Payment[] = [
 const names = new Map([['t1', 'Tom Becker'], ['t2', '@Ana Lima']]);
 
 describe('accountant CSVs', () => {
-  it('groups invoice lines without patients, leaves void invoices out and adds credit notes as negative invoices', async () => {
-    const rows = qboInvoiceRows(invoices, [credit], new Map([['a1', 'Sunrise Home Health']]));
+  it('groups invoice lines without patients and leaves void invoices out', async () => {
+    const rows = qboInvoiceRows(invoices);
     expect(rows[0]).toEqual(QBO_INVOICE_HEADER);
     const amounts = (number: string) => rows.filter((r) => r[0] === number).reduce((s, r) => s + Math.round(Number(r[10]) * 100), 0);
     expect(amounts('INV-0007')).toBe(invoices[0]!.totalCents);
     expect(rows.filter((r) => r[0] === 'INV-0007').map((r) => [r[6], r[8]])).toEqual([['PT Routine visit', '2'], ['PT Evaluation', '1'], ['OT Routine visit', '1'], ['PT Routine visit', '1']]);
     expect(rows.some((r) => r[0] === 'INV-0009')).toBe(false);
-    expect(amounts('INV-0007-CN1')).toBe(-9500);
     expect(rows.find((r) => r[0] === 'INV-0008')?.[1]).toBe(`'=HYPERLINK("http://x")`);
     await expect(toCsv(rows)).toMatchFileSnapshot('./fixtures/golden/qbo-invoices.csv');
+  });
+
+  it('lists credit notes apart, each line with the amount credited and the invoice it corrects', async () => {
+    const rows = creditNoteRows([credit], new Map([['a1', 'Sunrise Home Health']]));
+    expect(rows).toEqual([CREDIT_NOTE_HEADER, ['INV-0007-CN1', 'Sunrise Home Health', '04/10/2026', 'INV-0007', 'visit billed twice', 'PT Routine visit on 03/04/2026', '95.00']]);
+    await expect(toCsv(rows)).toMatchFileSnapshot('./fixtures/golden/credit-notes.csv');
   });
 
   it('writes paid payments as money out for the bank import, and every payment in the ledger with its 1099-NEC rule', async () => {
@@ -57,7 +62,8 @@ describe('accountant CSVs', () => {
   });
 
   it('gives a header-only file for a period with nothing in it', () => {
-    expect(qboInvoiceRows([], [], new Map())).toEqual([QBO_INVOICE_HEADER]);
+    expect(qboInvoiceRows([])).toEqual([QBO_INVOICE_HEADER]);
+    expect(creditNoteRows([], new Map())).toEqual([CREDIT_NOTE_HEADER]);
     expect(paymentsLedgerRows([], names, { stripeTransfersCountFor1099: true })).toHaveLength(1);
   });
 

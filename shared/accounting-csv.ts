@@ -1,7 +1,8 @@
 /**
  * The accountant's month-end files: invoices as QuickBooks Online's invoice import reads
- * them, payments to therapists as its three-column bank import reads them, and the
- * payments ledger with the 1099-NEC rule applied to each payment.
+ * them, credit notes to enter as credit memos, payments to therapists as its three-column
+ * bank import reads them, and the payments ledger with the 1099-NEC rule applied to each
+ * payment.
  *
  * QuickBooks is not covered by a BAA here, so these files never name a patient: invoice
  * lines are grouped by discipline, visit type and rate. A field that a spreadsheet would
@@ -16,6 +17,7 @@ import { countsTowardNec, PAYMENT_METHOD_RULES } from './tax1099.ts';
 export const QBO_INVOICE_HEADER: readonly string[] = [
   'InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Terms', 'Memo', 'Item(Product/Service)', 'ItemDescription', 'ItemQuantity', 'ItemRate', 'ItemAmount',
 ];
+export const CREDIT_NOTE_HEADER: readonly string[] = ['CreditMemoNo', 'Customer', 'CreditMemoDate', 'AppliesToInvoice', 'Reason', 'ItemDescription', 'ItemAmount'];
 export const QBO_BANK_HEADER: readonly string[] = ['Date', 'Description', 'Amount'];
 export const PAYMENTS_LEDGER_HEADER: readonly string[] = [
   'Paid on', 'Therapist', 'Method', 'Counts toward 1099-NEC', 'Amount', 'Status', 'Reference', 'Pay run', 'Payment id',
@@ -32,9 +34,9 @@ const safeRow = (row: readonly string[]) => row.map(spreadsheetSafe);
 /**
  * One row per (invoice, discipline, visit type, rate, late) with quantity and amount: the
  * invoice's total, without a patient. Void invoices are left out (QuickBooks would count
- * them); credit notes follow as negative invoices numbered as issued ("INV-0042-CN1").
+ * them as owed).
  */
-export function qboInvoiceRows(invoices: readonly Invoice[], creditNotes: readonly CreditNote[], agencyNames: ReadonlyMap<string, string>): string[][] {
+export function qboInvoiceRows(invoices: readonly Invoice[]): string[][] {
   const rows: string[][] = [[...QBO_INVOICE_HEADER]];
   for (const invoice of invoices) {
     if (invoice.status === 'void') continue;
@@ -58,16 +60,19 @@ export function qboInvoiceRows(invoices: readonly Invoice[], creditNotes: readon
       ]));
     }
   }
-  for (const note of creditNotes) {
-    for (const line of note.lines) {
-      rows.push(safeRow([
-        note.number, agencyNames.get(note.agencyId) ?? note.agencyId, formatUsDate(note.issueDate), formatUsDate(note.issueDate), '',
-        `Credit note on ${note.invoiceNumber}: ${note.reason}`, 'Credit', line.description, '1',
-        centsToDecimalString(-line.amountCents), centsToDecimalString(-line.amountCents),
-      ]));
-    }
-  }
   return rows;
+}
+
+/**
+ * Credit notes, one row per line with the amount credited (positive), each naming the
+ * invoice it corrects: QuickBooks' invoice import takes no credit memos, so the accountant
+ * enters these as credit memos applied to that invoice.
+ */
+export function creditNoteRows(notes: readonly CreditNote[], agencyNames: ReadonlyMap<string, string>): string[][] {
+  return [[...CREDIT_NOTE_HEADER], ...notes.flatMap((note) => note.lines.map((line) => safeRow([
+    note.number, agencyNames.get(note.agencyId) ?? note.agencyId, formatUsDate(note.issueDate), note.invoiceNumber, note.reason,
+    line.description, centsToDecimalString(line.amountCents),
+  ])))];
 }
 
 /** Paid payments as money out of the bank account (negative amounts), for QuickBooks' bank import. */

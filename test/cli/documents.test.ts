@@ -116,7 +116,9 @@ describe('visitledger export-accounting', () => {
     const out = tmp('accounting');
     const result = await visitledger(db, 'export-accounting', '--org', 'demo', '--month', '2026-10', '--out', out);
     expect(result.code).toBe(0);
-    expect(filesUnder(out)).toEqual(['payments-ledger-2026-10-01-to-2026-10-31.csv', 'qbo-invoices-2026-10-01-to-2026-10-31.csv', 'qbo-payments-2026-10-01-to-2026-10-31.csv']);
+    expect(filesUnder(out)).toEqual([
+      'credit-notes-2026-10-01-to-2026-10-31.csv', 'payments-ledger-2026-10-01-to-2026-10-31.csv', 'qbo-invoices-2026-10-01-to-2026-10-31.csv', 'qbo-payments-2026-10-01-to-2026-10-31.csv',
+    ]);
     const invoices = readFileSync(join(out, 'qbo-invoices-2026-10-01-to-2026-10-31.csv'), 'utf8');
     expect(invoices.split('\r\n')[0]).toBe('InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount');
     expect(invoices).not.toMatch(/Alvarez|Nguyen|MR\d{6}/);

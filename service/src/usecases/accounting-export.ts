@@ -1,11 +1,12 @@
 /**
- * The accountant's files for a date range: invoices and credit notes for QuickBooks Online's
- * invoice import (no patients), paid payments for its bank import, and the payments ledger.
+ * The accountant's files for a date range: invoices for QuickBooks Online's invoice import
+ * (no patients), credit notes to enter as credit memos, paid payments for its bank import,
+ * and the payments ledger.
  * Invoices and notes count by issue date, payments by the day they were paid.
  */
 import * as z from 'zod/mini';
 import { isoDate, ok, toCsv, type Result } from '../../../shared/index.ts';
-import { paymentsLedgerRows, qboInvoiceRows, qboPaymentRows } from '../../../shared/accounting-csv.ts';
+import { creditNoteRows, paymentsLedgerRows, qboInvoiceRows, qboPaymentRows } from '../../../shared/accounting-csv.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -29,7 +30,8 @@ export async function exportAccounting(ctx: UseCaseContext, orgId: string, range
   const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
   const encode = (rows: string[][]) => new TextEncoder().encode(toCsv(rows));
   const files: ExportFile[] = [
-    { name: `qbo-invoices-${from}-to-${to}.csv`, bytes: encode(qboInvoiceRows(invoices.filter((i) => within(i.issueDate)), notes.filter((n) => within(n.issueDate)), agencyNames)) },
+    { name: `qbo-invoices-${from}-to-${to}.csv`, bytes: encode(qboInvoiceRows(invoices.filter((i) => within(i.issueDate)))) },
+    { name: `credit-notes-${from}-to-${to}.csv`, bytes: encode(creditNoteRows(notes.filter((n) => within(n.issueDate)), agencyNames)) },
     { name: `qbo-payments-${from}-to-${to}.csv`, bytes: encode(qboPaymentRows(payments, therapistNames)) },
     { name: `payments-ledger-${from}-to-${to}.csv`, bytes: encode(paymentsLedgerRows(payments, therapistNames, org.value.settings)) },
   ];

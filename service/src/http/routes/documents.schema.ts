@@ -47,11 +47,11 @@ export const necCopyBSpec = {
   params: z.object({ orgId, year, therapistId: recordId }),
 } satisfies RouteSpec;
 
-export const ACCOUNTING_FILES = ['qbo-invoices', 'qbo-payments', 'payments-ledger'] as const;
+export const ACCOUNTING_FILES = ['qbo-invoices', 'credit-notes', 'qbo-payments', 'payments-ledger'] as const;
 
 export const accountingFileSpec = {
   id: 'getAccountingFile', method: 'get', path: '/v1/orgs/:orgId/accounting/:file', tag: 'documents', access: 'member', file: 'text/csv',
-  summary: "An accountant's file for a date range: invoices and credit notes for QuickBooks Online's invoice import (no patients), payments for its bank import, or the payments ledger",
+  summary: "An accountant's file for a date range: invoices for QuickBooks Online's invoice import (no patients), credit notes to enter as credit memos, payments for its bank import, or the payments ledger",
   params: z.object({ orgId, file: z.enum(ACCOUNTING_FILES) }),
   query: z.object({ from: isoDate, to: isoDate }),
 } satisfies RouteSpec;
