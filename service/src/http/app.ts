@@ -117,7 +117,9 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const { principal } = callerOf(res);
     const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
-    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now } });
+    const logBackgroundFailure = (what: string, error: unknown) =>
+      deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error }, orgId: (params as { orgId?: string }).orgId }, what);
+    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now }, logBackgroundFailure });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();

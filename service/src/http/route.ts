@@ -52,6 +52,8 @@ export type HandlerInput<P, Q, B> = {
   principal: Principal | null;
   /** Members and API keys, for the routes that manage them. */
   identity: IdentityDeps;
+  /** For work a handler leaves running after it answers: its failure is logged (never PHI: the error only). */
+  logBackgroundFailure: (what: string, error: unknown) => void;
 };
 
 export type Handler<P, Q, B> = (input: HandlerInput<P, Q, B>) => Promise<Result<unknown, Failure>>;
