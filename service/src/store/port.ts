@@ -102,7 +102,7 @@ export type AuditEntry = {
   /** Who: a member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. Never PHI. */
   actor: string;
   action: 'read' | 'create' | 'update' | 'void' | 'credit' | 'export' | 'download';
-  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year';
+  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link';
   recordId: string;
   /** A short, PHI-free note ("12 visits", "close 2026-01"). */
   detail?: string;
@@ -235,4 +235,38 @@ export interface IdentityStore {
   getApiKey(orgId: string, keyId: string): Promise<ApiKeyRecord | null>;
   listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+}
+
+/** A link an agency opens its invoices with. The token itself is shown once and never stored. */
+export type PortalLinkRecord = {
+  id: string;
+  agencyId: string;
+  /** Hex SHA-256 of the link's 256-bit token: the only way to find the link from a request. */
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  /** scrypt of the agency's passcode (`scrypt$<salt hex>$<hash hex>`), when the link asks for one. */
+  passcodeHash?: string;
+};
+
+/** The first time a link opened an invoice. */
+export type PortalView = { linkId: string; invoiceId: string; at: string };
+
+/**
+ * Portal links and what they opened. Every method takes the orgId but one: a request brings
+ * only its token, so `findPortalLinkByTokenHash` looks across orgs by the token's hash (a
+ * 256-bit secret's hash is itself unguessable) and answers whose link it is.
+ */
+export interface PortalStore {
+  insertPortalLink(orgId: string, link: PortalLinkRecord): Promise<void>;
+  getPortalLink(orgId: string, linkId: string): Promise<PortalLinkRecord | null>;
+  listPortalLinks(orgId: string, agencyId?: string): Promise<PortalLinkRecord[]>;
+  /** False when the link is unknown or already revoked. */
+  revokePortalLink(orgId: string, linkId: string, at: string): Promise<boolean>;
+  findPortalLinkByTokenHash(tokenHash: string): Promise<{ orgId: string; link: PortalLinkRecord } | null>;
+  /** Keeps the first view of an invoice per link; later ones change nothing. */
+  markPortalInvoiceViewed(orgId: string, view: PortalView): Promise<void>;
+  /** Views of invoices through these links, first views only. */
+  listPortalViews(orgId: string, linkIds: readonly string[]): Promise<PortalView[]>;
 }

@@ -3,6 +3,7 @@ import { WriteBatch, type Firestore } from 'firebase-admin/firestore';
 import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } from '../port.ts';
 import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
+import { describePortalContract } from '../portal.contract.ts';
 import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
 import { describeWithFirestoreEmulator, type FirestoreEmulator } from './emulator.ts';
@@ -103,6 +104,10 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
     return openFirestoreStore(emulator().client());
   });
   describeDocumentContract('firestore', async () => {
+    await emulator().reset();
+    return openFirestoreStore(emulator().client());
+  });
+  describePortalContract('firestore', async () => {
     await emulator().reset();
     return openFirestoreStore(emulator().client());
   });

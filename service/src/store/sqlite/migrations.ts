@@ -76,4 +76,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'portal links',
+    sql: `
+      CREATE TABLE portal_links (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, agency_id TEXT NOT NULL, token_hash TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, id));
+      -- A request brings only its token: its hash finds the link across orgs.
+      CREATE UNIQUE INDEX portal_links_token ON portal_links (token_hash);
+      CREATE TABLE portal_views (
+        org_id TEXT NOT NULL, link_id TEXT NOT NULL, invoice_id TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (org_id, link_id, invoice_id));
+    `,
+  },
 ];

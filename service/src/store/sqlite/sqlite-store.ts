@@ -10,15 +10,16 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
 import { packRows, unpackRows, type PackedRows } from './packed-rows.ts';
 import type {
-  ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
+  ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, PortalStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
   Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
 } from '../port.ts';
 import { sqliteDocuments } from './documents.ts';
+import { sqlitePortal } from './portal.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
-export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore {
+export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;');
@@ -143,9 +144,10 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     return { status: 'closed', cycle, invoices };
   }
 
-  const store: Store & IdentityStore & DocumentStore = {
+  const store: Store & IdentityStore & DocumentStore & PortalStore = {
     kind: 'sqlite',
     ...sqliteDocuments(db),
+    ...sqlitePortal(db),
     async close() {
       db.close();
     },

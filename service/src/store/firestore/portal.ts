@@ -1,0 +1,62 @@
+/**
+ * Portal links in Firestore: `orgs/{orgId}/portalLinks/{linkId}` and their first views in
+ * `orgs/{orgId}/portalViews/{linkId|invoiceId}`. A request brings only its token, so
+ * `portalTokens/{tokenHash}` names the org and link, written in the same batch as the link.
+ */
+import type { Firestore } from 'firebase-admin/firestore';
+import type { PortalLinkRecord, PortalStore, PortalView } from '../port.ts';
+import { compareStrings, recordOf, toData } from './documents.ts';
+import { docId, orgPaths } from './paths.ts';
+
+export function firestorePortal(db: Firestore): PortalStore {
+  const links = (orgId: string) => orgPaths(db, orgId).org.collection('portalLinks');
+  const views = (orgId: string) => orgPaths(db, orgId).org.collection('portalViews');
+  const tokens = db.collection('portalTokens');
+  const byId = (a: PortalLinkRecord, b: PortalLinkRecord) => compareStrings(a.id, b.id);
+
+  return {
+    async insertPortalLink(orgId, link) {
+      const batch = db.batch();
+      batch.create(links(orgId).doc(docId(link.id)), toData(link));
+      batch.create(tokens.doc(link.tokenHash), { orgId, linkId: link.id });
+      await batch.commit();
+    },
+    async getPortalLink(orgId, linkId) {
+      return recordOf<PortalLinkRecord>(await links(orgId).doc(docId(linkId)).get());
+    },
+    async listPortalLinks(orgId, agencyId) {
+      const query = agencyId === undefined ? links(orgId) : links(orgId).where('agencyId', '==', agencyId);
+      return (await query.get()).docs.flatMap((d) => recordOf<PortalLinkRecord>(d) ?? []).sort(byId);
+    },
+    async revokePortalLink(orgId, linkId, at) {
+      const ref = links(orgId).doc(docId(linkId));
+      return db.runTransaction(async (tx) => {
+        const link = recordOf<PortalLinkRecord>(await tx.get(ref));
+        if (!link || link.revokedAt) return false;
+        tx.set(ref, toData({ ...link, revokedAt: at }));
+        return true;
+      });
+    },
+    async findPortalLinkByTokenHash(tokenHash) {
+      const index = await tokens.doc(tokenHash).get();
+      if (!index.exists) return null;
+      const { orgId, linkId } = index.data() as { orgId: string; linkId: string };
+      const link = recordOf<PortalLinkRecord>(await links(orgId).doc(docId(linkId)).get());
+      return link && link.tokenHash === tokenHash ? { orgId, link } : null;
+    },
+    async markPortalInvoiceViewed(orgId, view) {
+      try {
+        await views(orgId).doc(docId(view.linkId, view.invoiceId)).create(toData(view));
+      } catch (error) {
+        // ALREADY_EXISTS: the first view stays.
+        if ((error as { code?: number }).code !== 6) throw error;
+      }
+    },
+    async listPortalViews(orgId, linkIds) {
+      if (linkIds.length === 0) return [];
+      const wanted = new Set(linkIds);
+      const all = (await views(orgId).get()).docs.flatMap((d) => recordOf<PortalView>(d) ?? []);
+      return all.filter((v) => wanted.has(v.linkId)).sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.invoiceId, b.invoiceId));
+    },
+  };
+}
