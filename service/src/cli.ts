@@ -14,6 +14,7 @@ import { importOptions, runImport } from './cli/import-command.ts';
 import { UsageError } from './cli/output.ts';
 import { payerTinOptions, runPayerTin } from './cli/payer-tin-command.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
+import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID]', run: (rt, v) => runPayment(rt, v) },
   'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
+  'portal-link': { options: portalLinkOptions, usage: 'portal-link --agency NAME [--days N] [--passcode X] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once', run: (rt, v) => runPortalLink(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };

@@ -19,16 +19,17 @@ import type { FieldCipher } from './crypto/field-cipher.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { lazyRenderPool } from './documents/render-pool.ts';
-import type { DocumentStore, IdentityStore, Store } from './store/port.ts';
+import type { DocumentStore, IdentityStore, PortalStore, Store } from './store/port.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; cipher: FieldCipher; logger: Logger }): AppDeps {
+export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; portal: PortalStore; cipher: FieldCipher; logger: Logger }): AppDeps {
   return {
     ...parts,
+    portalBaseUrl: settings.PORTAL_BASE_URL,
     // Worker threads, started on the first PDF: a 2,000-line invoice would hold the event loop for a second.
     renderer: lazyRenderPool(),
     now: () => new Date(),
@@ -39,6 +40,7 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
       batchBodyBytes: settings.HTTP_BATCH_BODY_LIMIT_BYTES,
       authFailuresPerMinute: settings.AUTH_FAILURES_PER_MINUTE,
       trustProxyHops: settings.TRUST_PROXY_HOPS,
+      portalRequestsPerMinute: settings.PORTAL_REQUESTS_PER_MINUTE,
     },
   };
 }
@@ -127,7 +129,7 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
-async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore> {
+async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
   const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
   return openFirestoreFromSettings(settings);
@@ -149,7 +151,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const dbFile = settings.VISITLEDGER_DB;
   const store = await openStore(settings);
-  const deps = appDeps(settings, { store, identity: store, documents: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  const deps = appDeps(settings, { store, identity: store, documents: store, portal: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });

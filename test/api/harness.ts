@@ -16,7 +16,7 @@ import { createApp, type AppDeps, type AppLimits } from '../../service/src/http/
 import { createLogger } from '../../service/src/http/logger.ts';
 import type { OpenApiDocument } from '../../service/src/http/openapi.ts';
 import { inThreadRenderer } from '../../service/src/documents/render.ts';
-import type { DocumentStore, IdentityStore, Store } from '../../service/src/store/port.ts';
+import type { DocumentStore, IdentityStore, PortalStore, Store } from '../../service/src/store/port.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 
 export const CLIENT_ID = 'visitledger-addon-test.apps.googleusercontent.com';
@@ -67,7 +67,7 @@ export type TestApi = {
   url: string;
   app: Express;
   openapi: OpenApiDocument;
-  store: Store & IdentityStore & DocumentStore;
+  store: Store & IdentityStore & DocumentStore & PortalStore;
   dbFile: string;
   google: FakeGoogle;
   /** Every log line so far, as written. */
@@ -79,10 +79,12 @@ export type TestApi = {
 export type TestApiOptions = {
   limits?: Partial<AppLimits>;
   /** Another store than the SQLite file (the Firestore emulator); closed by the test that made it. */
-  openStore?: () => Store & IdentityStore & DocumentStore;
+  openStore?: () => Store & IdentityStore & DocumentStore & PortalStore;
   /** Wraps the store, to make it fail. */
-  store?: (real: Store & IdentityStore & DocumentStore) => Store & IdentityStore & DocumentStore;
+  store?: (real: Store & IdentityStore & DocumentStore & PortalStore) => Store & IdentityStore & DocumentStore & PortalStore;
   certsUrl?: string;
+  /** The service's clock (the real one unless a test moves time). */
+  now?: () => Date;
 };
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -96,13 +98,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     store,
     identity: store,
     documents: store,
+    portal: store,
+    portalBaseUrl: 'http://portal.test',
     renderer: inThreadRenderer,
     cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     newId: randomUUID,
     logger: createLogger({ level: 'info', destination: { write: (line: string) => void chunks.push(line) } }),
     verifyIdToken: googleIdTokenVerifier({ clientId: CLIENT_ID, certsUrl: options.certsUrl ?? google.certsUrl }),
-    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, ...options.limits },
+    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
   };
   const { app, openapi } = createApp(deps);
   const server = createServer(app);

@@ -37,6 +37,7 @@ function plausibleBody(operationId: string): unknown {
     voidInvoice: { reason: 'beta says so' },
     issueCreditNote: { reason: 'beta says so' },
     createPayRun: { period: { start: '2026-02-01', end: '2026-02-28' } },
+    createPortalLink: { agencyId: alpha.agencyIds[0], days: 365 },
     recordPayment: { therapistId: alpha.therapistIds[0], amountCents: 100, paidOn: '2026-02-01', method: 'check' },
   };
   return bodies[operationId] ?? {};
@@ -71,15 +72,16 @@ beforeAll(async () => {
   await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
   const invoices = month.cycles.map((c: any) => c.invoice);
   const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
+  const portalLink = await ok(api, 'post', '/v1/orgs/alpha/portal-links', { token: t, body: { agencyId: alpha.agencyIds[0] } });
   Object.assign(alphaIds, {
     invoiceId: invoices[0].id, payRunId: month.payRuns[0].payRun.id, keyId: alphaKey.apiKey.id, email: 'staff@alpha.example', year: '2026',
-    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1', file: 'qbo-invoices',
+    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1', file: 'qbo-invoices', linkId: portalLink.link.id,
   });
   betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } })).key;
   alphaSecrets = [
     ...alpha.patients.flatMap((p) => [p.name, p.mrn]), ...alpha.tins, ...alpha.tins.map((t) => t.replace(/-/g, '')),
     'Alpha Staffing', 'Alpha Oakridge', 'Alpha Lakeside', 'Alpha Tom Becker', 'Alpha Ana Morales', 'staff@alpha.example', 'owner@alpha.example',
-    ...alpha.agencyIds, ...alpha.therapistIds, alphaIds.invoiceId!, ...invoices.map((i: any) => i.number), alphaKey.apiKey.id, '314159265', '123456',
+    ...alpha.agencyIds, ...alpha.therapistIds, alphaIds.invoiceId!, ...invoices.map((i: any) => i.number), alphaKey.apiKey.id, portalLink.link.id, portalLink.url.split('/portal/')[1], '314159265', '123456',
   ];
 });
 afterAll(() => api.close());

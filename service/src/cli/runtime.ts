@@ -8,7 +8,7 @@ import { readSettings, type Settings } from '../config/settings.ts';
 import { openFieldCipher } from '../config/keys.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { openRenderPool, type RenderPool } from '../documents/render-pool.ts';
-import type { DocumentStore, Store } from '../store/port.ts';
+import type { DocumentStore, PortalStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import { ensureOrg } from '../usecases/orgs.ts';
@@ -20,6 +20,7 @@ export type CliRuntime = {
   orgId: string;
   settings: Settings;
   documentStore: DocumentStore;
+  portalStore: PortalStore;
   /** The context with the document store and a render pool (worker threads, started on first use). */
   documents(): DocumentContext;
   close(): Promise<void>;
@@ -34,7 +35,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   if (!options.org) await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
   let pool: RenderPool | undefined;
   return {
-    ctx, orgId, settings, documentStore: store,
+    ctx, orgId, settings, documentStore: store, portalStore: store,
     documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
     close: async () => {
       await pool?.close();
@@ -43,7 +44,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   };
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore> {
+async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore & PortalStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

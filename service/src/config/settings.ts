@@ -29,6 +29,10 @@ export const settingsSchema = z.object({
   HTTP_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(12 * 1024 * 1024),
   /** Failed authentications one client IP may make per minute before it gets 429. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Where agencies reach the service: portal URLs are `<base>/portal/<token>`. */
+  PORTAL_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080'),
+  /** Portal requests one client IP may make per minute before it gets 429. */
+  PORTAL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Proxies in front of the service (Cloud Run: 1) whose X-Forwarded-For names the client IP. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 }).superRefine((s, ctx) => {

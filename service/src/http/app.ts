@@ -12,7 +12,7 @@ import { createFailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
 import type { DocumentRenderer } from '../documents/render.ts';
-import type { DocumentStore, IdentityStore, Store } from '../store/port.ts';
+import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf } from './authenticate.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
@@ -21,10 +21,11 @@ import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
 import type { DownloadFile, Route, RouteSpec } from './route.ts';
 import { sendFile } from './send-file.ts';
+import { portalRouter } from './portal/router.ts';
 import { apiRoutes } from './routes/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 
-export type AppLimits = { bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number };
+export type AppLimits = { bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number; portalRequestsPerMinute: number };
 
 export type AppDeps = {
   store: Store;
@@ -32,6 +33,9 @@ export type AppDeps = {
   /** Issued documents (PDFs) and what renders them. */
   documents: DocumentStore;
   renderer: DocumentRenderer;
+  /** Agency portal links; `portalBaseUrl` begins the URLs they print (`<base>/portal/<token>`). */
+  portal: PortalStore;
+  portalBaseUrl: string;
   cipher: FieldCipher;
   now: () => Date;
   newId: () => string;
@@ -70,6 +74,8 @@ export function createApp(deps: AppDeps): Api {
     chain.push(runHandler(r, deps));
     app[r.spec.method](r.spec.path, ...chain);
   }
+  // The agency portal's pages: HTML, outside /v1 and its route list, with headers of their own.
+  app.use('/portal', portalRouter({ ...deps, requestsPerMinute: deps.limits.portalRequestsPerMinute }));
   app.use(routeNotFound);
   app.use(errorHandler);
   return { app, routes, openapi };
@@ -119,7 +125,7 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
     const logBackgroundFailure = (what: string, error: unknown) =>
       deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error }, orgId: (params as { orgId?: string }).orgId }, what);
-    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now }, logBackgroundFailure });
+    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now }, portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();

@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
 import type { IdentityDeps } from '../auth/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { PortalStore } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
@@ -52,6 +53,8 @@ export type HandlerInput<P, Q, B> = {
   principal: Principal | null;
   /** Members and API keys, for the routes that manage them. */
   identity: IdentityDeps;
+  /** Portal links, and the base of the URLs they print. */
+  portal: { store: PortalStore; baseUrl: string };
   /** For work a handler leaves running after it answers: its failure is logged (never PHI: the error only). */
   logBackgroundFailure: (what: string, error: unknown) => void;
 };

@@ -9,8 +9,9 @@ import { memberRoutes } from './members.ts';
 import { orgRoutes } from './orgs.ts';
 import { payRunRoutes } from './pay-runs.ts';
 import { paymentRoutes } from './payments.ts';
+import { portalLinkRoutes } from './portal-links.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes,
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes,
 ];

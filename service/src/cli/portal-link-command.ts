@@ -1,0 +1,28 @@
+/** `visitledger portal-link --agency NAME [--days N] [--passcode X]`: a new portal link for the agency; its URL is printed once. */
+import { matchName } from '../../../shared/index.ts';
+import { createPortalLink } from '../usecases/portal.ts';
+import type { CliRuntime } from './runtime.ts';
+import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
+
+export const portalLinkOptions = { agency: { type: 'string' }, days: { type: 'string' }, passcode: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof portalLinkOptions>): Promise<number> {
+  if (!values.agency) throw new UsageError('portal-link needs --agency NAME');
+  const days = values.days === undefined ? undefined : Number(values.days);
+  if (days !== undefined && !Number.isInteger(days)) throw new UsageError('--days must be a whole number of days');
+  const match = matchName(values.agency, await rt.ctx.store.listAgencies(rt.orgId));
+  if (match.kind !== 'exact') {
+    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
+    throw new UsageError(`no agency called "${values.agency}".${hint}`);
+  }
+  const created = await createPortalLink({ ...rt.ctx, portal: rt.portalStore }, rt.orgId, {
+    agencyId: match.entry.id, ...(days !== undefined ? { days } : {}), ...(values.passcode !== undefined ? { passcode: values.passcode } : {}),
+  }, rt.settings.PORTAL_BASE_URL);
+  if (!created.ok) return failureExit(created.error);
+  if (values.json) printJson(created.value);
+  else {
+    say(created.value.url);
+    say(`portal link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`);
+  }
+  return 0;
+}

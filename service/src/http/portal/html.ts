@@ -1,0 +1,68 @@
+/**
+ * HTML for the portal pages: text escaped where it enters the markup, one page shell with
+ * `lang`, a viewport for phones and the stylesheet inline (the CSP allows it by its hash,
+ * so the pages need no other request and no script).
+ */
+import { createHash } from 'node:crypto';
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Markup that is already safe: built only by `html` and `page`. */
+export type Html = { readonly markup: string };
+
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+
+/** A template tag: every interpolated value is escaped unless it is already `Html` (or a list of it). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1]!;
+  });
+  return { markup: out };
+}
+
+function render(value: unknown): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (Array.isArray(value)) return value.map(render).join('');
+  if (typeof value === 'object' && 'markup' in (value as object)) return (value as Html).markup;
+  return escapeHtml(String(value));
+}
+
+/** Dark text on white (contrast above 12:1), links underlined, tables that scroll sideways on a narrow phone. */
+export const PORTAL_CSS = [
+  'body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}',
+  'header,main,footer{max-width:60rem;margin:0 auto;padding:0 1rem}',
+  'header{border-bottom:2px solid #1a1a1a;padding-top:.5rem}',
+  'h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem}',
+  'a{color:#0b4f9c}a:focus,button:focus,input:focus{outline:3px solid #0b4f9c;outline-offset:2px}',
+  '.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;min-width:32rem}',
+  'caption{text-align:left;font-weight:600;padding:.5rem 0}',
+  'th,td{border-bottom:1px solid #6b6b6b;padding:.5rem;text-align:left;vertical-align:top}',
+  'td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}',
+  'nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}',
+  'label{display:block;font-weight:600;margin:.5rem 0}input{font:inherit;padding:.5rem;border:1px solid #1a1a1a;max-width:100%}',
+  'button{font:inherit;padding:.5rem 1rem;margin-top:.75rem;background:#0b4f9c;color:#fff;border:0;border-radius:4px}',
+  '.error{color:#a30000;font-weight:600}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}',
+].join('');
+
+/** The CSP source that allows exactly the inline stylesheet above. */
+export const PORTAL_STYLE_HASH = `'sha256-${createHash('sha256').update(PORTAL_CSS).digest('base64')}'`;
+
+export function page(title: string, heading: Html | string, body: Html): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(title)}</title>
+<style>${PORTAL_CSS}</style>
+</head>
+<body>
+${html`<header>${heading}</header>
+<main id="main">${body}</main>`.markup}
+</body>
+</html>
+`;
+}

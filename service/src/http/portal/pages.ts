@@ -1,0 +1,79 @@
+/** The portal's pages, as HTML strings: the agency's invoices, one invoice, its statement, and the refusals. */
+import { formatMoney, formatUsDate, type Period } from '../../../../shared/index.ts';
+import type { AgencyInvoiceRow, AgencyPortal } from '../../usecases/portal-agency.ts';
+import type { InvoiceView } from '../../usecases/invoices.ts';
+import { AGING_BUCKETS, type Statement } from '../../usecases/portal-statement.ts';
+import { html, page, type Html } from './html.ts';
+
+const period = (p: Period) => `${formatUsDate(p.start)} to ${formatUsDate(p.end)}`;
+const statusText = (status: string) => (status === 'void' ? 'Void' : 'Issued');
+
+function heading(who: AgencyPortal, title: string): Html {
+  return html`<p>${who.orgName}: invoices for ${who.agencyName}</p><h1>${title}</h1>`;
+}
+
+function nav(base: string): Html {
+  return html`<nav aria-label="Portal"><ul><li><a href="${base}">All invoices</a></li><li><a href="${base}/statement">Statement of account</a></li></ul></nav>`;
+}
+
+export function invoiceListPage(base: string, data: AgencyPortal & { invoices: AgencyInvoiceRow[] }): string {
+  const rows = data.invoices.map((i) => html`<tr>
+<th scope="row"><a href="${base}/invoices/${encodeURIComponent(i.id)}">${i.number}</a></th>
+<td>${period(i.period)}</td><td class="num">${formatMoney(i.totalCents)}</td><td>${formatUsDate(i.dueDate)}</td>
+<td>${statusText(i.status)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`);
+  const table = data.invoices.length === 0
+    ? html`<p>There are no invoices yet.</p>`
+    : html`<div class="scroll"><table><caption>Invoices, newest first</caption>
+<thead><tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" class="num">Total</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Viewed</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+  return page(`Invoices: ${data.agencyName}`, heading(data, 'Invoices'), html`${nav(base)}${table}`);
+}
+
+export function invoicePage(base: string, data: AgencyPortal & { invoice: InvoiceView }): string {
+  const i = data.invoice;
+  // InvoiceView intersects two line types; each line has both (getInvoice adds the patient).
+  const lines = (i.lines as InvoiceView['lines'][number][]).map((l) => html`<tr><td>${formatUsDate(l.date)}</td><td>${l.patient}</td><td>${l.therapistName}</td>
+<td>${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}</td><td class="num">${formatMoney(l.amountCents)}</td></tr>`);
+  const body = html`${nav(base)}
+<dl><dt>Period</dt><dd>${period(i.period)}</dd><dt>Issued</dt><dd>${formatUsDate(i.issueDate)}</dd>
+<dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${statusText(i.status)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd></dl>
+<p><a href="${base}/invoices/${encodeURIComponent(i.id)}/pdf" download>Download the PDF of invoice ${i.number}</a></p>
+<div class="scroll"><table><caption>Visits billed</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Patient</th><th scope="col">Therapist</th><th scope="col">Visit</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>${lines}</tbody>
+<tfoot><tr><th scope="row" colspan="4">Total</th><td class="num">${formatMoney(i.totalCents)}</td></tr></tfoot></table></div>`;
+  return page(`Invoice ${i.number}`, heading(data, `Invoice ${i.number}`), body);
+}
+
+export function statementPage(base: string, data: AgencyPortal & { statement: Statement }): string {
+  const s = data.statement;
+  const aging = AGING_BUCKETS.map((b) => html`<tr><th scope="row">${b} days</th><td class="num">${formatMoney(s.aging[b])}</td></tr>`);
+  const lines = s.lines.map((l) => html`<tr><th scope="row"><a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a></th>
+<td>${formatUsDate(l.dueDate)}</td><td class="num">${l.daysPastDue}</td><td class="num">${formatMoney(l.openCents)}</td></tr>`);
+  const body = html`${nav(base)}
+<p>As of ${formatUsDate(s.asOf)}. Open balance: <strong>${formatMoney(s.openCents)}</strong></p>
+<div class="scroll"><table><caption>Aging by days past the due date</caption>
+<thead><tr><th scope="col">Days past due</th><th scope="col" class="num">Open</th></tr></thead><tbody>${aging}</tbody></table></div>
+<div class="scroll"><table><caption>Open invoices</caption>
+<thead><tr><th scope="col">Invoice</th><th scope="col">Due</th><th scope="col" class="num">Days past due</th><th scope="col" class="num">Open</th></tr></thead>
+<tbody>${lines}</tbody></table></div>`;
+  return page('Statement of account', heading(data, 'Statement of account'), body);
+}
+
+export function passcodePage(base: string, wrong: boolean): string {
+  const body = html`${wrong ? html`<p class="error" role="alert">That passcode is not right.</p>` : ''}
+<form method="post" action="${base}/passcode">
+<label for="passcode">Passcode</label>
+<input id="passcode" name="passcode" type="password" autocomplete="current-password" required>
+<button type="submit">Open the invoices</button></form>`;
+  return page('Passcode', html`<h1>Enter the passcode</h1>`, html`<p>This link asks for the passcode your billing contact gave you.</p>${body}`);
+}
+
+/** The one answer for every token that does not open a portal, whatever the reason. */
+export const invalidLinkPage = () => page('This link is not valid', html`<h1>This link is not valid</h1>`, html`<p>Ask your billing contact for a new link.</p>`);
+
+export const notFoundPage = () => page('Not found', html`<h1>Not found</h1>`, html`<p>There is no such page in this portal.</p>`);
+
+export const tooManyRequestsPage = () => page('Too many requests', html`<h1>Too many requests</h1>`, html`<p>Please wait a minute and try again.</p>`);
+
+export const errorPage = () => page('Something went wrong', html`<h1>Something went wrong</h1>`, html`<p>Please try again later.</p>`);
