@@ -20,6 +20,7 @@ import { createApiKey } from '../service/src/auth/api-keys.ts';
 import { openFieldCipher } from '../service/src/config/keys.ts';
 import { readSettings } from '../service/src/config/settings.ts';
 import { openSqliteStore } from '../service/src/store/sqlite/sqlite-store.ts';
+import { audit } from '../service/src/usecases/context.ts';
 import { createOrg } from '../service/src/usecases/orgs.ts';
 
 const args = process.argv.slice(2);
@@ -38,7 +39,7 @@ const dbFile = join(dir, 'bench.db');
 const store = openSqliteStore(dbFile);
 const ctx = { store, cipher: openFieldCipher(readSettings({}), dbFile), now: () => new Date(), newId: randomUUID, actor: 'bench' };
 const org = await createOrg(ctx, { id: 'bench', settings: { name: 'Bench org', payrollCycle: { kind: 'monthly' } } });
-const key = await createApiKey({ identity: store, now: ctx.now }, 'bench', { label: 'bench', role: 'owner' });
+const key = await createApiKey({ identity: store, now: ctx.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, 'bench', { label: 'bench', role: 'owner' });
 if (!org.ok || !key.ok) throw new Error('set-up failed');
 await store.close();
 

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './http/logger.ts';
 import { lazyRenderPool } from './documents/render-pool.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from './store/port.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
+import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
@@ -96,7 +97,7 @@ async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: str
   }
   const saved = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
   if (saved && (await verifyApiKey(deps.identity, saved))?.orgId === DEMO_ORG) return { apiKey: saved, seeded };
-  const made = await createApiKey({ identity: deps.identity, now: deps.now }, DEMO_ORG, { label: 'demo (npm start)', role: 'owner' });
+  const made = await createApiKey({ identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, DEMO_ORG, { label: 'demo (npm start)', role: 'owner' });
   if (!made.ok) throw new Error(made.error.message);
   writeFileSync(keyFile, `${made.value.key}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);

@@ -32,6 +32,8 @@ describe('orgs and members', () => {
     ]);
     const got = await ok(api, 'get', '/v1/orgs/acme', { token: staffToken });
     expect(got).toMatchObject({ id: 'acme', settings: { name: 'Alpha Staffing', payrollCycle: { kind: 'monthly' } } });
+    // Who gave whom access is on the audit trail.
+    expect(await api.store.listAudit('acme', { recordId: staffEmail })).toMatchObject([{ action: 'create', recordType: 'member', actor: 'owner@acme.example', detail: 'role staff' }]);
   });
 
   it('answers 409 when the org id is taken, 400 naming the field when it is malformed', async () => {

@@ -3,9 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { createApiKey, hashSecret, parseApiKey, revokeApiKey, verifyApiKey } from './api-keys.ts';
+import { createApiKey, hashSecret, parseApiKey, revokeApiKey, verifyApiKey, type IdentityDeps } from './api-keys.ts';
 
-const deps = () => ({ identity: openSqliteStore(join(mkdtempSync(join(tmpdir(), 'visitledger-keys-')), 'k.db')), now: () => new Date('2026-03-01T12:00:00Z') });
+function deps() {
+  const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'visitledger-keys-')), 'k.db'));
+  const at = '2026-03-01T12:00:00.000Z';
+  let n = 0;
+  return {
+    identity: store,
+    now: () => new Date(at),
+    audit: (orgId: string, entry: Parameters<IdentityDeps['audit']>[1]) => store.appendAudit(orgId, [{ ...entry, id: `a${++n}`, at, actor: 'owner@example.com' }]),
+  };
+}
 
 describe('API keys', () => {
   it('are vl_<org>_<id>_<secret>, with org ids that have dashes and secrets that have underscores', () => {
@@ -28,6 +37,11 @@ describe('API keys', () => {
     expect(await verifyApiKey(d.identity, `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
     expect((await revokeApiKey(d, 'acme', apiKey.id)).ok).toBe(true);
     expect(await verifyApiKey(d.identity, key)).toBeNull();
+    expect((await revokeApiKey(d, 'acme', apiKey.id)).ok).toBe(true); // revoking again changes nothing
+    // Who changed access to the org is on the audit trail, never the secret.
+    const trail = await d.identity.listAudit('acme', { recordId: apiKey.id });
+    expect(trail.map((e) => [e.action, e.recordType, e.detail])).toEqual([['create', 'api-key', 'role owner'], ['update', 'api-key', 'revoked']]);
+    expect(JSON.stringify(trail)).not.toContain(secret);
   });
 
   it('refuse a label that is missing and a role that does not exist', async () => {

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
-import { MEMBER_ROLES, type ApiKeyRecord, type IdentityStore, type MemberRole } from '../store/port.ts';
+import { MEMBER_ROLES, type ApiKeyRecord, type AuditEntry, type IdentityStore, type MemberRole } from '../store/port.ts';
 import { describeIssues, fail, type Failure } from '../usecases/failure.ts';
 
 export const API_KEY_PREFIX = 'vl_';
@@ -32,7 +32,12 @@ export type ApiKeyView = Omit<ApiKeyRecord, 'secretHash'>;
 
 const view = ({ secretHash: _hash, ...rest }: ApiKeyRecord): ApiKeyView => rest;
 
-export type IdentityDeps = { identity: IdentityStore; now: () => Date };
+/** `audit` records who changed access to the org (members, keys): the HIPAA audit trail covers that too. */
+export type IdentityDeps = {
+  identity: IdentityStore;
+  now: () => Date;
+  audit: (orgId: string, entry: Pick<AuditEntry, 'action' | 'recordType' | 'recordId' | 'detail'>) => Promise<void>;
+};
 
 export const newApiKeyInput = z.object({
   label: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters'),
@@ -47,6 +52,7 @@ export async function createApiKey(deps: IdentityDeps, orgId: string, input: unk
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
   const record: ApiKeyRecord = { id, label: parsed.data.label, role: parsed.data.role, secretHash: hashSecret(secret), createdAt: deps.now().toISOString() };
   await deps.identity.insertApiKey(orgId, record);
+  await deps.audit(orgId, { action: 'create', recordType: 'api-key', recordId: id, detail: `role ${record.role}` });
   return ok({ key: `${API_KEY_PREFIX}${orgId}_${id}_${secret}`, apiKey: view(record) });
 }
 
@@ -58,7 +64,9 @@ export async function listApiKeys(deps: IdentityDeps, orgId: string): Promise<Re
 export async function revokeApiKey(deps: IdentityDeps, orgId: string, keyId: string): Promise<Result<ApiKeyView, Failure>> {
   const key = await deps.identity.getApiKey(orgId, keyId);
   if (!key) return fail('not-found', `no API key "${keyId}"`);
-  if (!key.revokedAt) await deps.identity.revokeApiKey(orgId, keyId, deps.now().toISOString());
+  if (!key.revokedAt && (await deps.identity.revokeApiKey(orgId, keyId, deps.now().toISOString()))) {
+    await deps.audit(orgId, { action: 'update', recordType: 'api-key', recordId: keyId, detail: 'revoked' });
+  }
   return ok(view((await deps.identity.getApiKey(orgId, keyId))!));
 }
 

@@ -32,6 +32,7 @@ export async function putMember(deps: IdentityDeps, orgId: string, email: string
   }
   const member: MemberRecord = { email: parsedEmail.data, role: parsed.data.role, addedAt: current?.addedAt ?? deps.now().toISOString() };
   await deps.identity.putMember(orgId, member);
+  await deps.audit(orgId, { action: current ? 'update' : 'create', recordType: 'member', recordId: member.email, detail: `role ${member.role}` });
   return ok(member);
 }
 
@@ -42,6 +43,7 @@ export async function removeMember(deps: IdentityDeps, orgId: string, email: str
     return fail('rule-broken', 'this is the org\'s only owner: make another member owner first');
   }
   await deps.identity.removeMember(orgId, current.email);
+  await deps.audit(orgId, { action: 'update', recordType: 'member', recordId: current.email, detail: 'removed' });
   return ok(null);
 }
 

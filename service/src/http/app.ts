@@ -13,7 +13,7 @@ import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
 import type { DocumentRenderer } from '../documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
-import type { UseCaseContext } from '../usecases/context.ts';
+import { audit, type UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf } from './authenticate.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { requestLogging, type Logger } from './logger.ts';
@@ -125,7 +125,7 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
     const logBackgroundFailure = (what: string, error: unknown) =>
       deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error }, orgId: (params as { orgId?: string }).orgId }, what);
-    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now }, portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure });
+    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();
