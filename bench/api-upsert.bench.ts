@@ -11,7 +11,6 @@
  * HTTP) is not timed. The timed request runs from the first byte sent to the last byte of
  * the answer parsed; then the same batch is sent again (every row unchanged).
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { readSettings } from '../service/src/config/settings.ts';
 import { openSqliteStore } from '../service/src/store/sqlite/sqlite-store.ts';
 import { audit } from '../service/src/usecases/context.ts';
 import { createOrg } from '../service/src/usecases/orgs.ts';
+import { startServerProcess } from '../test/support/server-process.ts';
 
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--cpu-prof');
@@ -43,19 +43,8 @@ const key = await createApiKey({ identity: store, now: ctx.now, audit: (orgId, e
 if (!org.ok || !key.ok) throw new Error('set-up failed');
 await store.close();
 
-const child = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'service/src/server.ts'], {
-  env: { ...process.env, VISITLEDGER_DB: dbFile, PORT: '0', LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-    const match = /serving on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  child.on('exit', (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
-});
+const server = await startServerProcess([...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'service/src/server.ts'], { VISITLEDGER_DB: dbFile, PORT: '0' });
+const { child, url } = server;
 
 const auth = { authorization: `Bearer ${key.value.key}`, 'content-type': 'application/json' };
 async function post(path: string, body: unknown): Promise<any> {

@@ -10,7 +10,7 @@
  * Without a rate the connections send as fast as the server answers (its throughput); with
  * one, autocannon holds the whole load at that rate (the latency at the target's load).
  */
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { readSettings } from '../service/src/config/settings.ts';
 import { openSqliteStore } from '../service/src/store/sqlite/sqlite-store.ts';
 import { seedDemo } from '../service/src/usecases/demo.ts';
 import { createPortalLink } from '../service/src/usecases/portal.ts';
+import { startServerProcess } from '../test/support/server-process.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = Number(process.argv[3] ?? 10);
@@ -43,20 +44,10 @@ if (!link.ok) throw new Error(`link failed: ${link.error.message}`);
 await store.close();
 const path = new URL(link.value.url).pathname;
 
-const child = spawn(process.execPath, ['service/src/server.ts'], {
-  // The per-IP allowance is for the open internet; all of this load comes from one loopback address.
-  env: { ...process.env, VISITLEDGER_DB: dbFile, PORT: '0', LOG_LEVEL: 'warn', PORTAL_REQUESTS_PER_MINUTE: '100000000' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-    const match = /serving on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
-  });
-  child.on('exit', (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
-});
+// The per-IP allowance is for the open internet; all of this load comes from one loopback address.
+const server = await startServerProcess(['service/src/server.ts'], { VISITLEDGER_DB: dbFile, PORT: '0', PORTAL_REQUESTS_PER_MINUTE: '100000000' });
+const { child } = server;
+const url = server.url.replace('localhost', '127.0.0.1');
 
 const check = await fetch(`${url}${path}`);
 if (check.status !== 200) throw new Error(`the list page answered ${check.status}`);

@@ -1,35 +1,13 @@
 /** Starting the service as a person would: `npm start` (server.ts --demo) and `visitledger serve`, in child processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startServerProcess } from '../support/server-process.ts';
 import { call } from './harness.ts';
 
-type Started = { child: ChildProcess; url: string; stdout: () => string; exited: Promise<number | null> };
-
-/** Spawns the script and waits for its "serving on" line. */
-async function start(args: string[], env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { err += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving on" line in 20 s:\n${out}\n${err}`)), 20_000);
-    const check = () => {
-      const match = /serving on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`exited with ${code} before serving:\n${out}\n${err}`)));
-  });
-  return { child, url, stdout: () => out, exited };
-}
+const start = startServerProcess;
 
 describe('npm start (server.ts --demo)', () => {
   it('seeds the demo org with an owner key on first start, prints it again on the next, and stops on SIGTERM', async () => {

@@ -1,0 +1,27 @@
+/** The service in a child process, as a person or a load test starts it: spawned, then awaited until it prints its URL. */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export type ServerProcess = { child: ChildProcess; url: string; stdout: () => string; exited: Promise<number | null> };
+
+/** Spawns `node ...args` with `env` added and waits (20 s at most) for its "serving on" line. */
+export async function startServerProcess(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "serving on" line in 20 s:\n${out}\n${err}`)), 20_000);
+    const check = () => {
+      const match = /serving on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => reject(new Error(`exited with ${code} before serving:\n${out}\n${err}`)));
+  });
+  return { child, url, stdout: () => out, exited };
+}
