@@ -4,7 +4,7 @@
  * billed again on the next close, as late visits) or a numbered credit note.
  */
 import * as z from 'zod/mini';
-import { draftCreditNote, isoDate, ok, patientLabel, type CreditNote, type Patient, type Result } from '../../../shared/index.ts';
+import { draftCreditNote, isoDate, ok, patientLabel, voidInvoice as voidInvoiceRule, type CreditNote, type Patient, type Result } from '../../../shared/index.ts';
 import type { StoredInvoice } from '../store/port.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from './failure.ts';
@@ -41,11 +41,12 @@ export async function voidInvoice(ctx: UseCaseContext, orgId: string, invoiceId:
   if (!org.ok) return org;
   const invoice = await ctx.store.getInvoice(orgId, invoiceId);
   if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
-  if (invoice.status === 'void') return fail('rule-broken', `invoice ${invoice.number} is already void`);
+  // The core's rules (not void already, a reason, not before the issue date), then the service's own: no credit notes.
+  const rule = voidInvoiceRule(invoice, { on: today(ctx, org.value.settings.timeZone), reason: parsed.data.reason });
+  if (!rule.ok) return fail('rule-broken', rule.error.message, { code: rule.error.code });
   const credited = await ctx.store.listCreditNotes(orgId, invoiceId);
   if (credited.length > 0) return fail('rule-broken', `invoice ${invoice.number} has credit notes (${credited.map((n) => n.number).join(', ')}); correct it with another credit note instead of a void`);
-  const on = today(ctx, org.value.settings.timeZone);
-  const voided = await ctx.store.voidInvoice(orgId, invoiceId, { on, reason: parsed.data.reason });
+  const voided = await ctx.store.voidInvoice(orgId, invoiceId, { on: rule.value.voidedOn!, reason: rule.value.voidReason! });
   if (!voided) return fail('not-found', `no invoice "${invoiceId}"`);
   await audit(ctx, orgId, [{ action: 'void', recordType: 'invoice', recordId: invoiceId, detail: invoice.number }]);
   return ok(voided);
