@@ -14,12 +14,15 @@ export type PayrollWarning = { therapistId: string; code: 'no-w9'; message: stri
 /** What pay needs of a visit: no patient, so payroll never handles PHI (a stored visit fits as is). */
 export type PayableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone'>;
 
+export type PayrollTherapist = Pick<Therapist, 'id' | 'name'> & { w9?: unknown };
+
 export type DraftPayStatementsInput = {
   period: Period;
   /** Unpaid visits dated on or before period.end, all agencies (earlier ones become late lines). */
   visits: readonly PayableVisit[];
   rates: RateBook;
-  therapists: readonly Therapist[];
+  /** Name and whether a W-9 is on file: payroll needs nothing else of a therapist (no TIN). */
+  therapists: readonly PayrollTherapist[];
   agencyName: (agencyId: string) => string;
   vocabulary: Vocabulary;
   /** The org holds a visit from pay until its note is marked done. */
@@ -106,7 +109,7 @@ type PayContext = {
   period: Period;
   rates: RateBook;
   vocabulary: Vocabulary;
-  therapists: ReadonlyMap<string, Therapist>;
+  therapists: ReadonlyMap<string, PayrollTherapist>;
   agencyName: (agencyId: string) => string;
   holdPayUntilNoteDone: boolean;
   names: RateNames;

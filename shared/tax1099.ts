@@ -106,7 +106,8 @@ export function countsTowardNec(method: PaymentMethod, settings: Pick<OrgSetting
 /** The rate a payer must withhold from payments to a payee without a TIN (the product shows the risk, it does not withhold). */
 export const BACKUP_WITHHOLDING_PERCENT = 24;
 
-export function w9Status(therapist: Pick<Therapist, 'w9'>): W9Status {
+/** Only whether a W-9 is on file matters here, so a caller holding it sealed can ask too. */
+export function w9Status(therapist: { w9?: unknown }): W9Status {
   return therapist.w9 ? 'on-file' : 'missing';
 }
 

@@ -5,9 +5,9 @@
  */
 import {
   draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, type HeldVisit,
-  type Period, type Result, type Therapist,
+  type Period, type Result,
 } from '../../../shared/index.ts';
-import type { PayRunRecord, StoredTherapist } from '../store/port.ts';
+import type { PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
@@ -25,11 +25,6 @@ export type PayRunResult = {
 
 const MAX_CONFLICT_RETRIES = 3;
 
-/** The billing core wants therapists; the W-9's TIN is not needed to pay, so it stays sealed. */
-function forPayroll(t: StoredTherapist): Therapist {
-  const { w9, ...rest } = t;
-  return w9 ? { ...rest, w9: { ...w9, tin: '000000000' } } : rest;
-}
 
 /** `inputs`: the org's data when the caller already loaded it (a month's close). */
 export async function createPayRun(ctx: UseCaseContext, orgId: string, period: Period, preloaded?: BillingInputs): Promise<Result<PayRunResult, Failure>> {
@@ -47,7 +42,7 @@ export async function createPayRun(ctx: UseCaseContext, orgId: string, period: P
     if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
     const visits = await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
-      period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()].map(forPayroll),
+      period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()],
       agencyName: inputs.agencyName, vocabulary: inputs.vocabulary, holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,
     });
     const payRun: PayRunRecord = {
