@@ -15,3 +15,4 @@ export * from './rate-sheets.ts';
 export * from './import.ts';
 export * from './invoicing.ts';
 export * from './payroll.ts';
+export * from './payouts.ts';

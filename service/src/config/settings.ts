@@ -35,6 +35,8 @@ export const settingsSchema = z.object({
   PORTAL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Proxies in front of the service (Cloud Run: 1) whose X-Forwarded-For names the client IP. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Where the Stripe API is reached: Stripe itself unless a stand-in is named (tests: http://127.0.0.1:PORT). */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
 }).superRefine((s, ctx) => {
   const keys = [s.VISITLEDGER_FIELD_KEYS, s.VISITLEDGER_FIELD_KEY_CURRENT, s.VISITLEDGER_INDEX_KEY];
   if (keys.some((k) => k !== undefined) && keys.some((k) => k === undefined)) {

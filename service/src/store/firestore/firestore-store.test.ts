@@ -4,6 +4,7 @@ import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } 
 import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
 import { describePortalContract } from '../portal.contract.ts';
+import { describePayoutContract } from '../payouts.contract.ts';
 import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
 import { describeWithFirestoreEmulator, type FirestoreEmulator } from './emulator.ts';
@@ -108,6 +109,10 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
     return openFirestoreStore(emulator().client());
   });
   describePortalContract('firestore', async () => {
+    await emulator().reset();
+    return openFirestoreStore(emulator().client());
+  });
+  describePayoutContract('firestore', async () => {
     await emulator().reset();
     return openFirestoreStore(emulator().client());
   });

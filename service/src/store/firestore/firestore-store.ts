@@ -18,6 +18,8 @@ import { GrpcStatus, type DocumentData, type DocumentReference, type Firestore, 
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
 import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
+import { firestorePayouts } from './payouts.ts';
+import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
 import { firestoreDocuments } from './issued-documents.ts';
 import { commitInBatches, compareStrings, recordOf, toData, type Write } from './documents.ts';
@@ -48,7 +50,7 @@ const DEFAULT_POLL_MS = 100;
  * `db` comes from firebase-admin (`getFirestore(app)`, see open.ts) or from
  * @google-cloud/firestore directly: firebase-admin re-exports that SDK's classes.
  */
-export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore & PortalStore {
+export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore {
   const ctx: OperationContext = {
     db, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, pollMs: options.pollMs ?? DEFAULT_POLL_MS, afterStep: options.afterStep,
   };
@@ -56,11 +58,12 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
   const records = async <T>(q: Query) => (await q.get()).docs.flatMap((s) => recordOf<T>(s) ?? []);
   const putAll = (writes: Write[]) => commitInBatches(db, writes);
 
-  const store: Store & IdentityStore & DocumentStore & PortalStore = {
+  const store: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore = {
     kind: 'firestore',
     ...firestoreIdentity(db),
     ...firestoreDocuments(db),
     ...firestorePortal(db),
+    ...firestorePayouts(db),
     async close() {
       await db.terminate();
     },

@@ -90,4 +90,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         PRIMARY KEY (org_id, link_id, invoice_id));
     `,
   },
+  {
+    version: 5,
+    name: 'stripe payouts',
+    sql: `
+      CREATE TABLE stripe_connections (org_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE stripe_accounts (
+        org_id TEXT NOT NULL, therapist_id TEXT NOT NULL, account_id TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, therapist_id));
+      -- A webhook names the account, not the therapist.
+      CREATE INDEX stripe_accounts_by_account ON stripe_accounts (org_id, account_id);
+      CREATE TABLE stripe_transfers (
+        org_id TEXT NOT NULL, payment_id TEXT NOT NULL, pay_run_id TEXT NOT NULL, account_id TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, payment_id));
+      CREATE INDEX stripe_transfers_by_account ON stripe_transfers (org_id, account_id);
+      CREATE TABLE stripe_events (org_id TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (org_id, event_id));
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
 import { describePortalContract } from '../portal.contract.ts';
+import { describePayoutContract } from '../payouts.contract.ts';
 import { describeStoreContract, anOrg } from '../store.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -47,3 +48,4 @@ describe('sqlite store file', () => {
 describeIdentityContract('sqlite', async () => openSqliteStore(join(dir, `identity-${++n}.db`)));
 describeDocumentContract('sqlite', async () => openSqliteStore(join(dir, `documents-${++n}.db`)));
 describePortalContract('sqlite', async () => openSqliteStore(join(dir, `portal-${++n}.db`)));
+describePayoutContract('sqlite', async () => openSqliteStore(join(dir, `payouts-${++n}.db`)));

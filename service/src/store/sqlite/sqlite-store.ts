@@ -15,11 +15,13 @@ import type {
 } from '../port.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
+import { sqlitePayouts } from './payouts.ts';
+import type { PayoutStore } from '../payouts-port.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
-export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore {
+export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;');
@@ -144,10 +146,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     return { status: 'closed', cycle, invoices };
   }
 
-  const store: Store & IdentityStore & DocumentStore & PortalStore = {
+  const store: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore = {
     kind: 'sqlite',
     ...sqliteDocuments(db),
     ...sqlitePortal(db),
+    ...sqlitePayouts(db),
     async close() {
       db.close();
     },

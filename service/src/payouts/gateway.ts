@@ -1,0 +1,71 @@
+/**
+ * The PayoutGateway port: what the payout use cases ask of a payment provider, in the
+ * product's words. The Stripe adapter (stripe-gateway.ts) is the only implementation; the
+ * tests run it against the project's Stripe stand-in. Nothing here carries PHI: therapists
+ * are named by id only.
+ */
+
+/** What the product needs to know of a therapist's connected account. */
+export type AccountState = {
+  accountId: string;
+  /** Stripe may send transfers to it (the `transfers` capability is active). */
+  transfersActive: boolean;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+  /** Stripe's names of what is still due (`external_account`, ...): never values. */
+  requirementsDue: string[];
+  disabledReason: string | null;
+};
+
+export type TransferRequest = {
+  amountCents: number;
+  destination: string;
+  transferGroup: string;
+  idempotencyKey: string;
+  /** Ids only (payment, pay run, therapist): Stripe signs no BAA. */
+  metadata: Record<string, string>;
+};
+
+export type Transfer = { id: string; amountCents: number; destination: string; destinationPayment: string | null; createdAt: Date; metadata: Record<string, string> };
+
+/** Why Stripe refused a transfer, as the owner can act on it. */
+export type TransferRefusal = {
+  kind: 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused';
+  /** Stripe's own code, when it gave one. */
+  stripeCode: string | null;
+  message: string;
+};
+
+export type TransferOutcome = { ok: true; transfer: Transfer; replayed: boolean } | { ok: false; refusal: TransferRefusal };
+
+/** What an event is about, read from its object by the adapter (the use cases never see Stripe's shapes). */
+export type EventSubject =
+  | { kind: 'account'; state: AccountState }
+  | { kind: 'capability'; accountId: string }
+  | { kind: 'payout'; payout: { id: string; status: string; failureCode: string | null } }
+  | { kind: 'other' };
+
+/** A webhook event, verified. `account`: the connected account it happened on (Connect events). */
+export type VerifiedEvent = { id: string; type: string; created: number; account: string | null; subject: EventSubject };
+
+/** The key does not open the account, or Stripe could not be reached: nothing was done. */
+export class GatewayUnavailable extends Error {}
+
+export interface PayoutGateway {
+  /** One call that proves the key works and may read the balance. */
+  checkKey(): Promise<{ ok: true; livemode: boolean } | { ok: false; message: string }>;
+  createAccount(input: { therapistId: string; idempotencyKey: string }): Promise<AccountState>;
+  retrieveAccount(accountId: string): Promise<AccountState>;
+  createAccountLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }>;
+  createTransfer(request: TransferRequest): Promise<TransferOutcome>;
+  /** Transfers already made in a transfer group (a pay run): what a retry checks first. */
+  listTransfers(transferGroup: string): Promise<Transfer[]>;
+  /** What a payout on a connected account carried: the source ids of its balance transactions. */
+  payoutSources(accountId: string, payoutId: string): Promise<string[]>;
+}
+
+/** Opens the gateway for an org's own key (each org connects its own Stripe account). */
+export type PayoutGatewayFactory = (secretKey: string) => PayoutGateway;
+
+/** Checks a webhook's signature on its raw body; null when it does not verify. Needs no API key. */
+export type EventVerifier = (rawBody: Buffer, signatureHeader: string, webhookSecret: string) => VerifiedEvent | null;

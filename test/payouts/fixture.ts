@@ -1,0 +1,105 @@
+/**
+ * An org ready to pay through the Stripe stand-in: a SQLite store, a real cipher, the real
+ * Stripe gateway (the stripe SDK over HTTP to the stand-in), a receiver that hands the
+ * stand-in's signed webhooks to the use case, and a January pay run of three therapists
+ * whose visits name patients (so tests can look for them in what Stripe received).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
+import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
+import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
+import { aUseCaseContext, type TestContext } from '../../service/src/test-support/use-case-context.ts';
+import { putPayRates, upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
+import { createOrg } from '../../service/src/usecases/orgs.ts';
+import { approvePayRun, createPayRun } from '../../service/src/usecases/payroll.ts';
+import type { PayoutContext } from '../../service/src/usecases/payouts/context.ts';
+import { receiveStripeEvent } from '../../service/src/usecases/payouts/webhooks.ts';
+import { upsertVisits } from '../../service/src/usecases/visits.ts';
+import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
+
+export const ORG = 'acme';
+export const PAY_RUN = 'payroll:2026-01-01';
+export const PATIENTS = [{ name: 'Alvarez, Rosa', mrn: 'MRN-55501' }, { name: 'Nguyen, Bao', mrn: 'MRN-55502' }, { name: 'Kowalski, Ewa', mrn: 'MRN-55503' }];
+/** Visits per therapist and the pay rate: Tom 3 x $55, Ana 2 x $60, Omar 1 x $40. */
+export const THERAPISTS = [
+  { name: 'Tom Becker', visits: 3, cents: 5500 },
+  { name: 'Ana Morales', visits: 2, cents: 6000 },
+  { name: 'Omar Haddad', visits: 1, cents: 4000 },
+] as const;
+
+export type PayoutFixture = {
+  ctx: PayoutContext & TestContext;
+  standin: StripeStandin;
+  key: string;
+  webhookSecret: string;
+  /** Therapist ids in THERAPISTS order. */
+  therapistIds: string[];
+  webhookUrl: string;
+  close(): Promise<void>;
+};
+
+export function payoutContext(base: TestContext, standinUrl: string): PayoutContext & TestContext {
+  return Object.assign(base, {
+    payouts: base.store as unknown as PayoutStore,
+    gateways: stripeGatewayFactory(stripeEndpoint(standinUrl)),
+    verifyEvent: verifyStripeEvent,
+    publicBaseUrl: 'http://visitledger.test',
+  });
+}
+
+/** Seeds the org's directory, rates and January visits; returns the therapist ids. */
+export async function seedJanuary(ctx: TestContext): Promise<string[]> {
+  await createOrg(ctx, { id: ORG, settings: { name: 'Acme Staffing', payrollCycle: { kind: 'monthly' }, timeZone: 'America/New_York' } });
+  const agencies = await upsertAgencies(ctx, ORG, [{ name: 'Oakridge Home Health' }]);
+  const therapists = await upsertTherapists(ctx, ORG, THERAPISTS.map((t) => ({ name: t.name, disciplines: ['PT'] })));
+  if (!agencies.ok || !therapists.ok) throw new Error('seed');
+  const byName = new Map(therapists.value.map((t) => [t.name, t.id]));
+  const ids = THERAPISTS.map((t) => byName.get(t.name)!);
+  await putPayRates(ctx, ORG, THERAPISTS.map((t, i) => ({ therapistId: ids[i]!, discipline: 'PT', visitType: 'ROUTINE', cents: t.cents, effectiveFrom: '2026-01-01' })));
+  let n = 0;
+  const rows = THERAPISTS.flatMap((t, i) => Array.from({ length: t.visits }, (_, v) => ({
+    clientId: `row-${++n}`, agencyId: agencies.value[0]!.id, therapistId: ids[i]!, patient: PATIENTS[(i + v) % PATIENTS.length]!,
+    date: `2026-01-${String(5 + v).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
+  })));
+  const visits = await upsertVisits(ctx, ORG, rows);
+  if (!visits.ok) throw new Error(visits.error.message);
+  return ids;
+}
+
+export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean } = {}): Promise<PayoutFixture> {
+  const standin = await startStripeStandin();
+  const key = `rk_test_${randomBytes(16).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  standin.addPlatform(key, options.balanceCents ?? 1_000_000);
+  const ctx = payoutContext(aUseCaseContext({ now: '2026-02-02T15:00:00.000Z' }), standin.url);
+  const therapistIds = await seedJanuary(ctx);
+  const run = await createPayRun(ctx, ORG, { start: '2026-01-01', end: '2026-01-31' });
+  if (!run.ok) throw new Error(run.error.message);
+  if (options.approve !== false) await approvePayRun(ctx, ORG, PAY_RUN);
+
+  const receiver: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void receiveStripeEvent(ctx, ORG, Buffer.concat(chunks), String(req.headers['stripe-signature'] ?? '')).then((r) => {
+        res.writeHead(r.ok ? 200 : r.error.code === 'invalid-input' ? 400 : 502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(r.ok ? r.value : { error: r.error }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+  standin.setWebhookEndpoint(key, webhookUrl, webhookSecret);
+  return {
+    ctx, standin, key, webhookSecret, therapistIds, webhookUrl,
+    async close() {
+      await standin.flushWebhooks();
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await standin.close();
+      await ctx.store.close();
+    },
+  };
+}

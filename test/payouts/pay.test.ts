@@ -1,0 +1,178 @@
+/**
+ * Paying a pay run through Stripe, end to end over HTTP: the use cases, the real stripe SDK
+ * and the project's Stripe stand-in. What Stripe ends up holding (transfers, idempotency
+ * keys, balance) is read from the stand-in, never from the code under test.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { calendarDayIn } from '../../shared/index.ts';
+import { taxYearSummary } from '../../service/src/usecases/payments.ts';
+import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
+import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
+import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
+import { PAY_RUN, ORG, startPayoutFixture, THERAPISTS, type PayoutFixture } from './fixture.ts';
+
+let fx: PayoutFixture;
+afterEach(async () => fx?.close());
+
+/** What each therapist's pay statement says, computed here from the fixture's visits and rates. */
+const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
+
+async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[]): Promise<string[]> {
+  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret });
+  if (!connected.ok) throw new Error(connected.error.message);
+  const onboarded = await onboardAll(f.ctx, ORG);
+  if (!onboarded.ok) throw new Error(onboarded.error.message);
+  const accountOf = new Map(onboarded.value.map((v) => [v.therapistId, v.accountId]));
+  for (const i of ready) await f.standin.completeOnboarding(accountOf.get(f.therapistIds[i]!)!);
+  await f.standin.flushWebhooks();
+  return f.therapistIds.map((id) => accountOf.get(id)!);
+}
+
+async function pay(f: PayoutFixture): Promise<PayLine[]> {
+  const result = await payPayRun(f.ctx, ORG, PAY_RUN);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value.payments;
+}
+
+const dayOf = (transfer: Record<string, unknown>) => calendarDayIn(new Date((transfer.created as number) * 1000), 'America/New_York');
+const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;
+const transfersTo = (f: PayoutFixture, accountId: string) => f.standin.transfers(f.key).filter((t) => t.destination === accountId);
+
+describe('paying an approved pay run', () => {
+  it('transfers each ready therapist their statement once, with the deterministic key and the pay run\'s transfer group', async () => {
+    fx = await startPayoutFixture({ balanceCents: 100_000 });
+    const accounts = await connectedAndOnboarded(fx, [0, 1]);
+    const first = await pay(fx);
+
+    for (const i of [0, 1]) {
+      const line = lineOf(first, fx, i);
+      const [transfer, ...more] = transfersTo(fx, accounts[i]!);
+      expect(more).toEqual([]);
+      // Paid the day Stripe made the transfer (the stand-in's clock), in the org's time zone: the 1099 date.
+      expect(line).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[i], paidOn: dayOf(transfer!) });
+      expect(transfer).toMatchObject({ id: line.transferId, amount: STATEMENT_CENTS[i], currency: 'usd', transfer_group: `payrun:${PAY_RUN}` });
+    }
+    expect(lineOf(first, fx, 2)).toMatchObject({ status: 'not-paid', problemCode: 'account-not-ready', amountCents: STATEMENT_CENTS[2] });
+    expect(transfersTo(fx, accounts[2]!)).toEqual([]);
+    const keys = fx.standin.requests.filter((r) => r.path === '/v1/transfers' && r.method === 'POST').map((r) => r.idempotencyKey);
+    expect(keys.sort()).toEqual([0, 1].map((i) => `payrun:${PAY_RUN}:therapist:${fx.therapistIds[i]}`).sort());
+    expect(fx.standin.balanceOf(fx.key)).toBe(100_000 - STATEMENT_CENTS[0]! - STATEMENT_CENTS[1]!);
+    expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paying');
+
+    // Paying again pays nobody twice; once Omar is ready, he alone is paid and the run is done.
+    expect((await pay(fx)).map((l) => l.status)).toEqual(first.map((l) => l.status));
+    expect(fx.standin.transfers(fx.key)).toHaveLength(2);
+    await fx.standin.completeOnboarding(accounts[2]!);
+    const third = await pay(fx);
+    expect(third.map((l) => l.status)).toEqual(['paid', 'paid', 'paid']);
+    expect(fx.standin.transfers(fx.key).map((t) => t.amount).sort()).toEqual([...STATEMENT_CENTS].sort());
+    expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paid');
+  });
+
+  it('confirms readiness with Stripe before money moves, even when the webhook saying otherwise was lost', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    await fx.standin.restrictAccount(accounts[1]!, { silent: true });
+    expect((await fx.ctx.payouts.getConnectedAccount(ORG, fx.therapistIds[1]!))!.transfersActive).toBe(true);
+    const lines = await pay(fx);
+    expect(lineOf(lines, fx, 1)).toMatchObject({ status: 'not-paid', problemCode: 'account-not-ready' });
+    expect(lineOf(lines, fx, 1).problem).toContain('external_account');
+    expect(transfersTo(fx, accounts[1]!)).toEqual([]);
+    expect((await fx.ctx.payouts.getConnectedAccount(ORG, fx.therapistIds[1]!))!.transfersActive).toBe(false);
+  });
+
+  it('leaves a transfer refused for the balance failed with what to do, then pays it under a new key once funded, and the 1099 counts only what was paid', async () => {
+    // Statements are paid in name order (Ana, Omar, Tom): the balance covers Ana and Omar only.
+    fx = await startPayoutFixture({ balanceCents: STATEMENT_CENTS[1]! + STATEMENT_CENTS[2]! });
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    const first = await pay(fx);
+    expect([1, 2].map((i) => lineOf(first, fx, i).status)).toEqual(['paid', 'paid']);
+    expect(lineOf(first, fx, 0)).toMatchObject({ status: 'failed', problemCode: 'balance-insufficient', amountCents: STATEMENT_CENTS[0] });
+    expect(lineOf(first, fx, 0).problem).toMatch(/add funds/);
+    expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 0).paymentId!))!.status).toBe('failed');
+
+    // Paying again without money: a new attempt, refused again; nothing is paid twice or lost.
+    expect(lineOf(await pay(fx), fx, 0).status).toBe('failed');
+    fx.standin.setBalance(fx.key, 1_000_000);
+    const third = await pay(fx);
+    expect(third.map((l) => l.status)).toEqual(['paid', 'paid', 'paid']);
+    for (const [i, account] of accounts.entries()) expect(transfersTo(fx, account).map((t) => t.amount)).toEqual([STATEMENT_CENTS[i]]);
+    const tomKeys = fx.standin.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers' && r.idempotencyKey?.includes(`therapist:${fx.therapistIds[0]}`)).map((r) => r.idempotencyKey);
+    const tomKey = `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}`;
+    expect(tomKeys).toEqual([tomKey, `${tomKey}:retry:1`, `${tomKey}:retry:2`]);
+
+    const year = Number(lineOf(third, fx, 0).paidOn!.slice(0, 4));
+    const summary = await taxYearSummary(fx.ctx, ORG, year);
+    if (!summary.ok) throw new Error(summary.error.message);
+    expect(summary.value.therapists.map((t) => t.totalCents).sort()).toEqual([...STATEMENT_CENTS].sort());
+    const payments = await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN });
+    expect(payments.map((p) => p.status).sort()).toEqual(['failed', 'failed', 'paid', 'paid', 'paid']);
+  });
+
+  it('fails a transfer Stripe refuses because the account went inactive after the check, and says what to do', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0]);
+    const hold = fx.standin.holdNextTransfer('before');
+    const paying = payPayRun(fx.ctx, ORG, PAY_RUN);
+    await hold.reached;
+    await fx.standin.restrictAccount(accounts[0]!, { silent: true });
+    hold.release();
+    const result = await paying;
+    if (!result.ok) throw new Error(result.error.message);
+    expect(lineOf(result.value.payments, fx, 0)).toMatchObject({ status: 'failed', problemCode: 'account-inactive' });
+    expect(lineOf(result.value.payments, fx, 0).problem).toMatch(/onboarding link/);
+    expect(fx.standin.transfers(fx.key)).toEqual([]);
+  });
+
+  it('surfaces a key Stripe already holds with other parameters as its own result, leaving the payment pending', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0, 1]);
+    const stripe = new Stripe(fx.key, { host: '127.0.0.1', port: fx.standin.port, protocol: 'http' });
+    await stripe.transfers.create({ amount: 1, currency: 'usd', destination: accounts[0]! }, { idempotencyKey: `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}` });
+    const lines = await pay(fx);
+    expect(lineOf(lines, fx, 0)).toMatchObject({ status: 'pending', problemCode: 'idempotency-conflict' });
+    expect(lineOf(lines, fx, 1).status).toBe('paid');
+    expect(transfersTo(fx, accounts[0]!).map((t) => t.amount)).toEqual([1]);
+    expect((await fx.ctx.store.getPayment(ORG, lineOf(lines, fx, 0).paymentId!))!.status).toBe('pending');
+  });
+
+  it('pays each therapist once when two pay calls run at the same time', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    const [a, b] = await Promise.all([payPayRun(fx.ctx, ORG, PAY_RUN), payPayRun(fx.ctx, ORG, PAY_RUN)]);
+    if (!a.ok || !b.ok) throw new Error('pay failed');
+    for (const [i, account] of accounts.entries()) {
+      const [t, ...more] = transfersTo(fx, account);
+      expect(more, `therapist ${i}`).toEqual([]);
+      expect(lineOf(a.value.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
+      expect(lineOf(b.value.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
+    }
+    expect((await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN }))).toHaveLength(3);
+  });
+
+  it('refuses an open pay run and an org without Stripe', async () => {
+    fx = await startPayoutFixture({ approve: false });
+    expect(await payPayRun(fx.ctx, ORG, PAY_RUN)).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
+    expect(await payPayRun(fx.ctx, ORG, 'payroll:1999-01-01')).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+});
+
+describe('what reaches Stripe', () => {
+  it('holds no patient, MRN, therapist name or secret in any request body', async () => {
+    fx = await startPayoutFixture({ balanceCents: 10_000 });
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    await pay(fx);
+    fx.standin.setBalance(fx.key, 1_000_000);
+    await pay(fx);
+    await fx.standin.markPayout(fx.standin.payouts(accounts[0]!)[0]!.id as string, 'paid');
+    await fx.standin.flushWebhooks();
+    const { PATIENTS } = await import('./fixture.ts');
+    const forbidden = [...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]), ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]), fx.webhookSecret];
+    expect(fx.standin.requests.length).toBeGreaterThan(10);
+    for (const r of fx.standin.requests) {
+      const seen = decodeURIComponent(`${r.path}?${r.query} ${r.body}`.replace(/\+/g, ' '));
+      for (const word of forbidden) expect(seen, `${r.method} ${r.path}`).not.toContain(word);
+    }
+  });
+});
