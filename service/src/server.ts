@@ -20,6 +20,9 @@ import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { lazyRenderPool } from './documents/render-pool.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from './store/port.ts';
+import type { PayoutStore } from './store/payouts-port.ts';
+import { stripeEndpoint } from './payouts/stripe-client.ts';
+import { stripeGatewayFactory, verifyStripeEvent } from './payouts/stripe-gateway.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
@@ -27,9 +30,11 @@ import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; portal: PortalStore; cipher: FieldCipher; logger: Logger }): AppDeps {
+export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; portal: PortalStore; payouts: PayoutStore; cipher: FieldCipher; logger: Logger }): AppDeps {
   return {
     ...parts,
+    payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
+    verifyStripeEvent,
     portalBaseUrl: settings.PORTAL_BASE_URL,
     // Worker threads, started on the first PDF: a 2,000-line invoice would hold the event loop for a second.
     renderer: lazyRenderPool(),
@@ -130,7 +135,7 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
-async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore> {
+async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
   const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
   return openFirestoreFromSettings(settings);
@@ -152,7 +157,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const dbFile = settings.VISITLEDGER_DB;
   const store = await openStore(settings);
-  const deps = appDeps(settings, { store, identity: store, documents: store, portal: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  const deps = appDeps(settings, { store, identity: store, documents: store, portal: store, payouts: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });

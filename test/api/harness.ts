@@ -17,6 +17,9 @@ import { createLogger } from '../../service/src/http/logger.ts';
 import type { OpenApiDocument } from '../../service/src/http/openapi.ts';
 import { inThreadRenderer } from '../../service/src/documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../../service/src/store/port.ts';
+import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
+import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
+import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 
 export const CLIENT_ID = 'visitledger-addon-test.apps.googleusercontent.com';
@@ -67,7 +70,7 @@ export type TestApi = {
   url: string;
   app: Express;
   openapi: OpenApiDocument;
-  store: Store & IdentityStore & DocumentStore & PortalStore;
+  store: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
   dbFile: string;
   google: FakeGoogle;
   /** Every log line so far, as written. */
@@ -79,12 +82,14 @@ export type TestApi = {
 export type TestApiOptions = {
   limits?: Partial<AppLimits>;
   /** Another store than the SQLite file (the Firestore emulator); closed by the test that made it. */
-  openStore?: () => Store & IdentityStore & DocumentStore & PortalStore;
+  openStore?: () => Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
   /** Wraps the store, to make it fail. */
-  store?: (real: Store & IdentityStore & DocumentStore & PortalStore) => Store & IdentityStore & DocumentStore & PortalStore;
+  store?: (real: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore) => Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
   certsUrl?: string;
   /** The service's clock (the real one unless a test moves time). */
   now?: () => Date;
+  /** Where the Stripe gateway goes (a Stripe stand-in); unset, nothing answers there. */
+  stripeApiBase?: string;
 };
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -99,6 +104,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     identity: store,
     documents: store,
     portal: store,
+    payouts: store,
+    payoutGateways: stripeGatewayFactory(stripeEndpoint(options.stripeApiBase ?? 'http://127.0.0.1:9')),
+    verifyStripeEvent,
     portalBaseUrl: 'http://portal.test',
     renderer: inThreadRenderer,
     cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),

@@ -12,6 +12,10 @@ import type { DocumentStore, PortalStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import { ensureOrg } from '../usecases/orgs.ts';
+import type { PayoutContext } from '../usecases/payouts/context.ts';
+import type { PayoutStore } from '../store/payouts-port.ts';
+import { stripeEndpoint } from '../payouts/stripe-client.ts';
+import { stripeGatewayFactory, verifyStripeEvent } from '../payouts/stripe-gateway.ts';
 
 export const LOCAL_ORG = 'local';
 
@@ -21,6 +25,9 @@ export type CliRuntime = {
   settings: Settings;
   documentStore: DocumentStore;
   portalStore: PortalStore;
+  payoutStore: PayoutStore;
+  /** The context with Stripe payouts (the gateway on STRIPE_API_BASE). */
+  payouts(): PayoutContext;
   /** The context with the document store and a render pool (worker threads, started on first use). */
   documents(): DocumentContext;
   close(): Promise<void>;
@@ -35,7 +42,11 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   if (!options.org) await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
   let pool: RenderPool | undefined;
   return {
-    ctx, orgId, settings, documentStore: store, portalStore: store,
+    ctx, orgId, settings, documentStore: store, portalStore: store, payoutStore: store,
+    payouts: () => ({
+      ...ctx, payouts: store, gateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)), verifyEvent: verifyStripeEvent,
+      publicBaseUrl: settings.PORTAL_BASE_URL.replace(/\/+$/, ''),
+    }),
     documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
     close: async () => {
       await pool?.close();
@@ -44,7 +55,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   };
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore & PortalStore> {
+async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore & PortalStore & PayoutStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

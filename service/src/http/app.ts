@@ -4,7 +4,7 @@
  * read), the body parser with the route's size limit, the schemas of its path, query and
  * body, and its handler. Failures become `{ error: { code, message, details } }`.
  */
-import express, { type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type * as z from 'zod';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
@@ -13,13 +13,15 @@ import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
 import type { DocumentRenderer } from '../documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
+import type { PayoutStore } from '../store/payouts-port.ts';
+import type { EventVerifier, PayoutGatewayFactory } from '../payouts/gateway.ts';
 import { audit, type UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf } from './authenticate.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
-import type { DownloadFile, Route, RouteSpec } from './route.ts';
+import type { BrowserAnswer, DownloadFile, Route, RouteSpec } from './route.ts';
 import { sendFile } from './send-file.ts';
 import { portalRouter } from './portal/router.ts';
 import { apiRoutes } from './routes/index.ts';
@@ -42,6 +44,10 @@ export type AppDeps = {
   logger: Logger;
   verifyIdToken: IdTokenVerifier;
   limits: AppLimits;
+  /** Stripe payouts: what they store, the gateway on each org's key, and the webhook signature check. */
+  payouts: PayoutStore;
+  payoutGateways: PayoutGatewayFactory;
+  verifyStripeEvent: EventVerifier;
 };
 
 export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument };
@@ -71,6 +77,8 @@ export function createApp(deps: AppDeps): Api {
   for (const r of routes) {
     const chain: RequestHandler[] = [noteRoute(r.spec), authorize(r.spec.access, authDeps)];
     if (r.spec.body) chain.push(requireJson, jsonBody[r.spec.bodyLimit ?? 'default']);
+    // Raw bytes, before any JSON parser could touch them: a signature is over exactly these.
+    if (r.spec.rawBodyLimit) chain.push(express.raw({ type: () => true, limit: r.spec.rawBodyLimit }));
     chain.push(runHandler(r, deps));
     app[r.spec.method](r.spec.path, ...chain);
   }
@@ -79,6 +87,13 @@ export function createApp(deps: AppDeps): Api {
   app.use(routeNotFound);
   app.use(errorHandler);
   return { app, routes, openapi };
+}
+
+/** A page a person opens: a redirect (303, so the browser GETs it) or one line of plain text. */
+function sendBrowserAnswer(res: Response, answer: BrowserAnswer): void {
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if ('redirect' in answer) res.redirect(303, answer.redirect);
+  else res.status(200).type('text/plain; charset=utf-8').send(answer.text);
 }
 
 /** API answers hold PHI: no cache, shared or private, keeps them. */
@@ -125,8 +140,14 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
     const logBackgroundFailure = (what: string, error: unknown) =>
       deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error }, orgId: (params as { orgId?: string }).orgId }, what);
-    const result = await r.handle({ params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure });
+    const payouts = { ...ctx, payouts: deps.payouts, gateways: deps.payoutGateways, verifyEvent: deps.verifyStripeEvent, publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, '') };
+    const rawBody = r.spec.rawBodyLimit && Buffer.isBuffer(req.body) ? req.body : undefined;
+    const result = await r.handle({
+      params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) },
+      portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure, payouts, rawBody, header: (name) => req.get(name),
+    });
     if (!result.ok) return sendFailure(res, result.error);
+    if (r.spec.browser) return sendBrowserAnswer(res, result.value as BrowserAnswer);
     if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();
     else res.status(r.spec.status ?? 200).json(result.value);

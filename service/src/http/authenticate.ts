@@ -23,6 +23,7 @@ const clientOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknow
 export function authorize(access: Access, deps: { authenticate: Authenticator; identity: IdentityStore; limiter: FailureLimiter }): RequestHandler {
   return async (req, res, next) => {
     if (access === 'public') return next();
+    if (access === 'stripe-signature' || access === 'link-token') return credentialOfItsOwn(access, req, res, next);
     const state = requestState(res);
     const client = clientOf(req);
     const wait = deps.limiter.retryAfter(client);
@@ -59,4 +60,24 @@ export function authorize(access: Access, deps: { authenticate: Authenticator; i
     res.locals.caller = { principal, role } satisfies Caller;
     next();
   };
+}
+
+/**
+ * Routes whose credential is not a bearer token: Stripe's signature (verified by the handler
+ * on the raw body with the org's secret) or a link's token (checked by the use case). A
+ * member's bearer credentials open neither: 403 before anything is read.
+ */
+function credentialOfItsOwn(access: 'stripe-signature' | 'link-token', req: Request, res: Response, next: () => void): void {
+  const state = requestState(res);
+  if (req.get('authorization') !== undefined) {
+    state.authFailure = 'bearer-on-signed-route';
+    return sendError(res, 'forbidden', access === 'stripe-signature' ? 'this route takes only Stripe\'s signed events' : 'this link takes no sign-in: open it as it was sent');
+  }
+  const present = access === 'stripe-signature' ? Boolean(req.get('stripe-signature')) : typeof req.query.token === 'string' && req.query.token !== '';
+  if (!present) {
+    state.authFailure = 'no-credentials';
+    return sendError(res, 'unauthenticated', access === 'stripe-signature' ? 'send the event signed by Stripe (Stripe-Signature)' : 'this link is missing its token');
+  }
+  state.actor = access === 'stripe-signature' ? 'stripe' : 'onboarding-link';
+  next();
 }

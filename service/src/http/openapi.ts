@@ -50,6 +50,13 @@ const ACCESS_TEXT: Record<RouteSpec['access'], string> = {
   'signed-in': 'A signed-in Google account (an ID token), in no org yet.',
   member: 'An owner or staff member of the org, or one of its API keys.',
   owner: 'An owner of the org, or one of its API keys with the owner role.',
+  'stripe-signature': 'Stripe only: the event signed with the org\'s webhook signing secret (Stripe-Signature over the raw body). Bearer credentials are refused.',
+  'link-token': 'Whoever holds the link: its 256-bit token (the query parameter `token`). Bearer credentials are refused.',
+};
+
+const SECURITY: Record<RouteSpec['access'], unknown[]> = {
+  public: [], 'signed-in': [{ bearer: [] }], member: [{ bearer: [] }], owner: [{ bearer: [] }],
+  'stripe-signature': [{ stripeSignature: [] }], 'link-token': [{ linkToken: [] }],
 };
 
 function errorStatuses(spec: RouteSpec): number[] {
@@ -63,6 +70,14 @@ function errorStatuses(spec: RouteSpec): number[] {
     [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => statuses.add(s));
   }
   if (spec.access === 'signed-in') statuses.add(ERROR_STATUS.conflict);
+  if (spec.access === 'member' || spec.access === 'owner' || spec.access === 'stripe-signature' || spec.access === 'link-token') statuses.add(ERROR_STATUS['payment-provider']);
+  if (spec.access === 'stripe-signature' || spec.access === 'link-token') {
+    statuses.delete(ERROR_STATUS['too-many-requests']);
+    statuses.delete(ERROR_STATUS['auth-unavailable']);
+    statuses.add(ERROR_STATUS['invalid-input']);
+    if (spec.access === 'link-token') statuses.add(ERROR_STATUS['not-found']);
+  }
+  if (spec.rawBodyLimit) statuses.add(ERROR_STATUS['payload-too-large']);
   return [...statuses].sort();
 }
 
@@ -73,11 +88,13 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     tags: [spec.tag],
     summary: spec.summary,
     description: `Who may call it: ${ACCESS_TEXT[spec.access]}`,
-    security: spec.access === 'public' ? [] : [{ bearer: [] }],
+    security: SECURITY[spec.access],
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body) } } } } : {}),
+    ...(spec.rawBodyLimit ? { requestBody: { required: true, description: `Stripe's event as it sent it, at most ${spec.rawBodyLimit} bytes; verified on these exact bytes.`, content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
     responses: {
       [success]: success === 204 ? { description: 'Done; no content.' }
+        : spec.browser ? { description: 'A redirect (303) to where the browser goes next, or one line of plain text.', content: { 'text/plain': { schema: { type: 'string' } } } }
         : spec.file ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
         : { description: 'Done.', content: { 'application/json': { schema: {} } } },
       ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
@@ -102,6 +119,8 @@ export function buildOpenApi(specs: readonly RouteSpec[]): OpenApiDocument {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A Google ID token (the add-on: ScriptApp.getIdentityToken()) or an org API key (vl_...).' },
+        stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature', description: 't=<unix time>,v1=<hex HMAC-SHA256 of "t.rawBody" with the org\'s webhook signing secret>' },
+        linkToken: { type: 'apiKey', in: 'query', name: 'token', description: 'The 256-bit token of a link the service made (shown once, stored hashed).' },
       },
       schemas: {
         Error: {

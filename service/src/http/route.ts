@@ -11,12 +11,17 @@ import type { PortalStore } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
+import type { PayoutContext } from '../usecases/payouts/context.ts';
 
 /**
  * `public`: no credentials. `signed-in`: a Google account, in no org yet (creating an org).
  * `member`: owner or staff of the org in the path. `owner`: its owner.
+ * `stripe-signature`: Stripe's webhook, whose credential is its `Stripe-Signature` over the
+ * raw body (checked by the handler with the org's secret). `link-token`: a link a person
+ * opens (a therapist's onboarding), whose credential is the 256-bit `token` in its query.
+ * Neither of the last two takes bearer credentials.
  */
-export type Access = 'public' | 'signed-in' | 'member' | 'owner';
+export type Access = 'public' | 'signed-in' | 'member' | 'owner' | 'stripe-signature' | 'link-token';
 
 export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject = z.ZodObject, B extends z.ZodType = z.ZodType> = {
   /** The OpenAPI operationId. */
@@ -36,7 +41,14 @@ export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject
   status?: 200 | 201 | 204;
   /** The success answer is a file of this type (the handler answers a `DownloadFile`), not JSON. */
   file?: 'application/pdf' | 'text/csv';
+  /** The body is read as bytes, unparsed, up to this many bytes (a webhook verified on its raw body). */
+  rawBodyLimit?: number;
+  /** A page a browser opens: the handler answers a `BrowserAnswer` (a redirect, or a line of text). */
+  browser?: true;
 };
+
+/** What a browser route's handler answers. */
+export type BrowserAnswer = { redirect: string } | { text: string };
 
 /** What a file route's handler answers: sent as an attachment named `fileName` (never PHI or a TIN). */
 export type DownloadFile = { fileName: string; bytes: Uint8Array; sha256?: string };
@@ -57,6 +69,12 @@ export type HandlerInput<P, Q, B> = {
   portal: { store: PortalStore; baseUrl: string };
   /** For work a handler leaves running after it answers: its failure is logged (never PHI: the error only). */
   logBackgroundFailure: (what: string, error: unknown) => void;
+  /** The use-case context with Stripe payouts (the org's gateway, the webhook verifier). */
+  payouts: PayoutContext;
+  /** The unparsed body of a `rawBodyLimit` route. */
+  rawBody: Buffer | undefined;
+  /** A request header, for the routes whose credential is one (`stripe-signature`). */
+  header(name: string): string | undefined;
 };
 
 export type Handler<P, Q, B> = (input: HandlerInput<P, Q, B>) => Promise<Result<unknown, Failure>>;

@@ -10,8 +10,9 @@ import { orgRoutes } from './orgs.ts';
 import { payRunRoutes } from './pay-runs.ts';
 import { paymentRoutes } from './payments.ts';
 import { portalLinkRoutes } from './portal-links.ts';
+import { stripeRoutes } from './stripe.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes,
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes, ...stripeRoutes,
 ];

@@ -1,0 +1,29 @@
+/** Stripe payouts: connecting the org's account, onboarding therapists, paying pay runs, and Stripe's webhook. */
+import { ok } from '../../../../shared/index.ts';
+import { connectStripe, getStripeConnection } from '../../usecases/payouts/connect.ts';
+import { onboardTherapist, visitOnboarding } from '../../usecases/payouts/onboarding.ts';
+import { listPayRunTransfers, payPayRun } from '../../usecases/payouts/pay.ts';
+import { receiveStripeEvent } from '../../usecases/payouts/webhooks.ts';
+import { listed, route, type BrowserAnswer } from '../route.ts';
+import {
+  connectStripeSpec, getStripeSpec, onboardingVisitSpec, onboardTherapistSpec, payPayRunSpec, payRunTransfersSpec, stripeWebhookSpec,
+} from './stripe.schema.ts';
+
+export const stripeRoutes = [
+  route(connectStripeSpec, ({ params, body, payouts }) => connectStripe(payouts, params.orgId, body)),
+  route(getStripeSpec, async ({ params, payouts }) => {
+    const connection = await getStripeConnection(payouts, params.orgId);
+    if (!connection.ok) return connection;
+    const accounts = (await payouts.payouts.listConnectedAccounts(params.orgId)).map(({ onboardingTokenHash: _hash, ...account }) => account);
+    return ok({ connection: connection.value, accounts });
+  }),
+  route(onboardTherapistSpec, ({ params, payouts }) => onboardTherapist(payouts, params.orgId, params.therapistId)),
+  route(payPayRunSpec, ({ params, payouts }) => payPayRun(payouts, params.orgId, params.payRunId)),
+  route(payRunTransfersSpec, ({ params, payouts }) => listed('transfers', listPayRunTransfers(payouts, params.orgId, params.payRunId))),
+  route(stripeWebhookSpec, ({ params, payouts, rawBody, header }) => receiveStripeEvent(payouts, params.orgId, rawBody ?? Buffer.alloc(0), header('stripe-signature') ?? '')),
+  route(onboardingVisitSpec, async ({ params, query, payouts }) => {
+    const visit = await visitOnboarding(payouts, params.orgId, params.therapistId, query.token);
+    if (!visit.ok) return visit;
+    return ok<BrowserAnswer>(visit.value.kind === 'redirect' ? { redirect: visit.value.location } : { text: 'Your Stripe payout account is set up. You can close this page.' });
+  }),
+];
