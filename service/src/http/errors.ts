@@ -39,6 +39,12 @@ export const routeNotFound: RequestHandler = (_req, res) => {
   sendError(res, 'route-not-found', 'no such route; see /openapi.json');
 };
 
+/** An error that body-parser (http-errors) marked as the client's: a 4xx status. */
+export function isClientError(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** What body-parser throws (it sets `type`); anything else is unexpected. */
 type BodyParserError = { type?: unknown; status?: unknown; limit?: unknown };
 
@@ -68,6 +74,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
     case 'parameters.too.many':
       return sendError(res, 'malformed-json', 'the request body could not be read');
   }
+  // The router could not decode a path parameter (a malformed %-escape): the client's URL, not a fault.
+  if (error instanceof URIError) {
+    return sendError(res, 'invalid-input', 'path: a path parameter is not valid percent-encoded UTF-8', [{ path: 'path', message: 'is not valid percent-encoded UTF-8' }]);
+  }
+  // Whatever else body-parser refuses with a status of its own (a gzip body that does not inflate) is the client's too.
+  if (isClientError(error)) return sendError(res, 'malformed-json', 'the request body could not be read');
   const state = requestState(res);
   state.error = error;
   sendError(res, 'internal', `unexpected error; it was logged with id ${state.requestId}`);

@@ -35,14 +35,17 @@ function view(org: OrgRecord): OrgView {
 
 const settingsPatch = z.partial(orgSettings);
 
+/** Issues of one field of the body, named from the body's top: `id`, `settings.name`. */
+const under = (field: string, issues: { path: string; message: string }[]) => issues.map((i) => ({ ...i, path: i.path ? `${field}.${i.path}` : field }));
+
 /** Creates the org, or answers `conflict` when the id is taken. */
 export async function createOrg(ctx: UseCaseContext, input: { id: unknown; settings: unknown }): Promise<Result<OrgView, Failure>> {
   const id = ORG_ID.safeParse(input.id);
-  if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, describeIssues(id.error.issues));
+  if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, under('id', describeIssues(id.error.issues)));
   const patch = settingsPatch.safeParse(input.settings ?? {});
-  if (!patch.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(patch.error.issues));
+  if (!patch.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(patch.error.issues)));
   const settings = orgSettings.safeParse({ ...defaultOrgSettings(patch.data.name ?? id.data), ...patch.data });
-  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(settings.error.issues));
+  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
   const org: OrgRecord = { id: id.data, settings: settings.data, createdAt: ctx.now().toISOString() };
   if ((await ctx.store.insertOrg(org)) === 'exists') return fail('conflict', `an org with id "${id.data}" already exists`);
   await audit(ctx, org.id, [{ action: 'create', recordType: 'org', recordId: org.id }]);
@@ -74,7 +77,7 @@ export async function updateOrgSettings(ctx: UseCaseContext, orgId: string, patc
   const parsedPatch = settingsPatch.safeParse(patch);
   if (!parsedPatch.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(parsedPatch.error.issues));
   const settings = orgSettings.safeParse({ ...org.value.settings, ...parsedPatch.data });
-  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(settings.error.issues));
+  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
   const updated = { ...org.value, settings: settings.data };
   await ctx.store.updateOrg(updated);
   await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: Object.keys(parsedPatch.data).join(',') }]);

@@ -13,6 +13,7 @@ import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
 import { passcodeMatches, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
+import { isClientError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
@@ -144,6 +145,10 @@ export function portalRouter(deps: PortalDeps): Router {
     sendPage(res, 404, notFoundPage());
   });
   router.use(((error, _req, res, _next) => {
+    // A token that cannot even be decoded opens nothing: the one page for every invalid link.
+    if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, invalidLinkPage());
+    // A passcode form that cannot be read (too large, a compressed body that does not inflate): the client's, not a fault.
+    if (isClientError(error) && !res.headersSent) return sendPage(res, 400, errorPage());
     requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
     if (res.headersSent) return void res.end();
     sendPage(res, 500, errorPage());
