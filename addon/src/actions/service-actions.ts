@@ -1,0 +1,264 @@
+/**
+ * The sidebar's service actions: connect, generate invoices, run payroll, pay contractors,
+ * the 1099 report and portal links. Each asks the service, then shows what it made in a
+ * read-only tab (one setValues per tab) and in the sidebar, in plain words.
+ */
+import { periodsEndingIn } from '../../../shared/cycles.ts';
+import { monthBounds } from '../../../shared/dates.ts';
+import type { CycleRule } from '../../../shared/schemas.ts';
+import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
+import { buildVocabulary } from '../../../shared/vocabulary.ts';
+import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Connection } from '../config.ts';
+import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
+import { readAgencies } from '../sheets/directory.ts';
+import { activeBook, readSheet, tabsOf, type Cell } from '../sheets/io.ts';
+import { TAB } from '../sheets/layout.ts';
+import { failed, withDocumentLock, type ActionResult } from './result.ts';
+import { syncSheet } from './sync.ts';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Failure = Extract<ServiceAnswer, { ok: false }>;
+
+const dollars = (cents: number) => Number(centsToDecimalString(cents));
+
+function connected(title: string): { conn: Connection; sheets: Map<string, Sheet> } | ActionResult {
+  const conn = connection(readConfig());
+  if (!conn) return failed(title, 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
+  return { conn, sheets: tabsOf(activeBook()) };
+}
+const isResult = (v: unknown): v is ActionResult => typeof v === 'object' && v !== null && 'title' in v && 'lines' in v;
+
+/** Replaces a read-only tab's rows under the header: one clear and one setValues, however many rows. */
+function replaceRows(sheet: Sheet | undefined, rows: Cell[][], width: number): void {
+  if (!sheet) return;
+  const last = sheet.getLastRow();
+  if (last > 1) sheet.getRange(2, 1, last - 1, width).clearContent();
+  if (rows.length > 0) sheet.getRange(2, 1, rows.length, width).setValues(rows);
+}
+
+const refused = (title: string, answer: Failure, conn: Connection) => failed(title, explain(answer, conn));
+
+export type ConnectInput = { serviceUrl: string; orgId: string };
+
+/** Checks the address and the org, creating the org (the signed-in account becomes its owner) when it does not exist. */
+export function connectService(input: ConnectInput): ActionResult {
+  const title = 'Connect';
+  const serviceUrl = String(input.serviceUrl ?? '').trim().replace(/\/+$/, '');
+  const orgId = String(input.orgId ?? '').trim().toLowerCase();
+  // https only, except a service on this machine for a developer's test.
+  if (!/^https:\/\/[^\s/]+/.test(serviceUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(serviceUrl)) {
+    return failed(title, `"${serviceUrl}" is not a service address: it must start with https://.`, 'Paste the address your VisitLedger account shows.');
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(orgId)) return failed(title, 'The org id is 1 to 63 lowercase letters, digits or dashes.');
+  const conn = { serviceUrl, orgId };
+  const book = activeBook();
+  let org = callOne(conn, { method: 'get', path: `/v1/orgs/${orgId}` });
+  let createdOrg = false;
+  // The service does not say whether an org it will not show exists (403 alike): try to create it.
+  if (!org.ok && (org.status === 404 || org.status === 403)) {
+    const created = callOne(conn, { method: 'post', path: '/v1/orgs', body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } } });
+    if (created.ok) {
+      org = created;
+      createdOrg = true;
+    } else if (created.status !== 409) org = created;
+  }
+  if (!org.ok) return refused(title, org, conn);
+  writeConfig({ serviceUrl, orgId, ...(readConfig().ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
+  const name = org.body?.settings?.name ?? orgId;
+  return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };
+}
+
+export function generateInvoices(month: string): ActionResult {
+  const title = 'Generate invoices';
+  const bounds = monthBounds(String(month));
+  if (!bounds.ok) return failed(title, `"${month}" is not a month: use YYYY-MM, such as 2026-03.`);
+  return withDocumentLock(title, () => {
+    const c = connected(title);
+    if (isResult(c)) return c;
+    const book = activeBook();
+    if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
+    // Every row is checked and sent before anything is billed.
+    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM });
+    if (!sync.ok) return { ...sync, title };
+    const closed = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/cycles/close-month`, body: { month } });
+    if (!closed.ok) return refused(title, closed, c.conn);
+    const list = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}/invoices` });
+    if (!list.ok) return refused(title, list, c.conn);
+    type Invoice = { number: string; agencyName: string; period: { start: string; end: string }; issueDate: string; dueDate: string; lines?: unknown[]; totalCents: number; status: string };
+    const invoices = (list.body.invoices as Invoice[]).slice().sort((a, b) => a.number.localeCompare(b.number));
+    replaceRows(c.sheets.get(TAB.invoices), invoices.map((i) => [i.number, i.agencyName, i.period.start, i.period.end, i.issueDate, i.dueDate, i.lines?.length ?? '', dollars(i.totalCents), i.status]), 9);
+    type Cycle = { status: string; agencyId: string; invoice: Invoice | null; held: { problems: { code: string }[] }[] };
+    const cycles = closed.body.cycles as Cycle[];
+    const issued = cycles.filter((x) => x.status === 'closed' && x.invoice);
+    const held = cycles.reduce((n, x) => n + x.held.length, 0);
+    return {
+      ok: true, title,
+      lines: [
+        issued.length === 0 ? `No new invoice for ${month}.` : `${issued.length} invoice${issued.length === 1 ? '' : 's'} issued for ${month}:`,
+        ...issued.map((x) => `${x.invoice!.number}: ${x.invoice!.agencyName}, ${formatMoney(x.invoice!.totalCents)}`),
+        ...(cycles.some((x) => x.status === 'already-closed') ? [`${cycles.filter((x) => x.status === 'already-closed').length} cycle(s) were already closed; their invoices are unchanged.`] : []),
+        ...(held > 0 ? [`${held} visit${held === 1 ? '' : 's'} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`] : []),
+      ],
+      ...(held > 0 ? { next: 'See the Status column on the Visits tab, fix the rows, Sync, and generate again.' } : {}),
+    };
+  });
+}
+
+type PayRun = { id: string; period: { start: string; end: string }; status: string; totalCents: number; statements: { therapistId: string; therapistName: string; lines: unknown[]; totalCents: number; w9Status: string }[] };
+type Payment = { therapistId: string; payRunId?: string; status: string; method: string; paidOn: string; amountCents: number };
+
+function refreshPayroll(conn: Connection, sheets: Map<string, Sheet>): { payRuns: PayRun[] } | Failure {
+  const [runs, payments] = callService(conn, [
+    { method: 'get', path: `/v1/orgs/${conn.orgId}/pay-runs` },
+    { method: 'get', path: `/v1/orgs/${conn.orgId}/payments` },
+  ]) as [ServiceAnswer, ServiceAnswer];
+  if (!runs.ok) return runs;
+  if (!payments.ok) return payments;
+  const paid = new Map((payments.body.payments as Payment[]).filter((p) => p.payRunId).map((p) => [`${p.payRunId}|${p.therapistId}`, p]));
+  const payRuns = (runs.body.payRuns as PayRun[]).slice().sort((a, b) => a.period.start.localeCompare(b.period.start));
+  replaceRows(sheets.get(TAB.payroll), payRuns.flatMap((r) => r.statements.map((s): Cell[] => {
+    const p = paid.get(`${r.id}|${s.therapistId}`);
+    return [r.id, r.period.start, r.period.end, r.status, s.therapistName, s.lines.length, dollars(s.totalCents), s.w9Status === 'on-file' ? 'On file' : 'Missing', p ? `${p.status} (${p.method}, ${p.paidOn})` : ''];
+  })), 9);
+  return { payRuns };
+}
+
+/** Creates the pay run of every payroll period (the org's payroll cycle) that ends in the month. */
+export function runPayroll(month: string): ActionResult {
+  const title = 'Run payroll';
+  const bounds = monthBounds(String(month));
+  if (!bounds.ok) return failed(title, `"${month}" is not a month: use YYYY-MM, such as 2026-03.`);
+  const c = connected(title);
+  if (isResult(c)) return c;
+  const org = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}` });
+  if (!org.ok) return refused(title, org, c.conn);
+  const periods = periodsEndingIn(org.body.settings.payrollCycle as CycleRule, bounds.value);
+  if (periods.length === 0) return failed(title, `No payroll period ends in ${month}.`);
+  const answers = callService(c.conn, periods.map((period) => ({ method: 'post' as const, path: `/v1/orgs/${c.conn.orgId}/pay-runs`, body: { period } })));
+  const refusal = answers.find((a): a is Failure => !a.ok);
+  if (refusal) return refused(title, refusal, c.conn);
+  const runs = answers.map((a) => (a as { body: { status: string; payRun: PayRun; held: unknown[]; warnings: { message: string }[] } }).body);
+  const refreshed = refreshPayroll(c.conn, c.sheets);
+  if ('ok' in refreshed) return refused(title, refreshed, c.conn);
+  return {
+    ok: true, title,
+    lines: runs.flatMap((run) => [
+      `${run.status === 'created' ? 'Pay run created' : 'The pay run already existed'}: ${run.payRun.id}, ${run.payRun.statements.length} therapist${run.payRun.statements.length === 1 ? '' : 's'}, ${formatMoney(run.payRun.totalCents)}.`,
+      ...(run.held.length > 0 ? [`${run.held.length} visit(s) held from pay (no pay rate, or the note is not done).`] : []),
+      ...run.warnings.map((w) => w.message),
+    ]),
+    next: 'Check the Payroll tab, then use Pay contractors.',
+  };
+}
+
+/** One therapist's answer from the pay route (issue 7's contract). */
+export type PayOutcome = { therapistId: string; amountCents: number; status: string; transferId?: string; problem?: string };
+
+/** The pay route's per-therapist answers, whether it sends them bare or under one key. */
+export function payOutcomes(body: unknown): PayOutcome[] {
+  const isOutcome = (v: unknown): v is PayOutcome => typeof v === 'object' && v !== null && 'therapistId' in v && 'status' in v;
+  if (Array.isArray(body)) return body.filter(isOutcome);
+  if (typeof body === 'object' && body !== null) {
+    for (const value of Object.values(body)) if (Array.isArray(value) && value.some(isOutcome)) return value.filter(isOutcome);
+  }
+  return [];
+}
+
+export function payContractors(payRunId: string | null): ActionResult {
+  const title = 'Pay contractors';
+  const c = connected(title);
+  if (isResult(c)) return c;
+  const before = refreshPayroll(c.conn, c.sheets);
+  if ('ok' in before) return refused(title, before, c.conn);
+  const run = payRunId ? before.payRuns.find((r) => r.id === payRunId) : [...before.payRuns].reverse().find((r) => r.status === 'open' || r.status === 'approved' || r.status === 'paying');
+  if (!run) return failed(title, payRunId ? `There is no pay run "${payRunId}".` : 'There is no pay run waiting to be paid.', 'Use Run payroll first.');
+  const path = `/v1/orgs/${c.conn.orgId}/pay-runs/${encodeURIComponent(run.id)}`;
+  if (run.status === 'open') {
+    const approved = callOne(c.conn, { method: 'post', path: `${path}/approve` });
+    if (!approved.ok) return refused(title, approved, c.conn);
+  }
+  const paid = callOne(c.conn, { method: 'post', path: `${path}/pay` });
+  if (!paid.ok) return refused(title, paid, c.conn);
+  const names = new Map(run.statements.map((s) => [s.therapistId, s.therapistName]));
+  const outcomes = payOutcomes(paid.body);
+  const after = refreshPayroll(c.conn, c.sheets);
+  const problems = outcomes.filter((o) => o.problem);
+  return {
+    ok: problems.length === 0, title,
+    lines: [
+      `Pay run ${run.id}:`,
+      ...outcomes.map((o) => `${names.get(o.therapistId) ?? o.therapistId}: ${formatMoney(o.amountCents)}, ${o.status}${o.problem ? `: ${o.problem}` : ''}`),
+      ...('ok' in after ? ['The Payroll tab could not be refreshed; run Pay contractors again to see it.'] : []),
+    ],
+    ...(problems.length > 0 ? { next: 'Fix what each problem names (a therapist without a Stripe account, a missing W-9 decision), then Pay contractors again: nobody is paid twice.' } : {}),
+  };
+}
+
+export function report1099(year: number | string): ActionResult {
+  const title = '1099 report';
+  const y = Number(year);
+  if (!Number.isInteger(y) || y < 2000 || y > 2100) return failed(title, `"${year}" is not a year.`);
+  const c = connected(title);
+  if (isResult(c)) return c;
+  const answer = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}/tax-years/${y}` });
+  if (!answer.ok) return refused(title, answer, c.conn);
+  type Row = { name: string; totalCents: number; excludedCents: number; reportable: boolean; w9Status: string; tinMasked: string | null; blockers: string[] };
+  const s = answer.body as { year: number; thresholdCents: number; dueDate: string; therapists: Row[]; reportableCount: number; notes: string[]; eFileRequired: boolean };
+  replaceRows(c.sheets.get(TAB.tax1099), s.therapists.map((t) => [s.year, t.name, dollars(t.totalCents), dollars(t.excludedCents), t.reportable ? 'Yes' : 'No', t.w9Status === 'on-file' ? 'On file' : 'Missing', t.tinMasked ?? '', t.blockers.join('; ')]), 8);
+  const blocked = s.therapists.filter((t) => t.blockers.length > 0).length;
+  return {
+    ok: true, title,
+    lines: [
+      `${s.year}: ${s.reportableCount} therapist${s.reportableCount === 1 ? '' : 's'} at or above ${formatMoney(s.thresholdCents)}; forms due ${s.dueDate}.`,
+      ...(s.eFileRequired ? ['You must e-file (10 or more returns): download the IRIS files from the service.'] : []),
+      ...(blocked > 0 ? [`${blocked} cannot be filed yet: see Blocks Filing on the 1099 tab.`] : []),
+      ...s.notes,
+    ],
+  };
+}
+
+/** Emails each agency with a contact its portal link. The email names no patient and no visit. */
+export function sendPortalLinks(): ActionResult {
+  const title = 'Send portal links';
+  const c = connected(title);
+  if (isResult(c)) return c;
+  const agencies = readAgencies(c.sheets.has(TAB.agencies) ? readSheet(c.sheets.get(TAB.agencies)!) : []).filter((a) => a.active);
+  const ready = agencies.filter((a) => a.contactEmail !== '' && a.serviceId !== '');
+  const skipped = agencies.filter((a) => !ready.includes(a));
+  if (ready.length === 0) return failed(title, 'No agency has both a Contact Email and an Agency ID.', 'Fill Contact Email on the Agencies tab and run Sync, then send again.');
+  const quota = MailApp.getRemainingDailyQuota();
+  if (quota < ready.length) return failed(title, `Google lets this account send ${quota} more emails today; ${ready.length} are needed.`, 'Send again tomorrow.');
+  const answers = callService(c.conn, [
+    { method: 'get', path: `/v1/orgs/${c.conn.orgId}` },
+    ...ready.map((a) => ({ method: 'post' as const, path: `/v1/orgs/${c.conn.orgId}/portal-links`, body: { agencyId: a.serviceId } })),
+  ]);
+  const org = answers[0]!;
+  if (!org.ok) return refused(title, org, c.conn);
+  const orgName = String(org.body?.settings?.name ?? activeBook().getName());
+  const lines: string[] = [];
+  ready.forEach((a, i) => {
+    const link = answers[i + 1]!;
+    if (!link.ok) {
+      lines.push(`${a.name}: not sent. ${explain(link, c.conn)}`);
+      return;
+    }
+    const expires = String(link.body.link.expiresAt).slice(0, 10);
+    MailApp.sendEmail({
+      to: a.contactEmail,
+      subject: `${orgName}: your invoices`,
+      body: [
+        'Hello,',
+        '',
+        `${orgName} keeps your invoices in a secure portal. Open them here:`,
+        String(link.body.url),
+        '',
+        `This link is for ${a.name} only and works until ${expires}. Please do not forward it.`,
+        'If you did not expect this email, you can ignore it.',
+      ].join('\n'),
+      name: orgName,
+    });
+    lines.push(`${a.name}: link sent to ${a.contactEmail}.`);
+  });
+  if (skipped.length > 0) lines.push(`Not sent (no Contact Email or not synced yet): ${skipped.map((a) => a.name).join(', ')}.`);
+  return { ok: lines.every((l) => !l.includes('not sent')), title, lines };
+}

@@ -1,0 +1,179 @@
+/**
+ * Sync: the sheet's inputs to the service. Agencies and therapists first (their ids come
+ * back into the ID columns), then rates and the visits that pass the check, keyed by their
+ * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
+ */
+import { nameKey } from '../../../shared/names.ts';
+import type { Vocabulary } from '../../../shared/vocabulary.ts';
+import { buildVocabulary } from '../../../shared/vocabulary.ts';
+import { connection, DEFAULT_RATES_FROM, readConfig, type Connection } from '../config.ts';
+import { ensureForm } from '../form/form.ts';
+import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
+import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
+import { readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
+import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
+import { TAB, VISIT_COL } from '../sheets/layout.ts';
+import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
+import { failed, withDocumentLock, type ActionResult } from './result.ts';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+/** The service takes up to 10,000 visits per request; all batches go out in one fetchAll. */
+export const VISIT_BATCH = 10_000;
+
+export const SYNC_TEXT = {
+  sent: 'Sent',
+  fixFirst: 'Not sent: fix the Status first',
+  unreachable: 'Not sent: service unreachable. Sync again',
+  locked: 'Locked: on an issued invoice; a change needs a void or a credit note',
+} as const;
+
+export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; vocabulary: Vocabulary; timeZone: string; ratesFrom: string };
+
+export function syncNow(): ActionResult {
+  return withDocumentLock('Sync', () => {
+    const book = activeBook();
+    const sheets = tabsOf(book);
+    const conn = connection(readConfig());
+    if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
+    if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
+    const ctx: SyncContext = { sheets, conn, vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
+    const caughtUp = catchUpResponses(sheets);
+    const result = syncSheet(ctx);
+    ensureForm(book, sheets, ctx.vocabulary);
+    if (caughtUp > 0) result.lines.unshift(`${caughtUp} form response${caughtUp === 1 ? '' : 's'} added to the Visits tab.`);
+    return result;
+  });
+}
+
+/** Form responses whose trigger never ran (quota, a deleted trigger) are added here, so none is lost. */
+function catchUpResponses(sheets: Map<string, Sheet>): number {
+  const responses = [...sheets.values()].find((s) => s.getFormUrl() !== null);
+  if (!responses) return 0;
+  const visitsSheet = sheets.get(TAB.visits)!;
+  const visits = readSheet(visitsSheet);
+  const have = new Set(visits.slice(1).map((r) => cellText(r[0])));
+  const therapists = readTherapists(sheets.has(TAB.therapists) ? readSheet(sheets.get(TAB.therapists)!) : []);
+  const rows = responsesOf(readSheet(responses))
+    .map((r) => ({ ...r, id: formVisitId(responses.getSheetId(), r.row) }))
+    .filter((r) => !have.has(r.id))
+    .map((r) => visitRowFromResponse(r.answers, r.id, r.row, therapists));
+  writeRows(visitsSheet, visits.length + 1, rows);
+  return rows.length;
+}
+
+export function readDirectoryTables(sheets: Map<string, Sheet>) {
+  const read = (name: string) => (sheets.has(name) ? readSheet(sheets.get(name)!) : []);
+  return { agencies: read(TAB.agencies), therapists: read(TAB.therapists), rates: read(TAB.rates), payRates: read(TAB.payRates) };
+}
+
+/** Sync with the lock held: also what Generate invoices runs first, so every row is checked before billing. */
+export function syncSheet(ctx: SyncContext): ActionResult {
+  const { sheets, conn } = ctx;
+  const visitsSheet = sheets.get(TAB.visits)!;
+  const tables = readDirectoryTables(sheets);
+  const visits = readSheet(visitsSheet);
+  assignVisitIds(visitsSheet, visits);
+  const dir = readDirectory(tables, ctx.vocabulary, ctx.ratesFrom);
+  const checks = checkVisits(visits, dir, ctx.vocabulary, ctx.timeZone);
+
+  const writeVisitColumns = (sync: string[]) => {
+    const status = checks.map((c) => c.status);
+    if (!sameTable(visits.slice(1).map((r) => [r[VISIT_COL.Status] ?? '']), status.map((s) => [s]))) writeColumn(visitsSheet, VISIT_COL.Status + 1, status);
+    if (!sameTable(visits.slice(1).map((r) => [r[VISIT_COL.Sync] ?? '']), sync.map((s) => [s]))) writeColumn(visitsSheet, VISIT_COL.Sync + 1, sync);
+  };
+  const notSent = (why: string) => checks.map((c) => (c.visit ? why : c.status === '' ? '' : SYNC_TEXT.fixFirst));
+  const stop = (answer: Extract<ServiceAnswer, { ok: false }>): ActionResult => {
+    writeVisitColumns(notSent(answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${answer.message}`));
+    return failed('Sync', explain(answer, conn), answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined);
+  };
+
+  const [agencies, therapists] = callService(conn, [
+    { method: 'post', path: `/v1/orgs/${conn.orgId}/agencies`, body: { agencies: dir.agencies.map(agencyPayload) } },
+    { method: 'post', path: `/v1/orgs/${conn.orgId}/therapists`, body: { therapists: dir.therapists.map(therapistPayload) } },
+  ]) as [ServiceAnswer, ServiceAnswer];
+  if (!agencies.ok) return stop(agencies);
+  if (!therapists.ok) return stop(therapists);
+  const agencyIds = idsByName(agencies.body.agencies as { id: string; name: string }[]);
+  const therapistIds = idsByName(therapists.body.therapists as { id: string; name: string }[]);
+  writeIds(sheets.get(TAB.agencies)!, tables.agencies, agencyIds);
+  writeIds(sheets.get(TAB.therapists)!, tables.therapists, therapistIds);
+
+  const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
+  const idOf = (ids: Map<string, string>, name: string) => ids.get(nameKey(name))!;
+  const requests: ServiceRequest[] = [
+    { method: 'post', path: `/v1/orgs/${conn.orgId}/rates/bill`, body: { rates: dir.billRates.map((r) => ({ ...r, agencyId: idOf(agencyIds, r.agencyId) })) } },
+    { method: 'post', path: `/v1/orgs/${conn.orgId}/rates/pay`, body: { rates: dir.payRates.map((r) => ({ ...r, therapistId: idOf(therapistIds, r.therapistId), ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}) })) } },
+  ];
+  for (let i = 0; i < sendable.length; i += VISIT_BATCH) {
+    requests.push({
+      method: 'post', path: `/v1/orgs/${conn.orgId}/visits`,
+      body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => ({
+        clientId: c.clientId, agencyId: idOf(agencyIds, c.visit.agency.name), therapistId: idOf(therapistIds, c.visit.therapist.name),
+        patient: c.visit.patient, date: c.visit.date, discipline: c.visit.discipline, visitType: c.visit.visitType, noteDone: c.visit.noteDone ?? false,
+      })) },
+    });
+  }
+  const answers = callService(conn, requests);
+  const refused = answers.find((a): a is Extract<ServiceAnswer, { ok: false }> => !a.ok);
+  if (refused) return stop(refused);
+
+  const byClientId = new Map<string, { status: string; problems: { message: string }[] }>();
+  for (const a of answers.slice(2)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
+  const sync = checks.map((c) => {
+    const answer = c.visit ? byClientId.get(c.clientId) : undefined;
+    if (!answer) return c.status === '' ? '' : SYNC_TEXT.fixFirst;
+    if (answer.status === 'locked') return SYNC_TEXT.locked;
+    return answer.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
+  });
+  writeVisitColumns(sync);
+
+  const count = (s: string) => [...byClientId.values()].filter((a) => a.status === s).length;
+  const toFix = checks.filter((c) => !c.visit && c.status !== '').length;
+  return {
+    ok: true, title: 'Sync',
+    lines: [
+      `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${dir.billRates.length} bill rates and ${dir.payRates.length} pay rates sent.`,
+      `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked on issued invoices.`,
+      ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
+      ...dir.rateProblems,
+    ],
+    ...(toFix > 0 ? { next: 'Fix the rows whose Status is not OK, then Sync again.' } : {}),
+  };
+}
+
+/** A row typed without a Visit ID gets one now: one getUuid() per sync, not per row. */
+function assignVisitIds(sheet: Sheet, visits: Table): void {
+  const missing = visits.slice(1).some((r) => cellText(r[0]) === '' && r.slice(1).some((c) => cellText(c) !== ''));
+  if (!missing) return;
+  const prefix = `S${Utilities.getUuid().slice(0, 8)}`;
+  const ids = visits.slice(1).map((r, i) => {
+    if (cellText(r[0]) !== '' || r.slice(1).every((c) => cellText(c) === '')) return r[0] ?? '';
+    const id = `${prefix}.${i + 2}`;
+    r[0] = id;
+    return id;
+  });
+  writeColumn(sheet, 1, ids);
+}
+
+function agencyPayload(a: SheetDirectory['agencies'][number]) {
+  return {
+    ...(a.serviceId ? { id: a.serviceId } : {}), name: a.name, aliases: a.aliases, active: a.active,
+    ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}), ...(a.termsDays !== null ? { termsDays: a.termsDays } : {}),
+    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier } : {}),
+  };
+}
+
+function therapistPayload(t: SheetDirectory['therapists'][number]) {
+  return { ...(t.serviceId ? { id: t.serviceId } : {}), name: t.name, aliases: t.aliases, disciplines: t.disciplines, active: t.active, ...(t.email ? { email: t.email } : {}) };
+}
+
+function idsByName(rows: readonly { id: string; name: string }[]): Map<string, string> {
+  return new Map(rows.map((r) => [nameKey(r.name), r.id]));
+}
+
+/** The service's ids into column A, written only when one changed. */
+function writeIds(sheet: Sheet, table: Table, ids: Map<string, string>): void {
+  const column = table.slice(1).map((r) => (cellText(r[1]) === '' ? cellText(r[0]) : ids.get(nameKey(cellText(r[1]))) ?? cellText(r[0])));
+  if (!sameTable(table.slice(1).map((r) => [cellText(r[0])]), column.map((c) => [c]))) writeColumn(sheet, 1, column);
+}

@@ -1,0 +1,48 @@
+/** What Set up stores: document properties, so every editor of the sheet talks to the same org. */
+const KEYS = {
+  serviceUrl: 'VL_SERVICE_URL',
+  orgId: 'VL_ORG_ID',
+  formId: 'VL_FORM_ID',
+  formItems: 'VL_FORM_ITEMS',
+  triggerId: 'VL_TRIGGER_ID',
+  ratesFrom: 'VL_RATES_FROM',
+  layout: 'VL_LAYOUT',
+} as const;
+export type ConfigKey = keyof typeof KEYS;
+
+/** Rate sheets carry no dates: their rates apply from this day (always, unless the owner says otherwise). */
+export const DEFAULT_RATES_FROM = '2000-01-01';
+
+export type Config = Partial<Record<ConfigKey, string>>;
+
+/** One read of every property: getProperties() once, not one call per key. */
+export function readConfig(): Config {
+  const all = PropertiesService.getDocumentProperties().getProperties();
+  const config: Config = {};
+  for (const [key, name] of Object.entries(KEYS) as [ConfigKey, string][]) if (all[name] !== undefined) config[key] = all[name];
+  return config;
+}
+
+export function writeConfig(values: Config): void {
+  const props: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values) as [ConfigKey, string | undefined][]) if (value !== undefined) props[KEYS[key]] = value;
+  PropertiesService.getDocumentProperties().setProperties(props);
+}
+
+export type Connection = { serviceUrl: string; orgId: string };
+
+export function connection(config: Config): Connection | null {
+  return config.serviceUrl && config.orgId ? { serviceUrl: config.serviceUrl, orgId: config.orgId } : null;
+}
+
+/** The user's sidebar panel request (menu item -> sidebar): per user, not per document. */
+const PANEL_KEY = 'VL_PANEL';
+export function setRequestedPanel(panel: string): void {
+  PropertiesService.getUserProperties().setProperty(PANEL_KEY, panel);
+}
+export function takeRequestedPanel(): string | null {
+  const props = PropertiesService.getUserProperties();
+  const panel = props.getProperty(PANEL_KEY);
+  if (panel !== null) props.deleteProperty(PANEL_KEY);
+  return panel;
+}

@@ -1,0 +1,88 @@
+/**
+ * The visit form: created once by Set up, kept in step with the Agencies tab, linked to
+ * the sheet, with one installable onFormSubmit trigger. Email collection ties a response
+ * to the therapist's Google account; the therapist is found by that email.
+ */
+import { DISCIPLINES, type Vocabulary } from '../../../shared/vocabulary.ts';
+import { readConfig, writeConfig } from '../config.ts';
+import { readAgencies, readTherapists } from '../sheets/directory.ts';
+import { readSheet, sameTable, writeColumn } from '../sheets/io.ts';
+import { TAB } from '../sheets/layout.ts';
+import { FORM_TITLES } from './responses.ts';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type Form = GoogleAppsScript.Forms.Form;
+type ItemIds = { agency: number; discipline: number; visitType: number; patient: number; mrn: number; date: number; noteDone: number };
+
+export const SUBMIT_HANDLER = 'onFormSubmit';
+
+function openForm(id: string | undefined): Form | null {
+  if (!id) return null;
+  try {
+    return FormApp.openById(id);
+  } catch {
+    return null; // deleted or no access: Set up makes a new one
+  }
+}
+
+function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: ItemIds } {
+  const form = FormApp.create(`${book.getName()}: visit log`);
+  form.setDescription('Log each visit after you see the patient. Your Google account is recorded with the response.');
+  form.setCollectEmail(true);
+  const list = (title: string, values: string[]) => form.addListItem().setTitle(title).setRequired(true).setChoiceValues(values).getId();
+  const items: ItemIds = {
+    agency: list(FORM_TITLES.agency, ['(set up the Agencies tab)']),
+    discipline: list(FORM_TITLES.discipline, [...DISCIPLINES]),
+    visitType: list(FORM_TITLES.visitType, vocabulary.visitTypes.map((t) => t.label)),
+    patient: form.addTextItem().setTitle(FORM_TITLES.patient).setRequired(true).getId(),
+    mrn: form.addTextItem().setTitle(FORM_TITLES.mrn).getId(),
+    date: form.addDateItem().setTitle(FORM_TITLES.date).setRequired(true).getId(),
+    noteDone: list(FORM_TITLES.noteDone, ['Yes', 'No']),
+  };
+  form.setDestination(FormApp.DestinationType.SPREADSHEET, book.getId());
+  return { form, items };
+}
+
+/** The form exists, lists the active agencies, and its trigger is installed once. `changed`: anything was written. */
+export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary): { url: string | null; changed: boolean } {
+  const config = readConfig();
+  let changed = false;
+  let form = openForm(config.formId);
+  let items: ItemIds = config.formItems ? JSON.parse(config.formItems) : null;
+  if (!form || !items) {
+    ({ form, items } = createForm(book, vocabulary));
+    writeConfig({ formId: form.getId(), formItems: JSON.stringify(items) });
+    changed = true;
+  }
+  const agencies = readAgencies(readSheet(sheets.get(TAB.agencies)!)).filter((a) => a.active).map((a) => a.name);
+  const agencyItem = form.getItemById(items.agency)!.asListItem();
+  if (agencies.length > 0 && !sameTable(agencyItem.getChoices().map((c) => [c.getValue()]), agencies.map((a) => [a]))) {
+    agencyItem.setChoiceValues(agencies);
+    changed = true;
+  }
+  if (!ScriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SUBMIT_HANDLER && t.getTriggerSourceId() === book.getId())) {
+    const trigger = ScriptApp.newTrigger(SUBMIT_HANDLER).forSpreadsheet(book).onFormSubmit().create();
+    writeConfig({ triggerId: trigger.getUniqueId() });
+    changed = true;
+  }
+  if (prefillLinks(form, items, sheets.get(TAB.therapists)!)) changed = true;
+  return { url: form.getPublishedUrl(), changed };
+}
+
+/** A prefilled link per therapist (their discipline chosen), in the Therapists tab; only missing links are made. */
+function prefillLinks(form: Form, items: ItemIds, sheet: Sheet): boolean {
+  const table = readSheet(sheet);
+  const therapists = readTherapists(table);
+  if (therapists.every((t) => t.formLink !== '')) return false;
+  const discipline = form.getItemById(items.discipline)!.asListItem();
+  const links = table.slice(1).map((r) => String(r[6] ?? ''));
+  for (const t of therapists) {
+    if (t.formLink !== '') continue;
+    const response = form.createResponse();
+    if (t.disciplines[0]) response.withItemResponse(discipline.createResponse(t.disciplines[0]));
+    links[t.row - 2] = response.toPrefilledUrl();
+  }
+  writeColumn(sheet, 7, links);
+  return true;
+}

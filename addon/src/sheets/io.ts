@@ -1,0 +1,61 @@
+/**
+ * The wall around SpreadsheetApp: a tab is read with one getValues() and written with one
+ * setValues(), whatever its length. Everything else works on plain arrays.
+ */
+export type Cell = string | number | boolean | Date;
+export type Table = Cell[][];
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export function activeBook(): Book {
+  return SpreadsheetApp.getActiveSpreadsheet();
+}
+
+/** Every tab's name and sheet, in one getSheets() call. */
+export function tabsOf(book: Book): Map<string, Sheet> {
+  return new Map(book.getSheets().map((s) => [s.getName(), s]));
+}
+
+export function readSheet(sheet: Sheet): Table {
+  return sheet.getDataRange().getValues() as Table;
+}
+
+/** An empty sheet's data range is one empty cell: that is no rows. */
+export function isEmptyTable(table: Table): boolean {
+  return table.length === 0 || (table.length === 1 && table[0]!.every((c) => c === ''));
+}
+
+/** Writes `rows` at row `fromRow` (1-based) in one call; a ragged table is padded with ''. */
+export function writeRows(sheet: Sheet, fromRow: number, rows: readonly (readonly Cell[])[], width?: number): void {
+  if (rows.length === 0) return;
+  const w = width ?? Math.max(...rows.map((r) => r.length));
+  const padded = rows.map((r) => (r.length === w ? [...r] : [...r, ...Array<Cell>(w - r.length).fill('')].slice(0, w)));
+  sheet.getRange(fromRow, 1, padded.length, w).setValues(padded);
+}
+
+/** One column (1-based) from row 2 on, in one call. */
+export function writeColumn(sheet: Sheet, column: number, values: readonly Cell[]): void {
+  if (values.length === 0) return;
+  sheet.getRange(2, column, values.length, 1).setValues(values.map((v) => [v]));
+}
+
+/** Same values as the sheet shows them (Dates by their time, '' for empty). */
+export function sameTable(a: readonly (readonly Cell[])[], b: readonly (readonly Cell[])[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((row, i) => {
+    const other = b[i]!;
+    const width = Math.max(row.length, other.length);
+    for (let c = 0; c < width; c++) if (!sameCell(row[c] ?? '', other[c] ?? '')) return false;
+    return true;
+  });
+}
+
+function sameCell(a: Cell, b: Cell): boolean {
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  return a === b || String(a) === String(b);
+}
+
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value).trim();
+}

@@ -1,0 +1,57 @@
+/**
+ * Creates the structured tabs and gives them their look: a bold, frozen, warning-protected
+ * header; formats and dropdowns on whole columns (one call per column, never per row);
+ * named ranges for the dropdowns. Applied when a tab is created, so running Set up again
+ * touches nothing the owner already has.
+ */
+import { DATE_FORMAT, MONEY_FORMAT, RANGE, TAB, type TabLayout } from './layout.ts';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** The sheet named `layout.name`, created with its header and look when missing. `created` says which. */
+export function ensureTab(book: Book, tabs: Map<string, Sheet>, layout: TabLayout): { sheet: Sheet; created: boolean } {
+  const existing = tabs.get(layout.name);
+  if (existing) return { sheet: existing, created: false };
+  const sheet = book.insertSheet(layout.name);
+  tabs.set(layout.name, sheet);
+  sheet.getRange(1, 1, 1, layout.header.length).setValues([layout.header]).setFontWeight('bold');
+  sheet.setFrozenRows(1);
+  // Warning-only: the owner may still fix a header on purpose, but never by accident.
+  const protectedRange = layout.readOnly ? sheet.protect() : sheet.getRange(1, 1, 1, layout.header.length).protect();
+  protectedRange.setDescription(layout.readOnly ? `VisitLedger: ${layout.name} is written by the service; Sync refreshes it` : `VisitLedger: ${layout.name} header`).setWarningOnly(true);
+  return { sheet, created: true };
+}
+
+/** Formats and dropdowns: after the named ranges exist, since dropdowns read them. */
+export function applyColumnLook(book: Book, sheet: Sheet, layout: TabLayout): void {
+  const rows = sheet.getMaxRows() - 1;
+  const column = (c: number) => sheet.getRange(2, c, rows, 1);
+  for (const c of layout.money ?? []) column(c).setNumberFormat(MONEY_FORMAT);
+  for (const c of layout.dates ?? []) column(c).setNumberFormat(DATE_FORMAT);
+  for (const { column: c, rule } of layout.rules ?? []) {
+    const builder = SpreadsheetApp.newDataValidation().setAllowInvalid(true);
+    const built = rule.kind === 'checkbox' ? builder.requireCheckbox() : builder.requireValueInRange(book.getRangeByName(rule.range)!, true);
+    // Allow invalid with a warning: a typed row is never refused; Sync and the Status column explain it.
+    column(c).setDataValidation(built.build());
+  }
+}
+
+/** The named ranges the dropdowns read, added when missing (one getNamedRanges() call to look). */
+export function ensureNamedRanges(book: Book, tabs: Map<string, Sheet>, listLengths: { visitTypes: number; disciplines: number; identifiers: number }): string[] {
+  const have = new Set(book.getNamedRanges().map((r) => r.getName()));
+  const want: [string, string, string][] = [
+    [RANGE.agencies, TAB.agencies, 'B2:B'],
+    [RANGE.therapists, TAB.therapists, 'B2:B'],
+    [RANGE.disciplines, TAB.lists, `A2:A${listLengths.disciplines + 1}`],
+    [RANGE.visitTypes, TAB.lists, `B2:B${listLengths.visitTypes + 1}`],
+    [RANGE.identifiers, TAB.lists, `C2:C${listLengths.identifiers + 1}`],
+  ];
+  const added: string[] = [];
+  for (const [name, tab, a1] of want) {
+    if (have.has(name)) continue;
+    book.setNamedRange(name, tabs.get(tab)!.getRange(a1));
+    added.push(name);
+  }
+  return added;
+}

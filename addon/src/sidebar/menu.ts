@@ -1,0 +1,41 @@
+/** The add-on menu and the sidebar it opens, on the panel the menu item names. */
+import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts';
+
+export const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal'] as const;
+export type Panel = (typeof PANELS)[number];
+
+export const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
+  { label: 'Set up / Import', handler: 'openSetUp', panel: 'setup' },
+  { label: 'Sync', handler: 'openSync', panel: 'sync' },
+  { label: 'Generate invoices', handler: 'openInvoices', panel: 'invoices' },
+  { label: 'Run payroll', handler: 'openPayroll', panel: 'payroll' },
+  { label: 'Pay contractors', handler: 'openPay', panel: 'pay' },
+  { label: '1099 report', handler: 'open1099', panel: 'tax1099' },
+  { label: 'Send portal links', handler: 'openPortalLinks', panel: 'portal' },
+];
+
+export function onOpen(): void {
+  const menu = SpreadsheetApp.getUi().createAddonMenu();
+  for (const item of MENU) menu.addItem(item.label, item.handler);
+  menu.addToUi();
+}
+
+export function showSidebar(panel: Panel): void {
+  setRequestedPanel(panel);
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('VisitLedger');
+  SpreadsheetApp.getUi().showSidebar(html);
+}
+
+export type SidebarState = { panel: Panel; connected: boolean; serviceUrl: string; orgId: string; spreadsheetName: string };
+
+export function sidebarState(): SidebarState {
+  const requested = takeRequestedPanel();
+  const config = readConfig();
+  return {
+    panel: (PANELS as readonly string[]).includes(requested ?? '') ? (requested as Panel) : 'setup',
+    connected: Boolean(config.serviceUrl && config.orgId),
+    serviceUrl: config.serviceUrl ?? '',
+    orgId: config.orgId ?? '',
+    spreadsheetName: SpreadsheetApp.getActiveSpreadsheet().getName(),
+  };
+}

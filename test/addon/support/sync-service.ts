@@ -1,0 +1,44 @@
+/** The service in a worker, called synchronously: what UrlFetchApp's double needs to block like Apps Script does. */
+import { Worker } from 'node:worker_threads';
+import type { Transported } from '../doubles/services.ts';
+
+export type SyncService = {
+  url: string;
+  fetch(request: { url: string; method: string; headers: Record<string, string>; body?: string }): Transported;
+  idToken(email: string): string;
+  /** Calls the Stripe stand-in (test/stripe-standin) in the worker: its answer, as JSON. */
+  standin<T = unknown>(method: string, ...args: unknown[]): T;
+  close(): Promise<void>;
+};
+
+const REPLY_BYTES = 64 * 1024 * 1024;
+
+export async function startSyncService(): Promise<SyncService> {
+  const worker = new Worker(new URL('./service-worker.ts', import.meta.url));
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (m: { url: string }) => resolve(m.url));
+    worker.once('error', reject);
+  });
+  const shared = new SharedArrayBuffer(REPLY_BYTES);
+  const state = new Int32Array(shared, 0, 2);
+  const ask = <T>(message: unknown): T => {
+    Atomics.store(state, 0, 0);
+    worker.postMessage({ message, shared });
+    if (Atomics.wait(state, 0, 0, 60_000) === 'timed-out') throw new Error('the service worker did not answer in 60 s');
+    return JSON.parse(new TextDecoder().decode(new Uint8Array(shared, 8, state[1]!).slice())) as T;
+  };
+  return {
+    url,
+    fetch: (request) => ask<Transported>({ op: 'fetch', ...request }),
+    idToken: (email) => ask<{ token: string }>({ op: 'token', email }).token,
+    standin: <T>(method: string, ...args: unknown[]) => {
+      const answer = ask<{ value: T } | { error: string }>({ op: 'standin', method, args });
+      if ('error' in answer) throw new Error(answer.error);
+      return answer.value;
+    },
+    async close() {
+      ask({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}
