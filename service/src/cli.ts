@@ -18,6 +18,9 @@ import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
+import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-command.ts';
+import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
+import { payrunOptions, runPayrun } from './cli/payrun-command.ts';
 
 const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -33,6 +36,9 @@ const COMMANDS: Record<string, Command> = {
   'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
   'portal-link': { options: portalLinkOptions, usage: 'portal-link --agency NAME [--days N] [--passcode X] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once', run: (rt, v) => runPortalLink(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
+  'stripe-connect': { options: stripeConnectOptions, usage: 'stripe-connect --key rk_... --webhook-secret whsec_... [--json]  connect the org\'s Stripe account (checked, stored encrypted)', run: (rt, v) => runStripeConnect(rt, v) },
+  onboard: { options: onboardOptions, usage: 'onboard --all [--json]                     a Stripe connected account per therapist, and the onboarding link to send each', run: (rt, v) => runOnboard(rt, v) },
+  payrun: { options: payrunOptions, usage: 'payrun --period YYYY-MM [--pay] [--json]   the month\'s pay runs; --pay approves and pays them through Stripe (never twice)', run: (rt, v) => runPayrun(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };
 

@@ -11,6 +11,7 @@ import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payou
 import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
 import { aUseCaseContext, type TestContext } from '../../service/src/test-support/use-case-context.ts';
+import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { putPayRates, upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
 import { createOrg } from '../../service/src/usecases/orgs.ts';
 import { approvePayRun, createPayRun } from '../../service/src/usecases/payroll.ts';
@@ -50,7 +51,7 @@ export function payoutContext(base: TestContext, standinUrl: string): PayoutCont
 }
 
 /** Seeds the org's directory, rates and January visits; returns the therapist ids. */
-export async function seedJanuary(ctx: TestContext): Promise<string[]> {
+export async function seedJanuary(ctx: UseCaseContext): Promise<string[]> {
   await createOrg(ctx, { id: ORG, settings: { name: 'Acme Staffing', payrollCycle: { kind: 'monthly' }, timeZone: 'America/New_York' } });
   const agencies = await upsertAgencies(ctx, ORG, [{ name: 'Oakridge Home Health' }]);
   const therapists = await upsertTherapists(ctx, ORG, THERAPISTS.map((t) => ({ name: t.name, disciplines: ['PT'] })));

@@ -49,13 +49,15 @@ export type PayRunPayout = { payRunId: string; payRunStatus: PayRunStatus; payme
 
 const PREFIX = 'stripe:';
 export const stripePaymentId = (payRunId: string, therapistId: string, attempt: number) => `${PREFIX}${payRunId}:${therapistId}:${attempt}`;
-const attemptOf = (p: Payment) => Number(p.id.slice(p.id.lastIndexOf(':') + 1));
+export const attemptOf = (p: Payment) => Number(p.id.slice(p.id.lastIndexOf(':') + 1));
 /** The first attempt's key is the one the design names; later attempts (after a refusal) add their number. */
 export const idempotencyKeyOf = (payRunId: string, therapistId: string, attempt: number) =>
   `payrun:${payRunId}:therapist:${therapistId}${attempt === 0 ? '' : `:retry:${attempt}`}`;
 export const transferGroupOf = (payRunId: string) => `payrun:${payRunId}`;
 
-const isOwnAttempt = (payRunId: string, therapistId: string) => (p: Payment) => p.method === 'stripe' && p.id.startsWith(`${PREFIX}${payRunId}:${therapistId}:`);
+/** The pay run's own Stripe payments (of one therapist, or of all), in attempt order when sorted by attemptOf. */
+export const isOwnStripeAttempt = (payRunId: string, therapistId?: string) => (p: Payment) =>
+  p.method === 'stripe' && p.id.startsWith(therapistId === undefined ? `${PREFIX}${payRunId}:` : `${PREFIX}${payRunId}:${therapistId}:`);
 
 type Run = {
   ctx: PayoutContext; orgId: string; org: OrgRecord; payRun: PayRunRecord; gateway: PayoutGateway;
@@ -87,10 +89,10 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
 
   const run: Run = { ctx, orgId, org: org.value, payRun, gateway: open.value.gateway };
   const payments = await ctx.store.listPayments(orgId, { payRunId });
-  const elsewhere = payments.filter((p) => !(p.method === 'stripe' && p.id.startsWith(PREFIX)));
+  const elsewhere = payments.filter((p) => !isOwnStripeAttempt(payRunId)(p));
   const lines: PayLine[] = [];
   for (const due of payRunAmountsDue(payRun.statements, payRunId, elsewhere)) {
-    const attempts = payments.filter(isOwnAttempt(payRunId, due.therapistId)).sort((a, b) => attemptOf(a) - attemptOf(b));
+    const attempts = payments.filter(isOwnStripeAttempt(payRunId, due.therapistId)).sort((a, b) => attemptOf(a) - attemptOf(b));
     lines.push(await payTherapist(run, due, attempts));
   }
   const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe');
