@@ -157,6 +157,10 @@ describe('paying a pay run', () => {
     await standin.flushWebhooks();
     transfers = (await ok(api, 'get', path(`/pay-runs/${PAY_RUN}/transfers`), owner())).transfers;
     expect(transfers[0].payout).toMatchObject({ id: repaid!.id, status: 'paid' });
+    // The first payout's failure, delivered again, changes nothing: the money went out on the second.
+    const failedEvent = standin.deliveries.find((d) => d.type === 'payout.failed')!;
+    expect(await standin.redeliver(failedEvent.eventId)).toBe(200);
+    expect((await ok(api, 'get', path(`/pay-runs/${PAY_RUN}/transfers`), owner())).transfers).toEqual(transfers);
     // The payment itself never moved: paid on the transfer's day, in the 1099 ledger.
     const payments = (await ok(api, 'get', path(`/payments?therapistId=${tom}`), owner())).payments;
     expect(payments).toEqual([expect.objectContaining({ method: 'stripe', status: 'paid', amountCents: cents(tom), reference: first.payments.find((p: { therapistId: string }) => p.therapistId === tom).transferId })]);

@@ -68,8 +68,10 @@ async function applyPayout(ctx: PayoutContext, orgId: string, accountId: string,
   if (!sources.ok) return sources;
   const carried = new Set(sources.value);
   const records = await ctx.payouts.listStripeTransfers(orgId, { accountId });
-  // The payout carried a transfer's money directly, or the return of an earlier payout that failed.
-  const mine = records.filter((r) => (r.destinationPayment !== undefined && carried.has(r.destinationPayment)) || (r.payout !== undefined && carried.has(r.payout.id)));
+  // The payout carried a transfer's money directly (its first payout: a record already on a later
+  // payout keeps it, whatever arrives late), or the return of the earlier payout that failed.
+  const mine = records.filter((r) => (r.payout !== undefined && carried.has(r.payout.id))
+    || (r.destinationPayment !== undefined && carried.has(r.destinationPayment) && (r.payout === undefined || r.payout.id === payout.id)));
   const at = ctx.now().toISOString();
   for (const r of mine) {
     // A payout can fail after it was paid (the bank returns it), never the other way round.
