@@ -36,6 +36,49 @@ pdfmake.addFonts({
   },
 });
 
+/**
+ * pdfmake opens every font file anew for each document, and fontkit then decodes the
+ * font's tables (metrics, glyph outlines, kerning) lazily into that new font object: for
+ * a 200-line invoice that is a third of the render, and it is most of a short pay
+ * statement. A decoded font is only read afterwards, so the documents of one thread share
+ * it: each document still gets its own embedded font (its glyph subset, widths and word
+ * cache) from pdfkit's own class, registered as pdfkit's font() would register it, and
+ * the bytes come out the same. Only the Roboto files above are shared.
+ */
+type EmbeddedFont = { font: object; name: string };
+type PdfKitDocument = {
+  fonts: Record<string, Record<string, string | Buffer>>;
+  fontCache: Record<string, Record<string, EmbeddedFont>>;
+  _fontFamilies: Record<string, EmbeddedFont>;
+  _fontCount: number;
+  _font: EmbeddedFont;
+  getFontType(bold: boolean, italics: boolean): string;
+  validateLocalFile(path: string): void;
+};
+const pdfKitDocument = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: PdfKitDocument & { provideFont(family: string, bold: boolean, italics: boolean): EmbeddedFont } } }).default.prototype;
+const openFont = pdfKitDocument.provideFont;
+const decodedFonts = new Map<string, { font: object; Embedded: new (document: PdfKitDocument, font: object, id: string) => EmbeddedFont }>();
+pdfKitDocument.provideFont = function provideSharedFont(this: PdfKitDocument, family: string, bold: boolean, italics: boolean): EmbeddedFont {
+  const type = this.getFontType(bold, italics);
+  const cached = this.fontCache[family]?.[type];
+  if (cached) return cached;
+  const file = this.fonts[family]?.[type];
+  if (typeof file !== 'string' || !file.startsWith(fontDir)) return openFont.call(this, family, bold, italics);
+  const decoded = decodedFonts.get(file);
+  if (!decoded) {
+    const opened = openFont.call(this, family, bold, italics);
+    decodedFonts.set(file, { font: opened.font, Embedded: opened.constructor as new (document: PdfKitDocument, font: object, id: string) => EmbeddedFont });
+    return opened;
+  }
+  this.validateLocalFile(file);
+  const embedded = new decoded.Embedded(this, decoded.font, `F${++this._fontCount}`);
+  this._font = embedded;
+  this._fontFamilies[file] = embedded;
+  this._fontFamilies[embedded.name] ??= embedded;
+  (this.fontCache[family] ??= {})[type] = embedded;
+  return embedded;
+};
+
 /** The PDF's bytes. The creation date is the document's own date (passed in), never the clock. */
 export async function renderPdf(definition: DocDefinition): Promise<Buffer> {
   return pdfmake.createPdf(definition).getBuffer();
