@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { calendarDayIn } from '../../shared/index.ts';
-import { taxYearSummary } from '../../service/src/usecases/payments.ts';
+import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/payments.ts';
 import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
 import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
 import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
@@ -149,6 +149,30 @@ describe('paying an approved pay run', () => {
       expect(lineOf(b.value.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
     }
     expect((await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN }))).toHaveLength(3);
+  });
+
+  it('takes payments recorded for the pay run by check or bank transfer off what Stripe sends, and counts them all in the 1099 by their paid date', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    const check = await recordManualPayment(fx.ctx, ORG, { therapistId: fx.therapistIds[0], amountCents: STATEMENT_CENTS[0], paidOn: '2026-02-01', method: 'check', reference: '1042', payRunId: PAY_RUN });
+    const partial = await recordManualPayment(fx.ctx, ORG, { therapistId: fx.therapistIds[1], amountCents: 2_000, paidOn: '2026-02-01', method: 'ach', payRunId: PAY_RUN });
+    expect(check.ok && partial.ok).toBe(true);
+    const lines = await pay(fx);
+    expect(lineOf(lines, fx, 0)).toEqual({ therapistId: fx.therapistIds[0], amountCents: STATEMENT_CENTS[0], status: 'paid-outside-stripe' });
+    expect(lineOf(lines, fx, 1)).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[1]! - 2_000 });
+    expect(transfersTo(fx, accounts[0]!)).toEqual([]);
+    expect(transfersTo(fx, accounts[1]!).map((t) => t.amount)).toEqual([STATEMENT_CENTS[1]! - 2_000]);
+    expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paid');
+    // The checks count in 2026 (paid 2026-02-01); the transfers in the year Stripe made them.
+    const transferYear = Number(lineOf(lines, fx, 1).paidOn!.slice(0, 4));
+    const totals = async (year: number) => {
+      const summary = await taxYearSummary(fx.ctx, ORG, year);
+      if (!summary.ok) throw new Error(summary.error.message);
+      return summary.value.therapists.reduce((sum, t) => sum + t.totalCents, 0);
+    };
+    const all = STATEMENT_CENTS.reduce((a, b) => a + b, 0);
+    if (transferYear === 2026) expect(await totals(2026)).toBe(all);
+    else expect((await totals(2026)) + (await totals(transferYear))).toBe(all);
   });
 
   it('refuses an open pay run and an org without Stripe', async () => {
