@@ -23,7 +23,7 @@ import { startStripeStandin, type StripeStandin } from '../stripe-standin/standi
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 /** Each therapist's January statement: visits times the pay rate, as seeded. */
-const EXPECTED_CENTS = new Map(THERAPISTS.map((t) => [t.name, t.visits * t.cents]));
+const EXPECTED_CENTS = new Map<string, number>(THERAPISTS.map((t) => [t.name, t.visits * t.cents]));
 
 let standin: StripeStandin | undefined;
 afterEach(async () => {

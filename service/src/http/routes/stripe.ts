@@ -1,6 +1,6 @@
 /** Stripe payouts: connecting the org's account, onboarding therapists, paying pay runs, and Stripe's webhook. */
 import { ok } from '../../../../shared/index.ts';
-import { connectStripe, getStripeConnection } from '../../usecases/payouts/connect.ts';
+import { connectStripe, stripeOverview } from '../../usecases/payouts/connect.ts';
 import { onboardTherapist, visitOnboarding } from '../../usecases/payouts/onboarding.ts';
 import { listPayRunTransfers, payPayRun } from '../../usecases/payouts/pay.ts';
 import { receiveStripeEvent } from '../../usecases/payouts/webhooks.ts';
@@ -11,12 +11,7 @@ import {
 
 export const stripeRoutes = [
   route(connectStripeSpec, ({ params, body, payouts }) => connectStripe(payouts, params.orgId, body)),
-  route(getStripeSpec, async ({ params, payouts }) => {
-    const connection = await getStripeConnection(payouts, params.orgId);
-    if (!connection.ok) return connection;
-    const accounts = (await payouts.payouts.listConnectedAccounts(params.orgId)).map(({ onboardingTokenHash: _hash, ...account }) => account);
-    return ok({ connection: connection.value, accounts });
-  }),
+  route(getStripeSpec, ({ params, payouts }) => stripeOverview(payouts, params.orgId)),
   route(onboardTherapistSpec, ({ params, payouts }) => onboardTherapist(payouts, params.orgId, params.therapistId)),
   route(payPayRunSpec, ({ params, payouts }) => payPayRun(payouts, params.orgId, params.payRunId)),
   route(payRunTransfersSpec, ({ params, payouts }) => listed('transfers', listPayRunTransfers(payouts, params.orgId, params.payRunId))),

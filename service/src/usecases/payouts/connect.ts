@@ -9,6 +9,7 @@ import { audit } from '../context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from '../orgs.ts';
 import { viaStripe, type PayoutContext } from './context.ts';
+import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 
 export const stripeConnectInput = z.object({
   key: z.string().check(z.regex(/^(rk|sk)_(live|test)_[A-Za-z0-9]{8,250}$/, { message: 'must be a Stripe restricted key (rk_live_... or rk_test_...) or secret key' })),
@@ -39,7 +40,13 @@ export async function connectStripe(ctx: PayoutContext, orgId: string, input: un
   return ok({ keyLast4: connection.keyLast4, livemode: connection.livemode, connectedAt: connection.connectedAt, webhookUrl: webhookUrl(ctx, orgId) });
 }
 
-export async function getStripeConnection(ctx: PayoutContext, orgId: string): Promise<Result<StripeConnectionView | null, Failure>> {
+export type StripeOverview = { connection: StripeConnectionView | null; accounts: Omit<ConnectedAccountRecord, 'onboardingTokenHash'>[] };
+
+/** What the owner sees of Stripe: the connection (never its secrets) and each therapist's account and readiness. */
+export async function stripeOverview(ctx: PayoutContext, orgId: string): Promise<Result<StripeOverview, Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
   const c = await ctx.payouts.getStripeConnection(orgId);
-  return ok(c ? { keyLast4: c.keyLast4, livemode: c.livemode, connectedAt: c.connectedAt, webhookUrl: webhookUrl(ctx, orgId) } : null);
+  const accounts = (await ctx.payouts.listConnectedAccounts(orgId)).map(({ onboardingTokenHash: _hash, ...account }) => account);
+  return ok({ connection: c ? { keyLast4: c.keyLast4, livemode: c.livemode, connectedAt: c.connectedAt, webhookUrl: webhookUrl(ctx, orgId) } : null, accounts });
 }

@@ -16,7 +16,7 @@ import { PAYOUT_STATUSES, type PayoutStatus } from '../../store/payouts-port.ts'
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { openConnection, viaStripe, type PayoutContext } from './context.ts';
-import { withState } from './onboarding.ts';
+import { isReady, withState } from './onboarding.ts';
 
 export type WebhookOutcome = { received: true; duplicate: boolean; handled: boolean };
 
@@ -48,7 +48,11 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
         if (!fetched.ok) return fetched;
         state = fetched.value;
       }
-      await ctx.payouts.updateConnectedAccount(orgId, withState(record, state, ctx.now().toISOString(), event.created));
+      const updated = withState(record, state, ctx.now().toISOString(), event.created);
+      await ctx.payouts.updateConnectedAccount(orgId, updated);
+      if (isReady(updated) !== isReady(record)) {
+        await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-account', recordId: record.therapistId, detail: isReady(updated) ? 'ready for payouts' : 'not ready for payouts' }]);
+      }
       handled = true;
     }
   } else if ((event.type === 'payout.paid' || event.type === 'payout.failed') && subject.kind === 'payout' && event.account) {
