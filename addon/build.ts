@@ -5,8 +5,9 @@
  * declarations as menu handlers, triggers and `google.script.run` targets. The sidebar
  * HTML and appsscript.json are copied next to it, into `.clasp.json`'s rootDir.
  *
- *   npm run build:addon            # into dist/addon
+ *   npm run build:addon                                   # into dist/addon
  *   npm run build:addon -- OUT_DIR
+ *   VISITLEDGER_SERVICE_URL=https://api.example.org npm run build:addon   # allowlist that service only
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,9 +19,23 @@ const GLOBAL = 'VisitLedger';
 /** Apps Script refuses a project whose files pass this; the brief keeps us well under it. */
 export const MAX_SCRIPT_BYTES = 250 * 1024;
 
-export type AddonBuild = { outDir: string; scriptFile: string; scriptBytes: number; globals: string[]; files: string[] };
+export type AddonBuild = { outDir: string; scriptFile: string; scriptBytes: number; globals: string[]; files: string[]; urlFetchWhitelist: string[] };
 
-export async function buildAddon(outDir: string = join(ROOT, JSON.parse(readFileSync(join(ROOT, '.clasp.json'), 'utf8')).rootDir)): Promise<AddonBuild> {
+const DEFAULT_OUT = join(ROOT, JSON.parse(readFileSync(join(ROOT, '.clasp.json'), 'utf8')).rootDir);
+
+/**
+ * The manifest's URL allowlist: the repository's (any Cloud Run service, where the service
+ * runs) unless `serviceUrl` names the deployed service, which narrows it to that origin.
+ */
+export function manifestFor(serviceUrl: string | undefined): Record<string, unknown> {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'appsscript.json'), 'utf8')) as Record<string, unknown>;
+  if (!serviceUrl) return manifest;
+  const url = new URL(serviceUrl);
+  if (url.protocol !== 'https:') throw new Error(`the service URL must be https: ${serviceUrl}`);
+  return { ...manifest, urlFetchWhitelist: [`${url.origin}/`] };
+}
+
+export async function buildAddon(outDir: string = DEFAULT_OUT, options: { serviceUrl?: string } = {}): Promise<AddonBuild> {
   const entry = join(ROOT, 'addon/src/index.ts');
   const result = await build({
     entryPoints: [entry],
@@ -52,11 +67,13 @@ export async function buildAddon(outDir: string = join(ROOT, JSON.parse(readFile
   const scriptFile = join(outDir, 'Code.js');
   writeFileSync(scriptFile, script);
   copyFileSync(join(ROOT, 'addon/src/sidebar/Sidebar.html'), join(outDir, 'Sidebar.html'));
-  copyFileSync(join(ROOT, 'appsscript.json'), join(outDir, 'appsscript.json'));
-  return { outDir, scriptFile, scriptBytes, globals, files: ['Code.js', 'Sidebar.html', 'appsscript.json'] };
+  const manifest = manifestFor(options.serviceUrl);
+  writeFileSync(join(outDir, 'appsscript.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { outDir, scriptFile, scriptBytes, globals, files: ['Code.js', 'Sidebar.html', 'appsscript.json'], urlFetchWhitelist: manifest.urlFetchWhitelist as string[] };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const built = await buildAddon(process.argv[2] ? resolve(process.argv[2]) : undefined);
-  console.log(`built ${built.scriptFile}: ${(built.scriptBytes / 1024).toFixed(1)} KB, globals: ${built.globals.join(', ')}`);
+  const serviceUrl = process.env.VISITLEDGER_SERVICE_URL;
+  const built = await buildAddon(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_OUT, serviceUrl ? { serviceUrl } : {});
+  console.log(`built ${built.scriptFile}: ${(built.scriptBytes / 1024).toFixed(1)} KB; globals: ${built.globals.join(', ')}; URL allowlist: ${built.urlFetchWhitelist.join(', ')}`);
 }

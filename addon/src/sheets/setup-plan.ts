@@ -4,7 +4,7 @@
  * readers, and plan the structured tabs. Nothing here touches Apps Script.
  */
 import { formatUsDate } from '../../../shared/dates.ts';
-import { importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import.ts';
+import { HEADER_SCAN_ROWS, importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import.ts';
 import { centsToDecimalString } from '../../../shared/money.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
 import { readAgencyRateMatrix, readTherapistPaySheet, type AgencyRateMatrix, type TherapistPaySheet } from '../../../shared/rate-sheets.ts';
@@ -46,10 +46,12 @@ export type SetUpPreview = {
 export type PlanOptions = { vocabulary: Vocabulary; timeZone: string; ratesFrom: string };
 
 const tabKind = (tab: LegacyTab, options: PlanOptions) => {
-  const imported = importLegacyVisits(tab.values, { vocabulary: options.vocabulary, agencies: [], therapists: [], unknownNames: 'create', timeZone: options.timeZone });
+  // The header is among the first rows: a sample decides the kind without reading 50,000 rows twice.
+  const sample = tab.values.slice(0, HEADER_SCAN_ROWS + 2);
+  const imported = importLegacyVisits(sample, { vocabulary: options.vocabulary, agencies: [], therapists: [], unknownNames: 'create', timeZone: options.timeZone });
   if (imported.ok && imported.value.dataRows > 0) return 'visits' as const;
-  const matrix = readAgencyRateMatrix(tab.values, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
-  const pay = readTherapistPaySheet(tab.values, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
+  const matrix = readAgencyRateMatrix(sample, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
+  const pay = readTherapistPaySheet(sample, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
   if (matrix.rates.length > 0 && matrix.rates.length >= pay.rates.length) return 'rates' as const;
   if (pay.rates.length > 0) return 'pay' as const;
   return 'other' as const;

@@ -1,0 +1,38 @@
+/**
+ * Set up / Import of a 50,000-row legacy visit tab, through the built add-on in node:vm
+ * with the Apps Script doubles: the preview (header detection, name matching, every row's
+ * outcome) and the write of the structured tabs with every row's Status. The budget is
+ * 5 s for the whole; Apps Script allows 6 minutes per execution, and a real sheet adds
+ * the time Google takes for each getValues/setValues (a handful per tab, not per row).
+ *
+ *   npm run bench:addon-import
+ */
+import { buildToTemp } from '../test/addon/support/build-once.ts';
+import { addonEnv } from '../test/addon/support/addon-env.ts';
+import { addSyntheticTabs } from '../test/addon/support/synthetic-sheet.ts';
+
+const ROWS = 50_000;
+const BUDGET_MS = 5_000;
+
+const build = await buildToTemp();
+// Set up never calls the service: a transport that refuses proves it.
+const env = addonEnv({ buildDir: build.outDir, transport: () => ({ error: 'the benchmark has no service' }), token: () => 'no-token' });
+addSyntheticTabs(env.book, ROWS);
+
+const t0 = performance.now();
+const preview = env.run('previewSetUp', null);
+const t1 = performance.now();
+const result = env.run('applySetUp', { ...preview.choice, agencies: {}, therapists: {} });
+const t2 = performance.now();
+
+const visits = env.book.tab('Visits')!.lastRow() - 1;
+if (visits !== ROWS || preview.summary.visits !== ROWS) throw new Error(`expected ${ROWS} visits, got ${visits} (preview ${preview.summary.visits})`);
+const total = t2 - t1 + (t1 - t0);
+console.log(`addon import of ${ROWS.toLocaleString('en-US')} legacy rows (Node ${process.version}):`);
+console.log(`  preview (read, map, match, check every row): ${(t1 - t0).toFixed(0)} ms`);
+console.log(`  write the structured tabs with every Status:  ${(t2 - t1).toFixed(0)} ms`);
+console.log(`  total: ${total.toFixed(0)} ms (budget ${BUDGET_MS} ms), Apps Script calls: ${env.log.total()}, rows to review: ${result.rowsToReview}`);
+if (total > BUDGET_MS) {
+  console.error(`over budget: ${total.toFixed(0)} ms > ${BUDGET_MS} ms`);
+  process.exitCode = 1;
+}

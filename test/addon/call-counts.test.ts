@@ -1,0 +1,55 @@
+/**
+ * Apps Script calls do not grow with rows: Set up and Sync make exactly the same calls,
+ * service by service, for a 100-row and a 10,000-row legacy visit tab (one getValues and
+ * one setValues per tab, never per row), against the running service.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddonBuild } from '../../addon/build.ts';
+import { addonEnv } from './support/addon-env.ts';
+import { buildToTemp } from './support/build-once.ts';
+import { addSyntheticTabs } from './support/synthetic-sheet.ts';
+import { startSyncService, type SyncService } from './support/sync-service.ts';
+
+let build: AddonBuild;
+let service: SyncService;
+beforeAll(async () => {
+  build = await buildToTemp();
+  service = await startSyncService();
+});
+afterAll(async () => service?.close());
+
+type Counts = { setUp: Record<string, number>; sync: Record<string, number>; resync: Record<string, number>; visitRows: number; sent: string };
+
+function countsFor(rows: number): Counts {
+  const email = `owner-${rows}@calls.example`;
+  const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(email) });
+  addSyntheticTabs(env.book, rows);
+  expect(env.run('connectService', { serviceUrl: service.url, orgId: `calls-${rows}` }).ok).toBe(true);
+  env.log.reset();
+  env.run('applySetUp', { visitsTab: 'Visit Log', ratesTab: 'Rate Sheet', payTab: 'Pay Sheet', agencies: {}, therapists: {} });
+  const setUp = env.log.snapshot();
+  env.log.reset();
+  const synced = env.run('syncNow');
+  expect(synced.ok, synced.lines.join(' ')).toBe(true);
+  const sync = env.log.snapshot();
+  env.log.reset();
+  env.run('syncNow');
+  return { setUp, sync, resync: env.log.snapshot(), visitRows: env.book.tab('Visits')!.lastRow() - 1, sent: synced.lines[1] };
+}
+
+describe('Apps Script calls per action', () => {
+  it('are the same for 100 and 10,000 visit rows', () => {
+    const small = countsFor(100);
+    const large = countsFor(10_000);
+    expect(small.visitRows).toBe(100);
+    expect(large.visitRows).toBe(10_000);
+    expect(large.sent).toBe('Visits: 10000 new, 0 changed, 0 unchanged, 0 locked on issued invoices.');
+    expect(large.setUp).toEqual(small.setUp);
+    expect(large.sync).toEqual(small.sync);
+    expect(large.resync).toEqual(small.resync);
+    // The figures the docs quote.
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    console.log(`Apps Script calls: Set up ${total(small.setUp)}, Sync ${total(small.sync)}, Sync again ${total(small.resync)} (same at 100 and 10,000 rows); getValues ${small.sync['Range.getValues']}, setValues ${small.sync['Range.setValues'] ?? 0}, UrlFetchApp.fetchAll ${small.sync['UrlFetchApp.fetchAll']} per Sync`);
+    expect(small.sync['UrlFetchApp.fetchAll']).toBe(2);
+  });
+});
