@@ -64,7 +64,8 @@ describe('the add-on against the running service', () => {
     const patched = api('patch', '/v1/orgs/sunrise/settings', { payrollCycle: { kind: 'monthly' } });
     expect(patched.status).toBe(200);
     // Every request carried the owner's ID token.
-    expect(env.urlFetch.sent.every((s) => s.headers.authorization === `Bearer ${service.idToken(OWNER)}`)).toBe(true);
+    const claims = env.urlFetch.sent.map((s) => JSON.parse(Buffer.from(s.headers.authorization!.replace(/^Bearer /, '').split('.')[1]!, 'base64url').toString()));
+    expect(claims.map((c) => [c.email, c.aud])).toEqual(claims.map(() => [OWNER, 'visitledger-addon-test.apps.googleusercontent.com']));
   });
 
   it('previews Set up: the tabs found, the column mapping and the names to confirm', () => {
@@ -336,5 +337,21 @@ describe('the add-on against the running service', () => {
     expect(env.spreadsheetApp.ui.sidebars.at(-1)!.getTitle()).toBe('VisitLedger');
     expect(env.run('sidebarState')).toMatchObject({ panel: 'invoices', connected: true, orgId: 'sunrise' });
     expect(env.run('sidebarState').panel).toBe('setup');
+  });
+});
+
+describe('an owner tab that already has one of the add-on\'s names', () => {
+  it('is read as the owner\'s, never written, and Set up says to rename it', () => {
+    const other = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(OWNER) });
+    addSampleTabs(other.book);
+    const theirs = other.book.addTab('visits', [['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'], ['Tom Becker', '2026-04-01', 'Oakridge Home Health', 'Alvarez, Rosa', 'PT', 'Routine']]);
+    const before = structuredClone(theirs.table());
+    const preview = other.run('previewSetUp', null);
+    expect(preview.tabs.map((t: { name: string }) => t.name)).toContain('visits');
+    expect(preview.problem).toBe('Your tab "visits" has a name VisitLedger needs for its own tabs. Rename it (for example "visits (old)") and run Set up again; Set up never writes into your tabs.');
+    expect(() => other.run('applySetUp', { ...preview.choice, agencies: {}, therapists: {} })).toThrow(/Rename it/);
+    expect(theirs.table()).toEqual(before);
+    expect(other.book.sheets.map((s) => s.getName())).toEqual(['Visit Log', 'Rate Sheet', 'Pay Sheet', 'visits']);
+    expect(other.log.matching(/\.(set|insert|protect|create)/)).toBe(0);
   });
 });

@@ -16,7 +16,6 @@ export const TAB = {
   tax1099: '1099',
   lists: 'Lists',
 } as const;
-export const STRUCTURED_TABS: readonly string[] = Object.values(TAB);
 
 export const RANGE = {
   agencies: 'VL_Agencies',

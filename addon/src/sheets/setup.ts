@@ -1,27 +1,45 @@
 /** Set up / Import: the adapter around setup-plan.ts. The owner's own tabs are only ever read. */
-import { buildVocabulary } from '../../../shared/vocabulary.ts';
+import { buildVocabulary, type Vocabulary } from '../../../shared/vocabulary.ts';
 import { DEFAULT_RATES_FROM, readConfig } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { readDirectory } from './directory.ts';
-import { activeBook, isEmptyTable, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from './io.ts';
-import { layouts, listsTable, STRUCTURED_TABS, TAB, VISIT_COL } from './layout.ts';
+import { activeBook, isEmptyTable, readSheet, sameTable, writeColumn, writeRows, type Table } from './io.ts';
+import { layouts, listsTable, TAB, VISIT_COL } from './layout.ts';
 import { planSetUp, previewSetUpPlan, type LegacyTab, type SetUpChoice, type SetUpPreview } from './setup-plan.ts';
 import { ensureNamedRanges, ensureTab, applyColumnLook } from './tabs.ts';
 import { checkVisits } from './visit-check.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
-/** The owner's tabs: everything but ours and the form's responses. */
-function legacyTabs(tabs: Map<string, Sheet>): LegacyTab[] {
-  return [...tabs.values()]
-    .filter((s) => !STRUCTURED_TABS.includes(s.getName()) && s.getFormUrl() === null)
-    .map((s) => ({ name: s.getName(), sheetId: s.getSheetId(), values: readSheet(s) }));
+type Survey = { ours: Map<string, { sheet: Sheet; values: Table }>; legacy: LegacyTab[]; conflicts: string[] };
+
+/**
+ * Every tab read once and sorted: ours (a structured tab's name and header), the form's
+ * responses, and the owner's own. An owner's tab that already has one of our names (Sheets
+ * compares names without case) is a conflict: Set up never writes into it.
+ */
+function survey(book: GoogleAppsScript.Spreadsheet.Spreadsheet, vocabulary: Vocabulary): Survey {
+  const headers = new Map(layouts(vocabulary).map((l) => [l.name.toLowerCase(), l]));
+  const result: Survey = { ours: new Map(), legacy: [], conflicts: [] };
+  for (const sheet of book.getSheets()) {
+    if (sheet.getFormUrl() !== null) continue;
+    const name = sheet.getName();
+    const values = readSheet(sheet);
+    const layout = headers.get(name.toLowerCase());
+    if (layout && layout.name === name && layout.header.every((h, i) => String(values[0]?.[i] ?? '') === h)) {
+      result.ours.set(layout.name, { sheet, values });
+      continue;
+    }
+    if (layout) result.conflicts.push(name);
+    result.legacy.push({ name, sheetId: sheet.getSheetId(), values });
+  }
+  return result;
 }
 
-const tableOf = (tabs: Map<string, Sheet>, name: string): Table => {
-  const sheet = tabs.get(name);
-  return sheet ? readSheet(sheet) : [];
-};
+const conflictMessage = (names: readonly string[]) =>
+  `Your tab${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')} ${names.length === 1 ? 'has a name' : 'have names'} VisitLedger needs for its own tabs. Rename ${names.length === 1 ? 'it' : 'them'} (for example "${names[0]} (old)") and run Set up again; Set up never writes into your tabs.`;
+
+const tableOf = (found: Survey, name: string): Table => found.ours.get(name)?.values ?? [];
 
 function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
   return { vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
@@ -29,8 +47,10 @@ function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
 
 export function previewSetUp(choice: Partial<SetUpChoice> | null): SetUpPreview {
   const book = activeBook();
-  const tabs = tabsOf(book);
-  return previewSetUpPlan(legacyTabs(tabs), { agencies: tableOf(tabs, TAB.agencies), therapists: tableOf(tabs, TAB.therapists) }, choice, planOptions(book));
+  const options = planOptions(book);
+  const found = survey(book, options.vocabulary);
+  const preview = previewSetUpPlan(found.legacy, { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists) }, choice, options);
+  return found.conflicts.length > 0 ? { ...preview, problem: conflictMessage(found.conflicts) } : preview;
 }
 
 export type SetUpResult = { written: string[]; created: string[]; visitsAdded: number; agenciesAdded: number; therapistsAdded: number; rowsToReview: number; formUrl: string | null; message: string };
@@ -47,11 +67,12 @@ export function applySetUp(choice: SetUpChoice): SetUpResult {
 
 function applyLocked(choice: SetUpChoice): SetUpResult {
   const book = activeBook();
-  const tabs = tabsOf(book);
   const options = planOptions(book);
-  const legacy = legacyTabs(tabs);
-  const existing = { agencies: tableOf(tabs, TAB.agencies), therapists: tableOf(tabs, TAB.therapists), visits: tableOf(tabs, TAB.visits) };
-  const plan = planSetUp(legacy, existing, choice, options);
+  const found = survey(book, options.vocabulary);
+  if (found.conflicts.length > 0) throw new Error(conflictMessage(found.conflicts));
+  const tabs = new Map([...found.ours].map(([name, t]) => [name, t.sheet]));
+  const existing = { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) };
+  const plan = planSetUp(found.legacy, existing, choice, options);
 
   const created: string[] = [];
   const written: string[] = [];
@@ -64,7 +85,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   }
   const lists = listsTable(options.vocabulary);
   const listsSheet = sheets.get(TAB.lists)!;
-  const listsNow = created.includes(TAB.lists) ? [] : readSheet(listsSheet).slice(1);
+  const listsNow = tableOf(found, TAB.lists).slice(1);
   if (!sameTable(listsNow, lists)) {
     writeRows(listsSheet, 2, lists);
     written.push(TAB.lists);
@@ -80,9 +101,9 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   append(TAB.agencies, existing.agencies, plan.agencies);
   append(TAB.therapists, existing.therapists, plan.therapists);
   // Rate tabs are the owner's once written: only an empty one is filled.
-  const rates = created.includes(TAB.rates) ? [] : readSheet(sheets.get(TAB.rates)!);
+  const rates = tableOf(found, TAB.rates);
   if (rates.length <= 1) append(TAB.rates, rates, plan.rates);
-  const payRates = created.includes(TAB.payRates) ? [] : readSheet(sheets.get(TAB.payRates)!);
+  const payRates = tableOf(found, TAB.payRates);
   if (payRates.length <= 1) append(TAB.payRates, payRates, plan.payRates);
   append(TAB.visits, existing.visits, plan.visits);
 
