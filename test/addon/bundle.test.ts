@@ -1,9 +1,11 @@
 /** The build clasp pushes: one ES2019 script under the size budget, a real function per global, the manifest beside it. */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { manifestFor, MAX_SCRIPT_BYTES, type AddonBuild } from '../../addon/build.ts';
+import { buildAddon, manifestFor, MAX_SCRIPT_BYTES, type AddonBuild } from '../../addon/build.ts';
 import { buildToTemp } from './support/build-once.ts';
 
 const GLOBALS = [
@@ -66,5 +68,14 @@ describe('the add-on build', () => {
     expect(() => manifestFor('http://insecure.example')).toThrow(/must be https/);
     // The build folder is what clasp pushes.
     expect(JSON.parse(readFileSync('.clasp.json', 'utf8')).rootDir).toBe('dist/addon');
+  });
+
+  it('is what clasp would push from a clone: exactly the three built files under .clasp.json\'s rootDir (clasp reads this offline)', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'visitledger-clasp-'));
+    copyFileSync('.clasp.json', join(clone, '.clasp.json'));
+    await buildAddon(join(clone, 'dist/addon'));
+    const status = JSON.parse(execFileSync(process.execPath, [join(process.cwd(), 'node_modules/@google/clasp/build/src/index.js'), 'show-file-status', '--json'], { cwd: clone, encoding: 'utf8', timeout: 60_000 }));
+    expect(status.filesToPush.sort()).toEqual(['dist/addon/Code.js', 'dist/addon/Sidebar.html', 'dist/addon/appsscript.json']);
+    expect(status.untrackedFiles).toEqual([]);
   });
 });
