@@ -71,8 +71,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   const found = survey(book, options.vocabulary);
   if (found.conflicts.length > 0) throw new Error(conflictMessage(found.conflicts));
   const tabs = new Map([...found.ours].map(([name, t]) => [name, t.sheet]));
-  const existing = { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) };
-  const plan = planSetUp(found.legacy, existing, choice, options);
+  const plan = planSetUp(found.legacy, { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) }, choice, options);
 
   const created: string[] = [];
   const written: string[] = [];
@@ -93,24 +92,28 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   ensureNamedRanges(book, sheets, { disciplines: lists.filter((r) => r[0] !== '').length, visitTypes: options.vocabulary.visitTypes.length, identifiers: lists.filter((r) => r[2] !== '').length });
   for (const layout of all) if (created.includes(layout.name)) applyColumnLook(book, sheets.get(layout.name)!, layout);
 
-  const append = (name: string, current: Table, rows: Table) => {
+  // What each tab holds after this run, kept in memory: no tab is read back after it is written.
+  const headers = new Map(all.map((l) => [l.name, l.header]));
+  const now = new Map<string, Table>();
+  const current = (name: string): Table => now.get(name) ?? (created.includes(name) ? [headers.get(name)!] : tableOf(found, name));
+  const append = (name: string, rows: Table) => {
     if (rows.length === 0) return;
-    writeRows(sheets.get(name)!, Math.max(current.length, 1) + 1, rows);
+    const before = current(name);
+    writeRows(sheets.get(name)!, before.length + 1, rows);
+    now.set(name, [...before, ...rows]);
     written.push(name);
   };
-  append(TAB.agencies, existing.agencies, plan.agencies);
-  append(TAB.therapists, existing.therapists, plan.therapists);
+  append(TAB.agencies, plan.agencies);
+  append(TAB.therapists, plan.therapists);
   // Rate tabs are the owner's once written: only an empty one is filled.
-  const rates = tableOf(found, TAB.rates);
-  if (rates.length <= 1) append(TAB.rates, rates, plan.rates);
-  const payRates = tableOf(found, TAB.payRates);
-  if (payRates.length <= 1) append(TAB.payRates, payRates, plan.payRates);
-  append(TAB.visits, existing.visits, plan.visits);
+  if (current(TAB.rates).length <= 1) append(TAB.rates, plan.rates);
+  if (current(TAB.payRates).length <= 1) append(TAB.payRates, plan.payRates);
+  append(TAB.visits, plan.visits);
 
   // The Status column: the same check Sync and the form run, written only where it changed.
   const visitsSheet = sheets.get(TAB.visits)!;
-  const visits = written.length > 0 || created.length > 0 ? readSheet(visitsSheet) : existing.visits;
-  const dir = readDirectory({ agencies: readSheet(sheets.get(TAB.agencies)!), therapists: readSheet(sheets.get(TAB.therapists)!), rates: readSheet(sheets.get(TAB.rates)!), payRates: readSheet(sheets.get(TAB.payRates)!) }, options.vocabulary, options.ratesFrom);
+  const visits = current(TAB.visits);
+  const dir = readDirectory({ agencies: current(TAB.agencies), therapists: current(TAB.therapists), rates: current(TAB.rates), payRates: current(TAB.payRates) }, options.vocabulary, options.ratesFrom);
   const checks = checkVisits(isEmptyTable(visits) ? [] : visits, dir, options.vocabulary, options.timeZone);
   const statusNow = visits.slice(1).map((r) => r[VISIT_COL.Status] ?? '');
   const statusNew = checks.map((c) => c.status);
