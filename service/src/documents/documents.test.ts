@@ -7,6 +7,8 @@ import { DISCIPLINES, formatMoney, subtotalsOf, sumCents, type InvoiceLine, type
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfPages, pdfText } from '../test-support/pdf-text.ts';
 import type { PrintableInvoice, PrintableLine } from './invoice-pdf.ts';
+import { linesTable, money, pageSetup } from './layout.ts';
+import { renderPdf } from './pdf-printer.ts';
 import { renderDocument } from './render.ts';
 
 const org: OrgSettings = {
@@ -180,6 +182,21 @@ describe('year-end documents', () => {
     expect(text).toContain('No payments were recorded as paid in 2026: there is no 1099-NEC to file for this year.');
     expect(text).toContain('DUE DATE 02/01/2027');
     expect(text).toContain('THRESHOLD $2,000.00');
+  });
+});
+
+describe('tables of lines', () => {
+  it('sets a cell on one line only when its text surely fits the column, and leaves the caller\'s widths as they were', async () => {
+    const widths: Array<number | '*'> = [50, '*', 48];
+    const table = linesTable(['Date', 'Name', 'Amount'], widths, [
+      ['03/01/2026', 'Doe, Jane', money(9500)],
+      ['03/02/2026', LONG_NAME, money(9500)],
+    ], new Set([2])) as { table: { body: Array<Array<string | { text: string; noWrap?: boolean }>> } };
+    const [short, long] = table.table.body.slice(1);
+    expect(short!.map((cell) => typeof cell !== 'string' && cell.noWrap === true)).toEqual([true, true, true]);
+    expect(long![1]).toBe(LONG_NAME); // 481 points of text in a column of 410: pdfmake wraps it
+    await renderPdf(pageSetup({ title: 't', author: 'a', subject: 's', date: '2026-03-01', footerLeft: 'f', confidential: false, content: [table] }));
+    expect(widths).toEqual([50, '*', 48]);
   });
 });
 

@@ -13,7 +13,7 @@ export type PrintableInvoice = Omit<Invoice, 'lines'> & { lines: PrintableLine[]
 
 const PATIENT_COLUMN: Record<Invoice['patientIdentifier'], string> = { name: 'Patient', 'initials-mrn': 'Patient (initials, MRN)', mrn: 'Patient MRN' };
 const RIGHT = new Set([4, 5]);
-const WIDTHS = [50, '*', '*', 100, 48, 56];
+const WIDTHS: ReadonlyArray<number | '*'> = [50, '*', '*', 100, 48, 56];
 
 function lineRows(lines: readonly PrintableLine[], late: boolean): DocContent[][] {
   return lines.map((l) => [

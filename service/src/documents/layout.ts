@@ -4,13 +4,17 @@
  * amounts right-aligned, and a footer naming the document with "Page x of y".
  */
 import { formatMoney, formatUsDate, type Address, type IsoDate, type OrgSettings } from '../../../shared/index.ts';
-import type { DocContent, DocDefinition } from './pdf-printer.ts';
+import { regularTextWidth, type DocContent, type DocDefinition } from './pdf-printer.ts';
 
 const INK = '#1f2937';
 const MUTED = '#6b7280';
 const ACCENT = '#1d4ed8';
 const RULE = '#d1d5db';
 const SHADE = '#f3f4f6';
+const LETTER_WIDTH = 612;
+const SIDE_MARGIN = 40;
+const CONTENT_WIDTH = LETTER_WIDTH - 2 * SIDE_MARGIN;
+const BODY_FONT_SIZE = 8.5;
 
 export const styles = {
   orgName: { fontSize: 15, bold: true, color: INK },
@@ -86,14 +90,37 @@ export function partyBlocks(blocks: ReadonlyArray<{ label: string; lines: readon
   };
 }
 
-/** A table whose header row repeats on every page it spans. */
-export function linesTable(header: readonly string[], widths: ReadonlyArray<number | string>, rows: DocContent[][], rightAligned: ReadonlySet<number>): DocContent {
+const CELL_PADDING = 4;
+
+/**
+ * Marks a body cell of plain text that surely fits its column as one line (noWrap).
+ * pdfmake otherwise splits every cell into words and lays out, styles and draws each word
+ * on its own, which is most of the cost of a long table; a cell on one line is one piece.
+ * The margin covers kerning and rounding; a cell that might not fit wraps as before.
+ */
+function oneLineWhenItFits(cell: DocContent, width: number): DocContent {
+  const fits = (text: string) => !/[\r\n]/.test(text) && regularTextWidth(text, BODY_FONT_SIZE) * 1.05 + 1 <= width;
+  if (typeof cell === 'string') return fits(cell) ? { text: cell, noWrap: true } : cell;
+  if (Array.isArray(cell) || typeof cell.text !== 'string') return cell;
+  const plain = Object.keys(cell).every((key) => key === 'text' || key === 'alignment');
+  return plain && fits(cell.text) ? { ...cell, noWrap: true } : cell;
+}
+
+/** A table as wide as the page's content, whose header row repeats on every page it spans. */
+export function linesTable(header: readonly string[], widths: ReadonlyArray<number | '*'>, rows: DocContent[][], rightAligned: ReadonlySet<number>): DocContent {
+  const fixed = widths.reduce<number>((sum, w) => sum + (w === '*' ? 0 : w), 0);
+  const stars = widths.filter((w) => w === '*').length;
+  const starWidth = (CONTENT_WIDTH - fixed - widths.length * 2 * CELL_PADDING) / Math.max(1, stars);
+  const columnWidths = widths.map((w) => (w === '*' ? starWidth : w));
   return {
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths,
-      body: [header.map((h, i) => ({ text: h, style: 'tableHeader', ...(rightAligned.has(i) ? { alignment: 'right' } : {}) })), ...rows],
+      widths: [...widths], // pdfmake replaces the entries with its measures: a copy keeps the caller's constant intact
+      body: [
+        header.map((h, i) => ({ text: h, style: 'tableHeader', ...(rightAligned.has(i) ? { alignment: 'right' } : {}) })),
+        ...rows.map((row) => row.map((cell, i) => oneLineWhenItFits(cell, columnWidths[i]!))),
+      ],
     },
     layout: {
       hLineWidth: (i: number) => (i === 0 ? 0 : 0.5),
@@ -101,6 +128,8 @@ export function linesTable(header: readonly string[], widths: ReadonlyArray<numb
       hLineColor: () => RULE,
       paddingTop: () => 2.5,
       paddingBottom: () => 2.5,
+      paddingLeft: () => CELL_PADDING,
+      paddingRight: () => CELL_PADDING,
     },
   };
 }
@@ -135,8 +164,8 @@ export function pageSetup(input: { title: string; author: string; subject: strin
   return {
     info: { title: input.title, author: input.author, subject: input.subject, creationDate: new Date(`${input.date}T12:00:00.000Z`) },
     pageSize: 'LETTER',
-    pageMargins: [40, 40, 40, 52],
-    defaultStyle: { font: 'Roboto', fontSize: 8.5, color: INK, lineHeight: 1.1 },
+    pageMargins: [SIDE_MARGIN, 40, SIDE_MARGIN, 52],
+    defaultStyle: { font: 'Roboto', fontSize: BODY_FONT_SIZE, color: INK, lineHeight: 1.1 },
     styles,
     footer: (currentPage: number, pageCount: number) => ({
       margin: [40, 14, 40, 0],

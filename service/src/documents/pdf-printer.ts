@@ -4,6 +4,7 @@
  * document; here it may read its own fonts only, so a name that looks like a path or a URL
  * is printed, never opened.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -25,11 +26,12 @@ type PdfMake = {
 const require = createRequire(import.meta.url);
 const pdfmake = require('pdfmake') as PdfMake;
 const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+const REGULAR = join(fontDir, 'Roboto-Regular.ttf');
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy((path) => path.startsWith(fontDir));
 pdfmake.addFonts({
   Roboto: {
-    normal: join(fontDir, 'Roboto-Regular.ttf'),
+    normal: REGULAR,
     bold: join(fontDir, 'Roboto-Medium.ttf'),
     italics: join(fontDir, 'Roboto-Italic.ttf'),
     bolditalics: join(fontDir, 'Roboto-MediumItalic.ttf'),
@@ -82,4 +84,29 @@ pdfKitDocument.provideFont = function provideSharedFont(this: PdfKitDocument, fa
 /** The PDF's bytes. The creation date is the document's own date (passed in), never the clock. */
 export async function renderPdf(definition: DocDefinition): Promise<Buffer> {
   return pdfmake.createPdf(definition).getBuffer();
+}
+
+/** The fontkit pdfkit uses (a dependency of pdfkit's, resolved from it). */
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): { unitsPerEm: number; glyphForCodePoint(codePoint: number): { advanceWidth: number } } };
+let regularFont: ReturnType<typeof fontkit.create> | undefined;
+const regularAdvances = new Map<number, number>();
+
+/**
+ * How wide `text` is on one line in Roboto Regular at `fontSize` points: the sum of its
+ * characters' advance widths, without kerning (which narrows a few of Roboto's pairs by a
+ * little). For deciding that a cell's text fits its column without wrapping.
+ */
+export function regularTextWidth(text: string, fontSize: number): number {
+  regularFont ??= fontkit.create(readFileSync(REGULAR));
+  let units = 0;
+  for (const char of text) {
+    const codePoint = char.codePointAt(0)!;
+    let advance = regularAdvances.get(codePoint);
+    if (advance === undefined) {
+      advance = regularFont.glyphForCodePoint(codePoint).advanceWidth;
+      regularAdvances.set(codePoint, advance);
+    }
+    units += advance;
+  }
+  return (units / regularFont.unitsPerEm) * fontSize;
 }
