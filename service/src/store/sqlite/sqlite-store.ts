@@ -94,13 +94,16 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   const invoicesOfCycle = (orgId: string, cycleId: string) =>
     all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId).map((r) => invoiceFrom(r)!);
 
-  /** Marks visits as belonging to a document; returns the ids that were already taken (or do not exist). */
+  /**
+   * Marks visits as belonging to a document; returns the ids that were already taken (or do not exist).
+   * The ids go in in key order, so the mark table's b-tree grows at its end instead of splitting pages all over.
+   */
   function claimVisits(orgId: string, table: 'visit_invoice' | 'visit_pay_run', owner: string, visitIds: readonly string[]): string[] {
     const column = table === 'visit_invoice' ? 'invoice_id' : 'pay_run_id';
     const ids = JSON.stringify(visitIds);
     const result = run(
       `INSERT OR IGNORE INTO ${table} (org_id, visit_id, ${column})
-       SELECT ?, j.value, ? FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM visits v WHERE v.org_id = ? AND v.id = j.value)`,
+       SELECT ?, j.value, ? FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM visits v WHERE v.org_id = ? AND v.id = j.value) ORDER BY j.value`,
       orgId, owner, ids, orgId,
     );
     if (Number(result.changes) === visitIds.length) return [];
