@@ -99,6 +99,7 @@ async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string,
     // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month).
     const planned = new Set<string>();
     const unbilled = await unbilledVisitsByAgency(ctx, orgId, targets);
+    const issueDate = today(ctx, timeZone);
     for (const target of targets) {
       const { agency, period } = target;
       const cycleId = agencyCycleId(agency.id, period);
@@ -114,7 +115,7 @@ async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string,
       if (blocking) {
         return fail('rule-broken', `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`);
       }
-      const { draft, held } = draftFor(inputs, agency, period, visits, today(ctx, timeZone));
+      const { draft, held } = draftFor(inputs, agency, period, visits, issueDate);
       plans.push({
         target, cycleId, held,
         commit: {
@@ -139,6 +140,8 @@ async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string,
       results.set(cycleId, { status: 'closed', agencyId: target.agency.id, period: target.period, invoice, held });
     }
     await audit(ctx, orgId, created.map((invoice) => ({ action: 'create' as const, recordType: 'invoice' as const, recordId: invoice.id, detail: `${invoice.number}, ${invoice.lines.length} visits` })));
+    // Read the visits again only when a conflict left a cycle to compute anew.
+    if (targets.every((t) => results.has(agencyCycleId(t.agency.id, t.period)))) break;
   }
   const unfinished = targets.find((t) => !results.has(agencyCycleId(t.agency.id, t.period)));
   if (unfinished) return fail('conflict', `${unfinished.agency.name}'s cycle ${periodLabel(unfinished.period)} kept changing while it was being closed; try again`);
