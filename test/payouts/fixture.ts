@@ -35,6 +35,8 @@ export type PayoutFixture = {
   standin: StripeStandin;
   key: string;
   webhookSecret: string;
+  /** The secret of the endpoint for the org's own account (platform events: transfer.reversed). */
+  accountWebhookSecret: string;
   /** Therapist ids in THERAPISTS order. */
   therapistIds: string[];
   webhookUrl: string;
@@ -73,6 +75,7 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
   const standin = await startStripeStandin();
   const key = `rk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const accountWebhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   standin.addPlatform(key, options.balanceCents ?? 1_000_000);
   const ctx = payoutContext(aUseCaseContext({ now: '2026-02-02T15:00:00.000Z' }), standin.url);
   const therapistIds = await seedJanuary(ctx);
@@ -93,8 +96,9 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
   standin.setWebhookEndpoint(key, webhookUrl, webhookSecret);
+  standin.setWebhookEndpoint(key, webhookUrl, accountWebhookSecret, { connect: false });
   return {
-    ctx, standin, key, webhookSecret, therapistIds, webhookUrl,
+    ctx, standin, key, webhookSecret, accountWebhookSecret, therapistIds, webhookUrl,
     async close() {
       await standin.flushWebhooks();
       receiver.closeAllConnections();

@@ -19,7 +19,7 @@ afterEach(async () => fx?.close());
 const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
 async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[]): Promise<string[]> {
-  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret });
+  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret });
   if (!connected.ok) throw new Error(connected.error.message);
   const onboarded = await onboardAll(f.ctx, ORG);
   if (!onboarded.ok) throw new Error(onboarded.error.message);
@@ -175,6 +175,30 @@ describe('paying an approved pay run', () => {
     else expect((await totals(2026)) + (await totals(transferYear))).toBe(all);
   });
 
+  it('cancels a payment whose transfer was reversed in full (it leaves the 1099), notes a partial reversal, and pays the reversed one again when asked', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
+    const first = await pay(fx);
+    const stripe = new Stripe(fx.key, { host: '127.0.0.1', port: fx.standin.port, protocol: 'http' });
+    await stripe.transfers.createReversal(lineOf(first, fx, 0).transferId!);
+    await stripe.transfers.createReversal(lineOf(first, fx, 1).transferId!, { amount: 1_000 });
+    await fx.standin.flushWebhooks();
+    expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 0).paymentId!))!.status).toBe('canceled');
+    expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 0).paymentId!)).toMatchObject({ reversedCents: STATEMENT_CENTS[0], problem: { code: 'reversed' } });
+    expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 1).paymentId!))!.status).toBe('paid');
+    expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 1).paymentId!)).toMatchObject({ reversedCents: 1_000 });
+    const year = Number(lineOf(first, fx, 0).paidOn!.slice(0, 4));
+    const summary = await taxYearSummary(fx.ctx, ORG, year);
+    if (!summary.ok) throw new Error(summary.error.message);
+    expect(summary.value.therapists.map((t) => t.totalCents).sort()).toEqual([STATEMENT_CENTS[1], STATEMENT_CENTS[2]].sort());
+
+    const again = await pay(fx);
+    expect(lineOf(again, fx, 0)).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[0] });
+    expect(lineOf(again, fx, 0).transferId).not.toBe(lineOf(first, fx, 0).transferId);
+    expect(transfersTo(fx, accounts[0]!)).toHaveLength(2);
+    expect(transfersTo(fx, accounts[1]!)).toHaveLength(1);
+  });
+
   it('refuses an open pay run and an org without Stripe', async () => {
     fx = await startPayoutFixture({ approve: false });
     expect(await payPayRun(fx.ctx, ORG, PAY_RUN)).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
@@ -192,7 +216,7 @@ describe('what reaches Stripe', () => {
     await fx.standin.markPayout(fx.standin.payouts(accounts[0]!)[0]!.id as string, 'paid');
     await fx.standin.flushWebhooks();
     const { PATIENTS } = await import('./fixture.ts');
-    const forbidden = [...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]), ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]), fx.webhookSecret];
+    const forbidden = [...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]), ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]), fx.webhookSecret, fx.accountWebhookSecret];
     expect(fx.standin.requests.length).toBeGreaterThan(10);
     for (const r of fx.standin.requests) {
       const seen = decodeURIComponent(`${r.path}?${r.query} ${r.body}`.replace(/\+/g, ' '));

@@ -106,6 +106,11 @@ describe('accounts, transfers and payouts', () => {
     // As Stripe lists them: the payout's own transaction, and the return of the failed payout it pays again.
     expect(carriedAgain.data.map((t) => [t.type, t.source]).sort()).toEqual([['payout', again!.id], ['payout_failure', payout!.id]].sort());
     expect((await stripe.transfers.list({ transfer_group: 'g1' })).data.map((t) => t.metadata.payment_id)).toEqual(['p1']);
+    const before = standin.balanceOf(key);
+    await stripe.transfers.createReversal(transfer.id, { amount: 200 });
+    await expect(stripe.transfers.createReversal(transfer.id, { amount: 600 })).rejects.toMatchObject({ param: 'amount' });
+    const reversed = await stripe.transfers.retrieve(transfer.id);
+    expect([reversed.amount_reversed, reversed.reversed, standin.balanceOf(key) - before]).toEqual([200, false, 200]);
     expect((await stripe.transfers.list({ transfer_group: 'other' })).data).toEqual([]);
   });
 });

@@ -12,9 +12,9 @@
  *   parameters is a 400 `idempotency_error`; a key still in flight is a 409;
  * - on each connected account, a balance that landed transfers fill and payouts sweep,
  *   payouts a test marks paid or failed (a failed payout's money returns to the balance);
- * - events (`account.updated`, `capability.updated`, `transfer.created`, `payout.*`),
+ * - events (`account.updated`, `capability.updated`, `transfer.created`, `transfer.reversed`, `payout.*`),
  *   signed as Stripe signs them (`t=...,v1=HMAC-SHA256(secret, t.body)`) and posted to the
- *   platform's webhook endpoint;
+ *   platform's webhook endpoint; reversals that pull a transfer's money back (`transfer.reversed`);
  * - a log of every request with its body, and a hold on the next transfer request, before
  *   or after it is carried out, so fault tests can kill the client at either moment.
  *
@@ -34,7 +34,8 @@ type Account = Json & { id: string; capabilities: { transfers: 'active' | 'inact
 type ConnectedState = { account: Account; available: number; txns: Txn[]; payouts: Map<string, Json> };
 type Platform = {
   key: string; id: string; available: number; accounts: Map<string, ConnectedState>; transfers: Json[];
-  webhook?: { url: string; secret: string };
+  /** Stripe's endpoints: a Connect one gets the connected accounts' events, an account one the platform's own. */
+  webhooks: { url: string; secret: string; connect: boolean }[];
   idempotency: Map<string, { fingerprint: string; answer?: Answer }>;
 };
 
@@ -54,7 +55,8 @@ export type StripeStandin = {
   addPlatform(key: string, balanceCents: number): void;
   setBalance(key: string, cents: number): void;
   balanceOf(key: string): number;
-  setWebhookEndpoint(key: string, url: string, secret: string): void;
+  /** An endpoint for events on connected accounts (`connect`, the default) or on the platform's own account. */
+  setWebhookEndpoint(key: string, url: string, secret: string, options?: { connect?: boolean }): void;
   /** The therapist finished Stripe's onboarding: transfers active, payouts enabled (emits account.updated). */
   completeOnboarding(accountId: string): Promise<void>;
   /** Stripe restricted the account; `silent`: the webhook is lost. */
@@ -95,7 +97,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
   const platforms = new Map<string, Platform>();
   const requests: LoggedRequest[] = [];
   const deliveries: StripeStandin['deliveries'] = [];
-  const sentEvents = new Map<string, { platform: Platform; payload: string }>();
+  const sentEvents = new Map<string, { platform: Platform; payload: string; hook?: { url: string; secret: string } }>();
   const inFlightDeliveries = new Set<Promise<unknown>>();
   const holds: { stage: HoldStage; reached: () => void; released: Promise<void>; release: () => void }[] = [];
   let base = '';
@@ -114,12 +116,12 @@ export async function startStripeStandin(): Promise<StripeStandin> {
       data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null }, ...(account ? { account } : {}),
     };
     const payload = JSON.stringify(event);
-    sentEvents.set(event.id, { platform, payload });
-    if (platform.webhook) void deliver(platform, event.id, type, payload);
+    const hook = platform.webhooks.find((w) => w.connect === (account !== undefined));
+    sentEvents.set(event.id, { platform, payload, ...(hook ? { hook } : {}) });
+    if (hook) void deliver(hook, event.id, type, payload);
   }
 
-  function deliver(platform: Platform, eventId: string, type: string, payload: string): Promise<number> {
-    const hook = platform.webhook!;
+  function deliver(hook: { url: string; secret: string }, eventId: string, type: string, payload: string): Promise<number> {
     const sent = fetch(hook.url, {
       method: 'POST', body: payload,
       headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signatureHeader(hook.secret, payload), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
@@ -203,6 +205,24 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     return { status: 200, body: transfer };
   }
 
+  /** A reversal pulls the money back from the connected account to the platform (it may leave the account negative). */
+  function reverseTransfer(platform: Platform, transferId: string, params: FormObject): Answer {
+    const t = platform.transfers.find((x) => x.id === transferId);
+    if (!t) return missing('transfer', transferId, 'id');
+    const remaining = (t.amount as number) - (t.amount_reversed as number);
+    const amount = str(params.amount) === undefined ? remaining : Number(str(params.amount));
+    if (!Number.isInteger(amount) || amount <= 0 || amount > remaining) return invalid('The reversal amount is more than what is left to reverse', { param: 'amount', code: 'parameter_invalid_integer' });
+    const state = platform.accounts.get(t.destination as string)!;
+    state.available -= amount;
+    platform.available += amount;
+    t.amount_reversed = (t.amount_reversed as number) + amount;
+    t.reversed = t.amount_reversed === t.amount;
+    const reversal = { id: newId('trr'), object: 'transfer_reversal', amount, currency: 'usd', transfer: t.id, created: nowSeconds(), metadata: obj(params.metadata) };
+    (t.reversals as { data: Json[] }).data.push(reversal);
+    emit(platform, 'transfer.reversed', t);
+    return { status: 200, body: reversal };
+  }
+
   const list = (url: string, data: Json[]): Answer => ({ status: 200, body: { object: 'list', data, has_more: false, url } });
 
   /** One API request, already authenticated to its platform. */
@@ -212,7 +232,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     if (req.stripeAccount && !on) {
       return stripeError(403, { type: 'invalid_request_error', message: 'The provided key does not have access to account or that account does not exist.' });
     }
-    const route = `${req.method} ${req.path.replace(/\/(acct|tr|po)_[a-f0-9]+$/, '/:id')}`;
+    const route = `${req.method} ${req.path.replace(/\/(acct|tr|po)_[a-f0-9]+$/, '/:id').replace(/\/tr_[a-f0-9]+\/reversals$/, '/:id/reversals')}`;
     const id = /[a-z]+_[a-f0-9]+$/.exec(req.path)?.[0] ?? '';
     switch (route) {
       case 'GET /v1/balance': {
@@ -246,6 +266,8 @@ export async function startStripeStandin(): Promise<StripeStandin> {
         const dest = q.get('destination');
         return list('/v1/transfers', platform.transfers.filter((t) => (group === null || t.transfer_group === group) && (dest === null || t.destination === dest)).toReversed());
       }
+      case 'POST /v1/transfers/:id/reversals':
+        return reverseTransfer(platform, /tr_[a-f0-9]+/.exec(req.path)![0], req.form);
       case 'GET /v1/transfers/:id': {
         const t = platform.transfers.find((x) => x.id === id);
         return t ? { status: 200, body: t } : missing('transfer', id, 'id');
@@ -377,14 +399,16 @@ export async function startStripeStandin(): Promise<StripeStandin> {
   const standin: StripeStandin = {
     url: base, port, requests, deliveries,
     addPlatform(key, balanceCents) {
-      platforms.set(key, { key, id: newId('acct'), available: balanceCents, accounts: new Map(), transfers: [], idempotency: new Map() });
+      platforms.set(key, { key, id: newId('acct'), available: balanceCents, accounts: new Map(), transfers: [], idempotency: new Map(), webhooks: [] });
     },
     setBalance(key, cents) {
       platformOf(key).available = cents;
     },
     balanceOf: (key) => platformOf(key).available,
-    setWebhookEndpoint(key, url, secret) {
-      platformOf(key).webhook = { url, secret };
+    setWebhookEndpoint(key, url, secret, options = {}) {
+      const connect = options.connect ?? true;
+      const p = platformOf(key);
+      p.webhooks = [...p.webhooks.filter((w) => w.connect !== connect), { url, secret, connect }];
     },
     async completeOnboarding(accountId) {
       const { platform, state } = connectedOf(accountId);
@@ -435,8 +459,8 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     },
     async redeliver(eventId) {
       const sent = sentEvents.get(eventId);
-      if (!sent) throw new Error(`stand-in: no event ${eventId}`);
-      return deliver(sent.platform, eventId, 'replay', sent.payload);
+      if (!sent?.hook) throw new Error(`stand-in: no event ${eventId} was sent to an endpoint`);
+      return deliver(sent.hook, eventId, 'replay', sent.payload);
     },
     async close() {
       for (const h of holds) h.release();

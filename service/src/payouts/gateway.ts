@@ -43,6 +43,7 @@ export type EventSubject =
   | { kind: 'account'; state: AccountState }
   | { kind: 'capability'; accountId: string }
   | { kind: 'payout'; payout: { id: string; status: string; failureCode: string | null } }
+  | { kind: 'transfer'; transfer: { id: string; amountCents: number; amountReversedCents: number; paymentId: string | null } }
   | { kind: 'other' };
 
 /** A webhook event, verified. `account`: the connected account it happened on (Connect events). */

@@ -106,6 +106,10 @@ function subjectOf(object: { object?: string }): EventSubject {
     const p = object as Stripe.Payout;
     return { kind: 'payout', payout: { id: p.id, status: p.status, failureCode: p.failure_code ?? null } };
   }
+  if (object.object === 'transfer') {
+    const t = object as Stripe.Transfer;
+    return { kind: 'transfer', transfer: { id: t.id, amountCents: t.amount, amountReversedCents: t.amount_reversed, paymentId: t.metadata?.payment_id ?? null } };
+  }
   return { kind: 'other' };
 }
 

@@ -15,8 +15,10 @@ export type StripeConnectionRecord = {
   /** The last 4 characters of the key, to show which key is connected. */
   keyLast4: string;
   livemode: boolean;
-  /** The webhook endpoint's signing secret (whsec_...), sealed. */
+  /** The Connect webhook endpoint's signing secret (whsec_...), sealed: events of the therapists' accounts. */
   webhookSecret: Sealed;
+  /** The signing secret of an endpoint for the org's own account (transfer.reversed), sealed, when there is one. */
+  accountWebhookSecret?: Sealed;
   connectedAt: string;
 };
 
@@ -53,6 +55,8 @@ export type StripeTransferRecord = {
   destinationPayment?: string;
   /** Why Stripe refused the transfer, for the owner. */
   problem?: { code: string; message: string };
+  /** Cents of the transfer reversed in Stripe (the money came back to the org's balance). */
+  reversedCents?: number;
   /** The connected account's payout that carried the money to the therapist's bank. */
   payout?: { id: string; status: PayoutStatus; failureCode?: string; at: string };
 };

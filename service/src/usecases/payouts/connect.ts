@@ -11,9 +11,13 @@ import { loadOrg } from '../orgs.ts';
 import { viaStripe, type PayoutContext } from './context.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9]{8,250}$/;
+
 export const stripeConnectInput = z.object({
   key: z.string().check(z.regex(/^(rk|sk)_(live|test)_[A-Za-z0-9]{8,250}$/, { message: 'must be a Stripe restricted key (rk_live_... or rk_test_...) or secret key' })),
-  webhookSecret: z.string().check(z.regex(/^whsec_[A-Za-z0-9]{8,250}$/, { message: 'must be the webhook endpoint\'s signing secret (whsec_...)' })),
+  webhookSecret: z.string().check(z.regex(WEBHOOK_SECRET, { message: 'must be the Connect webhook endpoint\'s signing secret (whsec_...)' })),
+  /** Optional: an endpoint for the org's own account, so a transfer reversed in the dashboard reaches the service. */
+  accountWebhookSecret: z.optional(z.string().check(z.regex(WEBHOOK_SECRET, { message: 'must be that webhook endpoint\'s signing secret (whsec_...)' }))),
 });
 
 export type StripeConnectionView = { keyLast4: string; livemode: boolean; connectedAt: string; webhookUrl: string };
@@ -29,11 +33,12 @@ export async function connectStripe(ctx: PayoutContext, orgId: string, input: un
   const checked = await viaStripe(() => ctx.gateways(parsed.data.key).checkKey());
   if (!checked.ok) return checked;
   if (!checked.value.ok) return fail('rule-broken', `the key was not saved: ${checked.value.message}`, [{ path: 'key', message: checked.value.message }]);
-  const { key, webhookSecret } = parsed.data;
+  const { key, webhookSecret, accountWebhookSecret } = parsed.data;
   if (checked.value.livemode !== key.includes('_live_')) return fail('rule-broken', 'the key was not saved: Stripe says its mode differs from its name');
   const connection = {
     key: ctx.cipher.seal(key), keyLast4: key.slice(-4), livemode: checked.value.livemode,
     webhookSecret: ctx.cipher.seal(webhookSecret), connectedAt: ctx.now().toISOString(),
+    ...(accountWebhookSecret ? { accountWebhookSecret: ctx.cipher.seal(accountWebhookSecret) } : {}),
   };
   await ctx.payouts.putStripeConnection(orgId, connection);
   await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-connection', recordId: orgId, detail: `key ...${connection.keyLast4}${connection.livemode ? ' (live)' : ' (test)'}` }]);

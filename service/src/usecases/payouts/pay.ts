@@ -42,7 +42,7 @@ export type PayLine = {
   transferId?: string;
   paidOn?: string;
   problem?: string;
-  problemCode?: 'no-account' | 'account-not-ready' | 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused' | 'stripe-unreachable';
+  problemCode?: 'no-account' | 'account-not-ready' | 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused' | 'stripe-unreachable' | 'reversed';
 };
 
 export type PayRunPayout = { payRunId: string; payRunStatus: PayRunStatus; payments: PayLine[] };
@@ -73,6 +73,7 @@ const PROBLEM_TEXT: Record<NonNullable<PayLine['problemCode']>, string> = {
   'idempotency-conflict': 'Stripe already has a different request under this payment\'s key: check the transfer group in the Stripe dashboard before paying again; the payment stays pending',
   refused: 'Stripe refused the transfer',
   'stripe-unreachable': 'Stripe did not answer: pay again to finish it (the payment stays pending and is never paid twice)',
+  reversed: 'the transfer was reversed in Stripe: paying the run again sends it again',
 };
 
 const problem = (code: NonNullable<PayLine['problemCode']>, detail?: string) => ({ problemCode: code, problem: detail ? `${PROBLEM_TEXT[code]} (${detail})` : PROBLEM_TEXT[code] });

@@ -9,7 +9,10 @@
  *   payments whose money that payout carried (found through the payout's balance
  *   transactions). A failed payout does not undo the payment: the transfer was made, the
  *   money waits on the therapist's Stripe balance until they fix their bank account, and
- *   Stripe pays it out again (that payout then carries the failed one's return).
+ *   Stripe pays it out again (that payout then carries the failed one's return);
+ * - `transfer.reversed` (the platform's own event): a transfer reversed in full brought the
+ *   money back, so its payment is `canceled` (it leaves the 1099, and paying the run again
+ *   sends a new transfer); a partial reversal is noted on the payment for the owner.
  */
 import { ok, type Result } from '../../../../shared/index.ts';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../store/payouts-port.ts';
@@ -29,7 +32,8 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
   const connection = await ctx.payouts.getStripeConnection(orgId);
   // An org without Stripe gets the same answer as a bad signature: nothing to learn here.
   if (!connection) return fail('invalid-input', BAD_SIGNATURE);
-  const event = ctx.verifyEvent(rawBody, signature, ctx.cipher.open(connection.webhookSecret));
+  const secrets = [connection.webhookSecret, ...(connection.accountWebhookSecret ? [connection.accountWebhookSecret] : [])];
+  const event = secrets.map((s) => ctx.verifyEvent(rawBody, signature, ctx.cipher.open(s))).find((e) => e !== null) ?? null;
   if (!event) return fail('invalid-input', BAD_SIGNATURE);
   if (await ctx.payouts.eventProcessed(orgId, event.id)) return ok({ received: true, duplicate: true, handled: false });
 
@@ -55,6 +59,8 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
       }
       handled = true;
     }
+  } else if (event.type === 'transfer.reversed' && subject.kind === 'transfer' && event.account === null) {
+    handled = await applyReversal(ctx, orgId, subject.transfer);
   } else if ((event.type === 'payout.paid' || event.type === 'payout.failed') && subject.kind === 'payout' && event.account) {
     const status = payoutStatus(subject.payout.status);
     const outcome = status ? await applyPayout(ctx, orgId, event.account, { ...subject.payout, status }) : ok(false);
@@ -86,4 +92,19 @@ async function applyPayout(ctx: PayoutContext, orgId: string, accountId: string,
     await audit(ctx, orgId, mine.map((r) => ({ action: 'update' as const, recordType: 'payment' as const, recordId: r.paymentId, detail: `payout ${payout.id} ${payout.status}${payout.failureCode ? ` (${payout.failureCode})` : ''}` })));
   }
   return ok(mine.length > 0);
+}
+
+async function applyReversal(ctx: PayoutContext, orgId: string, transfer: { id: string; amountCents: number; amountReversedCents: number; paymentId: string | null }): Promise<boolean> {
+  if (transfer.paymentId === null) return false;
+  const [payment, record] = await Promise.all([ctx.store.getPayment(orgId, transfer.paymentId), ctx.payouts.getStripeTransfer(orgId, transfer.paymentId)]);
+  // Only the transfer this org's payment names: metadata alone is no proof.
+  if (!payment || !record || record.transferId !== transfer.id || payment.method !== 'stripe') return false;
+  const full = transfer.amountReversedCents >= transfer.amountCents;
+  await ctx.payouts.putStripeTransfer(orgId, {
+    ...record, reversedCents: transfer.amountReversedCents,
+    ...(full ? { problem: { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' } } : {}),
+  });
+  if (full && payment.status === 'paid') await ctx.store.updatePayment(orgId, { ...payment, status: 'canceled' }, 'paid');
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `transfer ${transfer.id} reversed: ${transfer.amountReversedCents} of ${transfer.amountCents} cents` }]);
+  return true;
 }
