@@ -59,7 +59,7 @@ export function stripeGatewayFactory(endpoint: StripeEndpoint): PayoutGatewayFac
           country: 'US',
           controller: { fees: { payer: 'application' }, losses: { payments: 'application' }, stripe_dashboard: { type: 'express' }, requirement_collection: 'stripe' },
           capabilities: { transfers: { requested: true } },
-          business_type: 'individual',
+          // No business type: some therapists are sole proprietors, some LLCs; onboarding asks.
           metadata: { therapist_id: therapistId },
         }, { idempotencyKey });
         return accountState(account);

@@ -21,7 +21,7 @@
  * (the org's time zone), and that is the day the 1099-NEC counts it by. The payout to the
  * therapist's bank is tracked apart (webhooks.ts).
  */
-import { calendarDayIn, ok, payRunAmountsDue, type AmountDue, type Payment, type Result } from '../../../../shared/index.ts';
+import { BACKUP_WITHHOLDING_PERCENT, calendarDayIn, ok, payRunAmountsDue, type AmountDue, type Payment, type Result } from '../../../../shared/index.ts';
 import type { PayoutGateway, Transfer } from '../../payouts/gateway.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
@@ -42,6 +42,8 @@ export type PayLine = {
   transferId?: string;
   paidOn?: string;
   problem?: string;
+  /** Something the owner should know that does not stop the payment (no W-9 on file). */
+  warning?: string;
   problemCode?: 'no-account' | 'account-not-ready' | 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused' | 'stripe-unreachable' | 'reversed';
 };
 
@@ -92,9 +94,12 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
   const payments = await ctx.store.listPayments(orgId, { payRunId });
   const elsewhere = payments.filter((p) => !isOwnStripeAttempt(payRunId)(p));
   const lines: PayLine[] = [];
+  const noW9 = new Set(payRun.statements.filter((s) => s.w9Status === 'missing').map((s) => s.therapistId));
   for (const due of payRunAmountsDue(payRun.statements, payRunId, elsewhere)) {
     const attempts = payments.filter(isOwnStripeAttempt(payRunId, due.therapistId)).sort((a, b) => attemptOf(a) - attemptOf(b));
-    lines.push(await payTherapist(run, due, attempts));
+    const line = await payTherapist(run, due, attempts);
+    // Approving the pay run was the owner's decision to pay anyway; the answer keeps saying so.
+    lines.push(noW9.has(due.therapistId) ? { ...line, warning: `no W-9 on file: payments are subject to ${BACKUP_WITHHOLDING_PERCENT}% backup withholding, which the service does not withhold` } : line);
   }
   const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe');
   if (settled) await ctx.store.setPayRunStatus(orgId, payRunId, 'paying', 'paid', ctx.now().toISOString());
