@@ -265,6 +265,20 @@ describe('bodies the routes must refuse whole', () => {
   });
 });
 
+describe('a passcode form the portal cannot read', () => {
+  it('answers 400 with a page, not 500: too large, or compressed junk', async () => {
+    const path = `${f.api.url}/portal/${f.portalToken}/passcode`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const tooLarge = await fetch(path, { method: 'POST', headers: form, body: `passcode=${'a'.repeat(3_000)}` });
+    const junk = await fetch(path, { method: 'POST', headers: { ...form, 'content-encoding': 'gzip' }, body: 'not gzip' });
+    for (const res of [tooLarge, junk]) {
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    }
+  });
+});
+
 describe('an undecodable path', () => {
   it('answers 400 naming the path, not 500 (it used to reach the error handler as a URIError)', async () => {
     for (const path of ['/v1/orgs/%E0%A4%A', '/v1/orgs/alpha/invoices/%', `/v1/orgs/alpha/pay-runs/%C3%28/approve`]) {

@@ -46,7 +46,7 @@ const NASTY_STRINGS = [
   '', ' ', '\u0000', 'a\u0000b', '\u202Eevil\u202C.pdf', '\u200F\u05E9\u05DC\u05D5\u05DD', '👩🏽‍⚕️🏥💸', 'e\u0301\u0302\u0303\u0304', 'Z\u0324\u0354\u0367\u0311\u0313',
   '\uD800', '\uDFFF', '\uFEFF', '\u2028\u2029', '../../etc/passwd', '%00', '%E0%A4%A', '<script>alert(1)</script>', "'; DROP TABLE visits; --",
   '__proto__', 'constructor', 'prototype', '2026-02-30', '0000-01-01', '9999-12-31', '2026-13-01', '+002026-01-01', '2026-1-1', '1/5/26',
-  '1e3', 'NaN', 'Infinity', '-0', 'true', 'null', 'PT ', 'pt', 'ROUTINE\u0000', 'Ⅻ', '١٢٣', 'vl_alpha_x_y',
+  '0000-01', '9999-12', '2026-13', '2026-00', '1e3', 'NaN', 'Infinity', '-0', 'true', 'null', 'PT ', 'pt', 'ROUTINE\u0000', 'Ⅻ', '١٢٣', 'vl_alpha_x_y',
 ];
 const hugeString = fc.constantFrom(129, 201, 501, 5_000, 70_000, 120_000).map((n) => 'Ω'.repeat(n));
 const hostileString = fc.oneof(
@@ -199,6 +199,38 @@ function expectSaneRefusal(label: string, res: Awaited<ReturnType<typeof call>>)
     for (const d of details) expect(typeof d.path === 'string' && d.path.length > 0 && typeof d.message === 'string', label).toBe(true);
   }
 }
+
+describe('the portal pages under hostile input', () => {
+  it('answer a page below 500 to a good token with hostile invoice ids, paths and passcode forms, and write nothing on a refusal', async () => {
+    const base = `/portal/${f.portalToken}`;
+    const page = fc.oneof(
+      hostileString.filter((s) => s.length <= 2_000).map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
+      hostileString.filter((s) => s.length <= 2_000).map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}/pdf`, body: undefined as string | undefined })),
+      fc.constantFrom('%E0%A4%A', '%', '%00', 'statement%2F..', 'invoices').map((tail) => ({ method: 'get', path: `${base}/${tail}`, body: undefined as string | undefined })),
+      fc.oneof(hostileString.map((p) => `passcode=${encode(p)}`), fc.constantFrom('passcode=a&passcode=b', 'a'.repeat(3_000), '%', '&&&', 'passcode')).map((body) => ({ method: 'post', path: `${base}/passcode`, body })),
+      otherOrgValue().map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
+    );
+    baseline = await settledSnapshot(f.api.dbFile);
+    await fc.assert(
+      fc.asyncProperty(page, async (p) => {
+        const res = await call(f.api, p.method, p.path, p.body === undefined ? {} : { body: p.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const label = `${p.method} ${p.path.slice(0, 200)} ${String(p.body).slice(0, 100)} -> ${res.status}`;
+        tally.requests += 1;
+        tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;
+        expect(res.status, label).toBeLessThan(500);
+        expect(res.headers.get('content-type'), label).toMatch(/^text\/html/);
+        if (res.status >= 400) {
+          expect(res.text, label).not.toMatch(/INV-|Quixwright|Abernathy|Szczepa/);
+          const after = snapshotDb(f.api.dbFile);
+          expect(Object.keys(after).filter((t) => after[t] !== baseline[t]), label).toEqual([]);
+        } else {
+          baseline = await settledSnapshot(f.api.dbFile);
+        }
+      }),
+      { numRuns: RUNS * 4, ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+  }, 120_000);
+});
 
 describe('every API route under hostile input', () => {
   it('covers the whole route list', () => {
