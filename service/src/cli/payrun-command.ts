@@ -15,7 +15,7 @@ export async function runPayrun(rt: CliRuntime, values: CliValues<typeof payrunO
   const result = await payRunsOfMonth(rt.payouts(), rt.orgId, values.period, { pay: values.pay === true });
   if (!result.ok) return failureExit(result.error);
   const lines = result.value.payRuns.flatMap((r) => r.therapists);
-  const unpaid = values.pay === true && lines.some((l) => l.status !== 'paid' && l.status !== 'paid-outside-stripe');
+  const unpaid = values.pay === true && lines.some((l) => l.status === 'failed' || l.status === 'pending' || l.status === 'not-paid');
   if (values.json) {
     printJson(result.value);
     return unpaid ? 1 : 0;

@@ -27,7 +27,7 @@ export const onboardTherapistSpec = {
 
 export const payPayRunSpec = {
   id: 'payPayRun', method: 'post', path: '/v1/orgs/:orgId/pay-runs/:payRunId/pay', tag: 'payouts', access: 'owner',
-  summary: 'Pay an approved pay run through Stripe: per therapist { therapistId, amountCents, status (paid, failed, pending, not-paid, paid-outside-stripe), transferId?, problem? }; paying again pays nobody twice',
+  summary: 'Pay an approved pay run through Stripe: per therapist { therapistId, amountCents, status (paid, failed, pending, not-paid, paid-outside-stripe, nothing-due), transferId?, problem?, warning? }; paying again pays nobody twice',
   params: z.object({ orgId, payRunId: recordId }),
 } satisfies RouteSpec;
 

@@ -31,7 +31,7 @@ import { loadOrg } from '../orgs.ts';
 import { isProviderError, openConnection, providerReason, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
 
-export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe';
+export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe' | 'nothing-due';
 
 /** One therapist's outcome. `problem` (a sentence for the owner) is set only when the owner has something to do. */
 export type PayLine = {
@@ -101,7 +101,7 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
     // Approving the pay run was the owner's decision to pay anyway; the answer keeps saying so.
     lines.push(noW9.has(due.therapistId) ? { ...line, warning: `no W-9 on file: payments are subject to ${BACKUP_WITHHOLDING_PERCENT}% backup withholding, which the service does not withhold` } : line);
   }
-  const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe');
+  const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe' || l.status === 'nothing-due');
   if (settled) await ctx.store.setPayRunStatus(orgId, payRunId, 'paying', 'paid', ctx.now().toISOString());
   const paid = lines.filter((l) => l.status === 'paid').length;
   await audit(ctx, orgId, [{ action: 'update', recordType: 'pay-run', recordId: payRunId, detail: `pay through Stripe: ${paid} of ${lines.length} paid` }]);
@@ -113,7 +113,7 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
   const base = { therapistId: due.therapistId, amountCents: due.dueCents };
   const last = attempts.at(-1);
   if (last?.status === 'paid') return lineOf(run, last);
-  if (due.dueCents === 0) return { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' };
+  if (due.dueCents === 0) return due.paidElsewhereCents > 0 ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' } : { ...base, status: 'nothing-due' };
   const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
   if (last?.status === 'pending') return finish(run, last, account);
