@@ -43,6 +43,9 @@ export type StoredVisit = Omit<Visit, 'patient'> & {
 /** What a close or a pay run reads of a visit: no PHI, nothing sealed. */
 export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'>;
 
+/** A visit still waiting for its invoice or its pay run (or both), saying which it already has. */
+export type UnsettledVisit = BillingVisit & { billed: boolean; paid: boolean };
+
 export type VisitQuery = {
   agencyId?: string;
   therapistId?: string;
@@ -144,6 +147,8 @@ export interface Store {
   listVisits(orgId: string, query: VisitQuery): Promise<StoredVisit[]>;
   /** listVisits without the sealed and bookkeeping fields, for closes and pay runs of 100,000 visits. */
   listBillingVisits(orgId: string, query: VisitQuery): Promise<BillingVisit[]>;
+  /** The visits dated on or before `dateTo` that are unbilled or unpaid: a month's close reads them once for its invoices and its pay runs. */
+  listUnsettledVisits(orgId: string, dateTo: IsoDate): Promise<UnsettledVisit[]>;
 
   getCycle(orgId: string, cycleId: string): Promise<CycleRecord | null>;
   listCycles(orgId: string): Promise<CycleRecord[]>;

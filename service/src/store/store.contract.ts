@@ -159,6 +159,26 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await ids({ paid: false })).toHaveLength(3);
     });
 
+    it('lists the visits still waiting for an invoice or a pay run, saying which they have', async () => {
+      await store.upsertVisits(ORG, [
+        aStoredVisit('v1', { date: '2026-01-05' }),
+        aStoredVisit('v2', { date: '2026-01-06' }),
+        aStoredVisit('v3', { date: '2026-01-07' }),
+        aStoredVisit('v4', { date: '2026-01-08' }),
+        aStoredVisit('v5', { date: '2026-02-05' }),
+      ]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v3'])]));
+      await store.commitPayRun(ORG, aPayRun('pr1', ['v2', 'v3']));
+      const unsettled = (await store.listUnsettledVisits(ORG, '2026-01-31')).sort((a, b) => a.id.localeCompare(b.id));
+      expect(unsettled.map(({ id, billed, paid }) => ({ id, billed, paid }))).toEqual([
+        { id: 'v1', billed: true, paid: false },
+        { id: 'v2', billed: false, paid: true },
+        { id: 'v4', billed: false, paid: false },
+      ]);
+      expect(unsettled[0]).toMatchObject({ agencyId: 'ag1', therapistId: 'th1', date: '2026-01-05', discipline: 'PT', visitType: 'ROUTINE', noteDone: true, patientHasMrn: false });
+      expect(await store.listUnsettledVisits(OTHER, '2026-01-31')).toEqual([]);
+    });
+
     it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {
       await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3', { agencyId: 'ag2' })]);
       const first = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3'], 'ag2')]));

@@ -91,14 +91,18 @@ type CycleTarget = { agency: Agency; period: Period };
  * Closes several agency cycles with the org's data loaded once, committed together (one
  * transaction on SQLite). Cycles already closed come back as they were. When a visit was
  * billed meanwhile by another close, the cycles not yet closed are computed again.
+ * `unbilled`: the unbilled visits when the caller already read them (a month's close).
  */
-async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[]): Promise<Result<CloseResult[], Failure>> {
+async function closeCycles(
+  ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[], unbilledRead?: readonly BillingVisit[],
+): Promise<Result<CloseResult[], Failure>> {
   const results = new Map<string, CloseResult>();
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const plans: { target: CycleTarget; cycleId: string; held: HeldVisit[]; commit: CloseCommit }[] = [];
     // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month).
     const planned = new Set<string>();
-    const unbilled = await unbilledVisitsByAgency(ctx, orgId, targets);
+    // After a conflict the visits are read again: the first read is what made the conflict.
+    const unbilled = byAgency(targets, attempt === 0 && unbilledRead ? unbilledRead : await readUnbilled(ctx, orgId, targets));
     const issueDate = today(ctx, timeZone);
     for (const target of targets) {
       const { agency, period } = target;
@@ -148,19 +152,25 @@ async function closeCycles(ctx: UseCaseContext, orgId: string, timeZone: string,
   return ok(targets.map((t) => results.get(agencyCycleId(t.agency.id, t.period))!));
 }
 
-/** The targets' unbilled visits in one read (a month's close reads the org once), by agency. */
-async function unbilledVisitsByAgency(ctx: UseCaseContext, orgId: string, targets: readonly CycleTarget[]): Promise<Map<string, BillingVisit[]>> {
+/** The targets' unbilled visits in one read (a month's close reads the org once). */
+async function readUnbilled(ctx: UseCaseContext, orgId: string, targets: readonly CycleTarget[]): Promise<BillingVisit[]> {
   const agencyIds = new Set(targets.map((t) => t.agency.id));
-  const dateTo = targets.reduce((latest, t) => (t.period.end > latest ? t.period.end : latest), '');
-  const visits = await ctx.store.listBillingVisits(orgId, { billed: false, dateTo, ...(agencyIds.size === 1 ? { agencyId: [...agencyIds][0]! } : {}) });
-  const byAgency = new Map<string, BillingVisit[]>();
+  return ctx.store.listBillingVisits(orgId, { billed: false, dateTo: latestEnd(targets.map((t) => t.period)), ...(agencyIds.size === 1 ? { agencyId: [...agencyIds][0]! } : {}) });
+}
+
+const latestEnd = (periods: readonly Period[]) => periods.reduce((latest, p) => (p.end > latest ? p.end : latest), '');
+
+/** The targets' agencies' visits, by agency. */
+function byAgency(targets: readonly CycleTarget[], visits: readonly BillingVisit[]): Map<string, BillingVisit[]> {
+  const agencyIds = new Set(targets.map((t) => t.agency.id));
+  const grouped = new Map<string, BillingVisit[]>();
   for (const v of visits) {
     if (!agencyIds.has(v.agencyId)) continue;
-    const list = byAgency.get(v.agencyId);
+    const list = grouped.get(v.agencyId);
     if (list) list.push(v);
-    else byAgency.set(v.agencyId, [v]);
+    else grouped.set(v.agencyId, [v]);
   }
-  return byAgency;
+  return grouped;
 }
 
 async function closedResult(ctx: UseCaseContext, orgId: string, cycle: CycleRecord, agencyId: string, period: Period, status: 'closed' | 'already-closed'): Promise<CloseResult> {
@@ -182,13 +192,19 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
   const agencies = [...inputs.agencies.values()].filter((a) => a.active).sort((a, b) => a.name.localeCompare(b.name));
   const targets = agencies.flatMap((agency) => periodsEndingIn(agency.billingCycle, bounds.value).map((period) => ({ agency, period })));
-  const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets);
+  const payPeriods = periodsEndingIn(org.value.settings.payrollCycle, bounds.value);
+  // One read serves the invoices and the pay runs: the visits not yet both billed and paid.
+  const unsettled = await ctx.store.listUnsettledVisits(orgId, latestEnd([...targets.map((t) => t.period), ...payPeriods]));
+  const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets, unsettled.filter((v) => !v.billed));
   if (!closed.ok) return closed;
   const cycles = closed.value;
   const payRuns: PayRunResult[] = [];
-  for (const period of periodsEndingIn(org.value.settings.payrollCycle, bounds.value)) {
-    const run = await createPayRun(ctx, orgId, period, inputs);
+  const paidByThisClose = new Set<string>();
+  for (const period of payPeriods) {
+    const unpaid = unsettled.filter((v) => !v.paid && v.date <= period.end && !paidByThisClose.has(v.id));
+    const run = await createPayRun(ctx, orgId, period, { inputs, unpaid });
     if (!run.ok) return run;
+    if (run.value.status === 'created') for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
     payRuns.push(run.value);
   }
   return ok({ month, cycles, payRuns });

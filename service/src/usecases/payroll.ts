@@ -7,7 +7,7 @@ import {
   draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, type HeldVisit,
   type Period, type Result,
 } from '../../../shared/index.ts';
-import type { PayRunRecord } from '../store/port.ts';
+import type { BillingVisit, PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
@@ -26,21 +26,27 @@ export type PayRunResult = {
 const MAX_CONFLICT_RETRIES = 3;
 
 
-/** `inputs`: the org's data when the caller already loaded it (a month's close). */
-export async function createPayRun(ctx: UseCaseContext, orgId: string, period: Period, preloaded?: BillingInputs): Promise<Result<PayRunResult, Failure>> {
+/**
+ * `read`: what the caller already loaded (a month's close): the org's data, and the unpaid
+ * visits dated up to the period's end.
+ */
+export async function createPayRun(
+  ctx: UseCaseContext, orgId: string, period: Period, read?: { inputs: BillingInputs; unpaid?: readonly BillingVisit[] },
+): Promise<Result<PayRunResult, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const rule = org.value.settings.payrollCycle;
   if (period.start > period.end || !isPeriodOf(rule, period)) {
     return fail('invalid-input', `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`);
   }
-  const inputs = preloaded ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
+  const inputs = read?.inputs ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
   const id = payRunId(period);
 
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await ctx.store.getPayRun(orgId, id);
     if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
-    const visits = await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
+    // After a conflict the visits are read again: the caller's read is what made the conflict.
+    const visits = attempt === 0 && read?.unpaid ? read.unpaid : await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
       period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()],
       agencyName: inputs.agencyName, vocabulary: inputs.vocabulary, holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,

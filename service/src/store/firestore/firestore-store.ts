@@ -125,6 +125,14 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
       (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({
         id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn,
       })),
+    // Two equality queries (unbilled, unpaid) served by single-field indexes, merged by id.
+    async listUnsettledVisits(orgId, dateTo) {
+      const [unbilled, unpaid] = await Promise.all([listVisits(at(orgId), { billed: false, dateTo }), listVisits(at(orgId), { paid: false, dateTo })]);
+      const byId = new Map([...unbilled, ...unpaid].map((v) => [v.id, v]));
+      return [...byId.values()].map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, invoiceId, payRunId }) => ({
+        id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, billed: invoiceId !== null, paid: payRunId !== null,
+      }));
+    },
 
     /** A cycle being closed shows as `closing`; its invoiceIds are reserved but not readable until it is closed. */
     getCycle: (orgId, cycleId) => readCycle(at(orgId), cycleId),

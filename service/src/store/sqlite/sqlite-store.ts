@@ -11,7 +11,7 @@ import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRat
 import { packRows, unpackRows, type PackedRows } from './packed-rows.ts';
 import type {
   ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, PortalStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
-  Store, StoredInvoice, StoredTherapist, StoredVisit, UpsertVisitsOutcome, VisitQuery,
+  Store, StoredInvoice, StoredTherapist, StoredVisit, UnsettledVisit, UpsertVisitsOutcome, VisitQuery,
 } from '../port.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
@@ -78,6 +78,18 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     receivedAt: r.received_at as string,
     invoiceId: (r.invoice_id as string | null) ?? null,
     payRunId: (r.pay_run_id as string | null) ?? null,
+  });
+
+  /** What a close or a pay run reads of a visit, as arrays, not objects: a close reads 100,000 of these. */
+  const BILLING_COLUMNS = 'v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn';
+  function billingRows(sql: string, params: SQLInputValue[]): SQLInputValue[][] {
+    const statement = stmt(sql);
+    statement.setReturnArrays(true);
+    return statement.all(...params) as unknown as SQLInputValue[][];
+  }
+  const billingVisitFrom = (r: SQLInputValue[]): BillingVisit => ({
+    id: r[0] as string, agencyId: r[1] as string, therapistId: r[2] as string, date: r[3] as string,
+    discipline: r[4] as BillingVisit['discipline'], visitType: r[5] as string, noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
   });
 
   /** Invoices and pay runs keep their long line lists packed (packed-rows.ts). */
@@ -261,13 +273,22 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         query.billed !== undefined ? 'LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id' : '',
         query.paid !== undefined ? 'LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id' : '',
       ].join(' ');
-      const statement = stmt(`SELECT v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn
-        FROM visits v ${joins} WHERE ${where}`);
-      statement.setReturnArrays(true); // arrays, not objects: a close reads 100,000 of these
-      return (statement.all(...params) as unknown as SQLInputValue[][]).map((r): BillingVisit => ({
-        id: r[0] as string, agencyId: r[1] as string, therapistId: r[2] as string, date: r[3] as string,
-        discipline: r[4] as BillingVisit['discipline'], visitType: r[5] as string, noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-      }));
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params).map((r) => billingVisitFrom(r));
+    },
+    async listUnsettledVisits(orgId, dateTo) {
+      const rows = billingRows(
+        `SELECT ${BILLING_COLUMNS}, b.visit_id IS NOT NULL, p.visit_id IS NOT NULL FROM visits v
+         LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
+         LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id
+         WHERE v.org_id = ? AND v.date <= ? AND (b.visit_id IS NULL OR p.visit_id IS NULL)`,
+        [orgId, dateTo],
+      );
+      return rows.map((r) => {
+        const visit = billingVisitFrom(r) as UnsettledVisit; // flags added in place: one object per visit, not two
+        visit.billed = r[8] === 1;
+        visit.paid = r[9] === 1;
+        return visit;
+      });
     },
 
     async getCycle(orgId, cycleId) {
