@@ -240,6 +240,25 @@ describe('the add-on against the running service', () => {
     expect(rowOf('L1000.2')[column('Sync')]).toBe('Sent');
   });
 
+  it('waits for nobody: while another execution holds the document lock, actions say so and the trigger fails loudly', () => {
+    env.locks.lock.heldElsewhere = true;
+    try {
+      const r = env.run('syncNow');
+      expect(r).toEqual({ ok: false, title: 'Sync', lines: ['Another VisitLedger action or a form submission is still running on this sheet.'], next: 'Wait a minute, then try again.' });
+      const form = env.formApp.forms[0]!;
+      const event = form.submit('tom.becker@gmail.example', { Agency: 'Oakridge Home Health', Discipline: 'PT', 'Visit type': 'Routine visit', 'Patient name': 'Alvarez, Rosa', 'Visit date': '2026-03-28', 'Visit note done?': 'No' }, '2026-03-28 10:00:00');
+      const rows = visitsTable().length;
+      expect(() => env.run('onFormSubmit', event)).toThrow(/Lock timeout/);
+      expect(visitsTable()).toHaveLength(rows);
+    } finally {
+      env.locks.lock.heldElsewhere = false;
+    }
+    // The response the trigger could not take is added by the next Sync.
+    const caughtUp = env.run('syncNow');
+    expect(caughtUp.lines[0]).toBe('1 form response added to the Visits tab.');
+    expect(visitsTable().at(-1)!.slice(1, 4)).toEqual(['2026-03-28', 'Tom Becker', 'Oakridge Home Health']);
+  });
+
   it('generates invoices after checking every row, and shows them read-only', () => {
     const r = env.run('generateInvoices', '2026-03');
     expect(r.ok).toBe(true);
@@ -250,8 +269,8 @@ describe('the add-on against the running service', () => {
     ]);
     expect(invoices.slice(1).map((row) => row[0])).toEqual(['INV-0001', 'INV-0002', 'INV-0003'].map((n) => invoices.slice(1).find((row) => String(row[0]).endsWith(n.slice(-4)))![0]));
     const oakridge = invoices.find((row) => row[1] === 'Oakridge Home Health')!;
-    // Eval 125 + Routine 85 + Routine 85 (confirmed "Oakridge") + Re-eval 110 + PTA routine 60.
-    expect(oakridge[7]).toBe(465);
+    // Eval 125 + Routine 85 + Routine 85 (confirmed "Oakridge") + Re-eval 110 + PTA routine 60 + the caught-up form response's routine 85.
+    expect(oakridge[7]).toBe(550);
     const again = env.run('generateInvoices', '2026-03');
     expect(again.lines[0]).toBe('No new invoice for 2026-03.');
     expect(tab('Invoices').table()).toEqual(invoices);
