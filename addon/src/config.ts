@@ -6,7 +6,7 @@ const KEYS = {
   formItems: 'VL_FORM_ITEMS',
   triggerId: 'VL_TRIGGER_ID',
   ratesFrom: 'VL_RATES_FROM',
-  layout: 'VL_LAYOUT',
+  vocabulary: 'VL_VOCABULARY',
 } as const;
 export type ConfigKey = keyof typeof KEYS;
 

@@ -116,7 +116,7 @@ describe('the add-on against the running service', () => {
 
     // Named ranges, dropdowns, protected headers, formats.
     expect(Object.fromEntries(env.book.named.map((n) => [n.name, `${n.range.sheet.getName()}!${n.range.getA1Notation()}`]))).toEqual({
-      VL_Agencies: 'Agencies!B2:B1000', VL_Therapists: 'Therapists!B2:B1000', VL_Disciplines: 'Lists!A2:A6', VL_VisitTypes: 'Lists!B2:B5', VL_PatientIdentifiers: 'Lists!C2:C4',
+      VL_Agencies: 'Agencies!B2:B1000', VL_Therapists: 'Therapists!B2:B1000', VL_Disciplines: 'Lists!A2:A1000', VL_VisitTypes: 'Lists!B2:B1000', VL_PatientIdentifiers: 'Lists!C2:C1000',
     });
     const v = tab('Visits');
     expect(v.validations.get(column('Therapist') + 1)).toMatchObject({ kind: 'list', rangeName: 'VL_Therapists', allowInvalid: true });
@@ -184,6 +184,21 @@ describe('the add-on against the running service', () => {
     expect(typed[column('Status')]).toMatch(/^Therapist "Tom Beker" is not in the therapist list exactly; did you mean Tom Becker/);
     expect(typed[column('Sync')]).toBe('Not sent: fix the Status first');
     expect(visitsTable()[next]![column('Status')]).toBe('Duplicate of row 2: same therapist, agency, patient, date and visit type');
+  });
+
+  it('uses the org\'s own visit types from its settings: in the checks, the dropdown list and the form', () => {
+    expect(api('patch', '/v1/orgs/sunrise/settings', { visitTypes: [{ code: 'SUPV', label: 'Supervisory visit', synonyms: ['Supv', 'Supervisory'] }] }).status).toBe(200);
+    const v = tab('Visits');
+    const next = v.lastRow() + 1;
+    ['', '2026-03-21', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Supv', true, '', '', ''].forEach((value, c) => v.put(next, c + 1, value));
+    env.run('syncNow');
+    // Known now, so what is missing is its rate (a new visit type has none until the owner adds a "PT Supervisory visit" column).
+    expect(visitsTable()[next - 1]![column('Status')]).toMatch(/^No bill rate for Oakridge Home Health, PT Supervisory visit, in force on 2026-03-21; No pay rate for Tom Becker, PT Supervisory visit/);
+    expect(tab('Lists').table().map((r) => r[1])).toEqual(['Visit Types', 'Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge', 'Supervisory visit']);
+    expect(env.formApp.forms[0]!.items[2]!.choices).toEqual(['Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge', 'Supervisory visit']);
+    // Left as typed, the row is only a row to fix: remove it so the rest of the story bills what it did.
+    v.values.splice(next - 1, 1);
+    env.run('syncNow');
   });
 
   it('takes a form submission under the lock, checks it, sends it once, and ignores a replay', () => {

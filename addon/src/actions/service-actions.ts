@@ -7,9 +7,9 @@ import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { monthBounds } from '../../../shared/dates.ts';
 import type { CycleRule } from '../../../shared/schemas.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
-import { buildVocabulary } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Connection } from '../config.ts';
 import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
+import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
 import { activeBook, readSheet, tabsOf, type Cell } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
@@ -64,6 +64,7 @@ export function connectService(input: ConnectInput): ActionResult {
   }
   if (!org.ok) return refused(title, org, conn);
   writeConfig({ serviceUrl, orgId, ...(readConfig().ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
+  rememberVocabulary(org.body?.settings);
   const name = org.body?.settings?.name ?? orgId;
   return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };
 }
@@ -78,7 +79,7 @@ export function generateInvoices(month: string): ActionResult {
     const book = activeBook();
     if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     // Every row is checked and sent before anything is billed.
-    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM });
+    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM });
     if (!sync.ok) return { ...sync, title };
     const closed = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/cycles/close-month`, body: { month } });
     if (!closed.ok) return refused(title, closed, c.conn);

@@ -4,8 +4,6 @@
  * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
  */
 import { nameKey } from '../../../shared/names.ts';
-import type { Vocabulary } from '../../../shared/vocabulary.ts';
-import { buildVocabulary } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, type Connection } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
@@ -14,6 +12,8 @@ import { readDirectory, readTherapists, type SheetDirectory } from '../sheets/di
 import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
+import { refreshLists } from '../sheets/tabs.ts';
+import { rememberVocabulary, sheetVocabulary } from '../vocabulary.ts';
 import { failed, withDocumentLock, type ActionResult } from './result.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -28,7 +28,7 @@ export const SYNC_TEXT = {
   locked: 'Locked: on an issued invoice; a change needs a void or a credit note',
 } as const;
 
-export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; vocabulary: Vocabulary; timeZone: string; ratesFrom: string };
+export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string };
 
 export function syncNow(): ActionResult {
   return withDocumentLock('Sync', () => {
@@ -37,10 +37,10 @@ export function syncNow(): ActionResult {
     const conn = connection(readConfig());
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
-    const ctx: SyncContext = { sheets, conn, vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
+    const ctx: SyncContext = { sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
     const caughtUp = catchUpResponses(sheets);
     const result = syncSheet(ctx);
-    ensureForm(book, sheets, ctx.vocabulary);
+    ensureForm(book, sheets, sheetVocabulary());
     if (caughtUp > 0) result.lines.unshift(`${caughtUp} form response${caughtUp === 1 ? '' : 's'} added to the Visits tab.`);
     return result;
   });
@@ -74,8 +74,10 @@ export function syncSheet(ctx: SyncContext): ActionResult {
   const tables = readDirectoryTables(sheets);
   const visits = readSheet(visitsSheet);
   assignVisitIds(visitsSheet, visits);
-  const dir = readDirectory(tables, ctx.vocabulary, ctx.ratesFrom);
-  const checks = checkVisits(visits, dir, ctx.vocabulary, ctx.timeZone);
+  // Checked with the vocabulary the sheet has; again below if the org's settings changed it.
+  let vocabulary = sheetVocabulary();
+  let dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
+  let checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
 
   const writeVisitColumns = (sync: string[]) => {
     const status = checks.map((c) => c.status);
@@ -88,12 +90,20 @@ export function syncSheet(ctx: SyncContext): ActionResult {
     return failed('Sync', explain(answer, conn), answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined);
   };
 
-  const [agencies, therapists] = callService(conn, [
+  const [org, agencies, therapists] = callService(conn, [
+    { method: 'get', path: `/v1/orgs/${conn.orgId}` },
     { method: 'post', path: `/v1/orgs/${conn.orgId}/agencies`, body: { agencies: dir.agencies.map(agencyPayload) } },
     { method: 'post', path: `/v1/orgs/${conn.orgId}/therapists`, body: { therapists: dir.therapists.map(therapistPayload) } },
-  ]) as [ServiceAnswer, ServiceAnswer];
+  ]) as [ServiceAnswer, ServiceAnswer, ServiceAnswer];
+  if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
   if (!therapists.ok) return stop(therapists);
+  if (rememberVocabulary(org.body.settings)) {
+    vocabulary = sheetVocabulary();
+    dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
+    checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
+  }
+  if (sheets.has(TAB.lists)) refreshLists(sheets.get(TAB.lists)!, vocabulary);
   const agencyIds = idsByName(agencies.body.agencies as { id: string; name: string }[]);
   const therapistIds = idsByName(therapists.body.therapists as { id: string; name: string }[]);
   writeIds(sheets.get(TAB.agencies)!, tables.agencies, agencyIds);

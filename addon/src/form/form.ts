@@ -61,6 +61,12 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
     agencyItem.setChoiceValues(agencies);
     changed = true;
   }
+  const visitTypes = vocabulary.visitTypes.map((t) => t.label);
+  const visitTypeItem = form.getItemById(items.visitType)!.asListItem();
+  if (!sameTable(visitTypeItem.getChoices().map((c) => [c.getValue()]), visitTypes.map((t) => [t]))) {
+    visitTypeItem.setChoiceValues(visitTypes);
+    changed = true;
+  }
   if (!ScriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SUBMIT_HANDLER && t.getTriggerSourceId() === book.getId())) {
     const trigger = ScriptApp.newTrigger(SUBMIT_HANDLER).forSpreadsheet(book).onFormSubmit().create();
     writeConfig({ triggerId: trigger.getUniqueId() });

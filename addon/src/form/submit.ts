@@ -5,8 +5,8 @@
  * row stays, marked, and the next Sync sends it.
  */
 import { nameKey } from '../../../shared/names.ts';
-import { buildVocabulary } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig } from '../config.ts';
+import { sheetVocabulary } from '../vocabulary.ts';
 import { callOne, explain } from '../service-client/client.ts';
 import { readDirectory } from '../sheets/directory.ts';
 import { cellText, readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
@@ -31,7 +31,7 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
     const row = e.range.getRow();
     const visitId = formVisitId(responseSheet.getSheetId(), row);
     const tables = readDirectoryTables(sheets);
-    const vocabulary = buildVocabulary();
+    const vocabulary = sheetVocabulary(config);
     const dir = readDirectory(tables, vocabulary, config.ratesFrom ?? DEFAULT_RATES_FROM);
 
     let visits = readSheet(visitsSheet);

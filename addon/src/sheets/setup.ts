@@ -1,12 +1,13 @@
 /** Set up / Import: the adapter around setup-plan.ts. The owner's own tabs are only ever read. */
-import { buildVocabulary, type Vocabulary } from '../../../shared/vocabulary.ts';
+import type { Vocabulary } from '../../../shared/vocabulary.ts';
+import { sheetVocabulary } from '../vocabulary.ts';
 import { DEFAULT_RATES_FROM, readConfig } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { readDirectory } from './directory.ts';
 import { activeBook, isEmptyTable, readSheet, sameTable, writeColumn, writeRows, type Table } from './io.ts';
-import { layouts, listsTable, TAB, VISIT_COL } from './layout.ts';
+import { layouts, TAB, VISIT_COL } from './layout.ts';
 import { planSetUp, previewSetUpPlan, type LegacyTab, type SetUpChoice, type SetUpPreview } from './setup-plan.ts';
-import { ensureNamedRanges, ensureTab, applyColumnLook } from './tabs.ts';
+import { applyColumnLook, ensureNamedRanges, ensureTab, refreshLists } from './tabs.ts';
 import { checkVisits } from './visit-check.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -42,7 +43,7 @@ const conflictMessage = (names: readonly string[]) =>
 const tableOf = (found: Survey, name: string): Table => found.ours.get(name)?.values ?? [];
 
 function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
-  return { vocabulary: buildVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
+  return { vocabulary: sheetVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
 }
 
 export function previewSetUp(choice: Partial<SetUpChoice> | null): SetUpPreview {
@@ -82,14 +83,8 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
     sheets.set(layout.name, sheet);
     if (isNew) created.push(layout.name);
   }
-  const lists = listsTable(options.vocabulary);
-  const listsSheet = sheets.get(TAB.lists)!;
-  const listsNow = tableOf(found, TAB.lists).slice(1);
-  if (!sameTable(listsNow, lists)) {
-    writeRows(listsSheet, 2, lists);
-    written.push(TAB.lists);
-  }
-  ensureNamedRanges(book, sheets, { disciplines: lists.filter((r) => r[0] !== '').length, visitTypes: options.vocabulary.visitTypes.length, identifiers: lists.filter((r) => r[2] !== '').length });
+  if (refreshLists(sheets.get(TAB.lists)!, options.vocabulary)) written.push(TAB.lists);
+  ensureNamedRanges(book, sheets);
   for (const layout of all) if (created.includes(layout.name)) applyColumnLook(book, sheets.get(layout.name)!, layout);
 
   // What each tab holds after this run, kept in memory: no tab is read back after it is written.

@@ -4,7 +4,9 @@
  * named ranges for the dropdowns. Applied when a tab is created, so running Set up again
  * touches nothing the owner already has.
  */
-import { DATE_FORMAT, MONEY_FORMAT, RANGE, TAB, type TabLayout } from './layout.ts';
+import type { Vocabulary } from '../../../shared/vocabulary.ts';
+import { readSheet, sameTable } from './io.ts';
+import { DATE_FORMAT, listsTable, MONEY_FORMAT, RANGE, TAB, type TabLayout } from './layout.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -38,14 +40,15 @@ export function applyColumnLook(book: Book, sheet: Sheet, layout: TabLayout): vo
 }
 
 /** The named ranges the dropdowns read, added when missing (one getNamedRanges() call to look). */
-export function ensureNamedRanges(book: Book, tabs: Map<string, Sheet>, listLengths: { visitTypes: number; disciplines: number; identifiers: number }): string[] {
+export function ensureNamedRanges(book: Book, tabs: Map<string, Sheet>): string[] {
   const have = new Set(book.getNamedRanges().map((r) => r.getName()));
   const want: [string, string, string][] = [
     [RANGE.agencies, TAB.agencies, 'B2:B'],
     [RANGE.therapists, TAB.therapists, 'B2:B'],
-    [RANGE.disciplines, TAB.lists, `A2:A${listLengths.disciplines + 1}`],
-    [RANGE.visitTypes, TAB.lists, `B2:B${listLengths.visitTypes + 1}`],
-    [RANGE.identifiers, TAB.lists, `C2:C${listLengths.identifiers + 1}`],
+    // Open-ended, like the name columns: an org's new visit type joins the dropdown when Lists is refreshed.
+    [RANGE.disciplines, TAB.lists, 'A2:A'],
+    [RANGE.visitTypes, TAB.lists, 'B2:B'],
+    [RANGE.identifiers, TAB.lists, 'C2:C'],
   ];
   const added: string[] = [];
   for (const [name, tab, a1] of want) {
@@ -54,4 +57,14 @@ export function ensureNamedRanges(book: Book, tabs: Map<string, Sheet>, listLeng
     added.push(name);
   }
   return added;
+}
+
+/** The Lists tab's choices for this vocabulary; written (cleared first) only when they differ. */
+export function refreshLists(sheet: Sheet, vocabulary: Vocabulary): boolean {
+  const want = listsTable(vocabulary);
+  const have = readSheet(sheet).slice(1);
+  if (sameTable(have, want)) return false;
+  if (have.length > 0) sheet.getRange(2, 1, have.length, 3).clearContent();
+  sheet.getRange(2, 1, want.length, 3).setValues(want);
+  return true;
 }
