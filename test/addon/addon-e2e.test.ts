@@ -289,6 +289,17 @@ describe('the add-on against the running service', () => {
     const again = env.run('generateInvoices', '2026-03');
     expect(again.lines[0]).toBe('No new invoice for 2026-03.');
     expect(tab('Invoices').table()).toEqual(invoices);
+
+    // A billed visit edited in the sheet is not silently changed: its row says how to correct it.
+    const v = tab('Visits');
+    const at = visitsTable().findIndex((r) => r[0] === 'L1000.2') + 1;
+    // (The note flag: a change that leaves the visit's duplicate key, and so every other row's check, as it was.)
+    v.put(at, column('Note Done') + 1, true);
+    env.run('syncNow');
+    expect(rowOf('L1000.2')[column('Sync')]).toBe('Locked: on an issued invoice; a change needs a void or a credit note');
+    v.put(at, column('Note Done') + 1, false);
+    expect(env.run('syncNow').lines[1]).toMatch(/ 0 locked on issued invoices\.$/);
+    expect(rowOf('L1000.2')[column('Sync')]).toBe('Sent');
   });
 
   it('runs payroll and shows the pay statements', () => {
