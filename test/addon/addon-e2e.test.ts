@@ -110,6 +110,8 @@ describe('the add-on against the running service', () => {
     expect(status('row 4')).toBe('OK'); // "Oakridge", confirmed
     expect(status('row 7')).toBe('Duplicate of row 6: same therapist, agency, patient, date and visit type');
     expect(status('row 10')).toBe('No bill rate for Summit Visiting Health, OT Evaluation, in force on 2026-03-03');
+    // Read in full, so written in canonical form; only its rate is missing.
+    expect(rowOf('L1000.10').slice(1, 9)).toEqual(['2026-03-03', 'Lena Fischer', 'Summit Visiting Health', 'Okafor, Grace', '', 'OT', 'Evaluation', false]);
     expect(status('row 16')).toMatch(/^No bill rate for Summit Visiting Health, PTA Evaluation.*; No pay rate for Omar Haddad/);
     expect(status('row 17')).toBe('The patient cell is empty (column E)');
     expect(r.rowsToReview).toBe(4);

@@ -93,7 +93,8 @@ function knownNames(legacy: Legacy, existing: { agencies: Table; therapists: Tab
 
 const confirmed = (answers: Record<string, string>) => Object.fromEntries(Object.entries(answers).filter(([, target]) => target !== ''));
 
-function runImport(legacy: Legacy, names: ReturnType<typeof knownNames>, answers: NameAnswers, options: PlanOptions): ImportReport | { error: string } | null {
+/** `withRates`: a visit without a rate needs review (the preview's counts); the write leaves that to the Visits tab's own check. */
+function runImport(legacy: Legacy, names: ReturnType<typeof knownNames>, answers: NameAnswers, options: PlanOptions, withRates: boolean): ImportReport | { error: string } | null {
   if (!legacy.visits) return null;
   const agencies = [...names.agencies.values()];
   const therapists = [...names.therapists.values()];
@@ -110,7 +111,7 @@ function runImport(legacy: Legacy, names: ReturnType<typeof knownNames>, answers
   );
   const report = importLegacyVisits(legacy.visits.values, {
     vocabulary: options.vocabulary, agencies, therapists, unknownNames: 'create', timeZone: options.timeZone,
-    ...(legacy.matrix || legacy.pay ? { rates } : {}),
+    ...(withRates && (legacy.matrix || legacy.pay) ? { rates } : {}),
     mappings: { agencies: confirmed(answers.agencies), therapists: confirmed(answers.therapists) },
   });
   return report.ok ? report.value : { error: report.error.message };
@@ -139,7 +140,7 @@ export function previewSetUpPlan(tabs: readonly LegacyTab[], existing: { agencie
   const answers: NameAnswers = { agencies: choice?.agencies ?? {}, therapists: choice?.therapists ?? {} };
   const legacy = readLegacy(tabs, tabChoice, options);
   const names = knownNames(legacy, existing, answers);
-  const report = runImport(legacy, names, answers, options);
+  const report = runImport(legacy, names, answers, options, true);
   const rateProblems = [...(legacy.matrix?.errors ?? []), ...(legacy.pay?.errors ?? [])].map((e) => e.message);
   const base = {
     tabs: tabs.map((t) => ({ name: t.name, kind: detected.kinds.get(t.name)!, rows: t.values.length })),
@@ -183,7 +184,8 @@ export function planSetUp(
   const { vocabulary } = options;
   const legacy = readLegacy(tabs, choice, options);
   const names = knownNames(legacy, existing, choice);
-  const imported = runImport(legacy, names, choice, options);
+  // Without rates: a visit whose rate is missing is still written in canonical form (ISO date, the visit type's label); its Status says what rate is missing.
+  const imported = runImport(legacy, names, choice, options, false);
   const report = imported && !('error' in imported) ? imported : null;
 
   // Agencies and therapists: the ones the tabs lack, with confirmed spellings as aliases.
