@@ -26,7 +26,7 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
     const book = responseSheet.getParent();
     const sheets = tabsOf(book);
     const visitsSheet = sheets.get(TAB.visits);
-    if (!visitsSheet) throw new Error('A form response arrived but the sheet has no Visits tab; run Set up.');
+    if (!visitsSheet) throw new Error('A form response arrived but the sheet has no Visits tab; run Set up.', { cause: { code: 'no-visits-tab' } });
     const config = readConfig();
     const row = e.range.getRow();
     const visitId = formVisitId(responseSheet.getSheetId(), row);

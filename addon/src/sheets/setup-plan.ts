@@ -257,7 +257,7 @@ export function planSetUp(
       }
     }
   }
-  if (visits.some((v) => v.length !== VISIT_COLUMNS.length)) throw new Error('a planned visit row does not fit the Visits header');
+  if (visits.some((v) => v.length !== VISIT_COLUMNS.length)) throw new Error('a planned visit row does not fit the Visits header', { cause: { code: 'internal' } });
   return { agencies, therapists, rates, payRates: [...payGroups.values()], visits, summary: report ? summarizeImport(report) : null };
 }
 

@@ -58,7 +58,7 @@ export type SetUpResult = { written: string[]; created: string[]; visitsAdded: n
 
 export function applySetUp(choice: SetUpChoice): SetUpResult {
   const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(30_000)) throw new Error('Another VisitLedger action is running on this sheet. Wait a minute and run Set up again.');
+  if (!lock.tryLock(30_000)) throw new Error('Another VisitLedger action is running on this sheet. Wait a minute and run Set up again.', { cause: { code: 'busy' } });
   try {
     return applyLocked(choice);
   } finally {
@@ -70,7 +70,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   const book = activeBook();
   const options = planOptions(book);
   const found = survey(book, options.vocabulary);
-  if (found.conflicts.length > 0) throw new Error(conflictMessage(found.conflicts));
+  if (found.conflicts.length > 0) throw new Error(conflictMessage(found.conflicts), { cause: { code: 'tab-name-taken' } });
   const tabs = new Map([...found.ours].map(([name, t]) => [name, t.sheet]));
   const plan = planSetUp(found.legacy, { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) }, choice, options);
 
