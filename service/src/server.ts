@@ -161,13 +161,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });
-  if (demo) process.stdout.write(demoBanner({ url: running.url, keyFile, firstMonth: defaultDemoMonth(deps.now()), ...demo }));
-  else process.stdout.write(`VisitLedger is serving on ${running.url}\n`);
+  // The handler goes in before the banner: whoever reads "serving on" may signal at once.
   onShutdownSignal(async (signal) => {
     deps.logger.info({ signal }, 'shutting down');
     await running.close();
     await store.close();
   });
+  if (demo) process.stdout.write(demoBanner({ url: running.url, keyFile, firstMonth: defaultDemoMonth(deps.now()), ...demo }));
+  else process.stdout.write(`VisitLedger is serving on ${running.url}\n`);
   return 0;
 }
 

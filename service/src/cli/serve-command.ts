@@ -13,11 +13,13 @@ export async function runServe(rt: CliRuntime, values: CliValues<typeof serveOpt
   if (!hasIdentityStore(store)) throw new UsageError('this store has no members or API keys (IdentityStore) yet: serve the sqlite store');
   const logger = createLogger({ level: rt.settings.LOG_LEVEL });
   const running = await startServer(appDeps(rt.settings, { store, identity: store, documents: rt.documentStore, portal: rt.portalStore, payouts: rt.payoutStore, cipher, logger }), { port, host: values.host ?? rt.settings.HOST });
-  say(`VisitLedger is serving on ${running.url}`);
-  await new Promise<void>((resolve) => onShutdownSignal(async (signal) => {
+  // The handler goes in before the banner: whoever reads "serving on" may signal at once.
+  const stopped = new Promise<void>((resolve) => onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
     await running.close();
     resolve();
   }));
+  say(`VisitLedger is serving on ${running.url}`);
+  await stopped;
   return 0; // the CLI closes the store after this
 }
