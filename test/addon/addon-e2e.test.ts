@@ -337,8 +337,14 @@ describe('the add-on against the running service', () => {
       expect(m.body).toMatch(/\/portal\/[A-Za-z0-9_-]{43}\n/);
       for (const patient of [...PATIENTS, 'Alvarez', 'Nguyen', 'Okafor', 'Kowalski']) expect(m.body + m.subject).not.toContain(patient);
     }
-    const links = api('get', '/v1/orgs/sunrise/portal-links').body.links as unknown[];
-    expect(links).toHaveLength(2);
+    const links = () => api('get', '/v1/orgs/sunrise/portal-links').body.links as { agencyId: string; status: string }[];
+    expect(links().map((l) => l.status)).toEqual(['active', 'active']);
+    // Sending again rotates each agency's link: the old one stops working, one live link per agency.
+    const again = env.run('sendPortalLinks');
+    expect(again.lines.slice(0, 2)).toEqual(r.lines.slice(0, 2));
+    expect(env.mail.sent).toHaveLength(4);
+    expect(env.mail.sent[2]!.body).not.toBe(env.mail.sent[0]!.body);
+    expect(links().map((l) => l.status).sort()).toEqual(['active', 'active', 'revoked', 'revoked']);
   });
 
   it('pays contractors through the service and Stripe: ready therapists once, the others with the reason', () => {

@@ -229,16 +229,26 @@ export function sendPortalLinks(): ActionResult {
   if (ready.length === 0) return failed(title, 'No agency has both a Contact Email and an Agency ID.', 'Fill Contact Email on the Agencies tab and run Sync, then send again.');
   const quota = MailApp.getRemainingDailyQuota();
   if (quota < ready.length) return failed(title, `Google lets this account send ${quota} more emails today; ${ready.length} are needed.`, 'Send again tomorrow.');
-  const answers = callService(c.conn, [
+  const [org, current] = callService(c.conn, [
     { method: 'get', path: `/v1/orgs/${c.conn.orgId}` },
-    ...ready.map((a) => ({ method: 'post' as const, path: `/v1/orgs/${c.conn.orgId}/portal-links`, body: { agencyId: a.serviceId } })),
-  ]);
-  const org = answers[0]!;
+    { method: 'get', path: `/v1/orgs/${c.conn.orgId}/portal-links` },
+  ]) as [ServiceAnswer, ServiceAnswer];
   if (!org.ok) return refused(title, org, c.conn);
+  if (!current.ok) return refused(title, current, c.conn);
+  // One live link per agency: an agency's active link is rotated (revoked, and a new one made), not joined by another.
+  type Link = { id: string; agencyId: string; status: string; createdAt: string };
+  const active = (current.body.links as Link[]).filter((l) => l.status === 'active').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const base = `/v1/orgs/${c.conn.orgId}/portal-links`;
+  const answers = callService(c.conn, ready.map((a) => {
+    const latest = active.find((l) => l.agencyId === a.serviceId);
+    return latest ? { method: 'post' as const, path: `${base}/${encodeURIComponent(latest.id)}/rotate`, body: {} } : { method: 'post' as const, path: base, body: { agencyId: a.serviceId } };
+  }));
+  const stale = active.filter((l) => ready.some((a) => a.serviceId === l.agencyId) && active.find((x) => x.agencyId === l.agencyId) !== l);
+  if (stale.length > 0) callService(c.conn, stale.map((l) => ({ method: 'post' as const, path: `${base}/${encodeURIComponent(l.id)}/revoke` })));
   const orgName = String(org.body?.settings?.name ?? activeBook().getName());
   const lines: string[] = [];
   ready.forEach((a, i) => {
-    const link = answers[i + 1]!;
+    const link = answers[i]!;
     if (!link.ok) {
       lines.push(`${a.name}: not sent. ${explain(link, c.conn)}`);
       return;
