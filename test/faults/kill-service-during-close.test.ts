@@ -23,7 +23,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 
 const AGENCIES = 6;
 const THERAPISTS = 24;
-const VISITS_PER_MONTH = 6_000;
+const VISITS_PER_MONTH = 3_000;
 const BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency: number) => 12_500 + agency * 100 };
 const KILLS = Number(process.env.FAULTS_KILLS ?? 4);
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000);
