@@ -7,11 +7,13 @@
  * undecodable token; every body route with an oversized body, a body that is not JSON, and a
  * compressed body that lies. Each answer is a 4xx without data, and nothing is written.
  */
+import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../service/src/http/routes/index.ts';
 import type { RouteSpec } from '../../service/src/http/route.ts';
-import { call, type Call } from '../api/harness.ts';
+import { CLIENT_ID, call, type Call } from '../api/harness.ts';
 import { ok } from '../api/org-builder.ts';
 import { settledSnapshot, snapshotDb, startAbuseFixture, validBody, type AbuseFixture } from './abuse-fixture.ts';
 
@@ -104,6 +106,43 @@ describe('bad credentials on every route', () => {
         }
       }
     });
+  });
+});
+
+describe('forged Authorization headers', () => {
+  it('answer 401, never 500 or 200: alg "none", HS256 signed with Google\'s public key, random JWT parts, random schemes and keys', async () => {
+    const certs = (await (await fetch(f.api.google.certsUrl)).json()) as Record<string, string>;
+    const [kid, publicPem] = Object.entries(certs)[0]!;
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: 'https://accounts.google.com', aud: CLIENT_ID, sub: 'sub-owner', email: 'owner@alpha.example', email_verified: true, iat: now, exp: now + 3600 };
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const b64text = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength: 60 });
+    const jwt = fc.record({
+      alg: fc.constantFrom('none', 'None', 'HS256', 'RS256', 'ES256', ''),
+      kid: fc.constantFrom(kid, 'other', ''),
+      payload: fc.constantFrom<unknown>(claims, { ...claims, aud: [CLIENT_ID, 'x'] }, {}, null, 'x', [claims]),
+      signature: fc.oneof(fc.constant('none'), fc.constant('empty'), fc.constant('hmac-with-public-key'), b64text),
+    }).map(({ alg, kid: k, payload, signature }) => {
+      const signed = `${b64({ alg, typ: 'JWT', kid: k })}.${b64(payload)}`;
+      if (signature === 'none') return `${signed}.`;
+      if (signature === 'empty') return signed;
+      if (signature === 'hmac-with-public-key') return `${signed}.${createHmac('sha256', publicPem).update(signed).digest('base64url')}`;
+      return `${signed}.${signature}`;
+    });
+    const header = fc.oneof(
+      { weight: 4, arbitrary: jwt.map((t) => `Bearer ${t}`) },
+      { weight: 1, arbitrary: b64text.map((t) => `Bearer vl_alpha_${t}`) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', 'Bearer\t', ''), fc.string({ unit: fc.constantFrom(...' .,_-:=+/~!aZ09'), maxLength: 40 })).map(([scheme, rest]) => `${scheme} ${rest}`) },
+      { weight: 1, arbitrary: fc.constantFrom(`Bearer ${'A'.repeat(8_000)}`, `Bearer ${f.alphaKey} ${f.alphaKey}`, `Bearer ${f.alphaKey},Bearer ${f.alphaKey}`, 'Bearer', 'Bearer ') },
+    );
+    await writesNothing(async () => {
+      await fc.assert(fc.asyncProperty(header, async (authorization) => {
+        const res = await call(f.api, 'get', '/v1/orgs/alpha/invoices', { headers: { authorization } });
+        expectRefusal(res, [401], `Authorization: ${authorization.slice(0, 200)}`, alphaSecrets);
+      }), { numRuns: 100 });
+    });
+    // The control: the same claims, signed by the key Google published, are accepted.
+    expect((await call(f.api, 'get', '/v1/orgs/alpha/invoices', { token: f.api.google.idToken('owner@alpha.example') })).status).toBe(200);
   });
 });
 
