@@ -6,7 +6,7 @@
 import { ok, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
-import { invoicePdf, payStatementPdf } from '../usecases/documents.ts';
+import { documentSources, invoicePdf, payStatementPdf } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
@@ -63,9 +63,10 @@ async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthClo
     payRunId: r.payRun.id, therapistId: s.therapistId, name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
   })));
   const statementNames = uniqueNames(statements.map((s) => safeFileName(s.name)));
+  const sources = documentSources(ctx, rt.orgId); // the pay run is read once, not once per statement
   const docs = await Promise.all([
-    ...invoices.map(async (i) => ({ path: `invoices/${safeFileName(i.number)}.pdf`, doc: await invoicePdf(ctx, rt.orgId, i.id) })),
-    ...statements.map(async (s, n) => ({ path: `pay-statements/${statementNames[n]}.pdf`, doc: await payStatementPdf(ctx, rt.orgId, s.payRunId, s.therapistId) })),
+    ...invoices.map(async (i) => ({ path: `invoices/${safeFileName(i.number)}.pdf`, doc: await invoicePdf(ctx, rt.orgId, i.id, 'download', sources) })),
+    ...statements.map(async (s, n) => ({ path: `pay-statements/${statementNames[n]}.pdf`, doc: await payStatementPdf(ctx, rt.orgId, s.payRunId, s.therapistId, 'download', sources) })),
   ]);
   const files: { path: string; sha256: string }[] = [];
   for (const { path, doc } of docs) {
