@@ -14,7 +14,7 @@ import { exportAccounting } from './accounting-export.ts';
 import { closeMonth } from './cycles.ts';
 import { upsertAgencies } from './directory.ts';
 import { seedDemo } from './demo.ts';
-import { creditNotePdf, invoicePdf, payStatementPdf, sha256Hex, voidNoticePdf, type DocumentContext } from './documents.ts';
+import { creditNotePdf, invoicePdf, issueClosedDocuments, payStatementPdf, sha256Hex, voidNoticePdf, type DocumentContext } from './documents.ts';
 import { issueCreditNote, voidInvoice } from './invoices.ts';
 import { setPayerTin } from './orgs.ts';
 import { recordManualPayment, taxYearSummary } from './payments.ts';
@@ -126,6 +126,21 @@ describe('pay statement PDFs', () => {
     expect(paid.id).not.toBe(unpaid.id);
     expect(await pdfText(paid.bytes)).toContain(`10/22/2026, Check (2044): ${formatMoney(statement.totalCents)}`);
     expect(Buffer.from((await ctx.documents.getDocument(ORG, unpaid.id))!.bytes).equals(Buffer.from(unpaid.bytes))).toBe(true);
+  });
+
+  it("issues all of a close's statements reading their pay run once, not once per statement", async () => {
+    const [september] = await ctx.store.listPayRuns(ORG);
+    let payRunReads = 0;
+    const store = { ...ctx.store, getPayRun: (orgId: string, id: string) => ((payRunReads += 1), ctx.store.getPayRun(orgId, id)) };
+    const statements = september!.statements.map((s) => ({ payRunId: september!.id, therapistId: s.therapistId }));
+    expect(statements.length).toBeGreaterThan(1);
+    expect(await issueClosedDocuments({ ...docs, store }, ORG, { invoiceIds: [], statements })).toEqual({ ok: true, value: statements.length });
+    expect(payRunReads).toBe(1);
+    // They were stored: a download afterwards renders nothing.
+    let renders = 0;
+    const counting = { render: (request: Parameters<typeof inThreadRenderer.render>[0]) => ((renders += 1), inThreadRenderer.render(request)) };
+    expectOk(await payStatementPdf({ ...docs, renderer: counting }, ORG, september!.id, statements.at(-1)!.therapistId));
+    expect(renders).toBe(0);
   });
 
   it('answers not-found for a therapist the pay run does not pay', async () => {
