@@ -91,7 +91,7 @@ type CycleTarget = { agency: Agency; period: Period };
  * Closes several agency cycles with the org's data loaded once, committed together (one
  * transaction on SQLite). Cycles already closed come back as they were. When a visit was
  * billed meanwhile by another close, the cycles not yet closed are computed again.
- * `unbilled`: the unbilled visits when the caller already read them (a month's close).
+ * `unbilledRead`: the unbilled visits when the caller already read them (a month's close).
  */
 async function closeCycles(
   ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[], unbilledRead?: readonly BillingVisit[],
@@ -101,7 +101,7 @@ async function closeCycles(
     const plans: { target: CycleTarget; cycleId: string; held: HeldVisit[]; commit: CloseCommit }[] = [];
     // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month).
     const planned = new Set<string>();
-    // After a conflict the visits are read again: the first read is what made the conflict.
+    // After a conflict the visits are read again: the caller's read is out of date.
     const unbilled = byAgency(targets, attempt === 0 && unbilledRead ? unbilledRead : await readUnbilled(ctx, orgId, targets));
     const issueDate = today(ctx, timeZone);
     for (const target of targets) {

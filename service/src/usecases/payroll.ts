@@ -45,7 +45,7 @@ export async function createPayRun(
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await ctx.store.getPayRun(orgId, id);
     if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
-    // After a conflict the visits are read again: the caller's read is what made the conflict.
+    // After a conflict the visits are read again: the caller's read is out of date.
     const visits = attempt === 0 && read?.unpaid ? read.unpaid : await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
       period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()],
