@@ -3,7 +3,7 @@
  * store, computation and persistence: every agency's invoice and the month's pay runs.
  * Target (issue 3): at most 1 s, peak memory at most 300 MB.
  *
- *   npm run bench:close [-- VISITS [RUNS]]
+ *   npm run bench:close [-- VISITS [RUNS [KEEP_FILE]]]
  *
  * The setup (org, rates, visits) runs first and is not timed. Then a fresh process opens
  * the file, as a server would long after the visits came in (RUNS times, each on its own
@@ -97,6 +97,7 @@ if (process.argv[2] === '--close-only') {
   try {
     const seeded = join(dir, 'seeded.db');
     await setUp(seeded, visits);
+    if (process.argv[4]) copyFileSync(seeded, process.argv[4]); // a seeded file to profile a close on (--close-only FILE VISITS, on a copy)
     // Each run closes its own copy of the seeded file, in a fresh process.
     for (let run = 0; run < runs; run++) {
       const file = join(dir, `run-${run}.db`);
