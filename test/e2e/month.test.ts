@@ -273,6 +273,9 @@ describe('a month of VisitLedger, end to end', () => {
     const again = env.run('payContractors', 'payroll:2026-03-01');
     expect(again.ok, again.lines.join(' ')).toBe(true);
     expect(again.lines.slice(1).sort()).toEqual(march.statements.map((s) => `${s.key}: ${usd(s.totalCents)}, paid`));
+    // The Payroll tab shows each March statement paid, Tom's failed first attempt left behind.
+    const payroll = tab('Payroll').table().slice(1).filter((row) => row[0] === 'payroll:2026-03-01');
+    expect(payroll.map((row) => [row[4], Math.round(Number(row[6]) * 100), String(row[8]).replace(/\d{4}-\d\d-\d\d/, 'DAY')]).sort()).toEqual(march.statements.map((s) => [s.key, s.totalCents, 'paid (stripe, DAY)']));
     // One transfer per therapist, of the statement's amount, to that therapist's account.
     const accounts = new Map((ok('get', '/stripe').accounts as { therapistId: string; accountId: string }[]).map((a) => [a.accountId, a.therapistId]));
     const nameOf = new Map([...therapists].map(([name, id]) => [id, name]));
