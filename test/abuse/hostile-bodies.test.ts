@@ -27,7 +27,7 @@ let f: AbuseFixture;
 let baseline: Record<string, string>;
 /** The last request the service accepted: what wrote to the file, if a refusal seems to have. */
 let lastAccepted = '';
-const tally = { requests: 0, refused: 0, accepted: 0, byStatus: {} as Record<number, number>, withoutDetails: new Set<string>(), examples: {} as Record<number, string> };
+const tally = { requests: 0, refused: 0, accepted: 0, byStatus: {} as Record<number, number>, examples: {} as Record<number, string> };
 
 beforeAll(async () => {
   f = await startAbuseFixture();
@@ -35,7 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   // One line for docs/faults-and-abuse.md: how much was tried.
-  console.info(`hostile bodies: ${tally.requests} requests, ${tally.refused} refused, ${tally.accepted} accepted, by status ${JSON.stringify(tally.byStatus)}; invalid-input without details: ${JSON.stringify([...tally.withoutDetails])}`);
+  console.info(`hostile bodies: ${tally.requests} requests, ${tally.refused} refused, ${tally.accepted} accepted, by status ${JSON.stringify(tally.byStatus)}`);
   if (process.env.ABUSE_EXAMPLES) console.info(tally.examples);
   await f?.api.close();
 });
@@ -189,11 +189,7 @@ function expectSaneRefusal(label: string, res: Awaited<ReturnType<typeof call>>)
   expect(res.text, label).not.toMatch(/\n\s+at |\.ts:\d+/); // no stack trace
   expect(res.text, label).not.toContain('Doe, Jane'); // the valid visit's patient: a refusal never repeats PHI
   expect(message, label).not.toMatch(/^invalid input$/i);
-  if (code === 'invalid-input' && details === undefined) {
-    // The message alone must say what is wrong ("2026-01-01 to 2026-01-31 is not one of X's billing cycles").
-    tally.withoutDetails.add(`${label.split(' ')[0]} ${message.replace(/"[^"]*"/g, '"…"').slice(0, 80)}`);
-    expect(message.length, label).toBeGreaterThan(20);
-  } else if (code === 'invalid-input') {
+  if (code === 'invalid-input') {
     // The answer names the field: a path in every detail.
     expect(Array.isArray(details) && details.length > 0, label).toBe(true);
     for (const d of details) expect(typeof d.path === 'string' && d.path.length > 0 && typeof d.message === 'string', label).toBe(true);

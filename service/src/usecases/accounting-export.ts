@@ -18,7 +18,7 @@ export async function exportAccounting(ctx: UseCaseContext, orgId: string, range
   const parsed = rangeInput.safeParse(range);
   if (!parsed.success) return fail('invalid-input', 'the export needs dates as YYYY-MM-DD', describeIssues(parsed.error.issues));
   const { from, to } = parsed.data;
-  if (from > to) return fail('invalid-input', `the range starts (${from}) after it ends (${to})`);
+  if (from > to) return fail('invalid-input', `the range starts (${from}) after it ends (${to})`, [{ path: 'from', message: `is after to (${to})` }]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const within = (date: string) => date >= from && date <= to;

@@ -39,7 +39,8 @@ async function prepare(ctx: UseCaseContext, orgId: string, agencyId: string, per
   if (!agency) return fail('not-found', `no agency with id "${agencyId}"`);
   if (period.start > period.end || !isPeriodOf(agency.billingCycle, period)) {
     const proper = periodContaining(agency.billingCycle, period.start);
-    return fail('invalid-input', `${period.start} to ${period.end} is not one of ${agency.name}'s billing cycles (the cycle containing ${period.start} is ${periodLabel(proper)})`);
+    const message = `${period.start} to ${period.end} is not one of ${agency.name}'s billing cycles (the cycle containing ${period.start} is ${periodLabel(proper)})`;
+    return fail('invalid-input', message, [{ path: 'period', message }]);
   }
   return ok({ org: org.value, inputs, agency });
 }
@@ -186,7 +187,7 @@ export type MonthCloseResult = { month: string; cycles: CloseResult[]; payRuns: 
  */
 export async function closeMonth(ctx: UseCaseContext, orgId: string, month: string): Promise<Result<MonthCloseResult, Failure>> {
   const bounds = monthBounds(month);
-  if (!bounds.ok) return fail('invalid-input', bounds.error.message);
+  if (!bounds.ok) return fail('invalid-input', bounds.error.message, [{ path: 'month', message: bounds.error.message }]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);

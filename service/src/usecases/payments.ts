@@ -72,7 +72,7 @@ const taxYearInput = z.int().check(z.minimum(2000, { message: 'must be 2000 or l
 /** The 1099-NEC summary of a calendar year of payments. */
 export async function taxYearSummary(ctx: UseCaseContext, orgId: string, year: unknown): Promise<Result<TaxYearSummary, Failure>> {
   const parsedYear = taxYearInput.safeParse(year);
-  if (!parsedYear.success) return fail('invalid-input', `year ${parsedYear.error.issues[0]?.message}`);
+  if (!parsedYear.success) return fail('invalid-input', `year ${parsedYear.error.issues[0]?.message}`, describeIssues(parsedYear.error.issues).map((d) => ({ ...d, path: 'year' })));
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const [payments, therapists] = await Promise.all([

@@ -37,7 +37,8 @@ export async function createPayRun(
   if (!org.ok) return org;
   const rule = org.value.settings.payrollCycle;
   if (period.start > period.end || !isPeriodOf(rule, period)) {
-    return fail('invalid-input', `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`);
+    const message = `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`;
+    return fail('invalid-input', message, [{ path: 'period', message }]);
   }
   const inputs = read?.inputs ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
   const id = payRunId(period);
