@@ -115,7 +115,15 @@ function refreshPayroll(conn: Connection, sheets: Map<string, Sheet>): { payRuns
   ]) as [ServiceAnswer, ServiceAnswer];
   if (!runs.ok) return runs;
   if (!payments.ok) return payments;
-  const paid = new Map((payments.body.payments as Payment[]).filter((p) => p.payRunId).map((p) => [`${p.payRunId}|${p.therapistId}`, p]));
+  // A statement can have several payments (refused attempts, then the paid one): show the paid one. The
+  // service lists them by date and id, and attempt ids sort as text (":10" before ":9"), so list order is not attempt order.
+  const rank = (p: Payment) => (p.status === 'paid' ? 2 : p.status === 'pending' ? 1 : 0);
+  const paid = new Map<string, Payment>();
+  for (const p of (payments.body.payments as Payment[]).filter((x) => x.payRunId)) {
+    const key = `${p.payRunId}|${p.therapistId}`;
+    const shown = paid.get(key);
+    if (!shown || rank(p) >= rank(shown)) paid.set(key, p);
+  }
   const payRuns = (runs.body.payRuns as PayRun[]).slice().sort((a, b) => a.period.start.localeCompare(b.period.start));
   replaceRows(sheets.get(TAB.payroll), payRuns.flatMap((r) => r.statements.map((s): Cell[] => {
     const p = paid.get(`${r.id}|${s.therapistId}`);
