@@ -53,8 +53,16 @@ function usage(): string {
   ].join('\n');
 }
 
+/** The command is the first word that is not a global option or its value: `--db FILE close ...` works as well as `close --db FILE ...`. */
+function splitCommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < argv.length && (argv[i] === '--db' || argv[i] === '--org')) i += 2;
+  while (i < argv.length && /^--(db|org)=/.test(argv[i]!)) i += 1;
+  return { name: argv[i], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommand(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
@@ -86,5 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // `visitledger close ... | head`: a reader that stops early must not abort the work mid-way; the rest of the output is dropped.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
   process.exitCode = await main(process.argv.slice(2));
 }

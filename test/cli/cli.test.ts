@@ -83,6 +83,14 @@ describe('visitledger CLI', () => {
     for (const r of [noCommand, badFlag, badPeriod, badAmount, missingFile]) expect(r.stderr).not.toMatch(/\n\s+at /); // no stack traces
   });
 
+  it('takes --db and --org before the command as well as after it', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'owner.db');
+    const before = await visitledger(db, '--org', 'nobody', 'tax-year', '--year', '2026');
+    expect(before).toMatchObject({ code: 1, stderr: 'error: no org "nobody"\n' });
+    const local = await visitledger(db, `--db=${db}`, 'tax-year', '--year', '2026');
+    expect(local).toMatchObject({ code: 0, stdout: expect.stringMatching(/^1099-NEC, tax year 2026: threshold \$2,000\.00/) });
+  });
+
   it('seeds the demo org and closes its second month', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'demo.db');
     const demo = await json(db, 'demo', '--month', '2026-09');
