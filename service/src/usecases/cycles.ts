@@ -100,8 +100,10 @@ async function closeCycles(
   const results = new Map<string, CloseResult>();
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const plans: { target: CycleTarget; cycleId: string; held: HeldVisit[]; commit: CloseCommit }[] = [];
-    // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month).
-    const planned = new Set<string>();
+    // Visits already given to an earlier cycle of this batch (two semi-monthly halves of a month):
+    // each cycle takes the agency's visits dated up to its end, so those given are exactly the
+    // ones dated up to the latest end given so far (a date per agency, not a set of 100,000 ids).
+    const givenUpTo = new Map<string, string>();
     // After a conflict the visits are read again: the caller's read is out of date.
     const unbilled = byAgency(targets, attempt === 0 && unbilledRead ? unbilledRead : await readUnbilled(ctx, orgId, targets));
     const issueDate = today(ctx, timeZone);
@@ -114,8 +116,9 @@ async function closeCycles(
         results.set(cycleId, await closedResult(ctx, orgId, existing, agency.id, period, 'already-closed'));
         continue;
       }
-      const visits = (unbilled.get(agency.id) ?? []).filter((v) => v.date <= period.end && !planned.has(v.id));
-      for (const v of visits) planned.add(v.id);
+      const given = givenUpTo.get(agency.id);
+      const visits = (unbilled.get(agency.id) ?? []).filter((v) => v.date <= period.end && (given === undefined || v.date > given));
+      if (given === undefined || period.end > given) givenUpTo.set(agency.id, period.end);
       const blocking = await unclosedEarlierPeriod(ctx, orgId, agency, period, visits, targets);
       if (blocking) {
         return fail('rule-broken', `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`);
@@ -201,11 +204,13 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   const cycles = closed.value;
   const payRuns: PayRunResult[] = [];
   const paidByThisClose = new Set<string>();
-  for (const period of payPeriods) {
+  for (const [i, period] of payPeriods.entries()) {
     const unpaid = unsettled.filter((v) => !v.paid && v.date <= period.end && !paidByThisClose.has(v.id));
     const run = await createPayRun(ctx, orgId, period, { inputs, unpaid });
     if (!run.ok) return run;
-    if (run.value.status === 'created') for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
+    // Only a later period of the month needs to know what this one paid.
+    const later = i < payPeriods.length - 1;
+    if (later && run.value.status === 'created') for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
     payRuns.push(run.value);
   }
   return ok({ month, cycles, payRuns });
