@@ -84,6 +84,25 @@ describe('closing a cycle', () => {
     expect(february.value.invoice!.number).toBe('INV-0002');
   });
 
+  it('splits a month between a semi-monthly agency\'s two cycles and pays each visit once across two pay periods', async () => {
+    const { ctx, visit } = await anOrg();
+    const semi = await upsertAgencies(ctx, 'acme', [{ name: 'Halfway Health', billingCycle: { kind: 'semi-monthly' } }]);
+    if (!semi.ok) throw new Error('setup');
+    const halfway = semi.value[0]!.id;
+    await putBillRates(ctx, 'acme', [{ agencyId: halfway, discipline: 'PT', visitType: 'ROUTINE', cents: 7000, effectiveFrom: '2026-01-01' }]);
+    const org = await ctx.store.getOrg('acme');
+    await ctx.store.updateOrg({ ...org!, settings: { ...org!.settings, payrollCycle: { kind: 'semi-monthly' } } });
+    await upsertVisits(ctx, 'acme', [
+      visit({ agencyId: halfway, date: '2026-01-05' }), visit({ agencyId: halfway, date: '2026-01-15' }),
+      visit({ agencyId: halfway, date: '2026-01-16' }), visit({ agencyId: halfway, date: '2026-01-31' }),
+    ]);
+    const closed = await closeMonth(ctx, 'acme', '2026-01');
+    if (!closed.ok) throw new Error(closed.error.message);
+    const invoices = closed.value.cycles.filter((c) => c.agencyId === halfway).map((c) => c.invoice!.lines.map((l) => l.date));
+    expect(invoices).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
+    expect(closed.value.payRuns.map((r) => r.payRun.statements.flatMap((s) => s.lines.map((l) => l.date)))).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
+  });
+
   it('refuses to bill earlier visits as late while their own cycle is still open', async () => {
     const { ctx, oak, visit } = await anOrg();
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-05' }), visit({ date: '2026-02-05' })]);
