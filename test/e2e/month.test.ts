@@ -27,6 +27,8 @@ const EMAILS: Record<string, string> = { 'Tom Becker': 'tom.becker@gmail.example
 const AGENCY_EMAILS: Record<string, string> = { 'Oakridge Home Health': 'billing@oakridge.example', 'Lakeside Home Care LLC': 'ap@lakeside.example', 'Summit Visiting Health': 'office@summit.example' };
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+// Stripe (the stand-in) dates a transfer by the real clock, so the Stripe payments fall in the year the test runs:
+// 2026 here. From 2027 this needs that year's 1099 threshold in shared/tax1099.ts, and YEAR moved with it.
 const YEAR = 2026;
 /** A check paid to Tom in February for earlier work: with his Stripe pay it takes him past 2026's $2,000 threshold. */
 const TOM_CHECK = { cents: 160_000, paidOn: '2026-02-13' };
@@ -304,8 +306,9 @@ describe('a month of VisitLedger, end to end', () => {
     service.standin('markPayout', repaid.id, 'paid');
     service.standin('flushWebhooks');
     expect(transfersOf().filter((t) => t.status === 'paid')).toEqual([expect.objectContaining({ amountCents: tomCents, payout: expect.objectContaining({ id: repaid.id, status: 'paid' }) })]);
-    const payments = ok('get', `/payments?therapistId=${tom}`).payments as { status: string; amountCents: number; method: string }[];
+    const payments = ok('get', `/payments?therapistId=${tom}`).payments as { status: string; amountCents: number; method: string; paidOn: string }[];
     expect(payments.filter((p) => p.status === 'paid')).toEqual([expect.objectContaining({ method: 'stripe', amountCents: tomCents })]);
+    expect(payments.find((p) => p.status === 'paid')!.paidOn.slice(0, 4), 'the year the 1099 step counts in').toBe(String(YEAR));
     expect(payments.filter((p) => p.status === 'failed')).toEqual(Array.from({ length: 10 }, () => expect.objectContaining({ amountCents: tomCents })));
   });
 
