@@ -107,4 +107,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE stripe_events (org_id TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (org_id, event_id));
     `,
   },
+  {
+    version: 6,
+    name: 'indexes for closes',
+    sql: `
+      -- Everything a close reads of a visit, so its read of 100,000 visits walks this narrow
+      -- index instead of the wide rows (sealed patient, dup key). It starts with (org_id, date),
+      -- so it also serves every query visits_date did, and replaces it.
+      CREATE INDEX visits_close ON visits (org_id, date, id, agency_id, therapist_id, discipline, visit_type, note_done, patient_has_mrn);
+      DROP INDEX visits_date;
+      -- Voiding an invoice unmarks its visits by their ids (the invoice lists them), so the
+      -- marks need no second b-tree by invoice, which a close filled with 100,000 entries.
+      DROP INDEX visit_invoice_by_invoice;
+    `,
+  },
 ];

@@ -33,6 +33,34 @@ describe('sqlite store file', () => {
     raw.close();
   });
 
+  it('upgrades a file of schema version 5 with its visits, billed and paid marks kept', async () => {
+    const file = join(dir, 'v5.db');
+    const raw = new DatabaseSync(file);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.version <= 5)) {
+      raw.exec(m.sql);
+      raw.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    const insert = raw.prepare(`INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
+      VALUES ('o1', ?, ?, 'a1', 't1', ?, 'PT', 'ROUTINE', 1, 'sealed', 1, ?, '2026-01-01T00:00:00.000Z')`);
+    insert.run('v1', 'c1', '2026-01-05', 'd1');
+    insert.run('v2', 'c2', '2026-01-06', 'd2');
+    insert.run('v3', 'c3', '2026-02-01', 'd3');
+    raw.exec("INSERT INTO visit_invoice (org_id, visit_id, invoice_id) VALUES ('o1', 'v1', 'i1'); INSERT INTO visit_pay_run (org_id, visit_id, pay_run_id) VALUES ('o1', 'v1', 'p1')");
+    raw.close();
+
+    const store = openSqliteStore(file);
+    expect((await store.listVisits('o1', { dateTo: '2026-01-31' })).map((v) => [v.id, v.invoiceId, v.payRunId])).toEqual([['v1', 'i1', 'p1'], ['v2', null, null]]);
+    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => v.id)).toEqual(['v2']);
+    await store.close();
+    const upgraded = new DatabaseSync(file);
+    expect(upgraded.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    const indexes = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all().map((r) => r.name);
+    expect(indexes).toEqual(['visits_agency_date', 'visits_close', 'visits_dup']);
+    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visit_invoice' AND sql IS NOT NULL").all()).toEqual([]);
+    upgraded.close();
+  });
+
   it('keeps the audit log append-only even for SQL run by hand', async () => {
     const file = join(dir, 'audit.db');
     const store = openSqliteStore(file);

@@ -326,7 +326,9 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         if (!invoice || invoice.status === 'void') return invoice;
         const updated: StoredInvoice = { ...invoice, status: 'void', voidedOn: voided.on, voidReason: voided.reason };
         run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', invoiceDoc(updated), orgId, invoiceId);
-        run('DELETE FROM visit_invoice WHERE org_id = ? AND invoice_id = ?', orgId, invoiceId);
+        // By the invoice's own visits: the marks have no index by invoice (migration 6).
+        run('DELETE FROM visit_invoice WHERE org_id = ? AND visit_id IN (SELECT value FROM json_each(?)) AND invoice_id = ?',
+          orgId, JSON.stringify(invoice.lines.map((l) => l.visitId)), invoiceId);
         return updated;
       });
     },
