@@ -82,10 +82,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
 
   /** What a close or a pay run reads of a visit, as arrays, not objects: a close reads 100,000 of these. */
   const BILLING_COLUMNS = 'v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn';
-  function billingRows(sql: string, params: SQLInputValue[]): SQLInputValue[][] {
+  function billingRows<T>(sql: string, params: SQLInputValue[], from: (row: SQLInputValue[]) => T): T[] {
     const statement = stmt(sql);
     statement.setReturnArrays(true);
-    return statement.all(...params) as unknown as SQLInputValue[][];
+    // Row by row: each row's array dies young instead of 100,000 of them outliving the read.
+    const out: T[] = [];
+    for (const row of statement.iterate(...params)) out.push(from(row as unknown as SQLInputValue[]));
+    return out;
   }
   const billingVisitFrom = (r: SQLInputValue[]): BillingVisit => ({
     id: r[0] as string, agencyId: r[1] as string, therapistId: r[2] as string, date: r[3] as string,
@@ -273,22 +276,22 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         query.billed !== undefined ? 'LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id' : '',
         query.paid !== undefined ? 'LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id' : '',
       ].join(' ');
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params).map((r) => billingVisitFrom(r));
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params, billingVisitFrom);
     },
     async listUnsettledVisits(orgId, dateTo) {
-      const rows = billingRows(
+      return billingRows(
         `SELECT ${BILLING_COLUMNS}, b.visit_id IS NOT NULL, p.visit_id IS NOT NULL FROM visits v
          LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
          LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id
          WHERE v.org_id = ? AND v.date <= ? AND (b.visit_id IS NULL OR p.visit_id IS NULL)`,
         [orgId, dateTo],
+        (r) => {
+          const visit = billingVisitFrom(r) as UnsettledVisit; // flags added in place: one object per visit, not two
+          visit.billed = r[8] === 1;
+          visit.paid = r[9] === 1;
+          return visit;
+        },
       );
-      return rows.map((r) => {
-        const visit = billingVisitFrom(r) as UnsettledVisit; // flags added in place: one object per visit, not two
-        visit.billed = r[8] === 1;
-        visit.paid = r[9] === 1;
-        return visit;
-      });
     },
 
     async getCycle(orgId, cycleId) {
