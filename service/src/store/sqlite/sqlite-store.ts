@@ -90,10 +90,23 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     for (const row of statement.iterate(...params)) out.push(from(row as unknown as SQLInputValue[]));
     return out;
   }
-  const billingVisitFrom = (r: SQLInputValue[]): BillingVisit => ({
-    id: r[0] as string, agencyId: r[1] as string, therapistId: r[2] as string, date: r[3] as string,
-    discipline: r[4] as BillingVisit['discipline'], visitType: r[5] as string, noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-  });
+  /**
+   * A reader of billing rows that keeps one copy of each repeated value (agency, therapist, date,
+   * discipline, visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
+   */
+  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit {
+    const seen = new Map<SQLInputValue, string>();
+    const one = (value: SQLInputValue): string => {
+      const known = seen.get(value);
+      if (known !== undefined) return known;
+      seen.set(value, value as string);
+      return value as string;
+    };
+    return (r) => ({
+      id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+      discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
+    });
+  }
 
   /** Invoices and pay runs keep their long line lists packed (packed-rows.ts). */
   const invoiceDoc = (invoice: StoredInvoice) => JSON.stringify({ ...invoice, lines: packRows(invoice.lines) });
@@ -276,9 +289,10 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         query.billed !== undefined ? 'LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id' : '',
         query.paid !== undefined ? 'LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id' : '',
       ].join(' ');
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params, billingVisitFrom);
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params, billingVisitReader());
     },
     async listUnsettledVisits(orgId, dateTo) {
+      const read = billingVisitReader();
       return billingRows(
         `SELECT ${BILLING_COLUMNS}, b.visit_id IS NOT NULL, p.visit_id IS NOT NULL FROM visits v
          LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
@@ -286,7 +300,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
          WHERE v.org_id = ? AND v.date <= ? AND (b.visit_id IS NULL OR p.visit_id IS NULL)`,
         [orgId, dateTo],
         (r) => {
-          const visit = billingVisitFrom(r) as UnsettledVisit; // flags added in place: one object per visit, not two
+          const visit = read(r) as UnsettledVisit; // flags added in place: one object per visit, not two
           visit.billed = r[8] === 1;
           visit.paid = r[9] === 1;
           return visit;
