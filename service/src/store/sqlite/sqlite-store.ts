@@ -94,7 +94,9 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
    * A reader of billing rows that keeps one copy of each repeated value (agency, therapist, date,
    * discipline, visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
    */
-  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit {
+  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit;
+  function billingVisitReader(marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
+  function billingVisitReader(marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
     const seen = new Map<SQLInputValue, string>();
     const one = (value: SQLInputValue): string => {
       const known = seen.get(value);
@@ -102,6 +104,14 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       seen.set(value, value as string);
       return value as string;
     };
+    // The flags are in the literal: added afterwards, each object would grow a second allocation.
+    if (marks) {
+      return (r) => ({
+        id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+        discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
+        billed: r[8] === 1, paid: r[9] === 1,
+      });
+    }
     return (r) => ({
       id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
       discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
@@ -292,19 +302,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params, billingVisitReader());
     },
     async listUnsettledVisits(orgId, dateTo) {
-      const read = billingVisitReader();
       return billingRows(
         `SELECT ${BILLING_COLUMNS}, b.visit_id IS NOT NULL, p.visit_id IS NOT NULL FROM visits v
          LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
          LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id
          WHERE v.org_id = ? AND v.date <= ? AND (b.visit_id IS NULL OR p.visit_id IS NULL)`,
         [orgId, dateTo],
-        (r) => {
-          const visit = read(r) as UnsettledVisit; // flags added in place: one object per visit, not two
-          visit.billed = r[8] === 1;
-          visit.paid = r[9] === 1;
-          return visit;
-        },
+        billingVisitReader('with-marks'),
       );
     },
 
