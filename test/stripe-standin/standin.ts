@@ -93,7 +93,13 @@ export function signatureHeader(secret: string, payload: string, timestamp = now
   return `t=${timestamp},v1=${v1}`;
 }
 
-export async function startStripeStandin(): Promise<StripeStandin> {
+/**
+ * `clock`: Stripe's time in Unix seconds for the objects it makes (a transfer's `created` is the
+ * day a payment counts for 1099-NEC), so a test can pin the tax year; signatures keep the real time,
+ * which the service checks them against.
+ */
+export async function startStripeStandin(options: { clock?: () => number } = {}): Promise<StripeStandin> {
+  const clock = options.clock ?? nowSeconds;
   const platforms = new Map<string, Platform>();
   const requests: LoggedRequest[] = [];
   const deliveries: StripeStandin['deliveries'] = [];
@@ -112,7 +118,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
 
   function emit(platform: Platform, type: string, object: Json, account?: string): void {
     const event = {
-      id: newId('evt'), object: 'event', api_version: API_VERSION, created: nowSeconds(), type, livemode: false,
+      id: newId('evt'), object: 'event', api_version: API_VERSION, created: clock(), type, livemode: false,
       data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null }, ...(account ? { account } : {}),
     };
     const payload = JSON.stringify(event);
@@ -141,7 +147,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
   function newAccount(params: FormObject): Account {
     const requested = str(obj(obj(params.capabilities).transfers).requested) === 'true';
     return {
-      id: newId('acct'), object: 'account', type: 'express', country: str(params.country) ?? 'US', default_currency: 'usd', created: nowSeconds(),
+      id: newId('acct'), object: 'account', type: 'express', country: str(params.country) ?? 'US', default_currency: 'usd', created: clock(),
       controller: { ...obj(params.controller), type: 'application', is_controller: true },
       capabilities: { transfers: requested ? 'inactive' : 'inactive' },
       charges_enabled: false, payouts_enabled: false, details_submitted: false,
@@ -164,11 +170,11 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     const txns = state.txns.filter((t) => t.payout === undefined && t.type !== 'payout');
     if (state.available <= 0 || txns.length === 0) return null;
     const payout: Json = {
-      id: newId('po'), object: 'payout', amount: state.available, currency: 'usd', status: 'in_transit', created: nowSeconds(),
-      arrival_date: nowSeconds() + 86_400, automatic: true, failure_code: null, failure_message: null, livemode: false,
+      id: newId('po'), object: 'payout', amount: state.available, currency: 'usd', status: 'in_transit', created: clock(),
+      arrival_date: clock() + 86_400, automatic: true, failure_code: null, failure_message: null, livemode: false,
     };
     for (const t of txns) t.payout = payout.id as string;
-    state.txns.push({ id: newId('txn'), type: 'payout', source: payout.id as string, amount: -state.available, created: nowSeconds(), payout: payout.id as string });
+    state.txns.push({ id: newId('txn'), type: 'payout', source: payout.id as string, amount: -state.available, created: clock(), payout: payout.id as string });
     state.available = 0;
     state.payouts.set(payout.id as string, payout);
     emit(platform, 'payout.created', payout, state.account.id);
@@ -193,13 +199,13 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     platform.available -= amount;
     const destinationPayment = newId('py');
     const transfer: Json = {
-      id: newId('tr'), object: 'transfer', amount, amount_reversed: 0, currency: 'usd', created: nowSeconds(), destination,
+      id: newId('tr'), object: 'transfer', amount, amount_reversed: 0, currency: 'usd', created: clock(), destination,
       destination_payment: destinationPayment, transfer_group: str(params.transfer_group) ?? null, metadata: obj(params.metadata),
       description: str(params.description) ?? null, reversed: false, reversals: { object: 'list', data: [], has_more: false }, livemode: false,
     };
     platform.transfers.push(transfer);
     state.available += amount;
-    state.txns.push({ id: newId('txn'), type: 'payment', source: destinationPayment, amount, created: nowSeconds() });
+    state.txns.push({ id: newId('txn'), type: 'payment', source: destinationPayment, amount, created: clock() });
     emit(platform, 'transfer.created', transfer);
     createPayout(platform, state);
     return { status: 200, body: transfer };
@@ -217,7 +223,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     platform.available += amount;
     t.amount_reversed = (t.amount_reversed as number) + amount;
     t.reversed = t.amount_reversed === t.amount;
-    const reversal = { id: newId('trr'), object: 'transfer_reversal', amount, currency: 'usd', transfer: t.id, created: nowSeconds(), metadata: obj(params.metadata) };
+    const reversal = { id: newId('trr'), object: 'transfer_reversal', amount, currency: 'usd', transfer: t.id, created: clock(), metadata: obj(params.metadata) };
     (t.reversals as { data: Json[] }).data.push(reversal);
     emit(platform, 'transfer.reversed', t);
     return { status: 200, body: reversal };
@@ -255,7 +261,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
         const refresh = str(req.form.refresh_url);
         const back = str(req.form.return_url);
         if (!refresh || !back) return invalid('Missing required param: refresh_url or return_url.', { param: refresh ? 'return_url' : 'refresh_url', code: 'parameter_missing' });
-        const created = nowSeconds();
+        const created = clock();
         const link = new URLSearchParams({ account, return_url: back });
         return { status: 200, body: { object: 'account_link', created, expires_at: created + 300, url: `${base}/_standin/onboarding?${link}` } };
       }
@@ -431,7 +437,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
             payout.failure_code = failureCode ?? 'account_closed';
             payout.failure_message = 'The bank account has been closed.';
             state.available += payout.amount as number;
-            state.txns.push({ id: newId('txn'), type: 'payout_failure', source: payoutId, amount: payout.amount as number, created: nowSeconds() });
+            state.txns.push({ id: newId('txn'), type: 'payout_failure', source: payoutId, amount: payout.amount as number, created: clock() });
           }
           emit(platform, `payout.${status}`, payout, state.account.id);
           return;

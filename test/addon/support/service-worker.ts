@@ -3,12 +3,15 @@
  * add-on's synchronous UrlFetchApp double can block the main thread on a request while
  * the service answers here. Replies go through a SharedArrayBuffer: [state, length, bytes].
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { startTestApi } from '../../api/harness.ts';
 import { startStripeStandin } from '../../stripe-standin/standin.ts';
 
 // Stripe's part is the project's stand-in, driven by the real stripe SDK inside the service.
-const standin = await startStripeStandin();
+// Stripe's part is pinned to `stripeTime` when the test gives one (a Unix second it starts from).
+const startedAt = Math.floor(Date.now() / 1000);
+const stripeTime = (workerData as { stripeTime?: number } | null)?.stripeTime;
+const standin = await startStripeStandin(stripeTime === undefined ? {} : { clock: () => stripeTime + Math.floor(Date.now() / 1000) - startedAt });
 const api = await startTestApi({ stripeApiBase: standin.url });
 type Message =
   | { op: 'fetch'; url: string; method: string; headers: Record<string, string>; body?: string }

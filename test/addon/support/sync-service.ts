@@ -13,8 +13,11 @@ export type SyncService = {
 
 const REPLY_BYTES = 64 * 1024 * 1024;
 
-export async function startSyncService(): Promise<SyncService> {
-  const worker = new Worker(new URL('./service-worker.ts', import.meta.url));
+/** `stripeTime`: when Stripe's clock (the stand-in's) starts, so transfers fall on a known day whatever the day the test runs. */
+export async function startSyncService(options: { stripeTime?: Date } = {}): Promise<SyncService> {
+  const worker = new Worker(new URL('./service-worker.ts', import.meta.url), {
+    workerData: options.stripeTime ? { stripeTime: Math.floor(options.stripeTime.getTime() / 1000) } : null,
+  });
   const url = await new Promise<string>((resolve, reject) => {
     worker.once('message', (m: { url: string }) => resolve(m.url));
     worker.once('error', reject);
