@@ -19,7 +19,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackRows } from '../../service/src/store/sqlite/packed-rows.ts';
 import { CLIENT_ID, call, startFakeGoogle, type FakeGoogle } from '../api/harness.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { random } from '../support/seeded-random.ts';
+import { killableService } from './killable-service.ts';
 
 const AGENCIES = 6;
 const THERAPISTS = 24;
@@ -28,45 +29,17 @@ const BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency:
 const KILLS = Number(process.env.FAULTS_KILLS ?? 4);
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000);
 
-/** A small seeded generator (mulberry32), so a failing run's kill moments can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let dir: string;
 let dbFile: string;
 let google: FakeGoogle;
-let server: ServerProcess | undefined;
 let key: string;
 let agencyIds: string[];
 let therapistIds: string[];
 
-async function start(): Promise<ServerProcess> {
-  server = await startServerProcess(['service/src/server.ts'], {
-    VISITLEDGER_DB: dbFile, PORT: '0', GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl,
-  });
-  return server;
-}
-
-async function kill(): Promise<void> {
-  if (!server) return;
-  server.child.kill('SIGKILL');
-  await server.exited;
-  server = undefined;
-}
-
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await call({ url: server!.url }, method, `/v1/orgs/faults${path}`, { token: key, ...(body !== undefined ? { body } : {}) });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
-  return res.body;
-}
+const service = killableService('faults', () => ({ VISITLEDGER_DB: dbFile, PORT: '0', GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl }));
+const start = () => service.start();
+const kill = () => service.kill();
+const api = (method: string, path: string, body?: unknown) => service.api(method, path, body);
 
 /** The visits of a month as the form pushes them; every 10th an evaluation, every agency and therapist in turn. */
 function visitsOf(month: string) {
@@ -138,10 +111,7 @@ beforeAll(async () => {
   dbFile = join(dir, 'faults.db');
   google = await startFakeGoogle();
   await start();
-  const owner = google.idToken('owner@faults.example');
-  const created = await call({ url: server!.url }, 'post', '/v1/orgs', { token: owner, body: { id: 'faults', settings: { name: 'Faults Staffing', payrollCycle: { kind: 'monthly' } } } });
-  expect(created.status, created.text).toBe(201);
-  key = (await call({ url: server!.url }, 'post', '/v1/orgs/faults/api-keys', { token: owner, body: { label: 'form sync', role: 'owner' } })).body.key;
+  key = await service.createOrg(google.idToken('owner@faults.example'), 'Faults Staffing', 'form sync');
   agencyIds = (await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })).agencies.map((a: any) => a.id);
   therapistIds = (await api('post', '/therapists', { therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })) })).therapists.map((t: any) => t.id);
   await api('post', '/rates/bill', { rates: agencyIds.flatMap((agencyId, i) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ agencyId, discipline: 'PT', visitType, cents: BILL[visitType](i), effectiveFrom: '2026-01-01' }))) });
@@ -173,7 +143,7 @@ describe('the service killed during a close', () => {
       if (round > 0) copyDb(pristine, dbFile);
       await start();
       const afterMs = Math.round(closed === Infinity ? Math.max(150, open * 2) : open === 0 ? closed / 2 : open + rand() * (closed - open));
-      const closing = call({ url: server!.url }, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
+      const closing = call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
       await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, afterMs))]);
       await kill(); // also after an answer: the PDFs issued behind it are a crash point too
       const s = fileState();
@@ -200,7 +170,7 @@ describe('the service killed during a close', () => {
     }
     expect(s.invoices.reduce((n, i) => n + i.lineVisitIds.length, 0)).toBe(VISITS_PER_MONTH);
     // The issued PDF is there or renders on first download, whatever moment the kill hit.
-    const pdf = await fetch(`${server!.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+    const pdf = await fetch(`${service.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
     expect(pdf.status).toBe(200);
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   }, 90_000);
@@ -208,8 +178,8 @@ describe('the service killed during a close', () => {
   it('takes a visit batch killed half way and sent again exactly once', async () => {
     const rand = random(SEED + 1);
     const february = visitsOf('2026-02');
-    if (!server) await start();
-    const sending = call({ url: server!.url }, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
+    if (!service.running) await start();
+    const sending = call(service, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
     await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, 50 + rand() * 400))]);
     await kill();
     const half = fileState();
@@ -223,8 +193,8 @@ describe('the service killed during a close', () => {
   }, 60_000);
 
   it('gives one set of invoices to several closes of the same month at once', async () => {
-    if (!server) await start();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => call({ url: server!.url }, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-02' } })));
+    if (!service.running) await start();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-02' } })));
     for (const a of answers) expect([200, 409], a.text.slice(0, 200)).toContain(a.status);
     const closed = answers.filter((a) => a.status === 200);
     expect(closed.length).toBeGreaterThan(0);
@@ -241,7 +211,7 @@ describe('the service killed during a close', () => {
   }, 60_000);
 
   it('changes nothing when a month\'s batch is replayed after its close (every row unchanged)', async () => {
-    if (!server) await start();
+    if (!service.running) await start();
     const before = fileState();
     const replayed = await api('post', '/visits', { visits: visitsOf('2026-01') });
     expect(replayed.counts).toMatchObject({ created: 0, updated: 0, unchanged: VISITS_PER_MONTH });
