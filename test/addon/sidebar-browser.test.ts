@@ -4,7 +4,7 @@
  * service: connect, read the sheet, confirm the near names, write the tabs, sync, and
  * see an unreachable service explained. Skips loudly without /usr/bin/chromium.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -13,11 +13,9 @@ import { addonEnv, type AddonEnv } from './support/addon-env.ts';
 import { buildToTemp } from './support/build-once.ts';
 import { addSampleTabs } from './support/sample-sheet.ts';
 import { startSyncService, type SyncService } from './support/sync-service.ts';
+import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`\n*** SKIPPED the add-on sidebar browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does) ***\n`);
+const available = chromiumAvailable('the add-on sidebar browser tests');
 const describeInBrowser = available ? describe : describe.skip;
 
 /** google.script.run as Apps Script gives it to the sidebar: a runner with handlers, each call async, arguments and results as JSON. */

@@ -5,19 +5,17 @@
  * suite says so loudly and skips (CI installs it: .ci/run).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../api/org-builder.ts';
 import { startPortalFixture, type PortalFixture } from './portal-fixture.ts';
+import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`\n*** SKIPPED the portal browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does) ***\n`);
+const available = chromiumAvailable('the portal browser tests');
 const describeInBrowser = available ? describe : describe.skip;
 
 describeInBrowser('the agency portal in chromium', () => {
