@@ -20,11 +20,11 @@ afterAll(async () => service?.close());
 
 type Counts = { setUp: Record<string, number>; sync: Record<string, number>; resync: Record<string, number>; visitRows: number; sent: string; syncMs: number };
 
-function countsFor(rows: number): Counts {
-  const email = `owner-${rows}@calls.example`;
+function countsFor(rows: number, extraTherapists = 0): Counts {
+  const email = `owner-${rows}-${extraTherapists}@calls.example`;
   const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(email) });
-  addSyntheticTabs(env.book, rows);
-  expect(env.run('connectService', { serviceUrl: service.url, orgId: `calls-${rows}` }).ok).toBe(true);
+  addSyntheticTabs(env.book, rows, extraTherapists);
+  expect(env.run('connectService', { serviceUrl: service.url, orgId: `calls-${rows}-${extraTherapists}` }).ok).toBe(true);
   env.log.reset();
   env.run('applySetUp', { visitsTab: 'Visit Log', ratesTab: 'Rate Sheet', payTab: 'Pay Sheet', agencies: {}, therapists: {} });
   const setUp = env.log.snapshot();
@@ -53,5 +53,11 @@ describe('Apps Script calls per action', () => {
     const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
     console.log(`Apps Script calls: Set up ${total(small.setUp)}, Sync ${total(small.sync)}, Sync again ${total(small.resync)} (same at 100 and 10,000 rows); getValues ${small.sync['Range.getValues']}, setValues ${small.sync['Range.setValues'] ?? 0}, UrlFetchApp.fetchAll ${small.sync['UrlFetchApp.fetchAll']} per Sync; the first Sync of 10,000 visits took ${large.syncMs.toFixed(0)} ms against the local service`);
     expect(small.sync['UrlFetchApp.fetchAll']).toBe(2);
+  });
+
+  it('are the same for 5 and 50 therapists (one prefilled form link per discipline)', () => {
+    const few = countsFor(100);
+    const many = countsFor(100, 45);
+    expect(many.setUp).toEqual(few.setUp);
   });
 });

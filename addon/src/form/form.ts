@@ -76,18 +76,26 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
   return { url: form.getPublishedUrl(), changed };
 }
 
-/** A prefilled link per therapist (their discipline chosen), in the Therapists tab; only missing links are made. */
+/** A prefilled link per therapist (their discipline chosen), in the Therapists tab; only missing links are made, one URL per discipline. */
 function prefillLinks(form: Form, items: ItemIds, sheet: Sheet): boolean {
   const table = readSheet(sheet);
   const therapists = readTherapists(table);
   if (therapists.every((t) => t.formLink !== '')) return false;
   const discipline = form.getItemById(items.discipline)!.asListItem();
   const links = table.slice(1).map((r) => String(r[6] ?? ''));
+  // One prefilled URL per discipline (and one with none), not per therapist: calls do not grow with rows.
+  const urls = new Map<string, string>();
   for (const t of therapists) {
     if (t.formLink !== '') continue;
-    const response = form.createResponse();
-    if (t.disciplines[0]) response.withItemResponse(discipline.createResponse(t.disciplines[0]));
-    links[t.row - 2] = response.toPrefilledUrl();
+    const key = t.disciplines[0] ?? '';
+    let url = urls.get(key);
+    if (url === undefined) {
+      const response = form.createResponse();
+      if (key) response.withItemResponse(discipline.createResponse(key));
+      url = response.toPrefilledUrl();
+      urls.set(key, url);
+    }
+    links[t.row - 2] = url;
   }
   writeColumn(sheet, 7, links);
   return true;
