@@ -3,7 +3,7 @@
  * and pay sheet among their tabs, read them with the shared importer and rate-sheet
  * readers, and plan the structured tabs. Nothing here touches Apps Script.
  */
-import { formatUsDate } from '../../../shared/dates.ts';
+import { calendarDayIn, formatUsDate } from '../../../shared/dates.ts';
 import { HEADER_SCAN_ROWS, importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import.ts';
 import { centsToDecimalString } from '../../../shared/money.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
@@ -240,7 +240,7 @@ export function planSetUp(
     const raw = (cells: readonly Cell[] | undefined, field: string): Cell => {
       const c = col[field];
       const v = c === undefined ? '' : cells?.[c] ?? '';
-      return v instanceof Date ? formatUsDate(v.toISOString().slice(0, 10)) : typeof v === 'string' ? v.trim() : v;
+      return v instanceof Date ? formatUsDate(calendarDayIn(v, options.timeZone)) : typeof v === 'string' ? v.trim() : v;
     };
     for (const r of report.rows) {
       if (r.outcome === 'skipped') continue;
