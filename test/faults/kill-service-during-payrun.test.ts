@@ -168,6 +168,7 @@ describe('the service killed during a pay run', () => {
     const payable = THERAPISTS - 1;
     const kills: { mode: Mode; at: string; transferRequests: number; transfers: number; pending: number; paid: number; failed: number }[] = [];
     let refusedForBalance = false;
+    let refusals = 0;
     for (let round = 0; round < KILLS; round++) {
       const mode = round < MODES.length ? MODES[round]! : MODES[Math.floor(rand() * MODES.length)]!;
       // k counts among the therapists still to pay, so a kill lands inside this round's transfers.
@@ -201,6 +202,7 @@ describe('the service killed during a pay run', () => {
         // under its key, whatever the balance now: the next pay would retry it).
         const unpaidLines = JSON.stringify(answer!.body.payments.filter((p: any) => p.status !== 'paid'));
         expect(refused, `refused for balance: ${unpaidLines}`).toHaveLength(refusedForBalance ? 0 : 1);
+        refusals += refused.length;
         if (!refusedForBalance) standin.setBalance(stripeKey, 10_000_000);
         refusedForBalance = true;
         at = `after the answer (${answer!.body.payments.filter((p: any) => p.status === 'paid').length} paid, ${refused.length} refused for balance)`;
@@ -213,7 +215,8 @@ describe('the service killed during a pay run', () => {
       kills.push({ mode, at, transferRequests: seen, transfers, pending: count('pending'), paid: count('paid'), failed: count('failed') });
     }
     console.info(`kill-service-during-payrun: FAULTS_SEED=${SEED} kills: ${JSON.stringify(kills)}`);
-    expect(refusedForBalance).toBe(true);
+    // Counted from the answers, not set by the branch: exactly one transfer was refused for the balance over the rounds.
+    expect(refusals).toBe(1);
 
     // Restarted on the file the last kill left, the balance topped up: one pay finishes the run.
     await start();
