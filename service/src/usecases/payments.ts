@@ -37,6 +37,10 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
     if (!payRun.statements.some((s) => s.therapistId === parsed.data.therapistId)) {
       return fail('rule-broken', `pay run "${payRun.id}" pays nothing to this therapist`);
     }
+    const payments = await ctx.store.listPayments(orgId, { payRunId: payRun.id, therapistId: parsed.data.therapistId });
+    if (payments.some((p) => p.method === 'stripe' && p.status === 'pending' && p.payRunId === payRun.id && p.therapistId === parsed.data.therapistId)) {
+      return fail('rule-broken', `a Stripe transfer to this therapist for pay run "${payRun.id}" is waiting on Stripe: pay the run again to finish it first`);
+    }
   }
   const payment: Payment = {
     id: ctx.newId(),

@@ -113,10 +113,15 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
   const base = { therapistId: due.therapistId, amountCents: due.dueCents };
   const last = attempts.at(-1);
   if (last?.status === 'paid') return lineOf(run, last);
+  // A pending attempt may have made its transfer: it is finished first, whatever else was paid since.
+  if (last?.status === 'pending') {
+    const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
+    if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
+    return finish(run, last, account);
+  }
   if (due.dueCents === 0) return due.paidElsewhereCents > 0 ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' } : { ...base, status: 'nothing-due' };
   const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
-  if (last?.status === 'pending') return finish(run, last, account);
 
   // A webhook can be late or lost: Stripe itself says whether the account can take money now.
   let state;
