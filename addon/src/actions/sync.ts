@@ -38,27 +38,29 @@ export function syncNow(): ActionResult {
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
     const ctx: SyncContext = { sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
-    const caughtUp = catchUpResponses(sheets);
-    const result = syncSheet(ctx);
-    ensureForm(book, sheets, sheetVocabulary());
+    // Each tab read once for the whole action: the catch-up, the sync and the form share these tables.
+    const read = { tables: readDirectoryTables(sheets), visits: readSheet(sheets.get(TAB.visits)!) };
+    const caughtUp = catchUpResponses(sheets, read.visits, read.tables.therapists);
+    const result = syncSheet(ctx, read);
+    ensureForm(book, sheets, sheetVocabulary(), read.tables);
     if (caughtUp > 0) result.lines.unshift(`${caughtUp} form response${caughtUp === 1 ? '' : 's'} added to the Visits tab.`);
     return result;
   });
 }
 
-/** Form responses whose trigger never ran (quota, a deleted trigger) are added here, so none is lost. */
-function catchUpResponses(sheets: Map<string, Sheet>): number {
+/** Form responses whose trigger never ran (quota, a deleted trigger) are added here, so none is lost; also to `visits`, the tab as held. */
+function catchUpResponses(sheets: Map<string, Sheet>, visits: Table, therapistTable: Table): number {
   const responses = [...sheets.values()].find((s) => s.getFormUrl() !== null);
   if (!responses) return 0;
   const visitsSheet = sheets.get(TAB.visits)!;
-  const visits = readSheet(visitsSheet);
   const have = new Set(visits.slice(1).map((r) => cellText(r[0])));
-  const therapists = readTherapists(sheets.has(TAB.therapists) ? readSheet(sheets.get(TAB.therapists)!) : []);
+  const therapists = readTherapists(therapistTable);
   const rows = responsesOf(readSheet(responses))
     .map((r) => ({ ...r, id: formVisitId(responses.getSheetId(), r.row) }))
     .filter((r) => !have.has(r.id))
     .map((r) => visitRowFromResponse(r.answers, r.id, r.row, therapists));
   writeRows(visitsSheet, visits.length + 1, rows);
+  visits.push(...rows);
   return rows.length;
 }
 
@@ -67,12 +69,15 @@ export function readDirectoryTables(sheets: Map<string, Sheet>) {
   return { agencies: read(TAB.agencies), therapists: read(TAB.therapists), rates: read(TAB.rates), payRates: read(TAB.payRates) };
 }
 
-/** Sync with the lock held: also what Generate invoices runs first, so every row is checked before billing. */
-export function syncSheet(ctx: SyncContext): ActionResult {
+/**
+ * Sync with the lock held: also what Generate invoices runs first, so every row is checked before billing.
+ * `read`: the tabs as the action already holds them; read here when not given.
+ */
+export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof readDirectoryTables>; visits: Table }): ActionResult {
   const { sheets, conn } = ctx;
   const visitsSheet = sheets.get(TAB.visits)!;
-  const tables = readDirectoryTables(sheets);
-  const visits = readSheet(visitsSheet);
+  const tables = read?.tables ?? readDirectoryTables(sheets);
+  const visits = read?.visits ?? readSheet(visitsSheet);
   assignVisitIds(visitsSheet, visits);
   // Checked with the vocabulary the sheet has; again below if the org's settings changed it.
   let vocabulary = sheetVocabulary();

@@ -6,7 +6,7 @@
 import { DISCIPLINES, type Vocabulary } from '../../../shared/vocabulary.ts';
 import { readConfig, writeConfig } from '../config.ts';
 import { readAgencies, readTherapists } from '../sheets/directory.ts';
-import { readSheet, sameTable, writeColumn } from '../sheets/io.ts';
+import { sameTable, writeColumn, type Table } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
 import { FORM_TITLES } from './responses.ts';
 
@@ -44,8 +44,11 @@ function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: It
   return { form, items };
 }
 
-/** The form exists, lists the active agencies, and its trigger is installed once. `changed`: anything was written. */
-export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary): { url: string | null; changed: boolean } {
+/**
+ * The form exists, lists the active agencies, and its trigger is installed once. `changed`: anything was written.
+ * `tables`: the Agencies and Therapists tabs as the action already holds them (not read again).
+ */
+export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary, tables: { agencies: Table; therapists: Table }): { url: string | null; changed: boolean } {
   const config = readConfig();
   let changed = false;
   let form = openForm(config.formId);
@@ -55,7 +58,7 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
     writeConfig({ formId: form.getId(), formItems: JSON.stringify(items) });
     changed = true;
   }
-  const agencies = readAgencies(readSheet(sheets.get(TAB.agencies)!)).filter((a) => a.active).map((a) => a.name);
+  const agencies = readAgencies(tables.agencies).filter((a) => a.active).map((a) => a.name);
   const agencyItem = form.getItemById(items.agency)!.asListItem();
   if (agencies.length > 0 && !sameTable(agencyItem.getChoices().map((c) => [c.getValue()]), agencies.map((a) => [a]))) {
     agencyItem.setChoiceValues(agencies);
@@ -72,13 +75,12 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
     writeConfig({ triggerId: trigger.getUniqueId() });
     changed = true;
   }
-  if (prefillLinks(form, items, sheets.get(TAB.therapists)!)) changed = true;
+  if (prefillLinks(form, items, sheets.get(TAB.therapists)!, tables.therapists)) changed = true;
   return { url: form.getPublishedUrl(), changed };
 }
 
 /** A prefilled link per therapist (their discipline chosen), in the Therapists tab; only missing links are made, one URL per discipline. */
-function prefillLinks(form: Form, items: ItemIds, sheet: Sheet): boolean {
-  const table = readSheet(sheet);
+function prefillLinks(form: Form, items: ItemIds, sheet: Sheet, table: Table): boolean {
   const therapists = readTherapists(table);
   if (therapists.every((t) => t.formLink !== '')) return false;
   const discipline = form.getItemById(items.discipline)!.asListItem();

@@ -117,7 +117,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
     if (!written.includes(TAB.visits)) written.push(TAB.visits);
   }
 
-  const form = ensureForm(book, sheets, options.vocabulary);
+  const form = ensureForm(book, sheets, options.vocabulary, { agencies: current(TAB.agencies), therapists: current(TAB.therapists) });
   const toReview = checks.filter((c) => c.status !== '' && c.status !== 'OK').length;
   const changedNothing = created.length === 0 && written.length === 0 && !form.changed;
   return {
