@@ -71,8 +71,9 @@ export async function seedJanuary(ctx: UseCaseContext): Promise<string[]> {
   return ids;
 }
 
-export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean } = {}): Promise<PayoutFixture> {
-  const standin = await startStripeStandin();
+/** `clock`: Stripe's time (Unix seconds) for what the stand-in makes; by default the real time. */
+export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean; clock?: () => number } = {}): Promise<PayoutFixture> {
+  const standin = await startStripeStandin(options.clock ? { clock: options.clock } : {});
   const key = `rk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const accountWebhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
