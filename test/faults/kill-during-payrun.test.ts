@@ -9,13 +9,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyFilePath } from '../../service/src/config/keys.ts';
-import { createFieldCipher } from '../../service/src/crypto/field-cipher.ts';
+import { openFieldCipher } from '../../service/src/config/keys.ts';
+import { readSettings } from '../../service/src/config/settings.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { ORG, seedJanuary, THERAPISTS } from '../payouts/fixture.ts';
@@ -38,12 +38,10 @@ async function setUp(): Promise<Setup> {
   const key = `rk_test_${randomBytes(16).toString('hex')}`;
   standin.addPlatform(key, 1_000_000);
   const dbFile = join(mkdtempSync(join(tmpdir(), 'visitledger-payrun-')), 'payrun.db');
-  const fieldKey = randomBytes(32);
-  const index = randomBytes(32);
-  writeFileSync(keyFilePath(dbFile), JSON.stringify({ current: 'k1', keys: [{ id: 'k1', key: fieldKey.toString('base64') }], index: index.toString('base64') }), { mode: 0o600 });
   let n = 0;
+  // The key file beside the database, made as the CLI makes it (the CLI then reads it).
   const ctx: UseCaseContext = {
-    store: openSqliteStore(dbFile), cipher: createFieldCipher({ keys: [{ id: 'k1', key: fieldKey }], currentKeyId: 'k1', indexKey: index }),
+    store: openSqliteStore(dbFile), cipher: openFieldCipher(readSettings({}), dbFile),
     now: () => new Date('2026-02-02T12:00:00.000Z'), newId: () => `seed-${++n}`, actor: 'test',
   };
   const ids = await seedJanuary(ctx);
