@@ -15,7 +15,7 @@ import { apiRoutes } from '../../service/src/http/routes/index.ts';
 import type { RouteSpec } from '../../service/src/http/route.ts';
 import { CLIENT_ID, call, type Call } from '../api/harness.ts';
 import { ok } from '../api/org-builder.ts';
-import { settledSnapshot, snapshotDb, startAbuseFixture, validBody, type AbuseFixture } from './abuse-fixture.ts';
+import { settledSnapshot, startAbuseFixture, validBody, type AbuseFixture } from './abuse-fixture.ts';
 
 let f: AbuseFixture;
 /** Text of alpha's that no refused caller may see. */
@@ -57,7 +57,8 @@ function expectRefusal(res: Call, statuses: number[], label: string, secrets: st
 async function writesNothing(walk: () => Promise<void>, allowAudit = false): Promise<void> {
   const before = await settledSnapshot(f.api.dbFile);
   await walk();
-  const after = snapshotDb(f.api.dbFile);
+  // Settled, so a write that lands just behind a refusal's answer is seen here.
+  const after = await settledSnapshot(f.api.dbFile);
   const written = Object.keys(after).filter((t) => after[t] !== before[t] && !(allowAudit && (t === 'audit' || t === 'sqlite_sequence')));
   expect(written, 'tables written').toEqual([]);
 }
