@@ -63,7 +63,8 @@ async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthClo
     payRunId: r.payRun.id, therapistId: s.therapistId, name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
   })));
   const statementNames = uniqueNames(statements.map((s) => safeFileName(s.name)));
-  const sources = documentSources(ctx, rt.orgId); // the pay run is read once, not once per statement
+  // The close's own invoices and pay runs, not read (nor the pay run unpacked) again.
+  const sources = documentSources(ctx, rt.orgId, { invoices, payRuns: closed.payRuns.map((r) => r.payRun) });
   const docs = await Promise.all([
     ...invoices.map(async (i) => ({ path: `invoices/${safeFileName(i.number)}.pdf`, doc: await invoicePdf(ctx, rt.orgId, i.id, 'download', sources) })),
     ...statements.map(async (s, n) => ({ path: `pay-statements/${statementNames[n]}.pdf`, doc: await payStatementPdf(ctx, rt.orgId, s.payRunId, s.therapistId, 'download', sources) })),

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { ok, type Agency, type Payment, type Result } from '../../../shared/index.ts';
 import type { DocumentRenderer, RenderRequest } from '../documents/render.ts';
-import type { DocumentKind, DocumentStore, OrgRecord, PayRunRecord, StoredDocument } from '../store/port.ts';
+import type { DocumentKind, DocumentStore, OrgRecord, PayRunRecord, StoredDocument, StoredInvoice } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
-import { getInvoice } from './invoices.ts';
+import { invoiceView } from './invoices.ts';
 import { loadOrg } from './orgs.ts';
 
 export type DocumentContext = UseCaseContext & { documents: DocumentStore; renderer: DocumentRenderer };
@@ -55,14 +55,19 @@ export type DocumentSources = {
   org(): Promise<Result<OrgRecord, Failure>>;
   agencies(): Promise<Agency[]>;
   payRun(payRunId: string): Promise<PayRunRecord | null>;
+  invoice(invoiceId: string): Promise<StoredInvoice | null>;
   /** The payments of a pay run to one therapist, by paid date. */
   payments(payRunId: string, therapistId: string): Promise<Payment[]>;
 };
 
-export function documentSources(ctx: UseCaseContext, orgId: string): DocumentSources {
+/** Records the caller already holds (a close's invoices and pay runs), served without reading them again. */
+export type KnownRecords = { invoices?: readonly StoredInvoice[]; payRuns?: readonly PayRunRecord[] };
+
+export function documentSources(ctx: UseCaseContext, orgId: string, known: KnownRecords = {}): DocumentSources {
   let org: Promise<Result<OrgRecord, Failure>> | undefined;
   let agencies: Promise<Agency[]> | undefined;
-  const payRuns = new Map<string, Promise<PayRunRecord | null>>();
+  const payRuns = new Map((known.payRuns ?? []).map((r) => [r.id, Promise.resolve<PayRunRecord | null>(r)]));
+  const invoices = new Map((known.invoices ?? []).map((i) => [i.id, Promise.resolve<StoredInvoice | null>(i)]));
   const payments = new Map<string, Promise<Payment[]>>();
   const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => {
     let pending = cache.get(key);
@@ -73,6 +78,7 @@ export function documentSources(ctx: UseCaseContext, orgId: string): DocumentSou
     org: () => (org ??= loadOrg(ctx, orgId)),
     agencies: () => (agencies ??= ctx.store.listAgencies(orgId)),
     payRun: (payRunId) => once(payRuns, payRunId, () => ctx.store.getPayRun(orgId, payRunId)),
+    invoice: (invoiceId) => once(invoices, invoiceId, () => ctx.store.getInvoice(orgId, invoiceId)),
     payments: async (payRunId, therapistId) =>
       (await once(payments, payRunId, () => ctx.store.listPayments(orgId, { payRunId }))).filter((p) => p.therapistId === therapistId),
   };
@@ -100,13 +106,14 @@ export async function invoicePdf(
   const org = await sources.org();
   if (!org.ok) return org;
   const issued = await issueOnce(ctx, orgId, { id: `invoice:${invoiceId}`, kind: 'invoice', recordId: invoiceId }, async () => {
-    const invoice = await getInvoice(ctx, orgId, invoiceId);
-    if (!invoice.ok) return invoice;
-    const agency = agencyOf(await sources.agencies(), invoice.value.agencyId);
-    return ok({ kind: 'invoice', input: { org: org.value.settings, agency, invoice: invoice.value } });
+    const stored = await sources.invoice(invoiceId);
+    if (!stored) return fail('not-found', `no invoice "${invoiceId}"`);
+    const invoice = await invoiceView(ctx, orgId, stored);
+    const agency = agencyOf(await sources.agencies(), invoice.agencyId);
+    return ok({ kind: 'invoice', input: { org: org.value.settings, agency, invoice } });
   });
   if (!issued.ok) return issued;
-  const invoice = await ctx.store.getInvoice(orgId, invoiceId);
+  const invoice = await sources.invoice(invoiceId);
   return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice?.number ?? invoiceId}.pdf`, purpose));
 }
 
@@ -166,9 +173,9 @@ export async function payStatementPdf(
  */
 export async function issueClosedDocuments(
   ctx: DocumentContext, orgId: string,
-  closed: { invoiceIds: readonly string[]; statements: ReadonlyArray<{ payRunId: string; therapistId: string }> },
+  closed: { invoiceIds: readonly string[]; statements: ReadonlyArray<{ payRunId: string; therapistId: string }>; known?: KnownRecords },
 ): Promise<Result<number, Failure>> {
-  const sources = documentSources(ctx, orgId);
+  const sources = documentSources(ctx, orgId, closed.known);
   const results = await Promise.all([
     ...closed.invoiceIds.map((id) => invoicePdf(ctx, orgId, id, 'issue', sources)),
     ...closed.statements.map((s) => payStatementPdf(ctx, orgId, s.payRunId, s.therapistId, 'issue', sources)),

@@ -22,6 +22,11 @@ export async function listInvoices(ctx: UseCaseContext, orgId: string, query: { 
 export async function getInvoice(ctx: UseCaseContext, orgId: string, invoiceId: string): Promise<Result<InvoiceView, Failure>> {
   const invoice = await ctx.store.getInvoice(orgId, invoiceId);
   if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
+  return ok(await invoiceView(ctx, orgId, invoice));
+}
+
+/** `getInvoice` for an invoice already read (a close's, say): its patients named, the read audited. */
+export async function invoiceView(ctx: UseCaseContext, orgId: string, invoice: StoredInvoice): Promise<InvoiceView> {
   const visits = new Map((await ctx.store.getVisits(orgId, invoice.lines.map((l) => l.visitId))).map((v) => [v.id, v]));
   const lines = invoice.lines.map((line) => {
     const visit = visits.get(line.visitId);
@@ -29,7 +34,7 @@ export async function getInvoice(ctx: UseCaseContext, orgId: string, invoiceId: 
     return { ...line, patient: label?.ok ? label.value : '(patient record unavailable)' };
   });
   await audit(ctx, orgId, [{ action: 'read', recordType: 'invoice', recordId: invoice.id, detail: `${lines.length} patient lines` }]);
-  return ok({ ...invoice, lines });
+  return { ...invoice, lines };
 }
 
 const voidInput = z.object({ reason: z.string().check(z.trim(), z.minLength(1, { message: 'is required: say why the invoice is void' }), z.maxLength(500)) });

@@ -13,10 +13,12 @@ import { closeCycleSpec, closeMonthSpec, previewCloseSpec } from './cycles.schem
 function issueInBackground(
   documents: DocumentContext, orgId: string, cycles: readonly CloseResult[], payRuns: readonly PayRunResult[], logFailure: (what: string, error: unknown) => void,
 ): void {
-  const invoiceIds = cycles.flatMap((c) => (c.status === 'closed' && c.invoice ? [c.invoice.id] : []));
-  const statements = payRuns.flatMap((r) => (r.status === 'created' ? r.payRun.statements.map((s) => ({ payRunId: r.payRun.id, therapistId: s.therapistId })) : []));
-  if (invoiceIds.length + statements.length === 0) return;
-  void issueClosedDocuments(documents, orgId, { invoiceIds, statements }).catch((error: unknown) => logFailure('issuing the close\'s documents failed; they render on first download', error));
+  const invoices = cycles.flatMap((c) => (c.status === 'closed' && c.invoice ? [c.invoice] : []));
+  const created = payRuns.flatMap((r) => (r.status === 'created' ? [r.payRun] : []));
+  const statements = created.flatMap((r) => r.statements.map((s) => ({ payRunId: r.id, therapistId: s.therapistId })));
+  if (invoices.length + statements.length === 0) return;
+  const known = { invoices, payRuns: created }; // the close's own records, not read again
+  void issueClosedDocuments(documents, orgId, { invoiceIds: invoices.map((i) => i.id), statements, known }).catch((error: unknown) => logFailure('issuing the close\'s documents failed; they render on first download', error));
 }
 
 export const cycleRoutes = [
