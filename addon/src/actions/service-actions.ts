@@ -7,7 +7,7 @@ import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { monthBounds } from '../../../shared/dates.ts';
 import type { CycleRule } from '../../../shared/schemas.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
-import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Connection } from '../config.ts';
+import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
 import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
@@ -21,10 +21,11 @@ type Failure = Extract<ServiceAnswer, { ok: false }>;
 
 const dollars = (cents: number) => Number(centsToDecimalString(cents));
 
-function connected(title: string): { conn: Connection; sheets: Map<string, Sheet> } | ActionResult {
-  const conn = connection(readConfig());
+function connected(title: string): { conn: Connection; sheets: Map<string, Sheet>; config: Config } | ActionResult {
+  const config = readConfig();
+  const conn = connection(config);
   if (!conn) return failed(title, 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
-  return { conn, sheets: tabsOf(activeBook()) };
+  return { conn, sheets: tabsOf(activeBook()), config };
 }
 const isResult = (v: unknown): v is ActionResult => typeof v === 'object' && v !== null && 'title' in v && 'lines' in v;
 
@@ -63,8 +64,9 @@ export function connectService(input: ConnectInput): ActionResult {
     } else if (created.status !== 409) org = created;
   }
   if (!org.ok) return refused(title, org, conn);
-  writeConfig({ serviceUrl, orgId, ...(readConfig().ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
-  rememberVocabulary(org.body?.settings);
+  const config = readConfig();
+  writeConfig({ serviceUrl, orgId, ...(config.ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
+  rememberVocabulary(org.body?.settings, config);
   const name = org.body?.settings?.name ?? orgId;
   return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };
 }
@@ -79,7 +81,7 @@ export function generateInvoices(month: string): ActionResult {
     const book = activeBook();
     if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     // Every row is checked and sent before anything is billed.
-    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM });
+    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
     if (!sync.ok) return { ...sync, title };
     const closed = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/cycles/close-month`, body: { month } });
     if (!closed.ok) return refused(title, closed, c.conn);

@@ -4,7 +4,7 @@
  * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
  */
 import { nameKey } from '../../../shared/names.ts';
-import { connection, DEFAULT_RATES_FROM, readConfig, type Connection } from '../config.ts';
+import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connection } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
 import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
@@ -28,21 +28,23 @@ export const SYNC_TEXT = {
   locked: 'Locked: on an issued invoice; a change needs a void or a credit note',
 } as const;
 
-export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string };
+/** `config`: the document properties, read once per action. */
+export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string; config: Config };
 
 export function syncNow(): ActionResult {
   return withDocumentLock('Sync', () => {
     const book = activeBook();
     const sheets = tabsOf(book);
-    const conn = connection(readConfig());
+    const config = readConfig();
+    const conn = connection(config);
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
-    const ctx: SyncContext = { sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
+    const ctx: SyncContext = { sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
     // Each tab read once for the whole action: the catch-up, the sync and the form share these tables.
     const read = { tables: readDirectoryTables(sheets), visits: readSheet(sheets.get(TAB.visits)!) };
     const caughtUp = catchUpResponses(sheets, read.visits, read.tables.therapists);
     const result = syncSheet(ctx, read);
-    ensureForm(book, sheets, sheetVocabulary(), read.tables);
+    ensureForm(book, sheets, sheetVocabulary(config), read.tables, config);
     if (caughtUp > 0) result.lines.unshift(`${caughtUp} form response${caughtUp === 1 ? '' : 's'} added to the Visits tab.`);
     return result;
   });
@@ -80,7 +82,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const visits = read?.visits ?? readSheet(visitsSheet);
   assignVisitIds(visitsSheet, visits);
   // Checked with the vocabulary the sheet has; again below if the org's settings changed it.
-  let vocabulary = sheetVocabulary();
+  let vocabulary = sheetVocabulary(ctx.config);
   let dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
   let checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
 
@@ -103,8 +105,8 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
   if (!therapists.ok) return stop(therapists);
-  if (rememberVocabulary(org.body.settings)) {
-    vocabulary = sheetVocabulary();
+  if (rememberVocabulary(org.body.settings, ctx.config)) {
+    vocabulary = sheetVocabulary(ctx.config);
     dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
     checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
   }

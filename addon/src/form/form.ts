@@ -4,7 +4,7 @@
  * to the therapist's Google account; the therapist is found by that email.
  */
 import { DISCIPLINES, type Vocabulary } from '../../../shared/vocabulary.ts';
-import { readConfig, writeConfig } from '../config.ts';
+import { writeConfig, type Config } from '../config.ts';
 import { readAgencies, readTherapists } from '../sheets/directory.ts';
 import { sameTable, writeColumn, type Table } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
@@ -46,10 +46,9 @@ function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: It
 
 /**
  * The form exists, lists the active agencies, and its trigger is installed once. `changed`: anything was written.
- * `tables`: the Agencies and Therapists tabs as the action already holds them (not read again).
+ * `tables` and `config`: the Agencies and Therapists tabs and the document properties as the action already holds them (not read again).
  */
-export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary, tables: { agencies: Table; therapists: Table }): { url: string | null; changed: boolean } {
-  const config = readConfig();
+export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary, tables: { agencies: Table; therapists: Table }, config: Config): { url: string | null; changed: boolean } {
   let changed = false;
   let form = openForm(config.formId);
   let items: ItemIds = config.formItems ? JSON.parse(config.formItems) : null;

@@ -43,7 +43,8 @@ const conflictMessage = (names: readonly string[]) =>
 const tableOf = (found: Survey, name: string): Table => found.ours.get(name)?.values ?? [];
 
 function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
-  return { vocabulary: sheetVocabulary(), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: readConfig().ratesFrom ?? DEFAULT_RATES_FROM };
+  const config = readConfig();
+  return { vocabulary: sheetVocabulary(config), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
 }
 
 export function previewSetUp(choice: Partial<SetUpChoice> | null): SetUpPreview {
@@ -117,7 +118,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
     if (!written.includes(TAB.visits)) written.push(TAB.visits);
   }
 
-  const form = ensureForm(book, sheets, options.vocabulary, { agencies: current(TAB.agencies), therapists: current(TAB.therapists) });
+  const form = ensureForm(book, sheets, options.vocabulary, { agencies: current(TAB.agencies), therapists: current(TAB.therapists) }, options.config);
   const toReview = checks.filter((c) => c.status !== '' && c.status !== 'OK').length;
   const changedNothing = created.length === 0 && written.length === 0 && !form.changed;
   return {
