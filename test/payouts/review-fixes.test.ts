@@ -88,3 +88,26 @@ describe('a Stripe attempt left pending', () => {
     expect(transfersTo(fx, accounts[0]!)).toHaveLength(1);
   });
 });
+
+describe('a transfer reversed before its id was stored', () => {
+  it('is not adopted as paid by the next pay: the payment is canceled as reversed, and paying again sends it again', async () => {
+    fx = await startPayoutFixture();
+    const accounts = await connectedAndOnboarded(fx);
+    const { payment, transferId } = await pendingWithTransferMade(fx, accounts[0]!);
+    await stripeOf(fx).transfers.createReversal(transferId);
+    // The transfer.reversed event arrives while the payment names no transfer yet: it finds nothing to cancel.
+    await fx.standin.flushWebhooks();
+    expect((await fx.ctx.store.getPayment(ORG, payment.id))!.status).toBe('pending');
+
+    const lines = await pay(fx);
+    expect(lineOf(lines, fx, 0)).toMatchObject({ status: 'failed', problemCode: 'reversed', paymentId: payment.id });
+    expect((await fx.ctx.store.getPayment(ORG, payment.id))!.status).toBe('canceled');
+    expect(await fx.ctx.payouts.getStripeTransfer(ORG, payment.id)).toMatchObject({ transferId, reversedCents: STATEMENT_CENTS[0], problem: { code: 'reversed' } });
+    expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paying');
+
+    const again = await pay(fx);
+    expect(lineOf(again, fx, 0)).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[0] });
+    expect(lineOf(again, fx, 0).transferId).not.toBe(transferId);
+    expect(transfersTo(fx, accounts[0]!)).toHaveLength(2);
+  });
+});

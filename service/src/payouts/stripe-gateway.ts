@@ -20,6 +20,7 @@ function accountState(a: Stripe.Account): AccountState {
 const transferOf = (t: Stripe.Transfer): Transfer => ({
   id: t.id,
   amountCents: t.amount,
+  amountReversedCents: t.amount_reversed,
   destination: typeof t.destination === 'string' ? t.destination : (t.destination?.id ?? ''),
   destinationPayment: typeof t.destination_payment === 'string' ? t.destination_payment : (t.destination_payment?.id ?? null),
   createdAt: new Date(t.created * 1000),

@@ -158,6 +158,8 @@ async function finish(run: Run, payment: Payment, account: ConnectedAccountRecor
     return { ...lineBase(payment), status: 'pending', ...problem('stripe-unreachable', providerReason(error)) };
   }
   const made = run.groupTransfers.find((t) => t.metadata.payment_id === payment.id);
+  // Reversed in full before its id was stored, the transfer.reversed event found nothing to cancel: cancel here.
+  if (made && made.amountReversedCents >= made.amountCents) return markReversed(run, payment, account, made);
   if (made) return markPaid(run, payment, account, made);
   return send(run, payment, account);
 }
@@ -190,16 +192,36 @@ async function send(run: Run, payment: Payment, account: ConnectedAccountRecord)
   return { ...lineBase(failed), status: 'failed', ...problem(refusal.kind, refusal.stripeCode ?? undefined) };
 }
 
+/** The payment's stored transfer record, or the one `send` would have written. */
+async function transferRecordOf(run: Run, payment: Payment, account: ConnectedAccountRecord): Promise<StripeTransferRecord> {
+  return (await run.ctx.payouts.getStripeTransfer(run.orgId, payment.id))
+    ?? { paymentId: payment.id, payRunId: run.payRun.id, therapistId: payment.therapistId, accountId: account.accountId, idempotencyKey: idempotencyKeyOf(run.payRun.id, payment.therapistId, attemptOf(payment)) };
+}
+
 async function markPaid(run: Run, payment: Payment, account: ConnectedAccountRecord, transfer: Transfer): Promise<PayLine> {
   const { ctx, orgId } = run;
   const paid: Payment = { ...payment, status: 'paid', paidOn: calendarDayIn(transfer.createdAt, run.org.settings.timeZone), reference: transfer.id };
-  const record = (await ctx.payouts.getStripeTransfer(orgId, payment.id))
-    ?? { paymentId: payment.id, payRunId: run.payRun.id, therapistId: payment.therapistId, accountId: account.accountId, idempotencyKey: idempotencyKeyOf(run.payRun.id, payment.therapistId, attemptOf(payment)) };
+  const record = await transferRecordOf(run, payment, account);
   const { problem: _solved, ...rest } = record;
   await ctx.payouts.putStripeTransfer(orgId, { ...rest, transferId: transfer.id, ...(transfer.destinationPayment ? { destinationPayment: transfer.destinationPayment } : {}) });
   if (await ctx.store.updatePayment(orgId, paid, 'pending')) {
     await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `paid by transfer ${transfer.id}` }]);
     return lineOf(run, paid);
+  }
+  return lineOf(run, (await ctx.store.getPayment(orgId, payment.id))!);
+}
+
+/** As a transfer.reversed event treats a full reversal: the payment is canceled with the 'reversed' problem, never paid. */
+async function markReversed(run: Run, payment: Payment, account: ConnectedAccountRecord, transfer: Transfer): Promise<PayLine> {
+  const { ctx, orgId } = run;
+  const record = await transferRecordOf(run, payment, account);
+  await ctx.payouts.putStripeTransfer(orgId, {
+    ...record, transferId: transfer.id, reversedCents: transfer.amountReversedCents,
+    problem: { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' },
+  });
+  const canceled: Payment = { ...payment, status: 'canceled', reference: transfer.id };
+  if (await ctx.store.updatePayment(orgId, canceled, 'pending')) {
+    await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `transfer ${transfer.id} reversed: ${transfer.amountReversedCents} of ${transfer.amountCents} cents` }]);
   }
   return lineOf(run, (await ctx.store.getPayment(orgId, payment.id))!);
 }
