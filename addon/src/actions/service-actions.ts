@@ -162,18 +162,8 @@ export function runPayroll(month: string): ActionResult {
   };
 }
 
-/** One therapist's answer from the pay route (issue 7's contract). */
-export type PayOutcome = { therapistId: string; amountCents: number; status: string; transferId?: string; problem?: string };
-
-/** The pay route's per-therapist answers, whether it sends them bare or under one key. */
-export function payOutcomes(body: unknown): PayOutcome[] {
-  const isOutcome = (v: unknown): v is PayOutcome => typeof v === 'object' && v !== null && 'therapistId' in v && 'status' in v;
-  if (Array.isArray(body)) return body.filter(isOutcome);
-  if (typeof body === 'object' && body !== null) {
-    for (const value of Object.values(body)) if (Array.isArray(value) && value.some(isOutcome)) return value.filter(isOutcome);
-  }
-  return [];
-}
+/** What the pay route answers (service/src/usecases/payouts/pay.ts `PayRunPayout`), the parts read here. */
+type PayRunPayout = { payRunId: string; payRunStatus: string; payments: { therapistId: string; amountCents: number; status: string; transferId?: string; problem?: string }[] };
 
 export function payContractors(payRunId: string | null): ActionResult {
   const title = 'Pay contractors';
@@ -191,7 +181,7 @@ export function payContractors(payRunId: string | null): ActionResult {
   const paid = callOne(c.conn, { method: 'post', path: `${path}/pay` });
   if (!paid.ok) return refused(title, paid, c.conn);
   const names = new Map(run.statements.map((s) => [s.therapistId, s.therapistName]));
-  const outcomes = payOutcomes(paid.body);
+  const outcomes = (paid.body as PayRunPayout).payments;
   const after = refreshPayroll(c.conn, c.sheets);
   const problems = outcomes.filter((o) => o.problem);
   return {
