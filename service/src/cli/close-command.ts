@@ -6,7 +6,7 @@
 import { ok, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
-import { documentSources, invoicePdf, payStatementPdf } from '../usecases/documents.ts';
+import { closedDocuments } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
@@ -63,16 +63,12 @@ async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthClo
     payRunId: r.payRun.id, therapistId: s.therapistId, name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
   })));
   const statementNames = uniqueNames(statements.map((s) => safeFileName(s.name)));
-  // The close's own invoices and pay runs, not read (nor the pay run unpacked) again.
-  const sources = documentSources(ctx, rt.orgId, { invoices, payRuns: closed.payRuns.map((r) => r.payRun) });
-  const docs = await Promise.all([
-    ...invoices.map(async (i) => ({ path: `invoices/${safeFileName(i.number)}.pdf`, doc: await invoicePdf(ctx, rt.orgId, i.id, 'download', sources) })),
-    ...statements.map(async (s, n) => ({ path: `pay-statements/${statementNames[n]}.pdf`, doc: await payStatementPdf(ctx, rt.orgId, s.payRunId, s.therapistId, 'download', sources) })),
-  ]);
-  const files: { path: string; sha256: string }[] = [];
-  for (const { path, doc } of docs) {
-    if (!doc.ok) return doc;
-    files.push({ path: writeOutFile(dir, path, doc.value.bytes), sha256: doc.value.sha256 });
-  }
-  return ok(files);
+  const docs = await closedDocuments(ctx, rt.orgId, {
+    invoiceIds: invoices.map((i) => i.id),
+    statements,
+    known: { invoices, payRuns: closed.payRuns.map((r) => r.payRun) }, // the close's own records, not read (nor the pay run unpacked) again
+  }, 'download');
+  if (!docs.ok) return docs;
+  const paths = [...invoices.map((i) => `invoices/${safeFileName(i.number)}.pdf`), ...statementNames.map((name) => `pay-statements/${name}.pdf`)];
+  return ok(docs.value.map((doc, n) => ({ path: writeOutFile(dir, paths[n]!, doc.bytes), sha256: doc.sha256 })));
 }

@@ -166,20 +166,40 @@ export async function payStatementPdf(
   return ok(await served(ctx, orgId, issued.value, 'pay-run', `${statement.therapistName}.pdf`, purpose));
 }
 
+/** What a close just issued: its invoices and its pay statements (and the records themselves, when the caller holds them). */
+export type ClosedRecords = {
+  invoiceIds: readonly string[];
+  statements: ReadonlyArray<{ payRunId: string; therapistId: string }>;
+  known?: KnownRecords;
+};
+
+/**
+ * The documents of what a close just issued, in order: each invoice's PDF, then each pay
+ * statement, from one set of sources (the pay run read once, not once per statement).
+ * The first failure, if any, in that order.
+ */
+export async function closedDocuments(
+  ctx: DocumentContext, orgId: string, closed: ClosedRecords, purpose: DocumentPurpose,
+): Promise<Result<IssuedDocument[], Failure>> {
+  const sources = documentSources(ctx, orgId, closed.known);
+  const results = await Promise.all([
+    ...closed.invoiceIds.map((id) => invoicePdf(ctx, orgId, id, purpose, sources)),
+    ...closed.statements.map((s) => payStatementPdf(ctx, orgId, s.payRunId, s.therapistId, purpose, sources)),
+  ]);
+  const issued: IssuedDocument[] = [];
+  for (const result of results) {
+    if (!result.ok) return result;
+    issued.push(result.value);
+  }
+  return ok(issued);
+}
+
 /**
  * Issues the documents of what a close just issued: each invoice's PDF and each pay
  * statement, rendered and stored now so that the first download is served, not rendered.
  * Stops at the first failure (what is left renders on its first download instead).
  */
-export async function issueClosedDocuments(
-  ctx: DocumentContext, orgId: string,
-  closed: { invoiceIds: readonly string[]; statements: ReadonlyArray<{ payRunId: string; therapistId: string }>; known?: KnownRecords },
-): Promise<Result<number, Failure>> {
-  const sources = documentSources(ctx, orgId, closed.known);
-  const results = await Promise.all([
-    ...closed.invoiceIds.map((id) => invoicePdf(ctx, orgId, id, 'issue', sources)),
-    ...closed.statements.map((s) => payStatementPdf(ctx, orgId, s.payRunId, s.therapistId, 'issue', sources)),
-  ]);
-  const failed = results.find((r) => !r.ok);
-  return failed && !failed.ok ? failed : ok(results.length);
+export async function issueClosedDocuments(ctx: DocumentContext, orgId: string, closed: ClosedRecords): Promise<Result<number, Failure>> {
+  const issued = await closedDocuments(ctx, orgId, closed, 'issue');
+  return issued.ok ? ok(issued.value.length) : issued;
 }
