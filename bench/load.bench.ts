@@ -15,7 +15,7 @@
  *   npm run bench:load        (node bench/load.bench.ts [seconds] [submissions] [portal users])
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENT_ID, call, startFakeGoogle } from '../test/api/harness.ts';
 import { startServerProcess } from '../test/support/server-process.ts';
@@ -203,7 +203,7 @@ const windows = Array.from({ length: Math.ceil(wallS / 5) }, (_, w) => {
 console.log(`slowest answer by window: ${windows.join('; ')}`);
 console.log(JSON.stringify({
   seconds: Math.round(wallS * 10) / 10, settledAfterSetUpMs, submissions: SUBMISSIONS, portalUsers: USERS, closeMs: Math.round(close?.ms ?? NaN),
-  loadAverageAtStart: load.start, loadAveragePeak: load.peak, cpus: (await import('node:os')).cpus().length,
+  loadAverageAtStart: load.start, loadAveragePeak: load.peak, cpus: cpus().length,
   formVisitsStored: stored.length, portalNon200: badPortal.length, februaryInvoices: feb.length, februaryVisitsBilled: billedIds.size, problems,
 }));
 

@@ -43,7 +43,7 @@ export type PayoutFixture = {
   close(): Promise<void>;
 };
 
-export function payoutContext(base: TestContext, standinUrl: string): PayoutContext & TestContext {
+function payoutContext(base: TestContext, standinUrl: string): PayoutContext & TestContext {
   return Object.assign(base, {
     payouts: base.store as unknown as PayoutStore,
     gateways: stripeGatewayFactory(stripeEndpoint(standinUrl)),

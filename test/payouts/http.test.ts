@@ -4,6 +4,7 @@
  * (following the onboarding URL to Stripe's link and back).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApi, type TestApi } from '../api/harness.ts';
 import { buildOrg, ok, type BuiltOrg } from '../api/org-builder.ts';
@@ -51,7 +52,6 @@ describe('connecting Stripe', () => {
     const shown = await call(api, 'get', path('/stripe'), owner());
     expect(shown.text).not.toContain(key);
     expect(shown.text).not.toContain(webhookSecret);
-    const { existsSync, readFileSync } = await import('node:fs');
     const file = [api.dbFile, `${api.dbFile}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
     expect(file).not.toContain(key);
     expect(file).not.toContain(webhookSecret);

@@ -10,7 +10,7 @@ import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/
 import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
 import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
 import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
-import { PAY_RUN, ORG, startPayoutFixture, THERAPISTS, type PayoutFixture } from './fixture.ts';
+import { PATIENTS, PAY_RUN, ORG, startPayoutFixture, THERAPISTS, type PayoutFixture } from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
@@ -216,7 +216,6 @@ describe('what reaches Stripe', () => {
     await pay(fx);
     await fx.standin.markPayout(fx.standin.payouts(accounts[0]!)[0]!.id as string, 'paid');
     await fx.standin.flushWebhooks();
-    const { PATIENTS } = await import('./fixture.ts');
     const forbidden = [...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]), ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]), fx.webhookSecret, fx.accountWebhookSecret];
     expect(fx.standin.requests.length).toBeGreaterThan(10);
     for (const r of fx.standin.requests) {

@@ -6,9 +6,9 @@ import type { Cell, FakeSpreadsheet } from '../doubles/spreadsheet.ts';
 
 const DIR = join(import.meta.dirname, '../../../shared/fixtures/sample-owner-sheet');
 
-export const asSheetsCell = (text: string): Cell => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+const asSheetsCell = (text: string): Cell => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
 
-export function sampleTable(file: string): Cell[][] {
+function sampleTable(file: string): Cell[][] {
   return parseCsv(readFileSync(join(DIR, file), 'utf8')).map((r) => r.map(asSheetsCell));
 }
 

@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startTestApi } from '../../api/harness.ts';
 import { startStripeStandin } from '../../stripe-standin/standin.ts';
 
-// Stripe's part is the project's stand-in, driven by the real stripe SDK inside the service.
-// Stripe's part is pinned to `stripeTime` when the test gives one (a Unix second it starts from).
+// Stripe's part is the project's stand-in, driven by the real stripe SDK inside the service, its clock
+// pinned to `stripeTime` when the test gives one (a Unix second it starts from).
 const startedAt = Math.floor(Date.now() / 1000);
 const stripeTime = (workerData as { stripeTime?: number } | null)?.stripeTime;
 const standin = await startStripeStandin(stripeTime === undefined ? {} : { clock: () => stripeTime + Math.floor(Date.now() / 1000) - startedAt });

@@ -9,7 +9,7 @@ const THERAPISTS = [['Tom Becker', 'PT'], ['Lena Fischer', 'OT'], ['Omar Haddad'
 const AGENCIES = ['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health'] as const;
 const TYPES = ['Eval', 'Routine', 'Routine', 'Re-Eval', 'D/C'] as const;
 
-export function legacyVisitRows(count: number): Cell[][] {
+function legacyVisitRows(count: number): Cell[][] {
   const rows: Cell[][] = [['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit']];
   for (let i = 0; i < count; i++) {
     const [name, discipline] = THERAPISTS[i % THERAPISTS.length]!;
