@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { isIsoDate } from './dates.ts';
-import { DISCIPLINES } from './vocabulary.ts';
+import { DISCIPLINES, PATIENT_IDENTIFIERS } from './vocabulary.ts';
 
 export const isoDate = z.string().check(z.refine(isIsoDate, { message: 'must be a calendar date as YYYY-MM-DD' }));
 export const cents = z.int().check(z.refine(Number.isSafeInteger, { message: 'must be a whole number of cents' }));
@@ -39,8 +39,8 @@ export const cycleRule = z.discriminatedUnion('kind', [
 ]);
 export type CycleRule = z.infer<typeof cycleRule>;
 
-/** How a patient is named on an agency's invoices (HIPAA minimum necessary, chosen by the agency). */
-export const PATIENT_IDENTIFIERS = ['name', 'initials-mrn', 'mrn'] as const;
+/** How a patient is named on an agency's invoices (defined zod-free in vocabulary.ts, for the add-on's bundle). */
+export { PATIENT_IDENTIFIERS };
 export const patientIdentifier = z.enum(PATIENT_IDENTIFIERS);
 export type PatientIdentifier = z.infer<typeof patientIdentifier>;
 

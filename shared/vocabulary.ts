@@ -4,6 +4,9 @@ import { err, ok, type Result } from './result.ts';
 export const DISCIPLINES = ['PT', 'OT', 'ST', 'PTA', 'COTA'] as const;
 export type Discipline = (typeof DISCIPLINES)[number];
 
+/** How a patient is named on an agency's invoices (HIPAA minimum necessary, chosen by the agency). */
+export const PATIENT_IDENTIFIERS = ['name', 'initials-mrn', 'mrn'] as const;
+
 export const DISCIPLINE_NAMES: Record<Discipline, string> = {
   PT: 'Physical Therapy',
   OT: 'Occupational Therapy',

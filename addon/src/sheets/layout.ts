@@ -3,7 +3,7 @@
  * from row 2 on; row 1 is a protected header. Dropdowns read named ranges, so a new agency
  * or therapist appears in them as soon as its row is added.
  */
-import { DISCIPLINES, type Vocabulary } from '../../../shared/vocabulary.ts';
+import { DISCIPLINES, PATIENT_IDENTIFIERS, type Vocabulary } from '../../../shared/vocabulary.ts';
 
 export const TAB = {
   agencies: 'Agencies',
@@ -36,7 +36,6 @@ export const VISIT_COL = Object.fromEntries(VISIT_COLUMNS.map((h, i) => [h, i]))
 export const INVOICE_COLUMNS = ['Invoice', 'Agency', 'Period Start', 'Period End', 'Issued', 'Due', 'Visits', 'Total', 'Status'] as const;
 export const PAYROLL_COLUMNS = ['Pay Run', 'Period Start', 'Period End', 'Run Status', 'Therapist', 'Visits', 'Amount', 'W-9', 'Payment'] as const;
 export const TAX_COLUMNS = ['Year', 'Therapist', 'Box 1 (NEC)', 'Not Counted', 'Reportable', 'W-9', 'TIN', 'Blocks Filing'] as const;
-export const PATIENT_IDENTIFIERS = ['name', 'initials-mrn', 'mrn'] as const;
 
 /** "PT Evaluation", one column per discipline and visit type: the shared rate-sheet reader reads it back. */
 export function rateColumns(vocabulary: Vocabulary): { header: string; discipline: string; visitType: string }[] {
