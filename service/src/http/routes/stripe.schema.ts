@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { stripeConnectInput } from '../../usecases/payouts/connect.ts';
+import { TOKEN_PATTERN } from '../../usecases/portal.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath, recordId } from './common.schema.ts';
@@ -46,5 +47,5 @@ export const stripeWebhookSpec = {
 export const onboardingVisitSpec = {
   id: 'visitOnboarding', method: 'get', path: '/v1/stripe/onboarding/:orgId/:therapistId', tag: 'payouts', access: 'link-token',
   summary: 'The therapist\'s onboarding URL (also Stripe\'s refresh and return URL): redirects to a fresh Stripe-hosted onboarding link, or says onboarding is done',
-  params: z.object({ orgId, therapistId: recordId }), query: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a link token') }), browser: true,
+  params: z.object({ orgId, therapistId: recordId }), query: z.object({ token: z.string().regex(TOKEN_PATTERN, 'is not a link token') }), browser: true,
 } satisfies RouteSpec;

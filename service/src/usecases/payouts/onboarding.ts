@@ -6,12 +6,13 @@
  * every visit (it is both the refresh and the return URL). That URL carries a 256-bit token,
  * stored as its SHA-256 only; making a new one retires the old.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ok, type Result } from '../../../../shared/index.ts';
 import type { AccountState } from '../../payouts/gateway.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
+import { tokenHash } from '../portal.ts';
 import { openConnection, viaStripe, type PayoutContext } from './context.ts';
 
 export type OnboardingView = {
@@ -28,8 +29,6 @@ export type OnboardingView = {
   stripeLink?: string;
   stripeLinkExpiresAt?: string;
 };
-
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Ready to receive money: Stripe may transfer to it and pay it out. */
 export const isReady = (a: Pick<ConnectedAccountRecord, 'transfersActive' | 'payoutsEnabled'>) => a.transfersActive && a.payoutsEnabled;
