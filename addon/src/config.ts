@@ -4,7 +4,6 @@ const KEYS = {
   orgId: 'VL_ORG_ID',
   formId: 'VL_FORM_ID',
   formItems: 'VL_FORM_ITEMS',
-  triggerId: 'VL_TRIGGER_ID',
   ratesFrom: 'VL_RATES_FROM',
   vocabulary: 'VL_VOCABULARY',
 } as const;

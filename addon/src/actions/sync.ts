@@ -19,7 +19,7 @@ import { failed, withDocumentLock, type ActionResult } from './result.ts';
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 /** The service takes up to 10,000 visits per request; all batches go out in one fetchAll. */
-export const VISIT_BATCH = 10_000;
+const VISIT_BATCH = 10_000;
 
 export const SYNC_TEXT = {
   sent: 'Sent',

@@ -15,7 +15,7 @@ type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Form = GoogleAppsScript.Forms.Form;
 type ItemIds = { agency: number; discipline: number; visitType: number; patient: number; mrn: number; date: number; noteDone: number };
 
-export const SUBMIT_HANDLER = 'onFormSubmit';
+const SUBMIT_HANDLER = 'onFormSubmit';
 
 function openForm(id: string | undefined): Form | null {
   if (!id) return null;
@@ -70,8 +70,7 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
     changed = true;
   }
   if (!ScriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SUBMIT_HANDLER && t.getTriggerSourceId() === book.getId())) {
-    const trigger = ScriptApp.newTrigger(SUBMIT_HANDLER).forSpreadsheet(book).onFormSubmit().create();
-    writeConfig({ triggerId: trigger.getUniqueId() });
+    ScriptApp.newTrigger(SUBMIT_HANDLER).forSpreadsheet(book).onFormSubmit().create();
     changed = true;
   }
   if (prefillLinks(form, items, sheets.get(TAB.therapists)!, tables.therapists)) changed = true;

@@ -13,9 +13,9 @@ export type ServiceAnswer =
   /** `unreachable`: no answer after every retry. `rejected`: the service answered no (4xx, or 5xx after retries). */
   | { ok: false; kind: 'unreachable' | 'rejected'; status: number | null; code: string; message: string };
 
-export const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 4;
 /** Waits before attempts 2, 3 and 4 (ms): about 7 s in all, well inside the 6-minute limit. */
-export const BACKOFF_MS = [1000, 2000, 4000] as const;
+const BACKOFF_MS = [1000, 2000, 4000] as const;
 
 const retryable = (status: number) => status === 429 || status >= 500;
 

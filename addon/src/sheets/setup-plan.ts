@@ -57,7 +57,7 @@ const tabKind = (tab: LegacyTab, options: PlanOptions) => {
   return 'other' as const;
 };
 
-export function detectTabs(tabs: readonly LegacyTab[], options: PlanOptions): { kinds: Map<string, 'visits' | 'rates' | 'pay' | 'other'>; choice: TabChoice } {
+function detectTabs(tabs: readonly LegacyTab[], options: PlanOptions): { kinds: Map<string, 'visits' | 'rates' | 'pay' | 'other'>; choice: TabChoice } {
   const kinds = new Map(tabs.map((t) => [t.name, tabKind(t, options)]));
   const first = (k: string) => tabs.find((t) => kinds.get(t.name) === k)?.name ?? null;
   return { kinds, choice: { visitsTab: first('visits'), ratesTab: first('rates'), payTab: first('pay') } };

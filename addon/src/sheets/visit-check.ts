@@ -19,9 +19,9 @@ export type VisitCheck = {
   visit?: ImportedVisit;
 };
 
-export const STATUS_OK = 'OK';
+const STATUS_OK = 'OK';
 
-export function statusOf(outcome: RowOutcome): string {
+function statusOf(outcome: RowOutcome): string {
   switch (outcome.outcome) {
     case 'visit': return STATUS_OK;
     case 'duplicate': return outcome.duplicateOf.kind === 'row' ? `Duplicate of row ${outcome.duplicateOf.row}: same therapist, agency, patient, date and visit type` : outcome.reason;

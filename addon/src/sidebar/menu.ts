@@ -1,10 +1,10 @@
 /** The add-on menu and the sidebar it opens, on the panel the menu item names. */
 import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts';
 
-export const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal'] as const;
+const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal'] as const;
 export type Panel = (typeof PANELS)[number];
 
-export const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
+const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
   { label: 'Set up / Import', handler: 'openSetUp', panel: 'setup' },
   { label: 'Sync', handler: 'openSync', panel: 'sync' },
   { label: 'Generate invoices', handler: 'openInvoices', panel: 'invoices' },
