@@ -125,10 +125,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   for (let i = 0; i < sendable.length; i += VISIT_BATCH) {
     requests.push({
       method: 'post', path: `/v1/orgs/${conn.orgId}/visits`,
-      body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => ({
-        clientId: c.clientId, agencyId: idOf(agencyIds, c.visit.agency.name), therapistId: idOf(therapistIds, c.visit.therapist.name),
-        patient: c.visit.patient, date: c.visit.date, discipline: c.visit.discipline, visitType: c.visit.visitType, noteDone: c.visit.noteDone ?? false,
-      })) },
+      body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => visitPayload(c.clientId, c.visit, idOf(agencyIds, c.visit.agency.name), idOf(therapistIds, c.visit.therapist.name))) },
     });
   }
   const answers = callService(conn, requests);
@@ -140,8 +137,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const sync = checks.map((c) => {
     const answer = c.visit ? byClientId.get(c.clientId) : undefined;
     if (!answer) return c.status === '' ? '' : SYNC_TEXT.fixFirst;
-    if (answer.status === 'locked') return SYNC_TEXT.locked;
-    return answer.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
+    return syncText(answer);
   });
   writeVisitColumns(sync);
 
@@ -157,6 +153,17 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     ],
     ...(toFix > 0 ? { next: 'Fix the rows whose Status is not OK, then Sync again.' } : {}),
   };
+}
+
+/** One visit as the visits route takes it: Sync's batches and the form's single row. */
+export function visitPayload(clientId: string, visit: NonNullable<VisitCheck['visit']>, agencyId: string, therapistId: string) {
+  return { clientId, agencyId, therapistId, patient: visit.patient, date: visit.date, discipline: visit.discipline, visitType: visit.visitType, noteDone: visit.noteDone ?? false };
+}
+
+/** The Sync cell for a row the service answered. */
+export function syncText(answer: { status: string; problems: readonly { message: string }[] }): string {
+  if (answer.status === 'locked') return SYNC_TEXT.locked;
+  return answer.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
 }
 
 /** A row typed without a Visit ID gets one now: one getUuid() per sync, not per row. */

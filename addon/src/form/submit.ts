@@ -12,7 +12,7 @@ import { readDirectory } from '../sheets/directory.ts';
 import { cellText, readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits } from '../sheets/visit-check.ts';
-import { readDirectoryTables, SYNC_TEXT } from '../actions/sync.ts';
+import { readDirectoryTables, SYNC_TEXT, syncText, visitPayload } from '../actions/sync.ts';
 import { formVisitId, visitRowFromResponse } from './responses.ts';
 
 export type SubmitOutcome = { visitId: string; status: string; sync: string; replay: boolean };
@@ -55,12 +55,9 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
       const therapistId = dir.therapists.find((t) => nameKey(t.name) === nameKey(check.visit!.therapist.name))?.serviceId;
       if (!agencyId || !therapistId) sync = 'Not sent: the agency or therapist is new. Run Sync';
       else {
-        const v = check.visit;
-        const answer = callOne(conn, { method: 'post', path: `/v1/orgs/${conn.orgId}/visits`, body: { visits: [{ clientId: visitId, agencyId, therapistId, patient: v.patient, date: v.date, discipline: v.discipline, visitType: v.visitType, noteDone: v.noteDone ?? false }] } });
-        if (answer.ok) {
-          const r = answer.body.rows[0] as { status: string; problems: { message: string }[] };
-          sync = r.status === 'locked' ? SYNC_TEXT.locked : r.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${r.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
-        } else sync = answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${explain(answer, conn)}`;
+        const answer = callOne(conn, { method: 'post', path: `/v1/orgs/${conn.orgId}/visits`, body: { visits: [visitPayload(visitId, check.visit, agencyId, therapistId)] } });
+        if (answer.ok) sync = syncText(answer.body.rows[0] as { status: string; problems: { message: string }[] });
+        else sync = answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${explain(answer, conn)}`;
       }
     } else if (check.visit) sync = 'Not sent: the sheet is not connected. Open Set up';
     visitsSheet.getRange(index + 1, VISIT_COL.Sync + 1).setValue(sync);
