@@ -69,7 +69,8 @@ pdfKitDocument.provideFont = function provideSharedFont(this: PdfKitDocument, fa
   const decoded = decodedFonts.get(file);
   if (!decoded) {
     const opened = openFont.call(this, family, bold, italics);
-    decodedFonts.set(file, { font: opened.font, Embedded: opened.constructor as new (document: PdfKitDocument, font: object, id: string) => EmbeddedFont });
+    // Regular is the one regularTextWidth measures with: kept once, for both.
+    decodedFonts.set(file, { font: file === REGULAR ? decodedRegular() : opened.font, Embedded: opened.constructor as new (document: PdfKitDocument, font: object, id: string) => EmbeddedFont });
     return opened;
   }
   this.validateLocalFile(file);
@@ -89,6 +90,8 @@ export async function renderPdf(definition: DocDefinition): Promise<Buffer> {
 /** The fontkit pdfkit uses (a dependency of pdfkit's, resolved from it). */
 const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): { unitsPerEm: number; glyphForCodePoint(codePoint: number): { advanceWidth: number } } };
 let regularFont: ReturnType<typeof fontkit.create> | undefined;
+/** Roboto Regular, decoded on first use and then kept: for measuring text, and for every document's Regular after the first. */
+const decodedRegular = () => (regularFont ??= fontkit.create(readFileSync(REGULAR)));
 const regularAdvances = new Map<number, number>();
 
 /**
@@ -97,7 +100,7 @@ const regularAdvances = new Map<number, number>();
  * little). For deciding that a cell's text fits its column without wrapping.
  */
 export function regularTextWidth(text: string, fontSize: number): number {
-  regularFont ??= fontkit.create(readFileSync(REGULAR));
+  const regularFont = decodedRegular();
   let units = 0;
   for (const char of text) {
     const codePoint = char.codePointAt(0)!;
