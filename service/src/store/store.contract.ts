@@ -246,6 +246,19 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await store.voidInvoice(ORG, 'nope', { on: '2026-02-03', reason: 'x' })).toBeNull();
     });
 
+    it("voids through the invoice's own lines: its visits are unbilled again, another invoice's stay billed", async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3'), aStoredVisit('v4', { agencyId: 'ag2' })]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3']), anInvoiceToIssue('i3', 'c1', ['v4'], 'ag2')]));
+      await store.voidInvoice(ORG, 'i1', { on: '2026-02-03', reason: 'wrong rate' });
+      expect((await store.getVisits(ORG, ['v1', 'v2', 'v3', 'v4'])).map((v) => [v.id, v.invoiceId])).toEqual([['v1', null], ['v2', null], ['v3', 'i2'], ['v4', 'i3']]);
+      expect((await store.listBillingVisits(ORG, { billed: false })).map((v) => v.id).sort()).toEqual(['v1', 'v2']);
+      expect((await store.listBillingVisits(ORG, { billed: true })).map((v) => v.id).sort()).toEqual(['v3', 'v4']);
+      // The freed visits bill again on a later close; the others are still locked to their invoices.
+      const next = await store.commitClose(ORG, commitFor('c2', [anInvoiceToIssue('i4', 'c2', ['v1', 'v2'])]));
+      expect(next.status).toBe('closed');
+      expect(await store.commitClose(ORG, commitFor('c3', [anInvoiceToIssue('i5', 'c3', ['v3'])]))).toEqual({ status: 'conflict', visitIds: ['v3'] });
+    });
+
     it('gives each credit note number once', async () => {
       const note: CreditNote = { id: 'cn1', number: 'INV-0001-CN1', invoiceId: 'i1', invoiceNumber: 'INV-0001', agencyId: 'ag1', issueDate: '2026-02-05', reason: 'rate', lines: [{ description: 'x', amountCents: 100 }], totalCents: 100 };
       expect(await store.insertCreditNote(ORG, note)).toBe('created');
