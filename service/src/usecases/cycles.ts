@@ -198,6 +198,7 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   const targets = agencies.flatMap((agency) => periodsEndingIn(agency.billingCycle, bounds.value).map((period) => ({ agency, period })));
   const payPeriods = periodsEndingIn(org.value.settings.payrollCycle, bounds.value);
   // One read serves the invoices and the pay runs: the visits not yet both billed and paid.
+  // Read once, before the invoices commit: a visit arriving during the close waits for the next pay run (marked late), never paid or billed twice.
   const unsettled = await ctx.store.listUnsettledVisits(orgId, latestEnd([...targets.map((t) => t.period), ...payPeriods]));
   const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets, unsettled.filter((v) => !v.billed));
   if (!closed.ok) return closed;
