@@ -17,6 +17,8 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
   const getTransfer = q('SELECT doc FROM stripe_transfers WHERE org_id = ? AND payment_id = ?');
   const hasEvent = q('SELECT 1 AS seen FROM stripe_events WHERE org_id = ? AND event_id = ?');
   const insertEvent = q('INSERT OR IGNORE INTO stripe_events (org_id, event_id, at) VALUES (?, ?, ?)');
+  // listStripeTransfers' four filters (by pay run, by account, both, neither), each prepared once.
+  const listTransfers = new Map<string, ReturnType<typeof q>>();
   const one = <T>(row: unknown) => (row ? (JSON.parse((row as DocRow).doc) as T) : null);
   const many = <T>(rows: unknown[]) => rows.map((r) => JSON.parse((r as DocRow).doc) as T);
 
@@ -53,7 +55,10 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
       const params: string[] = [orgId];
       if (query.payRunId !== undefined) { where.push('pay_run_id = ?'); params.push(query.payRunId); }
       if (query.accountId !== undefined) { where.push('account_id = ?'); params.push(query.accountId); }
-      return many<StripeTransferRecord>(db.prepare(`SELECT doc FROM stripe_transfers WHERE ${where.join(' AND ')} ORDER BY payment_id`).all(...params));
+      const sql = `SELECT doc FROM stripe_transfers WHERE ${where.join(' AND ')} ORDER BY payment_id`;
+      let list = listTransfers.get(sql);
+      if (!list) listTransfers.set(sql, (list = q(sql)));
+      return many<StripeTransferRecord>(list.all(...params));
     },
     async eventProcessed(orgId, eventId) {
       return hasEvent.get(orgId, eventId) !== undefined;
