@@ -8,7 +8,7 @@ import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connectio
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
 import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
-import { readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
+import { idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
 import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
@@ -190,10 +190,6 @@ function agencyPayload(a: SheetDirectory['agencies'][number]) {
 
 function therapistPayload(t: SheetDirectory['therapists'][number]) {
   return { ...(t.serviceId ? { id: t.serviceId } : {}), name: t.name, aliases: t.aliases, disciplines: t.disciplines, active: t.active, ...(t.email ? { email: t.email } : {}) };
-}
-
-function idsByName(rows: readonly { id: string; name: string }[]): Map<string, string> {
-  return new Map(rows.map((r) => [nameKey(r.name), r.id]));
 }
 
 /** The service's ids into column A, written only when one changed. */

@@ -53,6 +53,11 @@ export function readTherapists(table: Table): TherapistRow[] {
   });
 }
 
+/** Name -> id (the last of a repeated name wins), compared as the shared matcher compares names. */
+export function idsByName(rows: readonly { id: string; name: string }[]): Map<string, string> {
+  return new Map(rows.map((r) => [nameKey(r.name), r.id]));
+}
+
 /** Name (or alias) -> the entry's id, compared as the shared matcher compares names. */
 function byName(entries: readonly DirectoryEntry[]): (name: string) => string | undefined {
   const map = new Map<string, string>();

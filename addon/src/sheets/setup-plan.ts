@@ -10,7 +10,7 @@ import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/nam
 import { readAgencyRateMatrix, readTherapistPaySheet, type AgencyRateMatrix, type TherapistPaySheet } from '../../../shared/rate-sheets.ts';
 import { buildRateBook } from '../../../shared/rates.ts';
 import type { Discipline, Vocabulary } from '../../../shared/vocabulary.ts';
-import { readAgencies, readTherapists } from './directory.ts';
+import { idsByName, readAgencies, readTherapists } from './directory.ts';
 import { cellText, type Cell, type Table } from './io.ts';
 import { rateColumns, VISIT_COLUMNS } from './layout.ts';
 
@@ -98,9 +98,8 @@ function runImport(legacy: Legacy, names: ReturnType<typeof knownNames>, answers
   if (!legacy.visits) return null;
   const agencies = [...names.agencies.values()];
   const therapists = [...names.therapists.values()];
-  const byName = (entries: readonly DirectoryEntry[]) => new Map(entries.map((e) => [nameKey(e.name), e.id]));
-  const agencyIds = byName(agencies);
-  const therapistIds = byName(therapists);
+  const agencyIds = idsByName(agencies);
+  const therapistIds = idsByName(therapists);
   const rates = buildRateBook(
     (legacy.matrix?.rates ?? []).map((r) => ({ agencyId: agencyIds.get(nameKey(r.agencyName)) ?? r.agencyName, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom })),
     (legacy.pay?.rates ?? []).flatMap((r) => {
