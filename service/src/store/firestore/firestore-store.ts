@@ -229,7 +229,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
 }
 
 /** create() fails with ALREADY_EXISTS when the id is taken: exactly "insert once". */
-async function createOnce(ref: DocumentReference, data: DocumentData): Promise<boolean> {
+export async function createOnce(ref: DocumentReference, data: DocumentData): Promise<boolean> {
   try {
     await ref.create(data);
     return true;

@@ -5,20 +5,8 @@
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import type { ConnectedAccountRecord, PayoutStore, StripeConnectionRecord, StripeTransferRecord } from '../payouts-port.ts';
 import { compareStrings, recordOf, toData } from './documents.ts';
+import { createOnce } from './firestore-store.ts';
 import { docId, orgPaths } from './paths.ts';
-
-/** Firestore's ALREADY_EXISTS: a create() whose id is taken. */
-const ALREADY_EXISTS = 6;
-
-async function createOnce(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if ((error as { code?: number }).code === ALREADY_EXISTS) return false;
-    throw error;
-  }
-}
 
 export function firestorePayouts(db: Firestore): PayoutStore {
   const org = (orgId: string) => orgPaths(db, orgId).org;
@@ -35,7 +23,7 @@ export function firestorePayouts(db: Firestore): PayoutStore {
       return recordOf<StripeConnectionRecord>(await connection(orgId).get());
     },
     async insertConnectedAccount(orgId, account) {
-      return (await createOnce(() => accounts(orgId).doc(docId(account.therapistId)).create(toData(account)))) ? 'created' : 'exists';
+      return (await createOnce(accounts(orgId).doc(docId(account.therapistId)), toData(account))) ? 'created' : 'exists';
     },
     async updateConnectedAccount(orgId, account) {
       await accounts(orgId).doc(docId(account.therapistId)).set(toData(account));
@@ -67,7 +55,7 @@ export function firestorePayouts(db: Firestore): PayoutStore {
       return (await events(orgId).doc(docId(eventId)).get()).exists;
     },
     async markEventProcessed(orgId, eventId, at) {
-      return (await createOnce(() => events(orgId).doc(docId(eventId)).create({ at }))) ? 'new' : 'seen';
+      return (await createOnce(events(orgId).doc(docId(eventId)), { at })) ? 'new' : 'seen';
     },
   };
 }
