@@ -33,7 +33,12 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
   // An org without Stripe gets the same answer as a bad signature: nothing to learn here.
   if (!connection) return fail('invalid-input', BAD_SIGNATURE);
   const secrets = [connection.webhookSecret, ...(connection.accountWebhookSecret ? [connection.accountWebhookSecret] : [])];
-  const event = secrets.map((s) => ctx.verifyEvent(rawBody, signature, ctx.cipher.open(s))).find((e) => e !== null) ?? null;
+  // The first secret that verifies is the event's endpoint: the other is not opened nor checked.
+  let event = null;
+  for (const secret of secrets) {
+    event = ctx.verifyEvent(rawBody, signature, ctx.cipher.open(secret));
+    if (event) break;
+  }
   if (!event) return fail('invalid-input', BAD_SIGNATURE);
   if (await ctx.payouts.eventProcessed(orgId, event.id)) return ok({ received: true, duplicate: true, handled: false });
 
