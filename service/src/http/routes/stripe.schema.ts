@@ -6,7 +6,7 @@ import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath, recordId } from './common.schema.ts';
 
 /** Stripe's largest events (an account with its requirements) are well under this. */
-export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
 export const connectStripeSpec = {
   id: 'connectStripe', method: 'put', path: '/v1/orgs/:orgId/stripe', tag: 'payouts', access: 'owner',

@@ -13,7 +13,7 @@ import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { tokenHash } from '../portal.ts';
-import { openConnection, viaStripe, type PayoutContext } from './context.ts';
+import { openConnection, viaStripe, type OpenConnection, type PayoutContext } from './context.ts';
 
 export type OnboardingView = {
   therapistId: string;
@@ -44,11 +44,11 @@ export function withState(record: ConnectedAccountRecord, state: AccountState, c
 export const onboardingUrl = (ctx: PayoutContext, orgId: string, therapistId: string, token: string) =>
   `${ctx.publicBaseUrl}/v1/stripe/onboarding/${encodeURIComponent(orgId)}/${encodeURIComponent(therapistId)}?token=${token}`;
 
-async function ensureAccount(ctx: PayoutContext, orgId: string, therapistId: string, open: Awaited<ReturnType<typeof openConnection>> & { ok: true }): Promise<Result<{ record: ConnectedAccountRecord; created: boolean }, Failure>> {
+async function ensureAccount(ctx: PayoutContext, orgId: string, therapistId: string, open: OpenConnection): Promise<Result<{ record: ConnectedAccountRecord; created: boolean }, Failure>> {
   const existing = await ctx.payouts.getConnectedAccount(orgId, therapistId);
   if (existing) return ok({ record: existing, created: false });
   // One account per therapist even if two calls race: Stripe answers both with the same account for 24 hours.
-  const state = await viaStripe(() => open.value.gateway.createAccount({ therapistId, idempotencyKey: `account:therapist:${therapistId}` }));
+  const state = await viaStripe(() => open.gateway.createAccount({ therapistId, idempotencyKey: `account:therapist:${therapistId}` }));
   if (!state.ok) return state;
   const record = withState({ therapistId, accountId: state.value.accountId, createdAt: ctx.now().toISOString() } as ConnectedAccountRecord, state.value, ctx.now().toISOString());
   if ((await ctx.payouts.insertConnectedAccount(orgId, record)) === 'exists') return ok({ record: (await ctx.payouts.getConnectedAccount(orgId, therapistId))!, created: false });
@@ -62,7 +62,7 @@ export async function onboardTherapist(ctx: PayoutContext, orgId: string, therap
   if (!open.ok) return open;
   const therapist = (await ctx.store.listTherapists(orgId)).find((t) => t.id === therapistId);
   if (!therapist) return fail('not-found', `no therapist with id "${therapistId}"`);
-  const ensured = await ensureAccount(ctx, orgId, therapistId, open);
+  const ensured = await ensureAccount(ctx, orgId, therapistId, open.value);
   if (!ensured.ok) return ensured;
   const state = await viaStripe(() => open.value.gateway.retrieveAccount(ensured.value.record.accountId));
   if (!state.ok) return state;

@@ -50,12 +50,12 @@ export type PayLine = {
 export type PayRunPayout = { payRunId: string; payRunStatus: PayRunStatus; payments: PayLine[] };
 
 const PREFIX = 'stripe:';
-export const stripePaymentId = (payRunId: string, therapistId: string, attempt: number) => `${PREFIX}${payRunId}:${therapistId}:${attempt}`;
+const stripePaymentId = (payRunId: string, therapistId: string, attempt: number) => `${PREFIX}${payRunId}:${therapistId}:${attempt}`;
 export const attemptOf = (p: Payment) => Number(p.id.slice(p.id.lastIndexOf(':') + 1));
 /** The first attempt's key is the one the design names; later attempts (after a refusal) add their number. */
-export const idempotencyKeyOf = (payRunId: string, therapistId: string, attempt: number) =>
+const idempotencyKeyOf = (payRunId: string, therapistId: string, attempt: number) =>
   `payrun:${payRunId}:therapist:${therapistId}${attempt === 0 ? '' : `:retry:${attempt}`}`;
-export const transferGroupOf = (payRunId: string) => `payrun:${payRunId}`;
+const transferGroupOf = (payRunId: string) => `payrun:${payRunId}`;
 
 /** The pay run's own Stripe payments (of one therapist, or of all), in attempt order when sorted by attemptOf. */
 export const isOwnStripeAttempt = (payRunId: string, therapistId?: string) => (p: Payment) =>
