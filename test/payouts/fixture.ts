@@ -15,6 +15,9 @@ import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { putPayRates, upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
 import { createOrg } from '../../service/src/usecases/orgs.ts';
 import { approvePayRun, createPayRun } from '../../service/src/usecases/payroll.ts';
+import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
+import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
+import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
 import type { PayoutContext } from '../../service/src/usecases/payouts/context.ts';
 import { receiveStripeEvent } from '../../service/src/usecases/payouts/webhooks.ts';
 import { upsertVisits } from '../../service/src/usecases/visits.ts';
@@ -109,3 +112,25 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
     },
   };
 }
+
+/** Connects Stripe and onboards every therapist; those at the `ready` indexes (default: all) finish Stripe's onboarding. Their account ids, in therapist order. */
+export async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[] = f.therapistIds.map((_, i) => i)): Promise<string[]> {
+  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret });
+  if (!connected.ok) throw new Error(connected.error.message);
+  const onboarded = await onboardAll(f.ctx, ORG);
+  if (!onboarded.ok) throw new Error(onboarded.error.message);
+  const accountOf = new Map(onboarded.value.map((v) => [v.therapistId, v.accountId]));
+  for (const i of ready) await f.standin.completeOnboarding(accountOf.get(f.therapistIds[i]!)!);
+  await f.standin.flushWebhooks();
+  return f.therapistIds.map((id) => accountOf.get(id)!);
+}
+
+/** Pays the fixture's pay run: each therapist's line. */
+export async function pay(f: PayoutFixture): Promise<PayLine[]> {
+  const result = await payPayRun(f.ctx, ORG, PAY_RUN);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value.payments;
+}
+
+export const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;
+export const transfersTo = (f: PayoutFixture, accountId: string) => f.standin.transfers(f.key).filter((t) => t.destination === accountId);

@@ -7,10 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { calendarDayIn } from '../../shared/index.ts';
 import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/payments.ts';
-import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
-import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
-import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
-import { PATIENTS, PAY_RUN, ORG, startPayoutFixture, THERAPISTS, type PayoutFixture } from './fixture.ts';
+import { payPayRun } from '../../service/src/usecases/payouts/pay.ts';
+import { PATIENTS, PAY_RUN, ORG, connectedAndOnboarded, lineOf, pay, startPayoutFixture, transfersTo, THERAPISTS, type PayoutFixture } from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
@@ -18,26 +16,8 @@ afterEach(async () => fx?.close());
 /** What each therapist's pay statement says, computed here from the fixture's visits and rates. */
 const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
-async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[]): Promise<string[]> {
-  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret });
-  if (!connected.ok) throw new Error(connected.error.message);
-  const onboarded = await onboardAll(f.ctx, ORG);
-  if (!onboarded.ok) throw new Error(onboarded.error.message);
-  const accountOf = new Map(onboarded.value.map((v) => [v.therapistId, v.accountId]));
-  for (const i of ready) await f.standin.completeOnboarding(accountOf.get(f.therapistIds[i]!)!);
-  await f.standin.flushWebhooks();
-  return f.therapistIds.map((id) => accountOf.get(id)!);
-}
-
-async function pay(f: PayoutFixture): Promise<PayLine[]> {
-  const result = await payPayRun(f.ctx, ORG, PAY_RUN);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.payments;
-}
-
 const dayOf = (transfer: Record<string, unknown>) => calendarDayIn(new Date((transfer.created as number) * 1000), 'America/New_York');
-const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;
-const transfersTo = (f: PayoutFixture, accountId: string) => f.standin.transfers(f.key).filter((t) => t.destination === accountId);
+
 
 describe('paying an approved pay run', () => {
   it('transfers each ready therapist their statement once, with the deterministic key and the pay run\'s transfer group', async () => {

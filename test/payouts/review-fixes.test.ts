@@ -6,35 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import type { Payment } from '../../shared/index.ts';
 import { recordManualPayment } from '../../service/src/usecases/payments.ts';
-import { connectStripe } from '../../service/src/usecases/payouts/connect.ts';
-import { onboardAll } from '../../service/src/usecases/payouts/onboarding.ts';
-import { payPayRun, type PayLine } from '../../service/src/usecases/payouts/pay.ts';
-import { PAY_RUN, ORG, startPayoutFixture, THERAPISTS, type PayoutFixture } from './fixture.ts';
+import { PAY_RUN, ORG, connectedAndOnboarded, lineOf, pay, startPayoutFixture, transfersTo, THERAPISTS, type PayoutFixture } from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
 
 const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
-async function connectedAndOnboarded(f: PayoutFixture): Promise<string[]> {
-  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret });
-  if (!connected.ok) throw new Error(connected.error.message);
-  const onboarded = await onboardAll(f.ctx, ORG);
-  if (!onboarded.ok) throw new Error(onboarded.error.message);
-  const accountOf = new Map(onboarded.value.map((v) => [v.therapistId, v.accountId]));
-  for (const id of f.therapistIds) await f.standin.completeOnboarding(accountOf.get(id)!);
-  await f.standin.flushWebhooks();
-  return f.therapistIds.map((id) => accountOf.get(id)!);
-}
-
-async function pay(f: PayoutFixture): Promise<PayLine[]> {
-  const result = await payPayRun(f.ctx, ORG, PAY_RUN);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.payments;
-}
-
-const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;
-const transfersTo = (f: PayoutFixture, accountId: string) => f.standin.transfers(f.key).filter((t) => t.destination === accountId);
 const stripeOf = (f: PayoutFixture) => new Stripe(f.key, { host: '127.0.0.1', port: f.standin.port, protocol: 'http' });
 
 /**
