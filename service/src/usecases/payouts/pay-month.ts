@@ -29,7 +29,8 @@ export async function payRunsOfMonth(ctx: PayoutContext, orgId: string, month: s
     if (options.pay) {
       if (run.status === 'open') {
         const approved = await approvePayRun(ctx, orgId, run.id);
-        if (!approved.ok) return approved;
+        // A concurrent `payrun --pay` may have approved it first: the same decision, so pay on.
+        if (!approved.ok && (await ctx.store.getPayRun(orgId, run.id))?.status === 'open') return approved;
       }
       const paid = await payPayRun(ctx, orgId, run.id);
       if (!paid.ok) return paid;
