@@ -2,14 +2,16 @@
  * The documents read back with PDF.js: what each one says (totals, sections, page numbers,
  * what it corrects), and what it must never say (a full TIN).
  */
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { DISCIPLINES, formatMoney, subtotalsOf, sumCents, type InvoiceLine, type OrgSettings, type PayStatement, type TaxYearSummary } from '../../../shared/index.ts';
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfPages, pdfText } from '../test-support/pdf-text.ts';
 import type { PrintableInvoice, PrintableLine } from './invoice-pdf.ts';
 import { linesTable, money, pageSetup } from './layout.ts';
-import { renderPdf } from './pdf-printer.ts';
-import { renderDocument } from './render.ts';
+import { regularTextWidth, renderPdf } from './pdf-printer.ts';
+import { openRenderPool } from './render-pool.ts';
+import { renderDocument, type RenderRequest } from './render.ts';
 
 const org: OrgSettings = {
   ...defaultOrgSettings('Bright Path Therapy Staffing LLC'),
@@ -199,6 +201,131 @@ describe('tables of lines', () => {
     expect(widths).toEqual([50, '*', 48]);
   });
 });
+
+describe('Chinese, Japanese and Korean names', () => {
+  const SIMPLIFIED = '刘晓东';
+  const TRADITIONAL = '陳美玲';
+  const JAPANESE = '佐藤さくら';
+  const KATAKANA = 'タナカ・ケンジ';
+  const KOREAN = '김민준';
+  const MIXED = 'Wang, 王小明 (Xiaoming)';
+  const CJK_PATIENTS = [SIMPLIFIED, TRADITIONAL, JAPANESE, KOREAN, MIXED];
+  const CJK_THERAPISTS = ['黃國強', KATAKANA, '이서연', 'Tom Becker, PT, DPT'];
+  const cjkInvoice = (): RenderRequest => ({
+    kind: 'invoice',
+    input: {
+      org, agency: { ...agency, name: '東京ホームヘルス' },
+      invoice: anInvoice(lines(10).map((l, i) => ({ ...l, patient: CJK_PATIENTS[i % 5]!, therapistName: CJK_THERAPISTS[i % 4]! })), { agencyName: '東京ホームヘルス' }),
+    },
+  });
+
+  // First in this block: the CJK fonts are opened by pdfkit for the first render and shared after it, and a worker thread opens its own.
+  it('renders the same bytes every time, in this thread and on a worker', async () => {
+    const first = await renderDocument(cjkInvoice());
+    const second = await renderDocument(cjkInvoice());
+    expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+    const pool = openRenderPool(1);
+    try {
+      expect(Buffer.from(await pool.render(cjkInvoice())).equals(Buffer.from(first))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('prints them on an invoice as written, in Noto Sans CJK, the Latin around them in Roboto', async () => {
+    const bytes = await renderDocument(cjkInvoice());
+    const text = (await pdfText(bytes)).normalize('NFC');
+    for (const name of [...CJK_PATIENTS, ...CJK_THERAPISTS]) expect(text).toContain(name);
+    expect(text).toContain('BILL TO REMIT TO\n東京ホームヘルス Bright Path Therapy Staffing LLC');
+    expect(text).toContain('Invoice INV-0007 · 東京ホームヘルス');
+    const items = await textItems(bytes);
+    expect(fontsOf(items, '刘晓东陳美玲佐藤さくらタナカ・ケンジ黃國強王小明')).toEqual(['NotoSansHans-Regular']);
+    expect(fontsOf(items, '김민준이서연')).toEqual(['NotoSansKR-Regular']);
+    expect([...new Set(items.filter((i) => i.s.includes('Xiaoming') || i.s.includes('Wang')).map((i) => i.font))]).toEqual(['Roboto-Regular']);
+    // "Bill to" prints the agency in bold: the CJK fallback's bold (Medium, as Roboto's is).
+    expect(fontsOf(items.filter((i) => i.y > 600), 'ホームヘルス')).toEqual(['NotoSansHans-Medium']);
+    // Mixed in one cell, on one baseline, the pieces side by side.
+    const row = items.filter((i) => i.y === items.find((j) => j.s.includes('王'))!.y && i.x < 225).sort((a, b) => a.x - b.x);
+    expect(row.map((i) => i.s).join('').replace(/\s/g, '')).toContain('Wang,王小明(Xiaoming)');
+  });
+
+  it('prints them on a pay statement, in bold where the statement is bold', async () => {
+    const statement: PayStatement = {
+      therapistId: 't1', therapistName: '이서연', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 13_350,
+      lines: [
+        { visitId: 'v1', date: '2026-03-02', agencyId: 'a1', agencyName: '東京ホームヘルス', discipline: 'OT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 8000, amountCents: 8000, late: false },
+        { visitId: 'v2', date: '2026-03-09', agencyId: 'a2', agencyName: '台北長照中心', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: false },
+      ],
+    };
+    const bytes = await renderDocument({ kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } });
+    const text = (await pdfText(bytes)).normalize('NFC');
+    expect(text).toContain('PAID TO PAYMENT\n이서연');
+    expect(text).toContain('03/02/2026 東京ホームヘルス OT Evaluation $80.00 $80.00');
+    expect(text).toContain('03/09/2026 台北長照中心 OT Routine visit $53.50 $53.50');
+    expect(text).toContain('Pay statement · 이서연 · 03/01/2026 – 03/15/2026');
+    expect(fontsOf((await textItems(bytes)).filter((i) => i.y > 600), '이서연')).toEqual(['NotoSansKR-Medium']);
+  });
+
+  it('prints them on a 1099-NEC copy', async () => {
+    const text = (await pdfText(await renderDocument({
+      kind: 'nec-copy-b',
+      input: {
+        year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567,
+        payer: { name: org.name, address: org.address, phone: org.phone, tinMasked: '**-***6789' },
+        recipient: { legalName: '山田花子', businessName: '株式会社さくら訪問リハビリ', address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781' },
+      },
+    }))).normalize('NFC');
+    expect(text).toMatch(/RECIPIENT'S name [^]*?\n山田花子\n[^]*?\n株式会社さくら訪問リハビリ /); // lines of the box beside it come between
+    expect(text).toContain('Form 1099-NEC 2026 · Copy B (substitute) · 山田花子');
+    expect(text).toContain('$12,345.67');
+  });
+
+  it('wraps a long name within its column, measured with the fallback font\'s widths', async () => {
+    const long = '長孫無忌欧陽修司馬光諸葛孔明'.repeat(3);
+    const one = lines(1).map((l) => ({ ...l, patient: long, therapistName: 'Tom Becker' }));
+    const items = await textItems(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(one) } }));
+    const therapist = items.find((i) => i.s.startsWith('Tom'))!;
+    const name = items.filter((i) => /\p{Script=Han}/u.test(i.s));
+    expect(name.map((i) => i.s).join('').replace(/\s/g, '')).toBe(long); // breakable() gave the long word zero-width spaces, which PDF.js reads as spaces
+    expect(new Set(name.map((i) => i.y)).size).toBeGreaterThanOrEqual(3);
+    for (const piece of name) expect(piece.x + piece.w).toBeLessThanOrEqual(therapist.x - 2 * 4 + 0.01);
+    // Measured as Noto prints it (1 em a character), not as Roboto's missing-glyph box: so a cell is set on one line only when it fits.
+    expect(regularTextWidth('王小明', 10)).toBeCloseTo(30, 5);
+    const table = linesTable(['Name'], [60], [['王小明王小明王'], ['王小明王小']], new Set()) as { table: { body: unknown[][] } };
+    expect(table.table.body[1]![0]).toBe('王小明王小明王');
+    expect(table.table.body[2]![0]).toEqual({ text: '王小明王小', noWrap: true });
+  });
+
+  it('prints a character no bundled font has as U+FFFD, one for each letter with its marks, never as a blank', async () => {
+    const one = lines(2).map((l, i) => ({ ...l, patient: ['محمد علي', 'כהן, שרה'][i]!, therapistName: ['देव शर्मा', 'สมชาย'][i]! }));
+    const text = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(one) } }));
+    expect(text).toContain('03/01/2026 \uFFFD\uFFFD\uFFFD\uFFFD \uFFFD\uFFFD\uFFFD \uFFFD\uFFFD \uFFFD\uFFFD\uFFFD Routine visit');
+    expect(text).toContain('03/02/2026 \uFFFD\uFFFD\uFFFD, \uFFFD\uFFFD\uFFFD \uFFFD\uFFFD\uFFFD\uFFFD\uFFFD Routine visit');
+    expect(regularTextWidth('محمد', 10)).toBeCloseTo(4 * regularTextWidth('\uFFFD', 10), 5);
+  });
+});
+
+type TextItem = { s: string; x: number; y: number; w: number; font: string };
+
+/** Page 1's pieces of text with their place and the font they are set in (its PostScript name, without the subset tag). */
+async function textItems(bytes: Uint8Array): Promise<TextItem[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  try {
+    const page = await pdf.getPage(1);
+    await page.getOperatorList(); // loads the page's fonts into commonObjs
+    const content = await page.getTextContent();
+    return (content.items as Array<{ str?: string; transform: number[]; width: number; fontName: string }>)
+      .filter((i) => typeof i.str === 'string' && i.str.trim() !== '')
+      .map((i) => ({ s: i.str!, x: i.transform[4]!, y: i.transform[5]!, w: i.width, font: String((page.commonObjs.get(i.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, '') }));
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** The fonts of the pieces that hold any of `chars`. */
+function fontsOf(items: readonly TextItem[], chars: string): string[] {
+  return [...new Set(items.filter((i) => [...i.s].some((c) => chars.includes(c))).map((i) => i.font))].sort();
+}
 
 function escape(text: string): string {
   return text.replace(/[$.*+?^(){}|[\]\\]/g, '\\$&');
