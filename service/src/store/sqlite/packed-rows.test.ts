@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packRows, unpackRows } from './packed-rows.ts';
 
-describe('packed rows', () => {
+describe('packed lines', () => {
   it('round-trips lines, keeping absent keys absent', () => {
     const lines = [
       { visitId: 'v1', therapistName: 'Tom', rateCents: 8500, late: false },
@@ -11,13 +11,13 @@ describe('packed rows', () => {
       { visitId: 'v4', therapistName: 'Lena', rateCents: 9000, late: false },
     ];
     const packed = packRows(lines);
-    expect(packed.dictionaries[packed.keys.indexOf('therapistName')]).toEqual(['Tom', 'Lena']);
-    expect(packed.dictionaries[packed.keys.indexOf('visitId')]).toBeNull();
+    expect(packed.columns[packed.keys.indexOf('therapistName')]).toEqual({ dictionary: ['Tom', 'Lena'], indexes: [0, 0, 0, 1] });
+    expect(packed.columns[packed.keys.indexOf('visitId')]).toEqual({ values: ['v1', 'v2', 'v3', 'v4'] });
     expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(lines);
     expect(unpackRows(packRows([]))).toEqual([]);
   });
 
-  it('keeps the stored form: keys in first-seen order, dictionaries for string columns with few distinct values', () => {
+  it('keeps the stored form: keys in first-seen order, column by column, dictionaries for string columns with few distinct values', () => {
     const lines = [
       { id: 'a', kind: 'x', cents: 1, note: undefined, gone: null },
       { id: 'b', kind: 'x', cents: 2, extra: 'y', gone: null },
@@ -25,20 +25,34 @@ describe('packed rows', () => {
       { id: 'd', kind: 'x', cents: 3, gone: null, mixed: 'q' },
       { id: 'e', kind: 'x', cents: 3, gone: null, mixed: 5 },
     ];
-    expect(packRows(lines)).toEqual({
+    expect(JSON.parse(JSON.stringify(packRows(lines)))).toEqual({
       keys: ['id', 'kind', 'cents', 'note', 'gone', 'extra', 'mixed'],
-      dictionaries: [null, ['x', 'z'], null, [], [], ['y'], null],
-      rows: [
-        ['a', 0, 1, null, null, null, null],
-        ['b', 0, 2, null, null, 0, null],
-        ['c', 1, 1, null, null, null, null],
-        ['d', 0, 3, null, null, null, 'q'],
-        ['e', 0, 3, null, null, null, 5],
+      length: 5,
+      columns: [
+        { values: ['a', 'b', 'c', 'd', 'e'] },
+        { dictionary: ['x', 'z'], indexes: [0, 0, 1, 0, 0] },
+        { values: [1, 2, 1, 3, 3] },
+        { values: [null, null, null, null, null] },
+        { values: [null, null, null, null, null] },
+        { dictionary: ['y'], indexes: [null, 0, null, null, null] },
+        { values: [null, null, null, 'q', 5] },
       ],
     });
   });
 
-  it('round-trips any uniform list of flat records', () => {
+  it('reads the row-by-row form that files written before schema version 7 hold', () => {
+    const before7 = {
+      keys: ['visitId', 'therapistName', 'rateCents', 'note'],
+      dictionaries: [null, ['Tom', 'Lena'], null, []],
+      rows: [['v1', 0, 8500, null], ['v2', 1, 9000, null]],
+    };
+    expect(unpackRows(before7)).toEqual([
+      { visitId: 'v1', therapistName: 'Tom', rateCents: 8500 },
+      { visitId: 'v2', therapistName: 'Lena', rateCents: 9000 },
+    ]);
+  });
+
+  it('round-trips any list of flat records', () => {
     const record = fc.record({ a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y') }, { requiredKeys: ['a', 'b'] });
     fc.assert(fc.property(fc.array(record, { maxLength: 50 }), (rows) => {
       expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows))))).toEqual(rows);

@@ -57,7 +57,11 @@ describe('sqlite store file', () => {
     expect(upgraded.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const indexes = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all().map((r) => r.name);
     expect(indexes).toEqual(['visits_agency_date', 'visits_close', 'visits_dup']);
-    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visit_invoice' AND sql IS NOT NULL").all()).toEqual([]);
+    // The marks moved to one table keyed by the visits' seqs, which are the rows' old rowids.
+    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('visit_invoice', 'visit_pay_run')").all()).toEqual([]);
+    expect(upgraded.prepare('SELECT v.id, m.invoice_id, m.pay_run_id FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq').all().map((r) => ({ ...r })))
+      .toEqual([{ id: 'v1', invoice_id: 'i1', pay_run_id: 'p1' }]);
+    expect(upgraded.prepare('SELECT id, seq FROM visits ORDER BY seq').all().map((r) => [r.id, r.seq])).toEqual([['v1', 1], ['v2', 2], ['v3', 3]]);
     upgraded.close();
   });
 

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
-import { packRows, unpackRows, type PackedRows } from './packed-rows.ts';
+import { packRows, unpackRows, type PackedLines } from './packed-rows.ts';
 import type {
   ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, PortalStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
   Store, StoredInvoice, StoredTherapist, StoredVisit, UnsettledVisit, UpsertVisitsOutcome, VisitQuery,
@@ -47,17 +47,15 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   }
 
   /** Visits with the invoice and pay run they belong to. */
-  const VISIT_SELECT = `SELECT v.*, b.invoice_id, p.pay_run_id FROM visits v
-    LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
-    LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id`;
+  const VISIT_SELECT = 'SELECT v.*, m.invoice_id, m.pay_run_id FROM visits v LEFT JOIN visit_marks m ON m.visit_seq = v.seq';
 
   function visitFilter(orgId: string, query: VisitQuery): { where: string; params: SQLInputValue[] } {
     const where = ['v.org_id = ?'];
     const params: SQLInputValue[] = [orgId];
     if (query.agencyId !== undefined) { where.push('v.agency_id = ?'); params.push(query.agencyId); }
     if (query.therapistId !== undefined) { where.push('v.therapist_id = ?'); params.push(query.therapistId); }
-    if (query.billed !== undefined) where.push(query.billed ? 'b.invoice_id IS NOT NULL' : 'b.invoice_id IS NULL');
-    if (query.paid !== undefined) where.push(query.paid ? 'p.pay_run_id IS NOT NULL' : 'p.pay_run_id IS NULL');
+    if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_id IS NOT NULL' : 'm.invoice_id IS NULL');
+    if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_id IS NOT NULL' : 'm.pay_run_id IS NULL');
     if (query.dateFrom !== undefined) { where.push('v.date >= ?'); params.push(query.dateFrom); }
     if (query.dateTo !== undefined) { where.push('v.date <= ?'); params.push(query.dateTo); }
     return { where: where.join(' AND '), params };
@@ -81,7 +79,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   });
 
   /** What a close or a pay run reads of a visit, as arrays, not objects: a close reads 100,000 of these. */
-  const BILLING_COLUMNS = 'v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn';
+  const BILLING_COLUMNS = 'v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn, v.seq';
   function billingRows<T>(sql: string, params: SQLInputValue[], from: (row: SQLInputValue[]) => T): T[] {
     const statement = stmt(sql);
     statement.setReturnArrays(true);
@@ -93,10 +91,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   /**
    * A reader of billing rows that keeps one copy of each repeated value (agency, therapist, date,
    * discipline, visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
+   * It notes each visit's seq for the claim that usually follows (seqsRead).
    */
-  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit;
-  function billingVisitReader(marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
-  function billingVisitReader(marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
+  function billingVisitReader(orgId: string): (r: SQLInputValue[]) => BillingVisit;
+  function billingVisitReader(orgId: string, marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
+  function billingVisitReader(orgId: string, marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
+    const seqs = new Map<string, number>();
+    rememberSeqs(orgId, seqs);
     const seen = new Map<SQLInputValue, string>();
     const one = (value: SQLInputValue): string => {
       const known = seen.get(value);
@@ -106,51 +107,97 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     };
     // The flags are in the literal: added afterwards, each object would grow a second allocation.
     if (marks) {
-      return (r) => ({
+      return (r) => {
+        seqs.set(r[0] as string, r[8] as number);
+        return {
+          id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+          discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
+          billed: r[9] === 1, paid: r[10] === 1,
+        };
+      };
+    }
+    return (r) => {
+      seqs.set(r[0] as string, r[8] as number);
+      return {
         id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
         discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-        billed: r[8] === 1, paid: r[9] === 1,
-      });
-    }
-    return (r) => ({
-      id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
-      discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-    });
+      };
+    };
   }
 
-  /** Invoices and pay runs keep their long line lists packed (packed-rows.ts). */
+  /**
+   * The seqs of the visits each org's latest billing read returned. A close marks the visits it
+   * read moments before, and a seq never changes owner (visits are never deleted, seqs never
+   * reused), so the marks go in by seq without looking 100,000 text ids up again. Kept for the
+   * latest few orgs only: a server serves many.
+   */
+  const seqsRead = new Map<string, Map<string, number>>();
+  function rememberSeqs(orgId: string, seqs: Map<string, number>): void {
+    seqsRead.delete(orgId);
+    seqsRead.set(orgId, seqs);
+    if (seqsRead.size > 4) seqsRead.delete(seqsRead.keys().next().value!);
+  }
+
+  /** The visits' seqs in ascending order; an id that names no visit of the org is returned in `unknown`. */
+  function seqsOf(orgId: string, visitIds: readonly string[]): { seqs: Float64Array; unknown: string[] } {
+    const known = seqsRead.get(orgId);
+    const seqs = new Float64Array(visitIds.length);
+    let found = 0;
+    const lookUp: string[] = [];
+    for (const id of visitIds) {
+      const seq = known?.get(id);
+      if (seq === undefined) lookUp.push(id);
+      else seqs[found++] = seq;
+    }
+    const unknown: string[] = [];
+    if (lookUp.length > 0) {
+      // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
+      const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(lookUp), orgId);
+      const bySeq = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
+      for (const id of lookUp) {
+        const seq = bySeq.get(id);
+        if (seq === undefined) unknown.push(id);
+        else seqs[found++] = seq;
+      }
+    }
+    return { seqs: seqs.subarray(0, found).sort(), unknown };
+  }
+
+  /** Invoices and pay runs keep their long line lists packed in columns (packed-rows.ts). */
   const invoiceDoc = (invoice: StoredInvoice) => JSON.stringify({ ...invoice, lines: packRows(invoice.lines) });
   const invoiceFrom = (row: Row | undefined): StoredInvoice | null => {
-    const stored = doc<Omit<StoredInvoice, 'lines'> & { lines: PackedRows }>(row);
+    const stored = doc<Omit<StoredInvoice, 'lines'> & { lines: PackedLines }>(row);
     return stored ? { ...stored, lines: unpackRows(stored.lines) } : null;
   };
   const payRunDoc = (payRun: PayRunRecord) => JSON.stringify({ ...payRun, statements: payRun.statements.map((s) => ({ ...s, lines: packRows(s.lines) })) });
   const payRunFrom = (row: Row | undefined): PayRunRecord | null => {
-    const stored = doc<Omit<PayRunRecord, 'statements'> & { statements: (Omit<PayStatement, 'lines'> & { lines: PackedRows })[] }>(row);
+    const stored = doc<Omit<PayRunRecord, 'statements'> & { statements: (Omit<PayStatement, 'lines'> & { lines: PackedLines })[] }>(row);
     return stored ? { ...stored, statements: stored.statements.map((s) => ({ ...s, lines: unpackRows<PayStatement['lines'][number]>(s.lines) })) } : null;
   };
   const invoicesOfCycle = (orgId: string, cycleId: string) =>
     all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId).map((r) => invoiceFrom(r)!);
 
   /**
-   * Marks visits as belonging to a document; returns the ids that were already taken (or do not exist).
-   * The ids go in in key order, so the mark table's b-tree grows at its end instead of splitting pages all over.
+   * Marks visits as billed on an invoice or paid in a pay run; returns the ids that were already
+   * taken by another (or do not exist). The seqs go in ascending, so the marks' b-tree grows at
+   * its end instead of splitting pages all over.
    */
-  function claimVisits(orgId: string, table: 'visit_invoice' | 'visit_pay_run', owner: string, visitIds: readonly string[]): string[] {
-    const column = table === 'visit_invoice' ? 'invoice_id' : 'pay_run_id';
-    const ids = JSON.stringify(visitIds);
+  function claimVisits(orgId: string, column: 'invoice_id' | 'pay_run_id', owner: string, visitIds: readonly string[]): string[] {
+    const { seqs, unknown } = seqsOf(orgId, visitIds);
+    const seqList = JSON.stringify(Array.from(seqs));
     const result = run(
-      `INSERT OR IGNORE INTO ${table} (org_id, visit_id, ${column})
-       SELECT ?, j.value, ? FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM visits v WHERE v.org_id = ? AND v.id = j.value) ORDER BY j.value`,
-      orgId, owner, ids, orgId,
+      `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
+       ON CONFLICT (visit_seq) DO UPDATE SET ${column} = excluded.${column} WHERE visit_marks.${column} IS NULL`,
+      owner, seqList,
     );
-    if (Number(result.changes) === visitIds.length) return [];
-    return all(
-      `SELECT j.value AS id FROM json_each(?) j
-       WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.org_id = ? AND v.id = j.value)
-          OR EXISTS (SELECT 1 FROM ${table} c WHERE c.org_id = ? AND c.visit_id = j.value AND c.${column} IS NOT ?)`,
-      ids, orgId, orgId, owner,
+    if (unknown.length === 0 && Number(result.changes) === visitIds.length) return [];
+    // Fewer marks than visits: some were taken already, by this owner (a repeat) or by another.
+    const taken = all(
+      `SELECT v.id FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value CROSS JOIN visits v ON v.seq = m.visit_seq
+       WHERE m.${column} IS NOT ?`,
+      seqList, owner,
     ).map((r) => r.id as string);
+    return [...unknown, ...taken];
   }
 
   class Rollback extends Error {
@@ -172,7 +219,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     for (const draft of commit.invoices) {
       sequence += 1;
       const invoice: StoredInvoice = { ...draft, sequence, number: invoiceNumber(prefix, sequence) };
-      const taken = claimVisits(orgId, 'visit_invoice', invoice.id, invoice.lines.map((l) => l.visitId));
+      const taken = claimVisits(orgId, 'invoice_id', invoice.id, invoice.lines.map((l) => l.visitId));
       if (taken.length > 0) throw new Rollback(taken);
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
         orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
@@ -279,7 +326,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
                discipline = excluded.discipline, visit_type = excluded.visit_type, note_done = excluded.note_done,
                patient = excluded.patient, patient_has_mrn = excluded.patient_has_mrn, dup_key = excluded.dup_key
              WHERE visits.client_id = excluded.client_id
-               AND NOT EXISTS (SELECT 1 FROM visit_invoice b WHERE b.org_id = visits.org_id AND b.visit_id = visits.id)`,
+               AND NOT EXISTS (SELECT 1 FROM visit_marks m WHERE m.visit_seq = visits.seq AND m.invoice_id IS NOT NULL)`,
             orgId, v.id, v.clientId, v.agencyId, v.therapistId, v.date, v.discipline, v.visitType, v.noteDone ? 1 : 0,
             v.patient, v.patientHasMrn ? 1 : 0, v.dupKey, v.receivedAt,
           );
@@ -295,20 +342,16 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     async listBillingVisits(orgId, query: VisitQuery) {
       const { where, params } = visitFilter(orgId, query);
       // Join only what the filter needs, and no ORDER BY: the billing core sorts what it prints.
-      const joins = [
-        query.billed !== undefined ? 'LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id' : '',
-        query.paid !== undefined ? 'LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id' : '',
-      ].join(' ');
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${joins} WHERE ${where}`, params, billingVisitReader());
+      const join = query.billed !== undefined || query.paid !== undefined ? 'LEFT JOIN visit_marks m ON m.visit_seq = v.seq' : '';
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where}`, params, billingVisitReader(orgId));
     },
     async listUnsettledVisits(orgId, dateTo) {
       return billingRows(
-        `SELECT ${BILLING_COLUMNS}, b.visit_id IS NOT NULL, p.visit_id IS NOT NULL FROM visits v
-         LEFT JOIN visit_invoice b ON b.org_id = v.org_id AND b.visit_id = v.id
-         LEFT JOIN visit_pay_run p ON p.org_id = v.org_id AND p.visit_id = v.id
-         WHERE v.org_id = ? AND v.date <= ? AND (b.visit_id IS NULL OR p.visit_id IS NULL)`,
+        `SELECT ${BILLING_COLUMNS}, m.invoice_id IS NOT NULL, m.pay_run_id IS NOT NULL FROM visits v
+         LEFT JOIN visit_marks m ON m.visit_seq = v.seq
+         WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_id IS NULL OR m.pay_run_id IS NULL)`,
         [orgId, dateTo],
-        billingVisitReader('with-marks'),
+        billingVisitReader(orgId, 'with-marks'),
       );
     },
 
@@ -347,9 +390,10 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         if (!invoice || invoice.status === 'void') return invoice;
         const updated: StoredInvoice = { ...invoice, status: 'void', voidedOn: voided.on, voidReason: voided.reason };
         run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', invoiceDoc(updated), orgId, invoiceId);
-        // By the invoice's own visits: the marks have no index by invoice (migration 6).
-        run('DELETE FROM visit_invoice WHERE org_id = ? AND visit_id IN (SELECT value FROM json_each(?)) AND invoice_id = ?',
-          orgId, JSON.stringify(invoice.lines.map((l) => l.visitId)), invoiceId);
+        // By the invoice's own visits: the marks have no index by invoice (migrations 6 and 7).
+        run(`UPDATE visit_marks SET invoice_id = NULL
+             WHERE invoice_id = ? AND visit_seq IN (SELECT v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value)`,
+          invoiceId, JSON.stringify(invoice.lines.map((l) => l.visitId)), orgId);
         return updated;
       });
     },
@@ -370,7 +414,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
           const existing = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
           const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
-          const taken = claimVisits(orgId, 'visit_pay_run', payRun.id, visitIds);
+          const taken = claimVisits(orgId, 'pay_run_id', payRun.id, visitIds);
           if (taken.length > 0) throw new Rollback(taken);
           run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
           return { status: 'created', payRun };
