@@ -31,11 +31,12 @@ const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 
 const REGULAR = join(fontDir, 'Roboto-Regular.ttf');
 
 /**
- * The fonts tried, in this order, for a character Roboto lacks. Noto Sans Hans (@embedpdf/
- * fonts-sc, 30,888 glyphs) has all of GB2312 (6,763 hanzi), Big5 (13,094) and JIS X 0208
- * (6,355 kanji) and the kana, but no Hangul; Noto Sans KR (@embedpdf/fonts-kr) has every
- * Hangul syllable and all 4,888 hanja of KS X 1001, but alone it would miss 1,318 of the
- * 3,755 most common hanzi (GB2312 level 1: 爱, 东, 们), so both are needed, Hans first.
+ * The fonts tried, in this order, for a character Roboto lacks (coverage measured with
+ * fontkit). Noto Sans Hans (@embedpdf/fonts-sc, 30,888 glyphs) has every hanzi of GB2312
+ * (6,763) and Big5, every kanji of JIS X 0208 (6,355) and the kana, but no Hangul; Noto
+ * Sans KR (@embedpdf/fonts-kr) has every Hangul syllable and all 4,888 hanja of KS X 1001,
+ * but alone it would miss 1,318 of the 3,755 most common hanzi (GB2312 level 1: 爱, 东,
+ * 们), so both are needed, Hans first. Neither has 﨑 (U+FA11) or 𠮷 (U+20BB7).
  * "bold" is Medium, as Roboto's bold here is Roboto Medium; italics reuse the upright files
  * (CJK has no italics). Only these two weights of the packages' five and seven are read.
  */
