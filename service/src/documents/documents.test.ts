@@ -280,6 +280,29 @@ describe('Chinese, Japanese and Korean names', () => {
     expect(text).toContain('$12,345.67');
   });
 
+  it('prints them in the year-end summary, bold inside a line where the line says so, and on a credit note', async () => {
+    const therapist = (name: string, blockers: string[]) => ({ therapistId: name, name, totalCents: 250_000, excludedCents: 0, byMethod: [], reportable: true, w9Status: 'missing' as const, tinMasked: null, blockers });
+    const summary: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])], reportableCount: 2, notes: [], eFileRequired: false };
+    const bytes = await renderDocument({ kind: 'year-end-summary', input: { org, summary, files: ['1099-NEC-2026-copy-B-김민준.pdf'], skipped: [{ therapistId: 'x', name: '山田花子', reasons: ['No W-9 on file.'] }], payerProblems: [], preparedOn: '2027-01-05' } });
+    const text = (await pdfText(bytes)).normalize('NFC');
+    expect(text).toContain('山田花子 $2,500.00 $0.00 Yes Missing No W-9 on file.');
+    expect(text).toContain('김민준 $2,500.00 $0.00 Yes Missing Ready to file');
+    expect(text).toContain('山田花子: No W-9 on file.');
+    expect(text).toContain('1099-NEC-2026-copy-B-김민준.pdf');
+    const items = await textItems(bytes);
+    // Top to bottom: the table's cell (regular), then the bold name that starts the "Left out" list item.
+    expect(items.filter((i) => i.s.includes('山')).sort((a, b) => b.y - a.y).map((i) => i.font)).toEqual(['NotoSansHans-Regular', 'NotoSansHans-Medium']);
+
+    const invoice = anInvoice(lines(2));
+    const note = {
+      id: 'cn1', number: 'INV-0007-CN1', invoiceId: invoice.id, invoiceNumber: invoice.number, agencyId: 'a1', issueDate: '2026-04-10', reason: '重复计费 (billed twice)',
+      lines: [{ visitId: 'v1', description: 'Credit: 2026-03-05 OT Routine visit by 이서연', amountCents: 10500 }], totalCents: 10500,
+    };
+    const credit = (await pdfText(await renderDocument({ kind: 'credit-note', input: { org, agency, note, invoice } }))).normalize('NFC');
+    expect(credit).toContain('重复计费 (billed twice)');
+    expect(credit).toContain('Credit: 2026-03-05 OT Routine visit by 이서연');
+  });
+
   it('wraps a long name within its column, measured with the fallback font\'s widths', async () => {
     const long = '長孫無忌欧陽修司馬光諸葛孔明'.repeat(3);
     const one = lines(1).map((l) => ({ ...l, patient: long, therapistName: 'Tom Becker' }));

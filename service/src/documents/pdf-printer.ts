@@ -234,6 +234,8 @@ function printableText(text: unknown): unknown {
   });
 }
 
+const CONTAINERS = ['stack', 'columns', 'ul', 'ol'] as const;
+
 /** Rewrites a content node in place (pdfmake rewrites the definition it is given anyway) and returns what replaces it. */
 function withFallbackRuns(node: DocContent): DocContent {
   if (typeof node === 'string') {
@@ -245,7 +247,7 @@ function withFallbackRuns(node: DocContent): DocContent {
     return node;
   }
   if ('text' in node) node.text = printableText(node.text);
-  for (const key of ['stack', 'columns', 'ul', 'ol'] as const) {
+  for (const key of CONTAINERS) {
     const children = node[key];
     if (Array.isArray(children)) withFallbackRuns(children as DocContent[]);
   }
