@@ -319,6 +319,16 @@ describe('Chinese, Japanese and Korean names', () => {
     expect(table.table.body[2]![0]).toEqual({ text: '王小明王小', noWrap: true });
   });
 
+  it('prints names typed decomposed (NFD) as their composed characters', async () => {
+    const decomposed = ['Nguyễn Thị Minh Khai', 'がくと', '김민준'].map((name) => name.normalize('NFD'));
+    expect(decomposed[0]).toContain('\u0302'); // a combining circumflex: Roboto has none
+    const one = lines(3).map((l, i) => ({ ...l, patient: decomposed[i]!, therapistName: 'Tom Becker' }));
+    const text = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(one) } }));
+    expect(text).not.toContain('\uFFFD');
+    for (const name of ['Nguyễn Thị Minh Khai', 'がくと', '김민준']) expect(text.normalize('NFC')).toContain(`${name} Tom Becker`);
+    expect(regularTextWidth(decomposed[2]!, 10)).toBeCloseTo(regularTextWidth('김민준', 10), 5);
+  });
+
   it('prints a character no bundled font has as U+FFFD, one for each letter with its marks, never as a blank', async () => {
     const one = lines(2).map((l, i) => ({ ...l, patient: ['محمد علي', 'כהן, שרה'][i]!, therapistName: ['देव शर्मा', 'สมชาย'][i]! }));
     const text = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(one) } }));

@@ -170,17 +170,19 @@ function classify(codePoint: number): number {
 type Run = { family: string | undefined; text: string };
 
 /**
- * `text` cut into runs of one font each (`family` undefined: the node's own, Roboto), or
- * undefined when Roboto prints all of it. A control character stays in the run it is in;
+ * `written` cut into runs of one font each (`family` undefined: the node's own, Roboto),
+ * or undefined when Roboto prints all of it as it is. A control character stays in the run it is in;
  * a character no font has becomes U+FFFD, visibly (pdfkit neither shapes nor reorders
  * right-to-left text, so Arabic or Devanagari in Roboto's .notdef would be wrong twice).
  */
-function runsOf(text: string): Run[] | undefined {
-  if (!BEYOND_LATIN_EXTENDED_A.test(text)) return undefined;
+function runsOf(written: string): Run[] | undefined {
+  if (!BEYOND_LATIN_EXTENDED_A.test(written)) return undefined;
+  // Composed, as the fonts have the characters: "ễ" typed as e + U+0302 + U+0303 (Roboto has no U+0302), が as か + U+3099, Hangul as jamo.
+  const text = written.normalize('NFC');
   const runs: Run[] = [];
   let family: string | undefined;
   let run = '';
-  let changed = false;
+  let changed = text !== written;
   let afterMissing = false;
   for (const char of text) {
     const kind = classOf(char.codePointAt(0)!);
@@ -287,13 +289,14 @@ function emsOf(codePoint: number, kind: number): number {
 }
 
 /**
- * How wide `text` is on one line in the regular weight at `fontSize` points, as
- * withFallbackFonts will print it: the sum of its characters' advance widths in Roboto
+ * How wide `written` is on one line in the regular weight at `fontSize` points, as
+ * withFallbackFonts will print it (composed, NFC): the sum of its characters' advance widths in Roboto
  * Regular, or in the fallback font that prints them (a character no font has as U+FFFD),
  * without kerning (which narrows a few of Roboto's pairs by a little). For deciding that a
  * cell's text fits its column without wrapping.
  */
-export function regularTextWidth(text: string, fontSize: number): number {
+export function regularTextWidth(written: string, fontSize: number): number {
+  const text = BEYOND_LATIN_EXTENDED_A.test(written) ? written.normalize('NFC') : written;
   const regularFont = decoded(REGULAR);
   let units = 0;
   let ems = 0;
