@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   billedVisitIds,
@@ -8,6 +9,7 @@ import {
   issueInvoices,
   patientInitials,
   patientLabel,
+  sortByNumber,
   voidInvoice,
   type DraftInvoiceInput,
   type InvoiceDraft,
@@ -40,6 +42,28 @@ function draft(visits: Visit[], overrides: Partial<DraftInvoiceInput> & { billRa
 function issued(d: InvoiceDraft, sequence = 1): Invoice {
   return issueInvoices([d], { prefix: 'INV', nextSequence: sequence, newId: () => `invoice-${sequence}` })[0]!;
 }
+
+describe('sortByNumber', () => {
+  // The order a plain comparator sort gives (stable): by key, then by tie text.
+  const expected = <T>(items: T[], key: (x: T) => number, tie: (x: T) => string) =>
+    items.map((x, i) => ({ x, i })).sort((a, b) => key(a.x) - key(b.x) || (tie(a.x) < tie(b.x) ? -1 : tie(a.x) > tie(b.x) ? 1 : 0) || a.i - b.i).map((e) => e.x);
+
+  it('orders by key, then by tie text, keeping equal items in their order, for whole keys and for any other keys', () => {
+    const item = fc.record({ key: fc.oneof(fc.nat(40), fc.constantFrom(0.5, -3, 2 ** 52)), tie: fc.constantFrom('a', 'b', 'B', 'ab', ''), n: fc.nat() });
+    fc.assert(fc.property(fc.array(item, { maxLength: 300 }), (items) => {
+      const sorted = items.slice();
+      sortByNumber(sorted, (x) => x.key, (x) => x.tie);
+      expect(sorted).toEqual(expected(items, (x) => x.key, (x) => x.tie));
+    }), { numRuns: 300 });
+  });
+
+  it('sorts 100,000 whole keys with many ties the same way', () => {
+    const items = Array.from({ length: 100_000 }, (_, i) => ({ key: (i * 7919) % 997, tie: `v${(i * 104729) % 100_003}`, i }));
+    const sorted = items.slice();
+    sortByNumber(sorted, (x) => x.key, (x) => x.tie);
+    expect(sorted).toEqual(expected(items, (x) => x.key, (x) => x.tie));
+  });
+});
 
 describe('patientLabel', () => {
   it.each([

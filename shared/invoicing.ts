@@ -78,21 +78,45 @@ export function textRanks(texts: Iterable<string>): Map<string, number> {
 }
 
 /**
- * Sorts in place by a numeric key, ties by text. The keys are computed once per item,
- * not once per comparison: 100,000 lines take about 1.7 million comparisons.
+ * Sorts in place by a numeric key (a whole number, 0 or more: built from ranks), ties by
+ * text; stable. Each key and its item's position are packed into one number, so the engine
+ * sorts a Float64Array natively instead of calling a comparator 1.7 million times for
+ * 100,000 lines; only the short runs of equal keys are then ordered by their text.
  */
 export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item: T) => string): void {
-  const keys = new Float64Array(items.length);
-  const ties: string[] = [];
-  const order: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    keys[i] = key(items[i]!);
-    ties.push(tie(items[i]!));
-    order.push(i);
+  const n = items.length;
+  const keys = new Float64Array(n);
+  let packable = true;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const k = key(items[i]!);
+    keys[i] = k;
+    if (!(Number.isInteger(k) && k >= 0)) packable = false;
+    else if (k > max) max = k;
   }
-  order.sort((a, b) => keys[a]! - keys[b]! || compareText(ties[a]!, ties[b]!));
+  let order: number[];
+  if (packable && Number.isSafeInteger((max + 1) * n)) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = keys[i]! * n + i;
+    packed.sort();
+    order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = packed[i]! % n;
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i < n && keys[order[i]!] === keys[order[start]!]) continue;
+      if (i - start > 1) {
+        const run = order.slice(start, i).sort((a, b) => compareText(tie(items[a]!), tie(items[b]!)) || a - b);
+        for (let j = 0; j < run.length; j++) order[start + j] = run[j]!;
+      }
+      start = i;
+    }
+  } else {
+    const ties = items.map(tie);
+    order = items.map((_, i) => i);
+    order.sort((a, b) => keys[a]! - keys[b]! || compareText(ties[a]!, ties[b]!));
+  }
   const copy = items.slice();
-  for (let i = 0; i < order.length; i++) items[i] = copy[order[i]!]!;
+  for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
 }
 
 export const DISCIPLINE_ORDER: ReadonlyMap<Discipline, number> = new Map(DISCIPLINES.map((d, i) => [d, i]));
@@ -118,8 +142,9 @@ export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'dat
 
 /** Whether a visit can be printed as the agency identifies patients: MRN-based settings need an MRN. */
 export function patientIdentifiable(hasMrn: boolean, how: PatientIdentifier): Result<true, PatientLabelError> {
-  return how === 'name' || hasMrn ? ok(true) : err(missingMrn(how));
+  return how === 'name' || hasMrn ? IDENTIFIABLE : err(missingMrn(how));
 }
+const IDENTIFIABLE: Result<true, PatientLabelError> = ok(true); // one answer for 100,000 visits, not one each
 
 export type DraftInvoiceInput = {
   agency: Agency;

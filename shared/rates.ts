@@ -43,21 +43,58 @@ export type RateBook = {
 export function buildRateBook(billRates: readonly BillRate[], payRates: readonly PayRate[]): RateBook {
   const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
   const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
+  // Answers by their parts, in nested maps: visits share their agency, discipline, type and
+  // date, so a close of 100,000 visits finds most answers there without building a key string
+  // or a new result each time (results are never changed by their readers).
+  const billAnswers: AnswerTree = new Map();
+  const payAnswers: AnswerTree = new Map();
   return {
     billRate(q) {
-      const found = inForce(bills.get(billKey(q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
-      if (found.rate) return ok(found.rate);
-      return err({ code: 'missing-bill-rate', agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(found.earliest ? { earliest: found.earliest } : {}) });
+      const byDate = branch(branch(branch(billAnswers, q.agencyId), q.discipline), q.visitType) as Map<IsoDate, Result<BillRate, MissingRate>>;
+      let answer = byDate.get(q.date);
+      if (answer === undefined) {
+        answer = billRateOn(bills, q);
+        byDate.set(q.date, answer);
+      }
+      return answer;
     },
     payRate(q) {
-      const override = inForce(pays.get(payKey(q.therapistId, q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
-      if (override.rate) return ok(override.rate);
-      const general = inForce(pays.get(payKey(q.therapistId, undefined, q.discipline, q.visitType)) ?? [], q.date);
-      if (general.rate) return ok(general.rate);
-      const earliest = [override.earliest, general.earliest].filter((d): d is string => d !== undefined).sort()[0];
-      return err({ code: 'missing-pay-rate', therapistId: q.therapistId, agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(earliest ? { earliest } : {}) });
+      const byDate = branch(branch(branch(branch(payAnswers, q.therapistId), q.agencyId), q.discipline), q.visitType) as Map<IsoDate, Result<PayRate, MissingRate>>;
+      let answer = byDate.get(q.date);
+      if (answer === undefined) {
+        answer = payRateOn(pays, q);
+        byDate.set(q.date, answer);
+      }
+      return answer;
     },
   };
+}
+
+/** Nested maps, one level per part of a question; the last level maps dates to answers. */
+type AnswerTree = Map<string, unknown>;
+
+function branch(tree: AnswerTree, part: string): AnswerTree {
+  let next = tree.get(part) as AnswerTree | undefined;
+  if (next === undefined) {
+    next = new Map();
+    tree.set(part, next);
+  }
+  return next;
+}
+
+function billRateOn(bills: Map<string, BillRate[]>, q: Omit<VisitRateQuery, 'therapistId'>): Result<BillRate, MissingRate> {
+  const found = inForce(bills.get(billKey(q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
+  if (found.rate) return ok(found.rate);
+  return err({ code: 'missing-bill-rate', agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(found.earliest ? { earliest: found.earliest } : {}) });
+}
+
+function payRateOn(pays: Map<string, PayRate[]>, q: VisitRateQuery): Result<PayRate, MissingRate> {
+  const override = inForce(pays.get(payKey(q.therapistId, q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
+  if (override.rate) return ok(override.rate);
+  const general = inForce(pays.get(payKey(q.therapistId, undefined, q.discipline, q.visitType)) ?? [], q.date);
+  if (general.rate) return ok(general.rate);
+  const earliest = [override.earliest, general.earliest].filter((d): d is string => d !== undefined).sort()[0];
+  return err({ code: 'missing-pay-rate', therapistId: q.therapistId, agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(earliest ? { earliest } : {}) });
 }
 
 function group<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

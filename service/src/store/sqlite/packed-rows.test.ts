@@ -10,14 +10,14 @@ describe('packed lines', () => {
       { visitId: 'v3', therapistName: 'Tom', rateCents: 9000, late: false },
       { visitId: 'v4', therapistName: 'Lena', rateCents: 9000, late: false },
     ];
-    const packed = packRows(lines);
+    const packed = packRows(lines, ['visitId', 'therapistName', 'rateCents', 'late', 'note']);
     expect(packed.columns[packed.keys.indexOf('therapistName')]).toEqual({ dictionary: ['Tom', 'Lena'], indexes: [0, 0, 0, 1] });
     expect(packed.columns[packed.keys.indexOf('visitId')]).toEqual({ values: ['v1', 'v2', 'v3', 'v4'] });
     expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(lines);
-    expect(unpackRows(packRows([]))).toEqual([]);
+    expect(unpackRows(packRows([], ['visitId']))).toEqual([]);
   });
 
-  it('keeps the stored form: keys in first-seen order, column by column, dictionaries for string columns with few distinct values', () => {
+  it('keeps the stored form: the given keys in order, column by column, dictionaries for string columns with few distinct values', () => {
     const lines = [
       { id: 'a', kind: 'x', cents: 1, note: undefined, gone: null },
       { id: 'b', kind: 'x', cents: 2, extra: 'y', gone: null },
@@ -25,7 +25,7 @@ describe('packed lines', () => {
       { id: 'd', kind: 'x', cents: 3, gone: null, mixed: 'q' },
       { id: 'e', kind: 'x', cents: 3, gone: null, mixed: 5 },
     ];
-    expect(JSON.parse(JSON.stringify(packRows(lines)))).toEqual({
+    expect(JSON.parse(JSON.stringify(packRows(lines, ['id', 'kind', 'cents', 'note', 'gone', 'extra', 'mixed'])))).toEqual({
       keys: ['id', 'kind', 'cents', 'note', 'gone', 'extra', 'mixed'],
       length: 5,
       columns: [
@@ -38,6 +38,15 @@ describe('packed lines', () => {
         { values: [null, null, null, 'q', 5] },
       ],
     });
+  });
+
+  it('stores a column as values once its first 33 rows all differ (an id column), and a repeating column as a dictionary', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => ({ visitId: `v${i}`, late: i < 40 ? `k${i}` : 'k0', kind: `k${i % 10}` }));
+    const packed = packRows(lines, ['visitId', 'late', 'kind']);
+    expect(packed.columns[0]).toEqual({ values: lines.map((l) => l.visitId) });
+    expect(packed.columns[1]).toEqual({ values: lines.map((l) => l.late) }); // 40 distinct in 100 rows, but the first 33 all new
+    expect(packed.columns[2]).toEqual({ dictionary: Array.from({ length: 10 }, (_, i) => `k${i}`), indexes: lines.map((_, i) => i % 10) });
+    expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(lines);
   });
 
   it('reads the row-by-row form that files written before schema version 7 hold', () => {
@@ -55,7 +64,7 @@ describe('packed lines', () => {
   it('round-trips any list of flat records', () => {
     const record = fc.record({ a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y') }, { requiredKeys: ['a', 'b'] });
     fc.assert(fc.property(fc.array(record, { maxLength: 50 }), (rows) => {
-      expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows))))).toEqual(rows);
+      expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows, ['a', 'b', 'c', 'd']))))).toEqual(rows);
     }));
   });
 });

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { invoiceNumber, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
+import { invoiceLine, invoiceNumber, payStatementLine, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
 import { packRows, unpackRows, type PackedLines } from './packed-rows.ts';
 import type {
   ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, PortalStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
@@ -164,12 +164,14 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   }
 
   /** Invoices and pay runs keep their long line lists packed in columns (packed-rows.ts). */
-  const invoiceDoc = (invoice: StoredInvoice) => JSON.stringify({ ...invoice, lines: packRows(invoice.lines) });
+  const INVOICE_LINE_KEYS = Object.keys(invoiceLine.shape) as (keyof StoredInvoice['lines'][number])[];
+  const PAY_LINE_KEYS = Object.keys(payStatementLine.shape) as (keyof PayStatement['lines'][number])[];
+  const invoiceDoc = (invoice: StoredInvoice) => JSON.stringify({ ...invoice, lines: packRows(invoice.lines, INVOICE_LINE_KEYS) });
   const invoiceFrom = (row: Row | undefined): StoredInvoice | null => {
     const stored = doc<Omit<StoredInvoice, 'lines'> & { lines: PackedLines }>(row);
     return stored ? { ...stored, lines: unpackRows(stored.lines) } : null;
   };
-  const payRunDoc = (payRun: PayRunRecord) => JSON.stringify({ ...payRun, statements: payRun.statements.map((s) => ({ ...s, lines: packRows(s.lines) })) });
+  const payRunDoc = (payRun: PayRunRecord) => JSON.stringify({ ...payRun, statements: payRun.statements.map((s) => ({ ...s, lines: packRows(s.lines, PAY_LINE_KEYS) })) });
   const payRunFrom = (row: Row | undefined): PayRunRecord | null => {
     const stored = doc<Omit<PayRunRecord, 'statements'> & { statements: (Omit<PayStatement, 'lines'> & { lines: PackedLines })[] }>(row);
     return stored ? { ...stored, statements: stored.statements.map((s) => ({ ...s, lines: unpackRows<PayStatement['lines'][number]>(s.lines) })) } : null;
