@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -63,6 +63,22 @@ describe('sqlite store file', () => {
       .toEqual([{ id: 'v1', invoice_id: 'i1', pay_run_id: 'p1' }]);
     expect(upgraded.prepare('SELECT id, seq FROM visits ORDER BY seq').all().map((r) => [r.id, r.seq])).toEqual([['v1', 1], ['v2', 2], ['v3', 3]]);
     upgraded.close();
+  });
+
+  it('copies the write-ahead log into the file in the background', async () => {
+    const file = join(dir, 'checkpoint.db');
+    const store = openSqliteStore(file);
+    await store.insertOrg(anOrg('o1'));
+    const before = statSync(file).size;
+    // About 3 MB in one commit: under SQLite's own checkpoint size here (64 MB), so the file
+    // grows only if the background checkpoint copies the pages in.
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({ id: `a${i}`, at: '2026-01-01T00:00:00.000Z', actor: 'cli', action: 'read' as const, recordType: 'visit' as const, recordId: `v${i}`, detail: 'x'.repeat(100) }));
+    await store.appendAudit('o1', entries);
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(file).size).toBeGreaterThan(before + 2_000_000);
+    expect((await store.listAudit('o1', { limit: 20_000 })).length).toBe(20_000);
+    await store.close();
   });
 
   it('keeps the audit log append-only even for SQL run by hand', async () => {

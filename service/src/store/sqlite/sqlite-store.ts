@@ -18,6 +18,7 @@ import { sqlitePortal } from './portal.ts';
 import { sqlitePayouts } from './payouts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { checkpointInBackground } from './checkpointer.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -25,7 +26,10 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;');
+  // Checkpoints run in the background (checkpointer.ts); SQLite's own, in the commit, only past a 64 MB log.
+  db.exec('PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;');
   migrate(db);
+  const stopCheckpoints = file === ':memory:' ? () => {} : checkpointInBackground(file);
 
   const stmt = cachedStatements(db);
   const all = (sql: string, ...params: SQLInputValue[]) => stmt(sql).all(...params) as Row[];
@@ -242,6 +246,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqlitePortal(db),
     ...sqlitePayouts(db),
     async close() {
+      stopCheckpoints();
       db.close();
     },
 
