@@ -36,6 +36,7 @@ parentPort.on('message', (message) => {
     open.get(message.remove)?.close();
     open.delete(message.remove);
     failing.delete(message.remove);
+    parentPort.postMessage({ removed: message.remove });
   }
 });
 `;
@@ -43,16 +44,20 @@ parentPort.on('message', (message) => {
 const EVERY_MS = 250;
 let worker: Worker | undefined;
 let registered = 0;
+/** Stores waiting for the worker to close its connection to their file. */
+const removing = new Map<number, () => void>();
 
 function checkpointWorker(): Worker {
   if (worker) return worker;
   const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { everyMs: EVERY_MS } });
-  started.on('message', (message: { failed?: string }) => {
+  started.on('message', (message: { failed?: string; removed?: number }) => {
     if (message.failed) console.warn(`visitledger: a background WAL checkpoint failed (${message.failed}); SQLite's automatic checkpoint still runs`);
+    if (message.removed !== undefined) removing.get(message.removed)?.();
   });
-  started.on('error', (error) => {
-    console.warn(`visitledger: the WAL checkpoint worker stopped (${error.name}); SQLite's automatic checkpoint still runs`);
+  started.on('error', (error) => console.warn(`visitledger: the WAL checkpoint worker stopped (${error.name}); SQLite's automatic checkpoint still runs`));
+  started.on('exit', () => {
     if (worker === started) worker = undefined;
+    for (const done of removing.values()) done();
   });
   // A process with nothing else to do (the CLI once its command is done) does not wait for it.
   // After the listeners: adding a 'message' listener refs the worker again.
@@ -61,10 +66,24 @@ function checkpointWorker(): Worker {
   return started;
 }
 
-/** Checkpoints `file` in the background until the returned function is called (when the store closes). */
-export function checkpointInBackground(file: string): () => void {
+/**
+ * Checkpoints `file` in the background until the returned function is called and has
+ * resolved: then the worker's connection is closed, so the store's own, closing last, folds
+ * the log into the file and removes it, and the file can be copied on its own as before.
+ */
+export function checkpointInBackground(file: string): () => Promise<void> {
   const id = ++registered;
   const running = checkpointWorker();
   running.postMessage({ add: id, file });
-  return () => running.postMessage({ remove: id });
+  return () => new Promise<void>((resolve) => {
+    if (worker !== running) return resolve();
+    // Held while the answer is due: an unref'd worker's message would not keep the process waiting for it.
+    running.ref();
+    removing.set(id, () => {
+      removing.delete(id);
+      if (removing.size === 0) running.unref();
+      resolve();
+    });
+    running.postMessage({ remove: id });
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -79,6 +79,14 @@ describe('sqlite store file', () => {
     expect(statSync(file).size).toBeGreaterThan(before + 2_000_000);
     expect((await store.listAudit('o1', { limit: 20_000 })).length).toBe(20_000);
     await store.close();
+    // Closed, the store's connection was the last: the log is folded in and gone, the file whole on its own.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const copy = join(dir, 'checkpoint-copy.db');
+    copyFileSync(file, copy);
+    const reopened = new DatabaseSync(copy, { readOnly: true });
+    expect(reopened.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    expect(reopened.prepare("SELECT count(*) AS n FROM audit WHERE org_id = 'o1'").get()).toEqual({ n: 20_000 });
+    reopened.close();
   });
 
   it('keeps the audit log append-only even for SQL run by hand', async () => {

@@ -29,7 +29,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   // Checkpoints run in the background (checkpointer.ts); SQLite's own, in the commit, only past a 64 MB log.
   db.exec('PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;');
   migrate(db);
-  const stopCheckpoints = file === ':memory:' ? () => {} : checkpointInBackground(file);
+  const stopCheckpoints = file === ':memory:' ? async () => {} : checkpointInBackground(file);
 
   const stmt = cachedStatements(db);
   const all = (sql: string, ...params: SQLInputValue[]) => stmt(sql).all(...params) as Row[];
@@ -246,7 +246,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqlitePortal(db),
     ...sqlitePayouts(db),
     async close() {
-      stopCheckpoints();
+      await stopCheckpoints();
       db.close();
     },
 
