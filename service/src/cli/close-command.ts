@@ -9,7 +9,7 @@ import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
 import { closedDocuments } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
+import { failureExit, money, printJson, say, UsageError, visitCount, type CliValues } from './output.ts';
 import { writeOutFile } from './write-files.ts';
 
 export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
@@ -39,13 +39,13 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     return 0;
   }
   for (const c of result.value.cycles) {
-    const what = c.invoice ? `${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}  ${c.invoice.lines.length} visits${c.invoice.lines.some((l) => l.late) ? ` (${c.invoice.lines.filter((l) => l.late).length} late)` : ''}  due ${c.invoice.dueDate}` : 'no visits to bill';
+    const what = c.invoice ? `${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}  ${visitCount(c.invoice.lines.length)}${c.invoice.lines.some((l) => l.late) ? ` (${c.invoice.lines.filter((l) => l.late).length} late)` : ''}  due ${c.invoice.dueDate}` : 'no visits to bill';
     say(`${c.period.start}..${c.period.end}  ${c.status === 'already-closed' ? '(closed before) ' : ''}${what}`);
     for (const h of c.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
   }
   for (const r of result.value.payRuns) {
     say(`payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`);
-    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${s.lines.length} visits${s.w9Status === 'missing' ? '  (no W-9 on file)' : ''}`);
+    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${visitCount(s.lines.length)}${s.w9Status === 'missing' ? '  (no W-9 on file)' : ''}`);
     for (const h of r.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
     for (const w of r.warnings) say(`  warning: ${w.message}`);
   }
