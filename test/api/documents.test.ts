@@ -92,7 +92,13 @@ describe('document downloads', () => {
     expect(iris.text).toContain(`${org.tins[0]!.replace(/-/g, '')},I,`);
     expect(iris.text).toContain(',314159265,B,');
     expect(api.logText()).not.toContain(org.tins[0]!.replace(/-/g, ''));
+    // The file handed out is audited as an export; one the year does not have is refused, and audited as nothing.
+    const exports = async () => (await api.store.listAudit('docs', { recordId: '2026' })).filter((a) => a.action === 'export');
+    const exportsAfterIris1 = (await exports()).length;
+    expect(exportsAfterIris1).toBeGreaterThan(0);
+    const auditBeforeIris2 = (await api.store.listAudit('docs', { recordId: '2026' })).length;
     expect((await download('/v1/orgs/docs/tax-years/2026/iris/2', t)).status).toBe(404);
+    expect(await api.store.listAudit('docs', { recordId: '2026' })).toHaveLength(auditBeforeIris2);
 
     const copy = await download(`/v1/orgs/docs/tax-years/2026/copies/${org.therapistIds[0]}`, staff);
     expect(copy.status).toBe(200);
@@ -105,6 +111,7 @@ describe('document downloads', () => {
     const none = await download(`/v1/orgs/docs/tax-years/2026/copies/${org.therapistIds[1]}`, staff);
     expect(none.status).toBe(404);
     expect(JSON.parse(none.text).error.message).toMatch(/below the threshold/);
+    expect(await exports()).toHaveLength(exportsAfterIris1 + 1); // Tom's copy, not Ana's refusal
   });
 
   it("gives the accountant's files for a date range, without patients", async () => {

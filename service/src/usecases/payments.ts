@@ -75,6 +75,14 @@ const taxYearInput = z.int().check(z.minimum(2000, { message: 'must be 2000 or l
 
 /** The 1099-NEC summary of a calendar year of payments. */
 export async function taxYearSummary(ctx: UseCaseContext, orgId: string, year: unknown): Promise<Result<TaxYearSummary, Failure>> {
+  const summary = await summarizeTaxYearOf(ctx, orgId, year);
+  if (!summary.ok) return summary;
+  await audit(ctx, orgId, [{ action: 'read', recordType: 'tax-year', recordId: String(summary.value.year), detail: `${summary.value.therapists.length} therapists` }]);
+  return summary;
+}
+
+/** The year's summary, TINs opened, not audited: for a caller that audits what it hands out (the year-end export). */
+export async function summarizeTaxYearOf(ctx: UseCaseContext, orgId: string, year: unknown): Promise<Result<TaxYearSummary, Failure>> {
   const parsedYear = taxYearInput.safeParse(year);
   if (!parsedYear.success) return fail('invalid-input', `year ${parsedYear.error.issues[0]?.message}`, describeIssues(parsedYear.error.issues).map((d) => ({ ...d, path: 'year' })));
   const org = await loadOrg(ctx, orgId);
@@ -91,6 +99,5 @@ export async function taxYearSummary(ctx: UseCaseContext, orgId: string, year: u
     settings: org.value.settings,
   });
   if (!summary.ok) return fail(summary.error.code === 'threshold-unknown' ? 'rule-broken' : 'conflict', summary.error.message);
-  await audit(ctx, orgId, [{ action: 'read', recordType: 'tax-year', recordId: String(parsedYear.data), detail: `${summary.value.therapists.length} therapists` }]);
   return ok(summary.value);
 }

@@ -10,9 +10,9 @@ import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import type { StoredW9 } from '../store/port.ts';
 import { audit, today } from './context.ts';
 import type { DocumentContext } from './documents.ts';
-import { type Failure } from './failure.ts';
+import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
-import { taxYearSummary } from './payments.ts';
+import { summarizeTaxYearOf } from './payments.ts';
 
 /** A file of an export; a recipient copy names its therapist. */
 export type ExportFile = { name: string; bytes: Uint8Array; therapistId?: string };
@@ -31,14 +31,17 @@ function openedW9(ctx: DocumentContext, w9: StoredW9): W9 {
 
 /**
  * `copies: false` leaves the recipient copies out (a download of the summary or an IRS file
- * needs none of them); `copiesOf` renders one therapist's copy only.
+ * needs none of them); `copiesOf` renders one therapist's copy only, and `irisFile` asks for
+ * IRS file n (from 1). A file asked for that the year does not have is refused before the
+ * export is audited: nothing was handed out.
  */
 export async function exportYearEnd(
-  ctx: DocumentContext, orgId: string, year: number, parts: { copies?: boolean; copiesOf?: string } = {},
+  ctx: DocumentContext, orgId: string, year: number, parts: { copies?: boolean; copiesOf?: string; irisFile?: number } = {},
 ): Promise<Result<YearEndExport, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const summary = await taxYearSummary(ctx, orgId, year);
+  // Audited once, as the export, when files are handed out: a refused download writes nothing.
+  const summary = await summarizeTaxYearOf(ctx, orgId, year);
   if (!summary.ok) return summary;
   const s = summary.value;
   const settings = org.value.settings;
@@ -80,6 +83,12 @@ export async function exportYearEnd(
       },
     }),
   })));
+  if (parts.irisFile !== undefined && irisFiles[parts.irisFile - 1] === undefined) {
+    return fail('not-found', `there is no IRIS file ${parts.irisFile} for ${year}`);
+  }
+  if (parts.copiesOf !== undefined && copies.length === 0) {
+    return fail('not-found', `no 1099-NEC copy for this therapist in ${year}: below the threshold, not paid, or left out of the IRS file (see the summary)`);
+  }
   const skipped = iris.ok ? iris.value.skipped : [];
   const summaryName = `1099-NEC-${year}-summary.pdf`;
   const summaryPdf = await ctx.renderer.render({

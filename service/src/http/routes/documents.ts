@@ -2,7 +2,7 @@
 import { ok, type Result } from '../../../../shared/index.ts';
 import { irisFileName } from '../../../../shared/iris.ts';
 import { creditNotePdf, invoicePdf, payStatementPdf, voidNoticePdf, type IssuedDocument } from '../../usecases/documents.ts';
-import { fail, type Failure } from '../../usecases/failure.ts';
+import type { Failure } from '../../usecases/failure.ts';
 import { exportAccounting } from '../../usecases/accounting-export.ts';
 import { exportYearEnd } from '../../usecases/year-end-export.ts';
 import { route, type DownloadFile } from '../route.ts';
@@ -25,18 +25,15 @@ export const documentRoutes = [
     return ok({ fileName: summary.name, bytes: summary.bytes });
   }),
   route(irisFileSpec, async ({ params, documents }) => {
-    const exported = await exportYearEnd(documents, params.orgId, params.year, { copies: false });
+    const exported = await exportYearEnd(documents, params.orgId, params.year, { copies: false, irisFile: params.fileNumber });
     if (!exported.ok) return exported;
-    const name = irisFileName(params.year, params.fileNumber - 1);
-    const file = exported.value.files.find((f) => f.name === name);
-    if (!file) return fail('not-found', `there is no IRIS file ${params.fileNumber} for ${params.year}`);
+    const file = exported.value.files.find((f) => f.name === irisFileName(params.year, params.fileNumber - 1))!;
     return ok({ fileName: file.name, bytes: file.bytes });
   }),
   route(necCopyBSpec, async ({ params, documents }) => {
     const exported = await exportYearEnd(documents, params.orgId, params.year, { copiesOf: params.therapistId });
     if (!exported.ok) return exported;
-    const copy = exported.value.files.find((f) => f.therapistId === params.therapistId);
-    if (!copy) return fail('not-found', `no 1099-NEC copy for this therapist in ${params.year}: below the threshold, not paid, or left out of the IRS file (see the summary)`);
+    const copy = exported.value.files.find((f) => f.therapistId === params.therapistId)!;
     return ok({ fileName: copy.name, bytes: copy.bytes });
   }),
   route(accountingFileSpec, async ({ params, query, ctx }) => {
