@@ -5,7 +5,8 @@
  */
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { AuditEntry, Store } from '../store/port.ts';
-import { calendarDayIn, type IsoDate } from '../../../shared/index.ts';
+import { calendarDayIn, type Err, type IsoDate, type Period } from '../../../shared/index.ts';
+import { fail, type Failure } from './failure.ts';
 
 export type UseCaseContext = {
   store: Store;
@@ -29,4 +30,15 @@ export async function audit(
 /** Today in the org's time zone: the issue date of what is closed now. */
 export function today(ctx: UseCaseContext, timeZone: string): IsoDate {
   return calendarDayIn(ctx.now(), timeZone);
+}
+
+/**
+ * A billing cycle, a month or a pay period is closed once it has ended (on its last day at
+ * the earliest): closed sooner, its invoice or pay run would go out with the rest of its
+ * visits still to come, and those would follow as late visits. A preview shows it any time.
+ */
+export function notEndedYet(ctx: UseCaseContext, timeZone: string, period: Period, what: string): Err<Failure> | null {
+  const day = today(ctx, timeZone);
+  if (period.end <= day) return null;
+  return fail('rule-broken', `${what} has not ended: it ends on ${period.end} and today is ${day}; close it from then on (a preview shows what it would bill so far)`);
 }

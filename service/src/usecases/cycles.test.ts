@@ -78,6 +78,7 @@ describe('closing a cycle', () => {
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-05' })]);
     await closeAgencyCycle(ctx, 'acme', oak, JANUARY);
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-20', clientId: 'late-one' }), visit({ date: '2026-02-10', clientId: 'feb' })]);
+    ctx.setNow('2026-03-02T15:00:00.000Z');
     const february = await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY);
     if (!february.ok) throw new Error(february.error.message);
     expect(february.value.invoice!.lines.map((l) => [l.date, l.rateCents, l.late])).toEqual([['2026-02-10', 9000, false], ['2026-01-20', 8500, true]]);
@@ -103,9 +104,30 @@ describe('closing a cycle', () => {
     expect(closed.value.payRuns.map((r) => r.payRun.statements.flatMap((s) => s.lines.map((l) => l.date)))).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
   });
 
+  it('refuses to close a cycle, a month or a pay period before it has ended, and allows it on its last day', async () => {
+    const { ctx, oak, visit } = await anOrg();
+    await upsertVisits(ctx, 'acme', [visit({ date: '2026-02-05' })]);
+    // Today is 2026-02-02: February has not ended. The preview still shows what it would bill so far.
+    expect(await closeAgencyCycle(ctx, 'acme', oak, JANUARY)).toMatchObject({ ok: true });
+    expect(await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY)).toMatchObject({
+      ok: false, error: { code: 'rule-broken', message: expect.stringMatching(/February 2026 has not ended: it ends on 2026-02-28 and today is 2026-02-02/) },
+    });
+    expect(await closeMonth(ctx, 'acme', '2026-02')).toMatchObject({ ok: false, error: { code: 'rule-broken', message: expect.stringMatching(/^2026-02 has not ended/) } });
+    expect(await createPayRun(ctx, 'acme', FEBRUARY)).toMatchObject({ ok: false, error: { code: 'rule-broken', message: expect.stringMatching(/pay period .* has not ended/) } });
+    expect(await previewClose(ctx, 'acme', oak, FEBRUARY)).toMatchObject({ ok: true, value: { draft: { totalCents: 9000 } } });
+    expect(await ctx.store.listInvoices('acme', {})).toEqual([]); // January had no visits; February was refused
+    expect(await ctx.store.listPayRuns('acme')).toEqual([]);
+    // Its last day, in the org's time zone (New York by default: 23:30 UTC on the 28th is still the 28th there).
+    ctx.setNow('2026-02-28T23:30:00.000Z');
+    const closed = await closeMonth(ctx, 'acme', '2026-02');
+    if (!closed.ok) throw new Error(closed.error.message);
+    expect(closed.value.cycles.find((c) => c.agencyId === oak)).toMatchObject({ status: 'closed', invoice: { issueDate: '2026-02-28', totalCents: 9000 } });
+  });
+
   it('refuses to bill earlier visits as late while their own cycle is still open', async () => {
     const { ctx, oak, visit } = await anOrg();
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-05' }), visit({ date: '2026-02-05' })]);
+    ctx.setNow('2026-03-02T15:00:00.000Z');
     const result = await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY);
     expect(result).toMatchObject({ ok: false, error: { code: 'rule-broken', message: expect.stringMatching(/January 2026, which is not closed/) } });
     expect(await ctx.store.listInvoices('acme', {})).toEqual([]);
@@ -150,6 +172,7 @@ describe('correcting an issued invoice', () => {
     const voided = await voidInvoice(ctx, 'acme', invoice.id, { reason: 'wrong agency' });
     expect(voided).toMatchObject({ ok: true, value: { status: 'void', number: 'INV-0001', voidReason: 'wrong agency', voidedOn: '2026-02-02' } });
     expect(await voidInvoice(ctx, 'acme', invoice.id, { reason: 'again' })).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
+    ctx.setNow('2026-03-02T15:00:00.000Z');
     const february = await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY);
     expect(february).toMatchObject({ ok: true, value: { invoice: { number: 'INV-0002', totalCents: 17000, lines: [{ late: true }, { late: true }] } } });
   });

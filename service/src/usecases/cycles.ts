@@ -11,7 +11,7 @@ import {
 } from '../../../shared/index.ts';
 import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice } from '../store/port.ts';
 import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
-import { audit, today, type UseCaseContext } from './context.ts';
+import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
 import { createPayRun, type PayRunResult } from './payroll.ts';
@@ -82,6 +82,8 @@ export async function closeAgencyCycle(ctx: UseCaseContext, orgId: string, agenc
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
   const { org, inputs, agency } = prepared.value;
+  const early = notEndedYet(ctx, org.settings.timeZone, period, `${agency.name}'s cycle ${periodLabel(period)}`);
+  if (early) return early;
   const closed = await closeCycles(ctx, orgId, org.settings.timeZone, inputs, [{ agency, period }]);
   return closed.ok ? ok(closed.value[0]!) : closed;
 }
@@ -193,6 +195,8 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   if (!bounds.ok) return fail('invalid-input', bounds.error.message, [{ path: 'month', message: bounds.error.message }]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
+  const early = notEndedYet(ctx, org.value.settings.timeZone, bounds.value, month);
+  if (early) return early;
   const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
   const agencies = [...inputs.agencies.values()].filter((a) => a.active).sort((a, b) => a.name.localeCompare(b.name));
   const targets = agencies.flatMap((agency) => periodsEndingIn(agency.billingCycle, bounds.value).map((period) => ({ agency, period })));

@@ -111,6 +111,7 @@ describe('pay statement PDFs', () => {
   });
 
   it('keeps the statement issued before payment and issues a paid one naming the payment', async () => {
+    ctx.setNow('2026-11-02T15:00:00.000Z'); // October has ended
     const october = expectOk(await closeMonth(ctx, ORG, '2026-10')).payRuns[0]!.payRun;
     const statement = october.statements[0]!;
     const unpaid = expectOk(await payStatementPdf(docs, ORG, october.id, statement.therapistId));
@@ -233,6 +234,7 @@ describe("the accountant's files", () => {
 
   it('closes a month for an agency with no visits without an invoice for it', async () => {
     const [quiet] = expectOk(await upsertAgencies(ctx, ORG, [{ name: 'Quiet Valley Home Health', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' }]));
+    ctx.setNow('2026-11-02T15:00:00.000Z'); // October has ended
     const closed = expectOk(await closeMonth(ctx, ORG, '2026-10'));
     const cycle = closed.cycles.find((c) => c.agencyId === quiet!.id);
     expect(cycle).toMatchObject({ status: 'closed', invoice: null, held: [] });

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/index.ts';
 import type { BillingVisit, PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
-import { audit, type UseCaseContext } from './context.ts';
+import { audit, notEndedYet, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
 
@@ -40,6 +40,8 @@ export async function createPayRun(
     const message = `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`;
     return fail('invalid-input', message, [{ path: 'period', message }]);
   }
+  const early = notEndedYet(ctx, org.value.settings.timeZone, period, `the pay period ${periodLabel(period)}`);
+  if (early) return early;
   const inputs = read?.inputs ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
   const id = payRunId(period);
 
