@@ -86,16 +86,7 @@ export function draftPayStatements(input: DraftPayStatementsInput): { statements
       totalCents,
       w9Status: w9Status(therapist),
     });
-    if (w9Status(therapist) === 'missing') {
-      warnings.push({
-        therapistId,
-        code: 'no-w9',
-        message:
-          `No W-9 on file for ${therapist.name}. Get a signed W-9 before paying the ${formatMoney(totalCents)} due: ` +
-          `without a TIN the payer may have to withhold ${BACKUP_WITHHOLDING_PERCENT}% (backup withholding) and pay it to the IRS. ` +
-          'VisitLedger does not withhold; the decision is yours.',
-      });
-    }
+    if (w9Status(therapist) === 'missing') warnings.push(noW9Warning(therapistId, therapist.name, totalCents));
   }
   const therapistRanks = nameRanks(statements.map((s) => s.therapistName));
   const order = (s: PayStatement) => therapistRanks.get(s.therapistName)!;
@@ -103,6 +94,18 @@ export function draftPayStatements(input: DraftPayStatementsInput): { statements
   const position = new Map(statements.map((s, i) => [s.therapistId, i]));
   warnings.sort((a, b) => position.get(a.therapistId)! - position.get(b.therapistId)!);
   return { statements, held, warnings };
+}
+
+/** What the owner is told before paying a therapist with no W-9 on file. */
+export function noW9Warning(therapistId: string, name: string, dueCents: number): PayrollWarning {
+  return {
+    therapistId,
+    code: 'no-w9',
+    message:
+      `No W-9 on file for ${name}. Get a signed W-9 before paying the ${formatMoney(dueCents)} due: ` +
+      `without a TIN the payer may have to withhold ${BACKUP_WITHHOLDING_PERCENT}% (backup withholding) and pay it to the IRS. ` +
+      'VisitLedger does not withhold; the decision is yours.',
+  };
 }
 
 type PayContext = {

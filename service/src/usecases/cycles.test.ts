@@ -200,7 +200,12 @@ describe('pay runs and the 1099 ledger', () => {
     expect(run.value.payRun.statements.map((s) => [s.therapistName, s.totalCents, s.w9Status])).toEqual([['Omar Haddad', 4000, 'missing'], ['Tom Becker', 10500, 'on-file']]);
     expect(run.value.payRun.totalCents).toBe(14500);
     expect(run.value.warnings).toMatchObject([{ therapistId: omar, code: 'no-w9', message: expect.stringMatching(/24%/) }]);
-    expect(await createPayRun(ctx, 'acme', JANUARY)).toMatchObject({ ok: true, value: { status: 'already-exists', payRun: { totalCents: 14500 } } });
+    // Asked again, it warns again, as long as the W-9 is still missing.
+    const again = await createPayRun(ctx, 'acme', JANUARY);
+    expect(again).toMatchObject({ ok: true, value: { status: 'already-exists', payRun: { totalCents: 14500 } } });
+    expect(again.ok && again.value.warnings).toEqual(run.value.warnings);
+    await upsertTherapists(ctx, 'acme', [{ id: omar, name: 'Omar Haddad', disciplines: ['PTA'], w9: { legalName: 'Omar Haddad', taxClassification: 'individual', address: { line1: '2 Elm', city: 'Columbus', state: 'OH', zip: '43215' }, tinType: 'SSN', tin: '123-45-6780', signedOn: '2026-02-01' } }]);
+    expect(await createPayRun(ctx, 'acme', JANUARY)).toMatchObject({ ok: true, value: { status: 'already-exists', warnings: [] } });
     expect(await approvePayRun(ctx, 'acme', run.value.payRun.id)).toMatchObject({ ok: true, value: { status: 'approved' } });
     expect(await approvePayRun(ctx, 'acme', run.value.payRun.id)).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
     expect(await createPayRun(ctx, 'acme', { start: '2026-01-01', end: '2026-01-15' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -4,7 +4,7 @@
  * is created once per period; creating it again returns the first one.
  */
 import {
-  draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, type HeldVisit,
+  draftPayStatements, isPeriodOf, noW9Warning, ok, w9Status, periodContaining, periodLabel, sumCents, type HeldVisit,
   type Period, type Result,
 } from '../../../shared/index.ts';
 import type { BillingVisit, PayRunRecord } from '../store/port.ts';
@@ -47,7 +47,7 @@ export async function createPayRun(
 
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await ctx.store.getPayRun(orgId, id);
-    if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: [] });
+    if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: w9WarningsNow(existing, inputs) });
     // After a conflict the visits are read again: the caller's read is out of date.
     const visits = attempt === 0 && read?.unpaid ? read.unpaid : await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
@@ -59,11 +59,21 @@ export async function createPayRun(
     };
     const outcome = await ctx.store.commitPayRun(orgId, payRun);
     if (outcome.status === 'conflict') continue;
-    if (outcome.status === 'already-exists') return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: [] });
+    if (outcome.status === 'already-exists') return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: w9WarningsNow(outcome.payRun, inputs) });
     await audit(ctx, orgId, [{ action: 'create', recordType: 'pay-run', recordId: id, detail: `${statements.length} statements` }]);
     return ok({ status: 'created', payRun, held, warnings });
   }
   return fail('conflict', `the pay run for ${periodLabel(period)} kept changing while it was being created; try again`);
+}
+
+/** A pay run asked for again warns as the first answer did, for the therapists still without a W-9 today. */
+function w9WarningsNow(payRun: PayRunRecord, inputs: BillingInputs): PayRunResult['warnings'] {
+  return payRun.statements
+    .filter((s) => {
+      const therapist = inputs.therapists.get(s.therapistId);
+      return therapist !== undefined && w9Status(therapist) === 'missing';
+    })
+    .map((s) => noW9Warning(s.therapistId, s.therapistName, s.totalCents));
 }
 
 export async function getPayRun(ctx: UseCaseContext, orgId: string, id: string): Promise<Result<PayRunRecord, Failure>> {
