@@ -28,7 +28,7 @@ type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?
 
 const COMMANDS: Record<string, Command> = {
   demo: { options: demoOptions, usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)', run: (rt, v, org) => runDemo(rt, v, org) },
-  import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--json] [--commit]', run: (rt, v) => runImport(rt, v) },
+  import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--settled-through DATE] [--json] [--commit]', run: (rt, v) => runImport(rt, v) },
   close: { options: closeOptions, usage: 'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs', run: (rt, v) => runClose(rt, v) },
   'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B) and the year-end summary', run: (rt, v) => runExport1099(rt, v) },
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },

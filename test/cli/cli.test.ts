@@ -68,6 +68,21 @@ describe('visitledger CLI', () => {
     ]);
   });
 
+  it('imports an owner\'s history as settled outside VisitLedger: the next close bills only what came after', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'history.db');
+    const imported = await visitledger(db, ...importArgs, ...mappings, '--settled-through', '2026-03-09', '--commit');
+    expect(imported.code).toBe(0);
+    // Of the sample's 10 stored visits, those dated through 2026-03-09: Tom's 3/2, 3/4, 3/6 and 3/9 (the serial date 46090), Omar's 3/5 and 3/9.
+    expect(imported.stdout).toMatch(/settled outside VisitLedger \(billed and paid before it, never billed or paid here\): 6 visits/);
+    const closed = await json(db, 'close', '--period', '2026-03');
+    const lines = closed.invoices.flatMap((i: { lines: { date: string }[] }) => i.lines.map((l) => l.date));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((d: string) => d > '2026-03-09')).toBe(true);
+    const refused = await visitledger(db, ...importArgs, ...mappings, '--settled-through', '2999-01-01', '--commit');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/settled-through 2999-01-01 is not a past day/);
+  });
+
   it('says what is wrong, on stderr, with exit code 2 for usage and 1 for a refused request', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'owner.db');
     const noCommand = await visitledger(db);

@@ -1,4 +1,4 @@
-/** `visitledger import --visits visits.csv [--rates rates.csv] [--pay-rates pay-rates.csv] [--json] [--commit]` */
+/** `visitledger import --visits visits.csv [--rates rates.csv] [--pay-rates pay-rates.csv] [--settled-through YYYY-MM-DD] [--json] [--commit]` */
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../../../shared/index.ts';
 import { importLegacy, type ImportOutcome } from '../usecases/import.ts';
@@ -12,6 +12,7 @@ export const importOptions = {
   'rates-from': { type: 'string' },
   'map-agency': { type: 'string', multiple: true },
   'map-therapist': { type: 'string', multiple: true },
+  'settled-through': { type: 'string' },
   commit: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -43,6 +44,7 @@ export async function runImport(rt: CliRuntime, values: CliValues<typeof importO
     ...(values['pay-rates'] ? { payRates: readCsv(values['pay-rates'], 'pay rates') } : {}),
     ...(values['rates-from'] ? { ratesFrom: values['rates-from'] } : {}),
     mappings: { agencies: mappings(values['map-agency'], 'map-agency'), therapists: mappings(values['map-therapist'], 'map-therapist') },
+    ...(values['settled-through'] ? { settledThrough: values['settled-through'] } : {}),
     commit: values.commit ?? false,
   });
   if (!result.ok) return failureExit(result.error);
@@ -72,6 +74,7 @@ function printReport(report: ImportOutcome, commit: boolean): void {
   if (report.committed) {
     const c = report.committed;
     say(`stored: ${c.visits} visits, ${c.agencies} new agencies, ${c.therapists} new therapists, ${c.billRates} bill rates, ${c.payRates} pay rates`);
+    if (c.settledOutside > 0) say(`settled outside VisitLedger (billed and paid before it, never billed or paid here): ${c.settledOutside} visits`);
   } else if (!commit) {
     say('nothing stored yet: run again with --commit to store the visits (rows that need review are never stored)');
   }

@@ -40,6 +40,9 @@ export type StoredVisit = Omit<Visit, 'patient'> & {
   payRunId: string | null;
 };
 
+/** The invoiceId and payRunId of a visit billed and paid outside VisitLedger, before it was used (Store.markSettledOutside). */
+export const SETTLED_OUTSIDE = 'settled-outside';
+
 /** What a close or a pay run reads of a visit: no PHI, nothing sealed. */
 export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'>;
 
@@ -149,6 +152,13 @@ export interface Store {
   listBillingVisits(orgId: string, query: VisitQuery): Promise<BillingVisit[]>;
   /** The visits dated on or before `dateTo` that are unbilled or unpaid: a month's close reads them once for its invoices and its pay runs. */
   listUnsettledVisits(orgId: string, dateTo: IsoDate): Promise<UnsettledVisit[]>;
+  /**
+   * Marks visits billed and paid before VisitLedger (an owner's history, imported): their
+   * invoiceId and payRunId become SETTLED_OUTSIDE, so no close bills or pays them, and like
+   * billed visits they no longer change. A visit VisitLedger has billed or paid is left as it
+   * is; unknown ids are ignored.
+   */
+  markSettledOutside(orgId: string, visitIds: readonly string[]): Promise<void>;
 
   getCycle(orgId: string, cycleId: string): Promise<CycleRecord | null>;
   listCycles(orgId: string): Promise<CycleRecord[]>;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Agency, CreditNote, Payment } from '../../../shared/index.ts';
-import type { InvoiceToIssue, OrgRecord, PayRunRecord, Store, StoredVisit } from './port.ts';
+import { SETTLED_OUTSIDE, type InvoiceToIssue, type OrgRecord, type PayRunRecord, type Store, type StoredVisit } from './port.ts';
 
 export type StoreHarness = {
   /** A fresh, empty store for each test. */
@@ -177,6 +177,26 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       ]);
       expect(unsettled[0]).toMatchObject({ agencyId: 'ag1', therapistId: 'th1', date: '2026-01-05', discipline: 'PT', visitType: 'ROUTINE', noteDone: true, patientHasMrn: false });
       expect(await store.listUnsettledVisits(OTHER, '2026-01-31')).toEqual([]);
+    });
+
+    it('marks visits settled outside VisitLedger: never unsettled again, locked like billed ones; a visit billed here is left as it is', async () => {
+      await store.upsertVisits(ORG, [
+        aStoredVisit('v1', { date: '2026-01-05' }), aStoredVisit('v2', { date: '2026-01-06' }), aStoredVisit('v3', { date: '2026-01-07' }), aStoredVisit('v4', { date: '2026-01-08' }),
+      ]);
+      await store.upsertVisits(OTHER, [aStoredVisit('v1', { date: '2026-01-05' })]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v2'])]));
+      await store.markSettledOutside(ORG, ['v1', 'v2', 'v3', 'nope']);
+      const byId = new Map((await store.listVisits(ORG, {})).map((v) => [v.id, [v.invoiceId, v.payRunId]]));
+      expect(Object.fromEntries(byId)).toEqual({
+        v1: [SETTLED_OUTSIDE, SETTLED_OUTSIDE], v2: ['i1', null], v3: [SETTLED_OUTSIDE, SETTLED_OUTSIDE], v4: [null, null],
+      });
+      expect((await store.listUnsettledVisits(ORG, '2026-01-31')).map((v) => v.id).sort()).toEqual(['v2', 'v4']);
+      // Another org's visit with the same id is untouched.
+      expect((await store.listVisits(OTHER, {})).map((v) => [v.id, v.invoiceId, v.payRunId])).toEqual([['v1', null, null]]);
+      // Settled, the visit no longer changes; again, nothing changes.
+      expect((await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-20' })])).locked).toEqual(['v1']);
+      await store.markSettledOutside(ORG, ['v1']);
+      expect((await store.getVisits(ORG, ['v1']))[0]).toMatchObject({ date: '2026-01-05', invoiceId: SETTLED_OUTSIDE, payRunId: SETTLED_OUTSIDE });
     });
 
     it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../shared/index.ts';
 import { aUseCaseContext } from '../test-support/use-case-context.ts';
+import { SETTLED_OUTSIDE } from '../store/port.ts';
+import { closeMonth } from './cycles.ts';
 import { importLegacy } from './import.ts';
 import { ensureOrg } from './orgs.ts';
 
@@ -36,7 +38,7 @@ describe('importing the sample owner sheet', () => {
     const first = await importLegacy(ctx, 'local', { ...sample, mappings, commit: true });
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.summary).toMatchObject({ visits: 10, duplicates: 1, needsReview: 3, skipped: 3 });
-    expect(first.value.committed).toEqual({ agencies: 3, therapists: 3, billRates: 21, payRates: 8, visits: 10 });
+    expect(first.value.committed).toEqual({ agencies: 3, therapists: 3, billRates: 21, payRates: 8, visits: 10, settledOutside: 0 });
 
     const agencies = await ctx.store.listAgencies('local');
     expect(agencies.map((a) => [a.name, a.billingCycle.kind, a.termsDays]).sort()).toEqual([
@@ -55,6 +57,48 @@ describe('importing the sample owner sheet', () => {
     expect(again.value.summary).toMatchObject({ visits: 0, duplicates: 11, needsReview: 3, skipped: 3 });
     expect(again.value.rows.find((r) => r.row === 2)?.reason).toMatch(/already stored/);
     expect(await ctx.store.listVisits('local', {})).toHaveLength(10);
+  });
+
+  it('stores the visits through --settled-through as settled outside VisitLedger: the first close bills and pays only the rest', async () => {
+    const ctx = await setUp();
+    ctx.setNow('2026-04-02T15:00:00.000Z');
+    const imported = await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-03-05', commit: true });
+    if (!imported.ok) throw new Error(imported.error.message);
+    const stored = await ctx.store.listVisits('local', {});
+    const history = stored.filter((v) => v.date <= '2026-03-05');
+    const open = stored.filter((v) => v.date > '2026-03-05');
+    expect(history.length).toBeGreaterThan(0);
+    expect(open.length).toBeGreaterThan(0);
+    expect(imported.value.committed?.settledOutside).toBe(history.length);
+    expect(history.every((v) => v.invoiceId === SETTLED_OUTSIDE && v.payRunId === SETTLED_OUTSIDE)).toBe(true);
+
+    const closed = await closeMonth(ctx, 'local', '2026-03');
+    if (!closed.ok) throw new Error(closed.error.message);
+    const billed = closed.value.cycles.flatMap((c) => c.invoice?.lines.map((l) => l.visitId) ?? []);
+    const paid = closed.value.payRuns.flatMap((r) => r.payRun.statements.flatMap((st) => st.lines.map((l) => l.visitId)));
+    for (const v of history) {
+      expect(billed).not.toContain(v.id);
+      expect(paid).not.toContain(v.id);
+    }
+    expect(billed.length).toBeGreaterThan(0);
+    expect(new Set([...billed, ...paid]).size).toBeLessThanOrEqual(open.length);
+
+    // Imported again with the same day: nothing changes, and the visits billed and paid by the close keep their marks.
+    const marks = async () => (await ctx.store.listVisits('local', {})).map((v) => [v.id, v.invoiceId, v.payRunId]);
+    const afterClose = await marks();
+    expect(afterClose.filter(([, invoiceId]) => invoiceId !== null && invoiceId !== SETTLED_OUTSIDE)).toHaveLength(billed.length);
+    const again = await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-03-31', commit: true });
+    expect(again.ok && again.value.committed?.visits).toBe(0);
+    expect(await marks()).toEqual(afterClose);
+  });
+
+  it('refuses a settled-through day that is not a date or not in the past, storing nothing', async () => {
+    const ctx = await setUp(); // today is 2026-02-02
+    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '03/05/2026', commit: true }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-input', details: [{ path: 'settledThrough' }] } });
+    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-02-02', commit: true }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/not a past day \(today is 2026-02-02\)/) } });
+    expect(await ctx.store.listVisits('local', {})).toEqual([]);
   });
 
   it('names the missing columns when the visit sheet has no header it can read', async () => {

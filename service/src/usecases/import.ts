@@ -12,7 +12,7 @@ import {
   type ImportSummary, type IsoDate, type PayRate, type RateSheetError, type Result, type RowOutcome,
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
-import { audit, type UseCaseContext } from './context.ts';
+import { audit, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
 import { upsertVisits } from './visits.ts';
@@ -27,6 +27,11 @@ export type ImportInput = {
   ratesFrom?: IsoDate;
   /** Owner-confirmed spellings: text as typed -> the name of an agency or therapist. */
   mappings?: { agencies?: Record<string, string>; therapists?: Record<string, string> };
+  /**
+   * The owner's history: visits dated on or before this day were billed and paid before
+   * VisitLedger, so they are stored settled (Store.markSettledOutside), never billed or paid here.
+   */
+  settledThrough?: IsoDate;
   commit: boolean;
 };
 
@@ -49,7 +54,7 @@ export type ImportOutcome = {
   sheetProblems: SheetProblem[];
   newAgencies: string[];
   newTherapists: string[];
-  committed: null | { agencies: number; therapists: number; billRates: number; payRates: number; visits: number };
+  committed: null | { agencies: number; therapists: number; billRates: number; payRates: number; visits: number; settledOutside: number };
 };
 
 export const SINCE_ALWAYS = '2000-01-01';
@@ -60,6 +65,15 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   if (!org.ok) return org;
   const ratesFrom = input.ratesFrom ?? SINCE_ALWAYS;
   if (!isIsoDate(ratesFrom)) return fail('invalid-input', `rates-from "${ratesFrom}" is not a date (YYYY-MM-DD)`);
+  if (input.settledThrough !== undefined) {
+    const path = 'settledThrough';
+    if (!isIsoDate(input.settledThrough)) return fail('invalid-input', `settled-through "${input.settledThrough}" is not a date (YYYY-MM-DD)`, [{ path, message: 'not a date' }]);
+    const day = today(ctx, org.value.settings.timeZone);
+    if (input.settledThrough >= day) {
+      const message = `settled-through ${input.settledThrough} is not a past day (today is ${day}): only visits already billed and paid can be settled outside VisitLedger`;
+      return fail('invalid-input', message, [{ path, message }]);
+    }
+  }
   const vocabulary = buildVocabulary(org.value.settings);
   const [storedAgencies, storedTherapists, storedBill, storedPay] = await Promise.all([
     ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
@@ -120,7 +134,10 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   };
   if (!input.commit) return ok(outcome);
 
-  const committed = await commitImport(ctx, orgId, { report, agencies, therapists, billRates: billRates.slice(storedBill.length), payRates: payRates.slice(storedPay.length), mappings: input.mappings });
+  const committed = await commitImport(ctx, orgId, {
+    report, agencies, therapists, billRates: billRates.slice(storedBill.length), payRates: payRates.slice(storedPay.length), mappings: input.mappings,
+    ...(input.settledThrough !== undefined ? { settledThrough: input.settledThrough } : {}),
+  });
   if (!committed.ok) return committed;
   return ok({ ...outcome, committed: committed.value });
 }
@@ -193,7 +210,7 @@ async function commitImport(
   orgId: string,
   plan: {
     report: ImportReport; agencies: DirectoryEntry[]; therapists: (DirectoryEntry & { disciplines: Discipline[] })[];
-    billRates: BillRate[]; payRates: PayRate[]; mappings: ImportInput['mappings'];
+    billRates: BillRate[]; payRates: PayRate[]; mappings: ImportInput['mappings']; settledThrough?: IsoDate;
   },
 ): Promise<Result<NonNullable<ImportOutcome['committed']>, Failure>> {
   const { report } = plan;
@@ -250,9 +267,17 @@ async function commitImport(
   });
   const visits = visitRows.length ? await upsertVisits(ctx, orgId, visitRows) : ok([]);
   if (!visits.ok) return visits;
-  await audit(ctx, orgId, [{ action: 'create', recordType: 'org', recordId: orgId, detail: `import: ${visitRows.length} visits` }]);
+  const through = plan.settledThrough;
+  // A visit billed or paid here already is left as it is by the store.
+  const dateOf = new Map(visitRows.map((r) => [r.clientId, r.date]));
+  const settled = through === undefined ? [] : visits.value.filter((a) => dateOf.get(a.clientId)! <= through).map((a) => a.visitId);
+  if (settled.length > 0) await ctx.store.markSettledOutside(orgId, settled);
+  await audit(ctx, orgId, [{
+    action: 'create', recordType: 'org', recordId: orgId,
+    detail: `import: ${visitRows.length} visits${through === undefined ? '' : `, those through ${through} (${settled.length}) settled outside VisitLedger`}`,
+  }]);
   return ok({
     agencies: newAgencyNames.size, therapists: newTherapists.size, billRates: billRates.length, payRates: payRates.length,
-    visits: visits.value.filter((a) => a.status === 'created' || a.status === 'updated').length,
+    visits: visits.value.filter((a) => a.status === 'created' || a.status === 'updated').length, settledOutside: settled.length,
   });
 }

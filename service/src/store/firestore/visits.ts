@@ -3,7 +3,7 @@
  * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
  */
 import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
-import type { StoredVisit, UpsertVisitsOutcome, VisitQuery } from '../port.ts';
+import { SETTLED_OUTSIDE, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery } from '../port.ts';
 import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
 import type { OrgPaths } from './paths.ts';
 
@@ -51,6 +51,22 @@ export async function upsertVisits(db: Firestore, paths: OrgPaths, visits: reado
     }));
   const locked = new Set(outcomes.flatMap((s) => [...s]));
   return { written: visits.map((v) => v.id).filter((id) => !locked.has(id)), locked: visits.map((v) => v.id).filter((id) => locked.has(id)) };
+}
+
+/**
+ * Marks visits billed and paid outside VisitLedger, a transaction per slice that reads the
+ * current docs first: a visit billed or paid here (a close meanwhile included) is left as it is.
+ */
+export async function markSettledOutside(db: Firestore, paths: OrgPaths, visitIds: readonly string[]): Promise<void> {
+  await mapLimit(slicesOf([...new Set(visitIds)], WRITES_PER_COMMIT), 4, (slice) =>
+    db.runTransaction(async (tx) => {
+      const current = await tx.getAll(...slice.map((id) => paths.visit(id)));
+      for (const snapshot of current) {
+        const visit = recordOf<StoredVisit>(snapshot as DocumentSnapshot);
+        if (!visit || visit.invoiceId !== null || visit.payRunId !== null) continue;
+        tx.update(snapshot.ref, { invoiceId: SETTLED_OUTSIDE, payRunId: SETTLED_OUTSIDE });
+      }
+    }));
 }
 
 /**

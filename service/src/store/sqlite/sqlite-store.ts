@@ -9,9 +9,9 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { invoiceLine, invoiceNumber, payStatementLine, type Agency, type BillRate, type CreditNote, type PayRate, type Payment, type PayStatement } from '../../../../shared/index.ts';
 import { packRows, unpackRows, type PackedLines } from './packed-rows.ts';
-import type {
-  ApiKeyRecord, AuditEntry, BillingVisit, DocumentStore, IdentityStore, PortalStore, MemberRecord, CloseCommit, CloseOutcome, CycleRecord, OrgRecord, PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus,
-  Store, StoredInvoice, StoredTherapist, StoredVisit, UnsettledVisit, UpsertVisitsOutcome, VisitQuery,
+import {
+  SETTLED_OUTSIDE, type ApiKeyRecord, type AuditEntry, type BillingVisit, type DocumentStore, type IdentityStore, type PortalStore, type MemberRecord, type CloseCommit, type CloseOutcome, type CycleRecord, type OrgRecord,
+  type PaymentQuery, type PayRunOutcome, type PayRunRecord, type PayRunStatus, type Store, type StoredInvoice, type StoredTherapist, type StoredVisit, type UnsettledVisit, type UpsertVisitsOutcome, type VisitQuery,
 } from '../port.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
@@ -359,6 +359,16 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
          WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_id IS NULL OR m.pay_run_id IS NULL)`,
         [orgId, dateTo],
         billingVisitReader(orgId, 'with-marks'),
+      );
+    },
+
+    async markSettledOutside(orgId, visitIds) {
+      run(
+        `INSERT INTO visit_marks (visit_seq, invoice_id, pay_run_id)
+         SELECT v.seq, ?, ? FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value WHERE true
+         ON CONFLICT (visit_seq) DO UPDATE SET invoice_id = excluded.invoice_id, pay_run_id = excluded.pay_run_id
+         WHERE visit_marks.invoice_id IS NULL AND visit_marks.pay_run_id IS NULL`,
+        SETTLED_OUTSIDE, SETTLED_OUTSIDE, JSON.stringify(visitIds), orgId,
       );
     },
 
