@@ -51,7 +51,11 @@ describe('visit batch upsert', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'visit row 1: date must be a calendar date as YYYY-MM-DD' } });
     expect(await upsertVisits(ctx, 'acme', [aRow({ agencyId: 'someone-elses' })])).toMatchObject({ ok: false, error: { code: 'invalid-input', details: [{ path: '0.agencyId' }] } });
     expect(await upsertVisits(ctx, 'acme', [aRow(), aRow()])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/appears twice/) } });
-    expect(await upsertVisits(ctx, 'acme', 'not a list')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await upsertVisits(ctx, 'acme', 'not a list')).toMatchObject({ ok: false, error: { code: 'invalid-input', details: [{ path: 'visits' }] } });
+    // A batch over the limit is refused as a whole, and the answer names the batch (found by the hostile-bodies fuzzing).
+    expect(await upsertVisits(ctx, 'acme', Array.from({ length: 10_001 }, () => 1))).toMatchObject({
+      ok: false, error: { code: 'invalid-input', message: 'the visit batch has more than 10000 rows; send it in smaller batches', details: [{ path: 'visits' }] },
+    });
     expect(await ctx.store.listVisits('acme', {})).toEqual([]);
   });
 

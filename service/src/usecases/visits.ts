@@ -46,7 +46,8 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
   if (!org.ok) return org;
   const parsed = z.array(visitRow).check(z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} rows; send it in smaller batches` })).safeParse(rows);
   if (!parsed.success) {
-    const details = describeIssues(parsed.error.issues);
+    // A row's problem is named by its row and field ("3.date"); one of the whole batch (too many rows) by the batch.
+    const details = describeIssues(parsed.error.issues).map((d) => (d.path === '' ? { ...d, path: 'visits' } : d));
     const first = details[0]!;
     const [row, ...field] = first.path.split('.');
     return fail('invalid-input', field.length ? `visit row ${row}: ${field.join('.')} ${first.message}` : `the visit batch ${first.message}`, details);
