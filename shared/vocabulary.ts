@@ -102,3 +102,8 @@ export function buildVocabulary(org: OrgVocabulary = {}): Vocabulary {
     },
   };
 }
+
+/** "1 visit", "3 visits": a count as the owner reads it on invoices, in the CLI and in the sidebar. */
+export function visitCount(n: number): string {
+  return `${n} ${n === 1 ? 'visit' : 'visits'}`;
+}

@@ -7,6 +7,7 @@ import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { monthBounds } from '../../../shared/dates.ts';
 import type { CycleRule } from '../../../shared/schemas.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
+import { visitCount } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
 import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
@@ -100,7 +101,7 @@ export function generateInvoices(month: string): ActionResult {
         issued.length === 0 ? `No new invoice for ${month}.` : `${issued.length} invoice${issued.length === 1 ? '' : 's'} issued for ${month}:`,
         ...issued.map((x) => `${x.invoice!.number}: ${x.invoice!.agencyName}, ${formatMoney(x.invoice!.totalCents)}`),
         ...(cycles.some((x) => x.status === 'already-closed') ? [`${cycles.filter((x) => x.status === 'already-closed').length} cycle(s) were already closed; their invoices are unchanged.`] : []),
-        ...(held > 0 ? [`${held} visit${held === 1 ? '' : 's'} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`] : []),
+        ...(held > 0 ? [`${visitCount(held)} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`] : []),
       ],
       ...(held > 0 ? { next: 'See the Status column on the Visits tab, fix the rows, Sync, and generate again.' } : {}),
     };

@@ -3,13 +3,13 @@
  * period. With --out, the invoices' and pay statements' PDFs (issued once, the same bytes on every later close) go to
  * DIR/invoices/<number>.pdf and DIR/pay-statements/<therapist>.pdf.
  */
-import { ok, type Result } from '../../../shared/index.ts';
+import { ok, visitCount, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
 import { closedDocuments } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, money, printJson, say, UsageError, visitCount, type CliValues } from './output.ts';
+import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 import { writeOutFile } from './write-files.ts';
 
 export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;

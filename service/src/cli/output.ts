@@ -13,8 +13,6 @@ export type CliValues<O extends Record<string, OptionSpec>> = {
 export const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 export const say = (line = '') => process.stdout.write(`${line}\n`);
 export const money = formatMoney;
-/** "1 visit", "3 visits". */
-export const visitCount = (n: number) => `${n} visit${n === 1 ? '' : 's'}`;
 
 export function failureExit(failure: Failure): number {
   process.stderr.write(`error: ${failure.message}\n`);

@@ -4,7 +4,7 @@
  * from earlier periods in a section of their own, and the total. Patients are printed as
  * the invoice's `patientIdentifier` says (the caller labels them).
  */
-import { DISCIPLINE_NAMES, DISCIPLINES, sumCents, type Agency, type Discipline, type Invoice, type InvoiceLine, type OrgSettings } from '../../../shared/index.ts';
+import { DISCIPLINE_NAMES, DISCIPLINES, sumCents, visitCount, type Agency, type Discipline, type Invoice, type InvoiceLine, type OrgSettings } from '../../../shared/index.ts';
 import { addressLines, breakable, documentHeader, linesTable, money, pageSetup, partyBlocks, period, totalsBlock, usDate } from './layout.ts';
 import type { DocContent, DocDefinition } from './pdf-printer.ts';
 
@@ -26,7 +26,6 @@ function lineRows(lines: readonly PrintableLine[], late: boolean): DocContent[][
   ]);
 }
 
-const visits = (n: number) => `${n} ${n === 1 ? 'visit' : 'visits'}`;
 
 function disciplineSections(invoice: PrintableInvoice): DocContent[] {
   const byDiscipline = new Map<Discipline, PrintableLine[]>();
@@ -45,7 +44,7 @@ function disciplineSections(invoice: PrintableInvoice): DocContent[] {
       { text: `${DISCIPLINE_NAMES[d]} (${d})`, style: 'section' },
       linesTable(header, WIDTHS, [
         ...lineRows(lines, false),
-        [{ text: `Subtotal ${d}, ${visits(lines.length)}`, colSpan: 5, alignment: 'right', bold: true }, '', '', '', '', money(subtotal, true)],
+        [{ text: `Subtotal ${d}, ${visitCount(lines.length)}`, colSpan: 5, alignment: 'right', bold: true }, '', '', '', '', money(subtotal, true)],
       ], RIGHT),
     ];
   });
@@ -60,7 +59,7 @@ function lateSection(invoice: PrintableInvoice): DocContent[] {
     { text: 'Visits dated before this period that reached us after the invoice for their period was issued. Each is billed once, here.', style: 'note', margin: [0, 0, 0, 4] },
     linesTable(['Date', PATIENT_COLUMN[invoice.patientIdentifier], 'Therapist', 'Visit type', 'Rate', 'Amount'], WIDTHS, [
       ...lineRows(late, true),
-      [{ text: `Subtotal late visits, ${visits(late.length)}`, colSpan: 5, alignment: 'right', bold: true }, '', '', '', '', money(subtotal, true)],
+      [{ text: `Subtotal late visits, ${visitCount(late.length)}`, colSpan: 5, alignment: 'right', bold: true }, '', '', '', '', money(subtotal, true)],
     ], RIGHT),
   ];
 }
@@ -70,8 +69,8 @@ export function invoiceDocument(input: { org: OrgSettings; agency: Pick<Agency, 
   const remitTo = org.remitTo ? org.remitTo.split(/\r?\n/) : [org.name, ...(org.address ? [org.address.line1, `${org.address.city}, ${org.address.state} ${org.address.zip}`] : [])];
   const late = invoice.lines.filter((l) => l.late);
   const totals = [
-    ...invoice.subtotals.map((s) => ({ label: `${DISCIPLINE_NAMES[s.discipline]} (${s.discipline}), ${visits(s.visits)}`, cents: s.amountCents })),
-    ...(late.length > 0 ? [{ label: `of which late visits, ${visits(late.length)}`, cents: sumCents(late.map((l) => l.amountCents)) }] : []),
+    ...invoice.subtotals.map((s) => ({ label: `${DISCIPLINE_NAMES[s.discipline]} (${s.discipline}), ${visitCount(s.visits)}`, cents: s.amountCents })),
+    ...(late.length > 0 ? [{ label: `of which late visits, ${visitCount(late.length)}`, cents: sumCents(late.map((l) => l.amountCents)) }] : []),
     { label: invoice.status === 'void' ? 'Total (void: do not pay)' : 'Total due', cents: invoice.totalCents, strong: true },
   ];
   return pageSetup({

@@ -213,20 +213,23 @@ function runsOf(written: string): Run[] | undefined {
 
 type Inline = string | { text?: unknown; [key: string]: unknown };
 
+/** Runs as pdfmake inlines: a plain string for Roboto's, `{ text, font }` for a fallback's. */
+const inlinesOf = (runs: readonly Run[]): Inline[] => runs.map((r) => (r.family ? { text: r.text, font: r.family } : r.text));
+
 /** A text property in runs: plain strings for Roboto's, `{ text, font }` for a fallback's, each inline keeping its own style. */
 function printableText(text: unknown): unknown {
   if (typeof text === 'string') {
     const runs = runsOf(text);
     if (!runs) return text;
     if (runs.length === 1 && runs[0]!.family === undefined) return runs[0]!.text;
-    return runs.map((r) => (r.family ? { text: r.text, font: r.family } : r.text));
+    return inlinesOf(runs);
   }
   if (!Array.isArray(text)) return text;
   // pdfmake flattens nested text arrays and drops the outer inline's style as it does (its issue 1174): an inline's runs carry its style each.
   return (text as Inline[]).flatMap((inline): Inline[] => {
     if (typeof inline === 'string') {
       const runs = runsOf(inline);
-      return runs ? runs.map((r) => (r.family ? { text: r.text, font: r.family } : r.text)) : [inline];
+      return runs ? inlinesOf(runs) : [inline];
     }
     if (typeof inline.text === 'string') {
       const runs = runsOf(inline.text);

@@ -157,9 +157,9 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     if (lookUp.length > 0) {
       // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
       const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(lookUp), orgId);
-      const bySeq = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
+      const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
       for (const id of lookUp) {
-        const seq = bySeq.get(id);
+        const seq = seqById.get(id);
         if (seq === undefined) unknown.push(id);
         else seqs[found++] = seq;
       }
