@@ -173,7 +173,7 @@ for (const v of february) {
 if (feb.length !== AGENCIES) problems.push(`February has ${feb.length} invoices, not ${AGENCIES}`);
 const billedIds = new Set<string>();
 for (const answer of feb) {
-  const inv = (answer.invoice ?? answer) as { agencyId: string; number: string; totalCents: number; lines: { visitId: string; amountCents: number }[] };
+  const inv = answer as { agencyId: string; number: string; totalCents: number; lines: { visitId: string; amountCents: number }[] };
   const e = expected.get(inv.agencyId)!;
   const sum = inv.lines.reduce((s, l) => s + l.amountCents, 0);
   if (inv.lines.length !== e.visits || inv.totalCents !== e.cents || sum !== inv.totalCents) problems.push(`${inv.number}: ${inv.lines.length} lines, ${inv.totalCents} cents (lines sum ${sum}); expected ${e.visits} lines, ${e.cents} cents`);

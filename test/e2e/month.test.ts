@@ -99,12 +99,15 @@ const lineKey = (l: Line) => [l.date, l.therapistName ?? l.agencyName, l.discipl
 const expectedKey = (by: 'therapist' | 'agency') => (l: ExpectedDoc['lines'][number]) => [l.date, by === 'therapist' ? l.therapist : l.agency, l.discipline, l.type, l.cents, l.late].join(' ');
 
 /** The service's invoices for a period, each with its lines, checked against the expected ones. */
-function expectInvoices(month: string, expected: ExpectedDoc[]): { id: string; number: string; agencyName: string; totalCents: number }[] {
+type InvoiceAnswer = { id: string; number: string; agencyName: string; totalCents: number; lines: Line[] };
+
+function expectInvoices(month: string, expected: ExpectedDoc[]): InvoiceAnswer[] {
   const all = ok('get', '/invoices').invoices as { id: string; period: { start: string }; agencyName: string }[];
-  const issued = all.filter((i) => i.period.start === `${month}-01`).map((i) => ok('get', `/invoices/${i.id}`));
-  const got = issued.map((i) => i.invoice ?? i).sort((a: { agencyName: string }, b: { agencyName: string }) => a.agencyName.localeCompare(b.agencyName));
-  expect(got.map((i: { agencyName: string; totalCents: number }) => [i.agencyName, i.totalCents]), `${month} invoices`).toEqual(expected.map((e) => [e.key, e.totalCents]));
-  got.forEach((inv: { lines: Line[]; totalCents: number; agencyName: string }, n: number) => {
+  // GET /invoices/:id answers the invoice itself.
+  const got = all.filter((i) => i.period.start === `${month}-01`).map((i) => ok('get', `/invoices/${i.id}`) as InvoiceAnswer)
+    .sort((a, b) => a.agencyName.localeCompare(b.agencyName));
+  expect(got.map((i) => [i.agencyName, i.totalCents]), `${month} invoices`).toEqual(expected.map((e) => [e.key, e.totalCents]));
+  got.forEach((inv, n) => {
     expect(inv.lines.map(lineKey).sort(), inv.agencyName).toEqual(expected[n]!.lines.map(expectedKey('therapist')).sort());
     expect(inv.lines.reduce((s, l) => s + l.amountCents, 0)).toBe(inv.totalCents);
   });
@@ -113,7 +116,7 @@ function expectInvoices(month: string, expected: ExpectedDoc[]): { id: string; n
 
 function expectStatements(payRunId: string, expected: ExpectedDoc[]): { therapistId: string; therapistName: string; totalCents: number }[] {
   const run = ok('get', `/pay-runs/${encodeURIComponent(payRunId)}`);
-  const statements = ((run.payRun ?? run).statements as { therapistId: string; therapistName: string; totalCents: number; lines: Line[] }[])
+  const statements = (run.statements as { therapistId: string; therapistName: string; totalCents: number; lines: Line[] }[])
     .slice().sort((a, b) => a.therapistName.localeCompare(b.therapistName));
   expect(statements.map((s) => [s.therapistName, s.totalCents]), payRunId).toEqual(expected.map((e) => [e.key, e.totalCents]));
   statements.forEach((s, n) => expect(s.lines.map(lineKey).sort(), s.therapistName).toEqual(expected[n]!.lines.map(expectedKey('agency')).sort()));
@@ -175,7 +178,7 @@ describe('a month of VisitLedger, end to end', () => {
     march = closeMonth(arrived, '2026-03', tables, done);
     expect(r.lines[0]).toBe(`${march.invoices.length} invoices issued for 2026-03:`);
     const invoices = expectInvoices('2026-03', march.invoices);
-    expect(invoices.every((i) => !(i as unknown as { lines: Line[] }).lines.some((l) => l.late))).toBe(true);
+    expect(invoices.every((i) => !i.lines.some((l) => l.late))).toBe(true);
     // The Invoices tab shows the same totals, in dollars.
     const sheet = tab('Invoices').table().slice(1).filter((row) => row[2] === '2026-03-01');
     expect(sheet.map((row) => [row[1], Math.round(Number(row[7]) * 100)]).sort()).toEqual(march.invoices.map((e) => [e.key, e.totalCents]).sort());
@@ -199,7 +202,7 @@ describe('a month of VisitLedger, end to end', () => {
     expect(april.invoices.flatMap((i) => i.lines.filter((l) => l.late))).toHaveLength(1);
     const invoices = expectInvoices('2026-04', april.invoices);
     const lateVisit = (ok('get', '/visits').visits as { id: string; clientId: string }[]).find((v) => v.clientId === lateId)!;
-    const oakridge = invoices.find((i) => i.agencyName === 'Oakridge Home Health') as unknown as { lines: Line[] };
+    const oakridge = invoices.find((i) => i.agencyName === 'Oakridge Home Health')!;
     expect(oakridge.lines.filter((l) => l.late).map((l) => [l.visitId, l.date])).toEqual([[lateVisit.id, LATE.date]]);
     // March's invoices did not change.
     expectInvoices('2026-03', march.invoices);

@@ -84,7 +84,9 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
     sheets.set(layout.name, sheet);
     if (isNew) created.push(layout.name);
   }
-  if (refreshLists(sheets.get(TAB.lists)!, options.vocabulary)) written.push(TAB.lists);
+  // The survey read the Lists tab already; a tab created just now has no rows.
+  const listRows = created.includes(TAB.lists) ? [] : tableOf(found, TAB.lists).slice(1);
+  if (refreshLists(sheets.get(TAB.lists)!, options.vocabulary, listRows)) written.push(TAB.lists);
   ensureNamedRanges(book, sheets);
   for (const layout of all) if (created.includes(layout.name)) applyColumnLook(book, sheets.get(layout.name)!, layout);
 

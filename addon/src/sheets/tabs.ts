@@ -5,7 +5,7 @@
  * touches nothing the owner already has.
  */
 import type { Vocabulary } from '../../../shared/vocabulary.ts';
-import { readSheet, sameTable } from './io.ts';
+import { readSheet, sameTable, type Table } from './io.ts';
 import { DATE_FORMAT, listsTable, MONEY_FORMAT, RANGE, TAB, type TabLayout } from './layout.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -59,10 +59,12 @@ export function ensureNamedRanges(book: Book, tabs: Map<string, Sheet>): string[
   return added;
 }
 
-/** The Lists tab's choices for this vocabulary; written (cleared first) only when they differ. */
-export function refreshLists(sheet: Sheet, vocabulary: Vocabulary): boolean {
+/**
+ * The Lists tab's choices for this vocabulary; written (cleared first) only when they differ.
+ * `have`: its rows below the header when the caller already read the tab (Set up's survey).
+ */
+export function refreshLists(sheet: Sheet, vocabulary: Vocabulary, have: Table = readSheet(sheet).slice(1)): boolean {
   const want = listsTable(vocabulary);
-  const have = readSheet(sheet).slice(1);
   if (sameTable(have, want)) return false;
   if (have.length > 0) sheet.getRange(2, 1, have.length, 3).clearContent();
   sheet.getRange(2, 1, want.length, 3).setValues(want);

@@ -63,22 +63,33 @@ export type DocumentSources = {
 /** Records the caller already holds (a close's invoices and pay runs), served without reading them again. */
 export type KnownRecords = { invoices?: readonly StoredInvoice[]; payRuns?: readonly PayRunRecord[] };
 
+/** A read made once per key, its promise shared by every caller. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let pending = cache.get(key);
+  if (!pending) cache.set(key, (pending = read()));
+  return pending;
+}
+
+/** Sources for one document (a download): each record read once, a statement's payments asked for by therapist. */
 export function documentSources(ctx: UseCaseContext, orgId: string, known: KnownRecords = {}): DocumentSources {
   let org: Promise<Result<OrgRecord, Failure>> | undefined;
   let agencies: Promise<Agency[]> | undefined;
   const payRuns = new Map((known.payRuns ?? []).map((r) => [r.id, Promise.resolve<PayRunRecord | null>(r)]));
   const invoices = new Map((known.invoices ?? []).map((i) => [i.id, Promise.resolve<StoredInvoice | null>(i)]));
-  const payments = new Map<string, Promise<Payment[]>>();
-  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => {
-    let pending = cache.get(key);
-    if (!pending) cache.set(key, (pending = read()));
-    return pending;
-  };
   return {
     org: () => (org ??= loadOrg(ctx, orgId)),
     agencies: () => (agencies ??= ctx.store.listAgencies(orgId)),
     payRun: (payRunId) => once(payRuns, payRunId, () => ctx.store.getPayRun(orgId, payRunId)),
     invoice: (invoiceId) => once(invoices, invoiceId, () => ctx.store.getInvoice(orgId, invoiceId)),
+    payments: (payRunId, therapistId) => ctx.store.listPayments(orgId, { payRunId, therapistId }),
+  };
+}
+
+/** Sources for a close's batch of documents: as documentSources, with each pay run's payments read once for all its statements. */
+function batchSources(ctx: UseCaseContext, orgId: string, known: KnownRecords = {}): DocumentSources {
+  const payments = new Map<string, Promise<Payment[]>>();
+  return {
+    ...documentSources(ctx, orgId, known),
     payments: async (payRunId, therapistId) =>
       (await once(payments, payRunId, () => ctx.store.listPayments(orgId, { payRunId }))).filter((p) => p.therapistId === therapistId),
   };
@@ -181,7 +192,7 @@ export type ClosedRecords = {
 export async function closedDocuments(
   ctx: DocumentContext, orgId: string, closed: ClosedRecords, purpose: DocumentPurpose,
 ): Promise<Result<IssuedDocument[], Failure>> {
-  const sources = documentSources(ctx, orgId, closed.known);
+  const sources = batchSources(ctx, orgId, closed.known);
   const results = await Promise.all([
     ...closed.invoiceIds.map((id) => invoicePdf(ctx, orgId, id, purpose, sources)),
     ...closed.statements.map((s) => payStatementPdf(ctx, orgId, s.payRunId, s.therapistId, purpose, sources)),

@@ -2,7 +2,7 @@
  * Turning records into Firestore documents and back, within Firestore's limits: a document
  * holds at most 1 MiB, a commit (batch or transaction) at most 500 writes and 10 MiB.
  */
-import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore, UpdateData } from 'firebase-admin/firestore';
+import { GrpcStatus, type DocumentData, type DocumentReference, type DocumentSnapshot, type Firestore, type UpdateData } from 'firebase-admin/firestore';
 import { chunkRef } from './paths.ts';
 
 /** Firestore's hard limit per commit; WRITES_PER_COMMIT leaves room for a step's own bookkeeping. */
@@ -24,6 +24,17 @@ export function toData<T>(record: T): DocumentData {
 /** Fields starting with '_' are the adapter's own bookkeeping, never part of a record. */
 export function fromData<T>(data: DocumentData): T {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('_'))) as T;
+}
+
+/** create() fails with ALREADY_EXISTS when the id is taken: exactly "insert once". True when this call created it. */
+export async function createOnce(ref: DocumentReference, data: DocumentData): Promise<boolean> {
+  try {
+    await ref.create(data);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === GrpcStatus.ALREADY_EXISTS) return false;
+    throw error;
+  }
 }
 
 export function recordOf<T>(snapshot: DocumentSnapshot): T | null {

@@ -14,7 +14,7 @@
  * cycle and creating a pay run are resumable operations (operation.ts); the rest is one
  * transaction, a create() that fails when the id is taken, or plain idempotent batches.
  */
-import { GrpcStatus, type DocumentData, type DocumentReference, type Firestore, type Query } from 'firebase-admin/firestore';
+import type { Firestore, Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
 import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
@@ -22,7 +22,7 @@ import { firestorePayouts } from './payouts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
 import { firestoreDocuments } from './issued-documents.ts';
-import { commitInBatches, compareStrings, recordOf, toData, type Write } from './documents.ts';
+import { commitInBatches, compareStrings, createOnce, recordOf, toData, type Write } from './documents.ts';
 import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
 import type { OperationContext, StepEvent } from './operation.ts';
 import { docId, orgPaths } from './paths.ts';
@@ -227,17 +227,6 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     },
   };
   return store;
-}
-
-/** create() fails with ALREADY_EXISTS when the id is taken: exactly "insert once". */
-export async function createOnce(ref: DocumentReference, data: DocumentData): Promise<boolean> {
-  try {
-    await ref.create(data);
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === GrpcStatus.ALREADY_EXISTS) return false;
-    throw error;
-  }
 }
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {

@@ -4,8 +4,7 @@
  */
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import type { ConnectedAccountRecord, PayoutStore, StripeConnectionRecord, StripeTransferRecord } from '../payouts-port.ts';
-import { compareStrings, recordOf, toData } from './documents.ts';
-import { createOnce } from './firestore-store.ts';
+import { compareStrings, createOnce, recordOf, toData } from './documents.ts';
 import { docId, orgPaths } from './paths.ts';
 
 export function firestorePayouts(db: Firestore): PayoutStore {

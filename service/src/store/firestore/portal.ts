@@ -5,7 +5,7 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import type { PortalLinkRecord, PortalStore, PortalView } from '../port.ts';
-import { compareStrings, recordOf, toData } from './documents.ts';
+import { compareStrings, createOnce, recordOf, toData } from './documents.ts';
 import { docId, orgPaths } from './paths.ts';
 
 export function firestorePortal(db: Firestore): PortalStore {
@@ -45,12 +45,7 @@ export function firestorePortal(db: Firestore): PortalStore {
       return link && link.tokenHash === tokenHash ? { orgId, link } : null;
     },
     async markPortalInvoiceViewed(orgId, view) {
-      try {
-        await views(orgId).doc(docId(view.linkId, view.invoiceId)).create(toData(view));
-      } catch (error) {
-        // ALREADY_EXISTS: the first view stays.
-        if ((error as { code?: number }).code !== 6) throw error;
-      }
+      await createOnce(views(orgId).doc(docId(view.linkId, view.invoiceId)), toData(view)); // the first view stays
     },
     async listPortalViews(orgId, linkIds) {
       if (linkIds.length === 0) return [];

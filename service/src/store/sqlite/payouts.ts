@@ -1,6 +1,7 @@
 /** The PayoutStore in SQLite: one table per kind of record (migration 5), each record as a JSON doc. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { ConnectedAccountRecord, PayoutStore, StripeConnectionRecord, StripeTransferRecord } from '../payouts-port.ts';
+import { cachedStatements } from './statements.ts';
 
 type DocRow = { doc: string };
 
@@ -18,7 +19,7 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
   const hasEvent = q('SELECT 1 AS seen FROM stripe_events WHERE org_id = ? AND event_id = ?');
   const insertEvent = q('INSERT OR IGNORE INTO stripe_events (org_id, event_id, at) VALUES (?, ?, ?)');
   // listStripeTransfers' four filters (by pay run, by account, both, neither), each prepared once.
-  const listTransfers = new Map<string, ReturnType<typeof q>>();
+  const listTransfers = cachedStatements(db);
   const one = <T>(row: unknown) => (row ? (JSON.parse((row as DocRow).doc) as T) : null);
   const many = <T>(rows: unknown[]) => rows.map((r) => JSON.parse((r as DocRow).doc) as T);
 
@@ -56,9 +57,7 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
       if (query.payRunId !== undefined) { where.push('pay_run_id = ?'); params.push(query.payRunId); }
       if (query.accountId !== undefined) { where.push('account_id = ?'); params.push(query.accountId); }
       const sql = `SELECT doc FROM stripe_transfers WHERE ${where.join(' AND ')} ORDER BY payment_id`;
-      let list = listTransfers.get(sql);
-      if (!list) listTransfers.set(sql, (list = q(sql)));
-      return many<StripeTransferRecord>(list.all(...params));
+      return many<StripeTransferRecord>(listTransfers(sql).all(...params));
     },
     async eventProcessed(orgId, eventId) {
       return hasEvent.get(orgId, eventId) !== undefined;

@@ -19,6 +19,7 @@ import { sqlitePayouts } from './payouts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { checkpointInBackground } from './checkpointer.ts';
+import { cachedStatements } from './statements.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -549,16 +550,4 @@ function migrate(db: DatabaseSync): void {
       throw new Error(`migration ${m.version} (${m.name}) failed`, { cause: error });
     }
   }
-}
-
-function cachedStatements(db: DatabaseSync) {
-  const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
-  return (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      cache.set(sql, s);
-    }
-    return s;
-  };
 }

@@ -17,6 +17,13 @@ export type PayoutContext = UseCaseContext & {
   publicBaseUrl: string;
 };
 
+/** A fully reversed transfer's problem, left on its payment's transfer record (by the pay that finds it, or by the webhook). */
+export const REVERSED_PROBLEM = { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' };
+
+/** The audit detail of a reversal, full or partial. */
+export const reversalDetail = (transfer: { id: string; amountCents: number; amountReversedCents: number }) =>
+  `transfer ${transfer.id} reversed: ${transfer.amountReversedCents} of ${transfer.amountCents} cents`;
+
 export type OpenConnection = { connection: StripeConnectionRecord; gateway: PayoutGateway };
 
 /** The org's gateway, opened with its sealed key; `rule-broken` until the owner connects Stripe. */

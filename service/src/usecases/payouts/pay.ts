@@ -28,7 +28,7 @@ import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/p
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from '../orgs.ts';
-import { isProviderError, openConnection, providerReason, type PayoutContext } from './context.ts';
+import { isProviderError, openConnection, providerReason, REVERSED_PROBLEM, reversalDetail, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
 
 export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe' | 'nothing-due';
@@ -217,11 +217,11 @@ async function markReversed(run: Run, payment: Payment, account: ConnectedAccoun
   const record = await transferRecordOf(run, payment, account);
   await ctx.payouts.putStripeTransfer(orgId, {
     ...record, transferId: transfer.id, reversedCents: transfer.amountReversedCents,
-    problem: { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' },
+    problem: REVERSED_PROBLEM,
   });
   const canceled: Payment = { ...payment, status: 'canceled', reference: transfer.id };
   if (await ctx.store.updatePayment(orgId, canceled, 'pending')) {
-    await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `transfer ${transfer.id} reversed: ${transfer.amountReversedCents} of ${transfer.amountCents} cents` }]);
+    await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: reversalDetail(transfer) }]);
   }
   return lineOf(run, (await ctx.store.getPayment(orgId, payment.id))!);
 }

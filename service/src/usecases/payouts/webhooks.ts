@@ -18,7 +18,7 @@ import { ok, type Result } from '../../../../shared/index.ts';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
-import { openConnection, viaStripe, type PayoutContext } from './context.ts';
+import { openConnection, REVERSED_PROBLEM, reversalDetail, viaStripe, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
 
 export type WebhookOutcome = { received: true; duplicate: boolean; handled: boolean };
@@ -107,9 +107,9 @@ async function applyReversal(ctx: PayoutContext, orgId: string, transfer: { id: 
   const full = transfer.amountReversedCents >= transfer.amountCents;
   await ctx.payouts.putStripeTransfer(orgId, {
     ...record, reversedCents: transfer.amountReversedCents,
-    ...(full ? { problem: { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' } } : {}),
+    ...(full ? { problem: REVERSED_PROBLEM } : {}),
   });
   if (full && payment.status === 'paid') await ctx.store.updatePayment(orgId, { ...payment, status: 'canceled' }, 'paid');
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `transfer ${transfer.id} reversed: ${transfer.amountReversedCents} of ${transfer.amountCents} cents` }]);
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: reversalDetail(transfer) }]);
   return true;
 }
