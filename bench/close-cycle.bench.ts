@@ -5,6 +5,9 @@
  *
  *   npm run bench:close [-- VISITS [RUNS [KEEP_FILE]]]
  *
+ * The timed processes run node with the flags of this one (`npm run bench:close` gives the
+ * service's `--max-semi-space-size=2`, as `npm start` and `npm run cli` do).
+ *
  * The setup (org, rates, visits) runs first and is not timed. Then a fresh process opens
  * the file, as a server would long after the visits came in (RUNS times, each on its own
  * copy of the seeded file), and the close is timed from the call to its return; peak
@@ -115,7 +118,7 @@ if (process.argv[2] === '--close-only') {
       for (const mode of ['cold', 'warm']) {
         const file = join(dir, `run-${run}-${mode}.db`);
         copyFileSync(seeded, file);
-        process.stdout.write(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--close-only', file, String(visits), mode], { encoding: 'utf8' }));
+        process.stdout.write(execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--close-only', file, String(visits), mode], { encoding: 'utf8' }));
       }
     }
   } finally {

@@ -57,6 +57,21 @@ describe('sortByNumber', () => {
     }), { numRuns: 300 });
   });
 
+  it('gives the same order when the items come already in tie order, as the service reads visits', () => {
+    const item = fc.record({ key: fc.nat(1), tie: fc.constantFrom('a', 'b', 'B', 'ab', ''), n: fc.nat() });
+    fc.assert(fc.property(fc.array(item, { maxLength: 200 }), fc.nat(199), (items, swapAt) => {
+      const inTieOrder = items.slice().sort((a, b) => (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0));
+      // One neighbouring pair swapped: a run that is almost, but not quite, in order.
+      const almost = inTieOrder.slice();
+      if (swapAt + 1 < almost.length) [almost[swapAt], almost[swapAt + 1]] = [almost[swapAt + 1]!, almost[swapAt]!];
+      for (const input of [inTieOrder, almost]) {
+        const sorted = input.slice();
+        sortByNumber(sorted, (x) => x.key, (x) => x.tie);
+        expect(sorted).toEqual(expected(input, (x) => x.key, (x) => x.tie));
+      }
+    }), { numRuns: 300 });
+  });
+
   it('sorts 100,000 whole keys with many ties the same way', () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({ key: (i * 7919) % 997, tie: `v${(i * 104729) % 100_003}`, i }));
     const sorted = items.slice();

@@ -81,7 +81,8 @@ export function textRanks(texts: Iterable<string>): Map<string, number> {
  * Sorts in place by a numeric key (a whole number, 0 or more: built from ranks), ties by
  * text; stable. Each key and its item's position are packed into one number, so the engine
  * sorts a Float64Array natively instead of calling a comparator 1.7 million times for
- * 100,000 lines; only the short runs of equal keys are then ordered by their text.
+ * 100,000 lines; only the short runs of equal keys are then ordered by their text, when
+ * they are not in that order already.
  */
 export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item: T) => string): void {
   const n = items.length;
@@ -104,7 +105,7 @@ export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item
     let start = 0;
     for (let i = 1; i <= n; i++) {
       if (i < n && keys[order[i]!] === keys[order[start]!]) continue;
-      if (i - start > 1) {
+      if (i - start > 1 && !inTextOrder(items, order, start, i, tie)) {
         const run = order.slice(start, i).sort((a, b) => compareText(tie(items[a]!), tie(items[b]!)) || a - b);
         for (let j = 0; j < run.length; j++) order[start + j] = run[j]!;
       }
@@ -117,6 +118,15 @@ export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item
   }
   const copy = items.slice();
   for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
+}
+
+/**
+ * Whether a run of equal keys is already in tie order (positions ascend within a run). The
+ * service reads visits in (date, id) order, so the runs, which share a date, usually are.
+ */
+function inTextOrder<T>(items: readonly T[], order: readonly number[], start: number, end: number, tie: (item: T) => string): boolean {
+  for (let j = start + 1; j < end; j++) if (compareText(tie(items[order[j - 1]!]!), tie(items[order[j]!]!)) > 0) return false;
+  return true;
 }
 
 export const DISCIPLINE_ORDER: ReadonlyMap<Discipline, number> = new Map(DISCIPLINES.map((d, i) => [d, i]));

@@ -1,9 +1,14 @@
 /**
- * The HTTP service's start-up. `npm start` runs `node service/src/server.ts --demo`: the
- * SQLite store at VISITLEDGER_DB (./data/visitledger.db), the demo org seeded on first start
- * with an owner API key kept in ./data/demo-api-key (mode 0600) so later starts print it
- * again. Without --demo it only serves, on the store the settings name (SQLite or Firestore).
- * SIGTERM and SIGINT close the server, then the store.
+ * The HTTP service's start-up. `npm start` runs `node --max-semi-space-size=2
+ * service/src/server.ts --demo`: the SQLite store at VISITLEDGER_DB (./data/visitledger.db),
+ * the demo org seeded on first start with an owner API key kept in ./data/demo-api-key (mode
+ * 0600) so later starts print it again. Without --demo it only serves, on the store the
+ * settings name (SQLite or Firestore). SIGTERM and SIGINT close the server, then the store.
+ *
+ * The flag caps V8's young generation at 2 MB per semi-space. A close or a batch upsert keeps
+ * 100,000 objects alive to the end; a large young generation copies them from space to space
+ * before promoting them and touches far more memory. Capped, the 100,000-visit close takes
+ * about 0.13 s less and 55 MB less memory, the 10,000-visit upsert 0.1 s less (bench/README.md).
  */
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -3,9 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export type ServerProcess = { child: ChildProcess; url: string; stdout: () => string; exited: Promise<number | null> };
 
-/** Spawns `node ...args` with `env` added and waits (20 s at most) for its "serving on" line. */
+/** The V8 flags `npm start` and `npm run cli` give node (package.json; why: service/src/server.ts). */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/** Spawns `node ...SERVICE_NODE_FLAGS ...args` with `env` added and waits (20 s at most) for its "serving on" line. */
 export async function startServerProcess(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => { out += d; });
