@@ -54,11 +54,17 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The command is the first word that is not a global option or its value: `--db FILE close ...` works as well as `close --db FILE ...`. */
+/**
+ * The command is the first word that is not a global option or its value: `--db FILE close ...`
+ * works as well as `close --db FILE ...`, with either form of each option, in any order.
+ */
 function splitCommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
   let i = 0;
-  while (i < argv.length && (argv[i] === '--db' || argv[i] === '--org')) i += 2;
-  while (i < argv.length && /^--(db|org)=/.test(argv[i]!)) i += 1;
+  while (i < argv.length) {
+    if (argv[i] === '--db' || argv[i] === '--org') i += 2;
+    else if (/^--(db|org)=/.test(argv[i]!)) i += 1;
+    else break;
+  }
   return { name: argv[i], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
 }
 

@@ -104,6 +104,11 @@ describe('visitledger CLI', () => {
     expect(before).toMatchObject({ code: 1, stderr: 'error: no org "nobody"\n' });
     const local = await visitledger(db, `--db=${db}`, 'tax-year', '--year', '2026');
     expect(local).toMatchObject({ code: 0, stdout: expect.stringMatching(/^1099-NEC, tax year 2026: threshold \$2,000\.00/) });
+    // Both forms mixed, in either order: the command is still the first other word.
+    for (const options of [[`--db=${db}`, '--org', 'nobody'], ['--org', 'nobody', `--db=${db}`], ['--org=nobody', '--db', db]]) {
+      const mixed = await visitledger(db, ...options, 'tax-year', '--year', '2026');
+      expect(mixed).toMatchObject({ code: 1, stderr: 'error: no org "nobody"\n' });
+    }
   });
 
   it('seeds the demo org and closes its second month', async () => {
