@@ -26,6 +26,8 @@ export const connectService = (input: actions.ConnectInput) => actions.connectSe
 export const previewSetUp = (choice: Parameters<typeof preview>[0]) => preview(choice);
 export const applySetUp = (choice: Parameters<typeof apply>[0]) => apply(choice);
 export const syncNow = () => sync();
+export const checkHistory = (through: string) => actions.settleHistory(through, true);
+export const settleHistory = (through: string) => actions.settleHistory(through, false);
 export const generateInvoices = (month: string) => actions.generateInvoices(month);
 export const runPayroll = (month: string) => actions.runPayroll(month);
 export const payContractors = (payRunId: string | null) => actions.payContractors(payRunId);

@@ -31,11 +31,7 @@ afterAll(async () => {
 });
 
 /** A call to the service as the owner, from the test (not through the add-on). */
-function api(method: string, path: string, body?: unknown): { status: number; body: any } {
-  const res = service.fetch({ url: `${service.url}${path}`, method: method.toUpperCase(), headers: { authorization: `Bearer ${service.idToken(OWNER)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if ('error' in res) throw new Error(res.error);
-  return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => service.call(OWNER, method, path, body);
 const tab = (name: string) => env.book.tab(name)!;
 const visitsTable = () => tab('Visits').table();
 const column = (name: string) => visitsTable()[0]!.indexOf(name);
@@ -162,7 +158,7 @@ describe('the add-on against the running service', () => {
   it('syncs: ids back into the sheet, the good visits to the service, every row marked', () => {
     const r = env.run('syncNow');
     expect(r.ok).toBe(true);
-    expect(r.lines[1]).toBe('Visits: 10 new, 0 changed, 0 unchanged, 0 locked on issued invoices.');
+    expect(r.lines[1]).toBe('Visits: 10 new, 0 changed, 0 unchanged, 0 locked as billed.');
     const agencies = api('get', '/v1/orgs/sunrise/agencies').body.agencies as { id: string; name: string; aliases: string[] }[];
     expect(tab('Agencies').table().slice(1).map((row) => row[0])).toEqual(['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health'].map((n) => agencies.find((a) => a.name === n)!.id));
     expect(agencies.find((a) => a.name === 'Oakridge Home Health')!.aliases).toEqual(['Oakridge']);
@@ -172,7 +168,7 @@ describe('the add-on against the running service', () => {
     expect(rowOf('L1000.7')[column('Sync')]).toBe('Not sent: fix the Status first');
 
     const again = env.run('syncNow');
-    expect(again.lines[1]).toBe('Visits: 0 new, 0 changed, 10 unchanged, 0 locked on issued invoices.');
+    expect(again.lines[1]).toBe('Visits: 0 new, 0 changed, 10 unchanged, 0 locked as billed.');
   });
 
   it('marks a visit typed with an unknown therapist and a duplicate, before any invoice', () => {
@@ -300,9 +296,9 @@ describe('the add-on against the running service', () => {
     // (The note flag: a change that leaves the visit's duplicate key, and so every other row's check, as it was.)
     v.put(at, column('Note Done') + 1, true);
     env.run('syncNow');
-    expect(rowOf('L1000.2')[column('Sync')]).toBe('Locked: on an issued invoice; a change needs a void or a credit note');
+    expect(rowOf('L1000.2')[column('Sync')]).toBe('Locked: billed (on an issued invoice, corrected by a void or a credit note; or settled before VisitLedger)');
     v.put(at, column('Note Done') + 1, false);
-    expect(env.run('syncNow').lines[1]).toMatch(/ 0 locked on issued invoices\.$/);
+    expect(env.run('syncNow').lines[1]).toMatch(/ 0 locked as billed\.$/);
     expect(rowOf('L1000.2')[column('Sync')]).toBe('Sent');
   });
 

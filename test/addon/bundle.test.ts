@@ -9,8 +9,8 @@ import { buildAddon, manifestFor, MAX_SCRIPT_BYTES, type AddonBuild } from '../.
 import { buildToTemp } from './support/build-once.ts';
 
 const GLOBALS = [
-  'applySetUp', 'connectService', 'generateInvoices', 'onFormSubmit', 'onInstall', 'onOpen', 'open1099', 'openInvoices', 'openPay', 'openPayroll',
-  'openPortalLinks', 'openSetUp', 'openSync', 'payContractors', 'previewSetUp', 'report1099', 'runPayroll', 'sendPortalLinks', 'sidebarState', 'syncNow',
+  'applySetUp', 'checkHistory', 'connectService', 'generateInvoices', 'onFormSubmit', 'onInstall', 'onOpen', 'open1099', 'openInvoices', 'openPay', 'openPayroll',
+  'openPortalLinks', 'openSetUp', 'openSync', 'payContractors', 'previewSetUp', 'report1099', 'runPayroll', 'sendPortalLinks', 'settleHistory', 'sidebarState', 'syncNow',
 ];
 
 let build: AddonBuild;

@@ -43,7 +43,7 @@ describe('Apps Script calls per action', () => {
     const large = countsFor(10_000);
     expect(small.visitRows).toBe(100);
     expect(large.visitRows).toBe(10_000);
-    expect(large.sent).toBe('Visits: 10000 new, 0 changed, 0 unchanged, 0 locked on issued invoices.');
+    expect(large.sent).toBe('Visits: 10000 new, 0 changed, 0 unchanged, 0 locked as billed.');
     expect(large.setUp).toEqual(small.setUp);
     expect(large.sync).toEqual(small.sync);
     expect(large.resync).toEqual(small.resync);

@@ -108,7 +108,7 @@ describeInBrowser('the sidebar in chromium', () => {
     await expect.poll(() => status().textContent()).toContain('Sync: done');
     expect(await status().locator('p').allTextContents()).toEqual([
       '3 agencies, 3 therapists, 21 bill rates and 8 pay rates sent.',
-      'Visits: 10 new, 0 changed, 0 unchanged, 0 locked on issued invoices.',
+      'Visits: 10 new, 0 changed, 0 unchanged, 0 locked as billed.',
       '4 visit rows not sent: see the Status column on the Visits tab.',
       'Next: Fix the rows whose Status is not OK, then Sync again.',
     ]);
@@ -127,6 +127,27 @@ describeInBrowser('the sidebar in chromium', () => {
     } finally {
       env.urlFetch.transport = real;
     }
+  });
+
+  it('offers to mark history settled only after a check of that day found visits to mark', async () => {
+    const settle = page.getByRole('button', { name: 'Mark as settled' });
+    const day = page.getByLabel('Invoiced and paid through');
+    expect(await settle.isVisible()).toBe(false);
+    await day.fill('2026-03-04');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => status().textContent()).toContain('Check history: done');
+    expect(await status().textContent()).toContain('2 visits dated 2026-03-02 to 2026-03-04 are in VisitLedger, neither billed nor paid.');
+    await expect.poll(() => settle.isVisible()).toBe(true);
+    await day.fill('2026-03-05'); // another day: check it first
+    expect(await settle.isVisible()).toBe(false);
+    await day.fill('2026-03-04');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => settle.isVisible()).toBe(true);
+    await settle.click();
+    await expect.poll(() => status().textContent()).toContain('Mark history settled: done');
+    expect(await status().textContent()).toContain('2 visits dated 2026-03-02 to 2026-03-04 marked as billed and paid before VisitLedger');
+    expect(await settle.isVisible()).toBe(false);
+    expect(calls.slice(-3)).toEqual(['checkHistory', 'checkHistory', 'settleHistory']);
   });
 
   it('opens on the panel the menu item named, and runs an action from it', async () => {

@@ -192,6 +192,33 @@ describe('visits and the batch', () => {
   });
 });
 
+describe('an owner\'s history', () => {
+  it('settles the visits through a past day (a preview first writes nothing); a close then neither bills nor pays them', async () => {
+    const hist = await buildOrg(api, 'hist', 'Hist'); // 12 visits, 5 to 16 January 2026
+    const path = '/v1/orgs/hist/visits/settled-outside';
+    await ok(api, 'put', `/v1/orgs/hist/members/${staffEmail}`, { token: hist.ownerToken, body: { role: 'staff' } });
+    expectError(await call(api, 'post', path, { token: staffToken, body: { through: '2026-01-10' } }), 403, 'forbidden');
+    const future = await call(api, 'post', path, { token: hist.ownerToken, body: { through: '2999-01-01' } });
+    expectError(future, 400, 'invalid-input');
+    expect(future.body.error.details).toEqual([expect.objectContaining({ path: 'through' })]);
+    expectError(await call(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-02-30' } }), 400, 'invalid-input');
+
+    const preview = await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10', preview: true } });
+    expect(preview).toEqual({ through: '2026-01-10', preview: true, visits: 6, firstDate: '2026-01-05', lastDate: '2026-01-10' });
+    expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10', preview: true } })).toEqual(preview); // nothing written
+    const settled = await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10' } });
+    expect(settled).toEqual({ ...preview, preview: false });
+    expect(await api.store.listAudit('hist', { recordId: 'hist' })).toContainEqual(expect.objectContaining({ actor: 'owner@hist.example', detail: 'visits through 2026-01-10 (6) settled outside VisitLedger' }));
+
+    const month = await ok(api, 'post', '/v1/orgs/hist/cycles/close-month', { token: hist.ownerToken, body: { month: '2026-01' } });
+    const billed = month.cycles.flatMap((c: { invoice: { lines: { date: string }[] } | null }) => c.invoice?.lines ?? []);
+    const paid = month.payRuns[0].payRun.statements.flatMap((st: { lines: { date: string }[] }) => st.lines);
+    for (const lines of [billed, paid]) expect(lines.map((l: { date: string }) => l.date).sort()).toEqual(['2026-01-11', '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16']);
+    // Settling again finds nothing left: the rest are billed and paid here now.
+    expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-31' } })).toMatchObject({ visits: 0, firstDate: null });
+  });
+});
+
 describe('cycles, invoices, pay runs, payments', () => {
   let invoiceIds: string[] = [];
 

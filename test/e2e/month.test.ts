@@ -150,7 +150,7 @@ describe('a month of VisitLedger, end to end', () => {
     const sync = env.run('syncNow');
     expect(sync.ok).toBe(true);
     // Exactly the legacy visits the independent reading keeps are stored.
-    expect(sync.lines[1]).toBe(`Visits: ${arrived.length} new, 0 changed, 0 unchanged, 0 locked on issued invoices.`);
+    expect(sync.lines[1]).toBe(`Visits: ${arrived.length} new, 0 changed, 0 unchanged, 0 locked as billed.`);
   });
 
   it('takes the therapists\' form responses, marking the duplicate and never sending it', () => {

@@ -4,7 +4,7 @@
  * read-only tab (one setValues per tab) and in the sidebar, in plain words.
  */
 import { periodsEndingIn } from '../../../shared/cycles.ts';
-import { monthBounds } from '../../../shared/dates.ts';
+import { isIsoDate, monthBounds } from '../../../shared/dates.ts';
 import type { CycleRule } from '../../../shared/schemas.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
 import { visitCount } from '../../../shared/vocabulary.ts';
@@ -39,6 +39,13 @@ function replaceRows(sheet: Sheet | undefined, rows: Cell[][], width: number): v
 }
 
 const refused = (title: string, answer: Failure, conn: Connection) => failed(title, explain(answer, conn));
+
+/** Sync before an action that reads the visits: every row of the Visits tab checked and sent. Null when it went through. */
+function syncFirst(title: string, c: { conn: Connection; sheets: Map<string, Sheet>; config: Config }): ActionResult | null {
+  if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
+  const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: activeBook().getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
+  return sync.ok ? null : { ...sync, title };
+}
 
 export type ConnectInput = { serviceUrl: string; orgId: string };
 
@@ -79,11 +86,9 @@ export function generateInvoices(month: string): ActionResult {
   return withDocumentLock(title, () => {
     const c = connected(title);
     if (isResult(c)) return c;
-    const book = activeBook();
-    if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     // Every row is checked and sent before anything is billed.
-    const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
-    if (!sync.ok) return { ...sync, title };
+    const unsynced = syncFirst(title, c);
+    if (unsynced) return unsynced;
     const closed = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/cycles/close-month`, body: { month } });
     if (!closed.ok) return refused(title, closed, c.conn);
     const list = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}/invoices` });
@@ -104,6 +109,40 @@ export function generateInvoices(month: string): ActionResult {
         ...(held > 0 ? [`${visitCount(held)} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`] : []),
       ],
       ...(held > 0 ? { next: 'See the Status column on the Visits tab, fix the rows, Sync, and generate again.' } : {}),
+    };
+  });
+}
+
+/**
+ * An owner's history: the visits dated on or before `through` that were sent and are neither
+ * billed nor paid in VisitLedger are marked billed and paid before it, so no close bills or
+ * pays them again. `preview` only counts them. Both Sync first, so every row is counted.
+ */
+export function settleHistory(through: string, preview: boolean): ActionResult {
+  const title = preview ? 'Check history' : 'Mark history settled';
+  const day = String(through ?? '').trim();
+  if (!isIsoDate(day)) return failed(title, `"${day}" is not a day: pick the last day you billed and paid outside VisitLedger.`);
+  return withDocumentLock(title, () => {
+    const c = connected(title);
+    if (isResult(c)) return c;
+    const unsynced = syncFirst(title, c);
+    if (unsynced) return unsynced;
+    const answer = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/visits/settled-outside`, body: { through: day, preview } });
+    if (!answer.ok) return refused(title, answer, c.conn);
+    const { visits, firstDate, lastDate } = answer.body as { visits: number; firstDate: string | null; lastDate: string | null };
+    if (visits === 0) return { ok: true, title, lines: [`No visit dated on or before ${day} is open in VisitLedger: nothing to mark.`] };
+    const which = `${visitCount(visits)} dated ${firstDate === lastDate ? firstDate : `${firstDate} to ${lastDate}`}`;
+    if (preview) {
+      return {
+        ok: true, title,
+        lines: [`${which} ${visits === 1 ? 'is' : 'are'} in VisitLedger, neither billed nor paid.`],
+        next: `If you invoiced the agencies and paid the therapists for ${visits === 1 ? 'it' : 'all of them'} outside VisitLedger, press "Mark as settled": no invoice or pay run will include ${visits === 1 ? 'it' : 'them'}. This cannot be undone.`,
+      };
+    }
+    return {
+      ok: true, title,
+      lines: [`${which} marked as billed and paid before VisitLedger: no invoice or pay run will include ${visits === 1 ? 'it' : 'them'}.`],
+      next: 'Payments you made for them count toward the 1099-NEC once recorded in VisitLedger.',
     };
   });
 }

@@ -25,7 +25,7 @@ export const SYNC_TEXT = {
   sent: 'Sent',
   fixFirst: 'Not sent: fix the Status first',
   unreachable: 'Not sent: service unreachable. Sync again',
-  locked: 'Locked: on an issued invoice; a change needs a void or a credit note',
+  locked: 'Locked: billed (on an issued invoice, corrected by a void or a credit note; or settled before VisitLedger)',
 } as const;
 
 /** `config`: the document properties, read once per action. */
@@ -147,7 +147,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     ok: true, title: 'Sync',
     lines: [
       `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${dir.billRates.length} bill rates and ${dir.payRates.length} pay rates sent.`,
-      `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked on issued invoices.`,
+      `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
       ...dir.rateProblems,
     ],

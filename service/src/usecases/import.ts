@@ -12,9 +12,10 @@ import {
   type ImportSummary, type IsoDate, type PayRate, type RateSheetError, type Result, type RowOutcome,
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
-import { audit, today, type UseCaseContext } from './context.ts';
+import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
+import { checkSettledThrough } from './history.ts';
 import { upsertVisits } from './visits.ts';
 
 type Table = readonly (readonly unknown[])[];
@@ -66,13 +67,8 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   const ratesFrom = input.ratesFrom ?? SINCE_ALWAYS;
   if (!isIsoDate(ratesFrom)) return fail('invalid-input', `rates-from "${ratesFrom}" is not a date (YYYY-MM-DD)`);
   if (input.settledThrough !== undefined) {
-    const path = 'settledThrough';
-    if (!isIsoDate(input.settledThrough)) return fail('invalid-input', `settled-through "${input.settledThrough}" is not a date (YYYY-MM-DD)`, [{ path, message: 'not a date' }]);
-    const day = today(ctx, org.value.settings.timeZone);
-    if (input.settledThrough >= day) {
-      const message = `settled-through ${input.settledThrough} is not a past day (today is ${day}): only visits already billed and paid can be settled outside VisitLedger`;
-      return fail('invalid-input', message, [{ path, message }]);
-    }
+    const refused = checkSettledThrough(ctx, org.value.settings.timeZone, input.settledThrough, 'settledThrough');
+    if (refused) return refused;
   }
   const vocabulary = buildVocabulary(org.value.settings);
   const [storedAgencies, storedTherapists, storedBill, storedPay] = await Promise.all([

@@ -6,6 +6,8 @@ export type SyncService = {
   url: string;
   fetch(request: { url: string; method: string; headers: Record<string, string>; body?: string }): Transported;
   idToken(email: string): string;
+  /** A call to the service as `email` (signed in with Google), from a test rather than through the add-on. */
+  call(email: string, method: string, path: string, body?: unknown): { status: number; body: any };
   /** Calls the Stripe stand-in (test/stripe-standin) in the worker: its answer, as JSON. */
   standin<T = unknown>(method: string, ...args: unknown[]): T;
   close(): Promise<void>;
@@ -34,6 +36,12 @@ export async function startSyncService(options: { stripeTime?: Date } = {}): Pro
     url,
     fetch: (request) => ask<Transported>({ op: 'fetch', ...request }),
     idToken: (email) => ask<{ token: string }>({ op: 'token', email }).token,
+    call(email, method, path, body) {
+      const token = ask<{ token: string }>({ op: 'token', email }).token;
+      const res = ask<Transported>({ op: 'fetch', url: `${url}${path}`, method: method.toUpperCase(), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      if ('error' in res) throw new Error(res.error);
+      return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
+    },
     standin: <T>(method: string, ...args: unknown[]) => {
       const answer = ask<{ value: T } | { error: string }>({ op: 'standin', method, args });
       if ('error' in answer) throw new Error(answer.error);

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MAX_VISITS_PER_BATCH, visitRow } from '../../usecases/visits.ts';
 import { rowsOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
+import { isoDate } from '../../../../shared/index.ts';
 import { booleanQuery, optionalDate, orgPath, recordId } from './common.schema.ts';
 
 export const upsertVisitsSpec = {
@@ -17,4 +18,10 @@ export const listVisitsSpec = {
   query: z.object({
     agencyId: recordId.optional(), therapistId: recordId.optional(), dateFrom: optionalDate, dateTo: optionalDate, billed: booleanQuery.optional(),
   }),
+} satisfies RouteSpec;
+
+export const settleVisitsOutsideSpec = {
+  id: 'settleVisitsOutside', method: 'post', path: '/v1/orgs/:orgId/visits/settled-outside', tag: 'visits', access: 'owner',
+  summary: 'An owner\'s history: the visits dated on or before `through` (a past day) that are neither billed nor paid here are marked billed and paid before VisitLedger, so no close bills or pays them again, and they no longer change. `preview: true` answers how many, and their first and last dates, without writing. It cannot be undone',
+  params: orgPath, body: z.object({ through: isoDate, preview: z.boolean().optional() }),
 } satisfies RouteSpec;

@@ -1,8 +1,9 @@
-/** Visits: the batch upsert the sheet and the form push, and the list. */
+/** Visits: the batch upsert the sheet and the form push, the list, and settling an owner's history. */
 import { ok } from '../../../../shared/index.ts';
+import { settleVisitsThrough } from '../../usecases/history.ts';
 import { listVisits, upsertVisits, type VisitRowAnswer } from '../../usecases/visits.ts';
 import { listed, route } from '../route.ts';
-import { listVisitsSpec, upsertVisitsSpec } from './visits.schema.ts';
+import { listVisitsSpec, settleVisitsOutsideSpec, upsertVisitsSpec } from './visits.schema.ts';
 
 /** How many rows of each status, and how many have problems: what the sidebar shows first. */
 function countRows(rows: readonly VisitRowAnswer[]) {
@@ -26,4 +27,5 @@ export const visitRoutes = [
       ...(dateTo ? { dateTo } : {}), ...(billed !== undefined ? { billed } : {}),
     }));
   }),
+  route(settleVisitsOutsideSpec, ({ params, body, ctx }) => settleVisitsThrough(ctx, params.orgId, body)),
 ];
