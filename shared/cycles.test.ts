@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPeriodOf, nextPeriod, periodContaining, periodLabel, periodsEndingIn, previousPeriod } from './cycles.ts';
+import { cycleRuleFromText, cycleRuleText, isPeriodOf, nextPeriod, periodContaining, periodLabel, periodsEndingIn, previousPeriod } from './cycles.ts';
 import { addDays, dayOfWeek, monthBounds } from './dates.ts';
 import type { CycleRule, Period } from './schemas.ts';
 
@@ -174,5 +174,32 @@ describe('periods tile the calendar', () => {
         for (let i = 1; i < closed.length; i++) expect(closed[i]!.start).toBe(addDays(closed[i - 1]!.end, 1));
       }),
     );
+  });
+});
+
+describe('a cycle rule in words (the Agencies tab)', () => {
+  it('reads back every rule it writes', () => {
+    fc.assert(fc.property(rules, (rule) => {
+      expect(cycleRuleFromText(cycleRuleText(rule))).toEqual({ ok: true, value: rule });
+    }));
+  });
+
+  it.each([
+    ['monthly', { kind: 'monthly' }],
+    [' Semi monthly ', { kind: 'semi-monthly' }],
+    ['SEMIMONTHLY', { kind: 'semi-monthly' }],
+    ['twice a month', { kind: 'semi-monthly' }],
+    ['Weekly from monday', { kind: 'weekly', weekStartsOn: 1 }],
+    ['weekly (Sunday)', { kind: 'weekly', weekStartsOn: 0 }],
+    ['every 2 weeks from 2026-01-05', { kind: 'biweekly', anchor: '2026-01-05' }],
+    ['Bi-weekly  from 2026-01-05', { kind: 'biweekly', anchor: '2026-01-05' }],
+  ] as const)('reads %j', (text, rule) => {
+    expect(cycleRuleFromText(text)).toEqual({ ok: true, value: rule });
+  });
+
+  it.each(['', 'weekly', 'weekly from someday', 'biweekly', 'biweekly from 2026-02-30', 'biweekly from 1/5/2026', 'fortnightly', 'quarterly'])('refuses %j, saying what it reads', (text) => {
+    const read = cycleRuleFromText(text);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.error.message).toMatch(/is not a billing cycle VisitLedger reads: write one of Monthly, Semi-monthly, Weekly from Monday/);
   });
 });

@@ -3,7 +3,8 @@
  * that tile it: every day is in exactly one period, and the next period starts the day
  * after the previous one ends. Periods are whole days, both ends included.
  */
-import { addDays, dayOfWeek, daysBetween, lastDayOfMonth, splitIsoDate, ymd, type IsoDate } from './dates.ts';
+import { addDays, dayOfWeek, daysBetween, isIsoDate, lastDayOfMonth, splitIsoDate, ymd, type IsoDate } from './dates.ts';
+import { err, ok, type Result } from './result.ts';
 import type { CycleRule, Period } from './schemas.ts';
 
 const BIWEEKLY_DAYS = 14;
@@ -89,4 +90,40 @@ export function periodLabel(period: Period): string {
   }
   if (a.year === b.year) return `${short(a.month)} ${a.day} – ${short(b.month)} ${b.day}, ${b.year}`;
   return `${short(a.month)} ${a.day}, ${a.year} – ${short(b.month)} ${b.day}, ${b.year}`;
+}
+
+// ---------------------------------------------------------------- as the owner writes it
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/** The forms cycleRuleFromText reads, for messages. */
+export const CYCLE_RULE_FORMS = 'Monthly, Semi-monthly, Weekly from Monday (or another day), Biweekly from YYYY-MM-DD (a cycle\'s first day)';
+
+/** A cycle rule in words, as the Agencies tab shows it: "Monthly", "Weekly from Monday", "Biweekly from 2026-01-05". */
+export function cycleRuleText(rule: CycleRule): string {
+  switch (rule.kind) {
+    case 'monthly': return 'Monthly';
+    case 'semi-monthly': return 'Semi-monthly';
+    case 'weekly': return `Weekly from ${WEEKDAYS[rule.weekStartsOn]}`;
+    case 'biweekly': return `Biweekly from ${rule.anchor}`;
+  }
+}
+
+/**
+ * Reads what cycleRuleText writes, in any case and spacing, with a few common variants
+ * ("semimonthly", "twice a month", "every 2 weeks from ..."). Nothing is guessed: a weekly
+ * cycle names the day its weeks start, and a biweekly one the first day of one of its cycles.
+ */
+export function cycleRuleFromText(text: string): Result<CycleRule, { message: string }> {
+  const t = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (t === 'monthly') return ok({ kind: 'monthly' });
+  if (/^(semi-? ?monthly|twice a month)$/.test(t)) return ok({ kind: 'semi-monthly' });
+  const weekly = /^weekly(?: from| \(?)? ?([a-z]+)\)?$/.exec(t);
+  if (weekly) {
+    const day = WEEKDAYS.findIndex((d) => d.toLowerCase() === weekly[1]);
+    if (day >= 0) return ok({ kind: 'weekly', weekStartsOn: day });
+  }
+  const biweekly = /^(?:bi-? ?weekly|every 2 weeks|every two weeks) from (\S+)$/.exec(t);
+  if (biweekly && isIsoDate(biweekly[1]!)) return ok({ kind: 'biweekly', anchor: biweekly[1]! });
+  return err({ message: `"${text.trim()}" is not a billing cycle VisitLedger reads: write one of ${CYCLE_RULE_FORMS}` });
 }

@@ -4,33 +4,23 @@
  * them. The built add-on in node:vm against the real service, on the sample owner sheet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addonEnv, type AddonEnv } from './support/addon-env.ts';
-import { buildToTemp } from './support/build-once.ts';
-import { addSampleTabs, SAMPLE_TABS } from './support/sample-sheet.ts';
-import { startSyncService, type SyncService } from './support/sync-service.ts';
+import type { AddonEnv } from './support/addon-env.ts';
+import { setUpSampleOrg, type SampleOrg } from './support/sample-org.ts';
 
-const OWNER = 'owner@history.example';
-const ANSWERS = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' }, therapists: {} };
 const THROUGH = '2026-03-04';
 
-let service: SyncService;
+let org: SampleOrg;
 let env: AddonEnv;
+const api: SampleOrg['api'] = (...args) => org.api(...args);
 
 beforeAll(async () => {
-  const build = await buildToTemp();
-  service = await startSyncService();
-  env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(OWNER) });
-  addSampleTabs(env.book);
-  expect(env.run('connectService', { serviceUrl: service.url, orgId: 'history' })).toMatchObject({ ok: true });
-  expect(api('patch', '/v1/orgs/history/settings', { payrollCycle: { kind: 'monthly' } }).status).toBe(200);
-  env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...ANSWERS });
+  org = await setUpSampleOrg('history', 'owner@history.example');
+  env = org.env;
 }, 60_000);
 afterAll(async () => {
-  await service?.close();
+  await org?.service.close();
 });
 
-/** A call to the service as the owner, from the test (not through the add-on). */
-const api = (method: string, path: string, body?: unknown) => service.call(OWNER, method, path, body);
 const visitsTable = () => env.book.tab('Visits')!.table();
 const column = (name: string) => visitsTable()[0]!.indexOf(name);
 /** The OK rows of the Visits tab (what Sync sends) dated on or before `day`. */

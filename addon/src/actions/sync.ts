@@ -3,12 +3,14 @@
  * back into the ID columns), then rates and the visits that pass the check, keyed by their
  * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
  */
+import { cycleRuleText } from '../../../shared/cycles.ts';
 import { nameKey } from '../../../shared/names.ts';
+import type { CycleRule } from '../../../shared/schemas.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connection } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
 import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
-import { idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
+import { billingCycleColumn, idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
 import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
@@ -114,6 +116,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const agencyIds = idsByName(agencies.body.agencies as { id: string; name: string }[]);
   const therapistIds = idsByName(therapists.body.therapists as { id: string; name: string }[]);
   writeIds(sheets.get(TAB.agencies)!, tables.agencies, agencyIds);
+  writeBlankCycles(sheets.get(TAB.agencies)!, tables.agencies, agencies.body.agencies as { name: string; billingCycle: CycleRule }[]);
   writeIds(sheets.get(TAB.therapists)!, tables.therapists, therapistIds);
 
   const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
@@ -149,6 +152,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${dir.billRates.length} bill rates and ${dir.payRates.length} pay rates sent.`,
       `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
+      ...dir.agencies.flatMap((a) => (a.billingCycleProblem ? [a.billingCycleProblem] : [])),
       ...dir.rateProblems,
     ],
     ...(toFix > 0 ? { next: 'Fix the rows whose Status is not OK, then Sync again.' } : {}),
@@ -184,12 +188,25 @@ function agencyPayload(a: SheetDirectory['agencies'][number]) {
   return {
     ...(a.serviceId ? { id: a.serviceId } : {}), name: a.name, aliases: a.aliases, active: a.active,
     ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}), ...(a.termsDays !== null ? { termsDays: a.termsDays } : {}),
-    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier } : {}),
+    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier } : {}), ...(a.billingCycle ? { billingCycle: a.billingCycle } : {}),
   };
 }
 
 function therapistPayload(t: SheetDirectory['therapists'][number]) {
   return { ...(t.serviceId ? { id: t.serviceId } : {}), name: t.name, aliases: t.aliases, disciplines: t.disciplines, active: t.active, ...(t.email ? { email: t.email } : {}) };
+}
+
+/** A blank Billing Cycle cell shows the cycle VisitLedger has (the owner changes it there); written only when one was blank. */
+function writeBlankCycles(sheet: Sheet, table: Table, agencies: readonly { name: string; billingCycle: CycleRule }[]): void {
+  const at = billingCycleColumn(table);
+  if (at < 0) return;
+  const byName = new Map(agencies.map((a) => [nameKey(a.name), a.billingCycle]));
+  const column = table.slice(1).map((r) => {
+    const current = cellText(r[at]);
+    const service = cellText(r[1]) === '' ? undefined : byName.get(nameKey(cellText(r[1])));
+    return current === '' && service ? cycleRuleText(service) : current;
+  });
+  if (!sameTable(table.slice(1).map((r) => [cellText(r[at])]), column.map((c) => [c]))) writeColumn(sheet, at + 1, column);
 }
 
 /** The service's ids into column A, written only when one changed. */

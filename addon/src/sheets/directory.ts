@@ -2,14 +2,20 @@
  * Reads the structured tabs' values (plain arrays) into what the shared core needs: the
  * agency and therapist lists, the rate book, and the service ids the sheet keeps. Pure.
  */
+import { cycleRuleFromText } from '../../../shared/cycles.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
 import { readAgencyRateMatrix, readTherapistPaySheet, type RateSheetError } from '../../../shared/rate-sheets.ts';
 import { buildRateBook, type RateBook } from '../../../shared/rates.ts';
-import type { BillRate, PayRate } from '../../../shared/schemas.ts';
+import type { BillRate, CycleRule, PayRate } from '../../../shared/schemas.ts';
 import { DISCIPLINES, type Discipline, type Vocabulary } from '../../../shared/vocabulary.ts';
 import { cellText, type Table } from './io.ts';
 
-export type AgencyRow = { row: number; serviceId: string; name: string; aliases: string[]; contactEmail: string; termsDays: number | null; patientIdentifier: string; active: boolean };
+export type AgencyRow = {
+  row: number; serviceId: string; name: string; aliases: string[]; contactEmail: string; termsDays: number | null; patientIdentifier: string; active: boolean;
+  /** Null when the cell is blank (VisitLedger keeps the agency's cycle) or unreadable (`billingCycleProblem` says why). */
+  billingCycle: CycleRule | null;
+  billingCycleProblem: string;
+};
 export type TherapistRow = { row: number; serviceId: string; name: string; aliases: string[]; email: string; disciplines: Discipline[]; active: boolean; formLink: string };
 
 export type SheetDirectory = {
@@ -29,14 +35,22 @@ export type SheetDirectory = {
 const splitList = (text: string) => text.split(/[;,]/).map((s) => normalizeName(s)).filter(Boolean);
 const isTrue = (v: unknown) => v === true || /^(true|yes|y|x)$/i.test(cellText(v));
 
+/** Where the Agencies tab keeps the billing cycle: -1 on a tab written before the column existed. */
+export const billingCycleColumn = (table: Table): number => (table[0] ?? []).findIndex((h) => cellText(h) === 'Billing Cycle');
+
 export function readAgencies(table: Table): AgencyRow[] {
+  const cycleAt = billingCycleColumn(table);
   return table.slice(1).flatMap((r, i) => {
     const name = normalizeName(cellText(r[1]));
     if (name === '') return [];
     const terms = cellText(r[4]) === '' ? null : Number(r[4]);
+    const cycleText = cycleAt < 0 ? '' : cellText(r[cycleAt]);
+    const cycle = cycleText === '' ? null : cycleRuleFromText(cycleText);
     return [{
       row: i + 2, serviceId: cellText(r[0]), name, aliases: splitList(cellText(r[2])), contactEmail: cellText(r[3]),
       termsDays: terms !== null && Number.isInteger(terms) ? terms : null, patientIdentifier: cellText(r[5]) || 'name', active: cellText(r[6]) === '' ? true : isTrue(r[6]),
+      billingCycle: cycle?.ok ? cycle.value : null,
+      billingCycleProblem: cycle && !cycle.ok ? `Agencies row ${i + 2} (${name}): ${cycle.error.message}. Not sent: ${name} keeps its billing cycle in VisitLedger.` : '',
     }];
   });
 }

@@ -28,7 +28,7 @@ export const RANGE = {
 export const MONEY_FORMAT = '$#,##0.00';
 export const DATE_FORMAT = 'yyyy-mm-dd';
 
-export const AGENCY_COLUMNS = ['Agency ID', 'Name', 'Aliases', 'Contact Email', 'Terms (days)', 'Patient Identifier', 'Active'] as const;
+export const AGENCY_COLUMNS = ['Agency ID', 'Name', 'Aliases', 'Contact Email', 'Terms (days)', 'Patient Identifier', 'Active', 'Billing Cycle'] as const;
 export const THERAPIST_COLUMNS = ['Therapist ID', 'Name', 'Aliases', 'Email', 'Disciplines', 'Active', 'Form Link'] as const;
 /** The Visits header: names the shared importer recognises, so the same code validates typed rows. */
 export const VISIT_COLUMNS = ['Visit ID', 'Visit Date', 'Therapist', 'Agency', 'Patient', 'MRN', 'Discipline', 'Visit Type', 'Note Done', 'Source', 'Status', 'Sync'] as const;

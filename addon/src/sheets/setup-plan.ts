@@ -209,7 +209,8 @@ export function planSetUp(
   }
   const agencyNames = [...names.agencies.values()].map((a) => a.name).concat(report?.newAgencies.map((e) => e.name) ?? []);
   const agencies = unique(agencyNames).filter((n) => !haveAgencies.has(nameKey(n)))
-    .map((n): Cell[] => ['', n, (agencyAliases.get(nameKey(n)) ?? []).join('; '), '', 30, 'name', true]);
+    // The billing cycle is left blank: Sync fills in the one VisitLedger has (monthly for a new agency).
+    .map((n): Cell[] => ['', n, (agencyAliases.get(nameKey(n)) ?? []).join('; '), '', 30, 'name', true, '']);
   const therapistList = [...names.therapists.values()].map((t) => ({ name: t.name, disciplines: t.disciplines as string[] }))
     .concat((report?.newTherapists ?? []).map((e) => ({ name: e.name, disciplines: [] })));
   const therapists = uniqueBy(therapistList, (t) => nameKey(t.name)).filter((t) => !haveTherapists.has(nameKey(t.name))).map((t): Cell[] => {

@@ -1,0 +1,33 @@
+/**
+ * The built add-on on the sample owner sheet, connected to a running service and set up
+ * with the sample's near names confirmed: the starting point of tests about what an owner
+ * does after Set up.
+ */
+import { expect } from 'vitest';
+import { addonEnv, type AddonEnv } from './addon-env.ts';
+import { buildToTemp } from './build-once.ts';
+import { addSampleTabs, SAMPLE_TABS } from './sample-sheet.ts';
+import { startSyncService, type SyncService } from './sync-service.ts';
+
+/** The answers an owner gives Set up about the sample's near names. */
+export const SAMPLE_ANSWERS = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' }, therapists: {} };
+
+export type SampleOrg = {
+  service: SyncService;
+  env: AddonEnv;
+  /** A call to the service as the owner, from the test (not through the add-on). */
+  api(method: string, path: string, body?: unknown): { status: number; body: any };
+};
+
+/** Connects as `owner` to a new org `orgId` (payroll monthly) and runs Set up. */
+export async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> {
+  const build = await buildToTemp();
+  const service = await startSyncService();
+  const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
+  addSampleTabs(env.book);
+  const api = (method: string, path: string, body?: unknown) => service.call(owner, method, path, body);
+  expect(env.run('connectService', { serviceUrl: service.url, orgId })).toMatchObject({ ok: true });
+  expect(api('patch', `/v1/orgs/${orgId}/settings`, { payrollCycle: { kind: 'monthly' } }).status).toBe(200);
+  env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
+  return { service, env, api };
+}
