@@ -189,6 +189,10 @@ describe('visits and the batch', () => {
     expect(malformed.text).not.toContain('Secret');
     const text = await call(api, 'post', '/v1/orgs/acme/agencies', { token: staffToken, body: 'agencies=1', headers: { 'content-type': 'text/plain' } });
     expectError(text, 415, 'unsupported-media-type');
+    // No body at all (a fetch sends Content-Length: 0): the schema names what is missing.
+    const bodiless = await call(api, 'post', '/v1/orgs/acme/cycles/close-month', { token: staffToken });
+    expectError(bodiless, 400, 'invalid-input');
+    expect(bodiless.body.error.details).toEqual([expect.objectContaining({ path: 'body' })]);
   });
 });
 

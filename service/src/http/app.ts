@@ -111,9 +111,14 @@ function noteRoute(spec: RouteSpec): RequestHandler {
   };
 }
 
-/** A body that is there must be JSON; a missing one is left to the body schema to name. */
+/**
+ * A body that is there must be JSON; a missing one is left to the body schema to name. An empty
+ * body is a missing one: a client posting nothing still sends `Content-Length: 0`, which
+ * type-is counts as a body.
+ */
 const requireJson: RequestHandler = (req, res, next) => {
-  if (req.is('application/json') === false) return sendError(res, 'unsupported-media-type', 'send the body as JSON (Content-Type: application/json)');
+  const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
+  if (!empty && req.is('application/json') === false) return sendError(res, 'unsupported-media-type', 'send the body as JSON (Content-Type: application/json)');
   next();
 };
 
