@@ -17,7 +17,7 @@ describe('packed lines', () => {
     expect(unpackRows(packRows([], ['visitId']))).toEqual([]);
   });
 
-  it('keeps the stored form: the given keys in order, column by column, dictionaries for string columns with few distinct values', () => {
+  it('keeps the stored form: the given keys in order, column by column, a dictionary for a column with few distinct values', () => {
     const lines = [
       { id: 'a', kind: 'x', cents: 1, note: undefined, gone: null },
       { id: 'b', kind: 'x', cents: 2, extra: 'y', gone: null },
@@ -35,9 +35,31 @@ describe('packed lines', () => {
         { values: [null, null, null, null, null] },
         { values: [null, null, null, null, null] },
         { dictionary: ['y'], indexes: [null, 0, null, null, null] },
-        { values: [null, null, null, 'q', 5] },
+        { dictionary: ['q', 5], indexes: [null, null, null, 0, 1] },
       ],
     });
+  });
+
+  it('stores a column whose rows all hold one value as that value once, of any type', () => {
+    const lines = Array.from({ length: 6 }, (_, i) => ({ visitId: `v${i}`, late: false, rateCents: 5000, discipline: 'PT', agency: i < 5 ? 'A' : undefined }));
+    const packed = packRows(lines, ['visitId', 'late', 'rateCents', 'discipline', 'agency']);
+    expect(packed.columns.slice(1)).toEqual([
+      { constant: false }, { constant: 5000 }, { constant: 'PT' },
+      { dictionary: ['A'], indexes: [0, 0, 0, 0, 0, null] }, // one value, but absent from a row: not a constant
+    ]);
+    expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(lines.map(({ agency, ...rest }) => (agency === undefined ? rest : { ...rest, agency })));
+  });
+
+  it('reads the column form that files written by schema version 7 hold (string dictionaries, no constants)', () => {
+    const version7 = {
+      keys: ['visitId', 'kind', 'cents', 'late'], length: 3,
+      columns: [{ values: ['a', 'b', 'c'] }, { dictionary: ['x', 'z'], indexes: [0, 1, 0] }, { values: [100, 100, 200] }, { values: [false, false, true] }],
+    };
+    expect(unpackRows(version7)).toEqual([
+      { visitId: 'a', kind: 'x', cents: 100, late: false },
+      { visitId: 'b', kind: 'z', cents: 100, late: false },
+      { visitId: 'c', kind: 'x', cents: 200, late: true },
+    ]);
   });
 
   it('stores a column as values once its first 33 rows all differ (an id column), and a repeating column as a dictionary', () => {
@@ -62,9 +84,9 @@ describe('packed lines', () => {
   });
 
   it('round-trips any list of flat records', () => {
-    const record = fc.record({ a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y') }, { requiredKeys: ['a', 'b'] });
+    const record = fc.record({ a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y'), e: fc.constantFrom(0, 1, '1', true) }, { requiredKeys: ['a', 'b'] });
     fc.assert(fc.property(fc.array(record, { maxLength: 50 }), (rows) => {
-      expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows, ['a', 'b', 'c', 'd']))))).toEqual(rows);
+      expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows, ['a', 'b', 'c', 'd', 'e']))))).toEqual(rows);
     }));
   });
 });

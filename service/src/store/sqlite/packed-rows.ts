@@ -1,15 +1,17 @@
 /**
  * A compact JSON form for the long, uniform line lists of invoices and pay runs: column by
- * column, the keys once, and a string column with few distinct values (a therapist's name,
- * an agency, a visit type, a date) as indexes into a table of those values. A close of
- * 100,000 visits builds twenty columns per invoice instead of 200,000 row arrays, and
- * writes a third of the bytes it would as plain objects.
+ * column, the keys once. A column whose rows all hold one value is stored as that value
+ * once; a column with few distinct values (a therapist's name, an agency, a date, a rate,
+ * the late flag) as indexes into a table of those values; any other column as its values.
+ * A close of 100,000 visits builds a few columns per invoice and per pay statement instead
+ * of 200,000 row arrays, and writes a fifth of the bytes plain objects would take.
  *
  * Files written before version 7 of the schema hold the earlier form, row by row
- * (`{ keys, dictionaries, rows }`); unpackRows reads both.
+ * (`{ keys, dictionaries, rows }`), and version 7 stored dictionaries of strings only and
+ * no constant columns; unpackRows reads all of them.
  */
 type Value = string | number | boolean | null;
-type Column = { values: Value[] } | { dictionary: string[]; indexes: (number | null)[] };
+type Column = { values: Value[] } | { dictionary: Value[]; indexes: (number | null)[] } | { constant: Value };
 export type PackedColumns = { keys: string[]; length: number; columns: Column[] };
 /** The row-by-row form of files written before schema version 7: read, never written. */
 type PackedRowsBefore7 = { keys: string[]; dictionaries: (string[] | null)[]; rows: Value[][] };
@@ -25,33 +27,49 @@ export function packRows<T extends object>(objects: readonly T[], keys: readonly
 }
 
 /**
- * One key's values in record order; as dictionary indexes when the column holds strings
- * only (absent values aside) with at most one distinct value for every two records.
+ * One key's values in record order: one value when every record holds it; dictionary indexes
+ * when there is at most one distinct value for every two records (absent values aside);
+ * else the values themselves.
  */
 function packColumn(records: readonly Record<string, Value | undefined>[], key: string): Column {
-  const values: Value[] = new Array(records.length);
-  const indexes: (number | null)[] = new Array(records.length);
-  let positions: Map<string, number> | null = new Map();
-  for (let i = 0; i < records.length; i++) {
+  const n = records.length;
+  const positions = new Map<Value, number>();
+  const indexes: (number | null)[] = new Array(n);
+  let dictionary = true;
+  let absent = false;
+  // Lines come sorted, so a value often repeats the one before: no map lookup for it.
+  let previous: Value = null;
+  let previousAt = -1;
+  for (let i = 0; i < n; i++) {
     const value = records[i]![key] ?? null;
-    values[i] = value;
-    if (positions === null) continue;
     if (value === null) {
       indexes[i] = null;
-    } else if (typeof value !== 'string') {
-      positions = null;
-    } else {
-      let at = positions.get(value);
-      if (at === undefined) {
-        at = positions.size;
-        // Too many distinct values to be worth a dictionary; 32 in the first 32 rows says an id column.
-        if ((at + 1) * 2 > records.length || at === 32 && i === 32) positions = null;
-        else positions.set(value, at);
-      }
-      indexes[i] = at;
+      absent = true;
+      continue;
     }
+    if (value === previous) {
+      indexes[i] = previousAt;
+      continue;
+    }
+    let at = positions.get(value);
+    if (at === undefined) {
+      at = positions.size;
+      // Too many distinct values to be worth a dictionary; 32 in the first 32 rows says an id column.
+      if ((at + 1) * 2 > n || (at === 32 && i === 32)) {
+        dictionary = false;
+        break;
+      }
+      positions.set(value, at);
+    }
+    indexes[i] = at;
+    previous = value;
+    previousAt = at;
   }
-  return positions !== null && positions.size > 0 ? { dictionary: [...positions.keys()], indexes } : { values };
+  if (dictionary && positions.size === 1 && !absent) return { constant: positions.keys().next().value! };
+  if (dictionary && positions.size > 0) return { dictionary: [...positions.keys()], indexes };
+  const values: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) values[i] = records[i]![key] ?? null;
+  return { values };
 }
 
 export function unpackRows<T>(packed: PackedLines): T[] {
@@ -62,7 +80,7 @@ export function unpackRows<T>(packed: PackedLines): T[] {
     const object: Record<string, Value> = {};
     for (let c = 0; c < keys.length; c++) {
       const column = columns[c]!;
-      const value = 'values' in column ? column.values[i] : column.indexes[i] === null ? null : column.dictionary[column.indexes[i]!]!;
+      const value = 'values' in column ? column.values[i] : 'constant' in column ? column.constant : column.indexes[i] === null ? null : column.dictionary[column.indexes[i]!]!;
       if (value !== null && value !== undefined) object[keys[c]!] = value; // absent and undefined keys stay absent
     }
     out[i] = object as T;
