@@ -124,9 +124,17 @@ export function readSheetDate(value: unknown, options: ReadDateOptions = {}): Re
   }
 }
 
+/** One formatter per time zone: building one costs far more than using it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day of an instant in an IANA time zone. Uses Intl, which Apps Script's V8 has too. */
 export function calendarDayIn(instant: Date, timeZone: string): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return ymd(get('year'), get('month'), get('day'));
 }
