@@ -142,7 +142,7 @@ export function settleHistory(through: string, preview: boolean): ActionResult {
     return {
       ok: true, title,
       lines: [`${which} marked as billed and paid before VisitLedger: no invoice or pay run will include ${visits === 1 ? 'it' : 'them'}.`],
-      next: 'Payments you made for them count toward the 1099-NEC once recorded in VisitLedger.',
+      next: 'What you paid the therapists this year outside VisitLedger counts toward their 1099-NEC only once recorded in VisitLedger (`visitledger payment`, or the payments API).',
     };
   });
 }
