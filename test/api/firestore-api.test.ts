@@ -43,5 +43,18 @@ describeWithFirestoreEmulator('the API on Firestore', 'visitledger-api-test', (e
       }
       expect(api.logText()).not.toContain(alpha.patients[0]!.name);
     });
+
+    it('settles an owner\'s history: the visits through a day are left out of the month\'s close', async () => {
+      const hist = await buildOrg(api, 'hist', 'Hist'); // 12 visits, 5 to 16 January 2026
+      const path = '/v1/orgs/hist/visits/settled-outside';
+      const preview = await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10', preview: true } });
+      expect(preview).toEqual({ through: '2026-01-10', preview: true, visits: 6, firstDate: '2026-01-05', lastDate: '2026-01-10' });
+      expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10' } })).toEqual({ ...preview, preview: false });
+      const month = await ok(api, 'post', '/v1/orgs/hist/cycles/close-month', { token: hist.ownerToken, body: { month: '2026-01' } });
+      const billed = month.cycles.flatMap((c: any) => c.invoice?.lines ?? []).map((l: any) => l.date).sort();
+      const paid = month.payRuns[0].payRun.statements.flatMap((st: any) => st.lines).map((l: any) => l.date).sort();
+      for (const dates of [billed, paid]) expect(dates).toEqual(['2026-01-11', '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16']);
+      expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-31', preview: true } })).toMatchObject({ visits: 0 });
+    });
   });
 });
