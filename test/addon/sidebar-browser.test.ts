@@ -107,7 +107,7 @@ describeInBrowser('the sidebar in chromium', () => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect.poll(() => status().textContent()).toContain('Sync: done');
     expect(await status().locator('p').allTextContents()).toEqual([
-      '3 agencies, 3 therapists, 21 bill rates and 8 pay rates sent.',
+      '3 agencies, 3 therapists, 21 bill rates and 8 pay rates sent (new or changed).',
       'Visits: 10 new, 0 changed, 0 unchanged, 0 locked as billed.',
       '4 visit rows not sent: see the Status column on the Visits tab.',
       'Next: Fix the rows whose Status is not OK, then Sync again.',

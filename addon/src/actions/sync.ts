@@ -4,6 +4,7 @@
  * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
  */
 import { cycleRuleText } from '../../../shared/cycles.ts';
+import { calendarDayIn } from '../../../shared/dates.ts';
 import { nameKey } from '../../../shared/names.ts';
 import type { CycleRule } from '../../../shared/schemas.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connection } from '../config.ts';
@@ -16,6 +17,7 @@ import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
 import { refreshLists } from '../sheets/tabs.ts';
 import { rememberVocabulary, sheetVocabulary } from '../vocabulary.ts';
+import { ratesToSend } from './rate-changes.ts';
 import { failed, withDocumentLock, type ActionResult } from './result.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -99,14 +101,16 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     return failed('Sync', explain(answer, conn), answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined);
   };
 
-  const [org, agencies, therapists] = callService(conn, [
+  const [org, agencies, therapists, storedRates] = callService(conn, [
     { method: 'get', path: `/v1/orgs/${conn.orgId}` },
     { method: 'post', path: `/v1/orgs/${conn.orgId}/agencies`, body: { agencies: dir.agencies.map(agencyPayload) } },
     { method: 'post', path: `/v1/orgs/${conn.orgId}/therapists`, body: { therapists: dir.therapists.map(therapistPayload) } },
-  ]) as [ServiceAnswer, ServiceAnswer, ServiceAnswer];
+    { method: 'get', path: `/v1/orgs/${conn.orgId}/rates` },
+  ]) as [ServiceAnswer, ServiceAnswer, ServiceAnswer, ServiceAnswer];
   if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
   if (!therapists.ok) return stop(therapists);
+  if (!storedRates.ok) return stop(storedRates);
   if (rememberVocabulary(org.body.settings, ctx.config)) {
     vocabulary = sheetVocabulary(ctx.config);
     dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
@@ -121,10 +125,25 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
 
   const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
   const idOf = (ids: Map<string, string>, name: string) => ids.get(nameKey(name))!;
+  const namesOf = (list: readonly { id: string; name: string }[]) => new Map(list.map((e) => [e.id, e.name]));
+  const agencyNames = namesOf(agencies.body.agencies);
+  const therapistNames = namesOf(therapists.body.therapists);
+  const rates = ratesToSend(
+    {
+      billRates: dir.billRates.map((r) => ({ ...r, agencyId: idOf(agencyIds, r.agencyId) })),
+      payRates: dir.payRates.map((r) => ({ ...r, therapistId: idOf(therapistIds, r.therapistId), ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}) })),
+    },
+    storedRates.body,
+    {
+      today: calendarDayIn(new Date(), ctx.timeZone), ratesFrom: ctx.ratesFrom,
+      names: { agency: (id) => agencyNames.get(id) ?? id, therapist: (id) => therapistNames.get(id) ?? id, visitType: (code) => vocabulary.visitTypeLabel(code) },
+    },
+  );
   const requests: ServiceRequest[] = [
-    { method: 'post', path: `/v1/orgs/${conn.orgId}/rates/bill`, body: { rates: dir.billRates.map((r) => ({ ...r, agencyId: idOf(agencyIds, r.agencyId) })) } },
-    { method: 'post', path: `/v1/orgs/${conn.orgId}/rates/pay`, body: { rates: dir.payRates.map((r) => ({ ...r, therapistId: idOf(therapistIds, r.therapistId), ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}) })) } },
+    ...(rates.billRates.length > 0 ? [{ method: 'post' as const, path: `/v1/orgs/${conn.orgId}/rates/bill`, body: { rates: rates.billRates } }] : []),
+    ...(rates.payRates.length > 0 ? [{ method: 'post' as const, path: `/v1/orgs/${conn.orgId}/rates/pay`, body: { rates: rates.payRates } }] : []),
   ];
+  const rateRequests = requests.length;
   for (let i = 0; i < sendable.length; i += VISIT_BATCH) {
     requests.push({
       method: 'post', path: `/v1/orgs/${conn.orgId}/visits`,
@@ -136,7 +155,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   if (refused) return stop(refused);
 
   const byClientId = new Map<string, { status: string; problems: { message: string }[] }>();
-  for (const a of answers.slice(2)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
+  for (const a of answers.slice(rateRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
   const sync = checks.map((c) => {
     const answer = c.visit ? byClientId.get(c.clientId) : undefined;
     if (!answer) return c.status === '' ? '' : SYNC_TEXT.fixFirst;
@@ -149,7 +168,8 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   return {
     ok: true, title: 'Sync',
     lines: [
-      `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${dir.billRates.length} bill rates and ${dir.payRates.length} pay rates sent.`,
+      `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${rates.billRates.length} bill rates and ${rates.payRates.length} pay rates sent (new or changed).`,
+      ...rates.changes,
       `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
       ...dir.agencies.flatMap((a) => (a.billingCycleProblem ? [a.billingCycleProblem] : [])),
