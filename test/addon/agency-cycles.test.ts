@@ -5,19 +5,16 @@
  * month's close then cuts each agency's invoices by its own cycle. The built add-on in
  * node:vm against the real service, on the sample owner sheet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AddonEnv } from './support/addon-env.ts';
-import { setUpSampleOrg, type SampleOrg } from './support/sample-org.ts';
+import { useSampleOrg, type SampleOrg } from './support/sample-org.ts';
 
 let org: SampleOrg;
 let env: AddonEnv;
 
-beforeAll(async () => {
-  org = await setUpSampleOrg('cycles', 'owner@cycles.example');
-  env = org.env;
-}, 60_000);
-afterAll(async () => {
-  await org?.service.close();
+useSampleOrg('cycles', 'owner@cycles.example', (ready) => {
+  org = ready;
+  env = ready.env;
 });
 
 const agenciesTab = () => env.book.tab('Agencies')!;

@@ -3,9 +3,9 @@
  * before VisitLedger, marked settled by a day, so the month's close neither bills nor pays
  * them. The built add-on in node:vm against the real service, on the sample owner sheet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AddonEnv } from './support/addon-env.ts';
-import { setUpSampleOrg, type SampleOrg } from './support/sample-org.ts';
+import { useSampleOrg, type SampleOrg } from './support/sample-org.ts';
 
 const THROUGH = '2026-03-04';
 
@@ -13,12 +13,9 @@ let org: SampleOrg;
 let env: AddonEnv;
 const api: SampleOrg['api'] = (...args) => org.api(...args);
 
-beforeAll(async () => {
-  org = await setUpSampleOrg('history', 'owner@history.example');
-  env = org.env;
-}, 60_000);
-afterAll(async () => {
-  await org?.service.close();
+useSampleOrg('history', 'owner@history.example', (ready) => {
+  org = ready;
+  env = ready.env;
 });
 
 const visitsTable = () => env.book.tab('Visits')!.table();

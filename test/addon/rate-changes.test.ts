@@ -4,20 +4,17 @@
  * the rate in force on its date. The built add-on in node:vm against the real service, on the
  * sample owner sheet.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ratesToSend } from '../../addon/src/actions/rate-changes.ts';
 import type { AddonEnv } from './support/addon-env.ts';
-import { setUpSampleOrg, type SampleOrg } from './support/sample-org.ts';
+import { useSampleOrg, type SampleOrg } from './support/sample-org.ts';
 
 let org: SampleOrg;
 let env: AddonEnv;
 
-beforeAll(async () => {
-  org = await setUpSampleOrg('rates', 'owner@rates.example');
-  env = org.env;
-}, 60_000);
-afterAll(async () => {
-  await org?.service.close();
+useSampleOrg('rates', 'owner@rates.example', (ready) => {
+  org = ready;
+  env = ready.env;
 });
 
 type Rate = { agencyId?: string; therapistId?: string; discipline: string; visitType: string; cents: number; effectiveFrom: string };

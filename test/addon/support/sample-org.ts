@@ -3,7 +3,7 @@
  * with the sample's near names confirmed: the starting point of tests about what an owner
  * does after Set up.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { addonEnv, type AddonEnv } from './addon-env.ts';
 import { buildToTemp } from './build-once.ts';
 import { addSampleTabs, SAMPLE_TABS } from './sample-sheet.ts';
@@ -30,4 +30,16 @@ export async function setUpSampleOrg(orgId: string, owner: string): Promise<Samp
   expect(api('patch', `/v1/orgs/${orgId}/settings`, { payrollCycle: { kind: 'monthly' } }).status).toBe(200);
   env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
   return { service, env, api };
+}
+
+/** A suite's sample org: set up before its tests (`ready` receives it), its service closed after them. */
+export function useSampleOrg(orgId: string, owner: string, ready: (org: SampleOrg) => void): void {
+  let org: SampleOrg | undefined;
+  beforeAll(async () => {
+    org = await setUpSampleOrg(orgId, owner);
+    ready(org);
+  }, 60_000);
+  afterAll(async () => {
+    await org?.service.close();
+  });
 }
