@@ -29,9 +29,14 @@ setInterval(() => {
 }, workerData.everyMs);
 parentPort.on('message', (message) => {
   if (message.add !== undefined) {
-    const db = new DatabaseSync(message.file);
-    db.exec('PRAGMA busy_timeout = 1000');
-    open.set(message.add, db);
+    // A file that cannot be opened (its folder removed meanwhile) goes without: the worker serves the others.
+    try {
+      const db = new DatabaseSync(message.file);
+      db.exec('PRAGMA busy_timeout = 1000');
+      open.set(message.add, db);
+    } catch (error) {
+      parentPort.postMessage({ failed: String((error && error.code) || 'error') });
+    }
   } else {
     open.get(message.remove)?.close();
     open.delete(message.remove);

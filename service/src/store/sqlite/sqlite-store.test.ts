@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
@@ -87,6 +88,27 @@ describe('sqlite store file', () => {
     expect(reopened.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
     expect(reopened.prepare("SELECT count(*) AS n FROM audit WHERE org_id = 'o1'").get()).toEqual({ n: 20_000 });
     reopened.close();
+  });
+
+  it('opens a new file while another process holds it locked, waiting instead of failing (two CLI runs at once)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'visitledger-lock-')), 'busy.db');
+    new DatabaseSync(file).close(); // a fresh file, not in WAL mode yet: opening the store switches it
+    // Another connection, on another thread, holds an exclusive lock for 300 ms.
+    const worker = new Worker(`
+      const { DatabaseSync } = require('node:sqlite');
+      const { parentPort, workerData } = require('node:worker_threads');
+      const db = new DatabaseSync(workerData);
+      db.exec('BEGIN EXCLUSIVE');
+      parentPort.postMessage('locked');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      db.exec('COMMIT');
+      db.close();
+    `, { eval: true, workerData: file });
+    await new Promise((resolve) => worker.once('message', resolve));
+    const store = openSqliteStore(file);
+    expect(await store.insertOrg(anOrg('waited'))).toBe('created');
+    await store.close();
+    await worker.terminate();
   });
 
   it('keeps the audit log append-only even for SQL run by hand', async () => {
