@@ -14,7 +14,7 @@ export type MissingRate =
 type Dated = { effectiveFrom: IsoDate };
 
 /** The rate in force on `date`: the one with the latest effectiveFrom on or before it. */
-function inForce<R extends Dated>(candidates: readonly R[], date: IsoDate): { rate?: R; earliest?: IsoDate } {
+export function inForce<R extends Dated>(candidates: readonly R[], date: IsoDate): { rate?: R; earliest?: IsoDate } {
   let rate: R | undefined;
   let earliest: IsoDate | undefined;
   for (const c of candidates) {
@@ -30,6 +30,19 @@ function inForce<R extends Dated>(candidates: readonly R[], date: IsoDate): { ra
 const billKey = (agencyId: string, discipline: string, visitType: string) => `${agencyId}\u0000${discipline}\u0000${visitType}`;
 const payKey = (therapistId: string, agencyId: string | undefined, discipline: string, visitType: string) =>
   `${therapistId}\u0000${agencyId ?? ''}\u0000${discipline}\u0000${visitType}`;
+
+/**
+ * Each rate's history by exactly what it prices (a therapist's agency override apart from
+ * their general rate): the rates of the same key as `rate`, of every effective date.
+ */
+export function rateHistories(billRates: readonly BillRate[], payRates: readonly PayRate[]): { bill(rate: BillRate): readonly BillRate[]; pay(rate: PayRate): readonly PayRate[] } {
+  const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
+  const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
+  return {
+    bill: (r) => bills.get(billKey(r.agencyId, r.discipline, r.visitType)) ?? [],
+    pay: (r) => pays.get(payKey(r.therapistId, r.agencyId, r.discipline, r.visitType)) ?? [],
+  };
+}
 
 export type VisitRateQuery = { agencyId: string; therapistId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate };
 

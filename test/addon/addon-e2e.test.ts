@@ -9,11 +9,10 @@ import type { AddonBuild } from '../../addon/build.ts';
 import { CLIENT_ID } from '../api/harness.ts';
 import { addonEnv, type AddonEnv } from './support/addon-env.ts';
 import { buildToTemp } from './support/build-once.ts';
-import { addSampleTabs, SAMPLE_TABS } from './support/sample-sheet.ts';
+import { addSampleTabs, SAMPLE_ANSWERS, SAMPLE_TABS } from './support/sample-sheet.ts';
 import { startSyncService, type SyncService } from './support/sync-service.ts';
 
 const OWNER = 'owner@sunrise.example';
-const ANSWERS = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' }, therapists: {} };
 const PATIENTS = ['Alvarez, Rosa', 'Nguyen, Bao', 'Okafor, Grace', 'Kowalski, Jan'];
 
 let build: AddonBuild;
@@ -76,13 +75,13 @@ describe('the add-on against the running service', () => {
       ['Oakridge', ['Oakridge Home Health']], ['Lakeside Home Care', ['Lakeside Home Care LLC']],
     ]);
     expect(p.summary).toMatchObject({ dataRows: 17, total: 17, skipped: 3 });
-    const answered = env.run('previewSetUp', { ...p.choice, ...ANSWERS });
+    const answered = env.run('previewSetUp', { ...p.choice, ...SAMPLE_ANSWERS });
     expect(answered.questions).toEqual([]);
     expect(answered.summary).toMatchObject({ visits: 10, duplicates: 1, needsReview: 3, skipped: 3, total: 17 });
   });
 
   it('writes the structured tabs, leaves the owner\'s tabs as they were, and marks every row', () => {
-    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...ANSWERS });
+    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
     expect(r.created).toEqual(['Agencies', 'Therapists', 'Rates', 'Pay Rates', 'Visits', 'Invoices', 'Payroll', '1099', 'Lists']);
     for (const [name, before] of originals) expect(tab(name).table(), name).toEqual(before);
     expect(tab(SAMPLE_TABS.visits).protections).toEqual([]);
@@ -146,7 +145,7 @@ describe('the add-on against the running service', () => {
   it('changes nothing when Set up runs again', () => {
     const before = new Map(env.book.sheets.map((s) => [s.getName(), structuredClone(s.table())]));
     env.log.reset();
-    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...ANSWERS });
+    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
     expect(r.message).toBe('Everything was already set up; nothing changed.');
     expect(env.log.matching(/\.(set|insert|protect|clear|create|add)/)).toBe(0);
     expect(env.book.sheets.map((s) => s.getName())).toEqual([...before.keys()]);

@@ -6,30 +6,11 @@
  * done at, even on an invoice or pay run closed later. An unchanged rate is not sent. Pure.
  */
 import { formatMoney } from '../../../shared/money.ts';
+import { inForce, rateHistories } from '../../../shared/rates.ts';
 import type { BillRate, PayRate } from '../../../shared/schemas.ts';
 
 type Dated = { cents: number; effectiveFrom: string };
 export type RateNames = { agency(id: string): string; therapist(id: string): string; visitType(code: string): string };
-
-const billKey = (r: BillRate) => `${r.agencyId}\u0000${r.discipline}\u0000${r.visitType}`;
-const payKey = (r: PayRate) => `${r.therapistId}\u0000${r.agencyId ?? ''}\u0000${r.discipline}\u0000${r.visitType}`;
-
-/** The rate in force on `day` among one key's dated rates: the latest that started on or before it. */
-function inForce(rates: readonly Dated[] | undefined, day: string): Dated | undefined {
-  let found: Dated | undefined;
-  for (const r of rates ?? []) if (r.effectiveFrom <= day && (!found || r.effectiveFrom > found.effectiveFrom)) found = r;
-  return found;
-}
-
-function byKey<R>(rates: readonly R[], key: (r: R) => string): Map<string, R[]> {
-  const map = new Map<string, R[]>();
-  for (const r of rates) {
-    const list = map.get(key(r));
-    if (list) list.push(r);
-    else map.set(key(r), [r]);
-  }
-  return map;
-}
 
 /** `sheet`: the tabs' rates, with the service's ids; `stored`: what VisitLedger has. */
 export function ratesToSend(
@@ -39,22 +20,21 @@ export function ratesToSend(
 ): { billRates: BillRate[]; payRates: PayRate[]; changes: string[] } {
   const { today, ratesFrom, names } = options;
   const changes: string[] = [];
-  const choose = <R extends Dated>(rate: R, history: readonly Dated[] | undefined, what: string): R | null => {
-    if (!history?.length) return { ...rate, effectiveFrom: ratesFrom };
-    const current = inForce(history, today);
+  const choose = <R extends Dated>(rate: R, history: readonly Dated[], what: string): R | null => {
+    if (history.length === 0) return { ...rate, effectiveFrom: ratesFrom };
+    const current = inForce(history, today).rate;
     if (current?.cents === rate.cents) return null;
     changes.push(`${what}: ${current ? formatMoney(current.cents) : 'none'} → ${formatMoney(rate.cents)} from ${today}${current ? ` (visits before keep ${formatMoney(current.cents)})` : ''}.`);
     return { ...rate, effectiveFrom: today };
   };
-  const storedBill = byKey(stored.billRates, billKey);
-  const storedPay = byKey(stored.payRates, payKey);
+  const histories = rateHistories(stored.billRates, stored.payRates);
   const billRates = sheet.billRates.flatMap((r) => {
-    const chosen = choose(r, storedBill.get(billKey(r)), `Bill rate, ${names.agency(r.agencyId)}, ${r.discipline} ${names.visitType(r.visitType)}`);
+    const chosen = choose(r, histories.bill(r), `Bill rate, ${names.agency(r.agencyId)}, ${r.discipline} ${names.visitType(r.visitType)}`);
     return chosen ? [chosen] : [];
   });
   const payRates = sheet.payRates.flatMap((r) => {
     const at = r.agencyId === undefined ? '' : ` at ${names.agency(r.agencyId)}`;
-    const chosen = choose(r, storedPay.get(payKey(r)), `Pay rate, ${names.therapist(r.therapistId)}, ${r.discipline} ${names.visitType(r.visitType)}${at}`);
+    const chosen = choose(r, histories.pay(r), `Pay rate, ${names.therapist(r.therapistId)}, ${r.discipline} ${names.visitType(r.visitType)}${at}`);
     return chosen ? [chosen] : [];
   });
   return { billRates, payRates, changes };

@@ -6,11 +6,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { addonEnv, type AddonEnv } from './addon-env.ts';
 import { buildToTemp } from './build-once.ts';
-import { addSampleTabs, SAMPLE_TABS } from './sample-sheet.ts';
+import { addSampleTabs, SAMPLE_ANSWERS, SAMPLE_TABS } from './sample-sheet.ts';
 import { startSyncService, type SyncService } from './sync-service.ts';
-
-/** The answers an owner gives Set up about the sample's near names. */
-export const SAMPLE_ANSWERS = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' }, therapists: {} };
 
 export type SampleOrg = {
   service: SyncService;
@@ -20,7 +17,7 @@ export type SampleOrg = {
 };
 
 /** Connects as `owner` to a new org `orgId` (payroll monthly) and runs Set up. */
-export async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> {
+async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> {
   const build = await buildToTemp();
   const service = await startSyncService();
   const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
