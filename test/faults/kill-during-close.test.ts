@@ -73,7 +73,7 @@ function state(dbFile: string) {
   try {
     const sequences = db.prepare("SELECT sequence FROM invoices WHERE org_id = 'local' ORDER BY sequence").all().map((r) => Number(r.sequence));
     const counter = db.prepare("SELECT value FROM counters WHERE org_id = 'local' AND name = 'invoice'").get();
-    const billed = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.invoice_id IS NOT NULL").get()!.n);
+    const billed = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.invoice_seq IS NOT NULL").get()!.n);
     // A visit has one mark row (its seq is the key), so a visit billed twice would be on two invoices' lines.
     const onInvoices = db.prepare("SELECT doc FROM invoices WHERE org_id = 'local'").all()
       .flatMap((r) => unpackRows<{ visitId: string }>(JSON.parse(String(r.doc)).lines).map((l) => l.visitId));
@@ -82,9 +82,9 @@ function state(dbFile: string) {
     // Per pay run: the lines its document holds, and the visits marked paid by it.
     const payRuns = db.prepare(`SELECT id,
         (SELECT sum(json_extract(s.value, '$.lines.length')) FROM json_each(json_extract(doc, '$.statements')) s) AS lines,
-        (SELECT count(*) FROM visit_marks m WHERE m.pay_run_id = pay_runs.id) AS marks
+        (SELECT count(*) FROM visit_marks m WHERE m.pay_run_seq = pay_runs.seq) AS marks
       FROM pay_runs WHERE org_id = 'local'`).all().map((r) => ({ id: r.id as string, lines: Number(r.lines), marks: Number(r.marks) }));
-    const paid = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.pay_run_id IS NOT NULL").get()!.n);
+    const paid = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.pay_run_seq IS NOT NULL").get()!.n);
     const totals = db.prepare("SELECT json_extract(doc, '$.agencyName') AS agency, json_extract(doc, '$.totalCents') AS total FROM invoices WHERE org_id = 'local'").all()
       .map((r) => [r.agency as string, Number(r.total)] as const);
     return { sequences, counter: counter ? Number(counter.value) : 0, billed, billedTwice, closedCycles, payRuns, paid, totals };

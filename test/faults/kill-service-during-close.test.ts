@@ -71,7 +71,7 @@ function fileState() {
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
     const invoices: Invoice[] = db.prepare(`SELECT id, sequence, doc,
-        (SELECT count(*) FROM visit_marks m WHERE m.invoice_id = invoices.id) AS billed
+        (SELECT count(*) FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = invoices.org_id AND m.invoice_seq = invoices.sequence) AS billed
       FROM invoices WHERE org_id = 'faults' ORDER BY sequence`).all().map((r) => {
       const doc = JSON.parse(String(r.doc));
       return {

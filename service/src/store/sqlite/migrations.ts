@@ -157,4 +157,38 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX visits_close ON visits (org_id, date, id, agency_id, therapist_id, discipline, visit_type, note_done, patient_has_mrn);
     `,
   },
+  {
+    version: 8,
+    name: 'marks as integers',
+    sql: `
+      -- A mark names its invoice by the invoice's number in its org (sequence) and its pay run
+      -- by the pay run's own seq, not by their text ids: 100,000 marks then take a fifth of the
+      -- pages, and a close's two commits write that much less. 0 in both is "settled outside
+      -- VisitLedger" (both numbers start at 1). The pay runs get a seq that never changes
+      -- (AUTOINCREMENT, like the visits', so a VACUUM keeps it).
+      CREATE TABLE pay_runs_v8 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        org_id TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL,
+        UNIQUE (org_id, id));
+      INSERT INTO pay_runs_v8 (org_id, id, status, doc) SELECT org_id, id, status, doc FROM pay_runs ORDER BY rowid;
+      DROP TABLE pay_runs;
+      ALTER TABLE pay_runs_v8 RENAME TO pay_runs;
+      -- Every mark must find its invoice and pay run: one that did not would leave its visit
+      -- unbilled or unpaid, to be billed or paid again. The CHECK fails the migration instead.
+      CREATE TEMP TABLE marks_v8 (
+        visit_seq INTEGER PRIMARY KEY, invoice_id TEXT, invoice_seq INTEGER, pay_run_id TEXT, pay_run_seq INTEGER,
+        CHECK ((invoice_id IS NULL) = (invoice_seq IS NULL) AND (pay_run_id IS NULL) = (pay_run_seq IS NULL)));
+      INSERT INTO marks_v8 (visit_seq, invoice_id, invoice_seq, pay_run_id, pay_run_seq)
+        SELECT m.visit_seq, m.invoice_id, CASE m.invoice_id WHEN 'settled-outside' THEN 0 ELSE i.sequence END,
+               m.pay_run_id, CASE m.pay_run_id WHEN 'settled-outside' THEN 0 ELSE p.seq END
+        FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq
+        LEFT JOIN invoices i ON i.org_id = v.org_id AND i.id = m.invoice_id
+        LEFT JOIN pay_runs p ON p.org_id = v.org_id AND p.id = m.pay_run_id
+        ORDER BY m.visit_seq;
+      DROP TABLE visit_marks;
+      CREATE TABLE visit_marks (visit_seq INTEGER PRIMARY KEY, invoice_seq INTEGER, pay_run_seq INTEGER);
+      INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) SELECT visit_seq, invoice_seq, pay_run_seq FROM marks_v8 ORDER BY visit_seq;
+      DROP TABLE marks_v8;
+    `,
+  },
 ];

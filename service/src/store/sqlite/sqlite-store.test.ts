@@ -48,6 +48,7 @@ describe('sqlite store file', () => {
     insert.run('v2', 'c2', '2026-01-06', 'd2');
     insert.run('v3', 'c3', '2026-02-01', 'd3');
     raw.exec("INSERT INTO visit_invoice (org_id, visit_id, invoice_id) VALUES ('o1', 'v1', 'i1'); INSERT INTO visit_pay_run (org_id, visit_id, pay_run_id) VALUES ('o1', 'v1', 'p1')");
+    raw.exec("INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES ('o1', 'i1', 7, 'c1', 'a1', '{}'); INSERT INTO pay_runs (org_id, id, status, doc) VALUES ('o1', 'p1', 'open', '{}')");
     raw.close();
 
     const store = openSqliteStore(file);
@@ -58,12 +59,62 @@ describe('sqlite store file', () => {
     expect(upgraded.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const indexes = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL ORDER BY name").all().map((r) => r.name);
     expect(indexes).toEqual(['visits_agency_date', 'visits_close', 'visits_dup']);
-    // The marks moved to one table keyed by the visits' seqs, which are the rows' old rowids.
+    // The marks moved to one table keyed by the visits' seqs, which are the rows' old rowids,
+    // naming the invoice by its sequence and the pay run by its seq (version 8).
     expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('visit_invoice', 'visit_pay_run')").all()).toEqual([]);
-    expect(upgraded.prepare('SELECT v.id, m.invoice_id, m.pay_run_id FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq').all().map((r) => ({ ...r })))
-      .toEqual([{ id: 'v1', invoice_id: 'i1', pay_run_id: 'p1' }]);
+    expect(upgraded.prepare('SELECT v.id, m.invoice_seq, m.pay_run_seq FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq').all().map((r) => ({ ...r })))
+      .toEqual([{ id: 'v1', invoice_seq: 7, pay_run_seq: 1 }]);
     expect(upgraded.prepare('SELECT id, seq FROM visits ORDER BY seq').all().map((r) => [r.id, r.seq])).toEqual([['v1', 1], ['v2', 2], ['v3', 3]]);
     upgraded.close();
+  });
+
+  /** A file at schema version 7 with two invoices, a pay run and the marks given. */
+  function fileAtVersion7(name: string, marks: [visitId: string, invoiceId: string | null, payRunId: string | null][]): string {
+    const file = join(dir, name);
+    const raw = new DatabaseSync(file);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.version <= 7)) {
+      raw.exec(m.sql);
+      raw.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    const insert = raw.prepare(`INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
+      VALUES ('o1', ?, ?, 'a1', 't1', '2026-01-05', 'PT', 'ROUTINE', 1, 'sealed', 1, ?, '2026-01-01T00:00:00.000Z')`);
+    for (const id of ['v1', 'v2', 'v3', 'v4']) insert.run(id, `c-${id}`, `d-${id}`);
+    raw.exec(`INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES ('o1', 'inv-a', 1, 'c1', 'a1', '{}'), ('o1', 'inv-b', 2, 'c2', 'a1', '{}');
+      INSERT INTO pay_runs (org_id, id, status, doc) VALUES ('o1', 'payroll:2025-12-01', 'paid', '{}'), ('o1', 'payroll:2026-01-01', 'open', '{}')`);
+    const mark = raw.prepare('INSERT INTO visit_marks (visit_seq, invoice_id, pay_run_id) SELECT seq, ?, ? FROM visits WHERE id = ?');
+    for (const [visitId, invoiceId, payRunId] of marks) mark.run(invoiceId, payRunId, visitId);
+    raw.close();
+    return file;
+  }
+
+  it('upgrades the marks of a version 7 file to integers, each still naming its invoice and pay run', async () => {
+    const file = fileAtVersion7('v7.db', [['v1', 'inv-b', 'payroll:2026-01-01'], ['v2', 'inv-a', null], ['v3', 'settled-outside', 'settled-outside']]);
+    const store = openSqliteStore(file);
+    expect((await store.listVisits('o1', {})).map((v) => [v.id, v.invoiceId, v.payRunId])).toEqual([
+      ['v1', 'inv-b', 'payroll:2026-01-01'], ['v2', 'inv-a', null], ['v3', 'settled-outside', 'settled-outside'], ['v4', null, null],
+    ]);
+    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => [v.id, v.billed, v.paid])).toEqual([['v2', true, false], ['v4', false, false]]);
+    await store.close();
+    const upgraded = new DatabaseSync(file);
+    expect(upgraded.prepare('SELECT visit_seq, invoice_seq, pay_run_seq FROM visit_marks ORDER BY visit_seq').all().map((r) => ({ ...r }))).toEqual([
+      { visit_seq: 1, invoice_seq: 2, pay_run_seq: 2 }, { visit_seq: 2, invoice_seq: 1, pay_run_seq: null }, { visit_seq: 3, invoice_seq: 0, pay_run_seq: 0 },
+    ]);
+    expect(upgraded.prepare('SELECT seq, org_id, id, status FROM pay_runs ORDER BY seq').all().map((r) => ({ ...r }))).toEqual([
+      { seq: 1, org_id: 'o1', id: 'payroll:2025-12-01', status: 'paid' }, { seq: 2, org_id: 'o1', id: 'payroll:2026-01-01', status: 'open' },
+    ]);
+    upgraded.close();
+  });
+
+  it('refuses to upgrade a version 7 file with a mark naming no invoice, and leaves the file as it was', async () => {
+    // Dropped, that mark would make its visit unbilled, and the next close would bill it again.
+    const file = fileAtVersion7('v7-orphan.db', [['v1', 'inv-a', null], ['v2', 'inv-gone', null]]);
+    expect(() => openSqliteStore(file)).toThrow(/migration 8 \(marks as integers\) failed/);
+    const raw = new DatabaseSync(file);
+    expect(raw.prepare('SELECT max(version) AS v FROM schema_migrations').get()?.v).toBe(7);
+    expect(raw.prepare('SELECT v.id, m.invoice_id FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq ORDER BY v.id').all().map((r) => ({ ...r })))
+      .toEqual([{ id: 'v1', invoice_id: 'inv-a' }, { id: 'v2', invoice_id: 'inv-gone' }]);
+    raw.close();
   });
 
   it('copies the write-ahead log into the file in the background', async () => {

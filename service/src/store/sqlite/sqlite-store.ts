@@ -53,16 +53,26 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     }
   }
 
+  /**
+   * The marks name an invoice by its sequence in the org and a pay run by its seq (migration 8);
+   * both start at 1, and 0 in a mark stands for SETTLED_OUTSIDE.
+   */
+  const SETTLED_MARK = 0;
   /** Visits with the invoice and pay run they belong to. */
-  const VISIT_SELECT = 'SELECT v.*, m.invoice_id, m.pay_run_id FROM visits v LEFT JOIN visit_marks m ON m.visit_seq = v.seq';
+  const VISIT_SELECT = `SELECT v.*,
+      CASE m.invoice_seq WHEN ${SETTLED_MARK} THEN '${SETTLED_OUTSIDE}' ELSE i.id END AS invoice_id,
+      CASE m.pay_run_seq WHEN ${SETTLED_MARK} THEN '${SETTLED_OUTSIDE}' ELSE p.id END AS pay_run_id
+    FROM visits v LEFT JOIN visit_marks m ON m.visit_seq = v.seq
+    LEFT JOIN invoices i ON i.org_id = v.org_id AND i.sequence = m.invoice_seq
+    LEFT JOIN pay_runs p ON p.seq = m.pay_run_seq`;
 
   function visitFilter(orgId: string, query: VisitQuery): { where: string; params: SQLInputValue[] } {
     const where = ['v.org_id = ?'];
     const params: SQLInputValue[] = [orgId];
     if (query.agencyId !== undefined) { where.push('v.agency_id = ?'); params.push(query.agencyId); }
     if (query.therapistId !== undefined) { where.push('v.therapist_id = ?'); params.push(query.therapistId); }
-    if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_id IS NOT NULL' : 'm.invoice_id IS NULL');
-    if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_id IS NOT NULL' : 'm.pay_run_id IS NULL');
+    if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_seq IS NOT NULL' : 'm.invoice_seq IS NULL');
+    if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_seq IS NOT NULL' : 'm.pay_run_seq IS NULL');
     if (query.dateFrom !== undefined) { where.push('v.date >= ?'); params.push(query.dateFrom); }
     if (query.dateTo !== undefined) { where.push('v.date <= ?'); params.push(query.dateTo); }
     return { where: where.join(' AND '), params };
@@ -187,11 +197,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId).map((r) => invoiceFrom(r)!);
 
   /**
-   * Marks visits as billed on an invoice or paid in a pay run; returns the ids that were already
-   * taken by another (or do not exist). The seqs go in ascending, so the marks' b-tree grows at
-   * its end instead of splitting pages all over.
+   * Marks visits as billed on an invoice (its sequence) or paid in a pay run (its seq); returns
+   * the ids that were already taken by another (or do not exist). The seqs go in ascending, so
+   * the marks' b-tree grows at its end instead of splitting pages all over.
    */
-  function claimVisits(orgId: string, column: 'invoice_id' | 'pay_run_id', owner: string, visitIds: readonly string[]): string[] {
+  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, visitIds: readonly string[]): string[] {
     const { seqs, unknown } = seqsOf(orgId, visitIds);
     const seqList = JSON.stringify(Array.from(seqs));
     const result = run(
@@ -228,7 +238,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     for (const draft of commit.invoices) {
       sequence += 1;
       const invoice: StoredInvoice = { ...draft, sequence, number: invoiceNumber(prefix, sequence) };
-      const taken = claimVisits(orgId, 'invoice_id', invoice.id, invoice.lines.map((l) => l.visitId));
+      const taken = claimVisits(orgId, 'invoice_seq', sequence, invoice.lines.map((l) => l.visitId));
       if (taken.length > 0) throw new Rollback(taken);
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
         orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
@@ -336,7 +346,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
                discipline = excluded.discipline, visit_type = excluded.visit_type, note_done = excluded.note_done,
                patient = excluded.patient, patient_has_mrn = excluded.patient_has_mrn, dup_key = excluded.dup_key
              WHERE visits.client_id = excluded.client_id
-               AND NOT EXISTS (SELECT 1 FROM visit_marks m WHERE m.visit_seq = visits.seq AND m.invoice_id IS NOT NULL)`,
+               AND NOT EXISTS (SELECT 1 FROM visit_marks m WHERE m.visit_seq = visits.seq AND m.invoice_seq IS NOT NULL)`,
             orgId, v.id, v.clientId, v.agencyId, v.therapistId, v.date, v.discipline, v.visitType, v.noteDone ? 1 : 0,
             v.patient, v.patientHasMrn ? 1 : 0, v.dupKey, v.receivedAt,
           );
@@ -358,9 +368,9 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     },
     async listUnsettledVisits(orgId, dateTo) {
       return billingRows(
-        `SELECT ${BILLING_COLUMNS}, m.invoice_id IS NOT NULL, m.pay_run_id IS NOT NULL FROM visits v
+        `SELECT ${BILLING_COLUMNS}, m.invoice_seq IS NOT NULL, m.pay_run_seq IS NOT NULL FROM visits v
          LEFT JOIN visit_marks m ON m.visit_seq = v.seq
-         WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_id IS NULL OR m.pay_run_id IS NULL) ORDER BY v.date, v.id`,
+         WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_seq IS NULL OR m.pay_run_seq IS NULL) ORDER BY v.date, v.id`,
         [orgId, dateTo],
         billingVisitReader(orgId, 'with-marks'),
       );
@@ -368,11 +378,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
 
     async markSettledOutside(orgId, visitIds) {
       run(
-        `INSERT INTO visit_marks (visit_seq, invoice_id, pay_run_id)
+        `INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq)
          SELECT v.seq, ?, ? FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value WHERE true
-         ON CONFLICT (visit_seq) DO UPDATE SET invoice_id = excluded.invoice_id, pay_run_id = excluded.pay_run_id
-         WHERE visit_marks.invoice_id IS NULL AND visit_marks.pay_run_id IS NULL`,
-        SETTLED_OUTSIDE, SETTLED_OUTSIDE, JSON.stringify(visitIds), orgId,
+         ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq
+         WHERE visit_marks.invoice_seq IS NULL AND visit_marks.pay_run_seq IS NULL`,
+        SETTLED_MARK, SETTLED_MARK, JSON.stringify(visitIds), orgId,
       );
     },
 
@@ -412,9 +422,9 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         const updated: StoredInvoice = { ...invoice, status: 'void', voidedOn: voided.on, voidReason: voided.reason };
         run('UPDATE invoices SET doc = ? WHERE org_id = ? AND id = ?', invoiceDoc(updated), orgId, invoiceId);
         // By the invoice's own visits: the marks have no index by invoice (migrations 6 and 7).
-        run(`UPDATE visit_marks SET invoice_id = NULL
-             WHERE invoice_id = ? AND visit_seq IN (SELECT v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value)`,
-          invoiceId, JSON.stringify(invoice.lines.map((l) => l.visitId)), orgId);
+        run(`UPDATE visit_marks SET invoice_seq = NULL
+             WHERE invoice_seq = ? AND visit_seq IN (SELECT v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value)`,
+          invoice.sequence, JSON.stringify(invoice.lines.map((l) => l.visitId)), orgId);
         return updated;
       });
     },
@@ -434,10 +444,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         return transaction((): PayRunOutcome => {
           const existing = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
+          // The row first: its seq is what the marks name (a conflict rolls both back).
+          const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
           const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
-          const taken = claimVisits(orgId, 'pay_run_id', payRun.id, visitIds);
+          const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), visitIds);
           if (taken.length > 0) throw new Rollback(taken);
-          run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
           return { status: 'created', payRun };
         });
       } catch (error) {
