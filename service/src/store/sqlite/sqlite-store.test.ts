@@ -20,6 +20,20 @@ describeStoreContract('sqlite', {
   teardown: async () => rmSync(dir, { recursive: true, force: true }),
 });
 
+/** A file with the migrations up to `version` applied, and org o1's visits [id, date] (rowids, then seqs, 1, 2, ...). */
+function databaseAtVersion(file: string, version: number, visits: [id: string, date: string][]): DatabaseSync {
+  const raw = new DatabaseSync(file);
+  raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+  for (const m of MIGRATIONS.filter((m) => m.version <= version)) {
+    raw.exec(m.sql);
+    raw.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+  }
+  const insert = raw.prepare(`INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
+    VALUES ('o1', ?, ?, 'a1', 't1', ?, 'PT', 'ROUTINE', 1, 'sealed', 1, ?, '2026-01-01T00:00:00.000Z')`);
+  for (const [id, date] of visits) insert.run(id, `c-${id}`, date, `d-${id}`);
+  return raw;
+}
+
 describe('sqlite store file', () => {
   it('is a real file that keeps its data across reopening, with migrations applied once', async () => {
     const file = join(dir, 'reopen.db');
@@ -36,17 +50,7 @@ describe('sqlite store file', () => {
 
   it('upgrades a file of schema version 5 with its visits, billed and paid marks kept', async () => {
     const file = join(dir, 'v5.db');
-    const raw = new DatabaseSync(file);
-    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    for (const m of MIGRATIONS.filter((m) => m.version <= 5)) {
-      raw.exec(m.sql);
-      raw.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
-    }
-    const insert = raw.prepare(`INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
-      VALUES ('o1', ?, ?, 'a1', 't1', ?, 'PT', 'ROUTINE', 1, 'sealed', 1, ?, '2026-01-01T00:00:00.000Z')`);
-    insert.run('v1', 'c1', '2026-01-05', 'd1');
-    insert.run('v2', 'c2', '2026-01-06', 'd2');
-    insert.run('v3', 'c3', '2026-02-01', 'd3');
+    const raw = databaseAtVersion(file, 5, [['v1', '2026-01-05'], ['v2', '2026-01-06'], ['v3', '2026-02-01']]);
     raw.exec("INSERT INTO visit_invoice (org_id, visit_id, invoice_id) VALUES ('o1', 'v1', 'i1'); INSERT INTO visit_pay_run (org_id, visit_id, pay_run_id) VALUES ('o1', 'v1', 'p1')");
     raw.exec("INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES ('o1', 'i1', 7, 'c1', 'a1', '{}'); INSERT INTO pay_runs (org_id, id, status, doc) VALUES ('o1', 'p1', 'open', '{}')");
     raw.close();
@@ -71,15 +75,7 @@ describe('sqlite store file', () => {
   /** A file at schema version 7 with two invoices, a pay run and the marks given. */
   function fileAtVersion7(name: string, marks: [visitId: string, invoiceId: string | null, payRunId: string | null][]): string {
     const file = join(dir, name);
-    const raw = new DatabaseSync(file);
-    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    for (const m of MIGRATIONS.filter((m) => m.version <= 7)) {
-      raw.exec(m.sql);
-      raw.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
-    }
-    const insert = raw.prepare(`INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
-      VALUES ('o1', ?, ?, 'a1', 't1', '2026-01-05', 'PT', 'ROUTINE', 1, 'sealed', 1, ?, '2026-01-01T00:00:00.000Z')`);
-    for (const id of ['v1', 'v2', 'v3', 'v4']) insert.run(id, `c-${id}`, `d-${id}`);
+    const raw = databaseAtVersion(file, 7, ['v1', 'v2', 'v3', 'v4'].map((id) => [id, '2026-01-05']));
     raw.exec(`INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES ('o1', 'inv-a', 1, 'c1', 'a1', '{}'), ('o1', 'inv-b', 2, 'c2', 'a1', '{}');
       INSERT INTO pay_runs (org_id, id, status, doc) VALUES ('o1', 'payroll:2025-12-01', 'paid', '{}'), ('o1', 'payroll:2026-01-01', 'open', '{}')`);
     const mark = raw.prepare('INSERT INTO visit_marks (visit_seq, invoice_id, pay_run_id) SELECT seq, ?, ? FROM visits WHERE id = ?');
