@@ -43,8 +43,12 @@ export type StoredVisit = Omit<Visit, 'patient'> & {
 /** The invoiceId and payRunId of a visit billed and paid outside VisitLedger, before it was used (Store.markSettledOutside). */
 export const SETTLED_OUTSIDE = 'settled-outside';
 
-/** What a close or a pay run reads of a visit: no PHI, nothing sealed. */
-export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'>;
+/**
+ * What a close or a pay run reads of a visit: no PHI, nothing sealed. `seq`: the store's own
+ * number for the visit, when it has one (SQLite); a commit given the seqs of the visits it
+ * bills or pays marks them without looking 100,000 ids up again.
+ */
+export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'> & { seq?: number };
 
 /** A visit still waiting for its invoice or its pay run (or both), saying which it already has. */
 export type UnsettledVisit = BillingVisit & { billed: boolean; paid: boolean };
@@ -73,6 +77,8 @@ export type CloseCommit = {
   cycle: { id: string; scope: Cycle['scope']; period: Period };
   invoices: InvoiceToIssue[];
   closedAt: string;
+  /** For each invoice, the seqs of the visits on its lines (BillingVisit.seq), when the store gave them; in any order. */
+  visitSeqs?: readonly (readonly number[] | undefined)[];
 };
 
 export type CloseOutcome =
@@ -180,8 +186,11 @@ export interface Store {
   insertCreditNote(orgId: string, note: CreditNote): Promise<'created' | 'number-taken'>;
   listCreditNotes(orgId: string, invoiceId?: string): Promise<CreditNote[]>;
 
-  /** Creates a pay run and marks its visits paid in it, atomically. Idempotent per pay run id. */
-  commitPayRun(orgId: string, payRun: PayRunRecord): Promise<PayRunOutcome>;
+  /**
+   * Creates a pay run and marks its visits paid in it, atomically. Idempotent per pay run id.
+   * `visitSeqs`: the seqs of the visits on its lines (BillingVisit.seq), when the store gave them.
+   */
+  commitPayRun(orgId: string, payRun: PayRunRecord, visitSeqs?: readonly number[]): Promise<PayRunOutcome>;
   getPayRun(orgId: string, payRunId: string): Promise<PayRunRecord | null>;
   listPayRuns(orgId: string): Promise<PayRunRecord[]>;
   /** Compare-and-set on status: false when the pay run's status was not `from`. */

@@ -1,6 +1,6 @@
 /** The org data a close or a pay run computes from, loaded once per call. */
-import { buildRateBook, buildVocabulary, type Agency, type OrgSettings, type RateBook, type Vocabulary } from '../../../shared/index.ts';
-import type { StoredTherapist } from '../store/port.ts';
+import { buildRateBook, buildVocabulary, type Agency, type HeldVisit, type OrgSettings, type RateBook, type Vocabulary } from '../../../shared/index.ts';
+import type { BillingVisit, StoredTherapist } from '../store/port.ts';
 import type { UseCaseContext } from './context.ts';
 
 export type BillingInputs = {
@@ -26,4 +26,19 @@ export async function loadBillingInputs(ctx: UseCaseContext, orgId: string, sett
     agencyName: (id) => agencyMap.get(id)?.name ?? id,
     therapistName: (id) => therapistMap.get(id)?.name ?? id,
   };
+}
+
+/**
+ * The store's seqs of the visits a draft put on its lines, for its commit: every visit passed
+ * to the billing core but the held ones (it prices each visit or holds it). Undefined when a
+ * visit came without a seq: the store then finds them by id.
+ */
+export function seqsOnLines(visits: readonly BillingVisit[], held: readonly HeldVisit[]): number[] | undefined {
+  const heldIds = new Set(held.map((h) => h.visitId));
+  const seqs: number[] = [];
+  for (const v of visits) {
+    if (v.seq === undefined) return undefined;
+    if (heldIds.size === 0 || !heldIds.has(v.id)) seqs.push(v.seq);
+  }
+  return seqs;
 }

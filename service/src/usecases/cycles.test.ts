@@ -65,6 +65,14 @@ describe('closing a cycle', () => {
     expect(oakridge!.invoice!.lines.map((l) => [l.date, l.rateCents, l.late])).toEqual([['2026-01-05', 8500, false], ['2026-01-06', 6000, false]]);
     expect(oakridge!.held).toEqual([{ visitId: expect.any(String), problems: [{ code: 'missing-bill-rate', message: 'No bill rate for Oakridge, PT Evaluation, in force on 2026-01-07' }] }]);
     expect(summitClose).toMatchObject({ invoice: { number: 'INV-0002', totalCents: 8000, dueDate: '2026-02-17', patientIdentifier: 'mrn' }, held: [{ problems: [{ code: 'missing-mrn' }] }] });
+    // Exactly the visits on the lines are marked, each with its own invoice and the pay run; the held ones stay open.
+    const payRun = closed.value.payRuns[0]!.payRun;
+    const invoiceOf = new Map(closed.value.cycles.flatMap((c) => c.invoice!.lines.map((l) => [l.visitId, c.invoice!.id] as const)));
+    const paidIds = new Set(payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)));
+    const january = await ctx.store.listVisits('acme', { dateTo: JANUARY.end });
+    expect(january.map((v) => [v.date, v.invoiceId, v.payRunId])).toEqual(january.map((v) => [v.date, invoiceOf.get(v.id) ?? null, paidIds.has(v.id) ? payRun.id : null]));
+    expect(january.filter((v) => v.invoiceId === null).map((v) => v.date)).toEqual(['2026-01-07', '2026-01-08']);
+    expect(january.filter((v) => v.payRunId === null).map((v) => v.date)).toEqual(['2026-01-07']);
 
     const again = await closeMonth(ctx, 'acme', '2026-01');
     if (!again.ok) throw new Error(again.error.message);

@@ -10,7 +10,7 @@ import {
   type InvoiceDraft, type Period, type Result,
 } from '../../../shared/index.ts';
 import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice } from '../store/port.ts';
-import { loadBillingInputs, type BillingInputs } from './billing-inputs.ts';
+import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
 import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -131,6 +131,7 @@ async function closeCycles(
         commit: {
           cycle: { id: cycleId, scope: { kind: 'agency', agencyId: agency.id }, period },
           invoices: draft ? [{ ...draft, id: ctx.newId(), cycleId, status: 'issued' }] : [],
+          visitSeqs: draft ? [seqsOnLines(visits, held)] : [],
           closedAt: ctx.now().toISOString(),
         },
       });

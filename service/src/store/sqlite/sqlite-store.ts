@@ -108,13 +108,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   /**
    * A reader of billing rows that keeps one copy of each repeated value (agency, therapist, date,
    * discipline, visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
-   * It notes each visit's seq for the claim that usually follows (seqsRead).
+   * Each visit carries its seq, which the close hands back to mark it (claimVisits).
    */
-  function billingVisitReader(orgId: string): (r: SQLInputValue[]) => BillingVisit;
-  function billingVisitReader(orgId: string, marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
-  function billingVisitReader(orgId: string, marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
-    const seqs = new Map<string, number>();
-    rememberSeqs(orgId, seqs);
+  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit;
+  function billingVisitReader(marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
+  function billingVisitReader(marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
     const seen = new Map<SQLInputValue, string>();
     const one = (value: SQLInputValue): string => {
       const known = seen.get(value);
@@ -122,60 +120,38 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       seen.set(value, value as string);
       return value as string;
     };
-    // The flags are in the literal: added afterwards, each object would grow a second allocation.
+    // The flags and the seq are in the literal: added afterwards, each object would grow a second allocation.
     if (marks) {
-      return (r) => {
-        seqs.set(r[0] as string, r[8] as number);
-        return {
-          id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
-          discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-          billed: r[9] === 1, paid: r[10] === 1,
-        };
-      };
-    }
-    return (r) => {
-      seqs.set(r[0] as string, r[8] as number);
-      return {
+      return (r) => ({
         id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
         discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-      };
-    };
+        seq: r[8] as number, billed: r[9] === 1, paid: r[10] === 1,
+      });
+    }
+    return (r) => ({
+      id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+      discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
+      seq: r[8] as number,
+    });
   }
 
   /**
-   * The seqs of the visits each org's latest billing read returned. A close marks the visits it
-   * read moments before, and a seq never changes owner (visits are never deleted, seqs never
-   * reused), so the marks go in by seq without looking 100,000 text ids up again. Kept for the
-   * latest few orgs only: a server serves many.
+   * The visits' seqs in ascending order: the ones the caller had from its read when there is
+   * one per visit (a seq never changes owner: visits are never deleted, seqs never reused),
+   * else looked up by id; an id that names no visit of the org is returned in `unknown`.
    */
-  const seqsRead = new Map<string, Map<string, number>>();
-  function rememberSeqs(orgId: string, seqs: Map<string, number>): void {
-    seqsRead.delete(orgId);
-    seqsRead.set(orgId, seqs);
-    if (seqsRead.size > 4) seqsRead.delete(seqsRead.keys().next().value!);
-  }
-
-  /** The visits' seqs in ascending order; an id that names no visit of the org is returned in `unknown`. */
-  function seqsOf(orgId: string, visitIds: readonly string[]): { seqs: Float64Array; unknown: string[] } {
-    const known = seqsRead.get(orgId);
+  function seqsOf(orgId: string, visitIds: readonly string[], given: readonly number[] | undefined): { seqs: Float64Array; unknown: string[] } {
+    if (given !== undefined && given.length === visitIds.length) return { seqs: Float64Array.from(given).sort(), unknown: [] };
+    // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
+    const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(visitIds), orgId);
+    const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
     const seqs = new Float64Array(visitIds.length);
     let found = 0;
-    const lookUp: string[] = [];
-    for (const id of visitIds) {
-      const seq = known?.get(id);
-      if (seq === undefined) lookUp.push(id);
-      else seqs[found++] = seq;
-    }
     const unknown: string[] = [];
-    if (lookUp.length > 0) {
-      // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
-      const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(lookUp), orgId);
-      const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
-      for (const id of lookUp) {
-        const seq = seqById.get(id);
-        if (seq === undefined) unknown.push(id);
-        else seqs[found++] = seq;
-      }
+    for (const id of visitIds) {
+      const seq = seqById.get(id);
+      if (seq === undefined) unknown.push(id);
+      else seqs[found++] = seq;
     }
     return { seqs: seqs.subarray(0, found).sort(), unknown };
   }
@@ -201,8 +177,8 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
    * the ids that were already taken by another (or do not exist). The seqs go in ascending, so
    * the marks' b-tree grows at its end instead of splitting pages all over.
    */
-  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, visitIds: readonly string[]): string[] {
-    const { seqs, unknown } = seqsOf(orgId, visitIds);
+  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, visitIds: readonly string[], visitSeqs: readonly number[] | undefined): string[] {
+    const { seqs, unknown } = seqsOf(orgId, visitIds, visitSeqs);
     const seqList = JSON.stringify(Array.from(seqs));
     const result = run(
       `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
@@ -235,10 +211,10 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     let sequence = last ? Number(last.value) : 0;
     const prefix = (doc<OrgRecord>(get('SELECT doc FROM orgs WHERE id = ?', orgId))?.settings.invoicePrefix) ?? 'INV';
     const invoices: StoredInvoice[] = [];
-    for (const draft of commit.invoices) {
+    for (const [i, draft] of commit.invoices.entries()) {
       sequence += 1;
       const invoice: StoredInvoice = { ...draft, sequence, number: invoiceNumber(prefix, sequence) };
-      const taken = claimVisits(orgId, 'invoice_seq', sequence, invoice.lines.map((l) => l.visitId));
+      const taken = claimVisits(orgId, 'invoice_seq', sequence, invoice.lines.map((l) => l.visitId), commit.visitSeqs?.[i]);
       if (taken.length > 0) throw new Rollback(taken);
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
         orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
@@ -364,7 +340,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       // Join only what the filter needs. The order is the visits_close index's, so it costs no sort,
       // and the billing core's sorts find visits of one date already in id order (sortByNumber).
       const join = query.billed !== undefined || query.paid !== undefined ? 'LEFT JOIN visit_marks m ON m.visit_seq = v.seq' : '';
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`, params, billingVisitReader(orgId));
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`, params, billingVisitReader());
     },
     async listUnsettledVisits(orgId, dateTo) {
       return billingRows(
@@ -372,7 +348,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
          LEFT JOIN visit_marks m ON m.visit_seq = v.seq
          WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_seq IS NULL OR m.pay_run_seq IS NULL) ORDER BY v.date, v.id`,
         [orgId, dateTo],
-        billingVisitReader(orgId, 'with-marks'),
+        billingVisitReader('with-marks'),
       );
     },
 
@@ -439,7 +415,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         : docs<CreditNote>(all('SELECT doc FROM credit_notes WHERE org_id = ? AND invoice_id = ? ORDER BY number', orgId, invoiceId));
     },
 
-    async commitPayRun(orgId, payRun): Promise<PayRunOutcome> {
+    async commitPayRun(orgId, payRun, visitSeqs): Promise<PayRunOutcome> {
       try {
         return transaction((): PayRunOutcome => {
           const existing = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
@@ -447,7 +423,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
           // The row first: its seq is what the marks name (a conflict rolls both back).
           const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
           const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
-          const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), visitIds);
+          const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), visitIds, visitSeqs);
           if (taken.length > 0) throw new Rollback(taken);
           return { status: 'created', payRun };
         });
