@@ -159,6 +159,18 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await ids({ paid: false })).toHaveLength(3);
     });
 
+    it('reads a visit for billing under the agency and therapist it was last written with, in its own org only', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-05' }), aStoredVisit('v2', { date: '2026-01-06', agencyId: 'ag2', therapistId: 'th2' })]);
+      // The same agency and therapist ids in another org name that org's own records.
+      await store.upsertVisits(OTHER, [aStoredVisit('v9', { date: '2026-01-07', agencyId: 'ag2', therapistId: 'th1' })]);
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-05', agencyId: 'ag2', therapistId: 'th3' })]);
+      const read = (q: Parameters<Store['listBillingVisits']>[1]) => store.listBillingVisits(ORG, q).then((vs) => vs.map((v) => [v.id, v.agencyId, v.therapistId]));
+      expect(await read({})).toEqual([['v1', 'ag2', 'th3'], ['v2', 'ag2', 'th2']]);
+      expect(await read({ agencyId: 'ag1' })).toEqual([]);
+      expect(await read({ agencyId: 'ag2', therapistId: 'th3' })).toEqual([['v1', 'ag2', 'th3']]);
+      expect((await store.listUnsettledVisits(OTHER, '2026-01-31')).map((v) => [v.id, v.agencyId, v.therapistId])).toEqual([['v9', 'ag2', 'th1']]);
+    });
+
     it('lists the visits still waiting for an invoice or a pay run, saying which they have', async () => {
       await store.upsertVisits(ORG, [
         aStoredVisit('v1', { date: '2026-01-05' }),

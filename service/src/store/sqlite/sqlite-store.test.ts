@@ -57,7 +57,7 @@ describe('sqlite store file', () => {
 
     const store = openSqliteStore(file);
     expect((await store.listVisits('o1', { dateTo: '2026-01-31' })).map((v) => [v.id, v.invoiceId, v.payRunId])).toEqual([['v1', 'i1', 'p1'], ['v2', null, null]]);
-    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => v.id)).toEqual(['v2']);
+    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => [v.id, v.agencyId, v.therapistId])).toEqual([['v2', 'a1', 't1']]);
     await store.close();
     const upgraded = new DatabaseSync(file);
     expect(upgraded.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
@@ -90,7 +90,7 @@ describe('sqlite store file', () => {
     expect((await store.listVisits('o1', {})).map((v) => [v.id, v.invoiceId, v.payRunId])).toEqual([
       ['v1', 'inv-b', 'payroll:2026-01-01'], ['v2', 'inv-a', null], ['v3', 'settled-outside', 'settled-outside'], ['v4', null, null],
     ]);
-    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => [v.id, v.billed, v.paid])).toEqual([['v2', true, false], ['v4', false, false]]);
+    expect((await store.listUnsettledVisits('o1', '2026-01-31')).map((v) => [v.id, v.agencyId, v.therapistId, v.billed, v.paid])).toEqual([['v2', 'a1', 't1', true, false], ['v4', 'a1', 't1', false, false]]);
     await store.close();
     const upgraded = new DatabaseSync(file);
     expect(upgraded.prepare('SELECT visit_seq, invoice_seq, pay_run_seq FROM visit_marks ORDER BY visit_seq').all().map((r) => ({ ...r }))).toEqual([

@@ -66,11 +66,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     LEFT JOIN invoices i ON i.org_id = v.org_id AND i.sequence = m.invoice_seq
     LEFT JOIN pay_runs p ON p.seq = m.pay_run_seq`;
 
-  function visitFilter(orgId: string, query: VisitQuery): { where: string; params: SQLInputValue[] } {
+  /** `byKey`: filter by the agency and therapist keys, which the close's covering index holds (migration 9). */
+  function visitFilter(orgId: string, query: VisitQuery, byKey = false): { where: string; params: SQLInputValue[] } {
     const where = ['v.org_id = ?'];
     const params: SQLInputValue[] = [orgId];
-    if (query.agencyId !== undefined) { where.push('v.agency_id = ?'); params.push(query.agencyId); }
-    if (query.therapistId !== undefined) { where.push('v.therapist_id = ?'); params.push(query.therapistId); }
+    const keyOf = (column: string) => (byKey ? `v.${column}_key = (SELECT key FROM id_keys WHERE org_id = v.org_id AND id = ?)` : `v.${column}_id = ?`);
+    if (query.agencyId !== undefined) { where.push(keyOf('agency')); params.push(query.agencyId); }
+    if (query.therapistId !== undefined) { where.push(keyOf('therapist')); params.push(query.therapistId); }
     if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_seq IS NOT NULL' : 'm.invoice_seq IS NULL');
     if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_seq IS NOT NULL' : 'm.pay_run_seq IS NULL');
     if (query.dateFrom !== undefined) { where.push('v.date >= ?'); params.push(query.dateFrom); }
@@ -96,7 +98,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   });
 
   /** What a close or a pay run reads of a visit, as arrays, not objects: a close reads 100,000 of these. */
-  const BILLING_COLUMNS = 'v.id, v.agency_id, v.therapist_id, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn, v.seq';
+  const BILLING_COLUMNS = 'v.id, v.agency_key, v.therapist_key, v.date, v.discipline, v.visit_type, v.note_done, v.patient_has_mrn, v.seq';
   function billingRows<T>(sql: string, params: SQLInputValue[], from: (row: SQLInputValue[]) => T): T[] {
     const statement = stmt(sql);
     statement.setReturnArrays(true);
@@ -106,13 +108,21 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     return out;
   }
   /**
-   * A reader of billing rows that keeps one copy of each repeated value (agency, therapist, date,
-   * discipline, visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
+   * A reader of billing rows. The agency and therapist come as keys, turned back into the org's
+   * ids (id_keys, read once); it keeps one copy of each other repeated value (date, discipline,
+   * visit type): SQLite hands over a new string per row, and a close keeps 100,000 rows.
    * Each visit carries its seq, which the close hands back to mark it (claimVisits).
    */
-  function billingVisitReader(): (r: SQLInputValue[]) => BillingVisit;
-  function billingVisitReader(marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
-  function billingVisitReader(marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
+  function billingVisitReader(orgId: string): (r: SQLInputValue[]) => BillingVisit;
+  function billingVisitReader(orgId: string, marks: 'with-marks'): (r: SQLInputValue[]) => UnsettledVisit;
+  function billingVisitReader(orgId: string, marks?: 'with-marks'): (r: SQLInputValue[]) => BillingVisit | UnsettledVisit {
+    const ids = new Map(all('SELECT key, id FROM id_keys WHERE org_id = ?', orgId).map((r) => [Number(r.key), r.id as string]));
+    const idOf = (key: SQLInputValue): string => {
+      const id = ids.get(key as number);
+      // Never guessed: a visit without its keys is a broken store, and billing it could bill the wrong agency.
+      if (id === undefined) throw new Error(`a visit of org ${orgId} names agency or therapist key ${String(key)}, which id_keys does not have`);
+      return id;
+    };
     const seen = new Map<SQLInputValue, string>();
     const one = (value: SQLInputValue): string => {
       const known = seen.get(value);
@@ -123,13 +133,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     // The flags and the seq are in the literal: added afterwards, each object would grow a second allocation.
     if (marks) {
       return (r) => ({
-        id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+        id: r[0] as string, agencyId: idOf(r[1]!), therapistId: idOf(r[2]!), date: one(r[3]!),
         discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
         seq: r[8] as number, billed: r[9] === 1, paid: r[10] === 1,
       });
     }
     return (r) => ({
-      id: r[0] as string, agencyId: one(r[1]!), therapistId: one(r[2]!), date: one(r[3]!),
+      id: r[0] as string, agencyId: idOf(r[1]!), therapistId: idOf(r[2]!), date: one(r[3]!),
       discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
       seq: r[8] as number,
     });
@@ -312,13 +322,19 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       return transaction(() => {
         const written: string[] = [];
         const locked: string[] = [];
+        // Every agency and therapist id of the batch gets its key first (migration 9).
+        const named = new Set<string>();
+        for (const v of visits) named.add(v.agencyId).add(v.therapistId);
+        run('INSERT OR IGNORE INTO id_keys (org_id, id) SELECT ?, value FROM json_each(?)', orgId, JSON.stringify([...named]));
         for (const v of visits) {
           // The upsert skips a row that is billed: once on an issued invoice, the service is authoritative.
+          // Each key is looked up from the same parameter as its id, so the two cannot disagree.
           const result = run(
-            `INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            `INSERT INTO visits (org_id, id, client_id, agency_id, therapist_id, date, discipline, visit_type, note_done, patient, patient_has_mrn, dup_key, received_at, agency_key, therapist_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+               (SELECT key FROM id_keys WHERE org_id = ?1 AND id = ?4), (SELECT key FROM id_keys WHERE org_id = ?1 AND id = ?5))
              ON CONFLICT (org_id, id) DO UPDATE SET
-               agency_id = excluded.agency_id, therapist_id = excluded.therapist_id, date = excluded.date,
+               agency_id = excluded.agency_id, therapist_id = excluded.therapist_id, agency_key = excluded.agency_key, therapist_key = excluded.therapist_key, date = excluded.date,
                discipline = excluded.discipline, visit_type = excluded.visit_type, note_done = excluded.note_done,
                patient = excluded.patient, patient_has_mrn = excluded.patient_has_mrn, dup_key = excluded.dup_key
              WHERE visits.client_id = excluded.client_id
@@ -336,11 +352,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       return all(`${VISIT_SELECT} WHERE ${where} ORDER BY v.date, v.id`, ...params).map(visitFromRow);
     },
     async listBillingVisits(orgId, query: VisitQuery) {
-      const { where, params } = visitFilter(orgId, query);
+      const { where, params } = visitFilter(orgId, query, true);
       // Join only what the filter needs. The order is the visits_close index's, so it costs no sort,
       // and the billing core's sorts find visits of one date already in id order (sortByNumber).
       const join = query.billed !== undefined || query.paid !== undefined ? 'LEFT JOIN visit_marks m ON m.visit_seq = v.seq' : '';
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`, params, billingVisitReader());
+      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`, params, billingVisitReader(orgId));
     },
     async listUnsettledVisits(orgId, dateTo) {
       return billingRows(
@@ -348,7 +364,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
          LEFT JOIN visit_marks m ON m.visit_seq = v.seq
          WHERE v.org_id = ? AND v.date <= ? AND (m.invoice_seq IS NULL OR m.pay_run_seq IS NULL) ORDER BY v.date, v.id`,
         [orgId, dateTo],
-        billingVisitReader('with-marks'),
+        billingVisitReader(orgId, 'with-marks'),
       );
     },
 
