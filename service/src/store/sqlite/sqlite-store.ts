@@ -70,9 +70,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   function visitFilter(orgId: string, query: VisitQuery, byKey = false): { where: string; params: SQLInputValue[] } {
     const where = ['v.org_id = ?'];
     const params: SQLInputValue[] = [orgId];
-    const keyOf = (column: string) => (byKey ? `v.${column}_key = (SELECT key FROM id_keys WHERE org_id = v.org_id AND id = ?)` : `v.${column}_id = ?`);
-    if (query.agencyId !== undefined) { where.push(keyOf('agency')); params.push(query.agencyId); }
-    if (query.therapistId !== undefined) { where.push(keyOf('therapist')); params.push(query.therapistId); }
+    // Not correlated with the row: SQLite looks the key up once per query.
+    const byColumn = (column: string, id: string) => {
+      if (byKey) { where.push(`v.${column}_key = (SELECT key FROM id_keys WHERE org_id = ? AND id = ?)`); params.push(orgId, id); }
+      else { where.push(`v.${column}_id = ?`); params.push(id); }
+    };
+    if (query.agencyId !== undefined) byColumn('agency', query.agencyId);
+    if (query.therapistId !== undefined) byColumn('therapist', query.therapistId);
     if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_seq IS NOT NULL' : 'm.invoice_seq IS NULL');
     if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_seq IS NOT NULL' : 'm.pay_run_seq IS NULL');
     if (query.dateFrom !== undefined) { where.push('v.date >= ?'); params.push(query.dateFrom); }
