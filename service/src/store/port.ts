@@ -113,7 +113,7 @@ export type AuditEntry = {
   at: string;
   /** Who: a member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. Never PHI. */
   actor: string;
-  action: 'read' | 'create' | 'update' | 'void' | 'credit' | 'export' | 'download';
+  action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download';
   recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account';
   recordId: string;
   /** A short, PHI-free note ("12 visits", "close 2026-01"). */
@@ -165,6 +165,14 @@ export interface Store {
    * is; unknown ids are ignored.
    */
   markSettledOutside(orgId: string, visitIds: readonly string[]): Promise<void>;
+  /**
+   * Deletes visits entered by mistake (a row the owner deleted from the sheet), patient and
+   * all, when they are neither billed nor paid. One billed or paid stays, in `locked`: an
+   * invoice or a pay run shows it, and a void or a credit note is how it is corrected.
+   * Unknown ids are ignored. A close that read a deleted visit finds it gone when it
+   * commits (a conflict) and computes again.
+   */
+  withdrawVisits(orgId: string, visitIds: readonly string[]): Promise<{ withdrawn: string[]; locked: string[] }>;
 
   getCycle(orgId: string, cycleId: string): Promise<CycleRecord | null>;
   listCycles(orgId: string): Promise<CycleRecord[]>;

@@ -53,7 +53,7 @@ function anInvoiceToIssue(id: string, cycleId: string, visitIds: string[], agenc
   };
 }
 
-function aPayRun(id: string, visitIds: string[]): PayRunRecord {
+export function aPayRun(id: string, visitIds: string[]): PayRunRecord {
   return {
     id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
     statements: [{
@@ -209,6 +209,26 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect((await store.upsertVisits(ORG, [aStoredVisit('v1', { date: '2026-01-20' })])).locked).toEqual(['v1']);
       await store.markSettledOutside(ORG, ['v1']);
       expect((await store.getVisits(ORG, ['v1']))[0]).toMatchObject({ date: '2026-01-05', invoiceId: SETTLED_OUTSIDE, payRunId: SETTLED_OUTSIDE });
+    });
+
+    it('withdraws visits neither billed nor paid, deleting them; keeps billed and paid ones; a close or a pay run naming a withdrawn visit conflicts', async () => {
+      await store.upsertVisits(ORG, ['v1', 'v2', 'v3', 'v4', 'v5'].map((id) => aStoredVisit(id)));
+      await store.upsertVisits(OTHER, [aStoredVisit('v1')]);
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v2'])]));
+      await store.commitPayRun(ORG, aPayRun('pr1', ['v3']));
+      const answer = await store.withdrawVisits(ORG, ['v1', 'v2', 'v3', 'v4', 'nope', 'v4']);
+      expect({ withdrawn: [...answer.withdrawn].sort(), locked: [...answer.locked].sort() }).toEqual({ withdrawn: ['v1', 'v4'], locked: ['v2', 'v3'] });
+      expect((await store.listVisits(ORG, {})).map((v) => v.id).sort()).toEqual(['v2', 'v3', 'v5']);
+      expect(await store.getVisitsByClientId(ORG, ['client-v1'])).toEqual([]);
+      expect((await store.listUnsettledVisits(ORG, '2026-01-31')).map((v) => v.id).sort()).toEqual(['v2', 'v3', 'v5']);
+      expect((await store.listVisits(OTHER, {})).map((v) => v.id)).toEqual(['v1']);
+      // Planned before the withdrawal: the visit is gone when they commit.
+      expect(await store.commitClose(ORG, commitFor('c2', [anInvoiceToIssue('i2', 'c2', ['v5', 'v4'])]))).toEqual({ status: 'conflict', visitIds: ['v4'] });
+      expect(await store.commitPayRun(ORG, aPayRun('pr2', ['v1']))).toEqual({ status: 'conflict', visitIds: ['v1'] });
+      expect((await store.listVisits(ORG, {})).map((v) => [v.id, v.invoiceId, v.payRunId]).sort()).toEqual([['v2', 'i1', null], ['v3', null, 'pr1'], ['v5', null, null]]);
+      // The row sent again is a new visit.
+      expect(await store.upsertVisits(ORG, [aStoredVisit('v1b', { clientId: 'client-v1' })])).toEqual({ written: ['v1b'], locked: [] });
+      expect(await store.withdrawVisits(ORG, [])).toEqual({ withdrawn: [], locked: [] });
     });
 
     it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {

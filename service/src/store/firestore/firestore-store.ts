@@ -27,7 +27,7 @@ import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from '
 import type { OperationContext, StepEvent } from './operation.ts';
 import { docId, orgPaths } from './paths.ts';
 import { commitPayRun, listPayRuns, readPayRun, setPayRunStatus } from './pay-runs.ts';
-import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisits, markSettledOutside, upsertVisits } from './visits.ts';
+import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisits, markSettledOutside, upsertVisits, withdrawVisits } from './visits.ts';
 
 export type { StepEvent } from './operation.ts';
 
@@ -121,6 +121,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     findVisitsByDupKey: async (orgId, dupKeys) => (await findVisitsByDupKey(at(orgId), dupKeys)).map((v) => ({ id: v.id, dupKey: v.dupKey })),
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     markSettledOutside: (orgId, visitIds) => markSettledOutside(db, at(orgId), visitIds),
+    withdrawVisits: (orgId, visitIds) => withdrawVisits(db, at(orgId), visitIds),
     listVisits: (orgId, query) => listVisits(at(orgId), query),
     listBillingVisits: async (orgId, query) =>
       (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({

@@ -70,6 +70,31 @@ export async function markSettledOutside(db: Firestore, paths: OrgPaths, visitId
 }
 
 /**
+ * Deletes the visits neither billed nor paid, a transaction per slice that reads the current
+ * docs first; a billed or paid one is left as it is and reported locked. A close that planned
+ * a deleted visit finds it missing when it claims (operation.ts) and rolls back.
+ */
+export async function withdrawVisits(db: Firestore, paths: OrgPaths, visitIds: readonly string[]): Promise<{ withdrawn: string[]; locked: string[] }> {
+  const outcomes = await mapLimit(slicesOf([...new Set(visitIds)], WRITES_PER_COMMIT), 4, (slice) =>
+    db.runTransaction(async (tx) => {
+      const current = await tx.getAll(...slice.map((id) => paths.visit(id)));
+      const withdrawn: string[] = [];
+      const locked: string[] = [];
+      for (const snapshot of current) {
+        const visit = recordOf<StoredVisit>(snapshot as DocumentSnapshot);
+        if (!visit) continue;
+        if (visit.invoiceId !== null || visit.payRunId !== null) locked.push(visit.id);
+        else {
+          tx.delete(snapshot.ref);
+          withdrawn.push(visit.id);
+        }
+      }
+      return { withdrawn, locked };
+    }));
+  return { withdrawn: outcomes.flatMap((o) => o.withdrawn), locked: outcomes.flatMap((o) => o.locked) };
+}
+
+/**
  * Equality filters go to Firestore (single-field indexes serve any mix of them); the date
  * range goes too when it is the only filter. Everything else is filtered here, so the
  * adapter needs no composite index.

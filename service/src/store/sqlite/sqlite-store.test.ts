@@ -8,7 +8,7 @@ import { describeDocumentContract } from '../document.contract.ts';
 import { describeIdentityContract } from '../identity.contract.ts';
 import { describePortalContract } from '../portal.contract.ts';
 import { describePayoutContract } from '../payouts.contract.ts';
-import { describeStoreContract, anOrg } from '../store.contract.ts';
+import { describeStoreContract, anOrg, aPayRun, aStoredVisit } from '../store.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -111,6 +111,19 @@ describe('sqlite store file', () => {
     expect(raw.prepare('SELECT v.id, m.invoice_id FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq ORDER BY v.id').all().map((r) => ({ ...r })))
       .toEqual([{ id: 'v1', invoice_id: 'inv-a' }, { id: 'v2', invoice_id: 'inv-gone' }]);
     raw.close();
+  });
+
+  it('refuses to mark a visit withdrawn after a close read it, by the seq it was read with', async () => {
+    const store = openSqliteStore(join(dir, 'withdrawn-seq.db'));
+    await store.insertOrg(anOrg('o1'));
+    await store.upsertVisits('o1', [aStoredVisit('v1'), aStoredVisit('v2')]);
+    const read = await store.listUnsettledVisits('o1', '2026-01-31');
+    expect(await store.withdrawVisits('o1', ['v2'])).toEqual({ withdrawn: ['v2'], locked: [] });
+    // The seqs are what the close hands back: v2's row is gone, its seq's mark is not.
+    expect(await store.commitPayRun('o1', aPayRun('pr1', read.map((v) => v.id)), read.map((v) => v.seq!))).toEqual({ status: 'conflict', visitIds: ['v2'] });
+    expect((await store.listVisits('o1', {})).map((v) => [v.id, v.payRunId])).toEqual([['v1', null]]);
+    expect(await store.commitPayRun('o1', aPayRun('pr1', ['v1']), [read[0]!.seq!])).toMatchObject({ status: 'created' });
+    await store.close();
   });
 
   it('copies the write-ahead log into the file in the background', async () => {

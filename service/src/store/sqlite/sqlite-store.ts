@@ -58,6 +58,12 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
    * both start at 1, and 0 in a mark stands for SETTLED_OUTSIDE.
    */
   const SETTLED_MARK = 0;
+  /**
+   * A withdrawn visit's row is deleted and its seq keeps a mark of -1 in both columns, so a
+   * close that read it before and marks by that seq meets a taken mark (a conflict) instead
+   * of billing a visit that is gone. Seqs are never reused (AUTOINCREMENT).
+   */
+  const WITHDRAWN_MARK = -1;
   /** Visits with the invoice and pay run they belong to. */
   const VISIT_SELECT = `SELECT v.*,
       CASE m.invoice_seq WHEN ${SETTLED_MARK} THEN '${SETTLED_OUTSIDE}' ELSE i.id END AS invoice_id,
@@ -151,11 +157,19 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
 
   /**
    * The visits' seqs in ascending order: the ones the caller had from its read when there is
-   * one per visit (a seq never changes owner: visits are never deleted, seqs never reused),
-   * else looked up by id; an id that names no visit of the org is returned in `unknown`.
+   * one per visit (a seq never changes owner: seqs are never reused, and a withdrawn visit's
+   * seq keeps a mark), else looked up by id; an id that names no visit of the org is returned
+   * in `unknown`. `idOf` names the visit of a seq (for a conflict's answer).
    */
-  function seqsOf(orgId: string, visitIds: readonly string[], given: readonly number[] | undefined): { seqs: Float64Array; unknown: string[] } {
-    if (given !== undefined && given.length === visitIds.length) return { seqs: Float64Array.from(given).sort(), unknown: [] };
+  function seqsOf(orgId: string, visitIds: readonly string[], given: readonly number[] | undefined): { seqs: Float64Array; unknown: string[]; idOf: (seq: number) => string } {
+    // Built only when asked: a conflict is rare, and a close marks 100,000 visits.
+    const idBySeq = (pairs: () => Iterable<readonly [number, string]>) => {
+      let map: Map<number, string> | undefined;
+      return (seq: number) => (map ??= new Map(pairs())).get(seq) ?? `#${seq}`;
+    };
+    if (given !== undefined && given.length === visitIds.length) {
+      return { seqs: Float64Array.from(given).sort(), unknown: [], idOf: idBySeq(() => given.map((g, i) => [g, visitIds[i]!] as const)) };
+    }
     // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
     const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(visitIds), orgId);
     const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
@@ -167,7 +181,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       if (seq === undefined) unknown.push(id);
       else seqs[found++] = seq;
     }
-    return { seqs: seqs.subarray(0, found).sort(), unknown };
+    return { seqs: seqs.subarray(0, found).sort(), unknown, idOf: idBySeq(() => [...seqById].map(([id, seq]) => [seq, id] as const)) };
   }
 
   /** Invoices and pay runs keep their long line lists packed in columns (packed-rows.ts). */
@@ -192,7 +206,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
    * the marks' b-tree grows at its end instead of splitting pages all over.
    */
   function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, visitIds: readonly string[], visitSeqs: readonly number[] | undefined): string[] {
-    const { seqs, unknown } = seqsOf(orgId, visitIds, visitSeqs);
+    const { seqs, unknown, idOf } = seqsOf(orgId, visitIds, visitSeqs);
     const seqList = JSON.stringify(Array.from(seqs));
     const result = run(
       `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
@@ -200,12 +214,12 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       owner, seqList,
     );
     if (unknown.length === 0 && Number(result.changes) === visitIds.length) return [];
-    // Fewer marks than visits: some were taken already, by this owner (a repeat) or by another.
+    // Fewer marks than visits: some were taken already, by this owner (a repeat), by another,
+    // or by a withdrawal (the visit is gone, its seq keeps the mark).
     const taken = all(
-      `SELECT v.id FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value CROSS JOIN visits v ON v.seq = m.visit_seq
-       WHERE m.${column} IS NOT ?`,
+      `SELECT m.visit_seq FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value WHERE m.${column} IS NOT ?`,
       seqList, owner,
-    ).map((r) => r.id as string);
+    ).map((r) => idOf(Number(r.visit_seq)));
     return [...unknown, ...taken];
   }
 
@@ -380,6 +394,22 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
          WHERE visit_marks.invoice_seq IS NULL AND visit_marks.pay_run_seq IS NULL`,
         SETTLED_MARK, SETTLED_MARK, JSON.stringify(visitIds), orgId,
       );
+    },
+
+    async withdrawVisits(orgId, visitIds) {
+      return transaction(() => {
+        const found = all(
+          `SELECT v.id, v.seq, m.invoice_seq IS NOT NULL OR m.pay_run_seq IS NOT NULL AS settled
+           FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value LEFT JOIN visit_marks m ON m.visit_seq = v.seq`,
+          JSON.stringify([...new Set(visitIds)]), orgId,
+        );
+        const open = found.filter((r) => r.settled === 0);
+        const seqs = JSON.stringify(open.map((r) => Number(r.seq)));
+        run(`INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) SELECT j.value, ?, ? FROM json_each(?) j WHERE true
+             ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq`, WITHDRAWN_MARK, WITHDRAWN_MARK, seqs);
+        run('DELETE FROM visits WHERE seq IN (SELECT value FROM json_each(?))', seqs);
+        return { withdrawn: open.map((r) => r.id as string), locked: found.filter((r) => r.settled !== 0).map((r) => r.id as string) };
+      });
     },
 
     async getCycle(orgId, cycleId) {
