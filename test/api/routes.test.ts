@@ -223,6 +223,40 @@ describe('an owner\'s history', () => {
   });
 });
 
+describe('withdrawing visits entered by mistake', () => {
+  it('deletes the open ones by client id (audited), keeps billed ones, answers every client id; a close then bills only what is left', async () => {
+    const wd = await buildOrg(api, 'wd', 'Wd'); // 12 visits wd-row-0..11, 5 to 16 January 2026, agencies alternating
+    const path = '/v1/orgs/wd/visits/withdraw';
+    await ok(api, 'post', '/v1/orgs/wd/cycles/close', { token: wd.ownerToken, body: { agencyId: wd.agencyIds[0], period: { start: '2026-01-01', end: '2026-01-31' } } });
+    const bad = await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: [] } });
+    expectError(bad, 400, 'invalid-input');
+    expect(bad.body.error.details).toEqual([{ path: 'body.clientIds', message: 'names no visit' }]);
+    expectError(await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1', 'wd-row-1'] } }), 400, 'invalid-input');
+    expectError(await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: [''] } }), 400, 'invalid-input');
+
+    // Rows 0 and 2 are on Oakridge's issued invoice; 1 and 3 are Lakeside's, open.
+    const answer = await ok(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1', 'wd-row-0', 'nope', 'wd-row-3'] } });
+    expect(answer.counts).toEqual({ withdrawn: 2, locked: 1, unknown: 1 });
+    expect(answer.rows.map((r: { clientId: string; status: string }) => [r.clientId, r.status])).toEqual([['wd-row-1', 'withdrawn'], ['wd-row-0', 'locked'], ['nope', 'unknown'], ['wd-row-3', 'withdrawn']]);
+    expect(answer.rows[1].invoiceId).toEqual(expect.any(String));
+    const audit = await api.store.listAudit('wd', { recordId: answer.rows[0].visitId });
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'delete', actor: 'owner@wd.example', detail: 'withdrawn: neither billed nor paid' }));
+    expect(JSON.stringify(answer)).not.toContain(wd.patients[1]!.name);
+    // Again: nothing left to withdraw under those ids.
+    expect((await ok(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1'] } })).counts).toEqual({ withdrawn: 0, locked: 0, unknown: 1 });
+
+    const visits = await ok(api, 'get', '/v1/orgs/wd/visits', { token: wd.ownerToken });
+    expect(visits.visits).toHaveLength(10);
+    const month = await ok(api, 'post', '/v1/orgs/wd/cycles/close-month', { token: wd.ownerToken, body: { month: '2026-01' } });
+    const lakeside = month.cycles.find((c: { agencyId: string }) => c.agencyId === wd.agencyIds[1]);
+    expect(lakeside.invoice.lines.map((l: { date: string }) => l.date)).toEqual(['2026-01-10', '2026-01-12', '2026-01-14', '2026-01-16']);
+    const paid = month.payRuns[0].payRun.statements.flatMap((st: { lines: { date: string }[] }) => st.lines.map((l) => l.date)).sort();
+    expect(paid).not.toContain('2026-01-06');
+    expect(paid).not.toContain('2026-01-08');
+    expect(paid).toHaveLength(10);
+  });
+});
+
 describe('cycles, invoices, pay runs, payments', () => {
   let invoiceIds: string[] = [];
 

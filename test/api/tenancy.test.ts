@@ -31,6 +31,7 @@ function plausibleBody(operationId: string): unknown {
     putBillRates: { rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
     putPayRates: { rates: [{ therapistId: alpha.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
     settleVisitsOutside: { through: '2026-01-31' },
+    withdrawVisits: { clientIds: ['alpha-row-0', 'alpha-row-1'] },
     upsertVisits: { visits: [{ clientId: 'alpha-row-0', agencyId: alpha.agencyIds[0], therapistId: alpha.therapistIds[0], patient: { name: 'Beta Person' }, date: '2026-01-05', discipline: 'PT', visitType: 'ROUTINE' }] },
     previewClose: { agencyId: alpha.agencyIds[0], period },
     closeCycle: { agencyId: alpha.agencyIds[1], period },

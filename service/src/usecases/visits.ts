@@ -163,3 +163,52 @@ export async function listVisits(
   const opened = await openVisits(ctx, orgId, stored, 'list visits');
   return ok(opened.map((v, i) => ({ ...v, invoiceId: stored[i]!.invoiceId, payRunId: stored[i]!.payRunId })));
 }
+
+export const withdrawRequest = z.object({
+  clientIds: z.array(visitRow.shape.clientId).check(
+    z.minLength(1, { message: 'names no visit' }),
+    z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches` }),
+  ),
+});
+
+export type WithdrawAnswer = {
+  clientId: string;
+  /** `locked`: billed or paid, so it stays (a void or a credit note corrects it); `unknown`: no visit has this client id. */
+  status: 'withdrawn' | 'locked' | 'unknown';
+  visitId?: string;
+  invoiceId?: string;
+  payRunId?: string;
+};
+
+/**
+ * Removes visits entered by mistake, by the client ids they were sent with (a row the owner
+ * deleted from the sheet): each one neither billed nor paid is deleted, patient and all, so no
+ * close bills or pays it. Every client id gets an answer. The deletion of each is audited.
+ */
+export async function withdrawVisits(ctx: UseCaseContext, orgId: string, input: unknown): Promise<Result<WithdrawAnswer[], Failure>> {
+  const org = await loadOrg(ctx, orgId);
+  if (!org.ok) return org;
+  const parsed = withdrawRequest.safeParse(input);
+  if (!parsed.success) {
+    const details = describeIssues(parsed.error.issues).map((d) => (d.path === '' ? { ...d, path: 'clientIds' } : d));
+    return fail('invalid-input', `${details[0]!.path} ${details[0]!.message}`, details);
+  }
+  const { clientIds } = parsed.data;
+  const seen = new Set<string>();
+  const repeated = clientIds.findIndex((id) => seen.size === seen.add(id).size);
+  if (repeated >= 0) return fail('invalid-input', `clientIds ${repeated}: "${clientIds[repeated]}" appears twice`, [{ path: `clientIds.${repeated}`, message: 'appears twice' }]);
+
+  const stored = new Map((await ctx.store.getVisitsByClientId(orgId, clientIds)).map((v) => [v.clientId, v]));
+  const { withdrawn, locked } = await ctx.store.withdrawVisits(orgId, [...stored.values()].map((v) => v.id));
+  const gone = new Set(withdrawn);
+  const kept = new Set(locked);
+  await audit(ctx, orgId, withdrawn.map((id) => ({ action: 'delete' as const, recordType: 'visit' as const, recordId: id, detail: 'withdrawn: neither billed nor paid' })));
+  return ok(clientIds.map((clientId): WithdrawAnswer => {
+    const visit = stored.get(clientId);
+    if (visit && gone.has(visit.id)) return { clientId, status: 'withdrawn', visitId: visit.id };
+    if (visit && kept.has(visit.id)) {
+      return { clientId, status: 'locked', visitId: visit.id, ...(visit.invoiceId ? { invoiceId: visit.invoiceId } : {}), ...(visit.payRunId ? { payRunId: visit.payRunId } : {}) };
+    }
+    return { clientId, status: 'unknown' }; // never sent, or withdrawn already (by another request meanwhile too)
+  }));
+}

@@ -25,3 +25,10 @@ export const settleVisitsOutsideSpec = {
   summary: 'An owner\'s history: the visits dated on or before `through` (a past day) that are neither billed nor paid here are marked billed and paid before VisitLedger, so no close bills or pays them again, and they no longer change. `preview: true` answers how many, and their first and last dates, without writing. It cannot be undone',
   params: orgPath, body: z.object({ through: isoDate, preview: z.boolean().optional() }),
 } satisfies RouteSpec;
+
+export const withdrawVisitsSpec = {
+  id: 'withdrawVisits', method: 'post', path: '/v1/orgs/:orgId/visits/withdraw', tag: 'visits', access: 'member', bodyLimit: 'batch',
+  summary: `Remove visits entered by mistake (rows deleted from the sheet), by the clientIds they were sent with, up to ${MAX_VISITS_PER_BATCH.toLocaleString('en-US')}: a visit neither billed nor paid is deleted, patient and all (audited), so no close bills or pays it. Every clientId gets an answer: withdrawn, locked (billed or paid: a void or a credit note corrects it) or unknown`,
+  params: orgPath,
+  body: z.object({ clientIds: z.array(visitRow.shape.clientId).min(1, 'names no visit').max(MAX_VISITS_PER_BATCH, `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches`) }),
+} satisfies RouteSpec;

@@ -1,9 +1,9 @@
-/** Visits: the batch upsert the sheet and the form push, the list, and settling an owner's history. */
+/** Visits: the batch upsert the sheet and the form push, the list, withdrawing visits entered by mistake, and settling an owner's history. */
 import { ok } from '../../../../shared/index.ts';
 import { settleVisitsThrough } from '../../usecases/history.ts';
-import { listVisits, upsertVisits, type VisitRowAnswer } from '../../usecases/visits.ts';
+import { listVisits, upsertVisits, withdrawVisits, type VisitRowAnswer } from '../../usecases/visits.ts';
 import { listed, route } from '../route.ts';
-import { listVisitsSpec, settleVisitsOutsideSpec, upsertVisitsSpec } from './visits.schema.ts';
+import { listVisitsSpec, settleVisitsOutsideSpec, upsertVisitsSpec, withdrawVisitsSpec } from './visits.schema.ts';
 
 /** How many rows of each status, and how many have problems: what the sidebar shows first. */
 function countRows(rows: readonly VisitRowAnswer[]) {
@@ -26,6 +26,13 @@ export const visitRoutes = [
       ...(agencyId ? { agencyId } : {}), ...(therapistId ? { therapistId } : {}), ...(dateFrom ? { dateFrom } : {}),
       ...(dateTo ? { dateTo } : {}), ...(billed !== undefined ? { billed } : {}),
     }));
+  }),
+  route(withdrawVisitsSpec, async ({ params, body, ctx }) => {
+    const answered = await withdrawVisits(ctx, params.orgId, body);
+    if (!answered.ok) return answered;
+    const counts = { withdrawn: 0, locked: 0, unknown: 0 };
+    for (const row of answered.value) counts[row.status] += 1;
+    return ok({ counts, rows: answered.value });
   }),
   route(settleVisitsOutsideSpec, ({ params, body, ctx }) => settleVisitsThrough(ctx, params.orgId, body)),
 ];
