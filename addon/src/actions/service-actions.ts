@@ -43,7 +43,8 @@ const refused = (title: string, answer: Failure, conn: Connection) => failed(tit
 /** Sync before an action that reads the visits: every row of the Visits tab checked and sent. Null when it went through. */
 function syncFirst(title: string, c: { conn: Connection; sheets: Map<string, Sheet>; config: Config }): ActionResult | null {
   if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
-  const sync = syncSheet({ sheets: c.sheets, conn: c.conn, timeZone: activeBook().getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
+  const book = activeBook();
+  const sync = syncSheet({ book, sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
   return sync.ok ? null : { ...sync, title };
 }
 

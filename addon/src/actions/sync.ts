@@ -13,6 +13,7 @@ import { formVisitId, responsesOf, visitRowFromResponse } from '../form/response
 import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
 import { billingCycleColumn, idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
 import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
+import { readSentVisitIds, writeSentVisitIds } from '../sheets/sent-visits.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
 import { refreshLists } from '../sheets/tabs.ts';
@@ -29,11 +30,12 @@ export const SYNC_TEXT = {
   sent: 'Sent',
   fixFirst: 'Not sent: fix the Status first',
   unreachable: 'Not sent: service unreachable. Sync again',
+  withdrawn: 'Not sent: fix the Status first. Withdrawn from VisitLedger until then, so no close bills it',
   locked: 'Locked: billed (on an issued invoice, corrected by a void or a credit note; or settled before VisitLedger)',
 } as const;
 
 /** `config`: the document properties, read once per action. */
-export type SyncContext = { sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string; config: Config };
+export type SyncContext = { book: GoogleAppsScript.Spreadsheet.Spreadsheet; sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string; config: Config };
 
 export function syncNow(): ActionResult {
   return withDocumentLock('Sync', () => {
@@ -43,7 +45,7 @@ export function syncNow(): ActionResult {
     const conn = connection(config);
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
-    const ctx: SyncContext = { sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
+    const ctx: SyncContext = { book, sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
     // Each tab read once for the whole action: the catch-up, the sync and the form share these tables.
     const read = { tables: readDirectoryTables(sheets), visits: readSheet(sheets.get(TAB.visits)!) };
     const caughtUp = catchUpResponses(sheets, read.visits, read.tables.therapists);
@@ -150,15 +152,31 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => visitPayload(c.clientId, c.visit, idOf(agencyIds, c.visit.agency.name), idOf(therapistIds, c.visit.therapist.name))) },
     });
   }
+  const visitRequests = requests.length;
+  // What this sheet sent before and does not send now (a row deleted, or one that stopped
+  // passing the check) is withdrawn: otherwise the next close would bill it.
+  const sentBefore = readSentVisitIds(sheets);
+  const sendingNow = new Set(sendable.map((c) => c.clientId));
+  const toWithdraw = [...sentBefore].filter((id) => !sendingNow.has(id));
+  for (let i = 0; i < toWithdraw.length; i += VISIT_BATCH) {
+    requests.push({ method: 'post', path: `/v1/orgs/${conn.orgId}/visits/withdraw`, body: { clientIds: toWithdraw.slice(i, i + VISIT_BATCH) } });
+  }
   const answers = callService(conn, requests);
   const refused = answers.find((a): a is Extract<ServiceAnswer, { ok: false }> => !a.ok);
   if (refused) return stop(refused);
 
   const byClientId = new Map<string, { status: string; problems: { message: string }[] }>();
-  for (const a of answers.slice(rateRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
+  for (const a of answers.slice(rateRequests, visitRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
+  const withdrawal = new Map<string, string>();
+  for (const a of answers.slice(visitRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string }[] } }).body.rows) withdrawal.set(row.clientId, row.status);
+  const withdrawnIds = [...withdrawal].filter(([, status]) => status === 'withdrawn').map(([id]) => id);
+  const stayingIds = [...withdrawal].filter(([, status]) => status === 'locked').map(([id]) => id);
+  // Billed or paid, a visit stays in VisitLedger and in the list: once its invoice is voided, the next Sync withdraws it.
+  writeSentVisitIds(ctx.book, sheets, new Set([...sendingNow, ...stayingIds]), sentBefore);
+
   const sync = checks.map((c) => {
     const answer = c.visit ? byClientId.get(c.clientId) : undefined;
-    if (!answer) return c.status === '' ? '' : SYNC_TEXT.fixFirst;
+    if (!answer) return c.status === '' ? '' : withdrawal.get(c.clientId) === 'withdrawn' ? SYNC_TEXT.withdrawn : SYNC_TEXT.fixFirst;
     return syncText(answer);
   });
   writeVisitColumns(sync);
@@ -172,6 +190,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       ...rates.changes,
       `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
+      ...withdrawalLines(withdrawnIds, stayingIds),
       ...dir.agencies.flatMap((a) => (a.billingCycleProblem ? [a.billingCycleProblem] : [])),
       ...dir.rateProblems,
     ],
@@ -191,6 +210,20 @@ export function syncText(answer: { status: string; problems: readonly { message:
 }
 
 /** A row typed without a Visit ID gets one now: one getUuid() per sync, not per row. */
+/** What Sync tells the owner about visits it withdrew, or could not. */
+function withdrawalLines(withdrawn: readonly string[], staying: readonly string[]): string[] {
+  const lines: string[] = [];
+  const visits = (n: number) => `${n} visit${n === 1 ? '' : 's'}`;
+  if (withdrawn.length > 0) {
+    lines.push(`${visits(withdrawn.length)} deleted from the Visits tab, or no longer passing the check, withdrawn from VisitLedger: no close bills or pays ${withdrawn.length === 1 ? 'it' : 'them'}.`);
+  }
+  if (staying.length > 0) {
+    const shown = staying.slice(0, 5).join(', ') + (staying.length > 5 ? `, and ${staying.length - 5} more` : '');
+    lines.push(`${visits(staying.length)} deleted from the Visits tab, or no longer passing the check, ${staying.length === 1 ? 'is' : 'are'} already billed or paid and stay${staying.length === 1 ? 's' : ''} in VisitLedger: void the invoice or issue a credit note to correct ${staying.length === 1 ? 'it' : 'them'} (Visit ID ${shown}).`);
+  }
+  return lines;
+}
+
 function assignVisitIds(sheet: Sheet, visits: Table): void {
   const missing = visits.slice(1).some((r) => cellText(r[0]) === '' && r.slice(1).some((c) => cellText(c) !== ''));
   if (!missing) return;

@@ -94,7 +94,7 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
   }
 }
 
-export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent'> {
+export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'isSheetHidden' | 'insertRowsAfter'> {
   /** Rows of cells, 0-based; absent cells read as ''. */
   values: Cell[][] = [];
   formats = new Map<number, string>();
@@ -103,6 +103,7 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
   frozenRows = 0;
   boldHeader = false;
   formUrl: string | null = null;
+  hidden = false;
   maxRows = 1000;
   private log: CallLog;
   readonly book: FakeSpreadsheet;
@@ -118,6 +119,10 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
     while (r.length < column) r.push('');
     r[column - 1] = value;
     this.maxRows = Math.max(this.maxRows, row);
+  }
+  /** Test set-up, not counted: the owner deletes a row (1-based); the rows below move up. */
+  deleteRowByHand(row: number): void {
+    this.values.splice(row - 1, 1);
   }
   lastColumn(): number {
     return Math.max(0, ...this.values.map((r) => {
@@ -165,6 +170,16 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
     return as<GoogleAppsScript.Spreadsheet.Protection>(p);
   }
   getFormUrl() { this.log.count('Sheet.getFormUrl'); return this.formUrl as string; }
+  hideSheet() { this.log.count('Sheet.hideSheet'); this.hidden = true; return as<Sheet>(this); }
+  insertRowsAfter(afterPosition: number, howMany: number) {
+    this.log.count('Sheet.insertRowsAfter');
+    if (afterPosition < 1 || afterPosition > this.maxRows || howMany < 1) throw new Error('Exception: Those rows are out of bounds.');
+    // The rows below move down; rows past the values hold nothing to move.
+    if (afterPosition < this.values.length) this.values.splice(afterPosition, 0, ...Array.from({ length: howMany }, (): Cell[] => []));
+    this.maxRows += howMany;
+    return as<Sheet>(this);
+  }
+  isSheetHidden() { this.log.count('Sheet.isSheetHidden'); return this.hidden; }
   getParent() { this.log.count('Sheet.getParent'); return as<Spreadsheet>(this.book); }
 }
 
