@@ -22,6 +22,7 @@ import { ratesToSend } from './rate-changes.ts';
 import { failed, withDocumentLock, type ActionResult } from './result.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** The service takes up to 10,000 visits per request; all batches go out in one fetchAll. */
 const VISIT_BATCH = 10_000;
@@ -35,7 +36,7 @@ export const SYNC_TEXT = {
 } as const;
 
 /** `config`: the document properties, read once per action. */
-export type SyncContext = { book: GoogleAppsScript.Spreadsheet.Spreadsheet; sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string; config: Config };
+export type SyncContext = { book: Book; sheets: Map<string, Sheet>; conn: Connection; timeZone: string; ratesFrom: string; config: Config };
 
 export function syncNow(): ActionResult {
   return withDocumentLock('Sync', () => {
@@ -209,7 +210,6 @@ export function syncText(answer: { status: string; problems: readonly { message:
   return answer.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
 }
 
-/** A row typed without a Visit ID gets one now: one getUuid() per sync, not per row. */
 /** What Sync tells the owner about visits it withdrew, or could not. */
 function withdrawalLines(withdrawn: readonly string[], staying: readonly string[]): string[] {
   const lines: string[] = [];
@@ -224,6 +224,7 @@ function withdrawalLines(withdrawn: readonly string[], staying: readonly string[
   return lines;
 }
 
+/** A row typed without a Visit ID gets one now: one getUuid() per sync, not per row. */
 function assignVisitIds(sheet: Sheet, visits: Table): void {
   const missing = visits.slice(1).some((r) => cellText(r[0]) === '' && r.slice(1).some((c) => cellText(c) !== ''));
   if (!missing) return;
