@@ -12,7 +12,7 @@ import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, t
 import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
-import { activeBook, readSheet, tabsOf, type Cell } from '../sheets/io.ts';
+import { activeBook, readSheet, tabsOf, writeRows, type Cell } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
 import { failed, withDocumentLock, type ActionResult } from './result.ts';
 import { syncSheet } from './sync.ts';
@@ -35,7 +35,7 @@ function replaceRows(sheet: Sheet | undefined, rows: Cell[][], width: number): v
   if (!sheet) return;
   const last = sheet.getLastRow();
   if (last > 1) sheet.getRange(2, 1, last - 1, width).clearContent();
-  if (rows.length > 0) sheet.getRange(2, 1, rows.length, width).setValues(rows);
+  if (rows.length > 0) writeRows(sheet, 2, rows, width);
 }
 
 const refused = (title: string, answer: Failure, conn: Connection) => failed(title, explain(answer, conn));

@@ -25,17 +25,31 @@ export function isEmptyTable(table: Table): boolean {
   return table.length === 0 || (table.length === 1 && table[0]!.every((c) => c === ''));
 }
 
+/**
+ * Grows the tab to reach `lastRow` and `lastColumn` (1-based) when it is smaller: a new tab
+ * has 1,000 rows and 26 columns, and Sheets refuses a range past them. One call per
+ * dimension to grow, whatever the number of rows.
+ */
+export function fitSheet(sheet: Sheet, lastRow: number, lastColumn: number): void {
+  const rows = sheet.getMaxRows();
+  if (lastRow > rows) sheet.insertRowsAfter(rows, lastRow - rows);
+  const columns = sheet.getMaxColumns();
+  if (lastColumn > columns) sheet.insertColumnsAfter(columns, lastColumn - columns);
+}
+
 /** Writes `rows` at row `fromRow` (1-based) in one call; a ragged table is padded with ''. */
 export function writeRows(sheet: Sheet, fromRow: number, rows: readonly (readonly Cell[])[], width?: number): void {
   if (rows.length === 0) return;
   const w = width ?? Math.max(...rows.map((r) => r.length));
   const padded = rows.map((r) => (r.length === w ? [...r] : [...r, ...Array<Cell>(w - r.length).fill('')].slice(0, w)));
+  fitSheet(sheet, fromRow + padded.length - 1, w);
   sheet.getRange(fromRow, 1, padded.length, w).setValues(padded);
 }
 
 /** One column (1-based) from row 2 on, in one call. */
 export function writeColumn(sheet: Sheet, column: number, values: readonly Cell[]): void {
   if (values.length === 0) return;
+  fitSheet(sheet, values.length + 1, column);
   sheet.getRange(2, column, values.length, 1).setValues(values.map((v) => [v]));
 }
 

@@ -34,8 +34,5 @@ export function writeSentVisitIds(book: Book, sheets: Map<string, Sheet>, ids: R
   // Rows the list no longer fills are cleared in the same call.
   const values: Cell[] = [...ids].sort();
   while (values.length < before.size) values.push('');
-  // A new tab has 1,000 rows: more ids need rows added first (one call, whatever their number).
-  const rows = sheet.getMaxRows();
-  if (values.length + 1 > rows) sheet.insertRowsAfter(rows, values.length + 1 - rows);
   writeColumn(sheet, 1, values);
 }

@@ -5,7 +5,7 @@
  * touches nothing the owner already has.
  */
 import type { Vocabulary } from '../../../shared/vocabulary.ts';
-import { readSheet, sameTable, type Table } from './io.ts';
+import { fitSheet, readSheet, sameTable, writeRows, type Table } from './io.ts';
 import { DATE_FORMAT, listsTable, MONEY_FORMAT, RANGE, TAB, type TabLayout } from './layout.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -17,6 +17,8 @@ export function ensureTab(book: Book, tabs: Map<string, Sheet>, layout: TabLayou
   if (existing) return { sheet: existing, created: false };
   const sheet = book.insertSheet(layout.name);
   tabs.set(layout.name, sheet);
+  // A rate tab of many visit types is wider than a new tab's 26 columns.
+  fitSheet(sheet, 1, layout.header.length);
   sheet.getRange(1, 1, 1, layout.header.length).setValues([layout.header]).setFontWeight('bold');
   sheet.setFrozenRows(1);
   // Warning-only: the owner may still fix a header on purpose, but never by accident.
@@ -67,6 +69,6 @@ export function refreshLists(sheet: Sheet, vocabulary: Vocabulary, have: Table =
   const want = listsTable(vocabulary);
   if (sameTable(have, want)) return false;
   if (have.length > 0) sheet.getRange(2, 1, have.length, 3).clearContent();
-  sheet.getRange(2, 1, want.length, 3).setValues(want);
+  writeRows(sheet, 2, want, 3);
   return true;
 }

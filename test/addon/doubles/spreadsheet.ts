@@ -94,7 +94,7 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
   }
 }
 
-export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'isSheetHidden' | 'insertRowsAfter'> {
+export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'isSheetHidden' | 'insertRowsAfter' | 'getMaxColumns' | 'insertColumnsAfter'> {
   /** Rows of cells, 0-based; absent cells read as ''. */
   values: Cell[][] = [];
   formats = new Map<number, string>();
@@ -104,7 +104,9 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
   boldHeader = false;
   formUrl: string | null = null;
   hidden = false;
+  /** A new tab's size in Sheets; a range past it is refused (insertRowsAfter and insertColumnsAfter grow it). */
   maxRows = 1000;
+  maxColumns = 26;
   private log: CallLog;
   readonly book: FakeSpreadsheet;
   private name: string;
@@ -119,6 +121,7 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
     while (r.length < column) r.push('');
     r[column - 1] = value;
     this.maxRows = Math.max(this.maxRows, row);
+    this.maxColumns = Math.max(this.maxColumns, column);
   }
   /** Test set-up, not counted: the owner deletes a row (1-based); the rows below move up. */
   deleteRowByHand(row: number): void {
@@ -155,12 +158,26 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
       const r1 = Number(m[2]);
       const c2 = m[3] ? columnNumber(m[3]) : c1;
       const r2 = m[4] ? Number(m[4]) : m[3] ? this.maxRows : r1;
-      return as<Range>(new FakeRange(this.log, this, r1, c1, r2 - r1 + 1, c2 - c1 + 1));
+      return this.rangeWithin(r1, c1, r2 - r1 + 1, c2 - c1 + 1);
     }
-    if (a < 1 || (column ?? 1) < 1 || (numRows ?? 1) < 1 || (numColumns ?? 1) < 1) throw new Error('Exception: The coordinates of the range are outside the dimensions of the sheet.');
-    return as<Range>(new FakeRange(this.log, this, a, column ?? 1, numRows ?? 1, numColumns ?? 1));
+    return this.rangeWithin(a, column ?? 1, numRows ?? 1, numColumns ?? 1);
+  }
+  /** Sheets refuses a range outside the tab's rows and columns, as it does below row 1. */
+  private rangeWithin(row: number, column: number, numRows: number, numColumns: number): Range {
+    if (row < 1 || column < 1 || numRows < 1 || numColumns < 1 || row + numRows - 1 > this.maxRows || column + numColumns - 1 > this.maxColumns) {
+      throw new Error('Exception: The coordinates of the range are outside the dimensions of the sheet.');
+    }
+    return as<Range>(new FakeRange(this.log, this, row, column, numRows, numColumns));
   }
   getMaxRows() { this.log.count('Sheet.getMaxRows'); return this.maxRows; }
+  getMaxColumns() { this.log.count('Sheet.getMaxColumns'); return this.maxColumns; }
+  insertColumnsAfter(afterPosition: number, howMany: number) {
+    this.log.count('Sheet.insertColumnsAfter');
+    if (afterPosition < 1 || afterPosition > this.maxColumns || howMany < 1) throw new Error('Exception: Those columns are out of bounds.');
+    for (const r of this.values) if (afterPosition < r.length) r.splice(afterPosition, 0, ...Array<Cell>(howMany).fill(''));
+    this.maxColumns += howMany;
+    return as<Sheet>(this);
+  }
   getLastRow() { this.log.count('Sheet.getLastRow'); return this.lastRow(); }
   setFrozenRows(rows: number) { this.log.count('Sheet.setFrozenRows'); this.frozenRows = rows; return as<Sheet>(this); }
   protect() {
