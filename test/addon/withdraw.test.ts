@@ -56,7 +56,7 @@ describe('visits removed from the sheet', () => {
     const marchOk = okIds().filter((id) => String(visitsTable()[rowOf(id) - 1]![column('Visit Date')]).startsWith('2026-03'));
     expect(billed).toHaveLength(marchOk.length);
 
-    // Fixed, the broken row is sent again as a new visit, and billed at the next close as late.
+    // Fixed, the broken row is sent again, as a new visit.
     visitsTab().put(rowOf(broken!), column('Agency') + 1, String(visitsTable()[rowOf(kept!) - 1]![column('Agency')]));
     const fixed = env.run('syncNow');
     expect(fixed.lines.join('\n')).toMatch(/Visits: 1 new/);

@@ -164,7 +164,7 @@ export async function listVisits(
   return ok(opened.map((v, i) => ({ ...v, invoiceId: stored[i]!.invoiceId, payRunId: stored[i]!.payRunId })));
 }
 
-export const withdrawRequest = z.object({
+const withdrawRequest = z.object({
   clientIds: z.array(visitRow.shape.clientId).check(
     z.minLength(1, { message: 'names no visit' }),
     z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches` }),
