@@ -29,7 +29,12 @@ export async function startSyncService(options: { stripeTime?: Date } = {}): Pro
   const ask = <T>(message: unknown): T => {
     Atomics.store(state, 0, 0);
     worker.postMessage({ message, shared });
-    if (Atomics.wait(state, 0, 0, 60_000) === 'timed-out') throw new Error('the service worker did not answer in 60 s');
+    // Waits until this reply is in, not merely for a wake-up: the worker notifies after it stores,
+    // so the previous reply's notify can arrive late and wake this wait with the old reply's bytes.
+    const deadline = Date.now() + 60_000;
+    while (Atomics.load(state, 0) === 0) {
+      if (Atomics.wait(state, 0, 0, Math.max(0, deadline - Date.now())) === 'timed-out') throw new Error('the service worker did not answer in 60 s');
+    }
     return JSON.parse(new TextDecoder().decode(new Uint8Array(shared, 8, state[1]!).slice())) as T;
   };
   return {
