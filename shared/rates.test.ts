@@ -228,4 +228,15 @@ describe('rate choice properties', () => {
       if (result.ok) expect(result.value.effectiveFrom <= q.date).toBe(true);
     }));
   });
+
+  it('answers every question of a long close as a book asked only that question would', () => {
+    // One book serves 100,000 visits and keeps what it looked up: what it kept must never change an answer.
+    fc.assert(fc.property(billHistory, payHistory, fc.array(query, { minLength: 1, maxLength: 40 }), (bills, pays, queries) => {
+      const shared = buildRateBook(bills, pays);
+      for (const q of queries) {
+        expect(shared.billRate(q)).toEqual(buildRateBook(bills, pays).billRate(q));
+        expect(shared.payRate(q)).toEqual(buildRateBook(bills, pays).payRate(q));
+      }
+    }));
+  });
 });

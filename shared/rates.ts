@@ -56,43 +56,67 @@ export type RateBook = {
 export function buildRateBook(billRates: readonly BillRate[], payRates: readonly PayRate[]): RateBook {
   const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
   const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
-  // Answers by their parts, in nested maps: visits share their agency, discipline, type and
-  // date, so a close of 100,000 visits finds most answers there without building a key string
-  // or a new result each time (results are never changed by their readers).
-  const billAnswers: AnswerTree = new Map();
-  const payAnswers: AnswerTree = new Map();
+  // Each key's history, newest first with its answer made once, found through nested maps by
+  // the key's parts: a close of 100,000 visits builds no key string and no result per visit.
+  // Not by date as well: visits rarely share a therapist, agency, type and date, so answers
+  // kept by date were mostly misses, each costing new maps.
+  const billHistories: Tree = new Map();
+  const payHistories: Tree = new Map();
   return {
     billRate(q) {
-      const byDate = branch(branch(branch(billAnswers, q.agencyId), q.discipline), q.visitType) as Map<IsoDate, Result<BillRate, MissingRate>>;
-      let answer = byDate.get(q.date);
-      if (answer === undefined) {
-        answer = billRateOn(bills, q);
-        byDate.set(q.date, answer);
+      const leaves = branch(branch(billHistories, q.agencyId), q.discipline) as Map<string, History<BillRate> | null>;
+      let history = leaves.get(q.visitType);
+      if (history === undefined) {
+        history = historyOf(bills.get(billKey(q.agencyId, q.discipline, q.visitType)));
+        leaves.set(q.visitType, history);
       }
-      return answer;
+      return answerOn(history, q.date) ?? billRateOn(bills, q);
     },
     payRate(q) {
-      const byDate = branch(branch(branch(branch(payAnswers, q.therapistId), q.agencyId), q.discipline), q.visitType) as Map<IsoDate, Result<PayRate, MissingRate>>;
-      let answer = byDate.get(q.date);
-      if (answer === undefined) {
-        answer = payRateOn(pays, q);
-        byDate.set(q.date, answer);
+      const leaves = branch(branch(branch(payHistories, q.therapistId), q.agencyId), q.discipline) as Map<string, PayHistories>;
+      let histories = leaves.get(q.visitType);
+      if (histories === undefined) {
+        histories = {
+          override: historyOf(pays.get(payKey(q.therapistId, q.agencyId, q.discipline, q.visitType))),
+          general: historyOf(pays.get(payKey(q.therapistId, undefined, q.discipline, q.visitType))),
+        };
+        leaves.set(q.visitType, histories);
       }
-      return answer;
+      // The agency's override when one is in force on the date, else the general rate.
+      return answerOn(histories.override, q.date) ?? answerOn(histories.general, q.date) ?? payRateOn(pays, q);
     },
   };
 }
 
-/** Nested maps, one level per part of a question; the last level maps dates to answers. */
-type AnswerTree = Map<string, unknown>;
+/** Nested maps, one level per part of a rate's key. */
+type Tree = Map<string, unknown>;
 
-function branch(tree: AnswerTree, part: string): AnswerTree {
-  let next = tree.get(part) as AnswerTree | undefined;
+function branch(tree: Tree, part: string): Tree {
+  let next = tree.get(part) as Tree | undefined;
   if (next === undefined) {
     next = new Map();
     tree.set(part, next);
   }
   return next;
+}
+
+/** One key's rates, the latest effective date first, each with its answer (answers are never changed by their readers). */
+type History<R extends Dated> = { newestFirst: R[]; answers: Result<R, MissingRate>[] };
+type PayHistories = { override: History<PayRate> | null; general: History<PayRate> | null };
+
+function historyOf<R extends Dated>(rates: readonly R[] | undefined): History<R> | null {
+  if (!rates) return null;
+  // Stable: of two rates with one effective date, the first given wins, as in inForce.
+  const newestFirst = [...rates].sort((a, b) => (a.effectiveFrom > b.effectiveFrom ? -1 : a.effectiveFrom < b.effectiveFrom ? 1 : 0));
+  return { newestFirst, answers: newestFirst.map((r) => ok(r)) };
+}
+
+/** The answer of the rate in force on `date`, or undefined when none is (the caller says why). */
+function answerOn<R extends Dated>(history: History<R> | null, date: IsoDate): Result<R, MissingRate> | undefined {
+  if (history === null) return undefined;
+  const rates = history.newestFirst;
+  for (let i = 0; i < rates.length; i++) if (rates[i]!.effectiveFrom <= date) return history.answers[i];
+  return undefined;
 }
 
 function billRateOn(bills: Map<string, BillRate[]>, q: Omit<VisitRateQuery, 'therapistId'>): Result<BillRate, MissingRate> {
