@@ -5,8 +5,9 @@
  *
  *   npm run bench:close [-- VISITS [RUNS [KEEP_FILE]]]
  *
- * The timed processes run node with the flags of this one (`npm run bench:close` gives the
- * service's `--max-semi-space-size=2`, as `npm start` and `npm run cli` do).
+ * The timed processes run node with the flags and environment of this one (`npm run
+ * bench:close` gives the service's `--max-semi-space-size=2` and `GLIBC_TUNABLES`, as `npm
+ * start` and `npm run cli` do).
  *
  * The setup (org, rates, visits) runs first and is not timed. Then a fresh process opens
  * the file, as a server would long after the visits came in (RUNS times, each on its own

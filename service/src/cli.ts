@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node --max-semi-space-size=2
 /**
  * visitledger: the command line of the service, on the same use cases and store as the
  * HTTP API. `--db FILE` picks the SQLite file (default ./data/visitledger.db); the CLI acts

@@ -3,12 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export type ServerProcess = { child: ChildProcess; url: string; stdout: () => string; exited: Promise<number | null> };
 
-/** The V8 flags `npm start` and `npm run cli` give node (package.json; why: service/src/server.ts). */
+/** The V8 flags and the environment `npm start` and `npm run cli` give node (package.json; why: service/src/server.ts). */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const SERVICE_NODE_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
 
-/** Spawns `node ...SERVICE_NODE_FLAGS ...args` with `env` added and waits (20 s at most) for its "serving on" line. */
+/** Spawns `node ...SERVICE_NODE_FLAGS ...args` with SERVICE_NODE_ENV and `env` added and waits (20 s at most) for its "serving on" line. */
 export async function startServerProcess(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args], { env: { ...process.env, ...SERVICE_NODE_ENV, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => { out += d; });
