@@ -11,6 +11,8 @@ import { describePayoutContract } from '../payouts.contract.ts';
 import { describeStoreContract, anOrg, aPayRun, aStoredVisit } from '../store.contract.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { packRows } from './packed-rows.ts';
+import type { PayStatement } from '../../../../shared/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'visitledger-sqlite-'));
 let n = 0;
@@ -111,6 +113,35 @@ describe('sqlite store file', () => {
     expect(raw.prepare('SELECT v.id, m.invoice_id FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq ORDER BY v.id').all().map((r) => ({ ...r })))
       .toEqual([{ id: 'v1', invoice_id: 'inv-a' }, { id: 'v2', invoice_id: 'inv-gone' }]);
     raw.close();
+  });
+
+  it('upgrades the pay runs of a version 9 file to a row per statement, read back as they were', async () => {
+    const file = join(dir, 'v9-pay-runs.db');
+    const raw = databaseAtVersion(file, 9, []);
+    const payRun = aPayRun('payroll:2026-01-05', ['v1', 'v2']);
+    const second = { ...payRun.statements[0]!, therapistId: 'th2', therapistName: 'T Two', lines: payRun.statements[0]!.lines.slice(1) };
+    const twoStatements = { ...payRun, statements: [payRun.statements[0]!, second] };
+    // As version 9 stored it: one document, the lines packed by column.
+    const keys = Object.keys(payRun.statements[0]!.lines[0]!) as (keyof PayStatement['lines'][number])[];
+    const version9Doc = { ...twoStatements, statements: twoStatements.statements.map((st) => ({ ...st, lines: packRows(st.lines, keys) })) };
+    raw.prepare("INSERT INTO pay_runs (org_id, id, status, doc) VALUES ('o1', ?, 'open', ?)").run(payRun.id, JSON.stringify(version9Doc));
+    raw.close();
+
+    const store = openSqliteStore(file);
+    expect(await store.getPayRun('o1', payRun.id)).toEqual(twoStatements);
+    expect(await store.setPayRunStatus('o1', payRun.id, 'open', 'approved', '2026-01-20T00:00:00.000Z')).toBe(true);
+    expect(await store.listPayRuns('o1')).toEqual([{ ...twoStatements, status: 'approved', approvedAt: '2026-01-20T00:00:00.000Z' }]);
+    await store.close();
+    const upgraded = new DatabaseSync(file);
+    expect(upgraded.prepare('SELECT pay_run_id, position, doc ->> \'$.therapistId\' AS therapist FROM pay_statements ORDER BY position').all().map((r) => ({ ...r })))
+      .toEqual([{ pay_run_id: payRun.id, position: 0, therapist: 'th1' }, { pay_run_id: payRun.id, position: 1, therapist: 'th2' }]);
+    expect(upgraded.prepare("SELECT doc -> '$.statements' AS statements, doc ->> '$.statementCount' AS count FROM pay_runs").get()).toEqual({ statements: null, count: 2 });
+    // A statement gone missing is a broken file: reading it says so rather than paying from what is left.
+    upgraded.exec('DELETE FROM pay_statements WHERE position = 1');
+    upgraded.close();
+    const broken = openSqliteStore(file);
+    await expect(broken.getPayRun('o1', payRun.id)).rejects.toThrow(/has 1 of its 2 statements/);
+    await broken.close();
   });
 
   it('refuses to mark a visit withdrawn after a close read it, by the seq it was read with', async () => {

@@ -192,10 +192,21 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     const stored = doc<Omit<StoredInvoice, 'lines'> & { lines: PackedLines }>(row);
     return stored ? { ...stored, lines: unpackRows(stored.lines) } : null;
   };
-  const payRunDoc = (payRun: PayRunRecord) => JSON.stringify({ ...payRun, statements: payRun.statements.map((s) => ({ ...s, lines: packRows(s.lines, PAY_LINE_KEYS) })) });
-  const payRunFrom = (row: Row | undefined): PayRunRecord | null => {
-    const stored = doc<Omit<PayRunRecord, 'statements'> & { statements: (Omit<PayStatement, 'lines'> & { lines: PackedLines })[] }>(row);
-    return stored ? { ...stored, statements: stored.statements.map((s) => ({ ...s, lines: unpackRows<PayStatement['lines'][number]>(s.lines) })) } : null;
+  /** A pay run's row: all but its statements, which are rows of pay_statements (migration 10). */
+  type PayRunHeader = Omit<PayRunRecord, 'statements'> & { statementCount: number };
+  const payRunHeaderDoc = ({ statements, ...header }: PayRunRecord) => JSON.stringify({ ...header, statementCount: statements.length });
+  const payStatementDoc = (statement: PayStatement) => JSON.stringify({ ...statement, lines: packRows(statement.lines, PAY_LINE_KEYS) });
+  const payRunFrom = (orgId: string, row: Row | undefined): PayRunRecord | null => {
+    const stored = doc<PayRunHeader>(row);
+    if (!stored) return null;
+    const { statementCount, ...header } = stored;
+    const statements = all('SELECT doc FROM pay_statements WHERE org_id = ? AND pay_run_id = ? ORDER BY position', orgId, header.id).map((r) => {
+      const statement = JSON.parse(r.doc as string) as Omit<PayStatement, 'lines'> & { lines: PackedLines };
+      return { ...statement, lines: unpackRows<PayStatement['lines'][number]>(statement.lines) };
+    });
+    // Written in one transaction with their pay run: fewer is a broken file, and paying from it would underpay.
+    if (statements.length !== statementCount) throw new Error(`pay run ${header.id} of org ${orgId} has ${statements.length} of its ${statementCount} statements`);
+    return { ...header, statements };
   };
   const invoicesOfCycle = (orgId: string, cycleId: string) =>
     all('SELECT doc FROM invoices WHERE org_id = ? AND cycle_id = ? ORDER BY sequence', orgId, cycleId).map((r) => invoiceFrom(r)!);
@@ -468,10 +479,13 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     async commitPayRun(orgId, payRun, visitSeqs): Promise<PayRunOutcome> {
       try {
         return transaction((): PayRunOutcome => {
-          const existing = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
+          const existing = payRunFrom(orgId, get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
-          // The row first: its seq is what the marks name (a conflict rolls both back).
-          const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunDoc(payRun));
+          // The row first: its seq is what the marks name (a conflict rolls all back).
+          const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunHeaderDoc(payRun));
+          for (const [position, statement] of payRun.statements.entries()) {
+            run('INSERT INTO pay_statements (org_id, pay_run_id, position, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, position, payStatementDoc(statement));
+          }
           const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
           const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), visitIds, visitSeqs);
           if (taken.length > 0) throw new Rollback(taken);
@@ -483,17 +497,18 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       }
     },
     async getPayRun(orgId, payRunId) {
-      return payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+      return payRunFrom(orgId, get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
     },
     async listPayRuns(orgId) {
-      return all('SELECT doc FROM pay_runs WHERE org_id = ? ORDER BY id', orgId).map((r) => payRunFrom(r)!);
+      return all('SELECT doc FROM pay_runs WHERE org_id = ? ORDER BY id', orgId).map((r) => payRunFrom(orgId, r)!);
     },
     async setPayRunStatus(orgId, payRunId, from: PayRunStatus, to: PayRunStatus, at) {
       return transaction(() => {
-        const run0 = payRunFrom(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
-        if (!run0 || run0.status !== from) return false;
-        const updated: PayRunRecord = { ...run0, status: to, ...(to === 'approved' ? { approvedAt: at } : {}) };
-        run('UPDATE pay_runs SET status = ?, doc = ? WHERE org_id = ? AND id = ?', to, payRunDoc(updated), orgId, payRunId);
+        // The header alone: the statements do not change with the status.
+        const header = doc<PayRunHeader>(get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRunId));
+        if (!header || header.status !== from) return false;
+        const updated: PayRunHeader = { ...header, status: to, ...(to === 'approved' ? { approvedAt: at } : {}) };
+        run('UPDATE pay_runs SET status = ?, doc = ? WHERE org_id = ? AND id = ?', to, JSON.stringify(updated), orgId, payRunId);
         return true;
       });
     },
