@@ -157,6 +157,37 @@ describe('sqlite store file', () => {
     await store.close();
   });
 
+  it('names the visit another pay run took, whatever the order of the seqs handed back', async () => {
+    const store = openSqliteStore(join(dir, 'conflict-order.db'));
+    await store.insertOrg(anOrg('o1'));
+    await store.upsertVisits('o1', ['v1', 'v2', 'v3'].map((id) => aStoredVisit(id)));
+    const read = await store.listUnsettledVisits('o1', '2026-01-31');
+    const seqOf = new Map(read.map((v) => [v.id, v.seq!]));
+    expect(await store.commitPayRun('o1', aPayRun('pr1', ['v3']), [seqOf.get('v3')!])).toMatchObject({ status: 'created' });
+    // The lines in one order, the seqs in another (the close hands them back in the order it read the visits).
+    const outcome = await store.commitPayRun('o1', aPayRun('pr2', ['v3', 'v2', 'v1']), [seqOf.get('v1')!, seqOf.get('v2')!, seqOf.get('v3')!]);
+    expect(outcome).toEqual({ status: 'conflict', visitIds: ['v3'] });
+    expect((await store.listVisits('o1', {})).map((v) => [v.id, v.payRunId])).toEqual([['v1', null], ['v2', null], ['v3', 'pr1']]);
+    await store.close();
+  });
+
+  it('marks more visits than one list holds, and names a taken one past the first list', async () => {
+    const store = openSqliteStore(join(dir, 'many-marks.db'));
+    await store.insertOrg(anOrg('o1'));
+    const ids = Array.from({ length: 8_200 }, (_, i) => `v${String(i).padStart(5, '0')}`);
+    await store.upsertVisits('o1', ids.map((id) => aStoredVisit(id)));
+    const read = await store.listUnsettledVisits('o1', '2026-01-31');
+    const last = read.at(-1)!;
+    expect(await store.commitPayRun('o1', aPayRun('pr1', [last.id]), [last.seq!])).toMatchObject({ status: 'created' });
+    expect(await store.commitPayRun('o1', aPayRun('pr2', read.map((v) => v.id)), read.map((v) => v.seq!))).toEqual({ status: 'conflict', visitIds: [last.id] });
+    const rest = read.slice(0, -1);
+    expect(await store.commitPayRun('o1', aPayRun('pr2', rest.map((v) => v.id)), rest.map((v) => v.seq!))).toMatchObject({ status: 'created' });
+    const visits = await store.listVisits('o1', {});
+    expect(visits.filter((v) => v.payRunId === 'pr2').length).toBe(8_199);
+    expect(visits.find((v) => v.id === last.id)?.payRunId).toBe('pr1');
+    await store.close();
+  });
+
   it('copies the write-ahead log into the file in the background', async () => {
     const file = join(dir, 'checkpoint.db');
     const store = openSqliteStore(file);

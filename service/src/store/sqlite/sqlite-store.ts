@@ -155,23 +155,15 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     });
   }
 
-  /**
-   * The visits' seqs in ascending order: the ones the caller had from its read when there is
-   * one per visit (a seq never changes owner: seqs are never reused, and a withdrawn visit's
-   * seq keeps a mark), else looked up by id; an id that names no visit of the org is returned
-   * in `unknown`. `idOf` names the visit of a seq (for a conflict's answer).
-   */
-  function seqsOf(orgId: string, visitIds: readonly string[], given: readonly number[] | undefined): { seqs: Float64Array; unknown: string[]; idOf: (seq: number) => string } {
-    // Built only when asked: a conflict is rare, and a close marks 100,000 visits.
-    const idBySeq = (pairs: () => Iterable<readonly [number, string]>) => {
-      let map: Map<number, string> | undefined;
-      return (seq: number) => (map ??= new Map(pairs())).get(seq) ?? `#${seq}`;
-    };
-    if (given !== undefined && given.length === visitIds.length) {
-      return { seqs: Float64Array.from(given).sort(), unknown: [], idOf: idBySeq(() => given.map((g, i) => [g, visitIds[i]!] as const)) };
-    }
+  /** How many lines a commit marks, and their visit ids in line order, made only when needed (a close has 100,000). */
+  type LineVisits = { count: number; visitIds: () => readonly string[] };
+  const sumOf = (counts: readonly number[]) => counts.reduce((a, b) => a + b, 0);
+
+  /** The visits' seqs in ascending order, found by id; ids that name no visit of the org come back in `unknown`. */
+  function seqsById(orgId: string, visitIds: readonly string[]): { seqs: Float64Array; unknown: string[]; idBySeq: Map<number, string> } {
     // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
     const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(visitIds), orgId);
+    const idBySeq = new Map(rows.map((r) => [Number(r.seq), r.id as string]));
     const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
     const seqs = new Float64Array(visitIds.length);
     let found = 0;
@@ -181,7 +173,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       if (seq === undefined) unknown.push(id);
       else seqs[found++] = seq;
     }
-    return { seqs: seqs.subarray(0, found).sort(), unknown, idOf: idBySeq(() => [...seqById].map(([id, seq]) => [seq, id] as const)) };
+    return { seqs: seqs.subarray(0, found).sort(), unknown, idBySeq };
   }
 
   /** Invoices and pay runs keep their long line lists packed in columns (packed-rows.ts). */
@@ -216,22 +208,39 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
    * the ids that were already taken by another (or do not exist). The seqs go in ascending, so
    * the marks' b-tree grows at its end instead of splitting pages all over.
    */
-  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, visitIds: readonly string[], visitSeqs: readonly number[] | undefined): string[] {
-    const { seqs, unknown, idOf } = seqsOf(orgId, visitIds, visitSeqs);
-    const seqList = JSON.stringify(Array.from(seqs));
-    const result = run(
-      `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
-       ON CONFLICT (visit_seq) DO UPDATE SET ${column} = excluded.${column} WHERE visit_marks.${column} IS NULL`,
-      owner, seqList,
-    );
-    if (unknown.length === 0 && Number(result.changes) === visitIds.length) return [];
-    // Fewer marks than visits: some were taken already, by this owner (a repeat), by another,
-    // or by a withdrawal (the visit is gone, its seq keeps the mark).
-    const taken = all(
+  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, lines: LineVisits, visitSeqs: readonly number[] | undefined): string[] {
+    // The caller's seqs when it has one per line (a seq never changes owner: seqs are never
+    // reused, and a withdrawn visit's seq keeps a mark), else the lines' visits found by id.
+    const byId = visitSeqs !== undefined && visitSeqs.length === lines.count ? null : seqsById(orgId, lines.visitIds());
+    const seqs = byId ? byId.seqs : Float64Array.from(visitSeqs!).sort();
+    let changes = 0;
+    for (const seqList of jsonChunks(seqs)) {
+      changes += Number(run(
+        `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
+         ON CONFLICT (visit_seq) DO UPDATE SET ${column} = excluded.${column} WHERE visit_marks.${column} IS NULL`,
+        owner, seqList,
+      ).changes);
+    }
+    if ((byId === null || byId.unknown.length === 0) && changes === lines.count) return [];
+    // Fewer marks than visits (rare): some were taken already, by this owner (a repeat), by
+    // another, or by a withdrawal (the visit is gone, its seq keeps the mark). Named through the
+    // lines' own ids: the caller's seqs come in any order, not the lines'.
+    const named = byId ?? seqsById(orgId, lines.visitIds());
+    const taken = Array.from(jsonChunks(seqs), (seqList) => all(
       `SELECT m.visit_seq FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value WHERE m.${column} IS NOT ?`,
       seqList, owner,
-    ).map((r) => idOf(Number(r.visit_seq)));
-    return [...unknown, ...taken];
+    ).map((r) => named.idBySeq.get(Number(r.visit_seq)))).flat();
+    // A withdrawn visit has no row to name it by seq: it is among the unknown ids.
+    return [...named.unknown, ...taken.filter((id) => id !== undefined)];
+  }
+
+  /**
+   * The seqs as JSON lists of at most 8,192 each, for json_each, made one at a time. One list
+   * of 100,000 would be a 0.7 MB string, and every large object takes fresh pages from the
+   * system, where the small lists reuse the young generation's memory.
+   */
+  function* jsonChunks(seqs: Float64Array): Generator<string> {
+    for (let i = 0; i < seqs.length; i += 8192) yield JSON.stringify(Array.from(seqs.subarray(i, i + 8192)));
   }
 
   class Rollback extends Error {
@@ -253,7 +262,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     for (const [i, draft] of commit.invoices.entries()) {
       sequence += 1;
       const invoice: StoredInvoice = { ...draft, sequence, number: invoiceNumber(prefix, sequence) };
-      const taken = claimVisits(orgId, 'invoice_seq', sequence, invoice.lines.map((l) => l.visitId), commit.visitSeqs?.[i]);
+      const taken = claimVisits(orgId, 'invoice_seq', sequence, { count: invoice.lines.length, visitIds: () => invoice.lines.map((l) => l.visitId) }, commit.visitSeqs?.[i]);
       if (taken.length > 0) throw new Rollback(taken);
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
         orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
@@ -481,13 +490,12 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         return transaction((): PayRunOutcome => {
           const existing = payRunFrom(orgId, get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
-          // The row first: its seq is what the marks name (a conflict rolls all back).
           const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunHeaderDoc(payRun));
           for (const [position, statement] of payRun.statements.entries()) {
             run('INSERT INTO pay_statements (org_id, pay_run_id, position, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, position, payStatementDoc(statement));
           }
-          const visitIds = payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId));
-          const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), visitIds, visitSeqs);
+          const lines = { count: sumOf(payRun.statements.map((s) => s.lines.length)), visitIds: () => payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)) };
+          const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), lines, visitSeqs);
           if (taken.length > 0) throw new Rollback(taken);
           return { status: 'created', payRun };
         });
