@@ -93,6 +93,19 @@ describe('closing a cycle', () => {
     expect(february.value.invoice!.number).toBe('INV-0002');
   });
 
+  it('closing a month, leaves off its invoice a visit billed before but not yet paid, and pays it late', async () => {
+    const { ctx, oak, visit } = await anOrg();
+    await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-05' })]);
+    await closeAgencyCycle(ctx, 'acme', oak, JANUARY); // billed in January, no pay run yet
+    await upsertVisits(ctx, 'acme', [visit({ date: '2026-02-10', clientId: 'feb' })]);
+    ctx.setNow('2026-03-02T15:00:00.000Z');
+    const closed = await closeMonth(ctx, 'acme', '2026-02');
+    if (!closed.ok) throw new Error(closed.error.message);
+    const oakFebruary = closed.value.cycles.find((c) => c.agencyId === oak)!;
+    expect(oakFebruary.invoice!.lines.map((l) => [l.date, l.late])).toEqual([['2026-02-10', false]]);
+    expect(closed.value.payRuns[0]!.payRun.statements.flatMap((s) => s.lines.map((l) => [l.date, l.late]))).toEqual([['2026-02-10', false], ['2026-01-05', true]]);
+  });
+
   it('splits a month between a semi-monthly agency\'s two cycles and pays each visit once across two pay periods', async () => {
     const { ctx, visit } = await anOrg();
     const semi = await upsertAgencies(ctx, 'acme', [{ name: 'Halfway Health', billingCycle: { kind: 'semi-monthly' } }]);

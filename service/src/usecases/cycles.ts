@@ -9,7 +9,7 @@ import {
   draftInvoice, isPeriodOf, monthBounds, ok, periodContaining, periodLabel, periodsEndingIn, type Agency, type HeldVisit,
   type InvoiceDraft, type Period, type Result,
 } from '../../../shared/index.ts';
-import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice } from '../store/port.ts';
+import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice, UnsettledVisit } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
 import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
@@ -94,10 +94,11 @@ type CycleTarget = { agency: Agency; period: Period };
  * Closes several agency cycles with the org's data loaded once, committed together (one
  * transaction on SQLite). Cycles already closed come back as they were. When a visit was
  * billed meanwhile by another close, the cycles not yet closed are computed again.
- * `unbilledRead`: the unbilled visits when the caller already read them (a month's close).
+ * `unsettledRead`: the visits when the caller already read them (a month's close reads the
+ * unsettled ones: those it says are billed are left out).
  */
 async function closeCycles(
-  ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[], unbilledRead?: readonly BillingVisit[],
+  ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[], unsettledRead?: readonly UnsettledVisit[],
 ): Promise<Result<CloseResult[], Failure>> {
   const results = new Map<string, CloseResult>();
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
@@ -107,7 +108,7 @@ async function closeCycles(
     // ones dated up to the latest end given so far (a date per agency, not a set of 100,000 ids).
     const givenUpTo = new Map<string, string>();
     // After a conflict the visits are read again: the caller's read is out of date.
-    const unbilled = byAgency(targets, attempt === 0 && unbilledRead ? unbilledRead : await readUnbilled(ctx, orgId, targets));
+    const unbilled = byAgency(targets, attempt === 0 && unsettledRead ? unsettledRead : await readUnbilled(ctx, orgId, targets));
     const issueDate = today(ctx, timeZone);
     for (const target of targets) {
       const { agency, period } = target;
@@ -119,7 +120,7 @@ async function closeCycles(
         continue;
       }
       const given = givenUpTo.get(agency.id);
-      const visits = (unbilled.get(agency.id) ?? []).filter((v) => v.date <= period.end && (given === undefined || v.date > given));
+      const visits = allOrThose(unbilled.get(agency.id) ?? [], (v) => v.date <= period.end && (given === undefined || v.date > given));
       if (given === undefined || period.end > given) givenUpTo.set(agency.id, period.end);
       const blocking = await unclosedEarlierPeriod(ctx, orgId, agency, period, visits, targets);
       if (blocking) {
@@ -167,17 +168,26 @@ async function readUnbilled(ctx: UseCaseContext, orgId: string, targets: readonl
 
 const latestEnd = (periods: readonly Period[]) => periods.reduce((latest, p) => (p.end > latest ? p.end : latest), '');
 
-/** The targets' agencies' visits, by agency. */
-function byAgency(targets: readonly CycleTarget[], visits: readonly BillingVisit[]): Map<string, BillingVisit[]> {
+/** The targets' agencies' visits, by agency; a visit the read says is billed is left out. */
+function byAgency(targets: readonly CycleTarget[], visits: readonly (BillingVisit | UnsettledVisit)[]): Map<string, BillingVisit[]> {
   const agencyIds = new Set(targets.map((t) => t.agency.id));
   const grouped = new Map<string, BillingVisit[]>();
   for (const v of visits) {
-    if (!agencyIds.has(v.agencyId)) continue;
+    if (('billed' in v && v.billed) || !agencyIds.has(v.agencyId)) continue;
     const list = grouped.get(v.agencyId);
     if (list) list.push(v);
     else grouped.set(v.agencyId, [v]);
   }
   return grouped;
+}
+
+/**
+ * The items that pass `keep`: the array itself when all do. A month's visits usually all
+ * pass, and a copy of 100,000 of them would take fresh memory for nothing.
+ */
+function allOrThose<T>(items: readonly T[], keep: (item: T) => boolean): readonly T[] {
+  for (const item of items) if (!keep(item)) return items.filter(keep);
+  return items;
 }
 
 async function closedResult(ctx: UseCaseContext, orgId: string, cycle: CycleRecord, agencyId: string, period: Period, status: 'closed' | 'already-closed'): Promise<CloseResult> {
@@ -205,13 +215,13 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   // One read serves the invoices and the pay runs: the visits not yet both billed and paid.
   // Read once, before the invoices commit: a visit arriving during the close waits for the next pay run (marked late), never paid or billed twice.
   const unsettled = await ctx.store.listUnsettledVisits(orgId, latestEnd([...targets.map((t) => t.period), ...payPeriods]));
-  const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets, unsettled.filter((v) => !v.billed));
+  const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets, unsettled);
   if (!closed.ok) return closed;
   const cycles = closed.value;
   const payRuns: PayRunResult[] = [];
   const paidByThisClose = new Set<string>();
   for (const [i, period] of payPeriods.entries()) {
-    const unpaid = unsettled.filter((v) => !v.paid && v.date <= period.end && !paidByThisClose.has(v.id));
+    const unpaid = allOrThose(unsettled, (v) => !v.paid && v.date <= period.end && (paidByThisClose.size === 0 || !paidByThisClose.has(v.id)));
     const run = await createPayRun(ctx, orgId, period, { inputs, unpaid });
     if (!run.ok) return run;
     // Only a later period of the month needs to know what this one paid.
