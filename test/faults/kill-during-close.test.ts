@@ -79,11 +79,13 @@ function state(dbFile: string) {
       .flatMap((r) => unpackRows<{ visitId: string }>(JSON.parse(String(r.doc)).lines).map((l) => l.visitId));
     const billedTwice = onInvoices.length - new Set(onInvoices).size;
     const closedCycles = Number(db.prepare("SELECT count(*) AS n FROM cycles WHERE org_id = 'local'").get()!.n);
-    // Per pay run: the lines its document holds, and the visits marked paid by it.
-    const payRuns = db.prepare(`SELECT id,
-        (SELECT sum(json_extract(s.value, '$.lines.length')) FROM json_each(json_extract(doc, '$.statements')) s) AS lines,
+    // Per pay run: the statements it says it has and those stored (rows of their own), the lines they hold, and the visits marked paid by it.
+    const payRuns = db.prepare(`SELECT id, json_extract(doc, '$.statementCount') AS said,
+        (SELECT count(*) FROM pay_statements s WHERE s.org_id = pay_runs.org_id AND s.pay_run_id = pay_runs.id) AS statements,
+        (SELECT sum(json_extract(s.doc, '$.lines.length')) FROM pay_statements s WHERE s.org_id = pay_runs.org_id AND s.pay_run_id = pay_runs.id) AS lines,
         (SELECT count(*) FROM visit_marks m WHERE m.pay_run_seq = pay_runs.seq) AS marks
-      FROM pay_runs WHERE org_id = 'local'`).all().map((r) => ({ id: r.id as string, lines: Number(r.lines), marks: Number(r.marks) }));
+      FROM pay_runs WHERE org_id = 'local'`).all()
+      .map((r) => ({ id: r.id as string, said: Number(r.said), statements: Number(r.statements), lines: Number(r.lines), marks: Number(r.marks) }));
     const paid = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.pay_run_seq IS NOT NULL").get()!.n);
     const totals = db.prepare("SELECT json_extract(doc, '$.agencyName') AS agency, json_extract(doc, '$.totalCents') AS total FROM invoices WHERE org_id = 'local'").all()
       .map((r) => [r.agency as string, Number(r.total)] as const);
@@ -110,8 +112,11 @@ describe('killing the process during a close', () => {
       expect([0, AGENCIES]).toContain(s.sequences.length);
       expect(s.billed).toBe(s.sequences.length === 0 ? 0 : VISITS);
       expect(s.closedCycles).toBe(s.sequences.length === 0 ? 0 : AGENCIES);
-      // Each pay run is its own transaction: its document and its marks, whole, or nothing.
-      for (const run of s.payRuns) expect(run.marks).toBe(run.lines);
+      // Each pay run is its own transaction: its header, every statement and its marks, whole, or nothing.
+      for (const run of s.payRuns) {
+        expect(run.statements).toBe(run.said);
+        expect(run.marks).toBe(run.lines);
+      }
       expect(s.paid).toBe(s.payRuns.reduce((sum, r) => sum + r.marks, 0));
       if (code === null) killedMidway += 1;
       if (code === 0) break;
