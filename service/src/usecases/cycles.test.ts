@@ -93,7 +93,7 @@ describe('closing a cycle', () => {
     expect(february.value.invoice!.number).toBe('INV-0002');
   });
 
-  it('closing a month, leaves off its invoice a visit billed before but not yet paid, and pays it late', async () => {
+  it('leaves a visit billed before but not yet paid off the next month\'s invoice, and pays it late', async () => {
     const { ctx, oak, visit } = await anOrg();
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-05' })]);
     await closeAgencyCycle(ctx, 'acme', oak, JANUARY); // billed in January, no pay run yet

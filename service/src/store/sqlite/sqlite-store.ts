@@ -490,6 +490,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
         return transaction((): PayRunOutcome => {
           const existing = payRunFrom(orgId, get('SELECT doc FROM pay_runs WHERE org_id = ? AND id = ?', orgId, payRun.id));
           if (existing) return { status: 'already-exists', payRun: existing };
+          // The row first: its seq is what the marks name (a conflict rolls all of it back).
           const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunHeaderDoc(payRun));
           for (const [position, statement] of payRun.statements.entries()) {
             run('INSERT INTO pay_statements (org_id, pay_run_id, position, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, position, payStatementDoc(statement));
