@@ -94,7 +94,7 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
   }
 }
 
-export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'isSheetHidden' | 'insertRowsAfter' | 'getMaxColumns' | 'insertColumnsAfter'> {
+export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'insertRowsAfter' | 'getMaxColumns' | 'insertColumnsAfter'> {
   /** Rows of cells, 0-based; absent cells read as ''. */
   values: Cell[][] = [];
   formats = new Map<number, string>();
@@ -196,7 +196,6 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
     this.maxRows += howMany;
     return as<Sheet>(this);
   }
-  isSheetHidden() { this.log.count('Sheet.isSheetHidden'); return this.hidden; }
   getParent() { this.log.count('Sheet.getParent'); return as<Spreadsheet>(this.book); }
 }
 

@@ -157,7 +157,6 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
 
   /** How many lines a commit marks, and their visit ids in line order, made only when needed (a close has 100,000). */
   type LineVisits = { count: number; visitIds: () => readonly string[] };
-  const sumOf = (counts: readonly number[]) => counts.reduce((a, b) => a + b, 0);
 
   /** The visits' seqs in ascending order, found by id; ids that name no visit of the org come back in `unknown`. */
   function seqsById(orgId: string, visitIds: readonly string[]): { seqs: Float64Array; unknown: string[]; idBySeq: Map<number, string> } {
@@ -495,7 +494,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
           for (const [position, statement] of payRun.statements.entries()) {
             run('INSERT INTO pay_statements (org_id, pay_run_id, position, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, position, payStatementDoc(statement));
           }
-          const lines = { count: sumOf(payRun.statements.map((s) => s.lines.length)), visitIds: () => payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)) };
+          const lines = { count: payRun.statements.reduce((n, s) => n + s.lines.length, 0), visitIds: () => payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)) };
           const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), lines, visitSeqs);
           if (taken.length > 0) throw new Rollback(taken);
           return { status: 'created', payRun };
