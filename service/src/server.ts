@@ -64,7 +64,7 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
 export type RunningServer = { url: string; port: number; server: Server; close(): Promise<void> };
 
 export async function startServer(deps: AppDeps, listen: { port: number; host: string }): Promise<RunningServer> {
-  const { app } = createApp(deps);
+  const { app, background } = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -78,7 +78,8 @@ export async function startServer(deps: AppDeps, listen: { port: number; host: s
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       server.close(() => {
         clearTimeout(force);
-        void (deps.renderer.close?.() ?? Promise.resolve()).then(resolve);
+        // The close's PDFs still being issued finish first: the store closes after them.
+        void background.idle().then(() => deps.renderer.close?.()).then(() => resolve());
       });
       server.closeIdleConnections();
     }),

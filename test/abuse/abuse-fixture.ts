@@ -104,14 +104,8 @@ export function snapshotDb(dbFile: string): Record<string, string> {
   }
 }
 
-/** Waits until the file stops changing (a close issues its PDFs right behind its answer). */
-export async function settledSnapshot(dbFile: string): Promise<Record<string, string>> {
-  let last = snapshotDb(dbFile);
-  for (let i = 0; i < 100; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const next = snapshotDb(dbFile);
-    if (JSON.stringify(next) === JSON.stringify(last)) return next;
-    last = next;
-  }
-  throw new Error('the database kept changing for 3 s after a request');
+/** The file once the work left running behind the answers is done (a close issues its PDFs right behind its answer). */
+export async function settledSnapshot(api: { dbFile: string; idle(): Promise<void> }): Promise<Record<string, string>> {
+  await api.idle();
+  return snapshotDb(api.dbFile);
 }

@@ -55,10 +55,10 @@ function expectRefusal(res: Call, statuses: number[], label: string, secrets: st
 
 /** Runs `walk`, and proves the SQLite file did not change meanwhile. */
 async function writesNothing(walk: () => Promise<void>): Promise<void> {
-  const before = await settledSnapshot(f.api.dbFile);
+  const before = await settledSnapshot(f.api);
   await walk();
   // Settled, so a write that lands just behind a refusal's answer is seen here.
-  const after = await settledSnapshot(f.api.dbFile);
+  const after = await settledSnapshot(f.api);
   const written = Object.keys(after).filter((t) => after[t] !== before[t]);
   expect(written, 'tables written').toEqual([]);
 }

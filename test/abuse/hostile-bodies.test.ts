@@ -28,7 +28,7 @@ const tally = { requests: 0, refused: 0, accepted: 0, byStatus: {} as Record<num
 
 beforeAll(async () => {
   f = await startAbuseFixture();
-  baseline = await settledSnapshot(f.api.dbFile);
+  baseline = await settledSnapshot(f.api);
 }, 60_000);
 afterAll(async () => {
   // One line for docs/faults-and-abuse.md: how much was tried.
@@ -203,7 +203,7 @@ describe('the portal pages under hostile input', () => {
       fc.oneof(hostileString.map((p) => `passcode=${encode(p)}`), fc.constantFrom('passcode=a&passcode=b', 'a'.repeat(3_000), '%', '&&&', 'passcode')).map((body) => ({ method: 'post', path: `${base}/passcode`, body })),
       otherOrgValue().map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
     );
-    baseline = await settledSnapshot(f.api.dbFile);
+    baseline = await settledSnapshot(f.api);
     await fc.assert(
       fc.asyncProperty(page, async (p) => {
         const res = await call(f.api, p.method, p.path, p.body === undefined ? {} : { body: p.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -215,10 +215,10 @@ describe('the portal pages under hostile input', () => {
         if (res.status >= 400) {
           expect(res.text, label).not.toMatch(/INV-|Quixwright|Abernathy|Szczepa/);
           // Settled, and compared with the carried baseline: a write just behind the refusal's answer is caught here.
-          const after = await settledSnapshot(f.api.dbFile);
+          const after = await settledSnapshot(f.api);
           expect(Object.keys(after).filter((t) => after[t] !== baseline[t]), label).toEqual([]);
         } else {
-          baseline = await settledSnapshot(f.api.dbFile);
+          baseline = await settledSnapshot(f.api);
         }
       }),
       { numRuns: RUNS * 4, ...(SEED !== undefined ? { seed: SEED } : {}) },
@@ -246,7 +246,7 @@ describe('every API route under hostile input', () => {
     const spec = r.spec;
     it(`${spec.method.toUpperCase()} ${spec.path} answers 4xx naming the problem, never 500, and a refusal writes nothing`, async () => {
       const token = f.alpha.ownerToken;
-      baseline = await settledSnapshot(f.api.dbFile);
+      baseline = await settledSnapshot(f.api);
       await fc.assert(
         fc.asyncProperty(attackOn(spec), async (attack) => {
           const url = urlOf(spec, attack);
@@ -261,14 +261,14 @@ describe('every API route under hostile input', () => {
             tally.refused += 1;
             expectSaneRefusal(label, res);
             // Settled, so a write that lands just behind the refusal's answer is caught, not absorbed into the next baseline.
-            const after = await settledSnapshot(f.api.dbFile);
+            const after = await settledSnapshot(f.api);
             const changed = Object.keys(after).filter((t) => after[t] !== baseline[t]);
             expect(changed, `${label}: a refused request changed these tables (last accepted: ${lastAccepted})`).toEqual([]);
           } else {
             tally.accepted += 1;
             lastAccepted = label;
             // A close issues its PDFs right behind its answer: wait for the file to settle after a change.
-            baseline = spec.method === 'get' ? snapshotDb(f.api.dbFile) : await settledSnapshot(f.api.dbFile);
+            baseline = spec.method === 'get' ? snapshotDb(f.api.dbFile) : await settledSnapshot(f.api);
           }
         }),
         { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },

@@ -12,7 +12,8 @@ afterEach(async () => {
 
 describe('the authentication-failure limit', () => {
   it('answers 429 with Retry-After once a client failed too often, even with good credentials, and counts no missing credentials', async () => {
-    api = await startTestApi({ limits: { authFailuresPerMinute: 5 } });
+    // A stopped clock: the minute's window cannot end between the failures, however slow the machine.
+    api = await startTestApi({ limits: { authFailuresPerMinute: 5 }, now: () => new Date('2026-03-02T15:00:00.000Z') });
     const owner = api.google.idToken('owner@acme.example');
     expect((await call(api, 'post', '/v1/orgs', { token: owner, body: { id: 'acme' } })).status).toBe(201);
     for (let i = 0; i < 10; i++) expect((await call(api, 'get', '/v1/orgs/acme')).status).toBe(401); // no credentials: not counted

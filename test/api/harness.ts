@@ -76,6 +76,8 @@ export type TestApi = {
   /** Every log line so far, as written. */
   logText(): string;
   logLines(): Record<string, unknown>[];
+  /** Resolves when the work requests left running behind their answers (a close's PDFs) is done. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -116,15 +118,17 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     verifyIdToken: googleIdTokenVerifier({ clientId: CLIENT_ID, certsUrl: options.certsUrl ?? google.certsUrl }),
     limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
   };
-  const { app, openapi } = createApp(deps);
+  const { app, openapi, background } = createApp(deps);
   const server = createServer(app);
   const url = await listen(server);
   return {
     url, app, openapi, store, dbFile, google,
     logText: () => chunks.join(''),
     logLines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    idle: () => background.idle(),
     async close() {
       server.closeAllConnections();
+      await background.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await google.close();
       if (!options.openStore) await real.close();

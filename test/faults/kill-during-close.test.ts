@@ -1,17 +1,19 @@
 /**
- * A crash half way through a close leaves nothing half issued: the `visitledger close`
- * process is killed (SIGKILL) at several moments while it closes a month of 20,000 visits,
- * and after each kill the file holds either the whole month or none of it, with invoice
- * numbers that are consecutive and every visit billed at most once. The last run completes,
- * and its totals match an independent computation.
+ * A crash half way through a close leaves nothing half issued: `visitledger close` runs on
+ * a month of visits and is killed (SIGKILL) at each of its crash points in turn, from the
+ * same open file each time: while it reads, computes, takes invoice numbers, writes each
+ * invoice and its marks, closes each cycle, commits, and writes each pay run. After every
+ * kill the file holds either the whole month or none of it, invoice numbers consecutive,
+ * every visit billed at most once, each pay run whole; and the next close completes the
+ * month, with totals that match an independent computation.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { keyFilePath } from '../../service/src/config/keys.ts';
 import { createFieldCipher } from '../../service/src/crypto/field-cipher.ts';
 import { unpackRows } from '../../service/src/store/sqlite/packed-rows.ts';
@@ -20,10 +22,12 @@ import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
 import { ensureOrg } from '../../service/src/usecases/orgs.ts';
 import { upsertVisits } from '../../service/src/usecases/visits.ts';
+import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
+import { copyDb, walkCrashPoints, type CrashRun } from './crash-walk.ts';
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
-const VISITS = 20_000;
-const AGENCIES = 10;
+const VISITS = 6_000;
+const AGENCIES = 3;
 const THERAPISTS = 40;
 const BILL_CENTS = (agency: number) => 8000 + agency * 100;
 
@@ -55,15 +59,14 @@ async function seed(dbFile: string): Promise<void> {
   await ctx.store.close();
 }
 
-/** Starts `visitledger close` and kills it after `afterMs`; resolves with its exit code (null when killed). */
-function closeAndKill(dbFile: string, afterMs: number | null): Promise<number | null> {
+/** Runs `visitledger close` on the file, to the end or until it dies at crash point `crashAt`. */
+function close(dbFile: string, crashAt: number | null): Promise<CrashRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'close', '--period', '2026-01', '--db', dbFile, '--json'], { stdio: 'ignore' });
-    const timer = afterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('exit', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve(code);
-    });
+    const env = { ...process.env, VISITLEDGER_CRASH_AT: crashAt === null ? '' : String(crashAt) };
+    const child = spawn(process.execPath, [CLI, 'close', '--period', '2026-01', '--db', dbFile, '--json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
 
@@ -95,42 +98,75 @@ function state(dbFile: string) {
   }
 }
 
+type FileState = ReturnType<typeof state>;
+
+/** What must hold after any crash: the month whole or absent, numbers 1..n, nothing billed twice, each pay run whole. */
+function expectConsistent(s: FileState, label: string): void {
+  expect(s.billedTwice, label).toBe(0);
+  expect(s.sequences, `${label}: no gap, no reuse`).toEqual(Array.from({ length: s.sequences.length }, (_, i) => i + 1));
+  expect(s.counter, label).toBe(s.sequences.length);
+  // The month's invoices are one transaction: all of them with all visits, or none.
+  expect([0, AGENCIES], label).toContain(s.sequences.length);
+  expect(s.billed, label).toBe(s.sequences.length === 0 ? 0 : VISITS);
+  expect(s.closedCycles, label).toBe(s.sequences.length === 0 ? 0 : AGENCIES);
+  // Each pay run is its own transaction: its header, every statement and its marks, whole, or nothing.
+  for (const run of s.payRuns) {
+    expect(run.statements, `${label}: pay run ${run.id}`).toBe(run.said);
+    expect(run.marks, `${label}: pay run ${run.id}`).toBe(run.lines);
+  }
+  expect(s.paid, label).toBe(s.payRuns.reduce((sum, r) => sum + r.marks, 0));
+}
+
+/** The month closed: every visit billed once at its agency's rate, both pay periods paid. */
+function expectClosed(s: FileState, label: string): void {
+  expectConsistent(s, label);
+  expect(s.sequences, label).toEqual(Array.from({ length: AGENCIES }, (_, i) => i + 1));
+  // The biweekly pay periods (from 2026-01-05) that end in January end on Jan 4 and Jan 18.
+  expect(s.payRuns.map((r) => r.id).sort(), label).toEqual(['payroll:2025-12-22', 'payroll:2026-01-05']);
+  expect(s.paid, label).toBe(Array.from({ length: VISITS }, (_, i) => 1 + (i % 31)).filter((day) => day <= 18).length);
+  // Independent arithmetic: each agency has VISITS / AGENCIES visits at its own rate.
+  expect(Object.fromEntries(s.totals), label).toEqual(Object.fromEntries(Array.from({ length: AGENCIES }, (_, i) => [`Agency ${i}`, (VISITS / AGENCIES) * BILL_CENTS(i)])));
+}
+
+/** The points of one month's close, in order: each agency's cycle, then the two pay runs. */
+const CLOSE_POINTS: CrashPoint[] = [
+  'close.read', 'close.computed',
+  ...Array.from({ length: AGENCIES }, () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const).flat(),
+  'close.committed',
+  ...Array.from({ length: 2 }, () => ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'] as const).flat(),
+];
+/** Points from which the month's invoices are committed. */
+const committedFrom = CLOSE_POINTS.indexOf('close.committed');
+
+const dir = mkdtempSync(join(tmpdir(), 'visitledger-kill-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('killing the process during a close', () => {
-  it('leaves the month either wholly closed or not at all, and the next close completes it', async () => {
-    const dbFile = join(mkdtempSync(join(tmpdir(), 'visitledger-kill-')), 'crash.db');
-    await seed(dbFile);
+  it('at every crash point leaves the month either wholly closed or not at all, and the next close completes it', async () => {
+    const pristine = join(dir, 'pristine.db');
+    const dbFile = join(dir, 'crash.db');
+    await seed(pristine);
 
-    let killedMidway = 0;
-    // Kill later and later, until a run finishes on its own: every moment in between is a crash point.
-    for (let afterMs = 300; afterMs <= 6000; afterMs += 200) {
-      const code = await closeAndKill(dbFile, afterMs);
-      const s = state(dbFile);
-      expect(s.billedTwice).toBe(0);
-      expect(s.sequences).toEqual(Array.from({ length: s.sequences.length }, (_, i) => i + 1)); // no gap, no reuse
-      expect(s.counter).toBe(s.sequences.length);
-      // The month's invoices are one transaction: all ten with all visits, or none.
-      expect([0, AGENCIES]).toContain(s.sequences.length);
-      expect(s.billed).toBe(s.sequences.length === 0 ? 0 : VISITS);
-      expect(s.closedCycles).toBe(s.sequences.length === 0 ? 0 : AGENCIES);
-      // Each pay run is its own transaction: its header, every statement and its marks, whole, or nothing.
-      for (const run of s.payRuns) {
-        expect(run.statements).toBe(run.said);
-        expect(run.marks).toBe(run.lines);
-      }
-      expect(s.paid).toBe(s.payRuns.reduce((sum, r) => sum + r.marks, 0));
-      if (code === null) killedMidway += 1;
-      if (code === 0) break;
-    }
-    expect(killedMidway).toBeGreaterThan(3); // kills landed while the close was under way, not only at start-up
+    const points = await walkCrashPoints(
+      (n) => {
+        copyDb(pristine, dbFile);
+        return close(dbFile, n);
+      },
+      async (point, n) => {
+        const label = `killed at crash point ${n} (${point})`;
+        const s = state(dbFile);
+        expectConsistent(s, label);
+        expect(s.sequences.length, `${label}: the invoices are there from the commit on`).toBe(n - 1 >= committedFrom ? AGENCIES : 0);
+        expect(s.payRuns, label).toHaveLength(CLOSE_POINTS.slice(0, n).filter((p) => p === 'payrun.committed').length);
+        // Closed again from what the kill left, the month completes.
+        const again = await close(dbFile, null);
+        expect(again.code, again.stderr.slice(-2000)).toBe(0);
+        expectClosed(state(dbFile), `${label}, then closed again`);
+      },
+    );
+    expect(points).toEqual(CLOSE_POINTS);
 
-    expect(await closeAndKill(dbFile, null)).toBe(0);
-    const done = state(dbFile);
-    expect(done.sequences).toEqual(Array.from({ length: AGENCIES }, (_, i) => i + 1));
-    expect(done.billed).toBe(VISITS);
-    // The biweekly pay periods (from 2026-01-05) that end in January end on Jan 4 and Jan 18.
-    expect(done.payRuns.map((r) => r.id).sort()).toEqual(['payroll:2025-12-22', 'payroll:2026-01-05']);
-    expect(done.paid).toBe(Array.from({ length: VISITS }, (_, i) => 1 + (i % 31)).filter((day) => day <= 18).length);
-    // Independent arithmetic: each agency has VISITS / AGENCIES visits at its own rate.
-    expect(Object.fromEntries(done.totals)).toEqual(Object.fromEntries(Array.from({ length: AGENCIES }, (_, i) => [`Agency ${i}`, (VISITS / AGENCIES) * BILL_CENTS(i)])));
-  }, 120_000);
+    // The run that reached no more points closed the month from the open file by itself.
+    expectClosed(state(dbFile), 'the run past every crash point');
+  }, 300_000);
 });

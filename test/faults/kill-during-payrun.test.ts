@@ -1,7 +1,8 @@
 /**
  * A crash in the middle of paying never pays anyone twice. `visitledger payrun --pay` runs
- * as a child process on a SQLite file against the Stripe stand-in, and is killed (SIGKILL)
- * (a) after it wrote a therapist's pending payment, while its transfer request is held
+ * as a child process on a SQLite file against the Stripe stand-in, and dies (SIGKILL) at
+ * each of its crash points in turn: a therapist's pending payment written, Stripe's answer
+ * received, the answer stored. It is also killed (a) while its transfer request is held
  * before Stripe received it, and (b) after Stripe made the transfer, before the answer got
  * back. Paying again finishes: one transfer per therapist, each the amount of their pay
  * statement as this test computes it from the visits and rates it seeded. Two `payrun
@@ -20,6 +21,8 @@ import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts'
 import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { ORG, seedJanuary, THERAPISTS } from '../payouts/fixture.ts';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
+import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
+import { walkCrashPoints } from './crash-walk.ts';
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 /** Each therapist's January statement: visits times the pay rate, as seeded. */
@@ -54,8 +57,8 @@ async function setUp(): Promise<Setup> {
   return setup;
 }
 
-function start(setup: Setup, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args, '--db', setup.dbFile, '--org', ORG], { env: { ...process.env, ...setup.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(setup: Setup, args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args, '--db', setup.dbFile, '--org', ORG], { env: { ...process.env, ...setup.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => { stdout += d; });
@@ -92,6 +95,37 @@ function expectEachPaidOnce(setup: Setup): void {
 }
 
 describe('killing payrun --pay', () => {
+  it('at every crash point: paying again pays each therapist exactly once', async () => {
+    let setup: Setup | undefined;
+    const points = await walkCrashPoints(
+      async (n) => {
+        // Each run from a new file and a new Stripe account: what an earlier kill sent Stripe stays out of this one.
+        await standin?.close();
+        setup = await setUp();
+        const run = await start(setup, ['payrun', '--period', '2026-01', '--pay', '--json'], { VISITLEDGER_CRASH_AT: String(n) }).done;
+        return { code: run.code, stderr: run.stderr };
+      },
+      async (point, n) => {
+        const label = `killed at crash point ${n} (${point})`;
+        const transfers = transfersByTherapist(setup!);
+        for (const [name, amounts] of transfers) expect(amounts, `${label}: ${name}`).toEqual([EXPECTED_CENTS.get(name)]);
+        const rows = paymentsInFile(setup!.dbFile);
+        expect(new Set(rows.map((r) => r.therapist_id)).size, `${label}: two payments for one therapist`).toBe(rows.length);
+        // Every transfer Stripe made has its payment row, written before the request.
+        expect(rows.length, label).toBeGreaterThanOrEqual(transfers.size);
+        const final = await cli(setup!, ['payrun', '--period', '2026-01', '--pay', '--json']);
+        expect(final.code, `${label}: ${final.stderr}`).toBe(0);
+        expectEachPaidOnce(setup!);
+        expect(paymentsInFile(setup!.dbFile).map((p) => p.status), label).toEqual(['paid', 'paid', 'paid']);
+      },
+    );
+    const eachTherapist: CrashPoint[] = ['pay.pending-written', 'pay.transfer-answered', 'pay.answer-stored'];
+    // `payrun --pay` makes the period's pay run first, then pays it.
+    const payRun: CrashPoint[] = ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'];
+    expect(points).toEqual([...payRun, ...THERAPISTS.flatMap(() => eachTherapist)]);
+    expectEachPaidOnce(setup!);
+  }, 120_000);
+
   it('before Stripe received a transfer, then after Stripe made one: paying again pays each therapist exactly once', async () => {
     const setup = await setUp();
 

@@ -2,32 +2,29 @@
  * The real service, killed under a close. `node service/src/server.ts` serves a SQLite file;
  * an org is built through its API (a Google account from a local stand-in, an owner API key,
  * a month of visits pushed as the form path pushes them). Then:
- * - POST close-month and SIGKILL the process, several times from the same open month, at
- *   moments that close in on the commit: after every kill the file holds no invoice half
- *   issued, no number skipped or reused, no visit billed twice. Restarted on the file the
- *   last kill left, the close completes, with totals computed here from the visits sent.
+ * - POST close-month on the open month, with the process set to die at each of the close's
+ *   crash points in turn (service/src/faults/crash-points.ts), and once after the answer,
+ *   while the PDFs are issued behind it: after every kill the file holds no invoice half
+ *   issued, no number skipped or reused, no visit billed twice; restarted on what the kill
+ *   left, the close completes, with totals computed here from the visits sent.
+ * - a visit batch killed at each of its crash points and sent again is stored exactly once.
  * - several close-month calls at once for the next month give one set of invoices.
- * - a visit batch killed half way and sent again, and a batch replayed after the close,
- *   change nothing beyond the first whole delivery.
- *
- * FAULTS_SEED=<n> replays the kill moments (the seed is printed); FAULTS_KILLS=<n> (default 4).
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackRows } from '../../service/src/store/sqlite/packed-rows.ts';
 import { CLIENT_ID, call, startFakeGoogle, type FakeGoogle } from '../api/harness.ts';
-import { random } from '../support/seeded-random.ts';
+import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
+import { copyDb, walkCrashPoints, type CrashRun } from './crash-walk.ts';
 import { killableService } from './killable-service.ts';
 
-const AGENCIES = 6;
-const THERAPISTS = 24;
-const VISITS_PER_MONTH = 3_000;
+const AGENCIES = 3;
+const THERAPISTS = 12;
+const VISITS_PER_MONTH = 1_500;
 const BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency: number) => 12_500 + agency * 100 };
-const KILLS = Number(process.env.FAULTS_KILLS ?? 4);
-const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000);
 
 let dir: string;
 let dbFile: string;
@@ -100,10 +97,45 @@ function expectConsistent(s: ReturnType<typeof fileState>, label: string): void 
   expect(s.distinctClientIds, `${label}: a visit stored twice`).toBe(s.visits);
 }
 
-/** Copies a SQLite file as a killed process left it (its WAL and its key file with it). */
-function copyDb(from: string, to: string): void {
-  for (const suffix of ['-wal', '-shm']) rmSync(to + suffix, { force: true });
-  for (const suffix of ['', '-wal', '.keys.json']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
+/**
+ * Starts the server with VISITLEDGER_CRASH_AT=n and sends `request`: the run dies at crash
+ * point n, or answers (then the test kills it, its work done).
+ */
+async function requestUnderCrashPoint(n: number, request: () => Promise<{ status: number; text: string } | null>): Promise<CrashRun> {
+  await service.start({ VISITLEDGER_CRASH_AT: String(n) });
+  const answer = await request();
+  if (answer === null) {
+    const code = await service.exited();
+    const stderr = service.stderr();
+    await kill();
+    return { code, stderr };
+  }
+  expect(answer.status, answer.text.slice(0, 300)).toBe(200);
+  const stderr = service.stderr();
+  await kill(); // also after an answer: the PDFs issued behind it are a crash point too
+  return { code: 0, stderr };
+}
+
+const closeJanuary = () => call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
+
+/** Restarted on what a kill left, the month's close completes: every visit billed once at its rate; the PDFs there or rendered on first download. */
+async function expectCloseCompletes(label: string): Promise<void> {
+  await start();
+  const again = await api('post', '/cycles/close-month', { month: '2026-01' });
+  const s = fileState();
+  expect(again.cycles.map((c: any) => c.invoice.id).sort(), label).toEqual(s.invoices.map((i) => i.id).sort());
+  expect(s.invoices, label).toHaveLength(AGENCIES);
+  expectConsistent(s, label);
+  const expected = expectedTotals(visitsOf('2026-01'));
+  for (const inv of s.invoices) {
+    expect(inv.totalCents, label).toBe(expected.get(inv.agencyId)!.cents);
+    expect(inv.lineVisitIds, label).toHaveLength(expected.get(inv.agencyId)!.visits);
+  }
+  expect(s.invoices.reduce((n, i) => n + i.lineVisitIds.length, 0), label).toBe(VISITS_PER_MONTH);
+  const pdf = await fetch(`${service.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+  expect(pdf.status, label).toBe(200);
+  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), label).toBe('%PDF-');
+  await kill();
 }
 
 beforeAll(async () => {
@@ -118,7 +150,6 @@ beforeAll(async () => {
   await api('post', '/rates/pay', { rates: therapistIds.flatMap((therapistId) => ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_000, effectiveFrom: '2026-01-01' }))) });
   const january = await api('post', '/visits', { visits: visitsOf('2026-01') });
   expect(january.counts).toMatchObject({ created: VISITS_PER_MONTH, withProblems: 0 });
-  console.info(`kill-service-during-close: FAULTS_SEED=${SEED}`);
 }, 60_000);
 
 afterAll(async () => {
@@ -127,70 +158,64 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A month's close through the API, point by point: the agencies' cycles, then the month's pay run. */
+const CLOSE_POINTS: CrashPoint[] = [
+  'close.read', 'close.computed',
+  ...Array.from({ length: AGENCIES }, () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const).flat(),
+  'close.committed', 'payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed',
+];
+
 describe('the service killed during a close', () => {
-  it('leaves no invoice half issued, no number skipped or reused, nothing billed twice; the close after the last restart bills every visit once', async () => {
-    const rand = random(SEED);
+  it('at every crash point leaves no invoice half issued, no number skipped or reused, nothing billed twice; the close after a restart bills every visit once', async () => {
     await kill();
     const pristine = join(dir, 'pristine.db');
     copyDb(dbFile, pristine);
-    const kills: { afterMs: number; invoices: number }[] = [];
-    // Each round closes the month from the same open file and kills the process at a moment that
-    // closes in on the commit: later after a kill that found the month open, earlier after one
-    // that found it closed, so kills land around the commit itself.
-    let open = 0;
-    let closed = Infinity;
-    for (let round = 0; round < KILLS; round++) {
-      if (round > 0) copyDb(pristine, dbFile);
-      await start();
-      const afterMs = Math.round(closed === Infinity ? Math.max(150, open * 2) : open === 0 ? closed / 2 : open + rand() * (closed - open));
-      const closing = call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, afterMs))]);
-      await kill(); // also after an answer: the PDFs issued behind it are a crash point too
-      const s = fileState();
-      expectConsistent(s, `after a kill at ${afterMs} ms`);
-      expect([0, AGENCIES], `after a kill at ${afterMs} ms: the month is one transaction`).toContain(s.invoices.length);
-      kills.push({ afterMs, invoices: s.invoices.length });
-      if (s.invoices.length === 0) open = Math.max(open, afterMs);
-      else closed = Math.min(closed, afterMs);
-    }
-    console.info(`kill-service-during-close: kills (ms after the request, invoices found): ${JSON.stringify(kills)}`);
-    expect(kills.some((k) => k.invoices === 0)).toBe(true);
+    const points = await walkCrashPoints(
+      (n) => {
+        copyDb(pristine, dbFile);
+        return requestUnderCrashPoint(n, closeJanuary);
+      },
+      async (point, n) => {
+        const label = `killed at crash point ${n} (${point})`;
+        const s = fileState();
+        expectConsistent(s, label);
+        expect(s.invoices.length, `${label}: the month is one transaction, there from its commit on`).toBe(n - 1 >= CLOSE_POINTS.indexOf('close.committed') ? AGENCIES : 0);
+        await expectCloseCompletes(`${label}, then closed again`);
+      },
+    );
+    expect(points).toEqual(CLOSE_POINTS);
+    // The last run answered and was killed while its PDFs were issued behind the answer.
+    expectConsistent(fileState(), 'killed after the answer');
+    await expectCloseCompletes('killed after the answer, then closed again');
+  }, 240_000);
 
-    // Restarted on the file the last kill left: closing again completes or returns the month, every visit billed once at its rate.
-    await start();
-    const again = await api('post', '/cycles/close-month', { month: '2026-01' });
-    const s = fileState();
-    expect(again.cycles.map((c: any) => c.invoice.id).sort()).toEqual(s.invoices.map((i) => i.id).sort());
-    expect(s.invoices).toHaveLength(AGENCIES);
-    expectConsistent(s, 'after the last close');
-    const expected = expectedTotals(visitsOf('2026-01'));
-    for (const inv of s.invoices) {
-      expect(inv.totalCents).toBe(expected.get(inv.agencyId)!.cents);
-      expect(inv.lineVisitIds).toHaveLength(expected.get(inv.agencyId)!.visits);
-    }
-    expect(s.invoices.reduce((n, i) => n + i.lineVisitIds.length, 0)).toBe(VISITS_PER_MONTH);
-    // The issued PDF is there or renders on first download, whatever moment the kill hit.
-    const pdf = await fetch(`${service.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
-    expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-  }, 90_000);
-
-  it('takes a visit batch killed half way and sent again exactly once', async () => {
-    const rand = random(SEED + 1);
+  it('takes a visit batch killed at each of its crash points and sent again exactly once', async () => {
     const february = visitsOf('2026-02');
-    if (!service.running) await start();
-    const sending = call(service, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
-    await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, 50 + rand() * 400))]);
-    await kill();
-    const half = fileState();
-    expect([VISITS_PER_MONTH, 2 * VISITS_PER_MONTH], 'a batch is stored whole or not at all').toContain(half.visits);
-    await start();
-    const replayed = await api('post', '/visits', { visits: february });
-    expect(replayed.counts.created + replayed.counts.unchanged).toBe(VISITS_PER_MONTH);
-    const s = fileState();
-    expect(s.visits).toBe(2 * VISITS_PER_MONTH);
-    expectConsistent(s, 'after the replay');
-  }, 60_000);
+    const before = join(dir, 'before-february.db');
+    copyDb(dbFile, before);
+    const sendFebruary = () => call(service, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
+    const points = await walkCrashPoints(
+      (n) => {
+        copyDb(before, dbFile);
+        return requestUnderCrashPoint(n, sendFebruary);
+      },
+      async (point, n) => {
+        const label = `killed at crash point ${n} (${point})`;
+        const half = fileState();
+        expect(half.visits, `${label}: a batch is stored whole or not at all`).toBe(point === 'visits.batch-written' ? VISITS_PER_MONTH : 2 * VISITS_PER_MONTH);
+        await start();
+        const replayed = await api('post', '/visits', { visits: february });
+        expect(replayed.counts.created + replayed.counts.unchanged, label).toBe(VISITS_PER_MONTH);
+        expect(replayed.counts.created, label).toBe(half.visits === VISITS_PER_MONTH ? VISITS_PER_MONTH : 0);
+        await kill();
+        const s = fileState();
+        expect(s.visits, label).toBe(2 * VISITS_PER_MONTH);
+        expectConsistent(s, `${label}, then sent again`);
+      },
+    );
+    expect(points).toEqual(['visits.batch-written', 'visits.committed']);
+    expect(fileState().visits).toBe(2 * VISITS_PER_MONTH);
+  }, 120_000);
 
   it('gives one set of invoices to several closes of the same month at once', async () => {
     if (!service.running) await start();

@@ -11,7 +11,12 @@ export type KillableService = {
   /** The running process's URL. */
   readonly url: string;
   token: string;
-  start(): Promise<ServerProcess>;
+  /** Starts the server on `env()`, with `extra` added for this start only (a crash point, say). */
+  start(extra?: Record<string, string>): Promise<ServerProcess>;
+  /** The running process's stderr so far. */
+  stderr(): string;
+  /** Waits for the process to end by itself (a crash point); its exit code. */
+  exited(): Promise<number | null>;
   kill(): Promise<void>;
   /** Creates the org (monthly payroll) as its owner (a Google ID token) and an owner API key, which `api` uses from then on. */
   createOrg(ownerToken: string, name: string, keyLabel: string): Promise<string>;
@@ -25,9 +30,16 @@ export function killableService(orgId: string, env: () => Record<string, string>
     get running() { return server !== undefined; },
     get url() { return server!.url; },
     token: '',
-    async start() {
-      server = await startServerProcess(['service/src/server.ts'], env());
+    async start(extra = {}) {
+      server = await startServerProcess(['service/src/server.ts'], { ...env(), ...extra });
       return server;
+    },
+    stderr() {
+      return server!.stderr();
+    },
+    async exited() {
+      const code = await server!.exited;
+      return code;
     },
     async kill() {
       if (!server) return;

@@ -1,7 +1,7 @@
 /** The service in a child process, as a person or a load test starts it: spawned, then awaited until it prints its URL. */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-export type ServerProcess = { child: ChildProcess; url: string; stdout: () => string; exited: Promise<number | null> };
+export type ServerProcess = { child: ChildProcess; url: string; stdout: () => string; stderr: () => string; exited: Promise<number | null> };
 
 /** The V8 flags and the environment `npm start` and `npm run cli` give node (package.json; why: service/src/server.ts). */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
@@ -27,5 +27,5 @@ export async function startServerProcess(args: readonly string[], env: Record<st
     child.stdout!.on('data', check);
     void exited.then((code) => reject(new Error(`exited with ${code} before serving:\n${out}\n${err}`)));
   });
-  return { child, url, stdout: () => out, exited };
+  return { child, url, stdout: () => out, stderr: () => err, exited };
 }

@@ -17,6 +17,7 @@ import type { PayoutStore } from '../store/payouts-port.ts';
 import type { EventVerifier, PayoutGatewayFactory } from '../payouts/gateway.ts';
 import { audit, type UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf } from './authenticate.ts';
+import { backgroundWork, type BackgroundWork } from './background.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
@@ -50,7 +51,7 @@ export type AppDeps = {
   verifyStripeEvent: EventVerifier;
 };
 
-export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument };
+export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument; background: BackgroundWork };
 
 export function createApp(deps: AppDeps): Api {
   const app = express();
@@ -70,6 +71,9 @@ export function createApp(deps: AppDeps): Api {
     batch: express.json({ limit: deps.limits.batchBodyBytes, type: 'application/json' }),
   };
 
+  const background = backgroundWork((what, error) =>
+    deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error } }, what));
+
   let openapi: OpenApiDocument | undefined;
   const routes: Route[] = [...metaRoutes(() => openapi!), ...apiRoutes];
   openapi = buildOpenApi(routes.map((r) => r.spec));
@@ -79,14 +83,14 @@ export function createApp(deps: AppDeps): Api {
     if (r.spec.body) chain.push(requireJson, jsonBody[r.spec.bodyLimit ?? 'default']);
     // Raw bytes, before any JSON parser could touch them: a signature is over exactly these.
     if (r.spec.rawBodyLimit) chain.push(express.raw({ type: () => true, limit: r.spec.rawBodyLimit }));
-    chain.push(runHandler(r, deps));
+    chain.push(runHandler(r, deps, background));
     app[r.spec.method](r.spec.path, ...chain);
   }
   // The agency portal's pages: HTML, outside /v1 and its route list, with headers of their own.
   app.use('/portal', portalRouter({ ...deps, requestsPerMinute: deps.limits.portalRequestsPerMinute }));
   app.use(routeNotFound);
   app.use(errorHandler);
-  return { app, routes, openapi };
+  return { app, routes, openapi, background };
 }
 
 /** A page a person opens: a redirect (303, so the browser GETs it) or one line of plain text. */
@@ -132,7 +136,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string,
   return undefined;
 }
 
-function runHandler(r: Route, deps: AppDeps): RequestHandler {
+function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): RequestHandler {
   return async (req: Request, res) => {
     const issues: Issue[] = [];
     const params = parsePart(r.spec.params, req.params, 'path', issues);
@@ -143,13 +147,11 @@ function runHandler(r: Route, deps: AppDeps): RequestHandler {
     const { principal } = callerOf(res);
     const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
-    const logBackgroundFailure = (what: string, error: unknown) =>
-      deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error }, orgId: (params as { orgId?: string }).orgId }, what);
     const payouts = { ...ctx, payouts: deps.payouts, gateways: deps.payoutGateways, verifyEvent: deps.verifyStripeEvent, publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, '') };
     const rawBody = r.spec.rawBodyLimit && Buffer.isBuffer(req.body) ? req.body : undefined;
     const result = await r.handle({
       params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) },
-      portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, logBackgroundFailure, payouts, rawBody, header: (name) => req.get(name),
+      portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, background, payouts, rawBody, header: (name) => req.get(name),
     });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.browser) return sendBrowserAnswer(res, result.value as BrowserAnswer);

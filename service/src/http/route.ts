@@ -11,6 +11,7 @@ import type { PortalStore } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../usecases/failure.ts';
+import type { BackgroundWork } from './background.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
 
 /**
@@ -67,8 +68,8 @@ export type HandlerInput<P, Q, B> = {
   identity: IdentityDeps;
   /** Portal links, and the base of the URLs they print. */
   portal: { store: PortalStore; baseUrl: string };
-  /** For work a handler leaves running after it answers: its failure is logged (never PHI: the error only). */
-  logBackgroundFailure: (what: string, error: unknown) => void;
+  /** For work a handler leaves running after it answers. */
+  background: BackgroundWork;
   /** The use-case context with Stripe payouts (the org's gateway, the webhook verifier). */
   payouts: PayoutContext;
   /** The unparsed body of a `rawBodyLimit` route. */

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/index.ts';
 import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice, UnsettledVisit } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
+import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -138,7 +139,9 @@ async function closeCycles(
       });
     }
     if (plans.length === 0) break;
+    crashPoint('close.computed');
     const outcomes = await ctx.store.commitCloses(orgId, plans.map((p) => p.commit));
+    crashPoint('close.committed');
     const created = [];
     for (const [i, outcome] of outcomes.entries()) {
       const { target, cycleId, held } = plans[i]!;
@@ -215,6 +218,7 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   // One read serves the invoices and the pay runs: the visits not yet both billed and paid.
   // Read once, before the invoices commit: a visit arriving during the close waits for the next pay run (marked late), never paid or billed twice.
   const unsettled = await ctx.store.listUnsettledVisits(orgId, latestEnd([...targets.map((t) => t.period), ...payPeriods]));
+  crashPoint('close.read');
   const closed = await closeCycles(ctx, orgId, org.value.settings.timeZone, inputs, targets, unsettled);
   if (!closed.ok) return closed;
   const cycles = closed.value;

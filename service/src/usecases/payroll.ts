@@ -9,6 +9,7 @@ import {
 } from '../../../shared/index.ts';
 import type { BillingVisit, PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
+import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -57,7 +58,9 @@ export async function createPayRun(
     const payRun: PayRunRecord = {
       id, period, status: 'open', statements, totalCents: sumCents(statements.map((s) => s.totalCents)), createdAt: ctx.now().toISOString(),
     };
+    crashPoint('payrun.computed');
     const outcome = await ctx.store.commitPayRun(orgId, payRun, seqsOnLines(visits, held));
+    crashPoint('payrun.committed');
     if (outcome.status === 'conflict') continue;
     if (outcome.status === 'already-exists') return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: w9WarningsNow(outcome.payRun, inputs) });
     await audit(ctx, orgId, [{ action: 'create', recordType: 'pay-run', recordId: id, detail: `${statements.length} statements` }]);

@@ -10,6 +10,7 @@ import {
   visitTypeCode, type Patient, type Result, type Visit,
 } from '../../../shared/index.ts';
 import type { StoredVisit } from '../store/port.ts';
+import { crashPoint } from '../faults/crash-points.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from './failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -105,6 +106,7 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
   });
   const billedChanged = new Set(changed.filter((v) => existing.get(v.clientId)?.invoiceId).map((v) => v.id));
   const outcome = await ctx.store.upsertVisits(orgId, changed.filter((v) => !billedChanged.has(v.id)));
+  crashPoint('visits.committed');
   const locked = new Set([...billedChanged, ...outcome.locked]);
 
   // Duplicates: against every stored visit with the same key, and within the batch.

@@ -2,6 +2,7 @@
 import { closeAgencyCycle, closeMonth, previewClose, type CloseResult } from '../../usecases/cycles.ts';
 import { issueClosedDocuments, type DocumentContext } from '../../usecases/documents.ts';
 import type { PayRunResult } from '../../usecases/payroll.ts';
+import type { BackgroundWork } from '../background.ts';
 import { route } from '../route.ts';
 import { closeCycleSpec, closeMonthSpec, previewCloseSpec } from './cycles.schema.ts';
 
@@ -11,27 +12,27 @@ import { closeCycleSpec, closeMonthSpec, previewCloseSpec } from './cycles.schem
  * on its first download instead, so nothing is lost by not waiting.
  */
 function issueInBackground(
-  documents: DocumentContext, orgId: string, cycles: readonly CloseResult[], payRuns: readonly PayRunResult[], logFailure: (what: string, error: unknown) => void,
+  documents: DocumentContext, orgId: string, cycles: readonly CloseResult[], payRuns: readonly PayRunResult[], background: BackgroundWork,
 ): void {
   const invoices = cycles.flatMap((c) => (c.status === 'closed' && c.invoice ? [c.invoice] : []));
   const created = payRuns.flatMap((r) => (r.status === 'created' ? [r.payRun] : []));
   const statements = created.flatMap((r) => r.statements.map((s) => ({ payRunId: r.id, therapistId: s.therapistId })));
   if (invoices.length + statements.length === 0) return;
   const known = { invoices, payRuns: created }; // the close's own records, not read again
-  void issueClosedDocuments(documents, orgId, { invoiceIds: invoices.map((i) => i.id), statements, known }).catch((error: unknown) => logFailure('issuing the close\'s documents failed; they render on first download', error));
+  background.run('issuing the close\'s documents failed; they render on first download', () => issueClosedDocuments(documents, orgId, { invoiceIds: invoices.map((i) => i.id), statements, known }));
 }
 
 export const cycleRoutes = [
   route(previewCloseSpec, ({ params, body, ctx }) => previewClose(ctx, params.orgId, body.agencyId, body.period)),
-  route(closeCycleSpec, async ({ params, body, ctx, documents, logBackgroundFailure }) => {
+  route(closeCycleSpec, async ({ params, body, ctx, documents, background }) => {
     const result = await closeAgencyCycle(ctx, params.orgId, body.agencyId, body.period);
-    if (result.ok) issueInBackground(documents, params.orgId, [result.value], [], logBackgroundFailure);
+    if (result.ok) issueInBackground(documents, params.orgId, [result.value], [], background);
     return result;
   }),
-  route(closeMonthSpec, async ({ params, body, ctx, documents, logBackgroundFailure }) => {
+  route(closeMonthSpec, async ({ params, body, ctx, documents, background }) => {
     const result = await closeMonth(ctx, params.orgId, body.month);
     if (!result.ok) return result;
-    issueInBackground(documents, params.orgId, result.value.cycles, result.value.payRuns, logBackgroundFailure);
+    issueInBackground(documents, params.orgId, result.value.cycles, result.value.payRuns, background);
     return result;
   }),
 ];

@@ -197,9 +197,8 @@ describe('sqlite store file', () => {
     // grows only if the background checkpoint copies the pages in.
     const entries = Array.from({ length: 20_000 }, (_, i) => ({ id: `a${i}`, at: '2026-01-01T00:00:00.000Z', actor: 'cli', action: 'read' as const, recordType: 'visit' as const, recordId: `v${i}`, detail: 'x'.repeat(100) }));
     await store.appendAudit('o1', entries);
-    const deadline = Date.now() + 10_000;
-    while (statSync(file).size <= before + 2_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(statSync(file).size).toBeGreaterThan(before + 2_000_000);
+    // However long the worker takes on a busy machine: the test's own timeout is the only limit.
+    while (statSync(file).size <= before + 2_000_000) await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await store.listAudit('o1', { limit: 20_000 })).length).toBe(20_000);
     await store.close();
     // Closed, the store's connection was the last: the log is folded in and gone, the file whole on its own.

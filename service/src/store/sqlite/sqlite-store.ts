@@ -19,6 +19,7 @@ import { sqlitePayouts } from './payouts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { checkpointInBackground } from './checkpointer.ts';
+import { crashPoint } from '../../faults/crash-points.ts';
 import { cachedStatements } from './statements.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -254,8 +255,11 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
   function closeOne(orgId: string, commit: CloseCommit): CloseOutcome {
     const existing = doc<CycleRecord>(get('SELECT doc FROM cycles WHERE org_id = ? AND id = ?', orgId, commit.cycle.id));
     if (existing?.status === 'closed') return { status: 'already-closed', cycle: existing, invoices: invoicesOfCycle(orgId, existing.id) };
+    // The numbers first: the counter moves past every invoice of the cycle, which then take them in order.
     const last = get("SELECT value FROM counters WHERE org_id = ? AND name = 'invoice'", orgId);
     let sequence = last ? Number(last.value) : 0;
+    run("INSERT INTO counters (org_id, name, value) VALUES (?, 'invoice', ?) ON CONFLICT (org_id, name) DO UPDATE SET value = excluded.value", orgId, sequence + commit.invoices.length);
+    crashPoint('close.numbers-reserved');
     const prefix = (doc<OrgRecord>(get('SELECT doc FROM orgs WHERE id = ?', orgId))?.settings.invoicePrefix) ?? 'INV';
     const invoices: StoredInvoice[] = [];
     for (const [i, draft] of commit.invoices.entries()) {
@@ -263,16 +267,18 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
       const invoice: StoredInvoice = { ...draft, sequence, number: invoiceNumber(prefix, sequence) };
       const taken = claimVisits(orgId, 'invoice_seq', sequence, { count: invoice.lines.length, visitIds: () => invoice.lines.map((l) => l.visitId) }, commit.visitSeqs?.[i]);
       if (taken.length > 0) throw new Rollback(taken);
+      crashPoint('close.visits-marked');
       run('INSERT INTO invoices (org_id, id, sequence, cycle_id, agency_id, doc) VALUES (?, ?, ?, ?, ?, ?)',
         orgId, invoice.id, sequence, invoice.cycleId, invoice.agencyId, invoiceDoc(invoice));
+      crashPoint('close.invoice-written');
       invoices.push(invoice);
     }
-    run("INSERT INTO counters (org_id, name, value) VALUES (?, 'invoice', ?) ON CONFLICT (org_id, name) DO UPDATE SET value = excluded.value", orgId, sequence);
     const cycle: CycleRecord = {
       id: commit.cycle.id, scope: commit.cycle.scope, start: commit.cycle.period.start, end: commit.cycle.period.end,
       status: 'closed', invoiceIds: invoices.map((i) => i.id), closedAt: commit.closedAt,
     };
     run('INSERT OR REPLACE INTO cycles (org_id, id, doc) VALUES (?, ?, ?)', orgId, cycle.id, JSON.stringify(cycle));
+    crashPoint('close.cycle-written');
     return { status: 'closed', cycle, invoices };
   }
 
@@ -381,6 +387,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
           );
           (Number(result.changes) === 1 ? written : locked).push(v.id);
         }
+        crashPoint('visits.batch-written');
         return { written, locked };
       });
     },
@@ -491,12 +498,15 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
           if (existing) return { status: 'already-exists', payRun: existing };
           // The row first: its seq is what the marks name (a conflict rolls all of it back).
           const inserted = run('INSERT INTO pay_runs (org_id, id, status, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, payRun.status, payRunHeaderDoc(payRun));
+          crashPoint('payrun.header-written');
           for (const [position, statement] of payRun.statements.entries()) {
             run('INSERT INTO pay_statements (org_id, pay_run_id, position, doc) VALUES (?, ?, ?, ?)', orgId, payRun.id, position, payStatementDoc(statement));
           }
+          crashPoint('payrun.statements-written');
           const lines = { count: payRun.statements.reduce((n, s) => n + s.lines.length, 0), visitIds: () => payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)) };
           const taken = claimVisits(orgId, 'pay_run_seq', Number(inserted.lastInsertRowid), lines, visitSeqs);
           if (taken.length > 0) throw new Rollback(taken);
+          crashPoint('payrun.visits-marked');
           return { status: 'created', payRun };
         });
       } catch (error) {

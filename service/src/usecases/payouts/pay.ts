@@ -25,6 +25,7 @@ import { BACKUP_WITHHOLDING_PERCENT, calendarDayIn, ok, payRunAmountsDue, type A
 import type { PayoutGateway, Transfer } from '../../payouts/gateway.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
+import { crashPoint } from '../../faults/crash-points.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from '../orgs.ts';
@@ -145,6 +146,7 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
     const theirs = (await ctx.store.getPayment(orgId, payment.id))!;
     return theirs.status === 'pending' ? finish(run, theirs, checked) : lineOf(run, theirs);
   }
+  crashPoint('pay.pending-written');
   await audit(ctx, orgId, [{ action: 'create', recordType: 'payment', recordId: payment.id, detail: `pending, ${payment.amountCents} cents by Stripe` }]);
   return send(run, payment, checked);
 }
@@ -181,7 +183,10 @@ async function send(run: Run, payment: Payment, account: ConnectedAccountRecord)
     if (!isProviderError(error)) throw error;
     return { ...lineBase(payment), status: 'pending', ...problem('stripe-unreachable', providerReason(error)) };
   }
-  if (outcome.ok) return markPaid(run, payment, account, outcome.transfer);
+  if (outcome.ok) {
+    crashPoint('pay.transfer-answered');
+    return markPaid(run, payment, account, outcome.transfer);
+  }
   const { refusal } = outcome;
   const found = { code: refusal.kind, message: refusal.message };
   await ctx.payouts.putStripeTransfer(orgId, { ...record, problem: found });
@@ -205,6 +210,7 @@ async function markPaid(run: Run, payment: Payment, account: ConnectedAccountRec
   const { problem: _solved, ...rest } = record;
   await ctx.payouts.putStripeTransfer(orgId, { ...rest, transferId: transfer.id, ...(transfer.destinationPayment ? { destinationPayment: transfer.destinationPayment } : {}) });
   if (await ctx.store.updatePayment(orgId, paid, 'pending')) {
+    crashPoint('pay.answer-stored');
     await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `paid by transfer ${transfer.id}` }]);
     return lineOf(run, paid);
   }
