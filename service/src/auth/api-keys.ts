@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
 import { MEMBER_ROLES, type ApiKeyRecord, type AuditEntry, type IdentityStore, type MemberRole } from '../store/port.ts';
-import { describeIssues, fail, type Failure } from '../usecases/failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 
 export const API_KEY_PREFIX = 'vl_';
 const KEY_ID_BYTES = 8;

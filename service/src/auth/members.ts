@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
 import { MEMBER_ROLES, type MemberRecord } from '../store/port.ts';
-import { describeIssues, fail, type Failure } from '../usecases/failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import type { IdentityDeps } from './api-keys.ts';
 
 export const memberEmail = z.email('must be an email address').max(254).transform((e) => e.toLowerCase());

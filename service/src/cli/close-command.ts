@@ -7,7 +7,7 @@ import { ok, visitCount, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
 import { closedDocuments } from '../usecases/documents.ts';
-import type { Failure } from '../usecases/failure.ts';
+import type { Failure } from '../failure.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 import { writeOutFile } from './write-files.ts';

@@ -1,6 +1,6 @@
 /** How the CLI speaks: JSON for machines, short aligned text for people, errors to stderr. */
 import { formatMoney } from '../../../shared/index.ts';
-import type { Failure } from '../usecases/failure.ts';
+import type { Failure } from '../failure.ts';
 
 export class UsageError extends Error {}
 

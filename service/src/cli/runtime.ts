@@ -8,10 +8,11 @@ import { readSettings, type Settings } from '../config/settings.ts';
 import { openFieldCipher } from '../config/keys.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { openRenderPool, type RenderPool } from '../documents/render-pool.ts';
-import type { DocumentStore, PortalStore, Store } from '../store/port.ts';
+import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import { ensureOrg } from '../usecases/orgs.ts';
+import { UsageError } from './output.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
 import type { PayoutStore } from '../store/payouts-port.ts';
 import { stripeEndpoint } from '../payouts/stripe-client.ts';
@@ -39,7 +40,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   const store = await openStore(settings, dbFile);
   const ctx: UseCaseContext = { store, cipher: openFieldCipher(settings, dbFile), now: () => new Date(), newId: randomUUID, actor: 'cli' };
   const orgId = options.org ?? LOCAL_ORG;
-  if (!options.org) await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
+  if (!options.org) await checkLocalOrg(ctx, store);
   let pool: RenderPool | undefined;
   return {
     ctx, orgId, settings, documentStore: store, portalStore: store, payoutStore: store,
@@ -55,7 +56,20 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
   };
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store & DocumentStore & PortalStore & PayoutStore> {
+/**
+ * The CLI acts unasked only on an org it made itself: an org with its id made over HTTP (in a
+ * store from before the id was reserved) would otherwise take a CLI import meant for the owner.
+ */
+async function checkLocalOrg(ctx: UseCaseContext, store: IdentityStore): Promise<void> {
+  const org = await ensureOrg(ctx, LOCAL_ORG, 'My staffing agency');
+  // Made before orgs kept their maker: only the API gives an org members.
+  const madeByCli = org.madeBy === 'cli' || (org.madeBy === undefined && (await store.listMembers(LOCAL_ORG)).length === 0);
+  if (!madeByCli) {
+    throw new UsageError(`the org "${LOCAL_ORG}" in this store was not made by the command line; to act on it anyway, name it: --org ${LOCAL_ORG}`);
+  }
+}
+
+async function openStore(settings: Settings, dbFile: string): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

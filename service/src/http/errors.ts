@@ -5,7 +5,7 @@
  * malformed body may hold PHI, and JSON.parse quotes it).
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { FAILURE_STATUS, type Failure } from '../usecases/failure.ts';
+import { FAILURE_STATUS, type Failure } from '../failure.ts';
 import { requestState } from './request-state.ts';
 
 export const HTTP_ERRORS = {

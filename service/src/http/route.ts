@@ -10,7 +10,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { PortalStore } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
-import type { Failure } from '../usecases/failure.ts';
+import type { Failure } from '../failure.ts';
 import type { BackgroundWork } from './background.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
 

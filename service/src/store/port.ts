@@ -20,7 +20,11 @@ export type OrgRecord = {
   /** The payer's own TIN (EIN or SSN) for the 1099 export. */
   payerTin?: SealedTin;
   createdAt: string;
+  /** Who made it: the HTTP API (a signed-in owner) or the command line (its local org, the demo). Absent on orgs made before it was kept. */
+  madeBy?: OrgMaker;
 };
+
+export type OrgMaker = 'api' | 'cli';
 
 export type StoredW9 = Omit<W9, 'tin'> & { tin: SealedTin };
 export type StoredTherapist = Omit<Therapist, 'w9'> & { w9?: StoredW9 };

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { isoDate, ok, toCsv, type Result } from '../../../shared/index.ts';
 import { creditNoteRows, paymentsLedgerRows, qboInvoiceRows, qboPaymentRows } from '../../../shared/accounting-csv.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 import type { ExportFile } from './year-end-export.ts';
 

@@ -6,7 +6,7 @@
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { AuditEntry, Store } from '../store/port.ts';
 import { calendarDayIn, type Err, type IsoDate, type Period } from '../../../shared/index.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 
 export type UseCaseContext = {
   store: Store;

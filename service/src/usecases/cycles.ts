@@ -13,7 +13,7 @@ import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice, UnsettledVi
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 import { createPayRun, type PayRunResult } from './payroll.ts';
 

@@ -7,7 +7,7 @@ import { addDays, daysInMonth, dayOfWeek, monthBounds, ok, splitIsoDate, type Di
 import { audit, type UseCaseContext } from './context.ts';
 import { closeMonth, type MonthCloseResult } from './cycles.ts';
 import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from './directory.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { createOrg } from './orgs.ts';
 import { recordManualPayment } from './payments.ts';
 import { upsertVisits } from './visits.ts';
@@ -75,7 +75,7 @@ export async function seedDemo(ctx: UseCaseContext, firstMonth: string, orgId = 
       phone: '(614) 555-0100', email: 'owner@brightpath.example', remitTo: 'Bright Path Therapy Staffing, 100 Demo Way, Suite 200, Columbus, OH 43215',
       timeZone: 'America/New_York', payrollCycle: { kind: 'semi-monthly' },
     },
-  });
+  }, 'cli');
   if (!created.ok) return created;
 
   const agencies = await upsertAgencies(ctx, orgId, AGENCIES.map(({ key: _k, ...a }) => a));

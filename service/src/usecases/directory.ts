@@ -10,7 +10,7 @@ import {
 } from '../../../shared/index.ts';
 import type { StoredTherapist, StoredW9 } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `is longer than ${max} characters` }));

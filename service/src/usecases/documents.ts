@@ -10,7 +10,7 @@ import { ok, type Agency, type Payment, type Result } from '../../../shared/inde
 import type { DocumentRenderer, RenderRequest } from '../documents/render.ts';
 import type { DocumentKind, DocumentStore, OrgRecord, PayRunRecord, StoredDocument, StoredInvoice } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { invoiceView } from './invoices.ts';
 import { loadOrg } from './orgs.ts';
 

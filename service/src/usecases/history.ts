@@ -9,7 +9,7 @@
  */
 import { isIsoDate, ok, type Err, type IsoDate, type Result } from '../../../shared/index.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 /** Only a day that has passed: visits still to come cannot have been billed and paid elsewhere. */

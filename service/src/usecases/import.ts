@@ -13,7 +13,7 @@ import {
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 import { checkSettledThrough } from './history.ts';
 import { upsertVisits } from './visits.ts';

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { draftCreditNote, isoDate, ok, patientLabel, voidInvoice as voidInvoiceRule, type CreditNote, type Patient, type Result } from '../../../shared/index.ts';
 import type { StoredInvoice } from '../store/port.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export type InvoiceView = StoredInvoice & { lines: (StoredInvoice['lines'][number] & { patient: string })[] };

@@ -1,11 +1,18 @@
 /** Org set-up and settings. An org is one staffing agency: the tenant. */
 import * as z from 'zod/mini';
 import { maskTinLast4, normalizeTin, ok, orgSettings, type OrgSettings, type Result } from '../../../shared/index.ts';
-import type { OrgRecord } from '../store/port.ts';
+import type { OrgMaker, OrgRecord } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 
 export const ORG_ID = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be 1 to 63 lowercase letters, digits or dashes' }));
+
+/**
+ * The ids the command line acts on without being told (its local org) and the demo's. Only
+ * the command line and the demo make them: were anyone able to make `local` over HTTP, a CLI
+ * import into a store the server shares would land in their org.
+ */
+export const RESERVED_ORG_IDS: readonly string[] = ['local', 'demo'];
 
 /** What a new org starts with; the owner changes any of it later. */
 export function defaultOrgSettings(name: string): OrgSettings {
@@ -38,25 +45,29 @@ const settingsPatch = z.partial(orgSettings);
 /** Issues of one field of the body, named from the body's top: `id`, `settings.name`. */
 const under = (field: string, issues: { path: string; message: string }[]) => issues.map((i) => ({ ...i, path: i.path ? `${field}.${i.path}` : field }));
 
-/** Creates the org, or answers `conflict` when the id is taken. */
-export async function createOrg(ctx: UseCaseContext, input: { id: unknown; settings: unknown }): Promise<Result<OrgView, Failure>> {
+/** Creates the org, or answers `conflict` when the id is taken. Over HTTP (`madeBy` 'api') a reserved id is refused. */
+export async function createOrg(ctx: UseCaseContext, input: { id: unknown; settings: unknown }, madeBy: OrgMaker = 'api'): Promise<Result<OrgView, Failure>> {
   const id = ORG_ID.safeParse(input.id);
   if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, under('id', describeIssues(id.error.issues)));
+  if (madeBy === 'api' && RESERVED_ORG_IDS.includes(id.data)) {
+    const message = `org id "${id.data}" is reserved for the command line and the demo; choose another`;
+    return fail('invalid-input', message, [{ path: 'id', message: 'is reserved' }]);
+  }
   const patch = settingsPatch.safeParse(input.settings ?? {});
   if (!patch.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(patch.error.issues)));
   const settings = orgSettings.safeParse({ ...defaultOrgSettings(patch.data.name ?? id.data), ...patch.data });
   if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
-  const org: OrgRecord = { id: id.data, settings: settings.data, createdAt: ctx.now().toISOString() };
+  const org: OrgRecord = { id: id.data, settings: settings.data, createdAt: ctx.now().toISOString(), madeBy };
   if ((await ctx.store.insertOrg(org)) === 'exists') return fail('conflict', `an org with id "${id.data}" already exists`);
   await audit(ctx, org.id, [{ action: 'create', recordType: 'org', recordId: org.id }]);
   return ok(view(org));
 }
 
-/** The org, created with default settings the first time (the CLI's local org, the demo). */
+/** The command line's own org, created with default settings the first time. */
 export async function ensureOrg(ctx: UseCaseContext, id: string, name: string): Promise<OrgRecord> {
   const existing = await ctx.store.getOrg(id);
   if (existing) return existing;
-  const org: OrgRecord = { id, settings: defaultOrgSettings(name), createdAt: ctx.now().toISOString() };
+  const org: OrgRecord = { id, settings: defaultOrgSettings(name), createdAt: ctx.now().toISOString(), madeBy: 'cli' };
   if ((await ctx.store.insertOrg(org)) === 'created') await audit(ctx, id, [{ action: 'create', recordType: 'org', recordId: id }]);
   return (await ctx.store.getOrg(id))!;
 }

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { isoDate, ok, paymentMethod, summarizeTaxYear, type Payment, type Result, type TaxYearSummary, type Therapist } from '../../../shared/index.ts';
 import type { StoredTherapist } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export const manualPaymentInput = z.object({

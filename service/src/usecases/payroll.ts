@@ -11,7 +11,7 @@ import type { BillingVisit, PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, type UseCaseContext } from './context.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export const payRunId = (period: Period) => `payroll:${period.start}`;

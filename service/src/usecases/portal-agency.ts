@@ -7,7 +7,7 @@ import { calendarDayIn, ok, type Result } from '../../../shared/index.ts';
 import type { StoredInvoice } from '../store/port.ts';
 import { audit } from './context.ts';
 import { invoicePdf, type DocumentContext, type IssuedDocument } from './documents.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { getInvoice, type InvoiceView } from './invoices.ts';
 import { loadOrg } from './orgs.ts';
 import type { PortalAccess, PortalContext } from './portal.ts';

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { ok, type Result } from '../../../shared/index.ts';
 import type { PortalLinkRecord, PortalStore } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export type PortalContext = UseCaseContext & { portal: PortalStore };

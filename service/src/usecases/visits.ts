@@ -12,7 +12,7 @@ import {
 import type { StoredVisit } from '../store/port.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, type UseCaseContext } from './context.ts';
-import { describeIssues, fail, type Failure } from './failure.ts';
+import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export const MAX_VISITS_PER_BATCH = 10_000;

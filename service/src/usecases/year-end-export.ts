@@ -10,7 +10,7 @@ import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import type { StoredW9 } from '../store/port.ts';
 import { audit, today } from './context.ts';
 import type { DocumentContext } from './documents.ts';
-import { fail, type Failure } from './failure.ts';
+import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 import { summarizeTaxYearOf } from './payments.ts';
 

@@ -2,7 +2,7 @@
 import { ok, type Result } from '../../../../shared/index.ts';
 import { irisFileName } from '../../../../shared/iris.ts';
 import { creditNotePdf, invoicePdf, payStatementPdf, voidNoticePdf, type IssuedDocument } from '../../usecases/documents.ts';
-import type { Failure } from '../../usecases/failure.ts';
+import type { Failure } from '../../failure.ts';
 import { exportAccounting } from '../../usecases/accounting-export.ts';
 import { exportYearEnd } from '../../usecases/year-end-export.ts';
 import { route, type DownloadFile } from '../route.ts';

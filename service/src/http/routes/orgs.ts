@@ -7,7 +7,7 @@ import { createOrgSpec, getOrgSpec, setPayerTinSpec, updateOrgSettingsSpec } fro
 export const orgRoutes = [
   route(createOrgSpec, async ({ body, ctx, principal, identity }) => {
     if (principal?.kind !== 'google') throw new Error('createOrg ran without a Google account', { cause: { code: 'access-misconfigured' } });
-    const created = await createOrg(ctx, { id: body.id, settings: body.settings });
+    const created = await createOrg(ctx, { id: body.id, settings: body.settings }, 'api');
     if (!created.ok) return created;
     const owner = await putMember(identity, created.value.id, principal.email, { role: 'owner' });
     return owner.ok ? created : owner;

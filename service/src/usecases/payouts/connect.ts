@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { ok, type Result } from '../../../../shared/index.ts';
 import { audit } from '../context.ts';
-import { describeIssues, fail, type Failure } from '../failure.ts';
+import { describeIssues, fail, type Failure } from '../../failure.ts';
 import { loadOrg } from '../orgs.ts';
 import { viaStripe, type PayoutContext } from './context.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';

@@ -7,7 +7,7 @@ import { ok, type Result } from '../../../../shared/index.ts';
 import { GatewayUnavailable, type EventVerifier, type PayoutGateway, type PayoutGatewayFactory } from '../../payouts/gateway.ts';
 import type { PayoutStore, StripeConnectionRecord } from '../../store/payouts-port.ts';
 import type { UseCaseContext } from '../context.ts';
-import { fail, type Failure } from '../failure.ts';
+import { fail, type Failure } from '../../failure.ts';
 
 export type PayoutContext = UseCaseContext & {
   payouts: PayoutStore;

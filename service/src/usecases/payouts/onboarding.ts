@@ -11,7 +11,7 @@ import { ok, type Result } from '../../../../shared/index.ts';
 import type { AccountState } from '../../payouts/gateway.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
-import { fail, type Failure } from '../failure.ts';
+import { fail, type Failure } from '../../failure.ts';
 import { tokenHash } from '../portal.ts';
 import { openConnection, viaStripe, type OpenConnection, type PayoutContext } from './context.ts';
 

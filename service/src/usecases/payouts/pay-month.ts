@@ -5,8 +5,8 @@
  */
 import { monthBounds, ok, payRunAmountsDue, periodsEndingIn, type Payment, type Period, type Result } from '../../../../shared/index.ts';
 import type { PayRunStatus } from '../../store/port.ts';
-import type { Failure } from '../failure.ts';
-import { fail } from '../failure.ts';
+import type { Failure } from '../../failure.ts';
+import { fail } from '../../failure.ts';
 import { loadOrg } from '../orgs.ts';
 import { approvePayRun, createPayRun } from '../payroll.ts';
 import type { PayoutContext } from './context.ts';

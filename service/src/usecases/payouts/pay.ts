@@ -27,7 +27,7 @@ import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts'
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
 import { audit } from '../context.ts';
-import { fail, type Failure } from '../failure.ts';
+import { fail, type Failure } from '../../failure.ts';
 import { loadOrg } from '../orgs.ts';
 import { isProviderError, openConnection, providerReason, REVERSED_PROBLEM, reversalDetail, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';

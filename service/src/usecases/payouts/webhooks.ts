@@ -17,7 +17,7 @@
 import { ok, type Result } from '../../../../shared/index.ts';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
-import { fail, type Failure } from '../failure.ts';
+import { fail, type Failure } from '../../failure.ts';
 import { openConnection, REVERSED_PROBLEM, reversalDetail, viaStripe, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
 

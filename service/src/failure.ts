@@ -3,7 +3,7 @@
  * API only translates; the CLI prints the message. Messages never contain PHI or a TIN.
  */
 import * as z from 'zod';
-import { err, type Err } from '../../../shared/index.ts';
+import { err, type Err } from '../../shared/index.ts';
 
 // Readable messages ("expected string, received undefined") wherever a schema gives none of
 // its own; the service's schemas and the core's zod/mini ones share this configuration.
