@@ -1,7 +1,7 @@
 /**
  * Benchmark: ONE request with a batch of 10,000 visits, end to end over HTTP, on the SQLite
  * store. The server runs in a child process (`node service/src/server.ts`); its peak memory
- * is its VmHWM from /proc/<pid>/status. Targets (issue 4): at most 1 s, at most 300 MB.
+ * is its VmHWM from /proc/<pid>/status. Targets: at most 1 s, at most 300 MB.
  *
  *   npm run bench:api            (node bench/api-upsert.bench.ts [visits] [--cpu-prof DIR])
  *

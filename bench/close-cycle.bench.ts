@@ -1,7 +1,7 @@
 /**
  * Benchmark: closing a month of 100,000 visits (50 agencies, 500 therapists) on the SQLite
  * store, computation and persistence: every agency's invoice and the month's pay runs.
- * Target (issue 3): at most 1 s, peak memory at most 300 MB.
+ * Target: at most 1 s, peak memory at most 300 MB (figures: bench/README.md).
  *
  *   npm run bench:close [-- VISITS [RUNS [KEEP_FILE]]]
  *
@@ -15,7 +15,7 @@
  * memory is that process's maximum resident set. The CPU time of the close (all threads)
  * is printed next to the wall time, with the load average: the machine is shared, and a
  * busy one inflates the wall time much more than the CPU time. So are the close's page
- * faults, first touches of new memory: on this virtual machine each costs about 13 µs.
+ * faults, first touches of new memory, which are dear on a virtual machine.
  *
  * Each run is timed twice, on two copies: "cold", the first close of a fresh process (as
  * the CLI, or a server instance just started), which is the figure held to the target; and
@@ -49,7 +49,7 @@ function contextOn(file: string): UseCaseContext {
     cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),
     now: () => new Date('2026-02-01T15:00:00.000Z'),
     // Ids as the service and the CLI make them: a 36-character id costs more than a short one
-    // in every read, sort and stored line list (a close of short ids ran about 0.25 s faster).
+    // in every read, sort and stored line list, so short ids would flatter the figure.
     newId: randomUUID,
     actor: 'bench',
   };

@@ -1,5 +1,5 @@
 /**
- * Benchmark: rendering documents with pdfmake (issue 5).
+ * Benchmark: rendering documents with pdfmake.
  * Targets: one invoice of 200 lines in at most 100 ms (also reported: the same with
  * Chinese, Japanese and Korean names, which print in Noto Sans CJK); 2,000 lines in at most 600 ms and
  * 350 MB; 20,000 lines in at most 12 times the 2,000-line time; every document of a

@@ -1,5 +1,5 @@
 /**
- * Load run (issue 9): for one minute, on the real server process (`node service/src/server.ts`,
+ * Load run: for one minute, on the real server process (`node service/src/server.ts`,
  * a SQLite file), at the same time:
  * - 1,000 form submissions, sent as the add-on's form trigger sends them: one visit per
  *   `POST /v1/orgs/:org/visits`, keyed by the response's Visit ID, with the owner's Google ID

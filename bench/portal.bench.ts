@@ -2,7 +2,7 @@
  * Benchmark: the agency portal's invoice list page under load, on loopback. The server runs
  * in a child process (`node service/src/server.ts`) on a SQLite file seeded with the demo
  * org and one portal link; autocannon (its CLI, in a process of its own) holds N connections
- * on `GET /portal/<token>` for D seconds. Targets (issue 6): 500 requests/s or more, p99 at
+ * on `GET /portal/<token>` for D seconds. Targets: 500 requests/s or more, p99 at
  * most 50 ms. Every request is a real one: token resolved, invoices read, the view audited.
  *
  *   npm run bench:portal          (node bench/portal.bench.ts [seconds] [connections] [requests/s])

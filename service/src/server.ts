@@ -6,14 +6,15 @@
  * settings name (SQLite or Firestore). SIGTERM and SIGINT close the server, then the store.
  *
  * The flag caps V8's young generation at 2 MB per semi-space. A close or a batch upsert keeps
- * 100,000 objects alive to the end; a large young generation copies them from space to space
- * before promoting them and touches far more memory. Capped, the 100,000-visit close takes
- * about 0.13 s less and 55 MB less memory, the 10,000-visit upsert 0.1 s less (bench/README.md).
+ * its objects alive to the end; a large young generation copies them from space to space
+ * before promoting them, so the work runs through far more fresh memory, where a small one
+ * promotes them early and reuses the same pages.
  *
  * The tunable lets glibc's malloc ask for transparent huge pages (where the kernel offers them
  * on request, as Debian's does): SQLite's page cache and node:sqlite's buffers then grow 2 MB
- * at a time instead of 4 KB. On a virtual machine a first touch of a 4 KB page can cost 13 µs
- * (this one's), and a close of 100,000 visits touched 29,000 new pages before (bench/README.md). Glibc before 2.35, or another libc, ignores it.
+ * at a time instead of 4 KB, so a close takes far fewer first touches of new pages, which are
+ * dear on a virtual machine. Glibc before 2.35, or another libc, ignores it.
+ * Figures: bench/README.md.
  */
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
     payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
     verifyStripeEvent,
     portalBaseUrl: settings.PORTAL_BASE_URL,
-    // Worker threads, started on the first PDF: a 2,000-line invoice would hold the event loop for a second.
+    // Worker threads, started on the first PDF: a long invoice rendered here would hold the event loop.
     renderer: lazyRenderPool(),
     now: () => new Date(),
     newId: randomUUID,

@@ -1,5 +1,5 @@
 /**
- * Money fixes from review: a Stripe attempt left pending is always finished (never covered
+ * Money rules of paying: a Stripe attempt left pending is always finished (never covered
  * over by a check), and a transfer reversed before its id was stored is never adopted as paid.
  */
 import { afterEach, describe, expect, it } from 'vitest';

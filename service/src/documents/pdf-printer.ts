@@ -79,9 +79,9 @@ function decoded(file: string): DecodedFont {
 
 /**
  * pdfmake opens every font file anew for each document, and fontkit then decodes the
- * font's tables (metrics, glyph outlines, kerning) lazily into that new font object: for
- * a 200-line invoice that is a third of the render, and it is most of a short pay
- * statement; a CJK fallback is an 8 MB file. A decoded font is only read afterwards, so
+ * font's tables (metrics, glyph outlines, kerning) lazily into that new font object: a
+ * large part of a short invoice's render, and most of a short pay statement's (figures:
+ * bench/README.md); a CJK fallback is an 8 MB file. A decoded font is only read afterwards, so
  * the documents of one thread share it: each document still gets its own embedded font
  * (its glyph subset, widths and word cache) from pdfkit's own class, registered as
  * pdfkit's font() would register it, and the bytes come out the same. Only the Roboto and

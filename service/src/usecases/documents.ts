@@ -48,8 +48,8 @@ function agencyOf(agencies: readonly Agency[], id: string): Pick<Agency, 'name' 
 
 /**
  * The records documents are made from, each read once for a batch of documents: a close's
- * 500 pay statements come from one pay run of 100,000 lines, which each statement read and
- * unpacked again (a fifth of a second apiece) when they were issued one by one.
+ * hundreds of pay statements come from one pay run of up to 100,000 lines, too large to read
+ * and unpack again for each statement (figures: bench/README.md).
  */
 export type DocumentSources = {
   org(): Promise<Result<OrgRecord, Failure>>;

@@ -90,7 +90,7 @@ export async function listPayRuns(ctx: UseCaseContext, orgId: string): Promise<R
   return ok(await ctx.store.listPayRuns(orgId));
 }
 
-/** The owner approves a pay run before money moves (issue: pay contractors). */
+/** The owner approves a pay run before money moves. */
 export async function approvePayRun(ctx: UseCaseContext, orgId: string, id: string): Promise<Result<PayRunRecord, Failure>> {
   const run = await ctx.store.getPayRun(orgId, id);
   if (!run) return fail('not-found', `no pay run "${id}"`);

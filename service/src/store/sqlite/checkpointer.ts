@@ -2,8 +2,8 @@
  * Copies the write-ahead log into the database file from a worker thread, with a
  * connection of its own per open store, a moment after each write, instead of inside the
  * commit that happened to fill the log. SQLite's own automatic checkpoint runs in the
- * committing call: after a month's close that is about 0.1 s of copying and syncing pages
- * while the owner waits. The commit is as durable either way (WAL, synchronous = NORMAL),
+ * committing call: after a month's close that is a large copy and sync of pages while the
+ * owner waits (figures: bench/README.md). The commit is as durable either way (WAL, synchronous = NORMAL),
  * and the store keeps SQLite's automatic checkpoint, at a larger size, as a backstop.
  * One worker serves every store of the process.
  */

@@ -4,7 +4,7 @@
  * once; a column with few distinct values (a therapist's name, an agency, a date, a rate,
  * the late flag) as indexes into a table of those values; any other column as its values.
  * A close of 100,000 visits builds a few columns per invoice and per pay statement instead
- * of 200,000 row arrays, and writes a fifth of the bytes plain objects would take.
+ * of 200,000 row arrays, and writes far fewer bytes than plain objects would take.
  *
  * Files written before version 7 of the schema hold the earlier form, row by row
  * (`{ keys, dictionaries, rows }`), and version 7 stored dictionaries of strings only and
