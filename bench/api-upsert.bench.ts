@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey } from '../service/src/auth/api-keys.ts';
+import { createApiKey } from '../service/src/usecases/api-keys.ts';
 import { openFieldCipher } from '../service/src/config/keys.ts';
 import { readSettings } from '../service/src/config/settings.ts';
 import { openSqliteStore } from '../service/src/store/sqlite/sqlite-store.ts';

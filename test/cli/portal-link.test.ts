@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
-import { tokenHash } from '../../service/src/usecases/portal.ts';
+import { tokenHash } from '../../service/src/crypto/tokens.ts';
 import { json, visitledger } from './run-cli.ts';
 
 describe('visitledger portal-link', () => {

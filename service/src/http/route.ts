@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod';
 import { ok, type Result } from '../../../shared/index.ts';
-import type { IdentityDeps } from '../auth/api-keys.ts';
+import type { IdentityDeps } from '../usecases/api-keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { PortalStore } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';

@@ -5,14 +5,16 @@
  * portal (unknown, altered, expired, revoked) gets one and the same page. Log lines name
  * the route pattern, never the URL with its token.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { DocumentRenderer } from '../../documents/render.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
+import { passcodeMatches } from '../../crypto/passcodes.ts';
+import { constantTimeEqual } from '../../crypto/tokens.ts';
 import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
-import { passcodeMatches, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
+import { resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
 import { isClientError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
@@ -64,9 +66,7 @@ function cookieValue(req: Request, name: string): string | undefined {
 
 function hasPassed(req: Request, access: PortalAccess): boolean {
   if (!access.link.passcodeHash) return true;
-  const given = Buffer.from(cookieValue(req, PASS_COOKIE) ?? '');
-  const expected = Buffer.from(passProof(access));
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(Buffer.from(cookieValue(req, PASS_COOKIE) ?? ''), Buffer.from(passProof(access)));
 }
 
 export function portalRouter(deps: PortalDeps): Router {

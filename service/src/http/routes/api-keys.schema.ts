@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { newApiKeyInput } from '../../auth/api-keys.ts';
+import { newApiKeyInput } from '../../usecases/api-keys.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath } from './common.schema.ts';

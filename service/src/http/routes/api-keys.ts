@@ -1,5 +1,5 @@
 /** API keys: only an owner makes, lists or revokes them. */
-import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../usecases/api-keys.ts';
 import { listed, route } from '../route.ts';
 import { createApiKeySpec, listApiKeysSpec, revokeApiKeySpec } from './api-keys.schema.ts';
 

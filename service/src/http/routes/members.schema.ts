@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { memberInput } from '../../auth/members.ts';
+import { memberInput } from '../../usecases/members.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath } from './common.schema.ts';

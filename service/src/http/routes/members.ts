@@ -1,5 +1,5 @@
 /** Org members (owner or staff): only an owner changes them. */
-import { listMembers, putMember, removeMember } from '../../auth/members.ts';
+import { listMembers, putMember, removeMember } from '../../usecases/members.ts';
 import { listed, route } from '../route.ts';
 import { listMembersSpec, putMemberSpec, removeMemberSpec } from './members.schema.ts';
 

@@ -1,5 +1,5 @@
 /** Org set-up and settings. */
-import { putMember } from '../../auth/members.ts';
+import { putMember } from '../../usecases/members.ts';
 import { createOrg, getOrg, setPayerTin, updateOrgSettings } from '../../usecases/orgs.ts';
 import { route } from '../route.ts';
 import { createOrgSpec, getOrgSpec, setPayerTinSpec, updateOrgSettingsSpec } from './orgs.schema.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { stripeConnectInput } from '../../usecases/payouts/connect.ts';
-import { TOKEN_PATTERN } from '../../usecases/portal.ts';
+import { TOKEN_PATTERN } from '../../crypto/tokens.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath, recordId } from './common.schema.ts';
