@@ -4,9 +4,10 @@
  * link opened. A portal request resolves its token to the link; an unknown, altered,
  * expired or revoked token all give the same `null`, so a caller learns nothing of which.
  */
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ok, type Result } from '../../../shared/index.ts';
+import { hashPasscode } from '../crypto/passcodes.ts';
+import { newToken, TOKEN_PATTERN, tokenHash, tokenMatches } from '../crypto/tokens.ts';
 import type { PortalLinkRecord, PortalStore } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
@@ -16,11 +17,6 @@ export type PortalContext = UseCaseContext & { portal: PortalStore };
 
 export const DEFAULT_LINK_DAYS = 90;
 const DAY_MS = 86_400_000;
-
-/** 256 random bits, base64url: 43 characters. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export type PortalLinkStatus = 'active' | 'expired' | 'revoked';
 
@@ -41,19 +37,6 @@ function viewOf(link: PortalLinkRecord, now: Date, viewedInvoiceIds: string[]): 
   };
 }
 
-/** scrypt with a random salt, as `scrypt$<salt hex>$<hash hex>`. */
-export function hashPasscode(passcode: string): string {
-  const salt = randomBytes(16);
-  return `scrypt$${salt.toString('hex')}$${scryptSync(passcode, salt, 32).toString('hex')}`;
-}
-
-export function passcodeMatches(passcode: string, stored: string): boolean {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'hex');
-  return timingSafeEqual(scryptSync(passcode, Buffer.from(salt, 'hex'), expected.length), expected);
-}
-
 const linkInput = z.object({
   agencyId: z.string().check(z.minLength(1), z.maxLength(200)),
   days: z.optional(z.int().check(z.minimum(1), z.maximum(365))),
@@ -64,7 +47,7 @@ export type PortalLinkInput = z.infer<typeof linkInput>;
 export type CreatedPortalLink = { link: PortalLinkView; url: string };
 
 async function issueLink(ctx: PortalContext, orgId: string, fields: { agencyId: string; days: number; passcodeHash?: string }, baseUrl: string): Promise<CreatedPortalLink> {
-  const token = randomBytes(32).toString('base64url');
+  const token = newToken();
   const now = ctx.now();
   const link: PortalLinkRecord = {
     id: ctx.newId(), agencyId: fields.agencyId, tokenHash: tokenHash(token), createdAt: now.toISOString(),
@@ -126,9 +109,8 @@ export type PortalAccess = { orgId: string; link: PortalLinkRecord };
 /** The active link of this token, or null for every kind of invalid token alike. */
 export async function resolvePortalToken(portal: PortalStore, token: string, now: Date): Promise<PortalAccess | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const hash = tokenHash(token);
   // The lookup is by hash, so no comparison ever runs on the secret itself; the check below is belt and braces.
-  const found = await portal.findPortalLinkByTokenHash(hash);
-  if (!found || !timingSafeEqual(Buffer.from(found.link.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  const found = await portal.findPortalLinkByTokenHash(tokenHash(token));
+  if (!found || !tokenMatches(token, found.link.tokenHash)) return null;
   return linkStatus(found.link, now) === 'active' ? found : null;
 }

@@ -6,13 +6,12 @@
  * every visit (it is both the refresh and the return URL). That URL carries a 256-bit token,
  * stored as its SHA-256 only; making a new one retires the old.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ok, type Result } from '../../../../shared/index.ts';
+import { newToken, tokenHash, tokenMatches } from '../../crypto/tokens.ts';
 import type { AccountState } from '../../payouts/gateway.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../../failure.ts';
-import { tokenHash } from '../portal.ts';
 import { openConnection, viaStripe, type OpenConnection, type PayoutContext } from './context.ts';
 
 export type OnboardingView = {
@@ -75,7 +74,7 @@ export async function onboardTherapist(ctx: PayoutContext, orgId: string, therap
     await ctx.payouts.updateConnectedAccount(orgId, record);
     return ok(view);
   }
-  const token = randomBytes(32).toString('base64url');
+  const token = newToken();
   const url = onboardingUrl(ctx, orgId, therapistId, token);
   const link = await viaStripe(() => open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }));
   if (!link.ok) return link;
@@ -106,10 +105,7 @@ export type OnboardingVisit = { kind: 'redirect'; location: string } | { kind: '
 export async function visitOnboarding(ctx: PayoutContext, orgId: string, therapistId: string, token: string): Promise<Result<OnboardingVisit, Failure>> {
   const notFound = fail('not-found', 'this onboarding link is not valid; ask for a new one');
   const record = await ctx.payouts.getConnectedAccount(orgId, therapistId);
-  if (!record?.onboardingTokenHash) return notFound;
-  const expected = Buffer.from(record.onboardingTokenHash, 'hex');
-  const given = Buffer.from(tokenHash(token), 'hex');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return notFound;
+  if (!record?.onboardingTokenHash || !tokenMatches(token, record.onboardingTokenHash)) return notFound;
   const open = await openConnection(ctx, orgId);
   if (!open.ok) return open;
   const state = await viaStripe(() => open.value.gateway.retrieveAccount(record.accountId));
