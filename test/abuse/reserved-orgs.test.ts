@@ -1,6 +1,6 @@
 /**
  * The command line's default org cannot be claimed: `local` and `demo` are refused over
- * HTTP, and the CLI acts unasked only on an org it made itself (issue 18, item 6).
+ * HTTP, and the CLI acts unasked only on an org it made itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
