@@ -27,7 +27,8 @@ import { DISCIPLINES, subtotalsOf, sumCents, type InvoiceLine, type PayStatement
 import type { PrintableInvoice, PrintableLine } from '../service/src/documents/invoice-pdf.ts';
 import { openRenderPool } from '../service/src/documents/render-pool.ts';
 import { renderPdf, type DocDefinition } from '../service/src/documents/pdf-printer.ts';
-import { renderDocument, type RenderRequest } from '../service/src/documents/render.ts';
+import { renderDocument } from '../service/src/documents/render.ts';
+import type { RenderRequest } from '../service/src/documents/renderer-port.ts';
 import { defaultOrgSettings } from '../service/src/usecases/orgs.ts';
 
 const org = {

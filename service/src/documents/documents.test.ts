@@ -11,7 +11,8 @@ import type { PrintableInvoice, PrintableLine } from './invoice-pdf.ts';
 import { linesTable, money, pageSetup } from './layout.ts';
 import { regularTextWidth, renderPdf } from './pdf-printer.ts';
 import { openRenderPool } from './render-pool.ts';
-import { renderDocument, type RenderRequest } from './render.ts';
+import { renderDocument } from './render.ts';
+import type { RenderRequest } from './renderer-port.ts';
 
 const org: OrgSettings = {
   ...defaultOrgSettings('Bright Path Therapy Staffing LLC'),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfText } from '../test-support/pdf-text.ts';
 import { lazyRenderPool, openRenderPool } from './render-pool.ts';
-import type { RenderRequest } from './render.ts';
+import type { RenderRequest } from './renderer-port.ts';
 
 const org = defaultOrgSettings('Pool Test Staffing');
 const statement = (n: number): RenderRequest => ({

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { DocumentRenderer, RenderRequest } from './render.ts';
+import type { DocumentRenderer, RenderRequest } from './renderer-port.ts';
 
 type Job = { id: number; request: RenderRequest; resolve(bytes: Uint8Array): void; reject(error: Error): void };
 type Slot = { worker: Worker; jobs: Map<number, Job> };

@@ -1,6 +1,7 @@
 /** A worker thread of the render pool: renders each request it is sent and answers with the bytes (transferred, not copied). */
 import { parentPort } from 'node:worker_threads';
-import { renderDocument, type RenderRequest } from './render.ts';
+import { renderDocument } from './render.ts';
+import type { RenderRequest } from './renderer-port.ts';
 
 parentPort!.on('message', async (message: { id: number; request: RenderRequest }) => {
   try {

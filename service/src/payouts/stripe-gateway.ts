@@ -3,7 +3,7 @@
  * docs/payouts.md for why not Accounts v2). Each org's key opens its own gateway.
  */
 import Stripe from 'stripe';
-import type { AccountState, EventSubject, EventVerifier, PayoutGateway, PayoutGatewayFactory, Transfer, TransferOutcome, TransferRefusal } from './gateway.ts';
+import type { AccountState, EventSubject, EventVerifier, PayoutGateway, PayoutGatewayFactory, Transfer, TransferOutcome, TransferRefusal } from './gateway-port.ts';
 import { stripeClient, webhookVerifier, type StripeEndpoint } from './stripe-client.ts';
 
 function accountState(a: Stripe.Account): AccountState {

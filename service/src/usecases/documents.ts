@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ok, type Agency, type Payment, type Result } from '../../../shared/index.ts';
-import type { DocumentRenderer, RenderRequest } from '../documents/render.ts';
+import type { DocumentRenderer, RenderRequest } from '../documents/renderer-port.ts';
 import type { DocumentKind, DocumentStore, OrgRecord, PayRunRecord, StoredDocument, StoredInvoice } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from '../failure.ts';

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { createFailureLimiter } from '../../auth/failure-limiter.ts';
-import type { DocumentRenderer } from '../../documents/render.ts';
+import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import { passcodeMatches } from '../../crypto/passcodes.ts';
 import { constantTimeEqual } from '../../crypto/tokens.ts';

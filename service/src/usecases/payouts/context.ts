@@ -4,7 +4,7 @@
  * the service's public address (onboarding URLs point back at it).
  */
 import { ok, type Result } from '../../../../shared/index.ts';
-import { GatewayUnavailable, type EventVerifier, type PayoutGateway, type PayoutGatewayFactory } from '../../payouts/gateway.ts';
+import { GatewayUnavailable, type EventVerifier, type PayoutGateway, type PayoutGatewayFactory } from '../../payouts/gateway-port.ts';
 import type { PayoutStore, StripeConnectionRecord } from '../../store/payouts-port.ts';
 import type { UseCaseContext } from '../context.ts';
 import { fail, type Failure } from '../../failure.ts';

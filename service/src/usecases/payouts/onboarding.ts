@@ -8,7 +8,7 @@
  */
 import { ok, type Result } from '../../../../shared/index.ts';
 import { newToken, tokenHash, tokenMatches } from '../../crypto/tokens.ts';
-import type { AccountState } from '../../payouts/gateway.ts';
+import type { AccountState } from '../../payouts/gateway-port.ts';
 import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../../failure.ts';

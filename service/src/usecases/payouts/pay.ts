@@ -22,7 +22,7 @@
  * therapist's bank is tracked apart (webhooks.ts).
  */
 import { BACKUP_WITHHOLDING_PERCENT, calendarDayIn, ok, payRunAmountsDue, type AmountDue, type Payment, type Result } from '../../../../shared/index.ts';
-import type { PayoutGateway, Transfer } from '../../payouts/gateway.ts';
+import type { PayoutGateway, Transfer } from '../../payouts/gateway-port.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
