@@ -10,7 +10,7 @@ import {
   importLegacyVisits,
   type RowOutcome,
   summarizeImport,
-} from './import.ts';
+} from './import/index.ts';
 import type { DirectoryEntry } from './names.ts';
 import { buildRateBook } from './rates.ts';
 import type { BillRate, PayRate } from './schemas.ts';

@@ -10,7 +10,7 @@ import {
   type RateSheetError,
   type RateSheetTable,
   type TherapistPayRecord,
-} from './rate-sheets.ts';
+} from './rate-sheets/index.ts';
 import { buildVocabulary, type Discipline } from './vocabulary.ts';
 
 const vocabulary = buildVocabulary();

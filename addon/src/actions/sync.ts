@@ -3,6 +3,7 @@
  * back into the ID columns), then rates and the visits that pass the check, keyed by their
  * Visit ID so a repeat changes nothing. Every visit row gets its Status and Sync cells.
  */
+import { cellText } from '../../../shared/cells.ts';
 import { cycleRuleText } from '../../../shared/cycles.ts';
 import { calendarDayIn } from '../../../shared/dates.ts';
 import { nameKey } from '../../../shared/names.ts';
@@ -12,7 +13,7 @@ import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
 import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
 import { billingCycleColumn, idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
-import { activeBook, cellText, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
+import { activeBook, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { readSentVisitIds, writeSentVisitIds } from '../sheets/sent-visits.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';

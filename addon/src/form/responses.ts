@@ -1,6 +1,7 @@
 /** A form response as a Visits row: pure, shared by the submit trigger and Sync's catch-up. */
 import type { TherapistRow } from '../sheets/directory.ts';
-import { cellText, type Cell, type Table } from '../sheets/io.ts';
+import { cellText } from '../../../shared/cells.ts';
+import type { Cell, Table } from '../sheets/io.ts';
 
 export const FORM_TITLES = {
   agency: 'Agency',

@@ -4,12 +4,13 @@
  * and a valid visit goes to the service at once. When the service cannot be reached the
  * row stays, marked, and the next Sync sends it.
  */
+import { cellText } from '../../../shared/cells.ts';
 import { nameKey } from '../../../shared/names.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig } from '../config.ts';
 import { sheetVocabulary } from '../vocabulary.ts';
 import { callOne, explain } from '../service-client/client.ts';
 import { readDirectory } from '../sheets/directory.ts';
-import { cellText, readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
+import { readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits } from '../sheets/visit-check.ts';
 import { readDirectoryTables, SYNC_TEXT, syncText, visitPayload } from '../actions/sync.ts';

@@ -2,13 +2,14 @@
  * Reads the structured tabs' values (plain arrays) into what the shared core needs: the
  * agency and therapist lists, the rate book, and the service ids the sheet keeps. Pure.
  */
+import { cellText } from '../../../shared/cells.ts';
 import { cycleRuleFromText } from '../../../shared/cycles.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
-import { readAgencyRateMatrix, readTherapistPaySheet, type RateSheetError } from '../../../shared/rate-sheets.ts';
+import { readAgencyRateMatrix, readTherapistPaySheet, type RateSheetError } from '../../../shared/rate-sheets/index.ts';
 import { buildRateBook, type RateBook } from '../../../shared/rates.ts';
 import type { BillRate, CycleRule, PayRate } from '../../../shared/schemas.ts';
 import { DISCIPLINES, type Discipline, type Vocabulary } from '../../../shared/vocabulary.ts';
-import { cellText, type Table } from './io.ts';
+import type { Table } from './io.ts';
 
 export type AgencyRow = {
   row: number; serviceId: string; name: string; aliases: string[]; contactEmail: string; termsDays: number | null; patientIdentifier: string; active: boolean;

@@ -68,8 +68,3 @@ function sameCell(a: Cell, b: Cell): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   return a === b || String(a) === String(b);
 }
-
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return String(value).trim();
-}

@@ -5,7 +5,8 @@
  * Visits the org has from elsewhere (an API client, a CLI import) are never in this list, so
  * Sync never touches them.
  */
-import { cellText, readSheet, writeColumn, type Cell } from './io.ts';
+import { cellText } from '../../../shared/cells.ts';
+import { readSheet, writeColumn, type Cell } from './io.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;

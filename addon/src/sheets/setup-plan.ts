@@ -3,15 +3,16 @@
  * and pay sheet among their tabs, read them with the shared importer and rate-sheet
  * readers, and plan the structured tabs. Nothing here touches Apps Script.
  */
+import { cellText, HEADER_SCAN_ROWS } from '../../../shared/cells.ts';
 import { calendarDayIn, formatUsDate } from '../../../shared/dates.ts';
-import { HEADER_SCAN_ROWS, importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import.ts';
+import { importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import/index.ts';
 import { centsToDecimalString } from '../../../shared/money.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
-import { readAgencyRateMatrix, readTherapistPaySheet, type AgencyRateMatrix, type TherapistPaySheet } from '../../../shared/rate-sheets.ts';
+import { readAgencyRateMatrix, readTherapistPaySheet, type AgencyRateMatrix, type TherapistPaySheet } from '../../../shared/rate-sheets/index.ts';
 import { buildRateBook } from '../../../shared/rates.ts';
 import type { Discipline, Vocabulary } from '../../../shared/vocabulary.ts';
 import { idsByName, readAgencies, readTherapists } from './directory.ts';
-import { cellText, type Cell, type Table } from './io.ts';
+import type { Cell, Table } from './io.ts';
 import { rateColumns, VISIT_COLUMNS } from './layout.ts';
 
 export type LegacyTab = { name: string; sheetId: number; values: Table };

@@ -3,10 +3,11 @@
  * an unknown therapist or agency, a bad date, a missing rate or a duplicate is written
  * on its row before any invoice. Pure: values in, one status per row out.
  */
-import { importLegacyVisits, type ImportedVisit, type RowOutcome } from '../../../shared/import.ts';
+import { cellText } from '../../../shared/cells.ts';
+import { importLegacyVisits, type ImportedVisit, type RowOutcome } from '../../../shared/import/index.ts';
 import type { Vocabulary } from '../../../shared/vocabulary.ts';
 import type { SheetDirectory } from './directory.ts';
-import { cellText, type Table } from './io.ts';
+import type { Table } from './io.ts';
 import { VISIT_COL } from './layout.ts';
 
 export type VisitCheck = {

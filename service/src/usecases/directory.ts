@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import {
-  address, agency as agencySchema, billRate, buildVocabulary, cycleRule, discipline, isoDate, maskTinLast4, normalizeName,
+  address, agency as agencySchema, billRate, buildVocabulary, cycleRule, discipline, isoDate, maskTinLast4, nameKey,
   normalizeTin, ok, patientIdentifier, payRate, TAX_CLASSIFICATIONS, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
 } from '../../../shared/index.ts';
 import type { StoredTherapist, StoredW9 } from '../store/port.ts';
@@ -62,7 +62,8 @@ export function therapistView(t: StoredTherapist): TherapistView {
   return { ...t, w9: { ...rest, tinType: tin.type, tinMasked: maskTinLast4(tin.last4, tin.type) } };
 }
 
-const sameName = (a: string, b: string) => normalizeName(a).toLowerCase() === normalizeName(b).toLowerCase();
+/** Two spellings of one agency or therapist: the importer and the rate sheets match names by the same nameKey. */
+const sameName = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 function parseBatch<S extends z.ZodMiniType>(schema: S, rows: unknown, what: string, plural: string): Result<z.infer<S>[], Failure> {
   if (!Array.isArray(rows)) return fail('invalid-input', `expected a list of ${plural}`);
@@ -149,7 +150,7 @@ export async function listTherapists(ctx: UseCaseContext, orgId: string): Promis
 function findNameClash(entries: readonly { name: string; active?: boolean }[]): string | null {
   const seen = new Set<string>();
   for (const e of entries) {
-    const key = normalizeName(e.name).toLowerCase();
+    const key = nameKey(e.name);
     if (seen.has(key)) return e.name;
     seen.add(key);
   }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  buildRateBook, buildVocabulary, importLegacyVisits, isIsoDate, matchName, normalizeName, ok, readAgencyRateMatrix,
+  buildRateBook, buildVocabulary, importLegacyVisits, isIsoDate, matchName, nameKey, normalizeName, ok, readAgencyRateMatrix,
   readTherapistPaySheet, summarizeImport, visitKey, type BillRate, type DirectoryEntry, type Discipline, type ImportReport,
   type ImportSummary, type IsoDate, type PayRate, type RateSheetError, type Result, type RowOutcome,
 } from '../../../shared/index.ts';
@@ -211,35 +211,40 @@ async function commitImport(
 ): Promise<Result<NonNullable<ImportOutcome['committed']>, Failure>> {
   const { report } = plan;
   // New agencies and therapists: from the rate sheets, and names of visit rows that matched nothing.
-  const newAgencyNames = new Set([...plan.agencies.filter((a) => a.id.startsWith(NEW)).map((a) => a.name), ...report.newAgencies.map((a) => a.name)]);
-  const newTherapists = new Map(plan.therapists.filter((t) => t.id.startsWith(NEW)).map((t) => [t.name, t.disciplines]));
-  for (const t of report.newTherapists) if (!newTherapists.has(t.name)) newTherapists.set(t.name, []);
+  const newAgencyNames = new Map<string, string>();
+  for (const a of [...plan.agencies.filter((e) => e.id.startsWith(NEW)), ...report.newAgencies]) if (!newAgencyNames.has(nameKey(a.name))) newAgencyNames.set(nameKey(a.name), a.name);
+  const newTherapists = new Map(plan.therapists.filter((t) => t.id.startsWith(NEW)).map((t) => [nameKey(t.name), { name: t.name, disciplines: t.disciplines }]));
+  for (const t of report.newTherapists) if (!newTherapists.has(nameKey(t.name))) newTherapists.set(nameKey(t.name), { name: t.name, disciplines: [] });
 
-  const aliases = new Map<string, string[]>();
-  for (const [text, name] of Object.entries(plan.mappings?.agencies ?? {})) aliases.set(name, [...(aliases.get(name) ?? []), text]);
+  // Confirmed spellings become aliases of the name they were mapped to, found by nameKey as everywhere.
+  const aliasesByKey = (mapping: Record<string, string> | undefined) => {
+    const byKey = new Map<string, string[]>();
+    for (const [text, name] of Object.entries(mapping ?? {})) byKey.set(nameKey(name), [...(byKey.get(nameKey(name)) ?? []), text]);
+    return byKey;
+  };
+  const aliases = aliasesByKey(plan.mappings?.agencies);
   const storedAgencies = await ctx.store.listAgencies(orgId);
   const agencyRows = [
-    ...[...newAgencyNames].map((name) => ({ name, ...AGENCY_DEFAULTS, aliases: aliases.get(name) ?? [] })),
-    ...storedAgencies.filter((a) => aliases.has(a.name)).map((a) => ({ id: a.id, name: a.name, aliases: [...new Set([...a.aliases, ...aliases.get(a.name)!])] })),
+    ...[...newAgencyNames].map(([key, name]) => ({ name, ...AGENCY_DEFAULTS, aliases: aliases.get(key) ?? [] })),
+    ...storedAgencies.filter((a) => aliases.has(nameKey(a.name))).map((a) => ({ id: a.id, name: a.name, aliases: [...new Set([...a.aliases, ...aliases.get(nameKey(a.name))!])] })),
   ];
   const createdAgencies = agencyRows.length ? await upsertAgencies(ctx, orgId, agencyRows) : ok([]);
   if (!createdAgencies.ok) return createdAgencies;
-  const therapistAliases = new Map<string, string[]>();
-  for (const [text, name] of Object.entries(plan.mappings?.therapists ?? {})) therapistAliases.set(name, [...(therapistAliases.get(name) ?? []), text]);
+  const therapistAliases = aliasesByKey(plan.mappings?.therapists);
   const createdTherapists = newTherapists.size || therapistAliases.size
     ? await upsertTherapists(ctx, orgId, [
-      ...[...newTherapists].map(([name, disciplines]) => ({ name, disciplines, aliases: therapistAliases.get(name) ?? [] })),
-      ...(await ctx.store.listTherapists(orgId)).filter((t) => therapistAliases.has(t.name) && !newTherapists.has(t.name))
-        .map((t) => ({ id: t.id, name: t.name, aliases: [...new Set([...t.aliases, ...therapistAliases.get(t.name)!])] })),
+      ...[...newTherapists].map(([key, { name, disciplines }]) => ({ name, disciplines, aliases: therapistAliases.get(key) ?? [] })),
+      ...(await ctx.store.listTherapists(orgId)).filter((t) => therapistAliases.has(nameKey(t.name)) && !newTherapists.has(nameKey(t.name)))
+        .map((t) => ({ id: t.id, name: t.name, aliases: [...new Set([...t.aliases, ...therapistAliases.get(nameKey(t.name))!])] })),
     ])
     : ok([]);
   if (!createdTherapists.ok) return createdTherapists;
 
   // Temporary ids (`new:` for the sheets' names, the core's own for visit-only names) -> real ids, by name.
-  const agencyIdByName = new Map((await ctx.store.listAgencies(orgId)).map((a) => [normalizeName(a.name).toLowerCase(), a.id]));
-  const therapistIdByName = new Map((await ctx.store.listTherapists(orgId)).map((t) => [normalizeName(t.name).toLowerCase(), t.id]));
-  const realAgency = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : agencyIdByName.get(normalizeName(name).toLowerCase()));
-  const realTherapist = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : therapistIdByName.get(normalizeName(name).toLowerCase()));
+  const agencyIdByName = new Map((await ctx.store.listAgencies(orgId)).map((a) => [nameKey(a.name), a.id]));
+  const therapistIdByName = new Map((await ctx.store.listTherapists(orgId)).map((t) => [nameKey(t.name), t.id]));
+  const realAgency = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : agencyIdByName.get(nameKey(name)));
+  const realTherapist = (id: string | null, name: string) => (id && !id.startsWith(NEW) ? id : therapistIdByName.get(nameKey(name)));
   const nameOfTemp = (entries: DirectoryEntry[], id: string) => entries.find((e) => e.id === id)?.name ?? '';
 
   const billRates = plan.billRates.map((r) => ({ ...r, agencyId: realAgency(r.agencyId, nameOfTemp(plan.agencies, r.agencyId))! }));
