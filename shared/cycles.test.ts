@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { cycleRuleFromText, cycleRuleText, isPeriodOf, nextPeriod, periodContaining, periodLabel, periodsEndingIn, previousPeriod } from './cycles.ts';
 import { addDays, dayOfWeek, monthBounds } from './dates.ts';
 import type { CycleRule, Period } from './schemas.ts';
+import { expectOk } from './test-support/results.ts';
 
-const month = (m: string): Period => {
-  const bounds = monthBounds(m);
-  if (!bounds.ok) throw new Error(bounds.error.message);
-  return bounds.value;
-};
+const month = (m: string): Period => expectOk(monthBounds(m));
 
 describe('periodContaining', () => {
   it('weekly cycles start on the chosen weekday', () => {

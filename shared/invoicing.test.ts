@@ -1,23 +1,24 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { draftCreditNote } from './credit-notes.ts';
+import { voidInvoice } from './invoice-void.ts';
 import {
   billedVisitIds,
-  draftCreditNote,
   draftInvoice,
   dueDate,
   invoiceNumber,
   issueInvoices,
   patientInitials,
   patientLabel,
-  sortByNumber,
-  voidInvoice,
   type DraftInvoiceInput,
   type InvoiceDraft,
 } from './invoicing.ts';
+import { sortByNumber } from './ordering.ts';
 import { buildRateBook } from './rates.ts';
 import type { BillRate, CreditNote, Invoice, Visit } from './schemas.ts';
 import { aBillRate, anAgency, aVisit, billable, expectInvoiceTotals, resetIds } from './test-support/builders.ts';
 import { buildVocabulary } from './vocabulary.ts';
+import { expectOk } from './test-support/results.ts';
 
 const vocabulary = buildVocabulary();
 const JANUARY = { start: '2026-01-01', end: '2026-01-31' };
@@ -281,9 +282,8 @@ describe('voidInvoice', () => {
 
   it('refuses to void twice, without a reason, or before the issue date', () => {
     const invoice = issued(draft([aVisit()]).draft!);
-    const voided = voidInvoice(invoice, { on: '2026-02-10', reason: 'Wrong agency' });
-    if (!voided.ok) throw new Error('expected a void');
-    expect(voidInvoice(voided.value, { on: '2026-02-11', reason: 'again' })).toMatchObject({ ok: false, error: { code: 'already-void', message: 'Invoice INV-0001 was already voided on 2026-02-10' } });
+    const voided = expectOk(voidInvoice(invoice, { on: '2026-02-10', reason: 'Wrong agency' }), 'void');
+    expect(voidInvoice(voided, { on: '2026-02-11', reason: 'again' })).toMatchObject({ ok: false, error: { code: 'already-void', message: 'Invoice INV-0001 was already voided on 2026-02-10' } });
     expect(voidInvoice(invoice, { on: '2026-02-10', reason: '  ' })).toMatchObject({ ok: false, error: { code: 'reason-required' } });
     expect(voidInvoice(invoice, { on: '2026-02-10', reason: 'x'.repeat(501) })).toMatchObject({ ok: false, error: { code: 'reason-too-long' } });
     expect(voidInvoice(invoice, { on: '2026-02-01', reason: 'Wrong agency' })).toMatchObject({ ok: false, error: { code: 'before-issue-date' } });
@@ -293,9 +293,8 @@ describe('voidInvoice', () => {
     const a = issued(draft([aVisit({ id: 'v1' }), aVisit({ id: 'v2' })]).draft!, 1);
     const b = issued(draft([aVisit({ id: 'v3' })]).draft!, 2);
     expect([...billedVisitIds([a, b])].sort()).toEqual(['v1', 'v2', 'v3']);
-    const voided = voidInvoice(a, { on: '2026-02-03', reason: 'Rates were wrong' });
-    if (!voided.ok) throw new Error('expected a void');
-    expect([...billedVisitIds([voided.value, b])]).toEqual(['v3']);
+    const voided = expectOk(voidInvoice(a, { on: '2026-02-03', reason: 'Rates were wrong' }), 'void');
+    expect([...billedVisitIds([voided, b])]).toEqual(['v3']);
   });
 });
 
@@ -329,27 +328,24 @@ describe('draftCreditNote', () => {
 
   it('numbers notes after the earlier ones and stops at the invoice total', () => {
     const inv = invoice();
-    const first = note(inv, [{ visitId: 'v1', description: 'Duplicate visit', amountCents: 12_500 }]);
-    if (!first.ok) throw new Error(first.error.message);
-    const second = note(inv, [{ description: 'Goodwill discount', amountCents: 10_000 }], [first.value]);
-    if (!second.ok) throw new Error(second.error.message);
-    expect(second.value.number).toBe('INV-0042-CN2');
-    expect(note(inv, [{ description: 'More', amountCents: 6_001 }], [first.value, second.value])).toEqual({
+    const first = expectOk(note(inv, [{ visitId: 'v1', description: 'Duplicate visit', amountCents: 12_500 }]), 'first note');
+    const second = expectOk(note(inv, [{ description: 'Goodwill discount', amountCents: 10_000 }], [first]), 'second note');
+    expect(second.number).toBe('INV-0042-CN2');
+    expect(note(inv, [{ description: 'More', amountCents: 6_001 }], [first, second])).toEqual({
       ok: false,
       error: { code: 'exceeds-invoice', message: 'Invoice INV-0042 totals $285.00 and $225.00 is already credited; at most $60.00 more can be, not $60.01' },
     });
-    const last = note(inv, [{ description: 'Rest', amountCents: 6_000 }], [first.value, second.value]);
+    const last = note(inv, [{ description: 'Rest', amountCents: 6_000 }], [first, second]);
     expect(last.ok && last.value.number).toBe('INV-0042-CN3');
-    expect(note(inv, undefined, [first.value])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
+    expect(note(inv, undefined, [first])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
   });
 
   it('never credits more for a visit than its line', () => {
     const inv = invoice();
     expect(note(inv, [{ visitId: 'v1', description: 'x', amountCents: 12_501 }])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
-    const half = note(inv, [{ visitId: 'v1', description: 'half', amountCents: 6_250 }]);
-    if (!half.ok) throw new Error(half.error.message);
-    expect(note(inv, [{ visitId: 'v1', description: 'rest', amountCents: 6_250 }], [half.value]).ok).toBe(true);
-    expect(note(inv, [{ visitId: 'v1', description: 'too much', amountCents: 6_251 }], [half.value])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
+    const half = expectOk(note(inv, [{ visitId: 'v1', description: 'half', amountCents: 6_250 }]));
+    expect(note(inv, [{ visitId: 'v1', description: 'rest', amountCents: 6_250 }], [half]).ok).toBe(true);
+    expect(note(inv, [{ visitId: 'v1', description: 'too much', amountCents: 6_251 }], [half])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
     expect(note(inv, [{ visitId: 'v1', description: 'a', amountCents: 7_000 }, { visitId: 'v1', description: 'b', amountCents: 7_000 }])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
   });
 
@@ -361,9 +357,8 @@ describe('draftCreditNote', () => {
     const inv = invoice();
     expect(note(inv, [{ visitId: 'v9', description: 'x', amountCents: 100 }])).toEqual({ ok: false, error: { code: 'unknown-visit', message: 'Visit v9 is not on invoice INV-0042' } });
     expect(note(inv, [])).toMatchObject({ ok: false, error: { code: 'no-lines' } });
-    const voided = voidInvoice(inv, { on: '2026-02-10', reason: 'Wrong agency' });
-    if (!voided.ok) throw new Error('expected a void');
-    expect(note(voided.value, undefined)).toMatchObject({ ok: false, error: { code: 'invoice-void' } });
+    const voided = expectOk(voidInvoice(inv, { on: '2026-02-10', reason: 'Wrong agency' }), 'void');
+    expect(note(voided, undefined)).toMatchObject({ ok: false, error: { code: 'invoice-void' } });
     expect(draftCreditNote(inv, { issueDate: '2026-02-20', reason: ' ', priorNotes: [], id: 'cn' })).toMatchObject({ ok: false, error: { code: 'reason-required' } });
     expect(draftCreditNote(inv, { issueDate: '2026-01-20', reason: 'x', priorNotes: [], id: 'cn' })).toMatchObject({ ok: false, error: { code: 'before-issue-date' } });
   });
@@ -371,8 +366,7 @@ describe('draftCreditNote', () => {
   it('throws when given another invoice\'s notes', () => {
     const inv = invoice();
     const other = issued(draft([aVisit({ id: 'v7' })]).draft!, 43);
-    const foreign = note(other, undefined);
-    if (!foreign.ok) throw new Error(foreign.error.message);
-    expect(() => note(inv, undefined, [foreign.value])).toThrow(/prior note INV-0043-CN1 is for invoice INV-0043, not INV-0042/);
+    const foreign = expectOk(note(other, undefined));
+    expect(() => note(inv, undefined, [foreign])).toThrow(/prior note INV-0043-CN1 is for invoice INV-0043, not INV-0042/);
   });
 });

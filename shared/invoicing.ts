@@ -1,13 +1,15 @@
 /**
  * Invoices: one per agency per cycle, drafted from the agency's unbilled visits, then
  * issued with gapless numbers. An issued invoice never changes; a correction is a void
- * (and a new invoice) or a numbered credit note that references it (DOMAIN.md, STYLE.md).
+ * (and a new invoice, invoice-void.ts) or a numbered credit note that references it
+ * (credit-notes.ts); DOMAIN.md, STYLE.md.
  */
 import { addDays, type IsoDate } from './dates.ts';
-import { formatMoney, sumCents, type Cents } from './money.ts';
+import { sumCents, type Cents } from './money.ts';
 import { describeMissingRate, type RateBook, type RateNames } from './rates.ts';
 import { err, ok, type Result } from './result.ts';
-import type { Agency, CreditNote, Invoice, InvoiceLine, Patient, PatientIdentifier, Period, Visit } from './schemas.ts';
+import { compareNames, compareText, DISCIPLINE_ORDER, nameRanks, sortByNumber, textRanks } from './ordering.ts';
+import type { Agency, Invoice, InvoiceLine, Patient, PatientIdentifier, Period, Visit } from './schemas.ts';
 import { DISCIPLINES, type Discipline, type Vocabulary } from './vocabulary.ts';
 
 /** A visit left out of an invoice or pay statement, with every reason why. Never a zero line. */
@@ -56,81 +58,6 @@ function missingMrn(how: PatientIdentifier): PatientLabelError {
   return { code: 'missing-mrn', message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit` };
 }
 
-// ---------------------------------------------------------------- ordering
-
-const collator = new Intl.Collator('en-US', { sensitivity: 'base', numeric: true });
-
-/** People's and agencies' names in reading order; ties broken by the exact text so the order is total. */
-export function compareNames(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** Each distinct name's position in compareNames order, so a large sort compares numbers. */
-export function nameRanks(names: Iterable<string>): Map<string, number> {
-  const sorted = [...new Set(names)].sort(compareNames);
-  return new Map(sorted.map((n, i) => [n, i]));
-}
-
-/** Each distinct text's position in code-unit order (ISO dates sort as text). */
-export function textRanks(texts: Iterable<string>): Map<string, number> {
-  const sorted = [...new Set(texts)].sort(compareText);
-  return new Map(sorted.map((t, i) => [t, i]));
-}
-
-/**
- * Sorts in place by a numeric key (a whole number, 0 or more: built from ranks), ties by
- * text; stable. Each key and its item's position are packed into one number, so the engine
- * sorts a Float64Array natively instead of calling a comparator 1.7 million times for
- * 100,000 lines; only the short runs of equal keys are then ordered by their text, when
- * they are not in that order already.
- */
-export function sortByNumber<T>(items: T[], key: (item: T) => number, tie: (item: T) => string): void {
-  const n = items.length;
-  const keys = new Float64Array(n);
-  let packable = true;
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const k = key(items[i]!);
-    keys[i] = k;
-    if (!(Number.isInteger(k) && k >= 0)) packable = false;
-    else if (k > max) max = k;
-  }
-  let order: number[];
-  if (packable && Number.isSafeInteger((max + 1) * n)) {
-    const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = keys[i]! * n + i;
-    packed.sort();
-    order = new Array<number>(n);
-    for (let i = 0; i < n; i++) order[i] = packed[i]! % n;
-    let start = 0;
-    for (let i = 1; i <= n; i++) {
-      if (i < n && keys[order[i]!] === keys[order[start]!]) continue;
-      if (i - start > 1 && !inTextOrder(items, order, start, i, tie)) {
-        const run = order.slice(start, i).sort((a, b) => compareText(tie(items[a]!), tie(items[b]!)) || a - b);
-        for (let j = 0; j < run.length; j++) order[start + j] = run[j]!;
-      }
-      start = i;
-    }
-  } else {
-    const ties = items.map(tie);
-    order = items.map((_, i) => i);
-    order.sort((a, b) => keys[a]! - keys[b]! || compareText(ties[a]!, ties[b]!));
-  }
-  const copy = items.slice();
-  for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
-}
-
-/**
- * Whether a run of equal keys is already in tie order (positions ascend within a run). The
- * service reads visits in (date, id) order, so the runs, which share a date, usually are.
- */
-function inTextOrder<T>(items: readonly T[], order: readonly number[], start: number, end: number, tie: (item: T) => string): boolean {
-  for (let j = start + 1; j < end; j++) if (compareText(tie(items[order[j - 1]!]!), tie(items[order[j]!]!)) > 0) return false;
-  return true;
-}
-
-export const DISCIPLINE_ORDER: ReadonlyMap<Discipline, number> = new Map(DISCIPLINES.map((d, i) => [d, i]));
-
 // ---------------------------------------------------------------- drafts
 
 export function dueDate(issueDate: IsoDate, termsDays: number): IsoDate {
@@ -154,7 +81,7 @@ export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'dat
 export function patientIdentifiable(hasMrn: boolean, how: PatientIdentifier): Result<true, PatientLabelError> {
   return how === 'name' || hasMrn ? IDENTIFIABLE : err(missingMrn(how));
 }
-const IDENTIFIABLE: Result<true, PatientLabelError> = ok(true); // one answer for 100,000 visits, not one each
+const IDENTIFIABLE: Result<true, PatientLabelError> = ok(true); // one shared answer, not an object per visit
 
 export type DraftInvoiceInput = {
   agency: Agency;
@@ -267,7 +194,7 @@ function sortLines(lines: InvoiceLine[]): void {
 
 /**
  * A visit passed twice would be billed twice. After sorting, the two copies sit side by
- * side (same key, same id), so one pass finds them without hashing 100,000 ids.
+ * side (same key, same id), so one pass finds them without hashing every id.
  */
 export function throwOnRepeatedVisit(sorted: ReadonlyArray<{ visitId: string }>, where: string): void {
   for (let i = 1; i < sorted.length; i++) {
@@ -333,110 +260,9 @@ export function billedVisitIds(invoices: readonly Invoice[]): Set<string> {
   return ids;
 }
 
-// ---------------------------------------------------------------- corrections
-
-const MAX_REASON = 500;
-
-export type VoidError = { code: 'already-void' | 'reason-required' | 'reason-too-long' | 'before-issue-date'; message: string };
-
-/** A new, void copy of the invoice; the issued one is left as it was. */
-export function voidInvoice(invoice: Invoice, options: { on: IsoDate; reason: string }): Result<Invoice, VoidError> {
-  if (invoice.status === 'void') return err({ code: 'already-void', message: `Invoice ${invoice.number} was already voided on ${invoice.voidedOn ?? 'an earlier date'}` });
-  const reason = options.reason.trim();
-  if (reason === '') return err({ code: 'reason-required', message: `Say why invoice ${invoice.number} is voided` });
-  if (reason.length > MAX_REASON) return err({ code: 'reason-too-long', message: `The reason is longer than ${MAX_REASON} characters` });
-  if (options.on < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; it cannot be voided on ${options.on}` });
-  return ok({ ...invoice, status: 'void', voidedOn: options.on, voidReason: reason });
-}
-
-export type CreditNoteError = {
-  code: 'invoice-void' | 'reason-required' | 'reason-too-long' | 'before-issue-date' | 'no-lines' | 'bad-amount' | 'unknown-visit' | 'exceeds-line' | 'exceeds-invoice';
-  message: string;
-};
-
-export type CreditNoteLineInput = { visitId?: string; description: string; amountCents: Cents };
-
-export type DraftCreditNoteInput = {
-  issueDate: IsoDate;
-  reason: string;
-  /** What to credit, as positive amounts; omitted = the whole invoice, line by line. */
-  lines?: readonly CreditNoteLineInput[];
-  /** The notes already issued against this invoice (numbering and the credit limit). */
-  priorNotes: readonly CreditNote[];
-  id: string;
-};
-
-/**
- * A numbered credit note against an issued invoice ("INV-0042-CN1"). All notes together
- * never credit more than the invoice total, nor more than a visit's line for that visit.
- */
-export function draftCreditNote(invoice: Invoice, input: DraftCreditNoteInput): Result<CreditNote, CreditNoteError> {
-  for (const note of input.priorNotes) {
-    if (note.invoiceId !== invoice.id) throw new Error(`draftCreditNote: prior note ${note.number} is for invoice ${note.invoiceNumber}, not ${invoice.number}`, { cause: { code: 'wrong-invoice' } });
-  }
-  if (invoice.status === 'void') return err({ code: 'invoice-void', message: `Invoice ${invoice.number} is void; there is nothing left to credit` });
-  const reason = input.reason.trim();
-  if (reason === '') return err({ code: 'reason-required', message: `Say why invoice ${invoice.number} is credited` });
-  if (reason.length > MAX_REASON) return err({ code: 'reason-too-long', message: `The reason is longer than ${MAX_REASON} characters` });
-  if (input.issueDate < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; a credit note cannot be dated ${input.issueDate}` });
-
-  const lines = input.lines
-    ? input.lines.map((l) => ({ ...(l.visitId !== undefined ? { visitId: l.visitId } : {}), description: l.description.trim(), amountCents: l.amountCents }))
-    : invoice.lines.filter((l) => l.amountCents > 0).map((l) => ({ visitId: l.visitId, description: creditDescription(l), amountCents: l.amountCents }));
-  if (lines.length === 0) return err({ code: 'no-lines', message: `The credit note for invoice ${invoice.number} has no lines` });
-
-  const invoiced = new Map<string, Cents>();
-  for (const l of invoice.lines) invoiced.set(l.visitId, (invoiced.get(l.visitId) ?? 0) + l.amountCents);
-  const credited = new Map<string, Cents>();
-  for (const note of input.priorNotes) for (const l of note.lines) if (l.visitId !== undefined) credited.set(l.visitId, (credited.get(l.visitId) ?? 0) + l.amountCents);
-
-  for (const [i, line] of lines.entries()) {
-    if (!Number.isSafeInteger(line.amountCents) || line.amountCents <= 0) {
-      return err({ code: 'bad-amount', message: `Credit line ${i + 1} must be a positive whole number of cents; got ${line.amountCents}` });
-    }
-    if (line.visitId === undefined) continue;
-    const onInvoice = invoiced.get(line.visitId);
-    if (onInvoice === undefined) return err({ code: 'unknown-visit', message: `Visit ${line.visitId} is not on invoice ${invoice.number}` });
-    const total = (credited.get(line.visitId) ?? 0) + line.amountCents;
-    if (total > onInvoice) {
-      return err({ code: 'exceeds-line', message: `Visit ${line.visitId} was billed ${formatMoney(onInvoice)} on invoice ${invoice.number}; crediting ${formatMoney(total)} in all is more than that` });
-    }
-    credited.set(line.visitId, total);
-  }
-
-  const alreadyCredited = sumCents(input.priorNotes.map((n) => n.totalCents));
-  const totalCents = sumCents(lines.map((l) => l.amountCents));
-  if (alreadyCredited + totalCents > invoice.totalCents) {
-    return err({
-      code: 'exceeds-invoice',
-      message: `Invoice ${invoice.number} totals ${formatMoney(invoice.totalCents)} and ${formatMoney(alreadyCredited)} is already credited; at most ${formatMoney(invoice.totalCents - alreadyCredited)} more can be, not ${formatMoney(totalCents)}`,
-    });
-  }
-  return ok({
-    id: input.id,
-    number: `${invoice.number}-CN${input.priorNotes.length + 1}`,
-    invoiceId: invoice.id,
-    invoiceNumber: invoice.number,
-    agencyId: invoice.agencyId,
-    issueDate: input.issueDate,
-    reason,
-    lines,
-    totalCents,
-  });
-}
-
-/** No patient in the text: the agency has the visit id and the invoice line for that. */
-function creditDescription(line: InvoiceLine): string {
-  return `Credit: ${line.date} ${line.discipline} ${line.visitTypeLabel} by ${line.therapistName}`;
-}
-
 // ---------------------------------------------------------------- helpers
 
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Calls `fn` once per distinct argument (a name lookup asked 100,000 times for 500 people). */
+/** Calls `fn` once per distinct argument (a close asks a therapist's name once per visit, for far fewer therapists). */
 export function memo<T>(fn: (key: string) => T): (key: string) => T {
   const cache = new Map<string, T>();
   return (key) => {

@@ -3,7 +3,8 @@
  * one statement per therapist per pay period, at the pay rate in force on each visit date.
  */
 import { formatMoney, sumCents } from './money.ts';
-import { compareText, DISCIPLINE_ORDER, memo, nameRanks, sortByNumber, textRanks, throwOnRepeatedVisit, type HeldVisit } from './invoicing.ts';
+import { memo, throwOnRepeatedVisit, type HeldVisit } from './invoicing.ts';
+import { compareText, DISCIPLINE_ORDER, nameRanks, sortByNumber, textRanks } from './ordering.ts';
 import { describeMissingRate, type RateBook, type RateNames } from './rates.ts';
 import { BACKUP_WITHHOLDING_PERCENT, w9Status } from './tax1099.ts';
 import type { Period, PayStatement, PayStatementLine, Therapist, Visit } from './schemas.ts';

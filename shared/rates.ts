@@ -46,7 +46,7 @@ export function rateHistories(billRates: readonly BillRate[], payRates: readonly
 
 export type VisitRateQuery = { agencyId: string; therapistId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate };
 
-/** Rate lookups over a set of bill and pay rates, indexed once (a cycle close asks for 100,000 visits). */
+/** Rate lookups over a set of bill and pay rates, indexed once (a cycle close asks once per visit). */
 export type RateBook = {
   billRate(q: Omit<VisitRateQuery, 'therapistId'>): Result<BillRate, MissingRate>;
   /** The therapist's override for this agency when one is in force on the date, else the general rate. */
@@ -57,7 +57,7 @@ export function buildRateBook(billRates: readonly BillRate[], payRates: readonly
   const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
   const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
   // Each key's history, newest first with its answer made once, found through nested maps by
-  // the key's parts: a close of 100,000 visits builds no key string and no result per visit.
+  // the key's parts: a close builds no key string and no result per visit.
   // Not by date as well: visits rarely share a therapist, agency, type and date, so answers
   // kept by date were mostly misses, each costing new maps.
   const billHistories: Tree = new Map();
