@@ -15,6 +15,7 @@ import type { DirectoryEntry } from './names.ts';
 import { buildRateBook } from './rates.ts';
 import type { BillRate, PayRate } from './schemas.ts';
 import { buildVocabulary, type Discipline } from './vocabulary.ts';
+import { expectOk } from './test-support/results.ts';
 
 const HEADER = ['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'];
 
@@ -35,13 +36,8 @@ function aRow(over: Partial<Record<'therapist' | 'date' | 'agency' | 'patient' |
 const aBill = (over: Partial<BillRate> = {}): BillRate => ({ agencyId: 'oak', discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01', ...over });
 const aPay = (over: Partial<PayRate> = {}): PayRate => ({ therapistId: 'tom', discipline: 'PT', visitType: 'ROUTINE', cents: 5500, effectiveFrom: '2026-01-01', ...over });
 
-function expectReport(result: ImportResult): ImportReport {
-  if (!result.ok) throw new Error(`import failed: ${result.error.message}`);
-  return result.value;
-}
-
 function importRows(rows: unknown[][], over: Partial<ImportContext> = {}): ImportReport {
-  return expectReport(importLegacyVisits([HEADER, ...rows], aContext(over)));
+  return expectOk(importLegacyVisits([HEADER, ...rows], aContext(over)));
 }
 
 /** The outcome of the only data row. */
@@ -64,7 +60,7 @@ describe('finding the header', () => {
       ['Provider', 'DOS', 'Agency', 'Client Name', 'Disc', 'Type', 'Medical Record #', 'Documented', 'Mileage'],
       ['Tom Becker', '3/4/2026', 'Oakridge Home Health', 'Alvarez, Rosa', 'PT', 'Tx', 'MR-1', 'yes', '12'],
     ];
-    const report = expectReport(importLegacyVisits(table, aContext()));
+    const report = expectOk(importLegacyVisits(table, aContext()));
     expect(report.header.row).toBe(3);
     expect(report.header.columns.map((c) => [c.field, c.columnLetter, c.confidence])).toEqual([
       ['therapist', 'A', 1],
@@ -96,7 +92,7 @@ describe('finding the header', () => {
 
   it('maps a header that only contains a synonym with lower confidence, and leaves look-alikes unmapped', () => {
     const table = [['Clinician', 'Visit Date', 'Home Health Agency Billed', 'Patient', 'Discipline', 'Visit Type', 'Paid to clinician?']];
-    const report = expectReport(importLegacyVisits(table, aContext()));
+    const report = expectOk(importLegacyVisits(table, aContext()));
     const agency = report.header.columns.find((c) => c.field === 'agency')!;
     expect(agency.header).toBe('Home Health Agency Billed');
     expect(agency.confidence).toBeGreaterThan(0);
@@ -231,7 +227,7 @@ describe('reading a row', () => {
       [...aRow({ date: '3/5/2026' }), 'N'],
       [...aRow({ date: '3/6/2026' }), 'maybe'],
     ];
-    const report = expectReport(importLegacyVisits(table, aContext()));
+    const report = expectOk(importLegacyVisits(table, aContext()));
     expect(report.rows.map((r) => (r.outcome === 'visit' ? r.visit.noteDone : reasonsOf(r)))).toEqual([
       true,
       true,
@@ -487,7 +483,7 @@ describe('every row is accounted for', () => {
       fc.property(scenario, ({ s, data }) => {
         const header = [...s.order.map((f) => s.headers[f]), ...Array.from({ length: s.extraColumns }, (_, i) => `Extra ${i}`)];
         const table = [...s.before, header, ...data];
-        const report = expectReport(importLegacyVisits(table, aContext({ unknownNames: s.mode, ...(s.withRates ? { rates } : {}) })));
+        const report = expectOk(importLegacyVisits(table, aContext({ unknownNames: s.mode, ...(s.withRates ? { rates } : {}) })));
         expect(report.header.row).toBe(s.before.length + 1);
         expect(report.rows.map((r) => r.row)).toEqual(data.map((_, i) => s.before.length + 2 + i));
 
@@ -591,7 +587,7 @@ describe('the sample owner sheet', () => {
   };
 
   it('accounts for every row, proposing the short and suffix-less agency names', () => {
-    const report = expectReport(importLegacyVisits(table, aContext({ rates })));
+    const report = expectOk(importLegacyVisits(table, aContext({ rates })));
     expect(report.header.columns.map((c) => c.header).join(', ')).toBe(sharedRows.header);
     expect(report.header.unmapped.map((u) => u.header)).toEqual(['Paid to clinician?']);
     expect(report.rows.map(describeRow)).toEqual([
@@ -626,7 +622,7 @@ describe('the sample owner sheet', () => {
 
   it('imports the proposed rows once the owner confirms the matches, and finds the repeated Nguyen evaluation', () => {
     const mappings = { agencies: { Oakridge: 'oak', 'Lakeside Home Care': 'lake' } };
-    const report = expectReport(importLegacyVisits(table, aContext({ rates, mappings })));
+    const report = expectOk(importLegacyVisits(table, aContext({ rates, mappings })));
     expect(report.rows.map(describeRow)).toEqual([
       sharedRows[2],
       sharedRows[3],
@@ -650,7 +646,7 @@ describe('the sample owner sheet', () => {
   });
 
   it("creates nothing from the sample with 'create': every unmatched name is near a known one", () => {
-    const report = expectReport(importLegacyVisits(table, aContext({ rates, unknownNames: 'create' })));
+    const report = expectOk(importLegacyVisits(table, aContext({ rates, unknownNames: 'create' })));
     expect(report.newAgencies).toEqual([]);
     expect(report.newTherapists).toEqual([]);
     expect(summarizeImport(report).needsReview).toBe(7);

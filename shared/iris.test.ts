@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsv } from './csv.ts';
 import { buildIris1099Nec, IRIS_1099_NEC_HEADER, irisFileName, recipientNameType, splitPersonName, type IrisPayer, type IrisRecipient } from './iris.ts';
 import { aW9 } from './test-support/builders.ts';
+import { expectOk } from './test-support/results.ts';
 
 const payer: IrisPayer = {
   name: 'Bright Path Therapy Staffing LLC', nameType: 'B', tin: '12-3456789', tinType: 'EIN',
@@ -22,10 +23,9 @@ const recipients: IrisRecipient[] = [
 
 describe('the IRIS 1099-NEC CSV', () => {
   it('writes the filable recipients under the header kept as data, and matches the golden file', async () => {
-    const result = buildIris1099Nec({ year: 2026, payer, recipients });
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.files).toHaveLength(1);
-    const [header, ...records] = result.value.files[0]!;
+    const iris = expectOk(buildIris1099Nec({ year: 2026, payer, recipients }));
+    expect(iris.files).toHaveLength(1);
+    const [header, ...records] = iris.files[0]!;
     expect(header).toEqual(IRIS_1099_NEC_HEADER);
     expect(records.every((r) => r.length === header!.length)).toBe(true);
     const column = (row: string[], name: string) => row[IRIS_1099_NEC_HEADER.indexOf(name)];
@@ -37,18 +37,17 @@ describe('the IRIS 1099-NEC CSV', () => {
     expect([column(records[0]!, 'Recipient First Name'), column(records[0]!, 'Recipient Middle Name'), column(records[0]!, 'Recipient Last Name (Surname)'), column(records[0]!, 'Recipient Suffix')])
       .toEqual(['Thomas', 'A.', 'Becker', 'Jr.']);
     expect(column(records[2]!, 'Recipient Business or Entity Name Line 2')).toBe('=Zeta "Home" Rehab, Inc'); // exact: the IRS file is not a spreadsheet
-    const csv = toCsv(result.value.files[0]!);
-    expect(parseCsv(csv.replace(/\r\n$/, ''))).toEqual(result.value.files[0]);
+    const csv = toCsv(iris.files[0]!);
+    expect(parseCsv(csv.replace(/\r\n$/, ''))).toEqual(iris.files[0]);
     await expect(csv).toMatchFileSnapshot('./fixtures/golden/iris-1099-nec-2026-1.csv');
   });
 
   it('lists the rows it cannot file with every reason, and no TIN in any reason', () => {
-    const result = buildIris1099Nec({ year: 2026, payer, recipients });
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.skipped.map((s) => s.therapistId)).toEqual(['t4', 't5']);
-    expect(result.value.skipped[0]!.reasons[0]).toMatch(/No W-9 on file/);
-    expect(result.value.skipped[1]!.reasons).toEqual([expect.stringMatching(/TIN on the W-9 is not valid/), 'The W-9 address has no city.']);
-    expect(JSON.stringify(result.value.skipped)).not.toMatch(/6661|123456|\d{9}/);
+    const iris = expectOk(buildIris1099Nec({ year: 2026, payer, recipients }));
+    expect(iris.skipped.map((s) => s.therapistId)).toEqual(['t4', 't5']);
+    expect(iris.skipped[0]!.reasons[0]).toMatch(/No W-9 on file/);
+    expect(iris.skipped[1]!.reasons).toEqual([expect.stringMatching(/TIN on the W-9 is not valid/), 'The W-9 address has no city.']);
+    expect(JSON.stringify(iris.skipped)).not.toMatch(/6661|123456|\d{9}/);
   });
 
   it('splits more than 100 records into files of at most 100, each with the header', () => {
@@ -56,11 +55,10 @@ describe('the IRIS 1099-NEC CSV', () => {
       therapistId: `t${i}`, name: `Therapist ${i}`, totalCents: 200_000 + i,
       w9: aW9({ legalName: `Pat Number${i}`, tin: String(212_341_000 + i) }),
     }));
-    const result = buildIris1099Nec({ year: 2026, payer, recipients: many });
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.files.map((f) => f.length - 1)).toEqual([100, 100, 50]);
-    expect(result.value.files.every((f) => f[0]!.join() === IRIS_1099_NEC_HEADER.join())).toBe(true);
-    expect(result.value.files.map((_, i) => irisFileName(2026, i))).toEqual(['iris-1099-nec-2026-1.csv', 'iris-1099-nec-2026-2.csv', 'iris-1099-nec-2026-3.csv']);
+    const iris = expectOk(buildIris1099Nec({ year: 2026, payer, recipients: many }));
+    expect(iris.files.map((f) => f.length - 1)).toEqual([100, 100, 50]);
+    expect(iris.files.every((f) => f[0]!.join() === IRIS_1099_NEC_HEADER.join())).toBe(true);
+    expect(iris.files.map((_, i) => irisFileName(2026, i))).toEqual(['iris-1099-nec-2026-1.csv', 'iris-1099-nec-2026-2.csv', 'iris-1099-nec-2026-3.csv']);
   });
 
   it('writes no file, saying why, when the payer has no address or a bad TIN', () => {

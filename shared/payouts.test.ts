@@ -3,6 +3,7 @@ import { payRunAmountsDue } from './payouts.ts';
 import type { Payment } from './schemas.ts';
 import { summarizeTaxYear } from './tax1099.ts';
 import { aTherapist } from './test-support/builders.ts';
+import { expectOk } from './test-support/results.ts';
 
 const RUN = 'payroll:2026-01-05';
 const aPayment = (overrides: Partial<Payment>): Payment => ({ id: 'p1', therapistId: 't1', amountCents: 10_000, paidOn: '2026-01-20', method: 'check', status: 'paid', payRunId: RUN, ...overrides });
@@ -39,8 +40,7 @@ describe('Stripe payments in the 1099-NEC year', () => {
       aPayment({ id: 'c', method: 'stripe', amountCents: 90_000, paidOn: '2026-12-29', status: 'failed' }),
       aPayment({ id: 'd', method: 'stripe', amountCents: 99_000, paidOn: '2027-01-02', status: 'paid' }),
     ];
-    const summary = summarizeTaxYear({ year: 2026, payments, therapists, settings });
-    if (!summary.ok) throw new Error(summary.error.message);
-    expect(summary.value.therapists.map((t) => t.totalCents)).toEqual([150_000]);
+    const summary = expectOk(summarizeTaxYear({ year: 2026, payments, therapists, settings }));
+    expect(summary.therapists.map((t) => t.totalCents)).toEqual([150_000]);
   });
 });

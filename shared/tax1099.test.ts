@@ -17,6 +17,7 @@ import {
   type TaxYearSummary,
   type TherapistTaxYear,
 } from './tax1099.ts';
+import { expectOk } from './test-support/results.ts';
 
 // ---- builders ------------------------------------------------------------------------
 
@@ -62,9 +63,7 @@ const COUNT_STRIPE = { stripeTransfersCountFor1099: true };
 const SKIP_STRIPE = { stripeTransfersCountFor1099: false };
 
 function summarize(input: Partial<TaxYearInput> & { payments: readonly Payment[] }): TaxYearSummary {
-  const result = summarizeTaxYear({ year: 2026, therapists: [aTherapist()], settings: COUNT_STRIPE, ...input });
-  if (!result.ok) throw new Error(`expected a summary, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
+  return expectOk(summarizeTaxYear({ year: 2026, therapists: [aTherapist()], settings: COUNT_STRIPE, ...input }), 'tax year summary');
 }
 
 function rowOf(summary: TaxYearSummary, therapistId: string): TherapistTaxYear {
@@ -371,9 +370,8 @@ const arbPayment = fc.record({
 const arbSettings = fc.boolean().map((b) => ({ stripeTransfersCountFor1099: b }));
 
 function totalsFor(year: number, payments: readonly Payment[], settings: { stripeTransfersCountFor1099: boolean }): Map<string, number> {
-  const result = summarizeTaxYear({ year, payments, therapists: propTherapists, settings });
-  if (!result.ok) throw new Error(result.error.message);
-  return new Map(result.value.therapists.map((r) => [r.therapistId, r.totalCents]));
+  const summary = expectOk(summarizeTaxYear({ year, payments, therapists: propTherapists, settings }));
+  return new Map(summary.therapists.map((r) => [r.therapistId, r.totalCents]));
 }
 
 describe('summarizeTaxYear properties', () => {
