@@ -105,7 +105,7 @@ export function hasIdentityStore(store: Store): store is Store & IdentityStore {
 }
 
 /** The demo org and an owner API key for it: seeded on first start, the key file rewritten when its key no longer works. */
-async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: string; seeded: boolean }> {
+async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: string; seeded: boolean; keyMadeNow: boolean }> {
   const ctx = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: 'system' };
   let seeded = false;
   if (!(await deps.store.getOrg(DEMO_ORG))) {
@@ -114,12 +114,12 @@ async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: str
     seeded = true;
   }
   const saved = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
-  if (saved && (await verifyApiKey(deps.identity, saved))?.orgId === DEMO_ORG) return { apiKey: saved, seeded };
+  if (saved && (await verifyApiKey(deps.identity, saved))?.orgId === DEMO_ORG) return { apiKey: saved, seeded, keyMadeNow: false };
   const made = await createApiKey({ identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, DEMO_ORG, { label: 'demo (npm start)', role: 'owner' });
   if (!made.ok) throw new Error(made.error.message);
   writeFileSync(keyFile, `${made.value.key}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);
-  return { apiKey: made.value.key, seeded };
+  return { apiKey: made.value.key, seeded, keyMadeNow: true };
 }
 
 /** The month after `YYYY-MM`. */
@@ -128,15 +128,17 @@ function monthAfter(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: boolean; firstMonth: string }): string {
+/** The key itself is printed once, when it is made: later starts name its file (a terminal's scrollback is no place for it). */
+function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: boolean; keyMadeNow: boolean; firstMonth: string }): string {
   const { url, keyFile } = o;
   const auth = `-H "Authorization: Bearer $(cat ${keyFile})"`;
   return [
     '',
     `VisitLedger is serving on ${url}`,
     `  demo org:  ${DEMO_ORG}${o.seeded ? ' (seeded just now: 4 agencies, 6 therapists, two months of visits, the first closed)' : ''}`,
-    `  API key:   ${o.apiKey}`,
-    `             (owner role; kept in ${keyFile}, mode 0600)`,
+    ...(o.keyMadeNow
+      ? [`  API key:   ${o.apiKey}`, `             (owner role; kept in ${keyFile}, mode 0600; shown only now)`]
+      : [`  API key:   in ${keyFile} (owner role, mode 0600)`]),
     `  API docs:  ${url}/openapi.json`,
     '',
     'Try:',

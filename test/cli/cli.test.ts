@@ -17,7 +17,7 @@ describe('visitledger CLI', () => {
   it('imports the sample sheet, closes March, records a payment and reports the tax year', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'owner.db');
 
-    const preview = await json(db, ...importArgs);
+    const preview = await json(db, ...importArgs, '--show-phi');
     expect(preview.rows).toHaveLength(17);
     expect(preview.rows[0]).toEqual({
       row: 2, outcome: 'visit', reason: null,

@@ -1,7 +1,10 @@
-/** `visitledger import --visits visits.csv [--rates rates.csv] [--pay-rates pay-rates.csv] [--settled-through YYYY-MM-DD] [--json] [--commit]` */
+/**
+ * `visitledger import --visits visits.csv [--rates rates.csv] [--pay-rates pay-rates.csv] [--settled-through YYYY-MM-DD] [--json [--show-phi]] [--commit]`.
+ * The JSON names no patient unless --show-phi asks: a terminal's scrollback and a CI log are not places for PHI.
+ */
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../../../shared/index.ts';
-import { importLegacy, type ImportOutcome } from '../usecases/import.ts';
+import { importLegacy, type ImportOutcome, type ImportRow } from '../usecases/import.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, table, UsageError, type CliValues } from './output.ts';
 
@@ -15,6 +18,7 @@ export const importOptions = {
   'settled-through': { type: 'string' },
   commit: { type: 'boolean' },
   json: { type: 'boolean' },
+  'show-phi': { type: 'boolean' },
 } as const;
 
 function readCsv(file: string, what: string): string[][] {
@@ -48,9 +52,14 @@ export async function runImport(rt: CliRuntime, values: CliValues<typeof importO
     commit: values.commit ?? false,
   });
   if (!result.ok) return failureExit(result.error);
-  if (values.json) printJson(result.value);
+  if (values.json) printJson(values['show-phi'] ? result.value : withoutPatients(result.value));
   else printReport(result.value, values.commit ?? false);
   return 0;
+}
+
+/** The report with each visit's patient (name and MRN) left out. */
+function withoutPatients(report: ImportOutcome): ImportOutcome {
+  return { ...report, rows: report.rows.map((r) => (r.visit ? { ...r, visit: (({ patient: _p, mrn: _m, ...visit }) => visit)(r.visit) as ImportRow['visit'] } : r)) };
 }
 
 function printReport(report: ImportOutcome, commit: boolean): void {

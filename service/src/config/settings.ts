@@ -37,6 +37,11 @@ export const settingsSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Where the Stripe API is reached: Stripe itself unless a stand-in is named (tests: http://127.0.0.1:PORT). */
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com'),
+  /** The CLI's secrets, kept out of its arguments: `stripe-connect`'s key and webhook secrets, `portal-link`'s passcode. */
+  VISITLEDGER_STRIPE_KEY: z.string().min(1).optional(),
+  VISITLEDGER_STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  VISITLEDGER_STRIPE_ACCOUNT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  VISITLEDGER_PORTAL_PASSCODE: z.string().min(1).optional(),
 }).superRefine((s, ctx) => {
   const keys = [s.VISITLEDGER_FIELD_KEYS, s.VISITLEDGER_FIELD_KEY_CURRENT, s.VISITLEDGER_INDEX_KEY];
   if (keys.some((k) => k !== undefined) && keys.some((k) => k === undefined)) {
