@@ -209,7 +209,7 @@ export function planSetUp(
     disciplinesSeen.set(nameKey(r.visit.therapist.name), set);
   }
   const agencyNames = [...names.agencies.values()].map((a) => a.name).concat(report?.newAgencies.map((e) => e.name) ?? []);
-  const agencies = unique(agencyNames).filter((n) => !haveAgencies.has(nameKey(n)))
+  const agencies = uniqueBy(agencyNames, nameKey).filter((n) => !haveAgencies.has(nameKey(n)))
     // The billing cycle is left blank: Sync fills in the one VisitLedger has (monthly for a new agency).
     .map((n): Cell[] => ['', n, (agencyAliases.get(nameKey(n)) ?? []).join('; '), '', 30, 'name', true, '']);
   const therapistList = [...names.therapists.values()].map((t) => ({ name: t.name, disciplines: t.disciplines as string[] }))
