@@ -3,7 +3,7 @@
  * org's member refused everywhere it looks. Skipped, loudly, where the emulator cannot run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithFirestoreEmulator } from '../../service/src/store/firestore/emulator.ts';
+import { describeWithFirestoreEmulator } from '../../service/src/test-support/firestore-emulator.ts';
 import { openFirestoreStore } from '../../service/src/store/firestore/firestore-store.ts';
 import { call, documentedRoutes, startTestApi, type TestApi } from './harness.ts';
 import { buildOrg, ok } from './org-builder.ts';

@@ -7,7 +7,7 @@ import { describePortalContract } from '../portal.contract.ts';
 import { describePayoutContract } from '../payouts.contract.ts';
 import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
-import { describeWithFirestoreEmulator, type FirestoreEmulator } from './emulator.ts';
+import { describeWithFirestoreEmulator, type FirestoreEmulator } from '../../test-support/firestore-emulator.ts';
 import { openFirestoreStore, type FirestoreStoreOptions, type StepEvent } from './firestore-store.ts';
 import { docId, orgPaths } from './paths.ts';
 
