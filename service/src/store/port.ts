@@ -118,7 +118,8 @@ export type AuditEntry = {
   /** Who: a member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. Never PHI. */
   actor: string;
   action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download';
-  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account';
+  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account'
+    | 'bill-rate' | 'pay-rate';
   recordId: string;
   /** A short, PHI-free note ("12 visits", "close 2026-01"). */
   detail?: string;

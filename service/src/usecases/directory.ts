@@ -5,52 +5,20 @@
  */
 import * as z from 'zod/mini';
 import {
-  address, agency as agencySchema, billRate, buildVocabulary, cycleRule, discipline, isoDate, maskTinLast4, nameKey,
-  normalizeTin, ok, patientIdentifier, payRate, TAX_CLASSIFICATIONS, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
+  agency as agencySchema, billRate, buildVocabulary, maskTinLast4, nameKey,
+  normalizeTin, ok, payRate, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
 } from '../../../shared/index.ts';
+import { agencyInput, therapistInput } from '../../../shared/wire/directory.ts';
 import type { StoredTherapist, StoredW9 } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `is longer than ${max} characters` }));
-
-export const agencyInput = z.object({
-  id: z.optional(text(128)),
-  name: text(200),
-  aliases: z.optional(z.array(text(200))),
-  billingCycle: z.optional(cycleRule),
-  termsDays: z.optional(z.int().check(z.minimum(0, { message: 'must not be negative' }), z.maximum(365, { message: 'must be at most 365 days' }))),
-  patientIdentifier: z.optional(patientIdentifier),
-  contactEmail: z.optional(z.email({ message: 'must be an email address' })),
-  address: z.optional(address),
-  active: z.optional(z.boolean()),
-});
 export type AgencyInput = z.infer<typeof agencyInput>;
 
 /** Agencies created without terms bill monthly, Net 30, names printed in full, until the owner says otherwise. */
 export const AGENCY_DEFAULTS = { billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' } as const satisfies Partial<Agency>;
 
-export const w9Input = z.object({
-  legalName: text(200),
-  businessName: z.optional(text(200)),
-  taxClassification: z.enum(TAX_CLASSIFICATIONS),
-  address,
-  tinType: z.enum(['SSN', 'EIN']),
-  /** Any common layout: 123-45-6789, 12-3456789, 123456789. */
-  tin: z.string().check(z.maxLength(20, { message: 'is too long' })),
-  signedOn: isoDate,
-});
-
-export const therapistInput = z.object({
-  id: z.optional(text(128)),
-  name: text(200),
-  aliases: z.optional(z.array(text(200))),
-  email: z.optional(z.email({ message: 'must be an email address' })),
-  disciplines: z.optional(z.array(discipline)),
-  w9: z.optional(w9Input),
-  active: z.optional(z.boolean()),
-});
 export type TherapistInput = z.infer<typeof therapistInput>;
 
 /** A therapist as shown outside the service: the TIN masked, never in clear. */
@@ -174,7 +142,9 @@ export async function putBillRates(ctx: UseCaseContext, orgId: string, rows: unk
   if (stranger >= 0) return fail('not-found', `bill rate row ${stranger}: no agency with id "${rates.value[stranger]!.agencyId}"`, [{ path: `${stranger}.agencyId`, message: 'not found' }]);
   const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
   if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
+  const before = new Map((await ctx.store.listBillRates(orgId)).map((r) => [billRateKey(r), r.cents]));
   await ctx.store.putBillRates(orgId, rates.value);
+  await auditRateChanges(ctx, orgId, 'bill-rate', rates.value.map((r) => ({ key: billRateKey(r), cents: r.cents })), before);
   return ok(rates.value);
 }
 
@@ -191,8 +161,24 @@ export async function putPayRates(ctx: UseCaseContext, orgId: string, rows: unkn
   }
   const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
   if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
+  const before = new Map((await ctx.store.listPayRates(orgId)).map((r) => [payRateKey(r), r.cents]));
   await ctx.store.putPayRates(orgId, rates.value);
+  await auditRateChanges(ctx, orgId, 'pay-rate', rates.value.map((r) => ({ key: payRateKey(r), cents: r.cents })), before);
   return ok(rates.value);
+}
+
+const billRateKey = (r: BillRate) => `${r.agencyId}:${r.discipline}:${r.visitType}:${r.effectiveFrom}`;
+const payRateKey = (r: PayRate) => `${r.therapistId}:${r.agencyId ?? 'any agency'}:${r.discipline}:${r.visitType}:${r.effectiveFrom}`;
+
+/** A rate is money on every later invoice or pay statement: each one set or changed is audited with its amount before and after. */
+async function auditRateChanges(
+  ctx: UseCaseContext, orgId: string, recordType: 'bill-rate' | 'pay-rate', after: readonly { key: string; cents: number }[], before: ReadonlyMap<string, number>,
+): Promise<void> {
+  const changed = after.filter((r) => before.get(r.key) !== r.cents);
+  await audit(ctx, orgId, changed.map((r) => {
+    const was = before.get(r.key);
+    return { action: was === undefined ? 'create' as const : 'update' as const, recordType, recordId: r.key, detail: `${was === undefined ? 'none' : `${was} cents`} -> ${r.cents} cents` };
+  }));
 }
 
 export async function listRates(ctx: UseCaseContext, orgId: string): Promise<Result<{ billRates: BillRate[]; payRates: PayRate[] }, Failure>> {

@@ -1,11 +1,10 @@
 /** Org set-up and settings. An org is one staffing agency: the tenant. */
 import * as z from 'zod/mini';
 import { maskTinLast4, normalizeTin, ok, orgSettings, type OrgSettings, type Result } from '../../../shared/index.ts';
+import { ORG_ID } from '../../../shared/wire/directory.ts';
 import type { OrgMaker, OrgRecord } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
-
-export const ORG_ID = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be 1 to 63 lowercase letters, digits or dashes' }));
 
 /**
  * The ids the command line acts on without being told (its local org) and the demo's. Only
@@ -91,8 +90,21 @@ export async function updateOrgSettings(ctx: UseCaseContext, orgId: string, patc
   if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
   const updated = { ...org.value, settings: settings.data };
   await ctx.store.updateOrg(updated);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: Object.keys(parsedPatch.data).join(',') }]);
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: settingsChanges(org.value.settings, settings.data, Object.keys(parsedPatch.data)) }]);
   return ok(view(updated));
+}
+
+/**
+ * What a settings change changed, each named setting before and after (settings hold no
+ * secret): `stripeTransfersCountFor1099 true -> false` moves 1099 totals, so it is kept whole.
+ */
+function settingsChanges(before: OrgSettings, after: OrgSettings, keys: readonly string[]): string {
+  const show = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
+  return keys
+    .map((key) => [key, show(before[key as keyof OrgSettings]), show(after[key as keyof OrgSettings])] as const)
+    .filter(([, was, now]) => was !== now)
+    .map(([key, was, now]) => `${key} ${was} -> ${now}`)
+    .join('; ') || 'no change';
 }
 
 /** The payer's own TIN, for the IRS export. Sealed at once; shown masked from then on. */
@@ -103,6 +115,8 @@ export async function setPayerTin(ctx: UseCaseContext, orgId: string, input: { t
   if (!tin.ok) return fail('invalid-input', tin.error.message, [{ path: 'tin', message: tin.error.message }]);
   const updated: OrgRecord = { ...org.value, payerTin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.type } };
   await ctx.store.updateOrg(updated);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: 'payer TIN' }]);
+  // Masked before and after: the audit never holds a whole TIN.
+  const was = org.value.payerTin ? maskTinLast4(org.value.payerTin.last4, org.value.payerTin.type) : 'none';
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: `payer TIN ${was} -> ${maskTinLast4(updated.payerTin!.last4, input.type)}` }]);
   return ok(view(updated));
 }

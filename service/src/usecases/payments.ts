@@ -53,6 +53,11 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
     ...(parsed.data.payRunId ? { payRunId: parsed.data.payRunId } : {}),
   };
   await ctx.store.insertPayment(orgId, payment);
+  // A payment moves a 1099's Box 1: who recorded what, never the reference's free text.
+  await audit(ctx, orgId, [{
+    action: 'create', recordType: 'payment', recordId: payment.id,
+    detail: `${payment.amountCents} cents to therapist ${payment.therapistId} by ${payment.method}, paid ${payment.paidOn}${payment.payRunId ? `, pay run ${payment.payRunId}` : ''}`,
+  }]);
   return ok(payment);
 }
 
