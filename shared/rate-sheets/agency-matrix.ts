@@ -1,35 +1,19 @@
 /** The reader of the agency bill-rate matrix; sheet.ts has what the rate sheet readers share. */
 import { cellText, columnLetter, isBlankCell } from '../cells.ts';
-import type { IsoDate } from '../dates.ts';
-import type { Cents } from '../money.ts';
 import { nameKey } from '../names.ts';
-import type { Discipline, VisitTypeCode } from '../vocabulary.ts';
 import {
-  aboveHeader, assertEffectiveFrom, cellError, columnError, duplicateHeader, findHeaderRow, headerlessColumns, missingName, noHeaderRow,
-  parseRateHeader, pickNameColumn, readAmount, tableWidth, type RateHeader, type RateSheetError, type RateSheetOptions, type RateSheetTable,
-  type SkippedRow,
+  aboveHeader, assertEffectiveFrom, cellError, duplicateHeader, findHeaderRow, headerlessColumns, namedRows, noHeaderRow, parseRateHeader,
+  pickNameColumn, readAmount, tableWidth, unreadHeaderErrors, type RateCell, type RateHeader, type RateSheetError, type RateSheetOptions,
+  type RateSheetReading, type RateSheetTable, type SkippedRow,
 } from './sheet.ts';
 
-export type AgencyRateRecord = {
-  agencyName: string;
-  discipline: Discipline;
-  visitType: VisitTypeCode;
-  cents: Cents;
-  effectiveFrom: IsoDate;
-  /** Where the rate was read, so a later problem can point at the cell. */
-  row: number;
-  column: number;
-};
+export type AgencyRateRecord = { agencyName: string } & RateCell;
 
 export type AgencyRateMatrix = {
   /** Agency names as written (trimmed), in sheet order, each once. */
   agencies: string[];
   rates: AgencyRateRecord[];
-  errors: RateSheetError[];
-  skipped: SkippedRow[];
-  /** 1-based row of the header, or null when no header row was found. */
-  headerRow: number | null;
-};
+} & RateSheetReading;
 
 /**
  * The agency bill-rate matrix: agencies as rows, one column per discipline and visit type.
@@ -72,28 +56,14 @@ export function readAgencyRateMatrix(table: RateSheetTable, options: RateSheetOp
     errors.push({ code: 'no-name-column', row: headerIndex + 1, message: `Row ${headerIndex + 1} has rate headers from column A on; the agency names must be in a column to the left of the rates` });
     return { agencies: [], rates: [], errors, skipped: aboveHeader(headerIndex), headerRow: headerIndex + 1 };
   }
-  for (const h of unreadHeaders) {
-    if (h.index === nameColumn) continue;
-    errors.push(columnError('unknown-header', headerIndex, h.index, h.header, `Column ${columnLetter(h.index)}: ${h.message}. Column ${columnLetter(h.index)} was not read.`));
-  }
+  errors.push(...unreadHeaderErrors(headerIndex, unreadHeaders, nameColumn));
   errors.push(...headerlessColumns(table, headerIndex, width, nameColumn, headerCells));
 
   const agencies: string[] = [];
   const rates: AgencyRateRecord[] = [];
   const skipped: SkippedRow[] = aboveHeader(headerIndex);
   const agencyRows = new Map<string, number>();
-  for (let r = headerIndex + 1; r < table.length; r++) {
-    const row = table[r]!;
-    const sheetRow = r + 1;
-    if (row.every(isBlankCell)) {
-      skipped.push({ row: sheetRow, reason: 'blank' });
-      continue;
-    }
-    const agencyName = cellText(row[nameColumn]);
-    if (agencyName === '') {
-      errors.push(missingName(sheetRow, nameColumn, 'agency'));
-      continue;
-    }
+  for (const { index: r, sheetRow, row, name: agencyName } of namedRows(table, headerIndex, nameColumn, 'agency', { skipped, errors })) {
     const key = nameKey(agencyName);
     const firstRow = agencyRows.get(key);
     if (firstRow !== undefined) {

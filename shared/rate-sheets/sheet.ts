@@ -52,6 +52,24 @@ export type RateSheetError = {
 /** A row that holds no rates on purpose: blank, or above the header row (a title). */
 export type SkippedRow = { row: number; reason: 'blank' | 'above-header' };
 
+/** A rate read from a sheet, with the cell (1-based row and column) it was read from, so a later problem can point at it. */
+export type RateCell = {
+  discipline: Discipline;
+  visitType: VisitTypeCode;
+  cents: Cents;
+  effectiveFrom: IsoDate;
+  row: number;
+  column: number;
+};
+
+/** What a reader reports besides what it read. */
+export type RateSheetReading = {
+  errors: RateSheetError[];
+  skipped: SkippedRow[];
+  /** 1-based row of the header, or null when no header row was found. */
+  headerRow: number | null;
+};
+
 export type RateHeader = { discipline: Discipline; visitType: VisitTypeCode };
 export type RateHeaderError = { code: 'unknown-header'; text: string; message: string };
 
@@ -116,6 +134,37 @@ export function pickNameColumn(headerCells: readonly unknown[], firstRateColumn:
   return left >= 0 && !reserved.has(left) && isBlankCell(headerCells[left]) ? left : undefined;
 }
 
+/**
+ * The rows below the header that hold values, each with its name from the name column,
+ * in sheet order. A blank row goes to `skipped`; a row with values but no name is an error.
+ */
+export function* namedRows(
+  table: RateSheetTable, headerIndex: number, nameColumn: number, what: 'agency' | 'therapist', out: { skipped: SkippedRow[]; errors: RateSheetError[] },
+): Generator<{ index: number; sheetRow: number; row: readonly unknown[]; name: string }> {
+  for (let r = headerIndex + 1; r < table.length; r++) {
+    const row = table[r]!;
+    const sheetRow = r + 1;
+    if (row.every(isBlankCell)) {
+      out.skipped.push({ row: sheetRow, reason: 'blank' });
+      continue;
+    }
+    const name = cellText(row[nameColumn]);
+    if (name === '') {
+      out.errors.push(missingName(sheetRow, nameColumn, what));
+      continue;
+    }
+    yield { index: r, sheetRow, row, name };
+  }
+}
+
+/** One error per header the reader could not read, except the one it took as the name column. */
+export function unreadHeaderErrors(headerIndex: number, unread: readonly { index: number; header: string; message: string }[], nameColumn: number): RateSheetError[] {
+  return unread.filter((h) => h.index !== nameColumn).map((h) => {
+    const letter = columnLetter(h.index);
+    return columnError('unknown-header', headerIndex, h.index, h.header, `Column ${letter}: ${h.message}. Column ${letter} was not read.`);
+  });
+}
+
 /** Columns with values below the header but no header of their own (other than the names): one error each. */
 export function headerlessColumns(table: RateSheetTable, headerIndex: number, width: number, nameColumn: number, headerCells: readonly unknown[]): RateSheetError[] {
   const errors: RateSheetError[] = [];
@@ -157,7 +206,7 @@ export function duplicateHeader(headerIndex: number, columnIndex: number, header
     `Column ${letter} "${header}" means the same as column ${columnLetter(firstIndex)} "${firstHeader}"; column ${letter} was not read (keep one column per rate)`);
 }
 
-export function missingName(sheetRow: number, nameColumn: number, what: 'agency' | 'therapist'): RateSheetError {
+function missingName(sheetRow: number, nameColumn: number, what: 'agency' | 'therapist'): RateSheetError {
   const letter = columnLetter(nameColumn);
   return { code: 'missing-name', row: sheetRow, column: nameColumn + 1, columnLetter: letter, text: '', message: `Row ${sheetRow} has values but no ${what} name in ${letter}${sheetRow}; row ${sheetRow} was not read` };
 }

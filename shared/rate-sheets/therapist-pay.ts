@@ -1,35 +1,24 @@
 /** The reader of the therapist pay sheet; sheet.ts has what the rate sheet readers share. */
 import { cellText, columnLetter, isBlankCell } from '../cells.ts';
-import type { IsoDate } from '../dates.ts';
-import type { Cents } from '../money.ts';
 import { nameKey } from '../names.ts';
 import { vocabularyKey, type Discipline, type VisitTypeCode, type Vocabulary } from '../vocabulary.ts';
 import {
-  aboveHeader, assertEffectiveFrom, cellError, columnError, duplicateHeader, findHeaderRow, headerlessColumns, missingName, noHeaderRow,
-  parseRateHeader, pickNameColumn, readAmount, tableWidth, type RateHeader, type RateSheetError, type RateSheetOptions, type RateSheetTable,
-  type SkippedRow,
+  aboveHeader, assertEffectiveFrom, cellError, columnError, duplicateHeader, findHeaderRow, headerlessColumns, namedRows, noHeaderRow,
+  parseRateHeader, pickNameColumn, readAmount, tableWidth, unreadHeaderErrors, type RateCell, type RateHeader, type RateSheetError,
+  type RateSheetOptions, type RateSheetReading, type RateSheetTable, type SkippedRow,
 } from './sheet.ts';
 
 export type TherapistPayRecord = {
   therapistName: string;
   /** Set when the row overrides the general rate for visits at this agency. */
   agencyName?: string;
-  discipline: Discipline;
-  visitType: VisitTypeCode;
-  cents: Cents;
-  effectiveFrom: IsoDate;
-  row: number;
-  column: number;
-};
+} & RateCell;
 
 export type TherapistPaySheet = {
   /** Therapists in sheet order, each once, with the disciplines their rows name or their rates use. */
   therapists: Array<{ name: string; disciplines: Discipline[] }>;
   rates: TherapistPayRecord[];
-  errors: RateSheetError[];
-  skipped: SkippedRow[];
-  headerRow: number | null;
-};
+} & RateSheetReading;
 
 /** Headers of the pay sheet's discipline column, compared by vocabularyKey. */
 const DISCIPLINE_COLUMN_HEADERS = new Set(['disc', 'discipline', 'disciplines', 'license', 'licensetype', 'credential', 'credentials', 'role']);
@@ -93,10 +82,7 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
     errors.push({ code: 'no-name-column', row: headerIndex + 1, message: `Row ${headerIndex + 1} has no column for the therapist names to the left of the rates` });
     return { therapists: [], rates: [], errors, skipped: aboveHeader(headerIndex), headerRow: headerIndex + 1 };
   }
-  for (const o of others) {
-    if (o.index === nameColumn) continue;
-    errors.push(columnError('unknown-header', headerIndex, o.index, o.header, `Column ${columnLetter(o.index)}: ${o.message}. Column ${columnLetter(o.index)} was not read.`));
-  }
+  errors.push(...unreadHeaderErrors(headerIndex, others, nameColumn));
   const rateColumns = columns.filter((col) => {
     if (col.kind === 'rate' || disciplineColumn !== undefined) return true;
     errors.push(columnError('no-discipline-column', headerIndex, col.index, col.header,
@@ -110,18 +96,7 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
   const rates: TherapistPayRecord[] = [];
   const rateCells = new Map<string, string>();
   const skipped: SkippedRow[] = aboveHeader(headerIndex);
-  for (let r = headerIndex + 1; r < table.length; r++) {
-    const row = table[r]!;
-    const sheetRow = r + 1;
-    if (row.every(isBlankCell)) {
-      skipped.push({ row: sheetRow, reason: 'blank' });
-      continue;
-    }
-    const name = cellText(row[nameColumn]);
-    if (name === '') {
-      errors.push(missingName(sheetRow, nameColumn, 'therapist'));
-      continue;
-    }
+  for (const { index: r, sheetRow, row, name } of namedRows(table, headerIndex, nameColumn, 'therapist', { skipped, errors })) {
     let therapist = therapistByKey.get(nameKey(name));
     if (!therapist) {
       therapist = { name, disciplines: [] };

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildVocabulary, importLegacyVisits, nameKey, readAgencyRateMatrix, readTherapistPaySheet } from '../../../shared/index.ts';
 import { expectOk } from '../../../shared/test-support/results.ts';
-import { aUseCaseContext } from '../test-support/use-case-context.ts';
+import { aUseCaseContext, type TestContext } from '../test-support/use-case-context.ts';
 import { listAgencies, listTherapists, upsertAgencies, upsertTherapists } from './directory.ts';
 import { importLegacy } from './import.ts';
 import { ensureOrg } from './orgs.ts';
@@ -50,6 +50,17 @@ const visitRows = (first: string, second: string) => [
   [second, '3/3/2026', second, 'Nguyen, Bao', 'PT', 'Eval'],
 ];
 
+/** Checks `check` on pairs of spellings, each pair in an org of its own, all in one real SQLite store. */
+async function inFreshOrgs(numRuns: number, check: (ctx: TestContext, orgId: string, spellings: [string, string]) => Promise<void>): Promise<void> {
+  const ctx = aUseCaseContext();
+  let run = 0;
+  await fc.assert(fc.asyncProperty(twoSpellings, async (spellings) => {
+    const orgId = `org-${++run}`;
+    await ensureOrg(ctx, orgId, 'Test org');
+    await check(ctx, orgId, spellings);
+  }), { numRuns });
+}
+
 describe('names equal under nameKey are one directory entry', () => {
   it('the generator writes one name two ways', () => {
     fc.assert(fc.property(twoSpellings, ([a, b]) => {
@@ -79,26 +90,18 @@ describe('names equal under nameKey are one directory entry', () => {
   });
 
   it('in the directory: saving the second spelling updates the entry saved under the first', async () => {
-    const ctx = aUseCaseContext();
-    let run = 0;
-    await fc.assert(fc.asyncProperty(twoSpellings, async ([a, b]) => {
-      const orgId = `org-${++run}`;
-      await ensureOrg(ctx, orgId, 'Test org');
+    await inFreshOrgs(30, async (ctx, orgId, [a, b]) => {
       const agency = expectOk(await upsertAgencies(ctx, orgId, [{ name: a }]), 'first agency')[0]!;
       expect(expectOk(await upsertAgencies(ctx, orgId, [{ name: b, termsDays: 45 }]), 'second agency')).toMatchObject([{ id: agency.id, termsDays: 45 }]);
       expect(expectOk(await listAgencies(ctx, orgId))).toHaveLength(1);
       const therapist = expectOk(await upsertTherapists(ctx, orgId, [{ name: a }]), 'first therapist')[0]!;
       expect(expectOk(await upsertTherapists(ctx, orgId, [{ name: b }]), 'second therapist')).toMatchObject([{ id: therapist.id }]);
       expect(expectOk(await listTherapists(ctx, orgId))).toHaveLength(1);
-    }), { numRuns: 30 });
+    });
   });
 
   it('through the import use case: the sheets\' two spellings and the stored one are one agency and one therapist', async () => {
-    const ctx = aUseCaseContext();
-    let run = 0;
-    await fc.assert(fc.asyncProperty(twoSpellings, async ([a, b]) => {
-      const orgId = `org-${++run}`;
-      await ensureOrg(ctx, orgId, 'Test org');
+    await inFreshOrgs(20, async (ctx, orgId, [a, b]) => {
       const [therapist] = expectOk(await upsertTherapists(ctx, orgId, [{ name: a }]));
       const imported = expectOk(await importLegacy(ctx, orgId, {
         visits: visitRows(b, a), rates: [['Agency', 'PT Eval'], [a, '95'], [b, '95']], payRates: [['Therapist', 'PT Eval'], [b, '60']], commit: true,
@@ -107,6 +110,6 @@ describe('names equal under nameKey are one directory entry', () => {
       expect(imported.committed).toMatchObject({ agencies: 1, therapists: 0, billRates: 1, payRates: 1, visits: 2 });
       expect(await ctx.store.listAgencies(orgId)).toHaveLength(1);
       expect((await ctx.store.listTherapists(orgId)).map((e) => e.id)).toEqual([therapist!.id]);
-    }), { numRuns: 20 });
+    });
   });
 });
