@@ -150,6 +150,17 @@ describe('readAgencyRateMatrix', () => {
     expect(result.errors).toEqual([]);
   });
 
+  it('reads an unticked checkbox (false) as blank, like the importer: a row of them is skipped, one under a rate is no rate', () => {
+    const result = readAgencyRateMatrix([
+      ['Agency', 'PT Eval', 'PT Visit', 'Active'],
+      ['Oakridge', '125', false, true],
+      ['', '', '', false],
+    ], options);
+    expect(result.rates).toEqual([billRate('Oakridge', 'PT', 'EVAL', 12500, 2, 2)]);
+    expect(result.skipped).toEqual([{ row: 3, reason: 'blank' }]);
+    expect(result.errors.map((e) => [e.code, e.columnLetter])).toEqual([['unknown-header', 'D']]);
+  });
+
   it('takes the row with the most rate headers, not the first with one', () => {
     const result = readAgencyRateMatrix([
       ['Note', 'PT Eval', 'includes mileage'],
