@@ -5,11 +5,11 @@
  */
 import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { isIsoDate, monthBounds } from '../../../shared/dates.ts';
-import type { CycleRule } from '../../../shared/schemas.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
 import { visitCount } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
-import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
+import type { WireAnswer } from '../../../shared/wire/api.ts';
+import { callOne, callService, explain, type ServiceAnswer, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
 import { activeBook, readSheet, tabsOf, writeRows, type Cell } from '../sheets/io.ts';
@@ -18,7 +18,7 @@ import { failed, withDocumentLock, type ActionResult } from './result.ts';
 import { syncSheet } from './sync.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
-type Failure = Extract<ServiceAnswer, { ok: false }>;
+type Failure = ServiceFailure;
 
 const dollars = (cents: number) => Number(centsToDecimalString(cents));
 
@@ -62,11 +62,11 @@ export function connectService(input: ConnectInput): ActionResult {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(orgId)) return failed(title, 'The org id is 1 to 63 lowercase letters, digits or dashes.');
   const conn = { serviceUrl, orgId };
   const book = activeBook();
-  let org = callOne(conn, { method: 'get', path: `/v1/orgs/${orgId}` });
+  let org: ServiceAnswer<'getOrg' | 'createOrg'> = callOne(conn, { route: 'getOrg' });
   let createdOrg = false;
   // The service does not say whether an org it will not show exists (403 alike): try to create it.
   if (!org.ok && (org.status === 404 || org.status === 403)) {
-    const created = callOne(conn, { method: 'post', path: '/v1/orgs', body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } } });
+    const created = callOne(conn, { route: 'createOrg', body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } } });
     if (created.ok) {
       org = created;
       createdOrg = true;
@@ -75,8 +75,8 @@ export function connectService(input: ConnectInput): ActionResult {
   if (!org.ok) return refused(title, org, conn);
   const config = readConfig();
   writeConfig({ serviceUrl, orgId, ...(config.ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
-  rememberVocabulary(org.body?.settings, config);
-  const name = org.body?.settings?.name ?? orgId;
+  rememberVocabulary(org.body.settings, config);
+  const name = org.body.settings.name;
   return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };
 }
 
@@ -90,15 +90,13 @@ export function generateInvoices(month: string): ActionResult {
     // Every row is checked and sent before anything is billed.
     const unsynced = syncFirst(title, c);
     if (unsynced) return unsynced;
-    const closed = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/cycles/close-month`, body: { month } });
+    const closed = callOne(c.conn, { route: 'closeMonth', body: { month } });
     if (!closed.ok) return refused(title, closed, c.conn);
-    const list = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}/invoices` });
+    const list = callOne(c.conn, { route: 'listInvoices' });
     if (!list.ok) return refused(title, list, c.conn);
-    type Invoice = { number: string; agencyName: string; period: { start: string; end: string }; issueDate: string; dueDate: string; lines?: unknown[]; totalCents: number; status: string };
-    const invoices = (list.body.invoices as Invoice[]).slice().sort((a, b) => a.number.localeCompare(b.number));
-    replaceRows(c.sheets.get(TAB.invoices), invoices.map((i) => [i.number, i.agencyName, i.period.start, i.period.end, i.issueDate, i.dueDate, i.lines?.length ?? '', dollars(i.totalCents), i.status]), 9);
-    type Cycle = { status: string; agencyId: string; invoice: Invoice | null; held: { problems: { code: string }[] }[] };
-    const cycles = closed.body.cycles as Cycle[];
+    const invoices = list.body.invoices.slice().sort((a, b) => a.number.localeCompare(b.number));
+    replaceRows(c.sheets.get(TAB.invoices), invoices.map((i) => [i.number, i.agencyName, i.period.start, i.period.end, i.issueDate, i.dueDate, i.lines.length, dollars(i.totalCents), i.status]), 9);
+    const { cycles } = closed.body;
     const issued = cycles.filter((x) => x.status === 'closed' && x.invoice);
     const held = cycles.reduce((n, x) => n + x.held.length, 0);
     return {
@@ -128,9 +126,9 @@ export function settleHistory(through: string, preview: boolean): ActionResult {
     if (isResult(c)) return c;
     const unsynced = syncFirst(title, c);
     if (unsynced) return unsynced;
-    const answer = callOne(c.conn, { method: 'post', path: `/v1/orgs/${c.conn.orgId}/visits/settled-outside`, body: { through: day, preview } });
+    const answer = callOne(c.conn, { route: 'settleVisitsOutside', body: { through: day, preview } });
     if (!answer.ok) return refused(title, answer, c.conn);
-    const { visits, firstDate, lastDate } = answer.body as { visits: number; firstDate: string | null; lastDate: string | null };
+    const { visits, firstDate, lastDate } = answer.body;
     if (visits === 0) return { ok: true, title, lines: [`No visit dated on or before ${day} is open in VisitLedger: nothing to mark.`] };
     const which = `${visitCount(visits)} dated ${firstDate === lastDate ? firstDate : `${firstDate} to ${lastDate}`}`;
     if (preview) {
@@ -148,26 +146,23 @@ export function settleHistory(through: string, preview: boolean): ActionResult {
   });
 }
 
-type PayRun = { id: string; period: { start: string; end: string }; status: string; totalCents: number; statements: { therapistId: string; therapistName: string; lines: unknown[]; totalCents: number; w9Status: string }[] };
-type Payment = { therapistId: string; payRunId?: string; status: string; method: string; paidOn: string; amountCents: number };
+type PayRun = WireAnswer<'listPayRuns'>['payRuns'][number];
+type Payment = WireAnswer<'listPayments'>['payments'][number];
 
 function refreshPayroll(conn: Connection, sheets: Map<string, Sheet>): { payRuns: PayRun[] } | Failure {
-  const [runs, payments] = callService(conn, [
-    { method: 'get', path: `/v1/orgs/${conn.orgId}/pay-runs` },
-    { method: 'get', path: `/v1/orgs/${conn.orgId}/payments` },
-  ]) as [ServiceAnswer, ServiceAnswer];
+  const [runs, payments] = callService(conn, [{ route: 'listPayRuns' }, { route: 'listPayments' }]);
   if (!runs.ok) return runs;
   if (!payments.ok) return payments;
   // A statement can have several payments (refused attempts, then the paid one): show the paid one. The
   // service lists them by date and id, and attempt ids sort as text (":10" before ":9"), so list order is not attempt order.
   const rank = (p: Payment) => (p.status === 'paid' ? 2 : p.status === 'pending' ? 1 : 0);
   const paid = new Map<string, Payment>();
-  for (const p of (payments.body.payments as Payment[]).filter((x) => x.payRunId)) {
+  for (const p of payments.body.payments.filter((x) => x.payRunId)) {
     const key = `${p.payRunId}|${p.therapistId}`;
     const shown = paid.get(key);
     if (!shown || rank(p) >= rank(shown)) paid.set(key, p);
   }
-  const payRuns = (runs.body.payRuns as PayRun[]).slice().sort((a, b) => a.period.start.localeCompare(b.period.start));
+  const payRuns = runs.body.payRuns.slice().sort((a, b) => a.period.start.localeCompare(b.period.start));
   replaceRows(sheets.get(TAB.payroll), payRuns.flatMap((r) => r.statements.map((s): Cell[] => {
     const p = paid.get(`${r.id}|${s.therapistId}`);
     return [r.id, r.period.start, r.period.end, r.status, s.therapistName, s.lines.length, dollars(s.totalCents), s.w9Status === 'on-file' ? 'On file' : 'Missing', p ? `${p.status} (${p.method}, ${p.paidOn})` : ''];
@@ -182,14 +177,14 @@ export function runPayroll(month: string): ActionResult {
   if (!bounds.ok) return failed(title, `"${month}" is not a month: use YYYY-MM, such as 2026-03.`);
   const c = connected(title);
   if (isResult(c)) return c;
-  const org = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}` });
+  const org = callOne(c.conn, { route: 'getOrg' });
   if (!org.ok) return refused(title, org, c.conn);
-  const periods = periodsEndingIn(org.body.settings.payrollCycle as CycleRule, bounds.value);
+  const periods = periodsEndingIn(org.body.settings.payrollCycle, bounds.value);
   if (periods.length === 0) return failed(title, `No payroll period ends in ${month}.`);
-  const answers = callService(c.conn, periods.map((period) => ({ method: 'post' as const, path: `/v1/orgs/${c.conn.orgId}/pay-runs`, body: { period } })));
+  const answers = callService(c.conn, periods.map((period) => ({ route: 'createPayRun' as const, body: { period } })));
   const refusal = answers.find((a): a is Failure => !a.ok);
   if (refusal) return refused(title, refusal, c.conn);
-  const runs = answers.map((a) => (a as { body: { status: string; payRun: PayRun; held: unknown[]; warnings: { message: string }[] } }).body);
+  const runs = answers.flatMap((a) => (a.ok ? [a.body] : []));
   const refreshed = refreshPayroll(c.conn, c.sheets);
   if ('ok' in refreshed) return refused(title, refreshed, c.conn);
   return {
@@ -203,9 +198,6 @@ export function runPayroll(month: string): ActionResult {
   };
 }
 
-/** What the pay route answers (service/src/usecases/payouts/pay.ts `PayRunPayout`), the parts read here. */
-type PayRunPayout = { payRunId: string; payRunStatus: string; payments: { therapistId: string; amountCents: number; status: string; transferId?: string; problem?: string }[] };
-
 export function payContractors(payRunId: string | null): ActionResult {
   const title = 'Pay contractors';
   const c = connected(title);
@@ -214,15 +206,14 @@ export function payContractors(payRunId: string | null): ActionResult {
   if ('ok' in before) return refused(title, before, c.conn);
   const run = payRunId ? before.payRuns.find((r) => r.id === payRunId) : [...before.payRuns].reverse().find((r) => r.status === 'open' || r.status === 'approved' || r.status === 'paying');
   if (!run) return failed(title, payRunId ? `There is no pay run "${payRunId}".` : 'There is no pay run waiting to be paid.', 'Use Run payroll first.');
-  const path = `/v1/orgs/${c.conn.orgId}/pay-runs/${encodeURIComponent(run.id)}`;
   if (run.status === 'open') {
-    const approved = callOne(c.conn, { method: 'post', path: `${path}/approve` });
+    const approved = callOne(c.conn, { route: 'approvePayRun', params: { payRunId: run.id } });
     if (!approved.ok) return refused(title, approved, c.conn);
   }
-  const paid = callOne(c.conn, { method: 'post', path: `${path}/pay` });
+  const paid = callOne(c.conn, { route: 'payPayRun', params: { payRunId: run.id } });
   if (!paid.ok) return refused(title, paid, c.conn);
   const names = new Map(run.statements.map((s) => [s.therapistId, s.therapistName]));
-  const outcomes = (paid.body as PayRunPayout).payments;
+  const outcomes = paid.body.payments;
   const after = refreshPayroll(c.conn, c.sheets);
   const problems = outcomes.filter((o) => o.problem);
   return {
@@ -242,10 +233,9 @@ export function report1099(year: number | string): ActionResult {
   if (!Number.isInteger(y) || y < 2000 || y > 2100) return failed(title, `"${year}" is not a year.`);
   const c = connected(title);
   if (isResult(c)) return c;
-  const answer = callOne(c.conn, { method: 'get', path: `/v1/orgs/${c.conn.orgId}/tax-years/${y}` });
+  const answer = callOne(c.conn, { route: 'taxYearSummary', params: { year: String(y) } });
   if (!answer.ok) return refused(title, answer, c.conn);
-  type Row = { name: string; totalCents: number; excludedCents: number; reportable: boolean; w9Status: string; tinMasked: string | null; blockers: string[] };
-  const s = answer.body as { year: number; thresholdCents: number; dueDate: string; therapists: Row[]; reportableCount: number; notes: string[]; eFileRequired: boolean };
+  const s = answer.body;
   replaceRows(c.sheets.get(TAB.tax1099), s.therapists.map((t) => [s.year, t.name, dollars(t.totalCents), dollars(t.excludedCents), t.reportable ? 'Yes' : 'No', t.w9Status === 'on-file' ? 'On file' : 'Missing', t.tinMasked ?? '', t.blockers.join('; ')]), 8);
   const blocked = s.therapists.filter((t) => t.blockers.length > 0).length;
   return {
@@ -270,23 +260,18 @@ export function sendPortalLinks(): ActionResult {
   if (ready.length === 0) return failed(title, 'No agency has both a Contact Email and an Agency ID.', 'Fill Contact Email on the Agencies tab and run Sync, then send again.');
   const quota = MailApp.getRemainingDailyQuota();
   if (quota < ready.length) return failed(title, `Google lets this account send ${quota} more emails today; ${ready.length} are needed.`, 'Send again tomorrow.');
-  const [org, current] = callService(c.conn, [
-    { method: 'get', path: `/v1/orgs/${c.conn.orgId}` },
-    { method: 'get', path: `/v1/orgs/${c.conn.orgId}/portal-links` },
-  ]) as [ServiceAnswer, ServiceAnswer];
+  const [org, current] = callService(c.conn, [{ route: 'getOrg' }, { route: 'listPortalLinks' }]);
   if (!org.ok) return refused(title, org, c.conn);
   if (!current.ok) return refused(title, current, c.conn);
   // One live link per agency: an agency's active link is rotated (revoked, and a new one made), not joined by another.
-  type Link = { id: string; agencyId: string; status: string; createdAt: string };
-  const active = (current.body.links as Link[]).filter((l) => l.status === 'active').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const base = `/v1/orgs/${c.conn.orgId}/portal-links`;
-  const answers = callService(c.conn, ready.map((a) => {
+  const active = current.body.links.filter((l) => l.status === 'active').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const answers = callService(c.conn, ready.map((a): ServiceCall<'rotatePortalLink' | 'createPortalLink'> => {
     const latest = active.find((l) => l.agencyId === a.serviceId);
-    return latest ? { method: 'post' as const, path: `${base}/${encodeURIComponent(latest.id)}/rotate`, body: {} } : { method: 'post' as const, path: base, body: { agencyId: a.serviceId } };
+    return latest ? { route: 'rotatePortalLink', params: { linkId: latest.id }, body: {} } : { route: 'createPortalLink', body: { agencyId: a.serviceId } };
   }));
   const stale = active.filter((l) => ready.some((a) => a.serviceId === l.agencyId) && active.find((x) => x.agencyId === l.agencyId) !== l);
-  if (stale.length > 0) callService(c.conn, stale.map((l) => ({ method: 'post' as const, path: `${base}/${encodeURIComponent(l.id)}/revoke` })));
-  const orgName = String(org.body?.settings?.name ?? activeBook().getName());
+  if (stale.length > 0) callService(c.conn, stale.map((l) => ({ route: 'revokePortalLink' as const, params: { linkId: l.id } })));
+  const orgName = org.body.settings.name;
   const lines: string[] = [];
   ready.forEach((a, i) => {
     const link = answers[i]!;
@@ -294,7 +279,7 @@ export function sendPortalLinks(): ActionResult {
       lines.push(`${a.name}: not sent. ${explain(link, c.conn)}`);
       return;
     }
-    const expires = String(link.body.link.expiresAt).slice(0, 10);
+    const expires = link.body.link.expiresAt.slice(0, 10);
     MailApp.sendEmail({
       to: a.contactEmail,
       subject: `${orgName}: your invoices`,
@@ -302,7 +287,7 @@ export function sendPortalLinks(): ActionResult {
         'Hello,',
         '',
         `${orgName} keeps your invoices in a secure portal. Open them here:`,
-        String(link.body.url),
+        link.body.url,
         '',
         `This link is for ${a.name} only and works until ${expires}. Please do not forward it.`,
         'If you did not expect this email, you can ignore it.',

@@ -7,11 +7,11 @@ import { cellText } from '../../../shared/cells.ts';
 import { cycleRuleText } from '../../../shared/cycles.ts';
 import { calendarDayIn } from '../../../shared/dates.ts';
 import { nameKey } from '../../../shared/names.ts';
-import type { CycleRule } from '../../../shared/schemas.ts';
+import type { CycleRule, PatientIdentifier } from '../../../shared/schemas.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connection } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
-import { callService, explain, type ServiceAnswer, type ServiceRequest } from '../service-client/client.ts';
+import { callService, explain, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
 import { billingCycleColumn, idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
 import { activeBook, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { readSentVisitIds, writeSentVisitIds } from '../sheets/sent-visits.ts';
@@ -100,17 +100,17 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     if (!sameTable(visits.slice(1).map((r) => [r[VISIT_COL.Sync] ?? '']), sync.map((s) => [s]))) writeColumn(visitsSheet, VISIT_COL.Sync + 1, sync);
   };
   const notSent = (why: string) => checks.map((c) => (c.visit ? why : c.status === '' ? '' : SYNC_TEXT.fixFirst));
-  const stop = (answer: Extract<ServiceAnswer, { ok: false }>): ActionResult => {
+  const stop = (answer: ServiceFailure): ActionResult => {
     writeVisitColumns(notSent(answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${answer.message}`));
     return failed('Sync', explain(answer, conn), answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined);
   };
 
   const [org, agencies, therapists, storedRates] = callService(conn, [
-    { method: 'get', path: `/v1/orgs/${conn.orgId}` },
-    { method: 'post', path: `/v1/orgs/${conn.orgId}/agencies`, body: { agencies: dir.agencies.map(agencyPayload) } },
-    { method: 'post', path: `/v1/orgs/${conn.orgId}/therapists`, body: { therapists: dir.therapists.map(therapistPayload) } },
-    { method: 'get', path: `/v1/orgs/${conn.orgId}/rates` },
-  ]) as [ServiceAnswer, ServiceAnswer, ServiceAnswer, ServiceAnswer];
+    { route: 'getOrg' },
+    { route: 'upsertAgencies', body: { agencies: dir.agencies.map(agencyPayload) } },
+    { route: 'upsertTherapists', body: { therapists: dir.therapists.map(therapistPayload) } },
+    { route: 'listRates' },
+  ]);
   if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
   if (!therapists.ok) return stop(therapists);
@@ -121,10 +121,10 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
   }
   if (sheets.has(TAB.lists)) refreshLists(sheets.get(TAB.lists)!, vocabulary);
-  const agencyIds = idsByName(agencies.body.agencies as { id: string; name: string }[]);
-  const therapistIds = idsByName(therapists.body.therapists as { id: string; name: string }[]);
+  const agencyIds = idsByName(agencies.body.agencies);
+  const therapistIds = idsByName(therapists.body.therapists);
   writeIds(sheets.get(TAB.agencies)!, tables.agencies, agencyIds);
-  writeBlankCycles(sheets.get(TAB.agencies)!, tables.agencies, agencies.body.agencies as { name: string; billingCycle: CycleRule }[]);
+  writeBlankCycles(sheets.get(TAB.agencies)!, tables.agencies, agencies.body.agencies);
   writeIds(sheets.get(TAB.therapists)!, tables.therapists, therapistIds);
 
   const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
@@ -143,34 +143,34 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       names: { agency: (id) => agencyNames.get(id) ?? id, therapist: (id) => therapistNames.get(id) ?? id, visitType: (code) => vocabulary.visitTypeLabel(code) },
     },
   );
-  const requests: ServiceRequest[] = [
-    ...(rates.billRates.length > 0 ? [{ method: 'post' as const, path: `/v1/orgs/${conn.orgId}/rates/bill`, body: { rates: rates.billRates } }] : []),
-    ...(rates.payRates.length > 0 ? [{ method: 'post' as const, path: `/v1/orgs/${conn.orgId}/rates/pay`, body: { rates: rates.payRates } }] : []),
+  const requests: ServiceCall<'putBillRates' | 'putPayRates' | 'upsertVisits' | 'withdrawVisits'>[] = [
+    ...(rates.billRates.length > 0 ? [{ route: 'putBillRates' as const, body: { rates: rates.billRates } }] : []),
+    ...(rates.payRates.length > 0 ? [{ route: 'putPayRates' as const, body: { rates: rates.payRates } }] : []),
   ];
-  const rateRequests = requests.length;
   for (let i = 0; i < sendable.length; i += VISIT_BATCH) {
     requests.push({
-      method: 'post', path: `/v1/orgs/${conn.orgId}/visits`,
+      route: 'upsertVisits',
       body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => visitPayload(c.clientId, c.visit, idOf(agencyIds, c.visit.agency.name), idOf(therapistIds, c.visit.therapist.name))) },
     });
   }
-  const visitRequests = requests.length;
   // What this sheet sent before and does not send now (a row deleted, or one that stopped
   // passing the check) is withdrawn: otherwise the next close would bill it.
   const sentBefore = readSentVisitIds(sheets);
   const sendingNow = new Set(sendable.map((c) => c.clientId));
   const toWithdraw = [...sentBefore].filter((id) => !sendingNow.has(id));
   for (let i = 0; i < toWithdraw.length; i += VISIT_BATCH) {
-    requests.push({ method: 'post', path: `/v1/orgs/${conn.orgId}/visits/withdraw`, body: { clientIds: toWithdraw.slice(i, i + VISIT_BATCH) } });
+    requests.push({ route: 'withdrawVisits', body: { clientIds: toWithdraw.slice(i, i + VISIT_BATCH) } });
   }
   const answers = callService(conn, requests);
-  const refused = answers.find((a): a is Extract<ServiceAnswer, { ok: false }> => !a.ok);
+  const refused = answers.find((a): a is ServiceFailure => !a.ok);
   if (refused) return stop(refused);
 
   const byClientId = new Map<string, { status: string; problems: { message: string }[] }>();
-  for (const a of answers.slice(rateRequests, visitRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string; problems: { message: string }[] }[] } }).body.rows) byClientId.set(row.clientId, row);
   const withdrawal = new Map<string, string>();
-  for (const a of answers.slice(visitRequests)) for (const row of (a as { body: { rows: { clientId: string; status: string }[] } }).body.rows) withdrawal.set(row.clientId, row.status);
+  for (const a of answers) {
+    if (a.ok && a.route === 'upsertVisits') for (const row of a.body.rows) byClientId.set(row.clientId, row);
+    if (a.ok && a.route === 'withdrawVisits') for (const row of a.body.rows) withdrawal.set(row.clientId, row.status);
+  }
   const withdrawnIds = [...withdrawal].filter(([, status]) => status === 'withdrawn').map(([id]) => id);
   const stayingIds = [...withdrawal].filter(([, status]) => status === 'locked').map(([id]) => id);
   // Billed or paid, a visit stays in VisitLedger and in the list: once its invoice is voided, the next Sync withdraws it.
@@ -243,7 +243,8 @@ function agencyPayload(a: SheetDirectory['agencies'][number]) {
   return {
     ...(a.serviceId ? { id: a.serviceId } : {}), name: a.name, aliases: a.aliases, active: a.active,
     ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}), ...(a.termsDays !== null ? { termsDays: a.termsDays } : {}),
-    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier } : {}), ...(a.billingCycle ? { billingCycle: a.billingCycle } : {}),
+    // The cell's text as typed: the service names one it does not know (400, naming the row).
+    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier as PatientIdentifier } : {}), ...(a.billingCycle ? { billingCycle: a.billingCycle } : {}),
   };
 }
 

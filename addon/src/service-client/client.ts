@@ -3,15 +3,36 @@
  * request of a step sent together with fetchAll (one Apps Script call however many
  * batches), and retries with backoff on 429, 5xx and network errors. An answer is data:
  * the caller turns a failure into a plain message, and nothing typed in the sheet is lost.
+ *
+ * A call names its route (shared/wire/routes.ts) and takes its body and answer types from
+ * the route's schemas (shared/wire/api.ts, imported as types only: no zod in the bundle), so
+ * a route whose answer changes fails the add-on's type check.
  */
+import type { WireAnswer, WireBody } from '../../../shared/wire/api.ts';
+import { WIRE_ROUTES, wirePath, type PathParams, type WireRouteName } from '../../../shared/wire/routes.ts';
 import type { Connection } from '../config.ts';
 
-export type ServiceRequest = { method: 'get' | 'post' | 'patch' | 'put'; path: string; body?: unknown };
+/** The path parameters of a call but the org's id, which the connection gives. */
+type OtherParams<K extends WireRouteName> = Omit<PathParams<K>, 'orgId'>;
 
-export type ServiceAnswer =
-  | { ok: true; status: number; body: any }
-  /** `unreachable`: no answer after every retry. `rejected`: the service answered no (4xx, or 5xx after retries). */
-  | { ok: false; kind: 'unreachable' | 'rejected'; status: number | null; code: string; message: string };
+/** A call of one of the service's routes, for the connection's org. */
+export type ServiceCall<K extends WireRouteName = WireRouteName> = K extends WireRouteName
+  ? { route: K }
+    & (keyof OtherParams<K> extends never ? { params?: undefined } : { params: OtherParams<K> })
+    & (WireBody<K> extends undefined ? { body?: undefined } : { body: WireBody<K> })
+  : never;
+
+/** `unreachable`: no answer after every retry. `rejected`: the service answered no (4xx, or 5xx after retries). */
+export type ServiceFailure = { ok: false; kind: 'unreachable' | 'rejected'; status: number | null; code: string; message: string };
+
+/** The answer to a call of route K: its body typed by the route, or a failure. */
+export type ServiceAnswer<K extends WireRouteName = WireRouteName> = { ok: true; route: K; status: number; body: WireAnswer<K> } | ServiceFailure;
+
+/** One answer type per route of a union, so that `route` tells the answers of a mixed batch apart. */
+type AnswerTo<K extends WireRouteName> = K extends WireRouteName ? ServiceAnswer<K> : never;
+
+type Request = { route: WireRouteName; method: 'get' | 'post'; path: string; body?: unknown };
+type UntypedAnswer = { ok: true; route: WireRouteName; status: number; body: unknown } | ServiceFailure;
 
 const MAX_ATTEMPTS = 4;
 /** Waits before attempts 2, 3 and 4 (ms): about 7 s in all, well inside the 6-minute limit. */
@@ -19,10 +40,27 @@ const BACKOFF_MS = [1000, 2000, 4000] as const;
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
-export function callService(conn: Connection, requests: readonly ServiceRequest[]): ServiceAnswer[] {
+function requestOf(conn: Connection, call: ServiceCall): Request {
+  const params = { ...call.params, orgId: conn.orgId } as PathParams<WireRouteName>;
+  return { route: call.route, method: WIRE_ROUTES[call.route].method, path: wirePath(call.route, params), body: call.body };
+}
+
+/** The calls' answers, in the calls' order: the answer at each position is typed by the route called there. */
+export function callService<const Calls extends readonly ServiceCall[]>(conn: Connection, calls: Calls): { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> } {
+  return fetchAnswers(conn, calls.map((c) => requestOf(conn, c))) as { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> };
+}
+
+export function callOne<K extends WireRouteName>(conn: Connection, call: ServiceCall<K>): ServiceAnswer<K>;
+/** The form's one visit names its path (addon/src/form/submit.ts): a post there is the visit batch. */
+export function callOne(conn: Connection, request: { method: 'post'; path: `/v1/orgs/${string}/visits`; body: WireBody<'upsertVisits'> }): ServiceAnswer<'upsertVisits'>;
+export function callOne(conn: Connection, call: { route: WireRouteName } | { method: 'post'; path: string; body: unknown }): UntypedAnswer {
+  return fetchAnswers(conn, ['route' in call ? requestOf(conn, call as ServiceCall) : { ...call, route: 'upsertVisits' }])[0]!;
+}
+
+function fetchAnswers(conn: Connection, requests: readonly Request[]): UntypedAnswer[] {
   const token = ScriptApp.getIdentityToken();
   const base = conn.serviceUrl.replace(/\/+$/, '');
-  const toFetch = (r: ServiceRequest): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
+  const toFetch = (r: Request): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
     url: base + r.path,
     method: r.method,
     headers: { Authorization: `Bearer ${token}` },
@@ -30,7 +68,7 @@ export function callService(conn: Connection, requests: readonly ServiceRequest[
     followRedirects: false,
     ...(r.body === undefined ? {} : { contentType: 'application/json', payload: JSON.stringify(r.body) }),
   });
-  const answers: (ServiceAnswer | undefined)[] = requests.map(() => undefined);
+  const answers: (UntypedAnswer | undefined)[] = requests.map(() => undefined);
   let pending = requests.map((_, i) => i);
   let lastNetworkError = '';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt++) {
@@ -48,35 +86,32 @@ export function callService(conn: Connection, requests: readonly ServiceRequest[
       const i = pending[k]!;
       const status = res.getResponseCode();
       if (retryable(status) && attempt < MAX_ATTEMPTS) retry.push(i);
-      else answers[i] = answerOf(status, res.getContentText());
+      else answers[i] = answerOf(requests[i]!.route, status, res.getContentText());
     });
     pending = retry;
   }
-  const unreachable: ServiceAnswer = {
+  const unreachable: ServiceFailure = {
     ok: false, kind: 'unreachable', status: null, code: 'unreachable',
     message: `The VisitLedger service at ${base} could not be reached after ${MAX_ATTEMPTS} tries${lastNetworkError ? ` (${lastNetworkError})` : ''}.`,
   };
   return answers.map((a) => a ?? unreachable);
 }
 
-export function callOne(conn: Connection, request: ServiceRequest): ServiceAnswer {
-  return callService(conn, [request])[0]!;
-}
-
-function answerOf(status: number, text: string): ServiceAnswer {
-  let body: any;
+/** A success's body is what the route's schema says: the service's own type check holds its handlers to it. */
+function answerOf(route: WireRouteName, status: number, text: string): UntypedAnswer {
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     body = undefined;
   }
-  if (status >= 200 && status < 300) return { ok: true, status, body };
-  const error = body?.error as { code?: string; message?: string } | undefined;
+  if (status >= 200 && status < 300) return { ok: true, route, status, body };
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   return { ok: false, kind: 'rejected', status, code: error?.code ?? `http-${status}`, message: error?.message ?? `The service answered HTTP ${status}.` };
 }
 
 /** A failed answer in plain words, with what to do next. */
-export function explain(answer: Extract<ServiceAnswer, { ok: false }>, conn: Connection): string {
+export function explain(answer: ServiceFailure, conn: Connection): string {
   if (answer.kind === 'unreachable') return `${answer.message} Nothing in the sheet was lost; check your connection and run Sync again.`;
   switch (answer.status) {
     case 401: return 'The service did not accept your Google sign-in. Reload the sheet and try again.';

@@ -6,7 +6,7 @@
  */
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { createFailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Api {
 
   let openapi: OpenApiDocument | undefined;
   const routes: Route[] = [...metaRoutes(() => openapi!), ...apiRoutes];
-  openapi = buildOpenApi(routes.map((r) => r.spec));
+  openapi = buildOpenApi(routes.map((r) => r.spec), deps.portalBaseUrl);
 
   for (const r of routes) {
     const chain: RequestHandler[] = [noteRoute(r.spec), authorize(r.spec.access, authDeps)];
@@ -128,9 +128,9 @@ const requireJson: RequestHandler = (req, res, next) => {
 
 type Issue = { path: string; message: string };
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, where: string, issues: Issue[]): unknown {
+function parsePart(schema: z.core.$ZodType | undefined, value: unknown, where: string, issues: Issue[]): unknown {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   for (const i of parsed.error.issues) issues.push({ path: [where, ...i.path.map(String)].join('.'), message: i.message });
   return undefined;

@@ -5,6 +5,7 @@
  * real shape while the request is parsed once.
  */
 import * as z from 'zod';
+import type * as zm from 'zod/mini';
 
 const documentedShapes = new WeakMap<object, z.core.$ZodType>();
 
@@ -17,8 +18,11 @@ export function documentedShape(schema: object): z.core.$ZodType | undefined {
   return documentedShapes.get(schema);
 }
 
-/** A batch of rows, each validated by the use case. */
-export const rowsOf = (row: z.core.$ZodType) => validatedByUseCase(z.array(z.unknown()), row);
+/** A batch body (`{ agencies: [...] }`) whose rows the use case validates: here each list is only checked to be one. */
+export function batchOf<Shape extends Record<string, zm.ZodMiniArray>>(body: zm.ZodMiniObject<Shape>): z.ZodObject<{ [K in keyof Shape]: z.ZodArray<z.ZodUnknown> }> {
+  const envelope = z.object(Object.fromEntries(Object.keys(body.shape).map((key) => [key, z.array(z.unknown())])));
+  return validatedByUseCase(envelope, body) as z.ZodObject<{ [K in keyof Shape]: z.ZodArray<z.ZodUnknown> }>;
+}
 
 /** An object body validated whole by the use case. */
 export const objectOf = (shape: z.core.$ZodType) => validatedByUseCase(z.record(z.string(), z.unknown()), shape);

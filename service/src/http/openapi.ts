@@ -1,6 +1,7 @@
 /**
  * The OpenAPI 3.1 document, generated from the route specs' zod schemas (JSON Schema
- * 2020-12, the input side: what a client sends). Served at /openapi.json.
+ * 2020-12): a request as a client sends it, an answer as the service sends it. Served at
+ * /openapi.json.
  */
 import * as z from 'zod';
 import { isoDate } from '../../../shared/index.ts';
@@ -9,13 +10,20 @@ import { ERROR_STATUS } from './errors.ts';
 import type { RouteSpec } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
-export type OpenApiDocument = { openapi: '3.1.0'; info: Record<string, string>; paths: Record<string, Record<string, unknown>>; components: Record<string, unknown> };
+export type OpenApiDocument = {
+  openapi: '3.1.0';
+  info: Record<string, string>;
+  servers: { url: string; description?: string }[];
+  paths: Record<string, Record<string, unknown>>;
+  components: Record<string, unknown>;
+};
 
 export const API_VERSION = '1.0.0';
 
-function toJsonSchema(schema: z.core.$ZodType): JsonSchema {
+/** `input`: what a client sends (a request); `output`: what the service sends (an answer). */
+function toJsonSchema(schema: z.core.$ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const converted = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     override: (ctx) => {
       if (ctx.zodSchema === isoDate) (ctx.jsonSchema as JsonSchema).format = 'date';
@@ -23,8 +31,7 @@ function toJsonSchema(schema: z.core.$ZodType): JsonSchema {
       if (!shape) return;
       const target = ctx.jsonSchema as JsonSchema;
       for (const key of Object.keys(target)) delete target[key];
-      const real = toJsonSchema(shape);
-      Object.assign(target, ctx.zodSchema instanceof z.ZodArray ? { type: 'array', items: real } : real);
+      Object.assign(target, toJsonSchema(shape));
     },
   }) as JsonSchema;
   const { $schema: _dialect, ...rest } = converted;
@@ -81,6 +88,12 @@ function errorStatuses(spec: RouteSpec): number[] {
   return [...statuses].sort();
 }
 
+/** The success answer of a JSON route: its schema is what a client is generated from, so every such route has one. */
+function answerContent(spec: RouteSpec): Record<string, unknown> {
+  if (!spec.answer) throw new Error(`route ${spec.id} answers JSON but names no answer schema`, { cause: { code: 'route-without-answer' } });
+  return { 'application/json': { schema: toJsonSchema(spec.answer, 'output') } };
+}
+
 function operation(spec: RouteSpec): Record<string, unknown> {
   const success = spec.status ?? 200;
   return {
@@ -96,13 +109,14 @@ function operation(spec: RouteSpec): Record<string, unknown> {
       [success]: success === 204 ? { description: 'Done; no content.' }
         : spec.browser ? { description: 'A redirect (303) to where the browser goes next, or one line of plain text.', content: { 'text/plain': { schema: { type: 'string' } } } }
         : spec.file ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
-        : { description: 'Done.', content: { 'application/json': { schema: {} } } },
+        : { description: 'Done.', content: answerContent(spec) },
       ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
     },
   };
 }
 
-export function buildOpenApi(specs: readonly RouteSpec[]): OpenApiDocument {
+/** `publicBaseUrl`: where clients reach the service (`PORTAL_BASE_URL`); the document's own origin when empty. */
+export function buildOpenApi(specs: readonly RouteSpec[], publicBaseUrl = ''): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const spec of specs) {
     const path = (paths[openApiPath(spec.path)] ??= {});
@@ -115,6 +129,7 @@ export function buildOpenApi(specs: readonly RouteSpec[]): OpenApiDocument {
       version: API_VERSION,
       description: 'Billing, contractor payroll and 1099-NEC for home health therapy staffing agencies. Money is integer cents; dates are YYYY-MM-DD. Errors: { "error": { "code", "message", "details" } }.',
     },
+    servers: [{ url: publicBaseUrl.replace(/\/+$/, '') || '/', description: 'This service' }],
     paths,
     components: {
       securitySchemes: {

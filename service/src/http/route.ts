@@ -24,7 +24,7 @@ import type { PayoutContext } from '../usecases/payouts/context.ts';
  */
 export type Access = 'public' | 'signed-in' | 'member' | 'owner' | 'stripe-signature' | 'link-token';
 
-export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject = z.ZodObject, B extends z.ZodType = z.ZodType> = {
+export type RouteSpec = {
   /** The OpenAPI operationId. */
   id: string;
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -33,9 +33,15 @@ export type RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject
   tag: string;
   summary: string;
   access: Access;
-  params?: P;
-  query?: Q;
-  body?: B;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** Full zod or zod/mini (the add-on's routes take theirs from shared/wire): zod 4's two interoperate. */
+  body?: z.core.$ZodType;
+  /**
+   * The success answer as JSON: the OpenAPI document shows it and the handler must return its
+   * type. Every route has one but a file, a browser page and a 204.
+   */
+  answer?: z.core.$ZodType;
   /** `batch`: the large limit of the visit batch; otherwise the default limit. */
   bodyLimit?: 'batch';
   /** The success status: 200 unless said (201 created, 204 no content). */
@@ -78,16 +84,22 @@ export type HandlerInput<P, Q, B> = {
   header(name: string): string | undefined;
 };
 
-export type Handler<P, Q, B> = (input: HandlerInput<P, Q, B>) => Promise<Result<unknown, Failure>>;
+export type Handler<P, Q, B, A> = (input: HandlerInput<P, Q, B>) => Promise<Result<A, Failure>>;
 
-export type Route = { spec: RouteSpec; handle: Handler<unknown, unknown, unknown> };
+export type Route = { spec: RouteSpec; handle: Handler<unknown, unknown, unknown, unknown> };
 
-export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType>(
-  spec: RouteSpec<P, Q, B>,
-  handle: Handler<z.output<P>, z.output<Q>, z.output<B>>,
-): Route {
+/** A part of the request as the spec's schema parses it; undefined when the spec has none. */
+type Parsed<S, K extends 'params' | 'query' | 'body'> = S extends Record<K, infer T extends z.core.$ZodType> ? z.output<T> : undefined;
+
+/** What the handler of a route with spec `S` answers: a file, a browser page, a value of its answer schema, or nothing (204). */
+export type AnswerOf<S> = S extends { file: string } ? DownloadFile
+  : S extends { browser: true } ? BrowserAnswer
+  : S extends { answer: infer A extends z.core.$ZodType } ? z.output<A>
+  : null;
+
+export function route<S extends RouteSpec>(spec: S, handle: Handler<Parsed<S, 'params'>, Parsed<S, 'query'>, Parsed<S, 'body'>, AnswerOf<S>>): Route {
   // The app parses params, query and body with the spec's schemas before calling, so the erased types hold.
-  return { spec: spec as unknown as RouteSpec, handle: handle as Handler<unknown, unknown, unknown> };
+  return { spec, handle: handle as Handler<unknown, unknown, unknown, unknown> };
 }
 
 /** A list answer wrapped in an object (`{ agencies: [...] }`), so fields can join it later. */

@@ -4,8 +4,9 @@
  * link opened. A portal request resolves its token to the link; an unknown, altered,
  * expired or revoked token all give the same `null`, so a caller learns nothing of which.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ok, type Result } from '../../../shared/index.ts';
+import { createPortalLinkBody, rotatePortalLinkBody } from '../../../shared/wire/portal.ts';
 import { hashPasscode } from '../crypto/passcodes.ts';
 import { newToken, TOKEN_PATTERN, tokenHash, tokenMatches } from '../crypto/tokens.ts';
 import type { PortalLinkRecord, PortalStore } from '../store/port.ts';
@@ -37,12 +38,7 @@ function viewOf(link: PortalLinkRecord, now: Date, viewedInvoiceIds: string[]): 
   };
 }
 
-const linkInput = z.object({
-  agencyId: z.string().check(z.minLength(1), z.maxLength(200)),
-  days: z.optional(z.int().check(z.minimum(1), z.maximum(365))),
-  passcode: z.optional(z.string().check(z.minLength(6, { message: 'must be at least 6 characters' }), z.maxLength(200))),
-});
-export type PortalLinkInput = z.infer<typeof linkInput>;
+export type PortalLinkInput = z.infer<typeof createPortalLinkBody>;
 
 export type CreatedPortalLink = { link: PortalLinkView; url: string };
 
@@ -61,7 +57,7 @@ async function issueLink(ctx: PortalContext, orgId: string, fields: { agencyId: 
 
 /** A new link for an agency of the org; its URL is in this answer only. */
 export async function createPortalLink(ctx: PortalContext, orgId: string, input: unknown, baseUrl: string): Promise<Result<CreatedPortalLink, Failure>> {
-  const parsed = linkInput.safeParse(input);
+  const parsed = createPortalLinkBody.safeParse(input);
   if (!parsed.success) return fail('invalid-input', 'the portal link is not valid', describeIssues(parsed.error.issues));
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
@@ -91,7 +87,7 @@ export async function revokePortalLink(ctx: PortalContext, orgId: string, linkId
 
 /** Revokes the link and gives its agency a new one, with the same passcode; a new URL. */
 export async function rotatePortalLink(ctx: PortalContext, orgId: string, linkId: string, input: unknown, baseUrl: string): Promise<Result<CreatedPortalLink, Failure>> {
-  const parsed = z.object({ days: linkInput.shape.days }).safeParse(input ?? {});
+  const parsed = rotatePortalLinkBody.safeParse(input ?? {});
   if (!parsed.success) return fail('invalid-input', 'the rotation is not valid', describeIssues(parsed.error.issues));
   const link = await ctx.portal.getPortalLink(orgId, linkId);
   if (!link) return fail('not-found', `no portal link "${linkId}"`);

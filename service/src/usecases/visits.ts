@@ -5,28 +5,17 @@
  * and flagged, and a cycle close holds it until the owner fixes it.
  */
 import * as z from 'zod/mini';
-import {
-  buildRateBook, buildVocabulary, describeMissingRate, discipline, isoDate, ok, patient as patientSchema, visitKey,
-  visitTypeCode, type Patient, type Result, type Visit,
-} from '../../../shared/index.ts';
+import { buildRateBook, buildVocabulary, describeMissingRate, ok, visitKey, type Patient, type Result, type Visit } from '../../../shared/index.ts';
+import { MAX_VISITS_PER_BATCH, visitRow, withdrawVisitsBody } from '../../../shared/wire/visits.ts';
 import type { StoredVisit } from '../store/port.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
-export const MAX_VISITS_PER_BATCH = 10_000;
+/** The batch and its rows as the add-on sends them: shared/wire/visits.ts. */
+export { MAX_VISITS_PER_BATCH };
 
-export const visitRow = z.object({
-  clientId: z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(128, { message: 'is longer than 128 characters' })),
-  agencyId: z.string().check(z.minLength(1, { message: 'is required' })),
-  therapistId: z.string().check(z.minLength(1, { message: 'is required' })),
-  patient: patientSchema,
-  date: isoDate,
-  discipline,
-  visitType: visitTypeCode,
-  noteDone: z.optional(z.boolean()),
-});
 export type VisitRow = z.infer<typeof visitRow>;
 
 export type VisitProblem = { code: 'missing-bill-rate' | 'missing-pay-rate' | 'duplicate' | 'unknown-visit-type'; message: string; duplicateOf?: string[] };
@@ -166,13 +155,6 @@ export async function listVisits(
   return ok(opened.map((v, i) => ({ ...v, invoiceId: stored[i]!.invoiceId, payRunId: stored[i]!.payRunId })));
 }
 
-const withdrawRequest = z.object({
-  clientIds: z.array(visitRow.shape.clientId).check(
-    z.minLength(1, { message: 'names no visit' }),
-    z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches` }),
-  ),
-});
-
 export type WithdrawAnswer = {
   clientId: string;
   /** `locked`: billed or paid, so it stays (a void or a credit note corrects it); `unknown`: no visit has this client id. */
@@ -190,7 +172,7 @@ export type WithdrawAnswer = {
 export async function withdrawVisits(ctx: UseCaseContext, orgId: string, input: unknown): Promise<Result<WithdrawAnswer[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const parsed = withdrawRequest.safeParse(input);
+  const parsed = withdrawVisitsBody.safeParse(input);
   if (!parsed.success) {
     const details = describeIssues(parsed.error.issues).map((d) => (d.path === '' ? { ...d, path: 'clientIds' } : d));
     return fail('invalid-input', `${details[0]!.path} ${details[0]!.message}`, details);

@@ -1,21 +1,26 @@
 import * as z from 'zod';
+import { MEMBER_ROLES } from '../../store/port.ts';
 import { newApiKeyInput } from '../../usecases/api-keys.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath } from './common.schema.ts';
 
+/** An API key as shown: never its secret or hash. */
+const apiKey = z.object({ id: z.string(), label: z.string(), role: z.enum(MEMBER_ROLES), createdAt: z.string(), revokedAt: z.string().optional() });
+
 export const createApiKeySpec = {
   id: 'createApiKey', method: 'post', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner', status: 201,
   summary: 'Make an API key for automation; the answer is the only time the key is shown (the service keeps only its hash)',
   params: orgPath, body: objectOf(newApiKeyInput),
+  answer: z.object({ key: z.string().describe('vl_<orgId>_<keyId>_<secret>: shown this once'), apiKey }),
 } satisfies RouteSpec;
 
 export const listApiKeysSpec = {
   id: 'listApiKeys', method: 'get', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner',
-  summary: 'The org\'s API keys (id, label, role, dates; never the key)', params: orgPath,
+  summary: 'The org\'s API keys (id, label, role, dates; never the key)', params: orgPath, answer: z.object({ apiKeys: z.array(apiKey) }),
 } satisfies RouteSpec;
 
 export const revokeApiKeySpec = {
   id: 'revokeApiKey', method: 'delete', path: '/v1/orgs/:orgId/api-keys/:keyId', tag: 'api-keys', access: 'owner',
-  summary: 'Revoke an API key at once', params: z.object({ orgId, keyId: z.string().min(1).max(64) }),
+  summary: 'Revoke an API key at once', params: z.object({ orgId, keyId: z.string().min(1).max(64) }), answer: apiKey,
 } satisfies RouteSpec;

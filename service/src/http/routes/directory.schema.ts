@@ -1,45 +1,44 @@
-import * as z from 'zod';
-import { billRate, payRate } from '../../../../shared/index.ts';
-import { agencyInput, therapistInput } from '../../usecases/directory.ts';
-import { rowsOf } from '../documented.ts';
+import { WIRE } from '../../../../shared/wire/api.ts';
+import { agenciesAnswer, therapistsAnswer } from '../../../../shared/wire/directory.ts';
+import { batchOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgPath } from './common.schema.ts';
+import { orgPath, wired } from './common.schema.ts';
 
 export const listAgenciesSpec = {
   id: 'listAgencies', method: 'get', path: '/v1/orgs/:orgId/agencies', tag: 'agencies', access: 'member',
-  summary: 'The home health agencies the org bills', params: orgPath,
+  summary: 'The home health agencies the org bills', params: orgPath, answer: agenciesAnswer,
 } satisfies RouteSpec;
 
 export const upsertAgenciesSpec = {
-  id: 'upsertAgencies', method: 'post', path: '/v1/orgs/:orgId/agencies', tag: 'agencies', access: 'member',
+  ...wired('upsertAgencies'), tag: 'agencies', access: 'member',
   summary: 'Add or change agencies (by id, or by name when there is no id): billing cycle, terms, how patients are identified on invoices. A bad row names its index and nothing is stored',
-  params: orgPath, body: z.object({ agencies: rowsOf(agencyInput) }),
+  params: orgPath, body: batchOf(WIRE.upsertAgencies.body),
 } satisfies RouteSpec;
 
 export const listTherapistsSpec = {
   id: 'listTherapists', method: 'get', path: '/v1/orgs/:orgId/therapists', tag: 'therapists', access: 'member',
-  summary: 'The therapists the org pays, W-9 TINs masked', params: orgPath,
+  summary: 'The therapists the org pays, W-9 TINs masked', params: orgPath, answer: therapistsAnswer,
 } satisfies RouteSpec;
 
 export const upsertTherapistsSpec = {
-  id: 'upsertTherapists', method: 'post', path: '/v1/orgs/:orgId/therapists', tag: 'therapists', access: 'member',
+  ...wired('upsertTherapists'), tag: 'therapists', access: 'member',
   summary: 'Add or change therapists with their W-9 (the TIN is encrypted at once and shown masked from then on)',
-  params: orgPath, body: z.object({ therapists: rowsOf(therapistInput) }),
+  params: orgPath, body: batchOf(WIRE.upsertTherapists.body),
 } satisfies RouteSpec;
 
 export const listRatesSpec = {
-  id: 'listRates', method: 'get', path: '/v1/orgs/:orgId/rates', tag: 'rates', access: 'member',
+  ...wired('listRates'), tag: 'rates', access: 'member',
   summary: 'Bill rates (agency, discipline, visit type) and pay rates (therapist, optionally per agency), with effective dates', params: orgPath,
 } satisfies RouteSpec;
 
 export const putBillRatesSpec = {
-  id: 'putBillRates', method: 'post', path: '/v1/orgs/:orgId/rates/bill', tag: 'rates', access: 'member',
+  ...wired('putBillRates'), tag: 'rates', access: 'member',
   summary: 'Add or change bill rates in cents, keyed by agency, discipline, visit type and effective date',
-  params: orgPath, body: z.object({ rates: rowsOf(billRate) }),
+  params: orgPath, body: batchOf(WIRE.putBillRates.body),
 } satisfies RouteSpec;
 
 export const putPayRatesSpec = {
-  id: 'putPayRates', method: 'post', path: '/v1/orgs/:orgId/rates/pay', tag: 'rates', access: 'member',
+  ...wired('putPayRates'), tag: 'rates', access: 'member',
   summary: 'Add or change pay rates in cents, keyed by therapist, agency (optional override), discipline, visit type and effective date',
-  params: orgPath, body: z.object({ rates: rowsOf(payRate) }),
+  params: orgPath, body: batchOf(WIRE.putPayRates.body),
 } satisfies RouteSpec;

@@ -1,8 +1,10 @@
 import * as z from 'zod';
-import { isoDate } from '../../../../shared/index.ts';
+import * as zm from 'zod/mini';
+import { creditNote, invoiceLine, isoDate } from '../../../../shared/index.ts';
+import { issuedInvoice } from '../../../../shared/wire/billing.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId } from './common.schema.ts';
+import { orgId, orgPath, recordId, wired } from './common.schema.ts';
 
 const invoicePath = z.object({ orgId, invoiceId: recordId });
 
@@ -18,30 +20,34 @@ const creditShape = z.object({
   })).min(1).optional().describe('Omitted: the whole invoice is credited'),
 });
 
+/** One invoice opened: each line names its patient as the agency chose (name, initials and MRN, or MRN). */
+const openedInvoice = zm.extend(issuedInvoice, { lines: zm.array(zm.extend(invoiceLine, { patient: zm.string() })) });
+
 export const listInvoicesSpec = {
-  id: 'listInvoices', method: 'get', path: '/v1/orgs/:orgId/invoices', tag: 'invoices', access: 'member',
+  ...wired('listInvoices'), tag: 'invoices', access: 'member',
   summary: 'Issued and void invoices (no patients: open one invoice to see its lines)',
   params: orgPath, query: z.object({ agencyId: recordId.optional() }),
 } satisfies RouteSpec;
 
 export const getInvoiceSpec = {
   id: 'getInvoice', method: 'get', path: '/v1/orgs/:orgId/invoices/:invoiceId', tag: 'invoices', access: 'member',
-  summary: 'One invoice with each line\'s patient named as the agency chose (PHI: the read is audited)', params: invoicePath,
+  summary: 'One invoice with each line\'s patient named as the agency chose (PHI: the read is audited)', params: invoicePath, answer: openedInvoice,
 } satisfies RouteSpec;
 
 export const voidInvoiceSpec = {
   id: 'voidInvoice', method: 'post', path: '/v1/orgs/:orgId/invoices/:invoiceId/void', tag: 'invoices', access: 'member',
   summary: 'Void an invoice: its visits are billed again on the next close, as late visits. An invoice with credit notes cannot be voided',
-  params: invoicePath, body: objectOf(voidShape),
+  params: invoicePath, body: objectOf(voidShape), answer: issuedInvoice,
 } satisfies RouteSpec;
 
 export const issueCreditNoteSpec = {
   id: 'issueCreditNote', method: 'post', path: '/v1/orgs/:orgId/invoices/:invoiceId/credit-notes', tag: 'invoices', access: 'member', status: 201,
   summary: 'Issue a numbered credit note (INV-0042-CN1) on an invoice, for some lines or all of it; never more than was billed',
-  params: invoicePath, body: objectOf(creditShape),
+  params: invoicePath, body: objectOf(creditShape), answer: creditNote,
 } satisfies RouteSpec;
 
 export const listCreditNotesSpec = {
   id: 'listCreditNotes', method: 'get', path: '/v1/orgs/:orgId/credit-notes', tag: 'invoices', access: 'member',
   summary: 'Credit notes, of one invoice or all', params: orgPath, query: z.object({ invoiceId: recordId.optional() }),
+  answer: z.object({ creditNotes: z.array(creditNote) }),
 } satisfies RouteSpec;
