@@ -1,67 +1,14 @@
 /**
- * One contract suite for every Store adapter (unstorage-style): `describeStoreContract`
- * runs the same behaviour against SQLite and against the Firestore emulator.
+ * The contract of the Store port: the same behaviour from SQLite and from the Firestore
+ * emulator. Run with the other parts' contracts by describeStoreAdapter (adapter.contract.ts).
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Agency, CreditNote, Payment } from '../../../shared/index.ts';
-import { SETTLED_OUTSIDE, type InvoiceToIssue, type OrgRecord, type PayRunRecord, type Store, type StoredVisit } from './port.ts';
-
-export type StoreHarness = {
-  /** A fresh, empty store for each test. */
-  make(): Promise<Store>;
-  /** Called once after the suite. */
-  teardown?(): Promise<void>;
-};
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CreditNote, Payment } from '../../../shared/index.ts';
+import { anAgencyRecord, anInvoiceToIssue, anOrg, aPayRun, aStoredVisit } from '../test-support/store-records.ts';
+import { SETTLED_OUTSIDE, type InvoiceToIssue, type Store } from './port.ts';
 
 const ORG = 'org-a';
 const OTHER = 'org-b';
-
-export function anOrg(id: string, overrides: Partial<OrgRecord['settings']> = {}): OrgRecord {
-  return {
-    id,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    settings: {
-      name: `Org ${id}`, timeZone: 'America/New_York', invoicePrefix: 'INV', payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
-      holdPayUntilNoteDone: false, stripeTransfersCountFor1099: true, visitTypes: [], disciplineSynonyms: {}, visitTypeSynonyms: {},
-      ...overrides,
-    },
-  };
-}
-
-export function anAgencyRecord(id: string, overrides: Partial<Agency> = {}): Agency {
-  return { id, name: `Agency ${id}`, aliases: [], billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', active: true, ...overrides };
-}
-
-export function aStoredVisit(id: string, overrides: Partial<StoredVisit> = {}): StoredVisit {
-  return {
-    id, clientId: `client-${id}`, agencyId: 'ag1', therapistId: 'th1', date: '2026-01-10', discipline: 'PT', visitType: 'ROUTINE',
-    noteDone: true, patient: `sealed-${id}`, patientHasMrn: false, dupKey: `dup-${id}`, receivedAt: '2026-01-11T00:00:00.000Z',
-    invoiceId: null, payRunId: null, ...overrides,
-  };
-}
-
-function anInvoiceToIssue(id: string, cycleId: string, visitIds: string[], agencyId = 'ag1'): InvoiceToIssue {
-  return {
-    id, cycleId, agencyId, agencyName: `Agency ${agencyId}`, period: { start: '2026-01-01', end: '2026-01-31' }, issueDate: '2026-02-01',
-    termsDays: 30, dueDate: '2026-03-03', patientIdentifier: 'name',
-    lines: visitIds.map((visitId) => ({
-      visitId, date: '2026-01-10', therapistId: 'th1', therapistName: 'T One', discipline: 'PT' as const, visitType: 'ROUTINE',
-      visitTypeLabel: 'Routine visit', rateCents: 8500, amountCents: 8500, late: false,
-    })),
-    subtotals: [{ discipline: 'PT', amountCents: 8500 * visitIds.length, visits: visitIds.length }],
-    totalCents: 8500 * visitIds.length, status: 'issued',
-  };
-}
-
-export function aPayRun(id: string, visitIds: string[]): PayRunRecord {
-  return {
-    id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
-    statements: [{
-      therapistId: 'th1', therapistName: 'T One', period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file', totalCents: 5500 * visitIds.length,
-      lines: visitIds.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
-    }],
-  };
-}
 
 function aPayment(id: string, overrides: Partial<Payment> = {}): Payment {
   return { id, therapistId: 'th1', amountCents: 10000, paidOn: '2026-01-20', method: 'check', status: 'paid', ...overrides };
@@ -73,16 +20,13 @@ const commitFor = (cycleId: string, invoices: InvoiceToIssue[]) => ({
   closedAt: '2026-02-01T12:00:00.000Z',
 });
 
-export function describeStoreContract(name: string, harness: StoreHarness): void {
+export function describeStoreContract(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
-      store = await harness.make();
+      store = await make();
       await store.insertOrg(anOrg(ORG));
       await store.insertOrg(anOrg(OTHER));
-    });
-    afterAll(async () => {
-      await harness.teardown?.();
     });
 
     it('creates an org once and reads it back', async () => {
@@ -233,7 +177,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
 
     it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {
       await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3', { agencyId: 'ag2' })]);
-      const first = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3'], 'ag2')]));
+      const first = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3'], { agencyId: 'ag2' })]));
       expect(first.status).toBe('closed');
       if (first.status === 'conflict') throw new Error('unexpected');
       expect(first.invoices.map((i) => [i.number, i.sequence])).toEqual([['INV-0001', 1], ['INV-0002', 2]]);
@@ -300,7 +244,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
 
     it("voids through the invoice's own lines: its visits are unbilled again, another invoice's stay billed", async () => {
       await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3'), aStoredVisit('v4', { agencyId: 'ag2' })]);
-      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3']), anInvoiceToIssue('i3', 'c1', ['v4'], 'ag2')]));
+      await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3']), anInvoiceToIssue('i3', 'c1', ['v4'], { agencyId: 'ag2' })]));
       await store.voidInvoice(ORG, 'i1', { on: '2026-02-03', reason: 'wrong rate' });
       expect((await store.getVisits(ORG, ['v1', 'v2', 'v3', 'v4'])).map((v) => [v.id, v.invoiceId])).toEqual([['v1', null], ['v2', null], ['v3', 'i2'], ['v4', 'i3']]);
       expect((await store.listBillingVisits(ORG, { billed: false })).map((v) => v.id).sort()).toEqual(['v1', 'v2']);

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CreditNote } from '../../../shared/index.ts';
-import type { StoredInvoice } from '../store/port.ts';
+import { anInvoice } from '../test-support/store-records.ts';
 import { agingBucket, statementOfAccount } from './portal-statement.ts';
 
-function anInvoice(id: string, dueDate: string, totalCents: number, status: 'issued' | 'void' = 'issued'): StoredInvoice {
-  return {
-    id, number: `INV-${id}`, sequence: 1, agencyId: 'ag1', agencyName: 'Agency', patientIdentifier: 'name', period: { start: '2026-01-01', end: '2026-01-31' },
-    issueDate: '2026-02-01', termsDays: 30, dueDate, lines: [], subtotals: [], totalCents, status, cycleId: 'c1',
-  };
-}
 const aNote = (invoiceId: string, totalCents: number) => ({ invoiceId, totalCents }) as CreditNote;
 
 describe('statement of account', () => {
@@ -18,11 +12,11 @@ describe('statement of account', () => {
 
   it('ages each open invoice less its credit notes by its due date; void and fully credited invoices owe nothing', () => {
     const s = statementOfAccount([
-      anInvoice('1', '2026-06-01', 10_000), // 0 days
-      anInvoice('2', '2026-04-20', 20_000), // 42 days
-      anInvoice('3', '2026-03-01', 30_000), // 92 days
-      anInvoice('4', '2026-03-20', 5_000, 'void'),
-      anInvoice('5', '2026-03-20', 7_000), // credited in full
+      anInvoice('1', { dueDate: '2026-06-01', totalCents: 10_000 }), // 0 days
+      anInvoice('2', { dueDate: '2026-04-20', totalCents: 20_000 }), // 42 days
+      anInvoice('3', { dueDate: '2026-03-01', totalCents: 30_000 }), // 92 days
+      anInvoice('4', { dueDate: '2026-03-20', totalCents: 5_000, status: 'void' }),
+      anInvoice('5', { dueDate: '2026-03-20', totalCents: 7_000 }), // credited in full
     ], [aNote('2', 2_500), aNote('5', 7_000)], '2026-06-01');
     expect(s.aging).toEqual({ '0-30': 10_000, '31-60': 17_500, '61-90': 0, '90+': 30_000 });
     expect(s.openCents).toBe(57_500);

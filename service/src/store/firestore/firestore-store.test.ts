@@ -1,11 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WriteBatch, type Firestore } from 'firebase-admin/firestore';
 import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } from '../port.ts';
-import { describeDocumentContract } from '../document.contract.ts';
-import { describeIdentityContract } from '../identity.contract.ts';
-import { describePortalContract } from '../portal.contract.ts';
-import { describePayoutContract } from '../payouts.contract.ts';
-import { anOrg, aStoredVisit, describeStoreContract } from '../store.contract.ts';
+import { describeStoreAdapter } from '../adapter.contract.ts';
+import { anInvoiceToIssue, anOrg, aStoredVisit } from '../../test-support/store-records.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
 import { describeWithFirestoreEmulator, type FirestoreEmulator } from '../../test-support/firestore-emulator.ts';
 import { openFirestoreStore, type FirestoreStoreOptions, type StepEvent } from './firestore-store.ts';
@@ -31,20 +28,12 @@ batchInternals._commit = function (this: { _ops: unknown[] }, ...args: unknown[]
 
 const ids = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${prefix}${String(from + i).padStart(6, '0')}`);
 
-function anInvoice(id: string, cycleId: string, visitIds: readonly string[]): InvoiceToIssue {
-  return {
-    id, cycleId, agencyId: 'ag1', agencyName: 'Sunrise Home Health of Central Texas', period: { start: '2026-01-01', end: '2026-01-31' },
-    issueDate: '2026-02-01', termsDays: 30, dueDate: '2026-03-03', patientIdentifier: 'name',
-    lines: visitIds.map((visitId) => ({
-      visitId, date: '2026-01-10', therapistId: 'therapist-0001', therapistName: 'Alexandra Montgomery-Fitzgerald, PT, DPT',
-      discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine follow-up visit (home, 45 to 60 minutes)',
-      rateCents: 8500, amountCents: 8500, late: false,
-    })),
-    subtotals: [{ discipline: 'PT', amountCents: 8500 * visitIds.length, visits: visitIds.length }],
-    totalCents: 8500 * visitIds.length, status: 'issued',
-    // The shared Invoice schema is moving patientLabel (line) to patientIdentifier (invoice); the store treats both as opaque.
-  } as unknown as InvoiceToIssue;
-}
+/** Long names, as real ones can be: 5,000 such lines are more than one document holds. */
+const LONG_NAMED_LINE = {
+  therapistId: 'therapist-0001', therapistName: 'Alexandra Montgomery-Fitzgerald, PT, DPT', visitTypeLabel: 'Routine follow-up visit (home, 45 to 60 minutes)',
+};
+const anInvoice = (id: string, cycleId: string, visitIds: readonly string[]): InvoiceToIssue =>
+  anInvoiceToIssue(id, cycleId, visitIds, { agencyName: 'Sunrise Home Health of Central Texas' }, LONG_NAMED_LINE);
 
 function aClose(cycleId: string, invoices: InvoiceToIssue[]): CloseCommit {
   return { cycle: { id: cycleId, scope: { kind: 'agency', agencyId: 'ag1' }, period: { start: '2026-01-01', end: '2026-01-31' } }, invoices, closedAt: '2026-02-01T12:00:00.000Z' };
@@ -94,27 +83,11 @@ async function documentSizes(db: Firestore): Promise<Map<string, number>> {
 const numbersOf = (invoices: readonly StoredInvoice[]) => invoices.map((i) => i.number);
 
 describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-test', (emulator) => {
-  describeStoreContract('firestore', {
+  describeStoreAdapter('firestore', {
     make: async () => {
       await emulator().reset();
       return openFirestoreStore(emulator().client());
     },
-  });
-  describeIdentityContract('firestore', async () => {
-    await emulator().reset();
-    return openFirestoreStore(emulator().client());
-  });
-  describeDocumentContract('firestore', async () => {
-    await emulator().reset();
-    return openFirestoreStore(emulator().client());
-  });
-  describePortalContract('firestore', async () => {
-    await emulator().reset();
-    return openFirestoreStore(emulator().client());
-  });
-  describePayoutContract('firestore', async () => {
-    await emulator().reset();
-    return openFirestoreStore(emulator().client());
   });
 
   describe('within Firestore limits', () => {

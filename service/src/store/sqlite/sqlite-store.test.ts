@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { describeDocumentContract } from '../document.contract.ts';
-import { describeIdentityContract } from '../identity.contract.ts';
-import { describePortalContract } from '../portal.contract.ts';
-import { describePayoutContract } from '../payouts.contract.ts';
-import { describeStoreContract, anOrg, aPayRun, aStoredVisit } from '../store.contract.ts';
+import { describeStoreAdapter } from '../adapter.contract.ts';
+import { anOrg, aPayRun, aStoredVisit } from '../../test-support/store-records.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { packRows } from './packed-rows.ts';
@@ -17,7 +14,7 @@ import type { PayStatement } from '../../../../shared/index.ts';
 const dir = mkdtempSync(join(tmpdir(), 'visitledger-sqlite-'));
 let n = 0;
 
-describeStoreContract('sqlite', {
+describeStoreAdapter('sqlite', {
   make: async () => openSqliteStore(join(dir, `store-${++n}.db`)),
   teardown: async () => rmSync(dir, { recursive: true, force: true }),
 });
@@ -243,8 +240,3 @@ describe('sqlite store file', () => {
     raw.close();
   });
 });
-
-describeIdentityContract('sqlite', async () => openSqliteStore(join(dir, `identity-${++n}.db`)));
-describeDocumentContract('sqlite', async () => openSqliteStore(join(dir, `documents-${++n}.db`)));
-describePortalContract('sqlite', async () => openSqliteStore(join(dir, `portal-${++n}.db`)));
-describePayoutContract('sqlite', async () => openSqliteStore(join(dir, `payouts-${++n}.db`)));
