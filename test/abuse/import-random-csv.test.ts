@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsv } from '../../shared/index.ts';
+import { expectOk } from '../../shared/test-support/results.ts';
 import { openFieldCipher } from '../../service/src/config/keys.ts';
 import { readSettings } from '../../service/src/config/settings.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
@@ -95,12 +96,11 @@ function textOf(table: string[][], d: Dialect): string {
 /** An org with the agencies, therapists and PT rates the good rows name. */
 async function seedOrg(ctx: UseCaseContext, orgId: string): Promise<void> {
   await ensureOrg(ctx, orgId, 'Import org');
-  const agencies = await upsertAgencies(ctx, orgId, AGENCIES.map((name) => ({ name })));
-  const therapists = await upsertTherapists(ctx, orgId, THERAPISTS.map((name) => ({ name, disciplines: ['PT'] })));
-  if (!agencies.ok || !therapists.ok) throw new Error('seed');
+  const agencies = expectOk(await upsertAgencies(ctx, orgId, AGENCIES.map((name) => ({ name }))), 'seed');
+  const therapists = expectOk(await upsertTherapists(ctx, orgId, THERAPISTS.map((name) => ({ name, disciplines: ['PT'] }))), 'seed');
   const types = ['EVAL', 'ROUTINE', 'DC'] as const;
-  await putBillRates(ctx, orgId, agencies.value.flatMap((a) => types.map((visitType) => ({ agencyId: a.id, discipline: 'PT' as const, visitType, cents: 9_000, effectiveFrom: '2026-01-01' }))));
-  await putPayRates(ctx, orgId, therapists.value.flatMap((t) => types.map((visitType) => ({ therapistId: t.id, discipline: 'PT' as const, visitType, cents: 6_000, effectiveFrom: '2026-01-01' }))));
+  await putBillRates(ctx, orgId, agencies.flatMap((a) => types.map((visitType) => ({ agencyId: a.id, discipline: 'PT' as const, visitType, cents: 9_000, effectiveFrom: '2026-01-01' }))));
+  await putPayRates(ctx, orgId, therapists.flatMap((t) => types.map((visitType) => ({ therapistId: t.id, discipline: 'PT' as const, visitType, cents: 6_000, effectiveFrom: '2026-01-01' }))));
 }
 
 describe('the importer on random CSV text', () => {
@@ -142,10 +142,9 @@ describe('the importer on random CSV text', () => {
         for (const r of outcomes) if (r.outcome === 'needs-review') expect(r.reason).toMatch(/\w{4}/);
         Object.assign(tally, { rows: tally.rows + outcomes.length, visits: tally.visits + summary.visits, duplicates: tally.duplicates + summary.duplicates, needsReview: tally.needsReview + summary.needsReview, skipped: tally.skipped + summary.skipped });
 
-        const again = await importLegacy(ctx, orgId, { visits: parseCsv(text), commit: true });
-        if (!again.ok) throw new Error(again.error.message);
-        expect(again.value.summary.visits).toBe(0);
-        expect(again.value.summary.duplicates).toBeGreaterThanOrEqual(summary.visits);
+        const again = expectOk(await importLegacy(ctx, orgId, { visits: parseCsv(text), commit: true }));
+        expect(again.summary.visits).toBe(0);
+        expect(again.summary.duplicates).toBeGreaterThanOrEqual(summary.visits);
         expect(await ctx.store.listVisits(orgId, {})).toHaveLength(summary.visits);
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
@@ -170,10 +169,9 @@ describe('the importer on random CSV text', () => {
 
     const ctx = aUseCaseContext();
     await seedOrg(ctx, 'local');
-    const inProcess = await importLegacy(ctx, 'local', { visits: parseCsv(text), commit: true });
-    if (!inProcess.ok) throw new Error(inProcess.error.message);
-    expect(viaCli.summary).toEqual(inProcess.value.summary);
-    expect(viaCli.rows.map((r: any) => [r.row, r.outcome])).toEqual(inProcess.value.rows.map((r) => [r.row, r.outcome]));
-    expect(viaCli.committed.visits).toBe(inProcess.value.summary.visits);
+    const inProcess = expectOk(await importLegacy(ctx, 'local', { visits: parseCsv(text), commit: true }));
+    expect(viaCli.summary).toEqual(inProcess.summary);
+    expect(viaCli.rows.map((r: any) => [r.row, r.outcome])).toEqual(inProcess.rows.map((r) => [r.row, r.outcome]));
+    expect(viaCli.committed.visits).toBe(inProcess.summary.visits);
   }, 60_000);
 });

@@ -24,6 +24,7 @@ import { ensureOrg } from '../../service/src/usecases/orgs.ts';
 import { upsertVisits } from '../../service/src/usecases/visits.ts';
 import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
 import { copyDb, walkCrashPoints, type CrashRun } from './crash-walk.ts';
+import { expectOk } from '../../shared/test-support/results.ts';
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 const VISITS = 6_000;
@@ -43,18 +44,16 @@ async function seed(dbFile: string): Promise<void> {
     now: () => new Date('2026-02-02T12:00:00.000Z'), newId: () => `seed-${++n}`, actor: 'test',
   };
   await ensureOrg(ctx, 'local', 'Crash test org');
-  const agencies = await upsertAgencies(ctx, 'local', Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })));
-  const therapists = await upsertTherapists(ctx, 'local', Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })));
-  if (!agencies.ok || !therapists.ok) throw new Error('seed');
-  await putBillRates(ctx, 'local', agencies.value.map((a, i) => ({ agencyId: a.id, discipline: 'PT', visitType: 'ROUTINE', cents: BILL_CENTS(i), effectiveFrom: '2026-01-01' })));
-  await putPayRates(ctx, 'local', therapists.value.map((t) => ({ therapistId: t.id, discipline: 'PT', visitType: 'ROUTINE', cents: 5000, effectiveFrom: '2026-01-01' })));
+  const agencies = expectOk(await upsertAgencies(ctx, 'local', Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` }))), 'seed');
+  const therapists = expectOk(await upsertTherapists(ctx, 'local', Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] }))), 'seed');
+  await putBillRates(ctx, 'local', agencies.map((a, i) => ({ agencyId: a.id, discipline: 'PT', visitType: 'ROUTINE', cents: BILL_CENTS(i), effectiveFrom: '2026-01-01' })));
+  await putPayRates(ctx, 'local', therapists.map((t) => ({ therapistId: t.id, discipline: 'PT', visitType: 'ROUTINE', cents: 5000, effectiveFrom: '2026-01-01' })));
   const rows = Array.from({ length: VISITS }, (_, i) => ({
-    clientId: `c${i}`, agencyId: agencies.value[i % AGENCIES]!.id, therapistId: therapists.value[i % THERAPISTS]!.id,
+    clientId: `c${i}`, agencyId: agencies[i % AGENCIES]!.id, therapistId: therapists[i % THERAPISTS]!.id,
     patient: { name: `Patient ${i % 900}` }, date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
   }));
   for (let i = 0; i < rows.length; i += 10_000) {
-    const result = await upsertVisits(ctx, 'local', rows.slice(i, i + 10_000));
-    if (!result.ok) throw new Error(result.error.message);
+    expectOk(await upsertVisits(ctx, 'local', rows.slice(i, i + 10_000)));
   }
   await ctx.store.close();
 }

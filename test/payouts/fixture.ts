@@ -22,6 +22,7 @@ import type { PayoutContext } from '../../service/src/usecases/payouts/context.t
 import { receiveStripeEvent } from '../../service/src/usecases/payouts/webhooks.ts';
 import { upsertVisits } from '../../service/src/usecases/visits.ts';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
+import { expectOk } from '../../shared/test-support/results.ts';
 
 export const ORG = 'acme';
 export const PAY_RUN = 'payroll:2026-01-01';
@@ -58,19 +59,17 @@ function payoutContext(base: TestContext, standinUrl: string): PayoutContext & T
 /** Seeds the org's directory, rates and January visits; returns the therapist ids. */
 export async function seedJanuary(ctx: UseCaseContext): Promise<string[]> {
   await createOrg(ctx, { id: ORG, settings: { name: 'Acme Staffing', payrollCycle: { kind: 'monthly' }, timeZone: 'America/New_York' } });
-  const agencies = await upsertAgencies(ctx, ORG, [{ name: 'Oakridge Home Health' }]);
-  const therapists = await upsertTherapists(ctx, ORG, THERAPISTS.map((t) => ({ name: t.name, disciplines: ['PT'] })));
-  if (!agencies.ok || !therapists.ok) throw new Error('seed');
-  const byName = new Map(therapists.value.map((t) => [t.name, t.id]));
+  const agencies = expectOk(await upsertAgencies(ctx, ORG, [{ name: 'Oakridge Home Health' }]), 'seed');
+  const therapists = expectOk(await upsertTherapists(ctx, ORG, THERAPISTS.map((t) => ({ name: t.name, disciplines: ['PT'] }))), 'seed');
+  const byName = new Map(therapists.map((t) => [t.name, t.id]));
   const ids = THERAPISTS.map((t) => byName.get(t.name)!);
   await putPayRates(ctx, ORG, THERAPISTS.map((t, i) => ({ therapistId: ids[i]!, discipline: 'PT', visitType: 'ROUTINE', cents: t.cents, effectiveFrom: '2026-01-01' })));
   let n = 0;
   const rows = THERAPISTS.flatMap((t, i) => Array.from({ length: t.visits }, (_, v) => ({
-    clientId: `row-${++n}`, agencyId: agencies.value[0]!.id, therapistId: ids[i]!, patient: PATIENTS[(i + v) % PATIENTS.length]!,
+    clientId: `row-${++n}`, agencyId: agencies[0]!.id, therapistId: ids[i]!, patient: PATIENTS[(i + v) % PATIENTS.length]!,
     date: `2026-01-${String(5 + v).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
   })));
-  const visits = await upsertVisits(ctx, ORG, rows);
-  if (!visits.ok) throw new Error(visits.error.message);
+  expectOk(await upsertVisits(ctx, ORG, rows));
   return ids;
 }
 
@@ -83,8 +82,7 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
   standin.addPlatform(key, options.balanceCents ?? 1_000_000);
   const ctx = payoutContext(aUseCaseContext({ now: '2026-02-02T15:00:00.000Z' }), standin.url);
   const therapistIds = await seedJanuary(ctx);
-  const run = await createPayRun(ctx, ORG, { start: '2026-01-01', end: '2026-01-31' });
-  if (!run.ok) throw new Error(run.error.message);
+  expectOk(await createPayRun(ctx, ORG, { start: '2026-01-01', end: '2026-01-31' }));
   if (options.approve !== false) await approvePayRun(ctx, ORG, PAY_RUN);
 
   const receiver: Server = createServer((req, res) => {
@@ -115,11 +113,9 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
 
 /** Connects Stripe and onboards every therapist; those at the `ready` indexes (default: all) finish Stripe's onboarding. Their account ids, in therapist order. */
 export async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[] = f.therapistIds.map((_, i) => i)): Promise<string[]> {
-  const connected = await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret });
-  if (!connected.ok) throw new Error(connected.error.message);
-  const onboarded = await onboardAll(f.ctx, ORG);
-  if (!onboarded.ok) throw new Error(onboarded.error.message);
-  const accountOf = new Map(onboarded.value.map((v) => [v.therapistId, v.accountId]));
+  expectOk(await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret }));
+  const onboarded = expectOk(await onboardAll(f.ctx, ORG));
+  const accountOf = new Map(onboarded.map((v) => [v.therapistId, v.accountId]));
   for (const i of ready) await f.standin.completeOnboarding(accountOf.get(f.therapistIds[i]!)!);
   await f.standin.flushWebhooks();
   return f.therapistIds.map((id) => accountOf.get(id)!);
@@ -127,9 +123,7 @@ export async function connectedAndOnboarded(f: PayoutFixture, ready: readonly nu
 
 /** Pays the fixture's pay run: each therapist's line. */
 export async function pay(f: PayoutFixture): Promise<PayLine[]> {
-  const result = await payPayRun(f.ctx, ORG, PAY_RUN);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.payments;
+  return expectOk(await payPayRun(f.ctx, ORG, PAY_RUN)).payments;
 }
 
 export const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { calendarDayIn } from '../../shared/index.ts';
+import { expectOk } from '../../shared/test-support/results.ts';
 import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/payments.ts';
 import { payPayRun } from '../../service/src/usecases/payouts/pay.ts';
 import { PATIENTS, PAY_RUN, ORG, connectedAndOnboarded, lineOf, pay, startPayoutFixture, transfersTo, THERAPISTS, type PayoutFixture } from './fixture.ts';
@@ -83,9 +84,8 @@ describe('paying an approved pay run', () => {
     expect(tomKeys).toEqual([tomKey, `${tomKey}:retry:1`, `${tomKey}:retry:2`]);
 
     const year = Number(lineOf(third, fx, 0).paidOn!.slice(0, 4));
-    const summary = await taxYearSummary(fx.ctx, ORG, year);
-    if (!summary.ok) throw new Error(summary.error.message);
-    expect(summary.value.therapists.map((t) => t.totalCents).sort()).toEqual([...STATEMENT_CENTS].sort());
+    const summary = expectOk(await taxYearSummary(fx.ctx, ORG, year));
+    expect(summary.therapists.map((t) => t.totalCents).sort()).toEqual([...STATEMENT_CENTS].sort());
     const payments = await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN });
     expect(payments.map((p) => p.status).sort()).toEqual(['failed', 'failed', 'paid', 'paid', 'paid']);
   });
@@ -98,10 +98,9 @@ describe('paying an approved pay run', () => {
     await hold.reached;
     await fx.standin.restrictAccount(accounts[0]!, { silent: true });
     hold.release();
-    const result = await paying;
-    if (!result.ok) throw new Error(result.error.message);
-    expect(lineOf(result.value.payments, fx, 0)).toMatchObject({ status: 'failed', problemCode: 'account-inactive' });
-    expect(lineOf(result.value.payments, fx, 0).problem).toMatch(/onboarding link/);
+    const result = expectOk(await paying);
+    expect(lineOf(result.payments, fx, 0)).toMatchObject({ status: 'failed', problemCode: 'account-inactive' });
+    expect(lineOf(result.payments, fx, 0).problem).toMatch(/onboarding link/);
     expect(fx.standin.transfers(fx.key)).toEqual([]);
   });
 
@@ -120,13 +119,12 @@ describe('paying an approved pay run', () => {
   it('pays each therapist once when two pay calls run at the same time', async () => {
     fx = await startPayoutFixture();
     const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
-    const [a, b] = await Promise.all([payPayRun(fx.ctx, ORG, PAY_RUN), payPayRun(fx.ctx, ORG, PAY_RUN)]);
-    if (!a.ok || !b.ok) throw new Error('pay failed');
+    const [a, b] = await Promise.all([payPayRun(fx.ctx, ORG, PAY_RUN).then(expectOk), payPayRun(fx.ctx, ORG, PAY_RUN).then(expectOk)]);
     for (const [i, account] of accounts.entries()) {
       const [t, ...more] = transfersTo(fx, account);
       expect(more, `therapist ${i}`).toEqual([]);
-      expect(lineOf(a.value.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
-      expect(lineOf(b.value.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
+      expect(lineOf(a.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
+      expect(lineOf(b.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
     }
     expect((await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN }))).toHaveLength(3);
   });
@@ -148,9 +146,8 @@ describe('paying an approved pay run', () => {
     // The checks count in 2026 (paid 2026-02-01); the transfers in the year Stripe made them: 2026 on the pinned clock.
     expect(lineOf(lines, fx, 1).paidOn).toMatch(/^2026-/);
     const totals = async (year: number) => {
-      const summary = await taxYearSummary(fx.ctx, ORG, year);
-      if (!summary.ok) throw new Error(summary.error.message);
-      return summary.value.therapists.reduce((sum, t) => sum + t.totalCents, 0);
+      const summary = expectOk(await taxYearSummary(fx.ctx, ORG, year));
+      return summary.therapists.reduce((sum, t) => sum + t.totalCents, 0);
     };
     const all = STATEMENT_CENTS.reduce((a, b) => a + b, 0);
     expect(await totals(2026)).toBe(all);
@@ -169,9 +166,8 @@ describe('paying an approved pay run', () => {
     expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 1).paymentId!))!.status).toBe('paid');
     expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 1).paymentId!)).toMatchObject({ reversedCents: 1_000 });
     const year = Number(lineOf(first, fx, 0).paidOn!.slice(0, 4));
-    const summary = await taxYearSummary(fx.ctx, ORG, year);
-    if (!summary.ok) throw new Error(summary.error.message);
-    expect(summary.value.therapists.map((t) => t.totalCents).sort()).toEqual([STATEMENT_CENTS[1], STATEMENT_CENTS[2]].sort());
+    const summary = expectOk(await taxYearSummary(fx.ctx, ORG, year));
+    expect(summary.therapists.map((t) => t.totalCents).sort()).toEqual([STATEMENT_CENTS[1], STATEMENT_CENTS[2]].sort());
 
     const again = await pay(fx);
     expect(lineOf(again, fx, 0)).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[0] });

@@ -6,6 +6,7 @@ import { parseApiKey, verifyApiKey } from '../auth/api-keys.ts';
 import { tokenHash } from '../crypto/tokens.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createApiKey, revokeApiKey, type IdentityDeps } from './api-keys.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 
 function deps() {
   const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'visitledger-keys-')), 'k.db'));
@@ -21,9 +22,7 @@ function deps() {
 describe('managing API keys', () => {
   it('makes a key shown once and stores only the hash of its secret; the key works until revoked', async () => {
     const d = deps();
-    const made = await createApiKey(d, 'acme', { label: 'sync', role: 'owner' });
-    if (!made.ok) throw new Error(made.error.message);
-    const { key, apiKey } = made.value;
+    const { key, apiKey } = expectOk(await createApiKey(d, 'acme', { label: 'sync', role: 'owner' }));
     const secret = parseApiKey(key)!.secret;
     expect(apiKey).not.toHaveProperty('secretHash');
     expect((await d.identity.getApiKey('acme', apiKey.id))?.secretHash).toBe(tokenHash(secret));

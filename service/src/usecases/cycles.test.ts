@@ -7,6 +7,7 @@ import { createOrg } from './orgs.ts';
 import { approvePayRun, createPayRun } from './payroll.ts';
 import { recordManualPayment, taxYearSummary } from './payments.ts';
 import { upsertVisits, type VisitRow } from './visits.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 
 const JANUARY = { start: '2026-01-01', end: '2026-01-31' };
 const FEBRUARY = { start: '2026-02-01', end: '2026-02-28' };
@@ -15,14 +16,13 @@ const FEBRUARY = { start: '2026-02-01', end: '2026-02-28' };
 async function anOrg() {
   const ctx = aUseCaseContext({ now: '2026-02-02T15:00:00.000Z' });
   await createOrg(ctx, { id: 'acme', settings: { name: 'Acme Staffing', payrollCycle: { kind: 'monthly' } } });
-  const agencies = await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }, { name: 'Summit', patientIdentifier: 'mrn', termsDays: 15 }]);
-  const therapists = await upsertTherapists(ctx, 'acme', [
+  const agencies = expectOk(await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }, { name: 'Summit', patientIdentifier: 'mrn', termsDays: 15 }]), 'setup');
+  const therapists = expectOk(await upsertTherapists(ctx, 'acme', [
     { name: 'Tom Becker', disciplines: ['PT'], w9: { legalName: 'Tom Becker', taxClassification: 'individual', address: { line1: '1 Main', city: 'Columbus', state: 'OH', zip: '43215' }, tinType: 'SSN', tin: '123-45-6789', signedOn: '2026-01-02' } },
     { name: 'Omar Haddad', disciplines: ['PTA'] },
-  ]);
-  if (!agencies.ok || !therapists.ok) throw new Error('setup');
-  const [oak, summit] = agencies.value.map((a) => a.id) as [string, string];
-  const [tom, omar] = therapists.value.map((t) => t.id) as [string, string];
+  ]), 'setup');
+  const [oak, summit] = agencies.map((a) => a.id) as [string, string];
+  const [tom, omar] = therapists.map((t) => t.id) as [string, string];
   await putBillRates(ctx, 'acme', [
     { agencyId: oak, discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' },
     { agencyId: oak, discipline: 'PT', visitType: 'ROUTINE', cents: 9000, effectiveFrom: '2026-02-01' },
@@ -58,26 +58,24 @@ describe('closing a cycle', () => {
     expect(preview).toMatchObject({ ok: true, value: { alreadyClosed: false, draft: { totalCents: 14500 }, held: [{ problems: [{ code: 'missing-bill-rate' }] }] } });
     expect(await ctx.store.listInvoices('acme', {})).toEqual([]); // a preview writes nothing
 
-    const closed = await closeMonth(ctx, 'acme', '2026-01');
-    if (!closed.ok) throw new Error(closed.error.message);
-    const [oakridge, summitClose] = closed.value.cycles;
+    const closed = expectOk(await closeMonth(ctx, 'acme', '2026-01'));
+    const [oakridge, summitClose] = closed.cycles;
     expect(oakridge).toMatchObject({ status: 'closed', invoice: { number: 'INV-0001', agencyName: 'Oakridge', totalCents: 14500, issueDate: '2026-02-02', dueDate: '2026-03-04', patientIdentifier: 'name' } });
     expect(oakridge!.invoice!.lines.map((l) => [l.date, l.rateCents, l.late])).toEqual([['2026-01-05', 8500, false], ['2026-01-06', 6000, false]]);
     expect(oakridge!.held).toEqual([{ visitId: expect.any(String), problems: [{ code: 'missing-bill-rate', message: 'No bill rate for Oakridge, PT Evaluation, in force on 2026-01-07' }] }]);
     expect(summitClose).toMatchObject({ invoice: { number: 'INV-0002', totalCents: 8000, dueDate: '2026-02-17', patientIdentifier: 'mrn' }, held: [{ problems: [{ code: 'missing-mrn' }] }] });
     // Exactly the visits on the lines are marked, each with its own invoice and the pay run; the held ones stay open.
-    const payRun = closed.value.payRuns[0]!.payRun;
-    const invoiceOf = new Map(closed.value.cycles.flatMap((c) => c.invoice!.lines.map((l) => [l.visitId, c.invoice!.id] as const)));
+    const payRun = closed.payRuns[0]!.payRun;
+    const invoiceOf = new Map(closed.cycles.flatMap((c) => c.invoice!.lines.map((l) => [l.visitId, c.invoice!.id] as const)));
     const paidIds = new Set(payRun.statements.flatMap((s) => s.lines.map((l) => l.visitId)));
     const january = await ctx.store.listVisits('acme', { dateTo: JANUARY.end });
     expect(january.map((v) => [v.date, v.invoiceId, v.payRunId])).toEqual(january.map((v) => [v.date, invoiceOf.get(v.id) ?? null, paidIds.has(v.id) ? payRun.id : null]));
     expect(january.filter((v) => v.invoiceId === null).map((v) => v.date)).toEqual(['2026-01-07', '2026-01-08']);
     expect(january.filter((v) => v.payRunId === null).map((v) => v.date)).toEqual(['2026-01-07']);
 
-    const again = await closeMonth(ctx, 'acme', '2026-01');
-    if (!again.ok) throw new Error(again.error.message);
-    expect(again.value.cycles.map((c) => [c.status, c.invoice?.number, c.invoice?.totalCents])).toEqual([['already-closed', 'INV-0001', 14500], ['already-closed', 'INV-0002', 8000]]);
-    expect(again.value.payRuns.map((r) => r.status)).toEqual(['already-exists']);
+    const again = expectOk(await closeMonth(ctx, 'acme', '2026-01'));
+    expect(again.cycles.map((c) => [c.status, c.invoice?.number, c.invoice?.totalCents])).toEqual([['already-closed', 'INV-0001', 14500], ['already-closed', 'INV-0002', 8000]]);
+    expect(again.payRuns.map((r) => r.status)).toEqual(['already-exists']);
     expect(await ctx.store.listInvoices('acme', {})).toHaveLength(2);
   });
 
@@ -87,10 +85,9 @@ describe('closing a cycle', () => {
     await closeAgencyCycle(ctx, 'acme', oak, JANUARY);
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-01-20', clientId: 'late-one' }), visit({ date: '2026-02-10', clientId: 'feb' })]);
     ctx.setNow('2026-03-02T15:00:00.000Z');
-    const february = await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY);
-    if (!february.ok) throw new Error(february.error.message);
-    expect(february.value.invoice!.lines.map((l) => [l.date, l.rateCents, l.late])).toEqual([['2026-02-10', 9000, false], ['2026-01-20', 8500, true]]);
-    expect(february.value.invoice!.number).toBe('INV-0002');
+    const february = expectOk(await closeAgencyCycle(ctx, 'acme', oak, FEBRUARY));
+    expect(february.invoice!.lines.map((l) => [l.date, l.rateCents, l.late])).toEqual([['2026-02-10', 9000, false], ['2026-01-20', 8500, true]]);
+    expect(february.invoice!.number).toBe('INV-0002');
   });
 
   it('leaves a visit billed before but not yet paid off the next month\'s invoice, and pays it late', async () => {
@@ -99,18 +96,16 @@ describe('closing a cycle', () => {
     await closeAgencyCycle(ctx, 'acme', oak, JANUARY); // billed in January, no pay run yet
     await upsertVisits(ctx, 'acme', [visit({ date: '2026-02-10', clientId: 'feb' })]);
     ctx.setNow('2026-03-02T15:00:00.000Z');
-    const closed = await closeMonth(ctx, 'acme', '2026-02');
-    if (!closed.ok) throw new Error(closed.error.message);
-    const oakFebruary = closed.value.cycles.find((c) => c.agencyId === oak)!;
+    const closed = expectOk(await closeMonth(ctx, 'acme', '2026-02'));
+    const oakFebruary = closed.cycles.find((c) => c.agencyId === oak)!;
     expect(oakFebruary.invoice!.lines.map((l) => [l.date, l.late])).toEqual([['2026-02-10', false]]);
-    expect(closed.value.payRuns[0]!.payRun.statements.flatMap((s) => s.lines.map((l) => [l.date, l.late]))).toEqual([['2026-02-10', false], ['2026-01-05', true]]);
+    expect(closed.payRuns[0]!.payRun.statements.flatMap((s) => s.lines.map((l) => [l.date, l.late]))).toEqual([['2026-02-10', false], ['2026-01-05', true]]);
   });
 
   it('splits a month between a semi-monthly agency\'s two cycles and pays each visit once across two pay periods', async () => {
     const { ctx, visit } = await anOrg();
-    const semi = await upsertAgencies(ctx, 'acme', [{ name: 'Halfway Health', billingCycle: { kind: 'semi-monthly' } }]);
-    if (!semi.ok) throw new Error('setup');
-    const halfway = semi.value[0]!.id;
+    const semi = expectOk(await upsertAgencies(ctx, 'acme', [{ name: 'Halfway Health', billingCycle: { kind: 'semi-monthly' } }]), 'setup');
+    const halfway = semi[0]!.id;
     await putBillRates(ctx, 'acme', [{ agencyId: halfway, discipline: 'PT', visitType: 'ROUTINE', cents: 7000, effectiveFrom: '2026-01-01' }]);
     const org = await ctx.store.getOrg('acme');
     await ctx.store.updateOrg({ ...org!, settings: { ...org!.settings, payrollCycle: { kind: 'semi-monthly' } } });
@@ -118,11 +113,10 @@ describe('closing a cycle', () => {
       visit({ agencyId: halfway, date: '2026-01-05' }), visit({ agencyId: halfway, date: '2026-01-15' }),
       visit({ agencyId: halfway, date: '2026-01-16' }), visit({ agencyId: halfway, date: '2026-01-31' }),
     ]);
-    const closed = await closeMonth(ctx, 'acme', '2026-01');
-    if (!closed.ok) throw new Error(closed.error.message);
-    const invoices = closed.value.cycles.filter((c) => c.agencyId === halfway).map((c) => c.invoice!.lines.map((l) => l.date));
+    const closed = expectOk(await closeMonth(ctx, 'acme', '2026-01'));
+    const invoices = closed.cycles.filter((c) => c.agencyId === halfway).map((c) => c.invoice!.lines.map((l) => l.date));
     expect(invoices).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
-    expect(closed.value.payRuns.map((r) => r.payRun.statements.flatMap((s) => s.lines.map((l) => l.date)))).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
+    expect(closed.payRuns.map((r) => r.payRun.statements.flatMap((s) => s.lines.map((l) => l.date)))).toEqual([['2026-01-05', '2026-01-15'], ['2026-01-16', '2026-01-31']]);
   });
 
   it('refuses to close a cycle, a month or a pay period before it has ended, and allows it on its last day', async () => {
@@ -140,9 +134,8 @@ describe('closing a cycle', () => {
     expect(await ctx.store.listPayRuns('acme')).toEqual([]);
     // Its last day, in the org's time zone (New York by default: 23:30 UTC on the 28th is still the 28th there).
     ctx.setNow('2026-02-28T23:30:00.000Z');
-    const closed = await closeMonth(ctx, 'acme', '2026-02');
-    if (!closed.ok) throw new Error(closed.error.message);
-    expect(closed.value.cycles.find((c) => c.agencyId === oak)).toMatchObject({ status: 'closed', invoice: { issueDate: '2026-02-28', totalCents: 9000 } });
+    const closed = expectOk(await closeMonth(ctx, 'acme', '2026-02'));
+    expect(closed.cycles.find((c) => c.agencyId === oak)).toMatchObject({ status: 'closed', invoice: { issueDate: '2026-02-28', totalCents: 9000 } });
   });
 
   it('refuses to bill earlier visits as late while their own cycle is still open', async () => {
@@ -216,19 +209,18 @@ describe('pay runs and the 1099 ledger', () => {
   it('pays from the same visits at the pay rate in force, with the agency override, and warns about a missing W-9', async () => {
     const { ctx, summit, omar, visit } = await anOrg();
     await upsertVisits(ctx, 'acme', [visit({}), visit({ date: '2026-01-09', agencyId: summit }), visit({ date: '2026-01-10', therapistId: omar, discipline: 'PTA' })]);
-    const run = await createPayRun(ctx, 'acme', JANUARY);
-    if (!run.ok) throw new Error(run.error.message);
-    expect(run.value.payRun.statements.map((s) => [s.therapistName, s.totalCents, s.w9Status])).toEqual([['Omar Haddad', 4000, 'missing'], ['Tom Becker', 10500, 'on-file']]);
-    expect(run.value.payRun.totalCents).toBe(14500);
-    expect(run.value.warnings).toMatchObject([{ therapistId: omar, code: 'no-w9', message: expect.stringMatching(/24%/) }]);
+    const run = expectOk(await createPayRun(ctx, 'acme', JANUARY));
+    expect(run.payRun.statements.map((s) => [s.therapistName, s.totalCents, s.w9Status])).toEqual([['Omar Haddad', 4000, 'missing'], ['Tom Becker', 10500, 'on-file']]);
+    expect(run.payRun.totalCents).toBe(14500);
+    expect(run.warnings).toMatchObject([{ therapistId: omar, code: 'no-w9', message: expect.stringMatching(/24%/) }]);
     // Asked again, it warns again, as long as the W-9 is still missing.
     const again = await createPayRun(ctx, 'acme', JANUARY);
     expect(again).toMatchObject({ ok: true, value: { status: 'already-exists', payRun: { totalCents: 14500 } } });
-    expect(again.ok && again.value.warnings).toEqual(run.value.warnings);
+    expect(again.ok && again.value.warnings).toEqual(run.warnings);
     await upsertTherapists(ctx, 'acme', [{ id: omar, name: 'Omar Haddad', disciplines: ['PTA'], w9: { legalName: 'Omar Haddad', taxClassification: 'individual', address: { line1: '2 Elm', city: 'Columbus', state: 'OH', zip: '43215' }, tinType: 'SSN', tin: '123-45-6780', signedOn: '2026-02-01' } }]);
     expect(await createPayRun(ctx, 'acme', JANUARY)).toMatchObject({ ok: true, value: { status: 'already-exists', warnings: [] } });
-    expect(await approvePayRun(ctx, 'acme', run.value.payRun.id)).toMatchObject({ ok: true, value: { status: 'approved' } });
-    expect(await approvePayRun(ctx, 'acme', run.value.payRun.id)).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
+    expect(await approvePayRun(ctx, 'acme', run.payRun.id)).toMatchObject({ ok: true, value: { status: 'approved' } });
+    expect(await approvePayRun(ctx, 'acme', run.payRun.id)).toMatchObject({ ok: false, error: { code: 'rule-broken' } });
     expect(await createPayRun(ctx, 'acme', { start: '2026-01-01', end: '2026-01-15' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
@@ -244,14 +236,13 @@ describe('pay runs and the 1099 ledger', () => {
     expect(await pay(tom, 10, '2026-03-01', 'paypal')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await pay('nobody', 10, '2026-03-01', 'check')).toMatchObject({ ok: false, error: { code: 'not-found' } });
 
-    const summary = await taxYearSummary(ctx, 'acme', 2026);
-    if (!summary.ok) throw new Error(summary.error.message);
-    expect(summary.value).toMatchObject({ year: 2026, thresholdCents: 200000, dueDate: '2027-02-01' });
-    expect(summary.value.therapists.map((t) => [t.name, t.totalCents, t.excludedCents, t.reportable, t.w9Status, t.tinMasked])).toEqual([
+    const summary = expectOk(await taxYearSummary(ctx, 'acme', 2026));
+    expect(summary).toMatchObject({ year: 2026, thresholdCents: 200000, dueDate: '2027-02-01' });
+    expect(summary.therapists.map((t) => [t.name, t.totalCents, t.excludedCents, t.reportable, t.w9Status, t.tinMasked])).toEqual([
       ['Omar Haddad', 199999, 0, false, 'missing', null],
       ['Tom Becker', 200000, 99999, true, 'on-file', '***-**-6789'],
     ]);
-    expect(JSON.stringify(summary.value)).not.toContain('123456789');
+    expect(JSON.stringify(summary)).not.toContain('123456789');
     const next = await taxYearSummary(ctx, 'acme', 2027);
     expect(next).toMatchObject({ ok: false, error: { code: 'rule-broken', message: expect.stringMatching(/2027/) } });
     expect(await taxYearSummary(ctx, 'acme', 'soon')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { aUseCaseContext } from '../test-support/use-case-context.ts';
 import { listTherapists, putBillRates, putPayRates, upsertAgencies, upsertTherapists } from './directory.ts';
 import { createOrg, getOrg, setPayerTin, updateOrgSettings } from './orgs.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 
 async function anOrgContext() {
   const ctx = aUseCaseContext();
-  const org = await createOrg(ctx, { id: 'acme', settings: { name: 'Acme Staffing' } });
-  if (!org.ok) throw new Error(org.error.message);
+  expectOk(await createOrg(ctx, { id: 'acme', settings: { name: 'Acme Staffing' } }));
   return ctx;
 }
 
@@ -40,11 +40,10 @@ describe('org set-up', () => {
 describe('agencies and therapists', () => {
   it('creates agencies with the import defaults and updates them by id or by name', async () => {
     const ctx = await anOrgContext();
-    const created = await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge Home Health' }, { name: 'Summit', billingCycle: { kind: 'weekly', weekStartsOn: 1 }, termsDays: 15, patientIdentifier: 'mrn' }]);
-    if (!created.ok) throw new Error(created.error.message);
-    expect(created.value[0]).toMatchObject({ name: 'Oakridge Home Health', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', active: true, aliases: [] });
+    const created = expectOk(await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge Home Health' }, { name: 'Summit', billingCycle: { kind: 'weekly', weekStartsOn: 1 }, termsDays: 15, patientIdentifier: 'mrn' }]));
+    expect(created[0]).toMatchObject({ name: 'Oakridge Home Health', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', active: true, aliases: [] });
     const byName = await upsertAgencies(ctx, 'acme', [{ name: 'oakridge home health', termsDays: 45 }]);
-    expect(byName).toMatchObject({ ok: true, value: [{ id: created.value[0]!.id, termsDays: 45 }] });
+    expect(byName).toMatchObject({ ok: true, value: [{ id: created[0]!.id, termsDays: 45 }] });
     expect(await ctx.store.listAgencies('acme')).toHaveLength(2);
   });
 
@@ -58,14 +57,13 @@ describe('agencies and therapists', () => {
 
   it('seals the TIN of a W-9, shows it masked, and audits the change', async () => {
     const ctx = await anOrgContext();
-    const result = await upsertTherapists(ctx, 'acme', [{ name: 'Tom Becker', disciplines: ['PT'], w9: aW9 }]);
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.value[0]?.w9).toMatchObject({ tinType: 'SSN', tinMasked: '***-**-6789', legalName: 'Tom Becker' });
-    expect(JSON.stringify(result.value)).not.toContain('123456789');
+    const result = expectOk(await upsertTherapists(ctx, 'acme', [{ name: 'Tom Becker', disciplines: ['PT'], w9: aW9 }]));
+    expect(result[0]?.w9).toMatchObject({ tinType: 'SSN', tinMasked: '***-**-6789', legalName: 'Tom Becker' });
+    expect(JSON.stringify(result)).not.toContain('123456789');
     const listed = await listTherapists(ctx, 'acme');
     expect(JSON.stringify(listed)).not.toMatch(/123-?45-?6789/);
     expect(readFileSync(ctx.dbFile).toString('latin1')).not.toMatch(/123-?45-?6789/);
-    const auditLog = await ctx.store.listAudit('acme', { recordId: result.value[0]!.id });
+    const auditLog = await ctx.store.listAudit('acme', { recordId: result[0]!.id });
     expect(auditLog).toMatchObject([{ action: 'update', recordType: 'therapist', actor: 'owner@example.com', detail: 'W-9' }]);
   });
 
@@ -78,11 +76,10 @@ describe('agencies and therapists', () => {
 
   it('checks rates against the org: agencies, therapists and visit types must exist', async () => {
     const ctx = await anOrgContext();
-    const agencies = await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }]);
-    const therapists = await upsertTherapists(ctx, 'acme', [{ name: 'Tom' }]);
-    if (!agencies.ok || !therapists.ok) throw new Error('setup');
-    const agencyId = agencies.value[0]!.id;
-    const therapistId = therapists.value[0]!.id;
+    const agencies = expectOk(await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }]), 'setup');
+    const therapists = expectOk(await upsertTherapists(ctx, 'acme', [{ name: 'Tom' }]), 'setup');
+    const agencyId = agencies[0]!.id;
+    const therapistId = therapists[0]!.id;
     expect(await putBillRates(ctx, 'acme', [{ agencyId, discipline: 'PT', visitType: 'EVAL', cents: 12500, effectiveFrom: '2026-01-01' }])).toMatchObject({ ok: true });
     expect(await putBillRates(ctx, 'acme', [{ agencyId: 'x', discipline: 'PT', visitType: 'EVAL', cents: 1, effectiveFrom: '2026-01-01' }])).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await putBillRates(ctx, 'acme', [{ agencyId, discipline: 'PT', visitType: 'OASIS', cents: 1, effectiveFrom: '2026-01-01' }])).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney, parseCsv } from '../../../shared/index.ts';
 import { IRIS_1099_NEC_HEADER } from '../../../shared/iris.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 import { inThreadRenderer } from '../documents/render.ts';
 import type { DocumentStore } from '../store/port.ts';
 import { pdfText } from '../test-support/pdf-text.ts';
@@ -26,11 +27,6 @@ const FULL_TINS = ['123456781', '123-45-6781', '123456782', '12-3456782', '12345
 
 let ctx: TestContext;
 let docs: DocumentContext;
-
-function expectOk<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
 
 beforeAll(async () => {
   ctx = aUseCaseContext({ now: '2026-10-05T15:00:00.000Z' });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../shared/index.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 import { aUseCaseContext } from '../test-support/use-case-context.ts';
 import { SETTLED_OUTSIDE } from '../store/port.ts';
 import { closeMonth } from './cycles.ts';
@@ -20,25 +21,23 @@ async function setUp() {
 describe('importing the sample owner sheet', () => {
   it('accounts for every row without storing anything until committed', async () => {
     const ctx = await setUp();
-    const result = await importLegacy(ctx, 'local', { ...sample, commit: false });
-    if (!result.ok) throw new Error(result.error.message);
-    const { rows, summary } = result.value;
+    const result = expectOk(await importLegacy(ctx, 'local', { ...sample, commit: false }));
+    const { rows, summary } = result;
     expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 17 }, (_, i) => i + 2));
     expect(summary).toMatchObject({ dataRows: 17, total: 17, visits: 7, needsReview: 7, skipped: 3, duplicates: 0 });
     expect(rows.find((r) => r.row === 4)).toMatchObject({ outcome: 'needs-review', proposals: [{ field: 'agency', text: 'Oakridge', suggestion: 'Oakridge Home Health' }] });
     expect(rows.find((r) => r.row === 5)?.visit).toMatchObject({ date: '2026-03-09', visitType: 'REEVAL', billRateCents: 11000, payRateCents: 7000 });
     expect(rows.find((r) => r.row === 16)?.reason).toMatch(/No bill rate for Summit Visiting Health, PTA Evaluation/);
-    expect(result.value.committed).toBeNull();
+    expect(result.committed).toBeNull();
     expect(await ctx.store.listVisits('local', {})).toEqual([]);
     expect(await ctx.store.listAgencies('local')).toEqual([]);
   });
 
   it('commits with the confirmed mappings, and a second import of the same file only finds duplicates', async () => {
     const ctx = await setUp();
-    const first = await importLegacy(ctx, 'local', { ...sample, mappings, commit: true });
-    if (!first.ok) throw new Error(first.error.message);
-    expect(first.value.summary).toMatchObject({ visits: 10, duplicates: 1, needsReview: 3, skipped: 3 });
-    expect(first.value.committed).toEqual({ agencies: 3, therapists: 3, billRates: 21, payRates: 8, visits: 10, settledOutside: 0 });
+    const first = expectOk(await importLegacy(ctx, 'local', { ...sample, mappings, commit: true }));
+    expect(first.summary).toMatchObject({ visits: 10, duplicates: 1, needsReview: 3, skipped: 3 });
+    expect(first.committed).toEqual({ agencies: 3, therapists: 3, billRates: 21, payRates: 8, visits: 10, settledOutside: 0 });
 
     const agencies = await ctx.store.listAgencies('local');
     expect(agencies.map((a) => [a.name, a.billingCycle.kind, a.termsDays]).sort()).toEqual([
@@ -52,30 +51,27 @@ describe('importing the sample owner sheet', () => {
     expect(JSON.stringify(visits)).not.toMatch(/Alvarez|Nguyen|Okafor|Kowalski/);
     expect(readFileSync(ctx.dbFile).toString('latin1')).not.toMatch(/Alvarez|Nguyen|Okafor|Kowalski/);
 
-    const again = await importLegacy(ctx, 'local', { visits: sample.visits, commit: true });
-    if (!again.ok) throw new Error(again.error.message);
-    expect(again.value.summary).toMatchObject({ visits: 0, duplicates: 11, needsReview: 3, skipped: 3 });
-    expect(again.value.rows.find((r) => r.row === 2)?.reason).toMatch(/already stored/);
+    const again = expectOk(await importLegacy(ctx, 'local', { visits: sample.visits, commit: true }));
+    expect(again.summary).toMatchObject({ visits: 0, duplicates: 11, needsReview: 3, skipped: 3 });
+    expect(again.rows.find((r) => r.row === 2)?.reason).toMatch(/already stored/);
     expect(await ctx.store.listVisits('local', {})).toHaveLength(10);
   });
 
   it('stores the visits through --settled-through as settled outside VisitLedger: the first close bills and pays only the rest', async () => {
     const ctx = await setUp();
     ctx.setNow('2026-04-02T15:00:00.000Z');
-    const imported = await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-03-05', commit: true });
-    if (!imported.ok) throw new Error(imported.error.message);
+    const imported = expectOk(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-03-05', commit: true }));
     const stored = await ctx.store.listVisits('local', {});
     const history = stored.filter((v) => v.date <= '2026-03-05');
     const open = stored.filter((v) => v.date > '2026-03-05');
     expect(history.length).toBeGreaterThan(0);
     expect(open.length).toBeGreaterThan(0);
-    expect(imported.value.committed?.settledOutside).toBe(history.length);
+    expect(imported.committed?.settledOutside).toBe(history.length);
     expect(history.every((v) => v.invoiceId === SETTLED_OUTSIDE && v.payRunId === SETTLED_OUTSIDE)).toBe(true);
 
-    const closed = await closeMonth(ctx, 'local', '2026-03');
-    if (!closed.ok) throw new Error(closed.error.message);
-    const billed = closed.value.cycles.flatMap((c) => c.invoice?.lines.map((l) => l.visitId) ?? []);
-    const paid = closed.value.payRuns.flatMap((r) => r.payRun.statements.flatMap((st) => st.lines.map((l) => l.visitId)));
+    const closed = expectOk(await closeMonth(ctx, 'local', '2026-03'));
+    const billed = closed.cycles.flatMap((c) => c.invoice?.lines.map((l) => l.visitId) ?? []);
+    const paid = closed.payRuns.flatMap((r) => r.payRun.statements.flatMap((st) => st.lines.map((l) => l.visitId)));
     for (const v of history) {
       expect(billed).not.toContain(v.id);
       expect(paid).not.toContain(v.id);

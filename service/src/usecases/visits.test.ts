@@ -3,15 +3,15 @@ import { aUseCaseContext } from '../test-support/use-case-context.ts';
 import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from './directory.ts';
 import { createOrg } from './orgs.ts';
 import { listVisits, upsertVisits, type VisitRow } from './visits.ts';
+import { expectOk } from '../../../shared/test-support/results.ts';
 
 async function anOrgWithRates() {
   const ctx = aUseCaseContext();
   await createOrg(ctx, { id: 'acme', settings: { name: 'Acme Staffing' } });
-  const agencies = await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }]);
-  const therapists = await upsertTherapists(ctx, 'acme', [{ name: 'Tom Becker', disciplines: ['PT'] }]);
-  if (!agencies.ok || !therapists.ok) throw new Error('setup');
-  const agencyId = agencies.value[0]!.id;
-  const therapistId = therapists.value[0]!.id;
+  const agencies = expectOk(await upsertAgencies(ctx, 'acme', [{ name: 'Oakridge' }]), 'setup');
+  const therapists = expectOk(await upsertTherapists(ctx, 'acme', [{ name: 'Tom Becker', disciplines: ['PT'] }]), 'setup');
+  const agencyId = agencies[0]!.id;
+  const therapistId = therapists[0]!.id;
   await putBillRates(ctx, 'acme', [{ agencyId, discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' }]);
   await putPayRates(ctx, 'acme', [{ therapistId, discipline: 'PT', visitType: 'ROUTINE', cents: 5500, effectiveFrom: '2026-01-01' }]);
   const aRow = (overrides: Partial<VisitRow> = {}): VisitRow => ({
@@ -35,9 +35,7 @@ describe('visit batch upsert', () => {
 
   it('flags a missing rate and a duplicate on the row, and stores the visit', async () => {
     const { ctx, aRow } = await anOrgWithRates();
-    const result = await upsertVisits(ctx, 'acme', [aRow(), aRow({ clientId: 'row-2', patient: { name: 'alvarez,  rosa' } }), aRow({ clientId: 'row-3', visitType: 'EVAL' })]);
-    if (!result.ok) throw new Error(result.error.message);
-    const [a, b, c] = result.value;
+    const [a, b, c] = expectOk(await upsertVisits(ctx, 'acme', [aRow(), aRow({ clientId: 'row-2', patient: { name: 'alvarez,  rosa' } }), aRow({ clientId: 'row-3', visitType: 'EVAL' })]));
     expect(a!.problems).toEqual([{ code: 'duplicate', message: expect.stringMatching(/same therapist, agency, patient, date and visit type/), duplicateOf: [b!.visitId] }]);
     expect(b!.problems).toEqual([{ code: 'duplicate', message: expect.any(String), duplicateOf: [a!.visitId] }]);
     expect(c!.problems.map((p) => p.code)).toEqual(['missing-bill-rate', 'missing-pay-rate']);
