@@ -271,5 +271,11 @@ export const payment = z.object({
   payRunId: z.optional(id),
   /** Check number, transfer id: never PHI. */
   reference: optionalText(200),
+  /**
+   * Backup withholding kept from this payment (IRC 3406): `amountCents` is the gross, the
+   * therapist received `amountCents - withheldCents`, and the withheld cents go to the IRS
+   * (1099-NEC Box 4, Form 945).
+   */
+  withheldCents: z.optional(nonNegativeCents),
 });
 export type Payment = z.infer<typeof payment>;

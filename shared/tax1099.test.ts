@@ -304,7 +304,7 @@ describe('summarizeTaxYear', () => {
 
   it('gives an empty list for a year without payments', () => {
     const summary = summarize({ year: 2025, payments: [] });
-    expect(summary).toEqual({ year: 2025, thresholdCents: 60_000, dueDate: '2026-02-02', therapists: [], reportableCount: 0, notes: [], eFileRequired: false });
+    expect(summary).toEqual({ year: 2025, thresholdCents: 60_000, dueDate: '2026-02-02', therapists: [], reportableCount: 0, notes: [], eFileRequired: false, form945TotalCents: 0 });
   });
 
   it('refuses a year whose threshold is not in the table', () => {
@@ -412,5 +412,29 @@ describe('summarizeTaxYear properties', () => {
         sumCents([...m.y2025.values()]) + sumCents([...m.y2026.values()]);
       expect(both(jan)).toBe(both(dec));
     }));
+  });
+});
+
+describe('backup withholding in the year', () => {
+  it('is Box 4 of the therapist and the Form 945 total, and makes a 1099-NEC due under the threshold', () => {
+    const summary = summarize({
+      payments: [
+        aPayment({ amountCents: 50_000, withheldCents: 12_000 }),
+        aPayment({ amountCents: 50_000, withheldCents: 12_000, paidOn: '2026-07-01' }),
+        aPayment({ amountCents: 40_000 }),
+        aPayment({ amountCents: 10_000, withheldCents: 2_400, paidOn: '2025-12-31' }), // another year
+      ],
+    });
+    const row = rowOf(summary, 'th-dana');
+    expect(row.totalCents).toBe(140_000); // under 2026's $2,000
+    expect(row.withheldCents).toBe(24_000);
+    expect(row.reportable).toBe(true);
+    expect(summary.form945TotalCents).toBe(24_000);
+  });
+
+  it('is zero, and changes nothing, when nothing was withheld', () => {
+    const summary = summarize({ payments: [aPayment({ amountCents: 150_000 })] });
+    expect(rowOf(summary, 'th-dana')).toMatchObject({ withheldCents: 0, reportable: false });
+    expect(summary.form945TotalCents).toBe(0);
   });
 });

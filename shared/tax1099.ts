@@ -167,6 +167,8 @@ export type TherapistTaxYear = {
   totalCents: Cents;
   /** Paid in the year by methods that do not count (card, or Stripe when the org says so). */
   excludedCents: Cents;
+  /** Backup withholding kept from the year's counted payments: Box 4. */
+  withheldCents: Cents;
   /** Paid payments by method, in PAYMENT_METHODS order, only the methods used. */
   byMethod: MethodTotal[];
   reportable: boolean;
@@ -187,6 +189,8 @@ export type TaxYearSummary = {
   notes: string[];
   /** This org's own 1099-NECs alone reach the e-file count. */
   eFileRequired: boolean;
+  /** Backup withholding kept from every payment paid in the year: what Form 945 reports. */
+  form945TotalCents: Cents;
 };
 
 export type UnknownTherapistError = { code: 'unknown-therapist'; therapistIds: string[]; message: string };
@@ -247,6 +251,7 @@ export function summarizeTaxYear(input: TaxYearInput): Result<TaxYearSummary, Ta
     reportableCount,
     notes: yearNotes(year, paid, inYear, rows, reportableCount, settings),
     eFileRequired: reportableCount >= E_FILE_MIN_RETURNS,
+    form945TotalCents: sumCents(paid.map((p) => p.withheldCents ?? 0)),
   });
 }
 
@@ -272,13 +277,16 @@ function therapistYear(
   }
   const totalCents = sumCents(byMethod.filter((m) => m.counted).map((m) => m.cents));
   const excludedCents = sumCents(byMethod.filter((m) => !m.counted).map((m) => m.cents));
-  const reportable = isReportable(totalCents, thresholdCents);
+  const withheldCents = sumCents(paid.filter((p) => countsTowardNec(p.method, settings)).map((p) => p.withheldCents ?? 0));
+  // Any backup withholding is reported, whatever the amount paid (IRS instructions for Form 1099-NEC).
+  const reportable = isReportable(totalCents, thresholdCents) || withheldCents > 0;
   const w9 = therapist.w9;
   return {
     therapistId: therapist.id,
     name: therapist.name,
     totalCents,
     excludedCents,
+    withheldCents,
     byMethod,
     reportable,
     w9Status: w9Status(therapist),

@@ -177,7 +177,7 @@ describe('year-end documents', () => {
     expect(text).not.toMatch(/\d{3}-?\d{2}-?\d{4}|\d{2}-\d{7}/);
   });
 
-  const emptyYear: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [], reportableCount: 0, notes: [], eFileRequired: false };
+  const emptyYear: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [], reportableCount: 0, notes: [], eFileRequired: false, form945TotalCents: 0 };
 
   it('says plainly that a year with no payments has nothing to file', async () => {
     const text = await pdfText(await renderDocument({ kind: 'year-end-summary', input: { org, summary: emptyYear, files: [], skipped: [], payerProblems: [], preparedOn: '2027-01-05' } }));
@@ -282,8 +282,8 @@ describe('Chinese, Japanese and Korean names', () => {
   });
 
   it('prints them in the year-end summary, bold inside a line where the line says so, and on a credit note', async () => {
-    const therapist = (name: string, blockers: string[]) => ({ therapistId: name, name, totalCents: 250_000, excludedCents: 0, byMethod: [], reportable: true, w9Status: 'missing' as const, tinMasked: null, blockers });
-    const summary: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])], reportableCount: 2, notes: [], eFileRequired: false };
+    const therapist = (name: string, blockers: string[]) => ({ therapistId: name, name, totalCents: 250_000, excludedCents: 0, withheldCents: 0, byMethod: [], reportable: true, w9Status: 'missing' as const, tinMasked: null, blockers });
+    const summary: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])], reportableCount: 2, notes: [], eFileRequired: false, form945TotalCents: 0 };
     const bytes = await renderDocument({ kind: 'year-end-summary', input: { org, summary, files: ['1099-NEC-2026-copy-B-김민준.pdf'], skipped: [{ therapistId: 'x', name: '山田花子', reasons: ['No W-9 on file.'] }], payerProblems: [], preparedOn: '2027-01-05' } });
     const text = (await pdfText(bytes)).normalize('NFC');
     expect(text).toContain('山田花子 $2,500.00 $0.00 Yes Missing No W-9 on file.');
