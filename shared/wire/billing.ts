@@ -68,6 +68,7 @@ export const taxYearSummary = z.object({
     name: z.string(),
     totalCents: cents.check(z.describe('Paid in the year by methods that count toward 1099-NEC: Box 1')),
     excludedCents: cents.check(z.describe('Paid in the year by methods that do not count (card, or Stripe when the org says so)')),
+    withheldCents: cents.check(z.describe('Backup withholding kept from the year\'s counted payments: Box 4')),
     byMethod: z.array(z.object({
       method: paymentMethod, label: z.string(), cents, payments: z.int(),
       counted: z.boolean().check(z.describe('Whether this method counts toward 1099-NEC')), note: z.string().check(z.describe('Why it counts or not')),
@@ -80,4 +81,5 @@ export const taxYearSummary = z.object({
   reportableCount: z.int(),
   notes: z.array(z.string()),
   eFileRequired: z.boolean(),
+  form945TotalCents: cents.check(z.describe('Backup withholding kept from every payment paid in the year: what Form 945 reports')),
 });
