@@ -167,5 +167,5 @@ describe('killing the process during a close', () => {
 
     // The run that reached no more points closed the month from the open file by itself.
     expectClosed(state(dbFile), 'the run past every crash point');
-  }, 300_000);
+  }, 600_000);
 });

@@ -22,7 +22,7 @@ import type { UseCaseContext } from '../../service/src/usecases/context.ts';
 import { ORG, seedJanuary, THERAPISTS } from '../payouts/fixture.ts';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
 import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
-import { walkCrashPoints } from './crash-walk.ts';
+import { copyDb, walkCrashPoints } from './crash-walk.ts';
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 /** Each therapist's January statement: visits times the pay rate, as seeded. */
@@ -96,35 +96,38 @@ function expectEachPaidOnce(setup: Setup): void {
 
 describe('killing payrun --pay', () => {
   it('at every crash point: paying again pays each therapist exactly once', async () => {
-    let setup: Setup | undefined;
+    const setup = await setUp();
+    // Each run starts from the same file and the same Stripe: what an earlier kill sent Stripe stays out of it.
+    const pristine = `${setup.dbFile}.pristine`;
+    copyDb(setup.dbFile, pristine);
+    const restoreStripe = standin!.checkpoint(setup.key);
     const points = await walkCrashPoints(
       async (n) => {
-        // Each run from a new file and a new Stripe account: what an earlier kill sent Stripe stays out of this one.
-        await standin?.close();
-        setup = await setUp();
+        copyDb(pristine, setup.dbFile);
+        restoreStripe();
         const run = await start(setup, ['payrun', '--period', '2026-01', '--pay', '--json'], { VISITLEDGER_CRASH_AT: String(n) }).done;
         return { code: run.code, stderr: run.stderr };
       },
       async (point, n) => {
         const label = `killed at crash point ${n} (${point})`;
-        const transfers = transfersByTherapist(setup!);
+        const transfers = transfersByTherapist(setup);
         for (const [name, amounts] of transfers) expect(amounts, `${label}: ${name}`).toEqual([EXPECTED_CENTS.get(name)]);
-        const rows = paymentsInFile(setup!.dbFile);
+        const rows = paymentsInFile(setup.dbFile);
         expect(new Set(rows.map((r) => r.therapist_id)).size, `${label}: two payments for one therapist`).toBe(rows.length);
         // Every transfer Stripe made has its payment row, written before the request.
         expect(rows.length, label).toBeGreaterThanOrEqual(transfers.size);
-        const final = await cli(setup!, ['payrun', '--period', '2026-01', '--pay', '--json']);
+        const final = await cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']);
         expect(final.code, `${label}: ${final.stderr}`).toBe(0);
-        expectEachPaidOnce(setup!);
-        expect(paymentsInFile(setup!.dbFile).map((p) => p.status), label).toEqual(['paid', 'paid', 'paid']);
+        expectEachPaidOnce(setup);
+        expect(paymentsInFile(setup.dbFile).map((p) => p.status), label).toEqual(['paid', 'paid', 'paid']);
       },
     );
     const eachTherapist: CrashPoint[] = ['pay.pending-written', 'pay.transfer-answered', 'pay.answer-stored'];
     // `payrun --pay` makes the period's pay run first, then pays it.
     const payRun: CrashPoint[] = ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'];
     expect(points).toEqual([...payRun, ...THERAPISTS.flatMap(() => eachTherapist)]);
-    expectEachPaidOnce(setup!);
-  }, 120_000);
+    expectEachPaidOnce(setup);
+  }, 600_000);
 
   it('before Stripe received a transfer, then after Stripe made one: paying again pays each therapist exactly once', async () => {
     const setup = await setUp();
@@ -169,7 +172,7 @@ describe('killing payrun --pay', () => {
     expect(again.code).toBe(0);
     expect(standin!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers').length).toBe(posts);
     expectEachPaidOnce(setup);
-  }, 90_000);
+  }, 300_000);
 
   it('two payrun --pay processes at once on one file make one transfer per therapist', async () => {
     const setup = await setUp();
@@ -177,7 +180,7 @@ describe('killing payrun --pay', () => {
     expect([first.code, second.code], `${first.stderr}\n${second.stderr}`).toEqual([0, 0]);
     expectEachPaidOnce(setup);
     expect(paymentsInFile(setup.dbFile).map((p) => p.status)).toEqual(['paid', 'paid', 'paid']);
-  }, 90_000);
+  }, 300_000);
 
   it('a second payrun --pay while the first waits on Stripe finishes the first one\'s payment under the same key: one transfer each', async () => {
     const setup = await setUp();
@@ -196,7 +199,7 @@ describe('killing payrun --pay', () => {
     expect(new Set(keys).size).toBe(3);
     const transferIds = (out: string) => (JSON.parse(out).payRuns[0].therapists as { transferId: string }[]).map((l) => l.transferId).sort();
     expect(transferIds(firstDone.stdout)).toEqual(transferIds(second.stdout));
-  }, 90_000);
+  }, 300_000);
 });
 
 describe('payrun without --pay', () => {
@@ -213,5 +216,5 @@ describe('payrun without --pay', () => {
     const text = await cli(setup, ['payrun', '--period', '2026-01']);
     expect(text.stdout).toContain('Tom Becker');
     expect(text.stdout).toContain('$165.00');
-  }, 60_000);
+  }, 300_000);
 });

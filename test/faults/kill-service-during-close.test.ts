@@ -150,7 +150,7 @@ beforeAll(async () => {
   await api('post', '/rates/pay', { rates: therapistIds.flatMap((therapistId) => ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_000, effectiveFrom: '2026-01-01' }))) });
   const january = await api('post', '/visits', { visits: visitsOf('2026-01') });
   expect(january.counts).toMatchObject({ created: VISITS_PER_MONTH, withProblems: 0 });
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await kill();
@@ -187,7 +187,7 @@ describe('the service killed during a close', () => {
     // The last run answered and was killed while its PDFs were issued behind the answer.
     expectConsistent(fileState(), 'killed after the answer');
     await expectCloseCompletes('killed after the answer, then closed again');
-  }, 240_000);
+  }, 600_000);
 
   it('takes a visit batch killed at each of its crash points and sent again exactly once', async () => {
     const february = visitsOf('2026-02');
@@ -233,7 +233,7 @@ describe('the service killed during a close', () => {
     // A retry after the conflict returns the same invoices.
     const retry = await api('post', '/cycles/close-month', { month: '2026-02' });
     expect(retry.cycles.map((c: any) => c.invoice.id).sort()).toEqual(ids[0]);
-  }, 60_000);
+  }, 300_000);
 
   it('changes nothing when a month\'s batch is replayed after its close (every row unchanged)', async () => {
     if (!service.running) await start();
@@ -246,5 +246,5 @@ describe('the service killed during a close', () => {
     expect(locked.rows[0].status).toBe('locked');
     await kill();
     expect(fileState()).toEqual(before);
-  }, 60_000);
+  }, 300_000);
 });

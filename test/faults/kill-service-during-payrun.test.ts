@@ -153,7 +153,7 @@ beforeAll(async () => {
   standin.setBalance(stripeKey, payable - 1);
   await kill();
   console.info(`kill-service-during-payrun: FAULTS_SEED=${SEED}`);
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await kill();
@@ -246,5 +246,5 @@ describe('the service killed during a pay run', () => {
     expect(transferPosts()).toBe(posts);
     expect(again.payments).toEqual(final.payments);
     expect(standin.transfers(stripeKey)).toHaveLength(payable);
-  }, 90_000);
+  }, 300_000);
 });

@@ -54,6 +54,8 @@ export type StripeStandin = {
   /** A platform (an org's Stripe account) that this API key opens, with an available balance in cents. */
   addPlatform(key: string, balanceCents: number): void;
   setBalance(key: string, cents: number): void;
+  /** Keeps the platform's state as it is now (accounts, balances, transfers, idempotency); calling the result puts it back, so a fault test can start each run from the same Stripe. */
+  checkpoint(key: string): () => void;
   balanceOf(key: string): number;
   /** An endpoint for events on connected accounts (`connect`, the default) or on the platform's own account. */
   setWebhookEndpoint(key: string, url: string, secret: string, options?: { connect?: boolean }): void;
@@ -450,6 +452,10 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       return createPayout(platform, state);
     },
     transfers: (key) => platformOf(key).transfers,
+    checkpoint(key) {
+      const saved = structuredClone(platformOf(key));
+      return () => { platforms.set(key, structuredClone(saved)); };
+    },
     accounts: (key) => [...platformOf(key).accounts.values()].map((s) => s.account),
     payouts: (accountId) => [...connectedOf(accountId).state.payouts.values()],
     holdNextTransfer(stage) {
