@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe('the authentication-failure limit', () => {
-  it('answers 429 with Retry-After once a client failed too often, even with good credentials, and counts no missing credentials', async () => {
+  it('answers 429 with Retry-After to the guesses of a client that failed too often, lets good credentials through, and counts no missing credentials', async () => {
     // A stopped clock: the minute's window cannot end between the failures, however slow the machine.
     api = await startTestApi({ limits: { authFailuresPerMinute: 5 }, now: () => new Date('2026-03-02T15:00:00.000Z') });
     const owner = api.google.idToken('owner@acme.example');
@@ -24,9 +24,9 @@ describe('the authentication-failure limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('too-many-requests');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await call(api, 'get', '/v1/orgs/acme', { token: owner })).status).toBe(429);
+    expect((await call(api, 'get', '/v1/orgs/acme', { token: owner })).status).toBe(200); // a credential that verifies is never refused
     expect((await call(api, 'get', '/healthz')).status).toBe(200);
-    expect(api.logLines().filter((l) => l.authFailure === 'rate-limited')).toHaveLength(2);
+    expect(api.logLines().filter((l) => l.authFailure === 'rate-limited')).toHaveLength(1);
   });
 });
 

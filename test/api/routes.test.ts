@@ -33,7 +33,10 @@ describe('orgs and members', () => {
     const got = await ok(api, 'get', '/v1/orgs/acme', { token: staffToken });
     expect(got).toMatchObject({ id: 'acme', settings: { name: 'Alpha Staffing', payrollCycle: { kind: 'monthly' } } });
     // Who gave whom access is on the audit trail.
-    expect(await api.store.listAudit('acme', { recordId: staffEmail })).toMatchObject([{ action: 'create', recordType: 'member', actor: 'owner@acme.example', detail: 'role staff' }]);
+    expect(await api.store.listAudit('acme', { recordId: staffEmail })).toMatchObject([
+      { action: 'create', recordType: 'member', actor: 'owner@acme.example', detail: 'role staff' },
+      { action: 'update', recordType: 'member', actor: staffEmail, detail: 'first sign-in: Google account recorded' },
+    ]);
   });
 
   it('answers 409 when the org id is taken, 400 naming the field when it is malformed', async () => {
@@ -110,7 +113,7 @@ describe('authentication', () => {
     expect(made.status).toBe(201);
     const { key, apiKey } = made.body;
     expect(key).toMatch(/^vl_acme_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toEqual({ id: expect.any(String), label: 'sheet sync', role: 'staff', createdAt: expect.any(String) });
+    expect(apiKey).toEqual({ id: expect.any(String), label: 'sheet sync', role: 'staff', createdAt: expect.any(String), createdBy: 'owner@acme.example' });
     const secret = key.split('_').slice(3).join('_');
 
     expect((await ok(api, 'get', '/v1/orgs/acme/agencies', { token: key })).agencies).toHaveLength(2);

@@ -72,6 +72,34 @@ describeInBrowser('the agency portal in chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it('opens a link clicked in a mail on another site: the token becomes a session cookie, and no address after the first holds it', async () => {
+    await browser.clearCookies();
+    const { path, token } = await f.newLink({ passcode: 'quiet-meadow-31' });
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) visited.push(frame.url());
+    });
+    // The mail is on another site: the browser keeps SameSite=Strict cookies off the redirect that follows the click.
+    await page.route('http://mail.test/', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><p><a href="${f.api.url}${path}">Your invoices</a></p>` }));
+    await page.goto('http://mail.test/');
+    await page.getByRole('link', { name: 'Your invoices' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Enter the passcode');
+    await page.getByLabel('Passcode').fill('quiet-meadow-31');
+    await page.getByRole('button', { name: 'Open the invoices' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Invoices');
+    await page.getByRole('link', { name: f.alphaInvoices[0]!.number, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Invoice ${f.alphaInvoices[0]!.number}`);
+
+    const session = (await browser.cookies(`${f.api.url}/portal`)).find((c) => c.name === 'portal_session')!;
+    expect(session).toMatchObject({ path: '/portal', httpOnly: true, sameSite: 'Strict', secure: false });
+    expect(session.value).not.toContain(token);
+    const portalPages = visited.filter((url) => url.startsWith(f.api.url));
+    expect(portalPages.length).toBeGreaterThan(2);
+    expect(portalPages.filter((url) => url.includes(token))).toEqual([]); // the 303 left no page at the token's address
+    expect(page.url()).toBe(`${f.api.url}/portal/invoices/${f.alphaInvoices[0]!.id}`);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('refuses an expired, a revoked and an altered link with the same page', async () => {
     const expiring = await f.newLink({ days: 1 });
     const revoked = await f.newLink();

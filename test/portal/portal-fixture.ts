@@ -3,7 +3,8 @@
  * alpha's first agency gets portal links; alpha's other agency and org beta are what the
  * links must never show.
  */
-import { startTestApi, type TestApi } from '../api/harness.ts';
+import type { AppLimits } from '../../service/src/http/app.ts';
+import { startTestApi, type Call, type TestApi } from '../api/harness.ts';
 import { buildOrg, ok, type BuiltOrg } from '../api/org-builder.ts';
 
 export type PortalFixture = {
@@ -19,9 +20,9 @@ export type PortalFixture = {
 };
 
 /** The clock starts on Feb 1, 2026, when January closes. */
-export async function startPortalFixture(options: { portalRequestsPerMinute?: number } = {}): Promise<PortalFixture> {
+export async function startPortalFixture(options: { portalRequestsPerMinute?: number; limits?: Partial<AppLimits> } = {}): Promise<PortalFixture> {
   const clock = { now: new Date('2026-02-01T15:00:00.000Z') };
-  const api = await startTestApi({ now: () => clock.now, limits: { portalRequestsPerMinute: options.portalRequestsPerMinute ?? 10_000 } });
+  const api = await startTestApi({ now: () => clock.now, limits: { portalRequestsPerMinute: options.portalRequestsPerMinute ?? 10_000, ...options.limits } });
   const alpha = await buildOrg(api, 'alpha', 'Alpha');
   const beta = await buildOrg(api, 'beta', 'Beta');
   const invoicesOf = async (org: BuiltOrg) =>
@@ -35,5 +36,68 @@ export async function startPortalFixture(options: { portalRequestsPerMinute?: nu
       const path = new URL(created.url).pathname;
       return { ...created, path, token: path.split('/')[2]! };
     },
+  };
+}
+
+/** A cookie as a browser keeps it, with the attributes it was set with. */
+export type KeptCookie = { value: string; path: string; attributes: string };
+
+/** A page as a browser ends on it, with the redirects it followed on the way. */
+export type Visit = Call & { redirects: string[]; url: string };
+
+/**
+ * A browser played by fetch: follows redirects itself (GET after a 303), keeps the cookies it
+ * is given and sends each back under its path, as a browser does within one site.
+ */
+export type PortalBrowser = {
+  cookies: Map<string, KeptCookie>;
+  get(path: string, headers?: Record<string, string>): Promise<Visit>;
+  post(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<Visit>;
+};
+
+export function portalBrowser(api: { url: string }): PortalBrowser {
+  const cookies = new Map<string, KeptCookie>();
+  const cookieHeader = (path: string) =>
+    [...cookies].filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || path.startsWith(`${c.path}?`))
+      .map(([name, c]) => `${name}=${c.value}`).join('; ');
+  async function request(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<Visit> {
+    const redirects: string[] = [];
+    for (let hop = 0; ; hop++) {
+      const cookie = cookieHeader(path);
+      const res = await fetch(`${api.url}${path}`, {
+        method, redirect: 'manual', headers: { ...headers, ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(body !== undefined ? { body } : {}),
+      });
+      for (const line of res.headers.getSetCookie()) {
+        const [pair = '', ...attributes] = line.split(';').map((p) => p.trim());
+        const [name = '', ...value] = pair.split('=');
+        const cookiePath = /^path=(.*)$/i.exec(attributes.find((a) => /^path=/i.test(a)) ?? '')?.[1] ?? '/';
+        if (/^max-age=0$/i.test(attributes.find((a) => /^max-age=/i.test(a)) ?? '')) cookies.delete(name);
+        else cookies.set(name, { value: value.join('='), path: cookiePath, attributes: attributes.join('; ') });
+      }
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location && hop < 5) {
+        redirects.push(location);
+        path = new URL(location, `${api.url}${path}`).pathname + new URL(location, `${api.url}${path}`).search;
+        if (res.status === 303) {
+          method = 'GET';
+          body = undefined;
+        }
+        continue;
+      }
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text, headers: res.headers, redirects, url: path };
+    }
+  }
+  return {
+    cookies,
+    get: (path, headers = {}) => request('GET', path, undefined, headers),
+    post: (path, form, headers = {}) => request('POST', path, new URLSearchParams(form).toString(), headers),
   };
 }

@@ -1,13 +1,13 @@
 /**
- * The agency portal over HTTP (plain fetch on loopback): the owner's links, the pages and
- * their headers, what a link shows and never shows, the audit, and every way a link stops
- * working answering the same page.
+ * The agency portal over HTTP (fetch on loopback, playing a browser that keeps cookies): the
+ * owner's links, the pages and their headers, what a link shows and never shows, the audit,
+ * and every way a link stops working answering the same page.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../api/harness.ts';
 import { ok } from '../api/org-builder.ts';
-import { startPortalFixture, type PortalFixture } from './portal-fixture.ts';
+import { portalBrowser, startPortalFixture, type PortalFixture } from './portal-fixture.ts';
 
 let f: PortalFixture;
 beforeAll(async () => {
@@ -16,6 +16,8 @@ beforeAll(async () => {
 afterAll(() => f.api.close());
 
 const get = (path: string, headers: Record<string, string> = {}) => call(f.api, 'get', path, { headers });
+/** Opens a path in a fresh browser: the token is exchanged for a session, and the page without it is where the browser ends. */
+const open = (path: string) => portalBrowser(f.api).get(path);
 
 function expectPortalHeaders(headers: Headers): void {
   expect(headers.get('cache-control')).toBe('no-store');
@@ -54,9 +56,11 @@ describe('the owner\'s links', () => {
 
 describe('the pages', () => {
   it('lists the agency\'s invoices, with the portal headers, lang and a table, and nothing of another agency or org', async () => {
-    const { path } = await f.newLink();
-    const res = await get(path);
+    const { path, token } = await f.newLink();
+    const res = await open(path);
     expect(res.status).toBe(200);
+    expect(res.redirects).toEqual(['/portal']);
+    expect(res.text).not.toContain(token);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expectPortalHeaders(res.headers);
     expect(res.text).toContain('<html lang="en">');
@@ -75,15 +79,17 @@ describe('the pages', () => {
   it('opens one invoice with its lines, marks it viewed for the owner, and audits the read as the link', async () => {
     const { path, link } = await f.newLink();
     const invoice = f.alphaInvoices[0]!;
-    const res = await get(`${path}/invoices/${invoice.id}`);
+    const browser = portalBrowser(f.api);
+    const res = await browser.get(`${path}/invoices/${invoice.id}`);
     expect(res.status).toBe(200);
+    expect(res.redirects).toEqual([`/portal/invoices/${invoice.id}`]);
     expectPortalHeaders(res.headers);
     expect(res.text).toContain(`Invoice ${invoice.number}`);
     expect(res.text).toContain('<caption>Visits billed</caption>');
     expect(res.text).toMatch(/Quixwright, Zebulon Alpha|Abernathy-Vole, Philippa Alpha|Szczepa/); // patients as this agency chose (names)
-    expect(res.text).toContain(`${path}/invoices/${invoice.id}/pdf`);
+    expect(res.text).toContain(`"/portal/invoices/${invoice.id}/pdf"`);
 
-    const list = await get(path);
+    const list = await browser.get('/portal');
     expect(list.text).toMatch(new RegExp(`${invoice.number}</a></th>[\\s\\S]*?<td>Yes</td></tr>`));
     const links = await ok(f.api, 'get', `/v1/orgs/alpha/portal-links?agencyId=${f.alpha.agencyIds[0]}`, { token: f.alpha.ownerToken });
     expect(links.links.find((l: any) => l.id === link.id).viewedInvoiceIds).toEqual([invoice.id]);
@@ -93,9 +99,10 @@ describe('the pages', () => {
 
   it('answers not found for another agency\'s invoice and another org\'s, showing none of it', async () => {
     const { path } = await f.newLink();
+    const browser = portalBrowser(f.api);
     for (const id of [f.alphaInvoices[1]!.id, f.betaInvoices[0]!.id]) {
       for (const suffix of ['', '/pdf']) {
-        const res = await get(`${path}/invoices/${id}${suffix}`);
+        const res = await browser.get(`${path}/invoices/${id}${suffix}`);
         expect(res.status).toBe(404);
         expectPortalHeaders(res.headers);
         expect(res.text).toContain('Not found');
@@ -107,7 +114,9 @@ describe('the pages', () => {
   it('downloads the invoice PDF, byte for byte what was issued, audited as a download by the link', async () => {
     const { path, link } = await f.newLink();
     const invoice = f.alphaInvoices[0]!;
-    const res = await fetch(`${f.api.url}${path}/invoices/${invoice.id}/pdf`);
+    const browser = portalBrowser(f.api);
+    await browser.get(path);
+    const res = await fetch(`${f.api.url}/portal/invoices/${invoice.id}/pdf`, { headers: { cookie: `portal_session=${browser.cookies.get('portal_session')!.value}` } });
     expect(res.status).toBe(200);
     expectPortalHeaders(res.headers);
     expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -126,13 +135,15 @@ describe('the pages', () => {
     const { path } = await f.newLink();
     const invoice = await ok(f.api, 'get', `/v1/orgs/alpha/invoices/${f.alphaInvoices[0]!.id}`, { token: f.alpha.ownerToken });
     const total = (invoice.totalCents / 100).toFixed(2);
-    const before = await get(`${path}/statement`);
+    const browser = portalBrowser(f.api);
+    const before = await browser.get(`${path}/statement`);
     expect(before.status).toBe(200);
+    expect(before.url).toBe('/portal/statement');
     expect(before.text).toMatch(new RegExp(`<th scope="row">0-30 days</th><td class="num">\\$${total.replace('.', '\\.')}`));
     const saved = f.clock.now;
     f.clock.now = new Date(Date.parse(`${invoice.dueDate}T15:00:00.000Z`) + 45 * 86_400_000);
     try {
-      const later = await get(`${path}/statement`);
+      const later = await browser.get(`${path}/statement`); // opened from the link again: a session lasts 12 hours
       expect(later.text).toMatch(new RegExp(`<th scope="row">31-60 days</th><td class="num">\\$${total.replace('.', '\\.')}`));
       expect(later.text).toMatch(/<th scope="row">0-30 days<\/th><td class="num">\$0\.00/);
       expect(later.text).toContain('<td class="num">45</td>');
@@ -157,7 +168,7 @@ describe('a link that does not open the portal', () => {
     await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${revoked.link.id}/revoke`, { token: f.alpha.ownerToken });
     const replacement = await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${rotated.link.id}/rotate`, { token: f.alpha.ownerToken, body: {} });
     expect(replacement.url).not.toBe(rotated.url);
-    expect((await get(new URL(replacement.url).pathname)).status).toBe(200);
+    expect((await open(new URL(replacement.url).pathname)).status).toBe(200);
 
     const saved = f.clock.now;
     f.clock.now = new Date(saved.getTime() + 2 * 86_400_000);
@@ -175,7 +186,7 @@ describe('a link that does not open the portal', () => {
       for (const a of answers) expect(a).toEqual(answers[0]);
       expect(answers[0]!.status).toBe(404);
       expect(answers[0]!.text).toContain('This link is not valid');
-      expect((await get(`/portal/${good}`)).status).toBe(200); // still good after two days
+      expect((await open(`/portal/${good}`)).status).toBe(200); // still good after two days
     } finally {
       f.clock.now = saved;
     }
@@ -188,9 +199,9 @@ describe('a link that does not open the portal', () => {
     const saved = f.clock.now;
     try {
       f.clock.now = new Date(saved.getTime() + 90 * 86_400_000 - 1000);
-      expect((await get(path)).status).toBe(200);
+      expect((await open(path)).status).toBe(200);
       f.clock.now = new Date(saved.getTime() + 90 * 86_400_000);
-      expect((await get(path)).text).toContain('This link is not valid');
+      expect((await open(path)).text).toContain('This link is not valid');
     } finally {
       f.clock.now = saved;
     }
@@ -201,48 +212,56 @@ describe('a link with a passcode', () => {
   it('asks for it in a form (POST, never in the URL), refuses a wrong one, and opens with the right one', async () => {
     const { path, url } = await f.newLink({ passcode: 'river-stone-42' });
     expect(url).not.toContain('river-stone');
-    const asked = await get(path);
+    const browser = portalBrowser(f.api);
+    const asked = await browser.get(path);
     expect(asked.status).toBe(401);
+    expect(asked.url).toBe('/portal');
     expectPortalHeaders(asked.headers);
-    expect(asked.text).toMatch(/<form method="post" action="[^"]+\/passcode">/);
+    expect(asked.text).toMatch(/<form method="post" action="\/portal\/passcode">/);
     expect(asked.text).toMatch(/<label for="passcode">/);
     expect(asked.text).not.toContain('Alpha Oakridge');
-    expect((await get(`${path}/invoices/${f.alphaInvoices[0]!.id}`)).status).toBe(401);
+    expect((await browser.get(`/portal/invoices/${f.alphaInvoices[0]!.id}`)).status).toBe(401);
 
-    const post = (passcode: string) => fetch(`${f.api.url}${path}/passcode`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ passcode }),
-    });
-    const wrong = await post('river-stone-41');
+    const wrong = await browser.post('/portal/passcode', { passcode: 'river-stone-41' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.text()).toContain('That passcode is not right');
-    const right = await post('river-stone-42');
-    expect(right.status).toBe(303);
-    expect(right.headers.get('location')).toBe(path);
-    const cookie = right.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Strict/i);
-    expect(cookie).not.toContain('river-stone');
-    const opened = await get(path, { cookie: cookie.split(';')[0]! });
-    expect(opened.status).toBe(200);
-    expect(opened.text).toContain(f.alphaInvoices[0]!.number);
-    expect((await get(path, { cookie: 'portal_pass=forged' })).status).toBe(401);
+    expect(wrong.text).toContain('That passcode is not right');
+    const right = await browser.post('/portal/passcode', { passcode: 'river-stone-42' });
+    expect(right.redirects).toEqual(['/portal']);
+    expect(right.status).toBe(200);
+    expect(right.text).toContain(f.alphaInvoices[0]!.number);
+    const session = browser.cookies.get('portal_session')!;
+    expect(session.attributes).toMatch(/HttpOnly/i);
+    expect(session.attributes).toMatch(/SameSite=Strict/i);
+    expect(session.value).not.toContain('river-stone');
+    const forged = await get('/portal', { cookie: `portal_session=${session.value.replace(/\.1\./, '.0.')}` });
+    expect(forged.status).toBe(401);
+    expect(forged.text).not.toContain('Alpha Oakridge');
   });
 
-  it('keeps the passcode through a rotation, and the old cookie does not open the new link', async () => {
+  it('keeps the passcode through a rotation, and the old session does not open the new link', async () => {
     const first = await f.newLink({ passcode: 'harbor-light-7' });
+    const browser = portalBrowser(f.api);
+    await browser.get(first.path);
+    expect((await browser.post('/portal/passcode', { passcode: 'harbor-light-7' })).status).toBe(200);
     const rotated = await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${first.link.id}/rotate`, { token: f.alpha.ownerToken, body: {} });
     expect(rotated.link.hasPasscode).toBe(true);
-    expect((await get(new URL(rotated.url).pathname)).status).toBe(401);
+    expect((await browser.get('/portal')).status).toBe(401); // the old link's session ended with it
+    const asked = await browser.get(new URL(rotated.url).pathname);
+    expect(asked.status).toBe(401); // the new link asks again
+    expect(asked.text).toContain('Enter the passcode');
   });
 });
 
 describe('logs', () => {
   it('never carry a portal token or a patient', async () => {
     const { token, path } = await f.newLink();
-    await get(`${path}/invoices/${f.alphaInvoices[0]!.id}`);
+    const browser = portalBrowser(f.api);
+    await browser.get(`${path}/invoices/${f.alphaInvoices[0]!.id}`);
     const log = f.api.logText();
     expect(log).not.toContain(token);
+    expect(log).not.toContain(browser.cookies.get('portal_session')!.value);
     expect(log).toContain('/portal/:token/invoices/:invoiceId');
+    expect(log).toContain('"/portal/invoices/:invoiceId"');
     for (const p of f.alpha.patients) expect(log).not.toContain(p.name);
   });
 });
@@ -250,17 +269,18 @@ describe('logs', () => {
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the per-IP allowance, for good and bad tokens alike', async () => {
     const small = await startPortalFixture({ portalRequestsPerMinute: 3 });
+    const once = (path: string) => fetch(`${small.api.url}${path}`, { redirect: 'manual' });
     try {
       const { path } = await small.newLink();
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await call(small.api, 'get', i === 1 ? '/portal/nope' : path)).status);
-      expect(statuses).toEqual([200, 404, 200]);
-      const limited = await call(small.api, 'get', path);
+      for (let i = 0; i < 3; i++) statuses.push((await once(i === 1 ? '/portal/nope' : path)).status);
+      expect(statuses).toEqual([303, 404, 303]);
+      const limited = await once(path);
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(limited.headers.get('cache-control')).toBe('no-store');
       small.clock.now = new Date(small.clock.now.getTime() + 61_000);
-      expect((await call(small.api, 'get', path)).status).toBe(200);
+      expect((await once(path)).status).toBe(303);
     } finally {
       await small.api.close();
     }

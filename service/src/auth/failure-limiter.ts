@@ -1,12 +1,14 @@
 /**
- * Limits failed authentications per client (IP), in memory: after `maxFailures` in a
- * window the client is refused until the window ends, whatever it presents. One process
- * only: behind several instances each keeps its own count, which still bounds guessing.
+ * Counts failures per key (a client address, an API key id), in memory: after `maxFailures`
+ * in a window the key is over its limit until the window ends. What "over" costs is the
+ * caller's choice: the API refuses only guesses (a credential that verifies always passes),
+ * the portal every request. One process only: behind several instances each keeps its own
+ * count, which still bounds guessing.
  */
 export type FailureLimiter = {
-  /** Seconds until the client may try again, or 0 when it may try now. */
-  retryAfter(client: string): number;
-  recordFailure(client: string): void;
+  /** Seconds until the key is under its limit again, or 0 when it is now. */
+  retryAfter(key: string): number;
+  recordFailure(key: string): void;
 };
 
 /** Past this many tracked clients, expired entries are swept, then the oldest dropped. */

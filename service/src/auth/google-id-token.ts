@@ -11,7 +11,8 @@ import { OAuth2Client } from 'google-auth-library';
 export const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
 export type IdTokenOutcome =
-  | { kind: 'verified'; email: string }
+  /** `sub`: the account's stable id; an email can move to another account, the sub never does. */
+  | { kind: 'verified'; email: string; sub: string }
   /** Not a valid token for this service: bad signature, wrong audience or issuer, expired, email not verified. */
   | { kind: 'rejected'; reason: 'google-sign-in-off' | 'invalid-id-token' | 'email-not-verified' }
   /** Google's certificates could not be fetched: the service's problem, not the caller's. */
@@ -37,7 +38,8 @@ export function googleIdTokenVerifier(options: { clientId: string | undefined; c
       const ticket = await client.verifySignedJwtWithCertsAsync(token, certs, clientId, GOOGLE_ISSUERS);
       const payload = ticket.getPayload();
       if (!payload?.email || payload.email_verified !== true) return { kind: 'rejected', reason: 'email-not-verified' };
-      return { kind: 'verified', email: payload.email.toLowerCase() };
+      if (!payload.sub) return { kind: 'rejected', reason: 'invalid-id-token' };
+      return { kind: 'verified', email: payload.email.toLowerCase(), sub: payload.sub };
     } catch {
       return { kind: 'rejected', reason: 'invalid-id-token' };
     }

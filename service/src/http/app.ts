@@ -8,6 +8,7 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import helmet from 'helmet';
 import * as z from 'zod';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
+import { trustedProxies } from '../auth/client-address.ts';
 import { createFailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
@@ -16,7 +17,7 @@ import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/
 import type { PayoutStore } from '../store/payouts-port.ts';
 import type { EventVerifier, PayoutGatewayFactory } from '../payouts/gateway-port.ts';
 import { audit, type UseCaseContext } from '../usecases/context.ts';
-import { authorize, callerOf } from './authenticate.ts';
+import { authorize, callerOf, type AuthorizeDeps } from './authenticate.ts';
 import { backgroundWork, type BackgroundWork } from './background.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { requestLogging, type Logger } from './logger.ts';
@@ -55,7 +56,8 @@ export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument; bac
 
 export function createApp(deps: AppDeps): Api {
   const app = express();
-  app.set('trust proxy', deps.limits.trustProxyHops || false);
+  // Proxies are trusted only from a proxy's address, so a client that bypasses them cannot choose its own by X-Forwarded-For.
+  app.set('trust proxy', trustedProxies(deps.limits.trustProxyHops));
   app.set('query parser', 'simple'); // flat strings: no nested objects from a[b]=c
   app.use(requestLogging(deps.logger));
   app.use(helmet());
@@ -65,7 +67,9 @@ export function createApp(deps: AppDeps): Api {
     authenticate: createAuthenticator({ identity: deps.identity, verifyIdToken: deps.verifyIdToken }),
     identity: deps.identity,
     limiter: createFailureLimiter({ maxFailures: deps.limits.authFailuresPerMinute, windowMs: 60_000, now: () => deps.now().getTime() }),
-  };
+    now: deps.now,
+    audit: (orgId, actor, entry) => audit({ store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor }, orgId, [entry]),
+  } satisfies AuthorizeDeps;
   const jsonBody = {
     default: express.json({ limit: deps.limits.bodyBytes, type: 'application/json' }),
     batch: express.json({ limit: deps.limits.batchBodyBytes, type: 'application/json' }),

@@ -29,6 +29,8 @@ export type ConnectedAccountRecord = {
   createdAt: string;
   /** SHA-256 (hex) of the token in the therapist's onboarding URL; the token itself is shown once. */
   onboardingTokenHash?: string;
+  /** When that URL stops working (ISO instant); a token kept without one (made before URLs expired) opens nothing. */
+  onboardingTokenExpiresAt?: string;
   transfersActive: boolean;
   payoutsEnabled: boolean;
   detailsSubmitted: boolean;

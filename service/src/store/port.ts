@@ -66,6 +66,16 @@ export type VisitQuery = {
   dateTo?: IsoDate;
 };
 
+/**
+ * A page of a long list, in the list's order: up to `limit` rows after the row whose sort key
+ * is `after` (the first rows when absent). Visits sort by (date, id), invoices by sequence,
+ * payments by (paidOn, id).
+ */
+export type ListPage<K extends readonly (string | number)[]> = { limit: number; after?: K };
+export type VisitSortKey = readonly [date: IsoDate, id: string];
+export type InvoiceSortKey = readonly [sequence: number];
+export type PaymentSortKey = readonly [paidOn: IsoDate, id: string];
+
 export type CycleRecord = Cycle & {
   id: string;
   invoiceIds: string[];
@@ -117,7 +127,8 @@ export type AuditEntry = {
   at: string;
   /** Who: a member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. Never PHI. */
   actor: string;
-  action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download';
+  /** `refuse`: an attempt turned away (a wrong portal passcode, a member's email from another Google account). */
+  action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download' | 'refuse';
   recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account'
     | 'bill-rate' | 'pay-rate';
   recordId: string;
@@ -158,7 +169,7 @@ export interface Store {
   findVisitsByDupKey(orgId: string, dupKeys: readonly string[]): Promise<{ id: string; dupKey: string }[]>;
   /** Inserts or replaces by id; never replaces a visit that is billed (it comes back in `locked`). */
   upsertVisits(orgId: string, visits: readonly StoredVisit[]): Promise<UpsertVisitsOutcome>;
-  listVisits(orgId: string, query: VisitQuery): Promise<StoredVisit[]>;
+  listVisits(orgId: string, query: VisitQuery, page?: ListPage<VisitSortKey>): Promise<StoredVisit[]>;
   /** listVisits without the sealed and bookkeeping fields, for closes and pay runs of 100,000 visits. */
   listBillingVisits(orgId: string, query: VisitQuery): Promise<BillingVisit[]>;
   /** The visits dated on or before `dateTo` that are unbilled or unpaid: a month's close reads them once for its invoices and its pay runs. */
@@ -192,7 +203,7 @@ export interface Store {
    */
   commitCloses(orgId: string, commits: readonly CloseCommit[]): Promise<CloseOutcome[]>;
   getInvoice(orgId: string, invoiceId: string): Promise<StoredInvoice | null>;
-  listInvoices(orgId: string, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]>;
+  listInvoices(orgId: string, query: { agencyId?: string; cycleId?: string }, page?: ListPage<InvoiceSortKey>): Promise<StoredInvoice[]>;
   /** Marks the invoice void and frees its visits to be billed again, atomically. */
   voidInvoice(orgId: string, invoiceId: string, voided: { on: IsoDate; reason: string }): Promise<StoredInvoice | null>;
   /** Adds a credit note; 'number-taken' when a concurrent note took its number (recompute and retry). */
@@ -214,7 +225,7 @@ export interface Store {
   getPayment(orgId: string, paymentId: string): Promise<Payment | null>;
   /** Compare-and-set on status. */
   updatePayment(orgId: string, payment: Payment, expectedStatus: Payment['status']): Promise<boolean>;
-  listPayments(orgId: string, query: PaymentQuery): Promise<Payment[]>;
+  listPayments(orgId: string, query: PaymentQuery, page?: ListPage<PaymentSortKey>): Promise<Payment[]>;
 
   /** Append-only. */
   appendAudit(orgId: string, entries: readonly AuditEntry[]): Promise<void>;
@@ -249,7 +260,13 @@ export interface DocumentStore {
 export const MEMBER_ROLES = ['owner', 'staff'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-export type MemberRecord = { email: string; role: MemberRole; addedAt: string };
+export type MemberRecord = {
+  email: string;
+  role: MemberRole;
+  addedAt: string;
+  /** The Google account's stable id (the ID token's `sub`), recorded at the member's first sign-in: an email can move to another account, a sub never does. */
+  sub?: string;
+};
 
 export type ApiKeyRecord = {
   id: string;
@@ -259,6 +276,8 @@ export type ApiKeyRecord = {
   secretHash: string;
   createdAt: string;
   revokedAt?: string;
+  /** The member who made it (their email), whose removal revokes it; `cli` or absent (keys made before it was kept) for none. */
+  createdBy?: string;
 };
 
 /** Identity data, apart from the billing data of `Store`; every method still takes the orgId. */
@@ -285,6 +304,10 @@ export type PortalLinkRecord = {
   revokedAt?: string;
   /** scrypt of the agency's passcode (`scrypt$<salt hex>$<hash hex>`), when the link asks for one. */
   passcodeHash?: string;
+  /** Wrong passcodes given in the window that began at `since`. */
+  passcodeFailures?: { count: number; since: string };
+  /** Until then the link refuses every passcode, right or wrong. */
+  passcodeLockedUntil?: string;
 };
 
 /** The first time a link opened an invoice. */
@@ -301,6 +324,13 @@ export interface PortalStore {
   listPortalLinks(orgId: string, agencyId?: string): Promise<PortalLinkRecord[]>;
   /** False when the link is unknown or already revoked. */
   revokePortalLink(orgId: string, linkId: string, at: string): Promise<boolean>;
+  /**
+   * Replaces the link with `change(link)`, atomically (read and write in one transaction;
+   * `change` may run more than once, so it must only compute); its id, agency and token hash
+   * stay. Answers what was written, or null when the link is unknown or `change` answers null
+   * (nothing written).
+   */
+  updatePortalLink(orgId: string, linkId: string, change: (link: PortalLinkRecord) => PortalLinkRecord | null): Promise<PortalLinkRecord | null>;
   findPortalLinkByTokenHash(tokenHash: string): Promise<{ orgId: string; link: PortalLinkRecord } | null>;
   /** Keeps the first view of an invoice per link; later ones change nothing. */
   markPortalInvoiceViewed(orgId: string, view: PortalView): Promise<void>;

@@ -48,7 +48,8 @@ export const PORTAL_CSS = [
 /** The CSP source that allows exactly the inline stylesheet above. */
 export const PORTAL_STYLE_HASH = `'sha256-${createHash('sha256').update(PORTAL_CSS).digest('base64')}'`;
 
-export function page(title: string, heading: Html | string, body: Html): string {
+/** `refreshTo`: a same-origin URL the page loads right away by itself (no script: a meta refresh). */
+export function page(title: string, heading: Html | string, body: Html, options: { refreshTo?: string } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +57,7 @@ export function page(title: string, heading: Html | string, body: Html): string 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
+${options.refreshTo === undefined ? '' : `<meta http-equiv="refresh" content="0; url=${escapeHtml(options.refreshTo)}">\n`}<title>${escapeHtml(title)}</title>
 <style>${PORTAL_CSS}</style>
 </head>
 <body>

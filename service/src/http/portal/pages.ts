@@ -69,6 +69,21 @@ export function passcodePage(base: string, wrong: boolean): string {
   return page('Passcode', html`<h1>Enter the passcode</h1>`, html`<p>This link asks for the passcode your billing contact gave you.</p>${body}`);
 }
 
+/** Wrong passcodes given too often: the link takes none for a while, whoever tries. */
+export const lockedPage = (retryAfterS: number) => page('Too many wrong passcodes', html`<h1>Too many wrong passcodes</h1>`,
+  html`<p>This link takes no passcode for the next ${Math.ceil(retryAfterS / 60)} minutes. Try again then, or ask your billing contact.</p>`);
+
+/** The body of a 303 (the browser follows the Location header; the link is there for anything that does not). */
+export const redirectPage = (location: string) => page('Opening', html`<h1>Opening</h1>`, html`<p><a href="${location}">Continue</a></p>`);
+
+/** Loads the same page again from itself, which brings the SameSite=Strict session cookie a link opened from another site left behind. */
+export const openingPage = (again: string) => page('Opening your invoices', html`<h1>Opening your invoices</h1>`,
+  html`<p>If this page stays, <a href="${again}">continue</a>.</p>`, { refreshTo: again });
+
+/** A page opened without a session, or after it ended (the link expired, revoked or replaced). */
+export const sessionEndedPage = () => page('Open your link again', html`<h1>Open your link again</h1>`,
+  html`<p>Open the link your billing contact sent you again. If it no longer works, ask them for a new one.</p>`);
+
 /** The one answer for every token that does not open a portal, whatever the reason. */
 export const invalidLinkPage = () => page('This link is not valid', html`<h1>This link is not valid</h1>`, html`<p>Ask your billing contact for a new link.</p>`);
 

@@ -1,26 +1,32 @@
 /**
- * The agency portal's pages at `/portal/:token/...`, outside the API: server-rendered HTML,
- * no script. Every answer carries no-store, a strict CSP, HSTS and no-referrer; every
- * request counts against its IP's per-minute allowance; a token that does not open a
- * portal (unknown, altered, expired, revoked) gets one and the same page. Log lines name
- * the route pattern, never the URL with its token.
+ * The agency portal's pages, outside the API: server-rendered HTML, no script. A link as
+ * sent (`/portal/<token>`, or one of its pages under it) is exchanged for a session cookie
+ * (HttpOnly, SameSite=Strict, Secure over https, for `/portal` only) and answered with a
+ * 303 to the same page without the token; every page after that (`/portal`,
+ * `/portal/statement`, `/portal/invoices/:invoiceId[/pdf]`) is opened by the session alone,
+ * so no later URL carries the token. Every answer carries no-store, a strict CSP, HSTS and
+ * no-referrer; every request counts against its client's per-minute allowance; a token that
+ * does not open a portal (unknown, altered, expired, revoked) gets one and the same page.
+ * Log lines name the route pattern, never the URL with its token.
  */
-import { createHmac } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { clientKey } from '../../auth/client-address.ts';
 import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
-import { passcodeMatches } from '../../crypto/passcodes.ts';
-import { constantTimeEqual } from '../../crypto/tokens.ts';
 import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
-import { resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
+import { newPortalSession, resolvePortalSession, type PortalSession } from '../../usecases/portal-session.ts';
+import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
 import { isClientError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
 import { PORTAL_STYLE_HASH } from './html.ts';
-import { errorPage, invalidLinkPage, invoiceListPage, invoicePage, notFoundPage, passcodePage, statementPage, tooManyRequestsPage } from './pages.ts';
+import {
+  errorPage, invalidLinkPage, invoiceListPage, invoicePage, lockedPage, notFoundPage, openingPage, passcodePage, redirectPage, sessionEndedPage,
+  statementPage, tooManyRequestsPage,
+} from './pages.ts';
 
 export type PortalDeps = {
   store: Store;
@@ -31,13 +37,16 @@ export type PortalDeps = {
   now: () => Date;
   newId: () => string;
   logger: Logger;
-  /** Portal requests one client IP may make per minute before it gets 429. */
+  /** Portal requests one client (an address, an IPv6 /64) may make per minute before it gets 429. */
   requestsPerMinute: number;
 };
 
 const CSP = `default-src 'none'; style-src ${PORTAL_STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
-const PASS_COOKIE = 'portal_pass';
-const PASS_MAX_AGE_S = 12 * 3600;
+/** Where the pages live once the token is exchanged: the session cookie is sent nowhere else. */
+const BASE = '/portal';
+const SESSION_COOKIE = 'portal_session';
+/** The query a page reloads itself with when the session cookie did not come with it (see `noSession`). */
+const RETRY = 'opened';
 
 const portalHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
@@ -53,8 +62,11 @@ function sendPage(res: Response, status: number, markup: string): void {
   res.status(status).type('html').send(markup);
 }
 
-/** The cookie that says this browser gave the link's passcode: keyed by the passcode's hash, so a new passcode or link voids it. */
-const passProof = (access: PortalAccess) => createHmac('sha256', access.link.passcodeHash!).update(`portal-pass:${access.link.id}`).digest('base64url');
+/** A 303 with a page of its own (HTML, like every portal answer), never Express's text. */
+function seeOther(res: Response, location: string): void {
+  res.setHeader('Location', location);
+  sendPage(res, 303, redirectPage(location));
+}
 
 function cookieValue(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -64,20 +76,20 @@ function cookieValue(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-function hasPassed(req: Request, access: PortalAccess): boolean {
-  if (!access.link.passcodeHash) return true;
-  return constantTimeEqual(Buffer.from(cookieValue(req, PASS_COOKIE) ?? ''), Buffer.from(passProof(access)));
-}
+/** The pages reached with a token, and the same page without it: `:invoiceId` stays, encoded again. */
+const TOKEN_PAGES = ['', '/statement', '/invoices/:invoiceId', '/invoices/:invoiceId/pdf'] as const;
+const pageWithoutToken = (pattern: string, req: Request) =>
+  `${BASE}${pattern.replace(':invoiceId', () => encodeURIComponent(String(req.params.invoiceId)))}`;
 
 export function portalRouter(deps: PortalDeps): Router {
   const router = express.Router();
-  // Counts every request, not only failures: the same bounded per-IP window as the API's.
+  // Counts every request, not only failures: the same bounded per-client window as the API's.
   const limiter = createFailureLimiter({ maxFailures: deps.requestsPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
   const passcodeForm = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 });
 
   router.use(portalHeaders);
   router.use((req, res, next) => {
-    const client = req.ip ?? 'unknown';
+    const client = clientKey(req.ip ?? req.socket.remoteAddress);
     const wait = limiter.retryAfter(client);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
@@ -92,53 +104,94 @@ export function portalRouter(deps: PortalDeps): Router {
     now: deps.now, newId: deps.newId, actor: portalActor(access),
   });
 
-  type PageHandler = (req: Request, res: Response, access: PortalAccess, base: string) => Promise<void>;
-
-  /** Resolves the token (one answer for every invalid one), asks for the passcode when the link has one, then runs `handle`. */
-  const page = (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler => async (req, res) => {
-    const state = requestState(res);
-    state.route = `/portal/:token${pattern}`;
-    const token = String(req.params.token);
-    const access = await resolvePortalToken(deps.portal, token, deps.now());
-    if (!access) return sendPage(res, 404, invalidLinkPage());
-    state.orgId = access.orgId;
-    state.actor = portalActor(access);
-    const base = `/portal/${token}`;
-    if (!options.passcodeForm && !hasPassed(req, access)) return sendPage(res, 401, passcodePage(base, false));
-    await handle(req, res, access, base);
+  const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) => {
+    const session = newPortalSession(deps.cipher, access, deps.now(), passed);
+    res.cookie(SESSION_COOKIE, session.value, {
+      path: BASE, httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
+    });
   };
 
-  router.get('/:token', page('', async (_req, res, access, base) => {
-    const data = await agencyInvoices(context(access), access);
+  const sessionOf = (req: Request) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
+
+  /**
+   * No session came with the request. Right after a link is opened from another site (a
+   * mail), the browser keeps the SameSite=Strict cookie off the redirect that follows, so
+   * the page first reloads itself once from itself, which brings the cookie; only then does
+   * it say the link must be opened again.
+   */
+  const noSession = (req: Request, res: Response) => {
+    if (req.method === 'GET' && cookieValue(req, SESSION_COOKIE) === undefined && req.query[RETRY] === undefined) {
+      const [path, query] = req.originalUrl.split('?');
+      return sendPage(res, 200, openingPage(`${path}?${query ? `${query}&` : ''}${RETRY}`));
+    }
+    sendPage(res, 401, sessionEndedPage());
+  };
+
+  /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser has one for the link) and a 303 to the page without it. */
+  const exchange = (pattern: string): RequestHandler => async (req, res) => {
+    requestState(res).route = `/portal/:token${pattern}`;
+    const access = await resolvePortalToken(deps.portal, String(req.params.token), deps.now());
+    if (!access) return sendPage(res, 404, invalidLinkPage());
+    requestState(res).orgId = access.orgId;
+    requestState(res).actor = portalActor(access);
+    if ((await sessionOf(req))?.link.id !== access.link.id) setSession(req, res, access, false);
+    seeOther(res, pattern === '/passcode' ? BASE : pageWithoutToken(pattern, req));
+  };
+
+  type PageHandler = (req: Request, res: Response, session: PortalSession) => Promise<void>;
+
+  /** A page of the session's link: the passcode form first when the link has one this browser has not given. */
+  const page = (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler => async (req, res) => {
+    const state = requestState(res);
+    state.route = `/portal${pattern}`;
+    const session = await sessionOf(req);
+    if (!session) return noSession(req, res);
+    state.orgId = session.orgId;
+    state.actor = portalActor(session);
+    if (!options.passcodeForm && !session.passed) return sendPage(res, 401, passcodePage(BASE, false));
+    await handle(req, res, session);
+  };
+
+  router.get('/', page('', async (_req, res, session) => {
+    const data = await agencyInvoices(context(session), session);
     if (!data.ok) return sendPage(res, 404, invalidLinkPage());
-    sendPage(res, 200, invoiceListPage(base, data.value));
+    sendPage(res, 200, invoiceListPage(BASE, data.value));
   }));
 
-  router.get('/:token/statement', page('/statement', async (_req, res, access, base) => {
-    const data = await agencyStatement(context(access), access);
+  router.get('/statement', page('/statement', async (_req, res, session) => {
+    const data = await agencyStatement(context(session), session);
     if (!data.ok) return sendPage(res, 404, invalidLinkPage());
-    sendPage(res, 200, statementPage(base, data.value));
+    sendPage(res, 200, statementPage(BASE, data.value));
   }));
 
-  router.get('/:token/invoices/:invoiceId', page('/invoices/:invoiceId', async (req, res, access, base) => {
-    const data = await agencyInvoice(context(access), access, String(req.params.invoiceId));
+  router.get('/invoices/:invoiceId', page('/invoices/:invoiceId', async (req, res, session) => {
+    const data = await agencyInvoice(context(session), session, String(req.params.invoiceId));
     if (!data.ok) return sendPage(res, 404, notFoundPage());
-    sendPage(res, 200, invoicePage(base, data.value));
+    sendPage(res, 200, invoicePage(BASE, data.value));
   }));
 
-  router.get('/:token/invoices/:invoiceId/pdf', page('/invoices/:invoiceId/pdf', async (req, res, access) => {
-    const pdf = await agencyInvoicePdf(context(access), access, String(req.params.invoiceId));
+  router.get('/invoices/:invoiceId/pdf', page('/invoices/:invoiceId/pdf', async (req, res, session) => {
+    const pdf = await agencyInvoicePdf(context(session), session, String(req.params.invoiceId));
     if (!pdf.ok) return sendPage(res, 404, notFoundPage());
     sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
   }));
 
-  router.post('/:token/passcode', passcodeForm, page('/passcode', async (req, res, access, base) => {
+  router.post('/passcode', passcodeForm, page('/passcode', async (req, res, session) => {
+    if (session.passed) return seeOther(res, BASE);
     const given = typeof req.body?.passcode === 'string' ? req.body.passcode : '';
-    if (!access.link.passcodeHash) return void res.redirect(303, base);
-    if (given.length === 0 || given.length > 200 || !passcodeMatches(given, access.link.passcodeHash)) return sendPage(res, 401, passcodePage(base, true));
-    res.cookie(PASS_COOKIE, passProof(access), { path: base, httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: PASS_MAX_AGE_S * 1000 });
-    res.redirect(303, base);
+    const check = await checkPortalPasscode(context(session), session, given);
+    if (check.kind === 'locked') {
+      res.setHeader('Retry-After', String(check.retryAfterS));
+      return sendPage(res, 429, lockedPage(check.retryAfterS));
+    }
+    if (check.kind === 'wrong') return sendPage(res, 401, passcodePage(BASE, true));
+    setSession(req, res, session, true);
+    seeOther(res, BASE);
   }, { passcodeForm: true }));
+
+  for (const pattern of TOKEN_PAGES) router.get(`/:token${pattern}`, exchange(pattern));
+  // The passcode form of a page that still had the token in its URL: read (a form it cannot read is a 400), then the session's own form.
+  router.post('/:token/passcode', passcodeForm, exchange('/passcode'));
 
   router.use((_req, res) => {
     requestState(res).route ??= '/portal/(unmatched)';

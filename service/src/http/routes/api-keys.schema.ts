@@ -6,7 +6,10 @@ import type { RouteSpec } from '../route.ts';
 import { orgId, orgPath } from './common.schema.ts';
 
 /** An API key as shown: never its secret or hash. */
-const apiKey = z.object({ id: z.string(), label: z.string(), role: z.enum(MEMBER_ROLES), createdAt: z.string(), revokedAt: z.string().optional() });
+const apiKey = z.object({
+  id: z.string(), label: z.string(), role: z.enum(MEMBER_ROLES), createdAt: z.string(), revokedAt: z.string().optional(),
+  createdBy: z.string().optional().describe('The member who made it (for a key made with another key, that key\'s member): removing the member revokes it'),
+});
 
 export const createApiKeySpec = {
   id: 'createApiKey', method: 'post', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner', status: 201,

@@ -1,10 +1,11 @@
 /** API keys: only an owner makes, lists or revokes them. */
-import { createApiKey, listApiKeys, revokeApiKey } from '../../usecases/api-keys.ts';
+import { createApiKey, keyMaker, listApiKeys, revokeApiKey } from '../../usecases/api-keys.ts';
 import { listed, route } from '../route.ts';
 import { createApiKeySpec, listApiKeysSpec, revokeApiKeySpec } from './api-keys.schema.ts';
 
 export const apiKeyRoutes = [
-  route(createApiKeySpec, ({ params, body, identity }) => createApiKey(identity, params.orgId, body)),
+  route(createApiKeySpec, async ({ params, body, identity, principal }) =>
+    createApiKey(identity, params.orgId, body, principal ? await keyMaker(identity, params.orgId, principal) : undefined)),
   route(listApiKeysSpec, ({ params, identity }) => listed('apiKeys', listApiKeys(identity, params.orgId))),
   route(revokeApiKeySpec, ({ params, identity }) => revokeApiKey(identity, params.orgId, params.keyId)),
 ];

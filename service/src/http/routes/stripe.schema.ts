@@ -18,13 +18,15 @@ const connectedAccount = z.object({
   transfersActive: z.boolean(), payoutsEnabled: z.boolean(), detailsSubmitted: z.boolean(),
   requirementsDue: z.array(z.string()), disabledReason: z.string().nullable(), checkedAt: z.string(),
   eventCreated: z.int().optional().describe('The created time (Unix seconds) of the newest Stripe event applied'),
+  onboardingTokenExpiresAt: z.string().optional().describe('When the therapist\'s onboarding URL stops working'),
 });
 
 const onboarding = z.object({
   therapistId: z.string(), therapistName: z.string(), accountId: z.string(),
   account: z.enum(['created', 'existing']).describe('created: a connected account was made now'),
   ready: z.boolean(), requirementsDue: z.array(z.string()),
-  onboardingUrl: z.string().optional().describe('The URL to send the therapist (absent once the account is ready)'),
+  onboardingUrl: z.string().optional().describe('The URL to send the therapist (absent once the account is ready); it works for 7 days'),
+  onboardingUrlExpiresAt: z.string().optional().describe('When onboardingUrl stops working: ask again for a new one'),
   stripeLink: z.string().optional().describe('Stripe\'s own link, valid until stripeLinkExpiresAt and for one visit'),
   stripeLinkExpiresAt: z.string().optional(),
 });

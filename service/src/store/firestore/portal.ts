@@ -37,6 +37,17 @@ export function firestorePortal(db: Firestore): PortalStore {
         return true;
       });
     },
+    async updatePortalLink(orgId, linkId, change) {
+      const ref = links(orgId).doc(docId(linkId));
+      return db.runTransaction(async (tx) => {
+        const current = recordOf<PortalLinkRecord>(await tx.get(ref));
+        const changed = current && change(current);
+        if (!current || !changed) return null;
+        const next = toData({ ...changed, id: current.id, agencyId: current.agencyId, tokenHash: current.tokenHash });
+        tx.set(ref, next);
+        return next as PortalLinkRecord;
+      });
+    },
     async findPortalLinkByTokenHash(tokenHash) {
       const index = await tokens.doc(tokenHash).get();
       if (!index.exists) return null;

@@ -32,6 +32,15 @@ export function sqlitePortal(db: DatabaseSync): PortalStore {
       update.run(JSON.stringify({ ...current, revokedAt: at }), orgId, linkId);
       return true;
     },
+    async updatePortalLink(orgId, linkId, change) {
+      // As revokePortalLink: nothing yields between the read and the write.
+      const current = link(selectOne.get(orgId, linkId));
+      const changed = current && change(current);
+      if (!current || !changed) return null;
+      const doc = JSON.stringify({ ...changed, id: current.id, agencyId: current.agencyId, tokenHash: current.tokenHash });
+      update.run(doc, orgId, linkId);
+      return JSON.parse(doc) as PortalLinkRecord;
+    },
     async findPortalLinkByTokenHash(tokenHash) {
       const row = selectByHash.get(tokenHash) as LinkRow | undefined;
       return row ? { orgId: row.org_id, link: link(row)! } : null;

@@ -4,7 +4,8 @@
  * Stripe's onboarding. Stripe's account links last minutes and open once, so what the owner
  * sends a therapist is the service's own onboarding URL, which makes a fresh Stripe link on
  * every visit (it is both the refresh and the return URL). That URL carries a 256-bit token,
- * stored as its SHA-256 only; making a new one retires the old.
+ * stored as its SHA-256 only; it works for ONBOARDING_LINK_DAYS, and making a new one (the
+ * owner's onboarding call again) retires the old.
  */
 import { ok, type Result } from '../../../../shared/index.ts';
 import { newToken, tokenHash, tokenMatches } from '../../crypto/tokens.ts';
@@ -13,6 +14,9 @@ import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 import { audit } from '../context.ts';
 import { fail, type Failure } from '../../failure.ts';
 import { openConnection, viaStripe, type OpenConnection, type PayoutContext } from './context.ts';
+
+export const ONBOARDING_LINK_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 export type OnboardingView = {
   therapistId: string;
@@ -24,6 +28,8 @@ export type OnboardingView = {
   requirementsDue: string[];
   /** The URL to send the therapist (absent once the account is ready). */
   onboardingUrl?: string;
+  /** When that URL stops working; the owner makes a new one by asking again. */
+  onboardingUrlExpiresAt?: string;
   /** Stripe's own link, valid until `stripeLinkExpiresAt` and for one visit. */
   stripeLink?: string;
   stripeLinkExpiresAt?: string;
@@ -78,10 +84,11 @@ export async function onboardTherapist(ctx: PayoutContext, orgId: string, therap
   const url = onboardingUrl(ctx, orgId, therapistId, token);
   const link = await viaStripe(() => open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }));
   if (!link.ok) return link;
-  record = { ...record, onboardingTokenHash: tokenHash(token) };
+  const expiresAt = new Date(ctx.now().getTime() + ONBOARDING_LINK_DAYS * DAY_MS).toISOString();
+  record = { ...record, onboardingTokenHash: tokenHash(token), onboardingTokenExpiresAt: expiresAt };
   await ctx.payouts.updateConnectedAccount(orgId, record);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-account', recordId: therapistId, detail: 'onboarding link' }]);
-  return ok({ ...view, onboardingUrl: url, stripeLink: link.value.url, stripeLinkExpiresAt: link.value.expiresAt.toISOString() });
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-account', recordId: therapistId, detail: `onboarding link until ${expiresAt}` }]);
+  return ok({ ...view, onboardingUrl: url, onboardingUrlExpiresAt: expiresAt, stripeLink: link.value.url, stripeLinkExpiresAt: link.value.expiresAt.toISOString() });
 }
 
 /** Every therapist of the org, by name: accounts made where missing, a link for each not yet ready. */
@@ -101,11 +108,12 @@ export async function onboardAll(ctx: PayoutContext, orgId: string): Promise<Res
 /** What a therapist's browser gets at the onboarding URL: a fresh Stripe link, or "done". */
 export type OnboardingVisit = { kind: 'redirect'; location: string } | { kind: 'done' };
 
-/** An unknown therapist, a wrong or retired token: the same `not-found`, saying nothing of which. */
+/** An unknown therapist, a wrong, retired or expired token: the same `not-found`, saying nothing of which. */
 export async function visitOnboarding(ctx: PayoutContext, orgId: string, therapistId: string, token: string): Promise<Result<OnboardingVisit, Failure>> {
   const notFound = fail('not-found', 'this onboarding link is not valid; ask for a new one');
   const record = await ctx.payouts.getConnectedAccount(orgId, therapistId);
   if (!record?.onboardingTokenHash || !tokenMatches(token, record.onboardingTokenHash)) return notFound;
+  if (!record.onboardingTokenExpiresAt || Date.parse(record.onboardingTokenExpiresAt) <= ctx.now().getTime()) return notFound;
   const open = await openConnection(ctx, orgId);
   if (!open.ok) return open;
   const state = await viaStripe(() => open.value.gateway.retrieveAccount(record.accountId));
