@@ -68,7 +68,7 @@ function payStatementRequest(lines: number, seed: number): RenderRequest {
       visitId: `v${seed}-${i}`, date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`, agencyId: `a${i % 50}`, agencyName: `Agency ${i % 50} Home Health`,
       discipline: DISCIPLINES[seed % 5]!, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false,
     })),
-    totalCents: 5500 * lines,
+    totalCents: 5500 * lines, withheldCents: 0, netCents: 5500 * lines, held: seed % 10 === 0,
   };
   return { kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } };
 }

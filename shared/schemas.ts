@@ -102,6 +102,9 @@ export const w9 = z.object({
 });
 export type W9 = z.infer<typeof w9>;
 
+export const WITHOUT_W9_CHOICES = ['hold', 'withhold'] as const;
+export type WithoutW9 = (typeof WITHOUT_W9_CHOICES)[number];
+
 export const therapist = z.object({
   id,
   name,
@@ -111,6 +114,10 @@ export const therapist = z.object({
   disciplines: z.array(discipline),
   w9: z.optional(w9),
   active: z.boolean(),
+  /** Paying without a usable W-9 (none on file, or `tinIncorrect`): 'hold' the pay or 'withhold' 24% (shared/payroll.ts; absent: hold). */
+  withoutW9: z.optional(z.enum(WITHOUT_W9_CHOICES)),
+  /** The IRS says the TIN on file is wrong (a CP2100 or B-notice): paid as if there were no W-9 until the owner clears it. */
+  tinIncorrect: z.optional(z.boolean()),
 });
 export type Therapist = z.infer<typeof therapist>;
 
@@ -246,8 +253,15 @@ export const payStatement = z.object({
   therapistName: z.string(),
   period,
   lines: z.array(payStatementLine),
+  /** The gross: the sum of the lines. */
   totalCents: cents,
   w9Status: z.enum(W9_STATUSES),
+  /** Backup withholding kept from the gross (24%, rounded once); 0 when paid in full or held. */
+  withheldCents: nonNegativeCents,
+  /** What the therapist is paid: totalCents - withheldCents. */
+  netCents: cents,
+  /** Not paid: no usable W-9 and the therapist's setting says hold; paid in full once a W-9 is on file. */
+  held: z.boolean(),
 });
 export type PayStatement = z.infer<typeof payStatement>;
 

@@ -103,7 +103,7 @@ export function countsTowardNec(method: PaymentMethod, settings: Pick<OrgSetting
 // ---------------------------------------------------------------------------------------
 // W-9
 
-/** The rate a payer must withhold from payments to a payee without a TIN (the product shows the risk, it does not withhold). */
+/** The rate a payer withholds from payments to a payee without a usable TIN (IRC 3406); payroll.ts holds or withholds by it. */
 export const BACKUP_WITHHOLDING_PERCENT = 24;
 
 /** Only whether a W-9 is on file matters here, so a caller holding it sealed can ask too. */

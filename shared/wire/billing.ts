@@ -33,7 +33,7 @@ export const payRunResult = z.object({
   status: z.enum(['created', 'already-exists']),
   payRun,
   held: z.array(heldVisit),
-  warnings: z.array(z.object({ therapistId: z.string(), code: z.string(), message: z.string() })).check(z.describe('Therapists paid without a W-9 on file, with the backup-withholding risk spelled out')),
+  warnings: z.array(z.object({ therapistId: z.string(), code: z.string(), message: z.string() })).check(z.describe('Therapists without a usable W-9: their pay held, or paid with backup withholding kept')),
 });
 
 export const closeMonthBody = z.object({ month: z.string().check(z.maxLength(7), z.describe('YYYY-MM')) });
@@ -47,13 +47,14 @@ export const paymentsAnswer = z.object({ payments: z.array(payment) });
 /** One therapist's outcome of paying a pay run; `problem` is set only when the owner has something to do. */
 export const payLine = z.object({
   therapistId: z.string(),
-  amountCents: cents,
-  status: z.enum(['paid', 'failed', 'pending', 'not-paid', 'paid-outside-stripe', 'nothing-due']),
+  amountCents: cents.check(z.describe('The gross; the transfer carries amountCents - withheldCents')),
+  withheldCents: z.optional(cents.check(z.describe('Backup withholding kept (no usable W-9, the therapist set to withhold)'))),
+  status: z.enum(['paid', 'failed', 'pending', 'not-paid', 'paid-outside-stripe', 'nothing-due', 'held']),
   paymentId: z.optional(z.string()),
   transferId: z.optional(z.string()),
   paidOn: z.optional(isoDate),
   problem: z.optional(z.string()),
-  warning: z.optional(z.string().check(z.describe('Something the owner should know that does not stop the payment (no W-9 on file)'))),
+  warning: z.optional(z.string().check(z.describe('Something the owner should know that does not stop the payment (backup withholding kept)'))),
   problemCode: z.optional(z.enum(['no-account', 'account-not-ready', 'balance-insufficient', 'account-inactive', 'idempotency-conflict', 'refused', 'stripe-unreachable', 'reversed'])),
 });
 

@@ -4,7 +4,7 @@
  * are what the routes send, as JSON.
  */
 import * as z from 'zod/mini';
-import { address, agency, billRate, cycleRule, discipline, isoDate, orgSettings, patientIdentifier, payRate, TAX_CLASSIFICATIONS, therapist, w9 } from '../schemas.ts';
+import { address, agency, billRate, cycleRule, discipline, isoDate, orgSettings, patientIdentifier, payRate, TAX_CLASSIFICATIONS, therapist, w9, WITHOUT_W9_CHOICES } from '../schemas.ts';
 import { ORG_ID_PATTERN } from './routes.ts';
 
 export const ORG_ID = z.string().check(z.regex(ORG_ID_PATTERN, { message: 'must be 1 to 63 lowercase letters, digits or dashes' }));
@@ -52,6 +52,10 @@ export const therapistInput = z.object({
   disciplines: z.optional(z.array(discipline)),
   w9: z.optional(w9Input),
   active: z.optional(z.boolean()),
+  /** Paying without a usable W-9: hold the pay (the default) or withhold 24%. */
+  withoutW9: z.optional(z.enum(WITHOUT_W9_CHOICES)),
+  /** The IRS says the TIN is wrong (CP2100 or B-notice); false clears it. */
+  tinIncorrect: z.optional(z.boolean()),
 });
 
 /** A therapist as the service shows one: the W-9's TIN masked, never in clear. */

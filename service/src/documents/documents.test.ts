@@ -127,6 +127,7 @@ describe('corrections', () => {
 describe('the pay statement', () => {
   const statement: PayStatement = {
     therapistId: 't1', therapistName: 'Nguyễn Thị Minh Khai', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'missing', totalCents: 18_700,
+    withheldCents: 0, netCents: 18_700, held: true,
     lines: [
       { visitId: 'v1', date: '2026-03-02', agencyId: 'a1', agencyName: 'Sunrise Home Health', discipline: 'OT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 8000, amountCents: 8000, late: false },
       { visitId: 'v2', date: '2026-02-26', agencyId: 'a1', agencyName: 'Sunrise Home Health', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: true },
@@ -134,24 +135,43 @@ describe('the pay statement', () => {
     ],
   };
 
-  it('prints the visits, the total, the missing W-9 and that it is not paid yet', async () => {
+  it('prints the visits, the total, and that it is held for want of a W-9', async () => {
     const text = await pdfText(await renderDocument({ kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } }));
     expect(text).toContain('PAY STATEMENT');
     expect(text).toContain('Nguyễn Thị Minh Khai');
     expect(text).toContain('Total for this pay run $187.00');
     expect(text).toContain('Routine visit (earlier period)');
-    expect(text).toContain('No W-9 on file');
+    expect(text).toContain('Held: no W-9 on file. Please send a signed W-9');
+    expect(text).toContain('AMOUNT HELD $187.00');
     expect(text).toContain('PAYMENT DATE not paid yet');
+    expect(text).not.toContain('withholding kept');
   });
 
   it('prints the payment date and method once paid', async () => {
     const text = await pdfText(await renderDocument({
       kind: 'pay-statement',
-      input: { org, payRunId: 'payroll:2026-03-01', statement: { ...statement, w9Status: 'on-file' }, payments: [{ paidOn: '2026-03-20', method: 'check', amountCents: 18_700, status: 'paid', reference: '1042' }] },
+      input: { org, payRunId: 'payroll:2026-03-01', statement: { ...statement, w9Status: 'on-file', held: false }, payments: [{ paidOn: '2026-03-20', method: 'check', amountCents: 18_700, status: 'paid', reference: '1042' }] },
     }));
     expect(text).toContain('PAYMENT DATE 03/20/2026');
     expect(text).toContain('03/20/2026, Check (1042): $187.00');
-    expect(text).not.toContain('No W-9 on file');
+    expect(text).not.toContain('W-9');
+    expect(text).not.toContain('Net pay');
+  });
+
+  it('shows gross, backup withholding and net when 24% is kept', async () => {
+    const withheld = { ...statement, held: false, withheldCents: 4488, netCents: 14_212 };
+    const text = await pdfText(await renderDocument({
+      kind: 'pay-statement',
+      input: { org, payRunId: 'payroll:2026-03-01', statement: withheld, payments: [{ paidOn: '2026-03-20', method: 'stripe', amountCents: 18_700, withheldCents: 4488, status: 'paid', reference: 'tr_1' }] },
+    }));
+    expect(text).toContain('24% backup withholding kept: $44.88 of $187.00');
+    expect(text).toContain('Gross pay for this pay run $187.00');
+    expect(text).toContain('Backup withholding (24%, paid to the IRS) -$44.88');
+    expect(text).toContain('Net pay $142.12');
+    expect(text).toContain('AMOUNT PAID $142.12');
+    // The payment's line wraps in its column: the net, then the gross less what was kept.
+    expect(text).toContain('Stripe Connect transfer (tr_1): $142.12 ($187.00 less');
+    expect(text).toContain('$44.88 backup withholding)');
   });
 });
 
@@ -252,7 +272,7 @@ describe('Chinese, Japanese and Korean names', () => {
 
   it('prints them on a pay statement, in bold where the statement is bold', async () => {
     const statement: PayStatement = {
-      therapistId: 't1', therapistName: '이서연', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 13_350,
+      therapistId: 't1', therapistName: '이서연', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 13_350, withheldCents: 0, netCents: 13_350, held: false,
       lines: [
         { visitId: 'v1', date: '2026-03-02', agencyId: 'a1', agencyName: '東京ホームヘルス', discipline: 'OT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 8000, amountCents: 8000, late: false },
         { visitId: 'v2', date: '2026-03-09', agencyId: 'a2', agencyName: '台北長照中心', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: false },

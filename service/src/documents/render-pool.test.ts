@@ -11,6 +11,7 @@ const statement = (n: number): RenderRequest => ({
     org, payRunId: 'payroll:2026-03-01', payments: [],
     statement: {
       therapistId: `t${n}`, therapistName: `Therapist ${n}`, period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 5500 * n,
+      withheldCents: 0, netCents: 5500 * n, held: false,
       lines: Array.from({ length: n }, (_, i) => ({ visitId: `v${i}`, date: '2026-03-02', agencyId: 'a', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
     },
   },

@@ -67,6 +67,7 @@ export function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
     id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
     statements: [{
       therapistId: 'th1', therapistName: 'T One', period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file', totalCents: 5500 * visitIds.length,
+      withheldCents: 0, netCents: 5500 * visitIds.length, held: false,
       lines: visitIds.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
     }],
   };

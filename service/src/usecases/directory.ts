@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import {
-  agency as agencySchema, billRate, buildVocabulary, maskTinLast4, nameKey,
+  agency as agencySchema, billRate, buildVocabulary, DEFAULT_WITHOUT_W9, maskTinLast4, nameKey,
   normalizeTin, ok, payRate, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
 } from '../../../shared/index.ts';
 import { agencyInput, therapistInput } from '../../../shared/wire/directory.ts';
@@ -24,10 +24,12 @@ export type TherapistInput = z.infer<typeof therapistInput>;
 /** A therapist as shown outside the service: the TIN masked, never in clear. */
 export type TherapistView = Omit<StoredTherapist, 'w9'> & { w9?: Omit<StoredW9, 'tin'> & { tinType: 'SSN' | 'EIN'; tinMasked: string } };
 
+/** The withholding setting is shown resolved (the default when never set), so the owner sees what payroll will do. */
 export function therapistView(t: StoredTherapist): TherapistView {
-  if (!t.w9) return t as TherapistView;
-  const { tin, ...rest } = t.w9;
-  return { ...t, w9: { ...rest, tinType: tin.type, tinMasked: maskTinLast4(tin.last4, tin.type) } };
+  const shown = { ...t, withoutW9: withoutW9Of(t), tinIncorrect: t.tinIncorrect === true };
+  if (!shown.w9) return shown as TherapistView;
+  const { tin, ...rest } = shown.w9;
+  return { ...shown, w9: { ...rest, tinType: tin.type, tinMasked: maskTinLast4(tin.last4, tin.type) } };
 }
 
 /** Two spellings of one agency or therapist: the importer and the rate sheets match names by the same nameKey. */
@@ -99,6 +101,8 @@ export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows:
       active: input.active ?? current?.active ?? true,
       ...((input.email ?? current?.email) !== undefined ? { email: input.email ?? current?.email } : {}),
       ...(w9 ? { w9 } : {}),
+      ...((input.withoutW9 ?? current?.withoutW9) !== undefined ? { withoutW9: input.withoutW9 ?? current?.withoutW9 } : {}),
+      ...((input.tinIncorrect ?? current?.tinIncorrect) ? { tinIncorrect: true } : {}),
     });
   }
   const clash = findNameClash([...existing.filter((t) => !therapists.some((u) => u.id === t.id)), ...therapists]);
@@ -106,8 +110,20 @@ export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows:
   await ctx.store.putTherapists(orgId, therapists);
   const withW9 = therapists.filter((t) => inputs.value.some((input) => input.w9 && sameName(input.name, t.name)));
   await audit(ctx, orgId, withW9.map((t) => ({ action: 'update' as const, recordType: 'therapist' as const, recordId: t.id, detail: 'W-9' })));
+  await audit(ctx, orgId, therapists.flatMap((t) => auditWithholdingChange(t, byId.get(t.id))));
   return ok(therapists.map(therapistView));
 }
+
+/** The withholding setting and the TIN flag decide whether pay is held or 24% kept: each change is audited. */
+function auditWithholdingChange(after: StoredTherapist, before: StoredTherapist | undefined) {
+  const was = { withoutW9: withoutW9Of(before), tinIncorrect: before?.tinIncorrect === true };
+  const now = { withoutW9: withoutW9Of(after), tinIncorrect: after.tinIncorrect === true };
+  if (before !== undefined && was.withoutW9 === now.withoutW9 && was.tinIncorrect === now.tinIncorrect) return [];
+  if (before === undefined && now.withoutW9 === DEFAULT_WITHOUT_W9 && !now.tinIncorrect) return [];
+  return [{ action: 'update' as const, recordType: 'therapist' as const, recordId: after.id, detail: `without W-9: ${now.withoutW9}; TIN flagged incorrect: ${now.tinIncorrect ? 'yes' : 'no'}` }];
+}
+
+const withoutW9Of = (t: StoredTherapist | undefined) => t?.withoutW9 ?? DEFAULT_WITHOUT_W9;
 
 export async function listTherapists(ctx: UseCaseContext, orgId: string): Promise<Result<TherapistView[], Failure>> {
   const org = await loadOrg(ctx, orgId);

@@ -4,8 +4,9 @@
  * billing core's rules on which methods count.
  */
 import * as z from 'zod/mini';
-import { isoDate, ok, paymentMethod, summarizeTaxYear, type Payment, type Result, type TaxYearSummary, type Therapist } from '../../../shared/index.ts';
-import type { StoredTherapist } from '../store/port.ts';
+import { backupWithholdingCents, isoDate, ok, paymentMethod, summarizeTaxYear, type Payment, type Result, type TaxYearSummary, type Therapist } from '../../../shared/index.ts';
+import type { PaymentSortKey, StoredTherapist } from '../store/port.ts';
+import { DEFAULT_PAGE_SIZE, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -18,6 +19,8 @@ export const manualPaymentInput = z.object({
   reference: z.optional(z.string().check(z.trim(), z.maxLength(200, { message: 'is longer than 200 characters' }))),
   /** The pay run this pays: its pay statement then shows the payment's date and method. */
   payRunId: z.optional(z.string().check(z.minLength(1, { message: 'is required' }))),
+  /** 24% backup withholding kept from amountCents (the gross); the therapist received the rest. */
+  backupWithholding: z.optional(z.boolean()),
 });
 
 /** Records a payment made outside a pay run's Stripe transfers: a check, a bank transfer, cash, a card or payment app. */
@@ -51,23 +54,29 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
     status: 'paid',
     ...(parsed.data.reference ? { reference: parsed.data.reference } : {}),
     ...(parsed.data.payRunId ? { payRunId: parsed.data.payRunId } : {}),
+    ...(parsed.data.backupWithholding ? { withheldCents: backupWithholdingCents(parsed.data.amountCents) } : {}),
   };
   await ctx.store.insertPayment(orgId, payment);
   // A payment moves a 1099's Box 1: who recorded what, never the reference's free text.
   await audit(ctx, orgId, [{
     action: 'create', recordType: 'payment', recordId: payment.id,
-    detail: `${payment.amountCents} cents to therapist ${payment.therapistId} by ${payment.method}, paid ${payment.paidOn}${payment.payRunId ? `, pay run ${payment.payRunId}` : ''}`,
+    detail: `${payment.amountCents} cents to therapist ${payment.therapistId} by ${payment.method}, paid ${payment.paidOn}` +
+      `${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}${payment.payRunId ? `, pay run ${payment.payRunId}` : ''}`,
   }]);
   return ok(payment);
 }
 
-export async function listPayments(ctx: UseCaseContext, orgId: string, query: { therapistId?: string; year?: number } = {}): Promise<Result<Payment[], Failure>> {
+/** A page of payments by date paid, then id. */
+export async function listPayments(
+  ctx: UseCaseContext, orgId: string, query: { therapistId?: string; year?: number } = {}, page: PageRequest<PaymentSortKey> = { limit: DEFAULT_PAGE_SIZE },
+): Promise<Result<Page<Payment>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  return ok(await ctx.store.listPayments(orgId, {
+  const rows = await ctx.store.listPayments(orgId, {
     ...(query.therapistId ? { therapistId: query.therapistId } : {}),
     ...(query.year ? { paidFrom: `${query.year}-01-01`, paidTo: `${query.year}-12-31` } : {}),
-  }));
+  }, { ...page, limit: page.limit + 1 });
+  return ok(pageFrom(rows, page.limit, (p) => [p.paidOn, p.id]));
 }
 
 /** The therapist with the TIN opened, for the core's filing checks. The summary shows it masked only. */

@@ -4,7 +4,7 @@
  * is created once per period; creating it again returns the first one.
  */
 import {
-  draftPayStatements, isPeriodOf, noW9Warning, ok, w9Status, periodContaining, periodLabel, sumCents, type HeldVisit,
+  draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, withholdingFor, withholdingWarning, type HeldVisit,
   type Period, type Result,
 } from '../../../shared/index.ts';
 import type { BillingVisit, PayRunRecord } from '../store/port.ts';
@@ -20,7 +20,7 @@ export type PayRunResult = {
   status: 'created' | 'already-exists';
   payRun: PayRunRecord;
   held: HeldVisit[];
-  /** Therapists paid without a W-9 on file, with the backup-withholding risk spelled out. */
+  /** Therapists without a usable W-9: their pay held, or paid with backup withholding kept. */
   warnings: { therapistId: string; code: string; message: string }[];
 };
 
@@ -69,14 +69,17 @@ export async function createPayRun(
   return fail('conflict', `the pay run for ${periodLabel(period)} kept changing while it was being created; try again`);
 }
 
-/** A pay run asked for again warns as the first answer did, for the therapists still without a W-9 today. */
+/**
+ * A pay run asked for again warns as the first answer did, except for a held statement whose
+ * therapist has a usable W-9 now: paying the run pays it in full.
+ */
 function w9WarningsNow(payRun: PayRunRecord, inputs: BillingInputs): PayRunResult['warnings'] {
-  return payRun.statements
-    .filter((s) => {
-      const therapist = inputs.therapists.get(s.therapistId);
-      return therapist !== undefined && w9Status(therapist) === 'missing';
-    })
-    .map((s) => noW9Warning(s.therapistId, s.therapistName, s.totalCents));
+  return payRun.statements.flatMap((s) => {
+    const therapist = inputs.therapists.get(s.therapistId);
+    if (s.held && therapist !== undefined && withholdingFor(therapist) === 'none') return [];
+    const warning = withholdingWarning(s);
+    return warning ? [warning] : [];
+  });
 }
 
 export async function getPayRun(ctx: UseCaseContext, orgId: string, id: string): Promise<Result<PayRunRecord, Failure>> {

@@ -9,7 +9,7 @@ const year = z.string().regex(/^\d{4}$/, 'must be a year such as 2026').transfor
 
 export const recordPaymentSpec = {
   id: 'recordPayment', method: 'post', path: '/v1/orgs/:orgId/payments', tag: 'payments', access: 'member', status: 201,
-  summary: 'Record a payment made outside Stripe (check, ACH, cash; card for the record, it does not count toward 1099-NEC)',
+  summary: 'Record a payment made outside Stripe (check, ACH, cash; card for the record, it does not count toward 1099-NEC); with backupWithholding, amountCents is the gross and 24% of it is kept',
   params: orgPath, body: objectOf(manualPaymentInput), answer: payment,
 } satisfies RouteSpec;
 

@@ -54,6 +54,7 @@ function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
       const mine = visitIds.filter((_, i) => i % therapists.length === t);
       return {
         therapistId, therapistName: `Therapist ${t}`, period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file' as const, totalCents: 5500 * mine.length,
+        withheldCents: 0, netCents: 5500 * mine.length, held: false,
         lines: mine.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
       };
     }),

@@ -3,7 +3,7 @@
  * YYYY-MM` shows them: created if missing (creating again returns the first), and with
  * `pay`, approved (the CLI is the owner at the keyboard) and paid through Stripe.
  */
-import { monthBounds, ok, payRunAmountsDue, periodsEndingIn, type Payment, type Period, type Result } from '../../../../shared/index.ts';
+import { monthBounds, ok, payRunAmountsDue, periodsEndingIn, type AmountDue, type Payment, type Period, type Result } from '../../../../shared/index.ts';
 import type { PayRunStatus } from '../../store/port.ts';
 import type { Failure } from '../../failure.ts';
 import { fail } from '../../failure.ts';
@@ -44,18 +44,22 @@ export async function payRunsOfMonth(ctx: PayoutContext, orgId: string, month: s
       payRunId: run.id, period, status: run.status,
       therapists: payRunAmountsDue(run.statements, run.id, elsewhere).map((due) => {
         const last = payments.filter(isOwnStripeAttempt(run.id, due.therapistId)).sort((a, b) => attemptOf(a) - attemptOf(b)).at(-1);
-        return { ...lineFromPayments(due.therapistId, due.dueCents, due.paidElsewhereCents, last), therapistName: names.get(due.therapistId) ?? due.therapistId };
+        return { ...lineFromPayments(due, last), therapistName: names.get(due.therapistId) ?? due.therapistId };
       }),
     });
   }
   return ok({ month, payRuns });
 }
 
-function lineFromPayments(therapistId: string, dueCents: number, elsewhereCents: number, last: Payment | undefined): PayLine {
+function lineFromPayments(due: AmountDue, last: Payment | undefined): PayLine {
+  const { therapistId } = due;
   if (last) {
     const status = last.status === 'canceled' ? 'failed' : last.status;
-    return { therapistId, amountCents: last.amountCents, status, paymentId: last.id, ...(last.reference ? { transferId: last.reference } : {}), ...(last.status === 'paid' ? { paidOn: last.paidOn } : {}) };
+    return {
+      therapistId, amountCents: last.amountCents, ...(last.withheldCents ? { withheldCents: last.withheldCents } : {}), status, paymentId: last.id,
+      ...(last.reference ? { transferId: last.reference } : {}), ...(last.status === 'paid' ? { paidOn: last.paidOn } : {}),
+    };
   }
-  if (dueCents === 0 && elsewhereCents > 0) return { therapistId, amountCents: elsewhereCents, status: 'paid-outside-stripe' };
-  return { therapistId, amountCents: dueCents, status: 'not-paid' };
+  if (due.dueCents === 0 && due.paidElsewhereCents > 0) return { therapistId, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' };
+  return { therapistId, amountCents: due.dueCents, ...(due.withheldCents ? { withheldCents: due.withheldCents } : {}), status: due.withholding === 'held' ? 'held' : 'not-paid' };
 }

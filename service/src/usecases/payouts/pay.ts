@@ -21,7 +21,9 @@
  * (the org's time zone), and that is the day the 1099-NEC counts it by. The payout to the
  * therapist's bank is tracked apart (webhooks.ts).
  */
-import { BACKUP_WITHHOLDING_PERCENT, calendarDayIn, ok, payRunAmountsDue, type AmountDue, type Payment, type Result } from '../../../../shared/index.ts';
+import {
+  backupWithholdingKept, calendarDayIn, ok, payRunAmountsDue, withholdingFor, withholdingReason, type AmountDue, type Payment, type Result,
+} from '../../../../shared/index.ts';
 import type { PayoutGateway, Transfer } from '../../payouts/gateway-port.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
@@ -32,18 +34,21 @@ import { loadOrg } from '../orgs.ts';
 import { isProviderError, openConnection, providerReason, REVERSED_PROBLEM, reversalDetail, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
 
-export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe' | 'nothing-due';
+export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe' | 'nothing-due' | 'held';
 
 /** One therapist's outcome. `problem` (a sentence for the owner) is set only when the owner has something to do. */
 export type PayLine = {
   therapistId: string;
+  /** The gross; the transfer carries amountCents - withheldCents. */
   amountCents: number;
+  /** Backup withholding kept from the gross (no usable W-9, the therapist set to withhold). */
+  withheldCents?: number;
   status: PayLineStatus;
   paymentId?: string;
   transferId?: string;
   paidOn?: string;
   problem?: string;
-  /** Something the owner should know that does not stop the payment (no W-9 on file). */
+  /** Something the owner should know that does not stop the payment (backup withholding kept). */
   warning?: string;
   problemCode?: 'no-account' | 'account-not-ready' | 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused' | 'stripe-unreachable' | 'reversed';
 };
@@ -95,12 +100,17 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
   const payments = await ctx.store.listPayments(orgId, { payRunId });
   const elsewhere = payments.filter((p) => !isOwnStripeAttempt(payRunId)(p));
   const lines: PayLine[] = [];
-  const noW9 = new Set(payRun.statements.filter((s) => s.w9Status === 'missing').map((s) => s.therapistId));
-  for (const due of payRunAmountsDue(payRun.statements, payRunId, elsewhere)) {
+  // A held statement is decided again from the W-9 on file now: a W-9 received since pays it in full.
+  const therapists = new Map((await ctx.store.listTherapists(orgId)).map((t) => [t.id, t]));
+  const releaseHeld = (therapistId: string) => {
+    const therapist = therapists.get(therapistId);
+    return therapist ? withholdingFor(therapist) : 'held';
+  };
+  const statements = new Map(payRun.statements.map((s) => [s.therapistId, s]));
+  for (const due of payRunAmountsDue(payRun.statements, payRunId, elsewhere, releaseHeld)) {
     const attempts = payments.filter(isOwnStripeAttempt(payRunId, due.therapistId)).sort((a, b) => attemptOf(a) - attemptOf(b));
-    const line = await payTherapist(run, due, attempts);
-    // Approving the pay run was the owner's decision to pay anyway; the answer keeps saying so.
-    lines.push(noW9.has(due.therapistId) ? { ...line, warning: `no W-9 on file: payments are subject to ${BACKUP_WITHHOLDING_PERCENT}% backup withholding, which the service does not withhold` } : line);
+    const line = await payTherapist(run, due, attempts, withholdingReason(statements.get(due.therapistId)!));
+    lines.push(line.withheldCents ? { ...line, warning: backupWithholdingKept(line.withheldCents, line.amountCents) } : line);
   }
   const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe' || l.status === 'nothing-due');
   if (settled) await ctx.store.setPayRunStatus(orgId, payRunId, 'paying', 'paid', ctx.now().toISOString());
@@ -109,7 +119,8 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
   return ok({ payRunId, payRunStatus: (await ctx.store.getPayRun(orgId, payRunId))!.status, payments: lines });
 }
 
-async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Promise<PayLine> {
+/** `heldReason`: why a held statement is held ("no W-9 on file"). */
+async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldReason: string): Promise<PayLine> {
   const { ctx, orgId } = run;
   const base = { therapistId: due.therapistId, amountCents: due.dueCents };
   const last = attempts.at(-1);
@@ -121,6 +132,9 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
     return finish(run, last, account);
   }
   if (due.dueCents === 0) return due.paidElsewhereCents > 0 ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' } : { ...base, status: 'nothing-due' };
+  if (due.withholding === 'held') {
+    return { ...base, status: 'held', problem: `held: ${heldReason}. Get a signed W-9 (then pay again), or set the therapist to pay with backup withholding` };
+  }
   const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
 
@@ -140,6 +154,7 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
   const payment: Payment = {
     id: stripePaymentId(run.payRun.id, due.therapistId, attempt), therapistId: due.therapistId, amountCents: due.dueCents,
     paidOn: calendarDayIn(ctx.now(), run.org.settings.timeZone), method: 'stripe', status: 'pending', payRunId: run.payRun.id,
+    ...(due.withheldCents > 0 ? { withheldCents: due.withheldCents } : {}),
   };
   if ((await ctx.store.insertPayment(orgId, payment)) === 'exists') {
     // Another call wrote this attempt first: finish it the same way (same key, same parameters).
@@ -147,7 +162,10 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[]): Prom
     return theirs.status === 'pending' ? finish(run, theirs, checked) : lineOf(run, theirs);
   }
   crashPoint('pay.pending-written');
-  await audit(ctx, orgId, [{ action: 'create', recordType: 'payment', recordId: payment.id, detail: `pending, ${payment.amountCents} cents by Stripe` }]);
+  await audit(ctx, orgId, [{
+    action: 'create', recordType: 'payment', recordId: payment.id,
+    detail: `pending, ${payment.amountCents} cents by Stripe${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}`,
+  }]);
   return send(run, payment, checked);
 }
 
@@ -175,7 +193,7 @@ async function send(run: Run, payment: Payment, account: ConnectedAccountRecord)
   let outcome;
   try {
     outcome = await run.gateway.createTransfer({
-      amountCents: payment.amountCents, destination: record.accountId, transferGroup: transferGroupOf(run.payRun.id), idempotencyKey,
+      amountCents: transferCents(payment), destination: record.accountId, transferGroup: transferGroupOf(run.payRun.id), idempotencyKey,
       metadata: { payment_id: payment.id, pay_run_id: run.payRun.id, therapist_id: payment.therapistId },
     });
   } catch (error) {
@@ -232,7 +250,10 @@ async function markReversed(run: Run, payment: Payment, account: ConnectedAccoun
   return lineOf(run, (await ctx.store.getPayment(orgId, payment.id))!);
 }
 
-const lineBase = (p: Payment) => ({ therapistId: p.therapistId, amountCents: p.amountCents, paymentId: p.id });
+/** The transfer carries the net: the gross less the backup withholding kept for the IRS. */
+const transferCents = (p: Payment) => p.amountCents - (p.withheldCents ?? 0);
+
+const lineBase = (p: Payment) => ({ therapistId: p.therapistId, amountCents: p.amountCents, ...(p.withheldCents ? { withheldCents: p.withheldCents } : {}), paymentId: p.id });
 
 async function lineOf(run: Run, p: Payment): Promise<PayLine> {
   if (p.status === 'paid') return { ...lineBase(p), status: 'paid', paidOn: p.paidOn, ...(p.reference ? { transferId: p.reference } : {}) };
