@@ -42,8 +42,8 @@ export async function startPortalFixture(options: { portalRequestsPerMinute?: nu
 /** A cookie as a browser keeps it, with the attributes it was set with. */
 export type KeptCookie = { value: string; path: string; attributes: string };
 
-/** A page as a browser ends on it, with the redirects it followed on the way. */
-export type Visit = Call & { redirects: string[]; url: string };
+/** A page as a browser ends on it (HTML: no body parsed), with the redirects it followed on the way. */
+export type Visit = Omit<Call, 'body'> & { redirects: string[]; url: string };
 
 /**
  * A browser played by fetch: follows redirects itself (GET after a 303), keeps the cookies it
@@ -78,21 +78,15 @@ export function portalBrowser(api: { url: string }): PortalBrowser {
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location && hop < 5) {
         redirects.push(location);
-        path = new URL(location, `${api.url}${path}`).pathname + new URL(location, `${api.url}${path}`).search;
+        const next = new URL(location, `${api.url}${path}`);
+        path = next.pathname + next.search;
         if (res.status === 303) {
           method = 'GET';
           body = undefined;
         }
         continue;
       }
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed, text, headers: res.headers, redirects, url: path };
+      return { status: res.status, text: await res.text(), headers: res.headers, redirects, url: path };
     }
   }
   return {
