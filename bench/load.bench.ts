@@ -63,7 +63,10 @@ const february = monthVisits('2026-02', 28);
 await api('post', '/visits', { visits: february });
 const links = await Promise.all(agencyIds.map(async (agencyId) => new URL((await api('post', '/portal-links', { agencyId })).url).pathname));
 const januaryInvoices = (await api('get', '/invoices')).invoices as { id: string; agencyId: string }[];
-const invoicePage = (agency: number) => `${links[agency]}/invoices/${januaryInvoices.find((i) => i.agencyId === agencyIds[agency])!.id}`;
+const invoicePage = (agency: number) => `/portal/invoices/${januaryInvoices.find((i) => i.agencyId === agencyIds[agency])!.id}`;
+// Each agency's link opened once, as a browser does: its token becomes a session cookie, and the pages after it are opened with that.
+const sessions = await Promise.all(links.map(async (path) => (await fetch(`${url}${path}`, { redirect: 'manual' })).headers.getSetCookie()[0]!.split(';')[0]!));
+const portalPage = (agency: number, path: string) => fetch(`${url}${path}`, { headers: { cookie: sessions[agency]! } });
 
 type Sample = { ms: number; status: number; at: number };
 const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!);
@@ -111,8 +114,8 @@ const idle = { list: [] as Sample[], invoice: [] as Sample[], form: [] as Sample
 for (let n = 0; n < 20; n++) {
   // Dated in April, apart from the run's March submissions that the checks count.
   idle.form.push(await sendVisit(n, { ...submission(n), clientId: `F7654321.${n + 2}`, date: '2026-04-01' }));
-  idle.list.push(await timed(() => fetch(`${url}${links[n % AGENCIES]}`)));
-  idle.invoice.push(await timed(() => fetch(`${url}${invoicePage(n % AGENCIES)}`)));
+  idle.list.push(await timed(() => portalPage(n % AGENCIES, '/portal')));
+  idle.invoice.push(await timed(() => portalPage(n % AGENCIES, invoicePage(n % AGENCIES))));
 }
 
 const load = { start: loadavg()[0]!, peak: loadavg()[0]! };
@@ -135,7 +138,7 @@ const portal: Sample[] = [];
 const usersDone = Promise.all(Array.from({ length: USERS }, async (_, u) => {
   const agency = u % AGENCIES;
   for (let n = 0; performance.now() < deadline; n++) {
-    portal.push(await timed(() => fetch(`${url}${n % 2 === 0 ? links[agency] : invoicePage(agency)}`)));
+    portal.push(await timed(() => portalPage(agency, n % 2 === 0 ? '/portal' : invoicePage(agency))));
   }
 }));
 
