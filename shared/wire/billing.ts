@@ -3,6 +3,7 @@
  * statements, payments, paying a pay run through Stripe, and the 1099-NEC year.
  */
 import * as z from 'zod/mini';
+import { pagedAnswer } from './paging.ts';
 import { cents, invoice, isoDate, paymentMethod, payment, payStatement, period, W9_STATUSES } from '../schemas.ts';
 
 /** An invoice as issued (no patients: a line names its visit), with the cycle that issued it. */
@@ -39,10 +40,10 @@ export const payRunResult = z.object({
 export const closeMonthBody = z.object({ month: z.string().check(z.maxLength(7), z.describe('YYYY-MM')) });
 export const monthClose = z.object({ month: z.string(), cycles: z.array(closeResult), payRuns: z.array(payRunResult) });
 
-export const invoicesAnswer = z.object({ invoices: z.array(issuedInvoice) });
+export const invoicesAnswer = pagedAnswer(z.object({ invoices: z.array(issuedInvoice) }));
 export const createPayRunBody = z.object({ period });
-export const payRunsAnswer = z.object({ payRuns: z.array(payRun) });
-export const paymentsAnswer = z.object({ payments: z.array(payment) });
+export const payRunsAnswer = pagedAnswer(z.object({ payRuns: z.array(payRun) }));
+export const paymentsAnswer = pagedAnswer(z.object({ payments: z.array(payment) }));
 
 /** One therapist's outcome of paying a pay run; `problem` is set only when the owner has something to do. */
 export const payLine = z.object({

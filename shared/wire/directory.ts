@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { address, agency, billRate, cycleRule, discipline, isoDate, orgSettings, patientIdentifier, payRate, TAX_CLASSIFICATIONS, therapist, w9, WITHOUT_W9_CHOICES } from '../schemas.ts';
+import { pagedAnswer } from './paging.ts';
 import { ORG_ID_PATTERN } from './routes.ts';
 
 export const ORG_ID = z.string().check(z.regex(ORG_ID_PATTERN, { message: 'must be 1 to 63 lowercase letters, digits or dashes' }));
@@ -67,7 +68,8 @@ export const upsertAgenciesBody = z.object({ agencies: z.array(agencyInput) });
 export const agenciesAnswer = z.object({ agencies: z.array(agency) });
 export const upsertTherapistsBody = z.object({ therapists: z.array(therapistInput) });
 export const therapistsAnswer = z.object({ therapists: z.array(therapistView) });
-export const ratesAnswer = z.object({ billRates: z.array(billRate), payRates: z.array(payRate) });
+/** One page over the bill rates, then the pay rates. */
+export const ratesAnswer = pagedAnswer(z.object({ billRates: z.array(billRate), payRates: z.array(payRate) }));
 export const putBillRatesBody = z.object({ rates: z.array(billRate) });
 export const billRatesAnswer = putBillRatesBody;
 export const putPayRatesBody = z.object({ rates: z.array(payRate) });

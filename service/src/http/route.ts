@@ -13,6 +13,7 @@ import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../failure.ts';
 import type { BackgroundWork } from './background.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
+import { pageInMemory, type Page, type PageRequest, type SortKey } from '../usecases/paging.ts';
 
 /**
  * `public`: no credentials. `signed-in`: a Google account, in no org yet (creating an org).
@@ -106,4 +107,23 @@ export function route<S extends RouteSpec>(spec: S, handle: Handler<Parsed<S, 'p
 export async function listed<K extends string, T>(key: K, result: Promise<Result<T, Failure>>): Promise<Result<Record<K, T>, Failure>> {
   const r = await result;
   return r.ok ? ok({ [key]: r.value } as Record<K, T>) : r;
+}
+
+/** A page of a list as the route answers it: its rows under the route's key (`{ visits: [...] }`) and `nextCursor`. */
+export type PagedAnswer<K extends string, T> = Record<K, T[]> & { nextCursor: string | null };
+
+const answerPage = <K extends string, T>(key: K, page: Page<T>) => ({ [key]: page.items, nextCursor: page.nextCursor } as PagedAnswer<K, T>);
+
+/** A page the use case read a page of (the long lists: visits, invoices, payments). */
+export async function paged<K extends string, T>(key: K, result: Promise<Result<Page<T>, Failure>>): Promise<Result<PagedAnswer<K, T>, Failure>> {
+  const r = await result;
+  return r.ok ? ok(answerPage(key, r.value)) : r;
+}
+
+/** A short list the use case reads whole (agencies, members, ...), sorted by `keyOf` and answered a page at a time like the long ones. */
+export async function pagedWhole<K extends string, T>(
+  key: K, result: Promise<Result<T[], Failure>>, keyOf: (row: T) => SortKey, page: PageRequest,
+): Promise<Result<PagedAnswer<K, T>, Failure>> {
+  const r = await result;
+  return r.ok ? ok(answerPage(key, pageInMemory(r.value, keyOf, page))) : r;
 }

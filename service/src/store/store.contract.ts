@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CreditNote, Payment } from '../../../shared/index.ts';
 import { anAgencyRecord, anInvoiceToIssue, anOrg, aPayRun, aStoredVisit } from '../test-support/store-records.ts';
-import { SETTLED_OUTSIDE, type InvoiceToIssue, type Store } from './port.ts';
+import { SETTLED_OUTSIDE, type InvoiceToIssue, type ListPage, type Store, type StoredVisit } from './port.ts';
 
 const ORG = 'org-a';
 const OTHER = 'org-b';
@@ -292,6 +292,50 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect((await store.listPayments(ORG, { therapistId: 'th2' })).map((p) => p.id)).toEqual(['p2']);
       expect((await store.listPayments(ORG, { payRunId: 'pr1' })).map((p) => p.id)).toEqual(['p2']);
       expect((await store.listPayments(ORG, {})).map((p) => p.id)).toEqual(['p2', 'p1']);
+    });
+
+    it('pages visits, invoices and payments: paging through returns every row once, in the list order, filters and all', async () => {
+      /** Every page of a list, following each page's last sort key, until a page comes back short. */
+      async function allPages<T, K extends readonly (string | number)[]>(read: (page: ListPage<K>) => Promise<T[]>, keyOf: (row: T) => K, limit: number): Promise<T[][]> {
+        const pages: T[][] = [];
+        let after: K | undefined;
+        for (;;) {
+          const page = await read(after === undefined ? { limit } : { limit, after });
+          pages.push(page);
+          if (page.length < limit) return pages;
+          after = keyOf(page[page.length - 1]!);
+        }
+      }
+      // Dates out of id order, several visits a day, two agencies and some billed: the filtered pages skip rows.
+      const visits = Array.from({ length: 23 }, (_, i) => aStoredVisit(`v${String(i).padStart(2, '0')}`, { date: `2026-01-${String(10 + ((i * 7) % 5)).padStart(2, '0')}`, agencyId: i % 3 === 0 ? 'ag2' : 'ag1' }));
+      await store.upsertVisits(ORG, visits);
+      await store.upsertVisits(OTHER, [aStoredVisit('v00'), aStoredVisit('zz', { date: '2026-01-01' })]);
+      const visitKey = (v: StoredVisit) => [v.date, v.id] as const;
+      for (const query of [{}, { agencyId: 'ag1' }, { dateFrom: '2026-01-11', dateTo: '2026-01-13' }, { agencyId: 'ag2', dateFrom: '2026-01-12' }]) {
+        const whole = (await store.listVisits(ORG, query)).map((v) => v.id);
+        const pages = await allPages((page) => store.listVisits(ORG, query, page), visitKey, 4);
+        expect(pages.flat().map((v) => v.id), JSON.stringify(query)).toEqual(whole);
+        expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
+      }
+      expect((await allPages((page) => store.listVisits(ORG, {}, page), visitKey, 5)).flat()).toHaveLength(23);
+      // A position from another org's rows starts there among this org's rows, never shows the other's.
+      expect((await store.listVisits(ORG, {}, { limit: 100, after: ['2026-01-01', 'zz'] })).map((v) => v.id)).toEqual((await store.listVisits(ORG, {})).map((v) => v.id));
+      expect((await store.listVisits(OTHER, {}, { limit: 100, after: ['2026-01-10', 'v00'] })).map((v) => v.id)).toEqual([]);
+
+      const invoices = Array.from({ length: 7 }, (_, i) => anInvoiceToIssue(`i${i}`, 'c1', [visits[i]!.id], { agencyId: i % 2 === 0 ? 'ag1' : 'ag2' }));
+      await store.commitClose(ORG, commitFor('c1', invoices));
+      for (const query of [{}, { agencyId: 'ag2' }]) {
+        const pages = await allPages((page) => store.listInvoices(ORG, query, page), (i) => [i.sequence] as const, 2);
+        expect(pages.flat().map((i) => i.number)).toEqual((await store.listInvoices(ORG, query)).map((i) => i.number));
+      }
+      expect((await allPages((page) => store.listInvoices(ORG, {}, page), (i) => [i.sequence] as const, 3)).flat().map((i) => i.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+      for (let i = 0; i < 9; i++) await store.insertPayment(ORG, aPayment(`p${i}`, { paidOn: `2026-0${1 + (i % 3)}-15`, therapistId: i % 2 === 0 ? 'th1' : 'th2' }));
+      for (const query of [{}, { therapistId: 'th2' }, { paidFrom: '2026-02-01' }]) {
+        const pages = await allPages((page) => store.listPayments(ORG, query, page), (p) => [p.paidOn, p.id] as const, 2);
+        expect(pages.flat().map((p) => p.id)).toEqual((await store.listPayments(ORG, query)).map((p) => p.id));
+      }
+      expect(await store.listPayments(OTHER, {}, { limit: 10 })).toEqual([]);
     });
 
     it('appends audit entries in order and lists them by record', async () => {

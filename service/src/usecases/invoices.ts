@@ -5,17 +5,21 @@
  */
 import * as z from 'zod/mini';
 import { draftCreditNote, isoDate, ok, patientLabel, voidInvoice as voidInvoiceRule, type CreditNote, type Patient, type Result } from '../../../shared/index.ts';
-import type { StoredInvoice } from '../store/port.ts';
+import type { InvoiceSortKey, StoredInvoice } from '../store/port.ts';
+import { DEFAULT_PAGE_SIZE, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
 export type InvoiceView = StoredInvoice & { lines: (StoredInvoice['lines'][number] & { patient: string })[] };
 
-export async function listInvoices(ctx: UseCaseContext, orgId: string, query: { agencyId?: string } = {}): Promise<Result<StoredInvoice[], Failure>> {
+/** A page of invoices in number order. */
+export async function listInvoices(
+  ctx: UseCaseContext, orgId: string, query: { agencyId?: string } = {}, page: PageRequest<InvoiceSortKey> = { limit: DEFAULT_PAGE_SIZE },
+): Promise<Result<Page<StoredInvoice>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  return ok(await ctx.store.listInvoices(orgId, query));
+  return ok(pageFrom(await ctx.store.listInvoices(orgId, query, { ...page, limit: page.limit + 1 }), page.limit, (i) => [i.sequence]));
 }
 
 /** The invoice with each line's patient as the invoice names them (PHI: the read is audited). */

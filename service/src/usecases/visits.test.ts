@@ -57,15 +57,15 @@ describe('visit batch upsert', () => {
     expect(await ctx.store.listVisits('acme', {})).toEqual([]);
   });
 
-  it('never stores the patient in clear, and audits every read of it', async () => {
+  it('never stores the patient in clear, and audits every read of it as one entry per list read', async () => {
     const { ctx, aRow } = await anOrgWithRates();
     await upsertVisits(ctx, 'acme', [aRow()]);
     const stored = await ctx.store.listVisits('acme', {});
     // Long enough that a random ciphertext or hash cannot spell it by chance ("MR1" once did).
     expect(JSON.stringify(stored)).not.toMatch(/Alvarez|MR10044871/);
-    const listed = await listVisits(ctx, 'acme', {});
-    expect(listed).toMatchObject({ ok: true, value: [{ patient: { name: 'Alvarez, Rosa', mrn: 'MR10044871' } }] });
-    const reads = (await ctx.store.listAudit('acme', { recordId: stored[0]!.id })).map((e) => e.action);
-    expect(reads).toEqual(['create', 'read']);
+    const listed = await listVisits(ctx, 'acme', { billed: false });
+    expect(listed).toMatchObject({ ok: true, value: { items: [{ patient: { name: 'Alvarez, Rosa', mrn: 'MR10044871' } }], nextCursor: null } });
+    expect((await ctx.store.listAudit('acme', { recordId: stored[0]!.id })).map((e) => e.action)).toEqual(['create']);
+    expect(await ctx.store.listAudit('acme', { recordId: '*' })).toMatchObject([{ action: 'read', recordType: 'visit', detail: 'list visits billed=false: 1 shown' }]);
   });
 });

@@ -7,7 +7,8 @@
 import * as z from 'zod/mini';
 import { buildRateBook, buildVocabulary, describeMissingRate, ok, visitKey, type Patient, type Result, type Visit } from '../../../shared/index.ts';
 import { MAX_VISITS_PER_BATCH, visitRow, withdrawVisitsBody } from '../../../shared/wire/visits.ts';
-import type { StoredVisit } from '../store/port.ts';
+import type { StoredVisit, VisitSortKey } from '../store/port.ts';
+import { DEFAULT_PAGE_SIZE, listReadDetail, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
@@ -137,22 +138,27 @@ function sameVisit(a: StoredVisit, b: StoredVisit): boolean {
     && a.visitType === b.visitType && a.noteDone === b.noteDone && a.patient === b.patient;
 }
 
-/** A stored visit with its patient opened, for the few places that show PHI. The read is audited. */
-export async function openVisits(ctx: UseCaseContext, orgId: string, visits: readonly StoredVisit[], detail: string): Promise<Visit[]> {
-  await audit(ctx, orgId, visits.map((v) => ({ action: 'read' as const, recordType: 'visit' as const, recordId: v.id, detail })));
+/** A stored visit with its patient opened, for the few places that show PHI: the caller audits the read. */
+function openVisits(ctx: UseCaseContext, visits: readonly StoredVisit[]): Visit[] {
   return visits.map(({ patient, patientHasMrn: _m, dupKey: _d, receivedAt: _r, invoiceId: _i, payRunId: _p, ...v }) => ({
     ...v, patient: ctx.cipher.openJson<Patient>(patient),
   }));
 }
 
+/**
+ * A page of visits in (date, id) order with their patients opened. The read is audited as one
+ * entry: who, the filter, where the page began and how many visits it showed.
+ */
 export async function listVisits(
   ctx: UseCaseContext, orgId: string, query: { agencyId?: string; therapistId?: string; dateFrom?: string; dateTo?: string; billed?: boolean },
-): Promise<Result<(Visit & { invoiceId: string | null; payRunId: string | null })[], Failure>> {
+  page: PageRequest<VisitSortKey> = { limit: DEFAULT_PAGE_SIZE },
+): Promise<Result<Page<Visit & { invoiceId: string | null; payRunId: string | null }>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const stored = await ctx.store.listVisits(orgId, query);
-  const opened = await openVisits(ctx, orgId, stored, 'list visits');
-  return ok(opened.map((v, i) => ({ ...v, invoiceId: stored[i]!.invoiceId, payRunId: stored[i]!.payRunId })));
+  const stored = pageFrom(await ctx.store.listVisits(orgId, query, { ...page, limit: page.limit + 1 }), page.limit, (v) => [v.date, v.id]);
+  await audit(ctx, orgId, [{ action: 'read', recordType: 'visit', recordId: '*', detail: listReadDetail('visits', query, page, stored.items.length) }]);
+  const opened = openVisits(ctx, stored.items);
+  return ok({ items: opened.map((v, i) => ({ ...v, invoiceId: stored.items[i]!.invoiceId, payRunId: stored.items[i]!.payRunId })), nextCursor: stored.nextCursor });
 }
 
 export type WithdrawAnswer = {

@@ -3,7 +3,8 @@ import { MEMBER_ROLES } from '../../store/port.ts';
 import { newApiKeyInput } from '../../usecases/api-keys.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath } from './common.schema.ts';
+import { nextCursor } from '../../../../shared/wire/paging.ts';
+import { orgId, orgPath, pageQuery, SORT_KEYS } from './common.schema.ts';
 
 /** An API key as shown: never its secret or hash. */
 const apiKey = z.object({
@@ -20,7 +21,8 @@ export const createApiKeySpec = {
 
 export const listApiKeysSpec = {
   id: 'listApiKeys', method: 'get', path: '/v1/orgs/:orgId/api-keys', tag: 'api-keys', access: 'owner',
-  summary: 'The org\'s API keys (id, label, role, dates; never the key)', params: orgPath, answer: z.object({ apiKeys: z.array(apiKey) }),
+  summary: 'A page of the org\'s API keys by id (id, label, role, dates; never the key)', params: orgPath, query: z.object(pageQuery(SORT_KEYS.byId)),
+  answer: z.object({ apiKeys: z.array(apiKey), nextCursor }),
 } satisfies RouteSpec;
 
 export const revokeApiKeySpec = {

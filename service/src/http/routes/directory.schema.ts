@@ -2,11 +2,13 @@ import { WIRE } from '../../../../shared/wire/api.ts';
 import { agenciesAnswer, therapistsAnswer } from '../../../../shared/wire/directory.ts';
 import { batchOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgPath, wired } from './common.schema.ts';
+import * as z from 'zod';
+import { pagedAnswer } from '../../../../shared/wire/paging.ts';
+import { orgPath, pageQuery, SORT_KEYS, wired } from './common.schema.ts';
 
 export const listAgenciesSpec = {
   id: 'listAgencies', method: 'get', path: '/v1/orgs/:orgId/agencies', tag: 'agencies', access: 'member',
-  summary: 'The home health agencies the org bills', params: orgPath, answer: agenciesAnswer,
+  summary: 'A page of the home health agencies the org bills, by id', params: orgPath, query: z.object(pageQuery(SORT_KEYS.byId)), answer: pagedAnswer(agenciesAnswer),
 } satisfies RouteSpec;
 
 export const upsertAgenciesSpec = {
@@ -17,7 +19,7 @@ export const upsertAgenciesSpec = {
 
 export const listTherapistsSpec = {
   id: 'listTherapists', method: 'get', path: '/v1/orgs/:orgId/therapists', tag: 'therapists', access: 'member',
-  summary: 'The therapists the org pays, W-9 TINs masked', params: orgPath, answer: therapistsAnswer,
+  summary: 'A page of the therapists the org pays, by id, W-9 TINs masked', params: orgPath, query: z.object(pageQuery(SORT_KEYS.byId)), answer: pagedAnswer(therapistsAnswer),
 } satisfies RouteSpec;
 
 export const upsertTherapistsSpec = {
@@ -28,7 +30,8 @@ export const upsertTherapistsSpec = {
 
 export const listRatesSpec = {
   ...wired('listRates'), tag: 'rates', access: 'member',
-  summary: 'Bill rates (agency, discipline, visit type) and pay rates (therapist, optionally per agency), with effective dates', params: orgPath,
+  summary: 'Bill rates (agency, discipline, visit type) and pay rates (therapist, optionally per agency), with effective dates: one page runs through the bill rates, then the pay rates',
+  params: orgPath, query: z.object(pageQuery(SORT_KEYS.byRate)),
 } satisfies RouteSpec;
 
 export const putBillRatesSpec = {

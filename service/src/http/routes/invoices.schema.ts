@@ -4,7 +4,8 @@ import { creditNote, invoiceLine, isoDate } from '../../../../shared/index.ts';
 import { issuedInvoice } from '../../../../shared/wire/billing.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId, wired } from './common.schema.ts';
+import { nextCursor } from '../../../../shared/wire/paging.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const invoicePath = z.object({ orgId, invoiceId: recordId });
 
@@ -25,8 +26,8 @@ const openedInvoice = zm.extend(issuedInvoice, { lines: zm.array(zm.extend(invoi
 
 export const listInvoicesSpec = {
   ...wired('listInvoices'), tag: 'invoices', access: 'member',
-  summary: 'Issued and void invoices (no patients: open one invoice to see its lines)',
-  params: orgPath, query: z.object({ agencyId: recordId.optional() }),
+  summary: 'A page of issued and void invoices by number (no patients: open one invoice to see its lines)',
+  params: orgPath, query: z.object({ agencyId: recordId.optional(), ...pageQuery(SORT_KEYS.bySequence) }),
 } satisfies RouteSpec;
 
 export const getInvoiceSpec = {
@@ -48,6 +49,6 @@ export const issueCreditNoteSpec = {
 
 export const listCreditNotesSpec = {
   id: 'listCreditNotes', method: 'get', path: '/v1/orgs/:orgId/credit-notes', tag: 'invoices', access: 'member',
-  summary: 'Credit notes, of one invoice or all', params: orgPath, query: z.object({ invoiceId: recordId.optional() }),
-  answer: z.object({ creditNotes: z.array(creditNote) }),
+  summary: 'A page of credit notes by number, of one invoice or all', params: orgPath, query: z.object({ invoiceId: recordId.optional(), ...pageQuery(SORT_KEYS.byId) }),
+  answer: z.object({ creditNotes: z.array(creditNote), nextCursor }),
 } satisfies RouteSpec;

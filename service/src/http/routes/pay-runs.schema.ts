@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { payRun } from '../../../../shared/wire/billing.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId, wired } from './common.schema.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const payRunPath = z.object({ orgId, payRunId: recordId.describe('As the pay run names itself: payroll:<first day> (URL-encode the colon or not)') });
 
@@ -13,7 +13,7 @@ export const createPayRunSpec = {
 
 export const listPayRunsSpec = {
   ...wired('listPayRuns'), tag: 'payroll', access: 'member',
-  summary: 'Pay runs with their pay statements', params: orgPath,
+  summary: 'A page of pay runs with their pay statements, by id', params: orgPath, query: z.object(pageQuery(SORT_KEYS.byId)),
 } satisfies RouteSpec;
 
 export const getPayRunSpec = {

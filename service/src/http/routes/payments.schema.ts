@@ -3,7 +3,7 @@ import { payment } from '../../../../shared/index.ts';
 import { manualPaymentInput } from '../../usecases/payments.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId, wired } from './common.schema.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const year = z.string().regex(/^\d{4}$/, 'must be a year such as 2026').transform(Number);
 
@@ -15,8 +15,8 @@ export const recordPaymentSpec = {
 
 export const listPaymentsSpec = {
   ...wired('listPayments'), tag: 'payments', access: 'member',
-  summary: 'Payments to therapists, of one therapist or a calendar year of payment dates',
-  params: orgPath, query: z.object({ therapistId: recordId.optional(), year: year.optional() }),
+  summary: 'A page of payments to therapists by date paid, of one therapist or a calendar year of payment dates',
+  params: orgPath, query: z.object({ therapistId: recordId.optional(), year: year.optional(), ...pageQuery(SORT_KEYS.byDateAndId) }),
 } satisfies RouteSpec;
 
 export const taxYearSpec = {

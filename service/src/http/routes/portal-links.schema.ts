@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { WIRE } from '../../../../shared/wire/api.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId, wired } from './common.schema.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const linkPath = z.object({ orgId, linkId: recordId });
 
@@ -15,7 +15,7 @@ export const createPortalLinkSpec = {
 export const listPortalLinksSpec = {
   ...wired('listPortalLinks'), tag: 'portal', access: 'owner',
   summary: 'The org\'s portal links (status, dates, the invoices each opened; never the URL)',
-  params: orgPath, query: z.object({ agencyId: recordId.optional() }),
+  params: orgPath, query: z.object({ agencyId: recordId.optional(), ...pageQuery(SORT_KEYS.byId) }),
 } satisfies RouteSpec;
 
 export const revokePortalLinkSpec = {

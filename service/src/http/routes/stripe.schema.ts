@@ -5,7 +5,8 @@ import { stripeConnectInput } from '../../usecases/payouts/connect.ts';
 import { TOKEN_PATTERN } from '../../crypto/tokens.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, recordId, wired } from './common.schema.ts';
+import { nextCursor } from '../../../../shared/wire/paging.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const connection = z.object({
   keyLast4: z.string(), livemode: z.boolean(), connectedAt: z.string(),
@@ -71,7 +72,7 @@ export const payPayRunSpec = {
 export const payRunTransfersSpec = {
   id: 'listPayRunTransfers', method: 'get', path: '/v1/orgs/:orgId/pay-runs/:payRunId/transfers', tag: 'payouts', access: 'member',
   summary: 'The pay run\'s Stripe payments: transfer, refusal if any, and the payout to the therapist\'s bank (in-transit, paid, failed)',
-  params: z.object({ orgId, payRunId: recordId }), answer: z.object({ transfers: z.array(transfer) }),
+  params: z.object({ orgId, payRunId: recordId }), query: z.object(pageQuery(SORT_KEYS.byId)), answer: z.object({ transfers: z.array(transfer), nextCursor }),
 } satisfies RouteSpec;
 
 export const stripeWebhookSpec = {

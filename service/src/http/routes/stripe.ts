@@ -4,7 +4,8 @@ import { connectStripe, stripeOverview } from '../../usecases/payouts/connect.ts
 import { onboardTherapist, visitOnboarding } from '../../usecases/payouts/onboarding.ts';
 import { listPayRunTransfers, payPayRun } from '../../usecases/payouts/pay.ts';
 import { receiveStripeEvent } from '../../usecases/payouts/webhooks.ts';
-import { listed, route, type BrowserAnswer } from '../route.ts';
+import { pagedWhole, route, type BrowserAnswer } from '../route.ts';
+import { pageOf } from './common.schema.ts';
 import {
   connectStripeSpec, getStripeSpec, onboardingVisitSpec, onboardTherapistSpec, payPayRunSpec, payRunTransfersSpec, stripeWebhookSpec,
 } from './stripe.schema.ts';
@@ -14,7 +15,7 @@ export const stripeRoutes = [
   route(getStripeSpec, ({ params, payouts }) => stripeOverview(payouts, params.orgId)),
   route(onboardTherapistSpec, ({ params, payouts }) => onboardTherapist(payouts, params.orgId, params.therapistId)),
   route(payPayRunSpec, ({ params, payouts }) => payPayRun(payouts, params.orgId, params.payRunId)),
-  route(payRunTransfersSpec, ({ params, payouts }) => listed('transfers', listPayRunTransfers(payouts, params.orgId, params.payRunId))),
+  route(payRunTransfersSpec, ({ params, query, payouts }) => pagedWhole('transfers', listPayRunTransfers(payouts, params.orgId, params.payRunId), (t) => [t.paymentId], pageOf(query))),
   route(stripeWebhookSpec, ({ params, payouts, rawBody, header }) => receiveStripeEvent(payouts, params.orgId, rawBody ?? Buffer.alloc(0), header('stripe-signature') ?? '')),
   route(onboardingVisitSpec, async ({ params, query, payouts }) => {
     const visit = await visitOnboarding(payouts, params.orgId, params.therapistId, query.token);

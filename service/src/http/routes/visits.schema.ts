@@ -4,7 +4,8 @@ import { WIRE } from '../../../../shared/wire/api.ts';
 import { MAX_VISITS_PER_BATCH } from '../../../../shared/wire/visits.ts';
 import { batchOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { booleanQuery, optionalDate, orgPath, recordId, wired } from './common.schema.ts';
+import { nextCursor } from '../../../../shared/wire/paging.ts';
+import { booleanQuery, optionalDate, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 export const upsertVisitsSpec = {
   ...wired('upsertVisits'), tag: 'visits', access: 'member', bodyLimit: 'batch',
@@ -14,10 +15,11 @@ export const upsertVisitsSpec = {
 
 export const listVisitsSpec = {
   id: 'listVisits', method: 'get', path: '/v1/orgs/:orgId/visits', tag: 'visits', access: 'member',
-  summary: 'Visits with their patients (PHI: each read is audited), filtered by agency, therapist, dates, billed or not',
+  summary: 'A page of visits by date, with their patients (PHI: each page read is audited), filtered by agency, therapist, dates, billed or not',
   params: orgPath,
   query: z.object({
     agencyId: recordId.optional(), therapistId: recordId.optional(), dateFrom: optionalDate, dateTo: optionalDate, billed: booleanQuery.optional(),
+    ...pageQuery(SORT_KEYS.byDateAndId),
   }),
   answer: z.object({
     visits: z.array(z.object({
@@ -25,6 +27,7 @@ export const listVisitsSpec = {
       invoiceId: z.string().nullable().describe('The invoice it is billed on; null while unbilled'),
       payRunId: z.string().nullable().describe('The pay run it is paid in; null while unpaid'),
     })),
+    nextCursor,
   }),
 } satisfies RouteSpec;
 

@@ -2,7 +2,8 @@
 import { ok } from '../../../../shared/index.ts';
 import { settleVisitsThrough } from '../../usecases/history.ts';
 import { listVisits, upsertVisits, withdrawVisits, type VisitRowAnswer } from '../../usecases/visits.ts';
-import { listed, route } from '../route.ts';
+import { paged, route } from '../route.ts';
+import { pageOf } from './common.schema.ts';
 import { listVisitsSpec, settleVisitsOutsideSpec, upsertVisitsSpec, withdrawVisitsSpec } from './visits.schema.ts';
 
 /** How many rows of each status, and how many have problems: what the sidebar shows first. */
@@ -22,10 +23,10 @@ export const visitRoutes = [
   }),
   route(listVisitsSpec, ({ params, query, ctx }) => {
     const { agencyId, therapistId, dateFrom, dateTo, billed } = query;
-    return listed('visits', listVisits(ctx, params.orgId, {
+    return paged('visits', listVisits(ctx, params.orgId, {
       ...(agencyId ? { agencyId } : {}), ...(therapistId ? { therapistId } : {}), ...(dateFrom ? { dateFrom } : {}),
       ...(dateTo ? { dateTo } : {}), ...(billed !== undefined ? { billed } : {}),
-    }));
+    }, pageOf(query)));
   }),
   route(withdrawVisitsSpec, async ({ params, body, ctx }) => {
     const answered = await withdrawVisits(ctx, params.orgId, body);

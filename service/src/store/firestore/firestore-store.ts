@@ -14,7 +14,7 @@
  * cycle and creating a pay run are resumable operations (operation.ts); the rest is one
  * transaction, a create() that fails when the id is taken, or plain idempotent batches.
  */
-import type { Firestore, Query } from 'firebase-admin/firestore';
+import { FieldPath, type Firestore, type Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
 import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
@@ -23,11 +23,12 @@ import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
 import { firestoreDocuments } from './issued-documents.ts';
 import { commitInBatches, compareStrings, createOnce, recordOf, toData, type Write } from './documents.ts';
-import { commitClose, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
+import { commitClose, listInvoicePage, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
 import type { OperationContext, StepEvent } from './operation.ts';
+import { scanPage } from './paging.ts';
 import { docId, orgPaths } from './paths.ts';
 import { commitPayRun, listPayRuns, readPayRun, setPayRunStatus } from './pay-runs.ts';
-import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisits, markSettledOutside, upsertVisits, withdrawVisits } from './visits.ts';
+import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisitPage, listVisits, markSettledOutside, upsertVisits, withdrawVisits } from './visits.ts';
 
 export type { StepEvent } from './operation.ts';
 
@@ -122,7 +123,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     markSettledOutside: (orgId, visitIds) => markSettledOutside(db, at(orgId), visitIds),
     withdrawVisits: (orgId, visitIds) => withdrawVisits(db, at(orgId), visitIds),
-    listVisits: (orgId, query) => listVisits(at(orgId), query),
+    listVisits: (orgId, query, page) => (page ? listVisitPage(at(orgId), query, page) : listVisits(at(orgId), query)),
     listBillingVisits: async (orgId, query) =>
       (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({
         id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn,
@@ -149,7 +150,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
       return outcomes;
     },
     getInvoice: (orgId, invoiceId) => readInvoice(db, at(orgId), invoiceId),
-    listInvoices: (orgId, query) => listInvoices(db, at(orgId), query),
+    listInvoices: (orgId, query, page) => (page ? listInvoicePage(db, at(orgId), query, page) : listInvoices(db, at(orgId), query)),
     voidInvoice: (orgId, invoiceId, voided) => voidInvoice(db, at(orgId), invoiceId, voided),
 
     /**
@@ -193,7 +194,16 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
         return true;
       });
     },
-    async listPayments(orgId, query: PaymentQuery) {
+    async listPayments(orgId, query: PaymentQuery, page) {
+      if (page) {
+        // As for a page of visits: by paidOn then document id, the date range in Firestore, the rest here.
+        let ordered: Query = at(orgId).payments;
+        if (query.paidFrom !== undefined) ordered = ordered.where('paidOn', '>=', query.paidFrom);
+        if (query.paidTo !== undefined) ordered = ordered.where('paidOn', '<=', query.paidTo);
+        const wanted = (p: Payment) => (query.therapistId === undefined || p.therapistId === query.therapistId) && (query.payRunId === undefined || p.payRunId === query.payRunId);
+        const start = page.after ? [page.after[0], docId(page.after[1])] : undefined;
+        return scanPage(ordered.orderBy('paidOn').orderBy(FieldPath.documentId()), start, page.limit, (docs) => docs.flatMap((d) => recordOf<Payment>(d) ?? []).filter(wanted));
+      }
       // As for visits: equality filters in Firestore, the date range too when alone, the rest here.
       let q: Query = at(orgId).payments;
       if (query.therapistId !== undefined) q = q.where('therapistId', '==', query.therapistId);

@@ -7,9 +7,10 @@
  */
 import { FieldValue, type DocumentData, type DocumentSnapshot, type Firestore, type Query, type Transaction } from 'firebase-admin/firestore';
 import type { IsoDate } from '../../../../shared/index.ts';
-import type { CloseCommit, CloseOutcome, CycleRecord, StoredInvoice } from '../port.ts';
+import type { CloseCommit, CloseOutcome, CycleRecord, InvoiceSortKey, ListPage, StoredInvoice } from '../port.ts';
 import { assertFits, chunkEntries, fromData, getMany, readChunks, slicesOf, toData, WRITES_PER_COMMIT, type ChunkedDoc } from './documents.ts';
 import { commitOperation, type OperationContext, type OperationSpec, type PlanItem } from './operation.ts';
+import { scanPage } from './paging.ts';
 import type { OrgPaths } from './paths.ts';
 
 export const invoiceNumber = (prefix: string, sequence: number) => `${prefix}-${String(sequence).padStart(4, '0')}`;
@@ -110,6 +111,12 @@ const invoiceOf = (doc: ChunkedDoc): StoredInvoice => ({ ...fromData<StoredInvoi
 export async function readInvoice(db: Firestore, paths: OrgPaths, invoiceId: string): Promise<StoredInvoice | null> {
   const [invoice] = await readVisibleInvoices(db, paths, [await paths.invoice(invoiceId).get()]);
   return invoice ?? null;
+}
+
+/** A page by sequence; the headers of other agencies or cycles are left before their lines are read. */
+export async function listInvoicePage(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }, page: ListPage<InvoiceSortKey>): Promise<StoredInvoice[]> {
+  const wanted = (h: DocumentSnapshot) => (query.agencyId === undefined || h.get('agencyId') === query.agencyId) && (query.cycleId === undefined || h.get('cycleId') === query.cycleId);
+  return scanPage(paths.invoices.orderBy('sequence'), page.after, page.limit, (headers) => readVisibleInvoices(db, paths, headers.filter(wanted)));
 }
 
 export async function listInvoices(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]> {

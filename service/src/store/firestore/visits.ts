@@ -3,9 +3,11 @@
  * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
  */
 import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
-import { SETTLED_OUTSIDE, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery } from '../port.ts';
+import { FieldPath } from 'firebase-admin/firestore';
+import { SETTLED_OUTSIDE, type ListPage, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery, type VisitSortKey } from '../port.ts';
 import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
-import type { OrgPaths } from './paths.ts';
+import { scanPage } from './paging.ts';
+import { docId, type OrgPaths } from './paths.ts';
 
 const visitsOf = (snapshots: readonly DocumentSnapshot[]) => snapshots.flatMap((s) => recordOf<StoredVisit>(s) ?? []);
 
@@ -113,7 +115,21 @@ export async function listVisits(paths: OrgPaths, query: VisitQuery): Promise<St
   if (equalities === 0 && query.dateFrom !== undefined) q = q.where('date', '>=', query.dateFrom);
   if (equalities === 0 && query.dateTo !== undefined) q = q.where('date', '<=', query.dateTo);
   return visitsOf((await q.get()).docs)
-    .filter((v) => (query.dateFrom === undefined || v.date >= query.dateFrom) && (query.dateTo === undefined || v.date <= query.dateTo))
-    .filter((v) => (query.billed !== true || v.invoiceId !== null) && (query.paid !== true || v.payRunId !== null))
+    .filter((v) => visitMatches(v, query))
     .sort((a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id));
+}
+
+const visitMatches = (v: StoredVisit, query: VisitQuery) =>
+  (query.agencyId === undefined || v.agencyId === query.agencyId) && (query.therapistId === undefined || v.therapistId === query.therapistId)
+  && (query.dateFrom === undefined || v.date >= query.dateFrom) && (query.dateTo === undefined || v.date <= query.dateTo)
+  && (query.billed === undefined || (v.invoiceId !== null) === query.billed) && (query.paid === undefined || (v.payRunId !== null) === query.paid);
+
+/** A page by date, then document id (the visit's id: docId changes only ids with %, / or | or a leading . or _). */
+export async function listVisitPage(paths: OrgPaths, query: VisitQuery, page: ListPage<VisitSortKey>): Promise<StoredVisit[]> {
+  let q: Query = paths.visits;
+  if (query.dateFrom !== undefined) q = q.where('date', '>=', query.dateFrom);
+  if (query.dateTo !== undefined) q = q.where('date', '<=', query.dateTo);
+  q = q.orderBy('date').orderBy(FieldPath.documentId());
+  const start = page.after ? [page.after[0], docId(page.after[1])] : undefined;
+  return scanPage(q, start, page.limit, (docs) => visitsOf(docs).filter((v) => visitMatches(v, query)));
 }

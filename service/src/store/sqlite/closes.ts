@@ -76,12 +76,15 @@ export function sqliteCloses({ all, get, run, docs, doc, transaction }: SqliteCo
     async getInvoice(orgId, invoiceId) {
       return invoiceFrom(get('SELECT doc FROM invoices WHERE org_id = ? AND id = ?', orgId, invoiceId));
     },
-    async listInvoices(orgId, query) {
+    async listInvoices(orgId, query, page) {
       const where = ['org_id = ?'];
       const params: SQLInputValue[] = [orgId];
       if (query.agencyId !== undefined) { where.push('agency_id = ?'); params.push(query.agencyId); }
       if (query.cycleId !== undefined) { where.push('cycle_id = ?'); params.push(query.cycleId); }
-      return all(`SELECT doc FROM invoices WHERE ${where.join(' AND ')} ORDER BY sequence`, ...params).map((r) => invoiceFrom(r)!);
+      if (page?.after) { where.push('sequence > ?'); params.push(page.after[0]); }
+      if (page) params.push(page.limit);
+      const limit = page ? ' LIMIT ?' : '';
+      return all(`SELECT doc FROM invoices WHERE ${where.join(' AND ')} ORDER BY sequence${limit}`, ...params).map((r) => invoiceFrom(r)!);
     },
     async voidInvoice(orgId, invoiceId, voided) {
       return transaction(() => {

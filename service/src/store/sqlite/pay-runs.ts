@@ -85,14 +85,17 @@ export function sqlitePayRuns({ all, get, run, docs, doc, transaction }: SqliteC
         payment.status, payment.paidOn, JSON.stringify(payment), orgId, payment.id, expectedStatus);
       return Number(result.changes) === 1;
     },
-    async listPayments(orgId, query: PaymentQuery) {
+    async listPayments(orgId, query: PaymentQuery, page) {
       const where = ['org_id = ?'];
       const params: SQLInputValue[] = [orgId];
       if (query.therapistId !== undefined) { where.push('therapist_id = ?'); params.push(query.therapistId); }
       if (query.payRunId !== undefined) { where.push('pay_run_id = ?'); params.push(query.payRunId); }
       if (query.paidFrom !== undefined) { where.push('paid_on >= ?'); params.push(query.paidFrom); }
       if (query.paidTo !== undefined) { where.push('paid_on <= ?'); params.push(query.paidTo); }
-      return docs<Payment>(all(`SELECT doc FROM payments WHERE ${where.join(' AND ')} ORDER BY paid_on, id`, ...params));
+      if (page?.after) { where.push('(paid_on, id) > (?, ?)'); params.push(...page.after); }
+      if (page) params.push(page.limit);
+      const limit = page ? ' LIMIT ?' : '';
+      return docs<Payment>(all(`SELECT doc FROM payments WHERE ${where.join(' AND ')} ORDER BY paid_on, id${limit}`, ...params));
     },
   };
 }

@@ -143,9 +143,12 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
         return { written, locked };
       });
     },
-    async listVisits(orgId, query: VisitQuery) {
+    async listVisits(orgId, query: VisitQuery, page) {
       const { where, params } = visitFilter(orgId, query);
-      return all(`${VISIT_SELECT} WHERE ${where} ORDER BY v.date, v.id`, ...params).map(visitFromRow);
+      if (!page) return all(`${VISIT_SELECT} WHERE ${where} ORDER BY v.date, v.id`, ...params).map(visitFromRow);
+      // The visits_close index is in (date, id) order: a page is a range of it.
+      const after = page.after ? ' AND (v.date, v.id) > (?, ?)' : '';
+      return all(`${VISIT_SELECT} WHERE ${where}${after} ORDER BY v.date, v.id LIMIT ?`, ...params, ...(page.after ?? []), page.limit).map(visitFromRow);
     },
     async listBillingVisits(orgId, query: VisitQuery) {
       const { where, params } = visitFilter(orgId, query, true);
