@@ -9,6 +9,7 @@
  * read as a formula (= + - @ first) gets a leading apostrophe: an accountant opens these
  * in Excel before importing them.
  */
+import { spreadsheetSafe } from './csv.ts';
 import { formatUsDate } from './dates.ts';
 import { centsToDecimalString } from './money.ts';
 import type { CreditNote, Invoice, OrgSettings, Payment } from './schemas.ts';
@@ -23,11 +24,7 @@ export const PAYMENTS_LEDGER_HEADER: readonly string[] = [
   'Paid on', 'Therapist', 'Method', 'Counts toward 1099-NEC', 'Amount', 'Status', 'Reference', 'Pay run', 'Payment id',
 ];
 
-/** Keeps a spreadsheet from running a field as a formula; QuickBooks reads the apostrophe as text. */
-export function spreadsheetSafe(field: string): string {
-  if (/^-?\d+(\.\d+)?$/.test(field)) return field; // an amount, negative ones included
-  return /^[=+\-@\t\r]/.test(field) ? `'${field}` : field;
-}
+export { spreadsheetSafe };
 
 const safeRow = (row: readonly string[]) => row.map(spreadsheetSafe);
 

@@ -1,11 +1,11 @@
 /**
  * CSV as RFC 4180 describes it, for owner exports and imports.
  *
- * Data is kept exact in both directions. In particular `toCsv` does NOT neutralise
- * spreadsheet formula injection (a cell starting with =, +, - or @ is written as is):
- * these files carry amounts like "-12.00" and names the importer must read back
- * unchanged. A caller that builds a file meant to be opened in a spreadsheet by someone
- * else must decide about that itself.
+ * `toCsv` keeps data exact in both directions (a cell starting with =, +, - or @ is
+ * written as is), for files the importer must read back unchanged. Every file the service
+ * hands out is written with `toExportCsv`, which keeps a spreadsheet from running a cell as
+ * a formula: names typed on a W-9 or in the sheet (`=IMPORTXML(...)`) never come back
+ * verbatim.
  */
 
 /**
@@ -85,4 +85,15 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
     out += '\r\n';
   }
   return out;
+}
+
+/** Keeps a spreadsheet from running a field as a formula: a leading apostrophe, which spreadsheets and QuickBooks read as "text". */
+export function spreadsheetSafe(field: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(field)) return field; // an amount, negative ones included
+  return /^[=+\-@\t\r]/.test(field) ? `'${field}` : field;
+}
+
+/** CSV for a file the service exports: every field through `spreadsheetSafe`. */
+export function toExportCsv(rows: readonly (readonly string[])[]): string {
+  return toCsv(rows.map((row) => row.map(spreadsheetSafe)));
 }

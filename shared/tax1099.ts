@@ -295,6 +295,13 @@ function therapistYear(
   };
 }
 
+/** Why a therapist paid in the year gets a 1099-NEC or not, in words for the owner's summary. */
+export function reportableWhy(t: Pick<TherapistTaxYear, 'totalCents' | 'withheldCents'>, thresholdCents: Cents): string {
+  if (isReportable(t.totalCents, thresholdCents)) return `Paid ${formatMoney(t.totalCents)}: at or above the ${formatMoney(thresholdCents)} threshold.`;
+  if (t.withheldCents > 0) return `Backup withholding of ${formatMoney(t.withheldCents)}: reported whatever the amount paid.`;
+  return `Paid ${formatMoney(t.totalCents)}: below the ${formatMoney(thresholdCents)} threshold, no 1099-NEC.`;
+}
+
 /** The rule's note, unless the org turned Stripe transfers off: then the note says that instead. */
 function methodNote(method: PaymentMethod, counted: boolean): string {
   const rule = PAYMENT_METHOD_RULES[method];

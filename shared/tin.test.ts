@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskTin, normalizeTin, type TinType } from './tin.ts';
+import { formatTin, maskTin, normalizeTin, VALID_EIN_PREFIXES, type TinType } from './tin.ts';
 
 function expectBad(text: string, type: TinType, message: RegExp) {
   const result = normalizeTin(text, type);
@@ -115,5 +115,21 @@ describe('maskTin', () => {
       expect(masked.replace(/\D/g, '')).toBe(tin.slice(5));
       expect(masked).toHaveLength(type === 'SSN' ? 11 : 10);
     }));
+  });
+});
+
+describe('EIN prefixes', () => {
+  it.each(['07', '08', '09', '17', '18', '19', '28', '29', '49', '69', '70', '78', '79', '89', '96', '97'])('refuses an EIN starting with %s, which the IRS does not assign', (prefix) => {
+    expectBad(`${prefix}-1234567`, 'EIN', new RegExp(`assigns no EIN starting with ${prefix}`));
+  });
+
+  it('takes every prefix on the IRS list', () => {
+    for (const prefix of VALID_EIN_PREFIXES) expect(normalizeTin(`${prefix}-1234567`, 'EIN').ok, prefix).toBe(true);
+    expect(VALID_EIN_PREFIXES).toHaveLength(83);
+  });
+
+  it('prints a TIN in full only in the form layout', () => {
+    expect(formatTin('123456789', 'EIN')).toBe('12-3456789');
+    expect(formatTin('123456789', 'SSN')).toBe('123-45-6789');
   });
 });
