@@ -5,7 +5,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CreditNote, Payment } from '../../../shared/index.ts';
 import { anAgencyRecord, anInvoiceToIssue, anOrg, aPayRun, aStoredVisit } from '../test-support/store-records.ts';
-import { SETTLED_OUTSIDE, type InvoiceToIssue, type ListPage, type Store, type StoredVisit } from './port.ts';
+import {
+  SETTLED_OUTSIDE, type InvoiceSortKey, type InvoiceToIssue, type ListPage, type PaymentSortKey, type Store, type StoredInvoice, type StoredVisit, type VisitSortKey,
+} from './port.ts';
 
 const ORG = 'org-a';
 const OTHER = 'org-b';
@@ -310,7 +312,9 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       const visits = Array.from({ length: 23 }, (_, i) => aStoredVisit(`v${String(i).padStart(2, '0')}`, { date: `2026-01-${String(10 + ((i * 7) % 5)).padStart(2, '0')}`, agencyId: i % 3 === 0 ? 'ag2' : 'ag1' }));
       await store.upsertVisits(ORG, visits);
       await store.upsertVisits(OTHER, [aStoredVisit('v00'), aStoredVisit('zz', { date: '2026-01-01' })]);
-      const visitKey = (v: StoredVisit) => [v.date, v.id] as const;
+      const visitKey = (v: StoredVisit): VisitSortKey => [v.date, v.id];
+      const invoiceKey = (i: StoredInvoice): InvoiceSortKey => [i.sequence];
+      const paymentKey = (p: Payment): PaymentSortKey => [p.paidOn, p.id];
       for (const query of [{}, { agencyId: 'ag1' }, { dateFrom: '2026-01-11', dateTo: '2026-01-13' }, { agencyId: 'ag2', dateFrom: '2026-01-12' }]) {
         const whole = (await store.listVisits(ORG, query)).map((v) => v.id);
         const pages = await allPages((page) => store.listVisits(ORG, query, page), visitKey, 4);
@@ -325,14 +329,14 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       const invoices = Array.from({ length: 7 }, (_, i) => anInvoiceToIssue(`i${i}`, 'c1', [visits[i]!.id], { agencyId: i % 2 === 0 ? 'ag1' : 'ag2' }));
       await store.commitClose(ORG, commitFor('c1', invoices));
       for (const query of [{}, { agencyId: 'ag2' }]) {
-        const pages = await allPages((page) => store.listInvoices(ORG, query, page), (i) => [i.sequence] as const, 2);
+        const pages = await allPages((page) => store.listInvoices(ORG, query, page), invoiceKey, 2);
         expect(pages.flat().map((i) => i.number)).toEqual((await store.listInvoices(ORG, query)).map((i) => i.number));
       }
-      expect((await allPages((page) => store.listInvoices(ORG, {}, page), (i) => [i.sequence] as const, 3)).flat().map((i) => i.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect((await allPages((page) => store.listInvoices(ORG, {}, page), invoiceKey, 3)).flat().map((i) => i.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
 
       for (let i = 0; i < 9; i++) await store.insertPayment(ORG, aPayment(`p${i}`, { paidOn: `2026-0${1 + (i % 3)}-15`, therapistId: i % 2 === 0 ? 'th1' : 'th2' }));
       for (const query of [{}, { therapistId: 'th2' }, { paidFrom: '2026-02-01' }]) {
-        const pages = await allPages((page) => store.listPayments(ORG, query, page), (p) => [p.paidOn, p.id] as const, 2);
+        const pages = await allPages((page) => store.listPayments(ORG, query, page), paymentKey, 2);
         expect(pages.flat().map((p) => p.id)).toEqual((await store.listPayments(ORG, query)).map((p) => p.id));
       }
       expect(await store.listPayments(OTHER, {}, { limit: 10 })).toEqual([]);
