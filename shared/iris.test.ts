@@ -111,8 +111,8 @@ describe('the IRIS 1099-NEC CSV', () => {
   it('writes no file, saying why, when the payer has no address or a bad TIN', () => {
     const result = buildIris1099Nec({ year: 2026, payer: { ...payer, address: undefined, tin: '00-1234567' }, recipients });
     expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.problems).toEqual([expect.stringMatching(/address is not set/), expect.stringMatching(/payer TIN is not usable: An EIN never starts with 00/)]);
+    if (result.ok || result.error.code !== 'payer-incomplete') throw new Error('expected payer-incomplete');
+    expect(result.error.problems).toEqual([expect.stringMatching(/address is not set \(visitledger settings --address1/), expect.stringMatching(/payer TIN is not usable: An EIN never starts with 00/)]);
     expect(result.error.message).not.toContain('1234567');
   });
 

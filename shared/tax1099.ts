@@ -297,9 +297,9 @@ function therapistYear(
 
 /** Why a therapist paid in the year gets a 1099-NEC or not, in words for the owner's summary. */
 export function reportableWhy(t: Pick<TherapistTaxYear, 'totalCents' | 'withheldCents'>, thresholdCents: Cents): string {
-  if (isReportable(t.totalCents, thresholdCents)) return `Paid ${formatMoney(t.totalCents)}: at or above the ${formatMoney(thresholdCents)} threshold.`;
-  if (t.withheldCents > 0) return `Backup withholding of ${formatMoney(t.withheldCents)}: reported whatever the amount paid.`;
-  return `Paid ${formatMoney(t.totalCents)}: below the ${formatMoney(thresholdCents)} threshold, no 1099-NEC.`;
+  if (isReportable(t.totalCents, thresholdCents)) return `at or above ${formatMoney(thresholdCents)}`;
+  if (t.withheldCents > 0) return 'tax withheld: reported whatever the amount';
+  return `below ${formatMoney(thresholdCents)}`;
 }
 
 /** The rule's note, unless the org turned Stripe transfers off: then the note says that instead. */

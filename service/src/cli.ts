@@ -18,6 +18,8 @@ import { paymentOptions, runPayment } from './cli/payment-command.ts';
 import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
+import { runSettings, settingsOptions } from './cli/settings-command.ts';
+import { runW9, w9Options } from './cli/w9-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
 import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-command.ts';
 import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
@@ -31,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
   demo: { options: demoOptions, usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)', run: (rt, v, org) => runDemo(rt, v, org) },
   import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--settled-through DATE] [--json [--show-phi]] [--commit]', run: (rt, v) => runImport(rt, v) },
   close: { options: closeOptions, usage: 'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs', run: (rt, v) => runClose(rt, v) },
-  'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B) and the year-end summary', run: (rt, v) => runExport1099(rt, v) },
+  'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--tin-matching] [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B), the year-end summary\n         and with --tin-matching the IRS bulk TIN Matching file; export-1099 --year YYYY --mark-filed FILE records FILE as filed', run: (rt, v) => runExport1099(rt, v) },
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]', run: (rt, v) => runPayment(rt, v) },
   'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
@@ -40,6 +42,8 @@ const COMMANDS: Record<string, Command> = {
   'stripe-connect': { options: stripeConnectOptions, usage: 'stripe-connect [--json]                   connect the org\'s Stripe account (checked, stored encrypted); the key and webhook secret\n         from VISITLEDGER_STRIPE_KEY and VISITLEDGER_STRIPE_WEBHOOK_SECRET, or stdin (one a line)', run: (rt, v) => runStripeConnect(rt, v) },
   onboard: { options: onboardOptions, usage: 'onboard --all [--json]                     a Stripe connected account per therapist, and the onboarding link to send each', run: (rt, v) => runOnboard(rt, v) },
   payrun: { options: payrunOptions, usage: 'payrun --period YYYY-MM [--pay] [--json]   the month\'s pay runs; --pay approves and pays them through Stripe (never twice)', run: (rt, v) => runPayrun(rt, v) },
+  settings: { options: settingsOptions, usage: 'settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--json]  the org\'s own details (invoices, Copy B, the IRS file); none: print them', run: (rt, v) => runSettings(rt, v) },
+  w9: { options: w9Options, usage: 'w9 --therapist NAME --legal-name TEXT [--business-name TEXT] --classification individual|sole-proprietor|llc-c|llc-s|llc-p|c-corp|s-corp|partnership\n         --tin-type SSN|EIN --tin 123-45-6789 --address1 TEXT [--address2 TEXT] --city TEXT --state XX --zip 12345 [--signed-on YYYY-MM-DD] [--json]  record a paper W-9', run: (rt, v) => runW9(rt, v) },
   'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
 };
 

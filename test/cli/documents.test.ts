@@ -70,11 +70,11 @@ describe('visitledger export-1099', () => {
     const exported = await json(db, 'export-1099', '--org', 'demo', '--year', '2026', '--out', out);
     // The demo org has no payer TIN: no IRS file and no copy can be right without it.
     expect(exported.files).toEqual(['1099-NEC-2026-summary.pdf']);
-    expect(exported.payerProblems).toEqual([expect.stringMatching(/payer TIN is not set/)]);
+    expect(exported.payerProblems).toEqual([expect.stringMatching(/payer TIN is not set \(visitledger payer-tin --tin/)]);
     expect(filesUnder(out)).toEqual(['1099-NEC-2026-summary.pdf']);
     const summary = await pdfText(readFileSync(join(out, '1099-NEC-2026-summary.pdf')));
     for (const t of year.therapists as { therapist: string; totalCents: number; excludedCents: number; reportable: boolean }[]) {
-      expect(summary).toContain(`${t.therapist} ${formatMoney(t.totalCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}`);
+      expect(summary).toContain(`${t.therapist} ${formatMoney(t.totalCents)} $0.00 ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`);
     }
     expect(summary).toContain('No IRS file was written');
     expect(summary).toContain('DUE DATE 02/01/2027');
@@ -92,10 +92,12 @@ describe('visitledger export-1099', () => {
     expect(iris).toContain(',123456781,I,');
     const tom = year.therapists.find((t: { therapist: string }) => t.therapist === 'Tom Becker');
     expect(iris).toContain(`,N,${(tom.totalCents / 100).toFixed(2)},N,0.00,N,`);
+    expect(iris.split('\r\n')[0]).not.toContain('Recipient Phone');
     const copy = await pdfText(readFileSync(join(filed, '1099-NEC-2026-copy-B-Tom Becker.pdf')));
     expect(copy).toContain(formatMoney(tom.totalCents));
+    expect(copy).toContain('98-7654321 ***-**-6781'); // the payer's own TIN in full, the recipient's truncated
     for (const full of ['123456781', '123-45-6781', '987654321', '98-7654321']) {
-      expect(copy).not.toContain(full);
+      if (full !== '98-7654321') expect(copy).not.toContain(full);
       expect(done.stdout + tin.stdout).not.toContain(full);
     }
     expect(statSync(join(filed, 'iris-1099-nec-2026-1.csv')).mode & 0o777).toBe(0o600);

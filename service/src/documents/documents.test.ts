@@ -8,6 +8,7 @@ import { DISCIPLINES, formatMoney, subtotalsOf, sumCents, type InvoiceLine, type
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfPages, pdfText } from '../test-support/pdf-text.ts';
 import type { PrintableInvoice, PrintableLine } from './invoice-pdf.ts';
+import type { NecCopyBInput } from './nec-copy-b-pdf.ts';
 import { linesTable, money, pageSetup } from './layout.ts';
 import { regularTextWidth, renderPdf } from './pdf-printer.ts';
 import { openRenderPool } from './render-pool.ts';
@@ -176,25 +177,49 @@ describe('the pay statement', () => {
 });
 
 describe('year-end documents', () => {
-  it('prints Copy B with both TINs masked and Box 1', async () => {
-    const bytes = await renderDocument({
-      kind: 'nec-copy-b',
-      input: {
-        year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567,
-        payer: { name: org.name, address: org.address, phone: org.phone, tinMasked: '**-***6789' },
-        recipient: { legalName: 'Nguyễn Thị Minh Khai', businessName: undefined, address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781' },
-      },
-    });
-    const text = await pdfText(bytes);
+  const copyB = (over: Partial<NecCopyBInput> = {}): NecCopyBInput => ({
+    year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567, box4Cents: 0,
+    payer: { name: org.name, address: org.address, phone: org.phone, tin: '12-3456789' },
+    recipient: { legalName: 'Nguyễn Thị Minh Khai', businessName: undefined, address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781', accountNumber: 'T1' },
+    ...over,
+  });
+
+  it('prints Copy B with the payer TIN in full, the recipient TIN masked, Box 1 and Box 4, the revision and the instructions', async () => {
+    const text = (await pdfText(await renderDocument({ kind: 'nec-copy-b', input: copyB({ box4Cents: 48_000 }) }))).normalize('NFC');
     expect(text).toContain('Form 1099-NEC');
     expect(text).toContain('For calendar year 2026');
-    expect(text).toContain('Copy B');
-    expect(text).toContain('1 Nonemployee compensation');
+    expect(text).toContain('Copy B For Recipient');
+    expect(text).toContain('1a Nonemployee compensation');
+    expect(text).toContain('1c Treasury tipped occupation code');
     expect(text).toContain('$12,345.67');
-    expect(text).toContain("RECIPIENT'S TIN");
-    expect(text).toContain('***-**-6781');
-    expect(text).toContain('**-***6789');
-    expect(text).not.toMatch(/\d{3}-?\d{2}-?\d{4}|\d{2}-\d{7}/);
+    expect(text).toMatch(/4 Federal income tax withheld\n?.*\$480\.00/);
+    expect(text).toContain("PAYER'S TIN RECIPIENT'S TIN");
+    expect(text).toContain('12-3456789 ***-**-6781');
+    expect(text).toContain('Form 1099-NEC (Rev. December 2026) (keep for');
+    expect(text).toContain('CORRECTED (if checked)');
+    // Box 2 is a checkbox, not a word.
+    expect(text).toMatch(/2 Payer made direct sales totaling \$5,000 or more of\n[^]*?consumer products to recipient for resale\n/);
+    expect(text).not.toMatch(/resale No\b|^No$/m);
+    const instructions = text.slice(text.indexOf('Instructions for Recipient')).replace(/\s+/g, ' ');
+    for (const phrase of [
+      "Recipient's taxpayer identification number (TIN). For your protection, this form may show only the last four digits of your TIN",
+      'However, the payer has reported your complete TIN to the IRS.',
+      'Account number. May show an account or other unique number the payer assigned to distinguish your account.',
+      'Box 1a. Shows nonemployee compensation.',
+      'Box 2. If checked, consumer products totaling $5,000 or more were sold to you for resale',
+      'Box 3. Shows your total compensation of excess golden parachute payments',
+      'Box 4. Shows backup withholding.',
+      'Boxes 5–7. State income tax withheld reporting boxes.',
+    ]) expect(instructions).toContain(phrase);
+  });
+
+  it('prints the revision and box numbers of the year filed, and CORRECTED when a filed return changed', async () => {
+    const text = await pdfText(await renderDocument({ kind: 'nec-copy-b', input: copyB({ year: 2025, corrected: true }) }));
+    expect(text).toContain('Form 1099-NEC (Rev. April 2025)');
+    expect(text).toContain('1 Nonemployee compensation');
+    expect(text).not.toContain('1a Nonemployee');
+    expect(text).toContain("recipient's copy (CORRECTED)");
+    expect(text).toContain('Box 1. Shows nonemployee compensation.');
   });
 
   const emptyYear: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [], reportableCount: 0, notes: [], eFileRequired: false, form945TotalCents: 0 };
@@ -292,11 +317,11 @@ describe('Chinese, Japanese and Korean names', () => {
       kind: 'nec-copy-b',
       input: {
         year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567,
-        payer: { name: org.name, address: org.address, phone: org.phone, tinMasked: '**-***6789' },
+        box4Cents: 0, payer: { name: org.name, address: org.address, phone: org.phone, tin: '12-3456789' },
         recipient: { legalName: '山田花子', businessName: '株式会社さくら訪問リハビリ', address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781' },
       },
     }))).normalize('NFC');
-    expect(text).toMatch(/RECIPIENT'S name [^]*?\n山田花子\n[^]*?\n株式会社さくら訪問リハビリ /); // lines of the box beside it come between
+    expect(text).toMatch(/RECIPIENT'S name\n[^]*?山田花子\n[^]*?株式会社さくら訪問リハビリ\n/); // lines of the boxes beside it come between
     expect(text).toContain('Form 1099-NEC 2026 · Copy B (substitute) · 山田花子');
     expect(text).toContain('$12,345.67');
   });
@@ -306,8 +331,8 @@ describe('Chinese, Japanese and Korean names', () => {
     const summary: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])], reportableCount: 2, notes: [], eFileRequired: false, form945TotalCents: 0 };
     const bytes = await renderDocument({ kind: 'year-end-summary', input: { org, summary, files: ['1099-NEC-2026-copy-B-김민준.pdf'], skipped: [{ therapistId: 'x', name: '山田花子', reasons: ['No W-9 on file.'] }], payerProblems: [], preparedOn: '2027-01-05' } });
     const text = (await pdfText(bytes)).normalize('NFC');
-    expect(text).toContain('山田花子 $2,500.00 $0.00 Yes Missing No W-9 on file.');
-    expect(text).toContain('김민준 $2,500.00 $0.00 Yes Missing Ready to file');
+    expect(text).toContain('山田花子 $2,500.00 $0.00 $0.00 Yes: at or above Missing No W-9 on file.');
+    expect(text).toContain('김민준 $2,500.00 $0.00 $0.00 Yes: at or above Missing Ready to file');
     expect(text).toContain('山田花子: No W-9 on file.');
     expect(text).toContain('1099-NEC-2026-copy-B-김민준.pdf');
     const items = await textItems(bytes);

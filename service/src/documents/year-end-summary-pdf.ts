@@ -3,8 +3,9 @@
  * therapist's total by payment date, the threshold, W-9 status, what blocks filing, the due
  * date), plus what the export wrote and what it left out of the IRS file, and why.
  */
-import { formatMoney, type TaxYearSummary } from '../../../shared/index.ts';
+import { formatMoney, reportableWhy, type TaxYearSummary } from '../../../shared/index.ts';
 import type { IrisSkipped } from '../../../shared/iris.ts';
+import type { NecCorrection } from '../../../shared/nec-filing.ts';
 import { breakable, documentHeader, linesTable, money, pageSetup, usDate } from './layout.ts';
 import type { DocContent, DocDefinition } from './pdf-printer.ts';
 import type { OrgSettings } from '../../../shared/index.ts';
@@ -17,14 +18,18 @@ export type YearEndSummaryInput = {
   skipped: readonly IrisSkipped[];
   /** Why no IRS file could be written at all (the payer's own details), if so. */
   payerProblems: readonly string[];
+  /** Filed returns whose amounts changed since: each needs a corrected return. */
+  corrections?: readonly NecCorrection[];
   preparedOn: string;
 };
 
 export function yearEndSummaryDocument(input: YearEndSummaryInput): DocDefinition {
   const { org, summary: s } = input;
+  // Every therapist paid in the year, reportable or not, with why and what blocks filing.
   const rows: DocContent[][] = s.therapists.map((t) => [
-    breakable(t.name), money(t.totalCents), money(t.excludedCents), t.reportable ? 'Yes' : 'No', t.w9Status === 'on-file' ? 'On file' : 'Missing',
-    t.tinMasked ?? '', t.blockers.length === 0 ? (t.reportable ? 'Ready to file' : '') : t.blockers.join(' '),
+    breakable(t.name), money(t.totalCents), money(t.withheldCents), money(t.excludedCents), `${t.reportable ? 'Yes' : 'No'}: ${reportableWhy(t, s.thresholdCents)}`,
+    t.w9Status === 'on-file' ? 'On file' : 'Missing', t.tinMasked ?? '',
+    t.blockers.length === 0 ? (t.reportable ? 'Ready to file' : 'Nothing to file') : t.blockers.join(' '),
   ]);
   const content: DocContent[] = [
     documentHeader(org, '1099-NEC SUMMARY', [
@@ -39,9 +44,10 @@ export function yearEndSummaryDocument(input: YearEndSummaryInput): DocDefinitio
     content.push({ text: `No payments were recorded as paid in ${s.year}: there is no 1099-NEC to file for this year.`, style: 'banner', margin: [0, 8, 0, 8] });
   } else {
     content.push(linesTable(
-      ['Therapist', 'Paid (counted)', 'Not counted', 'Reaches threshold', 'W-9', 'TIN', 'What blocks filing'],
-      ['*', 62, 52, 46, 38, 54, 140], rows, new Set([1, 2]),
+      ['Therapist', 'Paid (counted)', 'Withheld (Box 4)', 'Not counted', 'Gets a 1099-NEC', 'W-9', 'TIN', 'What blocks filing'],
+      ['*', 52, 44, 44, 70, 32, 50, 100], rows, new Set([1, 2, 3]),
     ));
+    if (s.form945TotalCents > 0) content.push({ text: `Backup withholding kept in ${s.year}: ${formatMoney(s.form945TotalCents)}, reported on Form 945 (due ${usDate(s.dueDate)}).`, margin: [0, 6, 0, 0] });
   }
   if (input.payerProblems.length > 0) {
     content.push({ text: 'No IRS file was written', style: 'section' }, { ul: input.payerProblems.map((p) => breakable(p)) });
@@ -50,6 +56,12 @@ export function yearEndSummaryDocument(input: YearEndSummaryInput): DocDefinitio
     content.push(
       { text: 'Left out of the IRS file', style: 'section' },
       { ul: input.skipped.map((k) => ({ text: [{ text: `${breakable(k.name)}: `, bold: true }, k.reasons.join(' ')] })) },
+    );
+  }
+  if (input.corrections && input.corrections.length > 0) {
+    content.push(
+      { text: 'Returns filed that need a correction', style: 'section' },
+      { ul: input.corrections.map((c) => breakable(c.message)) },
     );
   }
   if (s.notes.length > 0) content.push({ text: 'Notes', style: 'section' }, { ul: s.notes.map((n) => breakable(n)) });

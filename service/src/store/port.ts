@@ -19,6 +19,8 @@ export type OrgRecord = {
   settings: import('../../../shared/index.ts').OrgSettings;
   /** The payer's own TIN (EIN or SSN) for the 1099 export. */
   payerTin?: SealedTin;
+  /** The 1099-NEC IRS files the owner marked as filed (each adapter keeps the org record whole). */
+  necFilings?: import('../../../shared/nec-filing.ts').NecFiling[];
   createdAt: string;
   /** Who made it: the HTTP API (a signed-in owner) or the command line (its local org, the demo). Absent on orgs made before it was kept. */
   madeBy?: OrgMaker;

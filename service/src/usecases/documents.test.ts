@@ -179,16 +179,16 @@ describe('the 1099-NEC year end', () => {
     }));
     for (const copy of exported.files.filter((f) => f.name.endsWith('.pdf'))) {
       const text = await pdfText(copy.bytes);
-      for (const tin of [...FULL_TINS, '987654321', '98-7654321']) expect(text).not.toContain(tin);
+      for (const tin of [...FULL_TINS, '987654321']) expect(text).not.toContain(tin);
     }
     const tom = await pdfText(exported.files[2]!.bytes);
     expect(tom).toContain(formatMoney(summary.therapists.find((t) => t.name === 'Tom Becker')!.totalCents));
-    expect(tom).toContain('***-**-6781');
-    expect(tom).toContain('**-***4321');
+    // Only the recipient's TIN is truncated: the payer's own is printed in full.
+    expect(tom).toContain('98-7654321 ***-**-6781');
 
     const summaryText = await pdfText(exported.files[3]!.bytes);
     for (const t of summary.therapists) {
-      expect(summaryText).toContain(`${t.name} ${formatMoney(t.totalCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}`);
+      expect(summaryText).toContain(`${t.name} ${formatMoney(t.totalCents)} ${formatMoney(t.withheldCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`);
     }
     expect(summaryText).toContain('Left out of the IRS file');
     expect(summaryText).toContain('Omar Haddad: No W-9 on file');
