@@ -8,7 +8,7 @@
  *   npm run bench:addon-import
  */
 import { cpus, loadavg } from 'node:os';
-import { buildToTemp } from '../test/addon/support/build-once.ts';
+import { buildToTemp, NO_SERVICE_URL } from '../test/addon/support/build-once.ts';
 import { addonEnv } from '../test/addon/support/addon-env.ts';
 import { addSyntheticTabs } from '../test/addon/support/synthetic-sheet.ts';
 import { startSyncService } from '../test/addon/support/sync-service.ts';
@@ -16,7 +16,7 @@ import { startSyncService } from '../test/addon/support/sync-service.ts';
 const ROWS = 50_000;
 const BUDGET_MS = 5_000;
 
-const build = await buildToTemp();
+const build = await buildToTemp(NO_SERVICE_URL);
 // Set up never calls the service: a transport that refuses proves it.
 const env = addonEnv({ buildDir: build.outDir, transport: () => ({ error: 'the benchmark has no service' }), token: () => 'no-token' });
 addSyntheticTabs(env.book, ROWS);
@@ -47,9 +47,10 @@ const SYNC_ROWS = 10_000;
 const service = await startSyncService();
 try {
   const owner = 'owner@bench.example';
-  const syncEnv = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
+  const syncBuild = await buildToTemp(service.url);
+  const syncEnv = addonEnv({ buildDir: syncBuild.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
   addSyntheticTabs(syncEnv.book, SYNC_ROWS);
-  if (!syncEnv.run('connectService', { serviceUrl: service.url, orgId: 'bench-sync' }).ok) throw new Error('connectService failed');
+  if (!syncEnv.run('connectService', { orgId: 'bench-sync' }).ok) throw new Error('connectService failed');
   syncEnv.run('applySetUp', { visitsTab: 'Visit Log', ratesTab: 'Rate Sheet', payTab: 'Pay Sheet', agencies: {}, therapists: {} });
   const s0 = performance.now();
   const synced = syncEnv.run('syncNow');

@@ -1,6 +1,9 @@
-/** What Set up stores: document properties, so every editor of the sheet talks to the same org. */
+/**
+ * What Set up stores: document properties, so every editor of the sheet talks to the same org.
+ * Where the service is is not among them: it is fixed when the add-on is built
+ * (service-client/client.ts), because every editor of the sheet can change these.
+ */
 const KEYS = {
-  serviceUrl: 'VL_SERVICE_URL',
   orgId: 'VL_ORG_ID',
   formId: 'VL_FORM_ID',
   formItems: 'VL_FORM_ITEMS',
@@ -28,10 +31,11 @@ export function writeConfig(values: Config): void {
   PropertiesService.getDocumentProperties().setProperties(props);
 }
 
-export type Connection = { serviceUrl: string; orgId: string };
+/** The org the sheet acts for; the service is the one the add-on was built for. */
+export type Connection = { orgId: string };
 
 export function connection(config: Config): Connection | null {
-  return config.serviceUrl && config.orgId ? { serviceUrl: config.serviceUrl, orgId: config.orgId } : null;
+  return config.orgId ? { orgId: config.orgId } : null;
 }
 
 /** The user's sidebar panel request (menu item -> sidebar): per user, not per document. */

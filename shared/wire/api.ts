@@ -10,6 +10,7 @@ import {
   agenciesAnswer, billRatesAnswer, createOrgBody, orgView, payRatesAnswer, putBillRatesBody, putPayRatesBody, ratesAnswer, therapistsAnswer,
   upsertAgenciesBody, upsertTherapistsBody,
 } from './directory.ts';
+import { membershipView } from './members.ts';
 import { createdPortalLink, createPortalLinkBody, portalLink, portalLinksAnswer, rotatePortalLinkBody } from './portal.ts';
 import { WIRE_ROUTES, type WireRouteName } from './routes.ts';
 import { settledHistory, settleVisitsBody, upsertVisitsAnswer, upsertVisitsBody, withdrawVisitsAnswer, withdrawVisitsBody } from './visits.ts';
@@ -19,6 +20,7 @@ type WireSchemas = { body?: z.ZodMiniType; answer: z.ZodMiniType };
 export const WIRE = {
   createOrg: { ...WIRE_ROUTES.createOrg, body: createOrgBody, answer: orgView },
   getOrg: { ...WIRE_ROUTES.getOrg, answer: orgView },
+  getMyMembership: { ...WIRE_ROUTES.getMyMembership, answer: membershipView },
   upsertAgencies: { ...WIRE_ROUTES.upsertAgencies, body: upsertAgenciesBody, answer: agenciesAnswer },
   upsertTherapists: { ...WIRE_ROUTES.upsertTherapists, body: upsertTherapistsBody, answer: therapistsAnswer },
   listRates: { ...WIRE_ROUTES.listRates, answer: ratesAnswer },

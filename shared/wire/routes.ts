@@ -6,6 +6,7 @@
 export const WIRE_ROUTES = {
   createOrg: { method: 'post', path: '/v1/orgs' },
   getOrg: { method: 'get', path: '/v1/orgs/:orgId' },
+  getMyMembership: { method: 'get', path: '/v1/orgs/:orgId/me' },
   upsertAgencies: { method: 'post', path: '/v1/orgs/:orgId/agencies' },
   upsertTherapists: { method: 'post', path: '/v1/orgs/:orgId/therapists' },
   listRates: { method: 'get', path: '/v1/orgs/:orgId/rates' },

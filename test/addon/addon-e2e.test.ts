@@ -20,8 +20,8 @@ let service: SyncService;
 let env: AddonEnv;
 
 beforeAll(async () => {
-  build = await buildToTemp();
   service = await startSyncService();
+  build = await buildToTemp(service.url);
   env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(OWNER) });
   addSampleTabs(env.book);
 });
@@ -49,10 +49,10 @@ describe('the add-on against the running service', () => {
   });
 
   it('connects, creating the org with the signed-in owner', () => {
-    const refused = env.run('connectService', { serviceUrl: 'http://example.com', orgId: 'sunrise' });
+    const refused = env.run('connectService', { orgId: 'Sunrise Staffing!' });
     expect(refused.ok).toBe(false);
-    expect(refused.lines[0]).toMatch(/must start with https/);
-    const r = env.run('connectService', { serviceUrl: service.url, orgId: 'sunrise' });
+    expect(refused.lines[0]).toMatch(/org id is 1 to 63 lowercase letters/);
+    const r = env.run('connectService', { orgId: 'sunrise' });
     expect(r).toMatchObject({ ok: true });
     expect(r.lines[0]).toMatch(/Created the org "Sunrise Therapy Staffing"/);
     expect(api('get', '/v1/orgs/sunrise').status).toBe(200);
@@ -133,7 +133,8 @@ describe('the add-on against the running service', () => {
 
     // The form: email collection, linked to the sheet, one trigger, prefilled links.
     const form = env.formApp.forms[0]!;
-    expect(form.collectEmail).toBe(true);
+    // Verified: the response carries the therapist's signed-in Google account, not an email anyone could type.
+    expect(form.emailCollectionType).toBe('VERIFIED');
     expect(form.items.map((i) => i.title)).toEqual(['Agency', 'Discipline', 'Visit type', 'Patient name', 'MRN (if the agency uses one)', 'Visit date', 'Visit note done?']);
     expect(form.items[0]!.choices).toEqual(['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health']);
     expect(form.destination?.getName()).toBe('Form Responses 1');

@@ -13,8 +13,8 @@ import { startSyncService, type SyncService } from './support/sync-service.ts';
 let build: AddonBuild;
 let service: SyncService;
 beforeAll(async () => {
-  build = await buildToTemp();
   service = await startSyncService();
+  build = await buildToTemp(service.url);
 });
 afterAll(async () => service?.close());
 
@@ -24,7 +24,7 @@ function countsFor(rows: number, extraTherapists = 0): Counts {
   const email = `owner-${rows}-${extraTherapists}@calls.example`;
   const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(email) });
   addSyntheticTabs(env.book, rows, extraTherapists);
-  expect(env.run('connectService', { serviceUrl: service.url, orgId: `calls-${rows}-${extraTherapists}` }).ok).toBe(true);
+  expect(env.run('connectService', { orgId: `calls-${rows}-${extraTherapists}` }).ok).toBe(true);
   env.log.reset();
   env.run('applySetUp', { visitsTab: 'Visit Log', ratesTab: 'Rate Sheet', payTab: 'Pay Sheet', agencies: {}, therapists: {} });
   const setUp = env.log.snapshot();

@@ -47,8 +47,8 @@ describeInBrowser('the sidebar in chromium', () => {
   const calls: string[] = [];
 
   beforeAll(async () => {
-    const build = await buildToTemp();
     service = await startSyncService();
+    const build = await buildToTemp(service.url);
     env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken('owner@sidebar.example') });
     addSampleTabs(env.book);
     profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
@@ -80,7 +80,7 @@ describeInBrowser('the sidebar in chromium', () => {
     await expect.poll(() => page.locator('#connection-state').textContent()).toBe('Not connected to the service yet.');
     expect(calls).toEqual(['sidebarState']);
 
-    await page.getByLabel('Service address').fill(service.url);
+    expect(await page.locator('#service-origin').textContent()).toBe(`Service: ${service.url}`);
     await page.getByLabel('Org id').fill('sidebar-org');
     await page.getByRole('button', { name: 'Connect' }).click();
     await expect.poll(() => status().textContent()).toContain('Connect: done');

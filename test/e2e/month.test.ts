@@ -56,8 +56,8 @@ let service: SyncService;
 let env: AddonEnv;
 
 beforeAll(async () => {
-  build = await buildToTemp();
   service = await startSyncService({ stripeTime: STRIPE_TIME });
+  build = await buildToTemp(service.url);
   env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(OWNER) });
   addSampleTabs(env.book);
 });
@@ -135,7 +135,7 @@ describe('a month of VisitLedger, end to end', () => {
   const webhookSecret = `whsec_${'1a2b3c4d'.repeat(4)}`;
 
   it('sets the org up from the owner\'s sheet through the add-on', () => {
-    expect(env.run('connectService', { serviceUrl: service.url, orgId: ORG })).toMatchObject({ ok: true });
+    expect(env.run('connectService', { orgId: ORG })).toMatchObject({ ok: true });
     ok('patch', '/settings', { payrollCycle: { kind: 'monthly' }, address: { line1: '5 Main St', city: 'Columbus', state: 'OH', zip: '43215' } });
     ok('put', '/payer-tin', { tin: '31-4159265', type: 'EIN' });
     const preview = env.run('previewSetUp', null);

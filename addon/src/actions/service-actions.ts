@@ -9,6 +9,7 @@ import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
 import { visitCount } from '../../../shared/vocabulary.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
 import type { WireAnswer } from '../../../shared/wire/api.ts';
+import { ORG_ID_PATTERN } from '../../../shared/wire/routes.ts';
 import { callOne, callService, explain, type ServiceAnswer, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
@@ -25,7 +26,7 @@ const dollars = (cents: number) => Number(centsToDecimalString(cents));
 function connected(title: string): { conn: Connection; sheets: Map<string, Sheet>; config: Config } | ActionResult {
   const config = readConfig();
   const conn = connection(config);
-  if (!conn) return failed(title, 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
+  if (!conn) return failed(title, 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the org id.');
   return { conn, sheets: tabsOf(activeBook()), config };
 }
 const isResult = (v: unknown): v is ActionResult => typeof v === 'object' && v !== null && 'title' in v && 'lines' in v;
@@ -48,33 +49,42 @@ function syncFirst(title: string, c: { conn: Connection; sheets: Map<string, She
   return sync.ok ? null : { ...sync, title };
 }
 
-export type ConnectInput = { serviceUrl: string; orgId: string };
+export type ConnectInput = { orgId: string };
 
-/** Checks the address and the org, creating the org (the signed-in account becomes its owner) when it does not exist. */
+/**
+ * Connects the sheet to an org of the service the add-on was built for, at the word of the
+ * org's owner: the service says who the caller is in the org (or creates it, the caller its
+ * owner). A sheet already connected changes org only at the word of its org's owner too:
+ * otherwise an editor could point the owner's Sync, and every form response, at an org of
+ * the editor's own.
+ */
 export function connectService(input: ConnectInput): ActionResult {
   const title = 'Connect';
-  const serviceUrl = String(input.serviceUrl ?? '').trim().replace(/\/+$/, '');
   const orgId = String(input.orgId ?? '').trim().toLowerCase();
-  // https only, except a service on this machine for a developer's test.
-  if (!/^https:\/\/[^\s/]+/.test(serviceUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(serviceUrl)) {
-    return failed(title, `"${serviceUrl}" is not a service address: it must start with https://.`, 'Paste the address your VisitLedger account shows.');
+  if (!ORG_ID_PATTERN.test(orgId)) return failed(title, 'The org id is 1 to 63 lowercase letters, digits or dashes.');
+  const config = readConfig();
+  const conn = { orgId };
+  if (config.orgId && config.orgId !== orgId) {
+    const current = { orgId: config.orgId };
+    const mine = callOne(current, { route: 'getMyMembership' });
+    if (!mine.ok) return failed(title, `This sheet is connected to the org "${config.orgId}": ${explain(mine, current)}`, `Only an owner of "${config.orgId}" can connect the sheet to another org.`);
+    if (mine.body.role !== 'owner') return failed(title, `This sheet is connected to the org "${config.orgId}", where you are ${mine.body.role}.`, `Only an owner of "${config.orgId}" can connect the sheet to another org.`);
   }
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(orgId)) return failed(title, 'The org id is 1 to 63 lowercase letters, digits or dashes.');
-  const conn = { serviceUrl, orgId };
   const book = activeBook();
-  let org: ServiceAnswer<'getOrg' | 'createOrg'> = callOne(conn, { route: 'getOrg' });
+  const [me, shown] = callService(conn, [{ route: 'getMyMembership' }, { route: 'getOrg' }]);
+  let org: ServiceAnswer<'getOrg' | 'createOrg'> = shown;
   let createdOrg = false;
   // The service does not say whether an org it will not show exists (403 alike): try to create it.
-  if (!org.ok && (org.status === 404 || org.status === 403)) {
+  if (!me.ok && (me.status === 404 || me.status === 403)) {
     const created = callOne(conn, { route: 'createOrg', body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } } });
-    if (created.ok) {
-      org = created;
-      createdOrg = true;
-    } else if (created.status !== 409) org = created;
-  }
+    // 409: the org exists and the caller is no member of it, which the first answer says.
+    if (!created.ok) return refused(title, created.status === 409 ? me : created, conn);
+    org = created;
+    createdOrg = true;
+  } else if (!me.ok) return refused(title, me, conn);
+  else if (me.body.role !== 'owner') return failed(title, `You are ${me.body.role} in the org "${orgId}": only its owner can connect a sheet to it.`, 'Ask the org\'s owner to connect this sheet.');
   if (!org.ok) return refused(title, org, conn);
-  const config = readConfig();
-  writeConfig({ serviceUrl, orgId, ...(config.ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
+  writeConfig({ orgId, ...(config.ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
   rememberVocabulary(org.body.settings, config);
   const name = org.body.settings.name;
   return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };

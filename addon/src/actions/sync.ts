@@ -46,7 +46,7 @@ export function syncNow(): ActionResult {
     const config = readConfig();
     const conn = connection(config);
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
-    if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the service address and org id.');
+    if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the org id.');
     const ctx: SyncContext = { book, sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
     // Each tab read once for the whole action: the catch-up, the sync and the form share these tables.
     const read = { tables: readDirectoryTables(sheets), visits: readSheet(sheets.get(TAB.visits)!) };

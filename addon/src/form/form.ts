@@ -1,7 +1,8 @@
 /**
  * The visit form: created once by Set up, kept in step with the Agencies tab, linked to
- * the sheet, with one installable onFormSubmit trigger. Email collection ties a response
- * to the therapist's Google account; the therapist is found by that email.
+ * the sheet, with one installable onFormSubmit trigger. Verified email collection ties a
+ * response to the therapist's signed-in Google account (an email typed into the form would
+ * let anyone log visits as any therapist); the therapist is found by that email.
  */
 import { DISCIPLINES, type Vocabulary } from '../../../shared/vocabulary.ts';
 import { writeConfig, type Config } from '../config.ts';
@@ -29,7 +30,7 @@ function openForm(id: string | undefined): Form | null {
 function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: ItemIds } {
   const form = FormApp.create(`${book.getName()}: visit log`);
   form.setDescription('Log each visit after you see the patient. Your Google account is recorded with the response.');
-  form.setCollectEmail(true);
+  form.setEmailCollectionType(FormApp.EmailCollectionType.VERIFIED);
   const list = (title: string, values: string[]) => form.addListItem().setTitle(title).setRequired(true).setChoiceValues(values).getId();
   const items: ItemIds = {
     agency: list(FORM_TITLES.agency, ['(set up the Agencies tab)']),

@@ -10,7 +10,7 @@ import { connection, DEFAULT_RATES_FROM, readConfig } from '../config.ts';
 import { sheetVocabulary } from '../vocabulary.ts';
 import { callOne, explain } from '../service-client/client.ts';
 import { readDirectory } from '../sheets/directory.ts';
-import { readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
+import { asText, readSheet, tabsOf, writeColumn, writeRows } from '../sheets/io.ts';
 import { TAB, VISIT_COL } from '../sheets/layout.ts';
 import { checkVisits } from '../sheets/visit-check.ts';
 import { readDirectoryTables, SYNC_TEXT, syncText, visitPayload } from '../actions/sync.ts';
@@ -56,12 +56,12 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
       const therapistId = dir.therapists.find((t) => nameKey(t.name) === nameKey(check.visit!.therapist.name))?.serviceId;
       if (!agencyId || !therapistId) sync = 'Not sent: the agency or therapist is new. Run Sync';
       else {
-        const answer = callOne(conn, { method: 'post', path: `/v1/orgs/${conn.orgId}/visits`, body: { visits: [visitPayload(visitId, check.visit, agencyId, therapistId)] } });
-        if (answer.ok) sync = syncText(answer.body.rows[0] as { status: string; problems: { message: string }[] });
+        const answer = callOne(conn, { route: 'upsertVisits', body: { visits: [visitPayload(visitId, check.visit, agencyId, therapistId)] } });
+        if (answer.ok) sync = syncText(answer.body.rows[0]!);
         else sync = answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${explain(answer, conn)}`;
       }
     } else if (check.visit) sync = 'Not sent: the sheet is not connected. Open Set up';
-    visitsSheet.getRange(index + 1, VISIT_COL.Sync + 1).setValue(sync);
+    visitsSheet.getRange(index + 1, VISIT_COL.Sync + 1).setValue(asText(sync));
     return { visitId, status: check.status, sync, replay };
   } finally {
     lock.releaseLock();

@@ -7,10 +7,22 @@
  * A call names its route (shared/wire/routes.ts) and takes its body and answer types from
  * the route's schemas (shared/wire/api.ts, imported as types only: no zod in the bundle), so
  * a route whose answer changes fails the add-on's type check.
+ *
+ * Every call goes to one origin, fixed when the add-on was built (addon/build.ts): no
+ * document property, cell or sidebar field can send the user's ID token anywhere else.
  */
 import type { WireAnswer, WireBody } from '../../../shared/wire/api.ts';
+import { MAX_PAGE_SIZE } from '../../../shared/wire/page-size.ts';
 import { WIRE_ROUTES, wirePath, type PathParams, type WireRouteName } from '../../../shared/wire/routes.ts';
 import type { Connection } from '../config.ts';
+
+/** Replaced by the origin's text when the add-on is built (esbuild `define`). */
+declare const VISITLEDGER_SERVICE_ORIGIN: string;
+
+/** The service the add-on was built for, such as https://visitledger-api-abc123-uc.a.run.app. */
+export function serviceOrigin(): string {
+  return VISITLEDGER_SERVICE_ORIGIN;
+}
 
 /** The path parameters of a call but the org's id, which the connection gives. */
 type OtherParams<K extends WireRouteName> = Omit<PathParams<K>, 'orgId'>;
@@ -40,26 +52,52 @@ const BACKOFF_MS = [1000, 2000, 4000] as const;
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
+/** The routes whose answers come a page at a time (the type check keeps this list whole). */
+type PagedRoute = { [K in WireRouteName]: WireAnswer<K> extends { nextCursor: string | null } ? K : never }[WireRouteName];
+const PAGED: Record<PagedRoute, true> = { listRates: true, listInvoices: true, listPayRuns: true, listPayments: true, listPortalLinks: true };
+
 function requestOf(conn: Connection, call: ServiceCall): Request {
   const params = { ...call.params, orgId: conn.orgId } as PathParams<WireRouteName>;
-  return { route: call.route, method: WIRE_ROUTES[call.route].method, path: wirePath(call.route, params), body: call.body };
+  const pageSize = call.route in PAGED ? `?limit=${MAX_PAGE_SIZE}` : '';
+  return { route: call.route, method: WIRE_ROUTES[call.route].method, path: wirePath(call.route, params) + pageSize, body: call.body };
 }
 
-/** The calls' answers, in the calls' order: the answer at each position is typed by the route called there. */
+/** The calls' answers, in the calls' order: the answer at each position is typed by the route called there. A list comes whole (allPages). */
 export function callService<const Calls extends readonly ServiceCall[]>(conn: Connection, calls: Calls): { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> } {
-  return fetchAnswers(conn, calls.map((c) => requestOf(conn, c))) as { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> };
+  const requests = calls.map((c) => requestOf(conn, c));
+  return allPages(requests, fetchAnswers(requests)) as { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> };
 }
 
-export function callOne<K extends WireRouteName>(conn: Connection, call: ServiceCall<K>): ServiceAnswer<K>;
-/** The form's one visit names its path (addon/src/form/submit.ts): a post there is the visit batch. */
-export function callOne(conn: Connection, request: { method: 'post'; path: `/v1/orgs/${string}/visits`; body: WireBody<'upsertVisits'> }): ServiceAnswer<'upsertVisits'>;
-export function callOne(conn: Connection, call: { route: WireRouteName } | { method: 'post'; path: string; body: unknown }): UntypedAnswer {
-  return fetchAnswers(conn, ['route' in call ? requestOf(conn, call as ServiceCall) : { ...call, route: 'upsertVisits' }])[0]!;
+export function callOne<K extends WireRouteName>(conn: Connection, call: ServiceCall<K>): ServiceAnswer<K> {
+  const request = requestOf(conn, call as ServiceCall);
+  return allPages([request], fetchAnswers([request]))[0]! as ServiceAnswer<K>;
 }
 
-function fetchAnswers(conn: Connection, requests: readonly Request[]): UntypedAnswer[] {
+/**
+ * Follows each list's nextCursor until it is null, the lists of a step together (one fetchAll
+ * a round), joining each page's arrays onto the first page's. A page that fails fails its list.
+ */
+function allPages(requests: readonly Request[], answers: UntypedAnswer[]): UntypedAnswer[] {
+  const cursorOf = (a: UntypedAnswer | undefined) => (a?.ok ? (a.body as { nextCursor?: unknown }).nextCursor : undefined);
+  let open = requests.map((_, i) => i).filter((i) => typeof cursorOf(answers[i]) === 'string');
+  while (open.length > 0) {
+    const pages = fetchAnswers(open.map((i) => ({ ...requests[i]!, path: `${requests[i]!.path}&cursor=${encodeURIComponent(String(cursorOf(answers[i])))}` })));
+    open.forEach((i, k) => {
+      const page = pages[k]!;
+      const sofar = answers[i]!;
+      if (!page.ok || !sofar.ok) return void (answers[i] = page);
+      const joined = { ...(sofar.body as Record<string, unknown>) };
+      for (const [key, value] of Object.entries(page.body as Record<string, unknown>)) joined[key] = Array.isArray(value) ? [...(joined[key] as unknown[]), ...value] : value;
+      answers[i] = { ...sofar, body: joined };
+    });
+    open = open.filter((i) => typeof cursorOf(answers[i]) === 'string');
+  }
+  return answers;
+}
+
+function fetchAnswers(requests: readonly Request[]): UntypedAnswer[] {
   const token = ScriptApp.getIdentityToken();
-  const base = conn.serviceUrl.replace(/\/+$/, '');
+  const base = serviceOrigin();
   const toFetch = (r: Request): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
     url: base + r.path,
     method: r.method,

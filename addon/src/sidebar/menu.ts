@@ -1,5 +1,6 @@
 /** The add-on menu and the sidebar it opens, on the panel the menu item names. */
 import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts';
+import { serviceOrigin } from '../service-client/client.ts';
 
 const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal'] as const;
 export type Panel = (typeof PANELS)[number];
@@ -26,15 +27,16 @@ export function showSidebar(panel: Panel): void {
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
-export type SidebarState = { panel: Panel; connected: boolean; serviceUrl: string; orgId: string; spreadsheetName: string };
+/** `service`: the origin the add-on was built for, shown, never chosen. */
+export type SidebarState = { panel: Panel; connected: boolean; service: string; orgId: string; spreadsheetName: string };
 
 export function sidebarState(): SidebarState {
   const requested = takeRequestedPanel();
   const config = readConfig();
   return {
     panel: (PANELS as readonly string[]).includes(requested ?? '') ? (requested as Panel) : 'setup',
-    connected: Boolean(config.serviceUrl && config.orgId),
-    serviceUrl: config.serviceUrl ?? '',
+    connected: Boolean(config.orgId),
+    service: serviceOrigin(),
     orgId: config.orgId ?? '',
     spreadsheetName: SpreadsheetApp.getActiveSpreadsheet().getName(),
   };

@@ -43,9 +43,13 @@ export class FakeFormResponse implements Pick<GoogleAppsScript.Forms.FormRespons
   }
 }
 
-export class FakeForm implements Pick<Form, 'setDescription' | 'setCollectEmail' | 'addListItem' | 'addTextItem' | 'addDateItem' | 'setDestination' | 'getId' | 'getPublishedUrl' | 'getItemById' | 'createResponse' | 'collectsEmail'> {
+/** How a form collects respondents' emails, by the name of FormApp.EmailCollectionType's value. */
+export type EmailCollection = 'DO_NOT_COLLECT' | 'VERIFIED' | 'RESPONDER_INPUT';
+
+export class FakeForm implements Pick<Form, 'setDescription' | 'setEmailCollectionType' | 'getEmailCollectionType' | 'addListItem' | 'addTextItem' | 'addDateItem' | 'setDestination' | 'getId' | 'getPublishedUrl' | 'getItemById' | 'createResponse'> {
   description = '';
-  collectEmail = false;
+  /** A new form collects no email. */
+  emailCollectionType: EmailCollection = 'DO_NOT_COLLECT';
   items: FakeItem[] = [];
   destination: FakeSheet | null = null;
   readonly publishedUrl: string;
@@ -59,8 +63,14 @@ export class FakeForm implements Pick<Form, 'setDescription' | 'setCollectEmail'
   }
   private add(kind: 'list' | 'text' | 'date') { const item = new FakeItem(this.log, this.items.length + 1, kind); this.items.push(item); return item; }
   setDescription(description: string) { this.log.count('Form.setDescription'); this.description = description; return as<Form>(this); }
-  setCollectEmail(collect: boolean) { this.log.count('Form.setCollectEmail'); this.collectEmail = collect; return as<Form>(this); }
-  collectsEmail() { return this.collectEmail; }
+  setEmailCollectionType(emailCollectionType: GoogleAppsScript.Forms.EmailCollectionType) {
+    this.log.count('Form.setEmailCollectionType');
+    const type = String(emailCollectionType);
+    if (type !== 'DO_NOT_COLLECT' && type !== 'VERIFIED' && type !== 'RESPONDER_INPUT') throw new Error(`Exception: Invalid argument: emailCollectionType (${type})`);
+    this.emailCollectionType = type;
+    return as<Form>(this);
+  }
+  getEmailCollectionType() { this.log.count('Form.getEmailCollectionType'); return this.emailCollectionType as unknown as GoogleAppsScript.Forms.EmailCollectionType; }
   addListItem() { this.log.count('Form.addListItem'); return as<GoogleAppsScript.Forms.ListItem>(this.add('list')); }
   addTextItem() { this.log.count('Form.addTextItem'); return as<GoogleAppsScript.Forms.TextItem>(this.add('text')); }
   addDateItem() { this.log.count('Form.addDateItem'); return as<GoogleAppsScript.Forms.DateItem>(this.add('date')); }
@@ -69,7 +79,7 @@ export class FakeForm implements Pick<Form, 'setDescription' | 'setCollectEmail'
     if (String(type) !== 'SPREADSHEET' || id !== this.app.book.id) throw new Error('Exception: only this spreadsheet is a destination in the double');
     // As Forms does: a new tab for the responses, linked to the form.
     const n = this.app.book.sheets.filter((s) => s.formUrl !== null).length + 1;
-    const sheet = this.app.book.addTab(`Form Responses ${n}`, [['Timestamp', ...(this.collectEmail ? ['Email Address'] : []), ...this.items.map((i) => i.title)]]);
+    const sheet = this.app.book.addTab(`Form Responses ${n}`, [['Timestamp', ...(this.emailCollectionType === 'DO_NOT_COLLECT' ? [] : ['Email Address']), ...this.items.map((i) => i.title)]]);
     sheet.formUrl = `https://docs.google.com/forms/d/${this.id}/edit`;
     this.destination = sheet;
     return as<Form>(this);
@@ -94,9 +104,10 @@ export class FakeForm implements Pick<Form, 'setDescription' | 'setCollectEmail'
   }
 }
 
-export class FakeFormApp implements Pick<GoogleAppsScript.Forms.FormApp, 'create' | 'openById'> {
+export class FakeFormApp implements Pick<GoogleAppsScript.Forms.FormApp, 'create' | 'openById' | 'DestinationType' | 'EmailCollectionType'> {
   forms: FakeForm[] = [];
   readonly DestinationType = { SPREADSHEET: 'SPREADSHEET' } as unknown as Forms['DestinationType'];
+  readonly EmailCollectionType = { DO_NOT_COLLECT: 'DO_NOT_COLLECT', VERIFIED: 'VERIFIED', RESPONDER_INPUT: 'RESPONDER_INPUT' } as unknown as Forms['EmailCollectionType'];
   private log: CallLog;
   readonly book: FakeSpreadsheet;
   constructor(log: CallLog, book: FakeSpreadsheet) { this.log = log; this.book = book; }

@@ -1,6 +1,10 @@
 /**
  * SpreadsheetApp in memory: sheets of values, ranges, named ranges, protections, data
- * validations and number formats, enough to check what the add-on wrote. Each class
+ * validations and number formats, enough to check what the add-on wrote. A string written
+ * is read as Sheets reads a typed one: starting with = it is a formula, unless the cell is
+ * formatted as plain text ('@') or the string starts with an apostrophe, which makes it text
+ * and is not kept in the value. (The double keeps a formula's text as the cell's value: it
+ * computes nothing.) Each class
  * implements the @types/google-apps-script methods the add-on uses (Pick<...>), so a
  * change of name or signature there fails to compile here. Every call is counted.
  */
@@ -52,17 +56,18 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
     if (values.length !== this.numRows || values.some((r) => r.length !== this.numColumns)) {
       throw new Error(`Exception: The number of rows or columns in the data does not match the range (${values.length}x${values[0]?.length} for ${this.numRows}x${this.numColumns})`);
     }
-    values.forEach((r, i) => r.forEach((v, j) => this.sheet.put(this.row + i, this.column + j, v)));
+    values.forEach((r, i) => r.forEach((v, j) => this.sheet.enter(this.row + i, this.column + j, v)));
     return as<Range>(this);
   }
   setValue(value: any) {
     this.log.count('Range.setValue');
-    this.sheet.put(this.row, this.column, value);
+    this.sheet.enter(this.row, this.column, value);
     return as<Range>(this);
   }
   setNumberFormat(numberFormat: string) {
     this.log.count('Range.setNumberFormat');
     for (let c = 0; c < this.numColumns; c++) this.sheet.formats.set(this.column + c, numberFormat);
+    this.sheet.formatted.push({ row: this.row, column: this.column, numRows: this.numRows, numColumns: this.numColumns, format: numberFormat });
     return as<Range>(this);
   }
   setDataValidation(rule: GoogleAppsScript.Spreadsheet.DataValidation | null) {
@@ -83,7 +88,7 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
   }
   clearContent() {
     this.log.count('Range.clearContent');
-    for (let r = 0; r < this.numRows; r++) for (let c = 0; c < this.numColumns; c++) this.sheet.put(this.row + r, this.column + c, '');
+    for (let r = 0; r < this.numRows; r++) for (let c = 0; c < this.numColumns; c++) this.sheet.enter(this.row + r, this.column + c, '');
     return as<Range>(this);
   }
   getRow() { this.log.count('Range.getRow'); return this.row; }
@@ -97,7 +102,12 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
 export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDataRange' | 'getRange' | 'getMaxRows' | 'getLastRow' | 'setFrozenRows' | 'protect' | 'getFormUrl' | 'getParent' | 'hideSheet' | 'insertRowsAfter' | 'getMaxColumns' | 'insertColumnsAfter'> {
   /** Rows of cells, 0-based; absent cells read as ''. */
   values: Cell[][] = [];
+  /** The number format last given to each column (by a range in it). */
   formats = new Map<number, string>();
+  /** Every setNumberFormat's range, in order: the last one over a cell is its format. */
+  formatted: { row: number; column: number; numRows: number; numColumns: number; format: string }[] = [];
+  /** The cells that hold a formula, "row:column" (1-based) to its text. */
+  formulas = new Map<string, string>();
   validations = new Map<number, Validation>();
   protections: FakeProtection[] = [];
   frozenRows = 0;
@@ -114,6 +124,22 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
   constructor(log: CallLog, book: FakeSpreadsheet, name: string, id: number) { this.log = log; this.book = book; this.name = name; this.id = id; }
   cell(row: number, column: number): Cell {
     return this.values[row - 1]?.[column - 1] ?? '';
+  }
+  /** The cell's number format ('' when none was set). */
+  numberFormatAt(row: number, column: number): string {
+    for (let i = this.formatted.length - 1; i >= 0; i--) {
+      const f = this.formatted[i]!;
+      if (row >= f.row && row < f.row + f.numRows && column >= f.column && column < f.column + f.numColumns) return f.format;
+    }
+    return '';
+  }
+  /** A value written by setValue(s), read as Sheets reads what is typed into the cell. */
+  enter(row: number, column: number, value: Cell): void {
+    const key = `${row}:${column}`;
+    this.formulas.delete(key);
+    if (typeof value === 'string' && value.startsWith("'")) return this.put(row, column, value.slice(1));
+    if (typeof value === 'string' && value.startsWith('=') && this.numberFormatAt(row, column) !== '@') this.formulas.set(key, value);
+    this.put(row, column, value);
   }
   put(row: number, column: number, value: Cell): void {
     while (this.values.length < row) this.values.push([]);

@@ -12,21 +12,23 @@ import { startSyncService, type SyncService } from './sync-service.ts';
 export type SampleOrg = {
   service: SyncService;
   env: AddonEnv;
+  /** The built add-on (for the service), for another user's environment on the same service. */
+  buildDir: string;
   /** A call to the service as the owner, from the test (not through the add-on). */
   api(method: string, path: string, body?: unknown): { status: number; body: any };
 };
 
 /** Connects as `owner` to a new org `orgId` (payroll monthly) and runs Set up. */
 async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> {
-  const build = await buildToTemp();
   const service = await startSyncService();
+  const build = await buildToTemp(service.url);
   const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
   addSampleTabs(env.book);
   const api = (method: string, path: string, body?: unknown) => service.call(owner, method, path, body);
-  expect(env.run('connectService', { serviceUrl: service.url, orgId })).toMatchObject({ ok: true });
+  expect(env.run('connectService', { orgId })).toMatchObject({ ok: true });
   expect(api('patch', `/v1/orgs/${orgId}/settings`, { payrollCycle: { kind: 'monthly' } }).status).toBe(200);
   env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
-  return { service, env, api };
+  return { service, env, api, buildDir: build.outDir };
 }
 
 /** A suite's sample org: set up before its tests (`ready` receives it), its service closed after them. */

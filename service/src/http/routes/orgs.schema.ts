@@ -18,6 +18,11 @@ export const getOrgSpec = {
   summary: 'The org and its settings (the payer TIN masked)', params: orgPath,
 } satisfies RouteSpec;
 
+export const getMyMembershipSpec = {
+  ...wired('getMyMembership'), tag: 'orgs', access: 'member',
+  summary: 'The caller\'s own membership of the org: its email and role (the add-on lets only an owner connect a sheet)', params: orgPath,
+} satisfies RouteSpec;
+
 export const updateOrgSettingsSpec = {
   id: 'updateOrgSettings', method: 'patch', path: '/v1/orgs/:orgId/settings', tag: 'orgs', access: 'owner',
   summary: 'Change some of the org settings (name, time zone, invoice prefix, payroll cycle, visit types...)',

@@ -1,8 +1,10 @@
 /** Org set-up and settings. */
-import { putMember } from '../../usecases/members.ts';
+import { ok } from '../../../../shared/index.ts';
+import { fail } from '../../failure.ts';
+import { listMembers, putMember } from '../../usecases/members.ts';
 import { createOrg, getOrg, setPayerTin, updateOrgSettings } from '../../usecases/orgs.ts';
 import { route } from '../route.ts';
-import { createOrgSpec, getOrgSpec, setPayerTinSpec, updateOrgSettingsSpec } from './orgs.schema.ts';
+import { createOrgSpec, getMyMembershipSpec, getOrgSpec, setPayerTinSpec, updateOrgSettingsSpec } from './orgs.schema.ts';
 
 export const orgRoutes = [
   route(createOrgSpec, async ({ body, ctx, principal, identity }) => {
@@ -13,6 +15,15 @@ export const orgRoutes = [
     return owner.ok ? created : owner;
   }),
   route(getOrgSpec, ({ params, ctx }) => getOrg(ctx, params.orgId)),
+  route(getMyMembershipSpec, async ({ params, principal, identity }) => {
+    if (principal?.kind === 'api-key') return ok({ email: null, role: principal.role });
+    if (principal?.kind !== 'google') throw new Error('getMyMembership ran without credentials', { cause: { code: 'access-misconfigured' } });
+    // The access check let the caller in as a member; the list says which role (removed since: not found).
+    const members = await listMembers(identity, params.orgId);
+    if (!members.ok) return members;
+    const me = members.value.find((m) => m.email === principal.email);
+    return me ? ok({ email: me.email, role: me.role }) : fail('not-found', 'you are not a member of this org');
+  }),
   route(updateOrgSettingsSpec, ({ params, body, ctx }) => updateOrgSettings(ctx, params.orgId, body)),
   route(setPayerTinSpec, ({ params, body, ctx }) => setPayerTin(ctx, params.orgId, body)),
 ];
