@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import * as z from 'zod';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { trustedProxies } from '../auth/client-address.ts';
-import { createFailureLimiter } from '../auth/failure-limiter.ts';
+import { createFailureLimiter, type FailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
 import { createAuthenticator } from '../auth/principal.ts';
 import type { DocumentRenderer } from '../documents/renderer-port.ts';
@@ -29,7 +29,13 @@ import { portalRouter } from './portal/router.ts';
 import { apiRoutes } from './routes/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 
-export type AppLimits = { bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number; portalRequestsPerMinute: number };
+export type AppLimits = {
+  bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number; portalRequestsPerMinute: number;
+  /** Calls of the `expensive` routes (the exports) each org may make a minute; EXPORTS_PER_MINUTE unless said. */
+  exportsPerMinute?: number;
+};
+
+export const EXPORTS_PER_MINUTE = 10;
 
 export type AppDeps = {
   store: Store;
@@ -82,8 +88,11 @@ export function createApp(deps: AppDeps): Api {
   const routes: Route[] = [...metaRoutes(() => openapi!), ...apiRoutes];
   openapi = buildOpenApi(routes.map((r) => r.spec), deps.portalBaseUrl);
 
+  // The same counting window as failed sign-ins, here counting an org's exports.
+  const exports = createFailureLimiter({ maxFailures: deps.limits.exportsPerMinute ?? EXPORTS_PER_MINUTE, windowMs: 60_000, now: () => deps.now().getTime() });
   for (const r of routes) {
     const chain: RequestHandler[] = [noteRoute(r.spec), authorize(r.spec.access, authDeps)];
+    if (r.spec.expensive) chain.push(limitPerOrg(exports));
     if (r.spec.body) chain.push(requireJson, jsonBody[r.spec.bodyLimit ?? 'default']);
     // Raw bytes, before any JSON parser could touch them: a signature is over exactly these.
     if (r.spec.rawBodyLimit) chain.push(express.raw({ type: () => true, limit: r.spec.rawBodyLimit }));
@@ -109,6 +118,23 @@ const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
+
+/**
+ * After authorize, so that only the org's own members spend its allowance. In memory, per
+ * process: behind several instances each keeps its own count, which still bounds the load.
+ */
+function limitPerOrg(limiter: FailureLimiter): RequestHandler {
+  return (req, res, next) => {
+    const orgId = String(req.params.orgId);
+    const wait = limiter.retryAfter(orgId);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendError(res, 'too-many-requests', `this org has asked for exports too often; try again in ${wait} s`);
+    }
+    limiter.recordFailure(orgId);
+    next();
+  };
+}
 
 function noteRoute(spec: RouteSpec): RequestHandler {
   return (req, res, next) => {

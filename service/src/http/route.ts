@@ -53,6 +53,8 @@ export type RouteSpec = {
   rawBodyLimit?: number;
   /** A page a browser opens: the handler answers a `BrowserAnswer` (a redirect, or a line of text). */
   browser?: true;
+  /** Costly to answer (an export that reads a year of records): an org may call these routes a few times a minute (app.ts). */
+  expensive?: true;
 };
 
 /** What a browser route's handler answers. */

@@ -30,19 +30,19 @@ export const payStatementPdfSpec = {
 } satisfies RouteSpec;
 
 export const yearEndSummaryPdfSpec = {
-  id: 'getYearEndSummaryPdf', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/summary.pdf', tag: 'documents', access: 'member', file: 'application/pdf',
+  id: 'getYearEndSummaryPdf', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/summary.pdf', tag: 'documents', access: 'member', file: 'application/pdf', expensive: true,
   summary: "The owner's 1099-NEC summary of the year (PDF): totals by payment date, threshold, W-9 status, what blocks filing, the due date",
   params: z.object({ orgId, year }),
 } satisfies RouteSpec;
 
 export const irisFileSpec = {
-  id: 'getIrisFile', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/iris/:fileNumber', tag: 'documents', access: 'owner', file: 'text/csv',
+  id: 'getIrisFile', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/iris/:fileNumber', tag: 'documents', access: 'owner', file: 'text/csv', expensive: true,
   summary: 'IRIS 1099-NEC upload file number N (from 1; at most 100 records each). Holds full TINs: the owner only, and audited',
   params: z.object({ orgId, year, fileNumber: z.string().regex(/^[1-9]\d{0,3}$/, 'must be a file number from 1').transform(Number) }),
 } satisfies RouteSpec;
 
 export const necCopyBSpec = {
-  id: 'getNecCopyB', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/copies/:therapistId', tag: 'documents', access: 'member', file: 'application/pdf',
+  id: 'getNecCopyB', method: 'get', path: '/v1/orgs/:orgId/tax-years/:year/copies/:therapistId', tag: 'documents', access: 'member', file: 'application/pdf', expensive: true,
   summary: "A therapist's 1099-NEC recipient copy (substitute Copy B, TINs masked), when they reach the threshold and can be filed",
   params: z.object({ orgId, year, therapistId: recordId }),
 } satisfies RouteSpec;
@@ -50,7 +50,7 @@ export const necCopyBSpec = {
 export const ACCOUNTING_FILES = ['qbo-invoices', 'credit-notes', 'qbo-payments', 'payments-ledger'] as const;
 
 export const accountingFileSpec = {
-  id: 'getAccountingFile', method: 'get', path: '/v1/orgs/:orgId/accounting/:file', tag: 'documents', access: 'member', file: 'text/csv',
+  id: 'getAccountingFile', method: 'get', path: '/v1/orgs/:orgId/accounting/:file', tag: 'documents', access: 'member', file: 'text/csv', expensive: true,
   summary: "An accountant's file for a date range: invoices for QuickBooks Online's invoice import (no patients), credit notes to enter as credit memos, payments for its bank import, or the payments ledger",
   params: z.object({ orgId, file: z.enum(ACCOUNTING_FILES) }),
   query: z.object({ from: isoDate, to: isoDate }),
