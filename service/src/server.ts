@@ -3,7 +3,10 @@
  * --max-semi-space-size=2 service/src/server.ts --demo`: the SQLite store at VISITLEDGER_DB (./data/visitledger.db),
  * the demo org seeded on first start with an owner API key kept in ./data/demo-api-key (mode
  * 0600) so later starts print it again. Without --demo it only serves, on the store the
- * settings name (SQLite or Firestore). SIGTERM and SIGINT close the server, then the store.
+ * settings name (SQLite or Firestore), and seeds nothing; in production (settings.ts:
+ * isProduction) it refuses to start without its store, keys, OAuth client and public URL,
+ * and refuses --demo. SIGTERM and SIGINT close the server, then the store, inside Cloud
+ * Run's 10 s between SIGTERM and SIGKILL.
  *
  * The flag caps V8's young generation at 2 MB per semi-space. A close or a batch upsert keeps
  * its objects alive to the end; a large young generation copies them from space to space
@@ -26,7 +29,7 @@ import { createApiKey } from './usecases/api-keys.ts';
 import { googleIdTokenVerifier } from './auth/google-id-token.ts';
 import { defaultDemoMonth } from './cli/demo-command.ts';
 import { openFieldCipher } from './config/keys.ts';
-import { readSettings, SettingsError, type Settings } from './config/settings.ts';
+import { isProduction, readSettings, SettingsError, type Settings } from './config/settings.ts';
 import type { FieldCipher } from './crypto/field-cipher.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
@@ -39,8 +42,14 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
 
-/** How long in-flight requests get to finish on shutdown before their connections are cut. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long in-flight requests get to finish on shutdown before their connections are cut.
+ * Cloud Run kills the process 10 s after SIGTERM: the rest is for the close's PDFs, the
+ * render workers and the store.
+ */
+export const SHUTDOWN_GRACE_MS = 7_000;
+/** When the process exits on shutdown even if the store has not closed: before Cloud Run's SIGKILL, with a log line that says so. */
+export const SHUTDOWN_DEADLINE_MS = 9_500;
 
 export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; portal: PortalStore; payouts: PayoutStore; cipher: FieldCipher; logger: Logger }): AppDeps {
   return {
@@ -48,6 +57,8 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
     payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
     verifyStripeEvent,
     portalBaseUrl: settings.PORTAL_BASE_URL,
+    traceProject: settings.GOOGLE_CLOUD_PROJECT,
+    operatorContact: settings.VISITLEDGER_CONTACT,
     // Worker threads, started on the first PDF: a long invoice rendered here would hold the event loop.
     renderer: lazyRenderPool(),
     now: () => new Date(),
@@ -166,6 +177,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const wantsDemo = argv.includes('--demo');
+  if (wantsDemo && isProduction(settings)) {
+    process.stderr.write('error: --demo is not for production; start without it (npm run start:prod)\n');
+    return 1;
+  }
   if (wantsDemo && settings.VISITLEDGER_STORE !== 'sqlite') {
     process.stderr.write('error: --demo seeds a local SQLite file only; unset VISITLEDGER_STORE or drop --demo\n');
     return 1;
@@ -179,6 +194,10 @@ async function main(argv: readonly string[]): Promise<number> {
   // The handler goes in before the banner: whoever reads "serving on" may signal at once.
   onShutdownSignal(async (signal) => {
     deps.logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      deps.logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     await running.close();
     await store.close();
   });

@@ -47,7 +47,7 @@ describe('an unexpected error', () => {
     expect(res.body).toEqual({ error: { code: 'internal', message: `unexpected error; it was logged with id ${requestId}` } });
     expect(res.text).not.toContain('disk on fire');
     const line = api.logLines().find((l) => l.reqId === requestId)!;
-    expect(line).toMatchObject({ level: 50, msg: 'request failed', route: '/v1/orgs/:orgId/agencies', status: 500, orgId: 'acme', err: { type: 'TypeError', message: 'disk on fire', causeCode: 'disk-fire' } });
+    expect(line).toMatchObject({ severity: 'ERROR', message: 'request failed', route: '/v1/orgs/:orgId/agencies', status: 500, orgId: 'acme', err: { type: 'TypeError', message: 'disk on fire', causeCode: 'disk-fire' } });
     expect((line.err as { stack: string }).stack).toContain('TypeError: disk on fire');
     expect(JSON.stringify(line)).not.toContain('Oakridge');
   });

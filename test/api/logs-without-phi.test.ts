@@ -67,7 +67,7 @@ describe('the logs of a month', () => {
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/); // no ID token
 
     const lines = api.logLines();
-    const requestLines = lines.filter((l) => l.msg === 'request' || l.msg === 'request failed');
+    const requestLines = lines.filter((l) => l.message === 'request' || l.message === 'request failed');
     expect(requestLines.length).toBe(requests + 6);
     for (const l of requestLines) {
       expect(l).toEqual(expect.objectContaining({ reqId: expect.any(String), method: expect.any(String), route: expect.any(String), status: expect.any(Number), ms: expect.any(Number) }));

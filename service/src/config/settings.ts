@@ -7,6 +7,9 @@ import * as z from 'zod';
 const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 
 export const settingsSchema = z.object({
+  /** `production` makes start-up refuse defaults meant for a laptop (PRODUCTION_SETTINGS); unset, NODE_ENV decides. */
+  VISITLEDGER_ENV: z.enum(['production', 'development']).optional(),
+  NODE_ENV: z.string().optional(),
   VISITLEDGER_STORE: z.enum(['sqlite', 'firestore']).default('sqlite'),
   VISITLEDGER_DB: z.string().min(1).default('./data/visitledger.db'),
   /** The Google Cloud project of the Firestore store. */
@@ -42,6 +45,8 @@ export const settingsSchema = z.object({
   VISITLEDGER_STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   VISITLEDGER_STRIPE_ACCOUNT_WEBHOOK_SECRET: z.string().min(1).optional(),
   VISITLEDGER_PORTAL_PASSCODE: z.string().min(1).optional(),
+  /** Who runs this deployment and how to reach them (an email address): /privacy and /terms name it. */
+  VISITLEDGER_CONTACT: z.string().min(3).max(200).optional(),
 }).superRefine((s, ctx) => {
   const keys = [s.VISITLEDGER_FIELD_KEYS, s.VISITLEDGER_FIELD_KEY_CURRENT, s.VISITLEDGER_INDEX_KEY];
   if (keys.some((k) => k !== undefined) && keys.some((k) => k === undefined)) {
@@ -59,9 +64,30 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export class SettingsError extends Error {}
 
+/** VISITLEDGER_ENV=production, or NODE_ENV=production (the container's) unless VISITLEDGER_ENV says otherwise. */
+export function isProduction(settings: Pick<Settings, 'VISITLEDGER_ENV' | 'NODE_ENV'>): boolean {
+  return (settings.VISITLEDGER_ENV ?? (settings.NODE_ENV === 'production' ? 'production' : 'development')) === 'production';
+}
+
+/**
+ * What production must name itself rather than take a default: the store, the field keys (never
+ * a key file made beside a database), the add-on's OAuth client and the public https base URL.
+ */
+export const PRODUCTION_SETTINGS = [
+  'VISITLEDGER_STORE', 'VISITLEDGER_FIELD_KEYS', 'VISITLEDGER_FIELD_KEY_CURRENT', 'VISITLEDGER_INDEX_KEY', 'GOOGLE_OAUTH_CLIENT_ID', 'PORTAL_BASE_URL',
+] as const;
+
+function productionIssues(env: Record<string, string | undefined>, settings: Settings): { path: string; message: string }[] {
+  if (!isProduction(settings)) return [];
+  const issues = PRODUCTION_SETTINGS.filter((name) => !env[name]).map((path) => ({ path, message: 'is required in production' }));
+  if (env.PORTAL_BASE_URL && !settings.PORTAL_BASE_URL.startsWith('https://')) issues.push({ path: 'PORTAL_BASE_URL', message: 'must be an https URL in production' });
+  return issues;
+}
+
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = settingsSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'settings'}: ${i.message}`);
+  const issues = parsed.success ? productionIssues(env, parsed.data) : parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'settings', message: i.message }));
+  if (parsed.success && issues.length === 0) return parsed.data;
+  const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
   throw new SettingsError(`VisitLedger cannot start: a setting is wrong\n${lines.join('\n')}`);
 }

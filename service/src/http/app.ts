@@ -20,6 +20,7 @@ import { audit, type UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf, type AuthorizeDeps } from './authenticate.ts';
 import { backgroundWork, type BackgroundWork } from './background.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
+import { legalPagesRouter } from './legal-pages.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
@@ -56,7 +57,14 @@ export type AppDeps = {
   payouts: PayoutStore;
   payoutGateways: PayoutGatewayFactory;
   verifyStripeEvent: EventVerifier;
+  /** The Google Cloud project request trace ids belong to (Cloud Logging); unset, log lines carry no trace. */
+  traceProject?: string;
+  /** Who runs this deployment and how to reach them, as /privacy and /terms name it. */
+  operatorContact?: string;
 };
+
+/** How long /readyz waits for the store before it answers 503. */
+export const READINESS_TIMEOUT_MS = 3_000;
 
 export type Api = { app: Express; routes: Route[]; openapi: OpenApiDocument; background: BackgroundWork };
 
@@ -65,7 +73,7 @@ export function createApp(deps: AppDeps): Api {
   // Proxies are trusted only from a proxy's address, so a client that bypasses them cannot choose its own by X-Forwarded-For.
   app.set('trust proxy', trustedProxies(deps.limits.trustProxyHops));
   app.set('query parser', 'simple'); // flat strings: no nested objects from a[b]=c
-  app.use(requestLogging(deps.logger));
+  app.use(requestLogging(deps.logger, deps.traceProject));
   app.use(helmet());
   app.use(noStore);
 
@@ -101,6 +109,9 @@ export function createApp(deps: AppDeps): Api {
   }
   // The agency portal's pages: HTML, outside /v1 and its route list, with headers of their own.
   app.use('/portal', portalRouter({ ...deps, requestsPerMinute: deps.limits.portalRequestsPerMinute }));
+  // Operations and the Marketplace's pages: outside the API's route list, like the portal.
+  app.use(express.Router().get('/readyz', readiness(deps.store)));
+  app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));
   app.use(routeNotFound);
   app.use(errorHandler);
   return { app, routes, openapi, background };
@@ -111,6 +122,30 @@ function sendBrowserAnswer(res: Response, answer: BrowserAnswer): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
   if ('redirect' in answer) res.redirect(303, answer.redirect);
   else res.status(200).type('text/plain; charset=utf-8').send(answer.text);
+}
+
+/**
+ * Ready: the store answers a cheap read (one org document that need not exist) within
+ * READINESS_TIMEOUT_MS. /healthz says only that the process is up; a probe that restarts or
+ * routes on readiness must ask this one.
+ */
+function readiness(store: Store): RequestHandler {
+  return async (_req, res) => {
+    requestState(res).route = '/readyz';
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([store.getOrg('readiness-probe'), timeout]);
+      res.json({ status: 'ready' });
+    } catch (error) {
+      requestState(res).error = error;
+      res.status(503).json({ error: { code: 'store-unavailable', message: 'the store does not answer' } });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 /** API answers hold PHI: no cache, shared or private, keeps them. */
