@@ -46,6 +46,18 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   return res.body;
 }
 
+/** A whole list: its pages, 1,000 rows each, following nextCursor until null. */
+async function all(path: string, key: string): Promise<any[]> {
+  const rows: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: any = await api('get', `${path}${path.includes('?') ? '&' : '?'}limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    rows.push(...page[key]);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
 // Set-up, not timed: the org, its directory and rates, January closed (what the portal shows), February's visits.
 if ((await call({ url }, 'post', '/v1/orgs', { token, body: { id: ORG, settings: { name: 'Load Staffing', payrollCycle: { kind: 'monthly' } } } })).status !== 201) throw new Error('org not created');
 const agencyIds = ((await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })).agencies as { id: string }[]).map((a) => a.id);
@@ -62,7 +74,7 @@ await api('post', '/cycles/close-month', { month: '2026-01' });
 const february = monthVisits('2026-02', 28);
 await api('post', '/visits', { visits: february });
 const links = await Promise.all(agencyIds.map(async (agencyId) => new URL((await api('post', '/portal-links', { agencyId })).url).pathname));
-const januaryInvoices = (await api('get', '/invoices')).invoices as { id: string; agencyId: string }[];
+const januaryInvoices = (await all('/invoices', 'invoices')) as { id: string; agencyId: string }[];
 const invoicePage = (agency: number) => `/portal/invoices/${januaryInvoices.find((i) => i.agencyId === agencyIds[agency])!.id}`;
 // Each agency's link opened once, as a browser does: its token becomes a session cookie, and the pages after it are opened with that.
 const sessions = await Promise.all(links.map(async (path) => (await fetch(`${url}${path}`, { redirect: 'manual' })).headers.getSetCookie()[0]!.split(';')[0]!));
@@ -156,7 +168,7 @@ clearInterval(loadTimer);
 
 // Nothing lost.
 const problems: string[] = [];
-const stored = ((await api('get', '/visits?dateFrom=2026-03-01&dateTo=2026-03-31')).visits as { clientId: string }[]).map((v) => v.clientId);
+const stored = ((await all('/visits?dateFrom=2026-03-01&dateTo=2026-03-31', 'visits')) as { clientId: string }[]).map((v) => v.clientId);
 if (stored.length !== SUBMISSIONS || new Set(stored).size !== SUBMISSIONS) problems.push(`form visits stored: ${stored.length} (${new Set(stored).size} distinct), sent ${SUBMISSIONS}`);
 for (let i = 0; i < SUBMISSIONS; i++) if (!stored.includes(submission(i).clientId)) problems.push(`form visit ${submission(i).clientId} is missing`);
 const badForms = [...forms, ...replays].filter((s) => s.status !== 200);
@@ -164,7 +176,7 @@ if (badForms.length > 0) problems.push(`${badForms.length} form requests answere
 const badPortal = portal.filter((s) => s.status !== 200);
 if (badPortal.length > 0) problems.push(`${badPortal.length} portal requests answered ${[...new Set(badPortal.map((s) => s.status))].join(', ')}`);
 if (close?.status !== 200) problems.push(`the close answered ${close?.status}`);
-const invoices = ((await api('get', '/invoices')).invoices as { id: string; sequence: number; period: { start: string } }[]);
+const invoices = ((await all('/invoices', 'invoices')) as { id: string; sequence: number; period: { start: string } }[]);
 const sequences = invoices.map((i) => i.sequence).sort((a, b) => a - b);
 if (sequences.some((s, i) => s !== i + 1)) problems.push(`invoice numbers are not 1..${invoices.length}: ${sequences.join(',')}`);
 const feb = await Promise.all(invoices.filter((i) => i.period.start === '2026-02-01').map(async (i) => api('get', `/invoices/${i.id}`)));
