@@ -20,12 +20,13 @@ import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
 import { runSettings, settingsOptions } from './cli/settings-command.ts';
 import { runW9, w9Options } from './cli/w9-command.ts';
+import { KEYS_USAGE, runKeys } from './cli/keys-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
 import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-command.ts';
 import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
 import { payrunOptions, runPayrun } from './cli/payrun-command.ts';
 
-const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
 type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; usage: string; run(rt: CliRuntime, values: never, org: string | undefined): Promise<number> };
 
@@ -52,8 +53,10 @@ function usage(): string {
     'usage: visitledger COMMAND [--db FILE] [--org ID] [options]',
     '',
     ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    `  ${KEYS_USAGE}`,
     '',
     '  --db FILE   the SQLite file (default ./data/visitledger.db; its field keys are kept in FILE.keys.json)',
+    '  --key-file FILE  keep the field keys in FILE instead (or VISITLEDGER_KEY_FILE); keys in the environment come first',
     '  --org ID    act for this org instead of the file\'s local org',
   ].join('\n');
 }
@@ -65,8 +68,8 @@ function usage(): string {
 function splitCommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
   let i = 0;
   while (i < argv.length) {
-    if (argv[i] === '--db' || argv[i] === '--org') i += 2;
-    else if (/^--(db|org)=/.test(argv[i]!)) i += 1;
+    if (argv[i] === '--db' || argv[i] === '--org' || argv[i] === '--key-file') i += 2;
+    else if (/^--(db|org|key-file)=/.test(argv[i]!)) i += 1;
     else break;
   }
   return { name: argv[i], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
@@ -79,19 +82,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
-  if (!command) {
+  if (!command && name !== 'keys') {
     process.stderr.write(`error: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   let runtime: CliRuntime | undefined;
   try {
+    // `keys new` needs no store, and `keys rotate` opens it its own way.
+    if (!command) return await runKeys(rest, process.env);
     const { values } = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: false });
     if (values.help) {
       process.stdout.write(`usage: visitledger ${command.usage}\n`);
       return 0;
     }
     const org = values.org as string | undefined;
-    runtime = await openRuntime({ ...(values.db ? { db: values.db as string } : {}), ...(org ? { org } : {}) });
+    const keyFile = values['key-file'] as string | undefined;
+    runtime = await openRuntime({ ...(values.db ? { db: values.db as string } : {}), ...(org ? { org } : {}), ...(keyFile ? { keyFile } : {}) });
     return await command.run(runtime, values as never, org);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

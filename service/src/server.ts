@@ -34,13 +34,14 @@ import type { FieldCipher } from './crypto/field-cipher.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { lazyRenderPool } from './documents/render-pool.ts';
-import type { DocumentStore, IdentityStore, PortalStore, Store } from './store/port.ts';
+import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, Store } from './store/port.ts';
 import type { PayoutStore } from './store/payouts-port.ts';
 import { stripeEndpoint } from './payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from './payouts/stripe-gateway.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
+import { sealLegacyDocuments } from './usecases/keys.ts';
 
 /**
  * How long in-flight requests get to finish on shutdown before their connections are cut.
@@ -161,7 +162,7 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
-async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore> {
+async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
   const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
   return openFirestoreFromSettings(settings);
@@ -188,6 +189,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const dbFile = settings.VISITLEDGER_DB;
   const store = await openStore(settings);
   const deps = appDeps(settings, { store, identity: store, documents: store, portal: store, payouts: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  await sealLegacyDocuments({ store, cipher: deps.cipher, now: deps.now });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
   const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });

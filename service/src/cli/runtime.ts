@@ -8,10 +8,11 @@ import { readSettings, type Settings } from '../config/settings.ts';
 import { openFieldCipher } from '../config/keys.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { openRenderPool, type RenderPool } from '../documents/render-pool.ts';
-import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
+import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, Store } from '../store/port.ts';
 import type { UseCaseContext } from '../usecases/context.ts';
 import type { DocumentContext } from '../usecases/documents.ts';
 import { ensureOrg } from '../usecases/orgs.ts';
+import { sealLegacyDocuments, type KeyMaintenanceDeps } from '../usecases/keys.ts';
 import { UsageError } from './output.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
 import type { PayoutStore } from '../store/payouts-port.ts';
@@ -31,14 +32,17 @@ export type CliRuntime = {
   payouts(): PayoutContext;
   /** The context with the document store and a render pool (worker threads, started on first use). */
   documents(): DocumentContext;
+  /** What sealing and rotating keys works with. */
+  keyMaintenance(): KeyMaintenanceDeps;
   close(): Promise<void>;
 };
 
-export async function openRuntime(options: { db?: string; org?: string; env?: Record<string, string | undefined> }): Promise<CliRuntime> {
-  const settings = readSettings(options.env ?? process.env);
+export async function openRuntime(options: { db?: string; org?: string; keyFile?: string; env?: Record<string, string | undefined> }): Promise<CliRuntime> {
+  const settings = readSettings({ ...(options.env ?? process.env), ...(options.keyFile ? { VISITLEDGER_KEY_FILE: options.keyFile } : {}) });
   const dbFile = options.db ?? settings.VISITLEDGER_DB;
   const store = await openStore(settings, dbFile);
   const ctx: UseCaseContext = { store, cipher: openFieldCipher(settings, dbFile), now: () => new Date(), newId: randomUUID, actor: 'cli' };
+  await sealLegacyDocuments({ store, cipher: ctx.cipher, now: ctx.now });
   const orgId = options.org ?? LOCAL_ORG;
   if (!options.org) await checkLocalOrg(ctx, store);
   let pool: RenderPool | undefined;
@@ -49,6 +53,7 @@ export async function openRuntime(options: { db?: string; org?: string; env?: Re
       publicBaseUrl: settings.PORTAL_BASE_URL.replace(/\/+$/, ''),
     }),
     documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
+    keyMaintenance: () => ({ store, cipher: ctx.cipher, now: ctx.now }),
     close: async () => {
       await pool?.close();
       await store.close();
@@ -69,7 +74,7 @@ async function checkLocalOrg(ctx: UseCaseContext, store: IdentityStore): Promise
   }
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore> {
+async function openStore(settings: Settings, dbFile: string): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

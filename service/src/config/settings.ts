@@ -18,6 +18,10 @@ export const settingsSchema = z.object({
   VISITLEDGER_FIELD_KEYS: z.string().regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64key pairs separated by commas').optional(),
   VISITLEDGER_FIELD_KEY_CURRENT: z.string().min(1).optional(),
   VISITLEDGER_INDEX_KEY: base64Key.optional(),
+  /** The index key before the last rotation, kept until `visitledger keys rotate` has recomputed every duplicate key. */
+  VISITLEDGER_INDEX_KEY_PREVIOUS: base64Key.optional(),
+  /** The key file of a SQLite store when the keys are not in the environment (default: beside the database, FILE.keys.json). */
+  VISITLEDGER_KEY_FILE: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The interface the HTTP server listens on; a container sets 0.0.0.0. */
   HOST: z.string().min(1).default('127.0.0.1'),

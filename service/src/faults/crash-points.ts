@@ -27,6 +27,9 @@ export const CRASH_POINTS = {
   'pay.answer-stored': "the transfer's answer stored on the payment",
   'visits.batch-written': "inside the batch's transaction: every row written",
   'visits.committed': 'the batch committed, not yet audited',
+  'keys.visits-page': "a key rotation: a page of an org's visits sealed again and written",
+  'keys.document-resealed': 'a key rotation: a document sealed again and written',
+  'keys.step-recorded': "a key rotation: one org's step finished and recorded",
 } as const;
 
 export type CrashPoint = keyof typeof CRASH_POINTS;

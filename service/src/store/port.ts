@@ -339,3 +339,32 @@ export interface PortalStore {
   /** Views of invoices through these links, first views only. */
   listPortalViews(orgId: string, linkIds: readonly string[]): Promise<PortalView[]>;
 }
+
+/** A visit's sealed patient and duplicate key, sealed again under the current keys. */
+export type VisitResealing = { id: string; patient: Sealed; dupKey: string };
+
+/**
+ * How far key maintenance has got: when the documents stored before sealing were sealed, and
+ * the last `visitledger keys rotate`: the keys it rotates to and the steps (`<orgId>:<step>`)
+ * it has finished under them, so a rerun continues where a crash stopped it.
+ */
+export type KeyMaintenanceRecord = {
+  legacyDocumentsSealedAt?: string;
+  rotation?: { fieldKeyId: string; indexKeyId: string; startedAt: string; done: string[]; finishedAt?: string };
+};
+
+/**
+ * What sealing and rotating keys needs beyond the ordinary methods: the use case seals, the
+ * store only writes what it is given. `listOrgIds` and the maintenance record span orgs (a
+ * rotation covers the whole store); every other method takes the orgId.
+ */
+export interface KeyMaintenanceStore {
+  listOrgIds(): Promise<string[]>;
+  getKeyMaintenance(): Promise<KeyMaintenanceRecord | null>;
+  putKeyMaintenance(record: KeyMaintenanceRecord): Promise<void>;
+  /** Replaces only the sealed patient and the duplicate key of each visit, billed or not; unknown ids are ignored. */
+  resealVisits(orgId: string, visits: readonly VisitResealing[]): Promise<void>;
+  listDocumentIds(orgId: string): Promise<string[]>;
+  /** Replaces a document's stored bytes with the same content sealed again (its id, kind, hash and date stay). */
+  resealDocument(orgId: string, id: string, bytes: Uint8Array): Promise<void>;
+}

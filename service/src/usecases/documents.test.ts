@@ -9,6 +9,7 @@ import { IRIS_1099_NEC_HEADER } from '../../../shared/iris.ts';
 import { expectOk } from '../../../shared/test-support/results.ts';
 import { inThreadRenderer } from '../documents/render.ts';
 import type { DocumentStore } from '../store/port.ts';
+import { openDocument } from '../crypto/document-seal.ts';
 import { pdfText } from '../test-support/pdf-text.ts';
 import { aUseCaseContext, type TestContext } from '../test-support/use-case-context.ts';
 import { exportAccounting } from './accounting-export.ts';
@@ -73,7 +74,34 @@ describe('invoice PDFs', () => {
         return d && { ...d, bytes: Uint8Array.from(d.bytes, (b, i) => (i === 100 ? b ^ 1 : b)) };
       },
     };
-    await expect(invoicePdf({ ...docs, documents: tampered }, ORG, invoice!.id)).rejects.toThrow(/does not match its SHA-256/);
+    await expect(invoicePdf({ ...docs, documents: tampered }, ORG, invoice!.id)).rejects.toThrow(/failed authentication/);
+  });
+
+  it('never serves a document whose sealed bytes open but whose hash is not theirs', async () => {
+    const [invoice] = await ctx.store.listInvoices(ORG, {});
+    const rehashed: DocumentStore = {
+      putDocument: (orgId, d) => ctx.documents.putDocument(orgId, d),
+      getDocument: async (orgId, id) => {
+        const d = await ctx.documents.getDocument(orgId, id);
+        return d && { ...d, sha256: sha256Hex(new Uint8Array([1])) };
+      },
+    };
+    await expect(invoicePdf({ ...docs, documents: rehashed }, ORG, invoice!.id)).rejects.toThrow(/does not match its SHA-256/);
+  });
+
+  it('keeps the PDF sealed at rest: no PDF, no patient name in the stored bytes, and the download is what was rendered', async () => {
+    const invoices = await ctx.store.listInvoices(ORG, {});
+    const named = invoices.find((i) => i.patientIdentifier === 'name')!;
+    const served = expectOk(await invoicePdf(docs, ORG, named.id));
+    const stored = (await ctx.documents.getDocument(ORG, served.id))!;
+    const raw = Buffer.from(stored.bytes).toString('latin1');
+    expect(raw.startsWith('VLSEAL1\n')).toBe(true);
+    expect(raw).not.toContain('%PDF');
+    await expect(pdfText(stored.bytes)).rejects.toThrow();
+    expect(stored.sha256).toBe(sha256Hex(served.bytes));
+    expect(DEMO_PATIENTS.some((p) => raw.includes(p))).toBe(false);
+    const text = await pdfText(served.bytes);
+    expect(DEMO_PATIENTS.some((p) => text.includes(p))).toBe(true);
   });
 
   it('keeps a void invoice as issued and prints a void notice naming it; a credit note names its invoice', async () => {
@@ -122,7 +150,8 @@ describe('pay statement PDFs', () => {
     const paid = expectOk(await payStatementPdf(docs, ORG, october.id, statement.therapistId));
     expect(paid.id).not.toBe(unpaid.id);
     expect(await pdfText(paid.bytes)).toContain(`10/22/2026, Check (2044): ${formatMoney(statement.totalCents)}`);
-    expect(Buffer.from((await ctx.documents.getDocument(ORG, unpaid.id))!.bytes).equals(Buffer.from(unpaid.bytes))).toBe(true);
+    const kept = (await ctx.documents.getDocument(ORG, unpaid.id))!;
+    expect(Buffer.from(openDocument(ctx.cipher, ORG, kept.id, kept.bytes)).equals(Buffer.from(unpaid.bytes))).toBe(true);
   });
 
   it("issues all of a close's statements reading their pay run once, not once per statement", async () => {

@@ -3,10 +3,12 @@
  * when it is first asked for (a close asks for its invoices and statements), stored with its
  * SHA-256, and served byte-identical afterwards; every read checks the hash and is audited.
  * A new fact makes a new document, never a changed one: a pay statement paid later is a new
- * statement naming the payment.
+ * statement naming the payment. The bytes are sealed before the store sees them
+ * (crypto/document-seal.ts); the hash is over the plaintext, so a download is what was rendered.
  */
 import { createHash } from 'node:crypto';
 import { ok, type Agency, type Payment, type Result } from '../../../shared/index.ts';
+import { openDocument, sealDocument } from '../crypto/document-seal.ts';
 import type { DocumentRenderer, RenderRequest } from '../documents/renderer-port.ts';
 import type { DocumentKind, DocumentStore, OrgRecord, PayRunRecord, StoredDocument, StoredInvoice } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
@@ -20,12 +22,19 @@ export type IssuedDocument = { id: string; kind: DocumentKind; recordId: string;
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** A stored document whose bytes no longer match their hash is never served. */
-function checked(doc: StoredDocument): StoredDocument {
-  if (sha256Hex(doc.bytes) !== doc.sha256) {
+/** The stored document opened; one whose bytes fail authentication or no longer match their hash is never served. */
+function checked(ctx: UseCaseContext, orgId: string, doc: StoredDocument): StoredDocument {
+  let bytes: Uint8Array;
+  try {
+    bytes = openDocument(ctx.cipher, orgId, doc.id, doc.bytes);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'bad-ciphertext') throw error;
+    throw new Error(`issued document ${doc.id} failed authentication (altered, or not this document's)`, { cause: { code: 'document-corrupt' } });
+  }
+  if (sha256Hex(bytes) !== doc.sha256) {
     throw new Error(`issued document ${doc.id} does not match its SHA-256`, { cause: { code: 'document-corrupt' } });
   }
-  return doc;
+  return { ...doc, bytes };
 }
 
 /** The stored document, or the one `request` renders now, stored first (a racing render's first put wins). */
@@ -34,12 +43,13 @@ async function issueOnce(
   request: () => Promise<Result<RenderRequest, Failure>>,
 ): Promise<Result<{ doc: StoredDocument; rendered: boolean }, Failure>> {
   const existing = await ctx.documents.getDocument(orgId, key.id);
-  if (existing) return ok({ doc: checked(existing), rendered: false });
+  if (existing) return ok({ doc: checked(ctx, orgId, existing), rendered: false });
   const built = await request();
   if (!built.ok) return built;
   const bytes = await ctx.renderer.render(built.value);
-  const stored = await ctx.documents.putDocument(orgId, { ...key, bytes, sha256: sha256Hex(bytes), createdAt: ctx.now().toISOString() });
-  return ok({ doc: checked(stored), rendered: true });
+  const sealed = sealDocument(ctx.cipher, orgId, key.id, bytes);
+  const stored = await ctx.documents.putDocument(orgId, { ...key, bytes: sealed, sha256: sha256Hex(bytes), createdAt: ctx.now().toISOString() });
+  return ok({ doc: checked(ctx, orgId, stored), rendered: true });
 }
 
 function agencyOf(agencies: readonly Agency[], id: string): Pick<Agency, 'name' | 'address' | 'contactEmail'> | undefined {

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
 import { audit, type UseCaseContext } from './context.ts';
+import { findVisitsByDupText } from './keys.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 import { checkSettledThrough } from './history.ts';
@@ -158,10 +159,12 @@ async function markStoredDuplicates(ctx: UseCaseContext, orgId: string, report: 
   const keyOf = new Map<number, string>();
   for (const r of report.rows) {
     if (r.outcome !== 'visit' || !r.visit.agency.id || !r.visit.therapist.id || r.visit.agency.id.startsWith(NEW) || r.visit.therapist.id.startsWith(NEW)) continue;
-    keyOf.set(r.row, ctx.cipher.blindIndex(visitKey({ therapistId: r.visit.therapist.id, agencyId: r.visit.agency.id, patientName: r.visit.patient.name, date: r.visit.date, visitType: r.visit.visitType })));
+    keyOf.set(r.row, visitKey({ therapistId: r.visit.therapist.id, agencyId: r.visit.agency.id, patientName: r.visit.patient.name, date: r.visit.date, visitType: r.visit.visitType }));
   }
   if (keyOf.size === 0) return report;
-  const stored = new Map((await ctx.store.findVisitsByDupKey(orgId, [...keyOf.values()])).map((v) => [v.dupKey, v.id]));
+  // Keyed by the visit key's text: findVisitsByDupText answers each visit with its index under the current key.
+  const currentIndex = new Map([...new Set(keyOf.values())].map((text) => [ctx.cipher.blindIndex(text), text]));
+  const stored = new Map((await findVisitsByDupText(ctx, orgId, [...keyOf.values()])).map((v) => [currentIndex.get(v.dupKey), v.id]));
   return {
     ...report,
     rows: report.rows.map((r): RowOutcome => {

@@ -11,6 +11,7 @@ import type { StoredVisit, VisitSortKey } from '../store/port.ts';
 import { DEFAULT_PAGE_SIZE, listReadDetail, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { crashPoint } from '../faults/crash-points.ts';
 import { audit, type UseCaseContext } from './context.ts';
+import { findVisitsByDupText } from './keys.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
@@ -100,7 +101,7 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
   const locked = new Set([...billedChanged, ...outcome.locked]);
 
   // Duplicates: against every stored visit with the same key, and within the batch.
-  const sameKey = await ctx.store.findVisitsByDupKey(orgId, [...new Set(candidates.map((v) => v.dupKey))]);
+  const sameKey = await findVisitsByDupText(ctx, orgId, input.map((r) => visitKey({ ...r, patientName: r.patient.name })));
   const byKey = new Map<string, string[]>();
   for (const v of [...sameKey, ...candidates]) {
     const ids = byKey.get(v.dupKey) ?? [];

@@ -16,19 +16,20 @@
  */
 import { FieldPath, type Firestore, type Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
-import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
+import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
 import { firestorePayouts } from './payouts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
 import { firestoreDocuments } from './issued-documents.ts';
+import { firestoreKeyMaintenance } from './key-maintenance.ts';
 import { commitInBatches, compareStrings, createOnce, recordOf, toData, type Write } from './documents.ts';
 import { commitClose, listInvoicePage, listInvoices, readCycle, readInvoice, voidInvoice } from './invoices.ts';
 import type { OperationContext, StepEvent } from './operation.ts';
 import { scanPage } from './paging.ts';
 import { docId, orgPaths } from './paths.ts';
 import { commitPayRun, listPayRuns, readPayRun, setPayRunStatus } from './pay-runs.ts';
-import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisitPage, listVisits, markSettledOutside, upsertVisits, withdrawVisits } from './visits.ts';
+import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisitPage, listVisits, markSettledOutside, resealVisits, upsertVisits, withdrawVisits } from './visits.ts';
 
 export type { StepEvent } from './operation.ts';
 
@@ -51,7 +52,7 @@ const DEFAULT_POLL_MS = 100;
  * `db` comes from firebase-admin (`getFirestore(app)`, see open.ts) or from
  * @google-cloud/firestore directly: firebase-admin re-exports that SDK's classes.
  */
-export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore {
+export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const ctx: OperationContext = {
     db, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, pollMs: options.pollMs ?? DEFAULT_POLL_MS, afterStep: options.afterStep,
   };
@@ -59,8 +60,10 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
   const records = async <T>(q: Query) => (await q.get()).docs.flatMap((s) => recordOf<T>(s) ?? []);
   const putAll = (writes: Write[]) => commitInBatches(db, writes);
 
-  const store: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore = {
+  const store: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore = {
     kind: 'firestore',
+    ...firestoreKeyMaintenance(db),
+    resealVisits: (orgId, visits) => resealVisits(db, at(orgId), visits),
     ...firestoreIdentity(db),
     ...firestoreDocuments(db),
     ...firestorePortal(db),

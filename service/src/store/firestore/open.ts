@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import type { Settings } from '../../config/settings.ts';
-import type { DocumentStore, IdentityStore, PortalStore, Store } from '../port.ts';
+import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, Store } from '../port.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { openFirestoreStore } from './firestore-store.ts';
 
-export function openFirestoreFromSettings(settings: Settings): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore {
+export function openFirestoreFromSettings(settings: Settings): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const projectId = settings.GOOGLE_CLOUD_PROJECT;
   if (projectId === undefined) throw new Error('GOOGLE_CLOUD_PROJECT is required with the firestore store');
   // A named app of its own, so the store never collides with another firebase-admin app of the process.

@@ -4,7 +4,7 @@
  */
 import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
 import { FieldPath } from 'firebase-admin/firestore';
-import { SETTLED_OUTSIDE, type ListPage, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery, type VisitSortKey } from '../port.ts';
+import { SETTLED_OUTSIDE, type ListPage, type VisitResealing, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery, type VisitSortKey } from '../port.ts';
 import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
 import { scanPage } from './paging.ts';
 import { docId, type OrgPaths } from './paths.ts';
@@ -53,6 +53,17 @@ export async function upsertVisits(db: Firestore, paths: OrgPaths, visits: reado
     }));
   const locked = new Set(outcomes.flatMap((s) => [...s]));
   return { written: visits.map((v) => v.id).filter((id) => !locked.has(id)), locked: visits.map((v) => v.id).filter((id) => locked.has(id)) };
+}
+
+/** Replaces the sealed patient and the duplicate key of visits that still exist, a transaction per slice; nothing else changes. */
+export async function resealVisits(db: Firestore, paths: OrgPaths, visits: readonly VisitResealing[]): Promise<void> {
+  await mapLimit(slicesOf(visits, WRITES_PER_COMMIT), 4, (slice) =>
+    db.runTransaction(async (tx) => {
+      const current = await tx.getAll(...slice.map((v) => paths.visit(v.id)));
+      slice.forEach((v, i) => {
+        if (current[i]?.exists) tx.update(paths.visit(v.id), { patient: v.patient, dupKey: v.dupKey });
+      });
+    }));
 }
 
 /**

@@ -4,9 +4,13 @@
  * statements without yielding to the event loop: a transaction can never interleave with
  * another request of this process. Other processes on the same file (the CLI next to a
  * running server) are kept apart by BEGIN IMMEDIATE and a busy timeout.
+ *
+ * The file holds PHI (sealed, yet with names of agencies and therapists in clear): the
+ * folder it creates is owner-only (0700), and the file, its `-wal` and `-shm` are 0600,
+ * whatever the umask (SQLite gives the `-wal` and `-shm` the mode of the database file).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 import { checkpointInBackground } from './checkpointer.ts';
@@ -30,8 +34,20 @@ export type SqliteConnection = {
   close(): Promise<void>;
 };
 
+/** Creates the folders of `file` (0700) and the file (0600) when missing, and makes the file and its WAL files owner-only. */
+function ownerOnly(file: string): void {
+  const folder = resolve(dirname(file));
+  const firstMade = mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // Only the folders made here: an existing folder (the working directory, /tmp) keeps its mode.
+  if (firstMade !== undefined) {
+    for (let dir = folder; dir.startsWith(firstMade); dir = dirname(dir)) chmodSync(dir, 0o700);
+  }
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+}
+
 export function openSqliteConnection(file: string): SqliteConnection {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const db = new DatabaseSync(file);
   // The busy timeout first: switching to WAL takes a lock, and another process opening the same
   // file at that moment (two CLI runs at once) would otherwise fail at once with "database is locked".

@@ -229,4 +229,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       UPDATE pay_runs SET doc = json_set(json_remove(doc, '$.statements'), '$.statementCount', coalesce(json_array_length(doc, '$.statements'), 0));
     `,
   },
+  {
+    version: 12,
+    name: 'sealed documents and key maintenance',
+    sql: `
+      -- A document's bytes are sealed (crypto/document-seal.ts), and sealed again when keys
+      -- rotate: only the bytes may change; what the document is and its hash never do.
+      DROP TRIGGER documents_no_update;
+      CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
+        WHEN NEW.org_id IS NOT OLD.org_id OR NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind OR NEW.record_id IS NOT OLD.record_id
+          OR NEW.sha256 IS NOT OLD.sha256 OR NEW.created_at IS NOT OLD.created_at
+        BEGIN SELECT RAISE(ABORT, 'issued documents are immutable'); END;
+      CREATE TABLE key_maintenance (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    `,
+  },
 ];

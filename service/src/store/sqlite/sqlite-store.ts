@@ -3,7 +3,7 @@
  * assembles it: each kind of record has its module, every one running its SQL through the
  * same connection, and closes and pay runs claiming visits through the same marks (marks.ts).
  */
-import type { DocumentStore, IdentityStore, PortalStore, Store } from '../port.ts';
+import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, Store } from '../port.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { openSqliteConnection } from './connection.ts';
 import { visitClaims } from './marks.ts';
@@ -16,8 +16,9 @@ import { sqliteIdentity } from './identity.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
 import { sqlitePayouts } from './payouts.ts';
+import { sqliteKeyMaintenance } from './key-maintenance.ts';
 
-export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore {
+export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const connection = openSqliteConnection(file);
   const claims = visitClaims(connection);
   return {
@@ -32,5 +33,6 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqlitePayRuns(connection, claims),
     ...sqliteAudit(connection),
     ...sqliteIdentity(connection),
+    ...sqliteKeyMaintenance(connection),
   };
 }

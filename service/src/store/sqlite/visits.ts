@@ -1,12 +1,12 @@
 /** Visits in SQLite: one row each (the patient sealed), with the marks of their invoice and pay run (marks.ts). */
 import type { SQLInputValue } from 'node:sqlite';
-import { SETTLED_OUTSIDE, type BillingVisit, type Store, type StoredVisit, type UnsettledVisit, type UpsertVisitsOutcome, type VisitQuery } from '../port.ts';
+import { SETTLED_OUTSIDE, type BillingVisit, type KeyMaintenanceStore, type Store, type StoredVisit, type UnsettledVisit, type UpsertVisitsOutcome, type VisitQuery } from '../port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 import { SETTLED_MARK, WITHDRAWN_MARK } from './marks.ts';
 
 export type SqliteVisits = Pick<Store,
-  'getVisitsByClientId' | 'getVisits' | 'findVisitsByDupKey' | 'upsertVisits' | 'listVisits' | 'listBillingVisits' | 'listUnsettledVisits' | 'markSettledOutside' | 'withdrawVisits'>;
+  'getVisitsByClientId' | 'getVisits' | 'findVisitsByDupKey' | 'upsertVisits' | 'listVisits' | 'listBillingVisits' | 'listUnsettledVisits' | 'markSettledOutside' | 'withdrawVisits'> & Pick<KeyMaintenanceStore, 'resealVisits'>;
 
 /** Visits with the invoice and pay run they belong to. */
 const VISIT_SELECT = `SELECT v.*,
@@ -102,6 +102,11 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
   }
 
   return {
+    async resealVisits(orgId, visits) {
+      transaction(() => {
+        for (const v of visits) run('UPDATE visits SET patient = ?, dup_key = ? WHERE org_id = ? AND id = ?', v.patient, v.dupKey, orgId, v.id);
+      });
+    },
     async getVisitsByClientId(orgId, clientIds) {
       return all(`${VISIT_SELECT} WHERE v.org_id = ? AND v.client_id IN (SELECT value FROM json_each(?))`, orgId, JSON.stringify(clientIds)).map(visitFromRow);
     },
