@@ -3,43 +3,12 @@
  * here, so nothing is built: docs/deploy.md says what that leaves unchecked).
  */
 import { readFileSync } from 'node:fs';
-import { join, matchesGlob } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { copiedSources, dockerfile, excluded, imageFiles, ROOT, type Stage } from './image-files.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-type Instruction = { op: string; args: string };
-type Stage = { from: string; name?: string; instructions: Instruction[] };
-
-/** Instructions with continuation lines joined and comments dropped; `${ARG}` replaced by the ARG's default. */
-export function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const logical = text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter(Boolean);
-  const args: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const [, op = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-    const expanded = rest.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a, b) => args[a ?? b] ?? m);
-    const instruction = { op: op.toUpperCase(), args: expanded };
-    if (instruction.op === 'ARG' && stages.length === 0) {
-      const [name, value = ''] = rest.split('=');
-      args[name!] = value;
-    } else if (instruction.op === 'FROM') {
-      const [from, as, name] = expanded.split(/\s+/);
-      stages.push({ from: from!, ...(as?.toUpperCase() === 'AS' ? { name: name! } : {}), instructions: [] });
-    } else {
-      stages.at(-1)!.instructions.push(instruction);
-    }
-  }
-  return { args, stages };
-}
-
-const dockerfile = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const final = dockerfile.stages.at(-1)!;
 const ops = (stage: Stage, op: string) => stage.instructions.filter((i) => i.op === op).map((i) => i.args);
-const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-/** Docker's rule, for the patterns used here: a pattern excludes the path it matches and everything under it. */
-const excluded = (path: string) => ignored.some((p) => path === p || path.startsWith(`${p}/`) || matchesGlob(path, p) || path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), p)));
 
 describe('the Dockerfile', () => {
   it('builds on the official Node 24 slim image in every stage, and is multi-stage', () => {
@@ -73,10 +42,9 @@ describe('the Dockerfile', () => {
   });
 
   it('copies what the service runs and nothing .dockerignore leaves out', () => {
-    const copied = ops(final, 'COPY').filter((c) => !c.startsWith('--from')).flatMap((c) => c.split(/\s+/).slice(0, -1));
-    expect(copied.sort()).toEqual(['package-lock.json', 'package.json', 'service/src', 'shared']);
-    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-    const shipped = tracked.filter((f) => copied.some((c) => f === c || f.startsWith(`${c}/`)) && !excluded(f));
+    expect(copiedSources().sort()).toEqual(['package-lock.json', 'package.json', 'service/src', 'shared']);
+    const shipped = imageFiles();
+    expect(shipped).toContain('package-lock.json');
     expect(shipped).toContain('service/src/server.ts');
     expect(shipped).toContain('service/src/documents/render-worker.ts');
     expect(shipped.filter((f) => /\.(test|contract)\.ts$|test-support/.test(f))).toEqual([]);

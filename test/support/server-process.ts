@@ -7,9 +7,9 @@ export type ServerProcess = { child: ChildProcess; url: string; stdout: () => st
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
 export const SERVICE_NODE_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
 
-/** Spawns `node ...SERVICE_NODE_FLAGS ...args` with SERVICE_NODE_ENV and `env` added and waits (20 s at most) for its "serving on" line. */
-export async function startServerProcess(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args], { env: { ...process.env, ...SERVICE_NODE_ENV, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `node ...SERVICE_NODE_FLAGS ...args` (in `cwd`, this directory unless said) with SERVICE_NODE_ENV and `env` added and waits (20 s at most) for its "serving on" line. */
+export async function startServerProcess(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args], { env: { ...process.env, ...SERVICE_NODE_ENV, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => { out += d; });
