@@ -11,6 +11,7 @@ import { describeIdentityContract } from './identity.contract.ts';
 import { describeDocumentContract } from './document.contract.ts';
 import { describePortalContract } from './portal.contract.ts';
 import { describePayoutContract } from './payouts.contract.ts';
+import { describeReceivablesContract } from './receivables.contract.ts';
 
 export type StoreAdapter = Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
 
@@ -41,5 +42,6 @@ export function describeStoreAdapter(name: string, harness: StoreAdapterHarness)
     describeDocumentContract(name, make);
     describePortalContract(name, make);
     describePayoutContract(name, make);
+    describeReceivablesContract(name, make);
   });
 }

@@ -8,6 +8,7 @@
  * way: one SQL transaction, or Firestore transactions plus a resumable `closing` marker.
  */
 import type { Agency, BillRate, CreditNote, Cycle, Invoice, IsoDate, PayRate, PayStatement, Payment, Period, Therapist, Visit, W9 } from '../../../shared/index.ts';
+import type { ReceivableEntry } from '../../../shared/receivables.ts';
 
 /** Ciphertext from the field cipher: opaque to the store. */
 export type Sealed = string;
@@ -132,7 +133,7 @@ export type AuditEntry = {
   /** `refuse`: an attempt turned away (a wrong portal passcode, a member's email from another Google account). */
   action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download' | 'refuse';
   recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account'
-    | 'bill-rate' | 'pay-rate';
+    | 'bill-rate' | 'pay-rate' | 'receipt' | 'receivable';
   recordId: string;
   /** A short, PHI-free note ("12 visits", "close 2026-01"). */
   detail?: string;
@@ -228,6 +229,16 @@ export interface Store {
   /** Compare-and-set on status. */
   updatePayment(orgId: string, payment: Payment, expectedStatus: Payment['status']): Promise<boolean>;
   listPayments(orgId: string, query: PaymentQuery, page?: ListPage<PaymentSortKey>): Promise<Payment[]>;
+
+  /**
+   * Appends entries to one agency's receivables ledger (a receipt with its applications, a
+   * reversal...) atomically: all or none. Each entry's seq must be free in its agency's
+   * ledger: 'conflict', and nothing written, when another write took one (read the ledger
+   * again and recompute). At most MAX_ENTRIES_PER_WRITE entries.
+   */
+  appendReceivables(orgId: string, entries: readonly ReceivableEntry[]): Promise<'created' | 'conflict'>;
+  /** The receivables ledger of one agency or all, by agency then seq. */
+  listReceivables(orgId: string, agencyId?: string): Promise<ReceivableEntry[]>;
 
   /** Append-only. */
   appendAudit(orgId: string, entries: readonly AuditEntry[]): Promise<void>;

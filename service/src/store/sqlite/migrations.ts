@@ -243,4 +243,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE key_maintenance (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
     `,
   },
+  {
+    version: 13,
+    name: 'the receivables ledger',
+    sql: `
+      -- Receipts from agencies, their applications to invoices, refunds, write-offs and
+      -- reversals: append-only, each at its place (seq) in its agency's ledger.
+      CREATE TABLE receivables (
+        org_id TEXT NOT NULL, agency_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, agency_id, seq), UNIQUE (org_id, id));
+      CREATE TRIGGER receivables_no_update BEFORE UPDATE ON receivables BEGIN SELECT RAISE(ABORT, 'receivables entries are immutable'); END;
+      CREATE TRIGGER receivables_no_delete BEFORE DELETE ON receivables BEGIN SELECT RAISE(ABORT, 'receivables entries are immutable'); END;
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import { sqliteIdentity } from './identity.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
 import { sqlitePayouts } from './payouts.ts';
+import { sqliteReceivables } from './receipts.ts';
 import { sqliteKeyMaintenance } from './key-maintenance.ts';
 
 export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
@@ -33,6 +34,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqlitePayRuns(connection, claims),
     ...sqliteAudit(connection),
     ...sqliteIdentity(connection),
+    ...sqliteReceivables(connection),
     ...sqliteKeyMaintenance(connection),
   };
 }
