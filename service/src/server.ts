@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { verifyApiKey } from './auth/api-keys.ts';
 import { createApiKey } from './usecases/api-keys.ts';
 import { googleIdTokenVerifier } from './auth/google-id-token.ts';
+import { googleCodeFlow } from './auth/google-code-flow.ts';
 import { defaultDemoMonth } from './cli/demo-command.ts';
 import { openFieldCipher } from './config/keys.ts';
 import { isProduction, readSettings, SettingsError, type Settings } from './config/settings.ts';
@@ -65,6 +66,10 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
     now: () => new Date(),
     newId: randomUUID,
     verifyIdToken: googleIdTokenVerifier({ clientId: settings.GOOGLE_OAUTH_CLIENT_ID, certsUrl: settings.GOOGLE_CERTS_URL }),
+    therapistSignIn: googleCodeFlow({
+      clientId: settings.THERAPIST_OAUTH_CLIENT_ID, clientSecret: settings.THERAPIST_OAUTH_CLIENT_SECRET,
+      authorizationUrl: settings.GOOGLE_AUTHORIZATION_URL, tokenUrl: settings.GOOGLE_TOKEN_URL, certsUrl: settings.GOOGLE_CERTS_URL,
+    }),
     limits: {
       bodyBytes: settings.HTTP_BODY_LIMIT_BYTES,
       batchBodyBytes: settings.HTTP_BATCH_BODY_LIMIT_BYTES,

@@ -1,15 +1,17 @@
 /**
  * A real API for tests: a SQLite file in a temp folder, a real field cipher, the app on
  * 127.0.0.1 port 0, a local "Google" that serves a test key pair's public key as the
- * token-signing certificates, and every log line captured. Tests call it with plain fetch.
+ * token-signing certificates (and, for the therapists' sign-in, a token endpoint), and every
+ * log line captured. Tests call it with plain fetch.
  */
-import { generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
+import { googleCodeFlow } from '../../service/src/auth/google-code-flow.ts';
 import { googleIdTokenVerifier } from '../../service/src/auth/google-id-token.ts';
 import { createFieldCipher, newFieldKey } from '../../service/src/crypto/field-cipher.ts';
 import { createApp, type AppDeps, type AppLimits } from '../../service/src/http/app.ts';
@@ -23,15 +25,26 @@ import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payou
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 
 export const CLIENT_ID = 'visitledger-addon-test.apps.googleusercontent.com';
+/** The web OAuth client the therapists sign in with. */
+export const THERAPIST_CLIENT_ID = 'visitledger-therapists-test.apps.googleusercontent.com';
+export const THERAPIST_CLIENT_SECRET = 'therapist-client-secret-for-tests';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Google's role in a test: a key pair, its public key served as the PEM certs, and tokens signed with it. */
+/**
+ * Google's role in a test: a key pair, its public key served as the PEM certs, and tokens signed
+ * with it. For the code flow there is no authorization page: a test takes the state and PKCE
+ * challenge from the service's redirect and asks `issueCode` for the code Google would have sent
+ * back; `/token` exchanges a code it issued (once, with the right client, secret, redirect URI
+ * and verifier) for an ID token for the therapists' client.
+ */
 export type FakeGoogle = {
+  url: string;
   certsUrl: string;
+  issueCode(input: { email: string; codeChallenge: string; redirectUri: string; claims?: Record<string, unknown> }): string;
   idToken(email: string, overrides?: Record<string, unknown>): string;
   /** A token signed by a key Google never published. */
   forgedIdToken(email: string): string;
@@ -49,17 +62,43 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = 'test-key-1';
+  const codes = new Map<string, { email: string; codeChallenge: string; redirectUri: string; claims: Record<string, unknown> }>();
   const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/token') return void tokenEndpoint(req, res);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
     res.end(JSON.stringify({ [kid]: publicKey.export({ type: 'spki', format: 'pem' }) }));
   });
+  async function tokenEndpoint(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const form = new URLSearchParams(body);
+    const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':') : [];
+    const issued = codes.get(form.get('code') ?? '');
+    codes.delete(form.get('code') ?? '');
+    const verifier = form.get('code_verifier') ?? '';
+    const good = issued !== undefined && form.get('grant_type') === 'authorization_code'
+      && (form.get('client_id') ?? decodeURIComponent(basic[0] ?? '')) === THERAPIST_CLIENT_ID
+      && (form.get('client_secret') ?? decodeURIComponent(basic[1] ?? '')) === THERAPIST_CLIENT_SECRET
+      && form.get('redirect_uri') === issued.redirectUri
+      && createHash('sha256').update(verifier).digest('base64url') === issued.codeChallenge;
+    res.writeHead(good ? 200 : 400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(good
+      ? { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 3600, scope: 'openid email', id_token: signJwt(privateKey, kid, { ...claims(issued.email), aud: THERAPIST_CLIENT_ID, ...issued.claims }) }
+      : { error: 'invalid_grant' }));
+  }
   const url = await listen(server);
   const claims = (email: string) => {
     const now = Math.floor(Date.now() / 1000);
     return { iss: 'https://accounts.google.com', aud: CLIENT_ID, sub: `sub-${email}`, email, email_verified: true, iat: now, exp: now + 3600 };
   };
   return {
+    url,
     certsUrl: `${url}/oauth2/v1/certs`,
+    issueCode: ({ email, codeChallenge, redirectUri, claims: extra = {} }) => {
+      const code = randomBytes(16).toString('base64url');
+      codes.set(code, { email, codeChallenge, redirectUri, claims: extra });
+      return code;
+    },
     idToken: (email, overrides = {}) => signJwt(privateKey, kid, { ...claims(email), ...overrides }),
     forgedIdToken: (email) => signJwt(forger.privateKey, kid, claims(email)),
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -116,6 +155,10 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     newId: randomUUID,
     logger: createLogger({ level: 'info', destination: { write: (line: string) => void chunks.push(line) } }),
     verifyIdToken: googleIdTokenVerifier({ clientId: CLIENT_ID, certsUrl: options.certsUrl ?? google.certsUrl }),
+    therapistSignIn: googleCodeFlow({
+      clientId: THERAPIST_CLIENT_ID, clientSecret: THERAPIST_CLIENT_SECRET, authorizationUrl: `${google.url}/authorize`, tokenUrl: `${google.url}/token`,
+      certsUrl: options.certsUrl ?? google.certsUrl,
+    }),
     limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
   };
   const { app, openapi, background } = createApp(deps);

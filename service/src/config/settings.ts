@@ -29,6 +29,12 @@ export const settingsSchema = z.object({
   GOOGLE_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   /** Where Google's token-signing certificates (PEM) are fetched; tests point it at a local server. */
   GOOGLE_CERTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The web OAuth client therapists sign in with on their pages (Google's code flow); unset, their links open no page. */
+  THERAPIST_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  THERAPIST_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Google's authorization and token endpoints (tests point them at a local stand-in). */
+  GOOGLE_AUTHORIZATION_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Request body limit of every route but the visit batch. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),

@@ -11,6 +11,7 @@ import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { trustedProxies } from '../auth/client-address.ts';
 import { createFailureLimiter, type FailureLimiter } from '../auth/failure-limiter.ts';
 import type { IdTokenVerifier } from '../auth/google-id-token.ts';
+import type { GoogleCodeFlow } from '../auth/google-code-flow.ts';
 import { createAuthenticator } from '../auth/principal.ts';
 import type { DocumentRenderer } from '../documents/renderer-port.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
@@ -27,6 +28,7 @@ import { requestState } from './request-state.ts';
 import type { BrowserAnswer, DownloadFile, Route, RouteSpec } from './route.ts';
 import { sendFile } from './send-file.ts';
 import { portalRouter } from './portal/router.ts';
+import { therapistRouter } from './therapist/router.ts';
 import { apiRoutes } from './routes/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 
@@ -52,6 +54,8 @@ export type AppDeps = {
   newId: () => string;
   logger: Logger;
   verifyIdToken: IdTokenVerifier;
+  /** Google sign-in (the code flow) for the therapists' own pages. */
+  therapistSignIn: GoogleCodeFlow;
   limits: AppLimits;
   /** Stripe payouts: what they store, the gateway on each org's key, and the webhook signature check. */
   payouts: PayoutStore;
@@ -109,6 +113,9 @@ export function createApp(deps: AppDeps): Api {
   }
   // The agency portal's pages: HTML, outside /v1 and its route list, with headers of their own.
   app.use('/portal', portalRouter({ ...deps, requestsPerMinute: deps.limits.portalRequestsPerMinute }));
+  app.use('/therapist', therapistRouter({
+    ...deps, therapists: deps.portal, signIn: deps.therapistSignIn, baseUrl: deps.portalBaseUrl, requestsPerMinute: deps.limits.portalRequestsPerMinute,
+  }));
   // Operations and the Marketplace's pages: outside the API's route list, like the portal.
   app.use(express.Router().get('/readyz', readiness(deps.store)));
   app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));

@@ -8,6 +8,7 @@
  * way: one SQL transaction, or Firestore transactions plus a resumable `closing` marker.
  */
 import type { Agency, BillRate, CreditNote, Cycle, Invoice, IsoDate, PayRate, PayStatement, Payment, Period, Therapist, Visit, W9 } from '../../../shared/index.ts';
+import type { TherapistPortalStore } from './therapist-port.ts';
 import type { ReceivableEntry } from '../../../shared/receivables.ts';
 
 /** Ciphertext from the field cipher: opaque to the store. */
@@ -245,8 +246,8 @@ export interface Store {
   listAudit(orgId: string, query: { recordId?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
-/** What an issued document is: the record it prints is `recordId` (an invoice, credit note or pay run). */
-export const DOCUMENT_KINDS = ['invoice', 'void-notice', 'credit-note', 'pay-statement'] as const;
+/** What an issued document is: the record it prints is `recordId` (an invoice, credit note or pay run; a therapist for a 1099-NEC Copy B posted to them). */
+export const DOCUMENT_KINDS = ['invoice', 'void-notice', 'credit-note', 'pay-statement', 'nec-copy-b'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export type StoredDocument = {
@@ -327,11 +328,12 @@ export type PortalLinkRecord = {
 export type PortalView = { linkId: string; invoiceId: string; at: string };
 
 /**
- * Portal links and what they opened. Every method takes the orgId but one: a request brings
- * only its token, so `findPortalLinkByTokenHash` looks across orgs by the token's hash (a
- * 256-bit secret's hash is itself unguessable) and answers whose link it is.
+ * Portal links and what they opened, and the therapists' own links and pages (therapist-port.ts).
+ * Every method takes the orgId but one: a request brings only its token, so
+ * `findPortalLinkByTokenHash` looks across orgs by the token's hash (a 256-bit secret's hash is
+ * itself unguessable) and answers whose link it is.
  */
-export interface PortalStore {
+export interface PortalStore extends TherapistPortalStore {
   insertPortalLink(orgId: string, link: PortalLinkRecord): Promise<void>;
   getPortalLink(orgId: string, linkId: string): Promise<PortalLinkRecord | null>;
   listPortalLinks(orgId: string, agencyId?: string): Promise<PortalLinkRecord[]>;

@@ -41,7 +41,7 @@ export type PortalLinkView = {
 const lockedUntil = (link: PortalLinkRecord, now: Date): string | undefined =>
   link.passcodeLockedUntil !== undefined && Date.parse(link.passcodeLockedUntil) > now.getTime() ? link.passcodeLockedUntil : undefined;
 
-export const linkStatus = (link: PortalLinkRecord, now: Date): PortalLinkStatus =>
+export const linkStatus = (link: Pick<PortalLinkRecord, 'revokedAt' | 'expiresAt'>, now: Date): PortalLinkStatus =>
   link.revokedAt ? 'revoked' : Date.parse(link.expiresAt) <= now.getTime() ? 'expired' : 'active';
 
 function viewOf(link: PortalLinkRecord, now: Date, viewedInvoiceIds: string[]): PortalLinkView {

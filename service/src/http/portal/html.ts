@@ -45,11 +45,13 @@ export const PORTAL_CSS = [
   '.error{color:#a30000;font-weight:600}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}',
 ].join('');
 
-/** The CSP source that allows exactly the inline stylesheet above. */
-export const PORTAL_STYLE_HASH = `'sha256-${createHash('sha256').update(PORTAL_CSS).digest('base64')}'`;
+/** The CSP source that allows exactly this inline stylesheet. */
+export const styleHash = (css: string) => `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
 
-/** `refreshTo`: a same-origin URL the page loads right away by itself (no script: a meta refresh). */
-export function page(title: string, heading: Html | string, body: Html, options: { refreshTo?: string } = {}): string {
+export const PORTAL_STYLE_HASH = styleHash(PORTAL_CSS);
+
+/** `refreshTo`: a same-origin URL the page loads right away by itself (no script: a meta refresh); `css`: another stylesheet (its hash in the CSP). */
+export function page(title: string, heading: Html | string, body: Html, options: { refreshTo?: string; css?: string } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -58,7 +60,7 @@ export function page(title: string, heading: Html | string, body: Html, options:
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 ${options.refreshTo === undefined ? '' : `<meta http-equiv="refresh" content="0; url=${escapeHtml(options.refreshTo)}">\n`}<title>${escapeHtml(title)}</title>
-<style>${PORTAL_CSS}</style>
+<style>${options.css ?? PORTAL_CSS}</style>
 </head>
 <body>
 ${html`<header>${heading}</header>

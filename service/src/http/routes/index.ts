@@ -11,8 +11,9 @@ import { payRunRoutes } from './pay-runs.ts';
 import { paymentRoutes } from './payments.ts';
 import { portalLinkRoutes } from './portal-links.ts';
 import { stripeRoutes } from './stripe.ts';
+import { therapistLinkRoutes } from './therapist-links.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes, ...stripeRoutes,
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes, ...therapistLinkRoutes, ...stripeRoutes,
 ];

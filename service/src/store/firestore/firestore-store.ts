@@ -19,6 +19,7 @@ import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../..
 import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
 import { firestorePayouts } from './payouts.ts';
+import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
@@ -69,6 +70,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     ...firestoreDocuments(db),
     ...firestorePortal(db),
     ...firestorePayouts(db),
+    ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
     async close() {
       await db.terminate();

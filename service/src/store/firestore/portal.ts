@@ -5,10 +5,11 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import type { PortalLinkRecord, PortalStore, PortalView } from '../port.ts';
+import type { TherapistPortalStore } from '../therapist-port.ts';
 import { compareStrings, createOnce, recordOf, toData } from './documents.ts';
 import { docId, orgPaths } from './paths.ts';
 
-export function firestorePortal(db: Firestore): PortalStore {
+export function firestorePortal(db: Firestore): Omit<PortalStore, keyof TherapistPortalStore> {
   const links = (orgId: string) => orgPaths(db, orgId).org.collection('portalLinks');
   const views = (orgId: string) => orgPaths(db, orgId).org.collection('portalViews');
   const tokens = db.collection('portalTokens');

@@ -256,4 +256,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TRIGGER receivables_no_delete BEFORE DELETE ON receivables BEGIN SELECT RAISE(ABORT, 'receivables entries are immutable'); END;
     `,
   },
+  {
+    version: 14,
+    name: 'the therapists\' own pages',
+    sql: `
+      -- Therapist links (the token hash unique across orgs, as portal links), the W-9s signed on
+      -- their pages (append-only), consents to electronic 1099-NEC copies, the Copy B PDFs posted
+      -- to them (the bytes are an issued document) and the notices the add-on sends.
+      CREATE TABLE therapist_links (org_id TEXT NOT NULL, id TEXT NOT NULL, therapist_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE w9_submissions (org_id TEXT NOT NULL, id TEXT NOT NULL, therapist_id TEXT NOT NULL, signed_at TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE INDEX w9_submissions_by_therapist ON w9_submissions (org_id, therapist_id, signed_at);
+      CREATE TABLE edelivery_consents (org_id TEXT NOT NULL, id TEXT NOT NULL, therapist_id TEXT NOT NULL, given_at TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE posted_copy_b (
+        org_id TEXT NOT NULL, id TEXT NOT NULL, therapist_id TEXT NOT NULL, year INTEGER NOT NULL, posted_at TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+      CREATE TABLE therapist_notifications (org_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL, sent_at TEXT, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
+    `,
+  },
 ];

@@ -1,10 +1,11 @@
 /** Portal links in SQLite: one row per link (the token hash unique across orgs) and one per first view. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { PortalLinkRecord, PortalStore, PortalView } from '../port.ts';
+import type { TherapistPortalStore } from '../therapist-port.ts';
 
 type LinkRow = { org_id: string; doc: string };
 
-export function sqlitePortal(db: DatabaseSync): PortalStore {
+export function sqlitePortal(db: DatabaseSync): Omit<PortalStore, keyof TherapistPortalStore> {
   const insert = db.prepare('INSERT INTO portal_links (org_id, id, agency_id, token_hash, doc) VALUES (?, ?, ?, ?, ?)');
   const selectOne = db.prepare('SELECT org_id, doc FROM portal_links WHERE org_id = ? AND id = ?');
   const selectAll = db.prepare('SELECT org_id, doc FROM portal_links WHERE org_id = ? ORDER BY id');

@@ -16,6 +16,7 @@ import { sqliteIdentity } from './identity.ts';
 import { sqliteDocuments } from './documents.ts';
 import { sqlitePortal } from './portal.ts';
 import { sqlitePayouts } from './payouts.ts';
+import { sqliteTherapistLinks } from './therapist-links.ts';
 import { sqliteReceivables } from './receipts.ts';
 import { sqliteKeyMaintenance } from './key-maintenance.ts';
 
@@ -27,6 +28,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqliteDocuments(connection.db),
     ...sqlitePortal(connection.db),
     ...sqlitePayouts(connection.db),
+    ...sqliteTherapistLinks(connection.db),
     close: connection.close,
     ...sqliteDirectory(connection),
     ...sqliteVisits(connection),
