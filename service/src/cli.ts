@@ -15,6 +15,8 @@ import { importOptions, runImport } from './cli/import-command.ts';
 import { UsageError } from './cli/output.ts';
 import { payerTinOptions, runPayerTin } from './cli/payer-tin-command.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
+import { receiptOptions, runReceipt } from './cli/receipt-command.ts';
+import { receivablesOptions, runReceivables } from './cli/receivables-command.ts';
 import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
@@ -37,6 +39,8 @@ const COMMANDS: Record<string, Command> = {
   'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--tin-matching] [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B), the year-end summary\n         and with --tin-matching the IRS bulk TIN Matching file; export-1099 --year YYYY --mark-filed FILE records FILE as filed', run: (rt, v) => runExport1099(rt, v) },
   'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
   payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]', run: (rt, v) => runPayment(rt, v) },
+  receipt: { options: receiptOptions, usage: 'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit', run: (rt, v) => runReceipt(rt, v) },
+  receivables: { options: receivablesOptions, usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit', run: (rt, v) => runReceivables(rt, v) },
   'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
   'portal-link': { options: portalLinkOptions, usage: 'portal-link --agency NAME [--days N] [--passcode-stdin] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once;\n         the passcode from stdin or VISITLEDGER_PORTAL_PASSCODE', run: (rt, v) => runPortalLink(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },

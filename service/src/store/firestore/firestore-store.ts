@@ -14,12 +14,12 @@
  * cycle and creating a pay run are resumable operations (operation.ts); the rest is one
  * transaction, a create() that fails when the id is taken, or plain idempotent batches.
  */
-import { FieldPath, type Firestore, type Query } from 'firebase-admin/firestore';
+import type { Firestore, Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
 import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
 import { firestorePortal } from './portal.ts';
+import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import { firestorePayouts } from './payouts.ts';
-import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
@@ -70,7 +70,6 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     ...firestoreDocuments(db),
     ...firestorePortal(db),
     ...firestorePayouts(db),
-    ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
     async close() {
       await db.terminate();
@@ -204,20 +203,16 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     async listPayments(orgId, query: PaymentQuery, page) {
       if (page) {
         // As for a page of visits: by paidOn then document id, the date range in Firestore, the rest here.
-        let ordered: Query = at(orgId).payments;
-        if (query.paidFrom !== undefined) ordered = ordered.where('paidOn', '>=', query.paidFrom);
-        if (query.paidTo !== undefined) ordered = ordered.where('paidOn', '<=', query.paidTo);
+        const paidOn = { paidOn: { from: query.paidFrom, to: query.paidTo } };
         const wanted = (p: Payment) => (query.therapistId === undefined || p.therapistId === query.therapistId) && (query.payRunId === undefined || p.payRunId === query.payRunId);
         const start = page.after ? [page.after[0], docId(page.after[1])] : undefined;
-        return scanPage(ordered.orderBy('paidOn').orderBy(FieldPath.documentId()), start, page.limit, (docs) => docs.flatMap((d) => recordOf<Payment>(d) ?? []).filter(wanted));
+        return scanPage(buildQuery(FIRESTORE_QUERIES.paymentPage, at(orgId).payments, { range: paidOn }), start, page.limit, (docs) => docs.flatMap((d) => recordOf<Payment>(d) ?? []).filter(wanted));
       }
       // As for visits: equality filters in Firestore, the date range too when alone, the rest here.
-      let q: Query = at(orgId).payments;
-      if (query.therapistId !== undefined) q = q.where('therapistId', '==', query.therapistId);
-      if (query.payRunId !== undefined) q = q.where('payRunId', '==', query.payRunId);
       const alone = query.therapistId === undefined && query.payRunId === undefined;
-      if (alone && query.paidFrom !== undefined) q = q.where('paidOn', '>=', query.paidFrom);
-      if (alone && query.paidTo !== undefined) q = q.where('paidOn', '<=', query.paidTo);
+      const q = alone
+        ? buildQuery(FIRESTORE_QUERIES.paymentsByPaidOn, at(orgId).payments, { range: { paidOn: { from: query.paidFrom, to: query.paidTo } } })
+        : buildQuery(FIRESTORE_QUERIES.paymentsByFields, at(orgId).payments, { equal: { therapistId: query.therapistId, payRunId: query.payRunId } });
       return (await records<Payment>(q))
         .filter((p) => (query.paidFrom === undefined || p.paidOn >= query.paidFrom) && (query.paidTo === undefined || p.paidOn <= query.paidTo))
         .sort((a, b) => compareStrings(a.paidOn, b.paidOn) || compareStrings(a.id, b.id));
@@ -236,7 +231,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
       const limit = query.limit ?? 1000;
       if (query.recordId === undefined) {
         // The most recent `limit` entries, returned oldest first.
-        return (await records<AuditEntry>(audit.orderBy('_seq', 'desc').limit(limit))).reverse();
+        return (await records<AuditEntry>(buildQuery(FIRESTORE_QUERIES.latestAudit, audit).limit(limit))).reverse();
       }
       // A record's entries are few: sorting here spares a composite index (recordId, _seq).
       const snapshots = (await audit.where('recordId', '==', query.recordId).get()).docs;

@@ -11,6 +11,7 @@ import type { CloseCommit, CloseOutcome, CycleRecord, InvoiceSortKey, ListPage, 
 import { assertFits, chunkEntries, fromData, getMany, readChunks, slicesOf, toData, WRITES_PER_COMMIT, type ChunkedDoc } from './documents.ts';
 import { commitOperation, type OperationContext, type OperationSpec, type PlanItem } from './operation.ts';
 import { scanPage } from './paging.ts';
+import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import type { OrgPaths } from './paths.ts';
 
 export const invoiceNumber = (prefix: string, sequence: number) => `${prefix}-${String(sequence).padStart(4, '0')}`;
@@ -116,7 +117,7 @@ export async function readInvoice(db: Firestore, paths: OrgPaths, invoiceId: str
 /** A page by sequence; the headers of other agencies or cycles are left before their lines are read. */
 export async function listInvoicePage(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }, page: ListPage<InvoiceSortKey>): Promise<StoredInvoice[]> {
   const wanted = (h: DocumentSnapshot) => (query.agencyId === undefined || h.get('agencyId') === query.agencyId) && (query.cycleId === undefined || h.get('cycleId') === query.cycleId);
-  return scanPage(paths.invoices.orderBy('sequence'), page.after, page.limit, (headers) => readVisibleInvoices(db, paths, headers.filter(wanted)));
+  return scanPage(buildQuery(FIRESTORE_QUERIES.invoicePage, paths.invoices), page.after, page.limit, (headers) => readVisibleInvoices(db, paths, headers.filter(wanted)));
 }
 
 export async function listInvoices(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]> {

@@ -1,7 +1,8 @@
 /**
  * Portal links in Firestore: `orgs/{orgId}/portalLinks/{linkId}` and their first views in
  * `orgs/{orgId}/portalViews/{linkId|invoiceId}`. A request brings only its token, so
- * `portalTokens/{tokenHash}` names the org and link, written in the same batch as the link.
+ * `portalTokens/{tokenHash}` names the org and link, written in the same batch as the link,
+ * with the link's expiry as `expireAt` so a TTL policy removes it after the link has expired.
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import type { PortalLinkRecord, PortalStore, PortalView } from '../port.ts';
@@ -19,7 +20,8 @@ export function firestorePortal(db: Firestore): Omit<PortalStore, keyof Therapis
     async insertPortalLink(orgId, link) {
       const batch = db.batch();
       batch.create(links(orgId).doc(docId(link.id)), toData(link));
-      batch.create(tokens.doc(link.tokenHash), { orgId, linkId: link.id });
+      // `expireAt`: the field of the collection's TTL policy (docs/deploy.md), which deletes the index once the link has expired.
+      batch.create(tokens.doc(link.tokenHash), { orgId, linkId: link.id, expireAt: new Date(link.expiresAt) });
       await batch.commit();
     },
     async getPortalLink(orgId, linkId) {

@@ -2,11 +2,11 @@
  * Visits: one doc per visit, `visits/{id}`, with the StoredVisit fields as they are (so
  * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
  */
-import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
-import { FieldPath } from 'firebase-admin/firestore';
+import type { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
 import { SETTLED_OUTSIDE, type ListPage, type VisitResealing, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery, type VisitSortKey } from '../port.ts';
 import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
 import { scanPage } from './paging.ts';
+import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import { docId, type OrgPaths } from './paths.ts';
 
 const visitsOf = (snapshots: readonly DocumentSnapshot[]) => snapshots.flatMap((s) => recordOf<StoredVisit>(s) ?? []);
@@ -16,7 +16,7 @@ const IN_VALUES = 30;
 
 async function whereIn(paths: OrgPaths, field: 'clientId' | 'dupKey', values: readonly string[]): Promise<StoredVisit[]> {
   const slices = slicesOf([...new Set(values)], IN_VALUES);
-  const results = await mapLimit(slices, 8, async (slice) => (await paths.visits.where(field, 'in', slice).get()).docs);
+  const results = await mapLimit(slices, 8, async (slice) => (await buildQuery(FIRESTORE_QUERIES.visitsByFields, paths.visits, { equal: { [field]: slice } }).get()).docs);
   return visitsOf(results.flat());
 }
 
@@ -113,18 +113,10 @@ export async function withdrawVisits(db: Firestore, paths: OrgPaths, visitIds: r
  * adapter needs no composite index.
  */
 export async function listVisits(paths: OrgPaths, query: VisitQuery): Promise<StoredVisit[]> {
-  let q: Query = paths.visits;
-  let equalities = 0;
-  const equal = (field: string, value: string | null) => {
-    q = q.where(field, '==', value);
-    equalities += 1;
-  };
-  if (query.agencyId !== undefined) equal('agencyId', query.agencyId);
-  if (query.therapistId !== undefined) equal('therapistId', query.therapistId);
-  if (query.billed === false) equal('invoiceId', null);
-  if (query.paid === false) equal('payRunId', null);
-  if (equalities === 0 && query.dateFrom !== undefined) q = q.where('date', '>=', query.dateFrom);
-  if (equalities === 0 && query.dateTo !== undefined) q = q.where('date', '<=', query.dateTo);
+  const equal = { agencyId: query.agencyId, therapistId: query.therapistId, invoiceId: query.billed === false ? null : undefined, payRunId: query.paid === false ? null : undefined };
+  const q = Object.values(equal).some((v) => v !== undefined)
+    ? buildQuery(FIRESTORE_QUERIES.visitsByFields, paths.visits, { equal })
+    : buildQuery(FIRESTORE_QUERIES.visitsByDate, paths.visits, { range: { date: { from: query.dateFrom, to: query.dateTo } } });
   return visitsOf((await q.get()).docs)
     .filter((v) => visitMatches(v, query))
     .sort((a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id));
@@ -137,10 +129,7 @@ const visitMatches = (v: StoredVisit, query: VisitQuery) =>
 
 /** A page by date, then document id (the visit's id: docId changes only ids with %, / or | or a leading . or _). */
 export async function listVisitPage(paths: OrgPaths, query: VisitQuery, page: ListPage<VisitSortKey>): Promise<StoredVisit[]> {
-  let q: Query = paths.visits;
-  if (query.dateFrom !== undefined) q = q.where('date', '>=', query.dateFrom);
-  if (query.dateTo !== undefined) q = q.where('date', '<=', query.dateTo);
-  q = q.orderBy('date').orderBy(FieldPath.documentId());
+  const q = buildQuery(FIRESTORE_QUERIES.visitPage, paths.visits, { range: { date: { from: query.dateFrom, to: query.dateTo } } });
   const start = page.after ? [page.after[0], docId(page.after[1])] : undefined;
   return scanPage(q, start, page.limit, (docs) => visitsOf(docs).filter((v) => visitMatches(v, query)));
 }

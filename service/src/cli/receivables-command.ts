@@ -1,0 +1,25 @@
+/** `visitledger receivables [--as-of YYYY-MM-DD] [--json]`: what each agency owes, aged by days past due, and its credit. */
+import { isIsoDate } from '../../../shared/index.ts';
+import { receivablesReport, totalOpen } from '../usecases/receivables.ts';
+import type { CliRuntime } from './runtime.ts';
+import { failureExit, money, printJson, say, table, UsageError, type CliValues } from './output.ts';
+
+export const receivablesOptions = { 'as-of': { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export async function runReceivables(rt: CliRuntime, values: CliValues<typeof receivablesOptions>): Promise<number> {
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError(`--as-of: "${asOf}" is not a date as YYYY-MM-DD`);
+  const result = await receivablesReport(rt.ctx, rt.orgId, asOf);
+  if (!result.ok) return failureExit(result.error);
+  const report = result.value;
+  if (values.json) {
+    printJson(report);
+    return 0;
+  }
+  say(`receivables as of ${report.asOf}: ${money(totalOpen(report))} open`);
+  say(table([
+    ['Agency', 'Open', 'Current', '1-30', '31-60', '61-90', '90+', 'Credit'],
+    ...report.agencies.map((a) => [a.agency, money(a.openCents), ...Object.values(a.buckets).map(money), money(a.creditCents)]),
+  ]));
+  return 0;
+}
