@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { ok } from '../api/org-builder.ts';
 import { portalBrowser, startPortalFixture, type PortalBrowser, type PortalFixture, type Visit } from '../portal/portal-fixture.ts';
 
-export type TherapistFixture = PortalFixture & {
+export type TherapistFixture = Omit<PortalFixture, 'newLink'> & {
   /** Alpha's two therapists' Google emails, in therapistIds order. */
   emails: [string, string];
   /** A new link for alpha's therapist `i`, as the owner's API answers it. */
@@ -23,7 +23,7 @@ export async function startTherapistFixture(): Promise<TherapistFixture> {
   await ok(api, 'patch', '/v1/orgs/alpha/settings', { token: alpha.ownerToken, body: { address: { line1: '10 Main St', city: 'Columbus', state: 'OH', zip: '43215' }, phone: '614-555-0100' } });
   return {
     ...f, emails,
-    async newLink(i: number = 0, body: Record<string, unknown> = {}) {
+    async newLink(i = 0, body = {}) {
       const created = await ok(api, 'post', `/v1/orgs/alpha/therapists/${alpha.therapistIds[i]}/links`, { token: alpha.ownerToken, body });
       const path = new URL(created.url).pathname;
       return { ...created, path, token: path.split('/')[2]! };
