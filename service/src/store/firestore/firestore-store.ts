@@ -20,6 +20,7 @@ import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStor
 import { firestorePortal } from './portal.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import { firestorePayouts } from './payouts.ts';
+import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
@@ -70,6 +71,7 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     ...firestoreDocuments(db),
     ...firestorePortal(db),
     ...firestorePayouts(db),
+    ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
     async close() {
       await db.terminate();
