@@ -29,6 +29,9 @@ export async function startAbuseFixture(): Promise<AbuseFixture> {
   await ok(api, 'put', '/v1/orgs/alpha/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
   await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
   const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${f.alphaInvoices[1]!.id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
+  // Paid in full with credit left over; the application is what a walk reverses (its invoice opens again, the credit grows).
+  const paidInvoice = f.alphaInvoices[0]!;
+  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', { token: t, body: { agencyId: paidInvoice.agencyId, amountCents: 10_000_000, receivedOn: '2026-02-01', method: 'check', invoiceIds: [paidInvoice.id] } });
   const payRuns = await ok(api, 'get', '/v1/orgs/alpha/pay-runs', { token: t });
   const betaPayRuns = await ok(api, 'get', '/v1/orgs/beta/pay-runs', { token: beta.ownerToken });
   const link = await f.newLink();
@@ -42,10 +45,12 @@ export async function startAbuseFixture(): Promise<AbuseFixture> {
     alphaParams: {
       ...common, orgId: 'alpha', invoiceId: f.alphaInvoices[0]!.id, creditNoteId: note.id, payRunId: payRuns.payRuns[0].id,
       therapistId: alpha.therapistIds[0]!, keyId: key.apiKey.id, email: 'staff@alpha.example', linkId: link.link.id,
+      agencyId: paidInvoice.agencyId, entryId: receipt.entries[1].id,
     },
     betaParams: {
       ...common, orgId: 'beta', invoiceId: f.betaInvoices[0]!.id, creditNoteId: 'beta-credit-note', payRunId: betaPayRuns.payRuns[0].id,
       therapistId: beta.therapistIds[0]!, keyId: betaKey.apiKey.id, email: 'owner@beta.example', linkId: betaLink.link.id,
+      agencyId: beta.agencyIds[0]!, entryId: 'beta-receivable',
     },
   };
 }
@@ -73,6 +78,11 @@ export function validBody(f: AbuseFixture, operationId: string): unknown {
     recordPayment: { therapistId: alpha.therapistIds[0], amountCents: 100, paidOn: '2026-02-01', method: 'check' },
     createPortalLink: { agencyId: alpha.agencyIds[0], days: 30 },
     rotatePortalLink: { days: 30 },
+    recordReceipt: { agencyId: f.alphaInvoices[0]!.agencyId, amountCents: 100, receivedOn: '2026-02-01', method: 'ach' },
+    reverseReceivable: { reason: 'applied to the wrong invoice' },
+    applyCredit: { amountCents: 1 },
+    refundCredit: { amountCents: 100, on: '2026-02-01', method: 'check' },
+    writeOffInvoice: { reason: 'short paid', amountCents: 1 },
   };
   return structuredClone(bodies[operationId] ?? {});
 }

@@ -159,7 +159,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       clientId: THERAPIST_CLIENT_ID, clientSecret: THERAPIST_CLIENT_SECRET, authorizationUrl: `${google.url}/authorize`, tokenUrl: `${google.url}/token`,
       certsUrl: options.certsUrl ?? google.certsUrl,
     }),
-    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 1000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
+    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 10_000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
   };
   const { app, openapi, background } = createApp(deps);
   const server = createServer(app);

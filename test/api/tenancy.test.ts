@@ -41,6 +41,11 @@ function plausibleBody(operationId: string): unknown {
     createPayRun: { period: { start: '2026-02-01', end: '2026-02-28' } },
     createPortalLink: { agencyId: alpha.agencyIds[0], days: 365 },
     recordPayment: { therapistId: alpha.therapistIds[0], amountCents: 100, paidOn: '2026-02-01', method: 'check' },
+    recordReceipt: { agencyId: alpha.agencyIds[0], amountCents: 100, receivedOn: '2026-02-01', method: 'check' },
+    reverseReceivable: { reason: 'beta says so' },
+    applyCredit: {},
+    refundCredit: { amountCents: 100, on: '2026-02-01', method: 'check' },
+    writeOffInvoice: { reason: 'beta says so' },
   };
   return bodies[operationId] ?? {};
 }
@@ -57,7 +62,7 @@ function pathFor(template: string, orgId: string): string {
 /** What alpha's owner sees of alpha, to compare before and after the walk. */
 async function alphaSnapshot(): Promise<string> {
   const t = alpha.ownerToken;
-  const parts = await Promise.all(['', '/members', '/api-keys', '/agencies', '/therapists', '/rates', '/visits', '/invoices', '/credit-notes', '/pay-runs', '/payments']
+  const parts = await Promise.all(['', '/members', '/api-keys', '/agencies', '/therapists', '/rates', '/visits', '/invoices', '/credit-notes', '/pay-runs', '/payments', '/receipts', '/receivables?asOf=2026-12-31']
     .map((p) => ok(api, 'get', `/v1/orgs/alpha${p}`, { token: t })));
   return JSON.stringify(parts);
 }
@@ -74,10 +79,11 @@ beforeAll(async () => {
   await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
   const invoices = month.cycles.map((c: any) => c.invoice);
   const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
+  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', { token: t, body: { agencyId: alpha.agencyIds[0], amountCents: 10_000_000, receivedOn: '2026-02-10', method: 'check' } });
   const portalLink = await ok(api, 'post', '/v1/orgs/alpha/portal-links', { token: t, body: { agencyId: alpha.agencyIds[0] } });
   Object.assign(alphaIds, {
     invoiceId: invoices[0].id, payRunId: month.payRuns[0].payRun.id, keyId: alphaKey.apiKey.id, email: 'staff@alpha.example', year: '2026',
-    creditNoteId: note.id, therapistId: alpha.therapistIds[0], fileNumber: '1', file: 'qbo-invoices', linkId: portalLink.link.id,
+    creditNoteId: note.id, therapistId: alpha.therapistIds[0], agencyId: alpha.agencyIds[0]!, entryId: receipt.entries[0].id, fileNumber: '1', file: 'qbo-invoices', linkId: portalLink.link.id,
   });
   betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } })).key;
   alphaSecrets = [

@@ -10,10 +10,11 @@ import { orgRoutes } from './orgs.ts';
 import { payRunRoutes } from './pay-runs.ts';
 import { paymentRoutes } from './payments.ts';
 import { portalLinkRoutes } from './portal-links.ts';
+import { receiptRoutes } from './receipts.ts';
 import { stripeRoutes } from './stripe.ts';
 import { therapistLinkRoutes } from './therapist-links.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...documentRoutes, ...portalLinkRoutes, ...therapistLinkRoutes, ...stripeRoutes,
+  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...receiptRoutes, ...documentRoutes, ...portalLinkRoutes, ...therapistLinkRoutes, ...stripeRoutes,
 ];
