@@ -48,7 +48,7 @@ describeInBrowser('the agency portal in chromium', () => {
     const res = await open(path);
     expect(res?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Invoices');
-    expect(await page.getByRole('table').getByRole('columnheader').allTextContents()).toEqual(['Invoice', 'Period', 'Total', 'Due', 'Status', 'Viewed']);
+    expect(await page.getByRole('table').getByRole('columnheader').allTextContents()).toEqual(['Invoice', 'Period', 'Total', 'Paid', 'Open', 'Due', 'Status', 'Viewed']);
     expect(await page.getByRole('link', { name: f.alphaInvoices[1]!.number, exact: true }).count()).toBe(0);
     // The inline stylesheet ran under the CSP: the body has its colour, not the browser's default black.
     expect(await page.evaluate('getComputedStyle(document.body).color')).toBe('rgb(26, 26, 26)'); // a string: the tests' types have no DOM

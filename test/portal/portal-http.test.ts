@@ -286,3 +286,31 @@ describe('rate limit', () => {
     }
   });
 });
+
+describe('what the agency has paid', () => {
+  it('shows each invoice\'s paid and open amounts and status, and a statement that ages only what is open and lists the payments', async () => {
+    const agencyId = f.alpha.agencyIds[1]!;
+    const invoice = f.alphaInvoices.find((i) => i.agencyId === agencyId)!;
+    const full = await ok(f.api, 'get', `/v1/orgs/alpha/invoices/${invoice.id}`, { token: f.alpha.ownerToken });
+    await ok(f.api, 'post', '/v1/orgs/alpha/receipts', {
+      token: f.alpha.ownerToken, body: { agencyId, amountCents: 1_000, receivedOn: '2026-02-01', method: 'check', reference: 'CHK-7781', invoiceIds: [invoice.id] },
+    });
+    const { path } = await f.newLink({ agencyId });
+    const browser = portalBrowser(f.api);
+    const money = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+    const open = full.totalCents - 1_000;
+
+    const list = await browser.get(path);
+    expect(list.text).toContain(`<td class="num">${money(full.totalCents)}</td><td class="num">$10.00</td><td class="num">${money(open)}</td>`);
+    expect(list.text).toContain('<td>Partially paid</td>');
+
+    const one = await browser.get(`/portal/invoices/${encodeURIComponent(invoice.id)}`);
+    expect(one.text).toContain(`<dt>Status</dt><dd>Partially paid</dd>`);
+    expect(one.text).toContain(`<dt>Paid</dt><dd>$10.00</dd><dt>Open</dt><dd>${money(open)}</dd>`);
+
+    const statement = await browser.get('/portal/statement');
+    expect(statement.text).toContain(`Open balance: <strong>${money(open)}</strong>`);
+    expect(statement.text).toMatch(new RegExp(`<th scope="row">0-30 days</th><td class="num">\\${money(open).replace('.', '\\.')}`));
+    expect(statement.text).toContain('<td>Payment</td><td>CHK-7781</td><td class="num">$10.00</td>');
+  });
+});

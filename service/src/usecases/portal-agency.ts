@@ -12,8 +12,12 @@ import { getInvoice, type InvoiceView } from './invoices.ts';
 import { loadOrg } from './orgs.ts';
 import type { PortalAccess, PortalContext } from './portal.ts';
 import { statementOfAccount, type Statement } from './portal-statement.ts';
+import { invoiceReceivable, readLedger } from './receivables.ts';
+import { receivablesLedger, type ReceivableStatus } from '../../../shared/receivables.ts';
 
-export type AgencyInvoiceRow = Pick<StoredInvoice, 'id' | 'number' | 'period' | 'totalCents' | 'dueDate' | 'status' | 'issueDate'> & { viewed: boolean };
+export type AgencyInvoiceRow = Pick<StoredInvoice, 'id' | 'number' | 'period' | 'totalCents' | 'dueDate' | 'status' | 'issueDate'> & {
+  viewed: boolean; paidCents: number; openCents: number; receivable: ReceivableStatus;
+};
 
 export type AgencyPortal = { orgName: string; agencyName: string };
 
@@ -30,12 +34,18 @@ async function header(ctx: PortalContext, access: PortalAccess): Promise<Result<
 export async function agencyInvoices(ctx: PortalContext, access: PortalAccess): Promise<Result<AgencyPortal & { invoices: AgencyInvoiceRow[] }, Failure>> {
   const head = await header(ctx, access);
   if (!head.ok) return head;
-  const invoices = await ctx.store.listInvoices(access.orgId, { agencyId: access.link.agencyId });
+  const ledger = await readLedger(ctx, access.orgId, access.link.agencyId);
+  const invoices = ledger.invoices;
+  const balances = receivablesLedger(ledger).invoices;
   const links = await ctx.portal.listPortalLinks(access.orgId, access.link.agencyId);
   const viewed = new Set((await ctx.portal.listPortalViews(access.orgId, links.map((l) => l.id))).map((v) => v.invoiceId));
   await audit(ctx, access.orgId, [{ action: 'read', recordType: 'portal-link', recordId: access.link.id, detail: `invoice list, ${invoices.length} invoices` }]);
   const rows = invoices
-    .map((i) => ({ id: i.id, number: i.number, period: i.period, totalCents: i.totalCents, dueDate: i.dueDate, status: i.status, issueDate: i.issueDate, viewed: viewed.has(i.id) }))
+    .map((i) => {
+      const b = invoiceReceivable(balances.get(i.id)!);
+      return { id: i.id, number: i.number, period: i.period, totalCents: i.totalCents, dueDate: i.dueDate, status: i.status, issueDate: i.issueDate, viewed: viewed.has(i.id),
+        paidCents: b.paidCents, openCents: b.openCents, receivable: b.status };
+    })
     .sort((a, b) => b.number.localeCompare(a.number));
   return ok({ ...head.value, invoices: rows });
 }
@@ -49,7 +59,9 @@ const markViewed = (ctx: PortalContext, access: PortalAccess, invoiceId: string)
   ctx.portal.markPortalInvoiceViewed(access.orgId, { linkId: access.link.id, invoiceId, at: ctx.now().toISOString() });
 
 /** One of the agency's invoices with its lines (patients as the agency chose); marks it viewed. */
-export async function agencyInvoice(ctx: PortalContext, access: PortalAccess, invoiceId: string): Promise<Result<AgencyPortal & { invoice: InvoiceView }, Failure>> {
+export async function agencyInvoice(
+  ctx: PortalContext, access: PortalAccess, invoiceId: string,
+): Promise<Result<AgencyPortal & { invoice: InvoiceView; paidCents: number; openCents: number; receivable: ReceivableStatus }, Failure>> {
   const own = await ownInvoice(ctx, access, invoiceId);
   if (!own.ok) return own;
   const head = await header(ctx, access);
@@ -57,7 +69,8 @@ export async function agencyInvoice(ctx: PortalContext, access: PortalAccess, in
   const invoice = await getInvoice(ctx, access.orgId, invoiceId); // audited as a read by the link
   if (!invoice.ok) return invoice;
   await markViewed(ctx, access, invoiceId);
-  return ok({ ...head.value, invoice: invoice.value });
+  const balance = invoiceReceivable(receivablesLedger(await readLedger(ctx, access.orgId, access.link.agencyId)).invoices.get(invoiceId)!);
+  return ok({ ...head.value, invoice: invoice.value, paidCents: balance.paidCents, openCents: balance.openCents, receivable: balance.status });
 }
 
 /** The invoice's issued PDF (audited as a download by the link); marks it viewed. */
@@ -75,9 +88,7 @@ export async function agencyStatement(ctx: PortalContext, access: PortalAccess):
   if (!org.ok) return org;
   const head = await header(ctx, access);
   if (!head.ok) return head;
-  const invoices = await ctx.store.listInvoices(access.orgId, { agencyId: access.link.agencyId });
-  const ids = new Set(invoices.map((i) => i.id));
-  const notes = (await ctx.store.listCreditNotes(access.orgId)).filter((n) => ids.has(n.invoiceId));
+  const ledger = await readLedger(ctx, access.orgId, access.link.agencyId);
   await audit(ctx, access.orgId, [{ action: 'read', recordType: 'portal-link', recordId: access.link.id, detail: 'statement of account' }]);
-  return ok({ ...head.value, statement: statementOfAccount(invoices, notes, calendarDayIn(ctx.now(), org.value.settings.timeZone)) });
+  return ok({ ...head.value, statement: statementOfAccount(ledger.invoices, ledger.creditNotes, calendarDayIn(ctx.now(), org.value.settings.timeZone), ledger.entries) });
 }

@@ -2,16 +2,19 @@
  * What agencies owe: the receivables ledger read from the store (invoices, credit notes and
  * the agencies' receipts and what was done with them) and the aged report of it.
  */
-import { ok, sumCents, type Cents, type IsoDate, type Result } from '../../../shared/index.ts';
+import { ok, sumCents, type Cents, type CreditNote, type IsoDate, type Result } from '../../../shared/index.ts';
+import type { StoredInvoice } from '../store/port.ts';
 import {
-  agedOpen, ledgerAsOf, receivablesLedger, type AgingBuckets, type InvoiceBalance, type LedgerInputs, type ReceivableStatus, type Receivables,
+  agedOpen, ledgerAsOf, receivablesLedger, type AgingBuckets, type InvoiceBalance, type ReceivableEntry, type ReceivableStatus, type Receivables,
 } from '../../../shared/receivables.ts';
 import type { Failure } from '../failure.ts';
 import { today, type UseCaseContext } from './context.ts';
 import { loadOrg } from './orgs.ts';
 
 /** The ledger's inputs as stored: of one agency, or of the whole org. */
-export async function readLedger(ctx: Pick<UseCaseContext, 'store'>, orgId: string, agencyId?: string): Promise<LedgerInputs> {
+export async function readLedger(
+  ctx: Pick<UseCaseContext, 'store'>, orgId: string, agencyId?: string,
+): Promise<{ invoices: StoredInvoice[]; creditNotes: CreditNote[]; entries: ReceivableEntry[] }> {
   const [invoices, creditNotes, entries] = await Promise.all([
     ctx.store.listInvoices(orgId, agencyId === undefined ? {} : { agencyId }),
     ctx.store.listCreditNotes(orgId),

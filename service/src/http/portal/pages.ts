@@ -6,7 +6,8 @@ import { AGING_BUCKETS, type Statement } from '../../usecases/portal-statement.t
 import { html, page, type Html } from './html.ts';
 
 const period = (p: Period) => `${formatUsDate(p.start)} to ${formatUsDate(p.end)}`;
-const statusText = (status: string) => (status === 'void' ? 'Void' : 'Issued');
+/** The receivable status as the agency reads it: Open, Partially paid, Paid, Closed, Void. */
+const receivableText = (status: string) => status.charAt(0).toUpperCase() + status.slice(1);
 
 function heading(who: AgencyPortal, title: string): Html {
   return html`<p>${who.orgName}: invoices for ${who.agencyName}</p><h1>${title}</h1>`;
@@ -19,24 +20,25 @@ function nav(base: string): Html {
 export function invoiceListPage(base: string, data: AgencyPortal & { invoices: AgencyInvoiceRow[] }): string {
   const rows = data.invoices.map((i) => html`<tr>
 <th scope="row"><a href="${base}/invoices/${encodeURIComponent(i.id)}">${i.number}</a></th>
-<td>${period(i.period)}</td><td class="num">${formatMoney(i.totalCents)}</td><td>${formatUsDate(i.dueDate)}</td>
-<td>${statusText(i.status)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`);
+<td>${period(i.period)}</td><td class="num">${formatMoney(i.totalCents)}</td><td class="num">${formatMoney(i.paidCents)}</td><td class="num">${formatMoney(i.openCents)}</td>
+<td>${formatUsDate(i.dueDate)}</td><td>${receivableText(i.receivable)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`);
   const table = data.invoices.length === 0
     ? html`<p>There are no invoices yet.</p>`
     : html`<div class="scroll"><table><caption>Invoices, newest first</caption>
-<thead><tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" class="num">Total</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Viewed</th></tr></thead>
+<thead><tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Open</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Viewed</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
   return page(`Invoices: ${data.agencyName}`, heading(data, 'Invoices'), html`${nav(base)}${table}`);
 }
 
-export function invoicePage(base: string, data: AgencyPortal & { invoice: InvoiceView }): string {
+export function invoicePage(base: string, data: AgencyPortal & { invoice: InvoiceView; paidCents: number; openCents: number; receivable: string }): string {
   const i = data.invoice;
   // InvoiceView intersects two line types; each line has both (getInvoice adds the patient).
   const lines = (i.lines as InvoiceView['lines'][number][]).map((l) => html`<tr><td>${formatUsDate(l.date)}</td><td>${l.patient}</td><td>${l.therapistName}</td>
 <td>${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}</td><td class="num">${formatMoney(l.amountCents)}</td></tr>`);
   const body = html`${nav(base)}
 <dl><dt>Period</dt><dd>${period(i.period)}</dd><dt>Issued</dt><dd>${formatUsDate(i.issueDate)}</dd>
-<dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${statusText(i.status)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd></dl>
+<dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${receivableText(data.receivable)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd>
+<dt>Paid</dt><dd>${formatMoney(data.paidCents)}</dd><dt>Open</dt><dd>${formatMoney(data.openCents)}</dd></dl>
 <p><a href="${base}/invoices/${encodeURIComponent(i.id)}/pdf" download>Download the PDF of invoice ${i.number}</a></p>
 <div class="scroll"><table><caption>Visits billed</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">Patient</th><th scope="col">Therapist</th><th scope="col">Visit</th><th scope="col" class="num">Amount</th></tr></thead>
@@ -50,13 +52,18 @@ export function statementPage(base: string, data: AgencyPortal & { statement: St
   const aging = AGING_BUCKETS.map((b) => html`<tr><th scope="row">${b} days</th><td class="num">${formatMoney(s.aging[b])}</td></tr>`);
   const lines = s.lines.map((l) => html`<tr><th scope="row"><a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a></th>
 <td>${formatUsDate(l.dueDate)}</td><td class="num">${l.daysPastDue}</td><td class="num">${formatMoney(l.openCents)}</td></tr>`);
+  const activity = s.activity.map((a) => html`<tr><td>${formatUsDate(a.on)}</td><td>${receivableText(a.what)}</td><td>${a.reference}</td><td class="num">${formatMoney(a.amountCents)}</td></tr>`);
   const body = html`${nav(base)}
 <p>As of ${formatUsDate(s.asOf)}. Open balance: <strong>${formatMoney(s.openCents)}</strong></p>
 <div class="scroll"><table><caption>Aging by days past the due date</caption>
 <thead><tr><th scope="col">Days past due</th><th scope="col" class="num">Open</th></tr></thead><tbody>${aging}</tbody></table></div>
 <div class="scroll"><table><caption>Open invoices</caption>
 <thead><tr><th scope="col">Invoice</th><th scope="col">Due</th><th scope="col" class="num">Days past due</th><th scope="col" class="num">Open</th></tr></thead>
-<tbody>${lines}</tbody></table></div>`;
+<tbody>${lines}</tbody></table></div>
+${s.creditCents > 0 ? html`<p>Credit on account: <strong>${formatMoney(s.creditCents)}</strong></p>` : ''}
+<div class="scroll"><table><caption>Payments and credits</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">What</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>${activity}</tbody></table></div>`;
   return page('Statement of account', heading(data, 'Statement of account'), body);
 }
 
