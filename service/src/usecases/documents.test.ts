@@ -8,7 +8,7 @@ import { formatMoney, parseCsv } from '../../../shared/index.ts';
 import { IRIS_1099_NEC_HEADER } from '../../../shared/iris.ts';
 import { expectOk } from '../../../shared/test-support/results.ts';
 import { inThreadRenderer } from '../documents/render.ts';
-import type { DocumentStore } from '../store/port.ts';
+import type { DocumentStore, StoredDocument } from '../store/port.ts';
 import { openDocument } from '../crypto/document-seal.ts';
 import { pdfText } from '../test-support/pdf-text.ts';
 import { aUseCaseContext, type TestContext } from '../test-support/use-case-context.ts';
@@ -65,27 +65,24 @@ describe('invoice PDFs', () => {
     }
   });
 
-  it('never serves a stored document whose bytes no longer match its SHA-256', async () => {
+  /** The document store, each read changed by `change` (what an attacker with the file could do). */
+  const readingAs = (change: (d: StoredDocument) => StoredDocument): DocumentStore => ({
+    putDocument: (orgId, d) => ctx.documents.putDocument(orgId, d),
+    getDocument: async (orgId, id) => {
+      const d = await ctx.documents.getDocument(orgId, id);
+      return d && change(d);
+    },
+  });
+
+  it('never serves a stored document whose sealed bytes were altered', async () => {
     const [invoice] = await ctx.store.listInvoices(ORG, {});
-    const tampered: DocumentStore = {
-      putDocument: (orgId, d) => ctx.documents.putDocument(orgId, d),
-      getDocument: async (orgId, id) => {
-        const d = await ctx.documents.getDocument(orgId, id);
-        return d && { ...d, bytes: Uint8Array.from(d.bytes, (b, i) => (i === 100 ? b ^ 1 : b)) };
-      },
-    };
+    const tampered = readingAs((d) => ({ ...d, bytes: Uint8Array.from(d.bytes, (b, i) => (i === 100 ? b ^ 1 : b)) }));
     await expect(invoicePdf({ ...docs, documents: tampered }, ORG, invoice!.id)).rejects.toThrow(/failed authentication/);
   });
 
   it('never serves a document whose sealed bytes open but whose hash is not theirs', async () => {
     const [invoice] = await ctx.store.listInvoices(ORG, {});
-    const rehashed: DocumentStore = {
-      putDocument: (orgId, d) => ctx.documents.putDocument(orgId, d),
-      getDocument: async (orgId, id) => {
-        const d = await ctx.documents.getDocument(orgId, id);
-        return d && { ...d, sha256: sha256Hex(new Uint8Array([1])) };
-      },
-    };
+    const rehashed = readingAs((d) => ({ ...d, sha256: sha256Hex(new Uint8Array([1])) }));
     await expect(invoicePdf({ ...docs, documents: rehashed }, ORG, invoice!.id)).rejects.toThrow(/does not match its SHA-256/);
   });
 
