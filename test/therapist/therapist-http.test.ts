@@ -68,7 +68,10 @@ describe('signing in', () => {
     const { path } = await f.newLink();
     const browser = portalBrowser(f.api);
     await browser.get(path);
-    const authorization = authorizationOf(await browser.post('/therapist/sign-in', {}));
+    const start = await browser.post('/therapist/sign-in', {});
+    const authorization = authorizationOf(start);
+    // The sign-in form is redirected to Google: the CSP's form-action must allow it, as browsers check a form's redirects.
+    expect((await browser.get('/therapist')).headers.get('content-security-policy')).toContain(`form-action 'self' ${f.api.google.url}`);
     expect(authorization.searchParams.get('client_id')).toBe('visitledger-therapists-test.apps.googleusercontent.com');
     expect(authorization.searchParams.get('redirect_uri')).toBe('http://portal.test/therapist/callback');
     expect(authorization.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);

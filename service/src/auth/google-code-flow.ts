@@ -24,6 +24,8 @@ export type SignInStart = { url: string; verifier: string };
 export type GoogleCodeFlow = {
   /** Whether a client is configured: without one, the pages say sign-in is not set up. */
   readonly enabled: boolean;
+  /** The authorization endpoint's origin: a sign-in form's CSP must allow it in form-action, or the browser stops the redirect there. */
+  readonly authorizationOrigin: string;
   /** Where to send the browser, and the PKCE verifier to keep (server side) for `finish`. */
   start(input: { state: string; redirectUri: string; loginHint?: string }): Promise<SignInStart>;
   /** The code Google sent back, exchanged and its ID token verified; never throws, and never says more than a reason. */
@@ -40,6 +42,7 @@ export function googleCodeFlow(settings: GoogleCodeFlowSettings): GoogleCodeFlow
   const enabled = clientId !== undefined && clientSecret !== undefined;
   return {
     enabled,
+    authorizationOrigin: new URL(settings.authorizationUrl).origin,
     async start({ state, redirectUri, loginHint }) {
       const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
       const url = client.generateAuthUrl({

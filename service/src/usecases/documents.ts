@@ -23,7 +23,7 @@ export type IssuedDocument = { id: string; kind: DocumentKind; recordId: string;
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The stored document opened; one whose bytes fail authentication or no longer match their hash is never served. */
-function checked(ctx: UseCaseContext, orgId: string, doc: StoredDocument): StoredDocument {
+export function checked(ctx: UseCaseContext, orgId: string, doc: StoredDocument): StoredDocument {
   let bytes: Uint8Array;
   try {
     bytes = openDocument(ctx.cipher, orgId, doc.id, doc.bytes);

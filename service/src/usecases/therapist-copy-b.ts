@@ -9,6 +9,7 @@ import { ok, type Address, type Result } from '../../../shared/index.ts';
 import type { PostedCopyB, TherapistNotification } from '../store/therapist-port.ts';
 import { fail, type Failure } from '../failure.ts';
 import { audit } from './context.ts';
+import { sealDocument } from '../crypto/document-seal.ts';
 import { sha256Hex, type DocumentContext } from './documents.ts';
 import { loadOrg } from './orgs.ts';
 import { summarizeTaxYearOf } from './payments.ts';
@@ -73,7 +74,8 @@ export async function postCopyB(ctx: CopyBContext, orgId: string, year: number):
     const sha256 = sha256Hex(file.bytes);
     const postedAt = ctx.now().toISOString();
     const documentId = `nec-copy-b:${year}:${therapistId}:${id}`;
-    await ctx.documents.putDocument(orgId, { id: documentId, kind: 'nec-copy-b', recordId: therapistId, sha256, bytes: file.bytes, createdAt: postedAt });
+    // Sealed at rest as every issued document (the hash is over the PDF itself).
+    await ctx.documents.putDocument(orgId, { id: documentId, kind: 'nec-copy-b', recordId: therapistId, sha256, bytes: sealDocument(ctx.cipher, orgId, documentId, file.bytes), createdAt: postedAt });
     const copy: PostedCopyB = { id, therapistId, year, fileName: file.name, documentId, sha256, postedAt, availableThrough: availableThrough(year), corrected };
     await ctx.therapists.insertPostedCopyB(orgId, copy);
     const notice: TherapistNotification = { id: ctx.newId(), therapistId, kind: 'copy-b-ready', year, createdAt: postedAt };

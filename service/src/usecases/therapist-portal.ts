@@ -8,7 +8,7 @@ import type { DocumentStore } from '../store/port.ts';
 import type { EDeliveryConsent, PostedCopyB } from '../store/therapist-port.ts';
 import { fail, type Failure } from '../failure.ts';
 import { audit, today } from './context.ts';
-import { payStatementPdf, sha256Hex, type DocumentContext, type IssuedDocument } from './documents.ts';
+import { checked, payStatementPdf, type DocumentContext, type IssuedDocument } from './documents.ts';
 import { loadOrg } from './orgs.ts';
 import { onboardTherapist } from './payouts/onboarding.ts';
 import type { PayoutContext } from './payouts/context.ts';
@@ -100,9 +100,9 @@ export async function therapistCopyPdf(ctx: TherapistContext & { documents: Docu
   const available = await therapistCopies(ctx, s);
   if (!available.ok) return available;
   const copy = available.value.find((c) => c.id === copyId);
-  const doc = copy ? await ctx.documents.getDocument(s.orgId, copy.documentId) : null;
-  if (!copy || !doc) return fail('not-found', 'no such 1099-NEC copy');
-  if (sha256Hex(doc.bytes) !== copy.sha256) throw new Error(`posted Copy B ${copy.id} does not match its SHA-256`, { cause: { code: 'document-corrupt' } });
+  const stored = copy ? await ctx.documents.getDocument(s.orgId, copy.documentId) : null;
+  if (!copy || !stored) return fail('not-found', 'no such 1099-NEC copy');
+  const doc = checked(ctx, s.orgId, stored);
   await audit(ctx, s.orgId, [{ action: 'download', recordType: 'therapist', recordId: s.link.therapistId, detail: `1099-NEC ${copy.year} Copy B PDF` }]);
   return ok({ ...doc, fileName: copy.fileName });
 }

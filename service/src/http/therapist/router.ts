@@ -54,16 +54,18 @@ export type TherapistPagesDeps = {
   requestsPerMinute: number;
 };
 
-const CSP = `default-src 'none'; style-src ${THERAPIST_STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+/** `signInOrigin`: the sign-in form posts here and is redirected to Google, which form-action must allow (browsers check a form's redirects too). */
+const cspOf = (signInOrigin: string) =>
+  `default-src 'none'; style-src ${THERAPIST_STYLE_HASH}; form-action 'self' ${signInOrigin}; frame-ancestors 'none'; base-uri 'none'`;
 const BASE = '/therapist';
 const SESSION_COOKIE = 'therapist_session';
 const SIGN_IN_COOKIE = 'therapist_sign_in';
 const CALLBACK = `${BASE}/callback`;
 const RETRY = 'opened';
 
-const headers: RequestHandler = (_req, res, next) => {
+const headersWith = (csp: string): RequestHandler => (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -99,7 +101,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 });
   const redirectUri = `${deps.baseUrl.replace(/\/+$/, '')}${CALLBACK}`;
 
-  router.use(headers);
+  router.use(headersWith(cspOf(deps.signIn.authorizationOrigin)));
   router.use((req, res, next) => {
     const client = clientKey(clientAddress(req));
     const wait = limiter.retryAfter(client);
