@@ -21,6 +21,7 @@ import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
 import { runSettings, settingsOptions } from './cli/settings-command.ts';
+import { runTherapistLink, therapistLinkOptions } from './cli/therapist-link-command.ts';
 import { runW9, w9Options } from './cli/w9-command.ts';
 import { KEYS_USAGE, runKeys } from './cli/keys-command.ts';
 import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   receivables: { options: receivablesOptions, usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit', run: (rt, v) => runReceivables(rt, v) },
   'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
   'portal-link': { options: portalLinkOptions, usage: 'portal-link --agency NAME [--days N] [--passcode-stdin] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once;\n         the passcode from stdin or VISITLEDGER_PORTAL_PASSCODE', run: (rt, v) => runPortalLink(rt, v) },
+  'therapist-link': { options: therapistLinkOptions, usage: 'therapist-link --therapist NAME [--days N] [--json]  a link to the therapist\'s own pages (W-9, pay, 1099-NEC; 90 days unless --days),\n         opened only by Google sign-in with the email on file; the URL is printed once', run: (rt, v) => runTherapistLink(rt, v) },
   serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
   'stripe-connect': { options: stripeConnectOptions, usage: 'stripe-connect [--json]                   connect the org\'s Stripe account (checked, stored encrypted); the key and webhook secret\n         from VISITLEDGER_STRIPE_KEY and VISITLEDGER_STRIPE_WEBHOOK_SECRET, or stdin (one a line)', run: (rt, v) => runStripeConnect(rt, v) },
   onboard: { options: onboardOptions, usage: 'onboard --all [--json]                     a Stripe connected account per therapist, and the onboarding link to send each', run: (rt, v) => runOnboard(rt, v) },
