@@ -59,13 +59,22 @@ describe('visitledger CLI', () => {
     expect(paid.stdout).toMatch(/recorded \$1,234\.56 to Tom Becker on 2026-04-02/);
     await visitledger(db, 'payment', '--therapist', 'Tom Becker', '--amount', '800', '--date', '2026-04-03', '--method', 'card');
     await visitledger(db, 'payment', '--therapist', 'Lena Fischer', '--amount', '$2,000', '--date', '2026-12-31', '--method', 'ach');
+    // Paid by hand with backup withholding: --amount is the gross, 24% of it kept.
+    const withheld = await visitledger(db, 'payment', '--therapist', 'Omar Haddad', '--amount', '100.05', '--date', '2026-04-05', '--method', 'check', '--backup-withholding');
+    expect(withheld.code).toBe(0);
+    expect(withheld.stdout).toMatch(/recorded \$100\.05 to Omar Haddad on 2026-04-05/);
+    expect(withheld.stdout).toMatch(/24% backup withholding kept: \$24\.01 of \$100\.05; \$76\.04 paid to the therapist/);
 
     const year = await json(db, 'tax-year', '--year', '2026');
-    expect(year).toMatchObject({ year: 2026, thresholdCents: 200000, dueDate: '2027-02-01' });
+    expect(year).toMatchObject({ year: 2026, thresholdCents: 200000, dueDate: '2027-02-01', form945TotalCents: 2401 });
     expect(year.therapists).toEqual([
-      { therapist: 'Lena Fischer', totalCents: 200000, excludedCents: 0, reportable: true, w9: 'missing', tin: null, blockers: [expect.stringMatching(/W-9/)] },
-      { therapist: 'Tom Becker', totalCents: 123456, excludedCents: 80000, reportable: false, w9: 'missing', tin: null, blockers: [] },
+      { therapist: 'Lena Fischer', totalCents: 200000, excludedCents: 0, withheldCents: 0, reportable: true, w9: 'missing', tin: null, blockers: [expect.stringMatching(/W-9/)] },
+      // Below the threshold, but any withholding is reported (Box 4).
+      { therapist: 'Omar Haddad', totalCents: 10005, excludedCents: 0, withheldCents: 2401, reportable: true, w9: 'missing', tin: null, blockers: [expect.stringMatching(/W-9/)] },
+      { therapist: 'Tom Becker', totalCents: 123456, excludedCents: 80000, withheldCents: 0, reportable: false, w9: 'missing', tin: null, blockers: [] },
     ]);
+    const text = await visitledger(db, 'tax-year', '--year', '2026');
+    expect(text.stdout).toMatch(/backup withholding kept in 2026: \$24\.01, to report on Form 945/);
   });
 
   it('imports an owner\'s history as settled outside VisitLedger: the next close bills only what came after', async () => {

@@ -130,3 +130,6 @@ export function closeMonth(arrived: Visit[], month: string, tables: RateTables, 
 
 /** "$1,234.50" as the portal prints money. */
 export const usd = (c: number) => `$${Math.floor(c / 100).toLocaleString('en-US')}.${String(c % 100).padStart(2, '0')}`;
+
+/** 24% backup withholding of a gross in cents, rounded to the cent (half up), in integer arithmetic. */
+export const backupWithholding = (grossCents: number) => Math.floor((grossCents * 24 + 50) / 100);

@@ -5,8 +5,10 @@
  * visit sent after March was closed); Generate invoices closes March, then April; the
  * agencies open the emailed portal links in Chromium; Pay contractors pays through the
  * Stripe stand-in (a transfer refused for the balance and paid again, a payout that fails
- * and is paid out again); the year's IRIS CSV is exported. Every figure is checked against
- * expected.ts, computed from the sheet's CSV files and the form answers alone.
+ * and is paid out again); Omar, who has sent no W-9, is paid with 24% backup withholding
+ * until his W-9 comes in April; the year's IRIS CSV is exported, his withholding in Box 4.
+ * Every figure is checked against expected.ts, computed from the sheet's CSV files and the
+ * form answers alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { buildToTemp } from '../addon/support/build-once.ts';
 import { addSampleTabs, SAMPLE_TABS } from '../addon/support/sample-sheet.ts';
 import { startSyncService, type SyncService } from '../addon/support/sync-service.ts';
 import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
-import { billable, closeMonth, legacyVisits, rateTables, usd, type ExpectedDoc, type RawVisit, type Visit } from './expected.ts';
+import { backupWithholding, billable, closeMonth, legacyVisits, rateTables, usd, type ExpectedDoc, type RawVisit, type Visit } from './expected.ts';
 
 const OWNER = 'owner@sunrise.example';
 const ORG = 'sunrise';
@@ -31,6 +33,13 @@ const STRIPE_TIME = new Date('2026-11-27T15:00:00Z');
 const YEAR = 2026;
 /** A check paid to Tom in February for earlier work: with his Stripe pay it takes him past 2026's $2,000 threshold. */
 const TOM_CHECK = { cents: 160_000, paidOn: '2026-02-13' };
+const aW9 = (legalName: string, tin: string, line1: string) => ({ legalName, taxClassification: 'individual', tinType: 'SSN', tin, signedOn: '2026-01-05', address: { line1, city: 'Columbus', state: 'OH', zip: '43215' } });
+/** Tom and Lena sent their W-9s before their first pay; Omar sends his in April. */
+const W9S: Record<string, ReturnType<typeof aW9>> = {
+  'Tom Becker': aW9('Thomas Becker', '400-12-3456', '1 Elm St'),
+  'Lena Fischer': aW9('Lena Fischer', '400-12-3457', '2 Elm St'),
+  'Omar Haddad': aW9('Omar Haddad', '400-12-3458', '3 Elm St'),
+};
 
 /** What each therapist types into the form (the form's own words), and when. */
 type Submission = RawVisit & { at: string; mrn?: string };
@@ -49,6 +58,7 @@ const APRIL_FORM = [
   LATE,
   form('Tom Becker', 'Oakridge Home Health', 'PT', 'Routine visit', 'Alvarez, Rosa', '2026-04-02', '2026-04-02 18:30:00'),
   form('Lena Fischer', 'Lakeside Home Care LLC', 'OT', 'Routine visit', 'Okafor, Grace', '2026-04-07', '2026-04-07 15:00:00'),
+  form('Omar Haddad', 'Oakridge Home Health', 'PTA', 'Routine visit', 'Alvarez, Rosa', '2026-04-08', '2026-04-08 16:15:00'),
 ];
 
 let build: AddonBuild;
@@ -114,11 +124,14 @@ function expectInvoices(month: string, expected: ExpectedDoc[]): InvoiceAnswer[]
   return got;
 }
 
-function expectStatements(payRunId: string, expected: ExpectedDoc[]): { therapistId: string; therapistName: string; totalCents: number }[] {
+/** `withheldFrom`: the therapists paid with 24% backup withholding kept in this pay run. */
+function expectStatements(payRunId: string, expected: ExpectedDoc[], withheldFrom: readonly string[] = []): { therapistId: string; therapistName: string; totalCents: number }[] {
   const run = ok('get', `/pay-runs/${encodeURIComponent(payRunId)}`);
-  const statements = (run.statements as { therapistId: string; therapistName: string; totalCents: number; lines: Line[] }[])
+  const statements = (run.statements as { therapistId: string; therapistName: string; totalCents: number; withheldCents: number; netCents: number; lines: Line[] }[])
     .slice().sort((a, b) => a.therapistName.localeCompare(b.therapistName));
-  expect(statements.map((s) => [s.therapistName, s.totalCents]), payRunId).toEqual(expected.map((e) => [e.key, e.totalCents]));
+  const withheld = (e: ExpectedDoc) => (withheldFrom.includes(e.key) ? backupWithholding(e.totalCents) : 0);
+  expect(statements.map((s) => [s.therapistName, s.totalCents, s.withheldCents, s.netCents]), payRunId)
+    .toEqual(expected.map((e) => [e.key, e.totalCents, withheld(e), e.totalCents - withheld(e)]));
   statements.forEach((s, n) => expect(s.lines.map(lineKey).sort(), s.therapistName).toEqual(expected[n]!.lines.map(expectedKey('agency')).sort()));
   return statements;
 }
@@ -151,6 +164,14 @@ describe('a month of VisitLedger, end to end', () => {
     expect(sync.ok).toBe(true);
     // Exactly the legacy visits the independent reading keeps are stored.
     expect(sync.lines[1]).toBe(`Visits: ${arrived.length} new, 0 changed, 0 unchanged, 0 locked as billed.`);
+    // Tom's and Lena's W-9s are on file; Omar has not sent his, and the owner chooses to pay him with backup withholding rather than hold his pay.
+    const ids = idsBy('therapists');
+    const listed = ok('post', '/therapists', { therapists: [
+      { id: ids.get('Tom Becker'), name: 'Tom Becker', w9: W9S['Tom Becker'] },
+      { id: ids.get('Lena Fischer'), name: 'Lena Fischer', w9: W9S['Lena Fischer'] },
+      { id: ids.get('Omar Haddad'), name: 'Omar Haddad', withoutW9: 'withhold' },
+    ] }).therapists as { name: string; withoutW9: string; w9?: unknown }[];
+    expect(listed.map((t) => [t.name, t.withoutW9, t.w9 !== undefined])).toEqual([['Tom Becker', 'hold', true], ['Lena Fischer', 'hold', true], ['Omar Haddad', 'withhold', false]]);
   });
 
   it('takes the therapists\' form responses, marking the duplicate and never sending it', () => {
@@ -185,13 +206,14 @@ describe('a month of VisitLedger, end to end', () => {
     expect(rowOf(duplicateId)[column('Sync')]).toBe('Not sent: fix the Status first');
   });
 
-  it('runs March payroll: each pay statement as computed', () => {
+  it('runs March payroll: each pay statement as computed, 24% kept from Omar\'s', () => {
     const r = env.run('runPayroll', '2026-03');
     expect(r.ok, r.lines.join(' ')).toBe(true);
-    expectStatements('payroll:2026-03-01', march.statements);
+    expectStatements('payroll:2026-03-01', march.statements, ['Omar Haddad']);
   });
 
-  it('puts a March visit sent after the close on April\'s invoice, marked late', () => {
+  it('puts a March visit sent after the close on April\'s invoice, marked late; Omar\'s W-9, in by then, stops his withholding', () => {
+    ok('post', '/therapists', { therapists: [{ id: idsBy('therapists').get('Omar Haddad'), name: 'Omar Haddad', w9: W9S['Omar Haddad'] }] });
     const outs = APRIL_FORM.map(submit);
     expect(outs.map((o) => [o.status, o.sync])).toEqual(outs.map(() => ['OK', 'Sent']));
     lateId = outs[0]!.visitId;
@@ -209,6 +231,8 @@ describe('a month of VisitLedger, end to end', () => {
     const p = env.run('runPayroll', '2026-04');
     expect(p.ok, p.lines.join(' ')).toBe(true);
     expectStatements('payroll:2026-04-01', april.statements);
+    // March's pay run, computed before the W-9 came, keeps its withholding.
+    expectStatements('payroll:2026-03-01', march.statements, ['Omar Haddad']);
   });
 
   it('emails each agency its portal link', () => {
@@ -266,11 +290,13 @@ describe('a month of VisitLedger, end to end', () => {
     // Enough for everyone but Tom (paid last: name order).
     const byName = new Map(march.statements.map((s) => [s.key, s.totalCents]));
     service.standin('setBalance', stripeKey, byName.get('Lena Fischer')! + byName.get('Omar Haddad')! + 100);
+    const omarWithheld = backupWithholding(byName.get('Omar Haddad')!);
+    const omarLine = `Omar Haddad: ${usd(byName.get('Omar Haddad')!)}, paid (24% backup withholding kept: ${usd(omarWithheld)} of ${usd(byName.get('Omar Haddad')!)})`;
     const first = env.run('payContractors', 'payroll:2026-03-01');
     expect(first.lines[0]).toBe('Pay run payroll:2026-03-01:');
     expect(first.lines.slice(1).sort()).toEqual([
       `Lena Fischer: ${usd(byName.get('Lena Fischer')!)}, paid`,
-      `Omar Haddad: ${usd(byName.get('Omar Haddad')!)}, paid`,
+      omarLine,
       expect.stringMatching(new RegExp(`^Tom Becker: \\${usd(byName.get('Tom Becker')!)}, failed: .*balance`)),
     ]);
     // The owner presses Pay contractors again before funding the balance, nine more times: ten refused attempts for Tom, nobody paid twice.
@@ -279,15 +305,19 @@ describe('a month of VisitLedger, end to end', () => {
     service.standin('setBalance', stripeKey, 10_000_000);
     const again = env.run('payContractors', 'payroll:2026-03-01');
     expect(again.ok, again.lines.join(' ')).toBe(true);
-    expect(again.lines.slice(1).sort()).toEqual(march.statements.map((s) => `${s.key}: ${usd(s.totalCents)}, paid`));
+    expect(again.lines.slice(1).sort()).toEqual(march.statements.map((s) => (s.key === 'Omar Haddad' ? omarLine : `${s.key}: ${usd(s.totalCents)}, paid`)));
     // The Payroll tab shows each March statement paid, Tom's ten failed attempts left behind (his paid one is his 11th).
     const payroll = tab('Payroll').table().slice(1).filter((row) => row[0] === 'payroll:2026-03-01');
     expect(payroll.map((row) => [row[4], Math.round(Number(row[6]) * 100), String(row[8]).replace(/\d{4}-\d\d-\d\d/, 'DAY')]).sort()).toEqual(march.statements.map((s) => [s.key, s.totalCents, 'paid (stripe, DAY)']));
-    // One transfer per therapist, of the statement's amount, to that therapist's account.
+    // One transfer per therapist, of the statement's amount (Omar's less what was withheld), to that therapist's account.
     const accounts = new Map((ok('get', '/stripe').accounts as { therapistId: string; accountId: string }[]).map((a) => [a.accountId, a.therapistId]));
     const nameOf = new Map([...therapists].map(([name, id]) => [id, name]));
     const transfers = service.standin<{ amount: number; destination: string }[]>('transfers', stripeKey);
-    expect(transfers.map((t) => [nameOf.get(accounts.get(t.destination)!), t.amount]).sort()).toEqual(march.statements.map((s) => [s.key, s.totalCents]));
+    expect(transfers.map((t) => [nameOf.get(accounts.get(t.destination)!), t.amount]).sort())
+      .toEqual(march.statements.map((s) => [s.key, s.key === 'Omar Haddad' ? s.totalCents - omarWithheld : s.totalCents]));
+    // The payment records the gross and what was kept.
+    const omarPayments = ok('get', `/payments?therapistId=${therapists.get('Omar Haddad')}`).payments as { status: string; amountCents: number; withheldCents?: number }[];
+    expect(omarPayments.filter((p) => p.status === 'paid')).toEqual([expect.objectContaining({ amountCents: byName.get('Omar Haddad'), withheldCents: omarWithheld })]);
     expect(service.standin<number>('balanceOf', stripeKey)).toBe(10_000_000 - byName.get('Tom Becker')!);
   });
 
@@ -321,27 +351,42 @@ describe('a month of VisitLedger, end to end', () => {
 
   it('exports the year\'s 1099-NEC for IRIS: Box 1 is every payment paid in the year, failed ones left out', () => {
     const tom = idsBy('therapists').get('Tom Becker')!;
-    ok('post', '/therapists', { therapists: [{ id: tom, name: 'Tom Becker', email: EMAILS['Tom Becker'], disciplines: ['PT'], w9: { legalName: 'Thomas Becker', taxClassification: 'individual', tinType: 'SSN', tin: '400-12-3456', signedOn: '2026-01-05', address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } } }] });
     ok('post', '/payments', { therapistId: tom, amountCents: TOM_CHECK.cents, paidOn: TOM_CHECK.paidOn, method: 'check' });
     const box1 = new Map(march.statements.map((s) => [s.key, s.totalCents]));
     for (const s of april.statements) box1.set(s.key, (box1.get(s.key) ?? 0) + s.totalCents);
     box1.set('Tom Becker', box1.get('Tom Becker')! + TOM_CHECK.cents);
+    // Box 4: only March's pay to Omar was withheld (his W-9 came before April's pay run).
+    const box4 = new Map([['Omar Haddad', backupWithholding(march.statements.find((s) => s.key === 'Omar Haddad')!.totalCents)]]);
 
     const r = env.run('report1099', YEAR);
-    const reportable = [...box1].filter(([, c]) => c >= 200_000).map(([name]) => name);
-    expect(reportable).toEqual(['Tom Becker']);
-    expect(r.lines[0]).toBe(`${YEAR}: 1 therapist at or above $2,000.00; forms due 2027-02-01.`);
+    const atThreshold = [...box1].filter(([, c]) => c >= 200_000).map(([name]) => name);
+    expect(atThreshold).toEqual(['Tom Becker']);
+    // Any backup withholding is reported, whatever the amount paid.
+    const reportable = [...atThreshold, ...box4.keys()];
+    expect(r.lines.slice(0, 3)).toEqual([
+      `${YEAR}: 1 therapist at or above $2,000.00; forms due 2027-02-01.`,
+      'Also due, whatever the amount, for backup withholding: Omar Haddad.',
+      `Backup withholding kept in ${YEAR}: ${usd(box4.get('Omar Haddad')!)}, to report on Form 945.`,
+    ]);
     expect(tab('1099').table().slice(1).map((row) => [row[1], Math.round(Number(row[2]) * 100), row[4]]).sort()).toEqual([...box1].map(([n, c]) => [n, c, reportable.includes(n) ? 'Yes' : 'No']).sort());
+    const year = ok('get', `/tax-years/${YEAR}`);
+    expect(year.form945TotalCents).toBe(box4.get('Omar Haddad'));
+    expect((year.therapists as { name: string; withheldCents: number }[]).map((t) => [t.name, t.withheldCents])).toEqual([...box1.keys()].sort().map((n) => [n, box4.get(n) ?? 0]));
 
     const iris = api('get', `/tax-years/${YEAR}/iris/1`);
     expect(iris.status).toBe(200);
-    const [header, ...records] = iris.text.trim().split(/\r?\n/).map((l) => l.split(','));
-    expect(records).toHaveLength(1);
+    const [header, ...rows] = iris.text.trim().split(/\r?\n/).map((l) => l.split(','));
     const at = (name: string) => header!.indexOf(name);
-    expect(records[0]![at('Box 1 - Nonemployee Compensation')]).toBe((box1.get('Tom Becker')! / 100).toFixed(2));
-    expect(records[0]![at('Recipient Taxpayer ID Number')]).toBe('400123456');
-    expect(records[0]![at('Payer Taxpayer ID Number')]).toBe('314159265');
-    expect(records[0]![at('Tax Year')]).toBe(String(YEAR));
+    const records = new Map(rows.map((row) => [row[at('Recipient Taxpayer ID Number')], row]));
+    expect([...records.keys()].sort()).toEqual(['400123456', '400123458']);
+    const tomRecord = records.get('400123456')!;
+    expect(tomRecord[at('Box 1 - Nonemployee Compensation')]).toBe((box1.get('Tom Becker')! / 100).toFixed(2));
+    expect(tomRecord[at('Box 4 - Federal income tax withheld')]).toBe('0.00');
+    expect(tomRecord[at('Payer Taxpayer ID Number')]).toBe('314159265');
+    expect(tomRecord[at('Tax Year')]).toBe(String(YEAR));
+    const omarRecord = records.get('400123458')!;
+    expect(omarRecord[at('Box 1 - Nonemployee Compensation')]).toBe((box1.get('Omar Haddad')! / 100).toFixed(2));
+    expect(omarRecord[at('Box 4 - Federal income tax withheld')]).toBe((box4.get('Omar Haddad')! / 100).toFixed(2));
     expect(api('get', `/tax-years/${YEAR}/iris/2`).status).toBe(404);
   });
 });

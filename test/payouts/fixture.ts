@@ -56,11 +56,21 @@ function payoutContext(base: TestContext, standinUrl: string): PayoutContext & T
   });
 }
 
+/** A signed W-9 for the fixture's therapist at `index`: with one on file, pay goes out in full. */
+export const aW9For = (index: number) => ({
+  legalName: THERAPISTS[index]!.name, taxClassification: 'individual', tinType: 'SSN', tin: `40${index}-22-333${index}`, signedOn: '2026-01-02',
+  address: { line1: `${index + 1} Elm St`, city: 'Columbus', state: 'OH', zip: '43215' },
+});
+
+/** Per therapist (in THERAPISTS order), what the upsert sends besides the name: by default a W-9 on file. */
+export type TherapistSetup = { w9?: ReturnType<typeof aW9For>; withoutW9?: 'hold' | 'withhold'; tinIncorrect?: boolean };
+
 /** Seeds the org's directory, rates and January visits; returns the therapist ids. */
-export async function seedJanuary(ctx: UseCaseContext): Promise<string[]> {
+export async function seedJanuary(ctx: UseCaseContext, setup: readonly TherapistSetup[] = []): Promise<string[]> {
   await createOrg(ctx, { id: ORG, settings: { name: 'Acme Staffing', payrollCycle: { kind: 'monthly' }, timeZone: 'America/New_York' } });
   const agencies = expectOk(await upsertAgencies(ctx, ORG, [{ name: 'Oakridge Home Health' }]), 'seed');
-  const therapists = expectOk(await upsertTherapists(ctx, ORG, THERAPISTS.map((t) => ({ name: t.name, disciplines: ['PT'] }))), 'seed');
+  const rowsOf = THERAPISTS.map((t, i) => ({ name: t.name, disciplines: ['PT'], ...(setup[i] ?? { w9: aW9For(i) }) }));
+  const therapists = expectOk(await upsertTherapists(ctx, ORG, rowsOf), 'seed');
   const byName = new Map(therapists.map((t) => [t.name, t.id]));
   const ids = THERAPISTS.map((t) => byName.get(t.name)!);
   await putPayRates(ctx, ORG, THERAPISTS.map((t, i) => ({ therapistId: ids[i]!, discipline: 'PT', visitType: 'ROUTINE', cents: t.cents, effectiveFrom: '2026-01-01' })));
@@ -73,15 +83,15 @@ export async function seedJanuary(ctx: UseCaseContext): Promise<string[]> {
   return ids;
 }
 
-/** `clock`: Stripe's time (Unix seconds) for what the stand-in makes; by default the real time. */
-export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean; clock?: () => number } = {}): Promise<PayoutFixture> {
+/** `clock`: Stripe's time (Unix seconds) for what the stand-in makes; by default the real time. `therapists`: see seedJanuary. */
+export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean; clock?: () => number; therapists?: readonly TherapistSetup[] } = {}): Promise<PayoutFixture> {
   const standin = await startStripeStandin(options.clock ? { clock: options.clock } : {});
   const key = `rk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   const accountWebhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   standin.addPlatform(key, options.balanceCents ?? 1_000_000);
   const ctx = payoutContext(aUseCaseContext({ now: '2026-02-02T15:00:00.000Z' }), standin.url);
-  const therapistIds = await seedJanuary(ctx);
+  const therapistIds = await seedJanuary(ctx, options.therapists);
   expectOk(await createPayRun(ctx, ORG, { start: '2026-01-01', end: '2026-01-31' }));
   if (options.approve !== false) await approvePayRun(ctx, ORG, PAY_RUN);
 

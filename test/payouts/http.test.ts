@@ -173,3 +173,32 @@ describe('paying a pay run', () => {
     expect((await call(api, 'put', path('/stripe'), { token: staff, body: { key, webhookSecret } })).status).toBe(403);
   });
 });
+
+describe('backup withholding over the API', () => {
+  it('sets a therapist to withhold, or flags the TIN, through the therapist upsert, and shows the setting (hold by default) in the list', async () => {
+    const [tom, ana] = org.therapistIds;
+    const before = (await ok(api, 'get', path('/therapists'), owner())).therapists as { id: string; withoutW9: string; tinIncorrect: boolean }[];
+    expect(before.map((t) => [t.withoutW9, t.tinIncorrect])).toEqual([['hold', false], ['hold', false]]);
+    await ok(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'withhold', tinIncorrect: true }] } });
+    const after = (await ok(api, 'get', path('/therapists'), owner())).therapists as { id: string; withoutW9: string; tinIncorrect: boolean }[];
+    expect(after.find((t) => t.id === ana)).toMatchObject({ withoutW9: 'withhold', tinIncorrect: true });
+    expect(after.find((t) => t.id === tom)).toMatchObject({ withoutW9: 'hold', tinIncorrect: false });
+    const refused = await call(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'pay-anyway' }] } });
+    expect(refused.status).toBe(400);
+    await ok(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'hold', tinIncorrect: false }] } });
+  });
+
+  it('records a payment by hand with backupWithholding: the amount is the gross, 24% of it kept, in Box 4 and the Form 945 total', async () => {
+    const tom = org.therapistIds[0]!;
+    const before = await ok(api, 'get', path('/tax-years/2026'), owner());
+    const paid = await call(api, 'post', path('/payments'), { ...owner(), body: { therapistId: tom, amountCents: 10_005, paidOn: '2026-03-02', method: 'check', backupWithholding: true } });
+    expect(paid.status).toBe(201);
+    // 24% of $100.05 is $24.012: $24.01 kept.
+    expect(paid.body).toMatchObject({ amountCents: 10_005, withheldCents: 2_401, status: 'paid' });
+    const year = await ok(api, 'get', path('/tax-years/2026'), owner());
+    expect(year.form945TotalCents - before.form945TotalCents).toBe(2_401);
+    const row = (s: { therapists: { therapistId: string; withheldCents: number; totalCents: number }[] }) => s.therapists.find((t) => t.therapistId === tom) ?? { withheldCents: 0, totalCents: 0 };
+    expect(row(year).withheldCents - row(before).withheldCents).toBe(2_401);
+    expect(row(year).totalCents - row(before).totalCents).toBe(10_005);
+  });
+});

@@ -7,6 +7,7 @@ import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { isIsoDate, monthBounds } from '../../../shared/dates.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
 import { visitCount } from '../../../shared/vocabulary.ts';
+import { isReportable } from '../../../shared/tax1099.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
 import type { WireAnswer } from '../../../shared/wire/api.ts';
 import { ORG_ID_PATTERN } from '../../../shared/wire/routes.ts';
@@ -230,7 +231,7 @@ export function payContractors(payRunId: string | null): ActionResult {
     ok: problems.length === 0, title,
     lines: [
       `Pay run ${run.id}:`,
-      ...outcomes.map((o) => `${names.get(o.therapistId) ?? o.therapistId}: ${formatMoney(o.amountCents)}, ${o.status}${o.problem ? `: ${o.problem}` : ''}`),
+      ...outcomes.map((o) => `${names.get(o.therapistId) ?? o.therapistId}: ${formatMoney(o.amountCents)}, ${o.status}${o.problem ? `: ${o.problem}` : ''}${o.warning ? ` (${o.warning})` : ''}`),
       ...('ok' in after ? ['The Payroll tab could not be refreshed; run Pay contractors again to see it.'] : []),
     ],
     ...(problems.length > 0 ? { next: 'Fix what each problem names (a therapist without a Stripe account, a missing W-9 decision), then Pay contractors again: nobody is paid twice.' } : {}),
@@ -248,10 +249,14 @@ export function report1099(year: number | string): ActionResult {
   const s = answer.body;
   replaceRows(c.sheets.get(TAB.tax1099), s.therapists.map((t) => [s.year, t.name, dollars(t.totalCents), dollars(t.excludedCents), t.reportable ? 'Yes' : 'No', t.w9Status === 'on-file' ? 'On file' : 'Missing', t.tinMasked ?? '', t.blockers.join('; ')]), 8);
   const blocked = s.therapists.filter((t) => t.blockers.length > 0).length;
+  const atThreshold = s.therapists.filter((t) => isReportable(t.totalCents, s.thresholdCents)).length;
+  const withheld = s.therapists.filter((t) => t.withheldCents > 0 && !isReportable(t.totalCents, s.thresholdCents)).map((t) => t.name);
   return {
     ok: true, title,
     lines: [
-      `${s.year}: ${s.reportableCount} therapist${s.reportableCount === 1 ? '' : 's'} at or above ${formatMoney(s.thresholdCents)}; forms due ${s.dueDate}.`,
+      `${s.year}: ${atThreshold} therapist${atThreshold === 1 ? '' : 's'} at or above ${formatMoney(s.thresholdCents)}; forms due ${s.dueDate}.`,
+      ...(withheld.length > 0 ? [`Also due, whatever the amount, for backup withholding: ${withheld.join(', ')}.`] : []),
+      ...(s.form945TotalCents > 0 ? [`Backup withholding kept in ${s.year}: ${formatMoney(s.form945TotalCents)}, to report on Form 945.`] : []),
       ...(s.eFileRequired ? ['You must e-file (10 or more returns): download the IRIS files from the service.'] : []),
       ...(blocked > 0 ? [`${blocked} cannot be filed yet: see Blocks Filing on the 1099 tab.`] : []),
       ...s.notes,
