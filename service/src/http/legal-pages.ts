@@ -27,7 +27,8 @@ credit notes, pay runs, payments and the 1099-NEC figures computed from them.</l
 <li>Patient identifiers on visits (name, medical record number). These are protected health
 information: they are encrypted field by field (AES-256-GCM) before they are stored, with keys
 kept apart from the data.</li>
-<li>Taxpayer identification numbers of therapists and of the agency, encrypted the same way.</li>
+<li>Taxpayer identification numbers of therapists and of the agency, and the issued documents
+(invoices, pay statements, tax forms), encrypted the same way.</li>
 <li>The email address of each member of the org, from the Google account they sign in with.
 API keys and portal links are stored only as hashes.</li>
 <li>An audit log of who did what and when (member email or API key id, the action, the
