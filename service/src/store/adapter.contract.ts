@@ -12,6 +12,7 @@ import { describeDocumentContract } from './document.contract.ts';
 import { describePortalContract } from './portal.contract.ts';
 import { describePayoutContract } from './payouts.contract.ts';
 import { describeReceivablesContract } from './receivables.contract.ts';
+import { describeTherapistPortalContract } from './therapist-links.contract.ts';
 
 export type StoreAdapter = Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
 
@@ -43,5 +44,6 @@ export function describeStoreAdapter(name: string, harness: StoreAdapterHarness)
     describePortalContract(name, make);
     describePayoutContract(name, make);
     describeReceivablesContract(name, make);
+    describeTherapistPortalContract(name, make);
   });
 }
