@@ -10,7 +10,6 @@
  * Log lines name the route pattern, never the URL with its token.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { clientKey } from '../../auth/client-address.ts';
 import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
@@ -18,7 +17,7 @@ import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
 import { newPortalSession, resolvePortalSession, type PortalSession } from '../../usecases/portal-session.ts';
 import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
-import { isClientError } from '../errors.ts';
+import { answerWithoutSession, cookieValue, limitPerClient, pageErrors, pageHeaders, sendPage } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
@@ -45,35 +44,10 @@ const CSP = `default-src 'none'; style-src ${PORTAL_STYLE_HASH}; form-action 'se
 /** Where the pages live once the token is exchanged: the session cookie is sent nowhere else. */
 const BASE = '/portal';
 const SESSION_COOKIE = 'portal_session';
-/** The query a page reloads itself with when the session cookie did not come with it (see `noSession`). */
-const RETRY = 'opened';
-
-const portalHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
-};
-
-function sendPage(res: Response, status: number, markup: string): void {
-  res.status(status).type('html').send(markup);
-}
-
 /** A 303 with a page of its own (HTML, like every portal answer), never Express's text. */
 function seeOther(res: Response, location: string): void {
   res.setHeader('Location', location);
   sendPage(res, 303, redirectPage(location));
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
 }
 
 /** The pages reached with a token, and the same page without it: `:invoiceId` stays, encoded again. */
@@ -87,17 +61,8 @@ export function portalRouter(deps: PortalDeps): Router {
   const limiter = createFailureLimiter({ maxFailures: deps.requestsPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
   const passcodeForm = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 });
 
-  router.use(portalHeaders);
-  router.use((req, res, next) => {
-    const client = clientKey(req.ip ?? req.socket.remoteAddress);
-    const wait = limiter.retryAfter(client);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
-      return sendPage(res, 429, tooManyRequestsPage());
-    }
-    limiter.recordFailure(client);
-    next();
-  });
+  router.use(pageHeaders(CSP));
+  router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: PortalAccess): PortalContext & { documents: DocumentStore; renderer: DocumentRenderer } => ({
     store: deps.store, portal: deps.portal, documents: deps.documents, renderer: deps.renderer, cipher: deps.cipher,
@@ -113,19 +78,7 @@ export function portalRouter(deps: PortalDeps): Router {
 
   const sessionOf = (req: Request) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
 
-  /**
-   * No session came with the request. Right after a link is opened from another site (a
-   * mail), the browser keeps the SameSite=Strict cookie off the redirect that follows, so
-   * the page first reloads itself once from itself, which brings the cookie; only then does
-   * it say the link must be opened again.
-   */
-  const noSession = (req: Request, res: Response) => {
-    if (req.method === 'GET' && cookieValue(req, SESSION_COOKIE) === undefined && req.query[RETRY] === undefined) {
-      const [path, query] = req.originalUrl.split('?');
-      return sendPage(res, 200, openingPage(`${path}?${query ? `${query}&` : ''}${RETRY}`));
-    }
-    sendPage(res, 401, sessionEndedPage());
-  };
+  const noSession = (req: Request, res: Response) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser has one for the link) and a 303 to the page without it. */
   const exchange = (pattern: string): RequestHandler => async (req, res) => {
@@ -197,14 +150,7 @@ export function portalRouter(deps: PortalDeps): Router {
     requestState(res).route ??= '/portal/(unmatched)';
     sendPage(res, 404, notFoundPage());
   });
-  router.use(((error, _req, res, _next) => {
-    // A token that cannot even be decoded opens nothing: the one page for every invalid link.
-    if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, invalidLinkPage());
-    // A passcode form that cannot be read (too large, a compressed body that does not inflate): the client's, not a fault.
-    if (isClientError(error) && !res.headersSent) return sendPage(res, 400, errorPage());
-    requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
-    if (res.headersSent) return void res.end();
-    sendPage(res, 500, errorPage());
-  }) as express.ErrorRequestHandler);
+  // A token that cannot even be decoded opens nothing (the one page for every invalid link); a passcode form that cannot be read is the client's.
+  router.use(pageErrors({ invalidLink: invalidLinkPage, error: errorPage }));
   return router;
 }

@@ -9,7 +9,6 @@
  * against its client's per-minute allowance; log lines name the route pattern, never the token.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { clientKey } from '../../auth/client-address.ts';
 import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { GoogleCodeFlow } from '../../auth/google-code-flow.ts';
 import { newToken, constantTimeEqual } from '../../crypto/tokens.ts';
@@ -27,7 +26,7 @@ import {
   checkSignIn, newTherapistSession, openSignIn, resolveTherapistSession, sealSignIn, SIGN_IN_MS, therapistActor, type TherapistSession,
 } from '../../usecases/therapist-session.ts';
 import { signW9 } from '../../usecases/therapist-w9.ts';
-import { isClientError } from '../errors.ts';
+import { answerWithoutSession, cookieValue, limitPerClient, pageErrors, pageHeaders, sendPage } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
@@ -61,36 +60,9 @@ const BASE = '/therapist';
 const SESSION_COOKIE = 'therapist_session';
 const SIGN_IN_COOKIE = 'therapist_sign_in';
 const CALLBACK = `${BASE}/callback`;
-const RETRY = 'opened';
-
-const headersWith = (csp: string): RequestHandler => (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
-  res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
-};
-
-const sendPage = (res: Response, status: number, markup: string) => void res.status(status).type('html').send(markup);
-
 function seeOther(res: Response, location: string): void {
   res.setHeader('Location', location);
   sendPage(res, 303, redirectPage(location));
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(rest.join('='));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -101,17 +73,8 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 });
   const redirectUri = `${deps.baseUrl.replace(/\/+$/, '')}${CALLBACK}`;
 
-  router.use(headersWith(cspOf(deps.signIn.authorizationOrigin)));
-  router.use((req, res, next) => {
-    const client = clientKey(clientAddress(req));
-    const wait = limiter.retryAfter(client);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
-      return sendPage(res, 429, tooManyRequestsPage());
-    }
-    limiter.recordFailure(client);
-    next();
-  });
+  router.use(pageHeaders(cspOf(deps.signIn.authorizationOrigin)));
+  router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: TherapistAccess) => ({
     store: deps.store, therapists: deps.therapists, documents: deps.documents, renderer: deps.renderer, cipher: deps.cipher,
@@ -129,14 +92,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
   };
   const sessionOf = (req: Request) => resolveTherapistSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
 
-  /** No session came with the request: a page reached from another site first reloads itself once (which brings the SameSite=Strict cookie). */
-  const noSession = (req: Request, res: Response) => {
-    if (req.method === 'GET' && cookieValue(req, SESSION_COOKIE) === undefined && req.query[RETRY] === undefined) {
-      const [path, query] = req.originalUrl.split('?');
-      return sendPage(res, 200, openingPage(`${path}?${query ? `${query}&` : ''}${RETRY}`));
-    }
-    sendPage(res, 401, sessionEndedPage());
-  };
+  const noSession = (req: Request, res: Response) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   type PageHandler = (req: Request, res: Response, session: TherapistSession) => Promise<void>;
 
@@ -274,12 +230,6 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     requestState(res).route ??= `${BASE}/(unmatched)`;
     sendPage(res, 404, notFoundPage());
   });
-  router.use(((error, _req, res, _next) => {
-    if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, invalidLinkPage());
-    if (isClientError(error) && !res.headersSent) return sendPage(res, 400, errorPage());
-    requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
-    if (res.headersSent) return void res.end();
-    sendPage(res, 500, errorPage());
-  }) as express.ErrorRequestHandler);
+  router.use(pageErrors({ invalidLink: invalidLinkPage, error: () => errorPage() }));
   return router;
 }

@@ -1,0 +1,71 @@
+/**
+ * What the server-rendered pages (the agency portal, the therapists' pages) answer with, alike:
+ * the security headers, an HTML answer, cookies read, the per-client request allowance, the
+ * one self-reload that brings a SameSite=Strict session cookie, and faults as pages.
+ */
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { clientKey } from '../auth/client-address.ts';
+import type { FailureLimiter } from '../auth/failure-limiter.ts';
+import { isClientError } from './errors.ts';
+import { requestState } from './request-state.ts';
+
+/** no-store, the page's CSP, HSTS, no referrer, no framing, no sniffing. */
+export const pageHeaders = (csp: string): RequestHandler => (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
+export function sendPage(res: Response, status: number, markup: string): void {
+  res.status(status).type('html').send(markup);
+}
+
+export function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/** Counts every request, not only failures: the same bounded per-client window as the API's; past it, a 429 page. */
+export const limitPerClient = (limiter: FailureLimiter, tooManyRequests: () => string): RequestHandler => (req, res, next) => {
+  const client = clientKey(req.ip ?? req.socket.remoteAddress);
+  const wait = limiter.retryAfter(client);
+  if (wait > 0) {
+    res.setHeader('Retry-After', String(wait));
+    return sendPage(res, 429, tooManyRequests());
+  }
+  limiter.recordFailure(client);
+  next();
+};
+
+/** The query a page reloads itself with when the session cookie did not come with it. */
+const RETRY = 'opened';
+
+/**
+ * No session came with the request. Right after a link is opened from another site (a mail),
+ * the browser keeps the SameSite=Strict cookie off the redirect that follows, so the page first
+ * reloads itself once from itself, which brings the cookie; only then does it say the link
+ * must be opened again.
+ */
+export function answerWithoutSession(req: Request, res: Response, cookie: string, pages: { opening(again: string): string; ended(): string }): void {
+  if (req.method === 'GET' && cookieValue(req, cookie) === undefined && req.query[RETRY] === undefined) {
+    const [path, query] = req.originalUrl.split('?');
+    return sendPage(res, 200, pages.opening(`${path}?${query ? `${query}&` : ''}${RETRY}`));
+  }
+  sendPage(res, 401, pages.ended());
+}
+
+/** Faults as pages: a token that cannot be decoded is an invalid link, a form that cannot be read the client's; the rest a 500 page, noted for the log line. */
+export const pageErrors = (pages: { invalidLink(): string; error(): string }) => ((error, _req, res, _next) => {
+  if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, pages.invalidLink());
+  if (isClientError(error) && !res.headersSent) return sendPage(res, 400, pages.error());
+  requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
+  if (res.headersSent) return void res.end();
+  sendPage(res, 500, pages.error());
+}) as express.ErrorRequestHandler;
