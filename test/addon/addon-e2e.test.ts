@@ -360,6 +360,13 @@ describe('the add-on against the running service', () => {
       service.standin('completeOnboarding', onboarding.body.accountId);
     }
     service.standin('flushWebhooks');
+    // Tom's and Lena's W-9s come in; Omar is to be paid with backup withholding (without either, his pay would be held).
+    const w9 = (legalName: string, tin: string) => ({ legalName, taxClassification: 'individual', tinType: 'SSN', tin, signedOn: '2026-03-02', address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } });
+    expect(api('post', '/v1/orgs/sunrise/therapists', { therapists: [
+      { id: idOf('Tom Becker'), name: 'Tom Becker', w9: w9('Tom Becker', '400-12-3456') },
+      { id: idOf('Lena Fischer'), name: 'Lena Fischer', w9: w9('Lena Fischer', '400-12-3457') },
+      { id: idOf('Omar Haddad'), name: 'Omar Haddad', withoutW9: 'withhold' },
+    ] }).status).toBe(200);
 
     const r = env.run('payContractors', null);
     expect(r.title).toBe('Pay contractors');

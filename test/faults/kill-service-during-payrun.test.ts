@@ -131,7 +131,9 @@ beforeAll(async () => {
   await start();
   key = await service.createOrg(google.idToken('owner@faults.example'), 'Faults Staffing', 'payroll');
   const agencyIds = (await api('post', '/agencies', { agencies: [{ name: 'Agency A' }, { name: 'Agency B' }] })).agencies.map((a: any) => a.id);
-  therapistIds = (await api('post', '/therapists', { therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })) })).therapists.map((t: any) => t.id);
+  // Each with a W-9 on file, so each is paid in full (without one, pay is held by default).
+  const w9 = (i: number) => ({ legalName: `Therapist ${i}`, taxClassification: 'individual', tinType: 'SSN', tin: `400-11-${String(1000 + i)}`, signedOn: '2026-01-02', address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } });
+  therapistIds = (await api('post', '/therapists', { therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'], w9: w9(i) })) })).therapists.map((t: any) => t.id);
   await api('post', '/rates/bill', { rates: agencyIds.flatMap((agencyId: string) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ agencyId, discipline: 'PT', visitType, cents: 15_000, effectiveFrom: '2026-01-01' }))) });
   await api('post', '/rates/pay', { rates: therapistIds.flatMap((therapistId, t) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: PAY[visitType](t), effectiveFrom: '2026-01-01' }))) });
   const rows = visits(agencyIds);

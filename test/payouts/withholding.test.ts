@@ -64,7 +64,7 @@ describe('backup withholding through Stripe', () => {
     expect(again.warnings).toEqual([{ therapistId: fx.therapistIds[2], code: 'no-w9', message: expect.stringMatching(/^Omar Haddad: held: no W-9 on file\./) }]);
 
     const first = await pay(fx);
-    expect(lineOf(first, fx, 2)).toMatchObject({ status: 'held', amountCents: OMAR_GROSS, problem: expect.stringMatching(/^held: no W-9 on file/) });
+    expect(lineOf(first, fx, 2)).toMatchObject({ status: 'held', amountCents: OMAR_GROSS, problem: expect.stringMatching(/^no W-9 on file: get a signed W-9/) });
     expect(transfersTo(fx, accounts[2]!)).toEqual([]);
     expect(await fx.ctx.store.listPayments(ORG, { therapistId: fx.therapistIds[2] })).toEqual([]);
     expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paying');

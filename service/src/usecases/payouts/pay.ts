@@ -133,7 +133,7 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldR
   }
   if (due.dueCents === 0) return due.paidElsewhereCents > 0 ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' } : { ...base, status: 'nothing-due' };
   if (due.withholding === 'held') {
-    return { ...base, status: 'held', problem: `held: ${heldReason}. Get a signed W-9 (then pay again), or set the therapist to pay with backup withholding` };
+    return { ...base, status: 'held', problem: `${heldReason}: get a signed W-9 (then pay again), or set the therapist to pay with backup withholding` };
   }
   const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
