@@ -49,6 +49,17 @@ export function splitGross(grossCents: Cents, withholding: Withholding): { withh
   return { withheldCents, netCents: grossCents - withheldCents };
 }
 
+/**
+ * A statement as stored, with the withholding fields a statement stored before withholding
+ * existed lacks: it withheld nothing, held nothing, and paid its total.
+ */
+export function storedStatement<S extends Omit<PayStatement, 'withheldCents' | 'netCents' | 'held'> & Partial<Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'>>>(
+  s: S,
+): S & Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'> {
+  const withheldCents = s.withheldCents ?? 0;
+  return { ...s, withheldCents, netCents: s.netCents ?? s.totalCents - withheldCents, held: s.held ?? false };
+}
+
 /** What a statement decided when its pay run was computed (a statement stored before withholding existed withheld nothing). */
 export function statementWithholding(s: Partial<Pick<PayStatement, 'withheldCents' | 'held'>>): Withholding {
   if (s.held === true) return 'held';

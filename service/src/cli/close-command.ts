@@ -3,7 +3,7 @@
  * period. With --out, the invoices' and pay statements' PDFs (issued once, the same bytes on every later close) go to
  * DIR/invoices/<number>.pdf and DIR/pay-statements/<therapist>.pdf.
  */
-import { ok, visitCount, type Result } from '../../../shared/index.ts';
+import { BACKUP_WITHHOLDING_PERCENT, ok, visitCount, type PayStatement, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
 import { closedDocuments } from '../usecases/documents.ts';
@@ -45,7 +45,7 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
   }
   for (const r of result.value.payRuns) {
     say(`payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`);
-    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${visitCount(s.lines.length)}${s.w9Status === 'missing' ? '  (no W-9 on file)' : ''}`);
+    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${visitCount(s.lines.length)}${withholdingNote(s)}`);
     for (const h of r.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
     for (const w of r.warnings) say(`  warning: ${w.message}`);
   }
@@ -71,4 +71,11 @@ async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthClo
   if (!docs.ok) return docs;
   const paths = [...invoices.map((i) => `invoices/${safeFileName(i.number)}.pdf`), ...statementNames.map((name) => `pay-statements/${name}.pdf`)];
   return ok(docs.value.map((doc, n) => ({ path: writeOutFile(dir, paths[n]!, doc.bytes), sha256: doc.sha256 })));
+}
+
+/** What happens to a statement's pay, as the pay run decided it. */
+function withholdingNote(s: PayStatement): string {
+  if (s.held) return '  (held: no W-9 on file)';
+  if (s.withheldCents > 0) return `  (${BACKUP_WITHHOLDING_PERCENT}% backup withholding kept: ${money(s.withheldCents)}; paid ${money(s.netCents)})`;
+  return '';
 }

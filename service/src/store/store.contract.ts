@@ -177,6 +177,16 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect(await store.withdrawVisits(ORG, [])).toEqual({ withdrawn: [], locked: [] });
     });
 
+    it('reads a pay run stored before withholding existed as withholding nothing and holding nothing', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1')]);
+      const old = aPayRun('pr-old', ['v1']);
+      // As stored before the statements carried withheldCents, netCents and held.
+      const statements = old.statements.map(({ withheldCents: _w, netCents: _n, held: _h, ...s }) => s) as unknown as typeof old.statements;
+      await store.commitPayRun(ORG, { ...old, statements });
+      const read = await store.getPayRun(ORG, 'pr-old');
+      expect(read?.statements.map((s) => [s.totalCents, s.withheldCents, s.netCents, s.held])).toEqual([[5500, 0, 5500, false]]);
+    });
+
     it('issues a cycle atomically with gapless numbers, and a second close returns the same invoices', async () => {
       await store.upsertVisits(ORG, [aStoredVisit('v1'), aStoredVisit('v2'), aStoredVisit('v3', { agencyId: 'ag2' })]);
       const first = await store.commitClose(ORG, commitFor('c1', [anInvoiceToIssue('i1', 'c1', ['v1', 'v2']), anInvoiceToIssue('i2', 'c1', ['v3'], { agencyId: 'ag2' })]));

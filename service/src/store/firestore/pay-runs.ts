@@ -5,7 +5,7 @@
  * itself and whose lock is `counters/payRun`; the pay run is visible once `_op` is gone.
  */
 import type { DocumentData, DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import type { PayStatement } from '../../../../shared/index.ts';
+import { storedStatement, type PayStatement } from '../../../../shared/index.ts';
 import type { PayRunOutcome, PayRunRecord, PayRunStatus } from '../port.ts';
 import { assertFits, chunkEntries, compareStrings, fromData, readChunks, toData, type ChunkedDoc } from './documents.ts';
 import { commitOperation, type OperationContext, type OperationSpec } from './operation.ts';
@@ -52,7 +52,7 @@ const isVisible = (snapshot: DocumentSnapshot) => snapshot.exists && !snapshot.g
 
 function payRunOf(doc: ChunkedDoc): PayRunRecord {
   const record = fromData<PayRunRecord>(doc.header);
-  const statements: PayStatement[] = record.statements.map((s) => ({ ...s, lines: [] }));
+  const statements: PayStatement[] = record.statements.map((s) => storedStatement({ ...s, lines: [] }));
   for (const entry of doc.entries) statements[entry.statement as number]?.lines.push(entry.line as PayStatement['lines'][number]);
   return { ...record, statements };
 }

@@ -1,6 +1,6 @@
 /** Pay runs in SQLite (a header row and one row per statement) and the payments made to therapists. */
 import type { SQLInputValue } from 'node:sqlite';
-import { payStatementLine, type Payment, type PayStatement } from '../../../../shared/index.ts';
+import { payStatementLine, storedStatement, type Payment, type PayStatement } from '../../../../shared/index.ts';
 import type { PaymentQuery, PayRunOutcome, PayRunRecord, PayRunStatus, Store } from '../port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
 import type { Row, SqliteConnection } from './connection.ts';
@@ -24,7 +24,7 @@ export function sqlitePayRuns({ all, get, run, docs, doc, transaction }: SqliteC
     const { statementCount, ...header } = stored;
     const statements = all('SELECT doc FROM pay_statements WHERE org_id = ? AND pay_run_id = ? ORDER BY position', orgId, header.id).map((r) => {
       const statement = JSON.parse(r.doc as string) as Omit<PayStatement, 'lines'> & { lines: PackedLines };
-      return { ...statement, lines: unpackRows<PayStatement['lines'][number]>(statement.lines) };
+      return storedStatement({ ...statement, lines: unpackRows<PayStatement['lines'][number]>(statement.lines) });
     });
     // Written in one transaction with their pay run: fewer is a broken file, and paying from it would underpay.
     if (statements.length !== statementCount) throw new Error(`pay run ${header.id} of org ${orgId} has ${statements.length} of its ${statementCount} statements`);
