@@ -6,7 +6,6 @@ import { visitKey } from './duplicates.ts';
 import {
   type ImportContext,
   type ImportReport,
-  type ImportResult,
   importLegacyVisits,
   type RowOutcome,
   summarizeImport,

@@ -46,7 +46,7 @@ const DOMAIN_IRIS_HEADER = [
 describe('the IRIS header, per tax year', () => {
   it.each(NEC_FORMS.map((f) => f.year))('is DOMAIN.md\'s list, column by column, for %i', (year) => {
     const header = expectOk(necForm(year)).irisHeader;
-    DOMAIN_IRIS_HEADER.forEach((column, i) => expect(header[i], `column ${i + 1}`).toBe(column));
+    DOMAIN_IRIS_HEADER.forEach((column, i) => { expect(header[i], `column ${i + 1}`).toBe(column); });
     expect(header).toHaveLength(DOMAIN_IRIS_HEADER.length);
     expect(header.some((h) => /Recipient (Phone|Email)/.test(h))).toBe(false);
   });

@@ -19,7 +19,7 @@ export const IRS_TEXT_RULES: Readonly<Record<IrsTextKind, { accepts: RegExp; say
   // e-file StreetAddressType
   street: { accepts: /[A-Za-z0-9 \-/]/, says: 'letters A to Z, digits, spaces, hyphens and slashes' },
   // e-file CityType
-  city: { accepts: /[A-Za-z \-]/, says: 'letters A to Z, spaces and hyphens' },
+  city: { accepts: /[A-Za-z -]/, says: 'letters A to Z, spaces and hyphens' },
   // Publication 2108A (TIN Matching): hyphens and ampersands are the only punctuation in a name.
   'tin-matching-name': { accepts: /[A-Za-z0-9 &-]/, says: 'letters A to Z, digits, spaces, hyphens and ampersands' },
 };

@@ -81,7 +81,7 @@ type Mutation = { at: number; kind: 'replace' | 'drop' | 'add' | 'wrap' | 'repea
 /** Every place in a JSON value, as the path to it (the root is `[]`). */
 function placesOf(value: Json, path: (string | number)[] = []): (string | number)[][] {
   const out = [path];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...placesOf(v, [...path, i])));
+  if (Array.isArray(value)) value.forEach((v, i) => { out.push(...placesOf(v, [...path, i])); });
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...placesOf(v, [...path, k]));
   return out;
 }

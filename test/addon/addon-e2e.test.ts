@@ -175,9 +175,9 @@ describe('the add-on against the running service', () => {
     const v = tab('Visits');
     const next = v.lastRow() + 1;
     const row = ['', '2026-03-20', 'Tom Beker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Routine visit', true, '', '', ''];
-    row.forEach((value, c) => v.put(next, c + 1, value));
+    row.forEach((value, c) => { v.put(next, c + 1, value); });
     const dup = ['', '2026-03-02', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Evaluation', true, '', '', ''];
-    dup.forEach((value, c) => v.put(next + 1, c + 1, value));
+    dup.forEach((value, c) => { v.put(next + 1, c + 1, value); });
     env.run('syncNow');
     const typed = visitsTable()[next - 1]!;
     expect(typed[0]).toMatch(/^S[0-9a-f]{8}\.\d+$/);
@@ -190,7 +190,7 @@ describe('the add-on against the running service', () => {
     expect(api('patch', '/v1/orgs/sunrise/settings', { visitTypes: [{ code: 'SUPV', label: 'Supervisory visit', synonyms: ['Supv', 'Supervisory'] }] }).status).toBe(200);
     const v = tab('Visits');
     const next = v.lastRow() + 1;
-    ['', '2026-03-21', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Supv', true, '', '', ''].forEach((value, c) => v.put(next, c + 1, value));
+    ['', '2026-03-21', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Supv', true, '', '', ''].forEach((value, c) => { v.put(next, c + 1, value); });
     env.run('syncNow');
     // Known now, so what is missing is its rate (a new visit type has none until the owner adds a "PT Supervisory visit" column).
     expect(visitsTable()[next - 1]![column('Status')]).toMatch(/^No bill rate for Oakridge Home Health, PT Supervisory visit, in force on 2026-03-21; No pay rate for Tom Becker, PT Supervisory visit/);

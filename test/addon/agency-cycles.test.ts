@@ -49,7 +49,7 @@ describe('billing cycles on the Agencies tab', () => {
     // A visit in the second half of March (the sample's Summit visits there need review or a rate).
     const visits = env.book.tab('Visits')!;
     const next = visits.lastRow() + 1;
-    ['', '2026-03-20', 'Omar Haddad', 'Summit Visiting Health', 'Kowalski, Jan', '', 'PTA', 'Routine visit', true, '', '', ''].forEach((value, c) => visits.put(next, c + 1, value));
+    ['', '2026-03-20', 'Omar Haddad', 'Summit Visiting Health', 'Kowalski, Jan', '', 'PTA', 'Routine visit', true, '', '', ''].forEach((value, c) => { visits.put(next, c + 1, value); });
     expect(env.run('generateInvoices', '2026-03')).toMatchObject({ ok: true });
     const invoices = org.api('get', '/v1/orgs/cycles/invoices').body.invoices as { agencyName: string; period: { start: string; end: string } }[];
     const periods = (name: string) => invoices.filter((i) => i.agencyName === name).map((i) => `${i.period.start}..${i.period.end}`).sort();

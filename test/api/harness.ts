@@ -193,7 +193,7 @@ export async function call(api: { url: string }, method: string, path: string, o
   }
   const res = await fetch(`${api.url}${path}`, { method: method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown ;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApi, type TestApi } from './harness.ts';
-import { buildOrg, ok, type BuiltOrg } from './org-builder.ts';
+import { buildOrg, type BuiltOrg } from './org-builder.ts';
 
 let api: TestApi;
 let org: BuiltOrg;

@@ -29,7 +29,7 @@ function runtimeFiles(dir: string): string[] {
 }
 
 /** The package a specifier names (`@scope/name` or `name`), or null for a relative path or a Node built-in. */
-export function packageOf(specifier: string): string | null {
+function packageOf(specifier: string): string | null {
   if (specifier.startsWith('.') || specifier.startsWith('/')) return null;
   if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) return null;
   const parts = specifier.split('/');

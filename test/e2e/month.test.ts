@@ -132,7 +132,7 @@ function expectStatements(payRunId: string, expected: ExpectedDoc[], withheldFro
   const withheld = (e: ExpectedDoc) => (withheldFrom.includes(e.key) ? backupWithholding(e.totalCents) : 0);
   expect(statements.map((s) => [s.therapistName, s.totalCents, s.withheldCents, s.netCents]), payRunId)
     .toEqual(expected.map((e) => [e.key, e.totalCents, withheld(e), e.totalCents - withheld(e)]));
-  statements.forEach((s, n) => expect(s.lines.map(lineKey).sort(), s.therapistName).toEqual(expected[n]!.lines.map(expectedKey('agency')).sort()));
+  statements.forEach((s, n) => { expect(s.lines.map(lineKey).sort(), s.therapistName).toEqual(expected[n]!.lines.map(expectedKey('agency')).sort()); });
   return statements;
 }
 
@@ -157,9 +157,9 @@ describe('a month of VisitLedger, end to end', () => {
     expect(r.created).toContain('Visits');
     // Contacts the owner types in: each therapist's Google account (the form ties a response to it), each agency's billing email.
     const therapists = tab('Therapists').table();
-    therapists.slice(1).forEach((row, i) => tab('Therapists').put(i + 2, therapists[0]!.indexOf('Email') + 1, EMAILS[String(row[1])]!));
+    therapists.slice(1).forEach((row, i) => { tab('Therapists').put(i + 2, therapists[0]!.indexOf('Email') + 1, EMAILS[String(row[1])]!); });
     const agencies = tab('Agencies').table();
-    agencies.slice(1).forEach((row, i) => tab('Agencies').put(i + 2, agencies[0]!.indexOf('Contact Email') + 1, AGENCY_EMAILS[String(row[1])]!));
+    agencies.slice(1).forEach((row, i) => { tab('Agencies').put(i + 2, agencies[0]!.indexOf('Contact Email') + 1, AGENCY_EMAILS[String(row[1])]!); });
     const sync = env.run('syncNow');
     expect(sync.ok).toBe(true);
     // Exactly the legacy visits the independent reading keeps are stored.

@@ -85,7 +85,10 @@ function allPages(requests: readonly Request[], answers: UntypedAnswer[]): Untyp
     open.forEach((i, k) => {
       const page = pages[k]!;
       const sofar = answers[i]!;
-      if (!page.ok || !sofar.ok) return void (answers[i] = page);
+      if (!page.ok || !sofar.ok) {
+        answers[i] = page;
+        return;
+      }
       const joined = { ...(sofar.body as Record<string, unknown>) };
       for (const [key, value] of Object.entries(page.body as Record<string, unknown>)) joined[key] = Array.isArray(value) ? [...(joined[key] as unknown[]), ...value] : value;
       answers[i] = { ...sofar, body: joined };

@@ -24,7 +24,7 @@ export async function runPayrun(rt: CliRuntime, values: CliValues<typeof payrunO
   for (const r of result.value.payRuns) {
     say(`${r.payRunId} (${r.period.start}..${r.period.end}): ${r.status}`);
     say(table(r.therapists.map((l) => [
-      '  ' + l.therapistName, money(l.amountCents), l.withheldCents ? `${money(l.withheldCents)} withheld, ${money(l.amountCents - l.withheldCents)} net` : '',
+      `  ${l.therapistName}`, money(l.amountCents), l.withheldCents ? `${money(l.withheldCents)} withheld, ${money(l.amountCents - l.withheldCents)} net` : '',
       l.status, l.transferId ?? '', l.problem ?? l.warning ?? '',
     ])));
   }

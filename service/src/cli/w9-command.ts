@@ -4,7 +4,7 @@
  * paper W-9 through the same use case as the sheet's (the TIN checked, sealed, audited, and
  * shown masked from then on).
  */
-import { type TAX_CLASSIFICATIONS } from '../../../shared/index.ts';
+import type { TAX_CLASSIFICATIONS } from '../../../shared/index.ts';
 import { nameKey } from '../../../shared/index.ts';
 import { today } from '../usecases/context.ts';
 import { upsertTherapists } from '../usecases/directory.ts';

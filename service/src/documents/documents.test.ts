@@ -52,13 +52,13 @@ describe('the invoice PDF', () => {
     const invoice = anInvoice(lines(250, 10));
     const pages = await pdfPages(await renderDocument({ kind: 'invoice', input: { org, agency, invoice } }));
     expect(pages.length).toBeGreaterThan(3);
-    pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1} of ${pages.length}`));
-    pages.forEach((page) => expect(page).toContain('Invoice INV-0007 · Sunrise Home Health of Central Ohio'));
+    pages.forEach((page, i) => { expect(page).toContain(`Page ${i + 1} of ${pages.length}`); });
+    pages.forEach((page) => { expect(page).toContain('Invoice INV-0007 · Sunrise Home Health of Central Ohio'); });
     const text = pages.join('\n');
     for (const fact of ['INVOICE NO. INV-0007', 'ISSUE DATE 04/01/2026', 'SERVICE PERIOD 03/01/2026 – 03/31/2026', 'TERMS Net 30', 'DUE DATE 05/01/2026', 'PO Box 1200', '77 River Rd']) {
       expect(text).toContain(fact);
     }
-    expect(text).toMatch(new RegExp(`Total due ${escape(formatMoney(invoice.totalCents))}`));
+    expect(text).toMatch(new RegExp(`Total due ${escapeRegExp(formatMoney(invoice.totalCents))}`));
     const late = invoice.lines.filter((l) => l.late);
     expect(text).toContain('Late visits from earlier periods');
     expect(text).toContain(`Subtotal late visits, ${late.length} visits ${formatMoney(sumCents(late.map((l) => l.amountCents)))}`);
@@ -198,7 +198,7 @@ describe('year-end documents', () => {
     expect(text).toContain('Form 1099-NEC (Rev. December 2026) (keep for');
     expect(text).toContain('CORRECTED (if checked)');
     // Box 2 is a checkbox, not a word.
-    expect(text).toMatch(/2 Payer made direct sales totaling \$5,000 or more of\n[^]*?consumer products to recipient for resale\n/);
+    expect(text).toMatch(/2 Payer made direct sales totaling \$5,000 or more of\n[\s\S]*?consumer products to recipient for resale\n/);
     expect(text).not.toMatch(/resale No\b|^No$/m);
     const instructions = text.slice(text.indexOf('Instructions for Recipient')).replace(/\s+/g, ' ');
     for (const phrase of [
@@ -321,7 +321,7 @@ describe('Chinese, Japanese and Korean names', () => {
         recipient: { legalName: '山田花子', businessName: '株式会社さくら訪問リハビリ', address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781' },
       },
     }))).normalize('NFC');
-    expect(text).toMatch(/RECIPIENT'S name\n[^]*?山田花子\n[^]*?株式会社さくら訪問リハビリ\n/); // lines of the boxes beside it come between
+    expect(text).toMatch(/RECIPIENT'S name\n[\s\S]*?山田花子\n[\s\S]*?株式会社さくら訪問リハビリ\n/); // lines of the boxes beside it come between
     expect(text).toContain('Form 1099-NEC 2026 · Copy B (substitute) · 山田花子');
     expect(text).toContain('$12,345.67');
   });
@@ -406,6 +406,6 @@ function fontsOf(items: readonly TextItem[], chars: string): string[] {
   return [...new Set(items.filter((i) => [...i.s].some((c) => chars.includes(c))).map((i) => i.font))].sort();
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[$.*+?^(){}|[\]\\]/g, '\\$&');
 }

@@ -145,6 +145,7 @@ const REPLACEMENT = '\uFFFD';
 const byCodePoint = new Uint8Array(0x10000);
 const astralByCodePoint = new Map<number, number>();
 /** Roboto has every character up to U+017F but the C0 and C1 controls: a text without any higher one prints as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 by design
 const BEYOND_LATIN_EXTENDED_A = /[^\u0000-\u017F]/;
 
 function classOf(codePoint: number): number {

@@ -108,12 +108,14 @@ function credentialOfItsOwn(access: 'stripe-signature' | 'link-token', req: Requ
   const state = requestState(res);
   if (req.get('authorization') !== undefined) {
     state.authFailure = 'bearer-on-signed-route';
-    return sendError(res, 'forbidden', access === 'stripe-signature' ? 'this route takes only Stripe\'s signed events' : 'this link takes no sign-in: open it as it was sent');
+    sendError(res, 'forbidden', access === 'stripe-signature' ? 'this route takes only Stripe\'s signed events' : 'this link takes no sign-in: open it as it was sent');
+    return;
   }
   const present = access === 'stripe-signature' ? Boolean(req.get('stripe-signature')) : typeof req.query.token === 'string' && req.query.token !== '';
   if (!present) {
     state.authFailure = 'no-credentials';
-    return sendError(res, 'unauthenticated', access === 'stripe-signature' ? 'send the event signed by Stripe (Stripe-Signature)' : 'this link is missing its token');
+    sendError(res, 'unauthenticated', access === 'stripe-signature' ? 'send the event signed by Stripe (Stripe-Signature)' : 'this link is missing its token');
+    return;
   }
   state.actor = access === 'stripe-signature' ? 'stripe' : 'onboarding-link';
   next();

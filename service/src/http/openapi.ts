@@ -69,12 +69,12 @@ const SECURITY: Record<RouteSpec['access'], unknown[]> = {
 function errorStatuses(spec: RouteSpec): number[] {
   const statuses = new Set<number>([ERROR_STATUS.internal]);
   if (spec.params || spec.query || spec.body) statuses.add(ERROR_STATUS['invalid-input']);
-  if (spec.body) [ERROR_STATUS['payload-too-large'], ERROR_STATUS['unsupported-media-type']].forEach((s) => statuses.add(s));
+  if (spec.body) [ERROR_STATUS['payload-too-large'], ERROR_STATUS['unsupported-media-type']].forEach((s) => { statuses.add(s); });
   if (spec.access !== 'public') {
-    [ERROR_STATUS.unauthenticated, ERROR_STATUS.forbidden, ERROR_STATUS['too-many-requests'], ERROR_STATUS['auth-unavailable']].forEach((s) => statuses.add(s));
+    [ERROR_STATUS.unauthenticated, ERROR_STATUS.forbidden, ERROR_STATUS['too-many-requests'], ERROR_STATUS['auth-unavailable']].forEach((s) => { statuses.add(s); });
   }
   if (spec.access === 'member' || spec.access === 'owner') {
-    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => statuses.add(s));
+    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => { statuses.add(s); });
   }
   if (spec.access === 'signed-in') statuses.add(ERROR_STATUS.conflict);
   if (spec.access === 'member' || spec.access === 'owner' || spec.access === 'stripe-signature' || spec.access === 'link-token') statuses.add(ERROR_STATUS['payment-provider']);

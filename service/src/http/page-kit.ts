@@ -3,7 +3,8 @@
  * the security headers, an HTML answer, cookies read, the per-client request allowance, the
  * one self-reload that brings a SameSite=Strict session cookie, and faults as pages.
  */
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type express from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { clientKey } from '../auth/client-address.ts';
 import type { FailureLimiter } from '../auth/failure-limiter.ts';
 import { isClientError } from './errors.ts';
@@ -56,7 +57,8 @@ const RETRY = 'opened';
 export function answerWithoutSession(req: Request, res: Response, cookie: string, pages: { opening(again: string): string; ended(): string }): void {
   if (req.method === 'GET' && cookieValue(req, cookie) === undefined && req.query[RETRY] === undefined) {
     const [path, query] = req.originalUrl.split('?');
-    return sendPage(res, 200, pages.opening(`${path}?${query ? `${query}&` : ''}${RETRY}`));
+    sendPage(res, 200, pages.opening(`${path}?${query ? `${query}&` : ''}${RETRY}`));
+    return;
   }
   sendPage(res, 401, pages.ended());
 }

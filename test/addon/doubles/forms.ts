@@ -95,7 +95,7 @@ export class FakeForm implements Pick<Form, 'setDescription' | 'setEmailCollecti
     const header = sheet.table()[0]!.map(String);
     const named: Record<string, string> = { Timestamp: timestamp, 'Email Address': email, ...answers };
     const row = sheet.lastRow() + 1;
-    header.forEach((h, c) => sheet.put(row, c + 1, named[h] ?? ''));
+    header.forEach((h, c) => { sheet.put(row, c + 1, named[h] ?? ''); });
     const range = sheet.getRange(row, 1, 1, header.length);
     return as<GoogleAppsScript.Events.SheetsOnFormSubmit>({
       authMode: 'FULL', triggerUid: 'trigger-1', range, values: header.map((h) => named[h] ?? ''),

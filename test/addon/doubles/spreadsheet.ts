@@ -56,7 +56,7 @@ export class FakeRange implements Pick<Range, 'getValues' | 'setValues' | 'setVa
     if (values.length !== this.numRows || values.some((r) => r.length !== this.numColumns)) {
       throw new Error(`Exception: The number of rows or columns in the data does not match the range (${values.length}x${values[0]?.length} for ${this.numRows}x${this.numColumns})`);
     }
-    values.forEach((r, i) => r.forEach((v, j) => this.sheet.enter(this.row + i, this.column + j, v)));
+    values.forEach((r, i) => { r.forEach((v, j) => { this.sheet.enter(this.row + i, this.column + j, v); }); });
     return as<Range>(this);
   }
   setValue(value: any) {
@@ -137,7 +137,10 @@ export class FakeSheet implements Pick<Sheet, 'getName' | 'getSheetId' | 'getDat
   enter(row: number, column: number, value: Cell): void {
     const key = `${row}:${column}`;
     this.formulas.delete(key);
-    if (typeof value === 'string' && value.startsWith("'")) return this.put(row, column, value.slice(1));
+    if (typeof value === 'string' && value.startsWith("'")) {
+      this.put(row, column, value.slice(1));
+      return;
+    }
     if (typeof value === 'string' && value.startsWith('=') && this.numberFormatAt(row, column) !== '@') this.formulas.set(key, value);
     this.put(row, column, value);
   }
@@ -246,7 +249,7 @@ export class FakeSpreadsheet implements Pick<Spreadsheet, 'getSheets' | 'getShee
   /** Test set-up, not counted: a tab with these values. */
   addTab(name: string, values: Cell[][]): FakeSheet {
     const sheet = new FakeSheet(this.log, this, name, this.nextId++);
-    values.forEach((r, i) => r.forEach((v, j) => sheet.put(i + 1, j + 1, v)));
+    values.forEach((r, i) => { r.forEach((v, j) => { sheet.put(i + 1, j + 1, v); }); });
     this.sheets.push(sheet);
     return sheet;
   }

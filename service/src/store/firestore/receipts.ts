@@ -23,7 +23,7 @@ export function firestoreReceivables(db: Firestore): FirestoreReceivables {
       const created = await db.runTransaction(async (tx) => {
         const taken = entries.length === 0 ? [] : await tx.getAll(...refs);
         if (taken.some((s) => s.exists)) return false;
-        entries.forEach((e, i) => tx.create(refs[i]!, toData(e)));
+        entries.forEach((e, i) => { tx.create(refs[i]!, toData(e)); });
         return true;
       });
       return created ? 'created' : 'conflict';

@@ -24,7 +24,7 @@
 import {
   backupWithholdingKept, calendarDayIn, ok, payRunAmountsDue, withholdingFor, withholdingReason, type AmountDue, type Payment, type Result,
 } from '../../../../shared/index.ts';
-import type { PayoutGateway, Transfer } from '../../payouts/gateway-port.ts';
+import type { AccountState, PayoutGateway, Transfer, TransferOutcome } from '../../payouts/gateway-port.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
 import type { ConnectedAccountRecord, StripeTransferRecord } from '../../store/payouts-port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
@@ -139,7 +139,7 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldR
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
 
   // A webhook can be late or lost: Stripe itself says whether the account can take money now.
-  let state;
+  let state: AccountState;
   try {
     state = await run.gateway.retrieveAccount(account.accountId);
   } catch (error) {
@@ -190,7 +190,7 @@ async function send(run: Run, payment: Payment, account: ConnectedAccountRecord)
   const record: StripeTransferRecord = (await ctx.payouts.getStripeTransfer(orgId, payment.id))
     ?? { paymentId: payment.id, payRunId: run.payRun.id, therapistId: payment.therapistId, accountId: account.accountId, idempotencyKey };
   await ctx.payouts.putStripeTransfer(orgId, record);
-  let outcome;
+  let outcome: TransferOutcome;
   try {
     outcome = await run.gateway.createTransfer({
       amountCents: transferCents(payment), destination: record.accountId, transferGroup: transferGroupOf(run.payRun.id), idempotencyKey,
