@@ -23,7 +23,15 @@ const GLOBAL = 'VisitLedger';
 /** Apps Script refuses a project whose files pass this; the brief keeps us well under it. */
 export const MAX_SCRIPT_BYTES = 250 * 1024;
 
-export type AddonBuild = { outDir: string; scriptFile: string; scriptBytes: number; globals: string[]; files: string[]; serviceOrigin: string; urlFetchWhitelist: string[] };
+export type AddonBuild = {
+  outDir: string;
+  scriptFile: string;
+  scriptBytes: number;
+  globals: string[];
+  files: string[];
+  serviceOrigin: string;
+  urlFetchWhitelist: string[];
+};
 
 /** `allowLoopbackHttp`: a test's service on this machine over http; never for a build that is pushed. */
 export type AddonBuildOptions = { serviceUrl: string | undefined; allowLoopbackHttp?: boolean };
@@ -48,8 +56,17 @@ export function serviceOriginOf(options: AddonBuildOptions): string {
     throw new Error(`VISITLEDGER_SERVICE_URL "${raw}" is not a URL: it must be ${SHAPE}`);
   }
   const loopback = url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
-  if (url.protocol !== 'https:' && !(loopback && options.allowLoopbackHttp)) throw new Error(`VISITLEDGER_SERVICE_URL "${raw}" must be https: it must be ${SHAPE}`);
-  if (url.username || url.password || url.search || url.hash || raw.endsWith('?') || raw.endsWith('#') || (url.pathname !== '/' && url.pathname !== '')) {
+  if (url.protocol !== 'https:' && !(loopback && options.allowLoopbackHttp))
+    throw new Error(`VISITLEDGER_SERVICE_URL "${raw}" must be https: it must be ${SHAPE}`);
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    raw.endsWith('?') ||
+    raw.endsWith('#') ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
     throw new Error(`VISITLEDGER_SERVICE_URL "${raw}" has more than an origin: it must be ${SHAPE}`);
   }
   return url.origin;
@@ -82,16 +99,27 @@ export async function buildAddon(outDir: string, options: AddonBuildOptions): Pr
     define,
   });
   // An IIFE's metafile lists no exports: an ESM pass over the same entry names them.
-  const esm = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'neutral', metafile: true, logLevel: 'silent', define });
+  const esm = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    metafile: true,
+    logLevel: 'silent',
+    define,
+  });
   const output = Object.values(esm.metafile.outputs)[0]!;
   const nodeInputs = Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:'));
   if (nodeInputs.length > 0) throw new Error(`the add-on bundle imports Node built-ins: ${nodeInputs.join(', ')}`);
   const globals = [...output.exports].sort();
   const wrappers = globals.map((name) => `function ${name}(a, b, c) { return ${GLOBAL}.${name}(a, b, c); }`).join('\n');
   const script = `${result.outputFiles[0]!.text}\n${wrappers}\n`;
-  if (new RegExp(`\\b${ORIGIN_GLOBAL}\\b`).test(script)) throw new Error(`the add-on bundle still names ${ORIGIN_GLOBAL}: the build did not fix the service origin`);
+  if (new RegExp(`\\b${ORIGIN_GLOBAL}\\b`).test(script))
+    throw new Error(`the add-on bundle still names ${ORIGIN_GLOBAL}: the build did not fix the service origin`);
   const scriptBytes = Buffer.byteLength(script);
-  if (scriptBytes > MAX_SCRIPT_BYTES) throw new Error(`the add-on script is ${scriptBytes} bytes, over the ${MAX_SCRIPT_BYTES}-byte budget`);
+  if (scriptBytes > MAX_SCRIPT_BYTES)
+    throw new Error(`the add-on script is ${scriptBytes} bytes, over the ${MAX_SCRIPT_BYTES}-byte budget`);
 
   mkdirSync(outDir, { recursive: true });
   const scriptFile = join(outDir, 'Code.js');
@@ -99,7 +127,15 @@ export async function buildAddon(outDir: string, options: AddonBuildOptions): Pr
   copyFileSync(join(ROOT, 'addon/src/sidebar/Sidebar.html'), join(outDir, 'Sidebar.html'));
   const manifest = manifestFor(serviceOrigin);
   writeFileSync(join(outDir, 'appsscript.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { outDir, scriptFile, scriptBytes, globals, files: ['Code.js', 'Sidebar.html', 'appsscript.json'], serviceOrigin, urlFetchWhitelist: manifest.urlFetchWhitelist as string[] };
+  return {
+    outDir,
+    scriptFile,
+    scriptBytes,
+    globals,
+    files: ['Code.js', 'Sidebar.html', 'appsscript.json'],
+    serviceOrigin,
+    urlFetchWhitelist: manifest.urlFetchWhitelist as string[],
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -107,8 +143,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const allowLoopbackHttp = args.includes('--allow-loopback-http');
   const outArg = args.find((a) => !a.startsWith('--'));
   try {
-    const built = await buildAddon(outArg ? resolve(outArg) : DEFAULT_OUT, { serviceUrl: process.env.VISITLEDGER_SERVICE_URL, allowLoopbackHttp });
-    console.log(`built ${built.scriptFile}: ${(built.scriptBytes / 1024).toFixed(1)} KB; globals: ${built.globals.join(', ')}; service: ${built.serviceOrigin}; URL allowlist: ${built.urlFetchWhitelist.join(', ')}`);
+    const built = await buildAddon(outArg ? resolve(outArg) : DEFAULT_OUT, {
+      serviceUrl: process.env.VISITLEDGER_SERVICE_URL,
+      allowLoopbackHttp,
+    });
+    console.log(
+      `built ${built.scriptFile}: ${(built.scriptBytes / 1024).toFixed(1)} KB; globals: ${built.globals.join(', ')}; service: ${built.serviceOrigin}; URL allowlist: ${built.urlFetchWhitelist.join(', ')}`,
+    );
   } catch (e) {
     console.error(`build:addon: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;

@@ -30,12 +30,17 @@ const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);
 
 const visits = env.book.tab('Visits')!.lastRow() - 1;
-if (visits !== ROWS || preview.summary.visits !== ROWS) throw new Error(`expected ${ROWS} visits, got ${visits} (preview ${preview.summary.visits})`);
+if (visits !== ROWS || preview.summary.visits !== ROWS)
+  throw new Error(`expected ${ROWS} visits, got ${visits} (preview ${preview.summary.visits})`);
 const total = t2 - t0;
-console.log(`addon import of ${ROWS.toLocaleString('en-US')} legacy rows (Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}):`);
+console.log(
+  `addon import of ${ROWS.toLocaleString('en-US')} legacy rows (Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}):`,
+);
 console.log(`  preview (read, map, match, check every row): ${(t1 - t0).toFixed(0)} ms`);
 console.log(`  write the structured tabs with every Status:  ${(t2 - t1).toFixed(0)} ms`);
-console.log(`  total: ${total.toFixed(0)} ms (budget ${BUDGET_MS} ms); CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (wall time above it is time waiting for a shared CPU)`);
+console.log(
+  `  total: ${total.toFixed(0)} ms (budget ${BUDGET_MS} ms); CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (wall time above it is time waiting for a shared CPU)`,
+);
 console.log(`  Apps Script calls: ${env.log.total()}, rows to review: ${result.rowsToReview}`);
 if (total > BUDGET_MS) {
   console.error(`over budget: ${total.toFixed(0)} ms > ${BUDGET_MS} ms`);
@@ -56,7 +61,9 @@ try {
   const synced = syncEnv.run('syncNow');
   const syncMs = performance.now() - s0;
   if (!synced.ok) throw new Error(`sync failed: ${synced.lines.join(' ')}`);
-  console.log(`  first Sync of ${SYNC_ROWS.toLocaleString('en-US')} visits against the local service: ${syncMs.toFixed(0)} ms (${synced.lines[1]})`);
+  console.log(
+    `  first Sync of ${SYNC_ROWS.toLocaleString('en-US')} visits against the local service: ${syncMs.toFixed(0)} ms (${synced.lines[1]})`,
+  );
 } finally {
   await service.close();
 }

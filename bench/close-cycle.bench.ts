@@ -63,16 +63,51 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 /** An org with `agencies` agencies, `therapists` therapists, their rates, and `visits` January visits spread over them. */
 async function seedOrg(ctx: UseCaseContext, orgId: string, size: { agencies: number; therapists: number; visits: number }): Promise<void> {
   must(await createOrg(ctx, { id: orgId, settings: { name: `Org ${orgId}`, payrollCycle: { kind: 'monthly' } } }));
-  const agencies = must(await upsertAgencies(ctx, orgId, Array.from({ length: size.agencies }, (_, i) => ({ name: `Agency ${i}` }))));
-  const therapists = must(await upsertTherapists(ctx, orgId, Array.from({ length: size.therapists }, (_, i) => ({ name: `Therapist ${i}`, disciplines: [DISCIPLINES[i % 5]!] }))));
-  must(await putBillRates(ctx, orgId, agencies.flatMap((a, i) => DISCIPLINES.flatMap((d) => TYPES.map((t) => ({ agencyId: a.id, discipline: d, visitType: t, cents: 8000 + i * 10, effectiveFrom: '2026-01-01' }))))));
-  must(await putPayRates(ctx, orgId, therapists.flatMap((th) => TYPES.map((t) => ({ therapistId: th.id, discipline: th.disciplines[0]!, visitType: t, cents: 5000, effectiveFrom: '2026-01-01' })))));
+  const agencies = must(
+    await upsertAgencies(
+      ctx,
+      orgId,
+      Array.from({ length: size.agencies }, (_, i) => ({ name: `Agency ${i}` })),
+    ),
+  );
+  const therapists = must(
+    await upsertTherapists(
+      ctx,
+      orgId,
+      Array.from({ length: size.therapists }, (_, i) => ({ name: `Therapist ${i}`, disciplines: [DISCIPLINES[i % 5]!] })),
+    ),
+  );
+  must(
+    await putBillRates(
+      ctx,
+      orgId,
+      agencies.flatMap((a, i) =>
+        DISCIPLINES.flatMap((d) =>
+          TYPES.map((t) => ({ agencyId: a.id, discipline: d, visitType: t, cents: 8000 + i * 10, effectiveFrom: '2026-01-01' })),
+        ),
+      ),
+    ),
+  );
+  must(
+    await putPayRates(
+      ctx,
+      orgId,
+      therapists.flatMap((th) =>
+        TYPES.map((t) => ({ therapistId: th.id, discipline: th.disciplines[0]!, visitType: t, cents: 5000, effectiveFrom: '2026-01-01' })),
+      ),
+    ),
+  );
   const rows = Array.from({ length: size.visits }, (_, i) => {
     const therapist = therapists[i % size.therapists]!;
     return {
-      clientId: `c${i}`, agencyId: agencies[(i * 7) % size.agencies]!.id, therapistId: therapist.id,
-      patient: { name: `Patient ${i % 5000}`, mrn: `M${i % 5000}` }, date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`,
-      discipline: therapist.disciplines[0]!, visitType: TYPES[i % 4]!, noteDone: true,
+      clientId: `c${i}`,
+      agencyId: agencies[(i * 7) % size.agencies]!.id,
+      therapistId: therapist.id,
+      patient: { name: `Patient ${i % 5000}`, mrn: `M${i % 5000}` },
+      date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`,
+      discipline: therapist.disciplines[0]!,
+      visitType: TYPES[i % 4]!,
+      noteDone: true,
     };
   });
   for (let i = 0; i < rows.length; i += MAX_VISITS_PER_BATCH) must(await upsertVisits(ctx, orgId, rows.slice(i, i + MAX_VISITS_PER_BATCH)));
@@ -100,12 +135,23 @@ async function timeClose(file: string, visits: number, warm: boolean): Promise<v
   const invoiced = closed.cycles.reduce((s, c) => s + (c.invoice?.lines.length ?? 0), 0);
   const paid = closed.payRuns.reduce((s, r) => s + r.payRun.statements.reduce((t, st) => t + st.lines.length, 0), 0);
   if (invoiced !== visits || paid !== visits) throw new Error(`expected ${visits} visits billed and paid, got ${invoiced} and ${paid}`);
-  console.log(JSON.stringify({
-    run: warm ? 'warm' : 'cold', visits, agencies: AGENCIES, therapists: THERAPISTS, invoices: closed.cycles.filter((c) => c.invoice).length,
-    closeMs: Math.round(elapsed), cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMB: Math.round(peakRss / 2 ** 20), rssBeforeCloseMB: Math.round(rssBefore / 2 ** 20),
-    pageFaults: usage.minorPageFault - faultsBefore,
-    targetMs: 1000, targetMB: 300, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
-  }));
+  console.log(
+    JSON.stringify({
+      run: warm ? 'warm' : 'cold',
+      visits,
+      agencies: AGENCIES,
+      therapists: THERAPISTS,
+      invoices: closed.cycles.filter((c) => c.invoice).length,
+      closeMs: Math.round(elapsed),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      peakRssMB: Math.round(peakRss / 2 ** 20),
+      rssBeforeCloseMB: Math.round(rssBefore / 2 ** 20),
+      pageFaults: usage.minorPageFault - faultsBefore,
+      targetMs: 1000,
+      targetMB: 300,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    }),
+  );
   await ctx.store.close();
 }
 
@@ -124,7 +170,13 @@ if (process.argv[2] === '--close-only') {
       for (const mode of ['cold', 'warm']) {
         const file = join(dir, `run-${run}-${mode}.db`);
         copyFileSync(seeded, file);
-        process.stdout.write(execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--close-only', file, String(visits), mode], { encoding: 'utf8' }));
+        process.stdout.write(
+          execFileSync(
+            process.execPath,
+            [...process.execArgv, fileURLToPath(import.meta.url), '--close-only', file, String(visits), mode],
+            { encoding: 'utf8' },
+          ),
+        );
       }
     }
   } finally {

@@ -34,7 +34,8 @@ import { defaultOrgSettings } from '../service/src/usecases/orgs.ts';
 const org = {
   ...defaultOrgSettings('Bright Path Therapy Staffing LLC'),
   address: { line1: '400 Main St', line2: 'Suite 210', city: 'Columbus', state: 'OH', zip: '43215' },
-  phone: '(614) 555-0100', email: 'billing@brightpath.example',
+  phone: '(614) 555-0100',
+  email: 'billing@brightpath.example',
 };
 const PATIENTS = ['Doe, Jane', 'Иванова, Мария', 'García López, José', 'Nguyễn, Bao', 'Okafor, Grace', 'Kowalski, Jan'];
 const THERAPISTS = ['Tom Becker, PT, DPT', 'Nguyễn Thị Minh Khai', 'Ζωή Παπαδοπούλου', 'Alexandra Montgomery-Fitzgerald'];
@@ -47,28 +48,61 @@ function invoiceRequest(lines: number, seed = 0): RenderRequest {
   const printable = Array.from({ length: lines }, (_, i): PrintableLine => {
     const rate = 8500 + ((i + seed) % 4) * 1000;
     return {
-      visitId: `v${seed}-${i}`, date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`, therapistId: `t${i % 40}`, therapistName: names.therapists[i % 4]!,
-      discipline: DISCIPLINES[i % 5]!, visitType: 'ROUTINE', visitTypeLabel: i % 9 === 0 ? 'Evaluation' : 'Routine visit', rateCents: rate, amountCents: rate,
-      late: i % 50 === 7, patient: names.patients[(i + seed) % names.patients.length]!,
+      visitId: `v${seed}-${i}`,
+      date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+      therapistId: `t${i % 40}`,
+      therapistName: names.therapists[i % 4]!,
+      discipline: DISCIPLINES[i % 5]!,
+      visitType: 'ROUTINE',
+      visitTypeLabel: i % 9 === 0 ? 'Evaluation' : 'Routine visit',
+      rateCents: rate,
+      amountCents: rate,
+      late: i % 50 === 7,
+      patient: names.patients[(i + seed) % names.patients.length]!,
     };
   });
   const plain: InvoiceLine[] = printable.map(({ patient: _p, ...l }) => l);
   const invoice: PrintableInvoice = {
-    id: `inv-${seed}`, number: `INV-${String(seed + 1).padStart(4, '0')}`, sequence: seed + 1, agencyId: `a${seed}`, agencyName: `Agency ${seed} Home Health`,
-    patientIdentifier: 'name', period: { start: '2026-03-01', end: '2026-03-31' }, issueDate: '2026-04-01', termsDays: 30, dueDate: '2026-05-01',
-    lines: printable, subtotals: subtotalsOf(plain), totalCents: sumCents(plain.map((l) => l.amountCents)), status: 'issued',
+    id: `inv-${seed}`,
+    number: `INV-${String(seed + 1).padStart(4, '0')}`,
+    sequence: seed + 1,
+    agencyId: `a${seed}`,
+    agencyName: `Agency ${seed} Home Health`,
+    patientIdentifier: 'name',
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    issueDate: '2026-04-01',
+    termsDays: 30,
+    dueDate: '2026-05-01',
+    lines: printable,
+    subtotals: subtotalsOf(plain),
+    totalCents: sumCents(plain.map((l) => l.amountCents)),
+    status: 'issued',
   };
   return { kind: 'invoice', input: { org, agency: undefined, invoice } };
 }
 
 function payStatementRequest(lines: number, seed: number): RenderRequest {
   const statement: PayStatement = {
-    therapistId: `t${seed}`, therapistName: `${THERAPISTS[seed % 4]} ${seed}`, period: { start: '2026-03-01', end: '2026-03-31' }, w9Status: seed % 10 === 0 ? 'missing' : 'on-file',
+    therapistId: `t${seed}`,
+    therapistName: `${THERAPISTS[seed % 4]} ${seed}`,
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    w9Status: seed % 10 === 0 ? 'missing' : 'on-file',
     lines: Array.from({ length: lines }, (_, i) => ({
-      visitId: `v${seed}-${i}`, date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`, agencyId: `a${i % 50}`, agencyName: `Agency ${i % 50} Home Health`,
-      discipline: DISCIPLINES[seed % 5]!, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false,
+      visitId: `v${seed}-${i}`,
+      date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+      agencyId: `a${i % 50}`,
+      agencyName: `Agency ${i % 50} Home Health`,
+      discipline: DISCIPLINES[seed % 5]!,
+      visitType: 'ROUTINE',
+      visitTypeLabel: 'Routine visit',
+      rateCents: 5500,
+      amountCents: 5500,
+      late: false,
     })),
-    totalCents: 5500 * lines, withheldCents: 0, netCents: 5500 * lines, held: seed % 10 === 0,
+    totalCents: 5500 * lines,
+    withheldCents: 0,
+    netCents: 5500 * lines,
+    held: seed % 10 === 0,
   };
   return { kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } };
 }
@@ -79,10 +113,25 @@ const mb = (kb: number) => Math.round(kb / 1024);
 function bareTable(request: RenderRequest): DocDefinition {
   if (request.kind !== 'invoice') throw new Error('bareTable: an invoice request only');
   const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
-  const rows = request.input.invoice.lines.map((l) => [l.date, l.patient, l.therapistName, l.visitTypeLabel, money(l.rateCents), money(l.amountCents)]);
+  const rows = request.input.invoice.lines.map((l) => [
+    l.date,
+    l.patient,
+    l.therapistName,
+    l.visitTypeLabel,
+    money(l.rateCents),
+    money(l.amountCents),
+  ]);
   return {
     info: { title: 'baseline', author: 'bench', subject: 'baseline', creationDate: new Date(0) },
-    content: [{ table: { headerRows: 1, widths: [50, '*', '*', 100, 48, 56], body: [['Date', 'Patient', 'Therapist', 'Visit type', 'Rate', 'Amount'], ...rows] } }],
+    content: [
+      {
+        table: {
+          headerRows: 1,
+          widths: [50, '*', '*', 100, 48, 56],
+          body: [['Date', 'Patient', 'Therapist', 'Visit type', 'Rate', 'Amount'], ...rows],
+        },
+      },
+    ],
   };
 }
 
@@ -115,10 +164,20 @@ async function one(lines: number, runs: number, cjk: boolean): Promise<void> {
     await renderPdf(bareTable(invoiceRequest(lines)));
     baseline.push(performance.now() - start);
   }
-  process.stdout.write(JSON.stringify({
-    lines, runs, coldMs: Math.round(coldMs), bestMs: Math.round(Math.min(...ms)), medianMs: Math.round(median(ms)), medianCpuMs: Math.round(median(cpuMs)), bestCpuMs: Math.round(Math.min(...cpuMs)), baselineMs: Math.round(median(baseline)),
-    bytes, peakMb: mb(resourceUsage().maxRSS),
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      lines,
+      runs,
+      coldMs: Math.round(coldMs),
+      bestMs: Math.round(Math.min(...ms)),
+      medianMs: Math.round(median(ms)),
+      medianCpuMs: Math.round(median(cpuMs)),
+      bestCpuMs: Math.round(Math.min(...cpuMs)),
+      baselineMs: Math.round(median(baseline)),
+      bytes,
+      peakMb: mb(resourceUsage().maxRSS),
+    }),
+  );
 }
 
 /** Peak memory of a process that renders one invoice and nothing else (the timed runs above render many). */
@@ -141,10 +200,17 @@ async function cycle(): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
   const cpuSeconds = cpuMsSince(cpu) / 1000;
   await pool.close();
-  process.stdout.write(JSON.stringify({
-    documents: outputs.length, lines: 50 * 2000 + 500 * 200, workers, seconds: Math.round(seconds * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10,
-    megabytes: Math.round(sumCents(outputs.map((o) => o.byteLength)) / 1e6), peakMb: mb(resourceUsage().maxRSS),
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      documents: outputs.length,
+      lines: 50 * 2000 + 500 * 200,
+      workers,
+      seconds: Math.round(seconds * 10) / 10,
+      cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      megabytes: Math.round(sumCents(outputs.map((o) => o.byteLength)) / 1e6),
+      peakMb: mb(resourceUsage().maxRSS),
+    }),
+  );
 }
 
 const self = fileURLToPath(import.meta.url);
@@ -156,17 +222,32 @@ if (mode === '--one') {
 } else if (mode === '--cycle') {
   await cycle();
 } else {
-  const runIn = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }));
-  const results = [[200, 7], [2000, 3], [20000, 1]].map(([lines, runs]) => runIn('--one', String(lines), String(runs)));
+  const runIn = (...args: string[]) =>
+    JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  const results = [
+    [200, 7],
+    [2000, 3],
+    [20000, 1],
+  ].map(([lines, runs]) => runIn('--one', String(lines), String(runs)));
   for (const r of results) {
-    console.log(`invoice of ${r.lines} lines: ${r.medianMs} ms warm (median of ${r.runs}, best ${r.bestMs}; CPU ${r.medianCpuMs} ms, best ${r.bestCpuMs}), ${r.coldMs} ms as a fresh process's first (the same rows as a bare pdfmake table: ${r.baselineMs} ms), ${Math.round(r.bytes / 1024)} KB, peak RSS ${r.peakMb} MB`);
+    console.log(
+      `invoice of ${r.lines} lines: ${r.medianMs} ms warm (median of ${r.runs}, best ${r.bestMs}; CPU ${r.medianCpuMs} ms, best ${r.bestCpuMs}), ${r.coldMs} ms as a fresh process's first (the same rows as a bare pdfmake table: ${r.baselineMs} ms), ${Math.round(r.bytes / 1024)} KB, peak RSS ${r.peakMb} MB`,
+    );
   }
   const cjk = runIn('--one', '200', '7', 'cjk');
-  console.log(`invoice of 200 lines naming everyone in Chinese, Japanese or Korean: ${cjk.medianMs} ms warm (median of ${cjk.runs}, best ${cjk.bestMs}; CPU ${cjk.medianCpuMs} ms), ${cjk.coldMs} ms as a fresh process's first CJK document (decoding the CJK fonts), ${Math.round(cjk.bytes / 1024)} KB`);
+  console.log(
+    `invoice of 200 lines naming everyone in Chinese, Japanese or Korean: ${cjk.medianMs} ms warm (median of ${cjk.runs}, best ${cjk.bestMs}; CPU ${cjk.medianCpuMs} ms), ${cjk.coldMs} ms as a fresh process's first CJK document (decoding the CJK fonts), ${Math.round(cjk.bytes / 1024)} KB`,
+  );
   const alone = runIn('--memory', '2000');
   console.log(`a process that renders one invoice of 2,000 lines and nothing else: peak RSS ${alone.peakMb} MB`);
   console.log(`20,000 lines took ${(results[2].medianMs / results[1].medianMs).toFixed(1)} times the 2,000-line time (target: at most 12)`);
-  console.log(`load average while measured: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  console.log(
+    `load average while measured: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
   const c = runIn('--cycle');
-  console.log(`a 100,000-visit cycle (${c.documents} documents, ${c.lines} lines) on ${c.workers} worker threads: ${c.seconds} s (CPU ${c.cpuSeconds} s), ${c.megabytes} MB of PDF, peak RSS ${c.peakMb} MB`);
+  console.log(
+    `a 100,000-visit cycle (${c.documents} documents, ${c.lines} lines) on ${c.workers} worker threads: ${c.seconds} s (CPU ${c.cpuSeconds} s), ${c.megabytes} MB of PDF, peak RSS ${c.peakMb} MB`,
+  );
 }

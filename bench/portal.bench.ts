@@ -46,7 +46,11 @@ await store.close();
 const path = new URL(link.value.url).pathname;
 
 // The per-IP allowance is for the open internet; all of this load comes from one loopback address.
-const server = await startServerProcess(['service/src/server.ts'], { VISITLEDGER_DB: dbFile, PORT: '0', PORTAL_REQUESTS_PER_MINUTE: '100000000' });
+const server = await startServerProcess(['service/src/server.ts'], {
+  VISITLEDGER_DB: dbFile,
+  PORT: '0',
+  PORTAL_REQUESTS_PER_MINUTE: '100000000',
+});
 const { child } = server;
 const url = server.url.replace('localhost', '127.0.0.1');
 
@@ -56,15 +60,46 @@ const check = await fetch(`${url}/portal`, { headers: { cookie: session } });
 if (check.status !== 200 || !(await check.text()).includes('<table')) throw new Error(`the list page answered ${check.status}`);
 
 const run = promisify(execFile);
-const { stdout } = await run('node_modules/.bin/autocannon', ['-j', '-c', String(CONNECTIONS), '-d', String(SECONDS), '-H', `cookie=${session}`, ...(RATE ? ['-R', String(RATE)] : []), `${url}/portal`], { maxBuffer: 64 * 2 ** 20 });
-const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number; max: number }; non2xx: number; errors: number };
+const { stdout } = await run(
+  'node_modules/.bin/autocannon',
+  [
+    '-j',
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(SECONDS),
+    '-H',
+    `cookie=${session}`,
+    ...(RATE ? ['-R', String(RATE)] : []),
+    `${url}/portal`,
+  ],
+  { maxBuffer: 64 * 2 ** 20 },
+);
+const result = JSON.parse(stdout) as {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+};
 
-console.log(JSON.stringify({
-  page: 'invoice list', invoicesOnPage: agencyInvoices, seconds: SECONDS, connections: CONNECTIONS, offeredRate: RATE ?? 'unbounded',
-  requestsPerSecond: Math.round(result.requests.average), totalRequests: result.requests.total, non2xx: result.non2xx, errors: result.errors,
-  latencyP50Ms: result.latency.p50, latencyP99Ms: result.latency.p99, latencyMaxMs: result.latency.max,
-  targetRequestsPerSecond: 500, targetP99Ms: 50,
-}));
+console.log(
+  JSON.stringify({
+    page: 'invoice list',
+    invoicesOnPage: agencyInvoices,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    offeredRate: RATE ?? 'unbounded',
+    requestsPerSecond: Math.round(result.requests.average),
+    totalRequests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    targetRequestsPerSecond: 500,
+    targetP99Ms: 50,
+  }),
+);
 child.kill('SIGTERM');
 await new Promise((resolve) => child.on('exit', resolve));
 rmSync(dir, { recursive: true, force: true });

@@ -16,12 +16,38 @@ import type { CreditNote, Invoice, OrgSettings, Payment } from './schemas.ts';
 import { countsTowardNec, PAYMENT_METHOD_RULES } from './tax1099.ts';
 
 export const QBO_INVOICE_HEADER: readonly string[] = [
-  'InvoiceNo', 'Customer', 'InvoiceDate', 'DueDate', 'Terms', 'Memo', 'Item(Product/Service)', 'ItemDescription', 'ItemQuantity', 'ItemRate', 'ItemAmount',
+  'InvoiceNo',
+  'Customer',
+  'InvoiceDate',
+  'DueDate',
+  'Terms',
+  'Memo',
+  'Item(Product/Service)',
+  'ItemDescription',
+  'ItemQuantity',
+  'ItemRate',
+  'ItemAmount',
 ];
-export const CREDIT_NOTE_HEADER: readonly string[] = ['CreditMemoNo', 'Customer', 'CreditMemoDate', 'AppliesToInvoice', 'Reason', 'ItemDescription', 'ItemAmount'];
+export const CREDIT_NOTE_HEADER: readonly string[] = [
+  'CreditMemoNo',
+  'Customer',
+  'CreditMemoDate',
+  'AppliesToInvoice',
+  'Reason',
+  'ItemDescription',
+  'ItemAmount',
+];
 export const QBO_BANK_HEADER: readonly string[] = ['Date', 'Description', 'Amount'];
 export const PAYMENTS_LEDGER_HEADER: readonly string[] = [
-  'Paid on', 'Therapist', 'Method', 'Counts toward 1099-NEC', 'Amount', 'Status', 'Reference', 'Pay run', 'Payment id',
+  'Paid on',
+  'Therapist',
+  'Method',
+  'Counts toward 1099-NEC',
+  'Amount',
+  'Status',
+  'Reference',
+  'Pay run',
+  'Payment id',
 ];
 
 export { spreadsheetSafe };
@@ -43,7 +69,9 @@ export function qboInvoiceRows(invoices: readonly Invoice[]): string[][] {
       const group = groups.get(key) ?? {
         item: `${line.discipline} ${line.visitTypeLabel}`,
         description: `${line.discipline} ${line.visitTypeLabel}${line.late ? ' (late visits from earlier periods)' : ''}`,
-        quantity: 0, rateCents: line.rateCents, amountCents: 0,
+        quantity: 0,
+        rateCents: line.rateCents,
+        amountCents: 0,
       };
       group.quantity += 1;
       group.amountCents += line.amountCents;
@@ -51,10 +79,21 @@ export function qboInvoiceRows(invoices: readonly Invoice[]): string[][] {
     }
     const memo = `Visits ${formatUsDate(invoice.period.start)} to ${formatUsDate(invoice.period.end)}`;
     for (const g of groups.values()) {
-      rows.push(safeRow([
-        invoice.number, invoice.agencyName, formatUsDate(invoice.issueDate), formatUsDate(invoice.dueDate), `Net ${invoice.termsDays}`, memo,
-        g.item, g.description, String(g.quantity), centsToDecimalString(g.rateCents), centsToDecimalString(g.amountCents),
-      ]));
+      rows.push(
+        safeRow([
+          invoice.number,
+          invoice.agencyName,
+          formatUsDate(invoice.issueDate),
+          formatUsDate(invoice.dueDate),
+          `Net ${invoice.termsDays}`,
+          memo,
+          g.item,
+          g.description,
+          String(g.quantity),
+          centsToDecimalString(g.rateCents),
+          centsToDecimalString(g.amountCents),
+        ]),
+      );
     }
   }
   return rows;
@@ -66,10 +105,22 @@ export function qboInvoiceRows(invoices: readonly Invoice[]): string[][] {
  * enters these as credit memos applied to that invoice.
  */
 export function creditNoteRows(notes: readonly CreditNote[], agencyNames: ReadonlyMap<string, string>): string[][] {
-  return [[...CREDIT_NOTE_HEADER], ...notes.flatMap((note) => note.lines.map((line) => safeRow([
-    note.number, agencyNames.get(note.agencyId) ?? note.agencyId, formatUsDate(note.issueDate), note.invoiceNumber, note.reason,
-    line.description, centsToDecimalString(line.amountCents),
-  ])))];
+  return [
+    [...CREDIT_NOTE_HEADER],
+    ...notes.flatMap((note) =>
+      note.lines.map((line) =>
+        safeRow([
+          note.number,
+          agencyNames.get(note.agencyId) ?? note.agencyId,
+          formatUsDate(note.issueDate),
+          note.invoiceNumber,
+          note.reason,
+          line.description,
+          centsToDecimalString(line.amountCents),
+        ]),
+      ),
+    ),
+  ];
 }
 
 /** Paid payments as money out of the bank account (negative amounts), for QuickBooks' bank import. */
@@ -90,9 +141,20 @@ export function paymentsLedgerRows(
   therapistNames: ReadonlyMap<string, string>,
   settings: Pick<OrgSettings, 'stripeTransfersCountFor1099'>,
 ): string[][] {
-  return [[...PAYMENTS_LEDGER_HEADER], ...payments.map((p) => safeRow([
-    p.paidOn, therapistNames.get(p.therapistId) ?? p.therapistId, PAYMENT_METHOD_RULES[p.method].label,
-    p.status === 'paid' && countsTowardNec(p.method, settings) ? 'Y' : 'N',
-    centsToDecimalString(p.amountCents), p.status, p.reference ?? '', p.payRunId ?? '', p.id,
-  ]))];
+  return [
+    [...PAYMENTS_LEDGER_HEADER],
+    ...payments.map((p) =>
+      safeRow([
+        p.paidOn,
+        therapistNames.get(p.therapistId) ?? p.therapistId,
+        PAYMENT_METHOD_RULES[p.method].label,
+        p.status === 'paid' && countsTowardNec(p.method, settings) ? 'Y' : 'N',
+        centsToDecimalString(p.amountCents),
+        p.status,
+        p.reference ?? '',
+        p.payRunId ?? '',
+        p.id,
+      ]),
+    ),
+  ];
 }

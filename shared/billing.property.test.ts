@@ -41,7 +41,12 @@ const agenciesArb = fc
     }),
     { minLength: 1, maxLength: 3 },
   )
-  .map((list) => list.map((a, i) => ({ agency: anAgency({ id: `agency-${i}`, name: a.name, billingCycle: a.rule, patientIdentifier: a.patientIdentifier }), lag: a.lag })));
+  .map((list) =>
+    list.map((a, i) => ({
+      agency: anAgency({ id: `agency-${i}`, name: a.name, billingCycle: a.rule, patientIdentifier: a.patientIdentifier }),
+      lag: a.lag,
+    })),
+  );
 
 const billRatesArb = fc
   .uniqueArray(
@@ -54,7 +59,17 @@ const billRatesArb = fc
     }),
     { selector: (r) => `${r.agency}|${r.discipline}|${r.visitType}|${r.effective}`, minLength: 5, maxLength: 40 },
   )
-  .map((list) => list.map((r): BillRate => ({ agencyId: `agency-${r.agency}`, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: day(r.effective) })));
+  .map((list) =>
+    list.map(
+      (r): BillRate => ({
+        agencyId: `agency-${r.agency}`,
+        discipline: r.discipline,
+        visitType: r.visitType,
+        cents: r.cents,
+        effectiveFrom: day(r.effective),
+      }),
+    ),
+  );
 
 const payRatesArb = fc
   .uniqueArray(
@@ -69,19 +84,23 @@ const payRatesArb = fc
     { selector: (r) => `${r.therapist}|${r.agency}|${r.discipline}|${r.visitType}|${r.effective}`, minLength: 5, maxLength: 60 },
   )
   .map((list) =>
-    list.map((r): PayRate => ({
-      therapistId: `therapist-${r.therapist}`,
-      ...(r.agency !== null ? { agencyId: `agency-${r.agency}` } : {}),
-      discipline: r.discipline,
-      visitType: r.visitType,
-      cents: r.cents,
-      effectiveFrom: day(r.effective),
-    })),
+    list.map(
+      (r): PayRate => ({
+        therapistId: `therapist-${r.therapist}`,
+        ...(r.agency !== null ? { agencyId: `agency-${r.agency}` } : {}),
+        discipline: r.discipline,
+        visitType: r.visitType,
+        cents: r.cents,
+        effectiveFrom: day(r.effective),
+      }),
+    ),
   );
 
 const therapistsArb = fc
   .array(fc.record({ name: fc.constantFrom(...THERAPIST_NAMES), hasW9: fc.boolean() }), { minLength: 1, maxLength: 4 })
-  .map((list) => list.map((t, i): Therapist => aTherapist({ id: `therapist-${i}`, name: t.name, w9: t.hasW9 ? aW9({ legalName: t.name }) : undefined })));
+  .map((list) =>
+    list.map((t, i): Therapist => aTherapist({ id: `therapist-${i}`, name: t.name, w9: t.hasW9 ? aW9({ legalName: t.name }) : undefined })),
+  );
 
 /** Visits with the day they reached the service (arrival >= visit date). */
 const arrivingVisitsArb = (agencies: number, therapists: number) =>
@@ -120,10 +139,22 @@ function latestInForce<R extends { effectiveFrom: IsoDate }>(rates: readonly R[]
   return rates.filter((r) => r.effectiveFrom <= date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
 }
 const naiveBillRate = (rates: readonly BillRate[], v: Visit) =>
-  latestInForce(rates.filter((r) => r.agencyId === v.agencyId && r.discipline === v.discipline && r.visitType === v.visitType), v.date);
+  latestInForce(
+    rates.filter((r) => r.agencyId === v.agencyId && r.discipline === v.discipline && r.visitType === v.visitType),
+    v.date,
+  );
 function naivePayRate(rates: readonly PayRate[], v: Visit): PayRate | undefined {
   const mine = rates.filter((r) => r.therapistId === v.therapistId && r.discipline === v.discipline && r.visitType === v.visitType);
-  return latestInForce(mine.filter((r) => r.agencyId === v.agencyId), v.date) ?? latestInForce(mine.filter((r) => r.agencyId === undefined), v.date);
+  return (
+    latestInForce(
+      mine.filter((r) => r.agencyId === v.agencyId),
+      v.date,
+    ) ??
+    latestInForce(
+      mine.filter((r) => r.agencyId === undefined),
+      v.date,
+    )
+  );
 }
 const labelable = (agency: Agency, v: Visit) => agency.patientIdentifier === 'name' || (v.patient.mrn ?? '') !== '';
 
@@ -135,7 +166,11 @@ type CloseEvent = { agency: Agency; period: Period; closeDay: IsoDate };
  * Runs an org for a few months: each agency's period closes `lag` days after it ends and
  * bills every unbilled visit that has arrived by then and is dated on or before its end.
  */
-function simulate(agencies: Array<{ agency: Agency; lag: number }>, billRates: BillRate[], arriving: Array<{ visit: Visit; arrival: IsoDate }>) {
+function simulate(
+  agencies: Array<{ agency: Agency; lag: number }>,
+  billRates: BillRate[],
+  arriving: Array<{ visit: Visit; arrival: IsoDate }>,
+) {
   const lastArrival = arriving.reduce((max, v) => (v.arrival > max ? v.arrival : max), START);
   const events: CloseEvent[] = [];
   for (const { agency, lag } of agencies) {
@@ -154,11 +189,25 @@ function simulate(agencies: Array<{ agency: Agency; lag: number }>, billRates: B
     const drafts: InvoiceDraft[] = [];
     for (; i < events.length && events[i]!.closeDay === closeDay; i++) {
       const { agency, period } = events[i]!;
-      const visits = arriving.filter((a) => a.visit.agencyId === agency.id && a.arrival <= closeDay && a.visit.date <= period.end && !billed.has(a.visit.id)).map((a) => a.visit);
-      const { draft } = draftInvoice({ agency, period, visits: visits.map(billable), rates, therapistName, vocabulary, issueDate: closeDay });
+      const visits = arriving
+        .filter((a) => a.visit.agencyId === agency.id && a.arrival <= closeDay && a.visit.date <= period.end && !billed.has(a.visit.id))
+        .map((a) => a.visit);
+      const { draft } = draftInvoice({
+        agency,
+        period,
+        visits: visits.map(billable),
+        rates,
+        therapistName,
+        vocabulary,
+        issueDate: closeDay,
+      });
       if (draft) drafts.push(draft);
     }
-    const issued = issueInvoices(drafts, { prefix: 'INV', nextSequence: invoices.length + 1, newId: (k) => `invoice-${invoices.length + k + 1}` });
+    const issued = issueInvoices(drafts, {
+      prefix: 'INV',
+      nextSequence: invoices.length + 1,
+      newId: (k) => `invoice-${invoices.length + k + 1}`,
+    });
     for (const invoice of issued) for (const line of invoice.lines) billed.add(line.visitId);
     invoices.push(...issued);
   }
@@ -172,7 +221,15 @@ describe('invoices', () => {
         const agency = agencies[0]!.agency;
         const period = { start: day(30), end: day(89) };
         const visits = arriving.map((a) => a.visit);
-        const { draft, held } = draftInvoice({ agency, period, visits: visits.map(billable), rates: buildRateBook(billRates, []), therapistName, vocabulary, issueDate: day(90) });
+        const { draft, held } = draftInvoice({
+          agency,
+          period,
+          visits: visits.map(billable),
+          rates: buildRateBook(billRates, []),
+          therapistName,
+          vocabulary,
+          issueDate: day(90),
+        });
         const lines = draft?.lines ?? [];
         expect([...lines.map((l) => l.visitId), ...held.map((h) => h.visitId)].sort()).toEqual(visits.map((v) => v.id).sort());
         if (draft) {
@@ -212,7 +269,8 @@ describe('invoices', () => {
           }
 
           const where = new Map<string, Array<{ invoice: Invoice; late: boolean }>>();
-          for (const invoice of invoices) for (const line of invoice.lines) where.set(line.visitId, [...(where.get(line.visitId) ?? []), { invoice, late: line.late }]);
+          for (const invoice of invoices)
+            for (const line of invoice.lines) where.set(line.visitId, [...(where.get(line.visitId) ?? []), { invoice, late: line.late }]);
 
           for (const { visit, arrival } of arriving) {
             const { agency, lag } = agencies.find((a) => a.agency.id === visit.agencyId)!;
@@ -242,7 +300,14 @@ describe('invoices', () => {
     fc.assert(
       fc.property(
         fc
-          .uniqueArray(fc.record({ agency: fc.integer({ min: 0, max: 9 }), name: fc.constantFrom(...AGENCY_NAMES), start: fc.integer({ min: 0, max: 60 }) }), { selector: (d) => `${d.agency}|${d.start}`, maxLength: 12 })
+          .uniqueArray(
+            fc.record({
+              agency: fc.integer({ min: 0, max: 9 }),
+              name: fc.constantFrom(...AGENCY_NAMES),
+              start: fc.integer({ min: 0, max: 60 }),
+            }),
+            { selector: (d) => `${d.agency}|${d.start}`, maxLength: 12 },
+          )
           .chain((specs) => fc.tuple(fc.constant(specs), fc.shuffledSubarray(specs, { minLength: specs.length, maxLength: specs.length }))),
         fc.integer({ min: 1, max: 20_000 }),
         ([specs, shuffledSpecs], nextSequence) => {
@@ -275,47 +340,54 @@ describe('invoices', () => {
 });
 
 describe('pay statements', () => {
-  it('pay totals equal the sum of the same visits\' pay rates; every visit is paid once or held', () => {
+  it("pay totals equal the sum of the same visits' pay rates; every visit is paid once or held", () => {
     fc.assert(
-      fc.property(therapistsArb, payRatesArb, arrivingVisitsArb(3, 4), fc.boolean(), (therapists, payRates, arriving, holdPayUntilNoteDone) => {
-        const known = new Set(therapists.map((t) => t.id));
-        const visits = arriving.map((a) => a.visit).filter((v) => known.has(v.therapistId));
-        const period = { start: day(14), end: day(89) };
-        const { statements, held, warnings } = draftPayStatements({
-          period,
-          visits,
-          rates: buildRateBook([], payRates),
-          therapists,
-          agencyName: (id) => `Agency ${id}`,
-          vocabulary,
-          holdPayUntilNoteDone,
-        });
+      fc.property(
+        therapistsArb,
+        payRatesArb,
+        arrivingVisitsArb(3, 4),
+        fc.boolean(),
+        (therapists, payRates, arriving, holdPayUntilNoteDone) => {
+          const known = new Set(therapists.map((t) => t.id));
+          const visits = arriving.map((a) => a.visit).filter((v) => known.has(v.therapistId));
+          const period = { start: day(14), end: day(89) };
+          const { statements, held, warnings } = draftPayStatements({
+            period,
+            visits,
+            rates: buildRateBook([], payRates),
+            therapists,
+            agencyName: (id) => `Agency ${id}`,
+            vocabulary,
+            holdPayUntilNoteDone,
+          });
 
-        const lines = statements.flatMap((s) => s.lines.map((l) => ({ ...l, therapistId: s.therapistId })));
-        expect([...lines.map((l) => l.visitId), ...held.map((h) => h.visitId)].sort()).toEqual(visits.map((v) => v.id).sort());
+          const lines = statements.flatMap((s) => s.lines.map((l) => ({ ...l, therapistId: s.therapistId })));
+          expect([...lines.map((l) => l.visitId), ...held.map((h) => h.visitId)].sort()).toEqual(visits.map((v) => v.id).sort());
 
-        const byId = new Map(visits.map((v) => [v.id, v]));
-        for (const s of statements) {
-          expect(s.lines.length).toBeGreaterThan(0);
-          const expected = s.lines.map((l) => naivePayRate(payRates, byId.get(l.visitId)!)!.cents);
-          expect(s.totalCents).toBe(sumCents(expected));
-          expect(s.totalCents).toBe(sumCents(s.lines.map((l) => l.amountCents)));
-          for (const l of s.lines) expect(byId.get(l.visitId)!.therapistId).toBe(s.therapistId);
-          const therapist = therapists.find((t) => t.id === s.therapistId)!;
-          expect(s.w9Status).toBe(therapist.w9 ? 'on-file' : 'missing');
-        }
-        for (const v of visits) {
-          const rate = naivePayRate(payRates, v);
-          const shouldHold = rate === undefined || (holdPayUntilNoteDone && !v.noteDone);
-          const line = lines.find((l) => l.visitId === v.id);
-          if (shouldHold) expect(line).toBeUndefined();
-          else expect(line).toMatchObject({ rateCents: rate!.cents, late: v.date < period.start, therapistId: v.therapistId });
-        }
-        // One statement per paid therapist, in name order; a warning for each one without a W-9.
-        expect(new Set(statements.map((s) => s.therapistId)).size).toBe(statements.length);
-        for (let k = 1; k < statements.length; k++) expect(compareNames(statements[k - 1]!.therapistName, statements[k]!.therapistName)).toBeLessThanOrEqual(0);
-        expect(warnings.map((w) => w.therapistId)).toEqual(statements.filter((s) => s.w9Status === 'missing').map((s) => s.therapistId));
-      }),
+          const byId = new Map(visits.map((v) => [v.id, v]));
+          for (const s of statements) {
+            expect(s.lines.length).toBeGreaterThan(0);
+            const expected = s.lines.map((l) => naivePayRate(payRates, byId.get(l.visitId)!)!.cents);
+            expect(s.totalCents).toBe(sumCents(expected));
+            expect(s.totalCents).toBe(sumCents(s.lines.map((l) => l.amountCents)));
+            for (const l of s.lines) expect(byId.get(l.visitId)!.therapistId).toBe(s.therapistId);
+            const therapist = therapists.find((t) => t.id === s.therapistId)!;
+            expect(s.w9Status).toBe(therapist.w9 ? 'on-file' : 'missing');
+          }
+          for (const v of visits) {
+            const rate = naivePayRate(payRates, v);
+            const shouldHold = rate === undefined || (holdPayUntilNoteDone && !v.noteDone);
+            const line = lines.find((l) => l.visitId === v.id);
+            if (shouldHold) expect(line).toBeUndefined();
+            else expect(line).toMatchObject({ rateCents: rate!.cents, late: v.date < period.start, therapistId: v.therapistId });
+          }
+          // One statement per paid therapist, in name order; a warning for each one without a W-9.
+          expect(new Set(statements.map((s) => s.therapistId)).size).toBe(statements.length);
+          for (let k = 1; k < statements.length; k++)
+            expect(compareNames(statements[k - 1]!.therapistName, statements[k]!.therapistName)).toBeLessThanOrEqual(0);
+          expect(warnings.map((w) => w.therapistId)).toEqual(statements.filter((s) => s.w9Status === 'missing').map((s) => s.therapistId));
+        },
+      ),
       { numRuns: 200 },
     );
   });

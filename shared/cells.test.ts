@@ -4,7 +4,15 @@ import { cellText, columnLetter, isBlankCell } from './cells.ts';
 
 describe('cellText', () => {
   it('reads each kind of cell as the owner reads it', () => {
-    expect([null, undefined, '  Tom Becker ', 95.5, 0, true, false].map(cellText)).toEqual(['', '', 'Tom Becker', '95.5', '0', 'true', 'false']);
+    expect([null, undefined, '  Tom Becker ', 95.5, 0, true, false].map(cellText)).toEqual([
+      '',
+      '',
+      'Tom Becker',
+      '95.5',
+      '0',
+      'true',
+      'false',
+    ]);
     expect(cellText(new Date('2026-01-05T00:00:00Z'))).toBe('2026-01-05');
     expect(cellText(new Date(Number.NaN))).toBe('');
   });
@@ -23,9 +31,11 @@ describe('columnLetter', () => {
   });
 
   it('gives every position its own label, in the sheet order', () => {
-    fc.assert(fc.property(fc.nat(20000), (i) => {
-      const [a, b] = [columnLetter(i), columnLetter(i + 1)];
-      expect(a.length < b.length || (a.length === b.length && a < b)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.nat(20000), (i) => {
+        const [a, b] = [columnLetter(i), columnLetter(i + 1)];
+        expect(a.length < b.length || (a.length === b.length && a < b)).toBe(true);
+      }),
+    );
   });
 });

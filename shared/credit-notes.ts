@@ -9,7 +9,16 @@ import { err, ok, type Result } from './result.ts';
 import type { CreditNote, Invoice, InvoiceLine } from './schemas.ts';
 
 export type CreditNoteError = {
-  code: 'invoice-void' | 'reason-required' | 'reason-too-long' | 'before-issue-date' | 'no-lines' | 'bad-amount' | 'unknown-visit' | 'exceeds-line' | 'exceeds-invoice';
+  code:
+    | 'invoice-void'
+    | 'reason-required'
+    | 'reason-too-long'
+    | 'before-issue-date'
+    | 'no-lines'
+    | 'bad-amount'
+    | 'unknown-visit'
+    | 'exceeds-line'
+    | 'exceeds-invoice';
   message: string;
 };
 
@@ -31,22 +40,37 @@ export type DraftCreditNoteInput = {
  */
 export function draftCreditNote(invoice: Invoice, input: DraftCreditNoteInput): Result<CreditNote, CreditNoteError> {
   for (const note of input.priorNotes) {
-    if (note.invoiceId !== invoice.id) throw new Error(`draftCreditNote: prior note ${note.number} is for invoice ${note.invoiceNumber}, not ${invoice.number}`, { cause: { code: 'wrong-invoice' } });
+    if (note.invoiceId !== invoice.id)
+      throw new Error(`draftCreditNote: prior note ${note.number} is for invoice ${note.invoiceNumber}, not ${invoice.number}`, {
+        cause: { code: 'wrong-invoice' },
+      });
   }
-  if (invoice.status === 'void') return err({ code: 'invoice-void', message: `Invoice ${invoice.number} is void; there is nothing left to credit` });
+  if (invoice.status === 'void')
+    return err({ code: 'invoice-void', message: `Invoice ${invoice.number} is void; there is nothing left to credit` });
   const reason = correctionReason(input.reason, invoice.number, 'credited');
   if (!reason.ok) return reason;
-  if (input.issueDate < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; a credit note cannot be dated ${input.issueDate}` });
+  if (input.issueDate < invoice.issueDate)
+    return err({
+      code: 'before-issue-date',
+      message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; a credit note cannot be dated ${input.issueDate}`,
+    });
 
   const lines = input.lines
-    ? input.lines.map((l) => ({ ...(l.visitId !== undefined ? { visitId: l.visitId } : {}), description: l.description.trim(), amountCents: l.amountCents }))
-    : invoice.lines.filter((l) => l.amountCents > 0).map((l) => ({ visitId: l.visitId, description: creditDescription(l), amountCents: l.amountCents }));
+    ? input.lines.map((l) => ({
+        ...(l.visitId !== undefined ? { visitId: l.visitId } : {}),
+        description: l.description.trim(),
+        amountCents: l.amountCents,
+      }))
+    : invoice.lines
+        .filter((l) => l.amountCents > 0)
+        .map((l) => ({ visitId: l.visitId, description: creditDescription(l), amountCents: l.amountCents }));
   if (lines.length === 0) return err({ code: 'no-lines', message: `The credit note for invoice ${invoice.number} has no lines` });
 
   const invoiced = new Map<string, Cents>();
   for (const l of invoice.lines) invoiced.set(l.visitId, (invoiced.get(l.visitId) ?? 0) + l.amountCents);
   const credited = new Map<string, Cents>();
-  for (const note of input.priorNotes) for (const l of note.lines) if (l.visitId !== undefined) credited.set(l.visitId, (credited.get(l.visitId) ?? 0) + l.amountCents);
+  for (const note of input.priorNotes)
+    for (const l of note.lines) if (l.visitId !== undefined) credited.set(l.visitId, (credited.get(l.visitId) ?? 0) + l.amountCents);
 
   for (const [i, line] of lines.entries()) {
     if (!Number.isSafeInteger(line.amountCents) || line.amountCents <= 0) {
@@ -54,10 +78,14 @@ export function draftCreditNote(invoice: Invoice, input: DraftCreditNoteInput): 
     }
     if (line.visitId === undefined) continue;
     const onInvoice = invoiced.get(line.visitId);
-    if (onInvoice === undefined) return err({ code: 'unknown-visit', message: `Visit ${line.visitId} is not on invoice ${invoice.number}` });
+    if (onInvoice === undefined)
+      return err({ code: 'unknown-visit', message: `Visit ${line.visitId} is not on invoice ${invoice.number}` });
     const total = (credited.get(line.visitId) ?? 0) + line.amountCents;
     if (total > onInvoice) {
-      return err({ code: 'exceeds-line', message: `Visit ${line.visitId} was billed ${formatMoney(onInvoice)} on invoice ${invoice.number}; crediting ${formatMoney(total)} in all is more than that` });
+      return err({
+        code: 'exceeds-line',
+        message: `Visit ${line.visitId} was billed ${formatMoney(onInvoice)} on invoice ${invoice.number}; crediting ${formatMoney(total)} in all is more than that`,
+      });
     }
     credited.set(line.visitId, total);
   }

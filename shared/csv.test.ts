@@ -4,9 +4,18 @@ import { parseCsv, toCsv } from './csv.ts';
 
 describe('parseCsv', () => {
   it('reads plain rows with LF or CRLF line ends', () => {
-    expect(parseCsv('a,b\nc,d\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(parseCsv('a,b\r\nc,d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(parseCsv('a,b\rc,d')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(parseCsv('a,b\nc,d\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(parseCsv('a,b\r\nc,d\r\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(parseCsv('a,b\rc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('does not make an extra row for the final line end, but keeps a last line without one', () => {
@@ -47,9 +56,13 @@ describe('parseCsv', () => {
 
 describe('toCsv', () => {
   it('quotes only where needed and ends every row with CRLF', () => {
-    expect(toCsv([['Clinician', 'Patient'], ['Tom Becker', 'Alvarez, Rosa'], ['say "hi"', 'a\nb']])).toBe(
-      'Clinician,Patient\r\nTom Becker,"Alvarez, Rosa"\r\n"say ""hi""","a\nb"\r\n',
-    );
+    expect(
+      toCsv([
+        ['Clinician', 'Patient'],
+        ['Tom Becker', 'Alvarez, Rosa'],
+        ['say "hi"', 'a\nb'],
+      ]),
+    ).toBe('Clinician,Patient\r\nTom Becker,"Alvarez, Rosa"\r\n"say ""hi""","a\nb"\r\n');
     expect(toCsv([])).toBe('');
     expect(toCsv([['']])).toBe('\r\n');
   });
@@ -59,10 +72,7 @@ describe('toCsv', () => {
   });
 
   it('round-trips through parseCsv', () => {
-    const field = fc.oneof(
-      fc.string({ unit: 'binary' }),
-      fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', '\uFEFF') }),
-    );
+    const field = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', '\uFEFF') }));
     const rows = fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { maxLength: 8 });
     fc.assert(
       fc.property(rows, (r) => {

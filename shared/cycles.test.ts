@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cycleRuleFromText, cycleRuleText, isPeriodOf, nextPeriod, periodContaining, periodLabel, periodsEndingIn, previousPeriod } from './cycles.ts';
+import {
+  cycleRuleFromText,
+  cycleRuleText,
+  isPeriodOf,
+  nextPeriod,
+  periodContaining,
+  periodLabel,
+  periodsEndingIn,
+  previousPeriod,
+} from './cycles.ts';
 import { addDays, dayOfWeek, monthBounds } from './dates.ts';
 import type { CycleRule, Period } from './schemas.ts';
 import { expectOk } from './test-support/results.ts';
@@ -56,10 +65,19 @@ describe('periodContaining', () => {
 
 describe('next and previous periods', () => {
   it('steps over month and year ends', () => {
-    expect(nextPeriod({ kind: 'semi-monthly' }, { start: '2026-02-16', end: '2026-02-28' })).toEqual({ start: '2026-03-01', end: '2026-03-15' });
-    expect(previousPeriod({ kind: 'semi-monthly' }, { start: '2026-03-01', end: '2026-03-15' })).toEqual({ start: '2026-02-16', end: '2026-02-28' });
+    expect(nextPeriod({ kind: 'semi-monthly' }, { start: '2026-02-16', end: '2026-02-28' })).toEqual({
+      start: '2026-03-01',
+      end: '2026-03-15',
+    });
+    expect(previousPeriod({ kind: 'semi-monthly' }, { start: '2026-03-01', end: '2026-03-15' })).toEqual({
+      start: '2026-02-16',
+      end: '2026-02-28',
+    });
     expect(nextPeriod({ kind: 'monthly' }, { start: '2026-12-01', end: '2026-12-31' })).toEqual({ start: '2027-01-01', end: '2027-01-31' });
-    expect(previousPeriod({ kind: 'biweekly', anchor: '2026-01-05' }, { start: '2026-01-05', end: '2026-01-18' })).toEqual({ start: '2025-12-22', end: '2026-01-04' });
+    expect(previousPeriod({ kind: 'biweekly', anchor: '2026-01-05' }, { start: '2026-01-05', end: '2026-01-18' })).toEqual({
+      start: '2025-12-22',
+      end: '2026-01-04',
+    });
   });
 });
 
@@ -176,9 +194,11 @@ describe('periods tile the calendar', () => {
 
 describe('a cycle rule in words (the Agencies tab)', () => {
   it('reads back every rule it writes', () => {
-    fc.assert(fc.property(rules, (rule) => {
-      expect(cycleRuleFromText(cycleRuleText(rule))).toEqual({ ok: true, value: rule });
-    }));
+    fc.assert(
+      fc.property(rules, (rule) => {
+        expect(cycleRuleFromText(cycleRuleText(rule))).toEqual({ ok: true, value: rule });
+      }),
+    );
   });
 
   it.each([
@@ -194,9 +214,21 @@ describe('a cycle rule in words (the Agencies tab)', () => {
     expect(cycleRuleFromText(text)).toEqual({ ok: true, value: rule });
   });
 
-  it.each(['', 'weekly', 'weekly from someday', 'biweekly', 'biweekly from 2026-02-30', 'biweekly from 1/5/2026', 'fortnightly', 'quarterly'])('refuses %j, saying what it reads', (text) => {
+  it.each([
+    '',
+    'weekly',
+    'weekly from someday',
+    'biweekly',
+    'biweekly from 2026-02-30',
+    'biweekly from 1/5/2026',
+    'fortnightly',
+    'quarterly',
+  ])('refuses %j, saying what it reads', (text) => {
     const read = cycleRuleFromText(text);
     expect(read.ok).toBe(false);
-    if (!read.ok) expect(read.error.message).toMatch(/is not a billing cycle VisitLedger reads: write one of Monthly, Semi-monthly, Weekly from Monday/);
+    if (!read.ok)
+      expect(read.error.message).toMatch(
+        /is not a billing cycle VisitLedger reads: write one of Monthly, Semi-monthly, Weekly from Monday/,
+      );
   });
 });

@@ -14,7 +14,9 @@ export function periodContaining(rule: CycleRule, date: IsoDate): Period {
   switch (rule.kind) {
     case 'weekly': {
       if (!Number.isInteger(rule.weekStartsOn) || rule.weekStartsOn < 0 || rule.weekStartsOn > 6) {
-        throw new Error(`weekly cycle: weekStartsOn must be 0 (Sunday) to 6 (Saturday), got ${rule.weekStartsOn}`, { cause: { code: 'bad-cycle-rule' } });
+        throw new Error(`weekly cycle: weekStartsOn must be 0 (Sunday) to 6 (Saturday), got ${rule.weekStartsOn}`, {
+          cause: { code: 'bad-cycle-rule' },
+        });
       }
       const back = (dayOfWeek(date) - rule.weekStartsOn + 7) % 7;
       const start = addDays(date, -back);
@@ -73,7 +75,20 @@ export function periodContainsDate(period: Period, date: IsoDate): boolean {
   return period.start <= date && date <= period.end;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
 const short = (month: number) => MONTHS[month - 1]!.slice(0, 3);
 
 /**
@@ -97,15 +112,20 @@ export function periodLabel(period: Period): string {
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 /** The forms cycleRuleFromText reads, for messages. */
-export const CYCLE_RULE_FORMS = 'Monthly, Semi-monthly, Weekly from Monday (or another day), Biweekly from YYYY-MM-DD (a cycle\'s first day)';
+export const CYCLE_RULE_FORMS =
+  "Monthly, Semi-monthly, Weekly from Monday (or another day), Biweekly from YYYY-MM-DD (a cycle's first day)";
 
 /** A cycle rule in words, as the Agencies tab shows it: "Monthly", "Weekly from Monday", "Biweekly from 2026-01-05". */
 export function cycleRuleText(rule: CycleRule): string {
   switch (rule.kind) {
-    case 'monthly': return 'Monthly';
-    case 'semi-monthly': return 'Semi-monthly';
-    case 'weekly': return `Weekly from ${WEEKDAYS[rule.weekStartsOn]}`;
-    case 'biweekly': return `Biweekly from ${rule.anchor}`;
+    case 'monthly':
+      return 'Monthly';
+    case 'semi-monthly':
+      return 'Semi-monthly';
+    case 'weekly':
+      return `Weekly from ${WEEKDAYS[rule.weekStartsOn]}`;
+    case 'biweekly':
+      return `Biweekly from ${rule.anchor}`;
   }
 }
 

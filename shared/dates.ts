@@ -112,9 +112,14 @@ export function readSheetDate(value: unknown, options: ReadDateOptions = {}): Re
     const day = Number(us[2]);
     const year = us[3]!.length === 2 ? 2000 + Number(us[3]) : Number(us[3]);
     if (month > 12 && day <= 12) {
-      return bad(value, `"${value}" reads as day/month; this sheet uses US dates (month/day/year), so write ${day}/${month}/${us[3]} if you meant that`);
+      return bad(
+        value,
+        `"${value}" reads as day/month; this sheet uses US dates (month/day/year), so write ${day}/${month}/${us[3]} if you meant that`,
+      );
     }
-    return isValidYmd(year, month, day) ? ok(ymd(year, month, day)) : bad(value, `"${value}" is not a real calendar date (US month/day/year)`);
+    return isValidYmd(year, month, day)
+      ? ok(ymd(year, month, day))
+      : bad(value, `"${value}" is not a real calendar date (US month/day/year)`);
   }
   if (/^\d+$/.test(text)) return readSheetDate(Number(text), options);
   return bad(value);

@@ -22,7 +22,12 @@ export type VisitKeyFields = {
  * dispute; a flagged one is only a question to the owner, so the key errs on flagging.
  */
 export function patientKey(name: string): string {
-  return nameKey(name).replace(/['\u2019`]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean).sort().join(' ');
+  return nameKey(name)
+    .replace(/['\u2019`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .sort()
+    .join(' ');
 }
 
 /**

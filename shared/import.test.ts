@@ -3,13 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv.ts';
 import { visitKey } from './duplicates.ts';
-import {
-  type ImportContext,
-  type ImportReport,
-  importLegacyVisits,
-  type RowOutcome,
-  summarizeImport,
-} from './import/index.ts';
+import { type ImportContext, type ImportReport, importLegacyVisits, type RowOutcome, summarizeImport } from './import/index.ts';
 import type { DirectoryEntry } from './names.ts';
 import { buildRateBook } from './rates.ts';
 import type { BillRate, PayRate } from './schemas.ts';
@@ -28,12 +22,34 @@ function aContext(over: Partial<ImportContext> = {}): ImportContext {
 
 /** A data row in HEADER order, with overridable cells. */
 function aRow(over: Partial<Record<'therapist' | 'date' | 'agency' | 'patient' | 'discipline' | 'visitType', unknown>> = {}): unknown[] {
-  const v = { therapist: 'Tom Becker', date: '3/4/2026', agency: 'Oakridge Home Health', patient: 'Alvarez, Rosa', discipline: 'PT', visitType: 'Routine', ...over };
+  const v = {
+    therapist: 'Tom Becker',
+    date: '3/4/2026',
+    agency: 'Oakridge Home Health',
+    patient: 'Alvarez, Rosa',
+    discipline: 'PT',
+    visitType: 'Routine',
+    ...over,
+  };
   return [v.therapist, v.date, v.agency, v.patient, v.discipline, v.visitType];
 }
 
-const aBill = (over: Partial<BillRate> = {}): BillRate => ({ agencyId: 'oak', discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01', ...over });
-const aPay = (over: Partial<PayRate> = {}): PayRate => ({ therapistId: 'tom', discipline: 'PT', visitType: 'ROUTINE', cents: 5500, effectiveFrom: '2026-01-01', ...over });
+const aBill = (over: Partial<BillRate> = {}): BillRate => ({
+  agencyId: 'oak',
+  discipline: 'PT',
+  visitType: 'ROUTINE',
+  cents: 8500,
+  effectiveFrom: '2026-01-01',
+  ...over,
+});
+const aPay = (over: Partial<PayRate> = {}): PayRate => ({
+  therapistId: 'tom',
+  discipline: 'PT',
+  visitType: 'ROUTINE',
+  cents: 5500,
+  effectiveFrom: '2026-01-01',
+  ...over,
+});
 
 function importRows(rows: unknown[][], over: Partial<ImportContext> = {}): ImportReport {
   return expectOk(importLegacyVisits([HEADER, ...rows], aContext(over)));
@@ -101,7 +117,13 @@ describe('finding the header', () => {
   });
 
   it('says which required columns are missing and what headers it saw', () => {
-    const result = importLegacyVisits([['Clinician', 'Date', 'Patient', 'Notes'], ['Tom Becker', '3/4/2026', 'Alvarez, Rosa', '']], aContext());
+    const result = importLegacyVisits(
+      [
+        ['Clinician', 'Date', 'Patient', 'Notes'],
+        ['Tom Becker', '3/4/2026', 'Alvarez, Rosa', ''],
+      ],
+      aContext(),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('missing-columns');
@@ -113,7 +135,13 @@ describe('finding the header', () => {
   });
 
   it('reports an empty table or one without any known header as missing every required column', () => {
-    for (const table of [[], [['Mileage', 'Comments'], ['12', 'ok']]]) {
+    for (const table of [
+      [],
+      [
+        ['Mileage', 'Comments'],
+        ['12', 'ok'],
+      ],
+    ]) {
       const result = importLegacyVisits(table, aContext());
       expect(result.ok).toBe(false);
       if (result.ok) return;
@@ -172,10 +200,22 @@ describe('skipped rows', () => {
 describe('reading a row', () => {
   it('reads dates as text, serial numbers and date cells', () => {
     const report = importRows(
-      [aRow({ date: '2026-03-02' }), aRow({ date: '3/6/26' }), aRow({ date: 46090 }), aRow({ date: '46091' }), aRow({ date: new Date('2026-03-11T05:00:00Z') })],
+      [
+        aRow({ date: '2026-03-02' }),
+        aRow({ date: '3/6/26' }),
+        aRow({ date: 46090 }),
+        aRow({ date: '46091' }),
+        aRow({ date: new Date('2026-03-11T05:00:00Z') }),
+      ],
       { timeZone: 'America/Chicago' },
     );
-    expect(report.rows.map((r) => r.outcome === 'visit' && r.visit.date)).toEqual(['2026-03-02', '2026-03-06', '2026-03-09', '2026-03-10', '2026-03-11']);
+    expect(report.rows.map((r) => r.outcome === 'visit' && r.visit.date)).toEqual([
+      '2026-03-02',
+      '2026-03-06',
+      '2026-03-09',
+      '2026-03-10',
+      '2026-03-11',
+    ]);
   });
 
   it('refuses a day-first date with the message of readSheetDate', () => {
@@ -245,10 +285,19 @@ describe('reading a row', () => {
 describe('names', () => {
   it('applies exact names and confirmed aliases, keeping the directory spelling', () => {
     const agencies = [entry('oak', 'Oakridge Home Health', ['Oakridge HH'])];
-    const report = importRows([aRow({ agency: 'OAKRIDGE  home health' }), aRow({ agency: 'oakridge hh', therapist: ' tom becker', date: '3/5/2026' })], { agencies });
+    const report = importRows(
+      [aRow({ agency: 'OAKRIDGE  home health' }), aRow({ agency: 'oakridge hh', therapist: ' tom becker', date: '3/5/2026' })],
+      { agencies },
+    );
     expect(report.rows.map((r) => r.outcome === 'visit' && [r.visit.agency, r.visit.therapist])).toEqual([
-      [{ id: 'oak', name: 'Oakridge Home Health' }, { id: 'tom', name: 'Tom Becker' }],
-      [{ id: 'oak', name: 'Oakridge Home Health' }, { id: 'tom', name: 'Tom Becker' }],
+      [
+        { id: 'oak', name: 'Oakridge Home Health' },
+        { id: 'tom', name: 'Tom Becker' },
+      ],
+      [
+        { id: 'oak', name: 'Oakridge Home Health' },
+        { id: 'tom', name: 'Tom Becker' },
+      ],
     ]);
   });
 
@@ -285,10 +334,16 @@ describe('names', () => {
 
   it("with 'create', identical new names become one new entity used by every row", () => {
     const report = importRows(
-      [aRow({ agency: 'Riverbend Nursing' }), aRow({ agency: 'riverbend  nursing', date: '3/5/2026' }), aRow({ therapist: 'Dana Lee', agency: 'Riverbend Nursing ', date: '3/6/2026' })],
+      [
+        aRow({ agency: 'Riverbend Nursing' }),
+        aRow({ agency: 'riverbend  nursing', date: '3/5/2026' }),
+        aRow({ therapist: 'Dana Lee', agency: 'Riverbend Nursing ', date: '3/6/2026' }),
+      ],
       { unknownNames: 'create' },
     );
-    expect(report.newAgencies).toEqual([{ name: 'Riverbend Nursing', spellings: ['Riverbend Nursing', 'riverbend nursing'], rows: [2, 3, 4] }]);
+    expect(report.newAgencies).toEqual([
+      { name: 'Riverbend Nursing', spellings: ['Riverbend Nursing', 'riverbend nursing'], rows: [2, 3, 4] },
+    ]);
     expect(report.newTherapists).toEqual([{ name: 'Dana Lee', spellings: ['Dana Lee'], rows: [4] }]);
     expect(report.rows.map((r) => r.outcome === 'visit' && [r.visit.agency, r.visit.therapist.id])).toEqual([
       [{ id: null, name: 'Riverbend Nursing' }, 'tom'],
@@ -319,7 +374,10 @@ describe('names', () => {
   it("with 'create', two equally used new names near each other are both questioned", () => {
     const report = importRows([aRow({ agency: 'Riverbend Nursing' }), aRow({ agency: 'Riverbend Nursng' })], { unknownNames: 'create' });
     expect(report.newAgencies).toEqual([]);
-    expect(report.rows.map((r) => r.outcome === 'needs-review' && r.proposals.map((p) => p.entryName))).toEqual([['Riverbend Nursng'], ['Riverbend Nursing']]);
+    expect(report.rows.map((r) => r.outcome === 'needs-review' && r.proposals.map((p) => p.entryName))).toEqual([
+      ['Riverbend Nursng'],
+      ['Riverbend Nursing'],
+    ]);
   });
 
   it("with 'create', a new name near a known entry is proposed, not created", () => {
@@ -331,7 +389,12 @@ describe('names', () => {
 
 describe('duplicates', () => {
   it('marks a later row repeating an earlier one, with patients compared loosely', () => {
-    const report = importRows([aRow(), aRow({ patient: 'alvarez,  rosa', discipline: 'Physical Therapy' }), aRow({ visitType: 'Eval' }), aRow({ patient: 'ALVAREZ, ROSA ' })]);
+    const report = importRows([
+      aRow(),
+      aRow({ patient: 'alvarez,  rosa', discipline: 'Physical Therapy' }),
+      aRow({ visitType: 'Eval' }),
+      aRow({ patient: 'ALVAREZ, ROSA ' }),
+    ]);
     expect(report.rows.map((r) => [r.row, r.outcome, r.outcome === 'duplicate' ? r.duplicateOf : null])).toEqual([
       [2, 'visit', null],
       [3, 'duplicate', { kind: 'row', row: 2 }],
@@ -362,7 +425,9 @@ describe('duplicates', () => {
   it('holds a complete row that repeats an earlier row needing review', () => {
     const report = importRows([aRow({ discipline: 'Nursing' }), aRow()]);
     expect(report.rows.map((r) => r.outcome)).toEqual(['needs-review', 'needs-review']);
-    expect(reasonsOf(report.rows[1]!)).toEqual(['Looks like a repeat of row 2: same therapist, agency, patient, date and visit type as typed']);
+    expect(reasonsOf(report.rows[1]!)).toEqual([
+      'Looks like a repeat of row 2: same therapist, agency, patient, date and visit type as typed',
+    ]);
   });
 
   it('finds duplicates among new entities created by the import', () => {
@@ -406,7 +471,11 @@ describe('rates', () => {
   });
 
   it('names agencies and therapists apart even when their ids are the same', () => {
-    const sameIds = { agencies: [entry('x', 'Oakridge Home Health')], therapists: [entry('x', 'Tom Becker')], rates: buildRateBook([], []) };
+    const sameIds = {
+      agencies: [entry('x', 'Oakridge Home Health')],
+      therapists: [entry('x', 'Tom Becker')],
+      rates: buildRateBook([], []),
+    };
     expect(reasonsOf(importOne(aRow(), sameIds))).toEqual([
       'No bill rate for Oakridge Home Health, PT Routine visit, in force on 2026-03-04',
       'No pay rate for Tom Becker, PT Routine visit at Oakridge Home Health, in force on 2026-03-04',
@@ -453,7 +522,11 @@ describe('every row is accounted for', () => {
   const scenario = fc
     .record({
       order: fc.shuffledSubarray(fields, { minLength: fields.length, maxLength: fields.length }),
-      headers: fc.record(Object.fromEntries(fields.map((f) => [f, fc.constantFrom(...SYNONYMS[f])])) as { [K in keyof typeof SYNONYMS]: fc.Arbitrary<string> }),
+      headers: fc.record(
+        Object.fromEntries(fields.map((f) => [f, fc.constantFrom(...SYNONYMS[f])])) as {
+          [K in keyof typeof SYNONYMS]: fc.Arbitrary<string>;
+        },
+      ),
       before: fc.array(fc.array(junk, { maxLength: 8 }), { maxLength: 19 }),
       extraColumns: fc.nat({ max: 2 }),
       mode: fc.constantFrom('create' as const, 'review' as const),
@@ -494,7 +567,13 @@ describe('every row is accounted for', () => {
         const byRow = new Map(report.rows.map((r) => [r.row, r]));
         const keyOf = (r: RowOutcome) =>
           r.outcome === 'visit' || r.outcome === 'duplicate'
-            ? visitKey({ therapistId: r.visit.therapist.id ?? `new ${r.visit.therapist.name}`, agencyId: r.visit.agency.id ?? `new ${r.visit.agency.name}`, patientName: r.visit.patient.name, date: r.visit.date, visitType: r.visit.visitType })
+            ? visitKey({
+                therapistId: r.visit.therapist.id ?? `new ${r.visit.therapist.name}`,
+                agencyId: r.visit.agency.id ?? `new ${r.visit.agency.name}`,
+                patientName: r.visit.patient.name,
+                date: r.visit.date,
+                visitType: r.visit.visitType,
+              })
             : undefined;
         const visitKeys = report.rows.filter((r) => r.outcome === 'visit').map(keyOf);
         expect(new Set(visitKeys).size).toBe(visitKeys.length);
@@ -608,7 +687,9 @@ describe('the sample owner sheet', () => {
       sharedRows[17],
       sharedRows[18],
     ]);
-    const proposals = report.rows.flatMap((r) => (r.outcome === 'needs-review' ? r.proposals.map((p) => [r.row, p.entryId, p.reason]) : []));
+    const proposals = report.rows.flatMap((r) =>
+      r.outcome === 'needs-review' ? r.proposals.map((p) => [r.row, p.entryId, p.reason]) : [],
+    );
     expect(proposals).toEqual([
       [4, 'oak', 'is a short form of the name'],
       [6, 'lake', 'differs only by the suffix "LLC"'],

@@ -11,9 +11,17 @@ export type VoidError = { code: 'already-void' | 'reason-required' | 'reason-too
 
 /** A new, void copy of the invoice; the issued one is left as it was. */
 export function voidInvoice(invoice: Invoice, options: { on: IsoDate; reason: string }): Result<Invoice, VoidError> {
-  if (invoice.status === 'void') return err({ code: 'already-void', message: `Invoice ${invoice.number} was already voided on ${invoice.voidedOn ?? 'an earlier date'}` });
+  if (invoice.status === 'void')
+    return err({
+      code: 'already-void',
+      message: `Invoice ${invoice.number} was already voided on ${invoice.voidedOn ?? 'an earlier date'}`,
+    });
   const reason = correctionReason(options.reason, invoice.number, 'voided');
   if (!reason.ok) return reason;
-  if (options.on < invoice.issueDate) return err({ code: 'before-issue-date', message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; it cannot be voided on ${options.on}` });
+  if (options.on < invoice.issueDate)
+    return err({
+      code: 'before-issue-date',
+      message: `Invoice ${invoice.number} was issued on ${invoice.issueDate}; it cannot be voided on ${options.on}`,
+    });
   return ok({ ...invoice, status: 'void', voidedOn: options.on, voidReason: reason.value });
 }

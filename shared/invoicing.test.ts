@@ -32,7 +32,10 @@ function draft(visits: Visit[], overrides: Partial<DraftInvoiceInput> & { billRa
     agency: anAgency({ id: 'agency-1' }),
     period: JANUARY,
     visits: visits.map(billable),
-    rates: buildRateBook(billRates ?? [aBillRate(), aBillRate({ visitType: 'EVAL', cents: 16_000 }), aBillRate({ discipline: 'OT', cents: 13_000 })], []),
+    rates: buildRateBook(
+      billRates ?? [aBillRate(), aBillRate({ visitType: 'EVAL', cents: 16_000 }), aBillRate({ discipline: 'OT', cents: 13_000 })],
+      [],
+    ),
     therapistName: (id) => therapists[id] ?? id,
     vocabulary,
     issueDate: '2026-02-02',
@@ -47,37 +50,80 @@ function issued(d: InvoiceDraft, sequence = 1): Invoice {
 describe('sortByNumber', () => {
   // The order a plain comparator sort gives (stable): by key, then by tie text.
   const expected = <T>(items: T[], key: (x: T) => number, tie: (x: T) => string) =>
-    items.map((x, i) => ({ x, i })).sort((a, b) => key(a.x) - key(b.x) || (tie(a.x) < tie(b.x) ? -1 : tie(a.x) > tie(b.x) ? 1 : 0) || a.i - b.i).map((e) => e.x);
+    items
+      .map((x, i) => ({ x, i }))
+      .sort((a, b) => key(a.x) - key(b.x) || (tie(a.x) < tie(b.x) ? -1 : tie(a.x) > tie(b.x) ? 1 : 0) || a.i - b.i)
+      .map((e) => e.x);
 
   it('orders by key, then by tie text, keeping equal items in their order, for whole keys and for any other keys', () => {
-    const item = fc.record({ key: fc.oneof(fc.nat(40), fc.constantFrom(0.5, -3, 2 ** 52)), tie: fc.constantFrom('a', 'b', 'B', 'ab', ''), n: fc.nat() });
-    fc.assert(fc.property(fc.array(item, { maxLength: 300 }), (items) => {
-      const sorted = items.slice();
-      sortByNumber(sorted, (x) => x.key, (x) => x.tie);
-      expect(sorted).toEqual(expected(items, (x) => x.key, (x) => x.tie));
-    }), { numRuns: 300 });
+    const item = fc.record({
+      key: fc.oneof(fc.nat(40), fc.constantFrom(0.5, -3, 2 ** 52)),
+      tie: fc.constantFrom('a', 'b', 'B', 'ab', ''),
+      n: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 300 }), (items) => {
+        const sorted = items.slice();
+        sortByNumber(
+          sorted,
+          (x) => x.key,
+          (x) => x.tie,
+        );
+        expect(sorted).toEqual(
+          expected(
+            items,
+            (x) => x.key,
+            (x) => x.tie,
+          ),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('gives the same order when the items come already in tie order, as the service reads visits', () => {
     const item = fc.record({ key: fc.nat(1), tie: fc.constantFrom('a', 'b', 'B', 'ab', ''), n: fc.nat() });
-    fc.assert(fc.property(fc.array(item, { maxLength: 200 }), fc.nat(199), (items, swapAt) => {
-      const inTieOrder = items.slice().sort((a, b) => (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0));
-      // One neighbouring pair swapped: a run that is almost, but not quite, in order.
-      const almost = inTieOrder.slice();
-      if (swapAt + 1 < almost.length) [almost[swapAt], almost[swapAt + 1]] = [almost[swapAt + 1]!, almost[swapAt]!];
-      for (const input of [inTieOrder, almost]) {
-        const sorted = input.slice();
-        sortByNumber(sorted, (x) => x.key, (x) => x.tie);
-        expect(sorted).toEqual(expected(input, (x) => x.key, (x) => x.tie));
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 200 }), fc.nat(199), (items, swapAt) => {
+        const inTieOrder = items.slice().sort((a, b) => (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0));
+        // One neighbouring pair swapped: a run that is almost, but not quite, in order.
+        const almost = inTieOrder.slice();
+        if (swapAt + 1 < almost.length) [almost[swapAt], almost[swapAt + 1]] = [almost[swapAt + 1]!, almost[swapAt]!];
+        for (const input of [inTieOrder, almost]) {
+          const sorted = input.slice();
+          sortByNumber(
+            sorted,
+            (x) => x.key,
+            (x) => x.tie,
+          );
+          expect(sorted).toEqual(
+            expected(
+              input,
+              (x) => x.key,
+              (x) => x.tie,
+            ),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sorts 100,000 whole keys with many ties the same way', () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({ key: (i * 7919) % 997, tie: `v${(i * 104729) % 100_003}`, i }));
     const sorted = items.slice();
-    sortByNumber(sorted, (x) => x.key, (x) => x.tie);
-    expect(sorted).toEqual(expected(items, (x) => x.key, (x) => x.tie));
+    sortByNumber(
+      sorted,
+      (x) => x.key,
+      (x) => x.tie,
+    );
+    expect(sorted).toEqual(
+      expected(
+        items,
+        (x) => x.key,
+        (x) => x.tie,
+      ),
+    );
   });
 });
 
@@ -137,7 +183,14 @@ describe('draftInvoice', () => {
       ['2026-01-15', 13_000, 13_000],
     ]);
     expectInvoiceTotals(d!, 25_500);
-    expect(d).toMatchObject({ agencyId: 'agency-1', agencyName: 'Oakridge Home Health', period: JANUARY, issueDate: '2026-02-02', termsDays: 30, dueDate: '2026-03-04' });
+    expect(d).toMatchObject({
+      agencyId: 'agency-1',
+      agencyName: 'Oakridge Home Health',
+      period: JANUARY,
+      issueDate: '2026-02-02',
+      termsDays: 30,
+      dueDate: '2026-03-04',
+    });
   });
 
   it('fills each line for the document', () => {
@@ -190,21 +243,35 @@ describe('draftInvoice', () => {
   });
 
   it('holds a visit without a bill rate, with the reason, and never bills it at zero', () => {
-    const { draft: d, held } = draft([aVisit({ id: 'ok' }), aVisit({ id: 'pta-eval', discipline: 'PTA', visitType: 'EVAL', date: '2026-01-16' })]);
+    const { draft: d, held } = draft([
+      aVisit({ id: 'ok' }),
+      aVisit({ id: 'pta-eval', discipline: 'PTA', visitType: 'EVAL', date: '2026-01-16' }),
+    ]);
     expect(d?.lines.map((l) => l.visitId)).toEqual(['ok']);
     expect(held).toEqual([
-      { visitId: 'pta-eval', problems: [{ code: 'missing-bill-rate', message: 'No bill rate for Oakridge Home Health, PTA Evaluation, in force on 2026-01-16' }] },
+      {
+        visitId: 'pta-eval',
+        problems: [{ code: 'missing-bill-rate', message: 'No bill rate for Oakridge Home Health, PTA Evaluation, in force on 2026-01-16' }],
+      },
     ]);
   });
 
   it('holds a visit dated before its first rate, saying when the rate starts', () => {
     const { held } = draft([aVisit({ id: 'v', date: '2026-01-03' })], { billRates: [aBillRate({ effectiveFrom: '2026-01-10' })] });
-    expect(held[0]?.problems[0]?.message).toBe('No bill rate for Oakridge Home Health, PT Routine visit, in force on 2026-01-03 (the first rate starts 2026-01-10)');
+    expect(held[0]?.problems[0]?.message).toBe(
+      'No bill rate for Oakridge Home Health, PT Routine visit, in force on 2026-01-03 (the first rate starts 2026-01-10)',
+    );
   });
 
   it('holds a visit whose patient cannot be labelled as the agency asks, with every problem', () => {
     const agency = anAgency({ id: 'agency-1', patientIdentifier: 'mrn' });
-    const { draft: d, held } = draft([aVisit({ id: 'no-mrn', patient: { name: 'Rosa Alvarez' } }), aVisit({ id: 'both', discipline: 'ST', patient: { name: 'Rosa Alvarez' } })], { agency });
+    const { draft: d, held } = draft(
+      [
+        aVisit({ id: 'no-mrn', patient: { name: 'Rosa Alvarez' } }),
+        aVisit({ id: 'both', discipline: 'ST', patient: { name: 'Rosa Alvarez' } }),
+      ],
+      { agency },
+    );
     expect(d).toBeNull();
     expect(held.map((h) => [h.visitId, h.problems.map((p) => p.code)])).toEqual([
       ['no-mrn', ['missing-mrn']],
@@ -219,7 +286,9 @@ describe('draftInvoice', () => {
 
   it('throws on a visit of another agency or after the period: the caller chose the wrong visits', () => {
     expect(() => draft([aVisit({ id: 'x', agencyId: 'agency-9' })])).toThrow(/visit x belongs to agency agency-9, not agency-1/);
-    expect(() => draft([aVisit({ id: 'y', date: '2026-02-01' })])).toThrow(/visit y is dated 2026-02-01, after the period ending 2026-01-31/);
+    expect(() => draft([aVisit({ id: 'y', date: '2026-02-01' })])).toThrow(
+      /visit y is dated 2026-02-01, after the period ending 2026-01-31/,
+    );
     expect(() => draft([aVisit({ id: 'z' }), aVisit({ id: 'z' })])).toThrow(/visit z was passed twice/);
   });
 
@@ -242,11 +311,20 @@ describe('invoice numbers', () => {
 
   it('issues drafts in agency-name then period order, numbered without gaps', () => {
     const make = (agencyId: string, agencyName: string, start: string): InvoiceDraft => {
-      const d = draft([aVisit({ agencyId, date: start })], { agency: anAgency({ id: agencyId, name: agencyName }), period: { start, end: '2026-01-31' }, billRates: [aBillRate({ agencyId })] }).draft;
+      const d = draft([aVisit({ agencyId, date: start })], {
+        agency: anAgency({ id: agencyId, name: agencyName }),
+        period: { start, end: '2026-01-31' },
+        billRates: [aBillRate({ agencyId })],
+      }).draft;
       if (!d) throw new Error('expected a draft');
       return d;
     };
-    const drafts = [make('b', 'summit Visiting Health', '2026-01-16'), make('a', 'Oakridge Home Health', '2026-01-16'), make('b', 'summit Visiting Health', '2026-01-01'), make('c', 'Álamo Care', '2026-01-01')];
+    const drafts = [
+      make('b', 'summit Visiting Health', '2026-01-16'),
+      make('a', 'Oakridge Home Health', '2026-01-16'),
+      make('b', 'summit Visiting Health', '2026-01-01'),
+      make('c', 'Álamo Care', '2026-01-01'),
+    ];
     const ids: number[] = [];
     const invoices = issueInvoices(drafts, { prefix: 'INV', nextSequence: 41, newId: (i) => (ids.push(i), `inv-${i}`) });
     expect(invoices.map((i) => [i.agencyId, i.period.start, i.number, i.sequence, i.id, i.status])).toEqual([
@@ -262,7 +340,9 @@ describe('invoice numbers', () => {
 
   it('refuses two invoices for one agency and cycle', () => {
     const d = draft([aVisit()]).draft!;
-    expect(() => issueInvoices([d, d], { prefix: 'INV', nextSequence: 1, newId: (i) => `i${i}` })).toThrow(/two drafts for agency agency-1/);
+    expect(() => issueInvoices([d, d], { prefix: 'INV', nextSequence: 1, newId: (i) => `i${i}` })).toThrow(
+      /two drafts for agency agency-1/,
+    );
   });
 
   it('issues nothing from no drafts', () => {
@@ -283,13 +363,22 @@ describe('voidInvoice', () => {
   it('refuses to void twice, without a reason, or before the issue date', () => {
     const invoice = issued(draft([aVisit()]).draft!);
     const voided = expectOk(voidInvoice(invoice, { on: '2026-02-10', reason: 'Wrong agency' }), 'void');
-    expect(voidInvoice(voided, { on: '2026-02-11', reason: 'again' })).toMatchObject({ ok: false, error: { code: 'already-void', message: 'Invoice INV-0001 was already voided on 2026-02-10' } });
+    expect(voidInvoice(voided, { on: '2026-02-11', reason: 'again' })).toMatchObject({
+      ok: false,
+      error: { code: 'already-void', message: 'Invoice INV-0001 was already voided on 2026-02-10' },
+    });
     expect(voidInvoice(invoice, { on: '2026-02-10', reason: '  ' })).toMatchObject({ ok: false, error: { code: 'reason-required' } });
-    expect(voidInvoice(invoice, { on: '2026-02-10', reason: 'x'.repeat(501) })).toMatchObject({ ok: false, error: { code: 'reason-too-long' } });
-    expect(voidInvoice(invoice, { on: '2026-02-01', reason: 'Wrong agency' })).toMatchObject({ ok: false, error: { code: 'before-issue-date' } });
+    expect(voidInvoice(invoice, { on: '2026-02-10', reason: 'x'.repeat(501) })).toMatchObject({
+      ok: false,
+      error: { code: 'reason-too-long' },
+    });
+    expect(voidInvoice(invoice, { on: '2026-02-01', reason: 'Wrong agency' })).toMatchObject({
+      ok: false,
+      error: { code: 'before-issue-date' },
+    });
   });
 
-  it('puts a void invoice\'s visits back among the unbilled', () => {
+  it("puts a void invoice's visits back among the unbilled", () => {
     const a = issued(draft([aVisit({ id: 'v1' }), aVisit({ id: 'v2' })]).draft!, 1);
     const b = issued(draft([aVisit({ id: 'v3' })]).draft!, 2);
     expect([...billedVisitIds([a, b])].sort()).toEqual(['v1', 'v2', 'v3']);
@@ -300,8 +389,18 @@ describe('voidInvoice', () => {
 
 describe('draftCreditNote', () => {
   const invoice = () => issued(draft([aVisit({ id: 'v1' }), aVisit({ id: 'v2', visitType: 'EVAL' })]).draft!, 42); // 12,500 + 16,000
-  const note = (inv: Invoice, lines: Array<{ visitId?: string; description: string; amountCents: number }> | undefined, priorNotes: CreditNote[] = []) =>
-    draftCreditNote(inv, { issueDate: '2026-02-20', reason: 'Visit disputed', ...(lines ? { lines } : {}), priorNotes, id: `cn-${priorNotes.length + 1}` });
+  const note = (
+    inv: Invoice,
+    lines: Array<{ visitId?: string; description: string; amountCents: number }> | undefined,
+    priorNotes: CreditNote[] = [],
+  ) =>
+    draftCreditNote(inv, {
+      issueDate: '2026-02-20',
+      reason: 'Visit disputed',
+      ...(lines ? { lines } : {}),
+      priorNotes,
+      id: `cn-${priorNotes.length + 1}`,
+    });
 
   it('credits the whole invoice when no lines are given', () => {
     const inv = invoice();
@@ -333,7 +432,10 @@ describe('draftCreditNote', () => {
     expect(second.number).toBe('INV-0042-CN2');
     expect(note(inv, [{ description: 'More', amountCents: 6_001 }], [first, second])).toEqual({
       ok: false,
-      error: { code: 'exceeds-invoice', message: 'Invoice INV-0042 totals $285.00 and $225.00 is already credited; at most $60.00 more can be, not $60.01' },
+      error: {
+        code: 'exceeds-invoice',
+        message: 'Invoice INV-0042 totals $285.00 and $225.00 is already credited; at most $60.00 more can be, not $60.01',
+      },
     });
     const last = note(inv, [{ description: 'Rest', amountCents: 6_000 }], [first, second]);
     expect(last.ok && last.value.number).toBe('INV-0042-CN3');
@@ -342,11 +444,22 @@ describe('draftCreditNote', () => {
 
   it('never credits more for a visit than its line', () => {
     const inv = invoice();
-    expect(note(inv, [{ visitId: 'v1', description: 'x', amountCents: 12_501 }])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
+    expect(note(inv, [{ visitId: 'v1', description: 'x', amountCents: 12_501 }])).toMatchObject({
+      ok: false,
+      error: { code: 'exceeds-line' },
+    });
     const half = expectOk(note(inv, [{ visitId: 'v1', description: 'half', amountCents: 6_250 }]));
     expect(note(inv, [{ visitId: 'v1', description: 'rest', amountCents: 6_250 }], [half]).ok).toBe(true);
-    expect(note(inv, [{ visitId: 'v1', description: 'too much', amountCents: 6_251 }], [half])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
-    expect(note(inv, [{ visitId: 'v1', description: 'a', amountCents: 7_000 }, { visitId: 'v1', description: 'b', amountCents: 7_000 }])).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
+    expect(note(inv, [{ visitId: 'v1', description: 'too much', amountCents: 6_251 }], [half])).toMatchObject({
+      ok: false,
+      error: { code: 'exceeds-line' },
+    });
+    expect(
+      note(inv, [
+        { visitId: 'v1', description: 'a', amountCents: 7_000 },
+        { visitId: 'v1', description: 'b', amountCents: 7_000 },
+      ]),
+    ).toMatchObject({ ok: false, error: { code: 'exceeds-line' } });
   });
 
   it.each([0, -100, 1.5])('refuses an amount of %d cents', (amountCents) => {
@@ -355,15 +468,24 @@ describe('draftCreditNote', () => {
 
   it('refuses a visit that is not on the invoice, a void invoice, no lines and no reason', () => {
     const inv = invoice();
-    expect(note(inv, [{ visitId: 'v9', description: 'x', amountCents: 100 }])).toEqual({ ok: false, error: { code: 'unknown-visit', message: 'Visit v9 is not on invoice INV-0042' } });
+    expect(note(inv, [{ visitId: 'v9', description: 'x', amountCents: 100 }])).toEqual({
+      ok: false,
+      error: { code: 'unknown-visit', message: 'Visit v9 is not on invoice INV-0042' },
+    });
     expect(note(inv, [])).toMatchObject({ ok: false, error: { code: 'no-lines' } });
     const voided = expectOk(voidInvoice(inv, { on: '2026-02-10', reason: 'Wrong agency' }), 'void');
     expect(note(voided, undefined)).toMatchObject({ ok: false, error: { code: 'invoice-void' } });
-    expect(draftCreditNote(inv, { issueDate: '2026-02-20', reason: ' ', priorNotes: [], id: 'cn' })).toMatchObject({ ok: false, error: { code: 'reason-required' } });
-    expect(draftCreditNote(inv, { issueDate: '2026-01-20', reason: 'x', priorNotes: [], id: 'cn' })).toMatchObject({ ok: false, error: { code: 'before-issue-date' } });
+    expect(draftCreditNote(inv, { issueDate: '2026-02-20', reason: ' ', priorNotes: [], id: 'cn' })).toMatchObject({
+      ok: false,
+      error: { code: 'reason-required' },
+    });
+    expect(draftCreditNote(inv, { issueDate: '2026-01-20', reason: 'x', priorNotes: [], id: 'cn' })).toMatchObject({
+      ok: false,
+      error: { code: 'before-issue-date' },
+    });
   });
 
-  it('throws when given another invoice\'s notes', () => {
+  it("throws when given another invoice's notes", () => {
     const inv = invoice();
     const other = issued(draft([aVisit({ id: 'v7' })]).draft!, 43);
     const foreign = expectOk(note(other, undefined));

@@ -55,7 +55,10 @@ export function patientLabel(patient: Patient, how: PatientIdentifier): Result<s
 
 function missingMrn(how: PatientIdentifier): PatientLabelError {
   const setting = how === 'mrn' ? 'by MRN only' : 'by initials and MRN';
-  return { code: 'missing-mrn', message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit` };
+  return {
+    code: 'missing-mrn',
+    message: `The visit has no patient MRN, and this agency's invoices identify patients ${setting}: add the MRN to the visit`,
+  };
 }
 
 // ---------------------------------------------------------------- drafts
@@ -75,7 +78,9 @@ export type InvoiceDraft = Omit<Invoice, 'id' | 'number' | 'sequence' | 'status'
  * printed from the visit as the invoice's `patientIdentifier` says (the service keeps patients
  * sealed and opens them only to show an invoice). Only whether an MRN exists matters here.
  */
-export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType'> & { patientHasMrn: boolean };
+export type BillableVisit = Pick<Visit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType'> & {
+  patientHasMrn: boolean;
+};
 
 /** Whether a visit can be printed as the agency identifies patients: MRN-based settings need an MRN. */
 export function patientIdentifiable(hasMrn: boolean, how: PatientIdentifier): Result<true, PatientLabelError> {
@@ -102,7 +107,8 @@ export type DraftInvoiceInput = {
  */
 export function draftInvoice(input: DraftInvoiceInput): { draft: InvoiceDraft | null; held: HeldVisit[] } {
   const { agency, period, rates, vocabulary } = input;
-  if (period.start > period.end) throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
+  if (period.start > period.end)
+    throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
   const therapistNames = memo(input.therapistName);
   const context: BillContext = {
     agency,
@@ -110,7 +116,11 @@ export function draftInvoice(input: DraftInvoiceInput): { draft: InvoiceDraft | 
     rates,
     vocabulary,
     therapistName: therapistNames,
-    names: { agencyName: (id) => (id === agency.id ? agency.name : id), therapistName: therapistNames, visitTypeLabel: (code) => vocabulary.visitTypeLabel(code) },
+    names: {
+      agencyName: (id) => (id === agency.id ? agency.name : id),
+      therapistName: therapistNames,
+      visitTypeLabel: (code) => vocabulary.visitTypeLabel(code),
+    },
   };
   const lines: InvoiceLine[] = [];
   const held: HeldVisit[] = [];
@@ -155,10 +165,14 @@ type BillContext = {
  */
 function billVisit(visit: BillableVisit, c: BillContext): InvoiceLine | HeldVisit {
   if (visit.agencyId !== c.agency.id) {
-    throw new Error(`draftInvoice: visit ${visit.id} belongs to agency ${visit.agencyId}, not ${c.agency.id}`, { cause: { code: 'wrong-agency' } });
+    throw new Error(`draftInvoice: visit ${visit.id} belongs to agency ${visit.agencyId}, not ${c.agency.id}`, {
+      cause: { code: 'wrong-agency' },
+    });
   }
   if (visit.date > c.period.end) {
-    throw new Error(`draftInvoice: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, { cause: { code: 'after-period' } });
+    throw new Error(`draftInvoice: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, {
+      cause: { code: 'after-period' },
+    });
   }
   const rate = c.rates.billRate({ agencyId: c.agency.id, discipline: visit.discipline, visitType: visit.visitType, date: visit.date });
   const label = patientIdentifiable(visit.patientHasMrn, c.agency.patientIdentifier);
@@ -187,7 +201,9 @@ function sortLines(lines: InvoiceLine[]): void {
   const dates = textRanks(new Set(lines.map((l) => l.date)));
   sortByNumber(
     lines,
-    (l) => ((Number(l.late) * DISCIPLINES.length + DISCIPLINE_ORDER.get(l.discipline)!) * dates.size + dates.get(l.date)!) * names.size + names.get(l.therapistName)!,
+    (l) =>
+      ((Number(l.late) * DISCIPLINES.length + DISCIPLINE_ORDER.get(l.discipline)!) * dates.size + dates.get(l.date)!) * names.size +
+      names.get(l.therapistName)!,
     (l) => l.visitId,
   );
 }
@@ -198,7 +214,8 @@ function sortLines(lines: InvoiceLine[]): void {
  */
 export function throwOnRepeatedVisit(sorted: ReadonlyArray<{ visitId: string }>, where: string): void {
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.visitId === sorted[i - 1]!.visitId) throw new Error(`${where}: visit ${sorted[i]!.visitId} was passed twice`, { cause: { code: 'duplicate-visit' } });
+    if (sorted[i]!.visitId === sorted[i - 1]!.visitId)
+      throw new Error(`${where}: visit ${sorted[i]!.visitId} was passed twice`, { cause: { code: 'duplicate-visit' } });
   }
 }
 
@@ -210,7 +227,11 @@ export function subtotalsOf(lines: readonly InvoiceLine[]): Invoice['subtotals']
     if (list) list.push(line.amountCents);
     else amounts.set(line.discipline, [line.amountCents]);
   }
-  return DISCIPLINES.filter((d) => amounts.has(d)).map((d) => ({ discipline: d, amountCents: sumCents(amounts.get(d)!), visits: amounts.get(d)!.length }));
+  return DISCIPLINES.filter((d) => amounts.has(d)).map((d) => ({
+    discipline: d,
+    amountCents: sumCents(amounts.get(d)!),
+    visits: amounts.get(d)!.length,
+  }));
 }
 
 // ---------------------------------------------------------------- issuing
@@ -240,12 +261,16 @@ export function issueInvoices(drafts: readonly InvoiceDraft[], options: IssueOpt
   const keys = new Set<string>();
   for (const d of drafts) {
     const key = `${d.agencyId}\u0000${d.period.start}`;
-    if (keys.has(key)) throw new Error(`issueInvoices: two drafts for agency ${d.agencyId}, period starting ${d.period.start}`, { cause: { code: 'duplicate-draft' } });
+    if (keys.has(key))
+      throw new Error(`issueInvoices: two drafts for agency ${d.agencyId}, period starting ${d.period.start}`, {
+        cause: { code: 'duplicate-draft' },
+      });
     keys.add(key);
   }
   invoiceNumber(options.prefix, options.nextSequence); // validates the start of the range
   const ordered = [...drafts].sort(
-    (a, b) => compareNames(a.agencyName, b.agencyName) || compareText(a.period.start, b.period.start) || compareText(a.agencyId, b.agencyId),
+    (a, b) =>
+      compareNames(a.agencyName, b.agencyName) || compareText(a.period.start, b.period.start) || compareText(a.agencyId, b.agencyId),
   );
   return ordered.map((draft, i) => {
     const sequence = options.nextSequence + i;

@@ -67,7 +67,10 @@ const SUFFIXES = new Set(['JR', 'SR', 'II', 'III', 'IV', 'V']);
 /** First, middle, last and suffix from one name as written ("Tom A. Becker Jr." or "Becker, Tom A., Jr."). */
 export function splitPersonName(name: string): { first: string; middle: string; last: string; suffix: string } {
   const isSuffix = (word: string) => SUFFIXES.has(word.replace(/\./g, '').toUpperCase());
-  const parts = name.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = name
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   let suffix = '';
   if (parts.length > 1 && isSuffix(parts[parts.length - 1]!)) suffix = parts.pop()!;
   // "Last, First Middle": the surname comes first.
@@ -82,7 +85,15 @@ export function recipientNameType(w9: Pick<W9, 'taxClassification' | 'tinType'>)
   return w9.taxClassification === 'individual' || w9.tinType === 'SSN' ? 'I' : 'B';
 }
 
-type Party = { nameType: IrisNameType; tinType: TinType; tin: string; name: string; line2: string; address: Address; contact?: { phone: string; email: string } };
+type Party = {
+  nameType: IrisNameType;
+  tinType: TinType;
+  tin: string;
+  name: string;
+  line2: string;
+  address: Address;
+  contact?: { phone: string; email: string };
+};
 
 /**
  * The party's columns with every name and address folded to what the IRS file takes; or
@@ -98,12 +109,21 @@ function partyFields(p: Party, whose: string): Result<string[], string[]> {
   };
   const person = p.nameType === 'I' ? splitPersonName(p.name) : { first: '', middle: '', last: '', suffix: '' };
   const fields = [
-    p.tinType, p.tin, p.nameType,
-    p.nameType === 'B' ? fold(p.name, 'business-name', 'name') : '', p.nameType === 'B' ? fold(p.line2, 'business-name', 'business name') : '',
-    fold(person.first, 'person-name', 'first name'), fold(person.middle, 'person-name', 'middle name'),
-    fold(person.last, 'person-name', 'last name'), fold(person.suffix, 'person-name', 'name suffix'),
-    'US', fold(p.address.line1, 'street', 'street address'), fold(p.address.line2 ?? '', 'street', 'address line 2'),
-    fold(p.address.city, 'city', 'city'), p.address.state, p.address.zip,
+    p.tinType,
+    p.tin,
+    p.nameType,
+    p.nameType === 'B' ? fold(p.name, 'business-name', 'name') : '',
+    p.nameType === 'B' ? fold(p.line2, 'business-name', 'business name') : '',
+    fold(person.first, 'person-name', 'first name'),
+    fold(person.middle, 'person-name', 'middle name'),
+    fold(person.last, 'person-name', 'last name'),
+    fold(person.suffix, 'person-name', 'name suffix'),
+    'US',
+    fold(p.address.line1, 'street', 'street address'),
+    fold(p.address.line2 ?? '', 'street', 'address line 2'),
+    fold(p.address.city, 'city', 'city'),
+    p.address.state,
+    p.address.zip,
     ...(p.contact ? [p.contact.phone === '' ? '' : 'Domestic', p.contact.phone.replace(/\D/g, ''), p.contact.email] : []),
   ];
   return problems.length === 0 ? ok(fields) : err(problems);
@@ -126,15 +146,30 @@ const safeEmail = (email: string) => (/^[=+\-@]/.test(email) ? '' : email);
  * are the therapists to report; each becomes one record or one skipped entry with every
  * reason (no W-9, a bad TIN, a name the IRS file cannot carry).
  */
-export function buildIris1099Nec(input: { year: number; payer: IrisPayer; recipients: readonly IrisRecipient[] }): Result<IrisExport, IrisPayerError | NecFormUnknownError> {
+export function buildIris1099Nec(input: {
+  year: number;
+  payer: IrisPayer;
+  recipients: readonly IrisRecipient[];
+}): Result<IrisExport, IrisPayerError | NecFormUnknownError> {
   const { year, payer } = input;
   const form = necForm(year);
   if (!form.ok) return form;
   const problems = payerProblems(payer);
-  const payerFields = problems.length > 0 ? null : partyFields({
-    nameType: payer.nameType, tinType: payer.tinType, tin: payer.tin.replace(/\D/g, ''), name: payer.name, line2: '',
-    address: payer.address!, contact: { phone: payer.phone ?? '', email: safeEmail(payer.email ?? '') },
-  }, "the org's");
+  const payerFields =
+    problems.length > 0
+      ? null
+      : partyFields(
+          {
+            nameType: payer.nameType,
+            tinType: payer.tinType,
+            tin: payer.tin.replace(/\D/g, ''),
+            name: payer.name,
+            line2: '',
+            address: payer.address!,
+            contact: { phone: payer.phone ?? '', email: safeEmail(payer.email ?? '') },
+          },
+          "the org's",
+        );
   if (payerFields && !payerFields.ok) problems.push(...payerFields.error);
   if (!payerFields?.ok || problems.length > 0) {
     return err({ code: 'payer-incomplete', problems, message: `The IRIS file cannot be written: ${problems.join('; ')}.` });
@@ -144,25 +179,42 @@ export function buildIris1099Nec(input: { year: number; payer: IrisPayer; recipi
   const skipped: IrisSkipped[] = [];
   for (const r of input.recipients) {
     const withheldCents = r.withheldCents ?? 0;
-    const reasons = r.totalCents <= 0 && withheldCents <= 0 ? ['nothing counted toward 1099-NEC was paid in the year'] : filingBlockers({ w9: r.w9 });
+    const reasons =
+      r.totalCents <= 0 && withheldCents <= 0 ? ['nothing counted toward 1099-NEC was paid in the year'] : filingBlockers({ w9: r.w9 });
     const tin = r.w9 ? normalizeTin(r.w9.tin, r.w9.tinType) : null;
     if (reasons.length > 0 || !r.w9 || !tin?.ok) {
       skipped.push({ therapistId: r.therapistId, name: r.name, reasons });
       continue;
     }
     const nameType = recipientNameType(r.w9);
-    const recipientFields = partyFields({
-      nameType, tinType: r.w9.tinType, tin: tin.value, name: r.w9.legalName,
-      line2: nameType === 'B' ? (r.w9.businessName ?? '') : '', address: r.w9.address,
-    }, 'the W-9');
+    const recipientFields = partyFields(
+      {
+        nameType,
+        tinType: r.w9.tinType,
+        tin: tin.value,
+        name: r.w9.legalName,
+        line2: nameType === 'B' ? (r.w9.businessName ?? '') : '',
+        address: r.w9.address,
+      },
+      'the W-9',
+    );
     if (!recipientFields.ok) {
       skipped.push({ therapistId: r.therapistId, name: r.name, reasons: recipientFields.error });
       continue;
     }
     const accountNumber = necAccountNumber(r.therapistId);
     rows.push([
-      '1099-NEC', String(year), ...payerFields.value, ...recipientFields.value,
-      '', accountNumber, 'N', centsToDecimalString(r.totalCents), 'N', centsToDecimalString(withheldCents), 'N',
+      '1099-NEC',
+      String(year),
+      ...payerFields.value,
+      ...recipientFields.value,
+      '',
+      accountNumber,
+      'N',
+      centsToDecimalString(r.totalCents),
+      'N',
+      centsToDecimalString(withheldCents),
+      'N',
       ...form.value.irisHeader.filter((h) => h.startsWith('State ')).map(() => ''),
     ]);
     written.push({ therapistId: r.therapistId, accountNumber, box1Cents: r.totalCents, box4Cents: withheldCents });

@@ -15,7 +15,7 @@ export const IRS_TEXT_RULES: Readonly<Record<IrsTextKind, { accepts: RegExp; say
   // e-file BusinessNameLine1Type
   'business-name': { accepts: /[A-Za-z0-9 #\-()&']/, says: "letters A to Z, digits, spaces and # - ( ) & '" },
   // e-file PersonNameType
-  'person-name': { accepts: /[A-Za-z0-9 '-]/, says: "letters A to Z, digits, spaces, hyphens and apostrophes" },
+  'person-name': { accepts: /[A-Za-z0-9 '-]/, says: 'letters A to Z, digits, spaces, hyphens and apostrophes' },
   // e-file StreetAddressType
   street: { accepts: /[A-Za-z0-9 \-/]/, says: 'letters A to Z, digits, spaces, hyphens and slashes' },
   // e-file CityType
@@ -26,10 +26,34 @@ export const IRS_TEXT_RULES: Readonly<Record<IrsTextKind, { accepts: RegExp; say
 
 /** Latin letters that Unicode does not decompose into a base letter and a mark, with their plain spelling. */
 const LATIN_FOLDS: Readonly<Record<string, string>> = {
-  ß: 'ss', Æ: 'AE', æ: 'ae', Œ: 'OE', œ: 'oe', Ø: 'O', ø: 'o', Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ð: 'D', ð: 'd',
-  Þ: 'TH', þ: 'th', ı: 'i', Ħ: 'H', ħ: 'h',
-  '\u2018': "'", '\u2019': "'", '\u02BC': "'", '`': "'",
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-',
+  ß: 'ss',
+  Æ: 'AE',
+  æ: 'ae',
+  Œ: 'OE',
+  œ: 'oe',
+  Ø: 'O',
+  ø: 'o',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ð: 'D',
+  ð: 'd',
+  Þ: 'TH',
+  þ: 'th',
+  ı: 'i',
+  Ħ: 'H',
+  ħ: 'h',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u02BC': "'",
+  '`': "'",
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
 };
 
 /** Punctuation a field may not carry and a name reads the same without: dropped. */
@@ -48,7 +72,10 @@ export function foldForIrs(text: string, kind: IrsTextKind, what: string): Resul
   const rule = IRS_TEXT_RULES[kind];
   const refused: string[] = [];
   let out = '';
-  for (const ch of [...text].map((c) => LATIN_FOLDS[c] ?? c).join('').normalize('NFD')) {
+  for (const ch of [...text]
+    .map((c) => LATIN_FOLDS[c] ?? c)
+    .join('')
+    .normalize('NFD')) {
     if (/\p{M}/u.test(ch)) continue; // an accent, cedilla or tone mark: the base letter stays
     if (rule.accepts.test(ch)) out += ch;
     else if (/\s/.test(ch)) out += ' ';
@@ -60,7 +87,8 @@ export function foldForIrs(text: string, kind: IrsTextKind, what: string): Resul
     return err({
       code: 'irs-charset',
       characters: refused,
-      message: `${what} has characters the IRS file cannot carry (${shown}${refused.length > 6 ? ' ...' : ''}): ` +
+      message:
+        `${what} has characters the IRS file cannot carry (${shown}${refused.length > 6 ? ' ...' : ''}): ` +
         `it takes ${rule.says}. Enter it in Latin letters as the IRS knows it (as on the W-9 and the Social Security card or IRS letter), then export again.`,
     });
   }

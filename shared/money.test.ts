@@ -51,10 +51,12 @@ describe('formatMoney', () => {
   });
 
   it('round-trips every amount through parseMoney', () => {
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (c) => {
-      expect(parseMoney(formatMoney(c))).toEqual({ ok: true, value: c });
-      expect(parseMoney(centsToDecimalString(c))).toEqual({ ok: true, value: c });
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (c) => {
+        expect(parseMoney(formatMoney(c))).toEqual({ ok: true, value: c });
+        expect(parseMoney(centsToDecimalString(c))).toEqual({ ok: true, value: c });
+      }),
+    );
   });
 });
 
@@ -75,14 +77,18 @@ describe('allocate', () => {
   });
 
   it('never loses or makes a cent', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: -1e9, max: 1e9 }),
-      fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 20 }).filter((w) => w.some((x) => x > 0)),
-      (total, weights) => {
-        const parts = allocate(total, weights);
-        expect(sumCents(parts)).toBe(total);
-        parts.forEach((p, i) => { if (weights[i] === 0) expect(p).toBe(0); });
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 20 }).filter((w) => w.some((x) => x > 0)),
+        (total, weights) => {
+          const parts = allocate(total, weights);
+          expect(sumCents(parts)).toBe(total);
+          parts.forEach((p, i) => {
+            if (weights[i] === 0) expect(p).toBe(0);
+          });
+        },
+      ),
+    );
   });
 });

@@ -68,14 +68,17 @@ export function parseMoney(input: string | number): Result<Cents, MoneyError> {
   const fraction = m[4] ?? '';
   const wholeCents = Number(whole) * 100;
   if (!Number.isSafeInteger(wholeCents)) return bad(input);
-  const fractionCents = fraction.length <= 2
-    ? Number(fraction.padEnd(2, '0'))
-    : roundCents(Number(`${fraction.slice(0, 2)}.${fraction.slice(2)}`));
+  const fractionCents =
+    fraction.length <= 2 ? Number(fraction.padEnd(2, '0')) : roundCents(Number(`${fraction.slice(0, 2)}.${fraction.slice(2)}`));
   const cents = wholeCents + fractionCents;
   return ok(negative && cents !== 0 ? -cents : cents);
 
   function bad(text: string): Result<Cents, MoneyError> {
-    return err({ code: 'bad-amount', text, message: `"${text}" is not an amount of money (expected something like 95, $95.00 or 1,234.50)` });
+    return err({
+      code: 'bad-amount',
+      text,
+      message: `"${text}" is not an amount of money (expected something like 95, $95.00 or 1,234.50)`,
+    });
   }
 }
 

@@ -21,7 +21,10 @@ export type NameMatch<E extends DirectoryEntry = DirectoryEntry> =
 
 /** Trims and collapses runs of spaces (including no-break and zero-width ones): "Lena  Fischer " -> "Lena Fischer". */
 export function normalizeName(text: string): string {
-  return text.replace(/[\u200B-\u200D\u2060]/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\u200B-\u200D\u2060]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The form names are compared in: normalized, without case or accents ("José" = "jose"). */
@@ -35,7 +38,8 @@ export function compactNameKey(text: string): string {
 }
 
 /** Company suffixes that owners add or leave out. Long forms count as their short form. */
-const SUFFIX = /[\s,]+(inc\.?|incorporated|l\.?\s?l\.?\s?c\.?|corp\.?|corporation|co\.?|company|ltd\.?|limited|p\.?\s?l\.?\s?l\.?\s?c\.?|p\.?\s?c\.?)$/i;
+const SUFFIX =
+  /[\s,]+(inc\.?|incorporated|l\.?\s?l\.?\s?c\.?|corp\.?|corporation|co\.?|company|ltd\.?|limited|p\.?\s?l\.?\s?l\.?\s?c\.?|p\.?\s?c\.?)$/i;
 const SUFFIX_CANONICAL: Record<string, string> = { incorporated: 'inc', corporation: 'corp', company: 'co', limited: 'ltd' };
 
 /** "Lakeside Home Care, L.L.C." -> base "Lakeside Home Care", suffixes ["L.L.C."] (as written). */
@@ -56,12 +60,35 @@ const canonicalSuffix = (s: string) => {
 
 /** Words too common in agency names to make a short form on their own ("Home" is not "Oakridge Home Health"). */
 const GENERIC_WORDS = new Set([
-  'home', 'health', 'healthcare', 'care', 'service', 'services', 'agency', 'the', 'of', 'and', 'at', 'in',
-  'visiting', 'nursing', 'therapy', 'rehab', 'rehabilitation', 'hha', 'hh', 'group', 'medical', 'solutions',
+  'home',
+  'health',
+  'healthcare',
+  'care',
+  'service',
+  'services',
+  'agency',
+  'the',
+  'of',
+  'and',
+  'at',
+  'in',
+  'visiting',
+  'nursing',
+  'therapy',
+  'rehab',
+  'rehabilitation',
+  'hha',
+  'hh',
+  'group',
+  'medical',
+  'solutions',
 ]);
 
 function words(text: string): string[] {
-  return nameKey(text).replace(/['\u2019`]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return nameKey(text)
+    .replace(/['\u2019`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** Edit distance with adjacent swaps counting as one edit (optimal string alignment). */
@@ -137,7 +164,8 @@ function closeness(typed: string, spelling: string): Closeness | undefined {
   const tw = words(t.base);
   const sw = words(s.base);
   const part = isPartOf(tw, sw);
-  if (part) return { rank: part.prefix ? 4 : 5, score, reason: part.prefix ? 'is a short form of the name' : 'matches only part of the name' };
+  if (part)
+    return { rank: part.prefix ? 4 : 5, score, reason: part.prefix ? 'is a short form of the name' : 'matches only part of the name' };
   if (isPartOf(sw, tw)) return { rank: 6, score, reason: 'has words the name does not have' };
   return undefined;
 }
@@ -165,7 +193,10 @@ export function matchName<E extends DirectoryEntry>(text: string, entries: reado
   const exact = entries.filter((e) => [e.name, ...e.aliases].some((s) => nameKey(s) === key));
   if (exact.length === 1) return { kind: 'exact', entry: exact[0]! };
   if (exact.length > 1) {
-    return { kind: 'proposed', proposals: exact.map((entry) => ({ entry, reason: 'matches exactly, but so does another entry with the same name' })) };
+    return {
+      kind: 'proposed',
+      proposals: exact.map((entry) => ({ entry, reason: 'matches exactly, but so does another entry with the same name' })),
+    };
   }
 
   const found: { entry: E; index: number; best: Closeness }[] = [];
@@ -174,7 +205,8 @@ export function matchName<E extends DirectoryEntry>(text: string, entries: reado
     for (const spelling of [entry.name, ...entry.aliases]) {
       const c = closeness(text, spelling);
       if (!c) continue;
-      const viaAlias = spelling === entry.name ? c : { ...c, reason: `${c.reason} (compared with the confirmed spelling "${normalizeName(spelling)}")` };
+      const viaAlias =
+        spelling === entry.name ? c : { ...c, reason: `${c.reason} (compared with the confirmed spelling "${normalizeName(spelling)}")` };
       if (!best || viaAlias.rank < best.rank || (viaAlias.rank === best.rank && viaAlias.score > best.score)) best = viaAlias;
     }
     if (best) found.push({ entry, index, best });

@@ -19,17 +19,28 @@ function summary(year: number, payments: Parameters<typeof summarizeTaxYear>[0][
 
 describe('the threshold edges of both years', () => {
   it.each([
-    [2025, 59_999, false], [2025, 60_000, true],
-    [2026, 199_999, false], [2026, 200_000, true],
+    [2025, 59_999, false],
+    [2025, 60_000, true],
+    [2026, 199_999, false],
+    [2026, 200_000, true],
   ])('in %i, %i cents reportable: %s', (year, cents, reportable) => {
-    const s = summary(year, [aPayment({ therapistId: dana.id, amountCents: cents, paidOn: `${year}-06-01`, method: 'check', status: 'paid' })]);
+    const s = summary(year, [
+      aPayment({ therapistId: dana.id, amountCents: cents, paidOn: `${year}-06-01`, method: 'check', status: 'paid' }),
+    ]);
     expect(s.therapists[0]!.reportable).toBe(reportable);
   });
 });
 
 describe('returns filed, then corrected', () => {
-  const paid = (therapistId: string, amountCents: number, extra = {}) => aPayment({ therapistId, amountCents, paidOn: '2026-05-01', method: 'check', status: 'paid', ...extra });
-  const filing = (returns: NecFiling['returns']): NecFiling => ({ year: 2026, sha256: 'a'.repeat(64), fileName: 'iris-1099-nec-2026-1.csv', markedAt: '2027-01-20T00:00:00.000Z', returns });
+  const paid = (therapistId: string, amountCents: number, extra = {}) =>
+    aPayment({ therapistId, amountCents, paidOn: '2026-05-01', method: 'check', status: 'paid', ...extra });
+  const filing = (returns: NecFiling['returns']): NecFiling => ({
+    year: 2026,
+    sha256: 'a'.repeat(64),
+    fileName: 'iris-1099-nec-2026-1.csv',
+    markedAt: '2027-01-20T00:00:00.000Z',
+    returns,
+  });
 
   it('needs none while the year matches what was filed', () => {
     const s = summary(2026, [paid(dana.id, 300_000)]);
@@ -38,27 +49,46 @@ describe('returns filed, then corrected', () => {
 
   it('lists a return whose Box 1 or Box 4 changed since, and one whose payments are gone', () => {
     const s = summary(2026, [paid(dana.id, 300_000), paid(dana.id, 50_000, { withheldCents: 12_000 })]);
-    const corrections = necCorrections(s, [filing([
-      { therapistId: dana.id, name: 'Dana Lee', box1Cents: 300_000, box4Cents: 0 },
-      { therapistId: omar.id, name: 'Omar Haddad', box1Cents: 250_000, box4Cents: 0 },
-    ])]);
+    const corrections = necCorrections(s, [
+      filing([
+        { therapistId: dana.id, name: 'Dana Lee', box1Cents: 300_000, box4Cents: 0 },
+        { therapistId: omar.id, name: 'Omar Haddad', box1Cents: 250_000, box4Cents: 0 },
+      ]),
+    ]);
     expect(corrections.map((c) => [c.name, c.now])).toEqual([
       ['Dana Lee', { box1Cents: 350_000, box4Cents: 12_000 }],
       ['Omar Haddad', { box1Cents: 0, box4Cents: 0 }],
     ]);
-    expect(corrections[0]!.message).toBe('Dana Lee: Box 1 filed $3,000.00, now $3,500.00; Box 4 filed $0.00, now $120.00. File a corrected 1099-NEC for 2026 in IRIS and send the CORRECTED Copy B.');
-    expect(necCorrections(summary(2025, []), [filing([{ therapistId: dana.id, name: 'Dana Lee', box1Cents: 1, box4Cents: 0 }])])).toEqual([]);
+    expect(corrections[0]!.message).toBe(
+      'Dana Lee: Box 1 filed $3,000.00, now $3,500.00; Box 4 filed $0.00, now $120.00. File a corrected 1099-NEC for 2026 in IRIS and send the CORRECTED Copy B.',
+    );
+    expect(necCorrections(summary(2025, []), [filing([{ therapistId: dana.id, name: 'Dana Lee', box1Cents: 1, box4Cents: 0 }])])).toEqual(
+      [],
+    );
   });
 
   it('reads a filed IRIS file back: account number, TIN and amounts; another file is refused', () => {
-    const iris = expectOk(buildIris1099Nec({
-      year: 2026,
-      payer: { name: 'Bright Path LLC', nameType: 'B', tin: '12-3456789', tinType: 'EIN', address: { line1: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215' } },
-      recipients: [{ therapistId: dana.id, name: 'Dana Lee', totalCents: 300_000, withheldCents: 72_000, w9: dana.w9 }],
-    }));
+    const iris = expectOk(
+      buildIris1099Nec({
+        year: 2026,
+        payer: {
+          name: 'Bright Path LLC',
+          nameType: 'B',
+          tin: '12-3456789',
+          tinType: 'EIN',
+          address: { line1: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215' },
+        },
+        recipients: [{ therapistId: dana.id, name: 'Dana Lee', totalCents: 300_000, withheldCents: 72_000, w9: dana.w9 }],
+      }),
+    );
     const text = toExportCsv(iris.files[0]!);
-    expect(expectOk(readFiledIrisFile(text, 2026))).toEqual([{ accountNumber: 'thdana', tin: '234567891', box1Cents: 300_000, box4Cents: 72_000 }]);
-    expect(readFiledIrisFile(text, 2025)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/row 2 is not a 1099-NEC for 2025/) } });
+    expect(expectOk(readFiledIrisFile(text, 2026))).toEqual([
+      { accountNumber: 'thdana', tin: '234567891', box1Cents: 300_000, box4Cents: 72_000 },
+    ]);
+    expect(readFiledIrisFile(text, 2025)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/row 2 is not a 1099-NEC for 2025/) },
+    });
     expect(readFiledIrisFile(toCsv([['Date', 'Amount']]), 2026)).toMatchObject({ ok: false, error: { code: 'not-an-iris-file' } });
   });
 });
@@ -67,7 +97,13 @@ describe('the bulk TIN Matching file', () => {
   it('writes one line a recipient: type (1 EIN, 2 SSN), TIN, name, account number, by semicolons', () => {
     const file = tinMatchingFile([
       { therapistId: 'a', name: 'Nguyễn Thị Minh Khai', tinType: 'SSN', tin: '234567891', accountNumber: 'a1' },
-      { therapistId: 'b', name: 'Zeta & Sons Rehab, Inc. of the Greater Columbus Metropolitan Area', tinType: 'EIN', tin: '987654321', accountNumber: 'b2' },
+      {
+        therapistId: 'b',
+        name: 'Zeta & Sons Rehab, Inc. of the Greater Columbus Metropolitan Area',
+        tinType: 'EIN',
+        tin: '987654321',
+        accountNumber: 'b2',
+      },
       { therapistId: 'c', name: 'Ζήτα', tinType: 'EIN', tin: '987654322', accountNumber: 'c3' },
     ]);
     expect(file.text).toBe('2;234567891;Nguyen Thi Minh Khai;a1\r\n1;987654321;Zeta & Sons Rehab Inc of the Greater Col;b2\r\n');
@@ -77,7 +113,8 @@ describe('the bulk TIN Matching file', () => {
 
 describe('every exported CSV', () => {
   it('never lets a cell start a formula, amounts aside', () => {
-    expect(toExportCsv([['=IMPORTXML("http://x","//a")', '-12.50', '@SUM(A1)', '+1', '\tx', 'plain']]))
-      .toBe('"\'=IMPORTXML(""http://x"",""//a"")",-12.50,\'@SUM(A1),\'+1,\'\tx,plain\r\n');
+    expect(toExportCsv([['=IMPORTXML("http://x","//a")', '-12.50', '@SUM(A1)', '+1', '\tx', 'plain']])).toBe(
+      '"\'=IMPORTXML(""http://x"",""//a"")",-12.50,\'@SUM(A1),\'+1,\'\tx,plain\r\n',
+    );
   });
 });

@@ -47,7 +47,10 @@ export function necCorrections(summary: TaxYearSummary, filings: readonly NecFil
       current.box4Cents !== was.box4Cents ? `Box 4 filed ${formatMoney(was.box4Cents)}, now ${formatMoney(current.box4Cents)}` : null,
     ].filter((c) => c !== null);
     corrections.push({
-      therapistId: id, name, filed: { box1Cents: was.box1Cents, box4Cents: was.box4Cents, sha256: was.sha256 }, now: current,
+      therapistId: id,
+      name,
+      filed: { box1Cents: was.box1Cents, box4Cents: was.box4Cents, sha256: was.sha256 },
+      now: current,
       message: `${name}: ${changes.join('; ')}. File a corrected 1099-NEC for ${summary.year} in IRIS and send the CORRECTED Copy B.`,
     });
   }
@@ -65,15 +68,22 @@ export function readFiledIrisFile(text: string, year: number): Result<FiledIrisR
   if (!form.ok) return err({ code: 'not-an-iris-file', message: form.error.message });
   const [header, ...rows] = parseCsv(text.replace(/\r?\n$/, ''));
   const bad = (message: string) => err({ code: 'not-an-iris-file' as const, message });
-  if (!header || header.join('\u0000') !== form.value.irisHeader.join('\u0000')) return bad(`this is not a VisitLedger IRIS 1099-NEC file for ${year}: its header is not the ${year} header`);
+  if (!header || header.join('\u0000') !== form.value.irisHeader.join('\u0000'))
+    return bad(`this is not a VisitLedger IRIS 1099-NEC file for ${year}: its header is not the ${year} header`);
   const col = (name: string) => form.value.irisHeader.indexOf(name);
   const records: FiledIrisRecord[] = [];
   for (const [i, row] of rows.entries()) {
-    if (row[col('Form Type')] !== '1099-NEC' || row[col('Tax Year')] !== String(year)) return bad(`row ${i + 2} is not a 1099-NEC for ${year}`);
+    if (row[col('Form Type')] !== '1099-NEC' || row[col('Tax Year')] !== String(year))
+      return bad(`row ${i + 2} is not a 1099-NEC for ${year}`);
     const box1 = parseMoney(row[col('Box 1 - Nonemployee Compensation')] ?? '');
     const box4 = parseMoney(row[col('Box 4 - Federal income tax withheld')] || '0');
     if (!box1.ok || !box4.ok) return bad(`row ${i + 2} has an amount that is not money`);
-    records.push({ accountNumber: row[col('Form Account Number')] ?? '', tin: row[col('Recipient Taxpayer ID Number')] ?? '', box1Cents: box1.value, box4Cents: box4.value });
+    records.push({
+      accountNumber: row[col('Form Account Number')] ?? '',
+      tin: row[col('Recipient Taxpayer ID Number')] ?? '',
+      box1Cents: box1.value,
+      box4Cents: box4.value,
+    });
   }
   return ok(records);
 }
@@ -93,7 +103,10 @@ export type TinMatchingEntry = { therapistId: string; name: string; tinType: Tin
  * line ends. Names are folded to what the request takes; a name that cannot be is left
  * out with the reason.
  */
-export function tinMatchingFile(entries: readonly TinMatchingEntry[]): { text: string; skipped: { therapistId: string; name: string; reasons: string[] }[] } {
+export function tinMatchingFile(entries: readonly TinMatchingEntry[]): {
+  text: string;
+  skipped: { therapistId: string; name: string; reasons: string[] }[];
+} {
   const lines: string[] = [];
   const skipped: { therapistId: string; name: string; reasons: string[] }[] = [];
   for (const e of entries) {

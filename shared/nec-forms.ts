@@ -9,10 +9,23 @@ import { err, ok, type Result } from './result.ts';
 
 /** What a box holds, so the copy and the IRS file find it whatever its number that year. */
 export type NecBoxRole =
-  | 'compensation' | 'cash-tips' | 'tipped-occupation' | 'overtime' | 'direct-sales' | 'golden-parachute'
-  | 'withheld' | 'state-tax' | 'state-number' | 'state-income';
+  | 'compensation'
+  | 'cash-tips'
+  | 'tipped-occupation'
+  | 'overtime'
+  | 'direct-sales'
+  | 'golden-parachute'
+  | 'withheld'
+  | 'state-tax'
+  | 'state-number'
+  | 'state-income';
 
-export type NecBox = { readonly role: NecBoxRole; readonly number: string; readonly label: string; readonly kind: 'amount' | 'checkbox' | 'code' | 'text' };
+export type NecBox = {
+  readonly role: NecBoxRole;
+  readonly number: string;
+  readonly label: string;
+  readonly kind: 'amount' | 'checkbox' | 'code' | 'text';
+};
 
 export type NecFormYear = {
   /** The tax year the entry is for; with `andEarlier`, every year before it too. */
@@ -34,7 +47,12 @@ const STATE_BOXES: readonly NecBox[] = [
 
 const BOXES_THROUGH_2025: readonly NecBox[] = [
   { role: 'compensation', number: '1', label: 'Nonemployee compensation', kind: 'amount' },
-  { role: 'direct-sales', number: '2', label: 'Payer made direct sales totaling $5,000 or more of consumer products to recipient for resale', kind: 'checkbox' },
+  {
+    role: 'direct-sales',
+    number: '2',
+    label: 'Payer made direct sales totaling $5,000 or more of consumer products to recipient for resale',
+    kind: 'checkbox',
+  },
   { role: 'golden-parachute', number: '3', label: 'Excess golden parachute payments', kind: 'amount' },
   { role: 'withheld', number: '4', label: 'Federal income tax withheld', kind: 'amount' },
   ...STATE_BOXES,
@@ -67,29 +85,87 @@ function recipientInstructions(box1: string): string[] {
   ];
 }
 
-const STATE_COLUMNS = ['', ' - State Tax Withheld', ' - State/Payer state number', ' - State income', ' - Local income tax withheld', ' - Special Data Entries'];
+const STATE_COLUMNS = [
+  '',
+  ' - State Tax Withheld',
+  ' - State/Payer state number',
+  ' - State income',
+  ' - Local income tax withheld',
+  ' - Special Data Entries',
+];
 
 /** The IRIS Taxpayer Portal's 1099-NEC CSV header (DOMAIN.md, "Electronic filing"), column by column. */
 export const IRIS_1099_NEC_HEADER_2026: readonly string[] = [
-  'Form Type', 'Tax Year',
-  'Payer TIN Type', 'Payer Taxpayer ID Number', 'Payer Name Type', 'Payer Business or Entity Name Line 1', 'Payer Business or Entity Name Line 2',
-  'Payer First Name', 'Payer Middle Name', 'Payer Last Name (Surname)', 'Payer Suffix', 'Payer Country', 'Payer Address Line 1', 'Payer Address Line 2',
-  'Payer City/Town', 'Payer State/Province/Territory', 'Payer ZIP/Postal Code', 'Payer Phone Type', 'Payer Phone', 'Payer Email Address',
-  'Recipient TIN Type', 'Recipient Taxpayer ID Number', 'Recipient Name Type', 'Recipient Business or Entity Name Line 1', 'Recipient Business or Entity Name Line 2',
-  'Recipient First Name', 'Recipient Middle Name', 'Recipient Last Name (Surname)', 'Recipient Suffix', 'Recipient Country', 'Recipient Address Line 1', 'Recipient Address Line 2',
-  'Recipient City/Town', 'Recipient State/Province/Territory', 'Recipient ZIP/Postal Code',
-  'Office Code', 'Form Account Number', '2nd TIN Notice', 'Box 1 - Nonemployee Compensation',
+  'Form Type',
+  'Tax Year',
+  'Payer TIN Type',
+  'Payer Taxpayer ID Number',
+  'Payer Name Type',
+  'Payer Business or Entity Name Line 1',
+  'Payer Business or Entity Name Line 2',
+  'Payer First Name',
+  'Payer Middle Name',
+  'Payer Last Name (Surname)',
+  'Payer Suffix',
+  'Payer Country',
+  'Payer Address Line 1',
+  'Payer Address Line 2',
+  'Payer City/Town',
+  'Payer State/Province/Territory',
+  'Payer ZIP/Postal Code',
+  'Payer Phone Type',
+  'Payer Phone',
+  'Payer Email Address',
+  'Recipient TIN Type',
+  'Recipient Taxpayer ID Number',
+  'Recipient Name Type',
+  'Recipient Business or Entity Name Line 1',
+  'Recipient Business or Entity Name Line 2',
+  'Recipient First Name',
+  'Recipient Middle Name',
+  'Recipient Last Name (Surname)',
+  'Recipient Suffix',
+  'Recipient Country',
+  'Recipient Address Line 1',
+  'Recipient Address Line 2',
+  'Recipient City/Town',
+  'Recipient State/Province/Territory',
+  'Recipient ZIP/Postal Code',
+  'Office Code',
+  'Form Account Number',
+  '2nd TIN Notice',
+  'Box 1 - Nonemployee Compensation',
   'Box 2 - Payer made direct sales totaling $5000 or more of consumer products to a recipient for resale',
-  'Box 4 - Federal income tax withheld', 'Combined Federal/State Filing',
+  'Box 4 - Federal income tax withheld',
+  'Combined Federal/State Filing',
   ...STATE_COLUMNS.map((c) => `State 1${c}`),
   ...STATE_COLUMNS.map((c) => `State 2${c}`),
 ];
 
 /** One entry per revision, oldest first. */
 export const NEC_FORMS: readonly NecFormYear[] = [
-  { year: 2024, andEarlier: true, revision: 'Rev. January 2024', boxes: BOXES_THROUGH_2025, recipientInstructions: recipientInstructions('1'), irisHeader: IRIS_1099_NEC_HEADER_2026 },
-  { year: 2025, revision: 'Rev. April 2025', boxes: BOXES_THROUGH_2025, recipientInstructions: recipientInstructions('1'), irisHeader: IRIS_1099_NEC_HEADER_2026 },
-  { year: 2026, revision: 'Rev. December 2026', boxes: BOXES_2026, recipientInstructions: recipientInstructions('1a'), irisHeader: IRIS_1099_NEC_HEADER_2026 },
+  {
+    year: 2024,
+    andEarlier: true,
+    revision: 'Rev. January 2024',
+    boxes: BOXES_THROUGH_2025,
+    recipientInstructions: recipientInstructions('1'),
+    irisHeader: IRIS_1099_NEC_HEADER_2026,
+  },
+  {
+    year: 2025,
+    revision: 'Rev. April 2025',
+    boxes: BOXES_THROUGH_2025,
+    recipientInstructions: recipientInstructions('1'),
+    irisHeader: IRIS_1099_NEC_HEADER_2026,
+  },
+  {
+    year: 2026,
+    revision: 'Rev. December 2026',
+    boxes: BOXES_2026,
+    recipientInstructions: recipientInstructions('1a'),
+    irisHeader: IRIS_1099_NEC_HEADER_2026,
+  },
 ];
 
 export type NecFormUnknownError = { code: 'form-unknown'; year: number; message: string };
@@ -98,7 +174,8 @@ export function necForm(year: number): Result<NecFormYear, NecFormUnknownError> 
   const entry = NEC_FORMS.find((f) => f.year === year) ?? NEC_FORMS.find((f) => f.andEarlier && year < f.year);
   if (entry) return ok(entry);
   return err({
-    code: 'form-unknown', year,
+    code: 'form-unknown',
+    year,
     message: `VisitLedger does not have the Form 1099-NEC revision for tax year ${year} yet: add it as one entry in NEC_FORMS in shared/nec-forms.ts (its boxes, instructions and IRIS header).`,
   });
 }

@@ -6,30 +6,64 @@ import { aTherapist } from './test-support/builders.ts';
 import { expectOk } from './test-support/results.ts';
 
 const RUN = 'payroll:2026-01-05';
-const aPayment = (overrides: Partial<Payment>): Payment => ({ id: 'p1', therapistId: 't1', amountCents: 10_000, paidOn: '2026-01-20', method: 'check', status: 'paid', payRunId: RUN, ...overrides });
+const aPayment = (overrides: Partial<Payment>): Payment => ({
+  id: 'p1',
+  therapistId: 't1',
+  amountCents: 10_000,
+  paidOn: '2026-01-20',
+  method: 'check',
+  status: 'paid',
+  payRunId: RUN,
+  ...overrides,
+});
 
 describe('payRunAmountsDue', () => {
-  const statements = [{ therapistId: 't1', totalCents: 50_000 }, { therapistId: 't2', totalCents: 20_000 }];
+  const statements = [
+    { therapistId: 't1', totalCents: 50_000 },
+    { therapistId: 't2', totalCents: 20_000 },
+  ];
 
   it('owes each statement in full when nothing was paid for the pay run elsewhere', () => {
     expect(payRunAmountsDue(statements, RUN, [])).toEqual([
-      { therapistId: 't1', statementCents: 50_000, paidElsewhereCents: 0, dueCents: 50_000, withholding: 'none', withheldCents: 0, netCents: 50_000 },
-      { therapistId: 't2', statementCents: 20_000, paidElsewhereCents: 0, dueCents: 20_000, withholding: 'none', withheldCents: 0, netCents: 20_000 },
+      {
+        therapistId: 't1',
+        statementCents: 50_000,
+        paidElsewhereCents: 0,
+        dueCents: 50_000,
+        withholding: 'none',
+        withheldCents: 0,
+        netCents: 50_000,
+      },
+      {
+        therapistId: 't2',
+        statementCents: 20_000,
+        paidElsewhereCents: 0,
+        dueCents: 20_000,
+        withholding: 'none',
+        withheldCents: 0,
+        netCents: 20_000,
+      },
     ]);
   });
 
   it('keeps 24% of what is still owed from a statement that withholds, and the net is what a transfer carries', () => {
     const withholding = [{ therapistId: 't1', totalCents: 50_000, withheldCents: 12_000, held: false }];
-    expect(payRunAmountsDue(withholding, RUN, [])).toMatchObject([{ dueCents: 50_000, withholding: 'backup', withheldCents: 12_000, netCents: 38_000 }]);
+    expect(payRunAmountsDue(withholding, RUN, [])).toMatchObject([
+      { dueCents: 50_000, withholding: 'backup', withheldCents: 12_000, netCents: 38_000 },
+    ]);
     // $123.45 already paid by check: 24% of the $376.55 left is $90.372, kept as $90.37.
-    expect(payRunAmountsDue(withholding, RUN, [aPayment({ amountCents: 12_345 })])).toMatchObject([{ dueCents: 37_655, withheldCents: 9_037, netCents: 28_618 }]);
+    expect(payRunAmountsDue(withholding, RUN, [aPayment({ amountCents: 12_345 })])).toMatchObject([
+      { dueCents: 37_655, withheldCents: 9_037, netCents: 28_618 },
+    ]);
   });
 
   it('leaves a held statement held, unless the W-9 on file now releases it', () => {
     const held = [{ therapistId: 't1', totalCents: 50_000, withheldCents: 0, held: true }];
     expect(payRunAmountsDue(held, RUN, [])).toMatchObject([{ dueCents: 50_000, withholding: 'held', withheldCents: 0 }]);
     expect(payRunAmountsDue(held, RUN, [], () => 'none')).toMatchObject([{ withholding: 'none', withheldCents: 0, netCents: 50_000 }]);
-    expect(payRunAmountsDue(held, RUN, [], () => 'backup')).toMatchObject([{ withholding: 'backup', withheldCents: 12_000, netCents: 38_000 }]);
+    expect(payRunAmountsDue(held, RUN, [], () => 'backup')).toMatchObject([
+      { withholding: 'backup', withheldCents: 12_000, netCents: 38_000 },
+    ]);
   });
 
   it('takes off paid payments for the same pay run and therapist only, never below zero', () => {
@@ -40,7 +74,10 @@ describe('payRunAmountsDue', () => {
       aPayment({ id: 'p4', amountCents: 2, status: 'pending' }),
       aPayment({ id: 'p5', amountCents: 3, status: 'failed' }),
     ]);
-    expect(due.map((d) => [d.paidElsewhereCents, d.dueCents])).toEqual([[12_345, 37_655], [25_000, 0]]);
+    expect(due.map((d) => [d.paidElsewhereCents, d.dueCents])).toEqual([
+      [12_345, 37_655],
+      [25_000, 0],
+    ]);
   });
 });
 

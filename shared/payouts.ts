@@ -33,10 +33,21 @@ export function payRunAmountsDue(
   releaseHeld: (therapistId: string) => Withholding = () => 'held',
 ): AmountDue[] {
   return statements.map((s) => {
-    const elsewhere = sumCents(paidElsewhere.filter((p) => p.payRunId === payRunId && p.therapistId === s.therapistId && p.status === 'paid').map((p) => p.amountCents));
+    const elsewhere = sumCents(
+      paidElsewhere
+        .filter((p) => p.payRunId === payRunId && p.therapistId === s.therapistId && p.status === 'paid')
+        .map((p) => p.amountCents),
+    );
     const dueCents = Math.max(0, s.totalCents - elsewhere);
     const decided = statementWithholding(s);
     const withholding = decided === 'held' ? releaseHeld(s.therapistId) : decided;
-    return { therapistId: s.therapistId, statementCents: s.totalCents, paidElsewhereCents: elsewhere, dueCents, withholding, ...splitGross(dueCents, withholding) };
+    return {
+      therapistId: s.therapistId,
+      statementCents: s.totalCents,
+      paidElsewhereCents: elsewhere,
+      dueCents,
+      withholding,
+      ...splitGross(dueCents, withholding),
+    };
   });
 }

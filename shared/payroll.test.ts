@@ -17,8 +17,18 @@ function run(visits: Visit[], overrides: Partial<DraftPayStatementsInput> & { pa
   return draftPayStatements({
     period: PAY_PERIOD,
     visits,
-    rates: buildRateBook([], payRates ?? [aPayRate(), aPayRate({ visitType: 'EVAL', cents: 11_000 }), aPayRate({ therapistId: 'therapist-2', discipline: 'OT', cents: 9_000 })]),
-    therapists: team ?? [aTherapist({ id: 'therapist-1', name: 'Dana Lee' }), aTherapist({ id: 'therapist-2', name: 'Ana Brooks', disciplines: ['OT'] })],
+    rates: buildRateBook(
+      [],
+      payRates ?? [
+        aPayRate(),
+        aPayRate({ visitType: 'EVAL', cents: 11_000 }),
+        aPayRate({ therapistId: 'therapist-2', discipline: 'OT', cents: 9_000 }),
+      ],
+    ),
+    therapists: team ?? [
+      aTherapist({ id: 'therapist-1', name: 'Dana Lee' }),
+      aTherapist({ id: 'therapist-2', name: 'Ana Brooks', disciplines: ['OT'] }),
+    ],
     agencyName: (id) => agencies[id] ?? id,
     vocabulary,
     holdPayUntilNoteDone: false,
@@ -49,8 +59,30 @@ describe('draftPayStatements', () => {
       netCents: 19_500,
       held: false,
       lines: [
-        { visitId: 'd1', date: '2026-01-06', agencyId: 'agency-1', agencyName: 'Oakridge Home Health', discipline: 'PT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 8_500, amountCents: 8_500, late: false },
-        { visitId: 'd2', date: '2026-01-06', agencyId: 'agency-2', agencyName: 'Summit Visiting Health', discipline: 'PT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 11_000, amountCents: 11_000, late: false },
+        {
+          visitId: 'd1',
+          date: '2026-01-06',
+          agencyId: 'agency-1',
+          agencyName: 'Oakridge Home Health',
+          discipline: 'PT',
+          visitType: 'ROUTINE',
+          visitTypeLabel: 'Routine visit',
+          rateCents: 8_500,
+          amountCents: 8_500,
+          late: false,
+        },
+        {
+          visitId: 'd2',
+          date: '2026-01-06',
+          agencyId: 'agency-2',
+          agencyName: 'Summit Visiting Health',
+          discipline: 'PT',
+          visitType: 'EVAL',
+          visitTypeLabel: 'Evaluation',
+          rateCents: 11_000,
+          amountCents: 11_000,
+          late: false,
+        },
       ],
     });
   });
@@ -79,7 +111,7 @@ describe('draftPayStatements', () => {
     expect(statements[0]?.totalCents).toBe(34_500);
   });
 
-  it('pays visits from earlier periods as late lines, after the period\'s own', () => {
+  it("pays visits from earlier periods as late lines, after the period's own", () => {
     const { statements } = run([aVisit({ id: 'late', date: '2026-01-02' }), aVisit({ id: 'now', date: '2026-01-05' })]);
     expect(statements[0]?.lines.map((l) => [l.visitId, l.late])).toEqual([
       ['now', false],
@@ -91,7 +123,12 @@ describe('draftPayStatements', () => {
     const { statements, held } = run([aVisit({ id: 'ok' }), aVisit({ id: 'dc', visitType: 'DC', date: '2026-01-08' })]);
     expect(statements[0]?.lines.map((l) => l.visitId)).toEqual(['ok']);
     expect(held).toEqual([
-      { visitId: 'dc', problems: [{ code: 'missing-pay-rate', message: 'No pay rate for Dana Lee, PT Discharge at Oakridge Home Health, in force on 2026-01-08' }] },
+      {
+        visitId: 'dc',
+        problems: [
+          { code: 'missing-pay-rate', message: 'No pay rate for Dana Lee, PT Discharge at Oakridge Home Health, in force on 2026-01-08' },
+        ],
+      },
     ]);
   });
 
@@ -100,14 +137,19 @@ describe('draftPayStatements', () => {
     expect(run(visits).statements[0]?.lines).toHaveLength(2);
     const holding = run(visits, { holdPayUntilNoteDone: true });
     expect(holding.statements[0]?.lines.map((l) => l.visitId)).toEqual(['done']);
-    expect(holding.held).toEqual([{ visitId: 'open', problems: [{ code: 'note-not-done', message: 'Visit note not marked done; pay is held until it is' }] }]);
+    expect(holding.held).toEqual([
+      { visitId: 'open', problems: [{ code: 'note-not-done', message: 'Visit note not marked done; pay is held until it is' }] },
+    ]);
     const both = run([aVisit({ id: 'x', visitType: 'DC', noteDone: false })], { holdPayUntilNoteDone: true });
     expect(both.statements).toEqual([]);
     expect(both.held[0]?.problems.map((p) => p.code)).toEqual(['missing-pay-rate', 'note-not-done']);
   });
 
   it('holds the pay of a therapist without a W-9 by default, and says so', () => {
-    const team = [aTherapist({ id: 'therapist-1', name: 'Dana Lee', w9: undefined }), aTherapist({ id: 'therapist-2', name: 'Ana Brooks' })];
+    const team = [
+      aTherapist({ id: 'therapist-1', name: 'Dana Lee', w9: undefined }),
+      aTherapist({ id: 'therapist-2', name: 'Ana Brooks' }),
+    ];
     const { statements, warnings } = run([aVisit(), aVisit({ therapistId: 'therapist-2', discipline: 'OT' })], { team });
     expect(statements.map((s) => [s.therapistName, s.w9Status, s.held, s.totalCents, s.withheldCents, s.netCents])).toEqual([
       ['Ana Brooks', 'on-file', false, 9_000, 0, 9_000],
@@ -115,7 +157,9 @@ describe('draftPayStatements', () => {
     ]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ therapistId: 'therapist-1', code: 'no-w9' });
-    expect(warnings[0]?.message).toMatch(/^Dana Lee: held: no W-9 on file\. Nothing is paid until a signed W-9 is on file; then the \$85\.00 is paid in full/);
+    expect(warnings[0]?.message).toMatch(
+      /^Dana Lee: held: no W-9 on file\. Nothing is paid until a signed W-9 is on file; then the \$85\.00 is paid in full/,
+    );
     expect(warnings[0]?.message).toMatch(/24% backup withholding/);
   });
 
@@ -139,7 +183,13 @@ describe('draftPayStatements', () => {
       ['Ana Brooks', 'on-file', 0, 9_000],
       ['Dana Lee', 'on-file', 2_040, 6_460],
     ]);
-    expect(warnings).toEqual([{ therapistId: 'therapist-1', code: 'tin-incorrect', message: expect.stringMatching(/^Dana Lee: 24% backup withholding kept: \$20\.40 of \$85\.00/) }]);
+    expect(warnings).toEqual([
+      {
+        therapistId: 'therapist-1',
+        code: 'tin-incorrect',
+        message: expect.stringMatching(/^Dana Lee: 24% backup withholding kept: \$20\.40 of \$85\.00/),
+      },
+    ]);
     const held = run([aVisit()], { team: [aTherapist({ id: 'therapist-1', name: 'Dana Lee', tinIncorrect: true })] });
     expect(held.warnings[0]?.message).toMatch(/^Dana Lee: held: the IRS says the TIN on file is wrong\./);
   });
@@ -161,9 +211,16 @@ describe('backup withholding on a statement', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 500_000 }), { minLength: 1, maxLength: 6 }),
-        fc.boolean(), fc.boolean(), fc.constantFrom(undefined, ...WITHOUT_W9_CHOICES),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(undefined, ...WITHOUT_W9_CHOICES),
         (rates, hasW9, tinIncorrect, withoutW9) => {
-          const therapist = aTherapist({ id: 'therapist-1', ...(hasW9 ? {} : { w9: undefined }), tinIncorrect, ...(withoutW9 ? { withoutW9 } : {}) });
+          const therapist = aTherapist({
+            id: 'therapist-1',
+            ...(hasW9 ? {} : { w9: undefined }),
+            tinIncorrect,
+            ...(withoutW9 ? { withoutW9 } : {}),
+          });
           const payRates = rates.map((cents, i) => aPayRate({ cents, effectiveFrom: `2026-01-0${i + 1}` }));
           const visits = rates.map((_, i) => aVisit({ id: `v${i}`, date: `2026-01-${String(i + 5).padStart(2, '0')}` }));
           const [s] = run(visits, { team: [therapist], payRates }).statements;

@@ -53,9 +53,9 @@ export function splitGross(grossCents: Cents, withholding: Withholding): { withh
  * A statement as stored, with the withholding fields a statement stored before withholding
  * existed lacks: it withheld nothing, held nothing, and paid its total.
  */
-export function storedStatement<S extends Omit<PayStatement, 'withheldCents' | 'netCents' | 'held'> & Partial<Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'>>>(
-  s: S,
-): S & Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'> {
+export function storedStatement<
+  S extends Omit<PayStatement, 'withheldCents' | 'netCents' | 'held'> & Partial<Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'>>,
+>(s: S): S & Pick<PayStatement, 'withheldCents' | 'netCents' | 'held'> {
   const withheldCents = s.withheldCents ?? 0;
   return { ...s, withheldCents, netCents: s.netCents ?? s.totalCents - withheldCents, held: s.held ?? false };
 }
@@ -84,9 +84,14 @@ export type DraftPayStatementsInput = {
  * Lines: the period's visits first, then late ones, each by date, agency, discipline.
  * A visit without a pay rate, or with its note not done while the org holds, is held.
  */
-export function draftPayStatements(input: DraftPayStatementsInput): { statements: PayStatement[]; held: HeldVisit[]; warnings: PayrollWarning[] } {
+export function draftPayStatements(input: DraftPayStatementsInput): {
+  statements: PayStatement[];
+  held: HeldVisit[];
+  warnings: PayrollWarning[];
+} {
   const { period, rates, vocabulary } = input;
-  if (period.start > period.end) throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
+  if (period.start > period.end)
+    throw new Error(`period ${period.start}..${period.end} ends before it starts`, { cause: { code: 'bad-period' } });
   const therapists = new Map(input.therapists.map((t) => [t.id, t]));
   const agencyName = memo(input.agencyName);
   const context: PayContext = {
@@ -123,7 +128,9 @@ export function draftPayStatements(input: DraftPayStatementsInput): { statements
     const therapist = therapists.get(therapistId)!;
     sortByNumber(
       lines,
-      (l) => ((Number(l.late) * dates.size + dates.get(l.date)!) * agencyRanks.size + agencyRanks.get(l.agencyName)!) * DISCIPLINES.length + DISCIPLINE_ORDER.get(l.discipline)!,
+      (l) =>
+        ((Number(l.late) * dates.size + dates.get(l.date)!) * agencyRanks.size + agencyRanks.get(l.agencyName)!) * DISCIPLINES.length +
+        DISCIPLINE_ORDER.get(l.discipline)!,
       (l) => l.visitId,
     );
     throwOnRepeatedVisit(lines, 'draftPayStatements');
@@ -173,15 +180,18 @@ export function backupWithholdingKept(withheldCents: Cents, grossCents: Cents): 
 }
 
 /** What the owner is told about a therapist paid without a usable W-9; null when paid in full. */
-export function withholdingWarning(s: Pick<PayStatement, 'therapistId' | 'therapistName' | 'w9Status' | 'totalCents' | 'withheldCents' | 'netCents' | 'held'>): PayrollWarning | null {
+export function withholdingWarning(
+  s: Pick<PayStatement, 'therapistId' | 'therapistName' | 'w9Status' | 'totalCents' | 'withheldCents' | 'netCents' | 'held'>,
+): PayrollWarning | null {
   const summary = withholdingSummary(s);
   if (!summary) return null;
   const code = s.w9Status === 'missing' ? 'no-w9' : 'tin-incorrect';
-  const next = statementWithholding(s) === 'held'
-    ? `Nothing is paid until a signed W-9 is on file; then the ${formatMoney(s.totalCents)} is paid in full. ` +
-      `To pay now instead, set the therapist to pay with ${BACKUP_WITHHOLDING_PERCENT}% backup withholding.`
-    : `${formatMoney(s.netCents)} is paid; the ${formatMoney(s.withheldCents)} withheld is owed to the IRS (Form 945) and shows in Box 4 of the 1099-NEC. ` +
-      'A W-9 on file stops withholding from the next pay run.';
+  const next =
+    statementWithholding(s) === 'held'
+      ? `Nothing is paid until a signed W-9 is on file; then the ${formatMoney(s.totalCents)} is paid in full. ` +
+        `To pay now instead, set the therapist to pay with ${BACKUP_WITHHOLDING_PERCENT}% backup withholding.`
+      : `${formatMoney(s.netCents)} is paid; the ${formatMoney(s.withheldCents)} withheld is owed to the IRS (Form 945) and shows in Box 4 of the 1099-NEC. ` +
+        'A W-9 on file stops withholding from the next pay run.';
   return { therapistId: s.therapistId, code, message: `${s.therapistName}: ${summary}. ${next}` };
 }
 
@@ -201,12 +211,23 @@ type PayContext = {
  */
 function payVisit(visit: PayableVisit, c: PayContext): PayStatementLine | HeldVisit {
   if (visit.date > c.period.end) {
-    throw new Error(`draftPayStatements: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, { cause: { code: 'after-period' } });
+    throw new Error(`draftPayStatements: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, {
+      cause: { code: 'after-period' },
+    });
   }
   if (!c.therapists.has(visit.therapistId)) {
-    throw new Error(`draftPayStatements: visit ${visit.id} names therapist ${visit.therapistId}, who is not among the therapists passed in`, { cause: { code: 'unknown-therapist' } });
+    throw new Error(
+      `draftPayStatements: visit ${visit.id} names therapist ${visit.therapistId}, who is not among the therapists passed in`,
+      { cause: { code: 'unknown-therapist' } },
+    );
   }
-  const rate = c.rates.payRate({ agencyId: visit.agencyId, therapistId: visit.therapistId, discipline: visit.discipline, visitType: visit.visitType, date: visit.date });
+  const rate = c.rates.payRate({
+    agencyId: visit.agencyId,
+    therapistId: visit.therapistId,
+    discipline: visit.discipline,
+    visitType: visit.visitType,
+    date: visit.date,
+  });
   const noteHeld = c.holdPayUntilNoteDone && !visit.noteDone;
   if (!rate.ok || noteHeld) {
     const problems: HeldVisit['problems'] = [];

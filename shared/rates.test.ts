@@ -57,7 +57,12 @@ describe('bill rates', () => {
 
   it('reports a visit before every rate as missing, with the day the first rate starts', () => {
     expectMissing(book.billRate({ ...billQuery, date: '2025-06-30' }), {
-      code: 'missing-bill-rate', agencyId: 'oakridge', discipline: 'PT', visitType: 'EVAL', date: '2025-06-30', earliest: '2025-07-01',
+      code: 'missing-bill-rate',
+      agencyId: 'oakridge',
+      discipline: 'PT',
+      visitType: 'EVAL',
+      date: '2025-06-30',
+      earliest: '2025-07-01',
     });
   });
 
@@ -68,11 +73,10 @@ describe('bill rates', () => {
   });
 
   it('does not borrow a rate from another agency, discipline or visit type', () => {
-    const others = buildRateBook([
-      aBillRate({ agencyId: 'summit' }),
-      aBillRate({ discipline: 'OT' }),
-      aBillRate({ visitType: 'ROUTINE' }),
-    ], []);
+    const others = buildRateBook(
+      [aBillRate({ agencyId: 'summit' }), aBillRate({ discipline: 'OT' }), aBillRate({ visitType: 'ROUTINE' })],
+      [],
+    );
     expect(others.billRate(billQuery).ok).toBe(false);
     expect(others.billRate({ ...billQuery, agencyId: 'summit' })).toEqual({ ok: true, value: aBillRate({ agencyId: 'summit' }) });
     expect(others.billRate({ ...billQuery, visitType: 'ROUTINE' })).toEqual({ ok: true, value: aBillRate({ visitType: 'ROUTINE' }) });
@@ -118,26 +122,42 @@ describe('pay rates', () => {
   });
 
   it('reports the earliest start among the override and the general rate when neither is in force', () => {
-    const book = buildRateBook([], [
-      aPayRate({ effectiveFrom: '2026-05-01' }),
-      aPayRate({ agencyId: 'oakridge', effectiveFrom: '2026-04-01' }),
-    ]);
+    const book = buildRateBook(
+      [],
+      [aPayRate({ effectiveFrom: '2026-05-01' }), aPayRate({ agencyId: 'oakridge', effectiveFrom: '2026-04-01' })],
+    );
     expectMissing(book.payRate(payQuery), {
-      code: 'missing-pay-rate', therapistId: 'tom', agencyId: 'oakridge', discipline: 'PT', visitType: 'EVAL', date: '2026-03-16', earliest: '2026-04-01',
+      code: 'missing-pay-rate',
+      therapistId: 'tom',
+      agencyId: 'oakridge',
+      discipline: 'PT',
+      visitType: 'EVAL',
+      date: '2026-03-16',
+      earliest: '2026-04-01',
     });
   });
 
-  it('does not count another agency\'s override as a later rate', () => {
+  it("does not count another agency's override as a later rate", () => {
     const book = buildRateBook([], [aPayRate({ agencyId: 'summit', effectiveFrom: '2026-01-01' })]);
     expectMissing(book.payRate(payQuery), {
-      code: 'missing-pay-rate', therapistId: 'tom', agencyId: 'oakridge', discipline: 'PT', visitType: 'EVAL', date: '2026-03-16',
+      code: 'missing-pay-rate',
+      therapistId: 'tom',
+      agencyId: 'oakridge',
+      discipline: 'PT',
+      visitType: 'EVAL',
+      date: '2026-03-16',
     });
   });
 
   it('names exactly what is missing: therapist, agency, discipline, visit type and date', () => {
     const book = buildRateBook([aBillRate({ discipline: 'PTA', visitType: 'ROUTINE' })], [aPayRate({ therapistId: 'tom' })]);
     expectMissing(book.payRate({ ...payQuery, therapistId: 'omar', discipline: 'PTA', visitType: 'ROUTINE' }), {
-      code: 'missing-pay-rate', therapistId: 'omar', agencyId: 'oakridge', discipline: 'PTA', visitType: 'ROUTINE', date: '2026-03-16',
+      code: 'missing-pay-rate',
+      therapistId: 'omar',
+      agencyId: 'oakridge',
+      discipline: 'PTA',
+      visitType: 'ROUTINE',
+      date: '2026-03-16',
     });
   });
 
@@ -150,20 +170,58 @@ describe('pay rates', () => {
 
 describe('describeMissingRate', () => {
   it('describes a missing bill rate with the names the owner knows', () => {
-    expect(describeMissingRate({ code: 'missing-bill-rate', agencyId: 'summit', discipline: 'PTA', visitType: 'EVAL', date: '2026-03-16' }, names))
-      .toBe('No bill rate for Summit Visiting Health, PTA Evaluation, in force on 2026-03-16');
+    expect(
+      describeMissingRate(
+        { code: 'missing-bill-rate', agencyId: 'summit', discipline: 'PTA', visitType: 'EVAL', date: '2026-03-16' },
+        names,
+      ),
+    ).toBe('No bill rate for Summit Visiting Health, PTA Evaluation, in force on 2026-03-16');
   });
 
   it('says when the first rate starts', () => {
-    expect(describeMissingRate({ code: 'missing-bill-rate', agencyId: 'oakridge', discipline: 'PT', visitType: 'EVAL', date: '2025-06-30', earliest: '2025-07-01' }, names))
-      .toBe('No bill rate for Oakridge Home Health, PT Evaluation, in force on 2025-06-30 (the first rate starts 2025-07-01)');
+    expect(
+      describeMissingRate(
+        {
+          code: 'missing-bill-rate',
+          agencyId: 'oakridge',
+          discipline: 'PT',
+          visitType: 'EVAL',
+          date: '2025-06-30',
+          earliest: '2025-07-01',
+        },
+        names,
+      ),
+    ).toBe('No bill rate for Oakridge Home Health, PT Evaluation, in force on 2025-06-30 (the first rate starts 2025-07-01)');
   });
 
   it('describes a missing pay rate with the therapist and the agency', () => {
-    expect(describeMissingRate({ code: 'missing-pay-rate', therapistId: 'omar', agencyId: 'oakridge', discipline: 'PTA', visitType: 'ROUTINE', date: '2026-03-16' }, names))
-      .toBe('No pay rate for Omar Haddad, PTA Routine visit at Oakridge Home Health, in force on 2026-03-16');
-    expect(describeMissingRate({ code: 'missing-pay-rate', therapistId: 'tom', agencyId: 'oakridge', discipline: 'PT', visitType: 'EVAL', date: '2026-03-16', earliest: '2026-04-01' }, names))
-      .toBe('No pay rate for Tom Becker, PT Evaluation at Oakridge Home Health, in force on 2026-03-16 (the first rate starts 2026-04-01)');
+    expect(
+      describeMissingRate(
+        {
+          code: 'missing-pay-rate',
+          therapistId: 'omar',
+          agencyId: 'oakridge',
+          discipline: 'PTA',
+          visitType: 'ROUTINE',
+          date: '2026-03-16',
+        },
+        names,
+      ),
+    ).toBe('No pay rate for Omar Haddad, PTA Routine visit at Oakridge Home Health, in force on 2026-03-16');
+    expect(
+      describeMissingRate(
+        {
+          code: 'missing-pay-rate',
+          therapistId: 'tom',
+          agencyId: 'oakridge',
+          discipline: 'PT',
+          visitType: 'EVAL',
+          date: '2026-03-16',
+          earliest: '2026-04-01',
+        },
+        names,
+      ),
+    ).toBe('No pay rate for Tom Becker, PT Evaluation at Oakridge Home Health, in force on 2026-03-16 (the first rate starts 2026-04-01)');
   });
 });
 
@@ -177,66 +235,78 @@ describe('rate choice properties', () => {
     { maxLength: 30 },
   );
   const payHistory = fc.array(
-    fc.record({
-      therapistId: fc.constantFrom('tom', 'lena'),
-      agencyId: fc.option(agencyId, { nil: undefined }),
-      discipline,
-      visitType,
-      cents: fc.integer({ min: 0, max: 50000 }),
-      effectiveFrom: day,
-    }).map(({ agencyId: a, ...rest }): PayRate => (a === undefined ? rest : { ...rest, agencyId: a })),
+    fc
+      .record({
+        therapistId: fc.constantFrom('tom', 'lena'),
+        agencyId: fc.option(agencyId, { nil: undefined }),
+        discipline,
+        visitType,
+        cents: fc.integer({ min: 0, max: 50000 }),
+        effectiveFrom: day,
+      })
+      .map(({ agencyId: a, ...rest }): PayRate => (a === undefined ? rest : { ...rest, agencyId: a })),
     { maxLength: 30 },
   );
   const query = fc.record({ agencyId, therapistId: fc.constantFrom('tom', 'lena'), discipline, visitType, date: day });
 
   /** What "in force" means, written out plainly: the latest start on or before the date. */
   function expectedInForce<R extends { effectiveFrom: IsoDate }>(candidates: readonly R[], date: IsoDate): IsoDate | undefined {
-    return candidates.map((c) => c.effectiveFrom).filter((d) => d <= date).sort().at(-1);
+    return candidates
+      .map((c) => c.effectiveFrom)
+      .filter((d) => d <= date)
+      .sort()
+      .at(-1);
   }
 
   it('never picks a bill rate that starts after the visit, nor one that a later in-force rate replaced', () => {
-    fc.assert(fc.property(billHistory, query, (rates, q) => {
-      const result = buildRateBook(rates, []).billRate(q);
-      const candidates = rates.filter((r) => r.agencyId === q.agencyId && r.discipline === q.discipline && r.visitType === q.visitType);
-      if (result.ok) {
-        expect(candidates).toContain(result.value);
-        expect(result.value.effectiveFrom <= q.date).toBe(true);
-        expect(candidates.some((c) => c.effectiveFrom > result.value.effectiveFrom && c.effectiveFrom <= q.date)).toBe(false);
-      } else {
-        expect(candidates.every((c) => c.effectiveFrom > q.date)).toBe(true);
-        expect(result.error.earliest).toBe(candidates.map((c) => c.effectiveFrom).sort()[0]);
-      }
-    }));
+    fc.assert(
+      fc.property(billHistory, query, (rates, q) => {
+        const result = buildRateBook(rates, []).billRate(q);
+        const candidates = rates.filter((r) => r.agencyId === q.agencyId && r.discipline === q.discipline && r.visitType === q.visitType);
+        if (result.ok) {
+          expect(candidates).toContain(result.value);
+          expect(result.value.effectiveFrom <= q.date).toBe(true);
+          expect(candidates.some((c) => c.effectiveFrom > result.value.effectiveFrom && c.effectiveFrom <= q.date)).toBe(false);
+        } else {
+          expect(candidates.every((c) => c.effectiveFrom > q.date)).toBe(true);
+          expect(result.error.earliest).toBe(candidates.map((c) => c.effectiveFrom).sort()[0]);
+        }
+      }),
+    );
   });
 
   it('picks the override in force if there is one, else the general rate in force, and never one from the future', () => {
-    fc.assert(fc.property(payHistory, query, (rates, q) => {
-      const result = buildRateBook([], rates).payRate(q);
-      const same = rates.filter((r) => r.therapistId === q.therapistId && r.discipline === q.discipline && r.visitType === q.visitType);
-      const overrides = same.filter((r) => r.agencyId === q.agencyId);
-      const generals = same.filter((r) => r.agencyId === undefined);
-      const overrideStart = expectedInForce(overrides, q.date);
-      const generalStart = expectedInForce(generals, q.date);
-      if (overrideStart !== undefined) {
-        expect(result.ok && overrides.includes(result.value) && result.value.effectiveFrom === overrideStart).toBe(true);
-      } else if (generalStart !== undefined) {
-        expect(result.ok && generals.includes(result.value) && result.value.effectiveFrom === generalStart).toBe(true);
-      } else {
-        expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.error.earliest).toBe([...overrides, ...generals].map((c) => c.effectiveFrom).sort()[0]);
-      }
-      if (result.ok) expect(result.value.effectiveFrom <= q.date).toBe(true);
-    }));
+    fc.assert(
+      fc.property(payHistory, query, (rates, q) => {
+        const result = buildRateBook([], rates).payRate(q);
+        const same = rates.filter((r) => r.therapistId === q.therapistId && r.discipline === q.discipline && r.visitType === q.visitType);
+        const overrides = same.filter((r) => r.agencyId === q.agencyId);
+        const generals = same.filter((r) => r.agencyId === undefined);
+        const overrideStart = expectedInForce(overrides, q.date);
+        const generalStart = expectedInForce(generals, q.date);
+        if (overrideStart !== undefined) {
+          expect(result.ok && overrides.includes(result.value) && result.value.effectiveFrom === overrideStart).toBe(true);
+        } else if (generalStart !== undefined) {
+          expect(result.ok && generals.includes(result.value) && result.value.effectiveFrom === generalStart).toBe(true);
+        } else {
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.error.earliest).toBe([...overrides, ...generals].map((c) => c.effectiveFrom).sort()[0]);
+        }
+        if (result.ok) expect(result.value.effectiveFrom <= q.date).toBe(true);
+      }),
+    );
   });
 
   it('answers every question of a long close as a book asked only that question would', () => {
     // One book serves 100,000 visits and keeps what it looked up: what it kept must never change an answer.
-    fc.assert(fc.property(billHistory, payHistory, fc.array(query, { minLength: 1, maxLength: 40 }), (bills, pays, queries) => {
-      const shared = buildRateBook(bills, pays);
-      for (const q of queries) {
-        expect(shared.billRate(q)).toEqual(buildRateBook(bills, pays).billRate(q));
-        expect(shared.payRate(q)).toEqual(buildRateBook(bills, pays).payRate(q));
-      }
-    }));
+    fc.assert(
+      fc.property(billHistory, payHistory, fc.array(query, { minLength: 1, maxLength: 40 }), (bills, pays, queries) => {
+        const shared = buildRateBook(bills, pays);
+        for (const q of queries) {
+          expect(shared.billRate(q)).toEqual(buildRateBook(bills, pays).billRate(q));
+          expect(shared.payRate(q)).toEqual(buildRateBook(bills, pays).payRate(q));
+        }
+      }),
+    );
   });
 });

@@ -9,7 +9,15 @@ import type { Discipline, VisitTypeCode } from './vocabulary.ts';
  */
 export type MissingRate =
   | { code: 'missing-bill-rate'; agencyId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate; earliest?: IsoDate }
-  | { code: 'missing-pay-rate'; therapistId: string; agencyId: string; discipline: Discipline; visitType: VisitTypeCode; date: IsoDate; earliest?: IsoDate };
+  | {
+      code: 'missing-pay-rate';
+      therapistId: string;
+      agencyId: string;
+      discipline: Discipline;
+      visitType: VisitTypeCode;
+      date: IsoDate;
+      earliest?: IsoDate;
+    };
 
 type Dated = { effectiveFrom: IsoDate };
 
@@ -35,7 +43,10 @@ const payKey = (therapistId: string, agencyId: string | undefined, discipline: s
  * Each rate's history by exactly what it prices (a therapist's agency override apart from
  * their general rate): the rates of the same key as `rate`, of every effective date.
  */
-export function rateHistories(billRates: readonly BillRate[], payRates: readonly PayRate[]): { bill(rate: BillRate): readonly BillRate[]; pay(rate: PayRate): readonly PayRate[] } {
+export function rateHistories(
+  billRates: readonly BillRate[],
+  payRates: readonly PayRate[],
+): { bill(rate: BillRate): readonly BillRate[]; pay(rate: PayRate): readonly PayRate[] } {
   const bills = group(billRates, (r) => billKey(r.agencyId, r.discipline, r.visitType));
   const pays = group(payRates, (r) => payKey(r.therapistId, r.agencyId, r.discipline, r.visitType));
   return {
@@ -122,7 +133,14 @@ function answerOn<R extends Dated>(history: History<R> | null, date: IsoDate): R
 function billRateOn(bills: Map<string, BillRate[]>, q: Omit<VisitRateQuery, 'therapistId'>): Result<BillRate, MissingRate> {
   const found = inForce(bills.get(billKey(q.agencyId, q.discipline, q.visitType)) ?? [], q.date);
   if (found.rate) return ok(found.rate);
-  return err({ code: 'missing-bill-rate', agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(found.earliest ? { earliest: found.earliest } : {}) });
+  return err({
+    code: 'missing-bill-rate',
+    agencyId: q.agencyId,
+    discipline: q.discipline,
+    visitType: q.visitType,
+    date: q.date,
+    ...(found.earliest ? { earliest: found.earliest } : {}),
+  });
 }
 
 function payRateOn(pays: Map<string, PayRate[]>, q: VisitRateQuery): Result<PayRate, MissingRate> {
@@ -131,7 +149,15 @@ function payRateOn(pays: Map<string, PayRate[]>, q: VisitRateQuery): Result<PayR
   const general = inForce(pays.get(payKey(q.therapistId, undefined, q.discipline, q.visitType)) ?? [], q.date);
   if (general.rate) return ok(general.rate);
   const earliest = [override.earliest, general.earliest].filter((d): d is string => d !== undefined).sort()[0];
-  return err({ code: 'missing-pay-rate', therapistId: q.therapistId, agencyId: q.agencyId, discipline: q.discipline, visitType: q.visitType, date: q.date, ...(earliest ? { earliest } : {}) });
+  return err({
+    code: 'missing-pay-rate',
+    therapistId: q.therapistId,
+    agencyId: q.agencyId,
+    discipline: q.discipline,
+    visitType: q.visitType,
+    date: q.date,
+    ...(earliest ? { earliest } : {}),
+  });
 }
 
 function group<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -37,13 +37,37 @@ const entryBase = {
 };
 
 /** Money received from an agency. */
-export const receiptEntry = z.object({ ...entryBase, kind: z.literal('receipt'), amountCents: positiveCents, method: receiptMethod, reference });
+export const receiptEntry = z.object({
+  ...entryBase,
+  kind: z.literal('receipt'),
+  amountCents: positiveCents,
+  method: receiptMethod,
+  reference,
+});
 /** Money put on an invoice: from a receipt (`receiptId`) or from the agency's credit (none). */
-export const applicationEntry = z.object({ ...entryBase, kind: z.literal('application'), invoiceId: id, amountCents: positiveCents, receiptId: z.optional(id) });
+export const applicationEntry = z.object({
+  ...entryBase,
+  kind: z.literal('application'),
+  invoiceId: id,
+  amountCents: positiveCents,
+  receiptId: z.optional(id),
+});
 /** Credit paid back to the agency. */
-export const refundEntry = z.object({ ...entryBase, kind: z.literal('refund'), amountCents: positiveCents, method: receiptMethod, reference });
+export const refundEntry = z.object({
+  ...entryBase,
+  kind: z.literal('refund'),
+  amountCents: positiveCents,
+  method: receiptMethod,
+  reference,
+});
 /** A short pay closed: what the agency will not pay on an invoice, given up. */
-export const writeOffEntry = z.object({ ...entryBase, kind: z.literal('write-off'), invoiceId: id, amountCents: positiveCents, reason: z.string() });
+export const writeOffEntry = z.object({
+  ...entryBase,
+  kind: z.literal('write-off'),
+  invoiceId: id,
+  amountCents: positiveCents,
+  reason: z.string(),
+});
 /** Cancels another entry (and, for a receipt, its applications); both stay in the ledger. */
 export const reversalEntry = z.object({ ...entryBase, kind: z.literal('reversal'), reversesId: id, reason: z.string() });
 
@@ -59,7 +83,9 @@ export type ApplicationEntry = z.infer<typeof applicationEntry>;
 export const RECEIVABLE_STATUSES = ['open', 'partially paid', 'paid', 'closed', 'void'] as const;
 export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
 
-export type LedgerInvoice = Pick<Invoice, 'id' | 'number' | 'sequence' | 'agencyId' | 'issueDate' | 'dueDate' | 'totalCents' | 'status'> & { voidedOn?: IsoDate | undefined };
+export type LedgerInvoice = Pick<Invoice, 'id' | 'number' | 'sequence' | 'agencyId' | 'issueDate' | 'dueDate' | 'totalCents' | 'status'> & {
+  voidedOn?: IsoDate | undefined;
+};
 export type LedgerCreditNote = Pick<CreditNote, 'invoiceId' | 'totalCents' | 'issueDate'>;
 
 export type LedgerInputs = {
@@ -147,7 +173,8 @@ export function receivablesLedger(inputs: LedgerInputs): Receivables {
 /** The ledger as it stood at the end of `asOf`: invoices issued, notes and entries dated, and voids made by then. */
 export function ledgerAsOf(inputs: LedgerInputs, asOf: IsoDate): LedgerInputs {
   return {
-    invoices: inputs.invoices.filter((i) => i.issueDate <= asOf)
+    invoices: inputs.invoices
+      .filter((i) => i.issueDate <= asOf)
       .map((i) => (i.status === 'void' && i.voidedOn !== undefined && i.voidedOn > asOf ? { ...i, status: 'issued' as const } : i)),
     creditNotes: inputs.creditNotes.filter((n) => n.issueDate <= asOf),
     entries: inputs.entries.filter((e) => e.on <= asOf),
@@ -155,9 +182,24 @@ export function ledgerAsOf(inputs: LedgerInputs, asOf: IsoDate): LedgerInputs {
 }
 
 export type ReceivablesError = {
-  code: 'bad-amount' | 'unknown-invoice' | 'other-agency' | 'invoice-void' | 'nothing-open' | 'repeated-invoice' | 'exceeds-open'
-    | 'no-credit' | 'exceeds-credit' | 'too-many-invoices' | 'unknown-entry' | 'already-reversed' | 'not-reversible' | 'credit-spent'
-    | 'before-entry' | 'reason-required' | 'reason-too-long';
+  code:
+    | 'bad-amount'
+    | 'unknown-invoice'
+    | 'other-agency'
+    | 'invoice-void'
+    | 'nothing-open'
+    | 'repeated-invoice'
+    | 'exceeds-open'
+    | 'no-credit'
+    | 'exceeds-credit'
+    | 'too-many-invoices'
+    | 'unknown-entry'
+    | 'already-reversed'
+    | 'not-reversible'
+    | 'credit-spent'
+    | 'before-entry'
+    | 'reason-required'
+    | 'reason-too-long';
   message: string;
 };
 
@@ -185,16 +227,25 @@ function reasonFor(text: string, what: string): Result<string, ReceivablesError>
 }
 
 const badAmount = (what: string, amount: number): ReceivablesError | null =>
-  (Number.isSafeInteger(amount) && amount > 0 ? null : { code: 'bad-amount', message: `${what} must be a positive whole number of cents; got ${amount}` });
+  Number.isSafeInteger(amount) && amount > 0
+    ? null
+    : { code: 'bad-amount', message: `${what} must be a positive whole number of cents; got ${amount}` };
 
 /**
  * The invoices money goes to, in order: the ones named (each must be the agency's, not void,
  * with something open), or every open invoice of the agency, the oldest due first.
  */
-function targets(ledger: Receivables, agencyId: string, invoiceIds: readonly string[] | undefined): Result<InvoiceBalance[], ReceivablesError> {
+function targets(
+  ledger: Receivables,
+  agencyId: string,
+  invoiceIds: readonly string[] | undefined,
+): Result<InvoiceBalance[], ReceivablesError> {
   if (invoiceIds === undefined || invoiceIds.length === 0) {
-    const open = [...ledger.invoices.values()].filter((b) => b.invoice.agencyId === agencyId && b.openCents > 0)
-      .sort((a, b) => (a.invoice.dueDate < b.invoice.dueDate ? -1 : a.invoice.dueDate > b.invoice.dueDate ? 1 : a.invoice.sequence - b.invoice.sequence));
+    const open = [...ledger.invoices.values()]
+      .filter((b) => b.invoice.agencyId === agencyId && b.openCents > 0)
+      .sort((a, b) =>
+        a.invoice.dueDate < b.invoice.dueDate ? -1 : a.invoice.dueDate > b.invoice.dueDate ? 1 : a.invoice.sequence - b.invoice.sequence,
+      );
     return ok(open);
   }
   const chosen: InvoiceBalance[] = [];
@@ -224,7 +275,14 @@ function spread(amount: Cents, to: readonly InvoiceBalance[], max: number): { in
   return parts;
 }
 
-export type ReceiptInput = { agencyId: string; on: IsoDate; amountCents: Cents; method: ReceiptMethod; reference?: string | undefined; invoiceIds?: readonly string[] | undefined };
+export type ReceiptInput = {
+  agencyId: string;
+  on: IsoDate;
+  amountCents: Cents;
+  method: ReceiptMethod;
+  reference?: string | undefined;
+  invoiceIds?: readonly string[] | undefined;
+};
 
 /**
  * A receipt and its applications: to the named invoices in order or the oldest open first,
@@ -241,31 +299,66 @@ export function planReceipt(inputs: LedgerInputs, input: ReceiptInput, stamp: En
   }
   const receiptId = stamp.newId();
   const receipt: Unstamped<ReceivableEntry> = {
-    kind: 'receipt', id: receiptId, agencyId: input.agencyId, on: input.on, amountCents: input.amountCents, method: input.method,
+    kind: 'receipt',
+    id: receiptId,
+    agencyId: input.agencyId,
+    on: input.on,
+    amountCents: input.amountCents,
+    method: input.method,
     ...(input.reference ? { reference: input.reference } : {}),
   };
-  const applications = spread(input.amountCents, to.value, MAX_ENTRIES_PER_WRITE - 1).map((p): Unstamped<ReceivableEntry> => ({
-    kind: 'application', id: stamp.newId(), agencyId: input.agencyId, on: input.on, invoiceId: p.invoiceId, amountCents: p.amountCents, receiptId,
-  }));
+  const applications = spread(input.amountCents, to.value, MAX_ENTRIES_PER_WRITE - 1).map(
+    (p): Unstamped<ReceivableEntry> => ({
+      kind: 'application',
+      id: stamp.newId(),
+      agencyId: input.agencyId,
+      on: input.on,
+      invoiceId: p.invoiceId,
+      amountCents: p.amountCents,
+      receiptId,
+    }),
+  );
   return ok(stamped([receipt, ...applications], stamp));
 }
 
-export type CreditApplicationInput = { agencyId: string; on: IsoDate; amountCents?: Cents | undefined; invoiceIds?: readonly string[] | undefined };
+export type CreditApplicationInput = {
+  agencyId: string;
+  on: IsoDate;
+  amountCents?: Cents | undefined;
+  invoiceIds?: readonly string[] | undefined;
+};
 
 /** The agency's credit (all of it, or `amountCents`) applied to the named invoices or the oldest open first. */
-export function planCreditApplication(inputs: LedgerInputs, input: CreditApplicationInput, stamp: EntryStamp): Result<ReceivableEntry[], ReceivablesError> {
+export function planCreditApplication(
+  inputs: LedgerInputs,
+  input: CreditApplicationInput,
+  stamp: EntryStamp,
+): Result<ReceivableEntry[], ReceivablesError> {
   const ledger = receivablesLedger(inputs);
   const credit = ledger.agencies.get(input.agencyId)?.creditCents ?? 0;
   if (credit <= 0) return err({ code: 'no-credit', message: 'The agency has no credit on account' });
   const amount = input.amountCents ?? credit;
   const bad = badAmount('The credit to apply', amount);
   if (bad) return err(bad);
-  if (amount > credit) return err({ code: 'exceeds-credit', message: `The agency has ${formatMoney(credit)} of credit, not ${formatMoney(amount)}` });
+  if (amount > credit)
+    return err({ code: 'exceeds-credit', message: `The agency has ${formatMoney(credit)} of credit, not ${formatMoney(amount)}` });
   const to = targets(ledger, input.agencyId, input.invoiceIds);
   if (!to.ok) return to;
   const parts = spread(amount, to.value, MAX_ENTRIES_PER_WRITE);
   if (parts.length === 0) return err({ code: 'nothing-open', message: 'The agency has no open invoice to apply its credit to' });
-  return ok(stamped(parts.map((p) => ({ kind: 'application', id: stamp.newId(), agencyId: input.agencyId, on: input.on, invoiceId: p.invoiceId, amountCents: p.amountCents })), stamp));
+  return ok(
+    stamped(
+      parts.map((p) => ({
+        kind: 'application',
+        id: stamp.newId(),
+        agencyId: input.agencyId,
+        on: input.on,
+        invoiceId: p.invoiceId,
+        amountCents: p.amountCents,
+      })),
+      stamp,
+    ),
+  );
 }
 
 export type RefundInput = { agencyId: string; on: IsoDate; amountCents: Cents; method: ReceiptMethod; reference?: string | undefined };
@@ -275,11 +368,27 @@ export function planRefund(inputs: LedgerInputs, input: RefundInput, stamp: Entr
   const bad = badAmount('A refund', input.amountCents);
   if (bad) return err(bad);
   const credit = receivablesLedger(inputs).agencies.get(input.agencyId)?.creditCents ?? 0;
-  if (input.amountCents > credit) return err({ code: 'exceeds-credit', message: `The agency has ${formatMoney(credit)} of credit; ${formatMoney(input.amountCents)} cannot be refunded` });
-  return ok(stamped([{
-    kind: 'refund', id: stamp.newId(), agencyId: input.agencyId, on: input.on, amountCents: input.amountCents, method: input.method,
-    ...(input.reference ? { reference: input.reference } : {}),
-  }], stamp));
+  if (input.amountCents > credit)
+    return err({
+      code: 'exceeds-credit',
+      message: `The agency has ${formatMoney(credit)} of credit; ${formatMoney(input.amountCents)} cannot be refunded`,
+    });
+  return ok(
+    stamped(
+      [
+        {
+          kind: 'refund',
+          id: stamp.newId(),
+          agencyId: input.agencyId,
+          on: input.on,
+          amountCents: input.amountCents,
+          method: input.method,
+          ...(input.reference ? { reference: input.reference } : {}),
+        },
+      ],
+      stamp,
+    ),
+  );
 }
 
 export type WriteOffInput = { invoiceId: string; on: IsoDate; amountCents?: Cents | undefined; reason: string };
@@ -296,8 +405,27 @@ export function planWriteOff(inputs: LedgerInputs, input: WriteOffInput, stamp: 
   const amount = input.amountCents ?? b.openCents;
   const bad = badAmount('A write-off', amount);
   if (bad) return err(bad);
-  if (amount > b.openCents) return err({ code: 'exceeds-open', message: `Invoice ${n} has ${formatMoney(b.openCents)} open; ${formatMoney(amount)} cannot be written off` });
-  return ok(stamped([{ kind: 'write-off', id: stamp.newId(), agencyId: b.invoice.agencyId, on: input.on, invoiceId: b.invoice.id, amountCents: amount, reason: reason.value }], stamp));
+  if (amount > b.openCents)
+    return err({
+      code: 'exceeds-open',
+      message: `Invoice ${n} has ${formatMoney(b.openCents)} open; ${formatMoney(amount)} cannot be written off`,
+    });
+  return ok(
+    stamped(
+      [
+        {
+          kind: 'write-off',
+          id: stamp.newId(),
+          agencyId: b.invoice.agencyId,
+          on: input.on,
+          invoiceId: b.invoice.id,
+          amountCents: amount,
+          reason: reason.value,
+        },
+      ],
+      stamp,
+    ),
+  );
 }
 
 export type ReversalInput = { entryId: string; on: IsoDate; reason: string };
@@ -311,16 +439,24 @@ export type ReversalInput = { entryId: string; on: IsoDate; reason: string };
 export function planReversal(inputs: LedgerInputs, input: ReversalInput, stamp: EntryStamp): Result<ReceivableEntry[], ReceivablesError> {
   const target = inputs.entries.find((e) => e.id === input.entryId);
   if (!target) return err({ code: 'unknown-entry', message: `No receipt or other receivables entry "${input.entryId}"` });
-  if (target.kind === 'reversal') return err({ code: 'not-reversible', message: 'A reversal is not reversed; record the entry again instead' });
+  if (target.kind === 'reversal')
+    return err({ code: 'not-reversible', message: 'A reversal is not reversed; record the entry again instead' });
   const ledger = receivablesLedger(inputs);
   if (ledger.cancelled.has(target.id)) return err({ code: 'already-reversed', message: `This ${target.kind} is already reversed` });
-  if (input.on < target.on) return err({ code: 'before-entry', message: `The ${target.kind} is dated ${target.on}; it cannot be reversed on ${input.on}` });
+  if (input.on < target.on)
+    return err({ code: 'before-entry', message: `The ${target.kind} is dated ${target.on}; it cannot be reversed on ${input.on}` });
   const reason = reasonFor(input.reason, `the ${target.kind} is reversed`);
   if (!reason.ok) return reason;
-  const entries = stamped([{ kind: 'reversal', id: stamp.newId(), agencyId: target.agencyId, on: input.on, reversesId: target.id, reason: reason.value }], stamp);
+  const entries = stamped(
+    [{ kind: 'reversal', id: stamp.newId(), agencyId: target.agencyId, on: input.on, reversesId: target.id, reason: reason.value }],
+    stamp,
+  );
   const after = receivablesLedger({ ...inputs, entries: [...inputs.entries, ...entries] }).agencies.get(target.agencyId)!;
   if (after.creditCents < 0) {
-    return err({ code: 'credit-spent', message: `${formatMoney(-after.creditCents)} of this ${target.kind} was since applied from credit or refunded; reverse those first` });
+    return err({
+      code: 'credit-spent',
+      message: `${formatMoney(-after.creditCents)} of this ${target.kind} was since applied from credit or refunded; reverse those first`,
+    });
   }
   return ok(entries);
 }

@@ -10,16 +10,19 @@ import { DISCIPLINES, PATIENT_IDENTIFIERS } from './vocabulary.ts';
 export const isoDate = z.string().check(z.refine(isIsoDate, { message: 'must be a calendar date as YYYY-MM-DD' }));
 export const cents = z.int().check(z.refine(Number.isSafeInteger, { message: 'must be a whole number of cents' }));
 export const nonNegativeCents = cents.check(z.minimum(0, { message: 'must not be negative' }));
-export const id = z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(128, { message: 'is longer than 128 characters' }));
-const name = z.string().check(
-  z.trim(),
-  z.minLength(1, { message: 'is required' }),
-  z.maxLength(200, { message: 'is longer than 200 characters' }),
-);
-const optionalText = (max: number) => z.optional(z.string().check(z.trim(), z.maxLength(max, { message: `is longer than ${max} characters` })));
+export const id = z
+  .string()
+  .check(z.minLength(1, { message: 'is required' }), z.maxLength(128, { message: 'is longer than 128 characters' }));
+const name = z
+  .string()
+  .check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(200, { message: 'is longer than 200 characters' }));
+const optionalText = (max: number) =>
+  z.optional(z.string().check(z.trim(), z.maxLength(max, { message: `is longer than ${max} characters` })));
 
 export const discipline = z.enum(DISCIPLINES, { message: `must be one of ${DISCIPLINES.join(', ')}` });
-export const visitTypeCode = z.string().check(z.regex(/^[A-Z][A-Z0-9_-]{0,31}$/, { message: 'must be a visit type code such as EVAL or ROUTINE' }));
+export const visitTypeCode = z
+  .string()
+  .check(z.regex(/^[A-Z][A-Z0-9_-]{0,31}$/, { message: 'must be a visit type code such as EVAL or ROUTINE' }));
 
 export const address = z.object({
   line1: name,
@@ -86,7 +89,15 @@ export const agency = z.object({
 export type Agency = z.infer<typeof agency>;
 
 export const TAX_CLASSIFICATIONS = [
-  'individual', 'c-corporation', 's-corporation', 'partnership', 'trust-estate', 'llc-c', 'llc-s', 'llc-p', 'other',
+  'individual',
+  'c-corporation',
+  's-corporation',
+  'partnership',
+  'trust-estate',
+  'llc-c',
+  'llc-s',
+  'llc-p',
+  'other',
 ] as const;
 
 /** A W-9 as the therapist signed it. The TIN is 9 digits here; the service encrypts it at rest. */

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayOfWeek } from './dates.ts';
 import { sumCents } from './money.ts';
-import { PAYMENT_METHODS, PAYMENT_STATUSES, payment as paymentSchema, therapist as therapistSchema, type Payment, type PaymentMethod, type Therapist, type W9 } from './schemas.ts';
+import {
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  payment as paymentSchema,
+  therapist as therapistSchema,
+  type Payment,
+  type PaymentMethod,
+  type Therapist,
+  type W9,
+} from './schemas.ts';
 import {
   NEC_THRESHOLDS,
   PAYMENT_METHOD_RULES,
@@ -129,12 +138,14 @@ describe('necDueDate', () => {
   });
 
   it('is always a weekday between January 31 and February 2 of the next year', () => {
-    fc.assert(fc.property(fc.integer({ min: 1990, max: 2200 }), (taxYear) => {
-      const due = necDueDate(taxYear);
-      expect(['01-31', '02-01', '02-02']).toContain(due.slice(5));
-      expect(due.slice(0, 4)).toBe(String(taxYear + 1));
-      expect([1, 2, 3, 4, 5]).toContain(dayOfWeek(due));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1990, max: 2200 }), (taxYear) => {
+        const due = necDueDate(taxYear);
+        expect(['01-31', '02-01', '02-02']).toContain(due.slice(5));
+        expect(due.slice(0, 4)).toBe(String(taxYear + 1));
+        expect([1, 2, 3, 4, 5]).toContain(dayOfWeek(due));
+      }),
+    );
   });
 });
 
@@ -221,11 +232,21 @@ describe('summarizeTaxYear', () => {
     });
     expect(summary).toMatchObject({ year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', reportableCount: 1, eFileRequired: false });
     const row = rowOf(summary, 'th-dana');
-    expect(row).toMatchObject({ totalCents: 200_000, excludedCents: 0, reportable: true, w9Status: 'on-file', tinMasked: '***-**-6789', blockers: [] });
-    expect(row.byMethod.map((m) => [m.method, m.cents, m.payments])).toEqual([['check', 50_000, 1], ['ach', 150_000, 1]]);
+    expect(row).toMatchObject({
+      totalCents: 200_000,
+      excludedCents: 0,
+      reportable: true,
+      w9Status: 'on-file',
+      tinMasked: '***-**-6789',
+      blockers: [],
+    });
+    expect(row.byMethod.map((m) => [m.method, m.cents, m.payments])).toEqual([
+      ['check', 50_000, 1],
+      ['ach', 150_000, 1],
+    ]);
   });
 
-  it('counts a December visit paid in January in January\'s year', () => {
+  it("counts a December visit paid in January in January's year", () => {
     const dec31 = aPayment({ amountCents: 60_000, paidOn: '2025-12-31' });
     const jan1 = aPayment({ amountCents: 60_000, paidOn: '2026-01-01' });
     const y2025 = summarize({ year: 2025, payments: [dec31, jan1] });
@@ -264,8 +285,14 @@ describe('summarizeTaxYear', () => {
     });
     const row = rowOf(summary, 'th-dana');
     expect(row).toMatchObject({ totalCents: 190_000, excludedCents: 30_000, reportable: false });
-    expect(row.byMethod.find((m) => m.method === 'card')).toMatchObject({ counted: false, cents: 30_000, note: expect.stringMatching(/1099-K/) });
-    expect(summary.notes).toContain('Card and payment-app payments ($300.00) are left off the 1099-NEC: the processor reports them on a 1099-K.');
+    expect(row.byMethod.find((m) => m.method === 'card')).toMatchObject({
+      counted: false,
+      cents: 30_000,
+      note: expect.stringMatching(/1099-K/),
+    });
+    expect(summary.notes).toContain(
+      'Card and payment-app payments ($300.00) are left off the 1099-NEC: the processor reports them on a 1099-K.',
+    );
   });
 
   it('counts Stripe transfers by default and says the accountant decides', () => {
@@ -277,7 +304,11 @@ describe('summarizeTaxYear', () => {
     const skipped = summarize({ payments, settings: SKIP_STRIPE });
     const row = rowOf(skipped, 'th-dana');
     expect(row).toMatchObject({ totalCents: 0, excludedCents: 200_000, reportable: false });
-    expect(row.byMethod[0]).toMatchObject({ method: 'stripe', counted: false, note: expect.stringMatching(/setting .* is off.*accountant/) });
+    expect(row.byMethod[0]).toMatchObject({
+      method: 'stripe',
+      counted: false,
+      note: expect.stringMatching(/setting .* is off.*accountant/),
+    });
     expect(skipped.notes[0]).toMatch(/are not counted toward 1099-NEC, because the org setting says so.*accountant/);
   });
 
@@ -304,7 +335,16 @@ describe('summarizeTaxYear', () => {
 
   it('gives an empty list for a year without payments', () => {
     const summary = summarize({ year: 2025, payments: [] });
-    expect(summary).toEqual({ year: 2025, thresholdCents: 60_000, dueDate: '2026-02-02', therapists: [], reportableCount: 0, notes: [], eFileRequired: false, form945TotalCents: 0 });
+    expect(summary).toEqual({
+      year: 2025,
+      thresholdCents: 60_000,
+      dueDate: '2026-02-02',
+      therapists: [],
+      reportableCount: 0,
+      notes: [],
+      eFileRequired: false,
+      form945TotalCents: 0,
+    });
   });
 
   it('refuses a year whose threshold is not in the table', () => {
@@ -313,12 +353,20 @@ describe('summarizeTaxYear', () => {
   });
 
   it('refuses payments for a therapist who is not in the list', () => {
-    const result = summarizeTaxYear({ year: 2026, payments: [aPayment({ therapistId: 'th-gone' })], therapists: [aTherapist()], settings: COUNT_STRIPE });
+    const result = summarizeTaxYear({
+      year: 2026,
+      payments: [aPayment({ therapistId: 'th-gone' })],
+      therapists: [aTherapist()],
+      settings: COUNT_STRIPE,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown-therapist', therapistIds: ['th-gone'] } });
   });
 
   it('shows blockers only for therapists who reach the threshold', () => {
-    const therapists = [aTherapist({ id: 't-big', name: 'Big Earner', w9: undefined }), aTherapist({ id: 't-small', name: 'Small Earner', w9: undefined })];
+    const therapists = [
+      aTherapist({ id: 't-big', name: 'Big Earner', w9: undefined }),
+      aTherapist({ id: 't-small', name: 'Small Earner', w9: undefined }),
+    ];
     const summary = summarize({
       therapists,
       payments: [aPayment({ therapistId: 't-big', amountCents: 250_000 }), aPayment({ therapistId: 't-small', amountCents: 1_000 })],
@@ -349,7 +397,9 @@ describe('summarizeTaxYear', () => {
     expect(nine.notes.join(' ')).toMatch(/E-filing is required at 10 or more information returns, counting every kind the org files/);
     const ten = make(10);
     expect(ten).toMatchObject({ reportableCount: 10, eFileRequired: true });
-    expect(ten.notes).toContain('10 therapists reach the threshold: 10 or more information returns must be e-filed, through IRIS (the FIRE system is retired).');
+    expect(ten.notes).toContain(
+      '10 therapists reach the threshold: 10 or more information returns must be e-filed, through IRIS (the FIRE system is retired).',
+    );
   });
 });
 
@@ -357,8 +407,10 @@ describe('summarizeTaxYear', () => {
 
 const THERAPIST_IDS = ['t-a', 't-b', 't-c'] as const;
 const propTherapists = THERAPIST_IDS.map((id, i) => aTherapist({ id, name: `Name ${i}` }));
-const isoDay = (year: number) => fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
-  .map(([m, d]) => `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+const isoDay = (year: number) =>
+  fc
+    .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([m, d]) => `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 const arbPayment = fc.record({
   id: fc.uuid(),
   therapistId: fc.constantFrom(...THERAPIST_IDS),
@@ -375,43 +427,47 @@ function totalsFor(year: number, payments: readonly Payment[], settings: { strip
 }
 
 describe('summarizeTaxYear properties', () => {
-  it('a therapist\'s total is the sum of their counted, paid payments in that year; excluded is the rest of the paid', () => {
-    fc.assert(fc.property(fc.array(arbPayment, { maxLength: 40 }), fc.constantFrom(2025, 2026), arbSettings, (payments, year, settings) => {
-      const result = summarizeTaxYear({ year, payments, therapists: propTherapists, settings });
-      expect(result.ok).toBe(true);
-      if (!result.ok) return;
-      const paid = payments.filter((p) => p.status === 'paid' && p.paidOn.startsWith(`${year}-`));
-      expect(result.value.therapists.map((r) => r.therapistId).sort()).toEqual([...new Set(paid.map((p) => p.therapistId))].sort());
-      for (const row of result.value.therapists) {
-        const mine = paid.filter((p) => p.therapistId === row.therapistId);
-        const counted = mine.filter((p) => countsTowardNec(p.method, settings));
-        expect(row.totalCents).toBe(sumCents(counted.map((p) => p.amountCents)));
-        expect(row.totalCents + row.excludedCents).toBe(sumCents(mine.map((p) => p.amountCents)));
-        expect(row.reportable).toBe(row.totalCents >= result.value.thresholdCents);
-        expect(sumCents(row.byMethod.map((m) => m.cents))).toBe(row.totalCents + row.excludedCents);
-      }
-      expect(result.value.eFileRequired).toBe(result.value.therapists.filter((r) => r.reportable).length >= 10);
-    }));
+  it("a therapist's total is the sum of their counted, paid payments in that year; excluded is the rest of the paid", () => {
+    fc.assert(
+      fc.property(fc.array(arbPayment, { maxLength: 40 }), fc.constantFrom(2025, 2026), arbSettings, (payments, year, settings) => {
+        const result = summarizeTaxYear({ year, payments, therapists: propTherapists, settings });
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        const paid = payments.filter((p) => p.status === 'paid' && p.paidOn.startsWith(`${year}-`));
+        expect(result.value.therapists.map((r) => r.therapistId).sort()).toEqual([...new Set(paid.map((p) => p.therapistId))].sort());
+        for (const row of result.value.therapists) {
+          const mine = paid.filter((p) => p.therapistId === row.therapistId);
+          const counted = mine.filter((p) => countsTowardNec(p.method, settings));
+          expect(row.totalCents).toBe(sumCents(counted.map((p) => p.amountCents)));
+          expect(row.totalCents + row.excludedCents).toBe(sumCents(mine.map((p) => p.amountCents)));
+          expect(row.reportable).toBe(row.totalCents >= result.value.thresholdCents);
+          expect(sumCents(row.byMethod.map((m) => m.cents))).toBe(row.totalCents + row.excludedCents);
+        }
+        expect(result.value.eFileRequired).toBe(result.value.therapists.filter((r) => r.reportable).length >= 10);
+      }),
+    );
   });
 
   it('moving a payment from Dec 31 to Jan 1 moves its amount to the next year without losing a cent', () => {
-    fc.assert(fc.property(fc.array(arbPayment, { maxLength: 30 }), arbPayment, arbSettings, (others, moved, settings) => {
-      const inDecember = [...others, { ...moved, paidOn: '2025-12-31' }];
-      const inJanuary = [...others, { ...moved, paidOn: '2026-01-01' }];
-      const dec = { y2025: totalsFor(2025, inDecember, settings), y2026: totalsFor(2026, inDecember, settings) };
-      const jan = { y2025: totalsFor(2025, inJanuary, settings), y2026: totalsFor(2026, inJanuary, settings) };
-      const moves = moved.status === 'paid' && countsTowardNec(moved.method, settings) ? moved.amountCents : 0;
-      const id = moved.therapistId;
-      expect((dec.y2025.get(id) ?? 0) - (jan.y2025.get(id) ?? 0)).toBe(moves);
-      expect((jan.y2026.get(id) ?? 0) - (dec.y2026.get(id) ?? 0)).toBe(moves);
-      for (const other of THERAPIST_IDS.filter((t) => t !== id)) {
-        expect(jan.y2025.get(other)).toBe(dec.y2025.get(other));
-        expect(jan.y2026.get(other)).toBe(dec.y2026.get(other));
-      }
-      const both = (m: { y2025: Map<string, number>; y2026: Map<string, number> }) =>
-        sumCents([...m.y2025.values()]) + sumCents([...m.y2026.values()]);
-      expect(both(jan)).toBe(both(dec));
-    }));
+    fc.assert(
+      fc.property(fc.array(arbPayment, { maxLength: 30 }), arbPayment, arbSettings, (others, moved, settings) => {
+        const inDecember = [...others, { ...moved, paidOn: '2025-12-31' }];
+        const inJanuary = [...others, { ...moved, paidOn: '2026-01-01' }];
+        const dec = { y2025: totalsFor(2025, inDecember, settings), y2026: totalsFor(2026, inDecember, settings) };
+        const jan = { y2025: totalsFor(2025, inJanuary, settings), y2026: totalsFor(2026, inJanuary, settings) };
+        const moves = moved.status === 'paid' && countsTowardNec(moved.method, settings) ? moved.amountCents : 0;
+        const id = moved.therapistId;
+        expect((dec.y2025.get(id) ?? 0) - (jan.y2025.get(id) ?? 0)).toBe(moves);
+        expect((jan.y2026.get(id) ?? 0) - (dec.y2026.get(id) ?? 0)).toBe(moves);
+        for (const other of THERAPIST_IDS.filter((t) => t !== id)) {
+          expect(jan.y2025.get(other)).toBe(dec.y2025.get(other));
+          expect(jan.y2026.get(other)).toBe(dec.y2026.get(other));
+        }
+        const both = (m: { y2025: Map<string, number>; y2026: Map<string, number> }) =>
+          sumCents([...m.y2025.values()]) + sumCents([...m.y2026.values()]);
+        expect(both(jan)).toBe(both(dec));
+      }),
+    );
   });
 });
 

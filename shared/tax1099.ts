@@ -41,7 +41,8 @@ export function necThreshold(year: number): Result<Cents, ThresholdUnknownError>
   return err({
     code: 'threshold-unknown',
     year,
-    message: `The 1099-NEC threshold for payments made in ${year} is not in VisitLedger's table yet (from 2027 the $2,000 is indexed for inflation). ` +
+    message:
+      `The 1099-NEC threshold for payments made in ${year} is not in VisitLedger's table yet (from 2027 the $2,000 is indexed for inflation). ` +
       `Add the IRS figure as one line in NEC_THRESHOLDS in shared/tax1099.ts.`,
   });
 }
@@ -81,7 +82,11 @@ export type PaymentMethodRule = {
 
 export const PAYMENT_METHOD_RULES: Readonly<Record<PaymentMethod, PaymentMethodRule>> = {
   check: { label: 'Check', countsTowardNec: true, note: 'Paid directly by the org: reported on the 1099-NEC.' },
-  ach: { label: 'Bank transfer (ACH, Zelle)', countsTowardNec: true, note: 'Paid directly by the org from its bank: reported on the 1099-NEC.' },
+  ach: {
+    label: 'Bank transfer (ACH, Zelle)',
+    countsTowardNec: true,
+    note: 'Paid directly by the org from its bank: reported on the 1099-NEC.',
+  },
   cash: { label: 'Cash', countsTowardNec: true, note: 'Paid directly by the org: reported on the 1099-NEC.' },
   card: {
     label: 'Card or payment app (PayPal, Venmo)',
@@ -227,7 +232,8 @@ export function summarizeTaxYear(input: TaxYearInput): Result<TaxYearSummary, Ta
     return err({
       code: 'unknown-therapist',
       therapistIds: unknownIds,
-      message: `Payments in ${year} are for ${unknownIds.length === 1 ? 'a therapist' : 'therapists'} not in the therapist list (id ${unknownIds.join(', ')}); ` +
+      message:
+        `Payments in ${year} are for ${unknownIds.length === 1 ? 'a therapist' : 'therapists'} not in the therapist list (id ${unknownIds.join(', ')}); ` +
         'the 1099-NEC totals would be wrong without them.',
     });
   }
@@ -240,7 +246,11 @@ export function summarizeTaxYear(input: TaxYearInput): Result<TaxYearSummary, Ta
   }
 
   const rows = [...paidByTherapist].map(([id, list]) => therapistYear(byId.get(id)!, list, thresholdCents, settings));
-  rows.sort((a, b) => a.name.localeCompare(b.name, 'en-US', { sensitivity: 'base' }) || (a.therapistId < b.therapistId ? -1 : a.therapistId > b.therapistId ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      a.name.localeCompare(b.name, 'en-US', { sensitivity: 'base' }) ||
+      (a.therapistId < b.therapistId ? -1 : a.therapistId > b.therapistId ? 1 : 0),
+  );
 
   const reportableCount = rows.filter((r) => r.reportable).length;
   return ok({
@@ -322,31 +332,44 @@ function yearNotes(
 
   const stripe = paid.filter((p) => p.method === 'stripe');
   if (stripe.length > 0) {
-    notes.push(settings.stripeTransfersCountFor1099
-      ? `Stripe Connect transfers (${total(stripe)}) are counted toward 1099-NEC, as the org setting says (the default). ` +
-        "Whether they belong on the 1099-NEC is for the owner's accountant to decide."
-      : `Stripe Connect transfers (${total(stripe)}) are not counted toward 1099-NEC, because the org setting says so. ` +
-        "Whether they belong on the 1099-NEC is for the owner's accountant to decide.");
+    notes.push(
+      settings.stripeTransfersCountFor1099
+        ? `Stripe Connect transfers (${total(stripe)}) are counted toward 1099-NEC, as the org setting says (the default). ` +
+            "Whether they belong on the 1099-NEC is for the owner's accountant to decide."
+        : `Stripe Connect transfers (${total(stripe)}) are not counted toward 1099-NEC, because the org setting says so. ` +
+            "Whether they belong on the 1099-NEC is for the owner's accountant to decide.",
+    );
   }
   const excludedByRule = paid.filter((p) => PAYMENT_METHOD_RULES[p.method].countsTowardNec === false);
   if (excludedByRule.length > 0) {
-    notes.push(`Card and payment-app payments (${total(excludedByRule)}) are left off the 1099-NEC: the processor reports them on a 1099-K.`);
+    notes.push(
+      `Card and payment-app payments (${total(excludedByRule)}) are left off the 1099-NEC: the processor reports them on a 1099-K.`,
+    );
   }
   const pending = inYear.filter((p) => p.status === 'pending');
   if (pending.length > 0) {
-    notes.push(`${pending.length} pending ${pending.length === 1 ? 'payment' : 'payments'} dated in ${year} (${total(pending)}) ` +
-      `${pending.length === 1 ? 'is' : 'are'} not counted: only payments marked paid are.`);
+    notes.push(
+      `${pending.length} pending ${pending.length === 1 ? 'payment' : 'payments'} dated in ${year} (${total(pending)}) ` +
+        `${pending.length === 1 ? 'is' : 'are'} not counted: only payments marked paid are.`,
+    );
   }
-  const via = year <= FIRE_LAST_TAX_YEAR ? 'through IRIS (or FIRE, which closes at the end of 2026)' : 'through IRIS (the FIRE system is retired)';
+  const via =
+    year <= FIRE_LAST_TAX_YEAR ? 'through IRIS (or FIRE, which closes at the end of 2026)' : 'through IRIS (the FIRE system is retired)';
   if (reportableCount >= E_FILE_MIN_RETURNS) {
-    notes.push(`${reportableCount} therapists reach the threshold: ${E_FILE_MIN_RETURNS} or more information returns must be e-filed, ${via}.`);
+    notes.push(
+      `${reportableCount} therapists reach the threshold: ${E_FILE_MIN_RETURNS} or more information returns must be e-filed, ${via}.`,
+    );
   } else if (reportableCount > 0) {
-    notes.push(`${reportableCount} ${reportableCount === 1 ? 'therapist reaches' : 'therapists reach'} the threshold. ` +
-      `E-filing is required at ${E_FILE_MIN_RETURNS} or more information returns, counting every kind the org files for ${year} (W-2s and other 1099s too): ask the accountant.`);
+    notes.push(
+      `${reportableCount} ${reportableCount === 1 ? 'therapist reaches' : 'therapists reach'} the threshold. ` +
+        `E-filing is required at ${E_FILE_MIN_RETURNS} or more information returns, counting every kind the org files for ${year} (W-2s and other 1099s too): ask the accountant.`,
+    );
   }
   const blocked = rows.filter((r) => r.blockers.length > 0);
   if (blocked.length > 0) {
-    notes.push(`${blocked.length} ${blocked.length === 1 ? 'therapist who reaches' : 'therapists who reach'} the threshold cannot be filed yet: ${blocked.map((r) => r.name).join(', ')}.`);
+    notes.push(
+      `${blocked.length} ${blocked.length === 1 ? 'therapist who reaches' : 'therapists who reach'} the threshold cannot be filed yet: ${blocked.map((r) => r.name).join(', ')}.`,
+    );
   }
   return notes;
 }

@@ -60,7 +60,7 @@ describe('normalizeTin', () => {
     expect(normalizeTin('120045678', 'EIN').ok).toBe(true);
   });
 
-  it('refuses a number written in the other type\'s layout', () => {
+  it("refuses a number written in the other type's layout", () => {
     expectBad('12-3456789', 'SSN', /written like an EIN.*marked as an SSN/);
     expectBad('123-45-6789', 'EIN', /written like an SSN.*marked as an EIN/);
   });
@@ -68,31 +68,40 @@ describe('normalizeTin', () => {
   it('never puts the TIN, or any run of its digits, in the message', () => {
     const type = fc.constantFrom<TinType>('SSN', 'EIN');
     const digit = fc.constantFrom(...'0123456789');
-    const typed = fc.tuple(fc.array(digit, { minLength: 0, maxLength: 12 }), fc.constantFrom('', '-', ' ', 'x'))
+    const typed = fc
+      .tuple(fc.array(digit, { minLength: 0, maxLength: 12 }), fc.constantFrom('', '-', ' ', 'x'))
       .map(([ds, sep]) => ds.map((d, i) => (i === 3 || i === 5 ? sep + d : d)).join(''));
-    fc.assert(fc.property(typed, type, (text, t) => {
-      const result = normalizeTin(text, t);
-      if (result.ok) {
-        expect(result.value).toMatch(/^\d{9}$/);
-        return;
-      }
-      // Apart from the fixed examples, a message holds only a digit count or a fixed prefix (000, 666, 00, 0000, 9).
-      const runs = result.error.message.replaceAll('123-45-6789', '').replaceAll('12-3456789', '').match(/\d+/g) ?? [];
-      for (const run of runs) expect(run).toMatch(/^(0+|666|9|\d{1,2})$/);
-    }));
+    fc.assert(
+      fc.property(typed, type, (text, t) => {
+        const result = normalizeTin(text, t);
+        if (result.ok) {
+          expect(result.value).toMatch(/^\d{9}$/);
+          return;
+        }
+        // Apart from the fixed examples, a message holds only a digit count or a fixed prefix (000, 666, 00, 0000, 9).
+        const runs = result.error.message.replaceAll('123-45-6789', '').replaceAll('12-3456789', '').match(/\d+/g) ?? [];
+        for (const run of runs) expect(run).toMatch(/^(0+|666|9|\d{1,2})$/);
+      }),
+    );
   });
 
   it('accepts every SSN the numbering rules allow, however it is typed', () => {
-    const ssn = fc.tuple(
-      fc.integer({ min: 1, max: 899 }).filter((a) => a !== 666),
-      fc.integer({ min: 1, max: 99 }),
-      fc.integer({ min: 1, max: 9999 }),
-    ).map(([a, g, s]) => `${String(a).padStart(3, '0')}${String(g).padStart(2, '0')}${String(s).padStart(4, '0')}`);
-    fc.assert(fc.property(ssn, fc.constantFrom('plain', 'dashed', 'spaced'), (digits, style) => {
-      const typed = style === 'plain' ? digits
-        : `${digits.slice(0, 3)}${style === 'dashed' ? '-' : ' '}${digits.slice(3, 5)}${style === 'dashed' ? '-' : ' '}${digits.slice(5)}`;
-      expect(normalizeTin(typed, 'SSN')).toEqual({ ok: true, value: digits });
-    }));
+    const ssn = fc
+      .tuple(
+        fc.integer({ min: 1, max: 899 }).filter((a) => a !== 666),
+        fc.integer({ min: 1, max: 99 }),
+        fc.integer({ min: 1, max: 9999 }),
+      )
+      .map(([a, g, s]) => `${String(a).padStart(3, '0')}${String(g).padStart(2, '0')}${String(s).padStart(4, '0')}`);
+    fc.assert(
+      fc.property(ssn, fc.constantFrom('plain', 'dashed', 'spaced'), (digits, style) => {
+        const typed =
+          style === 'plain'
+            ? digits
+            : `${digits.slice(0, 3)}${style === 'dashed' ? '-' : ' '}${digits.slice(3, 5)}${style === 'dashed' ? '-' : ' '}${digits.slice(5)}`;
+        expect(normalizeTin(typed, 'SSN')).toEqual({ ok: true, value: digits });
+      }),
+    );
   });
 });
 
@@ -110,18 +119,23 @@ describe('maskTin', () => {
   });
 
   it('keeps five of the nine digits hidden for every TIN', () => {
-    fc.assert(fc.property(fc.stringMatching(/^\d{9}$/), fc.constantFrom<TinType>('SSN', 'EIN'), (tin, type) => {
-      const masked = maskTin(tin, type);
-      expect(masked.replace(/\D/g, '')).toBe(tin.slice(5));
-      expect(masked).toHaveLength(type === 'SSN' ? 11 : 10);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{9}$/), fc.constantFrom<TinType>('SSN', 'EIN'), (tin, type) => {
+        const masked = maskTin(tin, type);
+        expect(masked.replace(/\D/g, '')).toBe(tin.slice(5));
+        expect(masked).toHaveLength(type === 'SSN' ? 11 : 10);
+      }),
+    );
   });
 });
 
 describe('EIN prefixes', () => {
-  it.each(['07', '08', '09', '17', '18', '19', '28', '29', '49', '69', '70', '78', '79', '89', '96', '97'])('refuses an EIN starting with %s, which the IRS does not assign', (prefix) => {
-    expectBad(`${prefix}-1234567`, 'EIN', new RegExp(`assigns no EIN starting with ${prefix}`));
-  });
+  it.each(['07', '08', '09', '17', '18', '19', '28', '29', '49', '69', '70', '78', '79', '89', '96', '97'])(
+    'refuses an EIN starting with %s, which the IRS does not assign',
+    (prefix) => {
+      expectBad(`${prefix}-1234567`, 'EIN', new RegExp(`assigns no EIN starting with ${prefix}`));
+    },
+  );
 
   it('takes every prefix on the IRS list', () => {
     for (const prefix of VALID_EIN_PREFIXES) expect(normalizeTin(`${prefix}-1234567`, 'EIN').ok, prefix).toBe(true);

@@ -27,8 +27,16 @@ const DISCIPLINE_SYNONYMS: Record<Discipline, readonly string[]> = {
 /** The default visit types every org has. Codes are stable identifiers; labels are for people. */
 export const DEFAULT_VISIT_TYPES = [
   { code: 'EVAL', label: 'Evaluation', synonyms: ['Eval', 'Evaluation', 'Initial Eval', 'Initial Evaluation', 'SOC', 'Start of Care'] },
-  { code: 'REEVAL', label: 'Re-evaluation', synonyms: ['Re-eval', 'Reeval', 'Re-evaluation', 'Reevaluation', 'Reassessment', 'Reassess', 'Recert', 'Recertification'] },
-  { code: 'ROUTINE', label: 'Routine visit', synonyms: ['Visit', 'Routine', 'RV', 'Routine Visit', 'Treatment', 'Tx', 'F/U', 'Follow up', 'Follow-up'] },
+  {
+    code: 'REEVAL',
+    label: 'Re-evaluation',
+    synonyms: ['Re-eval', 'Reeval', 'Re-evaluation', 'Reevaluation', 'Reassessment', 'Reassess', 'Recert', 'Recertification'],
+  },
+  {
+    code: 'ROUTINE',
+    label: 'Routine visit',
+    synonyms: ['Visit', 'Routine', 'RV', 'Routine Visit', 'Treatment', 'Tx', 'F/U', 'Follow up', 'Follow-up'],
+  },
   { code: 'DC', label: 'Discharge', synonyms: ['D/C', 'DC', 'Discharge', 'Discharge Visit'] },
 ] as const satisfies readonly VisitTypeDefinition[];
 
@@ -47,7 +55,10 @@ export type VocabularyError = { code: 'unknown-discipline' | 'unknown-visit-type
 
 /** "Re-Eval " -> "reeval", "D/C" -> "dc": case, spaces and punctuation do not matter. */
 export function vocabularyKey(text: string): string {
-  return text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 export type Vocabulary = {
@@ -82,7 +93,9 @@ export function buildVocabulary(org: OrgVocabulary = {}): Vocabulary {
     visitTypes,
     discipline(text) {
       const d = disciplines.get(vocabularyKey(text));
-      return d ? ok(d) : err({ code: 'unknown-discipline', text, message: `"${text}" is not a discipline (expected ${DISCIPLINES.join(', ')})` });
+      return d
+        ? ok(d)
+        : err({ code: 'unknown-discipline', text, message: `"${text}" is not a discipline (expected ${DISCIPLINES.join(', ')})` });
     },
     visitType(text) {
       const whole = types.get(vocabularyKey(text));
@@ -92,7 +105,11 @@ export function buildVocabulary(org: OrgVocabulary = {}): Vocabulary {
       if (parts.length > 1 && parts.every((p) => p !== undefined)) {
         const distinct = new Set(parts);
         if (distinct.size === 1) return ok(parts[0]!);
-        return err({ code: 'ambiguous-visit-type', text, message: `"${text}" names more than one visit type (${[...distinct].map((c) => labels.get(c!)).join(' and ')})` });
+        return err({
+          code: 'ambiguous-visit-type',
+          text,
+          message: `"${text}" names more than one visit type (${[...distinct].map((c) => labels.get(c!)).join(' and ')})`,
+        });
       }
       const known = visitTypes.map((t) => t.label).join(', ');
       return err({ code: 'unknown-visit-type', text, message: `"${text}" is not a visit type (known: ${known})` });

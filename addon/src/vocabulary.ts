@@ -12,7 +12,11 @@ export function sheetVocabulary(config: Config): Vocabulary {
 
 /** Stores the settings' vocabulary (also into `config`, the action's copy); true when it differs from what the sheet had. */
 export function rememberVocabulary(settings: OrgVocabulary | undefined, config: Config): boolean {
-  const text = JSON.stringify({ visitTypes: settings?.visitTypes ?? [], disciplineSynonyms: settings?.disciplineSynonyms ?? {}, visitTypeSynonyms: settings?.visitTypeSynonyms ?? {} });
+  const text = JSON.stringify({
+    visitTypes: settings?.visitTypes ?? [],
+    disciplineSynonyms: settings?.disciplineSynonyms ?? {},
+    visitTypeSynonyms: settings?.visitTypeSynonyms ?? {},
+  });
   if (text === (config.vocabulary ?? JSON.stringify({ visitTypes: [], disciplineSynonyms: {}, visitTypeSynonyms: {} }))) return false;
   writeConfig({ vocabulary: text });
   config.vocabulary = text;

@@ -29,29 +29,121 @@ import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-com
 import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
 import { payrunOptions, runPayrun } from './cli/payrun-command.ts';
 
-const GLOBAL_OPTIONS = { db: { type: 'string' }, org: { type: 'string' }, 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_OPTIONS = {
+  db: { type: 'string' },
+  org: { type: 'string' },
+  'key-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; usage: string; run(rt: CliRuntime, values: never, org: string | undefined): Promise<number> };
+type Command = {
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+  usage: string;
+  run(rt: CliRuntime, values: never, org: string | undefined): Promise<number>;
+};
 
 const COMMANDS: Record<string, Command> = {
-  demo: { options: demoOptions, usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)', run: (rt, v, org) => runDemo(rt, v, org) },
-  import: { options: importOptions, usage: 'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--settled-through DATE] [--json [--show-phi]] [--commit]', run: (rt, v) => runImport(rt, v) },
-  close: { options: closeOptions, usage: 'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs', run: (rt, v) => runClose(rt, v) },
-  'export-1099': { options: export1099Options, usage: 'export-1099 --year YYYY --out DIR [--tin-matching] [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B), the year-end summary\n         and with --tin-matching the IRS bulk TIN Matching file; export-1099 --year YYYY --mark-filed FILE records FILE as filed', run: (rt, v) => runExport1099(rt, v) },
-  'export-accounting': { options: exportAccountingOptions, usage: 'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger', run: (rt, v) => runExportAccounting(rt, v) },
-  payment: { options: paymentOptions, usage: 'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]', run: (rt, v) => runPayment(rt, v) },
-  receipt: { options: receiptOptions, usage: 'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit', run: (rt, v) => runReceipt(rt, v) },
-  receivables: { options: receivablesOptions, usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit', run: (rt, v) => runReceivables(rt, v) },
-  'payer-tin': { options: payerTinOptions, usage: 'payer-tin --tin 12-3456789 --type EIN|SSN        the org\'s TIN for the 1099-NEC IRS file (stored encrypted)', run: (rt, v) => runPayerTin(rt, v) },
-  'portal-link': { options: portalLinkOptions, usage: 'portal-link --agency NAME [--days N] [--passcode-stdin] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once;\n         the passcode from stdin or VISITLEDGER_PORTAL_PASSCODE', run: (rt, v) => runPortalLink(rt, v) },
-  'therapist-link': { options: therapistLinkOptions, usage: 'therapist-link --therapist NAME [--days N] [--json]  a link to the therapist\'s own pages (W-9, pay, 1099-NEC; 90 days unless --days),\n         opened only by Google sign-in with the email on file; the URL is printed once', run: (rt, v) => runTherapistLink(rt, v) },
-  serve: { options: serveOptions, usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)', run: (rt, v) => runServe(rt, v) },
-  'stripe-connect': { options: stripeConnectOptions, usage: 'stripe-connect [--json]                   connect the org\'s Stripe account (checked, stored encrypted); the key and webhook secret\n         from VISITLEDGER_STRIPE_KEY and VISITLEDGER_STRIPE_WEBHOOK_SECRET, or stdin (one a line)', run: (rt, v) => runStripeConnect(rt, v) },
-  onboard: { options: onboardOptions, usage: 'onboard --all [--json]                     a Stripe connected account per therapist, and the onboarding link to send each', run: (rt, v) => runOnboard(rt, v) },
-  payrun: { options: payrunOptions, usage: 'payrun --period YYYY-MM [--pay] [--json]   the month\'s pay runs; --pay approves and pays them through Stripe (never twice)', run: (rt, v) => runPayrun(rt, v) },
-  settings: { options: settingsOptions, usage: 'settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--json]  the org\'s own details (invoices, Copy B, the IRS file); none: print them', run: (rt, v) => runSettings(rt, v) },
-  w9: { options: w9Options, usage: 'w9 --therapist NAME --legal-name TEXT [--business-name TEXT] --classification individual|sole-proprietor|llc-c|llc-s|llc-p|c-corp|s-corp|partnership\n         --tin-type SSN|EIN --tin 123-45-6789 --address1 TEXT [--address2 TEXT] --city TEXT --state XX --zip 12345 [--signed-on YYYY-MM-DD] [--json]  record a paper W-9', run: (rt, v) => runW9(rt, v) },
-  'tax-year': { options: taxYearOptions, usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date', run: (rt, v) => runTaxYear(rt, v) },
+  demo: {
+    options: demoOptions,
+    usage: 'demo [--month YYYY-MM] [--json]            seed the demo org (two months, the first closed)',
+    run: (rt, v, org) => runDemo(rt, v, org),
+  },
+  import: {
+    options: importOptions,
+    usage:
+      'import --visits FILE [--rates FILE] [--pay-rates FILE] [--rates-from DATE]\n         [--map-agency "typed=Known name"]... [--map-therapist ...] [--settled-through DATE] [--json [--show-phi]] [--commit]',
+    run: (rt, v) => runImport(rt, v),
+  },
+  close: {
+    options: closeOptions,
+    usage:
+      'close --period YYYY-MM [--json] [--out DIR] close the cycles and payroll ending in the month; --out writes the invoice and pay statement PDFs',
+    run: (rt, v) => runClose(rt, v),
+  },
+  'export-1099': {
+    options: export1099Options,
+    usage:
+      'export-1099 --year YYYY --out DIR [--tin-matching] [--json]  the IRIS 1099-NEC CSVs, recipient copies (Copy B), the year-end summary\n         and with --tin-matching the IRS bulk TIN Matching file; export-1099 --year YYYY --mark-filed FILE records FILE as filed',
+    run: (rt, v) => runExport1099(rt, v),
+  },
+  'export-accounting': {
+    options: exportAccountingOptions,
+    usage:
+      'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger',
+    run: (rt, v) => runExportAccounting(rt, v),
+  },
+  payment: {
+    options: paymentOptions,
+    usage:
+      'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]',
+    run: (rt, v) => runPayment(rt, v),
+  },
+  receipt: {
+    options: receiptOptions,
+    usage:
+      'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit',
+    run: (rt, v) => runReceipt(rt, v),
+  },
+  receivables: {
+    options: receivablesOptions,
+    usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit',
+    run: (rt, v) => runReceivables(rt, v),
+  },
+  'payer-tin': {
+    options: payerTinOptions,
+    usage: "payer-tin --tin 12-3456789 --type EIN|SSN        the org's TIN for the 1099-NEC IRS file (stored encrypted)",
+    run: (rt, v) => runPayerTin(rt, v),
+  },
+  'portal-link': {
+    options: portalLinkOptions,
+    usage:
+      'portal-link --agency NAME [--days N] [--passcode-stdin] [--json]  a portal link for the agency (90 days unless --days); the URL is printed once;\n         the passcode from stdin or VISITLEDGER_PORTAL_PASSCODE',
+    run: (rt, v) => runPortalLink(rt, v),
+  },
+  'therapist-link': {
+    options: therapistLinkOptions,
+    usage:
+      "therapist-link --therapist NAME [--days N] [--json]  a link to the therapist's own pages (W-9, pay, 1099-NEC; 90 days unless --days),\n         opened only by Google sign-in with the email on file; the URL is printed once",
+    run: (rt, v) => runTherapistLink(rt, v),
+  },
+  serve: {
+    options: serveOptions,
+    usage: 'serve [--port N] [--host ADDRESS]            the HTTP API on this store (default port: PORT or 8080)',
+    run: (rt, v) => runServe(rt, v),
+  },
+  'stripe-connect': {
+    options: stripeConnectOptions,
+    usage:
+      "stripe-connect [--json]                   connect the org's Stripe account (checked, stored encrypted); the key and webhook secret\n         from VISITLEDGER_STRIPE_KEY and VISITLEDGER_STRIPE_WEBHOOK_SECRET, or stdin (one a line)",
+    run: (rt, v) => runStripeConnect(rt, v),
+  },
+  onboard: {
+    options: onboardOptions,
+    usage: 'onboard --all [--json]                     a Stripe connected account per therapist, and the onboarding link to send each',
+    run: (rt, v) => runOnboard(rt, v),
+  },
+  payrun: {
+    options: payrunOptions,
+    usage: "payrun --period YYYY-MM [--pay] [--json]   the month's pay runs; --pay approves and pays them through Stripe (never twice)",
+    run: (rt, v) => runPayrun(rt, v),
+  },
+  settings: {
+    options: settingsOptions,
+    usage:
+      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--json]  the org's own details (invoices, Copy B, the IRS file); none: print them",
+    run: (rt, v) => runSettings(rt, v),
+  },
+  w9: {
+    options: w9Options,
+    usage:
+      'w9 --therapist NAME --legal-name TEXT [--business-name TEXT] --classification individual|sole-proprietor|llc-c|llc-s|llc-p|c-corp|s-corp|partnership\n         --tin-type SSN|EIN --tin 123-45-6789 --address1 TEXT [--address2 TEXT] --city TEXT --state XX --zip 12345 [--signed-on YYYY-MM-DD] [--json]  record a paper W-9',
+    run: (rt, v) => runW9(rt, v),
+  },
+  'tax-year': {
+    options: taxYearOptions,
+    usage: 'tax-year --year YYYY [--json]               the 1099-NEC summary by payment date',
+    run: (rt, v) => runTaxYear(rt, v),
+  },
 };
 
 function usage(): string {
@@ -63,7 +155,7 @@ function usage(): string {
     '',
     '  --db FILE   the SQLite file (default ./data/visitledger.db; its field keys are kept in FILE.keys.json)',
     '  --key-file FILE  keep the field keys in FILE instead (or VISITLEDGER_KEY_FILE); keys in the environment come first',
-    '  --org ID    act for this org instead of the file\'s local org',
+    "  --org ID    act for this org instead of the file's local org",
   ].join('\n');
 }
 
@@ -96,14 +188,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     // `keys new` needs no store, and `keys rotate` opens it its own way.
     if (!command) return await runKeys(rest, process.env);
-    const { values } = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: [...rest],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       process.stdout.write(`usage: visitledger ${command.usage}\n`);
       return 0;
     }
     const org = values.org as string | undefined;
     const keyFile = values['key-file'] as string | undefined;
-    runtime = await openRuntime({ ...(values.db ? { db: values.db as string } : {}), ...(org ? { org } : {}), ...(keyFile ? { keyFile } : {}) });
+    runtime = await openRuntime({
+      ...(values.db ? { db: values.db as string } : {}),
+      ...(org ? { org } : {}),
+      ...(keyFile ? { keyFile } : {}),
+    });
     return await command.run(runtime, values as never, org);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -118,6 +219,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (import.meta.main) {
   // `visitledger close ... | head`: a reader that stops early must not abort the work mid-way; the rest of the output is dropped.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

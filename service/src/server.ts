@@ -53,7 +53,18 @@ export const SHUTDOWN_GRACE_MS = 7_000;
 /** When the process exits on shutdown even if the store has not closed: before Cloud Run's SIGKILL, with a log line that says so. */
 export const SHUTDOWN_DEADLINE_MS = 9_500;
 
-export function appDeps(settings: Settings, parts: { store: Store; identity: IdentityStore; documents: DocumentStore; portal: PortalStore; payouts: PayoutStore; cipher: FieldCipher; logger: Logger }): AppDeps {
+export function appDeps(
+  settings: Settings,
+  parts: {
+    store: Store;
+    identity: IdentityStore;
+    documents: DocumentStore;
+    portal: PortalStore;
+    payouts: PayoutStore;
+    cipher: FieldCipher;
+    logger: Logger;
+  },
+): AppDeps {
   return {
     ...parts,
     payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
@@ -67,8 +78,11 @@ export function appDeps(settings: Settings, parts: { store: Store; identity: Ide
     newId: randomUUID,
     verifyIdToken: googleIdTokenVerifier({ clientId: settings.GOOGLE_OAUTH_CLIENT_ID, certsUrl: settings.GOOGLE_CERTS_URL }),
     therapistSignIn: googleCodeFlow({
-      clientId: settings.THERAPIST_OAUTH_CLIENT_ID, clientSecret: settings.THERAPIST_OAUTH_CLIENT_SECRET,
-      authorizationUrl: settings.GOOGLE_AUTHORIZATION_URL, tokenUrl: settings.GOOGLE_TOKEN_URL, certsUrl: settings.GOOGLE_CERTS_URL,
+      clientId: settings.THERAPIST_OAUTH_CLIENT_ID,
+      clientSecret: settings.THERAPIST_OAUTH_CLIENT_SECRET,
+      authorizationUrl: settings.GOOGLE_AUTHORIZATION_URL,
+      tokenUrl: settings.GOOGLE_TOKEN_URL,
+      certsUrl: settings.GOOGLE_CERTS_URL,
     }),
     limits: {
       bodyBytes: settings.HTTP_BODY_LIMIT_BYTES,
@@ -93,15 +107,19 @@ export async function startServer(deps: AppDeps, listen: { port: number; host: s
     url: `http://${shownHost}:${port}`,
     port,
     server,
-    close: () => new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-      server.close(() => {
-        clearTimeout(force);
-        // The close's PDFs still being issued finish first: the store closes after them.
-        void background.idle().then(() => deps.renderer.close?.()).then(() => resolve());
-      });
-      server.closeIdleConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        server.close(() => {
+          clearTimeout(force);
+          // The close's PDFs still being issued finish first: the store closes after them.
+          void background
+            .idle()
+            .then(() => deps.renderer.close?.())
+            .then(() => resolve());
+        });
+        server.closeIdleConnections();
+      }),
   };
 }
 
@@ -132,7 +150,11 @@ async function ensureDemo(deps: AppDeps, keyFile: string): Promise<{ apiKey: str
   }
   const saved = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '';
   if (saved && (await verifyApiKey(deps.identity, saved))?.orgId === DEMO_ORG) return { apiKey: saved, seeded, keyMadeNow: false };
-  const made = await createApiKey({ identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) }, DEMO_ORG, { label: 'demo (npm start)', role: 'owner' });
+  const made = await createApiKey(
+    { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) },
+    DEMO_ORG,
+    { label: 'demo (npm start)', role: 'owner' },
+  );
   if (!made.ok) throw new Error(made.error.message);
   writeFileSync(keyFile, `${made.value.key}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);
@@ -167,7 +189,9 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
   ].join('\n');
 }
 
-async function openStore(settings: Settings): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
+async function openStore(
+  settings: Settings,
+): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(settings.VISITLEDGER_DB);
   const { openFirestoreFromSettings } = await import('./store/firestore/open.ts');
   return openFirestoreFromSettings(settings);
@@ -193,7 +217,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const dbFile = settings.VISITLEDGER_DB;
   const store = await openStore(settings);
-  const deps = appDeps(settings, { store, identity: store, documents: store, portal: store, payouts: store, cipher: openFieldCipher(settings, dbFile), logger: createLogger({ level: settings.LOG_LEVEL }) });
+  const deps = appDeps(settings, {
+    store,
+    identity: store,
+    documents: store,
+    portal: store,
+    payouts: store,
+    cipher: openFieldCipher(settings, dbFile),
+    logger: createLogger({ level: settings.LOG_LEVEL }),
+  });
   await sealLegacyDocuments({ store, cipher: deps.cipher, now: deps.now });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;

@@ -1,7 +1,14 @@
 /** The fields a visit table has, and the problems a row can have with them. */
 export const IMPORT_FIELDS = ['therapist', 'date', 'agency', 'patient', 'mrn', 'discipline', 'visitType', 'noteDone'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
-export const REQUIRED_IMPORT_FIELDS = ['therapist', 'date', 'agency', 'patient', 'discipline', 'visitType'] as const satisfies readonly ImportField[];
+export const REQUIRED_IMPORT_FIELDS = [
+  'therapist',
+  'date',
+  'agency',
+  'patient',
+  'discipline',
+  'visitType',
+] as const satisfies readonly ImportField[];
 export type RequiredImportField = (typeof REQUIRED_IMPORT_FIELDS)[number];
 
 export const FIELD_LABELS: Record<ImportField, string> = {

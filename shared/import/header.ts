@@ -9,14 +9,37 @@ import { FIELD_LABELS, IMPORT_FIELDS, REQUIRED_IMPORT_FIELDS, type ImportField, 
 
 /** Column headers owners use for each field. A header equal to one of them maps with confidence 1. */
 const HEADER_SYNONYMS: Record<ImportField, readonly string[]> = {
-  therapist: ['Clinician', 'Therapist', 'Staff', 'Provider', 'Employee', 'Name', 'Clinician Name', 'Therapist Name', 'Staff Name', 'Provider Name', 'Employee Name', 'Contractor'],
+  therapist: [
+    'Clinician',
+    'Therapist',
+    'Staff',
+    'Provider',
+    'Employee',
+    'Name',
+    'Clinician Name',
+    'Therapist Name',
+    'Staff Name',
+    'Provider Name',
+    'Employee Name',
+    'Contractor',
+  ],
   date: ['Visit Date', 'Date', 'DOS', 'Date of Service', 'Service Date', 'Date of Visit', 'Visit Day'],
   agency: ['HHA', 'Agency', 'Home Health Agency', 'Client', 'Company', 'Agency Name', 'HHA Name', 'Home Health', 'Customer'],
   patient: ['Patient', 'Patient Name', 'Client Name', 'Pt Name', 'Patient Full Name', 'Beneficiary'],
   mrn: ['MRN', 'Medical Record #', 'Medical Record Number', 'Medical Record', 'Patient ID', 'MR #', 'Chart #'],
   discipline: ['Discipline', 'Disc', 'Type of Therapist', 'Therapist Type', 'Therapy'],
   visitType: ['Visit', 'Visit Type', 'Service', 'Type', 'Service Type', 'Type of Visit', 'Visit Code'],
-  noteDone: ['Note Done', 'Documented', 'Note', 'Note Complete', 'Note Completed', 'Notes Done', 'Documentation Done', 'Note Status', 'Charted'],
+  noteDone: [
+    'Note Done',
+    'Documented',
+    'Note',
+    'Note Complete',
+    'Note Completed',
+    'Notes Done',
+    'Documentation Done',
+    'Note Status',
+    'Charted',
+  ],
 };
 
 /** One-word synonyms that say little inside a longer header ("Date Paid" is probably not the visit date). */
@@ -92,7 +115,9 @@ function mapHeaderRow(cells: readonly unknown[], rowIndex: number): HeaderCandid
       if (confidence > 0) options.push({ field, column, confidence });
     }
   });
-  options.sort((a, b) => b.confidence - a.confidence || IMPORT_FIELDS.indexOf(a.field) - IMPORT_FIELDS.indexOf(b.field) || a.column - b.column);
+  options.sort(
+    (a, b) => b.confidence - a.confidence || IMPORT_FIELDS.indexOf(a.field) - IMPORT_FIELDS.indexOf(b.field) || a.column - b.column,
+  );
   const columns: ColumnMapping[] = [];
   const usedFields = new Set<ImportField>();
   const usedColumns = new Set<number>();
@@ -117,14 +142,15 @@ export function findHeader(table: readonly (readonly unknown[])[]): Result<Heade
   let best: HeaderCandidate | undefined;
   for (let i = 0; i < Math.min(HEADER_SCAN_ROWS, table.length); i++) {
     const candidate = mapHeaderRow(table[i] ?? [], i);
-    if (!best || candidate.required > best.required || (candidate.required === best.required && candidate.weight > best.weight)) best = candidate;
+    if (!best || candidate.required > best.required || (candidate.required === best.required && candidate.weight > best.weight))
+      best = candidate;
   }
   const found = best && best.columns.length > 0 ? best : undefined;
   const mapped = new Set(found?.columns.map((c) => c.field));
   const missing = REQUIRED_IMPORT_FIELDS.filter((f) => !mapped.has(f));
   if (found && missing.length === 0) return ok({ row: found.row, columns: found.columns, unmapped: found.unmapped });
 
-  const seenRow = found ? table[found.row - 1]! : table.slice(0, HEADER_SCAN_ROWS).find((r) => r.some((c) => !isBlankCell(c))) ?? [];
+  const seenRow = found ? table[found.row - 1]! : (table.slice(0, HEADER_SCAN_ROWS).find((r) => r.some((c) => !isBlankCell(c))) ?? []);
   const headersSeen = seenRow.map((c) => normalizeName(cellText(c))).filter((h) => h !== '');
   const where = found
     ? `the closest to a header is row ${found.row}, with: ${headersSeen.join(', ')}`

@@ -41,7 +41,12 @@ export function nameReader(entries: readonly DirectoryEntry[], mappings: Readonl
       read = entry ? { kind: 'known', entry } : { kind: 'bad-mapping', text };
     } else {
       const m = matchName(text, entries);
-      read = m.kind === 'exact' ? { kind: 'known', entry: m.entry } : m.kind === 'proposed' ? { kind: 'proposed', text, proposals: m.proposals } : { kind: 'unknown', text, key };
+      read =
+        m.kind === 'exact'
+          ? { kind: 'known', entry: m.entry }
+          : m.kind === 'proposed'
+            ? { kind: 'proposed', text, proposals: m.proposals }
+            : { kind: 'unknown', text, key };
     }
     cache.set(key, read);
     return read;
@@ -51,7 +56,9 @@ export function nameReader(entries: readonly DirectoryEntry[], mappings: Readonl
 export type NameField = 'therapist' | 'agency';
 
 /** What becomes of a new name under 'create': created, or proposed as another new name used in at least as many rows. */
-export type NewNameDecision = { kind: 'create'; entity: NewEntity } | { kind: 'proposed'; proposals: { name: string; rows: number; reason: string }[] };
+export type NewNameDecision =
+  | { kind: 'create'; entity: NewEntity }
+  | { kind: 'proposed'; proposals: { name: string; rows: number; reason: string }[] };
 
 /**
  * Identical new names (after nameKey) are one entity. A new name near another new name
@@ -88,7 +95,13 @@ export const NEW_ID_PREFIX = '\u0000new:';
 
 type FieldRead = { ref?: EntityRef; keyPart?: string; issues: ReviewIssue[]; proposals: ImportProposal[] };
 
-export function resolveName(field: NameField, read: NameRead, column: string, decisions: Map<string, NewNameDecision>, mode: 'create' | 'review'): FieldRead {
+export function resolveName(
+  field: NameField,
+  read: NameRead,
+  column: string,
+  decisions: Map<string, NewNameDecision>,
+  mode: 'create' | 'review',
+): FieldRead {
   const label = field === 'agency' ? 'Agency' : 'Therapist';
   const list = field === 'agency' ? 'agency list' : 'therapist list';
   switch (read.kind) {
@@ -98,13 +111,25 @@ export function resolveName(field: NameField, read: NameRead, column: string, de
       return { ref: { id: read.entry.id, name: read.entry.name }, keyPart: read.entry.id, issues: [], proposals: [] };
     case 'bad-mapping':
       return {
-        issues: [{ code: 'bad-mapping', field, message: `${label} "${read.text}" was matched to a${field === 'agency' ? 'n agency' : ' therapist'} that is no longer in the ${list}; confirm the match again` }],
+        issues: [
+          {
+            code: 'bad-mapping',
+            field,
+            message: `${label} "${read.text}" was matched to a${field === 'agency' ? 'n agency' : ' therapist'} that is no longer in the ${list}; confirm the match again`,
+          },
+        ],
         proposals: [],
       };
     case 'proposed': {
       const options = read.proposals.map((p) => `${p.entry.name} ("${read.text}" ${p.reason})`).join(' or ');
       return {
-        issues: [{ code: 'name-proposed', field, message: `${label} "${read.text}" is not in the ${list} exactly; did you mean ${options}? Confirm the match to import this row` }],
+        issues: [
+          {
+            code: 'name-proposed',
+            field,
+            message: `${label} "${read.text}" is not in the ${list} exactly; did you mean ${options}? Confirm the match to import this row`,
+          },
+        ],
         proposals: read.proposals.map((p) => ({ field, text: read.text, entryId: p.entry.id, entryName: p.entry.name, reason: p.reason })),
       };
     }
@@ -112,16 +137,30 @@ export function resolveName(field: NameField, read: NameRead, column: string, de
       const decision = decisions.get(read.key);
       if (mode === 'review' || !decision) {
         return {
-          issues: [{ code: 'unknown-name', field, message: `${label} "${read.text}" is not in the ${list} and no name there is close; add it or correct the spelling` }],
+          issues: [
+            {
+              code: 'unknown-name',
+              field,
+              message: `${label} "${read.text}" is not in the ${list} and no name there is close; add it or correct the spelling`,
+            },
+          ],
           proposals: [],
         };
       }
       if (decision.kind === 'create') {
         return { ref: { id: null, name: decision.entity.name }, keyPart: NEW_ID_PREFIX + read.key, issues: [], proposals: [] };
       }
-      const options = decision.proposals.map((p) => `"${p.name}" (used in ${p.rows} row${p.rows === 1 ? '' : 's'}; "${read.text}" ${p.reason})`).join(' or ');
+      const options = decision.proposals
+        .map((p) => `"${p.name}" (used in ${p.rows} row${p.rows === 1 ? '' : 's'}; "${read.text}" ${p.reason})`)
+        .join(' or ');
       return {
-        issues: [{ code: 'name-proposed', field, message: `${label} "${read.text}" is new and close to another new name, ${options}; correct the spelling or confirm they are different` }],
+        issues: [
+          {
+            code: 'name-proposed',
+            field,
+            message: `${label} "${read.text}" is new and close to another new name, ${options}; correct the spelling or confirm they are different`,
+          },
+        ],
         proposals: decision.proposals.map((p) => ({ field, text: read.text, entryId: null, entryName: p.name, reason: p.reason })),
       };
     }

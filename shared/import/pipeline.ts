@@ -16,7 +16,16 @@ import { type Discipline, type VisitTypeCode, type Vocabulary, type VocabularyEr
 import { emptyIssue, type ImportField, type RequiredImportField, type ReviewIssue } from './fields.ts';
 import { type ColumnMapping, findHeader, type HeaderInfo, type ImportError } from './header.ts';
 import {
-  decideNewNames, type EntityRef, type ImportProposal, NEW_ID_PREFIX, type NameRead, type NewEntity, type NewNameDecision, namePart, nameReader, resolveName,
+  decideNewNames,
+  type EntityRef,
+  type ImportProposal,
+  NEW_ID_PREFIX,
+  type NameRead,
+  type NewEntity,
+  type NewNameDecision,
+  namePart,
+  nameReader,
+  resolveName,
 } from './name-resolution.ts';
 import { readNoteDone, type SkipReason, skipReason } from './row-cells.ts';
 
@@ -103,8 +112,12 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
   }
 
   const create = context.unknownNames === 'create';
-  const agencyDecisions = create ? decideNewNames(pending.map((p) => ({ row: p.row, read: p.agency }))) : new Map<string, NewNameDecision>();
-  const therapistDecisions = create ? decideNewNames(pending.map((p) => ({ row: p.row, read: p.therapist }))) : new Map<string, NewNameDecision>();
+  const agencyDecisions = create
+    ? decideNewNames(pending.map((p) => ({ row: p.row, read: p.agency })))
+    : new Map<string, NewNameDecision>();
+  const therapistDecisions = create
+    ? decideNewNames(pending.map((p) => ({ row: p.row, read: p.therapist })))
+    : new Map<string, NewNameDecision>();
 
   // Names for missing-rate messages, by id; a new entity goes by its placeholder id.
   const namesById = (entries: readonly DirectoryEntry[], decisions: Map<string, NewNameDecision>) => {
@@ -162,13 +175,18 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
     if (col.noteDone) {
       noteDone = readNoteDone(cell(p.cells, 'noteDone'));
       if (noteDone === undefined) {
-        issues.push({ code: 'bad-note-done', field: 'noteDone', message: `"${cellText(cell(p.cells, 'noteDone'))}" in the note done column (${col.noteDone.columnLetter}) is not yes or no` });
+        issues.push({
+          code: 'bad-note-done',
+          field: 'noteDone',
+          message: `"${cellText(cell(p.cells, 'noteDone'))}" in the note done column (${col.noteDone.columnLetter}) is not yes or no`,
+        });
       }
     }
 
     const therapistPart = namePart(p.therapist);
     const agencyPart = namePart(p.agency);
-    const keyOf = (therapistId: string, agencyId: string, d: string, vt: string) => visitKey({ therapistId, agencyId, patientName, date: d, visitType: vt });
+    const keyOf = (therapistId: string, agencyId: string, d: string, vt: string) =>
+      visitKey({ therapistId, agencyId, patientName, date: d, visitType: vt });
 
     if (issues.length === 0 && therapist.ref && agency.ref && date && discipline.value && visitType.value) {
       const visit: ImportedVisit = {
@@ -183,11 +201,23 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
       const key = keyOf(therapist.keyPart!, agency.keyPart!, date, visitType.value);
       const storedId = stored.get(key);
       if (storedId !== undefined) {
-        return { row: p.row, outcome: 'duplicate', visit, duplicateOf: { kind: 'stored', visitId: storedId }, reason: 'Repeats a visit already recorded: same therapist, agency, patient, date and visit type' };
+        return {
+          row: p.row,
+          outcome: 'duplicate',
+          visit,
+          duplicateOf: { kind: 'stored', visitId: storedId },
+          reason: 'Repeats a visit already recorded: same therapist, agency, patient, date and visit type',
+        };
       }
       const earlier = seen.get(key);
       if (earlier?.complete) {
-        return { row: p.row, outcome: 'duplicate', visit, duplicateOf: { kind: 'row', row: earlier.row }, reason: `Repeats row ${earlier.row}: same therapist, agency, patient, date and visit type` };
+        return {
+          row: p.row,
+          outcome: 'duplicate',
+          visit,
+          duplicateOf: { kind: 'row', row: earlier.row },
+          reason: `Repeats row ${earlier.row}: same therapist, agency, patient, date and visit type`,
+        };
       }
       if (!earlier) seen.set(key, { row: p.row, complete: true });
       const rated = applyRates(visit, therapist.keyPart!, agency.keyPart!);
@@ -207,7 +237,10 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
     }
     return review(possible);
 
-    function readVocabulary<T extends string>(field: 'discipline' | 'visitType', read: (text: string) => Result<T, VocabularyError>): { value?: T; part?: string } {
+    function readVocabulary<T extends string>(
+      field: 'discipline' | 'visitType',
+      read: (text: string) => Result<T, VocabularyError>,
+    ): { value?: T; part?: string } {
       const text = normalizeName(cellText(cell(p.cells, field)));
       if (text === '') {
         issues.push(emptyIssue(field, column(field).columnLetter));
@@ -244,7 +277,8 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
     }
   });
 
-  const created = (decisions: Map<string, NewNameDecision>) => [...decisions.values()].flatMap((d) => (d.kind === 'create' ? [d.entity] : []));
+  const created = (decisions: Map<string, NewNameDecision>) =>
+    [...decisions.values()].flatMap((d) => (d.kind === 'create' ? [d.entity] : []));
   return ok({
     header: header.value,
     dataRows: Math.max(0, table.length - header.value.row),
@@ -255,7 +289,10 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
 }
 
 function possibleDuplicate(row: number): ReviewIssue {
-  return { code: 'possible-duplicate', message: `Looks like a repeat of row ${row}: same therapist, agency, patient, date and visit type as typed` };
+  return {
+    code: 'possible-duplicate',
+    message: `Looks like a repeat of row ${row}: same therapist, agency, patient, date and visit type as typed`,
+  };
 }
 
 export type ImportSummary = { visits: number; duplicates: number; needsReview: number; skipped: number; total: number; dataRows: number };

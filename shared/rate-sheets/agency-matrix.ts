@@ -2,9 +2,26 @@
 import { cellText, columnLetter, isBlankCell } from '../cells.ts';
 import { nameKey } from '../names.ts';
 import {
-  aboveHeader, assertEffectiveFrom, cellError, duplicateHeader, findHeaderRow, headerlessColumns, namedRows, noHeaderRow, parseRateHeader,
-  pickNameColumn, readAmount, tableWidth, unreadHeaderErrors, type RateCell, type RateHeader, type RateSheetError, type RateSheetOptions,
-  type RateSheetReading, type RateSheetTable, type SkippedRow,
+  aboveHeader,
+  assertEffectiveFrom,
+  cellError,
+  duplicateHeader,
+  findHeaderRow,
+  headerlessColumns,
+  namedRows,
+  noHeaderRow,
+  parseRateHeader,
+  pickNameColumn,
+  readAmount,
+  tableWidth,
+  unreadHeaderErrors,
+  type RateCell,
+  type RateHeader,
+  type RateSheetError,
+  type RateSheetOptions,
+  type RateSheetReading,
+  type RateSheetTable,
+  type SkippedRow,
 } from './sheet.ts';
 
 export type AgencyRateRecord = { agencyName: string } & RateCell;
@@ -25,7 +42,8 @@ export function readAgencyRateMatrix(table: RateSheetTable, options: RateSheetOp
   assertEffectiveFrom(effectiveFrom);
   const parseHeader = (cell: unknown) => (isBlankCell(cell) ? undefined : parseRateHeader(cellText(cell), vocabulary));
   const headerIndex = findHeaderRow(table, (cell) => parseHeader(cell)?.ok === true);
-  if (headerIndex === undefined) return { agencies: [], rates: [], errors: [noHeaderRow('"PT Eval" or "OT D/C"')], skipped: [], headerRow: null };
+  if (headerIndex === undefined)
+    return { agencies: [], rates: [], errors: [noHeaderRow('"PT Eval" or "OT D/C"')], skipped: [], headerRow: null };
 
   const errors: RateSheetError[] = [];
   const headerCells = table[headerIndex]!;
@@ -53,7 +71,11 @@ export function readAgencyRateMatrix(table: RateSheetTable, options: RateSheetOp
 
   const nameColumn = pickNameColumn(headerCells, rateColumns[0]!.index, new Set(unreadHeaders.map((h) => h.index)));
   if (nameColumn === undefined) {
-    errors.push({ code: 'no-name-column', row: headerIndex + 1, message: `Row ${headerIndex + 1} has rate headers from column A on; the agency names must be in a column to the left of the rates` });
+    errors.push({
+      code: 'no-name-column',
+      row: headerIndex + 1,
+      message: `Row ${headerIndex + 1} has rate headers from column A on; the agency names must be in a column to the left of the rates`,
+    });
     return { agencies: [], rates: [], errors, skipped: aboveHeader(headerIndex), headerRow: headerIndex + 1 };
   }
   errors.push(...unreadHeaderErrors(headerIndex, unreadHeaders, nameColumn));
@@ -68,7 +90,11 @@ export function readAgencyRateMatrix(table: RateSheetTable, options: RateSheetOp
     const firstRow = agencyRows.get(key);
     if (firstRow !== undefined) {
       errors.push({
-        code: 'duplicate-agency', row: sheetRow, column: nameColumn + 1, columnLetter: columnLetter(nameColumn), text: agencyName,
+        code: 'duplicate-agency',
+        row: sheetRow,
+        column: nameColumn + 1,
+        columnLetter: columnLetter(nameColumn),
+        text: agencyName,
         message: `"${agencyName}" is on row ${firstRow} and again on row ${sheetRow}; row ${sheetRow} was not read (keep one row per agency)`,
       });
       continue;
@@ -80,7 +106,15 @@ export function readAgencyRateMatrix(table: RateSheetTable, options: RateSheetOp
       if (isBlankCell(cell)) continue; // no rate: this combination does not exist
       const amount = readAmount(cell);
       if (amount.ok) {
-        rates.push({ agencyName, discipline: col.discipline, visitType: col.visitType, cents: amount.value, effectiveFrom, row: sheetRow, column: col.index + 1 });
+        rates.push({
+          agencyName,
+          discipline: col.discipline,
+          visitType: col.visitType,
+          cents: amount.value,
+          effectiveFrom,
+          row: sheetRow,
+          column: col.index + 1,
+        });
       } else {
         errors.push(cellError(amount.error.code, r, col.index, col.header, cell, `${agencyName}, ${col.header}: ${amount.error.message}`));
       }

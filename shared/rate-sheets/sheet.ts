@@ -126,7 +126,12 @@ export function findHeaderRow(table: RateSheetTable, isHeader: (cell: unknown) =
  * or agency column; with none, the column just left of the first rate (owners often leave
  * that header blank).
  */
-export function pickNameColumn(headerCells: readonly unknown[], firstRateColumn: number, unread: ReadonlySet<number>, reserved: ReadonlySet<number> = new Set()): number | undefined {
+export function pickNameColumn(
+  headerCells: readonly unknown[],
+  firstRateColumn: number,
+  unread: ReadonlySet<number>,
+  reserved: ReadonlySet<number> = new Set(),
+): number | undefined {
   for (let c = 0; c < firstRateColumn; c++) {
     if (unread.has(c) && !reserved.has(c)) return c;
   }
@@ -139,7 +144,11 @@ export function pickNameColumn(headerCells: readonly unknown[], firstRateColumn:
  * in sheet order. A blank row goes to `skipped`; a row with values but no name is an error.
  */
 export function* namedRows(
-  table: RateSheetTable, headerIndex: number, nameColumn: number, what: 'agency' | 'therapist', out: { skipped: SkippedRow[]; errors: RateSheetError[] },
+  table: RateSheetTable,
+  headerIndex: number,
+  nameColumn: number,
+  what: 'agency' | 'therapist',
+  out: { skipped: SkippedRow[]; errors: RateSheetError[] },
 ): Generator<{ index: number; sheetRow: number; row: readonly unknown[]; name: string }> {
   for (let r = headerIndex + 1; r < table.length; r++) {
     const row = table[r]!;
@@ -158,15 +167,33 @@ export function* namedRows(
 }
 
 /** One error per header the reader could not read, except the one it took as the name column. */
-export function unreadHeaderErrors(headerIndex: number, unread: readonly { index: number; header: string; message: string }[], nameColumn: number): RateSheetError[] {
-  return unread.filter((h) => h.index !== nameColumn).map((h) => {
-    const letter = columnLetter(h.index);
-    return columnError('unknown-header', headerIndex, h.index, h.header, `Column ${letter}: ${h.message}. Column ${letter} was not read.`);
-  });
+export function unreadHeaderErrors(
+  headerIndex: number,
+  unread: readonly { index: number; header: string; message: string }[],
+  nameColumn: number,
+): RateSheetError[] {
+  return unread
+    .filter((h) => h.index !== nameColumn)
+    .map((h) => {
+      const letter = columnLetter(h.index);
+      return columnError(
+        'unknown-header',
+        headerIndex,
+        h.index,
+        h.header,
+        `Column ${letter}: ${h.message}. Column ${letter} was not read.`,
+      );
+    });
 }
 
 /** Columns with values below the header but no header of their own (other than the names): one error each. */
-export function headerlessColumns(table: RateSheetTable, headerIndex: number, width: number, nameColumn: number, headerCells: readonly unknown[]): RateSheetError[] {
+export function headerlessColumns(
+  table: RateSheetTable,
+  headerIndex: number,
+  width: number,
+  nameColumn: number,
+  headerCells: readonly unknown[],
+): RateSheetError[] {
   const errors: RateSheetError[] = [];
   for (let c = 0; c < width; c++) {
     if (c === nameColumn || !isBlankCell(headerCells[c])) continue;
@@ -174,7 +201,10 @@ export function headerlessColumns(table: RateSheetTable, headerIndex: number, wi
     if (firstValue < 0) continue;
     const letter = columnLetter(c);
     errors.push({
-      code: 'no-header', column: c + 1, columnLetter: letter, text: cellText(table[firstValue]![c]),
+      code: 'no-header',
+      column: c + 1,
+      columnLetter: letter,
+      text: cellText(table[firstValue]![c]),
       message: `Column ${letter} has values (first in ${letter}${firstValue + 1}) but no header on row ${headerIndex + 1}; column ${letter} was not read`,
     });
   }
@@ -183,7 +213,10 @@ export function headerlessColumns(table: RateSheetTable, headerIndex: number, wi
 
 export function readAmount(cell: unknown): Result<Cents, { code: 'bad-amount' | 'negative-amount'; message: string }> {
   if (typeof cell !== 'string' && typeof cell !== 'number') {
-    return err({ code: 'bad-amount', message: `"${cellText(cell)}" is not an amount of money (expected something like 95, $95.00 or 1,234.50)` });
+    return err({
+      code: 'bad-amount',
+      message: `"${cellText(cell)}" is not an amount of money (expected something like 95, $95.00 or 1,234.50)`,
+    });
   }
   const amount = parseMoney(cell);
   if (!amount.ok) return err({ code: 'bad-amount', message: amount.error.message });
@@ -191,28 +224,70 @@ export function readAmount(cell: unknown): Result<Cents, { code: 'bad-amount' | 
   return amount;
 }
 
-export function cellError(code: RateSheetErrorCode, rowIndex: number, columnIndex: number, header: string, cell: unknown, message: string): RateSheetError {
+export function cellError(
+  code: RateSheetErrorCode,
+  rowIndex: number,
+  columnIndex: number,
+  header: string,
+  cell: unknown,
+  message: string,
+): RateSheetError {
   const letter = columnLetter(columnIndex);
-  return { code, row: rowIndex + 1, column: columnIndex + 1, columnLetter: letter, header, text: cellText(cell), message: `${letter}${rowIndex + 1}: ${message}` };
+  return {
+    code,
+    row: rowIndex + 1,
+    column: columnIndex + 1,
+    columnLetter: letter,
+    header,
+    text: cellText(cell),
+    message: `${letter}${rowIndex + 1}: ${message}`,
+  };
 }
 
-export function columnError(code: RateSheetErrorCode, headerIndex: number, columnIndex: number, header: string, message: string): RateSheetError {
+export function columnError(
+  code: RateSheetErrorCode,
+  headerIndex: number,
+  columnIndex: number,
+  header: string,
+  message: string,
+): RateSheetError {
   return { code, row: headerIndex + 1, column: columnIndex + 1, columnLetter: columnLetter(columnIndex), header, text: header, message };
 }
 
-export function duplicateHeader(headerIndex: number, columnIndex: number, header: string, firstIndex: number, firstHeader: string): RateSheetError {
+export function duplicateHeader(
+  headerIndex: number,
+  columnIndex: number,
+  header: string,
+  firstIndex: number,
+  firstHeader: string,
+): RateSheetError {
   const letter = columnLetter(columnIndex);
-  return columnError('duplicate-header', headerIndex, columnIndex, header,
-    `Column ${letter} "${header}" means the same as column ${columnLetter(firstIndex)} "${firstHeader}"; column ${letter} was not read (keep one column per rate)`);
+  return columnError(
+    'duplicate-header',
+    headerIndex,
+    columnIndex,
+    header,
+    `Column ${letter} "${header}" means the same as column ${columnLetter(firstIndex)} "${firstHeader}"; column ${letter} was not read (keep one column per rate)`,
+  );
 }
 
 function missingName(sheetRow: number, nameColumn: number, what: 'agency' | 'therapist'): RateSheetError {
   const letter = columnLetter(nameColumn);
-  return { code: 'missing-name', row: sheetRow, column: nameColumn + 1, columnLetter: letter, text: '', message: `Row ${sheetRow} has values but no ${what} name in ${letter}${sheetRow}; row ${sheetRow} was not read` };
+  return {
+    code: 'missing-name',
+    row: sheetRow,
+    column: nameColumn + 1,
+    columnLetter: letter,
+    text: '',
+    message: `Row ${sheetRow} has values but no ${what} name in ${letter}${sheetRow}; row ${sheetRow} was not read`,
+  };
 }
 
 export function noHeaderRow(examples: string): RateSheetError {
-  return { code: 'no-header-row', message: `No header row found in the first ${HEADER_SCAN_ROWS} rows: expected a row with column headers such as ${examples}` };
+  return {
+    code: 'no-header-row',
+    message: `No header row found in the first ${HEADER_SCAN_ROWS} rows: expected a row with column headers such as ${examples}`,
+  };
 }
 
 export function aboveHeader(headerIndex: number): SkippedRow[] {

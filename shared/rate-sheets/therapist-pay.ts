@@ -3,9 +3,27 @@ import { cellText, columnLetter, isBlankCell } from '../cells.ts';
 import { nameKey } from '../names.ts';
 import { vocabularyKey, type Discipline, type VisitTypeCode, type Vocabulary } from '../vocabulary.ts';
 import {
-  aboveHeader, assertEffectiveFrom, cellError, columnError, duplicateHeader, findHeaderRow, headerlessColumns, namedRows, noHeaderRow,
-  parseRateHeader, pickNameColumn, readAmount, tableWidth, unreadHeaderErrors, type RateCell, type RateHeader, type RateSheetError,
-  type RateSheetOptions, type RateSheetReading, type RateSheetTable, type SkippedRow,
+  aboveHeader,
+  assertEffectiveFrom,
+  cellError,
+  columnError,
+  duplicateHeader,
+  findHeaderRow,
+  headerlessColumns,
+  namedRows,
+  noHeaderRow,
+  parseRateHeader,
+  pickNameColumn,
+  readAmount,
+  tableWidth,
+  unreadHeaderErrors,
+  type RateCell,
+  type RateHeader,
+  type RateSheetError,
+  type RateSheetOptions,
+  type RateSheetReading,
+  type RateSheetTable,
+  type SkippedRow,
 } from './sheet.ts';
 
 export type TherapistPayRecord = {
@@ -21,9 +39,27 @@ export type TherapistPaySheet = {
 } & RateSheetReading;
 
 /** Headers of the pay sheet's discipline column, compared by vocabularyKey. */
-const DISCIPLINE_COLUMN_HEADERS = new Set(['disc', 'discipline', 'disciplines', 'license', 'licensetype', 'credential', 'credentials', 'role']);
+const DISCIPLINE_COLUMN_HEADERS = new Set([
+  'disc',
+  'discipline',
+  'disciplines',
+  'license',
+  'licensetype',
+  'credential',
+  'credentials',
+  'role',
+]);
 /** Headers of the pay sheet's agency column: a value there makes the row an agency override. */
-const AGENCY_COLUMN_HEADERS = new Set(['agency', 'hha', 'homehealthagency', 'homehealth', 'agencyoverride', 'overrideagency', 'foragency', 'client']);
+const AGENCY_COLUMN_HEADERS = new Set([
+  'agency',
+  'hha',
+  'homehealthagency',
+  'homehealth',
+  'agencyoverride',
+  'overrideagency',
+  'foragency',
+  'client',
+]);
 
 type PayColumn =
   | { kind: 'rate'; index: number; header: string; discipline: Discipline; visitType: VisitTypeCode }
@@ -38,12 +74,14 @@ type PayColumn =
 export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetOptions): TherapistPaySheet {
   const { vocabulary, effectiveFrom } = options;
   assertEffectiveFrom(effectiveFrom);
-  const classify = (cell: unknown): PayHeader | undefined => (isBlankCell(cell) ? undefined : classifyPayHeader(cellText(cell), vocabulary));
+  const classify = (cell: unknown): PayHeader | undefined =>
+    isBlankCell(cell) ? undefined : classifyPayHeader(cellText(cell), vocabulary);
   const headerIndex = findHeaderRow(table, (cell) => {
     const kind = classify(cell)?.kind;
     return kind === 'rate' || kind === 'visit-type';
   });
-  if (headerIndex === undefined) return { therapists: [], rates: [], errors: [noHeaderRow('"Eval", "Routine" or "PT Eval"')], skipped: [], headerRow: null };
+  if (headerIndex === undefined)
+    return { therapists: [], rates: [], errors: [noHeaderRow('"Eval", "Routine" or "PT Eval"')], skipped: [], headerRow: null };
 
   const errors: RateSheetError[] = [];
   const headerCells = table[headerIndex]!;
@@ -61,9 +99,12 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
       others.push({ index: c, header, message: classified.message });
       continue;
     }
-    const key = classified.kind === 'rate' ? `rate|${classified.discipline}|${classified.visitType}`
-      : classified.kind === 'visit-type' ? `visit-type|${classified.visitType}`
-      : classified.kind;
+    const key =
+      classified.kind === 'rate'
+        ? `rate|${classified.discipline}|${classified.visitType}`
+        : classified.kind === 'visit-type'
+          ? `visit-type|${classified.visitType}`
+          : classified.kind;
     const first = firstOfKind.get(key);
     if (first !== undefined) {
       errors.push(duplicateHeader(headerIndex, c, header, first, cellText(headerCells[first])));
@@ -79,14 +120,25 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
   const reserved = new Set([disciplineColumn, agencyColumn].filter((c): c is number => c !== undefined));
   const nameColumn = pickNameColumn(headerCells, firstRateColumn, new Set(others.map((o) => o.index)), reserved);
   if (nameColumn === undefined) {
-    errors.push({ code: 'no-name-column', row: headerIndex + 1, message: `Row ${headerIndex + 1} has no column for the therapist names to the left of the rates` });
+    errors.push({
+      code: 'no-name-column',
+      row: headerIndex + 1,
+      message: `Row ${headerIndex + 1} has no column for the therapist names to the left of the rates`,
+    });
     return { therapists: [], rates: [], errors, skipped: aboveHeader(headerIndex), headerRow: headerIndex + 1 };
   }
   errors.push(...unreadHeaderErrors(headerIndex, others, nameColumn));
   const rateColumns = columns.filter((col) => {
     if (col.kind === 'rate' || disciplineColumn !== undefined) return true;
-    errors.push(columnError('no-discipline-column', headerIndex, col.index, col.header,
-      `Column ${columnLetter(col.index)} "${col.header}" is a visit type, but the sheet has no discipline column to say whose; add a "Discipline" column or write headers such as "PT ${col.header}". Column ${columnLetter(col.index)} was not read.`));
+    errors.push(
+      columnError(
+        'no-discipline-column',
+        headerIndex,
+        col.index,
+        col.header,
+        `Column ${columnLetter(col.index)} "${col.header}" is a visit type, but the sheet has no discipline column to say whose; add a "Discipline" column or write headers such as "PT ${col.header}". Column ${columnLetter(col.index)} was not read.`,
+      ),
+    );
     return false;
   });
   errors.push(...headerlessColumns(table, headerIndex, width, nameColumn, headerCells));
@@ -112,7 +164,9 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
     if (disciplineColumn !== undefined) {
       const cell = row[disciplineColumn];
       const header = cellText(headerCells[disciplineColumn]);
-      const unread = rateColumns.filter((col) => col.kind === 'visit-type' && !isBlankCell(row[col.index])).map((col) => `${columnLetter(col.index)}${sheetRow}`);
+      const unread = rateColumns
+        .filter((col) => col.kind === 'visit-type' && !isBlankCell(row[col.index]))
+        .map((col) => `${columnLetter(col.index)}${sheetRow}`);
       const notRead = unread.length > 0 ? ` ${unread.join(', ')} ${unread.length === 1 ? 'was' : 'were'} not read.` : '';
       if (!isBlankCell(cell)) {
         const read = vocabulary.discipline(cellText(cell));
@@ -120,11 +174,28 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
           rowDiscipline = read.value;
           addDiscipline(read.value);
         } else {
-          errors.push(cellError('unknown-discipline', r, disciplineColumn, header, cell,
-            `${name}: ${read.error.message}; one discipline per row (a therapist with two has two rows).${notRead}`));
+          errors.push(
+            cellError(
+              'unknown-discipline',
+              r,
+              disciplineColumn,
+              header,
+              cell,
+              `${name}: ${read.error.message}; one discipline per row (a therapist with two has two rows).${notRead}`,
+            ),
+          );
         }
       } else if (unread.length > 0) {
-        errors.push(cellError('missing-discipline', r, disciplineColumn, header, cell, `${name} has rates on row ${sheetRow} but no discipline.${notRead}`));
+        errors.push(
+          cellError(
+            'missing-discipline',
+            r,
+            disciplineColumn,
+            header,
+            cell,
+            `${name} has rates on row ${sheetRow} but no discipline.${notRead}`,
+          ),
+        );
       }
     }
 
@@ -144,8 +215,16 @@ export function readTherapistPaySheet(table: RateSheetTable, options: RateSheetO
       const first = rateCells.get(key);
       if (first !== undefined) {
         const label = `${discipline} ${vocabulary.visitTypeLabel(col.visitType)}`;
-        errors.push(cellError('duplicate-rate', r, col.index, col.header, cell,
-          `${name} already has a ${label} pay rate${agencyName ? ` for ${agencyName}` : ''} in ${first}; ${where} was not read (keep one rate per combination)`));
+        errors.push(
+          cellError(
+            'duplicate-rate',
+            r,
+            col.index,
+            col.header,
+            cell,
+            `${name} already has a ${label} pay rate${agencyName ? ` for ${agencyName}` : ''} in ${first}; ${where} was not read (keep one rate per combination)`,
+          ),
+        );
         continue;
       }
       rateCells.set(key, where);

@@ -5,15 +5,42 @@
  * its types from them. A changed answer fails the add-on's type check, not a user's sidebar.
  */
 import type * as z from 'zod/mini';
-import { closeMonthBody, createPayRunBody, invoicesAnswer, monthClose, paymentsAnswer, payRun, payRunPayout, payRunResult, payRunsAnswer, taxYearSummary } from './billing.ts';
 import {
-  agenciesAnswer, billRatesAnswer, createOrgBody, orgView, payRatesAnswer, putBillRatesBody, putPayRatesBody, ratesAnswer, therapistsAnswer,
-  upsertAgenciesBody, upsertTherapistsBody,
+  closeMonthBody,
+  createPayRunBody,
+  invoicesAnswer,
+  monthClose,
+  paymentsAnswer,
+  payRun,
+  payRunPayout,
+  payRunResult,
+  payRunsAnswer,
+  taxYearSummary,
+} from './billing.ts';
+import {
+  agenciesAnswer,
+  billRatesAnswer,
+  createOrgBody,
+  orgView,
+  payRatesAnswer,
+  putBillRatesBody,
+  putPayRatesBody,
+  ratesAnswer,
+  therapistsAnswer,
+  upsertAgenciesBody,
+  upsertTherapistsBody,
 } from './directory.ts';
 import { membershipView } from './members.ts';
 import { createdPortalLink, createPortalLinkBody, portalLink, portalLinksAnswer, rotatePortalLinkBody } from './portal.ts';
 import { WIRE_ROUTES, type WireRouteName } from './routes.ts';
-import { settledHistory, settleVisitsBody, upsertVisitsAnswer, upsertVisitsBody, withdrawVisitsAnswer, withdrawVisitsBody } from './visits.ts';
+import {
+  settledHistory,
+  settleVisitsBody,
+  upsertVisitsAnswer,
+  upsertVisitsBody,
+  withdrawVisitsAnswer,
+  withdrawVisitsBody,
+} from './visits.ts';
 
 type WireSchemas = { body?: z.ZodMiniType; answer: z.ZodMiniType };
 

@@ -34,7 +34,9 @@ export const payRunResult = z.object({
   status: z.enum(['created', 'already-exists']),
   payRun,
   held: z.array(heldVisit),
-  warnings: z.array(z.object({ therapistId: z.string(), code: z.string(), message: z.string() })).check(z.describe('Therapists without a usable W-9: their pay held, or paid with backup withholding kept')),
+  warnings: z
+    .array(z.object({ therapistId: z.string(), code: z.string(), message: z.string() }))
+    .check(z.describe('Therapists without a usable W-9: their pay held, or paid with backup withholding kept')),
 });
 
 export const closeMonthBody = z.object({ month: z.string().check(z.maxLength(7), z.describe('YYYY-MM')) });
@@ -55,8 +57,21 @@ export const payLine = z.object({
   transferId: z.optional(z.string()),
   paidOn: z.optional(isoDate),
   problem: z.optional(z.string()),
-  warning: z.optional(z.string().check(z.describe('Something the owner should know that does not stop the payment (backup withholding kept)'))),
-  problemCode: z.optional(z.enum(['no-account', 'account-not-ready', 'balance-insufficient', 'account-inactive', 'idempotency-conflict', 'refused', 'stripe-unreachable', 'reversed'])),
+  warning: z.optional(
+    z.string().check(z.describe('Something the owner should know that does not stop the payment (backup withholding kept)')),
+  ),
+  problemCode: z.optional(
+    z.enum([
+      'no-account',
+      'account-not-ready',
+      'balance-insufficient',
+      'account-inactive',
+      'idempotency-conflict',
+      'refused',
+      'stripe-unreachable',
+      'reversed',
+    ]),
+  ),
 });
 
 export const payRunPayout = z.object({ payRunId: z.string(), payRunStatus: payRun.shape.status, payments: z.array(payLine) });
@@ -65,21 +80,29 @@ export const taxYearSummary = z.object({
   year: z.int(),
   thresholdCents: cents,
   dueDate: isoDate,
-  therapists: z.array(z.object({
-    therapistId: z.string(),
-    name: z.string(),
-    totalCents: cents.check(z.describe('Paid in the year by methods that count toward 1099-NEC: Box 1')),
-    excludedCents: cents.check(z.describe('Paid in the year by methods that do not count (card, or Stripe when the org says so)')),
-    withheldCents: cents.check(z.describe('Backup withholding kept from the year\'s counted payments: Box 4')),
-    byMethod: z.array(z.object({
-      method: paymentMethod, label: z.string(), cents, payments: z.int(),
-      counted: z.boolean().check(z.describe('Whether this method counts toward 1099-NEC')), note: z.string().check(z.describe('Why it counts or not')),
-    })),
-    reportable: z.boolean(),
-    w9Status: z.enum(W9_STATUSES),
-    tinMasked: z.nullable(z.string()),
-    blockers: z.array(z.string()),
-  })),
+  therapists: z.array(
+    z.object({
+      therapistId: z.string(),
+      name: z.string(),
+      totalCents: cents.check(z.describe('Paid in the year by methods that count toward 1099-NEC: Box 1')),
+      excludedCents: cents.check(z.describe('Paid in the year by methods that do not count (card, or Stripe when the org says so)')),
+      withheldCents: cents.check(z.describe("Backup withholding kept from the year's counted payments: Box 4")),
+      byMethod: z.array(
+        z.object({
+          method: paymentMethod,
+          label: z.string(),
+          cents,
+          payments: z.int(),
+          counted: z.boolean().check(z.describe('Whether this method counts toward 1099-NEC')),
+          note: z.string().check(z.describe('Why it counts or not')),
+        }),
+      ),
+      reportable: z.boolean(),
+      w9Status: z.enum(W9_STATUSES),
+      tinMasked: z.nullable(z.string()),
+      blockers: z.array(z.string()),
+    }),
+  ),
   reportableCount: z.int(),
   notes: z.array(z.string()),
   eFileRequired: z.boolean(),

@@ -4,7 +4,21 @@
  * are what the routes send, as JSON.
  */
 import * as z from 'zod/mini';
-import { address, agency, billRate, cycleRule, discipline, isoDate, orgSettings, patientIdentifier, payRate, TAX_CLASSIFICATIONS, therapist, w9, WITHOUT_W9_CHOICES } from '../schemas.ts';
+import {
+  address,
+  agency,
+  billRate,
+  cycleRule,
+  discipline,
+  isoDate,
+  orgSettings,
+  patientIdentifier,
+  payRate,
+  TAX_CLASSIFICATIONS,
+  therapist,
+  w9,
+  WITHOUT_W9_CHOICES,
+} from '../schemas.ts';
 import { pagedAnswer } from './paging.ts';
 import { ORG_ID_PATTERN } from './routes.ts';
 
@@ -19,7 +33,8 @@ export const orgView = z.object({
   createdAt: z.string(),
 });
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `is longer than ${max} characters` }));
+const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `is longer than ${max} characters` }));
 
 /** An agency as the sheet sends it: by id, or by name when it has none yet; what is left out keeps its stored (or default) value. */
 export const agencyInput = z.object({
@@ -27,7 +42,9 @@ export const agencyInput = z.object({
   name: text(200),
   aliases: z.optional(z.array(text(200))),
   billingCycle: z.optional(cycleRule),
-  termsDays: z.optional(z.int().check(z.minimum(0, { message: 'must not be negative' }), z.maximum(365, { message: 'must be at most 365 days' }))),
+  termsDays: z.optional(
+    z.int().check(z.minimum(0, { message: 'must not be negative' }), z.maximum(365, { message: 'must be at most 365 days' })),
+  ),
   patientIdentifier: z.optional(patientIdentifier),
   contactEmail: z.optional(z.email({ message: 'must be an email address' })),
   address: z.optional(address),

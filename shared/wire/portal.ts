@@ -7,10 +7,17 @@ const days = z.optional(z.int().check(z.minimum(1), z.maximum(365), z.describe('
 export const createPortalLinkBody = z.object({
   agencyId: z.string().check(z.minLength(1), z.maxLength(200)),
   days,
-  passcode: z.optional(z.string().check(
-    z.minLength(8, { message: 'must be at least 8 characters' }), z.maxLength(200),
-    z.describe('A passcode the agency must also give; stored as its scrypt hash. At least 8 characters, not only digits, not a common one'),
-  )),
+  passcode: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(8, { message: 'must be at least 8 characters' }),
+        z.maxLength(200),
+        z.describe(
+          'A passcode the agency must also give; stored as its scrypt hash. At least 8 characters, not only digits, not a common one',
+        ),
+      ),
+  ),
 });
 
 export const rotatePortalLinkBody = z.object({ days });
@@ -24,7 +31,9 @@ export const portalLink = z.object({
   hasPasscode: z.boolean(),
   status: z.enum(['active', 'expired', 'revoked']),
   viewedInvoiceIds: z.array(z.string()),
-  passcodeLockedUntil: z.optional(z.string().check(z.describe('Until then the link refuses every passcode: 10 wrong ones in 15 minutes lock it for 15 minutes'))),
+  passcodeLockedUntil: z.optional(
+    z.string().check(z.describe('Until then the link refuses every passcode: 10 wrong ones in 15 minutes lock it for 15 minutes')),
+  ),
 });
 
 /** A new link: the only time its URL is shown (the service keeps only the token's hash). */

@@ -33,7 +33,9 @@ export type WireRouteName = keyof typeof WIRE_ROUTES;
 
 type ParamNames<Path extends string> = Path extends `${string}:${infer Name}/${infer Rest}`
   ? Name | ParamNames<`/${Rest}`>
-  : Path extends `${string}:${infer Name}` ? Name : never;
+  : Path extends `${string}:${infer Name}`
+    ? Name
+    : never;
 
 /** The path parameters a route's path names: `{ orgId: string; payRunId: string }`. */
 export type PathParams<K extends WireRouteName> = { [Name in ParamNames<(typeof WIRE_ROUTES)[K]['path']>]: string };

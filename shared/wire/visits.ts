@@ -25,13 +25,17 @@ const count = z.int().check(z.minimum(0));
 
 export const visitRowAnswer = z.object({
   clientId: z.string(),
-  status: z.enum(['created', 'updated', 'unchanged', 'locked']).check(z.describe('locked: the visit is on an issued invoice and the row differs; nothing was changed')),
+  status: z
+    .enum(['created', 'updated', 'unchanged', 'locked'])
+    .check(z.describe('locked: the visit is on an issued invoice and the row differs; nothing was changed')),
   visitId: z.string(),
-  problems: z.array(z.object({
-    code: z.enum(['missing-bill-rate', 'missing-pay-rate', 'duplicate', 'unknown-visit-type']),
-    message: z.string(),
-    duplicateOf: z.optional(z.array(z.string())),
-  })),
+  problems: z.array(
+    z.object({
+      code: z.enum(['missing-bill-rate', 'missing-pay-rate', 'duplicate', 'unknown-visit-type']),
+      message: z.string(),
+      duplicateOf: z.optional(z.array(z.string())),
+    }),
+  ),
   invoiceId: z.optional(z.string()),
 });
 
@@ -41,21 +45,29 @@ export const upsertVisitsAnswer = z.object({
 });
 
 export const withdrawVisitsBody = z.object({
-  clientIds: z.array(visitRow.shape.clientId).check(
-    z.minLength(1, { message: 'names no visit' }),
-    z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches` }),
-  ),
+  clientIds: z
+    .array(visitRow.shape.clientId)
+    .check(
+      z.minLength(1, { message: 'names no visit' }),
+      z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} client ids; send them in smaller batches` }),
+    ),
 });
 
 export const withdrawVisitsAnswer = z.object({
   counts: z.object({ withdrawn: count, locked: count, unknown: count }),
-  rows: z.array(z.object({
-    clientId: z.string(),
-    status: z.enum(['withdrawn', 'locked', 'unknown']).check(z.describe('locked: billed or paid, so it stays (a void or a credit note corrects it); unknown: no visit has this client id')),
-    visitId: z.optional(z.string()),
-    invoiceId: z.optional(z.string()),
-    payRunId: z.optional(z.string()),
-  })),
+  rows: z.array(
+    z.object({
+      clientId: z.string(),
+      status: z
+        .enum(['withdrawn', 'locked', 'unknown'])
+        .check(
+          z.describe('locked: billed or paid, so it stays (a void or a credit note corrects it); unknown: no visit has this client id'),
+        ),
+      visitId: z.optional(z.string()),
+      invoiceId: z.optional(z.string()),
+      payRunId: z.optional(z.string()),
+    }),
+  ),
 });
 
 export const settleVisitsBody = z.object({ through: isoDate, preview: z.optional(z.boolean()) });

@@ -27,11 +27,26 @@ export async function startAbuseFixture(): Promise<AbuseFixture> {
   await ok(api, 'put', '/v1/orgs/alpha/members/staff@alpha.example', { token: t, body: { role: 'staff' } });
   const key = await ok(api, 'post', '/v1/orgs/alpha/api-keys', { token: t, body: { label: 'alpha sync', role: 'owner' } });
   await ok(api, 'put', '/v1/orgs/alpha/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
-  await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
-  const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${f.alphaInvoices[1]!.id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
+  await ok(api, 'post', '/v1/orgs/alpha/payments', {
+    token: t,
+    body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' },
+  });
+  const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${f.alphaInvoices[1]!.id}/credit-notes`, {
+    token: t,
+    body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] },
+  });
   // Paid in full with credit left over; the application is what a walk reverses (its invoice opens again, the credit grows).
   const paidInvoice = f.alphaInvoices[0]!;
-  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', { token: t, body: { agencyId: paidInvoice.agencyId, amountCents: 10_000_000, receivedOn: '2026-02-01', method: 'check', invoiceIds: [paidInvoice.id] } });
+  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', {
+    token: t,
+    body: {
+      agencyId: paidInvoice.agencyId,
+      amountCents: 10_000_000,
+      receivedOn: '2026-02-01',
+      method: 'check',
+      invoiceIds: [paidInvoice.id],
+    },
+  });
   const payRuns = await ok(api, 'get', '/v1/orgs/alpha/pay-runs', { token: t });
   const betaPayRuns = await ok(api, 'get', '/v1/orgs/beta/pay-runs', { token: beta.ownerToken });
   const link = await f.newLink();
@@ -43,14 +58,30 @@ export async function startAbuseFixture(): Promise<AbuseFixture> {
     alphaKey: key.key,
     portalToken: link.token,
     alphaParams: {
-      ...common, orgId: 'alpha', invoiceId: f.alphaInvoices[0]!.id, creditNoteId: note.id, payRunId: payRuns.payRuns[0].id,
-      therapistId: alpha.therapistIds[0]!, keyId: key.apiKey.id, email: 'staff@alpha.example', linkId: link.link.id,
-      agencyId: paidInvoice.agencyId, entryId: receipt.entries[1].id,
+      ...common,
+      orgId: 'alpha',
+      invoiceId: f.alphaInvoices[0]!.id,
+      creditNoteId: note.id,
+      payRunId: payRuns.payRuns[0].id,
+      therapistId: alpha.therapistIds[0]!,
+      keyId: key.apiKey.id,
+      email: 'staff@alpha.example',
+      linkId: link.link.id,
+      agencyId: paidInvoice.agencyId,
+      entryId: receipt.entries[1].id,
     },
     betaParams: {
-      ...common, orgId: 'beta', invoiceId: f.betaInvoices[0]!.id, creditNoteId: 'beta-credit-note', payRunId: betaPayRuns.payRuns[0].id,
-      therapistId: beta.therapistIds[0]!, keyId: betaKey.apiKey.id, email: 'owner@beta.example', linkId: betaLink.link.id,
-      agencyId: beta.agencyIds[0]!, entryId: 'beta-receivable',
+      ...common,
+      orgId: 'beta',
+      invoiceId: f.betaInvoices[0]!.id,
+      creditNoteId: 'beta-credit-note',
+      payRunId: betaPayRuns.payRuns[0].id,
+      therapistId: beta.therapistIds[0]!,
+      keyId: betaKey.apiKey.id,
+      email: 'owner@beta.example',
+      linkId: betaLink.link.id,
+      agencyId: beta.agencyIds[0]!,
+      entryId: 'beta-receivable',
     },
   };
 }
@@ -66,9 +97,26 @@ export function validBody(f: AbuseFixture, operationId: string): unknown {
     createApiKey: { label: 'automation', role: 'staff' },
     upsertAgencies: { agencies: [{ id: alpha.agencyIds[0], name: 'Alpha Oakridge Home Health', patientIdentifier: 'name' }] },
     upsertTherapists: { therapists: [{ id: alpha.therapistIds[0], name: 'Alpha Tom Becker', disciplines: ['PT'] }] },
-    putBillRates: { rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' }] },
-    putPayRates: { rates: [{ therapistId: alpha.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 5500, effectiveFrom: '2026-01-01' }] },
-    upsertVisits: { visits: [{ clientId: 'alpha-row-20', agencyId: alpha.agencyIds[0], therapistId: alpha.therapistIds[0], patient: { name: 'Doe, Jane', mrn: 'MR1' }, date: '2026-02-05', discipline: 'PT', visitType: 'ROUTINE', noteDone: true }] },
+    putBillRates: {
+      rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' }],
+    },
+    putPayRates: {
+      rates: [{ therapistId: alpha.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 5500, effectiveFrom: '2026-01-01' }],
+    },
+    upsertVisits: {
+      visits: [
+        {
+          clientId: 'alpha-row-20',
+          agencyId: alpha.agencyIds[0],
+          therapistId: alpha.therapistIds[0],
+          patient: { name: 'Doe, Jane', mrn: 'MR1' },
+          date: '2026-02-05',
+          discipline: 'PT',
+          visitType: 'ROUTINE',
+          noteDone: true,
+        },
+      ],
+    },
     previewClose: { agencyId: alpha.agencyIds[0], period: { start: '2026-02-01', end: '2026-02-28' } },
     closeCycle: { agencyId: alpha.agencyIds[0], period: { start: '2026-01-01', end: '2026-01-31' } },
     closeMonth: { month: '2026-01' },
@@ -90,8 +138,15 @@ export function validBody(f: AbuseFixture, operationId: string): unknown {
 /** A query each route accepts, by parameter name. */
 export function validQuery(f: AbuseFixture): Record<string, string> {
   return {
-    agencyId: f.alpha.agencyIds[0]!, therapistId: f.alpha.therapistIds[0]!, invoiceId: f.alphaInvoices[0]!.id,
-    dateFrom: '2026-01-01', dateTo: '2026-01-31', billed: 'true', year: '2026', from: '2026-01-01', to: '2026-12-31',
+    agencyId: f.alpha.agencyIds[0]!,
+    therapistId: f.alpha.therapistIds[0]!,
+    invoiceId: f.alphaInvoices[0]!.id,
+    dateFrom: '2026-01-01',
+    dateTo: '2026-01-31',
+    billed: 'true',
+    year: '2026',
+    from: '2026-01-01',
+    to: '2026-12-31',
   };
 }
 
@@ -102,10 +157,20 @@ export function validQuery(f: AbuseFixture): Record<string, string> {
 export function snapshotDb(dbFile: string): Record<string, string> {
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => String(r.name));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => String(r.name));
     const out: Record<string, string> = {};
     for (const table of tables) {
-      const rows = db.prepare(`SELECT * FROM "${table}"`).all().map((r) => JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'bigint' ? String(v) : v)));
+      const rows = db
+        .prepare(`SELECT * FROM "${table}"`)
+        .all()
+        .map((r) =>
+          JSON.stringify(r, (_k, v) =>
+            v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'bigint' ? String(v) : v,
+          ),
+        );
       out[table] = `${rows.length}:${createHash('sha256').update(rows.sort().join('\n')).digest('hex').slice(0, 16)}`;
     }
     return out;

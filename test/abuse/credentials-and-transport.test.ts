@@ -25,8 +25,13 @@ let betaSecrets: string[];
 beforeAll(async () => {
   f = await startAbuseFixture();
   const secretsOf = (org: typeof f.alpha, prefix: string) => [
-    ...org.patients.flatMap((p) => [p.name, p.mrn]), ...org.tins, ...org.tins.map((t) => t.replace(/-/g, '')),
-    `${prefix} Oakridge`, `${prefix} Lakeside`, `${prefix} Tom Becker`, `${prefix} Ana Morales`,
+    ...org.patients.flatMap((p) => [p.name, p.mrn]),
+    ...org.tins,
+    ...org.tins.map((t) => t.replace(/-/g, '')),
+    `${prefix} Oakridge`,
+    `${prefix} Lakeside`,
+    `${prefix} Tom Becker`,
+    `${prefix} Ana Morales`,
   ];
   alphaSecrets = [...secretsOf(f.alpha, 'Alpha'), ...f.alphaInvoices.map((i) => i.number), '314159265'];
   betaSecrets = secretsOf(f.beta, 'Beta');
@@ -71,7 +76,10 @@ describe('bad credentials on every route', () => {
     const now = Math.floor(Date.now() / 1000);
     const google = f.api.google;
     const owner = 'owner@alpha.example';
-    const revoked = await ok(f.api, 'post', '/v1/orgs/alpha/api-keys', { token: f.alpha.ownerToken, body: { label: 'to revoke', role: 'owner' } });
+    const revoked = await ok(f.api, 'post', '/v1/orgs/alpha/api-keys', {
+      token: f.alpha.ownerToken,
+      body: { label: 'to revoke', role: 'owner' },
+    });
     await ok(f.api, 'delete', `/v1/orgs/alpha/api-keys/${revoked.apiKey.id}`, { token: f.alpha.ownerToken });
     const key = f.alphaKey;
     const idToken = google.idToken(owner);
@@ -115,41 +123,76 @@ describe('forged Authorization headers', () => {
     const certs = (await (await fetch(f.api.google.certsUrl)).json()) as Record<string, string>;
     const [kid, publicPem] = Object.entries(certs)[0]!;
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: 'https://accounts.google.com', aud: CLIENT_ID, sub: 'sub-owner', email: 'owner@alpha.example', email_verified: true, iat: now, exp: now + 3600 };
+    const claims = {
+      iss: 'https://accounts.google.com',
+      aud: CLIENT_ID,
+      sub: 'sub-owner',
+      email: 'owner@alpha.example',
+      email_verified: true,
+      iat: now,
+      exp: now + 3600,
+    };
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    const b64text = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength: 60 });
-    const jwt = fc.record({
-      alg: fc.constantFrom('none', 'None', 'HS256', 'RS256', 'ES256', ''),
-      kid: fc.constantFrom(kid, 'other', ''),
-      payload: fc.constantFrom<unknown>(claims, { ...claims, aud: [CLIENT_ID, 'x'] }, {}, null, 'x', [claims]),
-      signature: fc.oneof(fc.constant('none'), fc.constant('empty'), fc.constant('hmac-with-public-key'), b64text),
-    }).map(({ alg, kid: k, payload, signature }) => {
-      const signed = `${b64({ alg, typ: 'JWT', kid: k })}.${b64(payload)}`;
-      if (signature === 'none') return `${signed}.`;
-      if (signature === 'empty') return signed;
-      if (signature === 'hmac-with-public-key') return `${signed}.${createHmac('sha256', publicPem).update(signed).digest('base64url')}`;
-      return `${signed}.${signature}`;
+    const b64text = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+      maxLength: 60,
     });
+    const jwt = fc
+      .record({
+        alg: fc.constantFrom('none', 'None', 'HS256', 'RS256', 'ES256', ''),
+        kid: fc.constantFrom(kid, 'other', ''),
+        payload: fc.constantFrom<unknown>(claims, { ...claims, aud: [CLIENT_ID, 'x'] }, {}, null, 'x', [claims]),
+        signature: fc.oneof(fc.constant('none'), fc.constant('empty'), fc.constant('hmac-with-public-key'), b64text),
+      })
+      .map(({ alg, kid: k, payload, signature }) => {
+        const signed = `${b64({ alg, typ: 'JWT', kid: k })}.${b64(payload)}`;
+        if (signature === 'none') return `${signed}.`;
+        if (signature === 'empty') return signed;
+        if (signature === 'hmac-with-public-key') return `${signed}.${createHmac('sha256', publicPem).update(signed).digest('base64url')}`;
+        return `${signed}.${signature}`;
+      });
     const header = fc.oneof(
       { weight: 4, arbitrary: jwt.map((t) => `Bearer ${t}`) },
       { weight: 1, arbitrary: b64text.map((t) => `Bearer vl_alpha_${t}`) },
-      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', 'Bearer\t', ''), fc.string({ unit: fc.constantFrom(...' .,_-:=+/~!aZ09'), maxLength: 40 })).map(([scheme, rest]) => `${scheme} ${rest}`) },
-      { weight: 1, arbitrary: fc.constantFrom(`Bearer ${'A'.repeat(8_000)}`, `Bearer ${f.alphaKey} ${f.alphaKey}`, `Bearer ${f.alphaKey},Bearer ${f.alphaKey}`, 'Bearer', 'Bearer ') },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', 'Bearer\t', ''),
+            fc.string({ unit: fc.constantFrom(...' .,_-:=+/~!aZ09'), maxLength: 40 }),
+          )
+          .map(([scheme, rest]) => `${scheme} ${rest}`),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          `Bearer ${'A'.repeat(8_000)}`,
+          `Bearer ${f.alphaKey} ${f.alphaKey}`,
+          `Bearer ${f.alphaKey},Bearer ${f.alphaKey}`,
+          'Bearer',
+          'Bearer ',
+        ),
+      },
     );
     await writesNothing(async () => {
-      await fc.assert(fc.asyncProperty(header, async (authorization) => {
-        const res = await call(f.api, 'get', '/v1/orgs/alpha/invoices', { headers: { authorization } });
-        expectRefusal(res, [401], `Authorization: ${authorization.slice(0, 200)}`, alphaSecrets);
-      }), { numRuns: 100 });
+      await fc.assert(
+        fc.asyncProperty(header, async (authorization) => {
+          const res = await call(f.api, 'get', '/v1/orgs/alpha/invoices', { headers: { authorization } });
+          expectRefusal(res, [401], `Authorization: ${authorization.slice(0, 200)}`, alphaSecrets);
+        }),
+        { numRuns: 100 },
+      );
     });
     // The control: the same claims, signed by the key Google published, are accepted.
     expect((await call(f.api, 'get', '/v1/orgs/alpha/invoices', { token: f.api.google.idToken('owner@alpha.example') })).status).toBe(200);
   });
 });
 
-describe('a staff member on the owner\'s routes', () => {
+describe("a staff member on the owner's routes", () => {
   it('gets 403 from every owner route, by Google account and by staff API key, and changes nothing', async () => {
-    const staffKey = (await ok(f.api, 'post', '/v1/orgs/alpha/api-keys', { token: f.alpha.ownerToken, body: { label: 'staff sync', role: 'staff' } })).key;
+    const staffKey = (
+      await ok(f.api, 'post', '/v1/orgs/alpha/api-keys', { token: f.alpha.ownerToken, body: { label: 'staff sync', role: 'staff' } })
+    ).key;
     const staff = f.api.google.idToken('staff@alpha.example');
     const ownerRoutes = protectedRoutes.filter((s) => s.access === 'owner');
     expect(ownerRoutes.length).toBeGreaterThan(8);
@@ -165,7 +208,7 @@ describe('a staff member on the owner\'s routes', () => {
   });
 });
 
-describe('alpha\'s owner naming beta\'s records', () => {
+describe("alpha's owner naming beta's records", () => {
   it('gets 400, 404 or 422 from every route with a record id in its path, and nothing of beta', async () => {
     const withIds = protectedRoutes.filter((s) => BEARER_ACCESS.has(s.access) && /:(?!orgId)\w+/.test(s.path));
     let tried = 0;
@@ -173,7 +216,9 @@ describe('alpha\'s owner naming beta\'s records', () => {
     await writesNothing(async () => {
       for (const spec of withIds) {
         // An email is not a record of beta's: anyone's Google account may be made a member.
-        const names = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((n) => n !== 'orgId' && n !== 'email' && f.betaParams[n] !== f.alphaParams[n]);
+        const names = [...spec.path.matchAll(/:(\w+)/g)]
+          .map((m) => m[1]!)
+          .filter((n) => n !== 'orgId' && n !== 'email' && f.betaParams[n] !== f.alphaParams[n]);
         for (const name of names) {
           const res = await request(spec, f.alpha.ownerToken, { ...f.alphaParams, [name]: f.betaParams[name]! });
           expectRefusal(res, [400, 404, 422], `${spec.method.toUpperCase()} ${spec.path} with beta's ${name}`, betaSecrets);
@@ -186,20 +231,32 @@ describe('alpha\'s owner naming beta\'s records', () => {
     expect(await f.api.store.listAudit('alpha', { recordId: '2026' })).toHaveLength(auditBefore);
   });
 
-  it('gets 4xx when a body names beta\'s agency or therapist, and nothing is written', async () => {
+  it("gets 4xx when a body names beta's agency or therapist, and nothing is written", async () => {
     const [betaAgency] = f.beta.agencyIds;
     const [betaTherapist] = f.beta.therapistIds;
     const visit = (validBody(f, 'upsertVisits') as { visits: Record<string, unknown>[] }).visits[0]!;
     const attempts: [string, string, unknown][] = [
       ['post', '/v1/orgs/alpha/visits', { visits: [{ ...visit, agencyId: betaAgency }] }],
       ['post', '/v1/orgs/alpha/visits', { visits: [{ ...visit, therapistId: betaTherapist }] }],
-      ['post', '/v1/orgs/alpha/rates/bill', { rates: [{ agencyId: betaAgency, discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] }],
-      ['post', '/v1/orgs/alpha/rates/pay', { rates: [{ therapistId: betaTherapist, discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] }],
+      [
+        'post',
+        '/v1/orgs/alpha/rates/bill',
+        { rates: [{ agencyId: betaAgency, discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
+      ],
+      [
+        'post',
+        '/v1/orgs/alpha/rates/pay',
+        { rates: [{ therapistId: betaTherapist, discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
+      ],
       ['post', '/v1/orgs/alpha/cycles/preview', { agencyId: betaAgency, period: { start: '2026-01-01', end: '2026-01-31' } }],
       ['post', '/v1/orgs/alpha/cycles/close', { agencyId: betaAgency, period: { start: '2026-01-01', end: '2026-01-31' } }],
       ['post', '/v1/orgs/alpha/payments', { therapistId: betaTherapist, amountCents: 100, paidOn: '2026-02-01', method: 'check' }],
       ['post', '/v1/orgs/alpha/portal-links', { agencyId: betaAgency }],
-      ['post', `/v1/orgs/alpha/invoices/${f.alphaInvoices[0]!.id}/credit-notes`, { reason: 'x', lines: [{ visitId: 'beta-visit', description: 'x', amountCents: 1 }] }],
+      [
+        'post',
+        `/v1/orgs/alpha/invoices/${f.alphaInvoices[0]!.id}/credit-notes`,
+        { reason: 'x', lines: [{ visitId: 'beta-visit', description: 'x', amountCents: 1 }] },
+      ],
     ];
     await writesNothing(async () => {
       for (const [method, path, body] of attempts) {
@@ -232,7 +289,13 @@ describe('portal tokens that do not open the portal', () => {
       ['an encoded slash', 'a%2Fb'],
     ];
     const invoiceId = f.alphaInvoices[0]!.id;
-    const pages: [string, string][] = [['get', ''], ['get', '/statement'], ['get', `/invoices/${invoiceId}`], ['get', `/invoices/${invoiceId}/pdf`], ['post', '/passcode']];
+    const pages: [string, string][] = [
+      ['get', ''],
+      ['get', '/statement'],
+      ['get', `/invoices/${invoiceId}`],
+      ['get', `/invoices/${invoiceId}/pdf`],
+      ['post', '/passcode'],
+    ];
     const saved = f.clock.now;
     f.clock.now = new Date(saved.getTime() + 2 * 86_400_000);
     const answers: string[] = [];
@@ -240,7 +303,12 @@ describe('portal tokens that do not open the portal', () => {
       await writesNothing(async () => {
         for (const [what, token] of tokens) {
           for (const [method, page] of pages) {
-            const res = await call(f.api, method, `/portal/${token}${page}`, method === 'post' ? { body: 'passcode=123456', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
+            const res = await call(
+              f.api,
+              method,
+              `/portal/${token}${page}`,
+              method === 'post' ? { body: 'passcode=123456', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {},
+            );
             const label = `${method} /portal/<${what}>${page}`;
             expect(res.status, `${label}: ${res.text.slice(0, 200)}`).toBe(404);
             expect(res.headers.get('content-type'), label).toMatch(/^text\/html/);
@@ -262,9 +330,13 @@ describe('portal tokens that do not open the portal', () => {
 describe('bodies the routes must refuse whole', () => {
   const bodyRoutes = () => protectedRoutes.filter((s) => s.body);
   const send = (spec: RouteSpec, body: string | Buffer, headers: Record<string, string>) =>
-    fetch(`${f.api.url}${pathOf(spec, f.alphaParams)}`, { method: spec.method.toUpperCase(), headers: { authorization: `Bearer ${f.alpha.ownerToken}`, ...headers }, body });
+    fetch(`${f.api.url}${pathOf(spec, f.alphaParams)}`, {
+      method: spec.method.toUpperCase(),
+      headers: { authorization: `Bearer ${f.alpha.ownerToken}`, ...headers },
+      body,
+    });
 
-  it('answer 413 one byte over each route\'s limit (100 kB, 12 MB for the visit batch) and 415 to bodies that are not JSON', async () => {
+  it("answer 413 one byte over each route's limit (100 kB, 12 MB for the visit batch) and 415 to bodies that are not JSON", async () => {
     await writesNothing(async () => {
       for (const spec of bodyRoutes()) {
         const limit = spec.bodyLimit === 'batch' ? 12 * 1024 * 1024 : 100 * 1024;
@@ -275,12 +347,20 @@ describe('bodies the routes must refuse whole', () => {
         const big = await send(spec, over, { 'content-type': 'application/json' });
         expect(big.status, label).toBe(413);
         expect(((await big.json()) as any).error.code).toBe('payload-too-large');
-        for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json-patch+json']) {
+        for (const type of [
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'application/json-patch+json',
+        ]) {
           const res = await send(spec, JSON.stringify(validBody(f, spec.id)), { 'content-type': type });
           expect(res.status, `${label} as ${type}`).toBe(415);
           expect(((await res.json()) as any).error.code).toBe('unsupported-media-type');
         }
-        const latin1 = await send(spec, Buffer.from(JSON.stringify(validBody(f, spec.id)), 'latin1'), { 'content-type': 'application/json; charset=latin1' });
+        const latin1 = await send(spec, Buffer.from(JSON.stringify(validBody(f, spec.id)), 'latin1'), {
+          'content-type': 'application/json; charset=latin1',
+        });
         expect(latin1.status, `${label} as Latin-1`).toBe(415);
       }
     });
@@ -290,7 +370,10 @@ describe('bodies the routes must refuse whole', () => {
     const spec = bodyRoutes().find((s) => s.id === 'upsertAgencies')!;
     await writesNothing(async () => {
       // This one answered 500: body-parser's inflate error carries a status but no type.
-      const junk = await send(spec, Buffer.from('this is not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      const junk = await send(spec, Buffer.from('this is not gzip at all'), {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
       expect(junk.status).toBe(400);
       expect(((await junk.json()) as any).error.code).toBe('malformed-json');
       const bomb = gzipSync(Buffer.from(`{"agencies":[],"padding":"${'0'.repeat(20 * 1024 * 1024)}"}`));

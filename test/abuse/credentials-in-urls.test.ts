@@ -17,7 +17,7 @@ import { startStripeStandin, type StripeStandin } from '../stripe-standin/standi
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe('a portal link\'s token', () => {
+describe("a portal link's token", () => {
   let f: PortalFixture;
   beforeAll(async () => {
     f = await startPortalFixture({ limits: { trustProxyHops: 1 } });
@@ -31,7 +31,12 @@ describe('a portal link\'s token', () => {
   it('is exchanged for an HttpOnly, SameSite=Strict session cookie on /portal, and a 303 to the same page without it', async () => {
     const { path, token } = await f.newLink();
     const invoice = f.alphaInvoices[0]!;
-    const pages: [string, string][] = [['', '/portal'], ['/statement', '/portal/statement'], [`/invoices/${invoice.id}`, `/portal/invoices/${invoice.id}`], [`/invoices/${invoice.id}/pdf`, `/portal/invoices/${invoice.id}/pdf`]];
+    const pages: [string, string][] = [
+      ['', '/portal'],
+      ['/statement', '/portal/statement'],
+      [`/invoices/${invoice.id}`, `/portal/invoices/${invoice.id}`],
+      [`/invoices/${invoice.id}/pdf`, `/portal/invoices/${invoice.id}/pdf`],
+    ];
     for (const [page, without] of pages) {
       const res = await once(`${path}${page}`);
       expect(res.status, page).toBe(303);
@@ -106,7 +111,9 @@ describe('a portal link\'s token', () => {
   it('opens nothing with a session cookie that was altered or made up', async () => {
     const { path } = await f.newLink();
     const other = await f.newLink();
-    const value = sessionCookie(await once(path))!.split(';')[0]!.slice('portal_session='.length);
+    const value = sessionCookie(await once(path))!
+      .split(';')[0]!
+      .slice('portal_session='.length);
     const [org, link, issued, passed, mac] = value.split('.');
     const otherLink = other.link.id;
     const forgeries = [
@@ -135,7 +142,7 @@ describe('a portal link\'s token', () => {
   });
 });
 
-describe('a therapist\'s onboarding URL', () => {
+describe("a therapist's onboarding URL", () => {
   let api: TestApi;
   let standin: StripeStandin;
   const clock = { now: new Date('2026-02-01T15:00:00.000Z') };
@@ -150,9 +157,12 @@ describe('a therapist\'s onboarding URL', () => {
     await standin.close();
   });
 
-  it('works for 7 days; the owner renews it by asking for the therapist\'s onboarding again', async () => {
+  it("works for 7 days; the owner renews it by asking for the therapist's onboarding again", async () => {
     const org = await buildOrg(api, 'alpha', 'Alpha');
-    await ok(api, 'put', '/v1/orgs/alpha/stripe', { token: org.ownerToken, body: { key: stripeKey, webhookSecret: `whsec_${randomBytes(16).toString('hex')}` } });
+    await ok(api, 'put', '/v1/orgs/alpha/stripe', {
+      token: org.ownerToken,
+      body: { key: stripeKey, webhookSecret: `whsec_${randomBytes(16).toString('hex')}` },
+    });
     const onboard = () => ok(api, 'post', `/v1/orgs/alpha/therapists/${org.therapistIds[0]}/stripe-onboarding`, { token: org.ownerToken });
     const visit = async (url: string) => (await fetch(url.replace('http://portal.test', api.url), { redirect: 'manual' })).status;
     const first = await onboard();
@@ -166,7 +176,9 @@ describe('a therapist\'s onboarding URL', () => {
     const renewed = await onboard();
     expect(renewed.onboardingUrl).not.toBe(first.onboardingUrl);
     expect(await visit(renewed.onboardingUrl)).toBe(303);
-    expect((await ok(api, 'get', '/v1/orgs/alpha/stripe', { token: org.ownerToken })).accounts[0].onboardingTokenExpiresAt).toBe(renewed.onboardingUrlExpiresAt);
+    expect((await ok(api, 'get', '/v1/orgs/alpha/stripe', { token: org.ownerToken })).accounts[0].onboardingTokenExpiresAt).toBe(
+      renewed.onboardingUrlExpiresAt,
+    );
   });
 });
 
@@ -194,7 +206,7 @@ describe('members and their keys', () => {
     expect(trail.map((e) => [e.action, e.actor, e.detail])).toEqual([
       ['create', 'owner@sub.example', 'role staff'],
       ['update', 'staff@sub.example', 'first sign-in: Google account recorded'],
-      ['refuse', 'staff@sub.example', 'sign-in by another Google account with the member\'s email'],
+      ['refuse', 'staff@sub.example', "sign-in by another Google account with the member's email"],
     ]);
     expect((await ok(api, 'get', '/v1/orgs/sub-org/members', { token: owner })).members.every((m: object) => !('sub' in m))).toBe(true);
 
@@ -210,13 +222,23 @@ describe('members and their keys', () => {
     const second = api.google.idToken('second@keys.example');
     await ok(api, 'post', '/v1/orgs', { token: first, body: { id: 'keys-org' } });
     await ok(api, 'put', '/v1/orgs/keys-org/members/second@keys.example', { token: first, body: { role: 'owner' } });
-    const theirs = await ok(api, 'post', '/v1/orgs/keys-org/api-keys', { token: second, body: { label: 'second\'s sync', role: 'owner' } });
+    const theirs = await ok(api, 'post', '/v1/orgs/keys-org/api-keys', { token: second, body: { label: "second's sync", role: 'owner' } });
     const madeWithTheirs = await ok(api, 'post', '/v1/orgs/keys-org/api-keys', { token: theirs.key, body: { label: 'made by a key' } });
-    const firsts = await ok(api, 'post', '/v1/orgs/keys-org/api-keys', { token: first, body: { label: 'first\'s sync' } });
-    expect([theirs.apiKey.createdBy, madeWithTheirs.apiKey.createdBy, firsts.apiKey.createdBy]).toEqual(['second@keys.example', 'second@keys.example', 'first@keys.example']);
+    const firsts = await ok(api, 'post', '/v1/orgs/keys-org/api-keys', { token: first, body: { label: "first's sync" } });
+    expect([theirs.apiKey.createdBy, madeWithTheirs.apiKey.createdBy, firsts.apiKey.createdBy]).toEqual([
+      'second@keys.example',
+      'second@keys.example',
+      'first@keys.example',
+    ]);
     // A key made before keys named their maker stays as it is.
     const legacy = newApiKey('keys-org');
-    await api.store.insertApiKey('keys-org', { id: legacy.keyId, label: 'from before', role: 'staff', secretHash: tokenHash(legacy.secret), createdAt: '2026-01-01T00:00:00.000Z' });
+    await api.store.insertApiKey('keys-org', {
+      id: legacy.keyId,
+      label: 'from before',
+      role: 'staff',
+      secretHash: tokenHash(legacy.secret),
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
 
     const works = async (key: string) => (await call(api, 'get', '/v1/orgs/keys-org', { token: key })).status;
     for (const key of [theirs.key, madeWithTheirs.key, firsts.key, legacy.key]) expect(await works(key)).toBe(200);
@@ -225,10 +247,14 @@ describe('members and their keys', () => {
     expect(await works(madeWithTheirs.key)).toBe(401);
     expect(await works(firsts.key)).toBe(200);
     expect(await works(legacy.key)).toBe(200);
-    const revoked = (await ok(api, 'get', '/v1/orgs/keys-org/api-keys', { token: first })).apiKeys.filter((k: { revokedAt?: string }) => k.revokedAt);
+    const revoked = (await ok(api, 'get', '/v1/orgs/keys-org/api-keys', { token: first })).apiKeys.filter(
+      (k: { revokedAt?: string }) => k.revokedAt,
+    );
     expect(revoked.map((k: { id: string }) => k.id).sort()).toEqual([theirs.apiKey.id, madeWithTheirs.apiKey.id].sort());
     for (const k of revoked) {
-      expect(await api.store.listAudit('keys-org', { recordId: k.id })).toContainEqual(expect.objectContaining({ action: 'update', actor: 'first@keys.example', detail: 'revoked' }));
+      expect(await api.store.listAudit('keys-org', { recordId: k.id })).toContainEqual(
+        expect.objectContaining({ action: 'update', actor: 'first@keys.example', detail: 'revoked' }),
+      );
     }
   });
 });

@@ -32,7 +32,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   // One line for docs/faults-and-abuse.md: how much was tried.
-  console.info(`hostile bodies: ${tally.requests} requests, ${tally.refused} refused, ${tally.accepted} accepted, by status ${JSON.stringify(tally.byStatus)}`);
+  console.info(
+    `hostile bodies: ${tally.requests} requests, ${tally.refused} refused, ${tally.accepted} accepted, by status ${JSON.stringify(tally.byStatus)}`,
+  );
   if (process.env.ABUSE_EXAMPLES) console.info(tally.examples);
   await f?.api.close();
 });
@@ -40,10 +42,50 @@ afterAll(async () => {
 // ---- hostile values -------------------------------------------------------------------
 
 const NASTY_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\u202Eevil\u202C.pdf', '\u200F\u05E9\u05DC\u05D5\u05DD', '👩🏽‍⚕️🏥💸', 'e\u0301\u0302\u0303\u0304', 'Z\u0324\u0354\u0367\u0311\u0313',
-  '\uD800', '\uDFFF', '\uFEFF', '\u2028\u2029', '../../etc/passwd', '%00', '%E0%A4%A', '<script>alert(1)</script>', "'; DROP TABLE visits; --",
-  '__proto__', 'constructor', 'prototype', '2026-02-30', '0000-01-01', '9999-12-31', '2026-13-01', '+002026-01-01', '2026-1-1', '1/5/26',
-  '0000-01', '9999-12', '2026-13', '2026-00', '1e3', 'NaN', 'Infinity', '-0', 'true', 'null', 'PT ', 'pt', 'ROUTINE\u0000', 'Ⅻ', '١٢٣', 'vl_alpha_x_y',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\u202Eevil\u202C.pdf',
+  '\u200F\u05E9\u05DC\u05D5\u05DD',
+  '👩🏽‍⚕️🏥💸',
+  'e\u0301\u0302\u0303\u0304',
+  'Z\u0324\u0354\u0367\u0311\u0313',
+  '\uD800',
+  '\uDFFF',
+  '\uFEFF',
+  '\u2028\u2029',
+  '../../etc/passwd',
+  '%00',
+  '%E0%A4%A',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE visits; --",
+  '__proto__',
+  'constructor',
+  'prototype',
+  '2026-02-30',
+  '0000-01-01',
+  '9999-12-31',
+  '2026-13-01',
+  '+002026-01-01',
+  '2026-1-1',
+  '1/5/26',
+  '0000-01',
+  '9999-12',
+  '2026-13',
+  '2026-00',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '-0',
+  'true',
+  'null',
+  'PT ',
+  'pt',
+  'ROUTINE\u0000',
+  'Ⅻ',
+  '١٢٣',
+  'vl_alpha_x_y',
 ];
 const hugeString = fc.constantFrom(129, 201, 501, 5_000, 70_000, 120_000).map((n) => 'Ω'.repeat(n));
 const hostileString = fc.oneof(
@@ -69,7 +111,13 @@ function hostileValue(): fc.Arbitrary<unknown> {
     { weight: 2, arbitrary: otherOrgValue() },
     { weight: 1, arbitrary: fc.constantFrom<unknown>(true, false, null, [], {}, [[]], { $gt: '' }, { __proto__: { admin: true } }) },
     { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 3 }) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(Array.from({ length: 2_000 }, () => ({})), Array.from({ length: 10_001 }, () => 1)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(
+        Array.from({ length: 2_000 }, () => ({})),
+        Array.from({ length: 10_001 }, () => 1),
+      ),
+    },
   );
 }
 
@@ -81,7 +129,10 @@ type Mutation = { at: number; kind: 'replace' | 'drop' | 'add' | 'wrap' | 'repea
 /** Every place in a JSON value, as the path to it (the root is `[]`). */
 function placesOf(value: Json, path: (string | number)[] = []): (string | number)[][] {
   const out = [path];
-  if (Array.isArray(value)) value.forEach((v, i) => { out.push(...placesOf(v, [...path, i])); });
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      out.push(...placesOf(v, [...path, i]));
+    });
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...placesOf(v, [...path, k]));
   return out;
 }
@@ -99,28 +150,62 @@ function applyMutation(body: Json, mutation: Mutation): Json {
   const parent = path.slice(0, -1).reduce((node: any, k) => node[k], body) as any;
   const last = path[path.length - 1]!;
   switch (m.kind) {
-    case 'replace': parent[last] = m.value; break;
-    case 'drop': if (Array.isArray(parent)) parent.splice(Number(last), 1); else delete parent[last]; break;
-    case 'add': if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) parent[last][m.key] = m.value; else parent[m.key] = m.value; break;
-    case 'wrap': parent[last] = { value: parent[last] }; break;
-    case 'repeat': if (Array.isArray(parent)) parent.push(...Array.from({ length: 3 }, () => structuredClone(parent[Number(last)]))); else parent[last] = [parent[last], parent[last]]; break;
+    case 'replace':
+      parent[last] = m.value;
+      break;
+    case 'drop':
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+      break;
+    case 'add':
+      if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) parent[last][m.key] = m.value;
+      else parent[m.key] = m.value;
+      break;
+    case 'wrap':
+      parent[last] = { value: parent[last] };
+      break;
+    case 'repeat':
+      if (Array.isArray(parent)) parent.push(...Array.from({ length: 3 }, () => structuredClone(parent[Number(last)])));
+      else parent[last] = [parent[last], parent[last]];
+      break;
   }
   return body;
 }
 
-const mutation = (): fc.Arbitrary<Mutation> => fc.record({
-  at: fc.nat({ max: 200 }),
-  kind: fc.constantFrom('replace', 'replace', 'replace', 'drop', 'add', 'wrap', 'repeat'),
-  value: hostileValue(),
-  key: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'id', 'orgId', 'invoiceId', 'status', 'totalCents', 'admin', 'role'), hostileString.filter((s) => s.length < 200)),
-});
+const mutation = (): fc.Arbitrary<Mutation> =>
+  fc.record({
+    at: fc.nat({ max: 200 }),
+    kind: fc.constantFrom('replace', 'replace', 'replace', 'drop', 'add', 'wrap', 'repeat'),
+    value: hostileValue(),
+    key: fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'id', 'orgId', 'invoiceId', 'status', 'totalCents', 'admin', 'role'),
+      hostileString.filter((s) => s.length < 200),
+    ),
+  });
 
 /** Text that is not the JSON it claims to be. */
 const rawBody = fc.constantFrom(
-  '', '{', '{"a":', 'null', '"just a string"', '42', '[]', '{"a":1,"a":2}', '\u0000', '{"a":"\\ud800"}', '[' .repeat(40_000), '{"a":NaN}', '{\'a\':1}', "{\"__proto__\":{\"admin\":true}}",
+  '',
+  '{',
+  '{"a":',
+  'null',
+  '"just a string"',
+  '42',
+  '[]',
+  '{"a":1,"a":2}',
+  '\u0000',
+  '{"a":"\\ud800"}',
+  '['.repeat(40_000),
+  '{"a":NaN}',
+  "{'a':1}",
+  '{"__proto__":{"admin":true}}',
 );
 
-type Attack = { params: Record<string, string>; query: Record<string, string | string[]>; body: { json: Json } | { raw: string } | undefined };
+type Attack = {
+  params: Record<string, string>;
+  query: Record<string, string | string[]>;
+  body: { json: Json } | { raw: string } | undefined;
+};
 
 function pathNames(spec: RouteSpec): string[] {
   return [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -131,35 +216,58 @@ function attackOn(spec: RouteSpec): fc.Arbitrary<Attack> {
   const queryNames = spec.query ? Object.keys(spec.query.shape) : [];
   const good = validQuery(f);
   // A path value: alpha's real one (so the rest of the request is what is tried), another org's, or hostile (kept short: a URL has a size limit of its own).
-  const pathValue = (name: string) => fc.oneof(
-    // The org mostly alpha's: another org's or a bad org id stops at 403 before anything else is read (tenancy.test.ts walks that).
-    { weight: name === 'orgId' ? 12 : 4, arbitrary: fc.constant(f.alphaParams[name] ?? 'x') },
-    { weight: 1, arbitrary: otherOrgValue() },
-    { weight: 2, arbitrary: hostileString.filter((s) => s.length <= 2_000) },
-  );
-  const queryValue = (name: string) => fc.oneof(
-    { weight: 3, arbitrary: fc.constant(good[name] ?? 'x') },
-    { weight: 2, arbitrary: hostileString.filter((s) => s.length <= 2_000) },
-    { weight: 1, arbitrary: fc.array(fc.constant(good[name] ?? 'x'), { minLength: 2, maxLength: 3 }) },
-    { weight: 1, arbitrary: otherOrgValue() },
-  );
+  const pathValue = (name: string) =>
+    fc.oneof(
+      // The org mostly alpha's: another org's or a bad org id stops at 403 before anything else is read (tenancy.test.ts walks that).
+      { weight: name === 'orgId' ? 12 : 4, arbitrary: fc.constant(f.alphaParams[name] ?? 'x') },
+      { weight: 1, arbitrary: otherOrgValue() },
+      { weight: 2, arbitrary: hostileString.filter((s) => s.length <= 2_000) },
+    );
+  const queryValue = (name: string) =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(good[name] ?? 'x') },
+      { weight: 2, arbitrary: hostileString.filter((s) => s.length <= 2_000) },
+      { weight: 1, arbitrary: fc.array(fc.constant(good[name] ?? 'x'), { minLength: 2, maxLength: 3 }) },
+      { weight: 1, arbitrary: otherOrgValue() },
+    );
   const params = fc.record(Object.fromEntries(names.map((n) => [n, pathValue(n)]))) as fc.Arbitrary<Record<string, string>>;
   const query = fc.record(
-    Object.fromEntries([...queryNames.map((n) => [n, queryValue(n)]), ['extra', fc.oneof(hostileString.filter((s) => s.length <= 500), fc.constant('1'))]]),
+    Object.fromEntries([
+      ...queryNames.map((n) => [n, queryValue(n)]),
+      [
+        'extra',
+        fc.oneof(
+          hostileString.filter((s) => s.length <= 500),
+          fc.constant('1'),
+        ),
+      ],
+    ]),
     { requiredKeys: [] },
   ) as fc.Arbitrary<Record<string, string | string[]>>;
   const body: fc.Arbitrary<Attack['body']> = spec.body
     ? fc.oneof(
-      { weight: 6, arbitrary: fc.array(mutation(), { minLength: 1, maxLength: 3 }).map((ms) => ({ json: ms.reduce(applyMutation, validBody(f, spec.id)) })) },
-      { weight: 1, arbitrary: rawBody.map((raw) => ({ raw })) },
-      { weight: 1, arbitrary: fc.constant(undefined) },
-    )
-    : spec.method === 'get' ? fc.constant(undefined) : fc.oneof(fc.constant(undefined), fc.constant({ json: validBody(f, 'upsertVisits') }));
+        {
+          weight: 6,
+          arbitrary: fc
+            .array(mutation(), { minLength: 1, maxLength: 3 })
+            .map((ms) => ({ json: ms.reduce(applyMutation, validBody(f, spec.id)) })),
+        },
+        { weight: 1, arbitrary: rawBody.map((raw) => ({ raw })) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      )
+    : spec.method === 'get'
+      ? fc.constant(undefined)
+      : fc.oneof(fc.constant(undefined), fc.constant({ json: validBody(f, 'upsertVisits') }));
   return fc.record({ params, query, body });
 }
 
 /** encodeURIComponent, but a lone surrogate goes as UTF-8's replacement character instead of throwing. */
-const encode = (value: string) => [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const encode = (value: string) =>
+  [...Buffer.from(value, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
 function urlOf(spec: RouteSpec, attack: Attack): string {
   const path = spec.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -197,16 +305,32 @@ describe('the portal pages under hostile input', () => {
   it('answer a page below 500 to a good token with hostile invoice ids, paths and passcode forms, and write nothing on a refusal', async () => {
     const base = `/portal/${f.portalToken}`;
     const page = fc.oneof(
-      hostileString.filter((s) => s.length <= 2_000).map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
-      hostileString.filter((s) => s.length <= 2_000).map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}/pdf`, body: undefined as string | undefined })),
-      fc.constantFrom('%E0%A4%A', '%', '%00', 'statement%2F..', 'invoices').map((tail) => ({ method: 'get', path: `${base}/${tail}`, body: undefined as string | undefined })),
-      fc.oneof(hostileString.map((p) => `passcode=${encode(p)}`), fc.constantFrom('passcode=a&passcode=b', 'a'.repeat(3_000), '%', '&&&', 'passcode')).map((body) => ({ method: 'post', path: `${base}/passcode`, body })),
+      hostileString
+        .filter((s) => s.length <= 2_000)
+        .map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
+      hostileString
+        .filter((s) => s.length <= 2_000)
+        .map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}/pdf`, body: undefined as string | undefined })),
+      fc
+        .constantFrom('%E0%A4%A', '%', '%00', 'statement%2F..', 'invoices')
+        .map((tail) => ({ method: 'get', path: `${base}/${tail}`, body: undefined as string | undefined })),
+      fc
+        .oneof(
+          hostileString.map((p) => `passcode=${encode(p)}`),
+          fc.constantFrom('passcode=a&passcode=b', 'a'.repeat(3_000), '%', '&&&', 'passcode'),
+        )
+        .map((body) => ({ method: 'post', path: `${base}/passcode`, body })),
       otherOrgValue().map((id) => ({ method: 'get', path: `${base}/invoices/${encode(id)}`, body: undefined as string | undefined })),
     );
     baseline = await settledSnapshot(f.api);
     await fc.assert(
       fc.asyncProperty(page, async (p) => {
-        const res = await call(f.api, p.method, p.path, p.body === undefined ? {} : { body: p.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const res = await call(
+          f.api,
+          p.method,
+          p.path,
+          p.body === undefined ? {} : { body: p.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        );
         const label = `${p.method} ${p.path.slice(0, 200)} ${String(p.body).slice(0, 100)} -> ${res.status}`;
         tally.requests += 1;
         tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;
@@ -216,7 +340,10 @@ describe('the portal pages under hostile input', () => {
           expect(res.text, label).not.toMatch(/INV-|Quixwright|Abernathy|Szczepa/);
           // Settled, and compared with the carried baseline: a write just behind the refusal's answer is caught here.
           const after = await settledSnapshot(f.api);
-          expect(Object.keys(after).filter((t) => after[t] !== baseline[t]), label).toEqual([]);
+          expect(
+            Object.keys(after).filter((t) => after[t] !== baseline[t]),
+            label,
+          ).toEqual([]);
         } else {
           baseline = await settledSnapshot(f.api);
         }
@@ -229,7 +356,8 @@ describe('the portal pages under hostile input', () => {
 describe('every API route under hostile input', () => {
   it('covers the whole route list', () => {
     expect(apiRoutes.length).toBeGreaterThan(40);
-    for (const r of apiRoutes) for (const name of pathNames(r.spec)) expect(f.alphaParams, `${r.spec.id}: no value for :${name}`).toHaveProperty(name);
+    for (const r of apiRoutes)
+      for (const name of pathNames(r.spec)) expect(f.alphaParams, `${r.spec.id}: no value for :${name}`).toHaveProperty(name);
   });
 
   it('names the field of a bad org id and of bad settings (their details had an empty path)', async () => {
@@ -251,7 +379,10 @@ describe('every API route under hostile input', () => {
         fc.asyncProperty(attackOn(spec), async (attack) => {
           const url = urlOf(spec, attack);
           const body = attack.body === undefined ? undefined : 'raw' in attack.body ? attack.body.raw : JSON.stringify(attack.body.json);
-          const res = await call(f.api, spec.method, url, { token, ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}) });
+          const res = await call(f.api, spec.method, url, {
+            token,
+            ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
+          });
           const label = `${spec.method.toUpperCase()} ${url.slice(0, 300)} body ${String(body).slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
           tally.requests += 1;
           tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;

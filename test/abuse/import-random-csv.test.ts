@@ -33,8 +33,12 @@ const SEED = process.env.IMPORT_SEED === undefined ? undefined : Number(process.
 const AGENCIES = ['Oakridge Home Health', 'Lakeside Home Care'];
 const THERAPISTS = ['Tom Becker', 'Ana Morales'];
 const HEADERS = {
-  therapist: ['Clinician', 'Therapist', 'Staff'], date: ['Visit Date', 'DOS', 'Date of Service'], agency: ['HHA', 'Agency'],
-  patient: ['Patient', 'Patient Name'], discipline: ['Discipline', 'Disc'], visitType: ['Visit Type', 'Service'],
+  therapist: ['Clinician', 'Therapist', 'Staff'],
+  date: ['Visit Date', 'DOS', 'Date of Service'],
+  agency: ['HHA', 'Agency'],
+  patient: ['Patient', 'Patient Name'],
+  discipline: ['Discipline', 'Disc'],
+  visitType: ['Visit Type', 'Service'],
 } as const;
 type Field = keyof typeof HEADERS;
 const FIELDS = Object.keys(HEADERS) as Field[];
@@ -48,11 +52,42 @@ const GOOD: Record<Field, string[]> = {
 };
 /** What breaks CSV or a reader: delimiters, quotes and line ends inside cells, and worse. */
 const NASTY = [
-  '', ' ', '"', '""', 'a,b', 'say "hi"', 'line\nbreak', 'cr\ronly', 'crlf\r\nin cell', '\uFEFFbom inside', '\u0000', 'tab\there',
-  '=HYPERLINK("x")', '+1', '-12.00', '@SUM(A1)', '\u202Eevil', '👩🏽‍⚕️', 'e\u0301\u0301', '13/01/2026', '2026-02-30', '0000-01-01', '9999-12-31',
-  'Total', 'Subtotal Tom', 'Grand total', 'N/A', '#REF!', 'Ω'.repeat(5_000),
+  '',
+  ' ',
+  '"',
+  '""',
+  'a,b',
+  'say "hi"',
+  'line\nbreak',
+  'cr\ronly',
+  'crlf\r\nin cell',
+  '\uFEFFbom inside',
+  '\u0000',
+  'tab\there',
+  '=HYPERLINK("x")',
+  '+1',
+  '-12.00',
+  '@SUM(A1)',
+  '\u202Eevil',
+  '👩🏽‍⚕️',
+  'e\u0301\u0301',
+  '13/01/2026',
+  '2026-02-30',
+  '0000-01-01',
+  '9999-12-31',
+  'Total',
+  'Subtotal Tom',
+  'Grand total',
+  'N/A',
+  '#REF!',
+  'Ω'.repeat(5_000),
 ];
-const cell = (field: Field) => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...GOOD[field]) }, { weight: 2, arbitrary: fc.constantFrom(...NASTY) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) });
+const cell = (field: Field) =>
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...GOOD[field]) },
+    { weight: 2, arbitrary: fc.constantFrom(...NASTY) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+  );
 const junkRow = fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 10 })), { minLength: 1, maxLength: 9 });
 
 /** How the table becomes text. All but `cut` keep every row, so parsing must give the table back. */
@@ -63,18 +98,31 @@ const scenario = fc.record({
   order: fc.shuffledSubarray(FIELDS, { minLength: FIELDS.length, maxLength: FIELDS.length }),
   headerPick: fc.nat({ max: 2 }),
   extraColumns: fc.nat({ max: 2 }),
-  rows: fc.array(fc.oneof({ weight: 8, arbitrary: fc.constant('visit' as const) }, { weight: 1, arbitrary: fc.constant('junk' as const) }, { weight: 1, arbitrary: fc.constant('blank' as const) }), { maxLength: 30, size: 'max' }),
+  rows: fc.array(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constant('visit' as const) },
+      { weight: 1, arbitrary: fc.constant('junk' as const) },
+      { weight: 1, arbitrary: fc.constant('blank' as const) },
+    ),
+    { maxLength: 30, size: 'max' },
+  ),
   cells: fc.array(fc.tuple(...FIELDS.map(cell)), { minLength: 30, maxLength: 30 }),
   junk: fc.array(junkRow, { minLength: 30, maxLength: 30 }),
   dialect: fc.record({
-    quoteAll: fc.boolean(), lineEnd: fc.constantFrom('\r\n' as const, '\n' as const, '\r' as const), bom: fc.boolean(), finalLineEnd: fc.boolean(),
+    quoteAll: fc.boolean(),
+    lineEnd: fc.constantFrom('\r\n' as const, '\n' as const, '\r' as const),
+    bom: fc.boolean(),
+    finalLineEnd: fc.boolean(),
     cutAt: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }),
   }),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 
 function tableOf(s: Scenario): string[][] {
-  const header = [...s.order.map((f) => HEADERS[f][s.headerPick % HEADERS[f].length]!), ...Array.from({ length: s.extraColumns }, (_, i) => `Extra ${i}`)];
+  const header = [
+    ...s.order.map((f) => HEADERS[f][s.headerPick % HEADERS[f].length]!),
+    ...Array.from({ length: s.extraColumns }, (_, i) => `Extra ${i}`),
+  ];
   const data = s.rows.map((kind, i) => {
     if (kind === 'blank') return [''];
     if (kind === 'junk') return s.junk[i]!;
@@ -96,11 +144,37 @@ function textOf(table: string[][], d: Dialect): string {
 /** An org with the agencies, therapists and PT rates the good rows name. */
 async function seedOrg(ctx: UseCaseContext, orgId: string): Promise<void> {
   await ensureOrg(ctx, orgId, 'Import org');
-  const agencies = expectOk(await upsertAgencies(ctx, orgId, AGENCIES.map((name) => ({ name }))), 'seed');
-  const therapists = expectOk(await upsertTherapists(ctx, orgId, THERAPISTS.map((name) => ({ name, disciplines: ['PT'] }))), 'seed');
+  const agencies = expectOk(
+    await upsertAgencies(
+      ctx,
+      orgId,
+      AGENCIES.map((name) => ({ name })),
+    ),
+    'seed',
+  );
+  const therapists = expectOk(
+    await upsertTherapists(
+      ctx,
+      orgId,
+      THERAPISTS.map((name) => ({ name, disciplines: ['PT'] })),
+    ),
+    'seed',
+  );
   const types = ['EVAL', 'ROUTINE', 'DC'] as const;
-  await putBillRates(ctx, orgId, agencies.flatMap((a) => types.map((visitType) => ({ agencyId: a.id, discipline: 'PT' as const, visitType, cents: 9_000, effectiveFrom: '2026-01-01' }))));
-  await putPayRates(ctx, orgId, therapists.flatMap((t) => types.map((visitType) => ({ therapistId: t.id, discipline: 'PT' as const, visitType, cents: 6_000, effectiveFrom: '2026-01-01' }))));
+  await putBillRates(
+    ctx,
+    orgId,
+    agencies.flatMap((a) =>
+      types.map((visitType) => ({ agencyId: a.id, discipline: 'PT' as const, visitType, cents: 9_000, effectiveFrom: '2026-01-01' })),
+    ),
+  );
+  await putPayRates(
+    ctx,
+    orgId,
+    therapists.flatMap((t) =>
+      types.map((visitType) => ({ therapistId: t.id, discipline: 'PT' as const, visitType, cents: 6_000, effectiveFrom: '2026-01-01' })),
+    ),
+  );
 }
 
 describe('the importer on random CSV text', () => {
@@ -140,7 +214,13 @@ describe('the importer on random CSV text', () => {
         const stored = await ctx.store.listVisits(orgId, {});
         expect(stored).toHaveLength(summary.visits);
         for (const r of outcomes) if (r.outcome === 'needs-review') expect(r.reason).toMatch(/\w{4}/);
-        Object.assign(tally, { rows: tally.rows + outcomes.length, visits: tally.visits + summary.visits, duplicates: tally.duplicates + summary.duplicates, needsReview: tally.needsReview + summary.needsReview, skipped: tally.skipped + summary.skipped });
+        Object.assign(tally, {
+          rows: tally.rows + outcomes.length,
+          visits: tally.visits + summary.visits,
+          duplicates: tally.duplicates + summary.duplicates,
+          needsReview: tally.needsReview + summary.needsReview,
+          skipped: tally.skipped + summary.skipped,
+        });
 
         const again = expectOk(await importLegacy(ctx, orgId, { visits: parseCsv(text), commit: true }));
         expect(again.summary.visits).toBe(0);
@@ -162,7 +242,13 @@ describe('the importer on random CSV text', () => {
     writeFileSync(file, text);
     const db = join(dir, 'cli.db');
     // The CLI's org, seeded with the CLI's own key file, so its duplicate keys are its own.
-    const cliCtx: UseCaseContext = { store: openSqliteStore(db), cipher: openFieldCipher(readSettings({}), db), now: () => new Date('2026-02-02T12:00:00Z'), newId: () => crypto.randomUUID(), actor: 'test' };
+    const cliCtx: UseCaseContext = {
+      store: openSqliteStore(db),
+      cipher: openFieldCipher(readSettings({}), db),
+      now: () => new Date('2026-02-02T12:00:00Z'),
+      newId: () => crypto.randomUUID(),
+      actor: 'test',
+    };
     await seedOrg(cliCtx, 'local');
     await cliCtx.store.close();
     const viaCli = await json(db, 'import', '--visits', file, '--commit');

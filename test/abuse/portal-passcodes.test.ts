@@ -36,7 +36,8 @@ const linkView = async (linkId: string) =>
 
 describe('making a link with a passcode', () => {
   it('refuses a short, all-digit, repeated or common passcode with a message that says why', async () => {
-    const attempt = (passcode: string) => call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: f.alpha.agencyIds[0], passcode } });
+    const attempt = (passcode: string) =>
+      call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: f.alpha.agencyIds[0], passcode } });
     const cases: [string, RegExp][] = [
       ['123456', /at least 8 characters/],
       ['12345678', /only digits/],
@@ -69,7 +70,7 @@ describe('making a link with a passcode', () => {
   }, 60_000);
 });
 
-describe('guessing a link\'s passcode', () => {
+describe("guessing a link's passcode", () => {
   it('locks the link after 10 wrong passcodes in 15 minutes: 429 with Retry-After for every address, even with the right one, for 15 minutes', async () => {
     const { path, link } = await f.newLink({ passcode: PASSCODE });
     const statuses: number[] = [];

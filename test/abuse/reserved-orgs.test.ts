@@ -40,7 +40,16 @@ describe('the reserved org ids', () => {
     await store.putMember('local', { email: 'attacker@elsewhere.example', role: 'owner', addedAt: '2026-11-01T00:00:00.000Z' });
     await store.close();
 
-    const importArgs = ['import', '--visits', `${SAMPLE}visits.csv`, '--rates', `${SAMPLE}rates.csv`, '--pay-rates', `${SAMPLE}pay-rates.csv`, '--commit'];
+    const importArgs = [
+      'import',
+      '--visits',
+      `${SAMPLE}visits.csv`,
+      '--rates',
+      `${SAMPLE}rates.csv`,
+      '--pay-rates',
+      `${SAMPLE}pay-rates.csv`,
+      '--commit',
+    ];
     const refused = await visitledger(db, ...importArgs);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/the org "local" in this store was not made by the command line; .*--org local/);

@@ -31,12 +31,17 @@ type Run = { code: number | null; stdout: string; stderr: string };
 function visitledger(db: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args, '--db', db], {
-      env: { PATH: process.env.PATH ?? '', STRIPE_API_BASE: standin.url, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', STRIPE_API_BASE: standin.url, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.stdin.end(options.input ?? '');
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
@@ -61,7 +66,9 @@ describe('stripe-connect', () => {
 
   it('reads them from the environment', async () => {
     const key = newStripeKey();
-    const run = await visitledger(join(dir, 'env.db'), ['stripe-connect', '--json'], { env: { VISITLEDGER_STRIPE_KEY: key, VISITLEDGER_STRIPE_WEBHOOK_SECRET: whsec() } });
+    const run = await visitledger(join(dir, 'env.db'), ['stripe-connect', '--json'], {
+      env: { VISITLEDGER_STRIPE_KEY: key, VISITLEDGER_STRIPE_WEBHOOK_SECRET: whsec() },
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ keyLast4: key.slice(-4) });
   });
@@ -104,7 +111,16 @@ describe('portal-link', () => {
 describe('import --json', () => {
   it('names no patient unless --show-phi asks', async () => {
     const db = join(dir, 'import.db');
-    const args = ['import', '--visits', `${SAMPLE}visits.csv`, '--rates', `${SAMPLE}rates.csv`, '--pay-rates', `${SAMPLE}pay-rates.csv`, '--json'];
+    const args = [
+      'import',
+      '--visits',
+      `${SAMPLE}visits.csv`,
+      '--rates',
+      `${SAMPLE}rates.csv`,
+      '--pay-rates',
+      `${SAMPLE}pay-rates.csv`,
+      '--json',
+    ];
     const hidden = await visitledger(db, args);
     expect(hidden.code, hidden.stderr).toBe(0);
     expect(hidden.stdout).not.toMatch(/Alvarez|Rosa|"patient"|"mrn"/);

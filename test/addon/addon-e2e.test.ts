@@ -42,7 +42,13 @@ describe('the add-on against the running service', () => {
   it('opens its menu with every action', () => {
     env.run('onOpen');
     expect(env.spreadsheetApp.ui.menus.at(-1)!.items.map(([label]) => label)).toEqual([
-      'Set up / Import', 'Sync', 'Generate invoices', 'Run payroll', 'Pay contractors', '1099 report', 'Send portal links',
+      'Set up / Import',
+      'Sync',
+      'Generate invoices',
+      'Run payroll',
+      'Pay contractors',
+      '1099 report',
+      'Send portal links',
     ]);
     env.run('onInstall');
     expect(env.spreadsheetApp.ui.menus).toHaveLength(2);
@@ -60,7 +66,9 @@ describe('the add-on against the running service', () => {
     const patched = api('patch', '/v1/orgs/sunrise/settings', { payrollCycle: { kind: 'monthly' } });
     expect(patched.status).toBe(200);
     // Every request carried the owner's ID token.
-    const claims = env.urlFetch.sent.map((s) => JSON.parse(Buffer.from(s.headers.authorization!.replace(/^Bearer /, '').split('.')[1]!, 'base64url').toString()));
+    const claims = env.urlFetch.sent.map((s) =>
+      JSON.parse(Buffer.from(s.headers.authorization!.replace(/^Bearer /, '').split('.')[1]!, 'base64url').toString()),
+    );
     expect(claims.length).toBeGreaterThan(0);
     for (const c of claims) expect([c.email, c.aud]).toEqual([OWNER, CLIENT_ID]);
   });
@@ -69,10 +77,18 @@ describe('the add-on against the running service', () => {
     for (const s of env.book.sheets) originals.set(s.getName(), structuredClone(s.table()));
     const p = env.run('previewSetUp', null);
     expect(p.choice).toEqual({ visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay });
-    expect(p.mapping.map((m: { field: string; column: string }) => `${m.column}:${m.field}`)).toEqual(['A:therapist', 'B:date', 'C:agency', 'D:patient', 'E:discipline', 'F:visitType']);
+    expect(p.mapping.map((m: { field: string; column: string }) => `${m.column}:${m.field}`)).toEqual([
+      'A:therapist',
+      'B:date',
+      'C:agency',
+      'D:patient',
+      'E:discipline',
+      'F:visitType',
+    ]);
     expect(p.unmappedColumns).toEqual(['G (Paid to clinician?)']);
     expect(p.questions.map((q: { text: string; options: { name: string }[] }) => [q.text, q.options.map((o) => o.name)])).toEqual([
-      ['Oakridge', ['Oakridge Home Health']], ['Lakeside Home Care', ['Lakeside Home Care LLC']],
+      ['Oakridge', ['Oakridge Home Health']],
+      ['Lakeside Home Care', ['Lakeside Home Care LLC']],
     ]);
     expect(p.summary).toMatchObject({ dataRows: 17, total: 17, skipped: 3 });
     const answered = env.run('previewSetUp', { ...p.choice, ...SAMPLE_ANSWERS });
@@ -80,22 +96,45 @@ describe('the add-on against the running service', () => {
     expect(answered.summary).toMatchObject({ visits: 10, duplicates: 1, needsReview: 3, skipped: 3, total: 17 });
   });
 
-  it('writes the structured tabs, leaves the owner\'s tabs as they were, and marks every row', () => {
-    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
+  it("writes the structured tabs, leaves the owner's tabs as they were, and marks every row", () => {
+    const r = env.run('applySetUp', {
+      visitsTab: SAMPLE_TABS.visits,
+      ratesTab: SAMPLE_TABS.rates,
+      payTab: SAMPLE_TABS.pay,
+      ...SAMPLE_ANSWERS,
+    });
     expect(r.created).toEqual(['Agencies', 'Therapists', 'Rates', 'Pay Rates', 'Visits', 'Invoices', 'Payroll', '1099', 'Lists']);
     for (const [name, before] of originals) expect(tab(name).table(), name).toEqual(before);
     expect(tab(SAMPLE_TABS.visits).protections).toEqual([]);
 
-    expect(tab('Agencies').table().slice(1).map((row) => [row[1], row[2]])).toEqual([
-      ['Oakridge Home Health', 'Oakridge'], ['Lakeside Home Care LLC', 'Lakeside Home Care'], ['Summit Visiting Health', ''],
+    expect(
+      tab('Agencies')
+        .table()
+        .slice(1)
+        .map((row) => [row[1], row[2]]),
+    ).toEqual([
+      ['Oakridge Home Health', 'Oakridge'],
+      ['Lakeside Home Care LLC', 'Lakeside Home Care'],
+      ['Summit Visiting Health', ''],
     ]);
-    expect(tab('Therapists').table().slice(1).map((row) => [row[1], row[4]])).toEqual([['Tom Becker', 'PT'], ['Lena Fischer', 'OT'], ['Omar Haddad', 'PTA']]);
+    expect(
+      tab('Therapists')
+        .table()
+        .slice(1)
+        .map((row) => [row[1], row[4]]),
+    ).toEqual([
+      ['Tom Becker', 'PT'],
+      ['Lena Fischer', 'OT'],
+      ['Omar Haddad', 'PTA'],
+    ]);
     const rates = tab('Rates').table();
     expect(rates[1]!.slice(0, 5)).toEqual(['Oakridge Home Health', 125, 110, 85, 95]);
     expect(rates[3]![rates[0]!.indexOf('OT Evaluation')]).toBe(''); // Summit has no OT rates: no rate, not zero
     expect(tab('Pay Rates').table()).toEqual([
       ['Therapist', 'Discipline', 'Agency', 'Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge'],
-      ['Tom Becker', 'PT', '', 80, 70, 55, 60], ['Lena Fischer', 'OT', '', 78, '', 52, 58], ['Omar Haddad', 'PTA', '', '', '', 40, ''],
+      ['Tom Becker', 'PT', '', 80, 70, 55, 60],
+      ['Lena Fischer', 'OT', '', 78, '', 52, 58],
+      ['Omar Haddad', 'PTA', '', '', '', 40, ''],
     ]);
 
     // Every legacy row that is not blank or a total is a Visits row, with its check.
@@ -108,14 +147,27 @@ describe('the add-on against the running service', () => {
     expect(status('row 7')).toBe('Duplicate of row 6: same therapist, agency, patient, date and visit type');
     expect(status('row 10')).toBe('No bill rate for Summit Visiting Health, OT Evaluation, in force on 2026-03-03');
     // Read in full, so written in canonical form; only its rate is missing.
-    expect(rowOf('L1000.10').slice(1, 9)).toEqual(['2026-03-03', 'Lena Fischer', 'Summit Visiting Health', 'Okafor, Grace', '', 'OT', 'Evaluation', false]);
+    expect(rowOf('L1000.10').slice(1, 9)).toEqual([
+      '2026-03-03',
+      'Lena Fischer',
+      'Summit Visiting Health',
+      'Okafor, Grace',
+      '',
+      'OT',
+      'Evaluation',
+      false,
+    ]);
     expect(status('row 16')).toMatch(/^No bill rate for Summit Visiting Health, PTA Evaluation.*; No pay rate for Omar Haddad/);
     expect(status('row 17')).toBe('The patient cell is empty (column E)');
     expect(r.rowsToReview).toBe(4);
 
     // Named ranges, dropdowns, protected headers, formats.
     expect(Object.fromEntries(env.book.named.map((n) => [n.name, `${n.range.sheet.getName()}!${n.range.getA1Notation()}`]))).toEqual({
-      VL_Agencies: 'Agencies!B2:B1000', VL_Therapists: 'Therapists!B2:B1000', VL_Disciplines: 'Lists!A2:A1000', VL_VisitTypes: 'Lists!B2:B1000', VL_PatientIdentifiers: 'Lists!C2:C1000',
+      VL_Agencies: 'Agencies!B2:B1000',
+      VL_Therapists: 'Therapists!B2:B1000',
+      VL_Disciplines: 'Lists!A2:A1000',
+      VL_VisitTypes: 'Lists!B2:B1000',
+      VL_PatientIdentifiers: 'Lists!C2:C1000',
     });
     const v = tab('Visits');
     expect(v.validations.get(column('Therapist') + 1)).toMatchObject({ kind: 'list', rangeName: 'VL_Therapists', allowInvalid: true });
@@ -126,7 +178,10 @@ describe('the add-on against the running service', () => {
     expect(tab('Rates').formats.get(2)).toBe('$#,##0.00');
     expect(tab('Invoices').formats.get(8)).toBe('$#,##0.00');
     for (const name of ['Agencies', 'Therapists', 'Rates', 'Pay Rates', 'Visits']) {
-      expect(tab(name).protections.map((p) => [p.a1.startsWith('A1:'), p.warningOnly]), name).toEqual([[true, true]]);
+      expect(
+        tab(name).protections.map((p) => [p.a1.startsWith('A1:'), p.warningOnly]),
+        name,
+      ).toEqual([[true, true]]);
       expect(tab(name).frozenRows).toBe(1);
     }
     expect(tab('Invoices').protections.map((p) => p.a1)).toEqual(['sheet']);
@@ -135,7 +190,15 @@ describe('the add-on against the running service', () => {
     const form = env.formApp.forms[0]!;
     // Verified: the response carries the therapist's signed-in Google account, not an email anyone could type.
     expect(form.emailCollectionType).toBe('VERIFIED');
-    expect(form.items.map((i) => i.title)).toEqual(['Agency', 'Discipline', 'Visit type', 'Patient name', 'MRN (if the agency uses one)', 'Visit date', 'Visit note done?']);
+    expect(form.items.map((i) => i.title)).toEqual([
+      'Agency',
+      'Discipline',
+      'Visit type',
+      'Patient name',
+      'MRN (if the agency uses one)',
+      'Visit date',
+      'Visit note done?',
+    ]);
     expect(form.items[0]!.choices).toEqual(['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health']);
     expect(form.destination?.getName()).toBe('Form Responses 1');
     expect(env.scriptApp.triggers).toEqual([{ handler: 'onFormSubmit', sourceId: 'sheet-1', event: 'ON_FORM_SUBMIT', id: 'trigger-1' }]);
@@ -146,7 +209,12 @@ describe('the add-on against the running service', () => {
   it('changes nothing when Set up runs again', () => {
     const before = new Map(env.book.sheets.map((s) => [s.getName(), structuredClone(s.table())]));
     env.log.reset();
-    const r = env.run('applySetUp', { visitsTab: SAMPLE_TABS.visits, ratesTab: SAMPLE_TABS.rates, payTab: SAMPLE_TABS.pay, ...SAMPLE_ANSWERS });
+    const r = env.run('applySetUp', {
+      visitsTab: SAMPLE_TABS.visits,
+      ratesTab: SAMPLE_TABS.rates,
+      payTab: SAMPLE_TABS.pay,
+      ...SAMPLE_ANSWERS,
+    });
     expect(r.message).toBe('Everything was already set up; nothing changed.');
     expect(env.log.matching(/\.(set|insert|protect|clear|create|add)/)).toBe(0);
     expect(env.book.sheets.map((s) => s.getName())).toEqual([...before.keys()]);
@@ -160,10 +228,23 @@ describe('the add-on against the running service', () => {
     expect(r.ok).toBe(true);
     expect(r.lines[1]).toBe('Visits: 10 new, 0 changed, 0 unchanged, 0 locked as billed.');
     const agencies = api('get', '/v1/orgs/sunrise/agencies').body.agencies as { id: string; name: string; aliases: string[] }[];
-    expect(tab('Agencies').table().slice(1).map((row) => row[0])).toEqual(['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health'].map((n) => agencies.find((a) => a.name === n)!.id));
+    expect(
+      tab('Agencies')
+        .table()
+        .slice(1)
+        .map((row) => row[0]),
+    ).toEqual(
+      ['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health'].map((n) => agencies.find((a) => a.name === n)!.id),
+    );
     expect(agencies.find((a) => a.name === 'Oakridge Home Health')!.aliases).toEqual(['Oakridge']);
     const stored = api('get', '/v1/orgs/sunrise/visits').body.visits as { clientId: string }[];
-    expect(stored.map((s) => s.clientId).sort()).toEqual(visitsTable().slice(1).filter((row) => row[column('Status')] === 'OK').map((row) => row[0]).sort());
+    expect(stored.map((s) => s.clientId).sort()).toEqual(
+      visitsTable()
+        .slice(1)
+        .filter((row) => row[column('Status')] === 'OK')
+        .map((row) => row[0])
+        .sort(),
+    );
     expect(rowOf('L1000.2')[column('Sync')]).toBe('Sent');
     expect(rowOf('L1000.7')[column('Sync')]).toBe('Not sent: fix the Status first');
 
@@ -175,9 +256,13 @@ describe('the add-on against the running service', () => {
     const v = tab('Visits');
     const next = v.lastRow() + 1;
     const row = ['', '2026-03-20', 'Tom Beker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Routine visit', true, '', '', ''];
-    row.forEach((value, c) => { v.put(next, c + 1, value); });
+    row.forEach((value, c) => {
+      v.put(next, c + 1, value);
+    });
     const dup = ['', '2026-03-02', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Evaluation', true, '', '', ''];
-    dup.forEach((value, c) => { v.put(next + 1, c + 1, value); });
+    dup.forEach((value, c) => {
+      v.put(next + 1, c + 1, value);
+    });
     env.run('syncNow');
     const typed = visitsTable()[next - 1]!;
     expect(typed[0]).toMatch(/^S[0-9a-f]{8}\.\d+$/);
@@ -186,16 +271,34 @@ describe('the add-on against the running service', () => {
     expect(visitsTable()[next]![column('Status')]).toBe('Duplicate of row 2: same therapist, agency, patient, date and visit type');
   });
 
-  it('uses the org\'s own visit types from its settings: in the checks, the dropdown list and the form', () => {
-    expect(api('patch', '/v1/orgs/sunrise/settings', { visitTypes: [{ code: 'SUPV', label: 'Supervisory visit', synonyms: ['Supv', 'Supervisory'] }] }).status).toBe(200);
+  it("uses the org's own visit types from its settings: in the checks, the dropdown list and the form", () => {
+    expect(
+      api('patch', '/v1/orgs/sunrise/settings', {
+        visitTypes: [{ code: 'SUPV', label: 'Supervisory visit', synonyms: ['Supv', 'Supervisory'] }],
+      }).status,
+    ).toBe(200);
     const v = tab('Visits');
     const next = v.lastRow() + 1;
-    ['', '2026-03-21', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Supv', true, '', '', ''].forEach((value, c) => { v.put(next, c + 1, value); });
+    ['', '2026-03-21', 'Tom Becker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Supv', true, '', '', ''].forEach((value, c) => {
+      v.put(next, c + 1, value);
+    });
     env.run('syncNow');
     // Known now, so what is missing is its rate (a new visit type has none until the owner adds a "PT Supervisory visit" column).
-    expect(visitsTable()[next - 1]![column('Status')]).toMatch(/^No bill rate for Oakridge Home Health, PT Supervisory visit, in force on 2026-03-21; No pay rate for Tom Becker, PT Supervisory visit/);
-    expect(tab('Lists').table().map((r) => r[1])).toEqual(['Visit Types', 'Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge', 'Supervisory visit']);
-    expect(env.formApp.forms[0]!.items[2]!.choices).toEqual(['Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge', 'Supervisory visit']);
+    expect(visitsTable()[next - 1]![column('Status')]).toMatch(
+      /^No bill rate for Oakridge Home Health, PT Supervisory visit, in force on 2026-03-21; No pay rate for Tom Becker, PT Supervisory visit/,
+    );
+    expect(
+      tab('Lists')
+        .table()
+        .map((r) => r[1]),
+    ).toEqual(['Visit Types', 'Evaluation', 'Re-evaluation', 'Routine visit', 'Discharge', 'Supervisory visit']);
+    expect(env.formApp.forms[0]!.items[2]!.choices).toEqual([
+      'Evaluation',
+      'Re-evaluation',
+      'Routine visit',
+      'Discharge',
+      'Supervisory visit',
+    ]);
     // Left as typed, the row is only a row to fix: remove it so the rest of the story bills what it did.
     v.values.splice(next - 1, 1);
     env.run('syncNow');
@@ -205,7 +308,15 @@ describe('the add-on against the running service', () => {
     tab('Therapists').put(2, 4, 'tom.becker@gmail.example');
     env.run('syncNow');
     const form = env.formApp.forms[0]!;
-    const answers = { Agency: 'Lakeside Home Care LLC', Discipline: 'PT', 'Visit type': 'Routine visit', 'Patient name': 'Nguyen, Bao', 'MRN (if the agency uses one)': '', 'Visit date': '2026-03-26', 'Visit note done?': 'Yes' };
+    const answers = {
+      Agency: 'Lakeside Home Care LLC',
+      Discipline: 'PT',
+      'Visit type': 'Routine visit',
+      'Patient name': 'Nguyen, Bao',
+      'MRN (if the agency uses one)': '',
+      'Visit date': '2026-03-26',
+      'Visit note done?': 'Yes',
+    };
     const event = form.submit('tom.becker@gmail.example', answers, '2026-03-26 17:02:11');
     const locksBefore = env.locks.lock.acquisitions;
     const out = env.run('onFormSubmit', event);
@@ -236,7 +347,9 @@ describe('the add-on against the running service', () => {
     try {
       const r = env.run('syncNow');
       expect(r.ok).toBe(false);
-      expect(r.lines[0]).toMatch(/^The VisitLedger service at http:\/\/127\.0\.0\.1:\d+ could not be reached after 4 tries .* Nothing in the sheet was lost/);
+      expect(r.lines[0]).toMatch(
+        /^The VisitLedger service at http:\/\/127\.0\.0\.1:\d+ could not be reached after 4 tries .* Nothing in the sheet was lost/,
+      );
       expect(r.next).toMatch(/run Sync again/);
       expect(env.utilities.slept).toEqual([1000, 2000, 4000]);
       expect(visitsTable().map((row) => row.slice(0, 10))).toEqual(before);
@@ -246,7 +359,10 @@ describe('the add-on against the running service', () => {
     }
     // A 503 then a success: retried, not failed.
     let first = true;
-    env.urlFetch.transport = (req) => (first && req.url.endsWith('/agencies') ? ((first = false), { status: 503, body: '{"error":{"code":"auth-unavailable","message":"busy"}}' }) : real(req));
+    env.urlFetch.transport = (req) =>
+      first && req.url.endsWith('/agencies')
+        ? ((first = false), { status: 503, body: '{"error":{"code":"auth-unavailable","message":"busy"}}' })
+        : real(req);
     try {
       expect(env.run('syncNow').ok).toBe(true);
     } finally {
@@ -259,9 +375,25 @@ describe('the add-on against the running service', () => {
     env.locks.lock.heldElsewhere = true;
     try {
       const r = env.run('syncNow');
-      expect(r).toEqual({ ok: false, title: 'Sync', lines: ['Another VisitLedger action or a form submission is still running on this sheet.'], next: 'Wait a minute, then try again.' });
+      expect(r).toEqual({
+        ok: false,
+        title: 'Sync',
+        lines: ['Another VisitLedger action or a form submission is still running on this sheet.'],
+        next: 'Wait a minute, then try again.',
+      });
       const form = env.formApp.forms[0]!;
-      const event = form.submit('tom.becker@gmail.example', { Agency: 'Oakridge Home Health', Discipline: 'PT', 'Visit type': 'Routine visit', 'Patient name': 'Alvarez, Rosa', 'Visit date': '2026-03-28', 'Visit note done?': 'No' }, '2026-03-28 10:00:00');
+      const event = form.submit(
+        'tom.becker@gmail.example',
+        {
+          Agency: 'Oakridge Home Health',
+          Discipline: 'PT',
+          'Visit type': 'Routine visit',
+          'Patient name': 'Alvarez, Rosa',
+          'Visit date': '2026-03-28',
+          'Visit note done?': 'No',
+        },
+        '2026-03-28 10:00:00',
+      );
       const rows = visitsTable().length;
       expect(() => env.run('onFormSubmit', event)).toThrow(/Lock timeout/);
       expect(visitsTable()).toHaveLength(rows);
@@ -279,10 +411,19 @@ describe('the add-on against the running service', () => {
     expect(r.ok).toBe(true);
     expect(r.lines[0]).toBe('3 invoices issued for 2026-03:');
     const invoices = tab('Invoices').table();
-    expect(invoices.slice(1).map((row) => [row[1], row[2], row[3], row[8]]).sort()).toEqual([
-      ['Lakeside Home Care LLC', '2026-03-01', '2026-03-31', 'issued'], ['Oakridge Home Health', '2026-03-01', '2026-03-31', 'issued'], ['Summit Visiting Health', '2026-03-01', '2026-03-31', 'issued'],
+    expect(
+      invoices
+        .slice(1)
+        .map((row) => [row[1], row[2], row[3], row[8]])
+        .sort(),
+    ).toEqual([
+      ['Lakeside Home Care LLC', '2026-03-01', '2026-03-31', 'issued'],
+      ['Oakridge Home Health', '2026-03-01', '2026-03-31', 'issued'],
+      ['Summit Visiting Health', '2026-03-01', '2026-03-31', 'issued'],
     ]);
-    expect(invoices.slice(1).map((row) => row[0])).toEqual(['INV-0001', 'INV-0002', 'INV-0003'].map((n) => invoices.slice(1).find((row) => String(row[0]).endsWith(n.slice(-4)))![0]));
+    expect(invoices.slice(1).map((row) => row[0])).toEqual(
+      ['INV-0001', 'INV-0002', 'INV-0003'].map((n) => invoices.slice(1).find((row) => String(row[0]).endsWith(n.slice(-4)))![0]),
+    );
     const oakridge = invoices.find((row) => row[1] === 'Oakridge Home Health')!;
     // Eval 125 + Routine 85 + Routine 85 (confirmed "Oakridge") + Re-eval 110 + PTA routine 60 + the caught-up form response's routine 85.
     expect(oakridge[7]).toBe(550);
@@ -296,7 +437,9 @@ describe('the add-on against the running service', () => {
     // (The note flag: a change that leaves the visit's duplicate key, and so every other row's check, as it was.)
     v.put(at, column('Note Done') + 1, true);
     env.run('syncNow');
-    expect(rowOf('L1000.2')[column('Sync')]).toBe('Locked: billed (on an issued invoice, corrected by a void or a credit note; or settled before VisitLedger)');
+    expect(rowOf('L1000.2')[column('Sync')]).toBe(
+      'Locked: billed (on an issued invoice, corrected by a void or a credit note; or settled before VisitLedger)',
+    );
     v.put(at, column('Note Done') + 1, false);
     expect(env.run('syncNow').lines[1]).toMatch(/ 0 locked as billed\.$/);
     expect(rowOf('L1000.2')[column('Sync')]).toBe('Sent');
@@ -327,7 +470,8 @@ describe('the add-on against the running service', () => {
     env.run('syncNow');
     const r = env.run('sendPortalLinks');
     expect(r.lines).toEqual([
-      'Oakridge Home Health: link sent to billing@oakridge.example.', 'Lakeside Home Care LLC: link sent to ap@lakeside.example.',
+      'Oakridge Home Health: link sent to billing@oakridge.example.',
+      'Lakeside Home Care LLC: link sent to ap@lakeside.example.',
       'Not sent (no Contact Email or not synced yet): Summit Visiting Health.',
     ]);
     expect(env.mail.sent.map((m) => m.to)).toEqual(['billing@oakridge.example', 'ap@lakeside.example']);
@@ -342,7 +486,11 @@ describe('the add-on against the running service', () => {
     expect(again.lines.slice(0, 2)).toEqual(r.lines.slice(0, 2));
     expect(env.mail.sent).toHaveLength(4);
     expect(env.mail.sent[2]!.body).not.toBe(env.mail.sent[0]!.body);
-    expect(links().map((l) => l.status).sort()).toEqual(['active', 'active', 'revoked', 'revoked']);
+    expect(
+      links()
+        .map((l) => l.status)
+        .sort(),
+    ).toEqual(['active', 'active', 'revoked', 'revoked']);
   });
 
   it('pays contractors through the service and Stripe: ready therapists once, the others with the reason', () => {
@@ -361,12 +509,23 @@ describe('the add-on against the running service', () => {
     }
     service.standin('flushWebhooks');
     // Tom's and Lena's W-9s come in; Omar is to be paid with backup withholding (without either, his pay would be held).
-    const w9 = (legalName: string, tin: string) => ({ legalName, taxClassification: 'individual', tinType: 'SSN', tin, signedOn: '2026-03-02', address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } });
-    expect(api('post', '/v1/orgs/sunrise/therapists', { therapists: [
-      { id: idOf('Tom Becker'), name: 'Tom Becker', w9: w9('Tom Becker', '400-12-3456') },
-      { id: idOf('Lena Fischer'), name: 'Lena Fischer', w9: w9('Lena Fischer', '400-12-3457') },
-      { id: idOf('Omar Haddad'), name: 'Omar Haddad', withoutW9: 'withhold' },
-    ] }).status).toBe(200);
+    const w9 = (legalName: string, tin: string) => ({
+      legalName,
+      taxClassification: 'individual',
+      tinType: 'SSN',
+      tin,
+      signedOn: '2026-03-02',
+      address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' },
+    });
+    expect(
+      api('post', '/v1/orgs/sunrise/therapists', {
+        therapists: [
+          { id: idOf('Tom Becker'), name: 'Tom Becker', w9: w9('Tom Becker', '400-12-3456') },
+          { id: idOf('Lena Fischer'), name: 'Lena Fischer', w9: w9('Lena Fischer', '400-12-3457') },
+          { id: idOf('Omar Haddad'), name: 'Omar Haddad', withoutW9: 'withhold' },
+        ],
+      }).status,
+    ).toBe(200);
 
     const r = env.run('payContractors', null);
     expect(r.title).toBe('Pay contractors');
@@ -398,15 +557,20 @@ describe('the add-on against the running service', () => {
   });
 });
 
-describe('an owner tab that already has one of the add-on\'s names', () => {
-  it('is read as the owner\'s, never written, and Set up says to rename it', () => {
+describe("an owner tab that already has one of the add-on's names", () => {
+  it("is read as the owner's, never written, and Set up says to rename it", () => {
     const other = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(OWNER) });
     addSampleTabs(other.book);
-    const theirs = other.book.addTab('visits', [['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'], ['Tom Becker', '2026-04-01', 'Oakridge Home Health', 'Alvarez, Rosa', 'PT', 'Routine']]);
+    const theirs = other.book.addTab('visits', [
+      ['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'],
+      ['Tom Becker', '2026-04-01', 'Oakridge Home Health', 'Alvarez, Rosa', 'PT', 'Routine'],
+    ]);
     const before = structuredClone(theirs.table());
     const preview = other.run('previewSetUp', null);
     expect(preview.tabs.map((t: { name: string }) => t.name)).toContain('visits');
-    expect(preview.problem).toBe('Your tab "visits" has a name VisitLedger needs for its own tabs. Rename it (for example "visits (old)") and run Set up again; Set up never writes into your tabs.');
+    expect(preview.problem).toBe(
+      'Your tab "visits" has a name VisitLedger needs for its own tabs. Rename it (for example "visits (old)") and run Set up again; Set up never writes into your tabs.',
+    );
     expect(() => other.run('applySetUp', { ...preview.choice, agencies: {}, therapists: {} })).toThrow(/Rename it/);
     expect(theirs.table()).toEqual(before);
     expect(other.book.sheets.map((s) => s.getName())).toEqual(['Visit Log', 'Rate Sheet', 'Pay Sheet', 'visits']);

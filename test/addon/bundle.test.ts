@@ -12,8 +12,28 @@ import { buildAddon, MAX_SCRIPT_BYTES, type AddonBuild } from '../../addon/build
 import { buildToTemp, NO_SERVICE_URL } from './support/build-once.ts';
 
 const GLOBALS = [
-  'applySetUp', 'checkHistory', 'connectService', 'generateInvoices', 'onFormSubmit', 'onInstall', 'onOpen', 'open1099', 'openInvoices', 'openPay', 'openPayroll',
-  'openPortalLinks', 'openSetUp', 'openSync', 'payContractors', 'previewSetUp', 'report1099', 'runPayroll', 'sendPortalLinks', 'settleHistory', 'sidebarState', 'syncNow',
+  'applySetUp',
+  'checkHistory',
+  'connectService',
+  'generateInvoices',
+  'onFormSubmit',
+  'onInstall',
+  'onOpen',
+  'open1099',
+  'openInvoices',
+  'openPay',
+  'openPayroll',
+  'openPortalLinks',
+  'openSetUp',
+  'openSync',
+  'payContractors',
+  'previewSetUp',
+  'report1099',
+  'runPayroll',
+  'sendPortalLinks',
+  'settleHistory',
+  'sidebarState',
+  'syncNow',
 ];
 
 let build: AddonBuild;
@@ -29,7 +49,8 @@ describe('the add-on build', () => {
     expect(build.scriptBytes).toBeLessThan(MAX_SCRIPT_BYTES);
     expect(build.scriptBytes).toBe(Buffer.byteLength(code));
     expect(build.globals).toEqual(GLOBALS);
-    for (const name of GLOBALS) expect(code).toMatch(new RegExp(`^function ${name}\\(a, b, c\\) \\{ return VisitLedger\\.${name}\\(a, b, c\\); \\}$`, 'm'));
+    for (const name of GLOBALS)
+      expect(code).toMatch(new RegExp(`^function ${name}\\(a, b, c\\) \\{ return VisitLedger\\.${name}\\(a, b, c\\); \\}$`, 'm'));
     // Every menu item and google.script.run target names a global that exists.
     const sidebar = readFileSync(join(build.outDir, 'Sidebar.html'), 'utf8');
     const called = [...sidebar.matchAll(/server\('(\w+)'|data-run="(\w+)"/g)].map((m) => m[1] ?? m[2]!);
@@ -76,11 +97,17 @@ describe('the add-on build', () => {
     expect(JSON.parse(readFileSync('.clasp.json', 'utf8')).rootDir).toBe('dist/addon');
   });
 
-  it('is what clasp would push from a clone: exactly the three built files under .clasp.json\'s rootDir (clasp reads this offline)', async () => {
+  it("is what clasp would push from a clone: exactly the three built files under .clasp.json's rootDir (clasp reads this offline)", async () => {
     const clone = mkdtempSync(join(tmpdir(), 'visitledger-clasp-'));
     copyFileSync('.clasp.json', join(clone, '.clasp.json'));
     await buildAddon(join(clone, 'dist/addon'), { serviceUrl: NO_SERVICE_URL });
-    const status = JSON.parse(execFileSync(process.execPath, [join(process.cwd(), 'node_modules/@google/clasp/build/src/index.js'), 'show-file-status', '--json'], { cwd: clone, encoding: 'utf8', timeout: 60_000 }));
+    const status = JSON.parse(
+      execFileSync(process.execPath, [join(process.cwd(), 'node_modules/@google/clasp/build/src/index.js'), 'show-file-status', '--json'], {
+        cwd: clone,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    );
     expect(status.filesToPush.sort()).toEqual(['dist/addon/Code.js', 'dist/addon/Sidebar.html', 'dist/addon/appsscript.json']);
     expect(status.untrackedFiles).toEqual([]);
   });
@@ -119,9 +146,11 @@ describe('the service origin the add-on is built for', () => {
     expect(loopback.urlFetchWhitelist).toEqual(['http://127.0.0.1:8080/']);
   });
 
-  it('is exactly the manifest\'s URL allowlist: the origin with its port, nothing wider', async () => {
+  it("is exactly the manifest's URL allowlist: the origin with its port, nothing wider", async () => {
     const built = await buildAddon(outDir(), { serviceUrl: 'https://API.example.org:8443/' });
-    expect(JSON.parse(readFileSync(join(built.outDir, 'appsscript.json'), 'utf8')).urlFetchWhitelist).toEqual(['https://api.example.org:8443/']);
+    expect(JSON.parse(readFileSync(join(built.outDir, 'appsscript.json'), 'utf8')).urlFetchWhitelist).toEqual([
+      'https://api.example.org:8443/',
+    ]);
     expect(readFileSync(built.scriptFile, 'utf8')).toContain('"https://api.example.org:8443"');
   });
 
@@ -131,7 +160,11 @@ describe('the service origin the add-on is built for', () => {
     const missing = spawnSync(process.execPath, ['addon/build.ts', dir], { env, encoding: 'utf8', timeout: 60_000 });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/VISITLEDGER_SERVICE_URL is not set/);
-    const loopback = spawnSync(process.execPath, ['addon/build.ts', dir], { env: { ...env, VISITLEDGER_SERVICE_URL: 'http://127.0.0.1:8080' }, encoding: 'utf8', timeout: 60_000 });
+    const loopback = spawnSync(process.execPath, ['addon/build.ts', dir], {
+      env: { ...env, VISITLEDGER_SERVICE_URL: 'http://127.0.0.1:8080' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(loopback.status).toBe(1);
     expect(loopback.stderr).toMatch(/must be https/);
     expect(existsSync(join(dir, 'Code.js'))).toBe(false);

@@ -18,7 +18,13 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-type Counts = { setUp: Record<string, number>; sync: Record<string, number>; resync: Record<string, number>; visitRows: number; sent: string };
+type Counts = {
+  setUp: Record<string, number>;
+  sync: Record<string, number>;
+  resync: Record<string, number>;
+  visitRows: number;
+  sent: string;
+};
 
 function countsFor(rows: number, extraTherapists = 0): Counts {
   const email = `owner-${rows}-${extraTherapists}@calls.example`;
@@ -51,7 +57,9 @@ describe('Apps Script calls per action', () => {
     expect(large.resync).toEqual(small.resync);
     // The figures the docs quote.
     const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
-    console.log(`Apps Script calls: Set up ${total(small.setUp)}, Sync ${total(small.sync)}, Sync again ${total(small.resync)} (the same at 100 and 10,000 rows, but for one Sheet.insertRowsAfter where a new tab outgrows 1,000 rows); getValues ${small.sync['Range.getValues']}, setValues ${small.sync['Range.setValues'] ?? 0}, UrlFetchApp.fetchAll ${small.sync['UrlFetchApp.fetchAll']} per Sync (the first Sync's time: npm run bench:addon-import)`);
+    console.log(
+      `Apps Script calls: Set up ${total(small.setUp)}, Sync ${total(small.sync)}, Sync again ${total(small.resync)} (the same at 100 and 10,000 rows, but for one Sheet.insertRowsAfter where a new tab outgrows 1,000 rows); getValues ${small.sync['Range.getValues']}, setValues ${small.sync['Range.setValues'] ?? 0}, UrlFetchApp.fetchAll ${small.sync['UrlFetchApp.fetchAll']} per Sync (the first Sync's time: npm run bench:addon-import)`,
+    );
     expect(small.sync['UrlFetchApp.fetchAll']).toBe(2);
   });
 

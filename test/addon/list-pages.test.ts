@@ -19,7 +19,8 @@ beforeAll(async () => {
   service = await startSyncService();
   const build = await buildToTemp(service.url);
   env = addonEnv({
-    buildDir: build.outDir, token: () => service.idToken(OWNER),
+    buildDir: build.outDir,
+    token: () => service.idToken(OWNER),
     transport: (r) => {
       if (r.url.includes('limit=')) listUrls.push(r.url);
       return service.fetch({ ...r, url: r.url.replace('limit=1000', 'limit=4') });

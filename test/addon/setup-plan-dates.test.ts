@@ -11,7 +11,10 @@ describe('Set up: a copied legacy date', () => {
   it('is the calendar day in the sheet time zone, not in UTC', () => {
     // Midnight of 5 March 2026 in Tokyo is 4 March, 15:00 UTC.
     const date = new Date('2026-03-04T15:00:00Z');
-    const values = [['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'], ['Tom Becker', date, 'Oakridge Home Health', 'Doe, Jane', 'PT', 'No such visit type']];
+    const values = [
+      ['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'],
+      ['Tom Becker', date, 'Oakridge Home Health', 'Doe, Jane', 'PT', 'No such visit type'],
+    ];
     const plan = planSetUp(
       [{ name: 'Visit Log', sheetId: 7, values }],
       { agencies: [[]], therapists: [[]], visits: [[]] },

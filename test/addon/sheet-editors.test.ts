@@ -43,7 +43,18 @@ describe('where the ID token goes', () => {
       env.book.tab('Therapists')!.put(2, 4, 'tom.becker@gmail.example');
       expect(env.run('syncNow')).toMatchObject({ ok: true });
       const form = env.formApp.forms[0]!;
-      const event = form.submit('tom.becker@gmail.example', { Agency: 'Oakridge Home Health', Discipline: 'PT', 'Visit type': 'Routine visit', 'Patient name': 'Alvarez, Rosa', 'Visit date': '2026-03-30', 'Visit note done?': 'Yes' }, '2026-03-30 17:00:00');
+      const event = form.submit(
+        'tom.becker@gmail.example',
+        {
+          Agency: 'Oakridge Home Health',
+          Discipline: 'PT',
+          'Visit type': 'Routine visit',
+          'Patient name': 'Alvarez, Rosa',
+          'Visit date': '2026-03-30',
+          'Visit note done?': 'Yes',
+        },
+        '2026-03-30 17:00:00',
+      );
       expect(env.run('onFormSubmit', event)).toMatchObject({ status: 'OK', sync: 'Sent' });
       expect(env.run('report1099', 2026)).toMatchObject({ ok: true });
     } finally {
@@ -72,12 +83,15 @@ describe('connecting the sheet to an org', () => {
     expect(paths(editor)).toEqual(['GET /v1/orgs/guarded/me']);
   });
 
-  it('is refused to a staff member, to the sheet\'s own org or another', () => {
+  it("is refused to a staff member, to the sheet's own org or another", () => {
     const staff = 'staff@guarded.example';
     expect(org.api('put', `/v1/orgs/guarded/members/${staff}`, { role: 'staff' }).status).toBe(200);
     const editor = editorOfTheSheet(staff);
     expect(editor.run('connectService', { orgId: 'guarded' })).toEqual({
-      ok: false, title: 'Connect', lines: ['You are staff in the org "guarded": only its owner can connect a sheet to it.'], next: 'Ask the org\'s owner to connect this sheet.',
+      ok: false,
+      title: 'Connect',
+      lines: ['You are staff in the org "guarded": only its owner can connect a sheet to it.'],
+      next: "Ask the org's owner to connect this sheet.",
     });
     const elsewhere = editor.run('connectService', { orgId: 'staff-own-org' });
     expect(elsewhere.lines).toEqual(['This sheet is connected to the org "guarded", where you are staff.']);
@@ -85,17 +99,23 @@ describe('connecting the sheet to an org', () => {
     expect(editor.log.of('DocumentProperties.setProperties')).toBe(0);
   });
 
-  it('is the owner\'s: the owner moves the sheet to an org they create, and back', () => {
+  it("is the owner's: the owner moves the sheet to an org they create, and back", () => {
     const moved = env.run('connectService', { orgId: 'guarded-two' });
     expect(moved).toMatchObject({ ok: true, lines: ['Created the org "Sunrise Therapy Staffing" (guarded-two); you are its owner.'] });
     expect(env.properties.document.values.get('VL_ORG_ID')).toBe('guarded-two');
-    expect(env.run('connectService', { orgId: 'guarded' })).toMatchObject({ ok: true, lines: ['Connected to "Sunrise Therapy Staffing" (guarded).'] });
+    expect(env.run('connectService', { orgId: 'guarded' })).toMatchObject({
+      ok: true,
+      lines: ['Connected to "Sunrise Therapy Staffing" (guarded).'],
+    });
     expect(env.properties.document.values.get('VL_ORG_ID')).toBe('guarded');
   });
 
   it('asks the service, which answers who the caller is in the org: owner, staff, or no member at all', () => {
     expect(org.api('get', '/v1/orgs/guarded/me')).toEqual({ status: 200, body: { email: OWNER, role: 'owner' } });
-    expect(org.service.call('staff@guarded.example', 'get', '/v1/orgs/guarded/me')).toEqual({ status: 200, body: { email: 'staff@guarded.example', role: 'staff' } });
+    expect(org.service.call('staff@guarded.example', 'get', '/v1/orgs/guarded/me')).toEqual({
+      status: 200,
+      body: { email: 'staff@guarded.example', role: 'staff' },
+    });
     expect(org.service.call('nobody@elsewhere.example', 'get', '/v1/orgs/guarded/me').status).toBe(403);
   });
 });
@@ -106,7 +126,15 @@ describe('text from a form answer', () => {
   it('is written to the Visits tab as text, never a formula, and reaches the service as typed', () => {
     const form = env.formApp.forms[0]!;
     const visits = env.book.tab('Visits')!;
-    const answers = { Agency: 'Oakridge Home Health', Discipline: 'PT', 'Visit type': 'Routine visit', 'Patient name': FORMULA, 'MRN (if the agency uses one)': '+1555@x', 'Visit date': '2026-03-31', 'Visit note done?': 'Yes' };
+    const answers = {
+      Agency: 'Oakridge Home Health',
+      Discipline: 'PT',
+      'Visit type': 'Routine visit',
+      'Patient name': FORMULA,
+      'MRN (if the agency uses one)': '+1555@x',
+      'Visit date': '2026-03-31',
+      'Visit note done?': 'Yes',
+    };
     const out = env.run('onFormSubmit', form.submit('tom.becker@gmail.example', answers, '2026-03-31 18:00:00'));
     const row = visits.table().find((r) => r[0] === out.visitId)!;
     expect(row.slice(4, 6)).toEqual([FORMULA, '+1555@x']);

@@ -64,7 +64,9 @@ describeInBrowser('the sidebar in chromium', () => {
     });
     await page.addInitScript(GOOGLE_SCRIPT_RUN);
     // The sidebar as HtmlService serves it: the HTML output's content at a page of its own.
-    await page.route('http://sidebar.test/**', (route) => route.fulfill({ contentType: 'text/html', body: env.spreadsheetApp.ui.sidebars.at(-1)!.getContent() }));
+    await page.route('http://sidebar.test/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: env.spreadsheetApp.ui.sidebars.at(-1)!.getContent() }),
+    );
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -92,11 +94,17 @@ describeInBrowser('the sidebar in chromium', () => {
     expect(await page.getByLabel('Visit log tab').inputValue()).toBe('Visit Log');
     const oakridge = page.getByLabel(/"Oakridge" \(agency, rows 4\) is/);
     const lakeside = page.getByLabel(/"Lakeside Home Care" \(agency, rows 6, 7, 8\) is/);
-    expect(await oakridge.locator('option').allTextContents()).toEqual(['not answered yet', 'Oakridge Home Health ("Oakridge" is a short form of the name)', 'a different agency of its own']);
+    expect(await oakridge.locator('option').allTextContents()).toEqual([
+      'not answered yet',
+      'Oakridge Home Health ("Oakridge" is a short form of the name)',
+      'a different agency of its own',
+    ]);
     await oakridge.selectOption('Oakridge Home Health');
     await lakeside.selectOption('Lakeside Home Care LLC');
     await page.getByRole('button', { name: 'Check again with these answers' }).click();
-    await expect.poll(() => page.locator('#import-summary').textContent()).toBe('17 rows read: 10 visits, 1 duplicates, 3 to review, 3 blank or total rows. Your own tabs will not be changed.');
+    await expect
+      .poll(() => page.locator('#import-summary').textContent())
+      .toBe('17 rows read: 10 visits, 1 duplicates, 3 to review, 3 blank or total rows. Your own tabs will not be changed.');
 
     await page.getByRole('button', { name: 'Write the tabs' }).click();
     await expect.poll(() => status().textContent()).toContain('Set up: done');

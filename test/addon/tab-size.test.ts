@@ -17,16 +17,21 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 const newBook = () => new FakeSpreadsheet(new CallLog(), 'book-1', 'Sizes', 'America/New_York');
 
-describe('writing past a new tab\'s size', () => {
+describe("writing past a new tab's size", () => {
   it('is refused by the double, as by Sheets', () => {
     const sheet = as<Sheet>(newBook().insertSheet('Plain'));
     expect(() => sheet.getRange(1000, 1, 2, 1)).toThrow('The coordinates of the range are outside the dimensions of the sheet.');
     expect(() => sheet.getRange(1, 26, 1, 2)).toThrow('The coordinates of the range are outside the dimensions of the sheet.');
   });
 
-  it('grows a rate tab to its header: 31 columns with two visit types of the org\'s own', () => {
+  it("grows a rate tab to its header: 31 columns with two visit types of the org's own", () => {
     const book = newBook();
-    const vocabulary = buildVocabulary({ visitTypes: [{ code: 'TELEHEALTH', label: 'Telehealth visit', synonyms: [] }, { code: 'SUPERVISORY', label: 'Supervisory visit', synonyms: [] }] });
+    const vocabulary = buildVocabulary({
+      visitTypes: [
+        { code: 'TELEHEALTH', label: 'Telehealth visit', synonyms: [] },
+        { code: 'SUPERVISORY', label: 'Supervisory visit', synonyms: [] },
+      ],
+    });
     const rates = layouts(vocabulary).find((l) => l.name === TAB.rates)!;
     expect(rates.header).toHaveLength(31);
     const { sheet } = ensureTab(as<Book>(book), new Map(), rates);
@@ -38,7 +43,11 @@ describe('writing past a new tab\'s size', () => {
     const sheet = as<Sheet>(book.insertSheet('Long'));
     const rows = Array.from({ length: 2500 }, (_, i) => [`V${i}`, i]);
     writeRows(sheet, 2, rows);
-    writeColumn(sheet, 3, Array.from({ length: 1200 }, (_, i) => `C${i}`));
+    writeColumn(
+      sheet,
+      3,
+      Array.from({ length: 1200 }, (_, i) => `C${i}`),
+    );
     const table = (sheet as unknown as FakeSheet).table();
     expect(table).toHaveLength(2501);
     expect(table[2500]!.slice(0, 2)).toEqual(['V2499', 2499]);

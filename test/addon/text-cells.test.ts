@@ -41,14 +41,27 @@ describe('writing rows and columns', () => {
     writeColumn(sheet, 12, RISKY);
     expect(fake.formulas.size).toBe(0);
     expect(fake.table()[1]!.slice(0, RISKY.length + 3)).toEqual([...RISKY, 12.5, true, 'Nguyen, Bao']);
-    expect(fake.table().slice(1).map((r) => r[11])).toEqual(RISKY);
+    expect(
+      fake
+        .table()
+        .slice(1)
+        .map((r) => r[11]),
+    ).toEqual(RISKY);
   });
 
   it('costs no Apps Script call: one setValues for the rows, whatever they hold', () => {
     const plain = newSheet();
     const risky = newSheet();
-    writeRows(plain.sheet, 2, RISKY.map((_, i) => [`name ${i}`, i]));
-    writeRows(risky.sheet, 2, RISKY.map((v, i) => [v, i]));
+    writeRows(
+      plain.sheet,
+      2,
+      RISKY.map((_, i) => [`name ${i}`, i]),
+    );
+    writeRows(
+      risky.sheet,
+      2,
+      RISKY.map((v, i) => [v, i]),
+    );
     expect(risky.log.snapshot()).toEqual(plain.log.snapshot());
     expect(risky.log.of('Range.setValues')).toBe(1);
     expect(risky.log.of('Range.setNumberFormat')).toBe(0);

@@ -21,8 +21,16 @@ const visitsTable = () => visitsTab().table();
 const column = (name: string) => visitsTable()[0]!.indexOf(name);
 const rowOf = (visitId: string) => visitsTable().findIndex((r) => r[0] === visitId) + 1;
 const sentTab = () => env.book.tab('VisitLedger Sent');
-const sentIds = () => sentTab()!.table().slice(1).map((r) => String(r[0]));
-const okIds = () => visitsTable().slice(1).filter((r) => r[column('Status')] === 'OK').map((r) => String(r[0]));
+const sentIds = () =>
+  sentTab()!
+    .table()
+    .slice(1)
+    .map((r) => String(r[0]));
+const okIds = () =>
+  visitsTable()
+    .slice(1)
+    .filter((r) => r[column('Status')] === 'OK')
+    .map((r) => String(r[0]));
 
 describe('visits removed from the sheet', () => {
   it('keeps the Visit IDs it sent in a hidden tab, and a second Sync withdraws nothing', () => {
@@ -35,15 +43,21 @@ describe('visits removed from the sheet', () => {
   });
 
   it('withdraws a deleted row and a row that stopped passing the check; the month bills neither', () => {
-    const [deleted, broken, kept] = okIds().filter((id) => String(visitsTable()[rowOf(id) - 1]![column('Visit Date')]).startsWith('2026-03'));
+    const [deleted, broken, kept] = okIds().filter((id) =>
+      String(visitsTable()[rowOf(id) - 1]![column('Visit Date')]).startsWith('2026-03'),
+    );
     expect(kept).toBeDefined();
     const total = okIds().length;
     visitsTab().deleteRowByHand(rowOf(deleted!));
     visitsTab().put(rowOf(broken!), column('Agency') + 1, 'Nobody Home Health');
     const sync = env.run('syncNow');
     expect(sync).toMatchObject({ ok: true });
-    expect(sync.lines).toContain('2 visits deleted from the Visits tab, or no longer passing the check, withdrawn from VisitLedger: no close bills or pays them.');
-    expect(visitsTable()[rowOf(broken!) - 1]![column('Sync')]).toBe('Not sent: fix the Status first. Withdrawn from VisitLedger until then, so no close bills it');
+    expect(sync.lines).toContain(
+      '2 visits deleted from the Visits tab, or no longer passing the check, withdrawn from VisitLedger: no close bills or pays them.',
+    );
+    expect(visitsTable()[rowOf(broken!) - 1]![column('Sync')]).toBe(
+      'Not sent: fix the Status first. Withdrawn from VisitLedger until then, so no close bills it',
+    );
     expect(sentIds()).toEqual([...okIds()].sort());
     expect(sentIds()).not.toContain(deleted);
     expect(api('get', '/v1/orgs/withdraw/visits').body.visits).toHaveLength(total - 2);
@@ -69,7 +83,9 @@ describe('visits removed from the sheet', () => {
     expect(rowOf(billedRow)).toBeGreaterThan(1);
     visitsTab().deleteRowByHand(rowOf(billedRow));
     const sync = env.run('syncNow');
-    expect(sync.lines).toContain(`1 visit deleted from the Visits tab, or no longer passing the check, is already billed or paid and stays in VisitLedger: void the invoice or issue a credit note to correct it (Visit ID ${billedRow}).`);
+    expect(sync.lines).toContain(
+      `1 visit deleted from the Visits tab, or no longer passing the check, is already billed or paid and stays in VisitLedger: void the invoice or issue a credit note to correct it (Visit ID ${billedRow}).`,
+    );
     expect(api('get', '/v1/orgs/withdraw/visits?billed=true').body.visits).toHaveLength(billedVisits.length);
     expect(sentIds()).toContain(billedRow); // still tracked: once its invoice is voided, a Sync withdraws it
   });

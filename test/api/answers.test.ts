@@ -28,7 +28,8 @@ function expectDocumented(spec: RouteSpec, res: Call): void {
   expect(parsed.data, `${label}: the answer has a field its schema does not name`).toEqual(res.body);
 }
 
-const pathOf = (spec: RouteSpec, values: Record<string, string>) => spec.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]!));
+const pathOf = (spec: RouteSpec, values: Record<string, string>) =>
+  spec.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]!));
 
 const PAYOUT_ROUTES = new Set(['connectStripe', 'getStripe', 'onboardTherapist', 'payPayRun', 'listPayRunTransfers', 'stripeWebhook']);
 /** Routes that end what later ones use (an invoice, a key, a link, a member) go last. */
@@ -42,10 +43,13 @@ describe('the answers of every route but the payouts', () => {
   afterAll(() => f?.api.close());
 
   /** Bodies the abuse fixture's list leaves to `{}`, which these routes refuse. */
-  const bodyOf = (spec: RouteSpec): unknown => ({
-    settleVisitsOutside: { through: '2026-01-06', preview: true },
-    withdrawVisits: { clientIds: ['alpha-row-0', 'never-sent'] },
-  } as Record<string, unknown>)[spec.id] ?? validBody(f, spec.id);
+  const bodyOf = (spec: RouteSpec): unknown =>
+    (
+      ({
+        settleVisitsOutside: { through: '2026-01-06', preview: true },
+        withdrawVisits: { clientIds: ['alpha-row-0', 'never-sent'] },
+      }) as Record<string, unknown>
+    )[spec.id] ?? validBody(f, spec.id);
   const answers = new Map<string, any>();
   /** The credit note goes on the invoice that already has one, so the other can be voided at the end; the link revoked is one the walk made (rotating revoked the fixture's). */
   const paramsOf = (spec: RouteSpec): Record<string, string> => ({
@@ -102,8 +106,18 @@ describe('the answers of the payout routes', () => {
       expectDocumented(spec('listPayRunTransfers'), transfers);
       expect(transfers.body.transfers[0].payout).toMatchObject({ status: 'paid' });
 
-      const event = JSON.stringify({ id: `evt_${randomBytes(8).toString('hex')}`, object: 'event', type: 'radar.early_fraud_warning.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'issfr_1' } }, livemode: false });
-      const webhook = await call(api, 'post', '/v1/stripe/webhooks/alpha', { body: event, headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(webhookSecret, event) } });
+      const event = JSON.stringify({
+        id: `evt_${randomBytes(8).toString('hex')}`,
+        object: 'event',
+        type: 'radar.early_fraud_warning.created',
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { id: 'issfr_1' } },
+        livemode: false,
+      });
+      const webhook = await call(api, 'post', '/v1/stripe/webhooks/alpha', {
+        body: event,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(webhookSecret, event) },
+      });
       expectDocumented(spec('stripeWebhook'), webhook);
     } finally {
       await standin.flushWebhooks();
@@ -122,14 +136,19 @@ describe('the OpenAPI document', () => {
 
   it('gives every JSON success answer a schema, and names the service as its server', () => {
     const unschemed = documentedRoutes(api.openapi).filter(({ operation }) => {
-      const success = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>).find(([status]) => status.startsWith('2'))![1];
-      return success.content?.['application/json'] !== undefined && Object.keys(success.content['application/json'].schema as object).length === 0;
+      const success = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>).find(
+        ([status]) => status.startsWith('2'),
+      )![1];
+      return (
+        success.content?.['application/json'] !== undefined &&
+        Object.keys(success.content['application/json'].schema as object).length === 0
+      );
     });
     expect(unschemed.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(api.openapi.servers).toEqual([{ url: 'http://portal.test', description: 'This service' }]);
   });
 
-  it('passes Redocly\'s recommended rules without an error', async () => {
+  it("passes Redocly's recommended rules without an error", async () => {
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: JSON.stringify(api.openapi), absoluteRef: 'openapi.json', config });
     const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);

@@ -45,7 +45,8 @@ describe('document downloads', () => {
     expect(audit.filter((a) => a.action === 'create' && /PDF issued/.test(a.detail ?? ''))).toHaveLength(1);
     expect(audit.filter((a) => a.action === 'download')).toHaveLength(1);
     const [payRun] = await api.store.listPayRuns('docs');
-    while (!(await stored(`pay-statement:${payRun!.id}:${payRun!.statements[0]!.therapistId}`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!(await stored(`pay-statement:${payRun!.id}:${payRun!.statements[0]!.therapistId}`)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await stored(`pay-statement:${payRun!.id}:${payRun!.statements[0]!.therapistId}`)).not.toBeNull();
   });
 
@@ -54,7 +55,9 @@ describe('document downloads', () => {
     const first = await download(`/v1/orgs/docs/invoices/${invoice!.id}/pdf`, org.ownerToken);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('application/pdf');
-    expect(first.headers.get('content-disposition')).toBe(`attachment; filename="${invoice!.number}.pdf"; filename*=UTF-8''${invoice!.number}.pdf`);
+    expect(first.headers.get('content-disposition')).toBe(
+      `attachment; filename="${invoice!.number}.pdf"; filename*=UTF-8''${invoice!.number}.pdf`,
+    );
     expect(first.headers.get('etag')).toBe(`"${createHash('sha256').update(first.bytes).digest('hex')}"`);
     expect(first.headers.get('cache-control')).toBe('no-store');
     const second = await download(`/v1/orgs/docs/invoices/${invoice!.id}/pdf`, org.ownerToken);
@@ -74,9 +77,15 @@ describe('document downloads', () => {
 
   it('gives the year-end summary to members and the IRS file, with full TINs, to the owner only', async () => {
     const t = org.ownerToken;
-    await ok(api, 'patch', '/v1/orgs/docs/settings', { token: t, body: { address: { line1: '5 Main St', city: 'Columbus', state: 'OH', zip: '43215' } } });
+    await ok(api, 'patch', '/v1/orgs/docs/settings', {
+      token: t,
+      body: { address: { line1: '5 Main St', city: 'Columbus', state: 'OH', zip: '43215' } },
+    });
     await ok(api, 'put', '/v1/orgs/docs/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
-    await ok(api, 'post', '/v1/orgs/docs/payments', { token: t, body: { therapistId: org.therapistIds[0], amountCents: 250_000, paidOn: '2026-03-02', method: 'check' } });
+    await ok(api, 'post', '/v1/orgs/docs/payments', {
+      token: t,
+      body: { therapistId: org.therapistIds[0], amountCents: 250_000, paidOn: '2026-03-02', method: 'check' },
+    });
     await ok(api, 'put', '/v1/orgs/docs/members/staff@docs.example', { token: t, body: { role: 'staff' } });
     const staff = api.google.idToken('staff@docs.example');
 
@@ -108,7 +117,8 @@ describe('document downloads', () => {
     const copyText = await pdfText(copy.bytes);
     expect(copyText).toContain('$2,500.00');
     expect(copyText).toContain('***-**-3219');
-    for (const tin of [...org.tins, ...org.tins.map((x) => x.replace(/-/g, '')), '314159265', '31-4159265']) expect(copyText).not.toContain(tin);
+    for (const tin of [...org.tins, ...org.tins.map((x) => x.replace(/-/g, '')), '314159265', '31-4159265'])
+      expect(copyText).not.toContain(tin);
     // Ana was paid nothing in 2026: no copy, and the answer says why.
     const none = await download(`/v1/orgs/docs/tax-years/2026/copies/${org.therapistIds[1]}`, staff);
     expect(none.status).toBe(404);
@@ -121,7 +131,9 @@ describe('document downloads', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toMatch(/filename="qbo-invoices-2026-01-01-to-2026-12-31\.csv"/);
     const rows = csv.text.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount');
+    expect(rows[0]).toBe(
+      'InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount',
+    );
     const total = rows.slice(1).reduce((sum, r) => sum + Math.round(Number(r.split(',').at(-1)) * 100), 0);
     expect(total).toBe(invoices.reduce((sum, i) => sum + i.totalCents, 0));
     for (const p of org.patients) expect(csv.text).not.toContain(p.mrn);

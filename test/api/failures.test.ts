@@ -33,11 +33,15 @@ describe('the authentication-failure limit', () => {
 describe('an unexpected error', () => {
   it('answers 500 with an id and no stack; the log line has the error with that id, and no body', async () => {
     api = await startTestApi({
-      store: (real) => new Proxy(real, {
-        get: (target, prop, receiver) => (prop === 'putAgencies'
-          ? async () => { throw new TypeError('disk on fire', { cause: { code: 'disk-fire' } }); }
-          : Reflect.get(target, prop, receiver)),
-      }),
+      store: (real) =>
+        new Proxy(real, {
+          get: (target, prop, receiver) =>
+            prop === 'putAgencies'
+              ? async () => {
+                  throw new TypeError('disk on fire', { cause: { code: 'disk-fire' } });
+                }
+              : Reflect.get(target, prop, receiver),
+        }),
     });
     const owner = api.google.idToken('owner@acme.example');
     await call(api, 'post', '/v1/orgs', { token: owner, body: { id: 'acme' } });
@@ -47,13 +51,20 @@ describe('an unexpected error', () => {
     expect(res.body).toEqual({ error: { code: 'internal', message: `unexpected error; it was logged with id ${requestId}` } });
     expect(res.text).not.toContain('disk on fire');
     const line = api.logLines().find((l) => l.reqId === requestId)!;
-    expect(line).toMatchObject({ severity: 'ERROR', message: 'request failed', route: '/v1/orgs/:orgId/agencies', status: 500, orgId: 'acme', err: { type: 'TypeError', message: 'disk on fire', causeCode: 'disk-fire' } });
+    expect(line).toMatchObject({
+      severity: 'ERROR',
+      message: 'request failed',
+      route: '/v1/orgs/:orgId/agencies',
+      status: 500,
+      orgId: 'acme',
+      err: { type: 'TypeError', message: 'disk on fire', causeCode: 'disk-fire' },
+    });
     expect((line.err as { stack: string }).stack).toContain('TypeError: disk on fire');
     expect(JSON.stringify(line)).not.toContain('Oakridge');
   });
 });
 
-describe('Google\'s certificates out of reach', () => {
+describe("Google's certificates out of reach", () => {
   it('answers 503 to an ID token: the caller is not at fault', async () => {
     const down = createServer((_req, res) => res.writeHead(404).end());
     await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));

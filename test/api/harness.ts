@@ -72,24 +72,46 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     let body = '';
     for await (const chunk of req) body += chunk;
     const form = new URLSearchParams(body);
-    const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':') : [];
+    const basic = req.headers.authorization?.startsWith('Basic ')
+      ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':')
+      : [];
     const issued = codes.get(form.get('code') ?? '');
     codes.delete(form.get('code') ?? '');
     const verifier = form.get('code_verifier') ?? '';
-    const good = issued !== undefined && form.get('grant_type') === 'authorization_code'
-      && (form.get('client_id') ?? decodeURIComponent(basic[0] ?? '')) === THERAPIST_CLIENT_ID
-      && (form.get('client_secret') ?? decodeURIComponent(basic[1] ?? '')) === THERAPIST_CLIENT_SECRET
-      && form.get('redirect_uri') === issued.redirectUri
-      && createHash('sha256').update(verifier).digest('base64url') === issued.codeChallenge;
+    const good =
+      issued !== undefined &&
+      form.get('grant_type') === 'authorization_code' &&
+      (form.get('client_id') ?? decodeURIComponent(basic[0] ?? '')) === THERAPIST_CLIENT_ID &&
+      (form.get('client_secret') ?? decodeURIComponent(basic[1] ?? '')) === THERAPIST_CLIENT_SECRET &&
+      form.get('redirect_uri') === issued.redirectUri &&
+      createHash('sha256').update(verifier).digest('base64url') === issued.codeChallenge;
     res.writeHead(good ? 200 : 400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(good
-      ? { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 3600, scope: 'openid email', id_token: signJwt(privateKey, kid, { ...claims(issued.email), aud: THERAPIST_CLIENT_ID, ...issued.claims }) }
-      : { error: 'invalid_grant' }));
+    res.end(
+      JSON.stringify(
+        good
+          ? {
+              access_token: randomBytes(16).toString('hex'),
+              token_type: 'Bearer',
+              expires_in: 3600,
+              scope: 'openid email',
+              id_token: signJwt(privateKey, kid, { ...claims(issued.email), aud: THERAPIST_CLIENT_ID, ...issued.claims }),
+            }
+          : { error: 'invalid_grant' },
+      ),
+    );
   }
   const url = await listen(server);
   const claims = (email: string) => {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: 'https://accounts.google.com', aud: CLIENT_ID, sub: `sub-${email}`, email, email_verified: true, iat: now, exp: now + 3600 };
+    return {
+      iss: 'https://accounts.google.com',
+      aud: CLIENT_ID,
+      sub: `sub-${email}`,
+      email,
+      email_verified: true,
+      iat: now,
+      exp: now + 3600,
+    };
   };
   return {
     url,
@@ -125,7 +147,9 @@ export type TestApiOptions = {
   /** Another store than the SQLite file (the Firestore emulator); closed by the test that made it. */
   openStore?: () => Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
   /** Wraps the store, to make it fail. */
-  store?: (real: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore) => Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
+  store?: (
+    real: Store & IdentityStore & DocumentStore & PortalStore & PayoutStore,
+  ) => Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
   certsUrl?: string;
   /** The service's clock (the real one unless a test moves time). */
   now?: () => Date;
@@ -156,18 +180,38 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     logger: createLogger({ level: 'info', destination: { write: (line: string) => void chunks.push(line) } }),
     verifyIdToken: googleIdTokenVerifier({ clientId: CLIENT_ID, certsUrl: options.certsUrl ?? google.certsUrl }),
     therapistSignIn: googleCodeFlow({
-      clientId: THERAPIST_CLIENT_ID, clientSecret: THERAPIST_CLIENT_SECRET, authorizationUrl: `${google.url}/authorize`, tokenUrl: `${google.url}/token`,
+      clientId: THERAPIST_CLIENT_ID,
+      clientSecret: THERAPIST_CLIENT_SECRET,
+      authorizationUrl: `${google.url}/authorize`,
+      tokenUrl: `${google.url}/token`,
       certsUrl: options.certsUrl ?? google.certsUrl,
     }),
-    limits: { bodyBytes: 100 * 1024, batchBodyBytes: 12 * 1024 * 1024, authFailuresPerMinute: 10_000, trustProxyHops: 0, portalRequestsPerMinute: 10_000, ...options.limits },
+    limits: {
+      bodyBytes: 100 * 1024,
+      batchBodyBytes: 12 * 1024 * 1024,
+      authFailuresPerMinute: 10_000,
+      trustProxyHops: 0,
+      portalRequestsPerMinute: 10_000,
+      ...options.limits,
+    },
   };
   const { app, openapi, background } = createApp(deps);
   const server = createServer(app);
   const url = await listen(server);
   return {
-    url, app, openapi, store, dbFile, google,
+    url,
+    app,
+    openapi,
+    store,
+    dbFile,
+    google,
     logText: () => chunks.join(''),
-    logLines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    logLines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     idle: () => background.idle(),
     async close() {
       server.closeAllConnections();
@@ -183,7 +227,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
 export type Call = { status: number; body: any; text: string; headers: Headers };
 
 /** One request: `token` goes in `Authorization: Bearer`; a `body` that is not a string is sent as JSON. */
-export async function call(api: { url: string }, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+export async function call(
+  api: { url: string },
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Call> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -193,7 +242,7 @@ export async function call(api: { url: string }, method: string, path: string, o
   }
   const res = await fetch(`${api.url}${path}`, { method: method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  let parsed: unknown ;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -206,11 +255,17 @@ export async function call(api: { url: string }, method: string, path: string, o
 export function servedRoutes(app: Express): string[] {
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
-  return stack.flatMap((layer) => (layer.route
-    ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
-    : []));
+  return stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
+      : [],
+  );
 }
 
 export function documentedRoutes(openapi: OpenApiDocument): { method: string; path: string; operation: Record<string, any> }[] {
-  return Object.entries(openapi.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation: operation as Record<string, any> })));
+  return Object.entries(openapi.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation: operation as Record<string, any> })),
+  );
 }

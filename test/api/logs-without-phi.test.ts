@@ -32,25 +32,52 @@ describe('the logs of a month', () => {
     await counted(api, 'put', `${base}/payer-tin`, { token: t, body: { tin: PAYER_TIN, type: 'EIN' } });
     const key = (await counted(api, 'post', `${base}/api-keys`, { token: t, body: { label: 'automation' } })).body.key as string;
     // Failures that carry PHI in the request.
-    await counted(api, 'post', `${base}/visits`, { token: key, body: { visits: [{ clientId: 'x', agencyId: org.agencyIds[0], therapistId: org.therapistIds[0], patient, date: '01/05/2026', discipline: 'PT', visitType: 'ROUTINE' }] } });
-    await counted(api, 'post', `${base}/visits`, { token: key, body: `{"visits":[{"patient":{"name":"${patient!.name}","mrn":"${patient!.mrn}"` });
+    await counted(api, 'post', `${base}/visits`, {
+      token: key,
+      body: {
+        visits: [
+          {
+            clientId: 'x',
+            agencyId: org.agencyIds[0],
+            therapistId: org.therapistIds[0],
+            patient,
+            date: '01/05/2026',
+            discipline: 'PT',
+            visitType: 'ROUTINE',
+          },
+        ],
+      },
+    });
+    await counted(api, 'post', `${base}/visits`, {
+      token: key,
+      body: `{"visits":[{"patient":{"name":"${patient!.name}","mrn":"${patient!.mrn}"`,
+    });
     await counted(api, 'post', `${base}/therapists`, { token: key, body: `{"therapists":[{"name":"x","w9":{"tin":"${org.tins[0]}"` });
     await counted(api, 'get', `${base}/visits?patient=${encodeURIComponent(patient!.name)}&mrn=${patient!.mrn}`, { token: key });
     await counted(api, 'get', `/v1/nowhere/${encodeURIComponent(patient!.name)}`, { token: key });
     await counted(api, 'get', `${base}/visits`, { token: `${key.slice(0, -4)}AAAA` });
     // The month.
     expect((await counted(api, 'get', `${base}/visits`, { token: key })).body.visits).toHaveLength(12);
-    await counted(api, 'post', `${base}/cycles/preview`, { token: key, body: { agencyId: org.agencyIds[1], period: { start: '2026-01-01', end: '2026-01-31' } } });
+    await counted(api, 'post', `${base}/cycles/preview`, {
+      token: key,
+      body: { agencyId: org.agencyIds[1], period: { start: '2026-01-01', end: '2026-01-31' } },
+    });
     const month = await counted(api, 'post', `${base}/cycles/close-month`, { token: key, body: { month: '2026-01' } });
     expect(month.status).toBe(200);
     const invoices = (await counted(api, 'get', `${base}/invoices`, { token: key })).body.invoices as { id: string }[];
     for (const i of invoices) expect((await counted(api, 'get', `${base}/invoices/${i.id}`, { token: key })).status).toBe(200);
-    await counted(api, 'post', `${base}/invoices/${invoices[0]!.id}/credit-notes`, { token: key, body: { reason: 'late note', lines: [{ description: 'one visit', amountCents: 8500 }] } });
+    await counted(api, 'post', `${base}/invoices/${invoices[0]!.id}/credit-notes`, {
+      token: key,
+      body: { reason: 'late note', lines: [{ description: 'one visit', amountCents: 8500 }] },
+    });
     await counted(api, 'post', `${base}/invoices/${invoices[1]!.id}/void`, { token: key, body: { reason: 'wrong agency' } });
     const payRun = (await counted(api, 'get', `${base}/pay-runs`, { token: key })).body.payRuns[0];
     await counted(api, 'post', `${base}/pay-runs/${payRun.id}/approve`, { token: t });
     for (const s of payRun.statements) {
-      await counted(api, 'post', `${base}/payments`, { token: key, body: { therapistId: s.therapistId, amountCents: s.totalCents, paidOn: '2026-02-05', method: 'ach' } });
+      await counted(api, 'post', `${base}/payments`, {
+        token: key,
+        body: { therapistId: s.therapistId, amountCents: s.totalCents, paidOn: '2026-02-05', method: 'ach' },
+      });
     }
     await counted(api, 'get', `${base}/therapists`, { token: key });
     const year = await counted(api, 'get', `${base}/tax-years/2026`, { token: key });
@@ -70,7 +97,15 @@ describe('the logs of a month', () => {
     const requestLines = lines.filter((l) => l.message === 'request' || l.message === 'request failed');
     expect(requestLines.length).toBe(requests + 6);
     for (const l of requestLines) {
-      expect(l).toEqual(expect.objectContaining({ reqId: expect.any(String), method: expect.any(String), route: expect.any(String), status: expect.any(Number), ms: expect.any(Number) }));
+      expect(l).toEqual(
+        expect.objectContaining({
+          reqId: expect.any(String),
+          method: expect.any(String),
+          route: expect.any(String),
+          status: expect.any(Number),
+          ms: expect.any(Number),
+        }),
+      );
       expect(String(l.route)).not.toContain('?');
       expect(Object.keys(l)).not.toContain('body');
     }

@@ -32,10 +32,15 @@ beforeAll(async () => {
   alpha = await buildOrg(api, 'alpha', 'Alpha');
   beta = await buildOrg(api, 'beta', 'Beta');
   // 60 more visits, several a day, so pages split inside a date.
-  const more = Array.from({ length: 60 }, (_, i) => aVisit({
-    clientId: `alpha-more-${i}`, agencyId: alpha.agencyIds[i % 2]!, therapistId: alpha.therapistIds[i % 2]!, patient: alpha.patients[i % 3]!,
-    date: `2026-01-${String(1 + (i % 9)).padStart(2, '0')}`,
-  }));
+  const more = Array.from({ length: 60 }, (_, i) =>
+    aVisit({
+      clientId: `alpha-more-${i}`,
+      agencyId: alpha.agencyIds[i % 2]!,
+      therapistId: alpha.therapistIds[i % 2]!,
+      patient: alpha.patients[i % 3]!,
+      date: `2026-01-${String(1 + (i % 9)).padStart(2, '0')}`,
+    }),
+  );
   await ok(api, 'post', '/v1/orgs/alpha/visits', { token: alpha.ownerToken, body: { visits: more } });
 }, 60_000);
 afterAll(() => api?.close());
@@ -68,7 +73,11 @@ describe('paging', () => {
     expect(whole.billRates).toHaveLength(4);
     expect(whole.payRates).toHaveLength(4);
     const rates = await allPages(alpha, '/v1/orgs/alpha/rates', 3);
-    expect(rates.map((p) => [p.billRates.length, p.payRates.length])).toEqual([[3, 0], [1, 2], [0, 2]]);
+    expect(rates.map((p) => [p.billRates.length, p.payRates.length])).toEqual([
+      [3, 0],
+      [1, 2],
+      [0, 2],
+    ]);
     expect(rates.flatMap((p) => p.billRates)).toEqual(whole.billRates);
     expect(rates.flatMap((p) => p.payRates)).toEqual(whole.payRates);
   });
@@ -80,7 +89,9 @@ describe('paging', () => {
       expect(res.body.error.code).toBe('invalid-input');
       expect(res.body.error.message).toMatch(/^query\.limit: /);
     }
-    expect((await call(api, 'get', '/v1/orgs/alpha/visits?limit=1001', { token: alpha.ownerToken })).body.error.message).toContain('at most 1,000');
+    expect((await call(api, 'get', '/v1/orgs/alpha/visits?limit=1001', { token: alpha.ownerToken })).body.error.message).toContain(
+      'at most 1,000',
+    );
 
     const visitCursor = (await ok(api, 'get', '/v1/orgs/alpha/visits?limit=2', { token: alpha.ownerToken })).nextCursor as string;
     for (const cursor of [visitCursor, 'not-a-cursor', Buffer.from('{"org":"beta"}').toString('base64url')]) {
@@ -90,9 +101,11 @@ describe('paging', () => {
     }
   });
 
-  it('answers a cursor from another org\'s listing with this org\'s rows only: a cursor is a position, not a door', async () => {
+  it("answers a cursor from another org's listing with this org's rows only: a cursor is a position, not a door", async () => {
     const betaFirst = await ok(api, 'get', '/v1/orgs/beta/visits?limit=3', { token: beta.ownerToken });
-    const betaIds = new Set((await ok(api, 'get', '/v1/orgs/beta/visits?limit=1000', { token: beta.ownerToken })).visits.map((v: any) => v.id));
+    const betaIds = new Set(
+      (await ok(api, 'get', '/v1/orgs/beta/visits?limit=1000', { token: beta.ownerToken })).visits.map((v: any) => v.id),
+    );
     const alphaAll = (await ok(api, 'get', '/v1/orgs/alpha/visits?limit=1000', { token: alpha.ownerToken })).visits;
     const res = await ok(api, 'get', `/v1/orgs/alpha/visits?limit=1000&cursor=${betaFirst.nextCursor}`, { token: alpha.ownerToken });
     expect(res.visits.length).toBeGreaterThan(0);
@@ -112,14 +125,16 @@ describe('paging', () => {
     expect(added).toHaveLength(pages.length);
     expect(added.map((e) => [e.actor, e.action, e.recordType])).toEqual(pages.map(() => ['owner@alpha.example', 'read', 'visit']));
     expect(added[0]!.detail).toBe(`list visits therapistId=${alpha.therapistIds[0]}: 20 shown`);
-    expect(added[1]!.detail).toMatch(new RegExp(`^list visits therapistId=${alpha.therapistIds[0]} after=2026-01-\\d\\d/[0-9a-f-]+: \\d+ shown$`));
+    expect(added[1]!.detail).toMatch(
+      new RegExp(`^list visits therapistId=${alpha.therapistIds[0]} after=2026-01-\\d\\d/[0-9a-f-]+: \\d+ shown$`),
+    );
     const someVisit = pages[0].visits[0].id as string;
     expect((await api.store.listAudit('alpha', { recordId: someVisit })).map((e) => e.action)).toEqual(['create']);
   });
 });
 
 describe('the exports, limited per org', () => {
-  it('answers 429 with Retry-After past the org\'s exports a minute; another org and the next minute are not held back', async () => {
+  it("answers 429 with Retry-After past the org's exports a minute; another org and the next minute are not held back", async () => {
     const exportPath = (orgId: string) => `/v1/orgs/${orgId}/accounting/qbo-invoices?from=2026-01-01&to=2026-01-31`;
     for (let i = 0; i < 3; i++) expect((await call(api, 'get', exportPath('alpha'), { token: alpha.ownerToken })).status).toBe(200);
     const refused = await call(api, 'get', exportPath('alpha'), { token: alpha.ownerToken });

@@ -68,7 +68,11 @@ describe('orgs and members', () => {
   });
 
   it('never leaves an org without an owner (422)', async () => {
-    expectError(await call(api, 'put', '/v1/orgs/acme/members/owner@acme.example', { token: org.ownerToken, body: { role: 'staff' } }), 422, 'rule-broken');
+    expectError(
+      await call(api, 'put', '/v1/orgs/acme/members/owner@acme.example', { token: org.ownerToken, body: { role: 'staff' } }),
+      422,
+      'rule-broken',
+    );
     expectError(await call(api, 'delete', '/v1/orgs/acme/members/owner@acme.example', { token: org.ownerToken }), 422, 'rule-broken');
     expectError(await call(api, 'delete', '/v1/orgs/acme/members/nobody@acme.example', { token: org.ownerToken }), 404, 'not-found');
     const removed = await call(api, 'delete', '/v1/orgs/acme/members/temp@acme.example', { token: org.ownerToken });
@@ -113,7 +117,13 @@ describe('authentication', () => {
     expect(made.status).toBe(201);
     const { key, apiKey } = made.body;
     expect(key).toMatch(/^vl_acme_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toEqual({ id: expect.any(String), label: 'sheet sync', role: 'staff', createdAt: expect.any(String), createdBy: 'owner@acme.example' });
+    expect(apiKey).toEqual({
+      id: expect.any(String),
+      label: 'sheet sync',
+      role: 'staff',
+      createdAt: expect.any(String),
+      createdBy: 'owner@acme.example',
+    });
     const secret = key.split('_').slice(3).join('_');
 
     expect((await ok(api, 'get', '/v1/orgs/acme/agencies', { token: key })).agencies).toHaveLength(2);
@@ -136,14 +146,25 @@ describe('authentication', () => {
   });
 
   it('creates orgs only for a Google account, not an API key', async () => {
-    const made = await ok(api, 'post', '/v1/orgs/acme/api-keys', { token: org.ownerToken, body: { label: 'owner automation', role: 'owner' } });
+    const made = await ok(api, 'post', '/v1/orgs/acme/api-keys', {
+      token: org.ownerToken,
+      body: { label: 'owner automation', role: 'owner' },
+    });
     expectError(await call(api, 'post', '/v1/orgs', { token: made.key, body: { id: 'spawned' } }), 403, 'forbidden');
   });
 });
 
 describe('visits and the batch', () => {
   it('answers 400 naming the row and field of a bad visit, and stores nothing of the batch', async () => {
-    const rows = Array.from({ length: 5 }, (_, i) => aVisit({ clientId: `bad-batch-${i}`, agencyId: org.agencyIds[0]!, therapistId: org.therapistIds[0]!, patient: org.patients[0]!, date: `2026-02-0${i + 1}` }));
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      aVisit({
+        clientId: `bad-batch-${i}`,
+        agencyId: org.agencyIds[0]!,
+        therapistId: org.therapistIds[0]!,
+        patient: org.patients[0]!,
+        date: `2026-02-0${i + 1}`,
+      }),
+    );
     rows[3] = { ...rows[3]!, date: '2026-02-30' };
     const res = await call(api, 'post', '/v1/orgs/acme/visits', { token: staffToken, body: { visits: rows } });
     expectError(res, 400, 'invalid-input');
@@ -168,7 +189,13 @@ describe('visits and the batch', () => {
   });
 
   it('is idempotent per clientId and answers per row', async () => {
-    const row = aVisit({ clientId: 'replay-1', agencyId: org.agencyIds[0]!, therapistId: org.therapistIds[0]!, patient: org.patients[1]!, date: '2026-02-10' });
+    const row = aVisit({
+      clientId: 'replay-1',
+      agencyId: org.agencyIds[0]!,
+      therapistId: org.therapistIds[0]!,
+      patient: org.patients[1]!,
+      date: '2026-02-10',
+    });
     const first = await ok(api, 'post', '/v1/orgs/acme/visits', { token: staffToken, body: { visits: [row] } });
     const again = await ok(api, 'post', '/v1/orgs/acme/visits', { token: staffToken, body: { visits: [row] } });
     expect(first.rows[0]).toMatchObject({ clientId: 'replay-1', status: 'created', problems: [] });
@@ -178,19 +205,41 @@ describe('visits and the batch', () => {
 
   it('answers 413 over the body limit: 100 kB for most routes, 12 MB for the visit batch', async () => {
     const big = 'x'.repeat(150 * 1024);
-    expectError(await call(api, 'post', '/v1/orgs/acme/agencies', { token: staffToken, body: { agencies: [{ name: big }] } }), 413, 'payload-too-large');
-    const rows = Array.from({ length: 700 }, (_, i) => aVisit({ clientId: `size-${i}`, agencyId: org.agencyIds[0]!, therapistId: org.therapistIds[0]!, patient: org.patients[2]!, date: '2026-03-02' }));
-    const underBatchLimit = await call(api, 'post', '/v1/orgs/acme/visits', { token: staffToken, body: { visits: rows.map((r) => ({ ...r, date: '2026-02-30' })) } });
+    expectError(
+      await call(api, 'post', '/v1/orgs/acme/agencies', { token: staffToken, body: { agencies: [{ name: big }] } }),
+      413,
+      'payload-too-large',
+    );
+    const rows = Array.from({ length: 700 }, (_, i) =>
+      aVisit({
+        clientId: `size-${i}`,
+        agencyId: org.agencyIds[0]!,
+        therapistId: org.therapistIds[0]!,
+        patient: org.patients[2]!,
+        date: '2026-03-02',
+      }),
+    );
+    const underBatchLimit = await call(api, 'post', '/v1/orgs/acme/visits', {
+      token: staffToken,
+      body: { visits: rows.map((r) => ({ ...r, date: '2026-02-30' })) },
+    });
     expect(underBatchLimit.status).toBe(400); // parsed (more than 100 kB), then refused for its dates
     const overBatchLimit = JSON.stringify({ visits: [], padding: 'y'.repeat(12 * 1024 * 1024 + 10) });
     expectError(await call(api, 'post', '/v1/orgs/acme/visits', { token: staffToken, body: overBatchLimit }), 413, 'payload-too-large');
   });
 
   it('answers 400 to malformed JSON and 415 to a body that is not JSON, without echoing it', async () => {
-    const malformed = await call(api, 'post', '/v1/orgs/acme/agencies', { token: staffToken, body: '{"agencies": [{"name": "Secret Patient Name"' });
+    const malformed = await call(api, 'post', '/v1/orgs/acme/agencies', {
+      token: staffToken,
+      body: '{"agencies": [{"name": "Secret Patient Name"',
+    });
     expectError(malformed, 400, 'malformed-json');
     expect(malformed.text).not.toContain('Secret');
-    const text = await call(api, 'post', '/v1/orgs/acme/agencies', { token: staffToken, body: 'agencies=1', headers: { 'content-type': 'text/plain' } });
+    const text = await call(api, 'post', '/v1/orgs/acme/agencies', {
+      token: staffToken,
+      body: 'agencies=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     expectError(text, 415, 'unsupported-media-type');
     // No body at all (a fetch sends Content-Length: 0): the schema names what is missing.
     const bodiless = await call(api, 'post', '/v1/orgs/acme/cycles/close-month', { token: staffToken });
@@ -199,7 +248,7 @@ describe('visits and the batch', () => {
   });
 });
 
-describe('an owner\'s history', () => {
+describe("an owner's history", () => {
   it('settles the visits through a past day (a preview first writes nothing); a close then neither bills nor pays them', async () => {
     const hist = await buildOrg(api, 'hist', 'Hist'); // 12 visits, 5 to 16 January 2026
     const path = '/v1/orgs/hist/visits/settled-outside';
@@ -215,14 +264,27 @@ describe('an owner\'s history', () => {
     expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10', preview: true } })).toEqual(preview); // nothing written
     const settled = await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-10' } });
     expect(settled).toEqual({ ...preview, preview: false });
-    expect(await api.store.listAudit('hist', { recordId: 'hist' })).toContainEqual(expect.objectContaining({ actor: 'owner@hist.example', detail: 'visits through 2026-01-10 (6) settled outside VisitLedger' }));
+    expect(await api.store.listAudit('hist', { recordId: 'hist' })).toContainEqual(
+      expect.objectContaining({ actor: 'owner@hist.example', detail: 'visits through 2026-01-10 (6) settled outside VisitLedger' }),
+    );
 
     const month = await ok(api, 'post', '/v1/orgs/hist/cycles/close-month', { token: hist.ownerToken, body: { month: '2026-01' } });
     const billed = month.cycles.flatMap((c: { invoice: { lines: { date: string }[] } | null }) => c.invoice?.lines ?? []);
     const paid = month.payRuns[0].payRun.statements.flatMap((st: { lines: { date: string }[] }) => st.lines);
-    for (const lines of [billed, paid]) expect(lines.map((l: { date: string }) => l.date).sort()).toEqual(['2026-01-11', '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16']);
+    for (const lines of [billed, paid])
+      expect(lines.map((l: { date: string }) => l.date).sort()).toEqual([
+        '2026-01-11',
+        '2026-01-12',
+        '2026-01-13',
+        '2026-01-14',
+        '2026-01-15',
+        '2026-01-16',
+      ]);
     // Settling again finds nothing left: the rest are billed and paid here now.
-    expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-31' } })).toMatchObject({ visits: 0, firstDate: null });
+    expect(await ok(api, 'post', path, { token: hist.ownerToken, body: { through: '2026-01-31' } })).toMatchObject({
+      visits: 0,
+      firstDate: null,
+    });
   });
 });
 
@@ -230,23 +292,41 @@ describe('withdrawing visits entered by mistake', () => {
   it('deletes the open ones by client id (audited), keeps billed ones, answers every client id; a close then bills only what is left', async () => {
     const wd = await buildOrg(api, 'wd', 'Wd'); // 12 visits wd-row-0..11, 5 to 16 January 2026, agencies alternating
     const path = '/v1/orgs/wd/visits/withdraw';
-    await ok(api, 'post', '/v1/orgs/wd/cycles/close', { token: wd.ownerToken, body: { agencyId: wd.agencyIds[0], period: { start: '2026-01-01', end: '2026-01-31' } } });
+    await ok(api, 'post', '/v1/orgs/wd/cycles/close', {
+      token: wd.ownerToken,
+      body: { agencyId: wd.agencyIds[0], period: { start: '2026-01-01', end: '2026-01-31' } },
+    });
     const bad = await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: [] } });
     expectError(bad, 400, 'invalid-input');
     expect(bad.body.error.details).toEqual([{ path: 'body.clientIds', message: 'names no visit' }]);
-    expectError(await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1', 'wd-row-1'] } }), 400, 'invalid-input');
+    expectError(
+      await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1', 'wd-row-1'] } }),
+      400,
+      'invalid-input',
+    );
     expectError(await call(api, 'post', path, { token: wd.ownerToken, body: { clientIds: [''] } }), 400, 'invalid-input');
 
     // Rows 0 and 2 are on Oakridge's issued invoice; 1 and 3 are Lakeside's, open.
     const answer = await ok(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1', 'wd-row-0', 'nope', 'wd-row-3'] } });
     expect(answer.counts).toEqual({ withdrawn: 2, locked: 1, unknown: 1 });
-    expect(answer.rows.map((r: { clientId: string; status: string }) => [r.clientId, r.status])).toEqual([['wd-row-1', 'withdrawn'], ['wd-row-0', 'locked'], ['nope', 'unknown'], ['wd-row-3', 'withdrawn']]);
+    expect(answer.rows.map((r: { clientId: string; status: string }) => [r.clientId, r.status])).toEqual([
+      ['wd-row-1', 'withdrawn'],
+      ['wd-row-0', 'locked'],
+      ['nope', 'unknown'],
+      ['wd-row-3', 'withdrawn'],
+    ]);
     expect(answer.rows[1].invoiceId).toEqual(expect.any(String));
     const audit = await api.store.listAudit('wd', { recordId: answer.rows[0].visitId });
-    expect(audit).toContainEqual(expect.objectContaining({ action: 'delete', actor: 'owner@wd.example', detail: 'withdrawn: neither billed nor paid' }));
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'delete', actor: 'owner@wd.example', detail: 'withdrawn: neither billed nor paid' }),
+    );
     expect(JSON.stringify(answer)).not.toContain(wd.patients[1]!.name);
     // Again: nothing left to withdraw under those ids.
-    expect((await ok(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1'] } })).counts).toEqual({ withdrawn: 0, locked: 0, unknown: 1 });
+    expect((await ok(api, 'post', path, { token: wd.ownerToken, body: { clientIds: ['wd-row-1'] } })).counts).toEqual({
+      withdrawn: 0,
+      locked: 0,
+      unknown: 1,
+    });
 
     const visits = await ok(api, 'get', '/v1/orgs/wd/visits', { token: wd.ownerToken });
     expect(visits.visits).toHaveLength(10);
@@ -265,7 +345,10 @@ describe('cycles, invoices, pay runs, payments', () => {
 
   it('previews, then closes a cycle; closing again returns the same invoice', async () => {
     const period = { start: '2026-01-01', end: '2026-01-31' };
-    const preview = await ok(api, 'post', '/v1/orgs/acme/cycles/preview', { token: staffToken, body: { agencyId: org.agencyIds[0], period } });
+    const preview = await ok(api, 'post', '/v1/orgs/acme/cycles/preview', {
+      token: staffToken,
+      body: { agencyId: org.agencyIds[0], period },
+    });
     expect(preview).toMatchObject({ alreadyClosed: false, held: [] });
     expect(preview.draft.lines).toHaveLength(6);
     const closed = await ok(api, 'post', '/v1/orgs/acme/cycles/close', { token: staffToken, body: { agencyId: org.agencyIds[0], period } });
@@ -275,11 +358,25 @@ describe('cycles, invoices, pay runs, payments', () => {
   });
 
   it('answers 400 for a period that is not a cycle, 404 for an agency that does not exist', async () => {
-    expectError(await call(api, 'post', '/v1/orgs/acme/cycles/close', { token: staffToken, body: { agencyId: org.agencyIds[1], period: { start: '2026-01-03', end: '2026-01-31' } } }), 400, 'invalid-input');
-    expectError(await call(api, 'post', '/v1/orgs/acme/cycles/close', { token: staffToken, body: { agencyId: 'nope', period: { start: '2026-01-01', end: '2026-01-31' } } }), 404, 'not-found');
+    expectError(
+      await call(api, 'post', '/v1/orgs/acme/cycles/close', {
+        token: staffToken,
+        body: { agencyId: org.agencyIds[1], period: { start: '2026-01-03', end: '2026-01-31' } },
+      }),
+      400,
+      'invalid-input',
+    );
+    expectError(
+      await call(api, 'post', '/v1/orgs/acme/cycles/close', {
+        token: staffToken,
+        body: { agencyId: 'nope', period: { start: '2026-01-01', end: '2026-01-31' } },
+      }),
+      404,
+      'not-found',
+    );
   });
 
-  it('closes the month: the other agency\'s invoice and the pay run', async () => {
+  it("closes the month: the other agency's invoice and the pay run", async () => {
     const month = await ok(api, 'post', '/v1/orgs/acme/cycles/close-month', { token: staffToken, body: { month: '2026-01' } });
     expect(month.cycles.map((c: { status: string }) => c.status).sort()).toEqual(['already-closed', 'closed']);
     expect(month.payRuns).toHaveLength(1);
@@ -300,37 +397,71 @@ describe('cycles, invoices, pay runs, payments', () => {
 
   it('voids once (422 the second time) and issues credit notes on another invoice', async () => {
     const [first, second] = invoiceIds;
-    const credit = await call(api, 'post', `/v1/orgs/acme/invoices/${second}/credit-notes`, { token: staffToken, body: { reason: 'rate dispute', lines: [{ description: 'goodwill', amountCents: 1000 }] } });
+    const credit = await call(api, 'post', `/v1/orgs/acme/invoices/${second}/credit-notes`, {
+      token: staffToken,
+      body: { reason: 'rate dispute', lines: [{ description: 'goodwill', amountCents: 1000 }] },
+    });
     expect(credit.status).toBe(201);
     expect(credit.body.number).toMatch(/^ACME-000\d-CN1$/);
     const notes = await ok(api, 'get', `/v1/orgs/acme/credit-notes?invoiceId=${second}`, { token: staffToken });
     expect(notes.creditNotes).toHaveLength(1);
-    expectError(await call(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, { token: staffToken, body: { reason: '' } }), 400, 'invalid-input');
-    const voided = await ok(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, { token: staffToken, body: { reason: 'billed to the wrong agency' } });
+    expectError(
+      await call(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, { token: staffToken, body: { reason: '' } }),
+      400,
+      'invalid-input',
+    );
+    const voided = await ok(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, {
+      token: staffToken,
+      body: { reason: 'billed to the wrong agency' },
+    });
     expect(voided.status).toBe('void');
-    expectError(await call(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, { token: staffToken, body: { reason: 'again' } }), 422, 'rule-broken');
+    expectError(
+      await call(api, 'post', `/v1/orgs/acme/invoices/${first}/void`, { token: staffToken, body: { reason: 'again' } }),
+      422,
+      'rule-broken',
+    );
   });
 
-  it('gets, lists and approves the pay run (approval is the owner\'s)', async () => {
+  it("gets, lists and approves the pay run (approval is the owner's)", async () => {
     const runs = await ok(api, 'get', '/v1/orgs/acme/pay-runs', { token: staffToken });
     const id = runs.payRuns[0].id as string;
-    const again = await ok(api, 'post', '/v1/orgs/acme/pay-runs', { token: staffToken, body: { period: { start: '2026-01-01', end: '2026-01-31' } } });
+    const again = await ok(api, 'post', '/v1/orgs/acme/pay-runs', {
+      token: staffToken,
+      body: { period: { start: '2026-01-01', end: '2026-01-31' } },
+    });
     expect(again).toMatchObject({ status: 'already-exists', payRun: { id } });
     const got = await ok(api, 'get', `/v1/orgs/acme/pay-runs/${encodeURIComponent(id)}`, { token: staffToken });
     expect(got.statements).toHaveLength(2);
-    expectError(await call(api, 'post', `/v1/orgs/acme/pay-runs/${encodeURIComponent(id)}/approve`, { token: staffToken }), 403, 'forbidden');
+    expectError(
+      await call(api, 'post', `/v1/orgs/acme/pay-runs/${encodeURIComponent(id)}/approve`, { token: staffToken }),
+      403,
+      'forbidden',
+    );
     expect((await ok(api, 'post', `/v1/orgs/acme/pay-runs/${id}/approve`, { token: org.ownerToken })).status).toBe('approved');
     expectError(await call(api, 'post', `/v1/orgs/acme/pay-runs/${id}/approve`, { token: org.ownerToken }), 422, 'rule-broken');
     expectError(await call(api, 'get', '/v1/orgs/acme/pay-runs/payroll:1999-01-01', { token: staffToken }), 404, 'not-found');
   });
 
   it('records payments and sums the tax year by payment date, TINs masked', async () => {
-    const paid = await call(api, 'post', '/v1/orgs/acme/payments', { token: staffToken, body: { therapistId: org.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-05', method: 'check', reference: 'check 1001' } });
+    const paid = await call(api, 'post', '/v1/orgs/acme/payments', {
+      token: staffToken,
+      body: { therapistId: org.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-05', method: 'check', reference: 'check 1001' },
+    });
     expect(paid.status).toBe(201);
-    const bad = await call(api, 'post', '/v1/orgs/acme/payments', { token: staffToken, body: { therapistId: org.therapistIds[0], amountCents: 12.5, paidOn: '2026-02-05', method: 'check' } });
+    const bad = await call(api, 'post', '/v1/orgs/acme/payments', {
+      token: staffToken,
+      body: { therapistId: org.therapistIds[0], amountCents: 12.5, paidOn: '2026-02-05', method: 'check' },
+    });
     expectError(bad, 400, 'invalid-input');
     expect(bad.body.error.details[0].path).toBe('amountCents');
-    expectError(await call(api, 'post', '/v1/orgs/acme/payments', { token: staffToken, body: { therapistId: 'nobody', amountCents: 100, paidOn: '2026-02-05', method: 'check' } }), 404, 'not-found');
+    expectError(
+      await call(api, 'post', '/v1/orgs/acme/payments', {
+        token: staffToken,
+        body: { therapistId: 'nobody', amountCents: 100, paidOn: '2026-02-05', method: 'check' },
+      }),
+      404,
+      'not-found',
+    );
     const payments = await ok(api, 'get', `/v1/orgs/acme/payments?year=2026&therapistId=${org.therapistIds[0]}`, { token: staffToken });
     expect(payments.payments).toHaveLength(1);
     const year = await call(api, 'get', '/v1/orgs/acme/tax-years/2026', { token: staffToken });
@@ -353,7 +484,7 @@ describe('cycles, invoices, pay runs, payments', () => {
 });
 
 describe('the service', () => {
-  it('sends helmet\'s security headers, no-store and a request id on every answer', async () => {
+  it("sends helmet's security headers, no-store and a request id on every answer", async () => {
     for (const res of [await call(api, 'get', '/healthz'), await call(api, 'get', '/v1/orgs/acme'), await call(api, 'get', '/nowhere')]) {
       expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -377,7 +508,10 @@ describe('the service', () => {
     const upsert = res.body.paths['/v1/orgs/{orgId}/visits'].post;
     expect(upsert.security).toEqual([{ bearer: [] }]);
     const rows = upsert.requestBody.content['application/json'].schema.properties.visits;
-    expect(rows).toMatchObject({ type: 'array', items: { type: 'object', required: expect.arrayContaining(['clientId', 'patient', 'date']) } });
+    expect(rows).toMatchObject({
+      type: 'array',
+      items: { type: 'object', required: expect.arrayContaining(['clientId', 'patient', 'date']) },
+    });
     expect(res.body.paths['/v1/orgs/{orgId}/tax-years/{year}'].get.parameters.map((p: any) => p.name)).toEqual(['orgId', 'year']);
   });
 });

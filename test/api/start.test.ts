@@ -23,9 +23,15 @@ describe('npm start (server.ts --demo)', () => {
     expect(invoices.status).toBe(200);
     expect(invoices.body.invoices.length).toBeGreaterThan(0);
     // The PDF is rendered on the server's worker threads, which stop with it.
-    const pdf = await fetch(`${first.url}/v1/orgs/demo/invoices/${invoices.body.invoices[0].id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+    const pdf = await fetch(`${first.url}/v1/orgs/demo/invoices/${invoices.body.invoices[0].id}/pdf`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
@@ -50,9 +56,14 @@ describe('visitledger serve', () => {
   });
 
   it('stops at start-up on a bad setting, naming it', async () => {
-    const child = spawn(process.execPath, ['service/src/server.ts'], { env: { ...process.env, GOOGLE_CERTS_URL: 'not a url', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['service/src/server.ts'], {
+      env: { ...process.env, GOOGLE_CERTS_URL: 'not a url', PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(err).toContain('GOOGLE_CERTS_URL');

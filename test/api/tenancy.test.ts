@@ -28,11 +28,27 @@ function plausibleBody(operationId: string): unknown {
     createApiKey: { label: 'intruder', role: 'owner' },
     upsertAgencies: { agencies: [{ id: alpha.agencyIds[0], name: 'Renamed by beta' }] },
     upsertTherapists: { therapists: [{ id: alpha.therapistIds[0], name: 'Renamed by beta' }] },
-    putBillRates: { rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
-    putPayRates: { rates: [{ therapistId: alpha.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }] },
+    putBillRates: {
+      rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }],
+    },
+    putPayRates: {
+      rates: [{ therapistId: alpha.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 1, effectiveFrom: '2026-01-01' }],
+    },
     settleVisitsOutside: { through: '2026-01-31' },
     withdrawVisits: { clientIds: ['alpha-row-0', 'alpha-row-1'] },
-    upsertVisits: { visits: [{ clientId: 'alpha-row-0', agencyId: alpha.agencyIds[0], therapistId: alpha.therapistIds[0], patient: { name: 'Beta Person' }, date: '2026-01-05', discipline: 'PT', visitType: 'ROUTINE' }] },
+    upsertVisits: {
+      visits: [
+        {
+          clientId: 'alpha-row-0',
+          agencyId: alpha.agencyIds[0],
+          therapistId: alpha.therapistIds[0],
+          patient: { name: 'Beta Person' },
+          date: '2026-01-05',
+          discipline: 'PT',
+          visitType: 'ROUTINE',
+        },
+      ],
+    },
     previewClose: { agencyId: alpha.agencyIds[0], period },
     closeCycle: { agencyId: alpha.agencyIds[1], period },
     closeMonth: { month: '2026-02' },
@@ -62,8 +78,23 @@ function pathFor(template: string, orgId: string): string {
 /** What alpha's owner sees of alpha, to compare before and after the walk. */
 async function alphaSnapshot(): Promise<string> {
   const t = alpha.ownerToken;
-  const parts = await Promise.all(['', '/members', '/api-keys', '/agencies', '/therapists', '/rates', '/visits', '/invoices', '/credit-notes', '/pay-runs', '/payments', '/receipts', '/receivables?asOf=2026-12-31']
-    .map((p) => ok(api, 'get', `/v1/orgs/alpha${p}`, { token: t })));
+  const parts = await Promise.all(
+    [
+      '',
+      '/members',
+      '/api-keys',
+      '/agencies',
+      '/therapists',
+      '/rates',
+      '/visits',
+      '/invoices',
+      '/credit-notes',
+      '/pay-runs',
+      '/payments',
+      '/receipts',
+      '/receivables?asOf=2026-12-31',
+    ].map((p) => ok(api, 'get', `/v1/orgs/alpha${p}`, { token: t })),
+  );
   return JSON.stringify(parts);
 }
 
@@ -76,33 +107,71 @@ beforeAll(async () => {
   const alphaKey = await ok(api, 'post', '/v1/orgs/alpha/api-keys', { token: t, body: { label: 'alpha sync' } });
   await ok(api, 'put', '/v1/orgs/alpha/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
   const month = await ok(api, 'post', '/v1/orgs/alpha/cycles/close-month', { token: t, body: { month: '2026-01' } });
-  await ok(api, 'post', '/v1/orgs/alpha/payments', { token: t, body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' } });
+  await ok(api, 'post', '/v1/orgs/alpha/payments', {
+    token: t,
+    body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' },
+  });
   const invoices = month.cycles.map((c: any) => c.invoice);
-  const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, { token: t, body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] } });
-  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', { token: t, body: { agencyId: alpha.agencyIds[0], amountCents: 10_000_000, receivedOn: '2026-02-10', method: 'check' } });
+  const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${invoices[1].id}/credit-notes`, {
+    token: t,
+    body: { reason: 'goodwill', lines: [{ description: 'goodwill', amountCents: 500 }] },
+  });
+  const receipt = await ok(api, 'post', '/v1/orgs/alpha/receipts', {
+    token: t,
+    body: { agencyId: alpha.agencyIds[0], amountCents: 10_000_000, receivedOn: '2026-02-10', method: 'check' },
+  });
   const portalLink = await ok(api, 'post', '/v1/orgs/alpha/portal-links', { token: t, body: { agencyId: alpha.agencyIds[0] } });
   Object.assign(alphaIds, {
-    invoiceId: invoices[0].id, payRunId: month.payRuns[0].payRun.id, keyId: alphaKey.apiKey.id, email: 'staff@alpha.example', year: '2026',
-    creditNoteId: note.id, therapistId: alpha.therapistIds[0], agencyId: alpha.agencyIds[0]!, entryId: receipt.entries[0].id, fileNumber: '1', file: 'qbo-invoices', linkId: portalLink.link.id,
+    invoiceId: invoices[0].id,
+    payRunId: month.payRuns[0].payRun.id,
+    keyId: alphaKey.apiKey.id,
+    email: 'staff@alpha.example',
+    year: '2026',
+    creditNoteId: note.id,
+    therapistId: alpha.therapistIds[0],
+    agencyId: alpha.agencyIds[0]!,
+    entryId: receipt.entries[0].id,
+    fileNumber: '1',
+    file: 'qbo-invoices',
+    linkId: portalLink.link.id,
   });
-  betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } })).key;
+  betaKey = (await ok(api, 'post', '/v1/orgs/beta/api-keys', { token: beta.ownerToken, body: { label: 'beta owner key', role: 'owner' } }))
+    .key;
   alphaSecrets = [
-    ...alpha.patients.flatMap((p) => [p.name, p.mrn]), ...alpha.tins, ...alpha.tins.map((t) => t.replace(/-/g, '')),
-    'Alpha Staffing', 'Alpha Oakridge', 'Alpha Lakeside', 'Alpha Tom Becker', 'Alpha Ana Morales', 'staff@alpha.example', 'owner@alpha.example',
-    ...alpha.agencyIds, ...alpha.therapistIds, alphaIds.invoiceId!, ...invoices.map((i: any) => i.number), alphaKey.apiKey.id, portalLink.link.id, portalLink.url.split('/portal/')[1], '314159265', '123456',
+    ...alpha.patients.flatMap((p) => [p.name, p.mrn]),
+    ...alpha.tins,
+    ...alpha.tins.map((t) => t.replace(/-/g, '')),
+    'Alpha Staffing',
+    'Alpha Oakridge',
+    'Alpha Lakeside',
+    'Alpha Tom Becker',
+    'Alpha Ana Morales',
+    'staff@alpha.example',
+    'owner@alpha.example',
+    ...alpha.agencyIds,
+    ...alpha.therapistIds,
+    alphaIds.invoiceId!,
+    ...invoices.map((i: any) => i.number),
+    alphaKey.apiKey.id,
+    portalLink.link.id,
+    portalLink.url.split('/portal/')[1],
+    '314159265',
+    '123456',
   ];
 });
 afterAll(() => api.close());
 
 describe('the route list', () => {
   it('is the same in the Express router and in the OpenAPI document', () => {
-    const documented = documentedRoutes(api.openapi).map((r) => `${r.method} ${r.path}`).sort();
+    const documented = documentedRoutes(api.openapi)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
     expect(servedRoutes(api.app).sort()).toEqual(documented);
     expect(documented.length).toBeGreaterThan(30);
   });
 });
 
-describe('another org\'s member', () => {
+describe("another org's member", () => {
   const callers = [
     ['a Google account of another org', () => beta.ownerToken],
     ['an owner API key of another org', () => betaKey],
@@ -129,12 +198,15 @@ describe('another org\'s member', () => {
     });
   }
 
-  it('cannot reach alpha\'s records through its own org either (ids are per org)', async () => {
+  it("cannot reach alpha's records through its own org either (ids are per org)", async () => {
     const res = [
       await call(api, 'get', `/v1/orgs/beta/invoices/${alphaIds.invoiceId}`, { token: beta.ownerToken }),
       await call(api, 'post', `/v1/orgs/beta/invoices/${alphaIds.invoiceId}/void`, { token: beta.ownerToken, body: { reason: 'x' } }),
       await call(api, 'delete', `/v1/orgs/beta/api-keys/${alphaIds.keyId}`, { token: beta.ownerToken }),
-      await call(api, 'post', '/v1/orgs/beta/payments', { token: beta.ownerToken, body: { therapistId: alpha.therapistIds[0], amountCents: 100, paidOn: '2026-02-01', method: 'check' } }),
+      await call(api, 'post', '/v1/orgs/beta/payments', {
+        token: beta.ownerToken,
+        body: { therapistId: alpha.therapistIds[0], amountCents: 100, paidOn: '2026-02-01', method: 'check' },
+      }),
     ];
     // A 404 may repeat the id the caller sent; nothing else of alpha's.
     const sent = [alphaIds.invoiceId, alphaIds.keyId, alpha.therapistIds[0]];

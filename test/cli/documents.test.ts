@@ -14,7 +14,11 @@ import { json, visitledger } from './run-cli.ts';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `visitledger-docs-${name}-`));
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 
 type InvoiceJson = { agency: string; number: string; totalCents: number; lines: { late: boolean }[] };
 type StatementJson = { therapist: string; period: { start: string; end: string }; totalCents: number };
@@ -26,15 +30,17 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('visitledger close --out', () => {
-  it("writes each invoice as <number>.pdf and each pay statement by therapist, saying what the JSON says, the same bytes on a second close", async () => {
+  it('writes each invoice as <number>.pdf and each pay statement by therapist, saying what the JSON says, the same bytes on a second close', async () => {
     const out = tmp('close');
     const closed = await json(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', out);
     const invoices: InvoiceJson[] = closed.invoices;
     const statements: StatementJson[] = closed.payStatements;
-    expect(filesUnder(out)).toEqual([
-      ...invoices.map((i) => `invoices/${i.number}.pdf`).sort(),
-      ...statements.map((s) => `pay-statements/${s.therapist} (${s.period.start} to ${s.period.end}).pdf`).sort(),
-    ].sort());
+    expect(filesUnder(out)).toEqual(
+      [
+        ...invoices.map((i) => `invoices/${i.number}.pdf`).sort(),
+        ...statements.map((s) => `pay-statements/${s.therapist} (${s.period.start} to ${s.period.end}).pdf`).sort(),
+      ].sort(),
+    );
     expect(statSync(join(out, 'invoices', `${invoices[0]!.number}.pdf`)).mode & 0o777).toBe(0o600);
 
     for (const invoice of invoices) {
@@ -63,8 +69,28 @@ describe('visitledger close --out', () => {
 
 describe('visitledger export-1099', () => {
   it('writes the summary with the same figures as tax-year, and says why there is no IRS file', async () => {
-    for (const [therapist, amount] of [['Tom Becker', '2,500.00'], ['Omar Haddad', '2,100.00']]) {
-      expect((await visitledger(db, 'payment', '--org', 'demo', '--therapist', therapist!, '--amount', amount!, '--date', '2026-12-10', '--method', 'check')).code).toBe(0);
+    for (const [therapist, amount] of [
+      ['Tom Becker', '2,500.00'],
+      ['Omar Haddad', '2,100.00'],
+    ]) {
+      expect(
+        (
+          await visitledger(
+            db,
+            'payment',
+            '--org',
+            'demo',
+            '--therapist',
+            therapist!,
+            '--amount',
+            amount!,
+            '--date',
+            '2026-12-10',
+            '--method',
+            'check',
+          )
+        ).code,
+      ).toBe(0);
     }
     const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
     const out = tmp('1099');
@@ -75,7 +101,9 @@ describe('visitledger export-1099', () => {
     expect(filesUnder(out)).toEqual(['1099-NEC-2026-summary.pdf']);
     const summary = await pdfText(readFileSync(join(out, '1099-NEC-2026-summary.pdf')));
     for (const t of year.therapists as { therapist: string; totalCents: number; excludedCents: number; reportable: boolean }[]) {
-      expect(summary).toContain(`${t.therapist} ${formatMoney(t.totalCents)} $0.00 ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`);
+      expect(summary).toContain(
+        `${t.therapist} ${formatMoney(t.totalCents)} $0.00 ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`,
+      );
     }
     expect(summary).toContain('No IRS file was written');
     expect(summary).toContain('DUE DATE 02/01/2027');
@@ -110,7 +138,10 @@ describe('visitledger export-1099', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('no payments were recorded as paid in 2024: nothing to file');
     expect(filesUnder(out)).toEqual(['1099-NEC-2024-summary.pdf']);
-    expect(await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out DIR/) });
+    expect(await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--out DIR/),
+    });
   });
 });
 
@@ -120,10 +151,15 @@ describe('visitledger export-accounting', () => {
     const result = await visitledger(db, 'export-accounting', '--org', 'demo', '--month', '2026-10', '--out', out);
     expect(result.code).toBe(0);
     expect(filesUnder(out)).toEqual([
-      'credit-notes-2026-10-01-to-2026-10-31.csv', 'payments-ledger-2026-10-01-to-2026-10-31.csv', 'qbo-invoices-2026-10-01-to-2026-10-31.csv', 'qbo-payments-2026-10-01-to-2026-10-31.csv',
+      'credit-notes-2026-10-01-to-2026-10-31.csv',
+      'payments-ledger-2026-10-01-to-2026-10-31.csv',
+      'qbo-invoices-2026-10-01-to-2026-10-31.csv',
+      'qbo-payments-2026-10-01-to-2026-10-31.csv',
     ]);
     const invoices = readFileSync(join(out, 'qbo-invoices-2026-10-01-to-2026-10-31.csv'), 'utf8');
-    expect(invoices.split('\r\n')[0]).toBe('InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount');
+    expect(invoices.split('\r\n')[0]).toBe(
+      'InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount',
+    );
     expect(invoices).not.toMatch(/Alvarez|Nguyen|MR\d{6}/);
     expect(await visitledger(db, 'export-accounting', '--org', 'demo', '--out', out)).toMatchObject({ code: 2 });
   });

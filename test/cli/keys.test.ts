@@ -19,14 +19,22 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `visitledger-keys-${nam
 
 async function withEnv(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     return error as { code: number; stdout: string; stderr: string };
   }
 }
 
-const envOf = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+const envOf = (stdout: string) =>
+  Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 
 describe('visitledger keys new', () => {
   it('prints a key set for a secret manager, and with the keys of the environment adds a new current key keeping the old', async () => {
@@ -48,7 +56,9 @@ describe('keys kept apart from the database, and rotated', () => {
     const db = join(tmp('db'), 'demo.db');
     const keyFile = join(tmp('secrets'), 'keys.json');
     await json(db, 'demo', '--month', '2026-09', '--key-file', keyFile);
-    expect(await visitledger(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', tmp('out'), '--key-file', keyFile)).toMatchObject({ code: 0 });
+    expect(
+      await visitledger(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', tmp('out'), '--key-file', keyFile),
+    ).toMatchObject({ code: 0 });
     expect(existsSync(`${db}.keys.json`)).toBe(false);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
@@ -74,7 +84,9 @@ describe('keys kept apart from the database, and rotated', () => {
       await store.close();
     }
     // The org still works under the new keys: a re-close serves the same PDFs.
-    expect((await visitledger(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', tmp('again'), '--key-file', keyFile)).code).toBe(0);
+    expect(
+      (await visitledger(db, 'close', '--org', 'demo', '--period', '2026-10', '--out', tmp('again'), '--key-file', keyFile)).code,
+    ).toBe(0);
     expect(readFileSync(keyFile, 'utf8')).toContain('"current": "k2"');
   }, 120_000);
 });

@@ -11,7 +11,18 @@ describe('visitledger portal-link', () => {
   it('prints a link for the named agency that resolves to it, with a passcode kept as a hash', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'portal.db');
     await json(db, 'demo', '--month', '2026-09');
-    const out = await visitledger(db, 'portal-link', '--org', 'demo', '--agency', 'Oakridge Home Health (demo)', '--days', '30', '--passcode', 'secret-99');
+    const out = await visitledger(
+      db,
+      'portal-link',
+      '--org',
+      'demo',
+      '--agency',
+      'Oakridge Home Health (demo)',
+      '--days',
+      '30',
+      '--passcode',
+      'secret-99',
+    );
     expect(out.code, out.stderr).toBe(0);
     const url = out.stdout.split('\n')[0]!;
     expect(url).toMatch(/^http:\/\/localhost:8080\/portal\/[A-Za-z0-9_-]{43}$/);

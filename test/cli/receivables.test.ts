@@ -10,8 +10,20 @@ import { addDays } from '../../shared/index.ts';
 import { json, visitledger } from './run-cli.ts';
 
 const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
-const importArgs = ['import', '--visits', `${SAMPLE}visits.csv`, '--rates', `${SAMPLE}rates.csv`, '--pay-rates', `${SAMPLE}pay-rates.csv`,
-  '--map-agency', 'Oakridge=Oakridge Home Health', '--map-agency', 'Lakeside Home Care=Lakeside Home Care LLC', '--commit'];
+const importArgs = [
+  'import',
+  '--visits',
+  `${SAMPLE}visits.csv`,
+  '--rates',
+  `${SAMPLE}rates.csv`,
+  '--pay-rates',
+  `${SAMPLE}pay-rates.csv`,
+  '--map-agency',
+  'Oakridge=Oakridge Home Health',
+  '--map-agency',
+  'Lakeside Home Care=Lakeside Home Care LLC',
+  '--commit',
+];
 
 describe('visitledger receipt and receivables', () => {
   it('records a short payment and an overpayment, and ages what is left open', async () => {
@@ -22,16 +34,56 @@ describe('visitledger receipt and receivables', () => {
     const oakridge = numberOf('Oakridge Home Health'); // $465.00
     const summit = numberOf('Summit Visiting Health'); // $58.00
 
-    const short = await json(db, 'receipt', '--agency', 'Oakridge Home Health', '--amount', '400.00', '--date', '2026-04-20', '--method', 'check', '--reference', '1042', '--invoice', oakridge);
+    const short = await json(
+      db,
+      'receipt',
+      '--agency',
+      'Oakridge Home Health',
+      '--amount',
+      '400.00',
+      '--date',
+      '2026-04-20',
+      '--method',
+      'check',
+      '--reference',
+      '1042',
+      '--invoice',
+      oakridge,
+    );
     expect(short.receipt).toMatchObject({ kind: 'receipt', amountCents: 40_000, on: '2026-04-20', method: 'check', reference: '1042' });
     expect(short.applications).toHaveLength(1);
-    expect(short.invoices).toEqual([expect.objectContaining({ number: oakridge, totalCents: 46_500, paidCents: 40_000, openCents: 6_500, status: 'partially paid' })]);
+    expect(short.invoices).toEqual([
+      expect.objectContaining({ number: oakridge, totalCents: 46_500, paidCents: 40_000, openCents: 6_500, status: 'partially paid' }),
+    ]);
 
-    const over = await json(db, 'receipt', '--agency', 'Summit Visiting Health', '--amount', '1,058.00', '--date', '2026-04-21', '--method', 'ach');
+    const over = await json(
+      db,
+      'receipt',
+      '--agency',
+      'Summit Visiting Health',
+      '--amount',
+      '1,058.00',
+      '--date',
+      '2026-04-21',
+      '--method',
+      'ach',
+    );
     expect(over.invoices).toEqual([expect.objectContaining({ number: summit, paidCents: 5_800, openCents: 0, status: 'paid' })]);
     expect(over.creditCents).toBe(100_000);
 
-    const refused = await visitledger(db, 'receipt', '--agency', 'Oakridge Home Health', '--amount', '1', '--date', '2026-04-20', '--method', 'wire', '--json');
+    const refused = await visitledger(
+      db,
+      'receipt',
+      '--agency',
+      'Oakridge Home Health',
+      '--amount',
+      '1',
+      '--date',
+      '2026-04-20',
+      '--method',
+      'wire',
+      '--json',
+    );
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/method/);
 
@@ -42,13 +94,28 @@ describe('visitledger receipt and receivables', () => {
     expect(report.asOf).toBe(asOf);
     const byName = Object.fromEntries(report.agencies.map((a: { agency: string }) => [a.agency, a]));
     expect(byName['Oakridge Home Health']).toEqual({
-      agency: 'Oakridge Home Health', openCents: 6_500, creditCents: 0,
+      agency: 'Oakridge Home Health',
+      openCents: 6_500,
+      creditCents: 0,
       buckets: { currentCents: 0, days1to30Cents: 0, days31to60Cents: 6_500, days61to90Cents: 0, over90Cents: 0 },
-      invoices: [{ number: oakridge, issueDate: short.invoices[0].issueDate, dueDate: due, totalCents: 46_500, paidCents: 40_000, openCents: 6_500, status: 'partially paid' }],
+      invoices: [
+        {
+          number: oakridge,
+          issueDate: short.invoices[0].issueDate,
+          dueDate: due,
+          totalCents: 46_500,
+          paidCents: 40_000,
+          openCents: 6_500,
+          status: 'partially paid',
+        },
+      ],
     });
     expect(byName['Summit Visiting Health']).toEqual({
-      agency: 'Summit Visiting Health', openCents: 0, creditCents: 100_000,
-      buckets: { currentCents: 0, days1to30Cents: 0, days31to60Cents: 0, days61to90Cents: 0, over90Cents: 0 }, invoices: [],
+      agency: 'Summit Visiting Health',
+      openCents: 0,
+      creditCents: 100_000,
+      buckets: { currentCents: 0, days1to30Cents: 0, days31to60Cents: 0, days61to90Cents: 0, over90Cents: 0 },
+      invoices: [],
     });
     expect(byName['Lakeside Home Care LLC']).toMatchObject({ openCents: 41_100, buckets: { days31to60Cents: 41_100 } });
 

@@ -22,11 +22,39 @@ describe('visitledger settings', () => {
   it('prints the org details, sets them through the validated use case, and refuses a bad one with the reason', async () => {
     const before = await json(db, 'settings', '--org', 'demo');
     expect(before).toMatchObject({ name: expect.any(String), timeZone: expect.any(String) });
-    const set = await json(db, 'settings', '--org', 'demo', '--name', 'Bright Path Therapy Staffing LLC', '--address1', '400 Main St', '--city', 'Columbus',
-      '--state', 'oh', '--zip', '43215', '--phone', '(614) 555-0100', '--time-zone', 'America/New_York');
-    expect(set).toMatchObject({ name: 'Bright Path Therapy Staffing LLC', address: { line1: '400 Main St', city: 'Columbus', state: 'OH', zip: '43215' }, phone: '(614) 555-0100' });
-    expect(await visitledger(db, 'settings', '--org', 'demo', '--zip', '4321')).toMatchObject({ code: 1, stderr: expect.stringMatching(/settings.*address\.zip: must be a ZIP code/s) });
-    expect(await visitledger(db, 'settings', '--org', 'demo', '--time-zone', 'Mars/Base')).toMatchObject({ code: 2, stderr: expect.stringMatching(/not an IANA time zone/) });
+    const set = await json(
+      db,
+      'settings',
+      '--org',
+      'demo',
+      '--name',
+      'Bright Path Therapy Staffing LLC',
+      '--address1',
+      '400 Main St',
+      '--city',
+      'Columbus',
+      '--state',
+      'oh',
+      '--zip',
+      '43215',
+      '--phone',
+      '(614) 555-0100',
+      '--time-zone',
+      'America/New_York',
+    );
+    expect(set).toMatchObject({
+      name: 'Bright Path Therapy Staffing LLC',
+      address: { line1: '400 Main St', city: 'Columbus', state: 'OH', zip: '43215' },
+      phone: '(614) 555-0100',
+    });
+    expect(await visitledger(db, 'settings', '--org', 'demo', '--zip', '4321')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/settings.*address\.zip: must be a ZIP code/s),
+    });
+    expect(await visitledger(db, 'settings', '--org', 'demo', '--time-zone', 'Mars/Base')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not an IANA time zone/),
+    });
     const text = await visitledger(db, 'settings', '--org', 'demo');
     expect(text.stdout).toMatch(/^address +400 Main St, (.*, )?Columbus, OH 43215$/m);
   });
@@ -34,23 +62,79 @@ describe('visitledger settings', () => {
 
 describe('visitledger w9', () => {
   it('refuses a TIN that cannot be valid, with the reason, and records a good one sealed and shown masked', async () => {
-    const base = ['w9', '--org', 'demo', '--therapist', 'Omar Haddad', '--legal-name', 'Omar Haddad', '--classification', 'sole-proprietor',
-      '--address1', '5 Oak Ave', '--city', 'Dayton', '--state', 'OH', '--zip', '45402'];
-    expect(await visitledger(db, ...base, '--tin-type', 'SSN', '--tin', '666-12-3456')).toMatchObject({ code: 1, stderr: expect.stringMatching(/never starts with 666/) });
-    expect(await visitledger(db, ...base, '--tin-type', 'SSN', '--tin', '123-00-4567')).toMatchObject({ code: 1, stderr: expect.stringMatching(/middle two digits/) });
-    expect(await visitledger(db, ...base, '--tin-type', 'EIN', '--tin', '07-1234567')).toMatchObject({ code: 1, stderr: expect.stringMatching(/assigns no EIN starting with 07/) });
-    expect(await visitledger(db, ...base, '--classification', 'corp', '--tin-type', 'SSN', '--tin', '234-56-7891')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--classification must be one of/) });
+    const base = [
+      'w9',
+      '--org',
+      'demo',
+      '--therapist',
+      'Omar Haddad',
+      '--legal-name',
+      'Omar Haddad',
+      '--classification',
+      'sole-proprietor',
+      '--address1',
+      '5 Oak Ave',
+      '--city',
+      'Dayton',
+      '--state',
+      'OH',
+      '--zip',
+      '45402',
+    ];
+    expect(await visitledger(db, ...base, '--tin-type', 'SSN', '--tin', '666-12-3456')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/never starts with 666/),
+    });
+    expect(await visitledger(db, ...base, '--tin-type', 'SSN', '--tin', '123-00-4567')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/middle two digits/),
+    });
+    expect(await visitledger(db, ...base, '--tin-type', 'EIN', '--tin', '07-1234567')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/assigns no EIN starting with 07/),
+    });
+    expect(await visitledger(db, ...base, '--classification', 'corp', '--tin-type', 'SSN', '--tin', '234-56-7891')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--classification must be one of/),
+    });
     const done = await visitledger(db, ...base, '--tin-type', 'SSN', '--tin', '234-56-7891', '--signed-on', '2026-03-01', '--json');
     expect(done.code).toBe(0);
-    expect(JSON.parse(done.stdout)).toEqual({ therapist: 'Omar Haddad', legalName: 'Omar Haddad', taxClassification: 'individual', tinType: 'SSN', tin: '***-**-7891', signedOn: '2026-03-01' });
+    expect(JSON.parse(done.stdout)).toEqual({
+      therapist: 'Omar Haddad',
+      legalName: 'Omar Haddad',
+      taxClassification: 'individual',
+      tinType: 'SSN',
+      tin: '***-**-7891',
+      signedOn: '2026-03-01',
+    });
     expect(done.stdout + done.stderr).not.toMatch(/234567891|234-56-7891/);
   });
 });
 
 describe('visitledger export-1099: before and after filing', () => {
   it('writes the TIN Matching file, marks the IRS file filed, and lists the correction a later payment makes due', async () => {
-    for (const [therapist, amount] of [['Tom Becker', '2,500.00'], ['Omar Haddad', '2,100.00']]) {
-      expect((await visitledger(db, 'payment', '--org', 'demo', '--therapist', therapist!, '--amount', amount!, '--date', '2026-12-10', '--method', 'check')).code).toBe(0);
+    for (const [therapist, amount] of [
+      ['Tom Becker', '2,500.00'],
+      ['Omar Haddad', '2,100.00'],
+    ]) {
+      expect(
+        (
+          await visitledger(
+            db,
+            'payment',
+            '--org',
+            'demo',
+            '--therapist',
+            therapist!,
+            '--amount',
+            amount!,
+            '--date',
+            '2026-12-10',
+            '--method',
+            'check',
+          )
+        ).code,
+      ).toBe(0);
     }
     expect((await visitledger(db, 'payer-tin', '--org', 'demo', '--tin', '98-7654321', '--type', 'EIN')).code).toBe(0);
     const out = tmp('export');
@@ -66,19 +150,45 @@ describe('visitledger export-1099: before and after filing', () => {
     const marked = await json(db, 'export-1099', '--org', 'demo', '--year', '2026', '--mark-filed', irisFile);
     expect(marked).toMatchObject({ year: 2026, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), alreadyMarked: false });
     expect(marked.returns).toContainEqual({ therapist: 'Omar Haddad', box1Cents: expect.any(Number), box4Cents: 0 });
-    expect(await json(db, 'export-1099', '--org', 'demo', '--year', '2026', '--mark-filed', irisFile)).toMatchObject({ alreadyMarked: true });
-    expect(await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026', '--mark-filed', join(out, 'tin-matching-2026.txt')))
-      .toMatchObject({ code: 1, stderr: expect.stringMatching(/not a VisitLedger IRIS 1099-NEC file for 2026/) });
+    expect(await json(db, 'export-1099', '--org', 'demo', '--year', '2026', '--mark-filed', irisFile)).toMatchObject({
+      alreadyMarked: true,
+    });
+    expect(
+      await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026', '--mark-filed', join(out, 'tin-matching-2026.txt')),
+    ).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a VisitLedger IRIS 1099-NEC file for 2026/) });
     expect((await json(db, 'tax-year', '--org', 'demo', '--year', '2026')).corrections).toEqual([]);
 
     // A payment recorded after filing: Omar's return needs a correction.
     const omarFiled = marked.returns.find((r: { therapist: string }) => r.therapist === 'Omar Haddad').box1Cents;
-    expect((await visitledger(db, 'payment', '--org', 'demo', '--therapist', 'Omar Haddad', '--amount', '100.00', '--date', '2026-12-20', '--method', 'check')).code).toBe(0);
+    expect(
+      (
+        await visitledger(
+          db,
+          'payment',
+          '--org',
+          'demo',
+          '--therapist',
+          'Omar Haddad',
+          '--amount',
+          '100.00',
+          '--date',
+          '2026-12-20',
+          '--method',
+          'check',
+        )
+      ).code,
+    ).toBe(0);
     const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
-    expect(year.corrections).toEqual([{
-      therapist: 'Omar Haddad', filed: { box1Cents: omarFiled, box4Cents: 0, sha256: marked.sha256 }, now: { box1Cents: omarFiled + 10_000, box4Cents: 0 },
-      message: expect.stringMatching(/^Omar Haddad: Box 1 filed .*File a corrected 1099-NEC for 2026 in IRIS and send the CORRECTED Copy B\.$/),
-    }]);
+    expect(year.corrections).toEqual([
+      {
+        therapist: 'Omar Haddad',
+        filed: { box1Cents: omarFiled, box4Cents: 0, sha256: marked.sha256 },
+        now: { box1Cents: omarFiled + 10_000, box4Cents: 0 },
+        message: expect.stringMatching(
+          /^Omar Haddad: Box 1 filed .*File a corrected 1099-NEC for 2026 in IRIS and send the CORRECTED Copy B\.$/,
+        ),
+      },
+    ]);
     const again = tmp('corrected');
     const text = await visitledger(db, 'export-1099', '--org', 'demo', '--year', '2026', '--out', again);
     expect(text.stdout).toContain('needs a correction: Omar Haddad: Box 1 filed');

@@ -12,7 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { PRODUCTION_SETTINGS } from '../../service/src/config/settings.ts';
 import { ROOT } from './image-files.ts';
 
-const SETTINGS = { PROJECT_ID: 'acme-vl', DOMAIN: 'app.example.com', OAUTH_CLIENT_ID: '123-abc.apps.googleusercontent.com', CONTACT: 'privacy@example.com' };
+const SETTINGS = {
+  PROJECT_ID: 'acme-vl',
+  DOMAIN: 'app.example.com',
+  OAUTH_CLIENT_ID: '123-abc.apps.googleusercontent.com',
+  CONTACT: 'privacy@example.com',
+};
 const KEY_SECRETS = ['visitledger-field-keys', 'visitledger-field-key-current', 'visitledger-index-key'];
 
 /** A directory of stand-ins for gcloud, npx and curl that log each call to `calls.log` (a `describe` fails: nothing exists yet). */
@@ -32,7 +37,12 @@ exit 0
 }
 
 function deploy(args: string[], env: Record<string, string>, path = process.env.PATH!) {
-  return spawnSync('bash', ['deploy/cloud-run.sh', ...args], { cwd: ROOT, env: { ...process.env, PATH: path, NODE_ENV: '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync('bash', ['deploy/cloud-run.sh', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: path, NODE_ENV: '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 const commands = (out: string) => out.split('\n').filter((l) => /^(gcloud|npx|curl) /.test(l));
@@ -49,17 +59,21 @@ describe('deploy/cloud-run.sh --dry-run', () => {
     expect(printed.length).toBeGreaterThan(20);
   });
 
-  it('makes a Firestore database in Native mode with point-in-time recovery, its rules and indexes, and the portal tokens\' TTL', () => {
-    expect(printed).toContain("gcloud firestore databases create --database=\\(default\\) --location=us-central1 --type=firestore-native");
+  it("makes a Firestore database in Native mode with point-in-time recovery, its rules and indexes, and the portal tokens' TTL", () => {
+    expect(printed).toContain('gcloud firestore databases create --database=\\(default\\) --location=us-central1 --type=firestore-native');
     expect(printed).toContain('gcloud firestore databases update --database=\\(default\\) --enable-pitr');
     expect(printed.some((c) => c.includes('firebase-tools') && c.includes('firestore:rules\\,firestore:indexes'))).toBe(true);
-    expect(printed).toContain('gcloud firestore fields ttls update expireAt --collection-group=portalTokens --enable-ttl --database=\\(default\\)');
+    expect(printed).toContain(
+      'gcloud firestore fields ttls update expireAt --collection-group=portalTokens --enable-ttl --database=\\(default\\)',
+    );
   });
 
-  it('gives the service\'s account Firestore data access and the three key secrets, nothing more', () => {
+  it("gives the service's account Firestore data access and the three key secrets, nothing more", () => {
     const sa = 'serviceAccount:visitledger-run@acme-vl.iam.gserviceaccount.com';
     const grants = printed.filter((c) => c.includes(`--member=${sa}`));
-    expect(grants.filter((c) => c.startsWith('gcloud projects add-iam-policy-binding')).map((c) => flag(c, 'role'))).toEqual(['roles/datastore.user']);
+    expect(grants.filter((c) => c.startsWith('gcloud projects add-iam-policy-binding')).map((c) => flag(c, 'role'))).toEqual([
+      'roles/datastore.user',
+    ]);
     const secretGrants = grants.filter((c) => c.startsWith('gcloud secrets add-iam-policy-binding'));
     expect(secretGrants.map((c) => c.split(' ')[3])).toEqual(KEY_SECRETS);
     for (const c of secretGrants) expect(flag(c, 'role')).toBe('roles/secretmanager.secretAccessor');
@@ -68,9 +82,24 @@ describe('deploy/cloud-run.sh --dry-run', () => {
 
   it('deploys the service with every production setting, the keys from Secret Manager and a startup probe on /readyz', () => {
     const deployCmd = printed.find((c) => c.startsWith('gcloud run deploy visitledger '))!;
-    const env = Object.fromEntries(flag(deployCmd, 'set-env-vars')!.split(',').map((kv) => kv.split('=', 2) as [string, string]));
-    const secrets = Object.fromEntries(flag(deployCmd, 'set-secrets')!.split(',').map((kv) => kv.split('=', 2) as [string, string]));
-    expect(env).toMatchObject({ NODE_ENV: 'production', VISITLEDGER_STORE: 'firestore', GOOGLE_CLOUD_PROJECT: 'acme-vl', PORTAL_BASE_URL: 'https://app.example.com', GOOGLE_OAUTH_CLIENT_ID: SETTINGS.OAUTH_CLIENT_ID, TRUST_PROXY_HOPS: '1' });
+    const env = Object.fromEntries(
+      flag(deployCmd, 'set-env-vars')!
+        .split(',')
+        .map((kv) => kv.split('=', 2) as [string, string]),
+    );
+    const secrets = Object.fromEntries(
+      flag(deployCmd, 'set-secrets')!
+        .split(',')
+        .map((kv) => kv.split('=', 2) as [string, string]),
+    );
+    expect(env).toMatchObject({
+      NODE_ENV: 'production',
+      VISITLEDGER_STORE: 'firestore',
+      GOOGLE_CLOUD_PROJECT: 'acme-vl',
+      PORTAL_BASE_URL: 'https://app.example.com',
+      GOOGLE_OAUTH_CLIENT_ID: SETTINGS.OAUTH_CLIENT_ID,
+      TRUST_PROXY_HOPS: '1',
+    });
     expect(Object.values(secrets)).toEqual(KEY_SECRETS.map((s) => `${s}:latest`));
     for (const setting of PRODUCTION_SETTINGS) expect([...Object.keys(env), ...Object.keys(secrets)]).toContain(setting);
     expect(flag(deployCmd, 'startup-probe')).toMatch(/^httpGet\.path=\/readyz,/);

@@ -53,9 +53,22 @@ describe('the Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('leaves out node_modules, .git, data, tests, secrets and the add-on', () => {
-    for (const path of ['node_modules', 'node_modules/express/index.js', '.git', '.git/HEAD', 'data/visitledger.db', 'test/api/harness.ts', 'service/src/server.test.ts', 'service/src/test-support/firestore-emulator.ts', '.env', 'data/visitledger.db.keys.json', 'addon/src/index.ts']) {
+    for (const path of [
+      'node_modules',
+      'node_modules/express/index.js',
+      '.git',
+      '.git/HEAD',
+      'data/visitledger.db',
+      'test/api/harness.ts',
+      'service/src/server.test.ts',
+      'service/src/test-support/firestore-emulator.ts',
+      '.env',
+      'data/visitledger.db.keys.json',
+      'addon/src/index.ts',
+    ]) {
       expect(excluded(path), path).toBe(true);
     }
-    for (const path of ['package.json', 'package-lock.json', 'service/src/server.ts', 'shared/index.ts']) expect(excluded(path), path).toBe(false);
+    for (const path of ['package.json', 'package-lock.json', 'service/src/server.ts', 'shared/index.ts'])
+      expect(excluded(path), path).toBe(false);
   });
 });

@@ -14,7 +14,14 @@ export type Stage = { from: string; name?: string; instructions: Instruction[] }
 
 /** Instructions with continuation lines joined and comments dropped; `${ARG}` replaced by the ARG's default. */
 export function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const logical = text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter(Boolean);
+  const logical = text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of logical) {
@@ -36,10 +43,14 @@ export function parseDockerfile(text: string): { args: Record<string, string>; s
 
 export const dockerfile = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 
-const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 
 /** Docker's rule, for the patterns used here: a pattern excludes the path it matches and everything under it. */
-export const excluded = (path: string) => ignored.some((p) => path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), p)));
+export const excluded = (path: string) =>
+  ignored.some((p) => path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), p)));
 
 /** The sources of the final stage's COPY instructions from the build context. */
 export function copiedSources(): string[] {
@@ -50,7 +61,8 @@ export function copiedSources(): string[] {
 export function imageFiles(): string[] {
   const sources = copiedSources();
   // The build context is the working tree: files not yet committed go too, files .gitignore names do not.
-  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n')
+  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
     .filter((f) => f && existsSync(join(ROOT, f)));
   return tracked.filter((f) => sources.some((c) => f === c || f.startsWith(`${c}/`)) && !excluded(f));
 }

@@ -46,16 +46,25 @@ describeWithFirestoreEmulator('the production install, on Firestore', 'visitledg
   });
 
   it('has no dev dependency installed', () => {
-    for (const dev of ['vitest', 'typescript', 'esbuild', 'node', '@google/clasp', 'fast-check']) expect(existsSync(join(copy, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['vitest', 'typescript', 'esbuild', 'node', '@google/clasp', 'fast-check'])
+      expect(existsSync(join(copy, 'node_modules', dev)), dev).toBe(false);
     expect(existsSync(join(copy, 'node_modules', 'firebase-admin'))).toBe(true);
     expect(existsSync(join(copy, 'test'))).toBe(false);
   });
 
   it('serves a month on Node 24 from the copy, then reports the store gone on /readyz and stops on SIGTERM', async () => {
     expect(process.version).toMatch(/^v24\./);
-    const cmd = JSON.parse(dockerfile.stages.at(-1)!.instructions.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
+    const cmd = JSON.parse(
+      dockerfile.stages
+        .at(-1)!
+        .instructions.filter((i) => i.op === 'CMD')
+        .at(-1)!.args,
+    ) as string[];
     const env = {
-      ...productionEnv({ VISITLEDGER_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: emulator().host, METADATA_SERVER_DETECTION: 'none' }, google),
+      ...productionEnv(
+        { VISITLEDGER_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: emulator().host, METADATA_SERVER_DETECTION: 'none' },
+        google,
+      ),
       GOOGLE_CLOUD_PROJECT: emulator().projectId,
     };
     served = await startServerProcess([...cmd.slice(1)], env, { cwd: copy });
@@ -69,7 +78,11 @@ describeWithFirestoreEmulator('the production install, on Firestore', 'visitledg
     expect(invoices).toHaveLength(2);
     const pdf = await fetch(`${served.url}/v1/orgs/acme/invoices/${invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${t}` } });
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     // Firestore gone: ready no longer, up still.
     await emulator().stop();

@@ -24,7 +24,9 @@ afterAll(() => google.close());
 async function refusal(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   return { code, stderr };
 }
@@ -50,7 +52,10 @@ describe('a production start', () => {
   it('seeds nothing, logs JSON lines for Cloud Logging with the trace, and answers /healthz and /readyz', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'visitledger-prod-'));
     const dbFile = join(dir, 'v.db');
-    const served = await startServerProcess(['service/src/server.ts'], productionEnv({ VISITLEDGER_STORE: 'sqlite', VISITLEDGER_DB: dbFile }, google));
+    const served = await startServerProcess(
+      ['service/src/server.ts'],
+      productionEnv({ VISITLEDGER_STORE: 'sqlite', VISITLEDGER_DB: dbFile }, google),
+    );
     expect(served.stdout()).not.toContain('demo');
     expect((await call(served, 'get', '/healthz')).body).toEqual({ status: 'ok' });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -59,11 +64,18 @@ describe('a production start', () => {
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
 
-    const lines = served.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = served
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const readyLine = lines.find((l) => l.route === '/readyz');
     expect(readyLine).toMatchObject({
-      severity: 'INFO', message: 'request', status: 200,
-      'logging.googleapis.com/trace': `projects/visitledger-test/traces/${traceId}`, 'logging.googleapis.com/spanId': '0000000000000001',
+      severity: 'INFO',
+      message: 'request',
+      status: 200,
+      'logging.googleapis.com/trace': `projects/visitledger-test/traces/${traceId}`,
+      'logging.googleapis.com/spanId': '0000000000000001',
     });
     expect(readyLine).not.toHaveProperty('level');
     expect(readyLine).not.toHaveProperty('msg');
@@ -74,9 +86,12 @@ describe('a production start', () => {
     await store.close();
   });
 
-  it('stops within Cloud Run\'s 10 s of SIGTERM while a client holds a request open, after waiting for it', async () => {
+  it("stops within Cloud Run's 10 s of SIGTERM while a client holds a request open, after waiting for it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'visitledger-prod-'));
-    const served = await startServerProcess(['service/src/server.ts'], productionEnv({ VISITLEDGER_STORE: 'sqlite', VISITLEDGER_DB: join(dir, 'v.db') }, google));
+    const served = await startServerProcess(
+      ['service/src/server.ts'],
+      productionEnv({ VISITLEDGER_STORE: 'sqlite', VISITLEDGER_DB: join(dir, 'v.db') }, google),
+    );
     const { port } = new URL(served.url);
     // A client that never finishes its request: the server cannot close its connection as idle.
     const stuck = connect(Number(port), '127.0.0.1');

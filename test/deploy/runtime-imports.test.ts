@@ -10,8 +10,13 @@ import { init, parse } from 'es-module-lexer';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }>;
+};
 
 /**
  * Packages the service loads that are not its own dependencies but a dependency's, installed
@@ -66,12 +71,15 @@ describe('what the service loads at run time', () => {
       expect(lock.packages[`node_modules/${name}`], `${name} is installed at the top of node_modules`).toBeDefined();
       expect(lock.packages[`node_modules/${name}`]?.dev).toBeUndefined();
     }
-    const notInstalled = [...used].filter(([name]) => !(name in pkg.dependencies) && !(name in THROUGH_A_DEPENDENCY)).map(([name, where]) => `${name} (${[...new Set(where)].join(', ')})`);
+    const notInstalled = [...used]
+      .filter(([name]) => !(name in pkg.dependencies) && !(name in THROUGH_A_DEPENDENCY))
+      .map(([name, where]) => `${name} (${[...new Set(where)].join(', ')})`);
     expect(notInstalled).toEqual([]);
   });
 
   it('would catch a dev dependency: the reading sees imports, dynamic imports and requires', () => {
-    const source = "import type { X } from 'vitest';\nimport { y } from 'fast-check';\nconst z = await import('esbuild');\nconst w = require('@google/clasp/x');\nimport './local.ts';\n";
+    const source =
+      "import type { X } from 'vitest';\nimport { y } from 'fast-check';\nconst z = await import('esbuild');\nconst w = require('@google/clasp/x');\nimport './local.ts';\n";
     expect(specifiersOf(source).map(packageOf)).toEqual(['fast-check', 'esbuild', null, '@google/clasp']);
   });
 });

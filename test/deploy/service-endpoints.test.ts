@@ -29,11 +29,17 @@ describe('/readyz', () => {
 });
 
 describe('the trace of a log line', () => {
-  it('is taken from X-Cloud-Trace-Context, else traceparent, in Cloud Logging\'s names, and only with a project', () => {
+  it("is taken from X-Cloud-Trace-Context, else traceparent, in Cloud Logging's names, and only with a project", () => {
     const id = '105445aa7843bc8bf206b12000100000';
-    expect(traceFields('p1', `${id}/1;o=1`, undefined)).toEqual({ 'logging.googleapis.com/trace': `projects/p1/traces/${id}`, 'logging.googleapis.com/spanId': '0000000000000001' });
+    expect(traceFields('p1', `${id}/1;o=1`, undefined)).toEqual({
+      'logging.googleapis.com/trace': `projects/p1/traces/${id}`,
+      'logging.googleapis.com/spanId': '0000000000000001',
+    });
     expect(traceFields('p1', id, undefined)).toEqual({ 'logging.googleapis.com/trace': `projects/p1/traces/${id}` });
-    expect(traceFields('p1', undefined, `00-${id}-00f067aa0ba902b7-01`)).toEqual({ 'logging.googleapis.com/trace': `projects/p1/traces/${id}`, 'logging.googleapis.com/spanId': '00f067aa0ba902b7' });
+    expect(traceFields('p1', undefined, `00-${id}-00f067aa0ba902b7-01`)).toEqual({
+      'logging.googleapis.com/trace': `projects/p1/traces/${id}`,
+      'logging.googleapis.com/spanId': '00f067aa0ba902b7',
+    });
     expect(traceFields(undefined, `${id}/1;o=1`, undefined)).toEqual({});
     expect(traceFields('p1', 'projects/evil/traces/x', 'garbage')).toEqual({});
   });
@@ -46,7 +52,15 @@ describe('/privacy and /terms', () => {
     expect(privacy.status).toBe(200);
     expect(privacy.headers.get('content-type')).toMatch(/^text\/html/);
     const text = await privacy.text();
-    for (const said of ['Patient identifiers', 'AES-256-GCM', 'Taxpayer identification numbers', 'stored only as hashes', 'not sold', 'Business Associate Agreement', 'No patient information is sent to Stripe']) {
+    for (const said of [
+      'Patient identifiers',
+      'AES-256-GCM',
+      'Taxpayer identification numbers',
+      'stored only as hashes',
+      'not sold',
+      'Business Associate Agreement',
+      'No patient information is sent to Stripe',
+    ]) {
       expect(text).toContain(said);
     }
     const terms = await fetch(`${api.url}/terms`);

@@ -22,7 +22,11 @@ function splitCsvLine(line: string): string[] {
   }
   return cells;
 }
-const csv = (file: string) => readFileSync(join(DIR, file), 'utf8').split(/\r?\n/).filter((l) => l !== '').map(splitCsvLine);
+const csv = (file: string) =>
+  readFileSync(join(DIR, file), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '')
+    .map(splitCsvLine);
 
 /** "$125.00", "120", "" -> cents, or undefined for an empty cell (no such rate). */
 function cents(text: string): number | undefined {
@@ -32,10 +36,16 @@ function cents(text: string): number | undefined {
 
 /** The sheet's visit words (lower case) -> the type; only the words the sample and the test use. */
 const TYPE_WORDS: Record<string, string> = {
-  'eval/soc': 'EVAL', eval: 'EVAL', evaluation: 'EVAL',
-  're-eval': 'REEVAL', 're-evaluation': 'REEVAL',
-  tx: 'ROUTINE', routine: 'ROUTINE', 'routine visit': 'ROUTINE',
-  dc: 'DC', discharge: 'DC',
+  'eval/soc': 'EVAL',
+  eval: 'EVAL',
+  evaluation: 'EVAL',
+  're-eval': 'REEVAL',
+  're-evaluation': 'REEVAL',
+  tx: 'ROUTINE',
+  routine: 'ROUTINE',
+  'routine visit': 'ROUTINE',
+  dc: 'DC',
+  discharge: 'DC',
 };
 /** Rate sheet column words -> the type. */
 const RATE_WORDS: Record<string, string> = { Eval: 'EVAL', 'Re-Eval': 'REEVAL', Routine: 'ROUTINE', Discharge: 'DC' };
@@ -80,7 +90,9 @@ export function rateTables(): RateTables {
 
 /** The legacy visit log's rows, as written (blank, subtotal and total rows left out: no date). */
 export function legacyVisits(): RawVisit[] {
-  return csv('visits.csv').slice(1).filter((r) => r[0]!.trim() !== '' && r[1]!.trim() !== '')
+  return csv('visits.csv')
+    .slice(1)
+    .filter((r) => r[0]!.trim() !== '' && r[1]!.trim() !== '')
     .map((r) => ({ therapist: r[0]!, date: r[1]!, agency: r[2]!, patient: r[3]!, discipline: r[4]!, visitType: r[5]! }));
 }
 
@@ -94,7 +106,14 @@ export function billable(raw: RawVisit[], tables: RateTables, agencyAnswers: Rec
   const seen = new Set<string>();
   for (const r of raw) {
     const agency = agencyAnswers[r.agency.trim()] ?? r.agency.trim();
-    const v: Visit = { therapist: r.therapist.trim(), date: isoDate(r.date) ?? '', agency, patient: r.patient.trim(), discipline: r.discipline.trim().toUpperCase(), type: TYPE_WORDS[r.visitType.trim().toLowerCase()] ?? '' };
+    const v: Visit = {
+      therapist: r.therapist.trim(),
+      date: isoDate(r.date) ?? '',
+      agency,
+      patient: r.patient.trim(),
+      discipline: r.discipline.trim().toUpperCase(),
+      type: TYPE_WORDS[r.visitType.trim().toLowerCase()] ?? '',
+    };
     const key = [v.therapist, v.agency, v.patient, v.date, v.type].join('|');
     if (!v.date || !v.patient || !v.type || seen.has(key)) continue;
     seen.add(key);
@@ -104,7 +123,16 @@ export function billable(raw: RawVisit[], tables: RateTables, agencyAnswers: Rec
   return kept;
 }
 
-export type ExpectedLine = { date: string; therapist: string; agency: string; patient: string; discipline: string; type: string; cents: number; late: boolean };
+export type ExpectedLine = {
+  date: string;
+  therapist: string;
+  agency: string;
+  patient: string;
+  discipline: string;
+  type: string;
+  cents: number;
+  late: boolean;
+};
 export type ExpectedDoc = { key: string; lines: ExpectedLine[]; totalCents: number };
 
 /**
@@ -112,7 +140,12 @@ export type ExpectedDoc = { key: string; lines: ExpectedLine[]; totalCents: numb
  * before the month's end, grouped by agency (invoices) and by therapist (pay statements); a
  * visit dated before the month is late. `done` carries what earlier closes took.
  */
-export function closeMonth(arrived: Visit[], month: string, tables: RateTables, done: Set<Visit>): { invoices: ExpectedDoc[]; statements: ExpectedDoc[] } {
+export function closeMonth(
+  arrived: Visit[],
+  month: string,
+  tables: RateTables,
+  done: Set<Visit>,
+): { invoices: ExpectedDoc[]; statements: ExpectedDoc[] } {
   const start = `${month}-01`;
   const end = `${month}-31`;
   const taken = arrived.filter((v) => !done.has(v) && v.date <= end);
@@ -120,11 +153,19 @@ export function closeMonth(arrived: Visit[], month: string, tables: RateTables, 
   const group = (by: (v: Visit) => string, rate: (v: Visit) => number): ExpectedDoc[] => {
     const docs = new Map<string, ExpectedLine[]>();
     for (const v of taken) docs.set(by(v), [...(docs.get(by(v)) ?? []), { ...v, cents: rate(v), late: v.date < start }]);
-    return [...docs].map(([key, lines]) => ({ key, lines, totalCents: lines.reduce((s, l) => s + l.cents, 0) })).sort((a, b) => a.key.localeCompare(b.key));
+    return [...docs]
+      .map(([key, lines]) => ({ key, lines, totalCents: lines.reduce((s, l) => s + l.cents, 0) }))
+      .sort((a, b) => a.key.localeCompare(b.key));
   };
   return {
-    invoices: group((v) => v.agency, (v) => tables.bill.get(`${v.agency}|${v.discipline}|${v.type}`)!),
-    statements: group((v) => v.therapist, (v) => tables.pay.get(`${v.therapist}|${v.discipline}|${v.type}`)!),
+    invoices: group(
+      (v) => v.agency,
+      (v) => tables.bill.get(`${v.agency}|${v.discipline}|${v.type}`)!,
+    ),
+    statements: group(
+      (v) => v.therapist,
+      (v) => tables.pay.get(`${v.therapist}|${v.discipline}|${v.type}`)!,
+    ),
   };
 }
 

@@ -28,7 +28,9 @@ export function diedAt(run: CrashRun, n: number): CrashPoint | null {
  * until a run ends on its own; that run's exit code must be 0. Returns the points in order.
  */
 export async function walkCrashPoints(
-  crashAt: (n: number) => Promise<CrashRun>, afterKill: (point: CrashPoint, n: number) => Promise<void> | void, limit = 200,
+  crashAt: (n: number) => Promise<CrashRun>,
+  afterKill: (point: CrashPoint, n: number) => Promise<void> | void,
+  limit = 200,
 ): Promise<CrashPoint[]> {
   const points: CrashPoint[] = [];
   for (let n = 1; n <= limit; n++) {

@@ -36,21 +36,55 @@ async function seed(dbFile: string): Promise<void> {
   // The CLI reads its keys from the key file next to the database: write one it will accept.
   const key = randomBytes(32);
   const index = randomBytes(32);
-  writeFileSync(keyFilePath(dbFile), JSON.stringify({ current: 'k1', keys: [{ id: 'k1', key: key.toString('base64') }], index: index.toString('base64') }), { mode: 0o600 });
+  writeFileSync(
+    keyFilePath(dbFile),
+    JSON.stringify({ current: 'k1', keys: [{ id: 'k1', key: key.toString('base64') }], index: index.toString('base64') }),
+    { mode: 0o600 },
+  );
   let n = 0;
   const ctx: UseCaseContext = {
     store: openSqliteStore(dbFile),
     cipher: createFieldCipher({ keys: [{ id: 'k1', key }], currentKeyId: 'k1', indexKey: index }),
-    now: () => new Date('2026-02-02T12:00:00.000Z'), newId: () => `seed-${++n}`, actor: 'test',
+    now: () => new Date('2026-02-02T12:00:00.000Z'),
+    newId: () => `seed-${++n}`,
+    actor: 'test',
   };
   await ensureOrg(ctx, 'local', 'Crash test org');
-  const agencies = expectOk(await upsertAgencies(ctx, 'local', Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` }))), 'seed');
-  const therapists = expectOk(await upsertTherapists(ctx, 'local', Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] }))), 'seed');
-  await putBillRates(ctx, 'local', agencies.map((a, i) => ({ agencyId: a.id, discipline: 'PT', visitType: 'ROUTINE', cents: BILL_CENTS(i), effectiveFrom: '2026-01-01' })));
-  await putPayRates(ctx, 'local', therapists.map((t) => ({ therapistId: t.id, discipline: 'PT', visitType: 'ROUTINE', cents: 5000, effectiveFrom: '2026-01-01' })));
+  const agencies = expectOk(
+    await upsertAgencies(
+      ctx,
+      'local',
+      Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })),
+    ),
+    'seed',
+  );
+  const therapists = expectOk(
+    await upsertTherapists(
+      ctx,
+      'local',
+      Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
+    ),
+    'seed',
+  );
+  await putBillRates(
+    ctx,
+    'local',
+    agencies.map((a, i) => ({ agencyId: a.id, discipline: 'PT', visitType: 'ROUTINE', cents: BILL_CENTS(i), effectiveFrom: '2026-01-01' })),
+  );
+  await putPayRates(
+    ctx,
+    'local',
+    therapists.map((t) => ({ therapistId: t.id, discipline: 'PT', visitType: 'ROUTINE', cents: 5000, effectiveFrom: '2026-01-01' })),
+  );
   const rows = Array.from({ length: VISITS }, (_, i) => ({
-    clientId: `c${i}`, agencyId: agencies[i % AGENCIES]!.id, therapistId: therapists[i % THERAPISTS]!.id,
-    patient: { name: `Patient ${i % 900}` }, date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
+    clientId: `c${i}`,
+    agencyId: agencies[i % AGENCIES]!.id,
+    therapistId: therapists[i % THERAPISTS]!.id,
+    patient: { name: `Patient ${i % 900}` },
+    date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`,
+    discipline: 'PT',
+    visitType: 'ROUTINE',
+    noteDone: true,
   }));
   for (let i = 0; i < rows.length; i += 10_000) {
     expectOk(await upsertVisits(ctx, 'local', rows.slice(i, i + 10_000)));
@@ -62,9 +96,14 @@ async function seed(dbFile: string): Promise<void> {
 function close(dbFile: string, crashAt: number | null): Promise<CrashRun> {
   return new Promise((resolve) => {
     const env = { ...process.env, VISITLEDGER_CRASH_AT: crashAt === null ? '' : String(crashAt) };
-    const child = spawn(process.execPath, [CLI, 'close', '--period', '2026-01', '--db', dbFile, '--json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'close', '--period', '2026-01', '--db', dbFile, '--json'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr!.on('data', (d) => { stderr += d; });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
     child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
@@ -73,23 +112,52 @@ function close(dbFile: string, crashAt: number | null): Promise<CrashRun> {
 function state(dbFile: string) {
   const db = new DatabaseSync(dbFile);
   try {
-    const sequences = db.prepare("SELECT sequence FROM invoices WHERE org_id = 'local' ORDER BY sequence").all().map((r) => Number(r.sequence));
+    const sequences = db
+      .prepare("SELECT sequence FROM invoices WHERE org_id = 'local' ORDER BY sequence")
+      .all()
+      .map((r) => Number(r.sequence));
     const counter = db.prepare("SELECT value FROM counters WHERE org_id = 'local' AND name = 'invoice'").get();
-    const billed = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.invoice_seq IS NOT NULL").get()!.n);
+    const billed = Number(
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.invoice_seq IS NOT NULL",
+        )
+        .get()!.n,
+    );
     // A visit has one mark row (its seq is the key), so a visit billed twice would be on two invoices' lines.
-    const onInvoices = db.prepare("SELECT doc FROM invoices WHERE org_id = 'local'").all()
+    const onInvoices = db
+      .prepare("SELECT doc FROM invoices WHERE org_id = 'local'")
+      .all()
       .flatMap((r) => unpackRows<{ visitId: string }>(JSON.parse(String(r.doc)).lines).map((l) => l.visitId));
     const billedTwice = onInvoices.length - new Set(onInvoices).size;
     const closedCycles = Number(db.prepare("SELECT count(*) AS n FROM cycles WHERE org_id = 'local'").get()!.n);
     // Per pay run: the statements it says it has and those stored (rows of their own), the lines they hold, and the visits marked paid by it.
-    const payRuns = db.prepare(`SELECT id, json_extract(doc, '$.statementCount') AS said,
+    const payRuns = db
+      .prepare(`SELECT id, json_extract(doc, '$.statementCount') AS said,
         (SELECT count(*) FROM pay_statements s WHERE s.org_id = pay_runs.org_id AND s.pay_run_id = pay_runs.id) AS statements,
         (SELECT sum(json_extract(s.doc, '$.lines.length')) FROM pay_statements s WHERE s.org_id = pay_runs.org_id AND s.pay_run_id = pay_runs.id) AS lines,
         (SELECT count(*) FROM visit_marks m WHERE m.pay_run_seq = pay_runs.seq) AS marks
-      FROM pay_runs WHERE org_id = 'local'`).all()
-      .map((r) => ({ id: r.id as string, said: Number(r.said), statements: Number(r.statements), lines: Number(r.lines), marks: Number(r.marks) }));
-    const paid = Number(db.prepare("SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.pay_run_seq IS NOT NULL").get()!.n);
-    const totals = db.prepare("SELECT json_extract(doc, '$.agencyName') AS agency, json_extract(doc, '$.totalCents') AS total FROM invoices WHERE org_id = 'local'").all()
+      FROM pay_runs WHERE org_id = 'local'`)
+      .all()
+      .map((r) => ({
+        id: r.id as string,
+        said: Number(r.said),
+        statements: Number(r.statements),
+        lines: Number(r.lines),
+        marks: Number(r.marks),
+      }));
+    const paid = Number(
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = 'local' AND m.pay_run_seq IS NOT NULL",
+        )
+        .get()!.n,
+    );
+    const totals = db
+      .prepare(
+        "SELECT json_extract(doc, '$.agencyName') AS agency, json_extract(doc, '$.totalCents') AS total FROM invoices WHERE org_id = 'local'",
+      )
+      .all()
       .map((r) => [r.agency as string, Number(r.total)] as const);
     return { sequences, counter: counter ? Number(counter.value) : 0, billed, billedTwice, closedCycles, payRuns, paid, totals };
   } finally {
@@ -124,15 +192,24 @@ function expectClosed(s: FileState, label: string): void {
   expect(s.payRuns.map((r) => r.id).sort(), label).toEqual(['payroll:2025-12-22', 'payroll:2026-01-05']);
   expect(s.paid, label).toBe(Array.from({ length: VISITS }, (_, i) => 1 + (i % 31)).filter((day) => day <= 18).length);
   // Independent arithmetic: each agency has VISITS / AGENCIES visits at its own rate.
-  expect(Object.fromEntries(s.totals), label).toEqual(Object.fromEntries(Array.from({ length: AGENCIES }, (_, i) => [`Agency ${i}`, (VISITS / AGENCIES) * BILL_CENTS(i)])));
+  expect(Object.fromEntries(s.totals), label).toEqual(
+    Object.fromEntries(Array.from({ length: AGENCIES }, (_, i) => [`Agency ${i}`, (VISITS / AGENCIES) * BILL_CENTS(i)])),
+  );
 }
 
 /** The points of one month's close, in order: each agency's cycle, then the two pay runs. */
 const CLOSE_POINTS: CrashPoint[] = [
-  'close.read', 'close.computed',
-  ...Array.from({ length: AGENCIES }, () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const).flat(),
+  'close.read',
+  'close.computed',
+  ...Array.from(
+    { length: AGENCIES },
+    () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const,
+  ).flat(),
   'close.committed',
-  ...Array.from({ length: 2 }, () => ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'] as const).flat(),
+  ...Array.from(
+    { length: 2 },
+    () => ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'] as const,
+  ).flat(),
 ];
 /** Points from which the month's invoices are committed. */
 const committedFrom = CLOSE_POINTS.indexOf('close.committed');

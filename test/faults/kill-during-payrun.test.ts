@@ -44,12 +44,20 @@ async function setUp(): Promise<Setup> {
   let n = 0;
   // The key file beside the database, made as the CLI makes it (the CLI then reads it).
   const ctx: UseCaseContext = {
-    store: openSqliteStore(dbFile), cipher: openFieldCipher(readSettings({}), dbFile),
-    now: () => new Date('2026-02-02T12:00:00.000Z'), newId: () => `seed-${++n}`, actor: 'test',
+    store: openSqliteStore(dbFile),
+    cipher: openFieldCipher(readSettings({}), dbFile),
+    now: () => new Date('2026-02-02T12:00:00.000Z'),
+    newId: () => `seed-${++n}`,
+    actor: 'test',
   };
   const ids = await seedJanuary(ctx);
   await ctx.store.close();
-  const setup: Setup = { dbFile, key, env: { STRIPE_API_BASE: standin.url, PORTAL_BASE_URL: 'http://visitledger.test', LOG_LEVEL: 'silent' }, therapistIds: new Map(THERAPISTS.map((t, i) => [ids[i]!, t.name])) };
+  const setup: Setup = {
+    dbFile,
+    key,
+    env: { STRIPE_API_BASE: standin.url, PORTAL_BASE_URL: 'http://visitledger.test', LOG_LEVEL: 'silent' },
+    therapistIds: new Map(THERAPISTS.map((t, i) => [ids[i]!, t.name])),
+  };
   expect((await cli(setup, ['stripe-connect', '--key', key, '--webhook-secret', `whsec_${randomBytes(12).toString('hex')}`])).code).toBe(0);
   const onboarded = await cli(setup, ['onboard', '--all', '--json']);
   expect(onboarded.code, onboarded.stderr).toBe(0);
@@ -57,12 +65,23 @@ async function setUp(): Promise<Setup> {
   return setup;
 }
 
-function start(setup: Setup, args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args, '--db', setup.dbFile, '--org', ORG], { env: { ...process.env, ...setup.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  setup: Setup,
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args, '--db', setup.dbFile, '--org', ORG], {
+    env: { ...process.env, ...setup.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   return { child, done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))) };
 }
 
@@ -72,7 +91,11 @@ const pay = (setup: Setup) => start(setup, ['payrun', '--period', '2026-01', '--
 function paymentsInFile(dbFile: string): { id: string; status: string; therapist_id: string }[] {
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
-    return db.prepare(`SELECT id, status, therapist_id FROM payments WHERE org_id = '${ORG}' ORDER BY id`).all() as { id: string; status: string; therapist_id: string }[];
+    return db.prepare(`SELECT id, status, therapist_id FROM payments WHERE org_id = '${ORG}' ORDER BY id`).all() as {
+      id: string;
+      status: string;
+      therapist_id: string;
+    }[];
   } finally {
     db.close();
   }
@@ -119,12 +142,21 @@ describe('killing payrun --pay', () => {
         const final = await cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']);
         expect(final.code, `${label}: ${final.stderr}`).toBe(0);
         expectEachPaidOnce(setup);
-        expect(paymentsInFile(setup.dbFile).map((p) => p.status), label).toEqual(['paid', 'paid', 'paid']);
+        expect(
+          paymentsInFile(setup.dbFile).map((p) => p.status),
+          label,
+        ).toEqual(['paid', 'paid', 'paid']);
       },
     );
     const eachTherapist: CrashPoint[] = ['pay.pending-written', 'pay.transfer-answered', 'pay.answer-stored'];
     // `payrun --pay` makes the period's pay run first, then pays it.
-    const payRun: CrashPoint[] = ['payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed'];
+    const payRun: CrashPoint[] = [
+      'payrun.computed',
+      'payrun.header-written',
+      'payrun.statements-written',
+      'payrun.visits-marked',
+      'payrun.committed',
+    ];
     expect(points).toEqual([...payRun, ...THERAPISTS.flatMap(() => eachTherapist)]);
     expectEachPaidOnce(setup);
   }, 600_000);
@@ -157,7 +189,9 @@ describe('killing payrun --pay', () => {
     const final = await cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']);
     expect(final.code, final.stderr).toBe(0);
     expectEachPaidOnce(setup);
-    const report = JSON.parse(final.stdout) as { payRuns: { therapists: { therapistName: string; amountCents: number; status: string; transferId: string }[] }[] };
+    const report = JSON.parse(final.stdout) as {
+      payRuns: { therapists: { therapistName: string; amountCents: number; status: string; transferId: string }[] }[];
+    };
     const stripeIds = new Set(standin!.transfers(setup.key).map((t) => t.id));
     for (const line of report.payRuns[0]!.therapists) {
       expect(line.status).toBe('paid');
@@ -176,13 +210,16 @@ describe('killing payrun --pay', () => {
 
   it('two payrun --pay processes at once on one file make one transfer per therapist', async () => {
     const setup = await setUp();
-    const [first, second] = await Promise.all([cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']), cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json'])]);
+    const [first, second] = await Promise.all([
+      cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']),
+      cli(setup, ['payrun', '--period', '2026-01', '--pay', '--json']),
+    ]);
     expect([first.code, second.code], `${first.stderr}\n${second.stderr}`).toEqual([0, 0]);
     expectEachPaidOnce(setup);
     expect(paymentsInFile(setup.dbFile).map((p) => p.status)).toEqual(['paid', 'paid', 'paid']);
   }, 300_000);
 
-  it('a second payrun --pay while the first waits on Stripe finishes the first one\'s payment under the same key: one transfer each', async () => {
+  it("a second payrun --pay while the first waits on Stripe finishes the first one's payment under the same key: one transfer each", async () => {
     const setup = await setUp();
     const held = standin!.holdNextTransfer('before');
     const first = pay(setup);
@@ -197,21 +234,25 @@ describe('killing payrun --pay', () => {
     const keys = standin!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers').map((r) => r.idempotencyKey);
     expect(keys).toHaveLength(4);
     expect(new Set(keys).size).toBe(3);
-    const transferIds = (out: string) => (JSON.parse(out).payRuns[0].therapists as { transferId: string }[]).map((l) => l.transferId).sort();
+    const transferIds = (out: string) =>
+      (JSON.parse(out).payRuns[0].therapists as { transferId: string }[]).map((l) => l.transferId).sort();
     expect(transferIds(firstDone.stdout)).toEqual(transferIds(second.stdout));
   }, 300_000);
 });
 
 describe('payrun without --pay', () => {
-  it('shows each therapist\'s amount, payment status and transfer id without moving money', async () => {
+  it("shows each therapist's amount, payment status and transfer id without moving money", async () => {
     const setup = await setUp();
     const shown = await cli(setup, ['payrun', '--period', '2026-01', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
     const report = JSON.parse(shown.stdout);
     expect(report.payRuns).toHaveLength(1);
     expect(report.payRuns[0].status).toBe('open');
-    expect(report.payRuns[0].therapists.map((l: { therapistName: string; amountCents: number; status: string }) => [l.therapistName, l.amountCents, l.status]).sort())
-      .toEqual([...EXPECTED_CENTS].map(([name, cents]) => [name, cents, 'not-paid']).sort());
+    expect(
+      report.payRuns[0].therapists
+        .map((l: { therapistName: string; amountCents: number; status: string }) => [l.therapistName, l.amountCents, l.status])
+        .sort(),
+    ).toEqual([...EXPECTED_CENTS].map(([name, cents]) => [name, cents, 'not-paid']).sort());
     expect(standin!.transfers(setup.key)).toEqual([]);
     const text = await cli(setup, ['payrun', '--period', '2026-01']);
     expect(text.stdout).toContain('Tom Becker');

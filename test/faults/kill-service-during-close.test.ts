@@ -33,7 +33,12 @@ let key: string;
 let agencyIds: string[];
 let therapistIds: string[];
 
-const service = killableService('faults', () => ({ VISITLEDGER_DB: dbFile, PORT: '0', GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl }));
+const service = killableService('faults', () => ({
+  VISITLEDGER_DB: dbFile,
+  PORT: '0',
+  GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID,
+  GOOGLE_CERTS_URL: google.certsUrl,
+}));
 const start = () => service.start();
 const kill = () => service.kill();
 const api = (method: string, path: string, body?: unknown) => service.api(method, path, body);
@@ -42,9 +47,14 @@ const api = (method: string, path: string, body?: unknown) => service.api(method
 function visitsOf(month: string) {
   const days = month === '2026-02' ? 28 : 31;
   return Array.from({ length: VISITS_PER_MONTH }, (_, i) => ({
-    clientId: `form-${month}-${i}`, agencyId: agencyIds[i % AGENCIES]!, therapistId: therapistIds[(i * 7) % THERAPISTS]!,
-    patient: { name: `Patient ${i % 700}, Test`, mrn: `MR${i % 700}` }, date: `${month}-${String(1 + (i % days)).padStart(2, '0')}`,
-    discipline: 'PT', visitType: i % 10 === 0 ? 'EVAL' : 'ROUTINE', noteDone: true,
+    clientId: `form-${month}-${i}`,
+    agencyId: agencyIds[i % AGENCIES]!,
+    therapistId: therapistIds[(i * 7) % THERAPISTS]!,
+    patient: { name: `Patient ${i % 700}, Test`, mrn: `MR${i % 700}` },
+    date: `${month}-${String(1 + (i % days)).padStart(2, '0')}`,
+    discipline: 'PT',
+    visitType: i % 10 === 0 ? 'EVAL' : 'ROUTINE',
+    noteDone: true,
   }));
 }
 
@@ -67,17 +77,26 @@ type Invoice = { id: string; sequence: number; agencyId: string; totalCents: num
 function fileState() {
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
-    const invoices: Invoice[] = db.prepare(`SELECT id, sequence, doc,
+    const invoices: Invoice[] = db
+      .prepare(`SELECT id, sequence, doc,
         (SELECT count(*) FROM visit_marks m JOIN visits v ON v.seq = m.visit_seq WHERE v.org_id = invoices.org_id AND m.invoice_seq = invoices.sequence) AS billed
-      FROM invoices WHERE org_id = 'faults' ORDER BY sequence`).all().map((r) => {
-      const doc = JSON.parse(String(r.doc));
-      return {
-        id: String(r.id), sequence: Number(r.sequence), agencyId: doc.agencyId, totalCents: doc.totalCents, billedVisits: Number(r.billed),
-        lineVisitIds: unpackRows<{ visitId: string }>(doc.lines).map((l) => l.visitId),
-      };
-    });
+      FROM invoices WHERE org_id = 'faults' ORDER BY sequence`)
+      .all()
+      .map((r) => {
+        const doc = JSON.parse(String(r.doc));
+        return {
+          id: String(r.id),
+          sequence: Number(r.sequence),
+          agencyId: doc.agencyId,
+          totalCents: doc.totalCents,
+          billedVisits: Number(r.billed),
+          lineVisitIds: unpackRows<{ visitId: string }>(doc.lines).map((l) => l.visitId),
+        };
+      });
     const counter = db.prepare("SELECT value FROM counters WHERE org_id = 'faults' AND name = 'invoice'").get();
-    const cycles = db.prepare("SELECT json_extract(doc, '$.status') AS status, count(*) AS n FROM cycles WHERE org_id = 'faults' GROUP BY 1").all()
+    const cycles = db
+      .prepare("SELECT json_extract(doc, '$.status') AS status, count(*) AS n FROM cycles WHERE org_id = 'faults' GROUP BY 1")
+      .all()
       .map((r) => [String(r.status), Number(r.n)] as const);
     const visits = Number(db.prepare("SELECT count(*) AS n FROM visits WHERE org_id = 'faults'").get()!.n);
     const distinctClientIds = Number(db.prepare("SELECT count(DISTINCT client_id) AS n FROM visits WHERE org_id = 'faults'").get()!.n);
@@ -89,9 +108,15 @@ function fileState() {
 
 /** What must hold after any crash: numbers 1..n with the counter at n, each invoice whole, no visit on two invoices. */
 function expectConsistent(s: ReturnType<typeof fileState>, label: string): void {
-  expect(s.invoices.map((i) => i.sequence), label).toEqual(s.invoices.map((_, i) => i + 1));
+  expect(
+    s.invoices.map((i) => i.sequence),
+    label,
+  ).toEqual(s.invoices.map((_, i) => i + 1));
   expect(s.counter, label).toBe(s.invoices.length);
-  for (const inv of s.invoices) expect(inv.billedVisits, `${label}: invoice ${inv.sequence} has its lines and its visits marked, or neither`).toBe(inv.lineVisitIds.length);
+  for (const inv of s.invoices)
+    expect(inv.billedVisits, `${label}: invoice ${inv.sequence} has its lines and its visits marked, or neither`).toBe(
+      inv.lineVisitIds.length,
+    );
   const billed = s.invoices.flatMap((i) => i.lineVisitIds);
   expect(new Set(billed).size, `${label}: a visit on two invoices`).toBe(billed.length);
   expect(s.distinctClientIds, `${label}: a visit stored twice`).toBe(s.visits);
@@ -116,7 +141,8 @@ async function requestUnderCrashPoint(n: number, request: () => Promise<{ status
   return { code: 0, stderr };
 }
 
-const closeJanuary = () => call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
+const closeJanuary = () =>
+  call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-01' } }).catch(() => null);
 
 /** Restarted on what a kill left, the month's close completes: every visit billed once at its rate; the PDFs there or rendered on first download. */
 async function expectCloseCompletes(label: string): Promise<void> {
@@ -131,10 +157,20 @@ async function expectCloseCompletes(label: string): Promise<void> {
     expect(inv.totalCents, label).toBe(expected.get(inv.agencyId)!.cents);
     expect(inv.lineVisitIds, label).toHaveLength(expected.get(inv.agencyId)!.visits);
   }
-  expect(s.invoices.reduce((n, i) => n + i.lineVisitIds.length, 0), label).toBe(VISITS_PER_MONTH);
-  const pdf = await fetch(`${service.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+  expect(
+    s.invoices.reduce((n, i) => n + i.lineVisitIds.length, 0),
+    label,
+  ).toBe(VISITS_PER_MONTH);
+  const pdf = await fetch(`${service.url}/v1/orgs/faults/invoices/${s.invoices[0]!.id}/pdf`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(pdf.status, label).toBe(200);
-  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), label).toBe('%PDF-');
+  expect(
+    Buffer.from(await pdf.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    label,
+  ).toBe('%PDF-');
   await kill();
 }
 
@@ -144,10 +180,30 @@ beforeAll(async () => {
   google = await startFakeGoogle();
   await start();
   key = await service.createOrg(google.idToken('owner@faults.example'), 'Faults Staffing', 'form sync');
-  agencyIds = (await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })).agencies.map((a: any) => a.id);
-  therapistIds = (await api('post', '/therapists', { therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })) })).therapists.map((t: any) => t.id);
-  await api('post', '/rates/bill', { rates: agencyIds.flatMap((agencyId, i) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ agencyId, discipline: 'PT', visitType, cents: BILL[visitType](i), effectiveFrom: '2026-01-01' }))) });
-  await api('post', '/rates/pay', { rates: therapistIds.flatMap((therapistId) => ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_000, effectiveFrom: '2026-01-01' }))) });
+  agencyIds = (
+    await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })
+  ).agencies.map((a: any) => a.id);
+  therapistIds = (
+    await api('post', '/therapists', {
+      therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
+    })
+  ).therapists.map((t: any) => t.id);
+  await api('post', '/rates/bill', {
+    rates: agencyIds.flatMap((agencyId, i) =>
+      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
+        agencyId,
+        discipline: 'PT',
+        visitType,
+        cents: BILL[visitType](i),
+        effectiveFrom: '2026-01-01',
+      })),
+    ),
+  });
+  await api('post', '/rates/pay', {
+    rates: therapistIds.flatMap((therapistId) =>
+      ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_000, effectiveFrom: '2026-01-01' })),
+    ),
+  });
   const january = await api('post', '/visits', { visits: visitsOf('2026-01') });
   expect(january.counts).toMatchObject({ created: VISITS_PER_MONTH, withProblems: 0 });
 }, 300_000);
@@ -160,9 +216,18 @@ afterAll(async () => {
 
 /** A month's close through the API, point by point: the agencies' cycles, then the month's pay run. */
 const CLOSE_POINTS: CrashPoint[] = [
-  'close.read', 'close.computed',
-  ...Array.from({ length: AGENCIES }, () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const).flat(),
-  'close.committed', 'payrun.computed', 'payrun.header-written', 'payrun.statements-written', 'payrun.visits-marked', 'payrun.committed',
+  'close.read',
+  'close.computed',
+  ...Array.from(
+    { length: AGENCIES },
+    () => ['close.numbers-reserved', 'close.visits-marked', 'close.invoice-written', 'close.cycle-written'] as const,
+  ).flat(),
+  'close.committed',
+  'payrun.computed',
+  'payrun.header-written',
+  'payrun.statements-written',
+  'payrun.visits-marked',
+  'payrun.committed',
 ];
 
 describe('the service killed during a close', () => {
@@ -179,7 +244,9 @@ describe('the service killed during a close', () => {
         const label = `killed at crash point ${n} (${point})`;
         const s = fileState();
         expectConsistent(s, label);
-        expect(s.invoices.length, `${label}: the month is one transaction, there from its commit on`).toBe(n - 1 >= CLOSE_POINTS.indexOf('close.committed') ? AGENCIES : 0);
+        expect(s.invoices.length, `${label}: the month is one transaction, there from its commit on`).toBe(
+          n - 1 >= CLOSE_POINTS.indexOf('close.committed') ? AGENCIES : 0,
+        );
         await expectCloseCompletes(`${label}, then closed again`);
       },
     );
@@ -193,7 +260,8 @@ describe('the service killed during a close', () => {
     const february = visitsOf('2026-02');
     const before = join(dir, 'before-february.db');
     copyDb(dbFile, before);
-    const sendFebruary = () => call(service, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
+    const sendFebruary = () =>
+      call(service, 'post', '/v1/orgs/faults/visits', { token: key, body: { visits: february } }).catch(() => null);
     const points = await walkCrashPoints(
       (n) => {
         copyDb(before, dbFile);
@@ -202,7 +270,9 @@ describe('the service killed during a close', () => {
       async (point, n) => {
         const label = `killed at crash point ${n} (${point})`;
         const half = fileState();
-        expect(half.visits, `${label}: a batch is stored whole or not at all`).toBe(point === 'visits.batch-written' ? VISITS_PER_MONTH : 2 * VISITS_PER_MONTH);
+        expect(half.visits, `${label}: a batch is stored whole or not at all`).toBe(
+          point === 'visits.batch-written' ? VISITS_PER_MONTH : 2 * VISITS_PER_MONTH,
+        );
         await start();
         const replayed = await api('post', '/visits', { visits: february });
         expect(replayed.counts.created + replayed.counts.unchanged, label).toBe(VISITS_PER_MONTH);
@@ -219,7 +289,11 @@ describe('the service killed during a close', () => {
 
   it('gives one set of invoices to several closes of the same month at once', async () => {
     if (!service.running) await start();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-02' } })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call(service, 'post', '/v1/orgs/faults/cycles/close-month', { token: key, body: { month: '2026-02' } }),
+      ),
+    );
     for (const a of answers) expect([200, 409], a.text.slice(0, 200)).toContain(a.status);
     const closed = answers.filter((a) => a.status === 200);
     expect(closed.length).toBeGreaterThan(0);
@@ -235,13 +309,15 @@ describe('the service killed during a close', () => {
     expect(retry.cycles.map((c: any) => c.invoice.id).sort()).toEqual(ids[0]);
   }, 300_000);
 
-  it('changes nothing when a month\'s batch is replayed after its close (every row unchanged)', async () => {
+  it("changes nothing when a month's batch is replayed after its close (every row unchanged)", async () => {
     if (!service.running) await start();
     const before = fileState();
     const replayed = await api('post', '/visits', { visits: visitsOf('2026-01') });
     expect(replayed.counts).toMatchObject({ created: 0, updated: 0, unchanged: VISITS_PER_MONTH });
     // The same rows, one changed: the billed visit is locked, not rewritten.
-    const changed = visitsOf('2026-01').slice(0, 3).map((v, i) => (i === 0 ? { ...v, visitType: 'EVAL' === v.visitType ? 'ROUTINE' : 'EVAL' } : v));
+    const changed = visitsOf('2026-01')
+      .slice(0, 3)
+      .map((v, i) => (i === 0 ? { ...v, visitType: 'EVAL' === v.visitType ? 'ROUTINE' : 'EVAL' } : v));
     const locked = await api('post', '/visits', { visits: changed });
     expect(locked.rows[0].status).toBe('locked');
     await kill();

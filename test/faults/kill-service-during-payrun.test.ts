@@ -54,8 +54,12 @@ let therapistIds: string[];
 const expectedCents = new Map<string, number>();
 
 const service = killableService('faults', () => ({
-  VISITLEDGER_DB: dbFile, PORT: '0', GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl,
-  STRIPE_API_BASE: standin.url, PORTAL_BASE_URL: 'http://portal.test',
+  VISITLEDGER_DB: dbFile,
+  PORT: '0',
+  GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID,
+  GOOGLE_CERTS_URL: google.certsUrl,
+  STRIPE_API_BASE: standin.url,
+  PORTAL_BASE_URL: 'http://portal.test',
 }));
 const start = () => service.start();
 const kill = () => service.kill();
@@ -63,11 +67,18 @@ const api = (method: string, path: string, body?: unknown) => service.api(method
 
 /** Therapist t has 1 + t % 5 visits, every third of them an evaluation, on two agencies. */
 function visits(agencyIds: string[]) {
-  return therapistIds.flatMap((therapistId, t) => Array.from({ length: 1 + (t % 5) }, (_, v) => ({
-    clientId: `pay-${t}-${v}`, agencyId: agencyIds[(t + v) % agencyIds.length]!, therapistId,
-    patient: { name: `Patient ${t}-${v}, Test`, mrn: `MR${t}${v}` }, date: `2026-01-${String(2 + v * 5 + (t % 4)).padStart(2, '0')}`,
-    discipline: 'PT', visitType: (t + v) % 3 === 0 ? 'EVAL' : 'ROUTINE', noteDone: true,
-  })));
+  return therapistIds.flatMap((therapistId, t) =>
+    Array.from({ length: 1 + (t % 5) }, (_, v) => ({
+      clientId: `pay-${t}-${v}`,
+      agencyId: agencyIds[(t + v) % agencyIds.length]!,
+      therapistId,
+      patient: { name: `Patient ${t}-${v}, Test`, mrn: `MR${t}${v}` },
+      date: `2026-01-${String(2 + v * 5 + (t % 4)).padStart(2, '0')}`,
+      discipline: 'PT',
+      visitType: (t + v) % 3 === 0 ? 'EVAL' : 'ROUTINE',
+      noteDone: true,
+    })),
+  );
 }
 
 const transferPosts = () => standin.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers').length;
@@ -78,10 +89,19 @@ type Row = { id: string; status: string; therapistId: string; amountCents: numbe
 function paymentsInFile(): Row[] {
   const db = new DatabaseSync(dbFile, { readOnly: true });
   try {
-    return db.prepare("SELECT id, status, therapist_id, doc FROM payments WHERE org_id = 'faults' ORDER BY id").all().map((r) => {
-      const doc = JSON.parse(String(r.doc));
-      return { id: String(r.id), status: String(r.status), therapistId: String(r.therapist_id), amountCents: doc.amountCents, reference: doc.reference };
-    });
+    return db
+      .prepare("SELECT id, status, therapist_id, doc FROM payments WHERE org_id = 'faults' ORDER BY id")
+      .all()
+      .map((r) => {
+        const doc = JSON.parse(String(r.doc));
+        return {
+          id: String(r.id),
+          status: String(r.status),
+          therapistId: String(r.therapist_id),
+          amountCents: doc.amountCents,
+          reference: doc.reference,
+        };
+      });
   } finally {
     db.close();
   }
@@ -118,7 +138,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Resolves once the stand-in has received `n` more transfer requests than `from`. */
 async function transferRequests(from: number, n: number, stop: Promise<unknown>): Promise<void> {
   let stopped = false;
-  void stop.then(() => { stopped = true; });
+  void stop.then(() => {
+    stopped = true;
+  });
   while (!stopped && transferPosts() - from < n) await sleep(1);
 }
 
@@ -130,12 +152,45 @@ beforeAll(async () => {
   standin.addPlatform(stripeKey, 0);
   await start();
   key = await service.createOrg(google.idToken('owner@faults.example'), 'Faults Staffing', 'payroll');
-  const agencyIds = (await api('post', '/agencies', { agencies: [{ name: 'Agency A' }, { name: 'Agency B' }] })).agencies.map((a: any) => a.id);
+  const agencyIds = (await api('post', '/agencies', { agencies: [{ name: 'Agency A' }, { name: 'Agency B' }] })).agencies.map(
+    (a: any) => a.id,
+  );
   // Each with a W-9 on file, so each is paid in full (without one, pay is held by default).
-  const w9 = (i: number) => ({ legalName: `Therapist ${i}`, taxClassification: 'individual', tinType: 'SSN', tin: `400-11-${String(1000 + i)}`, signedOn: '2026-01-02', address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' } });
-  therapistIds = (await api('post', '/therapists', { therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'], w9: w9(i) })) })).therapists.map((t: any) => t.id);
-  await api('post', '/rates/bill', { rates: agencyIds.flatMap((agencyId: string) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ agencyId, discipline: 'PT', visitType, cents: 15_000, effectiveFrom: '2026-01-01' }))) });
-  await api('post', '/rates/pay', { rates: therapistIds.flatMap((therapistId, t) => (['ROUTINE', 'EVAL'] as const).map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: PAY[visitType](t), effectiveFrom: '2026-01-01' }))) });
+  const w9 = (i: number) => ({
+    legalName: `Therapist ${i}`,
+    taxClassification: 'individual',
+    tinType: 'SSN',
+    tin: `400-11-${String(1000 + i)}`,
+    signedOn: '2026-01-02',
+    address: { line1: '1 Elm St', city: 'Columbus', state: 'OH', zip: '43215' },
+  });
+  therapistIds = (
+    await api('post', '/therapists', {
+      therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'], w9: w9(i) })),
+    })
+  ).therapists.map((t: any) => t.id);
+  await api('post', '/rates/bill', {
+    rates: agencyIds.flatMap((agencyId: string) =>
+      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
+        agencyId,
+        discipline: 'PT',
+        visitType,
+        cents: 15_000,
+        effectiveFrom: '2026-01-01',
+      })),
+    ),
+  });
+  await api('post', '/rates/pay', {
+    rates: therapistIds.flatMap((therapistId, t) =>
+      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
+        therapistId,
+        discipline: 'PT',
+        visitType,
+        cents: PAY[visitType](t),
+        effectiveFrom: '2026-01-01',
+      })),
+    ),
+  });
   const rows = visits(agencyIds);
   expect((await api('post', '/visits', { visits: rows })).counts).toMatchObject({ created: rows.length, withProblems: 0 });
   for (const r of rows) {
@@ -168,7 +223,8 @@ describe('the service killed during a pay run', () => {
   it('never pays a therapist twice nor leaves a transfer without its payment; the pay after the last restart pays each payable therapist once', async () => {
     const rand = random(SEED);
     const payable = THERAPISTS - 1;
-    const kills: { mode: Mode; at: string; transferRequests: number; transfers: number; pending: number; paid: number; failed: number }[] = [];
+    const kills: { mode: Mode; at: string; transferRequests: number; transfers: number; pending: number; paid: number; failed: number }[] =
+      [];
     let refusedForBalance = false;
     let refusals = 0;
     for (let round = 0; round < KILLS; round++) {
@@ -236,7 +292,11 @@ describe('the service killed during a pay run', () => {
         continue;
       }
       expect(byTherapist.get(therapistId), `therapist ${t}`).toEqual([expectedCents.get(therapistId)]);
-      expect(line, `therapist ${t}`).toMatchObject({ status: 'paid', amountCents: expectedCents.get(therapistId), transferId: transfers.find((x) => x.metadata.therapist_id === therapistId)!.id });
+      expect(line, `therapist ${t}`).toMatchObject({
+        status: 'paid',
+        amountCents: expectedCents.get(therapistId),
+        transferId: transfers.find((x) => x.metadata.therapist_id === therapistId)!.id,
+      });
     }
     expect(transfers).toHaveLength(payable);
     expect(final.payRunStatus).toBe('paying');

@@ -27,8 +27,12 @@ export type KillableService = {
 export function killableService(orgId: string, env: () => Record<string, string>): KillableService {
   let server: ServerProcess | undefined;
   return {
-    get running() { return server !== undefined; },
-    get url() { return server!.url; },
+    get running() {
+      return server !== undefined;
+    },
+    get url() {
+      return server!.url;
+    },
     token: '',
     async start(extra = {}) {
       server = await startServerProcess(['service/src/server.ts'], { ...env(), ...extra });
@@ -48,15 +52,24 @@ export function killableService(orgId: string, env: () => Record<string, string>
       server = undefined;
     },
     async createOrg(ownerToken, name, keyLabel) {
-      const created = await call({ url: server!.url }, 'post', '/v1/orgs', { token: ownerToken, body: { id: orgId, settings: { name, payrollCycle: { kind: 'monthly' } } } });
+      const created = await call({ url: server!.url }, 'post', '/v1/orgs', {
+        token: ownerToken,
+        body: { id: orgId, settings: { name, payrollCycle: { kind: 'monthly' } } },
+      });
       if (created.status !== 201) throw new Error(`create org: ${created.status} ${created.text.slice(0, 300)}`);
-      const key = await call({ url: server!.url }, 'post', `/v1/orgs/${orgId}/api-keys`, { token: ownerToken, body: { label: keyLabel, role: 'owner' } });
+      const key = await call({ url: server!.url }, 'post', `/v1/orgs/${orgId}/api-keys`, {
+        token: ownerToken,
+        body: { label: keyLabel, role: 'owner' },
+      });
       if (key.status >= 300) throw new Error(`api key: ${key.status} ${key.text.slice(0, 300)}`);
       this.token = key.body.key;
       return this.token;
     },
     async api(method, path, body) {
-      const res = await call({ url: server!.url }, method, `/v1/orgs/${orgId}${path}`, { token: this.token, ...(body !== undefined ? { body } : {}) });
+      const res = await call({ url: server!.url }, method, `/v1/orgs/${orgId}${path}`, {
+        token: this.token,
+        ...(body !== undefined ? { body } : {}),
+      });
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
       return res.body;
     },

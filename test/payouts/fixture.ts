@@ -26,7 +26,11 @@ import { expectOk } from '../../shared/test-support/results.ts';
 
 export const ORG = 'acme';
 export const PAY_RUN = 'payroll:2026-01-01';
-export const PATIENTS = [{ name: 'Alvarez, Rosa', mrn: 'MRN-55501' }, { name: 'Nguyen, Bao', mrn: 'MRN-55502' }, { name: 'Kowalski, Ewa', mrn: 'MRN-55503' }];
+export const PATIENTS = [
+  { name: 'Alvarez, Rosa', mrn: 'MRN-55501' },
+  { name: 'Nguyen, Bao', mrn: 'MRN-55502' },
+  { name: 'Kowalski, Ewa', mrn: 'MRN-55503' },
+];
 /** Visits per therapist and the pay rate: Tom 3 x $55, Ana 2 x $60, Omar 1 x $40. */
 export const THERAPISTS = [
   { name: 'Tom Becker', visits: 3, cents: 5500 },
@@ -58,7 +62,11 @@ function payoutContext(base: TestContext, standinUrl: string): PayoutContext & T
 
 /** A signed W-9 for the fixture's therapist at `index`: with one on file, pay goes out in full. */
 export const aW9For = (index: number) => ({
-  legalName: THERAPISTS[index]!.name, taxClassification: 'individual', tinType: 'SSN', tin: `40${index}-22-333${index}`, signedOn: '2026-01-02',
+  legalName: THERAPISTS[index]!.name,
+  taxClassification: 'individual',
+  tinType: 'SSN',
+  tin: `40${index}-22-333${index}`,
+  signedOn: '2026-01-02',
   address: { line1: `${index + 1} Elm St`, city: 'Columbus', state: 'OH', zip: '43215' },
 });
 
@@ -73,18 +81,38 @@ export async function seedJanuary(ctx: UseCaseContext, setup: readonly Therapist
   const therapists = expectOk(await upsertTherapists(ctx, ORG, rowsOf), 'seed');
   const byName = new Map(therapists.map((t) => [t.name, t.id]));
   const ids = THERAPISTS.map((t) => byName.get(t.name)!);
-  await putPayRates(ctx, ORG, THERAPISTS.map((t, i) => ({ therapistId: ids[i]!, discipline: 'PT', visitType: 'ROUTINE', cents: t.cents, effectiveFrom: '2026-01-01' })));
+  await putPayRates(
+    ctx,
+    ORG,
+    THERAPISTS.map((t, i) => ({
+      therapistId: ids[i]!,
+      discipline: 'PT',
+      visitType: 'ROUTINE',
+      cents: t.cents,
+      effectiveFrom: '2026-01-01',
+    })),
+  );
   let n = 0;
-  const rows = THERAPISTS.flatMap((t, i) => Array.from({ length: t.visits }, (_, v) => ({
-    clientId: `row-${++n}`, agencyId: agencies[0]!.id, therapistId: ids[i]!, patient: PATIENTS[(i + v) % PATIENTS.length]!,
-    date: `2026-01-${String(5 + v).padStart(2, '0')}`, discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
-  })));
+  const rows = THERAPISTS.flatMap((t, i) =>
+    Array.from({ length: t.visits }, (_, v) => ({
+      clientId: `row-${++n}`,
+      agencyId: agencies[0]!.id,
+      therapistId: ids[i]!,
+      patient: PATIENTS[(i + v) % PATIENTS.length]!,
+      date: `2026-01-${String(5 + v).padStart(2, '0')}`,
+      discipline: 'PT',
+      visitType: 'ROUTINE',
+      noteDone: true,
+    })),
+  );
   expectOk(await upsertVisits(ctx, ORG, rows));
   return ids;
 }
 
 /** `clock`: Stripe's time (Unix seconds) for what the stand-in makes; by default the real time. `therapists`: see seedJanuary. */
-export async function startPayoutFixture(options: { balanceCents?: number; approve?: boolean; clock?: () => number; therapists?: readonly TherapistSetup[] } = {}): Promise<PayoutFixture> {
+export async function startPayoutFixture(
+  options: { balanceCents?: number; approve?: boolean; clock?: () => number; therapists?: readonly TherapistSetup[] } = {},
+): Promise<PayoutFixture> {
   const standin = await startStripeStandin(options.clock ? { clock: options.clock } : {});
   const key = `rk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
@@ -110,7 +138,13 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
   standin.setWebhookEndpoint(key, webhookUrl, webhookSecret);
   standin.setWebhookEndpoint(key, webhookUrl, accountWebhookSecret, { connect: false });
   return {
-    ctx, standin, key, webhookSecret, accountWebhookSecret, therapistIds, webhookUrl,
+    ctx,
+    standin,
+    key,
+    webhookSecret,
+    accountWebhookSecret,
+    therapistIds,
+    webhookUrl,
     async close() {
       await standin.flushWebhooks();
       receiver.closeAllConnections();
@@ -122,7 +156,10 @@ export async function startPayoutFixture(options: { balanceCents?: number; appro
 }
 
 /** Connects Stripe and onboards every therapist; those at the `ready` indexes (default: all) finish Stripe's onboarding. Their account ids, in therapist order. */
-export async function connectedAndOnboarded(f: PayoutFixture, ready: readonly number[] = f.therapistIds.map((_, i) => i)): Promise<string[]> {
+export async function connectedAndOnboarded(
+  f: PayoutFixture,
+  ready: readonly number[] = f.therapistIds.map((_, i) => i),
+): Promise<string[]> {
   expectOk(await connectStripe(f.ctx, ORG, { key: f.key, webhookSecret: f.webhookSecret, accountWebhookSecret: f.accountWebhookSecret }));
   const onboarded = expectOk(await onboardAll(f.ctx, ORG));
   const accountOf = new Map(onboarded.map((v) => [v.therapistId, v.accountId]));

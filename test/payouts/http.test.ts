@@ -48,11 +48,19 @@ describe('connecting Stripe', () => {
 
   it('stores the key and secret sealed and shows only the last four characters and the webhook URL', async () => {
     const connected = await ok(api, 'put', path('/stripe'), { ...owner(), body: { key, webhookSecret } });
-    expect(connected).toEqual({ keyLast4: key.slice(-4), livemode: false, connectedAt: expect.any(String), webhookUrl: 'http://portal.test/v1/stripe/webhooks/alpha' });
+    expect(connected).toEqual({
+      keyLast4: key.slice(-4),
+      livemode: false,
+      connectedAt: expect.any(String),
+      webhookUrl: 'http://portal.test/v1/stripe/webhooks/alpha',
+    });
     const shown = await call(api, 'get', path('/stripe'), owner());
     expect(shown.text).not.toContain(key);
     expect(shown.text).not.toContain(webhookSecret);
-    const file = [api.dbFile, `${api.dbFile}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+    const file = [api.dbFile, `${api.dbFile}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     expect(file).not.toContain(key);
     expect(file).not.toContain(webhookSecret);
     expect(api.logText()).not.toContain(key.slice(8));
@@ -60,7 +68,7 @@ describe('connecting Stripe', () => {
 });
 
 describe('onboarding a therapist', () => {
-  it('gives a URL that leads to Stripe\'s onboarding, follows the account to ready through the webhook, then says it is done', async () => {
+  it("gives a URL that leads to Stripe's onboarding, follows the account to ready through the webhook, then says it is done", async () => {
     const therapistId = org.therapistIds[0]!;
     const first = await ok(api, 'post', path(`/therapists/${therapistId}/stripe-onboarding`), owner());
     expect(first).toMatchObject({ therapistId, account: 'created', ready: false });
@@ -79,7 +87,9 @@ describe('onboarding a therapist', () => {
     expect(local(back.headers.get('location')!)).toBe(local(again.onboardingUrl));
     await standin.flushWebhooks();
     const accounts = (await ok(api, 'get', path('/stripe'), owner())).accounts;
-    expect(accounts).toEqual([expect.objectContaining({ therapistId, accountId: first.accountId, transfersActive: true, payoutsEnabled: true })]);
+    expect(accounts).toEqual([
+      expect.objectContaining({ therapistId, accountId: first.accountId, transfersActive: true, payoutsEnabled: true }),
+    ]);
     const done = await fetch(local(again.onboardingUrl), { redirect: 'manual' });
     expect(done.status).toBe(200);
     expect(await done.text()).toMatch(/set up/);
@@ -95,8 +105,20 @@ describe('onboarding a therapist', () => {
 });
 
 describe('the webhook', () => {
-  const post = (body: string, signature?: string) => call(api, 'post', '/v1/stripe/webhooks/alpha', { body, headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) } });
-  const event = (type: string, object: Record<string, unknown>) => JSON.stringify({ id: `evt_${randomBytes(8).toString('hex')}`, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object }, livemode: false });
+  const post = (body: string, signature?: string) =>
+    call(api, 'post', '/v1/stripe/webhooks/alpha', {
+      body,
+      headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
+    });
+  const event = (type: string, object: Record<string, unknown>) =>
+    JSON.stringify({
+      id: `evt_${randomBytes(8).toString('hex')}`,
+      object: 'event',
+      type,
+      created: Math.floor(Date.now() / 1000),
+      data: { object },
+      livemode: false,
+    });
 
   it('verifies the signature on the raw body: unsigned 401, wrong secret or altered body 400', async () => {
     const body = event('account.updated', { id: 'acct_x', object: 'account' });
@@ -110,7 +132,11 @@ describe('the webhook', () => {
 
   it('acknowledges and ignores an unknown event, and changes nothing on a replay', async () => {
     const unknown = event('radar.early_fraud_warning.created', { id: 'issfr_1', object: 'radar.early_fraud_warning' });
-    expect((await post(unknown, signatureHeader(webhookSecret, unknown))).body).toEqual({ received: true, duplicate: false, handled: false });
+    expect((await post(unknown, signatureHeader(webhookSecret, unknown))).body).toEqual({
+      received: true,
+      duplicate: false,
+      handled: false,
+    });
     const before = await ok(api, 'get', path('/stripe'), owner());
     const restricted = { ...standin.accounts(key)[0]!, capabilities: { transfers: 'inactive' }, payouts_enabled: false };
     const stale = JSON.stringify({ ...JSON.parse(event('account.updated', restricted)), created: 1 });
@@ -128,19 +154,37 @@ describe('the webhook', () => {
 });
 
 describe('paying a pay run', () => {
-  it('answers each therapist\'s amount, status and transfer id; pays nobody twice; and follows the payouts', async () => {
+  it("answers each therapist's amount, status and transfer id; pays nobody twice; and follows the payouts", async () => {
     await ok(api, 'post', path('/cycles/close-month'), { ...owner(), body: { month: '2026-01' } });
     expect((await call(api, 'post', path(`/pay-runs/${PAY_RUN}/pay`), owner())).status).toBe(422);
     await ok(api, 'post', path(`/pay-runs/${PAY_RUN}/approve`), owner());
-    const statements = (await ok(api, 'get', path(`/pay-runs/${PAY_RUN}`), owner())).statements as { therapistId: string; totalCents: number }[];
+    const statements = (await ok(api, 'get', path(`/pay-runs/${PAY_RUN}`), owner())).statements as {
+      therapistId: string;
+      totalCents: number;
+    }[];
     const [tom, ana] = org.therapistIds as [string, string];
 
     const first = await ok(api, 'post', path(`/pay-runs/${PAY_RUN}/pay`), owner());
     const cents = (id: string) => statements.find((s) => s.therapistId === id)!.totalCents;
-    expect(first.payments).toEqual(expect.arrayContaining([
-      { therapistId: tom, amountCents: cents(tom), status: 'paid', paymentId: expect.any(String), transferId: expect.stringMatching(/^tr_/), paidOn: expect.any(String) },
-      expect.objectContaining({ therapistId: ana, amountCents: cents(ana), status: 'not-paid', problemCode: 'no-account', problem: expect.stringMatching(/onboarding/) }),
-    ]));
+    expect(first.payments).toEqual(
+      expect.arrayContaining([
+        {
+          therapistId: tom,
+          amountCents: cents(tom),
+          status: 'paid',
+          paymentId: expect.any(String),
+          transferId: expect.stringMatching(/^tr_/),
+          paidOn: expect.any(String),
+        },
+        expect.objectContaining({
+          therapistId: ana,
+          amountCents: cents(ana),
+          status: 'not-paid',
+          problemCode: 'no-account',
+          problem: expect.stringMatching(/onboarding/),
+        }),
+      ]),
+    );
     const again = await ok(api, 'post', path(`/pay-runs/${PAY_RUN}/pay`), owner());
     expect(again.payments).toEqual(first.payments);
     expect(standin.transfers(key)).toHaveLength(1);
@@ -151,7 +195,13 @@ describe('paying a pay run', () => {
     await standin.markPayout(payout!.id as string, 'failed', 'account_closed');
     await standin.flushWebhooks();
     let transfers = (await ok(api, 'get', path(`/pay-runs/${PAY_RUN}/transfers`), owner())).transfers;
-    expect(transfers).toEqual([expect.objectContaining({ therapistId: tom, status: 'paid', payout: expect.objectContaining({ id: payout!.id, status: 'failed', failureCode: 'account_closed' }) })]);
+    expect(transfers).toEqual([
+      expect.objectContaining({
+        therapistId: tom,
+        status: 'paid',
+        payout: expect.objectContaining({ id: payout!.id, status: 'failed', failureCode: 'account_closed' }),
+      }),
+    ]);
     const repaid = await standin.payOutAccount(account);
     await standin.markPayout(repaid!.id as string, 'paid');
     await standin.flushWebhooks();
@@ -163,10 +213,17 @@ describe('paying a pay run', () => {
     expect((await ok(api, 'get', path(`/pay-runs/${PAY_RUN}/transfers`), owner())).transfers).toEqual(transfers);
     // The payment itself never moved: paid on the transfer's day, in the 1099 ledger.
     const payments = (await ok(api, 'get', path(`/payments?therapistId=${tom}`), owner())).payments;
-    expect(payments).toEqual([expect.objectContaining({ method: 'stripe', status: 'paid', amountCents: cents(tom), reference: first.payments.find((p: { therapistId: string }) => p.therapistId === tom).transferId })]);
+    expect(payments).toEqual([
+      expect.objectContaining({
+        method: 'stripe',
+        status: 'paid',
+        amountCents: cents(tom),
+        reference: first.payments.find((p: { therapistId: string }) => p.therapistId === tom).transferId,
+      }),
+    ]);
   });
 
-  it('is the owner\'s: staff may not pay', async () => {
+  it("is the owner's: staff may not pay", async () => {
     await ok(api, 'put', path('/members/staff@alpha.example'), { ...owner(), body: { role: 'staff' } });
     const staff = api.google.idToken('staff@alpha.example');
     expect((await call(api, 'post', path(`/pay-runs/${PAY_RUN}/pay`), { token: staff })).status).toBe(403);
@@ -177,27 +234,51 @@ describe('paying a pay run', () => {
 describe('backup withholding over the API', () => {
   it('sets a therapist to withhold, or flags the TIN, through the therapist upsert, and shows the setting (hold by default) in the list', async () => {
     const [tom, ana] = org.therapistIds;
-    const before = (await ok(api, 'get', path('/therapists'), owner())).therapists as { id: string; withoutW9: string; tinIncorrect: boolean }[];
-    expect(before.map((t) => [t.withoutW9, t.tinIncorrect])).toEqual([['hold', false], ['hold', false]]);
-    await ok(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'withhold', tinIncorrect: true }] } });
-    const after = (await ok(api, 'get', path('/therapists'), owner())).therapists as { id: string; withoutW9: string; tinIncorrect: boolean }[];
+    const before = (await ok(api, 'get', path('/therapists'), owner())).therapists as {
+      id: string;
+      withoutW9: string;
+      tinIncorrect: boolean;
+    }[];
+    expect(before.map((t) => [t.withoutW9, t.tinIncorrect])).toEqual([
+      ['hold', false],
+      ['hold', false],
+    ]);
+    await ok(api, 'post', path('/therapists'), {
+      ...owner(),
+      body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'withhold', tinIncorrect: true }] },
+    });
+    const after = (await ok(api, 'get', path('/therapists'), owner())).therapists as {
+      id: string;
+      withoutW9: string;
+      tinIncorrect: boolean;
+    }[];
     expect(after.find((t) => t.id === ana)).toMatchObject({ withoutW9: 'withhold', tinIncorrect: true });
     expect(after.find((t) => t.id === tom)).toMatchObject({ withoutW9: 'hold', tinIncorrect: false });
-    const refused = await call(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'pay-anyway' }] } });
+    const refused = await call(api, 'post', path('/therapists'), {
+      ...owner(),
+      body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'pay-anyway' }] },
+    });
     expect(refused.status).toBe(400);
-    await ok(api, 'post', path('/therapists'), { ...owner(), body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'hold', tinIncorrect: false }] } });
+    await ok(api, 'post', path('/therapists'), {
+      ...owner(),
+      body: { therapists: [{ id: ana, name: 'Alpha Ana Morales', withoutW9: 'hold', tinIncorrect: false }] },
+    });
   });
 
   it('records a payment by hand with backupWithholding: the amount is the gross, 24% of it kept, in Box 4 and the Form 945 total', async () => {
     const tom = org.therapistIds[0]!;
     const before = await ok(api, 'get', path('/tax-years/2026'), owner());
-    const paid = await call(api, 'post', path('/payments'), { ...owner(), body: { therapistId: tom, amountCents: 10_005, paidOn: '2026-03-02', method: 'check', backupWithholding: true } });
+    const paid = await call(api, 'post', path('/payments'), {
+      ...owner(),
+      body: { therapistId: tom, amountCents: 10_005, paidOn: '2026-03-02', method: 'check', backupWithholding: true },
+    });
     expect(paid.status).toBe(201);
     // 24% of $100.05 is $24.012: $24.01 kept.
     expect(paid.body).toMatchObject({ amountCents: 10_005, withheldCents: 2_401, status: 'paid' });
     const year = await ok(api, 'get', path('/tax-years/2026'), owner());
     expect(year.form945TotalCents - before.form945TotalCents).toBe(2_401);
-    const row = (s: { therapists: { therapistId: string; withheldCents: number; totalCents: number }[] }) => s.therapists.find((t) => t.therapistId === tom) ?? { withheldCents: 0, totalCents: 0 };
+    const row = (s: { therapists: { therapistId: string; withheldCents: number; totalCents: number }[] }) =>
+      s.therapists.find((t) => t.therapistId === tom) ?? { withheldCents: 0, totalCents: 0 };
     expect(row(year).withheldCents - row(before).withheldCents).toBe(2_401);
     expect(row(year).totalCents - row(before).totalCents).toBe(10_005);
   });

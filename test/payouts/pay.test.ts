@@ -9,7 +9,18 @@ import { calendarDayIn } from '../../shared/index.ts';
 import { expectOk } from '../../shared/test-support/results.ts';
 import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/payments.ts';
 import { payPayRun } from '../../service/src/usecases/payouts/pay.ts';
-import { PATIENTS, PAY_RUN, ORG, connectedAndOnboarded, lineOf, pay, startPayoutFixture, transfersTo, THERAPISTS, type PayoutFixture } from './fixture.ts';
+import {
+  PATIENTS,
+  PAY_RUN,
+  ORG,
+  connectedAndOnboarded,
+  lineOf,
+  pay,
+  startPayoutFixture,
+  transfersTo,
+  THERAPISTS,
+  type PayoutFixture,
+} from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
@@ -19,9 +30,8 @@ const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
 const dayOf = (transfer: Record<string, unknown>) => calendarDayIn(new Date((transfer.created as number) * 1000), 'America/New_York');
 
-
 describe('paying an approved pay run', () => {
-  it('transfers each ready therapist their statement once, with the deterministic key and the pay run\'s transfer group', async () => {
+  it("transfers each ready therapist their statement once, with the deterministic key and the pay run's transfer group", async () => {
     fx = await startPayoutFixture({ balanceCents: 100_000 });
     const accounts = await connectedAndOnboarded(fx, [0, 1]);
     const first = await pay(fx);
@@ -32,7 +42,12 @@ describe('paying an approved pay run', () => {
       expect(more).toEqual([]);
       // Paid the day Stripe made the transfer (the stand-in's clock), in the org's time zone: the 1099 date.
       expect(line).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[i], paidOn: dayOf(transfer!) });
-      expect(transfer).toMatchObject({ id: line.transferId, amount: STATEMENT_CENTS[i], currency: 'usd', transfer_group: `payrun:${PAY_RUN}` });
+      expect(transfer).toMatchObject({
+        id: line.transferId,
+        amount: STATEMENT_CENTS[i],
+        currency: 'usd',
+        transfer_group: `payrun:${PAY_RUN}`,
+      });
     }
     expect(lineOf(first, fx, 2)).toMatchObject({ status: 'not-paid', problemCode: 'account-not-ready', amountCents: STATEMENT_CENTS[2] });
     expect(transfersTo(fx, accounts[2]!)).toEqual([]);
@@ -47,7 +62,12 @@ describe('paying an approved pay run', () => {
     await fx.standin.completeOnboarding(accounts[2]!);
     const third = await pay(fx);
     expect(third.map((l) => l.status)).toEqual(['paid', 'paid', 'paid']);
-    expect(fx.standin.transfers(fx.key).map((t) => t.amount).sort()).toEqual([...STATEMENT_CENTS].sort());
+    expect(
+      fx.standin
+        .transfers(fx.key)
+        .map((t) => t.amount)
+        .sort(),
+    ).toEqual([...STATEMENT_CENTS].sort());
     expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paid');
   });
 
@@ -79,7 +99,9 @@ describe('paying an approved pay run', () => {
     const third = await pay(fx);
     expect(third.map((l) => l.status)).toEqual(['paid', 'paid', 'paid']);
     for (const [i, account] of accounts.entries()) expect(transfersTo(fx, account).map((t) => t.amount)).toEqual([STATEMENT_CENTS[i]]);
-    const tomKeys = fx.standin.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers' && r.idempotencyKey?.includes(`therapist:${fx.therapistIds[0]}`)).map((r) => r.idempotencyKey);
+    const tomKeys = fx.standin.requests
+      .filter((r) => r.method === 'POST' && r.path === '/v1/transfers' && r.idempotencyKey?.includes(`therapist:${fx.therapistIds[0]}`))
+      .map((r) => r.idempotencyKey);
     const tomKey = `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}`;
     expect(tomKeys).toEqual([tomKey, `${tomKey}:retry:1`, `${tomKey}:retry:2`]);
 
@@ -108,7 +130,10 @@ describe('paying an approved pay run', () => {
     fx = await startPayoutFixture();
     const accounts = await connectedAndOnboarded(fx, [0, 1]);
     const stripe = new Stripe(fx.key, { host: '127.0.0.1', port: fx.standin.port, protocol: 'http' });
-    await stripe.transfers.create({ amount: 1, currency: 'usd', destination: accounts[0]! }, { idempotencyKey: `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}` });
+    await stripe.transfers.create(
+      { amount: 1, currency: 'usd', destination: accounts[0]! },
+      { idempotencyKey: `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}` },
+    );
     const lines = await pay(fx);
     expect(lineOf(lines, fx, 0)).toMatchObject({ status: 'pending', problemCode: 'idempotency-conflict' });
     expect(lineOf(lines, fx, 1).status).toBe('paid');
@@ -126,18 +151,35 @@ describe('paying an approved pay run', () => {
       expect(lineOf(a.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
       expect(lineOf(b.payments, fx, i)).toMatchObject({ status: 'paid', transferId: t!.id });
     }
-    expect((await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN }))).toHaveLength(3);
+    expect(await fx.ctx.store.listPayments(ORG, { payRunId: PAY_RUN })).toHaveLength(3);
   });
 
   it('takes payments recorded for the pay run by check or bank transfer off what Stripe sends, and counts them all in the 1099 by their paid date', async () => {
     // Stripe's clock pinned in 2026, so the transfers fall in 2026 whatever the day the test runs.
     fx = await startPayoutFixture({ clock: () => Date.parse('2026-02-03T15:00:00Z') / 1000 });
     const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
-    const check = await recordManualPayment(fx.ctx, ORG, { therapistId: fx.therapistIds[0], amountCents: STATEMENT_CENTS[0], paidOn: '2026-02-01', method: 'check', reference: '1042', payRunId: PAY_RUN });
-    const partial = await recordManualPayment(fx.ctx, ORG, { therapistId: fx.therapistIds[1], amountCents: 2_000, paidOn: '2026-02-01', method: 'ach', payRunId: PAY_RUN });
+    const check = await recordManualPayment(fx.ctx, ORG, {
+      therapistId: fx.therapistIds[0],
+      amountCents: STATEMENT_CENTS[0],
+      paidOn: '2026-02-01',
+      method: 'check',
+      reference: '1042',
+      payRunId: PAY_RUN,
+    });
+    const partial = await recordManualPayment(fx.ctx, ORG, {
+      therapistId: fx.therapistIds[1],
+      amountCents: 2_000,
+      paidOn: '2026-02-01',
+      method: 'ach',
+      payRunId: PAY_RUN,
+    });
     expect(check.ok && partial.ok).toBe(true);
     const lines = await pay(fx);
-    expect(lineOf(lines, fx, 0)).toEqual({ therapistId: fx.therapistIds[0], amountCents: STATEMENT_CENTS[0], status: 'paid-outside-stripe' });
+    expect(lineOf(lines, fx, 0)).toEqual({
+      therapistId: fx.therapistIds[0],
+      amountCents: STATEMENT_CENTS[0],
+      status: 'paid-outside-stripe',
+    });
     expect(lineOf(lines, fx, 1)).toMatchObject({ status: 'paid', amountCents: STATEMENT_CENTS[1]! - 2_000 });
     expect(transfersTo(fx, accounts[0]!)).toEqual([]);
     expect(transfersTo(fx, accounts[1]!).map((t) => t.amount)).toEqual([STATEMENT_CENTS[1]! - 2_000]);
@@ -161,7 +203,10 @@ describe('paying an approved pay run', () => {
     await stripe.transfers.createReversal(lineOf(first, fx, 1).transferId!, { amount: 1_000 });
     await fx.standin.flushWebhooks();
     expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 0).paymentId!))!.status).toBe('canceled');
-    expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 0).paymentId!)).toMatchObject({ reversedCents: STATEMENT_CENTS[0], problem: { code: 'reversed' } });
+    expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 0).paymentId!)).toMatchObject({
+      reversedCents: STATEMENT_CENTS[0],
+      problem: { code: 'reversed' },
+    });
     expect((await fx.ctx.store.getPayment(ORG, lineOf(first, fx, 1).paymentId!))!.status).toBe('paid');
     expect(await fx.ctx.payouts.getStripeTransfer(ORG, lineOf(first, fx, 1).paymentId!)).toMatchObject({ reversedCents: 1_000 });
     const year = Number(lineOf(first, fx, 0).paidOn!.slice(0, 4));
@@ -191,7 +236,12 @@ describe('what reaches Stripe', () => {
     await pay(fx);
     await fx.standin.markPayout(fx.standin.payouts(accounts[0]!)[0]!.id as string, 'paid');
     await fx.standin.flushWebhooks();
-    const forbidden = [...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]), ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]), fx.webhookSecret, fx.accountWebhookSecret];
+    const forbidden = [
+      ...PATIENTS.flatMap((p) => [p.name, p.mrn, ...p.name.split(', ')]),
+      ...THERAPISTS.flatMap((t) => [t.name, ...t.name.split(' ')]),
+      fx.webhookSecret,
+      fx.accountWebhookSecret,
+    ];
     expect(fx.standin.requests.length).toBeGreaterThan(10);
     for (const r of fx.standin.requests) {
       const seen = decodeURIComponent(`${r.path}?${r.query} ${r.body}`.replace(/\+/g, ' '));

@@ -9,7 +9,17 @@ import { putPayRates, upsertTherapists } from '../../service/src/usecases/direct
 import { taxYearSummary } from '../../service/src/usecases/payments.ts';
 import { createPayRun } from '../../service/src/usecases/payroll.ts';
 import { upsertVisits } from '../../service/src/usecases/visits.ts';
-import { aW9For, connectedAndOnboarded, lineOf, ORG, pay, PAY_RUN, startPayoutFixture, transfersTo, type PayoutFixture } from './fixture.ts';
+import {
+  aW9For,
+  connectedAndOnboarded,
+  lineOf,
+  ORG,
+  pay,
+  PAY_RUN,
+  startPayoutFixture,
+  transfersTo,
+  type PayoutFixture,
+} from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
@@ -28,17 +38,26 @@ describe('backup withholding through Stripe', () => {
     const accounts = await connectedAndOnboarded(fx);
     const run = (await fx.ctx.store.getPayRun(ORG, PAY_RUN))!;
     expect(run.statements.find((s) => s.therapistId === fx.therapistIds[0])).toMatchObject({
-      totalCents: TOM_GROSS, withheldCents: TOM_WITHHELD, netCents: TOM_NET, held: false, w9Status: 'missing',
+      totalCents: TOM_GROSS,
+      withheldCents: TOM_WITHHELD,
+      netCents: TOM_NET,
+      held: false,
+      w9Status: 'missing',
     });
 
     const lines = await pay(fx);
     expect(lineOf(lines, fx, 0)).toMatchObject({
-      status: 'paid', amountCents: TOM_GROSS, withheldCents: TOM_WITHHELD, warning: '24% backup withholding kept: $39.60 of $165.00',
+      status: 'paid',
+      amountCents: TOM_GROSS,
+      withheldCents: TOM_WITHHELD,
+      warning: '24% backup withholding kept: $39.60 of $165.00',
     });
     const [transfer, ...more] = transfersTo(fx, accounts[0]!);
     expect(more).toEqual([]);
     expect(transfer).toMatchObject({ amount: TOM_NET, transfer_group: `payrun:${PAY_RUN}` });
-    const key = fx.standin.requests.find((r) => r.path === '/v1/transfers' && r.method === 'POST' && r.idempotencyKey?.includes(fx.therapistIds[0]!))!.idempotencyKey;
+    const key = fx.standin.requests.find(
+      (r) => r.path === '/v1/transfers' && r.method === 'POST' && r.idempotencyKey?.includes(fx.therapistIds[0]!),
+    )!.idempotencyKey;
     expect(key).toBe(`payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}`);
     // The others have a W-9 on file: paid in full, nothing kept.
     expect(lineOf(lines, fx, 1).withheldCents).toBeUndefined();
@@ -53,7 +72,11 @@ describe('backup withholding through Stripe', () => {
     expect(transfersTo(fx, accounts[0]!)).toHaveLength(1);
 
     const year = expectOk(await taxYearSummary(fx.ctx, ORG, 2026));
-    expect(year.therapists.find((t) => t.therapistId === fx.therapistIds[0])).toMatchObject({ totalCents: TOM_GROSS, withheldCents: TOM_WITHHELD, reportable: true });
+    expect(year.therapists.find((t) => t.therapistId === fx.therapistIds[0])).toMatchObject({
+      totalCents: TOM_GROSS,
+      withheldCents: TOM_WITHHELD,
+      reportable: true,
+    });
     expect(year.form945TotalCents).toBe(TOM_WITHHELD);
   });
 
@@ -61,10 +84,16 @@ describe('backup withholding through Stripe', () => {
     fx = await startPayoutFixture({ therapists: [{ w9: aW9For(0) }, { w9: aW9For(1) }, {}] });
     const accounts = await connectedAndOnboarded(fx);
     const again = expectOk(await createPayRun(fx.ctx, ORG, JANUARY));
-    expect(again.warnings).toEqual([{ therapistId: fx.therapistIds[2], code: 'no-w9', message: expect.stringMatching(/^Omar Haddad: held: no W-9 on file\./) }]);
+    expect(again.warnings).toEqual([
+      { therapistId: fx.therapistIds[2], code: 'no-w9', message: expect.stringMatching(/^Omar Haddad: held: no W-9 on file\./) },
+    ]);
 
     const first = await pay(fx);
-    expect(lineOf(first, fx, 2)).toMatchObject({ status: 'held', amountCents: OMAR_GROSS, problem: expect.stringMatching(/^no W-9 on file: get a signed W-9/) });
+    expect(lineOf(first, fx, 2)).toMatchObject({
+      status: 'held',
+      amountCents: OMAR_GROSS,
+      problem: expect.stringMatching(/^no W-9 on file: get a signed W-9/),
+    });
     expect(transfersTo(fx, accounts[2]!)).toEqual([]);
     expect(await fx.ctx.store.listPayments(ORG, { therapistId: fx.therapistIds[2] })).toEqual([]);
     expect((await fx.ctx.store.getPayRun(ORG, PAY_RUN))!.status).toBe('paying');
@@ -96,14 +125,30 @@ describe('backup withholding through Stripe', () => {
     expect(lineOf(await pay(fx), fx, 0)).toMatchObject({ status: 'paid', amountCents: TOM_GROSS, withheldCents: TOM_WITHHELD });
 
     const agencyId = (await fx.ctx.store.listAgencies(ORG))[0]!.id;
-    expectOk(await putPayRates(fx.ctx, ORG, [{ therapistId: fx.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 5_500, effectiveFrom: '2026-01-01' }]));
-    expectOk(await upsertVisits(fx.ctx, ORG, [{
-      clientId: 'feb-1', agencyId, therapistId: fx.therapistIds[0], patient: { name: 'Alvarez, Rosa', mrn: 'MRN-55501' },
-      date: '2026-02-10', discipline: 'PT', visitType: 'ROUTINE', noteDone: true,
-    }]));
+    expectOk(
+      await putPayRates(fx.ctx, ORG, [
+        { therapistId: fx.therapistIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 5_500, effectiveFrom: '2026-01-01' },
+      ]),
+    );
+    expectOk(
+      await upsertVisits(fx.ctx, ORG, [
+        {
+          clientId: 'feb-1',
+          agencyId,
+          therapistId: fx.therapistIds[0],
+          patient: { name: 'Alvarez, Rosa', mrn: 'MRN-55501' },
+          date: '2026-02-10',
+          discipline: 'PT',
+          visitType: 'ROUTINE',
+          noteDone: true,
+        },
+      ]),
+    );
     fx.ctx.setNow('2026-03-02T15:00:00.000Z');
     const february = expectOk(await createPayRun(fx.ctx, ORG, { start: '2026-02-01', end: '2026-02-28' }));
     expect(february.warnings).toEqual([]);
-    expect(february.payRun.statements).toMatchObject([{ therapistId: fx.therapistIds[0], totalCents: 5_500, withheldCents: 0, netCents: 5_500, held: false, w9Status: 'on-file' }]);
+    expect(february.payRun.statements).toMatchObject([
+      { therapistId: fx.therapistIds[0], totalCents: 5_500, withheldCents: 0, netCents: 5_500, held: false, w9Status: 'on-file' },
+    ]);
   });
 });

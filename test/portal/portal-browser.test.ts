@@ -14,7 +14,6 @@ import { ok } from '../api/org-builder.ts';
 import { startPortalFixture, type PortalFixture } from './portal-fixture.ts';
 import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
 
-
 const available = chromiumAvailable('the portal browser tests');
 const describeInBrowser = available ? describe : describe.skip;
 
@@ -28,7 +27,12 @@ describeInBrowser('the agency portal in chromium', () => {
   beforeAll(async () => {
     f = await startPortalFixture();
     profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, acceptDownloads: true });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      acceptDownloads: true,
+    });
     page = await browser.newPage();
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -42,13 +46,22 @@ describeInBrowser('the agency portal in chromium', () => {
 
   const open = (path: string) => page.goto(`${f.api.url}${path}`);
 
-  it('opens a link, shows the agency\'s invoices, opens one and downloads its PDF', async () => {
+  it("opens a link, shows the agency's invoices, opens one and downloads its PDF", async () => {
     const { path } = await f.newLink();
     const invoice = f.alphaInvoices[0]!;
     const res = await open(path);
     expect(res?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Invoices');
-    expect(await page.getByRole('table').getByRole('columnheader').allTextContents()).toEqual(['Invoice', 'Period', 'Total', 'Paid', 'Open', 'Due', 'Status', 'Viewed']);
+    expect(await page.getByRole('table').getByRole('columnheader').allTextContents()).toEqual([
+      'Invoice',
+      'Period',
+      'Total',
+      'Paid',
+      'Open',
+      'Due',
+      'Status',
+      'Viewed',
+    ]);
     expect(await page.getByRole('link', { name: f.alphaInvoices[1]!.number, exact: true }).count()).toBe(0);
     // The inline stylesheet ran under the CSP: the body has its colour, not the browser's default black.
     expect(await page.evaluate('getComputedStyle(document.body).color')).toBe('rgb(26, 26, 26)'); // a string: the tests' types have no DOM
@@ -80,7 +93,9 @@ describeInBrowser('the agency portal in chromium', () => {
       if (frame === page.mainFrame()) visited.push(frame.url());
     });
     // The mail is on another site: the browser keeps SameSite=Strict cookies off the redirect that follows the click.
-    await page.route('http://mail.test/', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><p><a href="${f.api.url}${path}">Your invoices</a></p>` }));
+    await page.route('http://mail.test/', (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html><p><a href="${f.api.url}${path}">Your invoices</a></p>` }),
+    );
     await page.goto('http://mail.test/');
     await page.getByRole('link', { name: 'Your invoices' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Enter the passcode');

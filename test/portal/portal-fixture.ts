@@ -20,19 +20,36 @@ export type PortalFixture = {
 };
 
 /** The clock starts on Feb 1, 2026, when January closes. */
-export async function startPortalFixture(options: { portalRequestsPerMinute?: number; limits?: Partial<AppLimits> } = {}): Promise<PortalFixture> {
+export async function startPortalFixture(
+  options: { portalRequestsPerMinute?: number; limits?: Partial<AppLimits> } = {},
+): Promise<PortalFixture> {
   const clock = { now: new Date('2026-02-01T15:00:00.000Z') };
-  const api = await startTestApi({ now: () => clock.now, limits: { portalRequestsPerMinute: options.portalRequestsPerMinute ?? 10_000, ...options.limits } });
+  const api = await startTestApi({
+    now: () => clock.now,
+    limits: { portalRequestsPerMinute: options.portalRequestsPerMinute ?? 10_000, ...options.limits },
+  });
   const alpha = await buildOrg(api, 'alpha', 'Alpha');
   const beta = await buildOrg(api, 'beta', 'Beta');
   const invoicesOf = async (org: BuiltOrg) =>
-    (await ok(api, 'post', `/v1/orgs/${org.orgId}/cycles/close-month`, { token: org.ownerToken, body: { month: '2026-01' } })).cycles.map((c: any) => c.invoice);
-  const alphaInvoices = (await invoicesOf(alpha)).sort((a: any, b: any) => alpha.agencyIds.indexOf(a.agencyId) - alpha.agencyIds.indexOf(b.agencyId));
+    (await ok(api, 'post', `/v1/orgs/${org.orgId}/cycles/close-month`, { token: org.ownerToken, body: { month: '2026-01' } })).cycles.map(
+      (c: any) => c.invoice,
+    );
+  const alphaInvoices = (await invoicesOf(alpha)).sort(
+    (a: any, b: any) => alpha.agencyIds.indexOf(a.agencyId) - alpha.agencyIds.indexOf(b.agencyId),
+  );
   const betaInvoices = await invoicesOf(beta);
   return {
-    api, alpha, beta, clock, alphaInvoices, betaInvoices,
+    api,
+    alpha,
+    beta,
+    clock,
+    alphaInvoices,
+    betaInvoices,
     async newLink(body = {}) {
-      const created = await ok(api, 'post', '/v1/orgs/alpha/portal-links', { token: alpha.ownerToken, body: { agencyId: alpha.agencyIds[0], ...body } });
+      const created = await ok(api, 'post', '/v1/orgs/alpha/portal-links', {
+        token: alpha.ownerToken,
+        body: { agencyId: alpha.agencyIds[0], ...body },
+      });
       const path = new URL(created.url).pathname;
       return { ...created, path, token: path.split('/')[2]! };
     },
@@ -58,14 +75,22 @@ export type PortalBrowser = {
 export function portalBrowser(api: { url: string }): PortalBrowser {
   const cookies = new Map<string, KeptCookie>();
   const cookieHeader = (path: string) =>
-    [...cookies].filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || path.startsWith(`${c.path}?`))
-      .map(([name, c]) => `${name}=${c.value}`).join('; ');
+    [...cookies]
+      .filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || path.startsWith(`${c.path}?`))
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join('; ');
   async function request(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<Visit> {
     const redirects: string[] = [];
     for (let hop = 0; ; hop++) {
       const cookie = cookieHeader(path);
       const res = await fetch(`${api.url}${path}`, {
-        method, redirect: 'manual', headers: { ...headers, ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        method,
+        redirect: 'manual',
+        headers: {
+          ...headers,
+          ...(cookie ? { cookie } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         ...(body !== undefined ? { body } : {}),
       });
       for (const line of res.headers.getSetCookie()) {

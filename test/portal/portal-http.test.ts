@@ -34,7 +34,7 @@ function expectPortalHeaders(headers: Headers): void {
 /** Alters one character of the token, keeping its shape. */
 const altered = (token: string) => token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
 
-describe('the owner\'s links', () => {
+describe("the owner's links", () => {
   it('creates a link whose URL is shown once: a 256-bit token under the base URL; the list never shows it', async () => {
     const created = await f.newLink();
     expect(created.url).toMatch(/^http:\/\/portal\.test\/portal\/[A-Za-z0-9_-]{43}$/);
@@ -47,15 +47,27 @@ describe('the owner\'s links', () => {
     expect(listed.body.links.map((l: any) => l.id)).toContain(created.link.id);
   });
 
-  it('refuses an agency of no such id, another org\'s agency, and a short passcode', async () => {
-    expect((await call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: 'nope' } })).status).toBe(404);
-    expect((await call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: f.alpha.agencyIds[0], passcode: '123' } })).status).toBe(400);
-    expect((await call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: f.beta.agencyIds[0] } })).status).toBe(404);
+  it("refuses an agency of no such id, another org's agency, and a short passcode", async () => {
+    expect(
+      (await call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: 'nope' } })).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(f.api, 'post', '/v1/orgs/alpha/portal-links', {
+          token: f.alpha.ownerToken,
+          body: { agencyId: f.alpha.agencyIds[0], passcode: '123' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(f.api, 'post', '/v1/orgs/alpha/portal-links', { token: f.alpha.ownerToken, body: { agencyId: f.beta.agencyIds[0] } }))
+        .status,
+    ).toBe(404);
   });
 });
 
 describe('the pages', () => {
-  it('lists the agency\'s invoices, with the portal headers, lang and a table, and nothing of another agency or org', async () => {
+  it("lists the agency's invoices, with the portal headers, lang and a table, and nothing of another agency or org", async () => {
     const { path, token } = await f.newLink();
     const res = await open(path);
     expect(res.status).toBe(200);
@@ -97,7 +109,7 @@ describe('the pages', () => {
     expect(audit.some((a) => a.actor === `portal:${link.id}` && a.action === 'read')).toBe(true);
   });
 
-  it('answers not found for another agency\'s invoice and another org\'s, showing none of it', async () => {
+  it("answers not found for another agency's invoice and another org's, showing none of it", async () => {
     const { path } = await f.newLink();
     const browser = portalBrowser(f.api);
     for (const id of [f.alphaInvoices[1]!.id, f.betaInvoices[0]!.id]) {
@@ -116,7 +128,9 @@ describe('the pages', () => {
     const invoice = f.alphaInvoices[0]!;
     const browser = portalBrowser(f.api);
     await browser.get(path);
-    const res = await fetch(`${f.api.url}/portal/invoices/${invoice.id}/pdf`, { headers: { cookie: `portal_session=${browser.cookies.get('portal_session')!.value}` } });
+    const res = await fetch(`${f.api.url}/portal/invoices/${invoice.id}/pdf`, {
+      headers: { cookie: `portal_session=${browser.cookies.get('portal_session')!.value}` },
+    });
     expect(res.status).toBe(200);
     expectPortalHeaders(res.headers);
     expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -124,7 +138,9 @@ describe('the pages', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(res.headers.get('etag')).toBe(`"${createHash('sha256').update(bytes).digest('hex')}"`);
-    const owner = await fetch(`${f.api.url}/v1/orgs/alpha/invoices/${invoice.id}/pdf`, { headers: { authorization: `Bearer ${f.alpha.ownerToken}` } });
+    const owner = await fetch(`${f.api.url}/v1/orgs/alpha/invoices/${invoice.id}/pdf`, {
+      headers: { authorization: `Bearer ${f.alpha.ownerToken}` },
+    });
     expect(owner.status).toBe(200);
     expect(Buffer.from(await owner.arrayBuffer()).equals(bytes)).toBe(true); // one issued document, the same for owner and agency
     const audit = await f.api.store.listAudit('alpha', { recordId: invoice.id });
@@ -166,7 +182,10 @@ describe('a link that does not open the portal', () => {
     const revoked = await f.newLink();
     const rotated = await f.newLink();
     await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${revoked.link.id}/revoke`, { token: f.alpha.ownerToken });
-    const replacement = await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${rotated.link.id}/rotate`, { token: f.alpha.ownerToken, body: {} });
+    const replacement = await ok(f.api, 'post', `/v1/orgs/alpha/portal-links/${rotated.link.id}/rotate`, {
+      token: f.alpha.ownerToken,
+      body: {},
+    });
     expect(replacement.url).not.toBe(rotated.url);
     expect((await open(new URL(replacement.url).pathname)).status).toBe(200);
 
@@ -288,12 +307,13 @@ describe('rate limit', () => {
 });
 
 describe('what the agency has paid', () => {
-  it('shows each invoice\'s paid and open amounts and status, and a statement that ages only what is open and lists the payments', async () => {
+  it("shows each invoice's paid and open amounts and status, and a statement that ages only what is open and lists the payments", async () => {
     const agencyId = f.alpha.agencyIds[1]!;
     const invoice = f.alphaInvoices.find((i) => i.agencyId === agencyId)!;
     const full = await ok(f.api, 'get', `/v1/orgs/alpha/invoices/${invoice.id}`, { token: f.alpha.ownerToken });
     await ok(f.api, 'post', '/v1/orgs/alpha/receipts', {
-      token: f.alpha.ownerToken, body: { agencyId, amountCents: 1_000, receivedOn: '2026-02-01', method: 'check', reference: 'CHK-7781', invoiceIds: [invoice.id] },
+      token: f.alpha.ownerToken,
+      body: { agencyId, amountCents: 1_000, receivedOn: '2026-02-01', method: 'check', reference: 'CHK-7781', invoiceIds: [invoice.id] },
     });
     const { path } = await f.newLink({ agencyId });
     const browser = portalBrowser(f.api);
@@ -301,7 +321,9 @@ describe('what the agency has paid', () => {
     const open = full.totalCents - 1_000;
 
     const list = await browser.get(path);
-    expect(list.text).toContain(`<td class="num">${money(full.totalCents)}</td><td class="num">$10.00</td><td class="num">${money(open)}</td>`);
+    expect(list.text).toContain(
+      `<td class="num">${money(full.totalCents)}</td><td class="num">$10.00</td><td class="num">${money(open)}</td>`,
+    );
     expect(list.text).toContain('<td>Partially paid</td>');
 
     const one = await browser.get(`/portal/invoices/${encodeURIComponent(invoice.id)}`);

@@ -25,15 +25,32 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { canonical, parseForm, type FormObject, type FormValue } from './form.ts';
 
-export type LoggedRequest = { method: string; path: string; query: string; stripeAccount?: string; idempotencyKey?: string; body: string; form: FormObject };
+export type LoggedRequest = {
+  method: string;
+  path: string;
+  query: string;
+  stripeAccount?: string;
+  idempotencyKey?: string;
+  body: string;
+  form: FormObject;
+};
 
 type Json = Record<string, unknown>;
 type Answer = { status: number; body: Json };
 type Txn = { id: string; type: 'payment' | 'payout' | 'payout_failure'; source: string; amount: number; created: number; payout?: string };
-type Account = Json & { id: string; capabilities: { transfers: 'active' | 'inactive' | 'pending' }; payouts_enabled: boolean; details_submitted: boolean };
+type Account = Json & {
+  id: string;
+  capabilities: { transfers: 'active' | 'inactive' | 'pending' };
+  payouts_enabled: boolean;
+  details_submitted: boolean;
+};
 type ConnectedState = { account: Account; available: number; txns: Txn[]; payouts: Map<string, Json> };
 type Platform = {
-  key: string; id: string; available: number; accounts: Map<string, ConnectedState>; transfers: Json[];
+  key: string;
+  id: string;
+  available: number;
+  accounts: Map<string, ConnectedState>;
+  transfers: Json[];
   /** Stripe's endpoints: a Connect one gets the connected accounts' events, an account one the platform's own. */
   webhooks: { url: string; secret: string; connect: boolean }[];
   idempotency: Map<string, { fingerprint: string; answer?: Answer }>;
@@ -120,8 +137,16 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
 
   function emit(platform: Platform, type: string, object: Json, account?: string): void {
     const event = {
-      id: newId('evt'), object: 'event', api_version: API_VERSION, created: clock(), type, livemode: false,
-      data: { object }, pending_webhooks: 1, request: { id: null, idempotency_key: null }, ...(account ? { account } : {}),
+      id: newId('evt'),
+      object: 'event',
+      api_version: API_VERSION,
+      created: clock(),
+      type,
+      livemode: false,
+      data: { object },
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      ...(account ? { account } : {}),
     };
     const payload = JSON.stringify(event);
     const hook = platform.webhooks.find((w) => w.connect === (account !== undefined));
@@ -131,16 +156,24 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
 
   function deliver(hook: { url: string; secret: string }, eventId: string, type: string, payload: string): Promise<number> {
     const sent = fetch(hook.url, {
-      method: 'POST', body: payload,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signatureHeader(hook.secret, payload), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
-    }).then(async (res) => {
-      await res.arrayBuffer();
-      deliveries.push({ eventId, type, status: res.status });
-      return res.status;
-    }, () => {
-      deliveries.push({ eventId, type, status: 0 });
-      return 0;
-    });
+      method: 'POST',
+      body: payload,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': signatureHeader(hook.secret, payload),
+        'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+      },
+    }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        deliveries.push({ eventId, type, status: res.status });
+        return res.status;
+      },
+      () => {
+        deliveries.push({ eventId, type, status: 0 });
+        return 0;
+      },
+    );
     inFlightDeliveries.add(sent);
     void sent.finally(() => inFlightDeliveries.delete(sent));
     return sent;
@@ -149,12 +182,26 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
   function newAccount(params: FormObject): Account {
     const requested = str(obj(obj(params.capabilities).transfers).requested) === 'true';
     return {
-      id: newId('acct'), object: 'account', type: 'express', country: str(params.country) ?? 'US', default_currency: 'usd', created: clock(),
+      id: newId('acct'),
+      object: 'account',
+      type: 'express',
+      country: str(params.country) ?? 'US',
+      default_currency: 'usd',
+      created: clock(),
       controller: { ...obj(params.controller), type: 'application', is_controller: true },
       capabilities: { transfers: requested ? 'inactive' : 'inactive' },
-      charges_enabled: false, payouts_enabled: false, details_submitted: false,
-      requirements: { currently_due: ['external_account', 'individual.ssn_last_4', 'tos_acceptance.date'], eventually_due: [], past_due: [], disabled_reason: 'requirements.past_due' },
-      metadata: obj(params.metadata), email: str(params.email) ?? null, livemode: false,
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      requirements: {
+        currently_due: ['external_account', 'individual.ssn_last_4', 'tos_acceptance.date'],
+        eventually_due: [],
+        past_due: [],
+        disabled_reason: 'requirements.past_due',
+      },
+      metadata: obj(params.metadata),
+      email: str(params.email) ?? null,
+      livemode: false,
     };
   }
 
@@ -165,18 +212,39 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     a.details_submitted = a.details_submitted || ready;
     a.requirements = ready
       ? { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null }
-      : { currently_due: ['external_account'], eventually_due: [], past_due: ['external_account'], disabled_reason: 'requirements.past_due' };
+      : {
+          currently_due: ['external_account'],
+          eventually_due: [],
+          past_due: ['external_account'],
+          disabled_reason: 'requirements.past_due',
+        };
   }
 
   function createPayout(platform: Platform, state: ConnectedState): Json | null {
     const txns = state.txns.filter((t) => t.payout === undefined && t.type !== 'payout');
     if (state.available <= 0 || txns.length === 0) return null;
     const payout: Json = {
-      id: newId('po'), object: 'payout', amount: state.available, currency: 'usd', status: 'in_transit', created: clock(),
-      arrival_date: clock() + 86_400, automatic: true, failure_code: null, failure_message: null, livemode: false,
+      id: newId('po'),
+      object: 'payout',
+      amount: state.available,
+      currency: 'usd',
+      status: 'in_transit',
+      created: clock(),
+      arrival_date: clock() + 86_400,
+      automatic: true,
+      failure_code: null,
+      failure_message: null,
+      livemode: false,
     };
     for (const t of txns) t.payout = payout.id as string;
-    state.txns.push({ id: newId('txn'), type: 'payout', source: payout.id as string, amount: -state.available, created: clock(), payout: payout.id as string });
+    state.txns.push({
+      id: newId('txn'),
+      type: 'payout',
+      source: payout.id as string,
+      amount: -state.available,
+      created: clock(),
+      payout: payout.id as string,
+    });
     state.available = 0;
     state.payouts.set(payout.id as string, payout);
     emit(platform, 'payout.created', payout, state.account.id);
@@ -186,24 +254,40 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
   function createTransfer(platform: Platform, params: FormObject): Answer {
     const amount = Number(str(params.amount));
     const destination = str(params.destination);
-    if (!Number.isInteger(amount) || amount <= 0) return invalid('Invalid positive integer', { param: 'amount', code: 'parameter_invalid_integer' });
+    if (!Number.isInteger(amount) || amount <= 0)
+      return invalid('Invalid positive integer', { param: 'amount', code: 'parameter_invalid_integer' });
     if (str(params.currency) !== 'usd') return invalid('Invalid currency', { param: 'currency', code: 'parameter_invalid_empty' });
     const state = destination ? platform.accounts.get(destination) : undefined;
     if (!state) return invalid(`No such destination: '${destination}'`, { param: 'destination', code: 'resource_missing', executed: true });
     if (state.account.capabilities.transfers !== 'active') {
-      return invalid('Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments',
-        { code: 'insufficient_capabilities_for_transfer', param: 'destination', executed: true });
+      return invalid(
+        'Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments',
+        { code: 'insufficient_capabilities_for_transfer', param: 'destination', executed: true },
+      );
     }
     if (platform.available < amount) {
-      return invalid('You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Top-ups.',
-        { code: 'balance_insufficient', executed: true });
+      return invalid(
+        'You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Top-ups.',
+        { code: 'balance_insufficient', executed: true },
+      );
     }
     platform.available -= amount;
     const destinationPayment = newId('py');
     const transfer: Json = {
-      id: newId('tr'), object: 'transfer', amount, amount_reversed: 0, currency: 'usd', created: clock(), destination,
-      destination_payment: destinationPayment, transfer_group: str(params.transfer_group) ?? null, metadata: obj(params.metadata),
-      description: str(params.description) ?? null, reversed: false, reversals: { object: 'list', data: [], has_more: false }, livemode: false,
+      id: newId('tr'),
+      object: 'transfer',
+      amount,
+      amount_reversed: 0,
+      currency: 'usd',
+      created: clock(),
+      destination,
+      destination_payment: destinationPayment,
+      transfer_group: str(params.transfer_group) ?? null,
+      metadata: obj(params.metadata),
+      description: str(params.description) ?? null,
+      reversed: false,
+      reversals: { object: 'list', data: [], has_more: false },
+      livemode: false,
     };
     platform.transfers.push(transfer);
     state.available += amount;
@@ -219,13 +303,22 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     if (!t) return missing('transfer', transferId, 'id');
     const remaining = (t.amount as number) - (t.amount_reversed as number);
     const amount = str(params.amount) === undefined ? remaining : Number(str(params.amount));
-    if (!Number.isInteger(amount) || amount <= 0 || amount > remaining) return invalid('The reversal amount is more than what is left to reverse', { param: 'amount', code: 'parameter_invalid_integer' });
+    if (!Number.isInteger(amount) || amount <= 0 || amount > remaining)
+      return invalid('The reversal amount is more than what is left to reverse', { param: 'amount', code: 'parameter_invalid_integer' });
     const state = platform.accounts.get(t.destination as string)!;
     state.available -= amount;
     platform.available += amount;
     t.amount_reversed = (t.amount_reversed as number) + amount;
     t.reversed = t.amount_reversed === t.amount;
-    const reversal = { id: newId('trr'), object: 'transfer_reversal', amount, currency: 'usd', transfer: t.id, created: clock(), metadata: obj(params.metadata) };
+    const reversal = {
+      id: newId('trr'),
+      object: 'transfer_reversal',
+      amount,
+      currency: 'usd',
+      transfer: t.id,
+      created: clock(),
+      metadata: obj(params.metadata),
+    };
     (t.reversals as { data: Json[] }).data.push(reversal);
     emit(platform, 'transfer.reversed', t);
     return { status: 200, body: reversal };
@@ -238,14 +331,25 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     const q = new URLSearchParams(req.query);
     const on = req.stripeAccount ? platform.accounts.get(req.stripeAccount) : undefined;
     if (req.stripeAccount && !on) {
-      return stripeError(403, { type: 'invalid_request_error', message: 'The provided key does not have access to account or that account does not exist.' });
+      return stripeError(403, {
+        type: 'invalid_request_error',
+        message: 'The provided key does not have access to account or that account does not exist.',
+      });
     }
     const route = `${req.method} ${req.path.replace(/\/(acct|tr|po)_[a-f0-9]+$/, '/:id').replace(/\/tr_[a-f0-9]+\/reversals$/, '/:id/reversals')}`;
     const id = /[a-z]+_[a-f0-9]+$/.exec(req.path)?.[0] ?? '';
     switch (route) {
       case 'GET /v1/balance': {
         const available = on ? on.available : platform.available;
-        return { status: 200, body: { object: 'balance', livemode: false, available: [{ amount: available, currency: 'usd', source_types: { card: available } }], pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }] } };
+        return {
+          status: 200,
+          body: {
+            object: 'balance',
+            livemode: false,
+            available: [{ amount: available, currency: 'usd', source_types: { card: available } }],
+            pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }],
+          },
+        };
       }
       case 'POST /v1/accounts': {
         const state: ConnectedState = { account: newAccount(req.form), available: 0, txns: [], payouts: new Map() };
@@ -258,21 +362,35 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       }
       case 'POST /v1/account_links': {
         const account = str(req.form.account);
-        if (!account || !platform.accounts.has(account)) return invalid(`No such account: '${account}'`, { param: 'account', code: 'resource_missing' });
-        if (str(req.form.type) !== 'account_onboarding' && str(req.form.type) !== 'account_update') return invalid('Invalid type', { param: 'type' });
+        if (!account || !platform.accounts.has(account))
+          return invalid(`No such account: '${account}'`, { param: 'account', code: 'resource_missing' });
+        if (str(req.form.type) !== 'account_onboarding' && str(req.form.type) !== 'account_update')
+          return invalid('Invalid type', { param: 'type' });
         const refresh = str(req.form.refresh_url);
         const back = str(req.form.return_url);
-        if (!refresh || !back) return invalid('Missing required param: refresh_url or return_url.', { param: refresh ? 'return_url' : 'refresh_url', code: 'parameter_missing' });
+        if (!refresh || !back)
+          return invalid('Missing required param: refresh_url or return_url.', {
+            param: refresh ? 'return_url' : 'refresh_url',
+            code: 'parameter_missing',
+          });
         const created = clock();
         const link = new URLSearchParams({ account, return_url: back });
-        return { status: 200, body: { object: 'account_link', created, expires_at: created + 300, url: `${base}/_standin/onboarding?${link}` } };
+        return {
+          status: 200,
+          body: { object: 'account_link', created, expires_at: created + 300, url: `${base}/_standin/onboarding?${link}` },
+        };
       }
       case 'POST /v1/transfers':
         return createTransfer(platform, req.form);
       case 'GET /v1/transfers': {
         const group = q.get('transfer_group');
         const dest = q.get('destination');
-        return list('/v1/transfers', platform.transfers.filter((t) => (group === null || t.transfer_group === group) && (dest === null || t.destination === dest)).toReversed());
+        return list(
+          '/v1/transfers',
+          platform.transfers
+            .filter((t) => (group === null || t.transfer_group === group) && (dest === null || t.destination === dest))
+            .toReversed(),
+        );
       }
       case 'POST /v1/transfers/:id/reversals':
         return reverseTransfer(platform, /tr_[a-f0-9]+/.exec(req.path)![0], req.form);
@@ -288,14 +406,29 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
         if (!on) return list('/v1/balance_transactions', []);
         const payout = q.get('payout');
         const txns = on.txns.filter((t) => payout === null || t.payout === payout);
-        return list('/v1/balance_transactions', txns.map((t) => ({ id: t.id, object: 'balance_transaction', amount: t.amount, currency: 'usd', type: t.type, source: t.source, created: t.created })));
+        return list(
+          '/v1/balance_transactions',
+          txns.map((t) => ({
+            id: t.id,
+            object: 'balance_transaction',
+            amount: t.amount,
+            currency: 'usd',
+            type: t.type,
+            source: t.source,
+            created: t.created,
+          })),
+        );
       }
       default:
         return stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.path}).` });
     }
   }
 
-  async function withIdempotency(platform: Platform, req: LoggedRequest, run: () => Promise<Answer>): Promise<Answer & { replayed?: boolean }> {
+  async function withIdempotency(
+    platform: Platform,
+    req: LoggedRequest,
+    run: () => Promise<Answer>,
+  ): Promise<Answer & { replayed?: boolean }> {
     const key = req.idempotencyKey;
     if (req.method !== 'POST' || !key) return run();
     const scope = `${req.stripeAccount ?? ''}|${key}`;
@@ -303,15 +436,22 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     const seen = platform.idempotency.get(scope);
     if (seen) {
       if (seen.fingerprint !== fingerprint) {
-        return invalid(`Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`, { type: 'idempotency_error' });
+        return invalid(
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          { type: 'idempotency_error' },
+        );
       }
-      if (!seen.answer) return stripeError(409, { type: 'idempotency_error', message: 'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.' });
+      if (!seen.answer)
+        return stripeError(409, {
+          type: 'idempotency_error',
+          message: 'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.',
+        });
       return { ...seen.answer, replayed: true };
     }
     const entry: { fingerprint: string; answer?: Answer } = { fingerprint };
     platform.idempotency.set(scope, entry);
     const answer = await run();
-    const { executed, ...error } = ((answer.body.error ?? {}) as Json);
+    const { executed, ...error } = (answer.body.error ?? {}) as Json;
     // Stripe keeps the result once the endpoint ran (success or an error it raised while
     // executing); a request refused by validation keeps nothing and the key stays free.
     if (answer.status === 200 || executed) entry.answer = answer.status === 200 ? answer : { status: answer.status, body: { error } };
@@ -323,7 +463,11 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     const url = new URL(req.url ?? '/', 'http://standin');
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
     const logged: LoggedRequest = {
-      method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), body, form: parseForm(body),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.slice(1),
+      body,
+      form: parseForm(body),
       ...(header('stripe-account') ? { stripeAccount: header('stripe-account')! } : {}),
       ...(header('idempotency-key') ? { idempotencyKey: header('idempotency-key')! } : {}),
     };
@@ -332,7 +476,12 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     const platform = key ? platforms.get(key) : undefined;
     const send = (answer: Answer & { replayed?: boolean }) => {
       if (res.destroyed) return;
-      res.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': newId('req'), 'stripe-version': API_VERSION, ...(answer.replayed ? { 'idempotent-replayed': 'true' } : {}) });
+      res.writeHead(answer.status, {
+        'content-type': 'application/json',
+        'request-id': newId('req'),
+        'stripe-version': API_VERSION,
+        ...(answer.replayed ? { 'idempotent-replayed': 'true' } : {}),
+      });
       res.end(JSON.stringify(answer.body));
     };
     if (!platform) {
@@ -369,7 +518,8 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     let result: unknown = { ok: true };
     if (what === 'accounts' && action === 'complete') await standin.completeOnboarding(id!);
     else if (what === 'accounts' && action === 'restrict') await standin.restrictAccount(id!, { silent: body.silent === true });
-    else if (what === 'payouts' && (action === 'paid' || action === 'failed')) await standin.markPayout(id!, action, body.failure_code as string | undefined);
+    else if (what === 'payouts' && (action === 'paid' || action === 'failed'))
+      await standin.markPayout(id!, action, body.failure_code as string | undefined);
     else if (what === 'balance') standin.setBalance(String(body.key), Number(body.cents));
     else if (what === 'requests') result = requests;
     else {
@@ -385,9 +535,12 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://standin');
-      const work = url.pathname === '/_standin/onboarding' ? onboardingPage(url, res)
-        : url.pathname.startsWith('/_standin/') ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
-        : apiRequest(req, res, body);
+      const work =
+        url.pathname === '/_standin/onboarding'
+          ? onboardingPage(url, res)
+          : url.pathname.startsWith('/_standin/')
+            ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
+            : apiRequest(req, res, body);
       work.catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
@@ -405,9 +558,20 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
   };
 
   const standin: StripeStandin = {
-    url: base, port, requests, deliveries,
+    url: base,
+    port,
+    requests,
+    deliveries,
     addPlatform(key, balanceCents) {
-      platforms.set(key, { key, id: newId('acct'), available: balanceCents, accounts: new Map(), transfers: [], idempotency: new Map(), webhooks: [] });
+      platforms.set(key, {
+        key,
+        id: newId('acct'),
+        available: balanceCents,
+        accounts: new Map(),
+        transfers: [],
+        idempotency: new Map(),
+        webhooks: [],
+      });
     },
     setBalance(key, cents) {
       platformOf(key).available = cents;
@@ -422,7 +586,12 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       const { platform, state } = connectedOf(accountId);
       setReady(state, true);
       emit(platform, 'account.updated', state.account, accountId);
-      emit(platform, 'capability.updated', { id: 'transfers', object: 'capability', account: accountId, status: 'active', requested: true }, accountId);
+      emit(
+        platform,
+        'capability.updated',
+        { id: 'transfers', object: 'capability', account: accountId, status: 'active', requested: true },
+        accountId,
+      );
     },
     async restrictAccount(accountId, options = {}) {
       const { platform, state } = connectedOf(accountId);
@@ -439,7 +608,13 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
             payout.failure_code = failureCode ?? 'account_closed';
             payout.failure_message = 'The bank account has been closed.';
             state.available += payout.amount as number;
-            state.txns.push({ id: newId('txn'), type: 'payout_failure', source: payoutId, amount: payout.amount as number, created: clock() });
+            state.txns.push({
+              id: newId('txn'),
+              type: 'payout_failure',
+              source: payoutId,
+              amount: payout.amount as number,
+              created: clock(),
+            });
           }
           emit(platform, `payout.${status}`, payout, state.account.id);
           return;
@@ -454,15 +629,21 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     transfers: (key) => platformOf(key).transfers,
     checkpoint(key) {
       const saved = structuredClone(platformOf(key));
-      return () => { platforms.set(key, structuredClone(saved)); };
+      return () => {
+        platforms.set(key, structuredClone(saved));
+      };
     },
     accounts: (key) => [...platformOf(key).accounts.values()].map((s) => s.account),
     payouts: (accountId) => [...connectedOf(accountId).state.payouts.values()],
     holdNextTransfer(stage) {
       let reached!: () => void;
       let release!: () => void;
-      const reachedPromise = new Promise<void>((resolve) => { reached = resolve; });
-      const released = new Promise<void>((resolve) => { release = resolve; });
+      const reachedPromise = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
       holds.push({ stage, reached, released, release });
       return { reached: reachedPromise, release };
     },

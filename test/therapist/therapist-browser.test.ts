@@ -19,7 +19,7 @@ import { startTherapistFixture, type TherapistFixture } from './therapist-fixtur
 const available = chromiumAvailable('the therapist browser tests');
 const describeInBrowser = available ? describe : describe.skip;
 
-describeInBrowser('a therapist\'s pages in chromium, on a phone', () => {
+describeInBrowser("a therapist's pages in chromium, on a phone", () => {
   let f: TherapistFixture;
   let profile: string;
   let browser: BrowserContext;
@@ -28,10 +28,19 @@ describeInBrowser('a therapist\'s pages in chromium, on a phone', () => {
 
   beforeAll(async () => {
     f = await startTherapistFixture();
-    await ok(f.api, 'post', '/v1/orgs/alpha/payments', { token: f.alpha.ownerToken, body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' } });
+    await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
+      token: f.alpha.ownerToken,
+      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' },
+    });
     profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, args: ARGS, headless: true, acceptDownloads: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      acceptDownloads: true,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
     });
     page = await browser.newPage();
     page.on('console', (m) => {
@@ -42,8 +51,18 @@ describeInBrowser('a therapist\'s pages in chromium, on a phone', () => {
     await page.route(`${f.api.url}/therapist/sign-in`, async (route) => {
       const real = await route.fetch({ maxRedirects: 0 });
       const q = new URL(real.headers().location!).searchParams;
-      const code = f.api.google.issueCode({ email: f.emails[0], codeChallenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')! });
-      await route.fulfill({ response: real, headers: { ...real.headers(), location: `${f.api.url}/therapist/callback?${new URLSearchParams({ code, state: q.get('state')! })}` } });
+      const code = f.api.google.issueCode({
+        email: f.emails[0],
+        codeChallenge: q.get('code_challenge')!,
+        redirectUri: q.get('redirect_uri')!,
+      });
+      await route.fulfill({
+        response: real,
+        headers: {
+          ...real.headers(),
+          location: `${f.api.url}/therapist/callback?${new URLSearchParams({ code, state: q.get('state')! })}`,
+        },
+      });
     });
   }, 60_000);
   afterAll(async () => {
@@ -57,7 +76,9 @@ describeInBrowser('a therapist\'s pages in chromium, on a phone', () => {
   /** Nothing is wider than the screen: no column is pushed off it, and the page does not scroll sideways. */
   async function expectFitsThePhone(): Promise<void> {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    const rightEdges = await page.evaluate('[...document.querySelectorAll("table th, table td")].map((c) => c.getBoundingClientRect().right)') as number[];
+    const rightEdges = (await page.evaluate(
+      '[...document.querySelectorAll("table th, table td")].map((c) => c.getBoundingClientRect().right)',
+    )) as number[];
     for (const right of rightEdges) expect(right).toBeLessThanOrEqual(390);
   }
 

@@ -11,18 +11,30 @@ export type TherapistFixture = Omit<PortalFixture, 'newLink'> & {
   /** Alpha's two therapists' Google emails, in therapistIds order. */
   emails: [string, string];
   /** A new link for alpha's therapist `i`, as the owner's API answers it. */
-  newLink(i?: number, body?: Record<string, unknown>): Promise<{ url: string; path: string; token: string; link: { id: string; therapistId: string } }>;
+  newLink(
+    i?: number,
+    body?: Record<string, unknown>,
+  ): Promise<{ url: string; path: string; token: string; link: { id: string; therapistId: string } }>;
 };
 
 export async function startTherapistFixture(): Promise<TherapistFixture> {
   const f = await startPortalFixture();
   const { api, alpha } = f;
   const emails: [string, string] = ['tom.becker@gmail.example', 'ana.morales@gmail.example'];
-  await ok(api, 'post', '/v1/orgs/alpha/therapists', { token: alpha.ownerToken, body: { therapists: alpha.therapistIds.map((id, i) => ({ id, name: i === 0 ? 'Alpha Tom Becker' : 'Alpha Ana Morales', email: emails[i] })) } });
+  await ok(api, 'post', '/v1/orgs/alpha/therapists', {
+    token: alpha.ownerToken,
+    body: {
+      therapists: alpha.therapistIds.map((id, i) => ({ id, name: i === 0 ? 'Alpha Tom Becker' : 'Alpha Ana Morales', email: emails[i] })),
+    },
+  });
   await ok(api, 'put', '/v1/orgs/alpha/payer-tin', { token: alpha.ownerToken, body: { tin: '31-4159265', type: 'EIN' } });
-  await ok(api, 'patch', '/v1/orgs/alpha/settings', { token: alpha.ownerToken, body: { address: { line1: '10 Main St', city: 'Columbus', state: 'OH', zip: '43215' }, phone: '614-555-0100' } });
+  await ok(api, 'patch', '/v1/orgs/alpha/settings', {
+    token: alpha.ownerToken,
+    body: { address: { line1: '10 Main St', city: 'Columbus', state: 'OH', zip: '43215' }, phone: '614-555-0100' },
+  });
   return {
-    ...f, emails,
+    ...f,
+    emails,
     async newLink(i = 0, body = {}) {
       const created = await ok(api, 'post', `/v1/orgs/alpha/therapists/${alpha.therapistIds[i]}/links`, { token: alpha.ownerToken, body });
       const path = new URL(created.url).pathname;
@@ -43,7 +55,12 @@ export function authorizationOf(visit: Visit): URL {
  * to Google (no page here: the test plays Google and takes a code for the challenge), Google
  * sends it back to the callback with the code and state, and the callback's page loads the home page.
  */
-export async function signIn(f: TherapistFixture, linkPath: string, email: string, browser: PortalBrowser = portalBrowser(f.api)): Promise<{ browser: PortalBrowser; callback: Visit; home: Visit }> {
+export async function signIn(
+  f: TherapistFixture,
+  linkPath: string,
+  email: string,
+  browser: PortalBrowser = portalBrowser(f.api),
+): Promise<{ browser: PortalBrowser; callback: Visit; home: Visit }> {
   await browser.get(linkPath);
   const authorization = authorizationOf(await browser.post('/therapist/sign-in', {}));
   const q = authorization.searchParams;

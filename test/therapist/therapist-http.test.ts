@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => f.api.close());
 
 const owner = () => ({ token: f.alpha.ownerToken });
-const audit = async () => (await f.api.store.listAudit('alpha', { limit: 10_000 }));
+const audit = async () => await f.api.store.listAudit('alpha', { limit: 10_000 });
 
 function expectPageHeaders(headers: Headers): void {
   expect(headers.get('cache-control')).toBe('no-store');
@@ -30,11 +30,20 @@ function expectPageHeaders(headers: Headers): void {
 }
 
 const W9 = {
-  legalName: 'Thomas A. Becker', businessName: '', classification: 'individual', address1: '12 Oak Ave', city: 'Dublin', state: 'oh', zip: '43017',
-  tinType: 'SSN', tin: '512-34-6789', signature: 'Thomas A. Becker', certify: 'yes',
+  legalName: 'Thomas A. Becker',
+  businessName: '',
+  classification: 'individual',
+  address1: '12 Oak Ave',
+  city: 'Dublin',
+  state: 'oh',
+  zip: '43017',
+  tinType: 'SSN',
+  tin: '512-34-6789',
+  signature: 'Thomas A. Becker',
+  certify: 'yes',
 };
 
-describe('the owner\'s links', () => {
+describe("the owner's links", () => {
   it('makes a link whose URL is shown once (a 256-bit token), lists it without the token, and refuses a therapist of another org', async () => {
     const created = await f.newLink(0, { days: 30 });
     expect(created.url).toMatch(/^http:\/\/portal\.test\/therapist\/[A-Za-z0-9_-]{43}$/);
@@ -43,12 +52,14 @@ describe('the owner\'s links', () => {
     expect(listed.status).toBe(200);
     expect(listed.text).not.toContain(created.token);
     expect(listed.body.links.map((l: any) => l.id)).toContain(created.link.id);
-    expect((await call(f.api, 'post', `/v1/orgs/alpha/therapists/${f.beta.therapistIds[0]}/links`, { ...owner(), body: {} })).status).toBe(404);
+    expect((await call(f.api, 'post', `/v1/orgs/alpha/therapists/${f.beta.therapistIds[0]}/links`, { ...owner(), body: {} })).status).toBe(
+      404,
+    );
   });
 });
 
 describe('signing in', () => {
-  it('opens the link to a sign-in page only, token-free, with the pages\' headers and no data', async () => {
+  it("opens the link to a sign-in page only, token-free, with the pages' headers and no data", async () => {
     const { path, token } = await f.newLink();
     const browser = portalBrowser(f.api);
     const page = await browser.get(path);
@@ -108,7 +119,11 @@ describe('signing in', () => {
     const browser = portalBrowser(f.api);
     await browser.get(path);
     const q = authorizationOf(await browser.post('/therapist/sign-in', {})).searchParams;
-    const code = f.api.google.issueCode({ email: f.emails[0], codeChallenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')! });
+    const code = f.api.google.issueCode({
+      email: f.emails[0],
+      codeChallenge: q.get('code_challenge')!,
+      redirectUri: q.get('redirect_uri')!,
+    });
     const forged = await browser.get(`/therapist/callback?${new URLSearchParams({ state: 'x'.repeat(43), code })}`);
     expect(forged.status).toBe(400);
     // The sign-in cookie is spent by any callback: the right state now finds none.
@@ -143,17 +158,33 @@ describe('the W-9', () => {
     expect((await browser.get('/therapist/w9')).text).not.toMatch(/512-?34-?6789/);
     const therapists = await ok(f.api, 'get', '/v1/orgs/alpha/therapists', owner());
     const tom = therapists.therapists.find((t: any) => t.id === f.alpha.therapistIds[0]);
-    expect(tom.w9).toMatchObject({ legalName: 'Thomas A. Becker', tinMasked: '***-**-6789', signedOn: '2026-02-01', address: { state: 'OH' } });
+    expect(tom.w9).toMatchObject({
+      legalName: 'Thomas A. Becker',
+      tinMasked: '***-**-6789',
+      signedOn: '2026-02-01',
+      address: { state: 'OH' },
+    });
     const kept = await f.api.store.listW9Submissions('alpha', f.alpha.therapistIds[0]!);
-    expect(kept.at(-1)).toMatchObject({ formRevision: 'March 2024', signature: 'Thomas A. Becker', signedFrom: expect.stringMatching(/127\.0\.0\.1/), signedInEmail: f.emails[0] });
+    expect(kept.at(-1)).toMatchObject({
+      formRevision: 'March 2024',
+      signature: 'Thomas A. Becker',
+      signedFrom: expect.stringMatching(/127\.0\.0\.1/),
+      signedInEmail: f.emails[0],
+    });
     expect(JSON.stringify(kept)).not.toContain('512346789');
   });
 });
 
 describe('pay', () => {
-  it('lists the therapist\'s statements and payments, and serves the statement PDF byte for byte as the owner\'s', async () => {
-    await ok(f.api, 'post', '/v1/orgs/alpha/payments', { ...owner(), body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' } });
-    await ok(f.api, 'post', '/v1/orgs/alpha/payments', { ...owner(), body: { therapistId: f.alpha.therapistIds[1], amountCents: 300_000, paidOn: '2026-02-03', method: 'check' } });
+  it("lists the therapist's statements and payments, and serves the statement PDF byte for byte as the owner's", async () => {
+    await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
+      ...owner(),
+      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' },
+    });
+    await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
+      ...owner(),
+      body: { therapistId: f.alpha.therapistIds[1], amountCents: 300_000, paidOn: '2026-02-03', method: 'check' },
+    });
     const { path } = await f.newLink();
     const { browser } = await signIn(f, path, f.emails[0]);
     const pay = await browser.get('/therapist/pay');
@@ -162,10 +193,15 @@ describe('pay', () => {
     expect(pay.text).toContain('$2,500.00');
     expect(pay.text).not.toContain('$3,000.00');
     const pdfLink = /href="(\/therapist\/pay\/[^"]+\/pdf)"/.exec(pay.text)![1]!;
-    const mine = await fetch(`${f.api.url}${pdfLink.replaceAll('&amp;', '&')}`, { headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` } });
+    const mine = await fetch(`${f.api.url}${pdfLink.replaceAll('&amp;', '&')}`, {
+      headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` },
+    });
     expect(mine.status).toBe(200);
     const payRunId = decodeURIComponent(pdfLink.split('/')[3]!);
-    const owners = await fetch(`${f.api.url}/v1/orgs/alpha/pay-runs/${encodeURIComponent(payRunId)}/statements/${f.alpha.therapistIds[0]}/pdf`, { headers: { authorization: `Bearer ${f.alpha.ownerToken}` } });
+    const owners = await fetch(
+      `${f.api.url}/v1/orgs/alpha/pay-runs/${encodeURIComponent(payRunId)}/statements/${f.alpha.therapistIds[0]}/pdf`,
+      { headers: { authorization: `Bearer ${f.alpha.ownerToken}` } },
+    );
     expect(Buffer.from(await mine.arrayBuffer()).equals(Buffer.from(await owners.arrayBuffer()))).toBe(true);
     const downloads = (await audit()).filter((e) => e.action === 'download' && e.actor === `therapist:${f.alpha.therapistIds[0]}`);
     expect(downloads.length).toBeGreaterThan(0);
@@ -180,12 +216,22 @@ describe('1099-NEC: consent, posting and paper', () => {
     const { path } = await f.newLink();
     const { browser } = await signIn(f, path, f.emails[0]);
     const page = await browser.get('/therapist/documents');
-    for (const words of ['paper copy', 'every later year, until you withdraw', 'withdraw your consent', 'When electronic delivery ends', 'Contact details', 'PDF reader']) {
+    for (const words of [
+      'paper copy',
+      'every later year, until you withdraw',
+      'withdraw your consent',
+      'When electronic delivery ends',
+      'Contact details',
+      'PDF reader',
+    ]) {
       expect(page.text).toContain(words);
     }
     const consented = await browser.post('/therapist/consent', { consent: 'yes' });
     expect(consented.text).toContain('Withdraw my consent');
-    expect((await f.api.store.listConsents('alpha', f.alpha.therapistIds[0]))[0]).toMatchObject({ givenAt: '2026-02-01T15:00:00.000Z', disclosureVersion: '2026-1' });
+    expect((await f.api.store.listConsents('alpha', f.alpha.therapistIds[0]))[0]).toMatchObject({
+      givenAt: '2026-02-01T15:00:00.000Z',
+      disclosureVersion: '2026-1',
+    });
 
     const posted = await ok(f.api, 'post', '/v1/orgs/alpha/tax-years/2026/copy-b/post', owner());
     expect(posted.posted.map((p: any) => p.therapistId)).toEqual([f.alpha.therapistIds[0]]);
@@ -196,17 +242,28 @@ describe('1099-NEC: consent, posting and paper', () => {
 
     const notices = await ok(f.api, 'get', '/v1/orgs/alpha/therapist-notifications?unsent=true', owner());
     expect(notices.notifications).toHaveLength(1);
-    expect(notices.notifications[0]).toMatchObject({ therapistId: f.alpha.therapistIds[0], email: f.emails[0], kind: 'copy-b-ready', year: 2026 });
+    expect(notices.notifications[0]).toMatchObject({
+      therapistId: f.alpha.therapistIds[0],
+      email: f.emails[0],
+      kind: 'copy-b-ready',
+      year: 2026,
+    });
     expect(JSON.stringify(notices)).not.toMatch(/2,500|250000|6789/);
     await ok(f.api, 'post', '/v1/orgs/alpha/therapist-notifications/sent', { ...owner(), body: { ids: [notices.notifications[0].id] } });
     expect((await ok(f.api, 'get', '/v1/orgs/alpha/therapist-notifications?unsent=true', owner())).notifications).toEqual([]);
 
     const docs = await browser.get('/therapist/documents');
     const copyLink = /href="(\/therapist\/documents\/[^"]+\/pdf)"/.exec(docs.text)![1]!;
-    const pdf = await fetch(`${f.api.url}${copyLink}`, { headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` } });
+    const pdf = await fetch(`${f.api.url}${copyLink}`, {
+      headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` },
+    });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     const withdrawn = await browser.post('/therapist/consent/withdraw', {});
     expect(withdrawn.text).toContain('Give my consent');
@@ -217,8 +274,8 @@ describe('1099-NEC: consent, posting and paper', () => {
   });
 });
 
-describe('one therapist, never another\'s', () => {
-  it('answers not-found for another therapist\'s copy or statement, and an altered session is no session', async () => {
+describe("one therapist, never another's", () => {
+  it("answers not-found for another therapist's copy or statement, and an altered session is no session", async () => {
     const { path } = await f.newLink(1);
     const { browser } = await signIn(f, path, f.emails[1]);
     const toms = await f.api.store.listPostedCopyB('alpha', { therapistId: f.alpha.therapistIds[0] });
@@ -226,8 +283,21 @@ describe('one therapist, never another\'s', () => {
     expect((await browser.get(`/therapist/documents/${toms[0]!.id}/pdf`)).status).toBe(404);
     // A pay statement is addressed by pay run only: the therapist is the session's, so the same pay run gives Ana hers, never Tom's.
     const payRun = encodeURIComponent((await ok(f.api, 'get', '/v1/orgs/alpha/pay-runs', owner())).payRuns[0].id);
-    const statementOf = async (i: number) => Buffer.from(await (await fetch(`${f.api.url}/v1/orgs/alpha/pay-runs/${payRun}/statements/${f.alpha.therapistIds[i]}/pdf`, { headers: { authorization: `Bearer ${f.alpha.ownerToken}` } })).arrayBuffer());
-    const anas = Buffer.from(await (await fetch(`${f.api.url}/therapist/pay/${payRun}/pdf`, { headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` } })).arrayBuffer());
+    const statementOf = async (i: number) =>
+      Buffer.from(
+        await (
+          await fetch(`${f.api.url}/v1/orgs/alpha/pay-runs/${payRun}/statements/${f.alpha.therapistIds[i]}/pdf`, {
+            headers: { authorization: `Bearer ${f.alpha.ownerToken}` },
+          })
+        ).arrayBuffer(),
+      );
+    const anas = Buffer.from(
+      await (
+        await fetch(`${f.api.url}/therapist/pay/${payRun}/pdf`, {
+          headers: { cookie: `therapist_session=${browser.cookies.get('therapist_session')!.value}` },
+        })
+      ).arrayBuffer(),
+    );
     expect(anas.equals(await statementOf(1))).toBe(true);
     expect(anas.equals(await statementOf(0))).toBe(false);
     expect((await browser.get('/therapist/pay/no-such-run/pdf')).status).toBe(404);

@@ -24,7 +24,9 @@ export function ratesToSend(
     if (history.length === 0) return { ...rate, effectiveFrom: ratesFrom };
     const current = inForce(history, today).rate;
     if (current?.cents === rate.cents) return null;
-    changes.push(`${what}: ${current ? formatMoney(current.cents) : 'none'} → ${formatMoney(rate.cents)} from ${today}${current ? ` (visits before keep ${formatMoney(current.cents)})` : ''}.`);
+    changes.push(
+      `${what}: ${current ? formatMoney(current.cents) : 'none'} → ${formatMoney(rate.cents)} from ${today}${current ? ` (visits before keep ${formatMoney(current.cents)})` : ''}.`,
+    );
     return { ...rate, effectiveFrom: today };
   };
   const histories = rateHistories(stored.billRates, stored.payRates);
@@ -34,7 +36,11 @@ export function ratesToSend(
   });
   const payRates = sheet.payRates.flatMap((r) => {
     const at = r.agencyId === undefined ? '' : ` at ${names.agency(r.agencyId)}`;
-    const chosen = choose(r, histories.pay(r), `Pay rate, ${names.therapist(r.therapistId)}, ${r.discipline} ${names.visitType(r.visitType)}${at}`);
+    const chosen = choose(
+      r,
+      histories.pay(r),
+      `Pay rate, ${names.therapist(r.therapistId)}, ${r.discipline} ${names.visitType(r.visitType)}${at}`,
+    );
     return chosen ? [chosen] : [];
   });
   return { billRates, payRates, changes };

@@ -46,7 +46,14 @@ const refused = (title: string, answer: Failure, conn: Connection) => failed(tit
 function syncFirst(title: string, c: { conn: Connection; sheets: Map<string, Sheet>; config: Config }): ActionResult | null {
   if (!c.sheets.has(TAB.visits)) return failed(title, 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
   const book = activeBook();
-  const sync = syncSheet({ book, sheets: c.sheets, conn: c.conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM, config: c.config });
+  const sync = syncSheet({
+    book,
+    sheets: c.sheets,
+    conn: c.conn,
+    timeZone: book.getSpreadsheetTimeZone(),
+    ratesFrom: c.config.ratesFrom ?? DEFAULT_RATES_FROM,
+    config: c.config,
+  });
   return sync.ok ? null : { ...sync, title };
 }
 
@@ -61,15 +68,27 @@ export type ConnectInput = { orgId: string };
  */
 export function connectService(input: ConnectInput): ActionResult {
   const title = 'Connect';
-  const orgId = String(input.orgId ?? '').trim().toLowerCase();
+  const orgId = String(input.orgId ?? '')
+    .trim()
+    .toLowerCase();
   if (!ORG_ID_PATTERN.test(orgId)) return failed(title, 'The org id is 1 to 63 lowercase letters, digits or dashes.');
   const config = readConfig();
   const conn = { orgId };
   if (config.orgId && config.orgId !== orgId) {
     const current = { orgId: config.orgId };
     const mine = callOne(current, { route: 'getMyMembership' });
-    if (!mine.ok) return failed(title, `This sheet is connected to the org "${config.orgId}": ${explain(mine, current)}`, `Only an owner of "${config.orgId}" can connect the sheet to another org.`);
-    if (mine.body.role !== 'owner') return failed(title, `This sheet is connected to the org "${config.orgId}", where you are ${mine.body.role}.`, `Only an owner of "${config.orgId}" can connect the sheet to another org.`);
+    if (!mine.ok)
+      return failed(
+        title,
+        `This sheet is connected to the org "${config.orgId}": ${explain(mine, current)}`,
+        `Only an owner of "${config.orgId}" can connect the sheet to another org.`,
+      );
+    if (mine.body.role !== 'owner')
+      return failed(
+        title,
+        `This sheet is connected to the org "${config.orgId}", where you are ${mine.body.role}.`,
+        `Only an owner of "${config.orgId}" can connect the sheet to another org.`,
+      );
   }
   const book = activeBook();
   const [me, shown] = callService(conn, [{ route: 'getMyMembership' }, { route: 'getOrg' }]);
@@ -77,18 +96,30 @@ export function connectService(input: ConnectInput): ActionResult {
   let createdOrg = false;
   // The service does not say whether an org it will not show exists (403 alike): try to create it.
   if (!me.ok && (me.status === 404 || me.status === 403)) {
-    const created = callOne(conn, { route: 'createOrg', body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } } });
+    const created = callOne(conn, {
+      route: 'createOrg',
+      body: { id: orgId, settings: { name: book.getName(), timeZone: book.getSpreadsheetTimeZone() } },
+    });
     // 409: the org exists and the caller is no member of it, which the first answer says.
     if (!created.ok) return refused(title, created.status === 409 ? me : created, conn);
     org = created;
     createdOrg = true;
   } else if (!me.ok) return refused(title, me, conn);
-  else if (me.body.role !== 'owner') return failed(title, `You are ${me.body.role} in the org "${orgId}": only its owner can connect a sheet to it.`, 'Ask the org\'s owner to connect this sheet.');
+  else if (me.body.role !== 'owner')
+    return failed(
+      title,
+      `You are ${me.body.role} in the org "${orgId}": only its owner can connect a sheet to it.`,
+      "Ask the org's owner to connect this sheet.",
+    );
   if (!org.ok) return refused(title, org, conn);
   writeConfig({ orgId, ...(config.ratesFrom ? {} : { ratesFrom: DEFAULT_RATES_FROM }) });
   rememberVocabulary(org.body.settings, config);
   const name = org.body.settings.name;
-  return { ok: true, title, lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`] };
+  return {
+    ok: true,
+    title,
+    lines: [createdOrg ? `Created the org "${name}" (${orgId}); you are its owner.` : `Connected to "${name}" (${orgId}).`],
+  };
 }
 
 export function generateInvoices(month: string): ActionResult {
@@ -106,17 +137,38 @@ export function generateInvoices(month: string): ActionResult {
     const list = callOne(c.conn, { route: 'listInvoices' });
     if (!list.ok) return refused(title, list, c.conn);
     const invoices = list.body.invoices.slice().sort((a, b) => a.number.localeCompare(b.number));
-    replaceRows(c.sheets.get(TAB.invoices), invoices.map((i) => [i.number, i.agencyName, i.period.start, i.period.end, i.issueDate, i.dueDate, i.lines.length, dollars(i.totalCents), i.status]), 9);
+    replaceRows(
+      c.sheets.get(TAB.invoices),
+      invoices.map((i) => [
+        i.number,
+        i.agencyName,
+        i.period.start,
+        i.period.end,
+        i.issueDate,
+        i.dueDate,
+        i.lines.length,
+        dollars(i.totalCents),
+        i.status,
+      ]),
+      9,
+    );
     const { cycles } = closed.body;
     const issued = cycles.filter((x) => x.status === 'closed' && x.invoice);
     const held = cycles.reduce((n, x) => n + x.held.length, 0);
     return {
-      ok: true, title,
+      ok: true,
+      title,
       lines: [
-        issued.length === 0 ? `No new invoice for ${month}.` : `${issued.length} invoice${issued.length === 1 ? '' : 's'} issued for ${month}:`,
+        issued.length === 0
+          ? `No new invoice for ${month}.`
+          : `${issued.length} invoice${issued.length === 1 ? '' : 's'} issued for ${month}:`,
         ...issued.map((x) => `${x.invoice!.number}: ${x.invoice!.agencyName}, ${formatMoney(x.invoice!.totalCents)}`),
-        ...(cycles.some((x) => x.status === 'already-closed') ? [`${cycles.filter((x) => x.status === 'already-closed').length} cycle(s) were already closed; their invoices are unchanged.`] : []),
-        ...(held > 0 ? [`${visitCount(held)} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`] : []),
+        ...(cycles.some((x) => x.status === 'already-closed')
+          ? [`${cycles.filter((x) => x.status === 'already-closed').length} cycle(s) were already closed; their invoices are unchanged.`]
+          : []),
+        ...(held > 0
+          ? [`${visitCount(held)} held back (no rate, or no MRN where the agency needs one); they go on the next invoice once fixed.`]
+          : []),
       ],
       ...(held > 0 ? { next: 'See the Status column on the Visits tab, fix the rows, Sync, and generate again.' } : {}),
     };
@@ -144,13 +196,15 @@ export function settleHistory(through: string, preview: boolean): ActionResult {
     const which = `${visitCount(visits)} dated ${firstDate === lastDate ? firstDate : `${firstDate} to ${lastDate}`}`;
     if (preview) {
       return {
-        ok: true, title,
+        ok: true,
+        title,
         lines: [`${which} ${visits === 1 ? 'is' : 'are'} in VisitLedger, neither billed nor paid.`],
         next: `If you invoiced the agencies and paid the therapists for ${visits === 1 ? 'it' : 'all of them'} outside VisitLedger, press "Mark as settled": no invoice or pay run will include ${visits === 1 ? 'it' : 'them'}. This cannot be undone.`,
       };
     }
     return {
-      ok: true, title,
+      ok: true,
+      title,
       lines: [`${which} marked as billed and paid before VisitLedger: no invoice or pay run will include ${visits === 1 ? 'it' : 'them'}.`],
       next: 'What you paid the therapists this year outside VisitLedger counts toward their 1099-NEC only once recorded in VisitLedger (`visitledger payment`, or the payments API).',
     };
@@ -174,10 +228,26 @@ function refreshPayroll(conn: Connection, sheets: Map<string, Sheet>): { payRuns
     if (!shown || rank(p) >= rank(shown)) paid.set(key, p);
   }
   const payRuns = runs.body.payRuns.slice().sort((a, b) => a.period.start.localeCompare(b.period.start));
-  replaceRows(sheets.get(TAB.payroll), payRuns.flatMap((r) => r.statements.map((s): Cell[] => {
-    const p = paid.get(`${r.id}|${s.therapistId}`);
-    return [r.id, r.period.start, r.period.end, r.status, s.therapistName, s.lines.length, dollars(s.totalCents), s.w9Status === 'on-file' ? 'On file' : 'Missing', p ? `${p.status} (${p.method}, ${p.paidOn})` : ''];
-  })), 9);
+  replaceRows(
+    sheets.get(TAB.payroll),
+    payRuns.flatMap((r) =>
+      r.statements.map((s): Cell[] => {
+        const p = paid.get(`${r.id}|${s.therapistId}`);
+        return [
+          r.id,
+          r.period.start,
+          r.period.end,
+          r.status,
+          s.therapistName,
+          s.lines.length,
+          dollars(s.totalCents),
+          s.w9Status === 'on-file' ? 'On file' : 'Missing',
+          p ? `${p.status} (${p.method}, ${p.paidOn})` : '',
+        ];
+      }),
+    ),
+    9,
+  );
   return { payRuns };
 }
 
@@ -192,14 +262,18 @@ export function runPayroll(month: string): ActionResult {
   if (!org.ok) return refused(title, org, c.conn);
   const periods = periodsEndingIn(org.body.settings.payrollCycle, bounds.value);
   if (periods.length === 0) return failed(title, `No payroll period ends in ${month}.`);
-  const answers = callService(c.conn, periods.map((period) => ({ route: 'createPayRun' as const, body: { period } })));
+  const answers = callService(
+    c.conn,
+    periods.map((period) => ({ route: 'createPayRun' as const, body: { period } })),
+  );
   const refusal = answers.find((a): a is Failure => !a.ok);
   if (refusal) return refused(title, refusal, c.conn);
   const runs = answers.flatMap((a) => (a.ok ? [a.body] : []));
   const refreshed = refreshPayroll(c.conn, c.sheets);
   if ('ok' in refreshed) return refused(title, refreshed, c.conn);
   return {
-    ok: true, title,
+    ok: true,
+    title,
     lines: runs.flatMap((run) => [
       `${run.status === 'created' ? 'Pay run created' : 'The pay run already existed'}: ${run.payRun.id}, ${run.payRun.statements.length} therapist${run.payRun.statements.length === 1 ? '' : 's'}, ${formatMoney(run.payRun.totalCents)}.`,
       ...(run.held.length > 0 ? [`${run.held.length} visit(s) held from pay (no pay rate, or the note is not done).`] : []),
@@ -215,8 +289,15 @@ export function payContractors(payRunId: string | null): ActionResult {
   if (isResult(c)) return c;
   const before = refreshPayroll(c.conn, c.sheets);
   if ('ok' in before) return refused(title, before, c.conn);
-  const run = payRunId ? before.payRuns.find((r) => r.id === payRunId) : [...before.payRuns].reverse().find((r) => r.status === 'open' || r.status === 'approved' || r.status === 'paying');
-  if (!run) return failed(title, payRunId ? `There is no pay run "${payRunId}".` : 'There is no pay run waiting to be paid.', 'Use Run payroll first.');
+  const run = payRunId
+    ? before.payRuns.find((r) => r.id === payRunId)
+    : [...before.payRuns].reverse().find((r) => r.status === 'open' || r.status === 'approved' || r.status === 'paying');
+  if (!run)
+    return failed(
+      title,
+      payRunId ? `There is no pay run "${payRunId}".` : 'There is no pay run waiting to be paid.',
+      'Use Run payroll first.',
+    );
   if (run.status === 'open') {
     const approved = callOne(c.conn, { route: 'approvePayRun', params: { payRunId: run.id } });
     if (!approved.ok) return refused(title, approved, c.conn);
@@ -228,13 +309,21 @@ export function payContractors(payRunId: string | null): ActionResult {
   const after = refreshPayroll(c.conn, c.sheets);
   const problems = outcomes.filter((o) => o.problem);
   return {
-    ok: problems.length === 0, title,
+    ok: problems.length === 0,
+    title,
     lines: [
       `Pay run ${run.id}:`,
-      ...outcomes.map((o) => `${names.get(o.therapistId) ?? o.therapistId}: ${formatMoney(o.amountCents)}, ${o.status}${o.problem ? `: ${o.problem}` : ''}${o.warning ? ` (${o.warning})` : ''}`),
+      ...outcomes.map(
+        (o) =>
+          `${names.get(o.therapistId) ?? o.therapistId}: ${formatMoney(o.amountCents)}, ${o.status}${o.problem ? `: ${o.problem}` : ''}${o.warning ? ` (${o.warning})` : ''}`,
+      ),
       ...('ok' in after ? ['The Payroll tab could not be refreshed; run Pay contractors again to see it.'] : []),
     ],
-    ...(problems.length > 0 ? { next: 'Fix what each problem names (a therapist without a Stripe account, a missing W-9 decision), then Pay contractors again: nobody is paid twice.' } : {}),
+    ...(problems.length > 0
+      ? {
+          next: 'Fix what each problem names (a therapist without a Stripe account, a missing W-9 decision), then Pay contractors again: nobody is paid twice.',
+        }
+      : {}),
   };
 }
 
@@ -247,16 +336,32 @@ export function report1099(year: number | string): ActionResult {
   const answer = callOne(c.conn, { route: 'taxYearSummary', params: { year: String(y) } });
   if (!answer.ok) return refused(title, answer, c.conn);
   const s = answer.body;
-  replaceRows(c.sheets.get(TAB.tax1099), s.therapists.map((t) => [s.year, t.name, dollars(t.totalCents), dollars(t.excludedCents), t.reportable ? 'Yes' : 'No', t.w9Status === 'on-file' ? 'On file' : 'Missing', t.tinMasked ?? '', t.blockers.join('; ')]), 8);
+  replaceRows(
+    c.sheets.get(TAB.tax1099),
+    s.therapists.map((t) => [
+      s.year,
+      t.name,
+      dollars(t.totalCents),
+      dollars(t.excludedCents),
+      t.reportable ? 'Yes' : 'No',
+      t.w9Status === 'on-file' ? 'On file' : 'Missing',
+      t.tinMasked ?? '',
+      t.blockers.join('; '),
+    ]),
+    8,
+  );
   const blocked = s.therapists.filter((t) => t.blockers.length > 0).length;
   const atThreshold = s.therapists.filter((t) => isReportable(t.totalCents, s.thresholdCents)).length;
   const withheld = s.therapists.filter((t) => t.withheldCents > 0 && !isReportable(t.totalCents, s.thresholdCents)).map((t) => t.name);
   return {
-    ok: true, title,
+    ok: true,
+    title,
     lines: [
       `${s.year}: ${atThreshold} therapist${atThreshold === 1 ? '' : 's'} at or above ${formatMoney(s.thresholdCents)}; forms due ${s.dueDate}.`,
       ...(withheld.length > 0 ? [`Also due, whatever the amount, for backup withholding: ${withheld.join(', ')}.`] : []),
-      ...(s.form945TotalCents > 0 ? [`Backup withholding kept in ${s.year}: ${formatMoney(s.form945TotalCents)}, to report on Form 945.`] : []),
+      ...(s.form945TotalCents > 0
+        ? [`Backup withholding kept in ${s.year}: ${formatMoney(s.form945TotalCents)}, to report on Form 945.`]
+        : []),
       ...(s.eFileRequired ? ['You must e-file (10 or more returns): download the IRIS files from the service.'] : []),
       ...(blocked > 0 ? [`${blocked} cannot be filed yet: see Blocks Filing on the 1099 tab.`] : []),
       ...s.notes,
@@ -272,20 +377,35 @@ export function sendPortalLinks(): ActionResult {
   const agencies = readAgencies(c.sheets.has(TAB.agencies) ? readSheet(c.sheets.get(TAB.agencies)!) : []).filter((a) => a.active);
   const ready = agencies.filter((a) => a.contactEmail !== '' && a.serviceId !== '');
   const skipped = agencies.filter((a) => !ready.includes(a));
-  if (ready.length === 0) return failed(title, 'No agency has both a Contact Email and an Agency ID.', 'Fill Contact Email on the Agencies tab and run Sync, then send again.');
+  if (ready.length === 0)
+    return failed(
+      title,
+      'No agency has both a Contact Email and an Agency ID.',
+      'Fill Contact Email on the Agencies tab and run Sync, then send again.',
+    );
   const quota = MailApp.getRemainingDailyQuota();
-  if (quota < ready.length) return failed(title, `Google lets this account send ${quota} more emails today; ${ready.length} are needed.`, 'Send again tomorrow.');
+  if (quota < ready.length)
+    return failed(title, `Google lets this account send ${quota} more emails today; ${ready.length} are needed.`, 'Send again tomorrow.');
   const [org, current] = callService(c.conn, [{ route: 'getOrg' }, { route: 'listPortalLinks' }]);
   if (!org.ok) return refused(title, org, c.conn);
   if (!current.ok) return refused(title, current, c.conn);
   // One live link per agency: an agency's active link is rotated (revoked, and a new one made), not joined by another.
   const active = current.body.links.filter((l) => l.status === 'active').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const answers = callService(c.conn, ready.map((a): ServiceCall<'rotatePortalLink' | 'createPortalLink'> => {
-    const latest = active.find((l) => l.agencyId === a.serviceId);
-    return latest ? { route: 'rotatePortalLink', params: { linkId: latest.id }, body: {} } : { route: 'createPortalLink', body: { agencyId: a.serviceId } };
-  }));
+  const answers = callService(
+    c.conn,
+    ready.map((a): ServiceCall<'rotatePortalLink' | 'createPortalLink'> => {
+      const latest = active.find((l) => l.agencyId === a.serviceId);
+      return latest
+        ? { route: 'rotatePortalLink', params: { linkId: latest.id }, body: {} }
+        : { route: 'createPortalLink', body: { agencyId: a.serviceId } };
+    }),
+  );
   const stale = active.filter((l) => ready.some((a) => a.serviceId === l.agencyId) && active.find((x) => x.agencyId === l.agencyId) !== l);
-  if (stale.length > 0) callService(c.conn, stale.map((l) => ({ route: 'revokePortalLink' as const, params: { linkId: l.id } })));
+  if (stale.length > 0)
+    callService(
+      c.conn,
+      stale.map((l) => ({ route: 'revokePortalLink' as const, params: { linkId: l.id } })),
+    );
   const orgName = org.body.settings.name;
   const lines: string[] = [];
   ready.forEach((a, i) => {

@@ -47,7 +47,14 @@ export function syncNow(): ActionResult {
     const conn = connection(config);
     if (!sheets.has(TAB.visits)) return failed('Sync', 'This sheet has no Visits tab yet.', 'Open Set up / Import first.');
     if (!conn) return failed('Sync', 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the org id.');
-    const ctx: SyncContext = { book, sheets, conn, timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
+    const ctx: SyncContext = {
+      book,
+      sheets,
+      conn,
+      timeZone: book.getSpreadsheetTimeZone(),
+      ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM,
+      config,
+    };
     // Each tab read once for the whole action: the catch-up, the sync and the form share these tables.
     const read = { tables: readDirectoryTables(sheets), visits: readSheet(sheets.get(TAB.visits)!) };
     const caughtUp = catchUpResponses(sheets, read.visits, read.tables.therapists);
@@ -96,13 +103,29 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
 
   const writeVisitColumns = (sync: string[]) => {
     const status = checks.map((c) => c.status);
-    if (!sameTable(visits.slice(1).map((r) => [r[VISIT_COL.Status] ?? '']), status.map((s) => [s]))) writeColumn(visitsSheet, VISIT_COL.Status + 1, status);
-    if (!sameTable(visits.slice(1).map((r) => [r[VISIT_COL.Sync] ?? '']), sync.map((s) => [s]))) writeColumn(visitsSheet, VISIT_COL.Sync + 1, sync);
+    if (
+      !sameTable(
+        visits.slice(1).map((r) => [r[VISIT_COL.Status] ?? '']),
+        status.map((s) => [s]),
+      )
+    )
+      writeColumn(visitsSheet, VISIT_COL.Status + 1, status);
+    if (
+      !sameTable(
+        visits.slice(1).map((r) => [r[VISIT_COL.Sync] ?? '']),
+        sync.map((s) => [s]),
+      )
+    )
+      writeColumn(visitsSheet, VISIT_COL.Sync + 1, sync);
   };
   const notSent = (why: string) => checks.map((c) => (c.visit ? why : c.status === '' ? '' : SYNC_TEXT.fixFirst));
   const stop = (answer: ServiceFailure): ActionResult => {
     writeVisitColumns(notSent(answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${answer.message}`));
-    return failed('Sync', explain(answer, conn), answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined);
+    return failed(
+      'Sync',
+      explain(answer, conn),
+      answer.kind === 'unreachable' ? 'Your rows are safe in the sheet; run Sync again when the service is back.' : undefined,
+    );
   };
 
   const [org, agencies, therapists, storedRates] = callService(conn, [
@@ -135,12 +158,21 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const rates = ratesToSend(
     {
       billRates: dir.billRates.map((r) => ({ ...r, agencyId: idOf(agencyIds, r.agencyId) })),
-      payRates: dir.payRates.map((r) => ({ ...r, therapistId: idOf(therapistIds, r.therapistId), ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}) })),
+      payRates: dir.payRates.map((r) => ({
+        ...r,
+        therapistId: idOf(therapistIds, r.therapistId),
+        ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}),
+      })),
     },
     storedRates.body,
     {
-      today: calendarDayIn(new Date(), ctx.timeZone), ratesFrom: ctx.ratesFrom,
-      names: { agency: (id) => agencyNames.get(id) ?? id, therapist: (id) => therapistNames.get(id) ?? id, visitType: (code) => vocabulary.visitTypeLabel(code) },
+      today: calendarDayIn(new Date(), ctx.timeZone),
+      ratesFrom: ctx.ratesFrom,
+      names: {
+        agency: (id) => agencyNames.get(id) ?? id,
+        therapist: (id) => therapistNames.get(id) ?? id,
+        visitType: (code) => vocabulary.visitTypeLabel(code),
+      },
     },
   );
   const requests: ServiceCall<'putBillRates' | 'putPayRates' | 'upsertVisits' | 'withdrawVisits'>[] = [
@@ -150,7 +182,11 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   for (let i = 0; i < sendable.length; i += VISIT_BATCH) {
     requests.push({
       route: 'upsertVisits',
-      body: { visits: sendable.slice(i, i + VISIT_BATCH).map((c) => visitPayload(c.clientId, c.visit, idOf(agencyIds, c.visit.agency.name), idOf(therapistIds, c.visit.therapist.name))) },
+      body: {
+        visits: sendable
+          .slice(i, i + VISIT_BATCH)
+          .map((c) => visitPayload(c.clientId, c.visit, idOf(agencyIds, c.visit.agency.name), idOf(therapistIds, c.visit.therapist.name))),
+      },
     });
   }
   // What this sheet sent before and does not send now (a row deleted, or one that stopped
@@ -186,7 +222,8 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const count = (s: string) => [...byClientId.values()].filter((a) => a.status === s).length;
   const toFix = checks.filter((c) => !c.visit && c.status !== '').length;
   return {
-    ok: true, title: 'Sync',
+    ok: true,
+    title: 'Sync',
     lines: [
       `${dir.agencies.length} agencies, ${dir.therapists.length} therapists, ${rates.billRates.length} bill rates and ${rates.payRates.length} pay rates sent (new or changed).`,
       ...rates.changes,
@@ -202,13 +239,24 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
 
 /** One visit as the visits route takes it: Sync's batches and the form's single row. */
 export function visitPayload(clientId: string, visit: NonNullable<VisitCheck['visit']>, agencyId: string, therapistId: string) {
-  return { clientId, agencyId, therapistId, patient: visit.patient, date: visit.date, discipline: visit.discipline, visitType: visit.visitType, noteDone: visit.noteDone ?? false };
+  return {
+    clientId,
+    agencyId,
+    therapistId,
+    patient: visit.patient,
+    date: visit.date,
+    discipline: visit.discipline,
+    visitType: visit.visitType,
+    noteDone: visit.noteDone ?? false,
+  };
 }
 
 /** The Sync cell for a row the service answered. */
 export function syncText(answer: { status: string; problems: readonly { message: string }[] }): string {
   if (answer.status === 'locked') return SYNC_TEXT.locked;
-  return answer.problems.length > 0 ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}` : SYNC_TEXT.sent;
+  return answer.problems.length > 0
+    ? `${SYNC_TEXT.sent}; the service notes: ${answer.problems.map((p) => p.message).join('; ')}`
+    : SYNC_TEXT.sent;
 }
 
 /** What Sync tells the owner about visits it withdrew, or could not. */
@@ -216,11 +264,15 @@ function withdrawalLines(withdrawn: readonly string[], staying: readonly string[
   const lines: string[] = [];
   const visits = (n: number) => `${n} visit${n === 1 ? '' : 's'}`;
   if (withdrawn.length > 0) {
-    lines.push(`${visits(withdrawn.length)} deleted from the Visits tab, or no longer passing the check, withdrawn from VisitLedger: no close bills or pays ${withdrawn.length === 1 ? 'it' : 'them'}.`);
+    lines.push(
+      `${visits(withdrawn.length)} deleted from the Visits tab, or no longer passing the check, withdrawn from VisitLedger: no close bills or pays ${withdrawn.length === 1 ? 'it' : 'them'}.`,
+    );
   }
   if (staying.length > 0) {
     const shown = staying.slice(0, 5).join(', ') + (staying.length > 5 ? `, and ${staying.length - 5} more` : '');
-    lines.push(`${visits(staying.length)} deleted from the Visits tab, or no longer passing the check, ${staying.length === 1 ? 'is' : 'are'} already billed or paid and stay${staying.length === 1 ? 's' : ''} in VisitLedger: void the invoice or issue a credit note to correct ${staying.length === 1 ? 'it' : 'them'} (Visit ID ${shown}).`);
+    lines.push(
+      `${visits(staying.length)} deleted from the Visits tab, or no longer passing the check, ${staying.length === 1 ? 'is' : 'are'} already billed or paid and stay${staying.length === 1 ? 's' : ''} in VisitLedger: void the invoice or issue a credit note to correct ${staying.length === 1 ? 'it' : 'them'} (Visit ID ${shown}).`,
+    );
   }
   return lines;
 }
@@ -241,15 +293,27 @@ function assignVisitIds(sheet: Sheet, visits: Table): void {
 
 function agencyPayload(a: SheetDirectory['agencies'][number]) {
   return {
-    ...(a.serviceId ? { id: a.serviceId } : {}), name: a.name, aliases: a.aliases, active: a.active,
-    ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}), ...(a.termsDays !== null ? { termsDays: a.termsDays } : {}),
+    ...(a.serviceId ? { id: a.serviceId } : {}),
+    name: a.name,
+    aliases: a.aliases,
+    active: a.active,
+    ...(a.contactEmail ? { contactEmail: a.contactEmail } : {}),
+    ...(a.termsDays !== null ? { termsDays: a.termsDays } : {}),
     // The cell's text as typed: the service names one it does not know (400, naming the row).
-    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier as PatientIdentifier } : {}), ...(a.billingCycle ? { billingCycle: a.billingCycle } : {}),
+    ...(a.patientIdentifier ? { patientIdentifier: a.patientIdentifier as PatientIdentifier } : {}),
+    ...(a.billingCycle ? { billingCycle: a.billingCycle } : {}),
   };
 }
 
 function therapistPayload(t: SheetDirectory['therapists'][number]) {
-  return { ...(t.serviceId ? { id: t.serviceId } : {}), name: t.name, aliases: t.aliases, disciplines: t.disciplines, active: t.active, ...(t.email ? { email: t.email } : {}) };
+  return {
+    ...(t.serviceId ? { id: t.serviceId } : {}),
+    name: t.name,
+    aliases: t.aliases,
+    disciplines: t.disciplines,
+    active: t.active,
+    ...(t.email ? { email: t.email } : {}),
+  };
 }
 
 /** A blank Billing Cycle cell shows the cycle VisitLedger has (the owner changes it there); written only when one was blank. */
@@ -262,11 +326,23 @@ function writeBlankCycles(sheet: Sheet, table: Table, agencies: readonly { name:
     const service = cellText(r[1]) === '' ? undefined : byName.get(nameKey(cellText(r[1])));
     return current === '' && service ? cycleRuleText(service) : current;
   });
-  if (!sameTable(table.slice(1).map((r) => [cellText(r[at])]), column.map((c) => [c]))) writeColumn(sheet, at + 1, column);
+  if (
+    !sameTable(
+      table.slice(1).map((r) => [cellText(r[at])]),
+      column.map((c) => [c]),
+    )
+  )
+    writeColumn(sheet, at + 1, column);
 }
 
 /** The service's ids into column A, written only when one changed. */
 function writeIds(sheet: Sheet, table: Table, ids: Map<string, string>): void {
-  const column = table.slice(1).map((r) => (cellText(r[1]) === '' ? cellText(r[0]) : ids.get(nameKey(cellText(r[1]))) ?? cellText(r[0])));
-  if (!sameTable(table.slice(1).map((r) => [cellText(r[0])]), column.map((c) => [c]))) writeColumn(sheet, 1, column);
+  const column = table.slice(1).map((r) => (cellText(r[1]) === '' ? cellText(r[0]) : (ids.get(nameKey(cellText(r[1]))) ?? cellText(r[0]))));
+  if (
+    !sameTable(
+      table.slice(1).map((r) => [cellText(r[0])]),
+      column.map((c) => [c]),
+    )
+  )
+    writeColumn(sheet, 1, column);
 }

@@ -35,7 +35,10 @@ function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: It
   const items: ItemIds = {
     agency: list(FORM_TITLES.agency, ['(set up the Agencies tab)']),
     discipline: list(FORM_TITLES.discipline, [...DISCIPLINES]),
-    visitType: list(FORM_TITLES.visitType, vocabulary.visitTypes.map((t) => t.label)),
+    visitType: list(
+      FORM_TITLES.visitType,
+      vocabulary.visitTypes.map((t) => t.label),
+    ),
     patient: form.addTextItem().setTitle(FORM_TITLES.patient).setRequired(true).getId(),
     mrn: form.addTextItem().setTitle(FORM_TITLES.mrn).getId(),
     date: form.addDateItem().setTitle(FORM_TITLES.date).setRequired(true).getId(),
@@ -49,7 +52,13 @@ function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: It
  * The form exists, lists the active agencies, and its trigger is installed once. `changed`: anything was written.
  * `tables` and `config`: the Agencies and Therapists tabs and the document properties as the action already holds them (not read again).
  */
-export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: Vocabulary, tables: { agencies: Table; therapists: Table }, config: Config): { url: string | null; changed: boolean } {
+export function ensureForm(
+  book: Book,
+  sheets: Map<string, Sheet>,
+  vocabulary: Vocabulary,
+  tables: { agencies: Table; therapists: Table },
+  config: Config,
+): { url: string | null; changed: boolean } {
   let changed = false;
   let form = openForm(config.formId);
   let items: ItemIds = config.formItems ? JSON.parse(config.formItems) : null;
@@ -58,15 +67,28 @@ export function ensureForm(book: Book, sheets: Map<string, Sheet>, vocabulary: V
     writeConfig({ formId: form.getId(), formItems: JSON.stringify(items) });
     changed = true;
   }
-  const agencies = readAgencies(tables.agencies).filter((a) => a.active).map((a) => a.name);
+  const agencies = readAgencies(tables.agencies)
+    .filter((a) => a.active)
+    .map((a) => a.name);
   const agencyItem = form.getItemById(items.agency)!.asListItem();
-  if (agencies.length > 0 && !sameTable(agencyItem.getChoices().map((c) => [c.getValue()]), agencies.map((a) => [a]))) {
+  if (
+    agencies.length > 0 &&
+    !sameTable(
+      agencyItem.getChoices().map((c) => [c.getValue()]),
+      agencies.map((a) => [a]),
+    )
+  ) {
     agencyItem.setChoiceValues(agencies);
     changed = true;
   }
   const visitTypes = vocabulary.visitTypes.map((t) => t.label);
   const visitTypeItem = form.getItemById(items.visitType)!.asListItem();
-  if (!sameTable(visitTypeItem.getChoices().map((c) => [c.getValue()]), visitTypes.map((t) => [t]))) {
+  if (
+    !sameTable(
+      visitTypeItem.getChoices().map((c) => [c.getValue()]),
+      visitTypes.map((t) => [t]),
+    )
+  ) {
     visitTypeItem.setChoiceValues(visitTypes);
     changed = true;
   }

@@ -27,7 +27,8 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
     const book = responseSheet.getParent();
     const sheets = tabsOf(book);
     const visitsSheet = sheets.get(TAB.visits);
-    if (!visitsSheet) throw new Error('A form response arrived but the sheet has no Visits tab; run Set up.', { cause: { code: 'no-visits-tab' } });
+    if (!visitsSheet)
+      throw new Error('A form response arrived but the sheet has no Visits tab; run Set up.', { cause: { code: 'no-visits-tab' } });
     const config = readConfig();
     const row = e.range.getRow();
     const visitId = formVisitId(responseSheet.getSheetId(), row);
@@ -46,7 +47,11 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
     }
     const index = replay ? at : visits.length - 1;
     const checks = checkVisits(visits, dir, vocabulary, book.getSpreadsheetTimeZone());
-    writeColumn(visitsSheet, VISIT_COL.Status + 1, checks.map((c) => c.status));
+    writeColumn(
+      visitsSheet,
+      VISIT_COL.Status + 1,
+      checks.map((c) => c.status),
+    );
     const check = checks[index - 1]!;
 
     let sync: string = SYNC_TEXT.fixFirst;
@@ -56,7 +61,10 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
       const therapistId = dir.therapists.find((t) => nameKey(t.name) === nameKey(check.visit!.therapist.name))?.serviceId;
       if (!agencyId || !therapistId) sync = 'Not sent: the agency or therapist is new. Run Sync';
       else {
-        const answer = callOne(conn, { route: 'upsertVisits', body: { visits: [visitPayload(visitId, check.visit, agencyId, therapistId)] } });
+        const answer = callOne(conn, {
+          route: 'upsertVisits',
+          body: { visits: [visitPayload(visitId, check.visit, agencyId, therapistId)] },
+        });
         if (answer.ok) sync = syncText(answer.body.rows[0]!);
         else sync = answer.kind === 'unreachable' ? SYNC_TEXT.unreachable : `Not sent: ${explain(answer, conn)}`;
       }

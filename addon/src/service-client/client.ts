@@ -29,16 +29,17 @@ type OtherParams<K extends WireRouteName> = Omit<PathParams<K>, 'orgId'>;
 
 /** A call of one of the service's routes, for the connection's org. */
 export type ServiceCall<K extends WireRouteName = WireRouteName> = K extends WireRouteName
-  ? { route: K }
-    & (keyof OtherParams<K> extends never ? { params?: undefined } : { params: OtherParams<K> })
-    & (WireBody<K> extends undefined ? { body?: undefined } : { body: WireBody<K> })
+  ? { route: K } & (keyof OtherParams<K> extends never ? { params?: undefined } : { params: OtherParams<K> }) &
+      (WireBody<K> extends undefined ? { body?: undefined } : { body: WireBody<K> })
   : never;
 
 /** `unreachable`: no answer after every retry. `rejected`: the service answered no (4xx, or 5xx after retries). */
 export type ServiceFailure = { ok: false; kind: 'unreachable' | 'rejected'; status: number | null; code: string; message: string };
 
 /** The answer to a call of route K: its body typed by the route, or a failure. */
-export type ServiceAnswer<K extends WireRouteName = WireRouteName> = { ok: true; route: K; status: number; body: WireAnswer<K> } | ServiceFailure;
+export type ServiceAnswer<K extends WireRouteName = WireRouteName> =
+  | { ok: true; route: K; status: number; body: WireAnswer<K> }
+  | ServiceFailure;
 
 /** One answer type per route of a union, so that `route` tells the answers of a mixed batch apart. */
 type AnswerTo<K extends WireRouteName> = K extends WireRouteName ? ServiceAnswer<K> : never;
@@ -54,7 +55,13 @@ const retryable = (status: number) => status === 429 || status >= 500;
 
 /** The routes whose answers come a page at a time (the type check keeps this list whole). */
 type PagedRoute = { [K in WireRouteName]: WireAnswer<K> extends { nextCursor: string | null } ? K : never }[WireRouteName];
-const PAGED: Record<PagedRoute, true> = { listRates: true, listInvoices: true, listPayRuns: true, listPayments: true, listPortalLinks: true };
+const PAGED: Record<PagedRoute, true> = {
+  listRates: true,
+  listInvoices: true,
+  listPayRuns: true,
+  listPayments: true,
+  listPortalLinks: true,
+};
 
 function requestOf(conn: Connection, call: ServiceCall): Request {
   const params = { ...call.params, orgId: conn.orgId } as PathParams<WireRouteName>;
@@ -63,7 +70,10 @@ function requestOf(conn: Connection, call: ServiceCall): Request {
 }
 
 /** The calls' answers, in the calls' order: the answer at each position is typed by the route called there. A list comes whole (allPages). */
-export function callService<const Calls extends readonly ServiceCall[]>(conn: Connection, calls: Calls): { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> } {
+export function callService<const Calls extends readonly ServiceCall[]>(
+  conn: Connection,
+  calls: Calls,
+): { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> } {
   const requests = calls.map((c) => requestOf(conn, c));
   return allPages(requests, fetchAnswers(requests)) as { -readonly [I in keyof Calls]: AnswerTo<Calls[I]['route']> };
 }
@@ -81,7 +91,9 @@ function allPages(requests: readonly Request[], answers: UntypedAnswer[]): Untyp
   const cursorOf = (a: UntypedAnswer | undefined) => (a?.ok ? (a.body as { nextCursor?: unknown }).nextCursor : undefined);
   let open = requests.map((_, i) => i).filter((i) => typeof cursorOf(answers[i]) === 'string');
   while (open.length > 0) {
-    const pages = fetchAnswers(open.map((i) => ({ ...requests[i]!, path: `${requests[i]!.path}&cursor=${encodeURIComponent(String(cursorOf(answers[i])))}` })));
+    const pages = fetchAnswers(
+      open.map((i) => ({ ...requests[i]!, path: `${requests[i]!.path}&cursor=${encodeURIComponent(String(cursorOf(answers[i])))}` })),
+    );
     open.forEach((i, k) => {
       const page = pages[k]!;
       const sofar = answers[i]!;
@@ -90,7 +102,8 @@ function allPages(requests: readonly Request[], answers: UntypedAnswer[]): Untyp
         return;
       }
       const joined = { ...(sofar.body as Record<string, unknown>) };
-      for (const [key, value] of Object.entries(page.body as Record<string, unknown>)) joined[key] = Array.isArray(value) ? [...(joined[key] as unknown[]), ...value] : value;
+      for (const [key, value] of Object.entries(page.body as Record<string, unknown>))
+        joined[key] = Array.isArray(value) ? [...(joined[key] as unknown[]), ...value] : value;
       answers[i] = { ...sofar, body: joined };
     });
     open = open.filter((i) => typeof cursorOf(answers[i]) === 'string');
@@ -132,7 +145,10 @@ function fetchAnswers(requests: readonly Request[]): UntypedAnswer[] {
     pending = retry;
   }
   const unreachable: ServiceFailure = {
-    ok: false, kind: 'unreachable', status: null, code: 'unreachable',
+    ok: false,
+    kind: 'unreachable',
+    status: null,
+    code: 'unreachable',
     message: `The VisitLedger service at ${base} could not be reached after ${MAX_ATTEMPTS} tries${lastNetworkError ? ` (${lastNetworkError})` : ''}.`,
   };
   return answers.map((a) => a ?? unreachable);
@@ -148,17 +164,30 @@ function answerOf(route: WireRouteName, status: number, text: string): UntypedAn
   }
   if (status >= 200 && status < 300) return { ok: true, route, status, body };
   const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return { ok: false, kind: 'rejected', status, code: error?.code ?? `http-${status}`, message: error?.message ?? `The service answered HTTP ${status}.` };
+  return {
+    ok: false,
+    kind: 'rejected',
+    status,
+    code: error?.code ?? `http-${status}`,
+    message: error?.message ?? `The service answered HTTP ${status}.`,
+  };
 }
 
 /** A failed answer in plain words, with what to do next. */
 export function explain(answer: ServiceFailure, conn: Connection): string {
   if (answer.kind === 'unreachable') return `${answer.message} Nothing in the sheet was lost; check your connection and run Sync again.`;
   switch (answer.status) {
-    case 401: return 'The service did not accept your Google sign-in. Reload the sheet and try again.';
-    case 403: return `Your Google account is not a member of the org "${conn.orgId}" (or its role cannot do this). Ask the org's owner to add you.`;
-    case 404: return answer.code === 'route-not-found' ? 'The service does not offer this action yet: it may need an update.' : `${answer.message} Check the org id in Set up.`;
-    case 413: return 'The batch was too large for the service. Run the action again; it sends smaller batches.';
-    default: return `The service refused: ${answer.message}`;
+    case 401:
+      return 'The service did not accept your Google sign-in. Reload the sheet and try again.';
+    case 403:
+      return `Your Google account is not a member of the org "${conn.orgId}" (or its role cannot do this). Ask the org's owner to add you.`;
+    case 404:
+      return answer.code === 'route-not-found'
+        ? 'The service does not offer this action yet: it may need an update.'
+        : `${answer.message} Check the org id in Set up.`;
+    case 413:
+      return 'The batch was too large for the service. Run the action again; it sends smaller batches.';
+    default:
+      return `The service refused: ${answer.message}`;
   }
 }

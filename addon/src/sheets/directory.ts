@@ -12,12 +12,28 @@ import { DISCIPLINES, type Discipline, type Vocabulary } from '../../../shared/v
 import type { Table } from './io.ts';
 
 export type AgencyRow = {
-  row: number; serviceId: string; name: string; aliases: string[]; contactEmail: string; termsDays: number | null; patientIdentifier: string; active: boolean;
+  row: number;
+  serviceId: string;
+  name: string;
+  aliases: string[];
+  contactEmail: string;
+  termsDays: number | null;
+  patientIdentifier: string;
+  active: boolean;
   /** Null when the cell is blank (VisitLedger keeps the agency's cycle) or unreadable (`billingCycleProblem` says why). */
   billingCycle: CycleRule | null;
   billingCycleProblem: string;
 };
-export type TherapistRow = { row: number; serviceId: string; name: string; aliases: string[]; email: string; disciplines: Discipline[]; active: boolean; formLink: string };
+export type TherapistRow = {
+  row: number;
+  serviceId: string;
+  name: string;
+  aliases: string[];
+  email: string;
+  disciplines: Discipline[];
+  active: boolean;
+  formLink: string;
+};
 
 export type SheetDirectory = {
   agencies: AgencyRow[];
@@ -33,7 +49,11 @@ export type SheetDirectory = {
   rateProblems: string[];
 };
 
-const splitList = (text: string) => text.split(/[;,]/).map((s) => normalizeName(s)).filter(Boolean);
+const splitList = (text: string) =>
+  text
+    .split(/[;,]/)
+    .map((s) => normalizeName(s))
+    .filter(Boolean);
 const isTrue = (v: unknown) => v === true || /^(true|yes|y|x)$/i.test(cellText(v));
 
 /** Where the Agencies tab keeps the billing cycle: -1 on a tab written before the column existed. */
@@ -47,12 +67,23 @@ export function readAgencies(table: Table): AgencyRow[] {
     const terms = cellText(r[4]) === '' ? null : Number(r[4]);
     const cycleText = cycleAt < 0 ? '' : cellText(r[cycleAt]);
     const cycle = cycleText === '' ? null : cycleRuleFromText(cycleText);
-    return [{
-      row: i + 2, serviceId: cellText(r[0]), name, aliases: splitList(cellText(r[2])), contactEmail: cellText(r[3]),
-      termsDays: terms !== null && Number.isInteger(terms) ? terms : null, patientIdentifier: cellText(r[5]) || 'name', active: cellText(r[6]) === '' ? true : isTrue(r[6]),
-      billingCycle: cycle?.ok ? cycle.value : null,
-      billingCycleProblem: cycle && !cycle.ok ? `Agencies row ${i + 2} (${name}): ${cycle.error.message}. Not sent: ${name} keeps its billing cycle in VisitLedger.` : '',
-    }];
+    return [
+      {
+        row: i + 2,
+        serviceId: cellText(r[0]),
+        name,
+        aliases: splitList(cellText(r[2])),
+        contactEmail: cellText(r[3]),
+        termsDays: terms !== null && Number.isInteger(terms) ? terms : null,
+        patientIdentifier: cellText(r[5]) || 'name',
+        active: cellText(r[6]) === '' ? true : isTrue(r[6]),
+        billingCycle: cycle?.ok ? cycle.value : null,
+        billingCycleProblem:
+          cycle && !cycle.ok
+            ? `Agencies row ${i + 2} (${name}): ${cycle.error.message}. Not sent: ${name} keeps its billing cycle in VisitLedger.`
+            : '',
+      },
+    ];
   });
 }
 
@@ -60,11 +91,21 @@ export function readTherapists(table: Table): TherapistRow[] {
   return table.slice(1).flatMap((r, i) => {
     const name = normalizeName(cellText(r[1]));
     if (name === '') return [];
-    const disciplines = splitList(cellText(r[4])).map((d) => d.toUpperCase()).filter((d): d is Discipline => (DISCIPLINES as readonly string[]).includes(d));
-    return [{
-      row: i + 2, serviceId: cellText(r[0]), name, aliases: splitList(cellText(r[2])), email: cellText(r[3]).toLowerCase(), disciplines,
-      active: cellText(r[5]) === '' ? true : isTrue(r[5]), formLink: cellText(r[6]),
-    }];
+    const disciplines = splitList(cellText(r[4]))
+      .map((d) => d.toUpperCase())
+      .filter((d): d is Discipline => (DISCIPLINES as readonly string[]).includes(d));
+    return [
+      {
+        row: i + 2,
+        serviceId: cellText(r[0]),
+        name,
+        aliases: splitList(cellText(r[2])),
+        email: cellText(r[3]).toLowerCase(),
+        disciplines,
+        active: cellText(r[5]) === '' ? true : isTrue(r[5]),
+        formLink: cellText(r[6]),
+      },
+    ];
   });
 }
 
@@ -80,7 +121,11 @@ function byName(entries: readonly DirectoryEntry[]): (name: string) => string | 
   return (name) => map.get(nameKey(name));
 }
 
-export function readDirectory(tables: { agencies: Table; therapists: Table; rates: Table; payRates: Table }, vocabulary: Vocabulary, ratesFrom: string): SheetDirectory {
+export function readDirectory(
+  tables: { agencies: Table; therapists: Table; rates: Table; payRates: Table },
+  vocabulary: Vocabulary,
+  ratesFrom: string,
+): SheetDirectory {
   const agencies = readAgencies(tables.agencies);
   const therapists = readTherapists(tables.therapists);
   const agencyEntries = agencies.map((a) => ({ id: a.name, name: a.name, aliases: a.aliases }));
@@ -99,7 +144,8 @@ export function readDirectory(tables: { agencies: Table; therapists: Table; rate
     for (const r of matrix.rates) {
       const id = agencyId(r.agencyName);
       if (id === undefined) rateProblems.push(`Rates row ${r.row}: "${r.agencyName}" is not on the Agencies tab`);
-      else billRates.push({ agencyId: id, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+      else
+        billRates.push({ agencyId: id, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
     }
   }
   const payRates: PayRate[] = [];
@@ -110,9 +156,27 @@ export function readDirectory(tables: { agencies: Table; therapists: Table; rate
       const id = therapistId(r.therapistName);
       const agency = r.agencyName === undefined ? undefined : agencyId(r.agencyName);
       if (id === undefined) rateProblems.push(`Pay Rates row ${r.row}: "${r.therapistName}" is not on the Therapists tab`);
-      else if (r.agencyName !== undefined && agency === undefined) rateProblems.push(`Pay Rates row ${r.row}: "${r.agencyName}" is not on the Agencies tab`);
-      else payRates.push({ therapistId: id, ...(agency ? { agencyId: agency } : {}), discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+      else if (r.agencyName !== undefined && agency === undefined)
+        rateProblems.push(`Pay Rates row ${r.row}: "${r.agencyName}" is not on the Agencies tab`);
+      else
+        payRates.push({
+          therapistId: id,
+          ...(agency ? { agencyId: agency } : {}),
+          discipline: r.discipline,
+          visitType: r.visitType,
+          cents: r.cents,
+          effectiveFrom: r.effectiveFrom,
+        });
     }
   }
-  return { agencies, therapists, agencyEntries, therapistEntries, billRates, payRates, rateBook: buildRateBook(billRates, payRates), rateProblems };
+  return {
+    agencies,
+    therapists,
+    agencyEntries,
+    therapistEntries,
+    billRates,
+    payRates,
+    rateBook: buildRateBook(billRates, payRates),
+    rateProblems,
+  };
 }

@@ -28,13 +28,45 @@ export const RANGE = {
 export const MONEY_FORMAT = '$#,##0.00';
 export const DATE_FORMAT = 'yyyy-mm-dd';
 
-export const AGENCY_COLUMNS = ['Agency ID', 'Name', 'Aliases', 'Contact Email', 'Terms (days)', 'Patient Identifier', 'Active', 'Billing Cycle'] as const;
+export const AGENCY_COLUMNS = [
+  'Agency ID',
+  'Name',
+  'Aliases',
+  'Contact Email',
+  'Terms (days)',
+  'Patient Identifier',
+  'Active',
+  'Billing Cycle',
+] as const;
 export const THERAPIST_COLUMNS = ['Therapist ID', 'Name', 'Aliases', 'Email', 'Disciplines', 'Active', 'Form Link'] as const;
 /** The Visits header: names the shared importer recognises, so the same code validates typed rows. */
-export const VISIT_COLUMNS = ['Visit ID', 'Visit Date', 'Therapist', 'Agency', 'Patient', 'MRN', 'Discipline', 'Visit Type', 'Note Done', 'Source', 'Status', 'Sync'] as const;
+export const VISIT_COLUMNS = [
+  'Visit ID',
+  'Visit Date',
+  'Therapist',
+  'Agency',
+  'Patient',
+  'MRN',
+  'Discipline',
+  'Visit Type',
+  'Note Done',
+  'Source',
+  'Status',
+  'Sync',
+] as const;
 export const VISIT_COL = Object.fromEntries(VISIT_COLUMNS.map((h, i) => [h, i])) as Record<(typeof VISIT_COLUMNS)[number], number>;
 export const INVOICE_COLUMNS = ['Invoice', 'Agency', 'Period Start', 'Period End', 'Issued', 'Due', 'Visits', 'Total', 'Status'] as const;
-export const PAYROLL_COLUMNS = ['Pay Run', 'Period Start', 'Period End', 'Run Status', 'Therapist', 'Visits', 'Amount', 'W-9', 'Payment'] as const;
+export const PAYROLL_COLUMNS = [
+  'Pay Run',
+  'Period Start',
+  'Period End',
+  'Run Status',
+  'Therapist',
+  'Visits',
+  'Amount',
+  'W-9',
+  'Payment',
+] as const;
 export const TAX_COLUMNS = ['Year', 'Therapist', 'Box 1 (NEC)', 'Not Counted', 'Reportable', 'W-9', 'TIN', 'Blocks Filing'] as const;
 
 /** "PT Evaluation", one column per discipline and visit type: the shared rate-sheet reader reads it back. */
@@ -46,26 +78,42 @@ export function payRateHeader(vocabulary: Vocabulary): string[] {
   return ['Therapist', 'Discipline', 'Agency', ...vocabulary.visitTypes.map((t) => t.label)];
 }
 
-export type ColumnRule =
-  | { kind: 'list'; range: string }
-  | { kind: 'checkbox' };
+export type ColumnRule = { kind: 'list'; range: string } | { kind: 'checkbox' };
 
 /** How a tab looks: formats and dropdowns per column (1-based), applied to whole columns in one call each. */
-export type TabLayout = { name: string; header: string[]; money?: number[]; dates?: number[]; rules?: { column: number; rule: ColumnRule }[]; readOnly?: boolean };
+export type TabLayout = {
+  name: string;
+  header: string[];
+  money?: number[];
+  dates?: number[];
+  rules?: { column: number; rule: ColumnRule }[];
+  readOnly?: boolean;
+};
 
 export function layouts(vocabulary: Vocabulary): TabLayout[] {
   const rates = rateColumns(vocabulary);
   const payHeader = payRateHeader(vocabulary);
   const col = (h: (typeof VISIT_COLUMNS)[number]) => VISIT_COL[h] + 1;
   return [
-    { name: TAB.agencies, header: [...AGENCY_COLUMNS], rules: [{ column: 6, rule: { kind: 'list', range: RANGE.identifiers } }, { column: 7, rule: { kind: 'checkbox' } }] },
+    {
+      name: TAB.agencies,
+      header: [...AGENCY_COLUMNS],
+      rules: [
+        { column: 6, rule: { kind: 'list', range: RANGE.identifiers } },
+        { column: 7, rule: { kind: 'checkbox' } },
+      ],
+    },
     { name: TAB.therapists, header: [...THERAPIST_COLUMNS], rules: [{ column: 6, rule: { kind: 'checkbox' } }] },
     {
-      name: TAB.rates, header: ['Agency', ...rates.map((r) => r.header)], money: rates.map((_, i) => i + 2),
+      name: TAB.rates,
+      header: ['Agency', ...rates.map((r) => r.header)],
+      money: rates.map((_, i) => i + 2),
       rules: [{ column: 1, rule: { kind: 'list', range: RANGE.agencies } }],
     },
     {
-      name: TAB.payRates, header: payHeader, money: payHeader.slice(3).map((_, i) => i + 4),
+      name: TAB.payRates,
+      header: payHeader,
+      money: payHeader.slice(3).map((_, i) => i + 4),
       rules: [
         { column: 1, rule: { kind: 'list', range: RANGE.therapists } },
         { column: 2, rule: { kind: 'list', range: RANGE.disciplines } },
@@ -73,7 +121,9 @@ export function layouts(vocabulary: Vocabulary): TabLayout[] {
       ],
     },
     {
-      name: TAB.visits, header: [...VISIT_COLUMNS], dates: [col('Visit Date')],
+      name: TAB.visits,
+      header: [...VISIT_COLUMNS],
+      dates: [col('Visit Date')],
       rules: [
         { column: col('Therapist'), rule: { kind: 'list', range: RANGE.therapists } },
         { column: col('Agency'), rule: { kind: 'list', range: RANGE.agencies } },
@@ -90,7 +140,7 @@ export function layouts(vocabulary: Vocabulary): TabLayout[] {
 }
 
 /** The Lists tab's values: the dropdowns' choices. */
-export function listsTable(vocabulary: Vocabulary): (string)[][] {
+export function listsTable(vocabulary: Vocabulary): string[][] {
   const labels = vocabulary.visitTypes.map((t) => t.label);
   const rows = Math.max(DISCIPLINES.length, labels.length, PATIENT_IDENTIFIERS.length);
   return Array.from({ length: rows }, (_, i) => [DISCIPLINES[i] ?? '', labels[i] ?? '', PATIENT_IDENTIFIERS[i] ?? '']);

@@ -18,7 +18,12 @@ const HEADER = 'Visit ID (sent to VisitLedger; Sync keeps this tab)';
 export function readSentVisitIds(sheets: Map<string, Sheet>): Set<string> {
   const sheet = sheets.get(SENT_TAB);
   if (!sheet) return new Set();
-  return new Set(readSheet(sheet).slice(1).map((r) => cellText(r[0])).filter((id) => id !== ''));
+  return new Set(
+    readSheet(sheet)
+      .slice(1)
+      .map((r) => cellText(r[0]))
+      .filter((id) => id !== ''),
+  );
 }
 
 /** Writes the ids (sorted) when they differ from `before`; the tab is created hidden the first time. */

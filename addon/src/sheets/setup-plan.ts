@@ -5,10 +5,21 @@
  */
 import { cellText, HEADER_SCAN_ROWS } from '../../../shared/cells.ts';
 import { calendarDayIn, formatUsDate } from '../../../shared/dates.ts';
-import { importLegacyVisits, summarizeImport, type ImportReport, type ImportSummary, type RowOutcome } from '../../../shared/import/index.ts';
+import {
+  importLegacyVisits,
+  summarizeImport,
+  type ImportReport,
+  type ImportSummary,
+  type RowOutcome,
+} from '../../../shared/import/index.ts';
 import { centsToDecimalString } from '../../../shared/money.ts';
 import { nameKey, normalizeName, type DirectoryEntry } from '../../../shared/names.ts';
-import { readAgencyRateMatrix, readTherapistPaySheet, type AgencyRateMatrix, type TherapistPaySheet } from '../../../shared/rate-sheets/index.ts';
+import {
+  readAgencyRateMatrix,
+  readTherapistPaySheet,
+  type AgencyRateMatrix,
+  type TherapistPaySheet,
+} from '../../../shared/rate-sheets/index.ts';
 import { buildRateBook } from '../../../shared/rates.ts';
 import type { Discipline, Vocabulary } from '../../../shared/vocabulary.ts';
 import { idsByName, readAgencies, readTherapists } from './directory.ts';
@@ -49,7 +60,13 @@ export type PlanOptions = { vocabulary: Vocabulary; timeZone: string; ratesFrom:
 const tabKind = (tab: LegacyTab, options: PlanOptions) => {
   // The header is among the first rows: a sample decides the kind without reading 50,000 rows twice.
   const sample = tab.values.slice(0, HEADER_SCAN_ROWS + 2);
-  const imported = importLegacyVisits(sample, { vocabulary: options.vocabulary, agencies: [], therapists: [], unknownNames: 'create', timeZone: options.timeZone });
+  const imported = importLegacyVisits(sample, {
+    vocabulary: options.vocabulary,
+    agencies: [],
+    therapists: [],
+    unknownNames: 'create',
+    timeZone: options.timeZone,
+  });
   if (imported.ok && imported.value.dataRows > 0) return 'visits' as const;
   const matrix = readAgencyRateMatrix(sample, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
   const pay = readTherapistPaySheet(sample, { vocabulary: options.vocabulary, effectiveFrom: options.ratesFrom });
@@ -58,7 +75,10 @@ const tabKind = (tab: LegacyTab, options: PlanOptions) => {
   return 'other' as const;
 };
 
-function detectTabs(tabs: readonly LegacyTab[], options: PlanOptions): { kinds: Map<string, 'visits' | 'rates' | 'pay' | 'other'>; choice: TabChoice } {
+function detectTabs(
+  tabs: readonly LegacyTab[],
+  options: PlanOptions,
+): { kinds: Map<string, 'visits' | 'rates' | 'pay' | 'other'>; choice: TabChoice } {
   const kinds = new Map(tabs.map((t) => [t.name, tabKind(t, options)]));
   const first = (k: string) => tabs.find((t) => kinds.get(t.name) === k)?.name ?? null;
   return { kinds, choice: { visitsTab: first('visits'), ratesTab: first('rates'), payTab: first('pay') } };
@@ -83,34 +103,67 @@ function knownNames(legacy: Legacy, existing: { agencies: Table; therapists: Tab
   const agencies = new Map<string, DirectoryEntry & { disciplines?: Discipline[] }>();
   const therapists = new Map<string, DirectoryEntry & { disciplines: Discipline[] }>();
   for (const a of readAgencies(existing.agencies)) agencies.set(nameKey(a.name), { id: a.name, name: a.name, aliases: a.aliases });
-  for (const t of readTherapists(existing.therapists)) therapists.set(nameKey(t.name), { id: t.name, name: t.name, aliases: t.aliases, disciplines: t.disciplines });
-  for (const name of legacy.matrix?.agencies ?? []) if (!agencies.has(nameKey(name))) agencies.set(nameKey(name), { id: name, name, aliases: [] });
-  for (const t of legacy.pay?.therapists ?? []) if (!therapists.has(nameKey(t.name))) therapists.set(nameKey(t.name), { id: t.name, name: t.name, aliases: [], disciplines: t.disciplines });
+  for (const t of readTherapists(existing.therapists))
+    therapists.set(nameKey(t.name), { id: t.name, name: t.name, aliases: t.aliases, disciplines: t.disciplines });
+  for (const name of legacy.matrix?.agencies ?? [])
+    if (!agencies.has(nameKey(name))) agencies.set(nameKey(name), { id: name, name, aliases: [] });
+  for (const t of legacy.pay?.therapists ?? [])
+    if (!therapists.has(nameKey(t.name)))
+      therapists.set(nameKey(t.name), { id: t.name, name: t.name, aliases: [], disciplines: t.disciplines });
   // "Keep as its own name": a known name from now on, so the importer matches it exactly.
-  for (const [text, target] of Object.entries(answers.agencies)) if (target === '' && !agencies.has(nameKey(text))) agencies.set(nameKey(text), { id: normalizeName(text), name: normalizeName(text), aliases: [] });
-  for (const [text, target] of Object.entries(answers.therapists)) if (target === '' && !therapists.has(nameKey(text))) therapists.set(nameKey(text), { id: normalizeName(text), name: normalizeName(text), aliases: [], disciplines: [] });
+  for (const [text, target] of Object.entries(answers.agencies))
+    if (target === '' && !agencies.has(nameKey(text)))
+      agencies.set(nameKey(text), { id: normalizeName(text), name: normalizeName(text), aliases: [] });
+  for (const [text, target] of Object.entries(answers.therapists))
+    if (target === '' && !therapists.has(nameKey(text)))
+      therapists.set(nameKey(text), { id: normalizeName(text), name: normalizeName(text), aliases: [], disciplines: [] });
   return { agencies, therapists };
 }
 
 const confirmed = (answers: Record<string, string>) => Object.fromEntries(Object.entries(answers).filter(([, target]) => target !== ''));
 
 /** `withRates`: a visit without a rate needs review (the preview's counts); the write leaves that to the Visits tab's own check. */
-function runImport(legacy: Legacy, names: ReturnType<typeof knownNames>, answers: NameAnswers, options: PlanOptions, withRates: boolean): ImportReport | { error: string } | null {
+function runImport(
+  legacy: Legacy,
+  names: ReturnType<typeof knownNames>,
+  answers: NameAnswers,
+  options: PlanOptions,
+  withRates: boolean,
+): ImportReport | { error: string } | null {
   if (!legacy.visits) return null;
   const agencies = [...names.agencies.values()];
   const therapists = [...names.therapists.values()];
   const agencyIds = idsByName(agencies);
   const therapistIds = idsByName(therapists);
   const rates = buildRateBook(
-    (legacy.matrix?.rates ?? []).map((r) => ({ agencyId: agencyIds.get(nameKey(r.agencyName)) ?? r.agencyName, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom })),
+    (legacy.matrix?.rates ?? []).map((r) => ({
+      agencyId: agencyIds.get(nameKey(r.agencyName)) ?? r.agencyName,
+      discipline: r.discipline,
+      visitType: r.visitType,
+      cents: r.cents,
+      effectiveFrom: r.effectiveFrom,
+    })),
     (legacy.pay?.rates ?? []).flatMap((r) => {
       const therapistId = therapistIds.get(nameKey(r.therapistName)) ?? r.therapistName;
-      const agencyId = r.agencyName === undefined ? undefined : agencyIds.get(nameKey(r.agencyName)) ?? r.agencyName;
-      return [{ therapistId, ...(agencyId ? { agencyId } : {}), discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom }];
+      const agencyId = r.agencyName === undefined ? undefined : (agencyIds.get(nameKey(r.agencyName)) ?? r.agencyName);
+      return [
+        {
+          therapistId,
+          ...(agencyId ? { agencyId } : {}),
+          discipline: r.discipline,
+          visitType: r.visitType,
+          cents: r.cents,
+          effectiveFrom: r.effectiveFrom,
+        },
+      ];
     }),
   );
   const report = importLegacyVisits(legacy.visits.values, {
-    vocabulary: options.vocabulary, agencies, therapists, unknownNames: 'create', timeZone: options.timeZone,
+    vocabulary: options.vocabulary,
+    agencies,
+    therapists,
+    unknownNames: 'create',
+    timeZone: options.timeZone,
     ...(withRates && (legacy.matrix || legacy.pay) ? { rates } : {}),
     mappings: { agencies: confirmed(answers.agencies), therapists: confirmed(answers.therapists) },
   });
@@ -132,11 +185,17 @@ function questionsOf(rows: readonly RowOutcome[]): NameQuestion[] {
   return [...questions.values()];
 }
 
-export function previewSetUpPlan(tabs: readonly LegacyTab[], existing: { agencies: Table; therapists: Table }, choice: Partial<SetUpChoice> | null, options: PlanOptions): SetUpPreview {
+export function previewSetUpPlan(
+  tabs: readonly LegacyTab[],
+  existing: { agencies: Table; therapists: Table },
+  choice: Partial<SetUpChoice> | null,
+  options: PlanOptions,
+): SetUpPreview {
   const detected = detectTabs(tabs, options);
-  const tabChoice: TabChoice = choice?.visitsTab !== undefined || choice?.ratesTab !== undefined || choice?.payTab !== undefined
-    ? { visitsTab: choice.visitsTab ?? null, ratesTab: choice.ratesTab ?? null, payTab: choice.payTab ?? null }
-    : detected.choice;
+  const tabChoice: TabChoice =
+    choice?.visitsTab !== undefined || choice?.ratesTab !== undefined || choice?.payTab !== undefined
+      ? { visitsTab: choice.visitsTab ?? null, ratesTab: choice.ratesTab ?? null, payTab: choice.payTab ?? null }
+      : detected.choice;
   const answers: NameAnswers = { agencies: choice?.agencies ?? {}, therapists: choice?.therapists ?? {} };
   const legacy = readLegacy(tabs, tabChoice, options);
   const names = knownNames(legacy, existing, answers);
@@ -144,12 +203,24 @@ export function previewSetUpPlan(tabs: readonly LegacyTab[], existing: { agencie
   const rateProblems = [...(legacy.matrix?.errors ?? []), ...(legacy.pay?.errors ?? [])].map((e) => e.message);
   const base = {
     tabs: tabs.map((t) => ({ name: t.name, kind: detected.kinds.get(t.name)!, rows: t.values.length })),
-    choice: tabChoice, rateProblems,
+    choice: tabChoice,
+    rateProblems,
   };
   if (report === null || 'error' in report) {
     return {
-      ...base, mapping: [], unmappedColumns: [], headerRow: null, questions: [], summary: null, review: [], newAgencies: [], newTherapists: [],
-      problem: report === null ? 'No tab looks like a visit log (a row with columns such as Clinician, Visit Date, HHA, Patient, Discipline, Visit). Pick the tab below, or start with empty tabs.' : report.error,
+      ...base,
+      mapping: [],
+      unmappedColumns: [],
+      headerRow: null,
+      questions: [],
+      summary: null,
+      review: [],
+      newAgencies: [],
+      newTherapists: [],
+      problem:
+        report === null
+          ? 'No tab looks like a visit log (a row with columns such as Clinician, Visit Date, HHA, Patient, Discipline, Visit). Pick the tab below, or start with empty tabs.'
+          : report.error,
     };
   }
   return {
@@ -179,7 +250,10 @@ const dollars = (cents: number) => Number(centsToDecimalString(cents));
 
 /** What Set up writes. `existing` holds the structured tabs' values as they are (empty tables when new). */
 export function planSetUp(
-  tabs: readonly LegacyTab[], existing: { agencies: Table; therapists: Table; visits: Table }, choice: SetUpChoice, options: PlanOptions,
+  tabs: readonly LegacyTab[],
+  existing: { agencies: Table; therapists: Table; visits: Table },
+  choice: SetUpChoice,
+  options: PlanOptions,
 ): SetUpPlan {
   const { vocabulary } = options;
   const legacy = readLegacy(tabs, choice, options);
@@ -209,22 +283,31 @@ export function planSetUp(
     disciplinesSeen.set(nameKey(r.visit.therapist.name), set);
   }
   const agencyNames = [...names.agencies.values()].map((a) => a.name).concat(report?.newAgencies.map((e) => e.name) ?? []);
-  const agencies = uniqueBy(agencyNames, nameKey).filter((n) => !haveAgencies.has(nameKey(n)))
+  const agencies = uniqueBy(agencyNames, nameKey)
+    .filter((n) => !haveAgencies.has(nameKey(n)))
     // The billing cycle is left blank: Sync fills in the one VisitLedger has (monthly for a new agency).
     .map((n): Cell[] => ['', n, (agencyAliases.get(nameKey(n)) ?? []).join('; '), '', 30, 'name', true, '']);
-  const therapistList = [...names.therapists.values()].map((t) => ({ name: t.name, disciplines: t.disciplines as string[] }))
+  const therapistList = [...names.therapists.values()]
+    .map((t) => ({ name: t.name, disciplines: t.disciplines as string[] }))
     .concat((report?.newTherapists ?? []).map((e) => ({ name: e.name, disciplines: [] })));
-  const therapists = uniqueBy(therapistList, (t) => nameKey(t.name)).filter((t) => !haveTherapists.has(nameKey(t.name))).map((t): Cell[] => {
-    const disciplines = unique([...t.disciplines, ...(disciplinesSeen.get(nameKey(t.name)) ?? [])]);
-    return ['', t.name, (therapistAliases.get(nameKey(t.name)) ?? []).join('; '), '', disciplines.join(', '), true, ''];
-  });
+  const therapists = uniqueBy(therapistList, (t) => nameKey(t.name))
+    .filter((t) => !haveTherapists.has(nameKey(t.name)))
+    .map((t): Cell[] => {
+      const disciplines = unique([...t.disciplines, ...(disciplinesSeen.get(nameKey(t.name)) ?? [])]);
+      return ['', t.name, (therapistAliases.get(nameKey(t.name)) ?? []).join('; '), '', disciplines.join(', '), true, ''];
+    });
 
   // Rates as a matrix, and pay rates one row per therapist, discipline and agency.
   const columns = rateColumns(vocabulary);
-  const rates = (legacy.matrix?.agencies ?? []).map((agency): Cell[] => [agency, ...columns.map((c) => {
-    const rate = legacy.matrix!.rates.find((r) => r.agencyName === agency && r.discipline === c.discipline && r.visitType === c.visitType);
-    return rate ? dollars(rate.cents) : '';
-  })]);
+  const rates = (legacy.matrix?.agencies ?? []).map((agency): Cell[] => [
+    agency,
+    ...columns.map((c) => {
+      const rate = legacy.matrix!.rates.find(
+        (r) => r.agencyName === agency && r.discipline === c.discipline && r.visitType === c.visitType,
+      );
+      return rate ? dollars(rate.cents) : '';
+    }),
+  ]);
   const payGroups = new Map<string, Cell[]>();
   for (const r of legacy.pay?.rates ?? []) {
     const key = `${nameKey(r.therapistName)}|${r.discipline}|${nameKey(r.agencyName ?? '')}`;
@@ -240,7 +323,7 @@ export function planSetUp(
     const col = Object.fromEntries(report.header.columns.map((c) => [c.field, c.column])) as Record<string, number | undefined>;
     const raw = (cells: readonly Cell[] | undefined, field: string): Cell => {
       const c = col[field];
-      const v = c === undefined ? '' : cells?.[c] ?? '';
+      const v = c === undefined ? '' : (cells?.[c] ?? '');
       return v instanceof Date ? formatUsDate(calendarDayIn(v, options.timeZone)) : typeof v === 'string' ? v.trim() : v;
     };
     for (const r of report.rows) {
@@ -250,15 +333,42 @@ export function planSetUp(
       const source = `${legacy.visits.name} row ${r.row}`;
       if (r.outcome === 'visit' || r.outcome === 'duplicate') {
         const v = r.visit;
-        visits.push([id, v.date, v.therapist.name, v.agency.name, v.patient.name, v.patient.mrn ?? '', v.discipline, vocabulary.visitTypeLabel(v.visitType), v.noteDone ?? false, source, '', '']);
+        visits.push([
+          id,
+          v.date,
+          v.therapist.name,
+          v.agency.name,
+          v.patient.name,
+          v.patient.mrn ?? '',
+          v.discipline,
+          vocabulary.visitTypeLabel(v.visitType),
+          v.noteDone ?? false,
+          source,
+          '',
+          '',
+        ]);
       } else {
         const cells = legacy.visits.values[r.row - 1];
         const note = raw(cells, 'noteDone');
-        visits.push([id, raw(cells, 'date'), raw(cells, 'therapist'), raw(cells, 'agency'), raw(cells, 'patient'), raw(cells, 'mrn'), raw(cells, 'discipline'), raw(cells, 'visitType'), note === '' ? false : note, source, '', '']);
+        visits.push([
+          id,
+          raw(cells, 'date'),
+          raw(cells, 'therapist'),
+          raw(cells, 'agency'),
+          raw(cells, 'patient'),
+          raw(cells, 'mrn'),
+          raw(cells, 'discipline'),
+          raw(cells, 'visitType'),
+          note === '' ? false : note,
+          source,
+          '',
+          '',
+        ]);
       }
     }
   }
-  if (visits.some((v) => v.length !== VISIT_COLUMNS.length)) throw new Error('a planned visit row does not fit the Visits header', { cause: { code: 'internal' } });
+  if (visits.some((v) => v.length !== VISIT_COLUMNS.length))
+    throw new Error('a planned visit row does not fit the Visits header', { cause: { code: 'internal' } });
   return { agencies, therapists, rates, payRates: [...payGroups.values()], visits, summary: report ? summarizeImport(report) : null };
 }
 

@@ -44,22 +44,44 @@ const tableOf = (found: Survey, name: string): Table => found.ours.get(name)?.va
 
 function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
   const config = readConfig();
-  return { vocabulary: sheetVocabulary(config), timeZone: book.getSpreadsheetTimeZone(), ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM, config };
+  return {
+    vocabulary: sheetVocabulary(config),
+    timeZone: book.getSpreadsheetTimeZone(),
+    ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM,
+    config,
+  };
 }
 
 export function previewSetUp(choice: Partial<SetUpChoice> | null): SetUpPreview {
   const book = activeBook();
   const options = planOptions(book);
   const found = survey(book, options.vocabulary);
-  const preview = previewSetUpPlan(found.legacy, { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists) }, choice, options);
+  const preview = previewSetUpPlan(
+    found.legacy,
+    { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists) },
+    choice,
+    options,
+  );
   return found.conflicts.length > 0 ? { ...preview, problem: conflictMessage(found.conflicts) } : preview;
 }
 
-export type SetUpResult = { written: string[]; created: string[]; visitsAdded: number; agenciesAdded: number; therapistsAdded: number; rowsToReview: number; formUrl: string | null; message: string };
+export type SetUpResult = {
+  written: string[];
+  created: string[];
+  visitsAdded: number;
+  agenciesAdded: number;
+  therapistsAdded: number;
+  rowsToReview: number;
+  formUrl: string | null;
+  message: string;
+};
 
 export function applySetUp(choice: SetUpChoice): SetUpResult {
   const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(30_000)) throw new Error('Another VisitLedger action is running on this sheet. Wait a minute and run Set up again.', { cause: { code: 'busy' } });
+  if (!lock.tryLock(30_000))
+    throw new Error('Another VisitLedger action is running on this sheet. Wait a minute and run Set up again.', {
+      cause: { code: 'busy' },
+    });
   try {
     return applyLocked(choice);
   } finally {
@@ -73,7 +95,12 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   const found = survey(book, options.vocabulary);
   if (found.conflicts.length > 0) throw new Error(conflictMessage(found.conflicts), { cause: { code: 'tab-name-taken' } });
   const tabs = new Map([...found.ours].map(([name, t]) => [name, t.sheet]));
-  const plan = planSetUp(found.legacy, { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) }, choice, options);
+  const plan = planSetUp(
+    found.legacy,
+    { agencies: tableOf(found, TAB.agencies), therapists: tableOf(found, TAB.therapists), visits: tableOf(found, TAB.visits) },
+    choice,
+    options,
+  );
 
   const created: string[] = [];
   const written: string[] = [];
@@ -111,21 +138,41 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
   // The Status column: the same check Sync and the form run, written only where it changed.
   const visitsSheet = sheets.get(TAB.visits)!;
   const visits = current(TAB.visits);
-  const dir = readDirectory({ agencies: current(TAB.agencies), therapists: current(TAB.therapists), rates: current(TAB.rates), payRates: current(TAB.payRates) }, options.vocabulary, options.ratesFrom);
+  const dir = readDirectory(
+    { agencies: current(TAB.agencies), therapists: current(TAB.therapists), rates: current(TAB.rates), payRates: current(TAB.payRates) },
+    options.vocabulary,
+    options.ratesFrom,
+  );
   const checks = checkVisits(isEmptyTable(visits) ? [] : visits, dir, options.vocabulary, options.timeZone);
   const statusNow = visits.slice(1).map((r) => r[VISIT_COL.Status] ?? '');
   const statusNew = checks.map((c) => c.status);
-  if (!sameTable(statusNow.map((s) => [s]), statusNew.map((s) => [s]))) {
+  if (
+    !sameTable(
+      statusNow.map((s) => [s]),
+      statusNew.map((s) => [s]),
+    )
+  ) {
     writeColumn(visitsSheet, VISIT_COL.Status + 1, statusNew);
     if (!written.includes(TAB.visits)) written.push(TAB.visits);
   }
 
-  const form = ensureForm(book, sheets, options.vocabulary, { agencies: current(TAB.agencies), therapists: current(TAB.therapists) }, options.config);
+  const form = ensureForm(
+    book,
+    sheets,
+    options.vocabulary,
+    { agencies: current(TAB.agencies), therapists: current(TAB.therapists) },
+    options.config,
+  );
   const toReview = checks.filter((c) => c.status !== '' && c.status !== 'OK').length;
   const changedNothing = created.length === 0 && written.length === 0 && !form.changed;
   return {
-    written, created, visitsAdded: plan.visits.length, agenciesAdded: plan.agencies.length, therapistsAdded: plan.therapists.length,
-    rowsToReview: toReview, formUrl: form.url,
+    written,
+    created,
+    visitsAdded: plan.visits.length,
+    agenciesAdded: plan.agencies.length,
+    therapistsAdded: plan.therapists.length,
+    rowsToReview: toReview,
+    formUrl: form.url,
     message: changedNothing
       ? 'Everything was already set up; nothing changed.'
       : `Set up wrote ${[...new Set([...created, ...written])].join(', ')}. ${plan.visits.length} visit rows imported; ${toReview} need a look (see the Status column on the Visits tab). Your own tabs were not changed.`,

@@ -23,7 +23,11 @@ export function ensureTab(book: Book, tabs: Map<string, Sheet>, layout: TabLayou
   sheet.setFrozenRows(1);
   // Warning-only: the owner may still fix a header on purpose, but never by accident.
   const protectedRange = layout.readOnly ? sheet.protect() : sheet.getRange(1, 1, 1, layout.header.length).protect();
-  protectedRange.setDescription(layout.readOnly ? `VisitLedger: ${layout.name} is written by the service; Sync refreshes it` : `VisitLedger: ${layout.name} header`).setWarningOnly(true);
+  protectedRange
+    .setDescription(
+      layout.readOnly ? `VisitLedger: ${layout.name} is written by the service; Sync refreshes it` : `VisitLedger: ${layout.name} header`,
+    )
+    .setWarningOnly(true);
   return { sheet, created: true };
 }
 
@@ -35,7 +39,8 @@ export function applyColumnLook(book: Book, sheet: Sheet, layout: TabLayout): vo
   for (const c of layout.dates ?? []) column(c).setNumberFormat(DATE_FORMAT);
   for (const { column: c, rule } of layout.rules ?? []) {
     const builder = SpreadsheetApp.newDataValidation().setAllowInvalid(true);
-    const built = rule.kind === 'checkbox' ? builder.requireCheckbox() : builder.requireValueInRange(book.getRangeByName(rule.range)!, true);
+    const built =
+      rule.kind === 'checkbox' ? builder.requireCheckbox() : builder.requireValueInRange(book.getRangeByName(rule.range)!, true);
     // Allow invalid with a warning: a typed row is never refused; Sync and the Status column explain it.
     column(c).setDataValidation(built.build());
   }

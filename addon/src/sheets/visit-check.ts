@@ -24,10 +24,16 @@ const STATUS_OK = 'OK';
 
 function statusOf(outcome: RowOutcome): string {
   switch (outcome.outcome) {
-    case 'visit': return STATUS_OK;
-    case 'duplicate': return outcome.duplicateOf.kind === 'row' ? `Duplicate of row ${outcome.duplicateOf.row}: same therapist, agency, patient, date and visit type` : outcome.reason;
-    case 'needs-review': return outcome.reasons.join('; ');
-    case 'skipped': return '';
+    case 'visit':
+      return STATUS_OK;
+    case 'duplicate':
+      return outcome.duplicateOf.kind === 'row'
+        ? `Duplicate of row ${outcome.duplicateOf.row}: same therapist, agency, patient, date and visit type`
+        : outcome.reason;
+    case 'needs-review':
+      return outcome.reasons.join('; ');
+    case 'skipped':
+      return '';
   }
 }
 
@@ -35,7 +41,12 @@ function statusOf(outcome: RowOutcome): string {
 export function checkVisits(visits: Table, dir: SheetDirectory, vocabulary: Vocabulary, timeZone: string): VisitCheck[] {
   if (visits.length < 2) return [];
   const report = importLegacyVisits(visits, {
-    vocabulary, agencies: dir.agencyEntries, therapists: dir.therapistEntries, rates: dir.rateBook, unknownNames: 'review', timeZone,
+    vocabulary,
+    agencies: dir.agencyEntries,
+    therapists: dir.therapistEntries,
+    rates: dir.rateBook,
+    unknownNames: 'review',
+    timeZone,
   });
   if (!report.ok) throw new Error(`The Visits tab's header row was changed: ${report.error.message}`, { cause: { code: 'visits-header' } });
   const byRow = new Map(report.value.rows.map((r) => [r.row, r]));

@@ -14,8 +14,18 @@ const aStore = () => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'visitledge
 
 describe('API keys', () => {
   it('are vl_<org>_<id>_<secret>, with org ids that have dashes and secrets that have underscores', () => {
-    expect(parseApiKey(`vl_home-care-2_0123456789abcdef_${'a_b-'.repeat(10)}xyz`)).toEqual({ orgId: 'home-care-2', keyId: '0123456789abcdef', secret: `${'a_b-'.repeat(10)}xyz` });
-    for (const bad of ['vl_acme_0123456789abcdef_short', `xx_acme_0123456789abcdef_${'A'.repeat(43)}`, `vl_Acme_0123456789abcdef_${'A'.repeat(43)}`, `vl_acme_0123456789ABCDEF_${'A'.repeat(43)}`, '']) {
+    expect(parseApiKey(`vl_home-care-2_0123456789abcdef_${'a_b-'.repeat(10)}xyz`)).toEqual({
+      orgId: 'home-care-2',
+      keyId: '0123456789abcdef',
+      secret: `${'a_b-'.repeat(10)}xyz`,
+    });
+    for (const bad of [
+      'vl_acme_0123456789abcdef_short',
+      `xx_acme_0123456789abcdef_${'A'.repeat(43)}`,
+      `vl_Acme_0123456789abcdef_${'A'.repeat(43)}`,
+      `vl_acme_0123456789ABCDEF_${'A'.repeat(43)}`,
+      '',
+    ]) {
       expect(parseApiKey(bad)).toBeNull();
     }
   });
@@ -29,7 +39,13 @@ describe('API keys', () => {
 
   it('verify against a hash stored the way keys always were, for their own org only, until revoked', async () => {
     const store = aStore();
-    await store.insertApiKey('acme', { id: '0123456789abcdef', label: 'sync', role: 'owner', secretHash: STORED_HASH, createdAt: '2026-03-01T12:00:00.000Z' });
+    await store.insertApiKey('acme', {
+      id: '0123456789abcdef',
+      label: 'sync',
+      role: 'owner',
+      secretHash: STORED_HASH,
+      createdAt: '2026-03-01T12:00:00.000Z',
+    });
     expect(await verifyApiKey(store, KEY)).toEqual({ orgId: 'acme', keyId: '0123456789abcdef', role: 'owner' });
     expect(await verifyApiKey(store, KEY.replace('vl_acme_', 'vl_other_'))).toBeNull();
     expect(await verifyApiKey(store, `${KEY.slice(0, -1)}x`)).toBeNull();

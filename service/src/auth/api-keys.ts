@@ -28,7 +28,10 @@ export function newApiKey(orgId: string): ParsedApiKey & { key: string } {
 }
 
 /** The key's org, id and role when the token is a live key; null otherwise (wrong, unknown or revoked). */
-export async function verifyApiKey(identity: IdentityStore, token: string): Promise<{ orgId: string; keyId: string; role: MemberRole } | null> {
+export async function verifyApiKey(
+  identity: IdentityStore,
+  token: string,
+): Promise<{ orgId: string; keyId: string; role: MemberRole } | null> {
   const parsed = parseApiKey(token);
   if (!parsed) return null;
   const key = await identity.getApiKey(parsed.orgId, parsed.keyId);

@@ -16,10 +16,21 @@
 import { BlockList, isIP, isIPv6 } from 'node:net';
 
 const PROXY_NETWORKS = new BlockList();
-for (const [network, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16]] as const) {
+for (const [network, prefix] of [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+] as const) {
   PROXY_NETWORKS.addSubnet(network, prefix, 'ipv4');
 }
-for (const [network, prefix] of [['::1', 128], ['fe80::', 10], ['fc00::', 7]] as const) PROXY_NETWORKS.addSubnet(network, prefix, 'ipv6');
+for (const [network, prefix] of [
+  ['::1', 128],
+  ['fe80::', 10],
+  ['fc00::', 7],
+] as const)
+  PROXY_NETWORKS.addSubnet(network, prefix, 'ipv6');
 
 /** Whether a connection from this address can be a proxy in front of the service (IPv4-mapped IPv6 included). */
 export function isProxyAddress(address: string): boolean {

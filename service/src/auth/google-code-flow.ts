@@ -35,7 +35,8 @@ export type GoogleCodeFlow = {
 export function googleCodeFlow(settings: GoogleCodeFlowSettings): GoogleCodeFlow {
   const { clientId, clientSecret } = settings;
   const client = new OAuth2Client({
-    clientId, clientSecret,
+    clientId,
+    clientSecret,
     endpoints: { oauth2AuthBaseUrl: settings.authorizationUrl, oauth2TokenUrl: settings.tokenUrl },
   });
   const verify = googleIdTokenVerifier({ clientId, certsUrl: settings.certsUrl });
@@ -46,8 +47,13 @@ export function googleCodeFlow(settings: GoogleCodeFlowSettings): GoogleCodeFlow
     async start({ state, redirectUri, loginHint }) {
       const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
       const url = client.generateAuthUrl({
-        scope: ['openid', 'email'], state, redirect_uri: redirectUri, code_challenge: codeChallenge!,
-        code_challenge_method: CodeChallengeMethod.S256, prompt: 'select_account', ...(loginHint ? { login_hint: loginHint } : {}),
+        scope: ['openid', 'email'],
+        state,
+        redirect_uri: redirectUri,
+        code_challenge: codeChallenge!,
+        code_challenge_method: CodeChallengeMethod.S256,
+        prompt: 'select_account',
+        ...(loginHint ? { login_hint: loginHint } : {}),
       });
       return { url, verifier: codeVerifier };
     },
@@ -55,11 +61,15 @@ export function googleCodeFlow(settings: GoogleCodeFlowSettings): GoogleCodeFlow
       if (!enabled) return { kind: 'rejected', reason: 'google-sign-in-off' };
       let idToken: string | null | undefined;
       try {
-        ({ tokens: { id_token: idToken } } = await client.getToken({ code, codeVerifier: verifier, redirect_uri: redirectUri }));
+        ({
+          tokens: { id_token: idToken },
+        } = await client.getToken({ code, codeVerifier: verifier, redirect_uri: redirectUri }));
       } catch (error) {
         // The library's errors quote the request: only whether Google refused (a 4xx) or could not be reached is kept.
         const status = (error as { response?: { status?: number } }).response?.status;
-        return status !== undefined && status >= 400 && status < 500 ? { kind: 'rejected', reason: 'invalid-id-token' } : { kind: 'unavailable' };
+        return status !== undefined && status >= 400 && status < 500
+          ? { kind: 'rejected', reason: 'invalid-id-token' }
+          : { kind: 'unavailable' };
       }
       return idToken ? verify(idToken) : { kind: 'rejected', reason: 'invalid-id-token' };
     },

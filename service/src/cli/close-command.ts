@@ -25,12 +25,39 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
   if (values.json) {
     printJson({
       invoices: invoices.map((i) => ({
-        agency: i.agencyName, number: i.number, period: i.period, issueDate: i.issueDate, dueDate: i.dueDate, status: i.status, totalCents: i.totalCents,
-        lines: i.lines.map((l) => ({ visitId: l.visitId, date: l.date, therapist: l.therapistName, discipline: l.discipline, visitType: l.visitType, rateCents: l.rateCents, amountCents: l.amountCents, late: l.late })),
+        agency: i.agencyName,
+        number: i.number,
+        period: i.period,
+        issueDate: i.issueDate,
+        dueDate: i.dueDate,
+        status: i.status,
+        totalCents: i.totalCents,
+        lines: i.lines.map((l) => ({
+          visitId: l.visitId,
+          date: l.date,
+          therapist: l.therapistName,
+          discipline: l.discipline,
+          visitType: l.visitType,
+          rateCents: l.rateCents,
+          amountCents: l.amountCents,
+          late: l.late,
+        })),
       })),
       payStatements: statements.map((s) => ({
-        therapist: s.therapistName, period: s.period, totalCents: s.totalCents, w9: s.w9Status,
-        lines: s.lines.map((l) => ({ visitId: l.visitId, date: l.date, agency: l.agencyName, discipline: l.discipline, visitType: l.visitType, rateCents: l.rateCents, amountCents: l.amountCents, late: l.late })),
+        therapist: s.therapistName,
+        period: s.period,
+        totalCents: s.totalCents,
+        w9: s.w9Status,
+        lines: s.lines.map((l) => ({
+          visitId: l.visitId,
+          date: l.date,
+          agency: l.agencyName,
+          discipline: l.discipline,
+          visitType: l.visitType,
+          rateCents: l.rateCents,
+          amountCents: l.amountCents,
+          late: l.late,
+        })),
       })),
       held: [...result.value.cycles.flatMap((c) => c.held), ...result.value.payRuns.flatMap((r) => r.held)],
       warnings: result.value.payRuns.flatMap((r) => r.warnings),
@@ -39,13 +66,18 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     return 0;
   }
   for (const c of result.value.cycles) {
-    const what = c.invoice ? `${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}  ${visitCount(c.invoice.lines.length)}${c.invoice.lines.some((l) => l.late) ? ` (${c.invoice.lines.filter((l) => l.late).length} late)` : ''}  due ${c.invoice.dueDate}` : 'no visits to bill';
+    const what = c.invoice
+      ? `${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}  ${visitCount(c.invoice.lines.length)}${c.invoice.lines.some((l) => l.late) ? ` (${c.invoice.lines.filter((l) => l.late).length} late)` : ''}  due ${c.invoice.dueDate}`
+      : 'no visits to bill';
     say(`${c.period.start}..${c.period.end}  ${c.status === 'already-closed' ? '(closed before) ' : ''}${what}`);
     for (const h of c.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
   }
   for (const r of result.value.payRuns) {
-    say(`payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`);
-    for (const s of r.payRun.statements) say(`  ${s.therapistName}  ${money(s.totalCents)}  ${visitCount(s.lines.length)}${withholdingNote(s)}`);
+    say(
+      `payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`,
+    );
+    for (const s of r.payRun.statements)
+      say(`  ${s.therapistName}  ${money(s.totalCents)}  ${visitCount(s.lines.length)}${withholdingNote(s)}`);
     for (const h of r.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
     for (const w of r.warnings) say(`  warning: ${w.message}`);
   }
@@ -54,28 +86,45 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
   return 0;
 }
 
-async function writeCloseDocuments(rt: CliRuntime, dir: string, closed: MonthCloseResult): Promise<Result<{ path: string; sha256: string }[], Failure>> {
+async function writeCloseDocuments(
+  rt: CliRuntime,
+  dir: string,
+  closed: MonthCloseResult,
+): Promise<Result<{ path: string; sha256: string }[], Failure>> {
   const ctx = rt.documents();
   const invoices = closed.cycles.flatMap((c) => (c.invoice ? [c.invoice] : []));
   // A month with two pay runs (biweekly payroll) names each statement's period too.
   const several = closed.payRuns.length > 1;
-  const statements = closed.payRuns.flatMap((r) => r.payRun.statements.map((s) => ({
-    payRunId: r.payRun.id, therapistId: s.therapistId, name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
-  })));
+  const statements = closed.payRuns.flatMap((r) =>
+    r.payRun.statements.map((s) => ({
+      payRunId: r.payRun.id,
+      therapistId: s.therapistId,
+      name: several ? `${s.therapistName} (${s.period.start} to ${s.period.end})` : s.therapistName,
+    })),
+  );
   const statementNames = uniqueNames(statements.map((s) => safeFileName(s.name)));
-  const docs = await closedDocuments(ctx, rt.orgId, {
-    invoiceIds: invoices.map((i) => i.id),
-    statements,
-    known: { invoices, payRuns: closed.payRuns.map((r) => r.payRun) }, // the close's own records, not read (nor the pay run unpacked) again
-  }, 'download');
+  const docs = await closedDocuments(
+    ctx,
+    rt.orgId,
+    {
+      invoiceIds: invoices.map((i) => i.id),
+      statements,
+      known: { invoices, payRuns: closed.payRuns.map((r) => r.payRun) }, // the close's own records, not read (nor the pay run unpacked) again
+    },
+    'download',
+  );
   if (!docs.ok) return docs;
-  const paths = [...invoices.map((i) => `invoices/${safeFileName(i.number)}.pdf`), ...statementNames.map((name) => `pay-statements/${name}.pdf`)];
+  const paths = [
+    ...invoices.map((i) => `invoices/${safeFileName(i.number)}.pdf`),
+    ...statementNames.map((name) => `pay-statements/${name}.pdf`),
+  ];
   return ok(docs.value.map((doc, n) => ({ path: writeOutFile(dir, paths[n]!, doc.bytes), sha256: doc.sha256 })));
 }
 
 /** What happens to a statement's pay, as the pay run decided it. */
 function withholdingNote(s: PayStatement): string {
   if (s.held) return '  (held: no W-9 on file)';
-  if (s.withheldCents > 0) return `  (${BACKUP_WITHHOLDING_PERCENT}% backup withholding kept: ${money(s.withheldCents)}; paid ${money(s.netCents)})`;
+  if (s.withheldCents > 0)
+    return `  (${BACKUP_WITHHOLDING_PERCENT}% backup withholding kept: ${money(s.withheldCents)}; paid ${money(s.netCents)})`;
   return '';
 }

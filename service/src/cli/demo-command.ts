@@ -20,15 +20,26 @@ export async function runDemo(rt: CliRuntime, values: CliValues<typeof demoOptio
   if (!result.ok) return failureExit(result.error);
   const d = result.value;
   if (values.json) {
-    printJson({ orgId: d.orgId, months: d.months, agencies: d.agencies, therapists: d.therapists, visits: d.visits,
-      invoices: d.closed.cycles.flatMap((c) => (c.invoice ? [{ agency: c.invoice.agencyName, number: c.invoice.number, totalCents: c.invoice.totalCents }] : [])),
-      payRuns: d.closed.payRuns.map((r) => ({ id: r.payRun.id, totalCents: r.payRun.totalCents })) });
+    printJson({
+      orgId: d.orgId,
+      months: d.months,
+      agencies: d.agencies,
+      therapists: d.therapists,
+      visits: d.visits,
+      invoices: d.closed.cycles.flatMap((c) =>
+        c.invoice ? [{ agency: c.invoice.agencyName, number: c.invoice.number, totalCents: c.invoice.totalCents }] : [],
+      ),
+      payRuns: d.closed.payRuns.map((r) => ({ id: r.payRun.id, totalCents: r.payRun.totalCents })),
+    });
     return 0;
   }
-  say(`seeded the demo org "${d.orgId}": ${d.agencies} agencies, ${d.therapists} therapists, ${d.visits} visits in ${d.months.join(' and ')}`);
+  say(
+    `seeded the demo org "${d.orgId}": ${d.agencies} agencies, ${d.therapists} therapists, ${d.visits} visits in ${d.months.join(' and ')}`,
+  );
   say(`closed ${d.months[0]}:`);
   for (const c of d.closed.cycles) if (c.invoice) say(`  ${c.invoice.number}  ${c.invoice.agencyName}  ${money(c.invoice.totalCents)}`);
-  for (const r of d.closed.payRuns) say(`  pay run ${r.payRun.period.start}..${r.payRun.period.end}  ${money(r.payRun.totalCents)} (paid by bank transfer)`);
+  for (const r of d.closed.payRuns)
+    say(`  pay run ${r.payRun.period.start}..${r.payRun.period.end}  ${money(r.payRun.totalCents)} (paid by bank transfer)`);
   say(`work with it with --org ${d.orgId}, e.g. visitledger close --org ${d.orgId} --period ${d.months[1]}`);
   return 0;
 }

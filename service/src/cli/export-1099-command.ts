@@ -14,7 +14,11 @@ import { failureExit, money, printJson, say, UsageError, type CliValues } from '
 import { writeOutFile } from './write-files.ts';
 
 export const export1099Options = {
-  year: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'tin-matching': { type: 'boolean' }, 'mark-filed': { type: 'string' },
+  year: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  'tin-matching': { type: 'boolean' },
+  'mark-filed': { type: 'string' },
 } as const;
 
 export async function runExport1099(rt: CliRuntime, values: CliValues<typeof export1099Options>): Promise<number> {
@@ -28,13 +32,20 @@ export async function runExport1099(rt: CliRuntime, values: CliValues<typeof exp
   const corrections = e.corrections.map((c) => ({ therapist: c.name, filed: c.filed, now: c.now, message: c.message }));
   if (values.json) {
     printJson({
-      year: e.summary.year, thresholdCents: e.summary.thresholdCents, dueDate: e.summary.dueDate, files: e.files.map((f) => f.name),
-      skipped: e.skipped.map((k) => ({ therapist: k.name, reasons: k.reasons })), payerProblems: e.payerProblems, corrections,
+      year: e.summary.year,
+      thresholdCents: e.summary.thresholdCents,
+      dueDate: e.summary.dueDate,
+      files: e.files.map((f) => f.name),
+      skipped: e.skipped.map((k) => ({ therapist: k.name, reasons: k.reasons })),
+      payerProblems: e.payerProblems,
+      corrections,
     });
     return 0;
   }
   const s = e.summary;
-  say(`1099-NEC, tax year ${s.year}: ${s.reportableCount} of ${s.therapists.length} paid therapists reach ${money(s.thresholdCents)}; due to recipients and the IRS by ${s.dueDate}`);
+  say(
+    `1099-NEC, tax year ${s.year}: ${s.reportableCount} of ${s.therapists.length} paid therapists reach ${money(s.thresholdCents)}; due to recipients and the IRS by ${s.dueDate}`,
+  );
   if (s.therapists.length === 0) say(`no payments were recorded as paid in ${s.year}: nothing to file`);
   for (const p of e.payerProblems) say(`no IRS file: ${p}`);
   for (const k of e.skipped) say(`left out of the IRS file: ${k.name}: ${k.reasons.join(' ')}`);
@@ -56,11 +67,16 @@ async function markFiled(rt: CliRuntime, year: number, path: string, json: boole
   const { filing, alreadyMarked } = result.value;
   if (json) {
     printJson({
-      year, sha256: filing.sha256, file: filing.fileName, alreadyMarked,
+      year,
+      sha256: filing.sha256,
+      file: filing.fileName,
+      alreadyMarked,
       returns: filing.returns.map((r) => ({ therapist: r.name, box1Cents: r.box1Cents, box4Cents: r.box4Cents })),
     });
     return 0;
   }
-  say(`${alreadyMarked ? 'already marked as filed' : 'marked as filed'}: ${filing.fileName} (sha256 ${filing.sha256}), ${filing.returns.length} returns for ${year}`);
+  say(
+    `${alreadyMarked ? 'already marked as filed' : 'marked as filed'}: ${filing.fileName} (sha256 ${filing.sha256}), ${filing.returns.length} returns for ${year}`,
+  );
   return 0;
 }

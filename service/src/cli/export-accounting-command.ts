@@ -8,7 +8,12 @@ import type { CliRuntime } from './runtime.ts';
 import { failureExit, say, UsageError, type CliValues } from './output.ts';
 import { writeOutFile } from './write-files.ts';
 
-export const exportAccountingOptions = { month: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } as const;
+export const exportAccountingOptions = {
+  month: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  out: { type: 'string' },
+} as const;
 
 export async function runExportAccounting(rt: CliRuntime, values: CliValues<typeof exportAccountingOptions>): Promise<number> {
   if (!values.out) throw new UsageError('export-accounting needs --out DIR');

@@ -59,31 +59,54 @@ export async function runImport(rt: CliRuntime, values: CliValues<typeof importO
 
 /** The report with each visit's patient (name and MRN) left out. */
 function withoutPatients(report: ImportOutcome): ImportOutcome {
-  return { ...report, rows: report.rows.map((r) => (r.visit ? { ...r, visit: (({ patient: _p, mrn: _m, ...visit }) => visit)(r.visit) as ImportRow['visit'] } : r)) };
+  return {
+    ...report,
+    rows: report.rows.map((r) =>
+      r.visit ? { ...r, visit: (({ patient: _p, mrn: _m, ...visit }) => visit)(r.visit) as ImportRow['visit'] } : r,
+    ),
+  };
 }
 
 function printReport(report: ImportOutcome, commit: boolean): void {
   const { summary } = report;
-  say(table([
-    ['row', 'outcome', 'date', 'therapist', 'agency', 'disc', 'type', 'bill', 'pay', 'reason'],
-    ...report.rows.map((r) => [
-      String(r.row), r.outcome, r.visit?.date ?? '', r.visit?.therapist ?? '', r.visit?.agency ?? '', r.visit?.discipline ?? '',
-      r.visit?.visitType ?? '', r.visit?.billRateCents != null ? money(r.visit.billRateCents) : '',
-      r.visit?.payRateCents != null ? money(r.visit.payRateCents) : '', r.reason ?? '',
+  say(
+    table([
+      ['row', 'outcome', 'date', 'therapist', 'agency', 'disc', 'type', 'bill', 'pay', 'reason'],
+      ...report.rows.map((r) => [
+        String(r.row),
+        r.outcome,
+        r.visit?.date ?? '',
+        r.visit?.therapist ?? '',
+        r.visit?.agency ?? '',
+        r.visit?.discipline ?? '',
+        r.visit?.visitType ?? '',
+        r.visit?.billRateCents != null ? money(r.visit.billRateCents) : '',
+        r.visit?.payRateCents != null ? money(r.visit.payRateCents) : '',
+        r.reason ?? '',
+      ]),
     ]),
-  ]));
+  );
   say();
   for (const r of report.rows) {
-    for (const p of r.proposals ?? []) say(`row ${r.row}: did "${p.text}" mean ${p.field} "${p.suggestion}"? (${p.reason}) Confirm with --map-${p.field} "${p.text}=${p.suggestion}"`);
+    for (const p of r.proposals ?? [])
+      say(
+        `row ${r.row}: did "${p.text}" mean ${p.field} "${p.suggestion}"? (${p.reason}) Confirm with --map-${p.field} "${p.text}=${p.suggestion}"`,
+      );
   }
-  for (const p of report.sheetProblems) say(`${p.sheet} sheet${p.row ? ` row ${p.row}` : ''}${p.column ? ` column ${p.column}` : ''}: ${p.message}`);
+  for (const p of report.sheetProblems)
+    say(`${p.sheet} sheet${p.row ? ` row ${p.row}` : ''}${p.column ? ` column ${p.column}` : ''}: ${p.message}`);
   if (report.newAgencies.length) say(`new agencies: ${report.newAgencies.join(', ')} (billed monthly, Net 30, until you change them)`);
   if (report.newTherapists.length) say(`new therapists: ${report.newTherapists.join(', ')}`);
-  say(`${summary.dataRows} rows: ${summary.visits} visits, ${summary.duplicates} duplicates, ${summary.needsReview} need review, ${summary.skipped} skipped`);
+  say(
+    `${summary.dataRows} rows: ${summary.visits} visits, ${summary.duplicates} duplicates, ${summary.needsReview} need review, ${summary.skipped} skipped`,
+  );
   if (report.committed) {
     const c = report.committed;
-    say(`stored: ${c.visits} visits, ${c.agencies} new agencies, ${c.therapists} new therapists, ${c.billRates} bill rates, ${c.payRates} pay rates`);
-    if (c.settledOutside > 0) say(`settled outside VisitLedger (billed and paid before it, never billed or paid here): ${c.settledOutside} visits`);
+    say(
+      `stored: ${c.visits} visits, ${c.agencies} new agencies, ${c.therapists} new therapists, ${c.billRates} bill rates, ${c.payRates} pay rates`,
+    );
+    if (c.settledOutside > 0)
+      say(`settled outside VisitLedger (billed and paid before it, never billed or paid here): ${c.settledOutside} visits`);
   } else if (!commit) {
     say('nothing stored yet: run again with --commit to store the visits (rows that need review are never stored)');
   }

@@ -18,7 +18,12 @@ export const KEYS_USAGE = [
   'keys rotate [--key-file FILE]              seal every sealed value again under the current key and recompute the duplicate keys; resumable',
 ].join('\n  ');
 
-const keysOptions = { db: { type: 'string' }, org: { type: 'string' }, 'key-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const keysOptions = {
+  db: { type: 'string' },
+  org: { type: 'string' },
+  'key-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export async function runKeys(args: readonly string[], env: Record<string, string | undefined>): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], options: keysOptions, strict: true, allowPositionals: true });
@@ -43,9 +48,11 @@ function keysNew(keyFile: string | undefined, env: Record<string, string | undef
   const existing = keySetFromSettings(readSettings(env));
   const set = existing ? withNewKeys(existing) : freshKeySet();
   for (const line of keySetEnvLines(set)) say(line);
-  process.stderr.write(existing
-    ? `a new current key ${set.current} added to the environment's keys: store these lines in the secret manager, deploy, then run visitledger keys rotate\n`
-    : 'a new key set: store these lines in the secret manager; they are shown once\n');
+  process.stderr.write(
+    existing
+      ? `a new current key ${set.current} added to the environment's keys: store these lines in the secret manager, deploy, then run visitledger keys rotate\n`
+      : 'a new key set: store these lines in the secret manager; they are shown once\n',
+  );
   return 0;
 }
 
@@ -55,7 +62,9 @@ async function keysRotate(options: { db?: string; keyFile?: string }, env: Recor
   try {
     const deps = rt.keyMaintenance();
     say(`rotating to field key ${deps.cipher.currentKeyId}`);
-    const rotation = await rotateKeys(deps, (p) => say(p.skipped ? `${p.orgId} ${p.step}: done before` : `${p.orgId} ${p.step}: ${p.resealed} sealed again`));
+    const rotation = await rotateKeys(deps, (p) =>
+      say(p.skipped ? `${p.orgId} ${p.step}: done before` : `${p.orgId} ${p.step}: ${p.resealed} sealed again`),
+    );
     say(`done: every value is sealed under ${rotation.fieldKeyId} and every duplicate key uses the current index key`);
     const fromEnv = keySetFromSettings(rt.settings);
     if (fromEnv?.previousIndex) say('VISITLEDGER_INDEX_KEY_PREVIOUS can now be removed from the environment');

@@ -13,10 +13,18 @@ export async function runOnboard(rt: CliRuntime, values: CliValues<typeof onboar
     printJson({ therapists: result.value });
     return 0;
   }
-  say(table([
-    ['therapist', 'account', 'status', 'send this link'],
-    ...result.value.map((v) => [v.therapistName, `${v.accountId}${v.account === 'created' ? ' (new)' : ''}`, v.ready ? 'ready' : `needs ${v.requirementsDue.join(', ') || 'onboarding'}`, v.onboardingUrl ?? '-']),
-  ]));
-  if (result.value.some((v) => v.onboardingUrl)) say('each link opens Stripe\'s onboarding for that therapist; it replaces any link printed before');
+  say(
+    table([
+      ['therapist', 'account', 'status', 'send this link'],
+      ...result.value.map((v) => [
+        v.therapistName,
+        `${v.accountId}${v.account === 'created' ? ' (new)' : ''}`,
+        v.ready ? 'ready' : `needs ${v.requirementsDue.join(', ') || 'onboarding'}`,
+        v.onboardingUrl ?? '-',
+      ]),
+    ]),
+  );
+  if (result.value.some((v) => v.onboardingUrl))
+    say("each link opens Stripe's onboarding for that therapist; it replaces any link printed before");
   return 0;
 }

@@ -8,8 +8,14 @@ import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 
 export const paymentOptions = {
-  therapist: { type: 'string' }, amount: { type: 'string' }, date: { type: 'string' }, method: { type: 'string' },
-  reference: { type: 'string' }, 'pay-run': { type: 'string' }, 'backup-withholding': { type: 'boolean' }, json: { type: 'boolean' },
+  therapist: { type: 'string' },
+  amount: { type: 'string' },
+  date: { type: 'string' },
+  method: { type: 'string' },
+  reference: { type: 'string' },
+  'pay-run': { type: 'string' },
+  'backup-withholding': { type: 'boolean' },
+  json: { type: 'boolean' },
 } as const;
 
 export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymentOptions>): Promise<number> {
@@ -24,7 +30,10 @@ export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymen
     throw new UsageError(`no therapist called "${values.therapist}".${hint}`);
   }
   const result = await recordManualPayment(rt.ctx, rt.orgId, {
-    therapistId: match.entry.id, amountCents: amount.value, paidOn: values.date, method: values.method,
+    therapistId: match.entry.id,
+    amountCents: amount.value,
+    paidOn: values.date,
+    method: values.method,
     ...(values.reference ? { reference: values.reference } : {}),
     ...(values['pay-run'] ? { payRunId: values['pay-run'] } : {}),
     ...(values['backup-withholding'] ? { backupWithholding: true } : {}),
@@ -35,7 +44,8 @@ export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymen
     const rule = PAYMENT_METHOD_RULES[result.value.method];
     const p = result.value;
     say(`recorded ${money(p.amountCents)} to ${match.entry.name} on ${p.paidOn} by ${rule.label} (${p.id})`);
-    if (p.withheldCents) say(`${backupWithholdingKept(p.withheldCents, p.amountCents)}; ${money(p.amountCents - p.withheldCents)} paid to the therapist`);
+    if (p.withheldCents)
+      say(`${backupWithholdingKept(p.withheldCents, p.amountCents)}; ${money(p.amountCents - p.withheldCents)} paid to the therapist`);
     if (rule.countsTowardNec === false) say(`note: ${rule.note}`);
   }
   return 0;

@@ -15,7 +15,9 @@ export async function runPayrun(rt: CliRuntime, values: CliValues<typeof payrunO
   const result = await payRunsOfMonth(rt.payouts(), rt.orgId, values.period, { pay: values.pay === true });
   if (!result.ok) return failureExit(result.error);
   const lines = result.value.payRuns.flatMap((r) => r.therapists);
-  const unpaid = values.pay === true && lines.some((l) => l.status === 'failed' || l.status === 'pending' || l.status === 'not-paid' || l.status === 'held');
+  const unpaid =
+    values.pay === true &&
+    lines.some((l) => l.status === 'failed' || l.status === 'pending' || l.status === 'not-paid' || l.status === 'held');
   if (values.json) {
     printJson(result.value);
     return unpaid ? 1 : 0;
@@ -23,10 +25,18 @@ export async function runPayrun(rt: CliRuntime, values: CliValues<typeof payrunO
   if (result.value.payRuns.length === 0) say(`no payroll period ends in ${values.period}`);
   for (const r of result.value.payRuns) {
     say(`${r.payRunId} (${r.period.start}..${r.period.end}): ${r.status}`);
-    say(table(r.therapists.map((l) => [
-      `  ${l.therapistName}`, money(l.amountCents), l.withheldCents ? `${money(l.withheldCents)} withheld, ${money(l.amountCents - l.withheldCents)} net` : '',
-      l.status, l.transferId ?? '', l.problem ?? l.warning ?? '',
-    ])));
+    say(
+      table(
+        r.therapists.map((l) => [
+          `  ${l.therapistName}`,
+          money(l.amountCents),
+          l.withheldCents ? `${money(l.withheldCents)} withheld, ${money(l.amountCents - l.withheldCents)} net` : '',
+          l.status,
+          l.transferId ?? '',
+          l.problem ?? l.warning ?? '',
+        ]),
+      ),
+    );
   }
   return unpaid ? 1 : 0;
 }

@@ -9,7 +9,13 @@ import type { CliRuntime } from './runtime.ts';
 import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
 import { readSecretLines, secretFromFlagOrEnv } from './secrets.ts';
 
-export const portalLinkOptions = { agency: { type: 'string' }, days: { type: 'string' }, passcode: { type: 'string' }, 'passcode-stdin': { type: 'boolean' }, json: { type: 'boolean' } } as const;
+export const portalLinkOptions = {
+  agency: { type: 'string' },
+  days: { type: 'string' },
+  passcode: { type: 'string' },
+  'passcode-stdin': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
 
 export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof portalLinkOptions>): Promise<number> {
   if (!values.agency) throw new UsageError('portal-link needs --agency NAME');
@@ -20,17 +26,36 @@ export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof por
     const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
     throw new UsageError(`no agency called "${values.agency}".${hint}`);
   }
-  const passcode = secretFromFlagOrEnv({
-    flag: values.passcode, flagName: '--passcode', env: rt.settings.VISITLEDGER_PORTAL_PASSCODE, envName: 'VISITLEDGER_PORTAL_PASSCODE',
-  }, (line) => process.stderr.write(`${line}\n`)) ?? (values['passcode-stdin'] ? (await readSecretLines(process.stdin, ['passcode: '], (text) => process.stderr.write(text)))[0] : undefined);
-  const created = await createPortalLink({ ...rt.ctx, portal: rt.portalStore }, rt.orgId, {
-    agencyId: match.entry.id, ...(days !== undefined ? { days } : {}), ...(passcode !== undefined ? { passcode } : {}),
-  }, rt.settings.PORTAL_BASE_URL);
+  const passcode =
+    secretFromFlagOrEnv(
+      {
+        flag: values.passcode,
+        flagName: '--passcode',
+        env: rt.settings.VISITLEDGER_PORTAL_PASSCODE,
+        envName: 'VISITLEDGER_PORTAL_PASSCODE',
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    ) ??
+    (values['passcode-stdin']
+      ? (await readSecretLines(process.stdin, ['passcode: '], (text) => process.stderr.write(text)))[0]
+      : undefined);
+  const created = await createPortalLink(
+    { ...rt.ctx, portal: rt.portalStore },
+    rt.orgId,
+    {
+      agencyId: match.entry.id,
+      ...(days !== undefined ? { days } : {}),
+      ...(passcode !== undefined ? { passcode } : {}),
+    },
+    rt.settings.PORTAL_BASE_URL,
+  );
   if (!created.ok) return failureExit(created.error);
   if (values.json) printJson(created.value);
   else {
     say(created.value.url);
-    say(`portal link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`);
+    say(
+      `portal link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`,
+    );
   }
   return 0;
 }

@@ -8,8 +8,13 @@ import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 
 export const receiptOptions = {
-  agency: { type: 'string' }, amount: { type: 'string' }, date: { type: 'string' }, method: { type: 'string' },
-  reference: { type: 'string' }, invoice: { type: 'string', multiple: true }, json: { type: 'boolean' },
+  agency: { type: 'string' },
+  amount: { type: 'string' },
+  date: { type: 'string' },
+  method: { type: 'string' },
+  reference: { type: 'string' },
+  invoice: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
 } as const;
 
 export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receiptOptions>): Promise<number> {
@@ -30,8 +35,12 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     return invoice.id;
   });
   const result = await recordReceipt(rt.ctx, rt.orgId, {
-    agencyId: match.entry.id, amountCents: amount.value, receivedOn: values.date, method: values.method,
-    ...(values.reference ? { reference: values.reference } : {}), ...(invoiceIds.length ? { invoiceIds } : {}),
+    agencyId: match.entry.id,
+    amountCents: amount.value,
+    receivedOn: values.date,
+    method: values.method,
+    ...(values.reference ? { reference: values.reference } : {}),
+    ...(invoiceIds.length ? { invoiceIds } : {}),
   });
   if (!result.ok) return failureExit(result.error);
   const { entries, invoices: touched, creditCents } = result.value;

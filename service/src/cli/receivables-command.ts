@@ -17,9 +17,11 @@ export async function runReceivables(rt: CliRuntime, values: CliValues<typeof re
     return 0;
   }
   say(`receivables as of ${report.asOf}: ${money(totalOpen(report))} open`);
-  say(table([
-    ['Agency', 'Open', 'Current', '1-30', '31-60', '61-90', '90+', 'Credit'],
-    ...report.agencies.map((a) => [a.agency, money(a.openCents), ...Object.values(a.buckets).map(money), money(a.creditCents)]),
-  ]));
+  say(
+    table([
+      ['Agency', 'Open', 'Current', '1-30', '31-60', '61-90', '90+', 'Credit'],
+      ...report.agencies.map((a) => [a.agency, money(a.openCents), ...Object.values(a.buckets).map(money), money(a.creditCents)]),
+    ]),
+  );
   return 0;
 }

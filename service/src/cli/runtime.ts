@@ -37,7 +37,12 @@ export type CliRuntime = {
   close(): Promise<void>;
 };
 
-export async function openRuntime(options: { db?: string; org?: string; keyFile?: string; env?: Record<string, string | undefined> }): Promise<CliRuntime> {
+export async function openRuntime(options: {
+  db?: string;
+  org?: string;
+  keyFile?: string;
+  env?: Record<string, string | undefined>;
+}): Promise<CliRuntime> {
   const settings = readSettings({ ...(options.env ?? process.env), ...(options.keyFile ? { VISITLEDGER_KEY_FILE: options.keyFile } : {}) });
   const dbFile = options.db ?? settings.VISITLEDGER_DB;
   const store = await openStore(settings, dbFile);
@@ -47,9 +52,17 @@ export async function openRuntime(options: { db?: string; org?: string; keyFile?
   if (!options.org) await checkLocalOrg(ctx, store);
   let pool: RenderPool | undefined;
   return {
-    ctx, orgId, settings, documentStore: store, portalStore: store, payoutStore: store,
+    ctx,
+    orgId,
+    settings,
+    documentStore: store,
+    portalStore: store,
+    payoutStore: store,
     payouts: () => ({
-      ...ctx, payouts: store, gateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)), verifyEvent: verifyStripeEvent,
+      ...ctx,
+      payouts: store,
+      gateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
+      verifyEvent: verifyStripeEvent,
       publicBaseUrl: settings.PORTAL_BASE_URL.replace(/\/+$/, ''),
     }),
     documents: () => ({ ...ctx, documents: store, renderer: (pool ??= openRenderPool()) }),
@@ -70,11 +83,16 @@ async function checkLocalOrg(ctx: UseCaseContext, store: IdentityStore): Promise
   // Made before orgs kept their maker: only the API gives an org members.
   const madeByCli = org.madeBy === 'cli' || (org.madeBy === undefined && (await store.listMembers(LOCAL_ORG)).length === 0);
   if (!madeByCli) {
-    throw new UsageError(`the org "${LOCAL_ORG}" in this store was not made by the command line; to act on it anyway, name it: --org ${LOCAL_ORG}`);
+    throw new UsageError(
+      `the org "${LOCAL_ORG}" in this store was not made by the command line; to act on it anyway, name it: --org ${LOCAL_ORG}`,
+    );
   }
 }
 
-async function openStore(settings: Settings, dbFile: string): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
+async function openStore(
+  settings: Settings,
+  dbFile: string,
+): Promise<Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore> {
   if (settings.VISITLEDGER_STORE === 'sqlite') return openSqliteStore(dbFile);
   const { openFirestoreFromSettings } = await import('../store/firestore/open.ts');
   return openFirestoreFromSettings(settings);

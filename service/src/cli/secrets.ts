@@ -16,7 +16,9 @@ export type SecretSource = {
 /** The flag's value (warned about), else the environment's, else undefined: the caller reads stdin then. */
 export function secretFromFlagOrEnv(source: SecretSource, warn: (line: string) => void): string | undefined {
   if (source.flag !== undefined) {
-    warn(`warning: ${source.flagName} leaves the secret in the process list and the shell history; set ${source.envName} or pipe it on standard input instead`);
+    warn(
+      `warning: ${source.flagName} leaves the secret in the process list and the shell history; set ${source.envName} or pipe it on standard input instead`,
+    );
     return source.flag;
   }
   return source.env === undefined || source.env === '' ? undefined : source.env;
@@ -26,7 +28,11 @@ export function secretFromFlagOrEnv(source: SecretSource, warn: (line: string) =
  * Lines from standard input, one per secret asked for: piped (`printf '%s\n' "$KEY" | ...`) or
  * typed at a terminal, where nothing typed is echoed.
  */
-export async function readSecretLines(input: NodeJS.ReadStream, prompts: readonly string[], ask: (prompt: string) => void): Promise<string[]> {
+export async function readSecretLines(
+  input: NodeJS.ReadStream,
+  prompts: readonly string[],
+  ask: (prompt: string) => void,
+): Promise<string[]> {
   if (input.isTTY) {
     const lines: string[] = [];
     for (const prompt of prompts) {

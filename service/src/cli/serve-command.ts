@@ -8,17 +8,31 @@ export const serveOptions = { port: { type: 'string' }, host: { type: 'string' }
 
 export async function runServe(rt: CliRuntime, values: CliValues<typeof serveOptions>): Promise<number> {
   const port = values.port === undefined ? rt.settings.PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535 (0: any free port)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be a number from 0 to 65535 (0: any free port)');
   const { store, cipher } = rt.ctx;
   if (!hasIdentityStore(store)) throw new UsageError('this store has no members or API keys (IdentityStore) yet: serve the sqlite store');
   const logger = createLogger({ level: rt.settings.LOG_LEVEL });
-  const running = await startServer(appDeps(rt.settings, { store, identity: store, documents: rt.documentStore, portal: rt.portalStore, payouts: rt.payoutStore, cipher, logger }), { port, host: values.host ?? rt.settings.HOST });
+  const running = await startServer(
+    appDeps(rt.settings, {
+      store,
+      identity: store,
+      documents: rt.documentStore,
+      portal: rt.portalStore,
+      payouts: rt.payoutStore,
+      cipher,
+      logger,
+    }),
+    { port, host: values.host ?? rt.settings.HOST },
+  );
   // The handler goes in before the banner: whoever reads "serving on" may signal at once.
-  const stopped = new Promise<void>((resolve) => onShutdownSignal(async (signal) => {
-    logger.info({ signal }, 'shutting down');
-    await running.close();
-    resolve();
-  }));
+  const stopped = new Promise<void>((resolve) =>
+    onShutdownSignal(async (signal) => {
+      logger.info({ signal }, 'shutting down');
+      await running.close();
+      resolve();
+    }),
+  );
   say(`VisitLedger is serving on ${running.url}`);
   await stopped;
   return 0; // the CLI closes the store after this

@@ -8,8 +8,16 @@ import type { CliRuntime } from './runtime.ts';
 import { failureExit, printJson, say, table, UsageError, type CliValues } from './output.ts';
 
 export const settingsOptions = {
-  name: { type: 'string' }, address1: { type: 'string' }, address2: { type: 'string' }, city: { type: 'string' }, state: { type: 'string' },
-  zip: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' }, 'time-zone': { type: 'string' }, json: { type: 'boolean' },
+  name: { type: 'string' },
+  address1: { type: 'string' },
+  address2: { type: 'string' },
+  city: { type: 'string' },
+  state: { type: 'string' },
+  zip: { type: 'string' },
+  phone: { type: 'string' },
+  email: { type: 'string' },
+  'time-zone': { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 const ADDRESS_PARTS = ['address1', 'address2', 'city', 'state', 'zip'] as const;
@@ -22,37 +30,57 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
   if (values.phone !== undefined) patch.phone = values.phone;
   if (values.email !== undefined) patch.email = values.email;
   if (values['time-zone'] !== undefined) {
-    if (!isTimeZone(values['time-zone'])) throw new UsageError(`--time-zone: "${values['time-zone']}" is not an IANA time zone such as America/New_York`);
+    if (!isTimeZone(values['time-zone']))
+      throw new UsageError(`--time-zone: "${values['time-zone']}" is not an IANA time zone such as America/New_York`);
     patch.timeZone = values['time-zone'];
   }
   if (ADDRESS_PARTS.some((p) => values[p] !== undefined)) {
     const was = current.value.settings.address;
     const line2 = values.address2 ?? was?.line2;
     const address = {
-      line1: values.address1 ?? was?.line1, city: values.city ?? was?.city, state: values.state?.toUpperCase() ?? was?.state, zip: values.zip ?? was?.zip,
+      line1: values.address1 ?? was?.line1,
+      city: values.city ?? was?.city,
+      state: values.state?.toUpperCase() ?? was?.state,
+      zip: values.zip ?? was?.zip,
       ...(line2 ? { line2 } : {}),
     };
-    const missing = (['line1', 'city', 'state', 'zip'] as const).filter((k) => !address[k]).map((k) => (k === 'line1' ? '--address1' : `--${k}`));
+    const missing = (['line1', 'city', 'state', 'zip'] as const)
+      .filter((k) => !address[k])
+      .map((k) => (k === 'line1' ? '--address1' : `--${k}`));
     if (missing.length > 0) throw new UsageError(`settings: the address also needs ${missing.join(', ')}`);
     patch.address = address;
   }
   const result = Object.keys(patch).length === 0 ? current : await updateOrgSettings(rt.ctx, rt.orgId, patch);
   if (!result.ok) return failureExit(result.error);
   const s = result.value.settings;
-  const shown = { name: s.name, address: s.address ?? null, phone: s.phone ?? null, email: s.email ?? null, timeZone: s.timeZone, payerTin: result.value.payerTin?.masked ?? null };
+  const shown = {
+    name: s.name,
+    address: s.address ?? null,
+    phone: s.phone ?? null,
+    email: s.email ?? null,
+    timeZone: s.timeZone,
+    payerTin: result.value.payerTin?.masked ?? null,
+  };
   if (values.json) {
     printJson(shown);
     return 0;
   }
   const a = s.address;
-  say(table([
-    ['name', s.name],
-    ['address', a ? [a.line1, a.line2, `${a.city}, ${a.state} ${a.zip}`].filter(Boolean).join(', ') : '(not set: visitledger settings --address1 ... --city ... --state XX --zip 12345)'],
-    ['phone', s.phone ?? ''],
-    ['email', s.email ?? ''],
-    ['time zone', s.timeZone],
-    ['payer TIN', result.value.payerTin?.masked ?? '(not set: visitledger payer-tin --tin 12-3456789 --type EIN)'],
-  ]));
+  say(
+    table([
+      ['name', s.name],
+      [
+        'address',
+        a
+          ? [a.line1, a.line2, `${a.city}, ${a.state} ${a.zip}`].filter(Boolean).join(', ')
+          : '(not set: visitledger settings --address1 ... --city ... --state XX --zip 12345)',
+      ],
+      ['phone', s.phone ?? ''],
+      ['email', s.email ?? ''],
+      ['time zone', s.timeZone],
+      ['payer TIN', result.value.payerTin?.masked ?? '(not set: visitledger payer-tin --tin 12-3456789 --type EIN)'],
+    ]),
+  );
   return 0;
 }
 

@@ -19,13 +19,22 @@ export async function runTherapistLink(rt: CliRuntime, values: CliValues<typeof 
     const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
     throw new UsageError(`no therapist called "${values.therapist}".${hint}`);
   }
-  const created = await createTherapistLink({ ...rt.ctx, therapists: rt.portalStore }, rt.orgId, match.entry.id, days !== undefined ? { days } : {}, rt.settings.PORTAL_BASE_URL);
+  const created = await createTherapistLink(
+    { ...rt.ctx, therapists: rt.portalStore },
+    rt.orgId,
+    match.entry.id,
+    days !== undefined ? { days } : {},
+    rt.settings.PORTAL_BASE_URL,
+  );
   if (!created.ok) return failureExit(created.error);
   if (values.json) printJson(created.value);
   else {
     say(created.value.url);
-    say(`therapist link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}. The URL is shown only now.`);
-    if (!created.value.emailOnFile) say(`warning: ${match.entry.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
+    say(
+      `therapist link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}. The URL is shown only now.`,
+    );
+    if (!created.value.emailOnFile)
+      say(`warning: ${match.entry.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
   }
   return 0;
 }

@@ -12,7 +12,7 @@ const pdf = Buffer.concat([Buffer.from('%PDF-1.7 Patient: Haddad, Leila '), rand
 function frames(sealed: Uint8Array): Buffer[] {
   const view = Buffer.from(sealed);
   const out: Buffer[] = [];
-  for (let at = 8; at < view.length;) {
+  for (let at = 8; at < view.length; ) {
     const length = view.readUInt32BE(at);
     out.push(view.subarray(at, at + 4 + length));
     at += 4 + length;
@@ -52,7 +52,12 @@ describe('sealed documents', () => {
 
   it('opens with the key that sealed it after the current key changes', () => {
     const sealed = sealDocument(cipher, 'org', 'd', pdf);
-    const next = createFieldCipher({ keys: [k1, newFieldKey('k2')], currentKeyId: 'k2', indexKey: randomBytes(32), previousIndexKey: index });
+    const next = createFieldCipher({
+      keys: [k1, newFieldKey('k2')],
+      currentKeyId: 'k2',
+      indexKey: randomBytes(32),
+      previousIndexKey: index,
+    });
     expect(Buffer.from(openDocument(next, 'org', 'd', sealed)).equals(pdf)).toBe(true);
     expect(documentKeyId(next, sealDocument(next, 'org', 'd', pdf))).toBe('k2');
     const withoutK1 = createFieldCipher({ keys: [newFieldKey('k2')], currentKeyId: 'k2', indexKey: index });

@@ -21,11 +21,20 @@ export function isSealedDocument(bytes: Uint8Array): boolean {
   return bytes.length >= DOCUMENT_SEAL_MAGIC.length && DOCUMENT_SEAL_MAGIC.equals(bytes.subarray(0, DOCUMENT_SEAL_MAGIC.length));
 }
 
-export function sealDocument(cipher: FieldCipher, orgId: string, documentId: string, plaintext: Uint8Array, chunkBytes = DOCUMENT_SEAL_CHUNK_BYTES): Uint8Array {
+export function sealDocument(
+  cipher: FieldCipher,
+  orgId: string,
+  documentId: string,
+  plaintext: Uint8Array,
+  chunkBytes = DOCUMENT_SEAL_CHUNK_BYTES,
+): Uint8Array {
   const parts: Buffer[] = [DOCUMENT_SEAL_MAGIC];
   const count = Math.max(1, Math.ceil(plaintext.length / chunkBytes));
   for (let i = 0; i < count; i++) {
-    const sealed = cipher.sealBytes(plaintext.subarray(i * chunkBytes, (i + 1) * chunkBytes), chunkData(orgId, documentId, i, i === count - 1));
+    const sealed = cipher.sealBytes(
+      plaintext.subarray(i * chunkBytes, (i + 1) * chunkBytes),
+      chunkData(orgId, documentId, i, i === count - 1),
+    );
     const length = Buffer.alloc(4);
     length.writeUInt32BE(sealed.length);
     parts.push(length, sealed);

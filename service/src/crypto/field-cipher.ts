@@ -42,19 +42,28 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 const BYTES_VERSION = 1;
 
-export function createFieldCipher(options: { keys: readonly FieldKey[]; currentKeyId: string; indexKey: Buffer; previousIndexKey?: Buffer }): FieldCipher {
+export function createFieldCipher(options: {
+  keys: readonly FieldKey[];
+  currentKeyId: string;
+  indexKey: Buffer;
+  previousIndexKey?: Buffer;
+}): FieldCipher {
   const keys = new Map<string, KeyObject>();
   for (const k of options.keys) {
-    if (!KEY_ID.test(k.id)) throw new Error(`field key id "${k.id}" must be 1 to 32 letters, digits, _ or -`, { cause: { code: 'bad-key' } });
-    if (k.key.length !== 32) throw new Error(`field key "${k.id}" must be 32 bytes (AES-256), got ${k.key.length}`, { cause: { code: 'bad-key' } });
+    if (!KEY_ID.test(k.id))
+      throw new Error(`field key id "${k.id}" must be 1 to 32 letters, digits, _ or -`, { cause: { code: 'bad-key' } });
+    if (k.key.length !== 32)
+      throw new Error(`field key "${k.id}" must be 32 bytes (AES-256), got ${k.key.length}`, { cause: { code: 'bad-key' } });
     keys.set(k.id, createSecretKey(k.key));
   }
   const current = keys.get(options.currentKeyId);
   if (!current) throw new Error(`the current field key "${options.currentKeyId}" is not among the keys`, { cause: { code: 'bad-key' } });
   if (options.indexKey.length < 32) throw new Error('the index key must be at least 32 bytes', { cause: { code: 'bad-key' } });
   const indexKey = createSecretKey(options.indexKey);
-  if (options.previousIndexKey && options.previousIndexKey.length < 32) throw new Error('the previous index key must be at least 32 bytes', { cause: { code: 'bad-key' } });
-  const previousIndexKey = options.previousIndexKey && !options.previousIndexKey.equals(options.indexKey) ? createSecretKey(options.previousIndexKey) : undefined;
+  if (options.previousIndexKey && options.previousIndexKey.length < 32)
+    throw new Error('the previous index key must be at least 32 bytes', { cause: { code: 'bad-key' } });
+  const previousIndexKey =
+    options.previousIndexKey && !options.previousIndexKey.equals(options.indexKey) ? createSecretKey(options.previousIndexKey) : undefined;
   const hmac = (key: KeyObject, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('base64url');
   const keyOf = (keyId: string) => {
     const key = keys.get(keyId);
@@ -101,7 +110,8 @@ export function createFieldCipher(options: { keys: readonly FieldKey[]; currentK
   function parseBytes(sealed: Uint8Array): { keyId: string; iv: Uint8Array; tag: Uint8Array; body: Uint8Array } {
     const idLength = sealed[1] ?? 0;
     const start = 2 + idLength;
-    if (sealed[0] !== BYTES_VERSION || sealed.length < start + IV_BYTES + TAG_BYTES) throw new Error('not sealed bytes', { cause: { code: 'bad-ciphertext' } });
+    if (sealed[0] !== BYTES_VERSION || sealed.length < start + IV_BYTES + TAG_BYTES)
+      throw new Error('not sealed bytes', { cause: { code: 'bad-ciphertext' } });
     return {
       keyId: Buffer.from(sealed.subarray(2, start)).toString('ascii'),
       iv: sealed.subarray(start, start + IV_BYTES),
@@ -118,7 +128,9 @@ export function createFieldCipher(options: { keys: readonly FieldKey[]; currentK
     try {
       return Buffer.concat([decipher.update(body), decipher.final()]);
     } catch {
-      throw new Error('sealed bytes failed authentication (altered, moved, or sealed with another key)', { cause: { code: 'bad-ciphertext' } });
+      throw new Error('sealed bytes failed authentication (altered, moved, or sealed with another key)', {
+        cause: { code: 'bad-ciphertext' },
+      });
     }
   }
 

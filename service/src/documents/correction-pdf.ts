@@ -12,7 +12,12 @@ type AgencyBlock = Pick<Agency, 'name' | 'address'> | undefined;
 
 const billTo = (agencyName: string, agency: AgencyBlock) => ({ label: 'Issued to', lines: [agencyName, ...addressLines(agency?.address)] });
 
-export function creditNoteDocument(input: { org: OrgSettings; agency: AgencyBlock; note: CreditNote; invoice: Pick<Invoice, 'number' | 'issueDate' | 'totalCents' | 'agencyName'> }): DocDefinition {
+export function creditNoteDocument(input: {
+  org: OrgSettings;
+  agency: AgencyBlock;
+  note: CreditNote;
+  invoice: Pick<Invoice, 'number' | 'issueDate' | 'totalCents' | 'agencyName'>;
+}): DocDefinition {
   const { org, note, invoice } = input;
   return pageSetup({
     title: `Credit note ${note.number}`,
@@ -29,8 +34,17 @@ export function creditNoteDocument(input: { org: OrgSettings; agency: AgencyBloc
         ['Invoice issued', usDate(invoice.issueDate)],
       ]),
       partyBlocks([billTo(invoice.agencyName, input.agency), { label: 'Reason', lines: [note.reason] }]),
-      { text: `This credit note reduces the amount due on invoice ${invoice.number} by the amount credited below.`, style: 'note', margin: [0, 0, 0, 6] },
-      linesTable(['Description', 'Amount credited'], ['*', 90], note.lines.map((l) => [breakable(l.description), money(l.amountCents)]), new Set([1])),
+      {
+        text: `This credit note reduces the amount due on invoice ${invoice.number} by the amount credited below.`,
+        style: 'note',
+        margin: [0, 0, 0, 6],
+      },
+      linesTable(
+        ['Description', 'Amount credited'],
+        ['*', 90],
+        note.lines.map((l) => [breakable(l.description), money(l.amountCents)]),
+        new Set([1]),
+      ),
       totalsBlock([
         { label: `Invoice ${invoice.number} total`, cents: invoice.totalCents },
         { label: 'Credited by this note', cents: -note.totalCents, strong: true },
@@ -56,8 +70,15 @@ export function voidNoticeDocument(input: { org: OrgSettings; agency: AgencyBloc
         ['Void since', usDate(voidedOn)],
       ]),
       partyBlocks([billTo(invoice.agencyName, input.agency), { label: 'Reason', lines: [invoice.voidReason ?? 'Not given'] }]),
-      { text: `Invoice ${invoice.number} is void in full. Do not pay it; if it was paid, the payment will be applied to the corrected invoice.`, style: 'banner', margin: [0, 6, 0, 6] },
-      { text: `Its ${invoice.lines.length} ${invoice.lines.length === 1 ? 'visit is' : 'visits are'} billed again on the next invoice, marked as late visits from an earlier period.`, margin: [0, 0, 0, 6] },
+      {
+        text: `Invoice ${invoice.number} is void in full. Do not pay it; if it was paid, the payment will be applied to the corrected invoice.`,
+        style: 'banner',
+        margin: [0, 6, 0, 6],
+      },
+      {
+        text: `Its ${invoice.lines.length} ${invoice.lines.length === 1 ? 'visit is' : 'visits are'} billed again on the next invoice, marked as late visits from an earlier period.`,
+        margin: [0, 0, 0, 6],
+      },
       totalsBlock([
         { label: `Invoice ${invoice.number} as issued`, cents: invoice.totalCents },
         { label: 'Amount due on it now', cents: 0, strong: true },

@@ -4,7 +4,16 @@
  */
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { DISCIPLINES, formatMoney, subtotalsOf, sumCents, type InvoiceLine, type OrgSettings, type PayStatement, type TaxYearSummary } from '../../../shared/index.ts';
+import {
+  DISCIPLINES,
+  formatMoney,
+  subtotalsOf,
+  sumCents,
+  type InvoiceLine,
+  type OrgSettings,
+  type PayStatement,
+  type TaxYearSummary,
+} from '../../../shared/index.ts';
 import { defaultOrgSettings } from '../usecases/orgs.ts';
 import { pdfPages, pdfText } from '../test-support/pdf-text.ts';
 import type { PrintableInvoice, PrintableLine } from './invoice-pdf.ts';
@@ -18,7 +27,9 @@ import type { RenderRequest } from './renderer-port.ts';
 const org: OrgSettings = {
   ...defaultOrgSettings('Bright Path Therapy Staffing LLC'),
   address: { line1: '400 Main St', line2: 'Suite 210', city: 'Columbus', state: 'OH', zip: '43215' },
-  phone: '(614) 555-0100', email: 'billing@brightpath.example', remitTo: 'Bright Path Therapy Staffing LLC\nPO Box 1200\nColumbus, OH 43216',
+  phone: '(614) 555-0100',
+  email: 'billing@brightpath.example',
+  remitTo: 'Bright Path Therapy Staffing LLC\nPO Box 1200\nColumbus, OH 43216',
 };
 
 const THERAPISTS = ['Tom Becker, PT, DPT', 'Nguyễn Thị Minh Khai', 'Ζωή Παπαδοπούλου', 'Alexandra Montgomery-Fitzgerald-Worthington'];
@@ -29,9 +40,17 @@ function lines(n: number, lateEvery = 0): PrintableLine[] {
   return Array.from({ length: n }, (_, i): PrintableLine => {
     const rate = 9500 + (i % 3) * 1000;
     return {
-      visitId: `v${i}`, date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`, therapistId: `t${i % 4}`, therapistName: THERAPISTS[i % 4]!,
-      discipline: DISCIPLINES[i % 5]!, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: rate, amountCents: rate,
-      late: lateEvery > 0 && i % lateEvery === 0, patient: PATIENTS[i % 3]!,
+      visitId: `v${i}`,
+      date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+      therapistId: `t${i % 4}`,
+      therapistName: THERAPISTS[i % 4]!,
+      discipline: DISCIPLINES[i % 5]!,
+      visitType: 'ROUTINE',
+      visitTypeLabel: 'Routine visit',
+      rateCents: rate,
+      amountCents: rate,
+      late: lateEvery > 0 && i % lateEvery === 0,
+      patient: PATIENTS[i % 3]!,
     };
   });
 }
@@ -39,23 +58,51 @@ function lines(n: number, lateEvery = 0): PrintableLine[] {
 function anInvoice(printable: PrintableLine[], overrides: Partial<PrintableInvoice> = {}): PrintableInvoice {
   const plain: InvoiceLine[] = printable.map(({ patient: _p, ...l }) => l);
   return {
-    id: 'inv-7', number: 'INV-0007', sequence: 7, agencyId: 'a1', agencyName: 'Sunrise Home Health of Central Ohio', patientIdentifier: 'name',
-    period: { start: '2026-03-01', end: '2026-03-31' }, issueDate: '2026-04-01', termsDays: 30, dueDate: '2026-05-01',
-    lines: printable, subtotals: subtotalsOf(plain), totalCents: sumCents(plain.map((l) => l.amountCents)), status: 'issued', ...overrides,
+    id: 'inv-7',
+    number: 'INV-0007',
+    sequence: 7,
+    agencyId: 'a1',
+    agencyName: 'Sunrise Home Health of Central Ohio',
+    patientIdentifier: 'name',
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    issueDate: '2026-04-01',
+    termsDays: 30,
+    dueDate: '2026-05-01',
+    lines: printable,
+    subtotals: subtotalsOf(plain),
+    totalCents: sumCents(plain.map((l) => l.amountCents)),
+    status: 'issued',
+    ...overrides,
   };
 }
 
-const agency = { name: 'Sunrise', address: { line1: '77 River Rd', city: 'Dublin', state: 'OH', zip: '43017' }, contactEmail: 'ap@sunrise.example' };
+const agency = {
+  name: 'Sunrise',
+  address: { line1: '77 River Rd', city: 'Dublin', state: 'OH', zip: '43017' },
+  contactEmail: 'ap@sunrise.example',
+};
 
 describe('the invoice PDF', () => {
   it('prints every line, the subtotals, the late section and the total, with "Page x of y" on every page', async () => {
     const invoice = anInvoice(lines(250, 10));
     const pages = await pdfPages(await renderDocument({ kind: 'invoice', input: { org, agency, invoice } }));
     expect(pages.length).toBeGreaterThan(3);
-    pages.forEach((page, i) => { expect(page).toContain(`Page ${i + 1} of ${pages.length}`); });
-    pages.forEach((page) => { expect(page).toContain('Invoice INV-0007 · Sunrise Home Health of Central Ohio'); });
+    pages.forEach((page, i) => {
+      expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+    });
+    pages.forEach((page) => {
+      expect(page).toContain('Invoice INV-0007 · Sunrise Home Health of Central Ohio');
+    });
     const text = pages.join('\n');
-    for (const fact of ['INVOICE NO. INV-0007', 'ISSUE DATE 04/01/2026', 'SERVICE PERIOD 03/01/2026 – 03/31/2026', 'TERMS Net 30', 'DUE DATE 05/01/2026', 'PO Box 1200', '77 River Rd']) {
+    for (const fact of [
+      'INVOICE NO. INV-0007',
+      'ISSUE DATE 04/01/2026',
+      'SERVICE PERIOD 03/01/2026 – 03/31/2026',
+      'TERMS Net 30',
+      'DUE DATE 05/01/2026',
+      'PO Box 1200',
+      '77 River Rd',
+    ]) {
       expect(text).toContain(fact);
     }
     expect(text).toMatch(new RegExp(`Total due ${escapeRegExp(formatMoney(invoice.totalCents))}`));
@@ -74,7 +121,9 @@ describe('the invoice PDF', () => {
   });
 
   it('prints non-Latin and very long names whole, wrapping them in their column', async () => {
-    const text = (await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(lines(8)) } }))).normalize('NFC');
+    const text = (await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(lines(8)) } }))).normalize(
+      'NFC',
+    );
     for (const name of ['Иванова, Мария', 'Nguyễn Thị Minh Khai', 'García López, José', 'Ζωή Παπαδοπούλου']) expect(text).toContain(name);
 
     const greek = 'Ζωή Παπαδοπούλου-Καραγιαννοπούλου Μαυρογιαννοπούλου';
@@ -83,16 +132,26 @@ describe('the invoice PDF', () => {
     const row = wrapped.slice(wrapped.indexOf('03/01/2026 Wolfe'), wrapped.indexOf('Subtotal'));
     expect(row.split('\n').length).toBeGreaterThan(4); // wrapped, not run over the next columns
     // What is left of the row once the other columns are taken out is the patient's name, whole and in order.
-    const patientOnly = ['03/01/2026', ...greek.split(/(?<=-)| /), 'Routine visit', '$99.99', '$99.99'].reduce((rest, part) => rest.replace(part, ''), row);
+    const patientOnly = ['03/01/2026', ...greek.split(/(?<=-)| /), 'Routine visit', '$99.99', '$99.99'].reduce(
+      (rest, part) => rest.replace(part, ''),
+      row,
+    );
     expect(patientOnly.replace(/\s/g, '')).toBe(LONG_NAME.replace(/\s/g, ''));
     expect(wrapped).toContain('Total due $99.99');
   });
 
   it('names the patient column as the agency chose and says so when there are no visits', async () => {
-    const text = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency: undefined, invoice: anInvoice([], { patientIdentifier: 'mrn' }) } }));
+    const text = await pdfText(
+      await renderDocument({ kind: 'invoice', input: { org, agency: undefined, invoice: anInvoice([], { patientIdentifier: 'mrn' }) } }),
+    );
     expect(text).toContain('No visits on this invoice.');
     expect(text).toContain('Total due $0.00');
-    const withLines = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(lines(3), { patientIdentifier: 'initials-mrn' }) } }));
+    const withLines = await pdfText(
+      await renderDocument({
+        kind: 'invoice',
+        input: { org, agency, invoice: anInvoice(lines(3), { patientIdentifier: 'initials-mrn' }) },
+      }),
+    );
     expect(withLines).toContain('Patient (initials, MRN)');
   });
 });
@@ -101,8 +160,15 @@ describe('corrections', () => {
   const invoice = anInvoice(lines(5));
   it('prints a credit note as a credit note naming the invoice it corrects', async () => {
     const note = {
-      id: 'cn1', number: 'INV-0007-CN1', invoiceId: invoice.id, invoiceNumber: invoice.number, agencyId: 'a1', issueDate: '2026-04-10', reason: 'Visit on 03/05 billed twice',
-      lines: [{ visitId: 'v1', description: 'Credit: 2026-03-05 OT Routine visit by Nguyễn Thị Minh Khai', amountCents: 10500 }], totalCents: 10500,
+      id: 'cn1',
+      number: 'INV-0007-CN1',
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      agencyId: 'a1',
+      issueDate: '2026-04-10',
+      reason: 'Visit on 03/05 billed twice',
+      lines: [{ visitId: 'v1', description: 'Credit: 2026-03-05 OT Routine visit by Nguyễn Thị Minh Khai', amountCents: 10500 }],
+      totalCents: 10500,
     };
     const text = await pdfText(await renderDocument({ kind: 'credit-note', input: { org, agency, note, invoice } }));
     expect(text).toContain('CREDIT NOTE');
@@ -114,7 +180,13 @@ describe('corrections', () => {
   });
 
   it('prints a void notice naming the void invoice, with nothing due on it', async () => {
-    const voided = { ...invoice, lines: invoice.lines.map(({ patient: _p, ...l }) => l), status: 'void' as const, voidedOn: '2026-04-03', voidReason: 'Billed to the wrong agency' };
+    const voided = {
+      ...invoice,
+      lines: invoice.lines.map(({ patient: _p, ...l }) => l),
+      status: 'void' as const,
+      voidedOn: '2026-04-03',
+      voidReason: 'Billed to the wrong agency',
+    };
     const text = await pdfText(await renderDocument({ kind: 'void-notice', input: { org, agency, invoice: voided } }));
     expect(text).toContain('VOID NOTICE');
     expect(text).toContain('VOIDS INVOICE INV-0007');
@@ -127,17 +199,58 @@ describe('corrections', () => {
 
 describe('the pay statement', () => {
   const statement: PayStatement = {
-    therapistId: 't1', therapistName: 'Nguyễn Thị Minh Khai', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'missing', totalCents: 18_700,
-    withheldCents: 0, netCents: 18_700, held: true,
+    therapistId: 't1',
+    therapistName: 'Nguyễn Thị Minh Khai',
+    period: { start: '2026-03-01', end: '2026-03-15' },
+    w9Status: 'missing',
+    totalCents: 18_700,
+    withheldCents: 0,
+    netCents: 18_700,
+    held: true,
     lines: [
-      { visitId: 'v1', date: '2026-03-02', agencyId: 'a1', agencyName: 'Sunrise Home Health', discipline: 'OT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 8000, amountCents: 8000, late: false },
-      { visitId: 'v2', date: '2026-02-26', agencyId: 'a1', agencyName: 'Sunrise Home Health', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: true },
-      { visitId: 'v3', date: '2026-03-09', agencyId: 'a2', agencyName: 'Lakeside', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: false },
+      {
+        visitId: 'v1',
+        date: '2026-03-02',
+        agencyId: 'a1',
+        agencyName: 'Sunrise Home Health',
+        discipline: 'OT',
+        visitType: 'EVAL',
+        visitTypeLabel: 'Evaluation',
+        rateCents: 8000,
+        amountCents: 8000,
+        late: false,
+      },
+      {
+        visitId: 'v2',
+        date: '2026-02-26',
+        agencyId: 'a1',
+        agencyName: 'Sunrise Home Health',
+        discipline: 'OT',
+        visitType: 'ROUTINE',
+        visitTypeLabel: 'Routine visit',
+        rateCents: 5350,
+        amountCents: 5350,
+        late: true,
+      },
+      {
+        visitId: 'v3',
+        date: '2026-03-09',
+        agencyId: 'a2',
+        agencyName: 'Lakeside',
+        discipline: 'OT',
+        visitType: 'ROUTINE',
+        visitTypeLabel: 'Routine visit',
+        rateCents: 5350,
+        amountCents: 5350,
+        late: false,
+      },
     ],
   };
 
   it('prints the visits, the total, and that it is held for want of a W-9', async () => {
-    const text = await pdfText(await renderDocument({ kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } }));
+    const text = await pdfText(
+      await renderDocument({ kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } }),
+    );
     expect(text).toContain('PAY STATEMENT');
     expect(text).toContain('Nguyễn Thị Minh Khai');
     expect(text).toContain('Total for this pay run $187.00');
@@ -149,10 +262,17 @@ describe('the pay statement', () => {
   });
 
   it('prints the payment date and method once paid', async () => {
-    const text = await pdfText(await renderDocument({
-      kind: 'pay-statement',
-      input: { org, payRunId: 'payroll:2026-03-01', statement: { ...statement, w9Status: 'on-file', held: false }, payments: [{ paidOn: '2026-03-20', method: 'check', amountCents: 18_700, status: 'paid', reference: '1042' }] },
-    }));
+    const text = await pdfText(
+      await renderDocument({
+        kind: 'pay-statement',
+        input: {
+          org,
+          payRunId: 'payroll:2026-03-01',
+          statement: { ...statement, w9Status: 'on-file', held: false },
+          payments: [{ paidOn: '2026-03-20', method: 'check', amountCents: 18_700, status: 'paid', reference: '1042' }],
+        },
+      }),
+    );
     expect(text).toContain('PAYMENT DATE 03/20/2026');
     expect(text).toContain('03/20/2026, Check (1042): $187.00');
     expect(text).not.toContain('W-9');
@@ -161,10 +281,19 @@ describe('the pay statement', () => {
 
   it('shows gross, backup withholding and net when 24% is kept', async () => {
     const withheld = { ...statement, held: false, withheldCents: 4488, netCents: 14_212 };
-    const text = await pdfText(await renderDocument({
-      kind: 'pay-statement',
-      input: { org, payRunId: 'payroll:2026-03-01', statement: withheld, payments: [{ paidOn: '2026-03-20', method: 'stripe', amountCents: 18_700, withheldCents: 4488, status: 'paid', reference: 'tr_1' }] },
-    }));
+    const text = await pdfText(
+      await renderDocument({
+        kind: 'pay-statement',
+        input: {
+          org,
+          payRunId: 'payroll:2026-03-01',
+          statement: withheld,
+          payments: [
+            { paidOn: '2026-03-20', method: 'stripe', amountCents: 18_700, withheldCents: 4488, status: 'paid', reference: 'tr_1' },
+          ],
+        },
+      }),
+    );
     expect(text).toContain('24% backup withholding kept: $44.88 of $187.00');
     expect(text).toContain('Gross pay for this pay run $187.00');
     expect(text).toContain('Backup withholding (24%, paid to the IRS) -$44.88');
@@ -178,9 +307,18 @@ describe('the pay statement', () => {
 
 describe('year-end documents', () => {
   const copyB = (over: Partial<NecCopyBInput> = {}): NecCopyBInput => ({
-    year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567, box4Cents: 0,
+    year: 2026,
+    furnishedOn: '2027-01-15',
+    box1Cents: 1_234_567,
+    box4Cents: 0,
     payer: { name: org.name, address: org.address, phone: org.phone, tin: '12-3456789' },
-    recipient: { legalName: 'Nguyễn Thị Minh Khai', businessName: undefined, address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781', accountNumber: 'T1' },
+    recipient: {
+      legalName: 'Nguyễn Thị Minh Khai',
+      businessName: undefined,
+      address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' },
+      tinMasked: '***-**-6781',
+      accountNumber: 'T1',
+    },
     ...over,
   });
 
@@ -210,7 +348,8 @@ describe('year-end documents', () => {
       'Box 3. Shows your total compensation of excess golden parachute payments',
       'Box 4. Shows backup withholding.',
       'Boxes 5–7. State income tax withheld reporting boxes.',
-    ]) expect(instructions).toContain(phrase);
+    ])
+      expect(instructions).toContain(phrase);
   });
 
   it('prints the revision and box numbers of the year filed, and CORRECTED when a filed return changed', async () => {
@@ -222,10 +361,24 @@ describe('year-end documents', () => {
     expect(text).toContain('Box 1. Shows nonemployee compensation.');
   });
 
-  const emptyYear: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [], reportableCount: 0, notes: [], eFileRequired: false, form945TotalCents: 0 };
+  const emptyYear: TaxYearSummary = {
+    year: 2026,
+    thresholdCents: 200_000,
+    dueDate: '2027-02-01',
+    therapists: [],
+    reportableCount: 0,
+    notes: [],
+    eFileRequired: false,
+    form945TotalCents: 0,
+  };
 
   it('says plainly that a year with no payments has nothing to file', async () => {
-    const text = await pdfText(await renderDocument({ kind: 'year-end-summary', input: { org, summary: emptyYear, files: [], skipped: [], payerProblems: [], preparedOn: '2027-01-05' } }));
+    const text = await pdfText(
+      await renderDocument({
+        kind: 'year-end-summary',
+        input: { org, summary: emptyYear, files: [], skipped: [], payerProblems: [], preparedOn: '2027-01-05' },
+      }),
+    );
     expect(text).toContain('1099-NEC SUMMARY');
     expect(text).toContain('No payments were recorded as paid in 2026: there is no 1099-NEC to file for this year.');
     expect(text).toContain('DUE DATE 02/01/2027');
@@ -234,16 +387,23 @@ describe('year-end documents', () => {
 });
 
 describe('tables of lines', () => {
-  it('sets a cell on one line only when its text surely fits the column, and leaves the caller\'s widths as they were', async () => {
+  it("sets a cell on one line only when its text surely fits the column, and leaves the caller's widths as they were", async () => {
     const widths: Array<number | '*'> = [50, '*', 48];
-    const table = linesTable(['Date', 'Name', 'Amount'], widths, [
-      ['03/01/2026', 'Doe, Jane', money(9500)],
-      ['03/02/2026', LONG_NAME, money(9500)],
-    ], new Set([2])) as { table: { body: Array<Array<string | { text: string; noWrap?: boolean }>> } };
+    const table = linesTable(
+      ['Date', 'Name', 'Amount'],
+      widths,
+      [
+        ['03/01/2026', 'Doe, Jane', money(9500)],
+        ['03/02/2026', LONG_NAME, money(9500)],
+      ],
+      new Set([2]),
+    ) as { table: { body: Array<Array<string | { text: string; noWrap?: boolean }>> } };
     const [short, long] = table.table.body.slice(1);
     expect(short!.map((cell) => typeof cell !== 'string' && cell.noWrap === true)).toEqual([true, true, true]);
     expect(long![1]).toBe(LONG_NAME); // 481 points of text in a column of 410: pdfmake wraps it
-    await renderPdf(pageSetup({ title: 't', author: 'a', subject: 's', date: '2026-03-01', footerLeft: 'f', confidential: false, content: [table] }));
+    await renderPdf(
+      pageSetup({ title: 't', author: 'a', subject: 's', date: '2026-03-01', footerLeft: 'f', confidential: false, content: [table] }),
+    );
     expect(widths).toEqual([50, '*', 48]);
   });
 });
@@ -260,8 +420,12 @@ describe('Chinese, Japanese and Korean names', () => {
   const cjkInvoice = (): RenderRequest => ({
     kind: 'invoice',
     input: {
-      org, agency: { ...agency, name: '東京ホームヘルス' },
-      invoice: anInvoice(lines(10).map((l, i) => ({ ...l, patient: CJK_PATIENTS[i % 5]!, therapistName: CJK_THERAPISTS[i % 4]! })), { agencyName: '東京ホームヘルス' }),
+      org,
+      agency: { ...agency, name: '東京ホームヘルス' },
+      invoice: anInvoice(
+        lines(10).map((l, i) => ({ ...l, patient: CJK_PATIENTS[i % 5]!, therapistName: CJK_THERAPISTS[i % 4]! })),
+        { agencyName: '東京ホームヘルス' },
+      ),
     },
   });
 
@@ -287,20 +451,61 @@ describe('Chinese, Japanese and Korean names', () => {
     const items = await textItems(bytes);
     expect(fontsOf(items, '刘晓东陳美玲佐藤さくらタナカ・ケンジ黃國強王小明')).toEqual(['NotoSansHans-Regular']);
     expect(fontsOf(items, '김민준이서연')).toEqual(['NotoSansKR-Regular']);
-    expect([...new Set(items.filter((i) => i.s.includes('Xiaoming') || i.s.includes('Wang')).map((i) => i.font))]).toEqual(['Roboto-Regular']);
+    expect([...new Set(items.filter((i) => i.s.includes('Xiaoming') || i.s.includes('Wang')).map((i) => i.font))]).toEqual([
+      'Roboto-Regular',
+    ]);
     // "Bill to" prints the agency in bold: the CJK fallback's bold (Medium, as Roboto's is).
-    expect(fontsOf(items.filter((i) => i.y > 600), 'ホームヘルス')).toEqual(['NotoSansHans-Medium']);
+    expect(
+      fontsOf(
+        items.filter((i) => i.y > 600),
+        'ホームヘルス',
+      ),
+    ).toEqual(['NotoSansHans-Medium']);
     // Mixed in one cell, on one baseline, the pieces side by side.
     const row = items.filter((i) => i.y === items.find((j) => j.s.includes('王'))!.y && i.x < 225).sort((a, b) => a.x - b.x);
-    expect(row.map((i) => i.s).join('').replace(/\s/g, '')).toContain('Wang,王小明(Xiaoming)');
+    expect(
+      row
+        .map((i) => i.s)
+        .join('')
+        .replace(/\s/g, ''),
+    ).toContain('Wang,王小明(Xiaoming)');
   });
 
   it('prints them on a pay statement, in bold where the statement is bold', async () => {
     const statement: PayStatement = {
-      therapistId: 't1', therapistName: '이서연', period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 13_350, withheldCents: 0, netCents: 13_350, held: false,
+      therapistId: 't1',
+      therapistName: '이서연',
+      period: { start: '2026-03-01', end: '2026-03-15' },
+      w9Status: 'on-file',
+      totalCents: 13_350,
+      withheldCents: 0,
+      netCents: 13_350,
+      held: false,
       lines: [
-        { visitId: 'v1', date: '2026-03-02', agencyId: 'a1', agencyName: '東京ホームヘルス', discipline: 'OT', visitType: 'EVAL', visitTypeLabel: 'Evaluation', rateCents: 8000, amountCents: 8000, late: false },
-        { visitId: 'v2', date: '2026-03-09', agencyId: 'a2', agencyName: '台北長照中心', discipline: 'OT', visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5350, amountCents: 5350, late: false },
+        {
+          visitId: 'v1',
+          date: '2026-03-02',
+          agencyId: 'a1',
+          agencyName: '東京ホームヘルス',
+          discipline: 'OT',
+          visitType: 'EVAL',
+          visitTypeLabel: 'Evaluation',
+          rateCents: 8000,
+          amountCents: 8000,
+          late: false,
+        },
+        {
+          visitId: 'v2',
+          date: '2026-03-09',
+          agencyId: 'a2',
+          agencyName: '台北長照中心',
+          discipline: 'OT',
+          visitType: 'ROUTINE',
+          visitTypeLabel: 'Routine visit',
+          rateCents: 5350,
+          amountCents: 5350,
+          late: false,
+        },
       ],
     };
     const bytes = await renderDocument({ kind: 'pay-statement', input: { org, payRunId: 'payroll:2026-03-01', statement, payments: [] } });
@@ -309,27 +514,74 @@ describe('Chinese, Japanese and Korean names', () => {
     expect(text).toContain('03/02/2026 東京ホームヘルス OT Evaluation $80.00 $80.00');
     expect(text).toContain('03/09/2026 台北長照中心 OT Routine visit $53.50 $53.50');
     expect(text).toContain('Pay statement · 이서연 · 03/01/2026 – 03/15/2026');
-    expect(fontsOf((await textItems(bytes)).filter((i) => i.y > 600), '이서연')).toEqual(['NotoSansKR-Medium']);
+    expect(
+      fontsOf(
+        (await textItems(bytes)).filter((i) => i.y > 600),
+        '이서연',
+      ),
+    ).toEqual(['NotoSansKR-Medium']);
   });
 
   it('prints them on a 1099-NEC copy', async () => {
-    const text = (await pdfText(await renderDocument({
-      kind: 'nec-copy-b',
-      input: {
-        year: 2026, furnishedOn: '2027-01-15', box1Cents: 1_234_567,
-        box4Cents: 0, payer: { name: org.name, address: org.address, phone: org.phone, tin: '12-3456789' },
-        recipient: { legalName: '山田花子', businessName: '株式会社さくら訪問リハビリ', address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' }, tinMasked: '***-**-6781' },
-      },
-    }))).normalize('NFC');
+    const text = (
+      await pdfText(
+        await renderDocument({
+          kind: 'nec-copy-b',
+          input: {
+            year: 2026,
+            furnishedOn: '2027-01-15',
+            box1Cents: 1_234_567,
+            box4Cents: 0,
+            payer: { name: org.name, address: org.address, phone: org.phone, tin: '12-3456789' },
+            recipient: {
+              legalName: '山田花子',
+              businessName: '株式会社さくら訪問リハビリ',
+              address: { line1: '9 Elm St', city: 'Dayton', state: 'OH', zip: '45402' },
+              tinMasked: '***-**-6781',
+            },
+          },
+        }),
+      )
+    ).normalize('NFC');
     expect(text).toMatch(/RECIPIENT'S name\n[\s\S]*?山田花子\n[\s\S]*?株式会社さくら訪問リハビリ\n/); // lines of the boxes beside it come between
     expect(text).toContain('Form 1099-NEC 2026 · Copy B (substitute) · 山田花子');
     expect(text).toContain('$12,345.67');
   });
 
   it('prints them in the year-end summary, bold inside a line where the line says so, and on a credit note', async () => {
-    const therapist = (name: string, blockers: string[]) => ({ therapistId: name, name, totalCents: 250_000, excludedCents: 0, withheldCents: 0, byMethod: [], reportable: true, w9Status: 'missing' as const, tinMasked: null, blockers });
-    const summary: TaxYearSummary = { year: 2026, thresholdCents: 200_000, dueDate: '2027-02-01', therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])], reportableCount: 2, notes: [], eFileRequired: false, form945TotalCents: 0 };
-    const bytes = await renderDocument({ kind: 'year-end-summary', input: { org, summary, files: ['1099-NEC-2026-copy-B-김민준.pdf'], skipped: [{ therapistId: 'x', name: '山田花子', reasons: ['No W-9 on file.'] }], payerProblems: [], preparedOn: '2027-01-05' } });
+    const therapist = (name: string, blockers: string[]) => ({
+      therapistId: name,
+      name,
+      totalCents: 250_000,
+      excludedCents: 0,
+      withheldCents: 0,
+      byMethod: [],
+      reportable: true,
+      w9Status: 'missing' as const,
+      tinMasked: null,
+      blockers,
+    });
+    const summary: TaxYearSummary = {
+      year: 2026,
+      thresholdCents: 200_000,
+      dueDate: '2027-02-01',
+      therapists: [therapist('山田花子', ['No W-9 on file.']), therapist('김민준', [])],
+      reportableCount: 2,
+      notes: [],
+      eFileRequired: false,
+      form945TotalCents: 0,
+    };
+    const bytes = await renderDocument({
+      kind: 'year-end-summary',
+      input: {
+        org,
+        summary,
+        files: ['1099-NEC-2026-copy-B-김민준.pdf'],
+        skipped: [{ therapistId: 'x', name: '山田花子', reasons: ['No W-9 on file.'] }],
+        payerProblems: [],
+        preparedOn: '2027-01-05',
+      },
+    });
     const text = (await pdfText(bytes)).normalize('NFC');
     expect(text).toContain('山田花子 $2,500.00 $0.00 $0.00 Yes: at or above Missing No W-9 on file.');
     expect(text).toContain('김민준 $2,500.00 $0.00 $0.00 Yes: at or above Missing Ready to file');
@@ -337,25 +589,42 @@ describe('Chinese, Japanese and Korean names', () => {
     expect(text).toContain('1099-NEC-2026-copy-B-김민준.pdf');
     const items = await textItems(bytes);
     // Top to bottom: the table's cell (regular), then the bold name that starts the "Left out" list item.
-    expect(items.filter((i) => i.s.includes('山')).sort((a, b) => b.y - a.y).map((i) => i.font)).toEqual(['NotoSansHans-Regular', 'NotoSansHans-Medium']);
+    expect(
+      items
+        .filter((i) => i.s.includes('山'))
+        .sort((a, b) => b.y - a.y)
+        .map((i) => i.font),
+    ).toEqual(['NotoSansHans-Regular', 'NotoSansHans-Medium']);
 
     const invoice = anInvoice(lines(2));
     const note = {
-      id: 'cn1', number: 'INV-0007-CN1', invoiceId: invoice.id, invoiceNumber: invoice.number, agencyId: 'a1', issueDate: '2026-04-10', reason: '重复计费 (billed twice)',
-      lines: [{ visitId: 'v1', description: 'Credit: 2026-03-05 OT Routine visit by 이서연', amountCents: 10500 }], totalCents: 10500,
+      id: 'cn1',
+      number: 'INV-0007-CN1',
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      agencyId: 'a1',
+      issueDate: '2026-04-10',
+      reason: '重复计费 (billed twice)',
+      lines: [{ visitId: 'v1', description: 'Credit: 2026-03-05 OT Routine visit by 이서연', amountCents: 10500 }],
+      totalCents: 10500,
     };
     const credit = (await pdfText(await renderDocument({ kind: 'credit-note', input: { org, agency, note, invoice } }))).normalize('NFC');
     expect(credit).toContain('重复计费 (billed twice)');
     expect(credit).toContain('Credit: 2026-03-05 OT Routine visit by 이서연');
   });
 
-  it('wraps a long name within its column, measured with the fallback font\'s widths', async () => {
+  it("wraps a long name within its column, measured with the fallback font's widths", async () => {
     const long = '長孫無忌欧陽修司馬光諸葛孔明'.repeat(3);
     const one = lines(1).map((l) => ({ ...l, patient: long, therapistName: 'Tom Becker' }));
     const items = await textItems(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(one) } }));
     const therapist = items.find((i) => i.s.startsWith('Tom'))!;
     const name = items.filter((i) => /\p{Script=Han}/u.test(i.s));
-    expect(name.map((i) => i.s).join('').replace(/\s/g, '')).toBe(long); // breakable() gave the long word zero-width spaces, which PDF.js reads as spaces
+    expect(
+      name
+        .map((i) => i.s)
+        .join('')
+        .replace(/\s/g, ''),
+    ).toBe(long); // breakable() gave the long word zero-width spaces, which PDF.js reads as spaces
     expect(new Set(name.map((i) => i.y)).size).toBeGreaterThanOrEqual(3);
     for (const piece of name) expect(piece.x + piece.w).toBeLessThanOrEqual(therapist.x - 2 * 4 + 0.01);
     // Measured as Noto prints it (1 em a character), not as Roboto's missing-glyph box: so a cell is set on one line only when it fits.
@@ -395,7 +664,13 @@ async function textItems(bytes: Uint8Array): Promise<TextItem[]> {
     const content = await page.getTextContent();
     return (content.items as Array<{ str?: string; transform: number[]; width: number; fontName: string }>)
       .filter((i) => typeof i.str === 'string' && i.str.trim() !== '')
-      .map((i) => ({ s: i.str!, x: i.transform[4]!, y: i.transform[5]!, w: i.width, font: String((page.commonObjs.get(i.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, '') }));
+      .map((i) => ({
+        s: i.str!,
+        x: i.transform[4]!,
+        y: i.transform[5]!,
+        w: i.width,
+        font: String((page.commonObjs.get(i.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, ''),
+      }));
   } finally {
     await pdf.destroy();
   }

@@ -2,8 +2,13 @@
 
 /** A name that every file system takes: no path separators, reserved or control characters; letters of any script kept. */
 export function safeFileName(text: string, maxLength = 80): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-  const cleaned = text.normalize('NFC').replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  const cleaned = text
+    .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
   const cut = [...cleaned].slice(0, maxLength).join('').trim();
   return cut === '' ? 'unnamed' : cut;
 }

@@ -39,7 +39,11 @@ export function period(p: { start: IsoDate; end: IsoDate }): string {
   return `${usDate(p.start)} – ${usDate(p.end)}`;
 }
 
-export const money = (cents: number, bold = false): DocContent => ({ text: formatMoney(cents), alignment: 'right', ...(bold ? { bold: true } : {}) });
+export const money = (cents: number, bold = false): DocContent => ({
+  text: formatMoney(cents),
+  alignment: 'right',
+  ...(bold ? { bold: true } : {}),
+});
 
 export function addressLines(address: Address | undefined): string[] {
   if (!address) return [];
@@ -68,7 +72,13 @@ export function documentHeader(org: OrgSettings, title: string, facts: ReadonlyA
         stack: [
           { text: title, style: 'title', margin: [0, 0, 0, 6] },
           {
-            table: { widths: ['*', 'auto'], body: facts.map(([label, value]) => [{ text: label.toUpperCase(), style: 'label', alignment: 'right', margin: [0, 1, 0, 0] }, { text: value, alignment: 'right', bold: ['Due date', 'Amount due', 'Amount paid'].includes(label) }]) },
+            table: {
+              widths: ['*', 'auto'],
+              body: facts.map(([label, value]) => [
+                { text: label.toUpperCase(), style: 'label', alignment: 'right', margin: [0, 1, 0, 0] },
+                { text: value, alignment: 'right', bold: ['Due date', 'Amount due', 'Amount paid'].includes(label) },
+              ]),
+            },
             layout: 'noBorders',
           },
         ],
@@ -83,7 +93,10 @@ export function partyBlocks(blocks: ReadonlyArray<{ label: string; lines: readon
   return {
     columns: blocks.map((b) => ({
       width: '*',
-      stack: [{ text: b.label.toUpperCase(), style: 'label', margin: [0, 0, 0, 2] }, ...b.lines.map((l, i) => ({ text: breakable(l), ...(i === 0 ? { bold: true } : {}) }))],
+      stack: [
+        { text: b.label.toUpperCase(), style: 'label', margin: [0, 0, 0, 2] },
+        ...b.lines.map((l, i) => ({ text: breakable(l), ...(i === 0 ? { bold: true } : {}) })),
+      ],
     })),
     columnGap: 24,
     margin: [0, 0, 0, 8],
@@ -107,7 +120,12 @@ function oneLineWhenItFits(cell: DocContent, width: number): DocContent {
 }
 
 /** A table as wide as the page's content, whose header row repeats on every page it spans. */
-export function linesTable(header: readonly string[], widths: ReadonlyArray<number | '*'>, rows: DocContent[][], rightAligned: ReadonlySet<number>): DocContent {
+export function linesTable(
+  header: readonly string[],
+  widths: ReadonlyArray<number | '*'>,
+  rows: DocContent[][],
+  rightAligned: ReadonlySet<number>,
+): DocContent {
   const fixed = widths.reduce<number>((sum, w) => sum + (w === '*' ? 0 : w), 0);
   const stars = widths.filter((w) => w === '*').length;
   const starWidth = (CONTENT_WIDTH - fixed - widths.length * 2 * CELL_PADDING) / Math.max(1, stars);
@@ -148,7 +166,11 @@ export function totalsBlock(rows: ReadonlyArray<{ label: string; cents: number; 
             { ...(money(r.cents, r.strong) as object), ...(r.strong ? { fontSize: 11 } : {}) },
           ]),
         },
-        layout: { hLineWidth: (i: number, node: { table: { body: unknown[] } }) => (i === node.table.body.length - 1 ? 1 : 0), vLineWidth: () => 0, hLineColor: () => INK },
+        layout: {
+          hLineWidth: (i: number, node: { table: { body: unknown[] } }) => (i === node.table.body.length - 1 ? 1 : 0),
+          vLineWidth: () => 0,
+          hLineColor: () => INK,
+        },
       },
     ],
     margin: [0, 10, 0, 0],
@@ -160,7 +182,15 @@ export function totalsBlock(rows: ReadonlyArray<{ label: string; cents: number; 
  * The whole document: Letter pages, Roboto, the footer with `footerLeft` and "Page x of y",
  * and an optional confidentiality line (documents that name patients carry PHI).
  */
-export function pageSetup(input: { title: string; author: string; subject: string; date: IsoDate; footerLeft: string; confidential: boolean; content: DocContent[] }): DocDefinition {
+export function pageSetup(input: {
+  title: string;
+  author: string;
+  subject: string;
+  date: IsoDate;
+  footerLeft: string;
+  confidential: boolean;
+  content: DocContent[];
+}): DocDefinition {
   return {
     info: { title: input.title, author: input.author, subject: input.subject, creationDate: new Date(`${input.date}T12:00:00.000Z`) },
     pageSize: 'LETTER',
@@ -171,7 +201,17 @@ export function pageSetup(input: { title: string; author: string; subject: strin
       margin: [40, 14, 40, 0],
       columns: [
         { text: breakable(input.footerLeft), fontSize: 7.5, color: MUTED, width: '*' },
-        ...(input.confidential ? [{ text: 'Contains protected health information: confidential.', fontSize: 7.5, color: MUTED, alignment: 'center', width: 'auto' }] : []),
+        ...(input.confidential
+          ? [
+              {
+                text: 'Contains protected health information: confidential.',
+                fontSize: 7.5,
+                color: MUTED,
+                alignment: 'center',
+                width: 'auto',
+              },
+            ]
+          : []),
         { text: `Page ${currentPage} of ${pageCount}`, fontSize: 7.5, color: MUTED, alignment: 'right', width: 80 },
       ],
     }),

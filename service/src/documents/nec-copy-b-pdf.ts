@@ -25,7 +25,10 @@ export type NecCopyBInput = {
 };
 
 const cell = (label: string, value: DocContent, extra: Record<string, unknown> = {}): DocContent => ({
-  stack: [{ text: label, fontSize: 6.5, color: '#374151' }, typeof value === 'string' ? { text: value, fontSize: 10, margin: [0, 3, 0, 0] } : value],
+  stack: [
+    { text: label, fontSize: 6.5, color: '#374151' },
+    typeof value === 'string' ? { text: value, fontSize: 10, margin: [0, 3, 0, 0] } : value,
+  ],
   ...extra,
 });
 
@@ -33,7 +36,12 @@ const cell = (label: string, value: DocContent, extra: Record<string, unknown> =
 const checkbox = (checked: boolean): DocContent => ({
   canvas: [
     { type: 'rect', x: 0, y: 0, w: 8, h: 8, lineWidth: 0.75 },
-    ...(checked ? [{ type: 'line', x1: 1, y1: 1, x2: 7, y2: 7, lineWidth: 1 }, { type: 'line', x1: 7, y1: 1, x2: 1, y2: 7, lineWidth: 1 }] : []),
+    ...(checked
+      ? [
+          { type: 'line', x1: 1, y1: 1, x2: 7, y2: 7, lineWidth: 1 },
+          { type: 'line', x1: 7, y1: 1, x2: 1, y2: 7, lineWidth: 1 },
+        ]
+      : []),
   ],
   margin: [0, 3, 0, 0],
 });
@@ -60,7 +68,14 @@ export function necCopyBDocument(input: NecCopyBInput): DocDefinition {
     table: {
       widths: ['*', '*'],
       body: [
-        [cell("PAYER'S name, street address, city or town, state or province, country, ZIP or foreign postal code, and telephone no.", payerBlock, { colSpan: 2 }), ''],
+        [
+          cell(
+            "PAYER'S name, street address, city or town, state or province, country, ZIP or foreign postal code, and telephone no.",
+            payerBlock,
+            { colSpan: 2 },
+          ),
+          '',
+        ],
         [cell("PAYER'S TIN", payer.tin), cell("RECIPIENT'S TIN", recipient.tinMasked)],
         [cell("RECIPIENT'S name", recipientName, { colSpan: 2 }), ''],
         [cell('Street address (including apt. no.)', breakable(street), { colSpan: 2 }), ''],
@@ -76,9 +91,29 @@ export function necCopyBDocument(input: NecCopyBInput): DocDefinition {
   };
   const title: DocContent = {
     columns: [
-      { width: '*', columns: [{ width: 12, stack: [checkbox(corrected)] }, { text: corrected ? 'CORRECTED' : 'CORRECTED (if checked)', fontSize: 8, bold: corrected, margin: [0, 3, 0, 0] }] },
-      { width: 150, stack: [{ text: 'OMB No. 1545-0116', fontSize: 7 }, { text: 'Form 1099-NEC', fontSize: 13, bold: true, margin: [0, 4, 0, 0] }, { text: `(${form.revision})`, fontSize: 7 }, { text: `For calendar year ${year}`, fontSize: 9, bold: true }] },
-      { width: 150, stack: [{ text: 'Nonemployee Compensation', fontSize: 12, bold: true, alignment: 'right' }, { text: 'Copy B For Recipient', fontSize: 10, bold: true, alignment: 'right', margin: [0, 4, 0, 0] }] },
+      {
+        width: '*',
+        columns: [
+          { width: 12, stack: [checkbox(corrected)] },
+          { text: corrected ? 'CORRECTED' : 'CORRECTED (if checked)', fontSize: 8, bold: corrected, margin: [0, 3, 0, 0] },
+        ],
+      },
+      {
+        width: 150,
+        stack: [
+          { text: 'OMB No. 1545-0116', fontSize: 7 },
+          { text: 'Form 1099-NEC', fontSize: 13, bold: true, margin: [0, 4, 0, 0] },
+          { text: `(${form.revision})`, fontSize: 7 },
+          { text: `For calendar year ${year}`, fontSize: 9, bold: true },
+        ],
+      },
+      {
+        width: 150,
+        stack: [
+          { text: 'Nonemployee Compensation', fontSize: 12, bold: true, alignment: 'right' },
+          { text: 'Copy B For Recipient', fontSize: 10, bold: true, alignment: 'right', margin: [0, 4, 0, 0] },
+        ],
+      },
     ],
     margin: [0, 0, 0, 4],
   };
@@ -91,18 +126,24 @@ export function necCopyBDocument(input: NecCopyBInput): DocDefinition {
     footerLeft: `Form 1099-NEC ${year} · Copy B (substitute) · ${recipient.legalName}`,
     confidential: false,
     content: [
-      { text: `Form 1099-NEC, tax year ${year}: recipient's copy${corrected ? ' (CORRECTED)' : ''}`, style: 'orgName', margin: [0, 0, 0, 4] },
+      {
+        text: `Form 1099-NEC, tax year ${year}: recipient's copy${corrected ? ' (CORRECTED)' : ''}`,
+        style: 'orgName',
+        margin: [0, 0, 0, 4],
+      },
       {
         text: corrected
           ? 'Substitute Copy B, CORRECTED: it replaces the copy you received before for this year. Your TIN is shown truncated; the IRS receives the full number from the payer.'
           : 'Substitute Copy B. Keep it with your tax records. Your TIN is shown truncated; the IRS receives the full number from the payer.',
-        style: 'note', margin: [0, 0, 0, 8],
+        style: 'note',
+        margin: [0, 0, 0, 8],
       },
       title,
       { table: { widths: ['*', 180], body: [[left, right]] }, layout: 'noBorders' },
       {
         text: 'This is important tax information and is being furnished to the IRS. If you are required to file a return, a negligence penalty or other sanction may be imposed on you if this income is taxable and the IRS determines that it has not been reported.',
-        fontSize: 6.5, margin: [0, 4, 0, 0],
+        fontSize: 6.5,
+        margin: [0, 4, 0, 0],
       },
       {
         columns: [
@@ -117,7 +158,12 @@ export function necCopyBDocument(input: NecCopyBInput): DocDefinition {
         stack: [
           { text: 'Instructions for Recipient', bold: true, margin: [0, 0, 0, 4] },
           ...form.recipientInstructions.map((p) => ({ text: p, fontSize: 7.5, margin: [0, 0, 0, 3] })),
-          { text: 'Payments made to you by card or through a payment app are reported by the processor on Form 1099-K and are not included in this form.', fontSize: 7.5, italics: true, margin: [0, 3, 0, 0] },
+          {
+            text: 'Payments made to you by card or through a payment app are reported by the processor on Form 1099-K and are not included in this form.',
+            fontSize: 7.5,
+            italics: true,
+            margin: [0, 3, 0, 0],
+          },
         ],
       },
     ],

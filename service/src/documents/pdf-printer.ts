@@ -64,7 +64,11 @@ pdfmake.addFonts({
 });
 
 /** The fontkit pdfkit uses (a dependency of pdfkit's, resolved from it). */
-type DecodedFont = { unitsPerEm: number; hasGlyphForCodePoint(codePoint: number): boolean; glyphForCodePoint(codePoint: number): { advanceWidth: number } };
+type DecodedFont = {
+  unitsPerEm: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): { advanceWidth: number };
+};
 const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): DecodedFont };
 const decodedFiles = new Map<string, DecodedFont>();
 /** A font file decoded on first use and then kept: for measuring text, for choosing the font of a character, and for every document's embedded copy. */
@@ -98,16 +102,26 @@ type PdfKitDocument = {
   getFontType(bold: boolean, italics: boolean): string;
   validateLocalFile(path: string): void;
 };
-const pdfKitDocument = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: PdfKitDocument & { provideFont(family: string, bold: boolean, italics: boolean): EmbeddedFont } } }).default.prototype;
+const pdfKitDocument = (
+  require('pdfmake/js/PDFDocument.js') as {
+    default: { prototype: PdfKitDocument & { provideFont(family: string, bold: boolean, italics: boolean): EmbeddedFont } };
+  }
+).default.prototype;
 const openFont = pdfKitDocument.provideFont;
 /** pdfkit's EmbeddedFont (not exported): taken from the first font pdfmake opens, for it opens every TrueType and OpenType font with this one class. */
 let Embedded: EmbeddedFontClass | undefined;
-pdfKitDocument.provideFont = function provideSharedFont(this: PdfKitDocument, family: string, bold: boolean, italics: boolean): EmbeddedFont {
+pdfKitDocument.provideFont = function provideSharedFont(
+  this: PdfKitDocument,
+  family: string,
+  bold: boolean,
+  italics: boolean,
+): EmbeddedFont {
   const type = this.getFontType(bold, italics);
   const cached = this.fontCache[family]?.[type];
   if (cached) return cached;
   const file = this.fonts[family]?.[type];
-  if (typeof file !== 'string' || !(file.startsWith(fontDir) || FALLBACK_FILES.has(file))) return openFont.call(this, family, bold, italics);
+  if (typeof file !== 'string' || !(file.startsWith(fontDir) || FALLBACK_FILES.has(file)))
+    return openFont.call(this, family, bold, italics);
   if (!Embedded || !decodedFiles.has(file)) {
     const opened = openFont.call(this, family, bold, italics);
     Embedded ??= opened.constructor as EmbeddedFontClass;
@@ -286,7 +300,10 @@ function emsOf(codePoint: number, kind: number): number {
   let ems = otherAdvances.get(codePoint);
   if (ems === undefined) {
     const font = kind >= FALLBACK ? decoded(FALLBACKS[kind - FALLBACK]!.regular) : decoded(REGULAR);
-    ems = kind === INVISIBLE ? 0 : font.glyphForCodePoint(kind >= FALLBACK ? codePoint : REPLACEMENT.codePointAt(0)!).advanceWidth / font.unitsPerEm;
+    ems =
+      kind === INVISIBLE
+        ? 0
+        : font.glyphForCodePoint(kind >= FALLBACK ? codePoint : REPLACEMENT.codePointAt(0)!).advanceWidth / font.unitsPerEm;
     otherAdvances.set(codePoint, ems);
   }
   return ems;

@@ -8,11 +8,30 @@ const org = defaultOrgSettings('Pool Test Staffing');
 const statement = (n: number): RenderRequest => ({
   kind: 'pay-statement',
   input: {
-    org, payRunId: 'payroll:2026-03-01', payments: [],
+    org,
+    payRunId: 'payroll:2026-03-01',
+    payments: [],
     statement: {
-      therapistId: `t${n}`, therapistName: `Therapist ${n}`, period: { start: '2026-03-01', end: '2026-03-15' }, w9Status: 'on-file', totalCents: 5500 * n,
-      withheldCents: 0, netCents: 5500 * n, held: false,
-      lines: Array.from({ length: n }, (_, i) => ({ visitId: `v${i}`, date: '2026-03-02', agencyId: 'a', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
+      therapistId: `t${n}`,
+      therapistName: `Therapist ${n}`,
+      period: { start: '2026-03-01', end: '2026-03-15' },
+      w9Status: 'on-file',
+      totalCents: 5500 * n,
+      withheldCents: 0,
+      netCents: 5500 * n,
+      held: false,
+      lines: Array.from({ length: n }, (_, i) => ({
+        visitId: `v${i}`,
+        date: '2026-03-02',
+        agencyId: 'a',
+        agencyName: 'A',
+        discipline: 'PT' as const,
+        visitType: 'ROUTINE',
+        visitTypeLabel: 'Routine visit',
+        rateCents: 5500,
+        amountCents: 5500,
+        late: false,
+      })),
     },
   },
 });
@@ -35,7 +54,9 @@ describe('the render pool', () => {
   it('fails a request that cannot be rendered, and goes on with the next', async () => {
     const pool = openRenderPool(1);
     try {
-      await expect(pool.render({ kind: 'pay-statement', input: { org, payRunId: 'x', payments: [], statement: null as never } })).rejects.toThrow(/rendering a document failed/);
+      await expect(
+        pool.render({ kind: 'pay-statement', input: { org, payRunId: 'x', payments: [], statement: null as never } }),
+      ).rejects.toThrow(/rendering a document failed/);
       expect((await pool.render(statement(1))).byteLength).toBeGreaterThan(1000);
     } finally {
       await pool.close();

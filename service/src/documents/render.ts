@@ -9,12 +9,18 @@ import { yearEndSummaryDocument } from './year-end-summary-pdf.ts';
 
 function definitionOf(request: RenderRequest): DocDefinition {
   switch (request.kind) {
-    case 'invoice': return invoiceDocument(request.input);
-    case 'credit-note': return creditNoteDocument(request.input);
-    case 'void-notice': return voidNoticeDocument(request.input);
-    case 'pay-statement': return payStatementDocument(request.input);
-    case 'nec-copy-b': return necCopyBDocument(request.input);
-    case 'year-end-summary': return yearEndSummaryDocument(request.input);
+    case 'invoice':
+      return invoiceDocument(request.input);
+    case 'credit-note':
+      return creditNoteDocument(request.input);
+    case 'void-notice':
+      return voidNoticeDocument(request.input);
+    case 'pay-statement':
+      return payStatementDocument(request.input);
+    case 'nec-copy-b':
+      return necCopyBDocument(request.input);
+    case 'year-end-summary':
+      return yearEndSummaryDocument(request.input);
   }
 }
 

@@ -23,7 +23,7 @@ export const CRASH_POINTS = {
   'payrun.visits-marked': "inside the pay run's transaction: its visits marked paid",
   'payrun.committed': 'the pay run committed',
   'pay.pending-written': "a therapist's pending payment stored; Stripe not yet asked",
-  'pay.transfer-answered': "Stripe made the transfer; its answer not yet stored",
+  'pay.transfer-answered': 'Stripe made the transfer; its answer not yet stored',
   'pay.answer-stored': "the transfer's answer stored on the payment",
   'visits.batch-written': "inside the batch's transaction: every row written",
   'visits.committed': 'the batch committed, not yet audited',
@@ -40,7 +40,8 @@ export const CRASH_LINE = /^visitledger crash point (\d+): (\S+)$/m;
 function parseTarget(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`VISITLEDGER_CRASH_AT must be a whole number from 1 (the Nth crash point to die at), not "${raw}"`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`VISITLEDGER_CRASH_AT must be a whole number from 1 (the Nth crash point to die at), not "${raw}"`);
   return n;
 }
 

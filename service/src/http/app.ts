@@ -33,7 +33,11 @@ import { apiRoutes } from './routes/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 
 export type AppLimits = {
-  bodyBytes: number; batchBodyBytes: number; authFailuresPerMinute: number; trustProxyHops: number; portalRequestsPerMinute: number;
+  bodyBytes: number;
+  batchBodyBytes: number;
+  authFailuresPerMinute: number;
+  trustProxyHops: number;
+  portalRequestsPerMinute: number;
   /** Calls of the `expensive` routes (the exports) each org may make a minute; EXPORTS_PER_MINUTE unless said. */
   exportsPerMinute?: number;
 };
@@ -86,7 +90,8 @@ export function createApp(deps: AppDeps): Api {
     identity: deps.identity,
     limiter: createFailureLimiter({ maxFailures: deps.limits.authFailuresPerMinute, windowMs: 60_000, now: () => deps.now().getTime() }),
     now: deps.now,
-    audit: (orgId, actor, entry) => audit({ store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor }, orgId, [entry]),
+    audit: (orgId, actor, entry) =>
+      audit({ store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor }, orgId, [entry]),
   } satisfies AuthorizeDeps;
   const jsonBody = {
     default: express.json({ limit: deps.limits.bodyBytes, type: 'application/json' }),
@@ -94,14 +99,25 @@ export function createApp(deps: AppDeps): Api {
   };
 
   const background = backgroundWork((what, error) =>
-    deps.logger.error({ err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error } }, what));
+    deps.logger.error(
+      { err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error } },
+      what,
+    ),
+  );
 
   let openapi: OpenApiDocument | undefined;
   const routes: Route[] = [...metaRoutes(() => openapi!), ...apiRoutes];
-  openapi = buildOpenApi(routes.map((r) => r.spec), deps.portalBaseUrl);
+  openapi = buildOpenApi(
+    routes.map((r) => r.spec),
+    deps.portalBaseUrl,
+  );
 
   // The same counting window as failed sign-ins, here counting an org's exports.
-  const exports = createFailureLimiter({ maxFailures: deps.limits.exportsPerMinute ?? EXPORTS_PER_MINUTE, windowMs: 60_000, now: () => deps.now().getTime() });
+  const exports = createFailureLimiter({
+    maxFailures: deps.limits.exportsPerMinute ?? EXPORTS_PER_MINUTE,
+    windowMs: 60_000,
+    now: () => deps.now().getTime(),
+  });
   for (const r of routes) {
     const chain: RequestHandler[] = [noteRoute(r.spec), authorize(r.spec.access, authDeps)];
     if (r.spec.expensive) chain.push(limitPerOrg(exports));
@@ -113,9 +129,16 @@ export function createApp(deps: AppDeps): Api {
   }
   // The agency portal's pages: HTML, outside /v1 and its route list, with headers of their own.
   app.use('/portal', portalRouter({ ...deps, requestsPerMinute: deps.limits.portalRequestsPerMinute }));
-  app.use('/therapist', therapistRouter({
-    ...deps, therapists: deps.portal, signIn: deps.therapistSignIn, baseUrl: deps.portalBaseUrl, requestsPerMinute: deps.limits.portalRequestsPerMinute,
-  }));
+  app.use(
+    '/therapist',
+    therapistRouter({
+      ...deps,
+      therapists: deps.portal,
+      signIn: deps.therapistSignIn,
+      baseUrl: deps.portalBaseUrl,
+      requestsPerMinute: deps.limits.portalRequestsPerMinute,
+    }),
+  );
   // Operations and the Marketplace's pages: outside the API's route list, like the portal.
   app.use(express.Router().get('/readyz', readiness(deps.store)));
   app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));
@@ -194,7 +217,8 @@ function noteRoute(spec: RouteSpec): RequestHandler {
  */
 const requireJson: RequestHandler = (req, res, next) => {
   const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
-  if (!empty && req.is('application/json') === false) return sendError(res, 'unsupported-media-type', 'send the body as JSON (Content-Type: application/json)');
+  if (!empty && req.is('application/json') === false)
+    return sendError(res, 'unsupported-media-type', 'send the body as JSON (Content-Type: application/json)');
   next();
 };
 
@@ -217,13 +241,35 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
     if (issues.length > 0) return sendError(res, 'invalid-input', `${issues[0]!.path}: ${issues[0]!.message}`, issues);
 
     const { principal } = callerOf(res);
-    const ctx: UseCaseContext = { store: deps.store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: requestState(res).actor ?? 'anonymous' };
+    const ctx: UseCaseContext = {
+      store: deps.store,
+      cipher: deps.cipher,
+      now: deps.now,
+      newId: deps.newId,
+      actor: requestState(res).actor ?? 'anonymous',
+    };
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
-    const payouts = { ...ctx, payouts: deps.payouts, gateways: deps.payoutGateways, verifyEvent: deps.verifyStripeEvent, publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, '') };
+    const payouts = {
+      ...ctx,
+      payouts: deps.payouts,
+      gateways: deps.payoutGateways,
+      verifyEvent: deps.verifyStripeEvent,
+      publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, ''),
+    };
     const rawBody = r.spec.rawBodyLimit && Buffer.isBuffer(req.body) ? req.body : undefined;
     const result = await r.handle({
-      params, query, body, ctx, documents, principal, identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) },
-      portal: { store: deps.portal, baseUrl: deps.portalBaseUrl }, background, payouts, rawBody, header: (name) => req.get(name),
+      params,
+      query,
+      body,
+      ctx,
+      documents,
+      principal,
+      identity: { identity: deps.identity, now: deps.now, audit: (orgId, entry) => audit(ctx, orgId, [entry]) },
+      portal: { store: deps.portal, baseUrl: deps.portalBaseUrl },
+      background,
+      payouts,
+      rawBody,
+      header: (name) => req.get(name),
     });
     if (!result.ok) return sendFailure(res, result.error);
     if (r.spec.browser) return sendBrowserAnswer(res, result.value as BrowserAnswer);

@@ -39,11 +39,18 @@ function failureKeys(req: Request, outcome: Extract<AuthenticationOutcome, { kin
   return keys;
 }
 
-const memberDeps = (deps: AuthorizeDeps, principal: Principal): IdentityDeps =>
-  ({ identity: deps.identity, now: deps.now, audit: (orgId, entry) => deps.audit(orgId, actorOf(principal), entry) });
+const memberDeps = (deps: AuthorizeDeps, principal: Principal): IdentityDeps => ({
+  identity: deps.identity,
+  now: deps.now,
+  audit: (orgId, entry) => deps.audit(orgId, actorOf(principal), entry),
+});
 
 /** The principal's role in the org, or why it has none; `member` when it is a Google account's membership. */
-async function roleOf(deps: AuthorizeDeps, principal: Principal, orgId: string): Promise<{ role: MemberRole; member?: MemberRecord } | { role: null; why: 'not-member' | 'other-account' }> {
+async function roleOf(
+  deps: AuthorizeDeps,
+  principal: Principal,
+  orgId: string,
+): Promise<{ role: MemberRole; member?: MemberRecord } | { role: null; why: 'not-member' | 'other-account' }> {
   if (principal.kind === 'api-key') return principal.orgId === orgId ? { role: principal.role } : { role: null, why: 'not-member' };
   const found = await memberSigningIn(memberDeps(deps, principal), orgId, principal);
   return found.kind === 'member' ? { role: found.member.role, member: found.member } : { role: null, why: found.kind };
@@ -65,7 +72,11 @@ export function authorize(access: Access, deps: AuthorizeDeps): RequestHandler {
       if (wait > 0) {
         state.authFailure = 'rate-limited';
         res.setHeader('Retry-After', String(wait));
-        return sendError(res, 'too-many-requests', `too many failed sign-ins from this address or for this key; try again in ${wait} s (valid credentials are not refused)`);
+        return sendError(
+          res,
+          'too-many-requests',
+          `too many failed sign-ins from this address or for this key; try again in ${wait} s (valid credentials are not refused)`,
+        );
       }
       for (const k of keys) deps.limiter.recordFailure(k);
     }
@@ -73,9 +84,13 @@ export function authorize(access: Access, deps: AuthorizeDeps): RequestHandler {
       // A request with no credentials is a client set up wrong, not a guess: only bad credentials count.
       state.authFailure = outcome.kind === 'missing' ? 'no-credentials' : outcome.reason;
       res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendError(res, 'unauthenticated', outcome.kind === 'missing'
-        ? 'send Authorization: Bearer <Google ID token or API key>'
-        : 'the credentials are not valid (expired, revoked, or not for this service)');
+      return sendError(
+        res,
+        'unauthenticated',
+        outcome.kind === 'missing'
+          ? 'send Authorization: Bearer <Google ID token or API key>'
+          : 'the credentials are not valid (expired, revoked, or not for this service)',
+      );
     }
     const { principal } = outcome;
     state.actor = actorOf(principal);
@@ -89,11 +104,16 @@ export function authorize(access: Access, deps: AuthorizeDeps): RequestHandler {
     const found = await roleOf(deps, principal, orgId);
     if (found.role === null && found.why === 'other-account') {
       state.authFailure = 'member-sub-mismatch';
-      return sendError(res, 'forbidden', 'this Google account is not the one that first signed in with this email here; ask an owner to add the member again');
+      return sendError(
+        res,
+        'forbidden',
+        'this Google account is not the one that first signed in with this email here; ask an owner to add the member again',
+      );
     }
     if (found.role === null) return sendError(res, 'forbidden', 'you are not a member of this org');
     if (access === 'owner' && found.role !== 'owner') return sendError(res, 'forbidden', 'only an owner of the org may do this');
-    if (principal.kind === 'google' && found.member) await recordFirstSignIn(memberDeps(deps, principal), orgId, found.member, principal.sub);
+    if (principal.kind === 'google' && found.member)
+      await recordFirstSignIn(memberDeps(deps, principal), orgId, found.member, principal.sub);
     res.locals.caller = { principal, role: found.role } satisfies Caller;
     next();
   };
@@ -108,13 +128,22 @@ function credentialOfItsOwn(access: 'stripe-signature' | 'link-token', req: Requ
   const state = requestState(res);
   if (req.get('authorization') !== undefined) {
     state.authFailure = 'bearer-on-signed-route';
-    sendError(res, 'forbidden', access === 'stripe-signature' ? 'this route takes only Stripe\'s signed events' : 'this link takes no sign-in: open it as it was sent');
+    sendError(
+      res,
+      'forbidden',
+      access === 'stripe-signature' ? "this route takes only Stripe's signed events" : 'this link takes no sign-in: open it as it was sent',
+    );
     return;
   }
-  const present = access === 'stripe-signature' ? Boolean(req.get('stripe-signature')) : typeof req.query.token === 'string' && req.query.token !== '';
+  const present =
+    access === 'stripe-signature' ? Boolean(req.get('stripe-signature')) : typeof req.query.token === 'string' && req.query.token !== '';
   if (!present) {
     state.authFailure = 'no-credentials';
-    sendError(res, 'unauthenticated', access === 'stripe-signature' ? 'send the event signed by Stripe (Stripe-Signature)' : 'this link is missing its token');
+    sendError(
+      res,
+      'unauthenticated',
+      access === 'stripe-signature' ? 'send the event signed by Stripe (Stripe-Signature)' : 'this link is missing its token',
+    );
     return;
   }
   state.actor = access === 'stripe-signature' ? 'stripe' : 'onboarding-link';

@@ -13,7 +13,9 @@ export function backgroundWork(logFailure: (what: string, error: unknown) => voi
   const running = new Set<Promise<unknown>>();
   return {
     run(what, task) {
-      const done = task().catch((error: unknown) => logFailure(what, error)).finally(() => running.delete(done));
+      const done = task()
+        .catch((error: unknown) => logFailure(what, error))
+        .finally(() => running.delete(done));
       running.add(done);
     },
     async idle() {

@@ -19,7 +19,9 @@ export function documentedShape(schema: object): z.core.$ZodType | undefined {
 }
 
 /** A batch body (`{ agencies: [...] }`) whose rows the use case validates: here each list is only checked to be one. */
-export function batchOf<Shape extends Record<string, zm.ZodMiniArray>>(body: zm.ZodMiniObject<Shape>): z.ZodObject<{ [K in keyof Shape]: z.ZodArray<z.ZodUnknown> }> {
+export function batchOf<Shape extends Record<string, zm.ZodMiniArray>>(
+  body: zm.ZodMiniObject<Shape>,
+): z.ZodObject<{ [K in keyof Shape]: z.ZodArray<z.ZodUnknown> }> {
   const envelope = z.object(Object.fromEntries(Object.keys(body.shape).map((key) => [key, z.array(z.unknown())])));
   return validatedByUseCase(envelope, body) as z.ZodObject<{ [K in keyof Shape]: z.ZodArray<z.ZodUnknown> }>;
 }

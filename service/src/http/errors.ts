@@ -61,7 +61,11 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
   }
   switch (type) {
     case 'entity.too.large':
-      return sendError(res, 'payload-too-large', `the request body is larger than this route accepts (${typeof limit === 'number' ? `${limit} bytes` : 'see the API docs'})`);
+      return sendError(
+        res,
+        'payload-too-large',
+        `the request body is larger than this route accepts (${typeof limit === 'number' ? `${limit} bytes` : 'see the API docs'})`,
+      );
     case 'entity.parse.failed':
       return sendError(res, 'malformed-json', 'the request body is not valid JSON');
     case 'encoding.unsupported':
@@ -76,7 +80,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
   }
   // The router could not decode a path parameter (a malformed %-escape): the client's URL, not a fault.
   if (error instanceof URIError) {
-    return sendError(res, 'invalid-input', 'path: a path parameter is not valid percent-encoded UTF-8', [{ path: 'path', message: 'is not valid percent-encoded UTF-8' }]);
+    return sendError(res, 'invalid-input', 'path: a path parameter is not valid percent-encoded UTF-8', [
+      { path: 'path', message: 'is not valid percent-encoded UTF-8' },
+    ]);
   }
   // Whatever else body-parser refuses with a status of its own (a gzip body that does not inflate) is the client's too.
   if (isClientError(error)) return sendError(res, 'malformed-json', 'the request body could not be read');

@@ -15,10 +15,19 @@ import { initRequestState, requestState, type RequestState } from './request-sta
 export type { Logger } from 'pino';
 
 export const REDACT_PATHS = [
-  'authorization', 'cookie', 'body',
-  'headers.authorization', 'headers.cookie', 'headers["set-cookie"]',
-  'req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]',
-  '*.body', '*.authorization', '*.cookie',
+  'authorization',
+  'cookie',
+  'body',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.headers["set-cookie"]',
+  '*.body',
+  '*.authorization',
+  '*.cookie',
 ];
 
 /** An error as logged: its kind, message, stack and cause code; not its other fields (library errors carry requests). */
@@ -34,7 +43,14 @@ export function serializeError(error: unknown): Record<string, unknown> {
 }
 
 /** Cloud Logging's LogSeverity for each pino level. */
-export const SEVERITY: Record<string, string> = { trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', fatal: 'CRITICAL' };
+export const SEVERITY: Record<string, string> = {
+  trace: 'DEBUG',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  fatal: 'CRITICAL',
+};
 
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
   const config = {
@@ -54,11 +70,18 @@ export function createLogger(options: { level: string; destination?: Destination
  * Google's front end's `X-Cloud-Trace-Context: <trace id>/<span id>;o=<flag>`, or else a W3C
  * `traceparent`. Nothing without a project to name, or a header of another shape.
  */
-export function traceFields(project: string | undefined, cloudTrace: string | undefined, traceparent: string | undefined): Record<string, string> {
+export function traceFields(
+  project: string | undefined,
+  cloudTrace: string | undefined,
+  traceparent: string | undefined,
+): Record<string, string> {
   if (!project) return {};
   const cloud = cloudTrace === undefined ? null : /^([0-9a-f]{32})(?:\/(\d+))?/i.exec(cloudTrace);
   if (cloud) {
-    return { 'logging.googleapis.com/trace': `projects/${project}/traces/${cloud[1]!.toLowerCase()}`, ...(cloud[2] ? { 'logging.googleapis.com/spanId': BigInt(cloud[2]).toString(16).padStart(16, '0') } : {}) };
+    return {
+      'logging.googleapis.com/trace': `projects/${project}/traces/${cloud[1]!.toLowerCase()}`,
+      ...(cloud[2] ? { 'logging.googleapis.com/spanId': BigInt(cloud[2]).toString(16).padStart(16, '0') } : {}),
+    };
   }
   const w3c = traceparent === undefined ? null : /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent);
   return w3c ? { 'logging.googleapis.com/trace': `projects/${project}/traces/${w3c[1]}`, 'logging.googleapis.com/spanId': w3c[2]! } : {};

@@ -47,7 +47,10 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): u
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => ({
-    name, in: where, required: where === 'path' || required.has(name), schema: property,
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    schema: property,
     ...(typeof property.description === 'string' ? { description: property.description } : {}),
   }));
 }
@@ -57,27 +60,42 @@ const ACCESS_TEXT: Record<RouteSpec['access'], string> = {
   'signed-in': 'A signed-in Google account (an ID token), in no org yet.',
   member: 'An owner or staff member of the org, or one of its API keys.',
   owner: 'An owner of the org, or one of its API keys with the owner role.',
-  'stripe-signature': 'Stripe only: the event signed with the org\'s webhook signing secret (Stripe-Signature over the raw body). Bearer credentials are refused.',
+  'stripe-signature':
+    "Stripe only: the event signed with the org's webhook signing secret (Stripe-Signature over the raw body). Bearer credentials are refused.",
   'link-token': 'Whoever holds the link: its 256-bit token (the query parameter `token`). Bearer credentials are refused.',
 };
 
 const SECURITY: Record<RouteSpec['access'], unknown[]> = {
-  public: [], 'signed-in': [{ bearer: [] }], member: [{ bearer: [] }], owner: [{ bearer: [] }],
-  'stripe-signature': [{ stripeSignature: [] }], 'link-token': [{ linkToken: [] }],
+  public: [],
+  'signed-in': [{ bearer: [] }],
+  member: [{ bearer: [] }],
+  owner: [{ bearer: [] }],
+  'stripe-signature': [{ stripeSignature: [] }],
+  'link-token': [{ linkToken: [] }],
 };
 
 function errorStatuses(spec: RouteSpec): number[] {
   const statuses = new Set<number>([ERROR_STATUS.internal]);
   if (spec.params || spec.query || spec.body) statuses.add(ERROR_STATUS['invalid-input']);
-  if (spec.body) [ERROR_STATUS['payload-too-large'], ERROR_STATUS['unsupported-media-type']].forEach((s) => { statuses.add(s); });
+  if (spec.body)
+    [ERROR_STATUS['payload-too-large'], ERROR_STATUS['unsupported-media-type']].forEach((s) => {
+      statuses.add(s);
+    });
   if (spec.access !== 'public') {
-    [ERROR_STATUS.unauthenticated, ERROR_STATUS.forbidden, ERROR_STATUS['too-many-requests'], ERROR_STATUS['auth-unavailable']].forEach((s) => { statuses.add(s); });
+    [ERROR_STATUS.unauthenticated, ERROR_STATUS.forbidden, ERROR_STATUS['too-many-requests'], ERROR_STATUS['auth-unavailable']].forEach(
+      (s) => {
+        statuses.add(s);
+      },
+    );
   }
   if (spec.access === 'member' || spec.access === 'owner') {
-    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => { statuses.add(s); });
+    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => {
+      statuses.add(s);
+    });
   }
   if (spec.access === 'signed-in') statuses.add(ERROR_STATUS.conflict);
-  if (spec.access === 'member' || spec.access === 'owner' || spec.access === 'stripe-signature' || spec.access === 'link-token') statuses.add(ERROR_STATUS['payment-provider']);
+  if (spec.access === 'member' || spec.access === 'owner' || spec.access === 'stripe-signature' || spec.access === 'link-token')
+    statuses.add(ERROR_STATUS['payment-provider']);
   if (spec.access === 'stripe-signature' || spec.access === 'link-token') {
     statuses.delete(ERROR_STATUS['too-many-requests']);
     statuses.delete(ERROR_STATUS['auth-unavailable']);
@@ -90,7 +108,8 @@ function errorStatuses(spec: RouteSpec): number[] {
 
 /** The success answer of a JSON route: its schema is what a client is generated from, so every such route has one. */
 function answerContent(spec: RouteSpec): Record<string, unknown> {
-  if (!spec.answer) throw new Error(`route ${spec.id} answers JSON but names no answer schema`, { cause: { code: 'route-without-answer' } });
+  if (!spec.answer)
+    throw new Error(`route ${spec.id} answers JSON but names no answer schema`, { cause: { code: 'route-without-answer' } });
   return { 'application/json': { schema: toJsonSchema(spec.answer, 'output') } };
 }
 
@@ -104,12 +123,27 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     security: SECURITY[spec.access],
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body) } } } } : {}),
-    ...(spec.rawBodyLimit ? { requestBody: { required: true, description: `Stripe's event as it sent it, at most ${spec.rawBodyLimit} bytes; verified on these exact bytes.`, content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
+    ...(spec.rawBodyLimit
+      ? {
+          requestBody: {
+            required: true,
+            description: `Stripe's event as it sent it, at most ${spec.rawBodyLimit} bytes; verified on these exact bytes.`,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        }
+      : {}),
     responses: {
-      [success]: success === 204 ? { description: 'Done; no content.' }
-        : spec.browser ? { description: 'A redirect (303) to where the browser goes next, or one line of plain text.', content: { 'text/plain': { schema: { type: 'string' } } } }
-        : spec.file ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
-        : { description: 'Done.', content: answerContent(spec) },
+      [success]:
+        success === 204
+          ? { description: 'Done; no content.' }
+          : spec.browser
+            ? {
+                description: 'A redirect (303) to where the browser goes next, or one line of plain text.',
+                content: { 'text/plain': { schema: { type: 'string' } } },
+              }
+            : spec.file
+              ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
+              : { description: 'Done.', content: answerContent(spec) },
       ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
     },
   };
@@ -127,15 +161,30 @@ export function buildOpenApi(specs: readonly RouteSpec[], publicBaseUrl = ''): O
     info: {
       title: 'VisitLedger API',
       version: API_VERSION,
-      description: 'Billing, contractor payroll and 1099-NEC for home health therapy staffing agencies. Money is integer cents; dates are YYYY-MM-DD. Errors: { "error": { "code", "message", "details" } }.',
+      description:
+        'Billing, contractor payroll and 1099-NEC for home health therapy staffing agencies. Money is integer cents; dates are YYYY-MM-DD. Errors: { "error": { "code", "message", "details" } }.',
     },
     servers: [{ url: publicBaseUrl.replace(/\/+$/, '') || '/', description: 'This service' }],
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A Google ID token (the add-on: ScriptApp.getIdentityToken()) or an org API key (vl_...).' },
-        stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature', description: 't=<unix time>,v1=<hex HMAC-SHA256 of "t.rawBody" with the org\'s webhook signing secret>' },
-        linkToken: { type: 'apiKey', in: 'query', name: 'token', description: 'The 256-bit token of a link the service made (shown once, stored hashed).' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A Google ID token (the add-on: ScriptApp.getIdentityToken()) or an org API key (vl_...).',
+        },
+        stripeSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Stripe-Signature',
+          description: 't=<unix time>,v1=<hex HMAC-SHA256 of "t.rawBody" with the org\'s webhook signing secret>',
+        },
+        linkToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The 256-bit token of a link the service made (shown once, stored hashed).',
+        },
       },
       schemas: {
         Error: {
@@ -148,14 +197,19 @@ export function buildOpenApi(specs: readonly RouteSpec[], publicBaseUrl = ''): O
               properties: {
                 code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
                 message: { type: 'string' },
-                details: { description: 'For invalid input: [{ path, message }], the path naming the field and, in a batch, the row ("3.date").' },
+                details: {
+                  description: 'For invalid input: [{ path, message }], the path naming the field and, in a batch, the row ("3.date").',
+                },
               },
             },
           },
         },
       },
       responses: {
-        Error: { description: 'An error; the code says which.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        Error: {
+          description: 'An error; the code says which.',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     },
   };

@@ -11,15 +11,17 @@ import { isClientError } from './errors.ts';
 import { requestState } from './request-state.ts';
 
 /** no-store, the page's CSP, HSTS, no referrer, no framing, no sniffing. */
-export const pageHeaders = (csp: string): RequestHandler => (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
-  res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
-};
+export const pageHeaders =
+  (csp: string): RequestHandler =>
+  (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  };
 
 export function sendPage(res: Response, status: number, markup: string): void {
   res.status(status).type('html').send(markup);
@@ -34,16 +36,18 @@ export function cookieValue(req: Request, name: string): string | undefined {
 }
 
 /** Counts every request, not only failures: the same bounded per-client window as the API's; past it, a 429 page. */
-export const limitPerClient = (limiter: FailureLimiter, tooManyRequests: () => string): RequestHandler => (req, res, next) => {
-  const client = clientKey(req.ip ?? req.socket.remoteAddress);
-  const wait = limiter.retryAfter(client);
-  if (wait > 0) {
-    res.setHeader('Retry-After', String(wait));
-    return sendPage(res, 429, tooManyRequests());
-  }
-  limiter.recordFailure(client);
-  next();
-};
+export const limitPerClient =
+  (limiter: FailureLimiter, tooManyRequests: () => string): RequestHandler =>
+  (req, res, next) => {
+    const client = clientKey(req.ip ?? req.socket.remoteAddress);
+    const wait = limiter.retryAfter(client);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendPage(res, 429, tooManyRequests());
+    }
+    limiter.recordFailure(client);
+    next();
+  };
 
 /** The query a page reloads itself with when the session cookie did not come with it. */
 const RETRY = 'opened';
@@ -54,7 +58,12 @@ const RETRY = 'opened';
  * reloads itself once from itself, which brings the cookie; only then does it say the link
  * must be opened again.
  */
-export function answerWithoutSession(req: Request, res: Response, cookie: string, pages: { opening(again: string): string; ended(): string }): void {
+export function answerWithoutSession(
+  req: Request,
+  res: Response,
+  cookie: string,
+  pages: { opening(again: string): string; ended(): string },
+): void {
   if (req.method === 'GET' && cookieValue(req, cookie) === undefined && req.query[RETRY] === undefined) {
     const [path, query] = req.originalUrl.split('?');
     sendPage(res, 200, pages.opening(`${path}?${query ? `${query}&` : ''}${RETRY}`));
@@ -64,10 +73,11 @@ export function answerWithoutSession(req: Request, res: Response, cookie: string
 }
 
 /** Faults as pages: a token that cannot be decoded is an invalid link, a form that cannot be read the client's; the rest a 500 page, noted for the log line. */
-export const pageErrors = (pages: { invalidLink(): string; error(): string }) => ((error, _req, res, _next) => {
-  if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, pages.invalidLink());
-  if (isClientError(error) && !res.headersSent) return sendPage(res, 400, pages.error());
-  requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
-  if (res.headersSent) return void res.end();
-  sendPage(res, 500, pages.error());
-}) as express.ErrorRequestHandler;
+export const pageErrors = (pages: { invalidLink(): string; error(): string }) =>
+  ((error, _req, res, _next) => {
+    if (error instanceof URIError && !res.headersSent) return sendPage(res, 404, pages.invalidLink());
+    if (isClientError(error) && !res.headersSent) return sendPage(res, 400, pages.error());
+    requestState(res).error = error instanceof Error ? { type: error.name, message: error.message } : { type: typeof error };
+    if (res.headersSent) return void res.end();
+    sendPage(res, 500, pages.error());
+  }) as express.ErrorRequestHandler;

@@ -95,12 +95,18 @@ export type Route = { spec: RouteSpec; handle: Handler<unknown, unknown, unknown
 type Parsed<S, K extends 'params' | 'query' | 'body'> = S extends Record<K, infer T extends z.core.$ZodType> ? z.output<T> : undefined;
 
 /** What the handler of a route with spec `S` answers: a file, a browser page, a value of its answer schema, or nothing (204). */
-export type AnswerOf<S> = S extends { file: string } ? DownloadFile
-  : S extends { browser: true } ? BrowserAnswer
-  : S extends { answer: infer A extends z.core.$ZodType } ? z.output<A>
-  : null;
+export type AnswerOf<S> = S extends { file: string }
+  ? DownloadFile
+  : S extends { browser: true }
+    ? BrowserAnswer
+    : S extends { answer: infer A extends z.core.$ZodType }
+      ? z.output<A>
+      : null;
 
-export function route<S extends RouteSpec>(spec: S, handle: Handler<Parsed<S, 'params'>, Parsed<S, 'query'>, Parsed<S, 'body'>, AnswerOf<S>>): Route {
+export function route<S extends RouteSpec>(
+  spec: S,
+  handle: Handler<Parsed<S, 'params'>, Parsed<S, 'query'>, Parsed<S, 'body'>, AnswerOf<S>>,
+): Route {
   // The app parses params, query and body with the spec's schemas before calling, so the erased types hold.
   return { spec, handle: handle as Handler<unknown, unknown, unknown, unknown> };
 }
@@ -114,17 +120,24 @@ export async function listed<K extends string, T>(key: K, result: Promise<Result
 /** A page of a list as the route answers it: its rows under the route's key (`{ visits: [...] }`) and `nextCursor`. */
 export type PagedAnswer<K extends string, T> = Record<K, T[]> & { nextCursor: string | null };
 
-const answerPage = <K extends string, T>(key: K, page: Page<T>) => ({ [key]: page.items, nextCursor: page.nextCursor } as PagedAnswer<K, T>);
+const answerPage = <K extends string, T>(key: K, page: Page<T>) =>
+  ({ [key]: page.items, nextCursor: page.nextCursor }) as PagedAnswer<K, T>;
 
 /** A page the use case read a page of (the long lists: visits, invoices, payments). */
-export async function paged<K extends string, T>(key: K, result: Promise<Result<Page<T>, Failure>>): Promise<Result<PagedAnswer<K, T>, Failure>> {
+export async function paged<K extends string, T>(
+  key: K,
+  result: Promise<Result<Page<T>, Failure>>,
+): Promise<Result<PagedAnswer<K, T>, Failure>> {
   const r = await result;
   return r.ok ? ok(answerPage(key, r.value)) : r;
 }
 
 /** A short list the use case reads whole (agencies, members, ...), sorted by `keyOf` and answered a page at a time like the long ones. */
 export async function pagedWhole<K extends string, T>(
-  key: K, result: Promise<Result<T[], Failure>>, keyOf: (row: T) => SortKey, page: PageRequest,
+  key: K,
+  result: Promise<Result<T[], Failure>>,
+  keyOf: (row: T) => SortKey,
+  page: PageRequest,
 ): Promise<Result<PagedAnswer<K, T>, Failure>> {
   const r = await result;
   return r.ok ? ok(answerPage(key, pageInMemory(r.value, keyOf, page))) : r;

@@ -26,7 +26,15 @@ export type TransferRequest = {
   metadata: Record<string, string>;
 };
 
-export type Transfer = { id: string; amountCents: number; /** How much of it was reversed (pulled back to the org's balance). */ amountReversedCents: number; destination: string; destinationPayment: string | null; createdAt: Date; metadata: Record<string, string> };
+export type Transfer = {
+  id: string;
+  amountCents: number /** How much of it was reversed (pulled back to the org's balance). */;
+  amountReversedCents: number;
+  destination: string;
+  destinationPayment: string | null;
+  createdAt: Date;
+  metadata: Record<string, string>;
+};
 
 /** Why Stripe refused a transfer, as the owner can act on it. */
 export type TransferRefusal = {

@@ -6,7 +6,11 @@ import { STRIPE_API_VERSION, stripeEndpoint } from './stripe-client.ts';
 describe('where the Stripe client goes', () => {
   it('is Stripe itself unless STRIPE_API_BASE names a stand-in', () => {
     expect(stripeEndpoint(readSettings({}).STRIPE_API_BASE)).toEqual({ host: 'api.stripe.com', port: 443, protocol: 'https' });
-    expect(stripeEndpoint(readSettings({ STRIPE_API_BASE: 'http://127.0.0.1:4242' }).STRIPE_API_BASE)).toEqual({ host: '127.0.0.1', port: 4242, protocol: 'http' });
+    expect(stripeEndpoint(readSettings({ STRIPE_API_BASE: 'http://127.0.0.1:4242' }).STRIPE_API_BASE)).toEqual({
+      host: '127.0.0.1',
+      port: 4242,
+      protocol: 'http',
+    });
     expect(stripeEndpoint('http://localhost')).toEqual({ host: 'localhost', port: 80, protocol: 'http' });
   });
 

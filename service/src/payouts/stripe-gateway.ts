@@ -3,7 +3,16 @@
  * docs/payouts.md for why not Accounts v2). Each org's key opens its own gateway.
  */
 import Stripe from 'stripe';
-import type { AccountState, EventSubject, EventVerifier, PayoutGateway, PayoutGatewayFactory, Transfer, TransferOutcome, TransferRefusal } from './gateway-port.ts';
+import type {
+  AccountState,
+  EventSubject,
+  EventVerifier,
+  PayoutGateway,
+  PayoutGatewayFactory,
+  Transfer,
+  TransferOutcome,
+  TransferRefusal,
+} from './gateway-port.ts';
 import { stripeClient, webhookVerifier, type StripeEndpoint } from './stripe-client.ts';
 
 function accountState(a: Stripe.Account): AccountState {
@@ -12,7 +21,9 @@ function accountState(a: Stripe.Account): AccountState {
     transfersActive: a.capabilities?.transfers === 'active',
     payoutsEnabled: a.payouts_enabled === true,
     detailsSubmitted: a.details_submitted === true,
-    requirementsDue: [...(a.requirements?.currently_due ?? []), ...(a.requirements?.past_due ?? [])].filter((r, i, all) => all.indexOf(r) === i),
+    requirementsDue: [...(a.requirements?.currently_due ?? []), ...(a.requirements?.past_due ?? [])].filter(
+      (r, i, all) => all.indexOf(r) === i,
+    ),
     disabledReason: a.requirements?.disabled_reason ?? null,
   };
 }
@@ -51,32 +62,57 @@ export function stripeGatewayFactory(endpoint: StripeEndpoint): PayoutGatewayFac
           return { ok: true, livemode: balance.livemode };
         } catch (error) {
           if (error instanceof Stripe.errors.StripeAuthenticationError) return { ok: false, message: 'Stripe does not accept this key' };
-          if (error instanceof Stripe.errors.StripePermissionError) return { ok: false, message: 'this restricted key may not read the balance; give it Balance (read), Connect (write) and Transfers (write)' };
+          if (error instanceof Stripe.errors.StripePermissionError)
+            return {
+              ok: false,
+              message: 'this restricted key may not read the balance; give it Balance (read), Connect (write) and Transfers (write)',
+            };
           throw error;
         }
       },
       async createAccount({ therapistId, idempotencyKey }) {
-        const account = await stripe.accounts.create({
-          country: 'US',
-          controller: { fees: { payer: 'application' }, losses: { payments: 'application' }, stripe_dashboard: { type: 'express' }, requirement_collection: 'stripe' },
-          capabilities: { transfers: { requested: true } },
-          // No business type: some therapists are sole proprietors, some LLCs; onboarding asks.
-          metadata: { therapist_id: therapistId },
-        }, { idempotencyKey });
+        const account = await stripe.accounts.create(
+          {
+            country: 'US',
+            controller: {
+              fees: { payer: 'application' },
+              losses: { payments: 'application' },
+              stripe_dashboard: { type: 'express' },
+              requirement_collection: 'stripe',
+            },
+            capabilities: { transfers: { requested: true } },
+            // No business type: some therapists are sole proprietors, some LLCs; onboarding asks.
+            metadata: { therapist_id: therapistId },
+          },
+          { idempotencyKey },
+        );
         return accountState(account);
       },
       async retrieveAccount(accountId) {
         return accountState(await stripe.accounts.retrieve(accountId));
       },
       async createAccountLink({ accountId, refreshUrl, returnUrl }) {
-        const link = await stripe.accountLinks.create({ account: accountId, type: 'account_onboarding', refresh_url: refreshUrl, return_url: returnUrl, collection_options: { fields: 'eventually_due' } });
+        const link = await stripe.accountLinks.create({
+          account: accountId,
+          type: 'account_onboarding',
+          refresh_url: refreshUrl,
+          return_url: returnUrl,
+          collection_options: { fields: 'eventually_due' },
+        });
         return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
       },
       async createTransfer(request): Promise<TransferOutcome> {
         try {
-          const transfer = await stripe.transfers.create({
-            amount: request.amountCents, currency: 'usd', destination: request.destination, transfer_group: request.transferGroup, metadata: request.metadata,
-          }, { idempotencyKey: request.idempotencyKey });
+          const transfer = await stripe.transfers.create(
+            {
+              amount: request.amountCents,
+              currency: 'usd',
+              destination: request.destination,
+              transfer_group: request.transferGroup,
+              metadata: request.metadata,
+            },
+            { idempotencyKey: request.idempotencyKey },
+          );
           return { ok: true, transfer: transferOf(transfer), replayed: transfer.lastResponse.headers['idempotent-replayed'] === 'true' };
         } catch (error) {
           const refusal = refusalOf(error);
@@ -89,7 +125,9 @@ export function stripeGatewayFactory(endpoint: StripeEndpoint): PayoutGatewayFac
         return all.map(transferOf);
       },
       async payoutSources(accountId, payoutId) {
-        const txns = await stripe.balanceTransactions.list({ payout: payoutId, limit: 100 }, { stripeAccount: accountId }).autoPagingToArray({ limit: 10_000 });
+        const txns = await stripe.balanceTransactions
+          .list({ payout: payoutId, limit: 100 }, { stripeAccount: accountId })
+          .autoPagingToArray({ limit: 10_000 });
         return txns.flatMap((t) => (typeof t.source === 'string' ? [t.source] : t.source ? [t.source.id] : []));
       },
     };
@@ -109,7 +147,10 @@ function subjectOf(object: { object?: string }): EventSubject {
   }
   if (object.object === 'transfer') {
     const t = object as Stripe.Transfer;
-    return { kind: 'transfer', transfer: { id: t.id, amountCents: t.amount, amountReversedCents: t.amount_reversed, paymentId: t.metadata?.payment_id ?? null } };
+    return {
+      kind: 'transfer',
+      transfer: { id: t.id, amountCents: t.amount, amountReversedCents: t.amount_reversed, paymentId: t.metadata?.payment_id ?? null },
+    };
   }
   return { kind: 'other' };
 }
@@ -119,7 +160,13 @@ export const verifyStripeEvent: EventVerifier = (rawBody, signatureHeader, webho
   try {
     const event = webhookVerifier.constructEvent(rawBody, signatureHeader, webhookSecret);
     const account = (event as { account?: string }).account ?? null;
-    return { id: event.id, type: event.type, created: event.created, account, subject: subjectOf(event.data.object as unknown as { object?: string }) };
+    return {
+      id: event.id,
+      type: event.type,
+      created: event.created,
+      account,
+      subject: subjectOf(event.data.object as unknown as { object?: string }),
+    };
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) return null;
     throw error;

@@ -5,8 +5,13 @@ import type { DocumentStore, StoredDocument } from './port.ts';
 
 function aDocument(id: string, bytes: Uint8Array, overrides: Partial<StoredDocument> = {}): StoredDocument {
   return {
-    id, kind: 'invoice', recordId: 'inv-1', bytes, createdAt: '2026-02-01T12:00:00.000Z',
-    sha256: createHash('sha256').update(bytes).digest('hex'), ...overrides,
+    id,
+    kind: 'invoice',
+    recordId: 'inv-1',
+    bytes,
+    createdAt: '2026-02-01T12:00:00.000Z',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...overrides,
   };
 }
 
@@ -40,7 +45,11 @@ export function describeDocumentContract(name: string, make: () => Promise<Docum
 
     it('stores a document once: a second put of the id changes nothing and answers the first', async () => {
       const first = aDocument('pay-statement:pr1:t1', pseudoRandomBytes(300, 2), { kind: 'pay-statement', recordId: 'pr1' });
-      const second = aDocument('pay-statement:pr1:t1', pseudoRandomBytes(300, 3), { kind: 'pay-statement', recordId: 'pr1', createdAt: '2026-03-01T00:00:00.000Z' });
+      const second = aDocument('pay-statement:pr1:t1', pseudoRandomBytes(300, 3), {
+        kind: 'pay-statement',
+        recordId: 'pr1',
+        createdAt: '2026-03-01T00:00:00.000Z',
+      });
       await store.putDocument('a', first);
       expect(await store.putDocument('a', second)).toEqual(first);
       expect(await store.getDocument('a', first.id)).toEqual(first);

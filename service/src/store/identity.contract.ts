@@ -12,7 +12,11 @@ export function describeIdentityContract(name: string, make: () => Promise<Ident
     it('keeps members per org, by lower-case email', async () => {
       await store.putMember('a', { email: 'Owner@Example.com', role: 'owner', addedAt: '2026-01-01T00:00:00.000Z' });
       await store.putMember('a', { email: 'staff@example.com', role: 'staff', addedAt: '2026-01-01T00:00:00.000Z' });
-      expect(await store.getMember('a', 'OWNER@example.com')).toEqual({ email: 'owner@example.com', role: 'owner', addedAt: '2026-01-01T00:00:00.000Z' });
+      expect(await store.getMember('a', 'OWNER@example.com')).toEqual({
+        email: 'owner@example.com',
+        role: 'owner',
+        addedAt: '2026-01-01T00:00:00.000Z',
+      });
       expect(await store.getMember('b', 'owner@example.com')).toBeNull();
       expect((await store.listMembers('a')).map((m) => m.email)).toEqual(['owner@example.com', 'staff@example.com']);
       await store.putMember('a', { email: 'staff@example.com', role: 'owner', addedAt: '2026-01-02T00:00:00.000Z' });

@@ -7,7 +7,21 @@
  * creating a pay run) are single methods, so each adapter can make them atomic its own
  * way: one SQL transaction, or Firestore transactions plus a resumable `closing` marker.
  */
-import type { Agency, BillRate, CreditNote, Cycle, Invoice, IsoDate, PayRate, PayStatement, Payment, Period, Therapist, Visit, W9 } from '../../../shared/index.ts';
+import type {
+  Agency,
+  BillRate,
+  CreditNote,
+  Cycle,
+  Invoice,
+  IsoDate,
+  PayRate,
+  PayStatement,
+  Payment,
+  Period,
+  Therapist,
+  Visit,
+  W9,
+} from '../../../shared/index.ts';
 import type { TherapistPortalStore } from './therapist-port.ts';
 import type { ReceivableEntry } from '../../../shared/receivables.ts';
 
@@ -56,7 +70,10 @@ export const SETTLED_OUTSIDE = 'settled-outside';
  * number for the visit, when it has one (SQLite); a commit given the seqs of the visits it
  * bills or pays marks them without looking 100,000 ids up again.
  */
-export type BillingVisit = Pick<StoredVisit, 'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'> & { seq?: number };
+export type BillingVisit = Pick<
+  StoredVisit,
+  'id' | 'agencyId' | 'therapistId' | 'date' | 'discipline' | 'visitType' | 'noteDone' | 'patientHasMrn'
+> & { seq?: number };
 
 /** A visit still waiting for its invoice or its pay run (or both), saying which it already has. */
 export type UnsettledVisit = BillingVisit & { billed: boolean; paid: boolean };
@@ -133,8 +150,24 @@ export type AuditEntry = {
   actor: string;
   /** `refuse`: an attempt turned away (a wrong portal passcode, a member's email from another Google account). */
   action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download' | 'refuse';
-  recordType: 'visit' | 'invoice' | 'credit-note' | 'pay-run' | 'therapist' | 'org' | 'tax-year' | 'portal-link' | 'member' | 'api-key' | 'payment' | 'stripe-connection' | 'stripe-account'
-    | 'bill-rate' | 'pay-rate' | 'receipt' | 'receivable';
+  recordType:
+    | 'visit'
+    | 'invoice'
+    | 'credit-note'
+    | 'pay-run'
+    | 'therapist'
+    | 'org'
+    | 'tax-year'
+    | 'portal-link'
+    | 'member'
+    | 'api-key'
+    | 'payment'
+    | 'stripe-connection'
+    | 'stripe-account'
+    | 'bill-rate'
+    | 'pay-rate'
+    | 'receipt'
+    | 'receivable';
   recordId: string;
   /** A short, PHI-free note ("12 visits", "close 2026-01"). */
   detail?: string;
@@ -345,7 +378,11 @@ export interface PortalStore extends TherapistPortalStore {
    * stay. Answers what was written, or null when the link is unknown or `change` answers null
    * (nothing written).
    */
-  updatePortalLink(orgId: string, linkId: string, change: (link: PortalLinkRecord) => PortalLinkRecord | null): Promise<PortalLinkRecord | null>;
+  updatePortalLink(
+    orgId: string,
+    linkId: string,
+    change: (link: PortalLinkRecord) => PortalLinkRecord | null,
+  ): Promise<PortalLinkRecord | null>;
   findPortalLinkByTokenHash(tokenHash: string): Promise<{ orgId: string; link: PortalLinkRecord } | null>;
   /** Keeps the first view of an invoice per link; later ones change nothing. */
   markPortalInvoiceViewed(orgId: string, view: PortalView): Promise<void>;

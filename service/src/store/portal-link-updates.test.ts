@@ -13,10 +13,18 @@ import type { PortalLinkRecord, PortalStore, Store } from './port.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 
 const aLink = (id: string): PortalLinkRecord => ({
-  id, agencyId: 'ag1', tokenHash: `hash-of-${id}`, createdAt: '2026-02-01T00:00:00.000Z', expiresAt: '2026-05-02T00:00:00.000Z', passcodeHash: 'scrypt$aa$bb',
+  id,
+  agencyId: 'ag1',
+  tokenHash: `hash-of-${id}`,
+  createdAt: '2026-02-01T00:00:00.000Z',
+  expiresAt: '2026-05-02T00:00:00.000Z',
+  passcodeHash: 'scrypt$aa$bb',
 });
 
-const oneMoreFailure = (l: PortalLinkRecord): PortalLinkRecord => ({ ...l, passcodeFailures: { count: (l.passcodeFailures?.count ?? 0) + 1, since: '2026-02-02T00:00:00.000Z' } });
+const oneMoreFailure = (l: PortalLinkRecord): PortalLinkRecord => ({
+  ...l,
+  passcodeFailures: { count: (l.passcodeFailures?.count ?? 0) + 1, since: '2026-02-02T00:00:00.000Z' },
+});
 
 function describeUpdates(name: string, make: () => Promise<PortalStore & Pick<Store, 'close'>>): void {
   describe(`updatePortalLink: ${name}`, () => {
@@ -24,7 +32,13 @@ function describeUpdates(name: string, make: () => Promise<PortalStore & Pick<St
       const store = await make();
       try {
         await store.insertPortalLink('a', aLink('l1'));
-        const written = await store.updatePortalLink('a', 'l1', (l) => ({ ...l, id: 'other', agencyId: 'ag9', tokenHash: 'forged', passcodeLockedUntil: '2026-02-02T00:15:00.000Z' }));
+        const written = await store.updatePortalLink('a', 'l1', (l) => ({
+          ...l,
+          id: 'other',
+          agencyId: 'ag9',
+          tokenHash: 'forged',
+          passcodeLockedUntil: '2026-02-02T00:15:00.000Z',
+        }));
         expect(written).toEqual({ ...aLink('l1'), passcodeLockedUntil: '2026-02-02T00:15:00.000Z' });
         expect(await store.getPortalLink('a', 'l1')).toEqual(written);
         expect((await store.findPortalLinkByTokenHash('hash-of-l1'))?.link).toEqual(written);

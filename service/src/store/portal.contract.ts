@@ -4,7 +4,12 @@ import type { PortalLinkRecord, PortalStore } from './port.ts';
 
 export function aPortalLink(id: string, overrides: Partial<PortalLinkRecord> = {}): PortalLinkRecord {
   return {
-    id, agencyId: 'ag1', tokenHash: `hash-of-${id}`, createdAt: '2026-02-01T00:00:00.000Z', expiresAt: '2026-05-02T00:00:00.000Z', ...overrides,
+    id,
+    agencyId: 'ag1',
+    tokenHash: `hash-of-${id}`,
+    createdAt: '2026-02-01T00:00:00.000Z',
+    expiresAt: '2026-05-02T00:00:00.000Z',
+    ...overrides,
   };
 }
 

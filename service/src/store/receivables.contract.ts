@@ -11,10 +11,28 @@ const ORG = 'org-a';
 const OTHER = 'org-b';
 const AT = '2026-03-02T10:00:00.000Z';
 
-const aReceipt = (id: string, agencyId: string, seq: number, amountCents = 10_000): ReceivableEntry =>
-  ({ kind: 'receipt', id, agencyId, seq, on: '2026-03-02', recordedAt: AT, amountCents, method: 'check', reference: '1042' });
-const anApplication = (id: string, agencyId: string, seq: number, receiptId: string): ReceivableEntry =>
-  ({ kind: 'application', id, agencyId, seq, on: '2026-03-02', recordedAt: AT, invoiceId: `inv-${seq}`, amountCents: 1, receiptId });
+const aReceipt = (id: string, agencyId: string, seq: number, amountCents = 10_000): ReceivableEntry => ({
+  kind: 'receipt',
+  id,
+  agencyId,
+  seq,
+  on: '2026-03-02',
+  recordedAt: AT,
+  amountCents,
+  method: 'check',
+  reference: '1042',
+});
+const anApplication = (id: string, agencyId: string, seq: number, receiptId: string): ReceivableEntry => ({
+  kind: 'application',
+  id,
+  agencyId,
+  seq,
+  on: '2026-03-02',
+  recordedAt: AT,
+  invoiceId: `inv-${seq}`,
+  amountCents: 1,
+  receiptId,
+});
 
 export function describeReceivablesContract(name: string, make: () => Promise<Store>): void {
   describe(`receivables contract: ${name}`, () => {
@@ -55,7 +73,10 @@ export function describeReceivablesContract(name: string, make: () => Promise<St
     });
 
     it('writes a receipt applied to as many invoices as one write takes', async () => {
-      const entries = [aReceipt('big', 'ag1', 1), ...Array.from({ length: MAX_ENTRIES_PER_WRITE - 1 }, (_, i) => anApplication(`big-${i}`, 'ag1', i + 2, 'big'))];
+      const entries = [
+        aReceipt('big', 'ag1', 1),
+        ...Array.from({ length: MAX_ENTRIES_PER_WRITE - 1 }, (_, i) => anApplication(`big-${i}`, 'ag1', i + 2, 'big')),
+      ];
       expect(await store.appendReceivables(ORG, entries)).toBe('created');
       expect(await store.listReceivables(ORG, 'ag1')).toEqual(entries);
     });

@@ -24,16 +24,18 @@ const STARTUP_TIMEOUT_MS = 60_000;
  */
 const GUARDED_JAVA = [
   'java -cp "$1" "$2" --host 127.0.0.1 --port "$3" & java=$!',
-  'trap \'kill $java 2>/dev/null; exit 0\' TERM INT',
+  "trap 'kill $java 2>/dev/null; exit 0' TERM INT",
   'while kill -0 "$4" 2>/dev/null && kill -0 $java 2>/dev/null; do sleep 1; done',
   'kill $java 2>/dev/null; wait $java',
 ].join('\n');
 
 /** Why the emulator cannot run on this machine, or null when it can. */
 export function firestoreEmulatorUnavailable(): string | null {
-  if (!existsSync(FIRESTORE_EMULATOR_JAR)) return `the emulator jar is missing: ${FIRESTORE_EMULATOR_JAR} (install google-cloud-cli-firestore-emulator)`;
+  if (!existsSync(FIRESTORE_EMULATOR_JAR))
+    return `the emulator jar is missing: ${FIRESTORE_EMULATOR_JAR} (install google-cloud-cli-firestore-emulator)`;
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
-  if (java.error || java.status !== 0) return `java does not run (${java.error?.message ?? `exit status ${java.status}`}): install a JRE 11 or later`;
+  if (java.error || java.status !== 0)
+    return `java does not run (${java.error?.message ?? `exit status ${java.status}`}): install a JRE 11 or later`;
   return null;
 }
 
@@ -100,9 +102,11 @@ export function describeWithFirestoreEmulator(name: string, projectId: string, b
   const unavailable = firestoreEmulatorUnavailable();
   if (unavailable !== null) {
     console.warn(`\n*** SKIPPED "${name}": the Firestore emulator cannot run here: ${unavailable} ***\n`);
-    describe.skip(name, () => body(() => {
-      throw new Error('skipped');
-    }));
+    describe.skip(name, () =>
+      body(() => {
+        throw new Error('skipped');
+      }),
+    );
     return;
   }
   describe(name, () => {

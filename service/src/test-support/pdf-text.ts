@@ -12,7 +12,8 @@ export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   for (let n = 1; n <= pdf.numPages; n++) {
     const content = await (await pdf.getPage(n)).getTextContent();
     // Items on one baseline (within 2 points: bold and regular fonts differ slightly) make a line; lines run top to bottom.
-    const items = (content.items as TextItem[]).filter((i) => 'str' in i && i.str.trim() !== '')
+    const items = (content.items as TextItem[])
+      .filter((i) => 'str' in i && i.str.trim() !== '')
       .map((i) => ({ x: i.transform[4]!, y: i.transform[5]!, w: i.width, s: i.str }))
       .sort((a, b) => b.y - a.y || a.x - b.x);
     const lines: { y: number; items: typeof items }[] = [];
@@ -22,9 +23,18 @@ export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
       else lines.push({ y: item.y, items: [item] });
     }
     // Pieces that touch (pdfmake writes "1099-" and "NEC" apart) join without a space; a gap is a space.
-    pages.push(lines.map((l) => l.items.sort((a, b) => a.x - b.x)
-      .map((item, i, all) => (i > 0 && item.x - (all[i - 1]!.x + all[i - 1]!.w) > 0.8 ? ' ' : '') + item.s)
-      .join('').replace(/\s+/g, ' ').trim()).join('\n'));
+    pages.push(
+      lines
+        .map((l) =>
+          l.items
+            .sort((a, b) => a.x - b.x)
+            .map((item, i, all) => (i > 0 && item.x - (all[i - 1]!.x + all[i - 1]!.w) > 0.8 ? ' ' : '') + item.s)
+            .join('')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
+        .join('\n'),
+    );
   }
   await pdf.destroy();
   return pages;

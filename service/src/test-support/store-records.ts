@@ -11,30 +11,67 @@ export function anOrg(id: string, overrides: Partial<OrgRecord['settings']> = {}
     id,
     createdAt: '2026-01-01T00:00:00.000Z',
     settings: {
-      name: `Org ${id}`, timeZone: 'America/New_York', invoicePrefix: 'INV', payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
-      holdPayUntilNoteDone: false, stripeTransfersCountFor1099: true, visitTypes: [], disciplineSynonyms: {}, visitTypeSynonyms: {},
+      name: `Org ${id}`,
+      timeZone: 'America/New_York',
+      invoicePrefix: 'INV',
+      payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
+      holdPayUntilNoteDone: false,
+      stripeTransfersCountFor1099: true,
+      visitTypes: [],
+      disciplineSynonyms: {},
+      visitTypeSynonyms: {},
       ...overrides,
     },
   };
 }
 
 export function anAgencyRecord(id: string, overrides: Partial<Agency> = {}): Agency {
-  return { id, name: `Agency ${id}`, aliases: [], billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', active: true, ...overrides };
+  return {
+    id,
+    name: `Agency ${id}`,
+    aliases: [],
+    billingCycle: { kind: 'monthly' },
+    termsDays: 30,
+    patientIdentifier: 'name',
+    active: true,
+    ...overrides,
+  };
 }
 
 export function aStoredVisit(id: string, overrides: Partial<StoredVisit> = {}): StoredVisit {
   return {
-    id, clientId: `client-${id}`, agencyId: 'ag1', therapistId: 'th1', date: '2026-01-10', discipline: 'PT', visitType: 'ROUTINE',
-    noteDone: true, patient: `sealed-${id}`, patientHasMrn: false, dupKey: `dup-${id}`, receivedAt: '2026-01-11T00:00:00.000Z',
-    invoiceId: null, payRunId: null, ...overrides,
+    id,
+    clientId: `client-${id}`,
+    agencyId: 'ag1',
+    therapistId: 'th1',
+    date: '2026-01-10',
+    discipline: 'PT',
+    visitType: 'ROUTINE',
+    noteDone: true,
+    patient: `sealed-${id}`,
+    patientHasMrn: false,
+    dupKey: `dup-${id}`,
+    receivedAt: '2026-01-11T00:00:00.000Z',
+    invoiceId: null,
+    payRunId: null,
+    ...overrides,
   };
 }
 
 /** A line billing one visit, a PT routine visit at $85. */
 export function anInvoiceLine(visitId: string, overrides: Partial<InvoiceLine> = {}): InvoiceLine {
   return {
-    visitId, date: '2026-01-10', therapistId: 'th1', therapistName: 'T One', discipline: 'PT', visitType: 'ROUTINE',
-    visitTypeLabel: 'Routine visit', rateCents: 8500, amountCents: 8500, late: false, ...overrides,
+    visitId,
+    date: '2026-01-10',
+    therapistId: 'th1',
+    therapistName: 'T One',
+    discipline: 'PT',
+    visitType: 'ROUTINE',
+    visitTypeLabel: 'Routine visit',
+    rateCents: 8500,
+    amountCents: 8500,
+    late: false,
+    ...overrides,
   };
 }
 
@@ -43,16 +80,30 @@ export function anInvoiceLine(visitId: string, overrides: Partial<InvoiceLine> =
  * subtotal and total are the lines' sum, and its agency's name follows its agencyId.
  */
 export function anInvoiceToIssue(
-  id: string, cycleId: string, visitIds: readonly string[], overrides: Partial<InvoiceToIssue> = {}, line: Partial<InvoiceLine> = {},
+  id: string,
+  cycleId: string,
+  visitIds: readonly string[],
+  overrides: Partial<InvoiceToIssue> = {},
+  line: Partial<InvoiceLine> = {},
 ): InvoiceToIssue {
   const agencyId = overrides.agencyId ?? 'ag1';
   const lines = visitIds.map((visitId) => anInvoiceLine(visitId, line));
   const totalCents = lines.reduce((sum, l) => sum + l.amountCents, 0);
   return {
-    id, cycleId, agencyId, agencyName: `Agency ${agencyId}`, period: { start: '2026-01-01', end: '2026-01-31' }, issueDate: '2026-02-01',
-    termsDays: 30, dueDate: '2026-03-03', patientIdentifier: 'name', lines,
+    id,
+    cycleId,
+    agencyId,
+    agencyName: `Agency ${agencyId}`,
+    period: { start: '2026-01-01', end: '2026-01-31' },
+    issueDate: '2026-02-01',
+    termsDays: 30,
+    dueDate: '2026-03-03',
+    patientIdentifier: 'name',
+    lines,
     subtotals: lines.length === 0 ? [] : [{ discipline: lines[0]!.discipline, amountCents: totalCents, visits: lines.length }],
-    totalCents, status: 'issued', ...overrides,
+    totalCents,
+    status: 'issued',
+    ...overrides,
   };
 }
 
@@ -64,11 +115,34 @@ export function anInvoice(id: string, overrides: Partial<StoredInvoice> = {}): S
 /** A pay run of one therapist (th1) paying each visit $55. */
 export function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
   return {
-    id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
-    statements: [{
-      therapistId: 'th1', therapistName: 'T One', period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file', totalCents: 5500 * visitIds.length,
-      withheldCents: 0, netCents: 5500 * visitIds.length, held: false,
-      lines: visitIds.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
-    }],
+    id,
+    period: { start: '2026-01-05', end: '2026-01-18' },
+    status: 'open',
+    createdAt: '2026-01-19T00:00:00.000Z',
+    totalCents: 5500 * visitIds.length,
+    statements: [
+      {
+        therapistId: 'th1',
+        therapistName: 'T One',
+        period: { start: '2026-01-05', end: '2026-01-18' },
+        w9Status: 'on-file',
+        totalCents: 5500 * visitIds.length,
+        withheldCents: 0,
+        netCents: 5500 * visitIds.length,
+        held: false,
+        lines: visitIds.map((visitId) => ({
+          visitId,
+          date: '2026-01-10',
+          agencyId: 'ag1',
+          agencyName: 'A',
+          discipline: 'PT' as const,
+          visitType: 'ROUTINE',
+          visitTypeLabel: 'Routine visit',
+          rateCents: 5500,
+          amountCents: 5500,
+          late: false,
+        })),
+      },
+    ],
   };
 }

@@ -18,20 +18,32 @@ export async function exportAccounting(ctx: UseCaseContext, orgId: string, range
   const parsed = rangeInput.safeParse(range);
   if (!parsed.success) return fail('invalid-input', 'the export needs dates as YYYY-MM-DD', describeIssues(parsed.error.issues));
   const { from, to } = parsed.data;
-  if (from > to) return fail('invalid-input', `the range starts (${from}) after it ends (${to})`, [{ path: 'from', message: `is after to (${to})` }]);
+  if (from > to)
+    return fail('invalid-input', `the range starts (${from}) after it ends (${to})`, [{ path: 'from', message: `is after to (${to})` }]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const within = (date: string) => date >= from && date <= to;
   const [invoices, notes, payments, agencies, therapists] = await Promise.all([
-    ctx.store.listInvoices(orgId, {}), ctx.store.listCreditNotes(orgId), ctx.store.listPayments(orgId, { paidFrom: from, paidTo: to }),
-    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId),
+    ctx.store.listInvoices(orgId, {}),
+    ctx.store.listCreditNotes(orgId),
+    ctx.store.listPayments(orgId, { paidFrom: from, paidTo: to }),
+    ctx.store.listAgencies(orgId),
+    ctx.store.listTherapists(orgId),
   ]);
   const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
   const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
   const encode = (rows: string[][]) => new TextEncoder().encode(toCsv(rows));
   const files: ExportFile[] = [
     { name: `qbo-invoices-${from}-to-${to}.csv`, bytes: encode(qboInvoiceRows(invoices.filter((i) => within(i.issueDate)))) },
-    { name: `credit-notes-${from}-to-${to}.csv`, bytes: encode(creditNoteRows(notes.filter((n) => within(n.issueDate)), agencyNames)) },
+    {
+      name: `credit-notes-${from}-to-${to}.csv`,
+      bytes: encode(
+        creditNoteRows(
+          notes.filter((n) => within(n.issueDate)),
+          agencyNames,
+        ),
+      ),
+    },
     { name: `qbo-payments-${from}-to-${to}.csv`, bytes: encode(qboPaymentRows(payments, therapistNames)) },
     { name: `payments-ledger-${from}-to-${to}.csv`, bytes: encode(paymentsLedgerRows(payments, therapistNames, org.value.settings)) },
   ];

@@ -15,7 +15,8 @@ function deps() {
   return {
     identity: store,
     now: () => new Date(at),
-    audit: (orgId: string, entry: Parameters<IdentityDeps['audit']>[1]) => store.appendAudit(orgId, [{ ...entry, id: `a${++n}`, at, actor: 'owner@example.com' }]),
+    audit: (orgId: string, entry: Parameters<IdentityDeps['audit']>[1]) =>
+      store.appendAudit(orgId, [{ ...entry, id: `a${++n}`, at, actor: 'owner@example.com' }]),
   };
 }
 
@@ -32,7 +33,10 @@ describe('managing API keys', () => {
     expect((await revokeApiKey(d, 'acme', apiKey.id)).ok).toBe(true); // revoking again changes nothing
     // Who changed access to the org is on the audit trail, never the secret.
     const trail = await d.identity.listAudit('acme', { recordId: apiKey.id });
-    expect(trail.map((e) => [e.action, e.recordType, e.detail])).toEqual([['create', 'api-key', 'role owner'], ['update', 'api-key', 'revoked']]);
+    expect(trail.map((e) => [e.action, e.recordType, e.detail])).toEqual([
+      ['create', 'api-key', 'role owner'],
+      ['update', 'api-key', 'revoked'],
+    ]);
     expect(JSON.stringify(trail)).not.toContain(secret);
   });
 

@@ -31,12 +31,21 @@ export const newApiKeyInput = z.object({
  * member behind it (their email; for a key made with another key, that key's member), whose
  * removal revokes it; absent for a key no member stands behind (the demo's).
  */
-export async function createApiKey(deps: IdentityDeps, orgId: string, input: unknown, createdBy?: string): Promise<Result<{ key: string; apiKey: ApiKeyView }, Failure>> {
+export async function createApiKey(
+  deps: IdentityDeps,
+  orgId: string,
+  input: unknown,
+  createdBy?: string,
+): Promise<Result<{ key: string; apiKey: ApiKeyView }, Failure>> {
   const parsed = newApiKeyInput.safeParse(input);
   if (!parsed.success) return fail('invalid-input', 'the API key is not valid', describeIssues(parsed.error.issues));
   const made = newApiKey(orgId);
   const record: ApiKeyRecord = {
-    id: made.keyId, label: parsed.data.label, role: parsed.data.role, secretHash: tokenHash(made.secret), createdAt: deps.now().toISOString(),
+    id: made.keyId,
+    label: parsed.data.label,
+    role: parsed.data.role,
+    secretHash: tokenHash(made.secret),
+    createdAt: deps.now().toISOString(),
     ...(createdBy !== undefined ? { createdBy } : {}),
   };
   await deps.identity.insertApiKey(orgId, record);
@@ -45,7 +54,11 @@ export async function createApiKey(deps: IdentityDeps, orgId: string, input: unk
 }
 
 /** Who stands behind a key made by this caller: a Google account's email, or the member behind the API key it used. */
-export async function keyMaker(deps: IdentityDeps, orgId: string, caller: { kind: 'google'; email: string } | { kind: 'api-key'; keyId: string }): Promise<string | undefined> {
+export async function keyMaker(
+  deps: IdentityDeps,
+  orgId: string,
+  caller: { kind: 'google'; email: string } | { kind: 'api-key'; keyId: string },
+): Promise<string | undefined> {
   if (caller.kind === 'google') return caller.email;
   return (await deps.identity.getApiKey(orgId, caller.keyId))?.createdBy;
 }

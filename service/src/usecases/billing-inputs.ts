@@ -1,5 +1,13 @@
 /** The org data a close or a pay run computes from, loaded once per call. */
-import { buildRateBook, buildVocabulary, type Agency, type HeldVisit, type OrgSettings, type RateBook, type Vocabulary } from '../../../shared/index.ts';
+import {
+  buildRateBook,
+  buildVocabulary,
+  type Agency,
+  type HeldVisit,
+  type OrgSettings,
+  type RateBook,
+  type Vocabulary,
+} from '../../../shared/index.ts';
 import type { BillingVisit, StoredTherapist } from '../store/port.ts';
 import type { UseCaseContext } from './context.ts';
 
@@ -14,7 +22,10 @@ export type BillingInputs = {
 
 export async function loadBillingInputs(ctx: UseCaseContext, orgId: string, settings: OrgSettings): Promise<BillingInputs> {
   const [agencies, therapists, billRates, payRates] = await Promise.all([
-    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
+    ctx.store.listAgencies(orgId),
+    ctx.store.listTherapists(orgId),
+    ctx.store.listBillRates(orgId),
+    ctx.store.listPayRates(orgId),
   ]);
   const agencyMap = new Map(agencies.map((a) => [a.id, a]));
   const therapistMap = new Map(therapists.map((t) => [t.id, t]));

@@ -24,7 +24,10 @@ export async function audit(
 ): Promise<void> {
   if (entries.length === 0) return;
   const at = ctx.now().toISOString();
-  await ctx.store.appendAudit(orgId, entries.map((e) => ({ ...e, id: ctx.newId(), at, actor: ctx.actor })));
+  await ctx.store.appendAudit(
+    orgId,
+    entries.map((e) => ({ ...e, id: ctx.newId(), at, actor: ctx.actor })),
+  );
 }
 
 /** Today in the org's time zone: the issue date of what is closed now. */
@@ -40,5 +43,8 @@ export function today(ctx: UseCaseContext, timeZone: string): IsoDate {
 export function notEndedYet(ctx: UseCaseContext, timeZone: string, period: Period, what: string): Err<Failure> | null {
   const day = today(ctx, timeZone);
   if (period.end <= day) return null;
-  return fail('rule-broken', `${what} has not ended: it ends on ${period.end} and today is ${day}; close it from then on (a preview shows what it would bill so far)`);
+  return fail(
+    'rule-broken',
+    `${what} has not ended: it ends on ${period.end} and today is ${day}; close it from then on (a preview shows what it would bill so far)`,
+  );
 }

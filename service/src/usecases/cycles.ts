@@ -6,8 +6,18 @@
  * commitClose is atomic, or resumable on Firestore).
  */
 import {
-  draftInvoice, isPeriodOf, monthBounds, ok, periodContaining, periodLabel, periodsEndingIn, type Agency, type HeldVisit,
-  type InvoiceDraft, type Period, type Result,
+  draftInvoice,
+  isPeriodOf,
+  monthBounds,
+  ok,
+  periodContaining,
+  periodLabel,
+  periodsEndingIn,
+  type Agency,
+  type HeldVisit,
+  type InvoiceDraft,
+  type Period,
+  type Result,
 } from '../../../shared/index.ts';
 import type { BillingVisit, CloseCommit, CycleRecord, StoredInvoice, UnsettledVisit } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
@@ -48,7 +58,12 @@ async function prepare(ctx: UseCaseContext, orgId: string, agencyId: string, per
 
 /** Unbilled visits dated before the period whose own cycle was never closed: close that cycle first. */
 async function unclosedEarlierPeriod(
-  ctx: UseCaseContext, orgId: string, agency: Agency, period: Period, visits: readonly BillingVisit[], batch: readonly CycleTarget[] = [],
+  ctx: UseCaseContext,
+  orgId: string,
+  agency: Agency,
+  period: Period,
+  visits: readonly BillingVisit[],
+  batch: readonly CycleTarget[] = [],
 ): Promise<Period | null> {
   const earlier = new Map<string, Period>();
   for (const v of visits) {
@@ -66,10 +81,23 @@ async function unclosedEarlierPeriod(
 }
 
 function draftFor(inputs: BillingInputs, agency: Agency, period: Period, visits: readonly BillingVisit[], issueDate: string) {
-  return draftInvoice({ agency, period, visits, rates: inputs.rates, therapistName: inputs.therapistName, vocabulary: inputs.vocabulary, issueDate });
+  return draftInvoice({
+    agency,
+    period,
+    visits,
+    rates: inputs.rates,
+    therapistName: inputs.therapistName,
+    vocabulary: inputs.vocabulary,
+    issueDate,
+  });
 }
 
-export async function previewClose(ctx: UseCaseContext, orgId: string, agencyId: string, period: Period): Promise<Result<ClosePreview, Failure>> {
+export async function previewClose(
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
+  period: Period,
+): Promise<Result<ClosePreview, Failure>> {
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
   const { org, inputs, agency } = prepared.value;
@@ -79,7 +107,12 @@ export async function previewClose(ctx: UseCaseContext, orgId: string, agencyId:
   return ok({ agencyId, period, draft: existing?.status === 'closed' ? null : draft, held, alreadyClosed: existing?.status === 'closed' });
 }
 
-export async function closeAgencyCycle(ctx: UseCaseContext, orgId: string, agencyId: string, period: Period): Promise<Result<CloseResult, Failure>> {
+export async function closeAgencyCycle(
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
+  period: Period,
+): Promise<Result<CloseResult, Failure>> {
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
   const { org, inputs, agency } = prepared.value;
@@ -99,7 +132,12 @@ type CycleTarget = { agency: Agency; period: Period };
  * unsettled ones: those it says are billed are left out).
  */
 async function closeCycles(
-  ctx: UseCaseContext, orgId: string, timeZone: string, inputs: BillingInputs, targets: readonly CycleTarget[], unsettledRead?: readonly UnsettledVisit[],
+  ctx: UseCaseContext,
+  orgId: string,
+  timeZone: string,
+  inputs: BillingInputs,
+  targets: readonly CycleTarget[],
+  unsettledRead?: readonly UnsettledVisit[],
 ): Promise<Result<CloseResult[], Failure>> {
   const results = new Map<string, CloseResult>();
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
@@ -125,11 +163,16 @@ async function closeCycles(
       if (given === undefined || period.end > given) givenUpTo.set(agency.id, period.end);
       const blocking = await unclosedEarlierPeriod(ctx, orgId, agency, period, visits, targets);
       if (blocking) {
-        return fail('rule-broken', `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`);
+        return fail(
+          'rule-broken',
+          `${agency.name} has unbilled visits in ${periodLabel(blocking)}, which is not closed: close that cycle first, so its visits are not billed as late`,
+        );
       }
       const { draft, held } = draftFor(inputs, agency, period, visits, issueDate);
       plans.push({
-        target, cycleId, held,
+        target,
+        cycleId,
+        held,
         commit: {
           cycle: { id: cycleId, scope: { kind: 'agency', agencyId: agency.id }, period },
           invoices: draft ? [{ ...draft, id: ctx.newId(), cycleId, status: 'issued' }] : [],
@@ -140,7 +183,10 @@ async function closeCycles(
     }
     if (plans.length === 0) break;
     crashPoint('close.computed');
-    const outcomes = await ctx.store.commitCloses(orgId, plans.map((p) => p.commit));
+    const outcomes = await ctx.store.commitCloses(
+      orgId,
+      plans.map((p) => p.commit),
+    );
     crashPoint('close.committed');
     const created = [];
     for (const [i, outcome] of outcomes.entries()) {
@@ -154,19 +200,36 @@ async function closeCycles(
       if (invoice) created.push(invoice);
       results.set(cycleId, { status: 'closed', agencyId: target.agency.id, period: target.period, invoice, held });
     }
-    await audit(ctx, orgId, created.map((invoice) => ({ action: 'create' as const, recordType: 'invoice' as const, recordId: invoice.id, detail: `${invoice.number}, ${invoice.lines.length} visits` })));
+    await audit(
+      ctx,
+      orgId,
+      created.map((invoice) => ({
+        action: 'create' as const,
+        recordType: 'invoice' as const,
+        recordId: invoice.id,
+        detail: `${invoice.number}, ${invoice.lines.length} visits`,
+      })),
+    );
     // Read the visits again only when a conflict left a cycle to compute anew.
     if (targets.every((t) => results.has(agencyCycleId(t.agency.id, t.period)))) break;
   }
   const unfinished = targets.find((t) => !results.has(agencyCycleId(t.agency.id, t.period)));
-  if (unfinished) return fail('conflict', `${unfinished.agency.name}'s cycle ${periodLabel(unfinished.period)} kept changing while it was being closed; try again`);
+  if (unfinished)
+    return fail(
+      'conflict',
+      `${unfinished.agency.name}'s cycle ${periodLabel(unfinished.period)} kept changing while it was being closed; try again`,
+    );
   return ok(targets.map((t) => results.get(agencyCycleId(t.agency.id, t.period))!));
 }
 
 /** The targets' unbilled visits in one read (a month's close reads the org once). */
 async function readUnbilled(ctx: UseCaseContext, orgId: string, targets: readonly CycleTarget[]): Promise<BillingVisit[]> {
   const agencyIds = new Set(targets.map((t) => t.agency.id));
-  return ctx.store.listBillingVisits(orgId, { billed: false, dateTo: latestEnd(targets.map((t) => t.period)), ...(agencyIds.size === 1 ? { agencyId: [...agencyIds][0]! } : {}) });
+  return ctx.store.listBillingVisits(orgId, {
+    billed: false,
+    dateTo: latestEnd(targets.map((t) => t.period)),
+    ...(agencyIds.size === 1 ? { agencyId: [...agencyIds][0]! } : {}),
+  });
 }
 
 const latestEnd = (periods: readonly Period[]) => periods.reduce((latest, p) => (p.end > latest ? p.end : latest), '');
@@ -193,7 +256,14 @@ function allOrThose<T>(items: readonly T[], keep: (item: T) => boolean): readonl
   return items;
 }
 
-async function closedResult(ctx: UseCaseContext, orgId: string, cycle: CycleRecord, agencyId: string, period: Period, status: 'closed' | 'already-closed'): Promise<CloseResult> {
+async function closedResult(
+  ctx: UseCaseContext,
+  orgId: string,
+  cycle: CycleRecord,
+  agencyId: string,
+  period: Period,
+  status: 'closed' | 'already-closed',
+): Promise<CloseResult> {
   const invoices = await ctx.store.listInvoices(orgId, { cycleId: cycle.id });
   return { status, agencyId, period, invoice: invoices[0] ?? null, held: [] };
 }
@@ -225,12 +295,16 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   const payRuns: PayRunResult[] = [];
   const paidByThisClose = new Set<string>();
   for (const [i, period] of payPeriods.entries()) {
-    const unpaid = allOrThose(unsettled, (v) => !v.paid && v.date <= period.end && (paidByThisClose.size === 0 || !paidByThisClose.has(v.id)));
+    const unpaid = allOrThose(
+      unsettled,
+      (v) => !v.paid && v.date <= period.end && (paidByThisClose.size === 0 || !paidByThisClose.has(v.id)),
+    );
     const run = await createPayRun(ctx, orgId, period, { inputs, unpaid });
     if (!run.ok) return run;
     // Only a later period of the month needs to know what this one paid.
     const later = i < payPeriods.length - 1;
-    if (later && run.value.status === 'created') for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
+    if (later && run.value.status === 'created')
+      for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
     payRuns.push(run.value);
   }
   return ok({ month, cycles, payRuns });

@@ -3,7 +3,17 @@
  * month closed with its invoices and pay run, and that pay run paid by bank transfer.
  * Everything is made up and named as a demo; it is deterministic for a given start month.
  */
-import { addDays, daysInMonth, dayOfWeek, monthBounds, ok, splitIsoDate, type Discipline, type IsoDate, type Result } from '../../../shared/index.ts';
+import {
+  addDays,
+  daysInMonth,
+  dayOfWeek,
+  monthBounds,
+  ok,
+  splitIsoDate,
+  type Discipline,
+  type IsoDate,
+  type Result,
+} from '../../../shared/index.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { closeMonth, type MonthCloseResult } from './cycles.ts';
 import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from './directory.ts';
@@ -15,10 +25,38 @@ import { upsertVisits } from './visits.ts';
 export const DEMO_ORG = 'demo';
 
 const AGENCIES = [
-  { key: 'oak', name: 'Oakridge Home Health (demo)', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', contactEmail: 'billing@oakridge.example' },
-  { key: 'lake', name: 'Lakeside Home Care LLC (demo)', billingCycle: { kind: 'semi-monthly' }, termsDays: 15, patientIdentifier: 'initials-mrn', contactEmail: 'ap@lakeside.example' },
-  { key: 'summit', name: 'Summit Visiting Health (demo)', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'mrn', contactEmail: 'accounts@summit.example' },
-  { key: 'river', name: 'Riverbend Home Health (demo)', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name', contactEmail: 'billing@riverbend.example' },
+  {
+    key: 'oak',
+    name: 'Oakridge Home Health (demo)',
+    billingCycle: { kind: 'monthly' },
+    termsDays: 30,
+    patientIdentifier: 'name',
+    contactEmail: 'billing@oakridge.example',
+  },
+  {
+    key: 'lake',
+    name: 'Lakeside Home Care LLC (demo)',
+    billingCycle: { kind: 'semi-monthly' },
+    termsDays: 15,
+    patientIdentifier: 'initials-mrn',
+    contactEmail: 'ap@lakeside.example',
+  },
+  {
+    key: 'summit',
+    name: 'Summit Visiting Health (demo)',
+    billingCycle: { kind: 'monthly' },
+    termsDays: 30,
+    patientIdentifier: 'mrn',
+    contactEmail: 'accounts@summit.example',
+  },
+  {
+    key: 'river',
+    name: 'Riverbend Home Health (demo)',
+    billingCycle: { kind: 'monthly' },
+    termsDays: 30,
+    patientIdentifier: 'name',
+    contactEmail: 'billing@riverbend.example',
+  },
 ] as const;
 
 const THERAPISTS = [
@@ -42,8 +80,22 @@ const AGENCY_ADJUST: Record<string, number> = { oak: 0, lake: 700, summit: -500,
 const PAY_SHARE = 0.64;
 
 const PATIENTS = [
-  'Alvarez, Rosa', 'Nguyen, Bao', 'Okafor, Grace', 'Kowalski, Jan', 'Haddad, Leila', 'Brooks, Walter', 'Tanaka, Emi', 'Schmidt, Greta',
-  'Petrov, Ivan', 'Oduya, Samuel', 'García, Lucía', 'Murphy, Sean', 'Chen, Mei', 'Dubois, Claire', 'Singh, Harpreet', 'Ortiz, Carmen',
+  'Alvarez, Rosa',
+  'Nguyen, Bao',
+  'Okafor, Grace',
+  'Kowalski, Jan',
+  'Haddad, Leila',
+  'Brooks, Walter',
+  'Tanaka, Emi',
+  'Schmidt, Greta',
+  'Petrov, Ivan',
+  'Oduya, Samuel',
+  'García, Lucía',
+  'Murphy, Sean',
+  'Chen, Mei',
+  'Dubois, Claire',
+  'Singh, Harpreet',
+  'Ortiz, Carmen',
 ];
 
 /** A small deterministic generator (mulberry32): the same demo every time. */
@@ -57,7 +109,14 @@ function random(seed: number): () => number {
   };
 }
 
-export type DemoResult = { orgId: string; months: [string, string]; agencies: number; therapists: number; visits: number; closed: MonthCloseResult };
+export type DemoResult = {
+  orgId: string;
+  months: [string, string];
+  agencies: number;
+  therapists: number;
+  visits: number;
+  closed: MonthCloseResult;
+};
 
 /** Seeds the demo org with visits in `firstMonth` and the month after, and closes `firstMonth`. */
 export async function seedDemo(ctx: UseCaseContext, firstMonth: string, orgId = DEMO_ORG): Promise<Result<DemoResult, Failure>> {
@@ -67,39 +126,79 @@ export async function seedDemo(ctx: UseCaseContext, firstMonth: string, orgId = 
   if (!secondMonth.ok) return fail('invalid-input', secondMonth.error.message);
   if (await ctx.store.getOrg(orgId)) return fail('conflict', `the org "${orgId}" already exists; the demo is seeded into a new org only`);
 
-  const created = await createOrg(ctx, {
-    id: orgId,
-    settings: {
-      name: 'Bright Path Therapy Staffing (demo)',
-      address: { line1: '100 Demo Way', line2: 'Suite 200', city: 'Columbus', state: 'OH', zip: '43215' },
-      phone: '(614) 555-0100', email: 'owner@brightpath.example', remitTo: 'Bright Path Therapy Staffing, 100 Demo Way, Suite 200, Columbus, OH 43215',
-      timeZone: 'America/New_York', payrollCycle: { kind: 'semi-monthly' },
+  const created = await createOrg(
+    ctx,
+    {
+      id: orgId,
+      settings: {
+        name: 'Bright Path Therapy Staffing (demo)',
+        address: { line1: '100 Demo Way', line2: 'Suite 200', city: 'Columbus', state: 'OH', zip: '43215' },
+        phone: '(614) 555-0100',
+        email: 'owner@brightpath.example',
+        remitTo: 'Bright Path Therapy Staffing, 100 Demo Way, Suite 200, Columbus, OH 43215',
+        timeZone: 'America/New_York',
+        payrollCycle: { kind: 'semi-monthly' },
+      },
     },
-  }, 'cli');
+    'cli',
+  );
   if (!created.ok) return created;
 
-  const agencies = await upsertAgencies(ctx, orgId, AGENCIES.map(({ key: _k, ...a }) => a));
+  const agencies = await upsertAgencies(
+    ctx,
+    orgId,
+    AGENCIES.map(({ key: _k, ...a }) => a),
+  );
   if (!agencies.ok) return agencies;
   const agencyId = new Map(AGENCIES.map((a, i) => [a.key, agencies.value[i]!.id]));
-  const therapists = await upsertTherapists(ctx, orgId, THERAPISTS.map((t) => ({
-    name: t.name, disciplines: [t.discipline], email: `${t.key}@therapists.example`,
-    ...(t.w9 ? { w9: {
-      legalName: t.name, taxClassification: t.w9.classification, tinType: t.w9.tinType, tin: t.w9.tin, signedOn: first.value.start,
-      address: { line1: `${10 + t.name.length} Elm Street`, city: 'Columbus', state: 'OH', zip: '43215' },
-      ...(t.w9.tinType === 'EIN' ? { businessName: `${t.name} Therapy LLC` } : {}),
-    } } : {}),
-  })));
+  const therapists = await upsertTherapists(
+    ctx,
+    orgId,
+    THERAPISTS.map((t) => ({
+      name: t.name,
+      disciplines: [t.discipline],
+      email: `${t.key}@therapists.example`,
+      ...(t.w9
+        ? {
+            w9: {
+              legalName: t.name,
+              taxClassification: t.w9.classification,
+              tinType: t.w9.tinType,
+              tin: t.w9.tin,
+              signedOn: first.value.start,
+              address: { line1: `${10 + t.name.length} Elm Street`, city: 'Columbus', state: 'OH', zip: '43215' },
+              ...(t.w9.tinType === 'EIN' ? { businessName: `${t.name} Therapy LLC` } : {}),
+            },
+          }
+        : {}),
+    })),
+  );
   if (!therapists.ok) return therapists;
   const therapistId = new Map(THERAPISTS.map((t, i) => [t.key, therapists.value[i]!.id]));
 
   const since = first.value.start;
-  const billRates = AGENCIES.flatMap((a) => Object.entries(BASE_BILL).flatMap(([discipline, types]) =>
-    Object.entries(types).map(([visitType, cents]) => ({ agencyId: agencyId.get(a.key)!, discipline, visitType, cents: cents! + AGENCY_ADJUST[a.key]!, effectiveFrom: since }))));
+  const billRates = AGENCIES.flatMap((a) =>
+    Object.entries(BASE_BILL).flatMap(([discipline, types]) =>
+      Object.entries(types).map(([visitType, cents]) => ({
+        agencyId: agencyId.get(a.key)!,
+        discipline,
+        visitType,
+        cents: cents! + AGENCY_ADJUST[a.key]!,
+        effectiveFrom: since,
+      })),
+    ),
+  );
   const bill = await putBillRates(ctx, orgId, billRates);
   if (!bill.ok) return bill;
-  const payRates = THERAPISTS.flatMap((t) => Object.entries(BASE_BILL[t.discipline]).map(([visitType, cents]) => ({
-    therapistId: therapistId.get(t.key)!, discipline: t.discipline, visitType, cents: Math.round((cents! * PAY_SHARE) / 100) * 100, effectiveFrom: since,
-  })));
+  const payRates = THERAPISTS.flatMap((t) =>
+    Object.entries(BASE_BILL[t.discipline]).map(([visitType, cents]) => ({
+      therapistId: therapistId.get(t.key)!,
+      discipline: t.discipline,
+      visitType,
+      cents: Math.round((cents! * PAY_SHARE) / 100) * 100,
+      effectiveFrom: since,
+    })),
+  );
   const pay = await putPayRates(ctx, orgId, payRates);
   if (!pay.ok) return pay;
 
@@ -112,13 +211,25 @@ export async function seedDemo(ctx: UseCaseContext, firstMonth: string, orgId = 
   for (const run of closed.value.payRuns) {
     for (const statement of run.payRun.statements) {
       const paid = await recordManualPayment(ctx, orgId, {
-        therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: addDays(run.payRun.period.end, 5), method: 'ach', reference: `demo ${run.payRun.id}`, payRunId: run.payRun.id,
+        therapistId: statement.therapistId,
+        amountCents: statement.totalCents,
+        paidOn: addDays(run.payRun.period.end, 5),
+        method: 'ach',
+        reference: `demo ${run.payRun.id}`,
+        payRunId: run.payRun.id,
       });
       if (!paid.ok) return paid;
     }
   }
   await audit(ctx, orgId, [{ action: 'create', recordType: 'org', recordId: orgId, detail: 'demo seeded' }]);
-  return ok({ orgId, months: [firstMonth, secondMonth.value.start.slice(0, 7)], agencies: AGENCIES.length, therapists: THERAPISTS.length, visits: rows.length, closed: closed.value });
+  return ok({
+    orgId,
+    months: [firstMonth, secondMonth.value.start.slice(0, 7)],
+    agencies: AGENCIES.length,
+    therapists: THERAPISTS.length,
+    visits: rows.length,
+    closed: closed.value,
+  });
 }
 
 /** Each therapist sees a few patients at two or three agencies, on weekdays, for two months. */
@@ -126,7 +237,16 @@ function demoVisits(start: IsoDate, agencyId: Map<string, string>, therapistId: 
   const next = random(20260101);
   const { year, month } = splitIsoDate(start);
   const days = daysInMonth(year, month) + daysInMonth(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1);
-  const rows: { clientId: string; agencyId: string; therapistId: string; patient: { name: string; mrn: string }; date: IsoDate; discipline: Discipline; visitType: string; noteDone: boolean }[] = [];
+  const rows: {
+    clientId: string;
+    agencyId: string;
+    therapistId: string;
+    patient: { name: string; mrn: string };
+    date: IsoDate;
+    discipline: Discipline;
+    visitType: string;
+    noteDone: boolean;
+  }[] = [];
   THERAPISTS.forEach((t, ti) => {
     const caseload = Array.from({ length: 4 }, (_, i) => {
       const patient = (ti * 5 + i * 3) % PATIENTS.length;
@@ -142,12 +262,16 @@ function demoVisits(start: IsoDate, agencyId: Map<string, string>, therapistId: 
       const visitType = assistant ? 'ROUTINE' : c.visits === 1 ? 'EVAL' : c.visits === 9 ? 'DC' : c.visits === 6 ? 'REEVAL' : 'ROUTINE';
       if (!assistant && c.visits > 9) continue; // discharged
       rows.push({
-        clientId: `demo:${t.key}:${date}`, agencyId: agencyId.get(c.agency)!, therapistId: therapistId.get(t.key)!,
-        patient: { name: PATIENTS[c.patient]!, mrn: `MR${String(100231 + c.patient * 17)}` }, date, discipline: t.discipline, visitType,
+        clientId: `demo:${t.key}:${date}`,
+        agencyId: agencyId.get(c.agency)!,
+        therapistId: therapistId.get(t.key)!,
+        patient: { name: PATIENTS[c.patient]!, mrn: `MR${String(100231 + c.patient * 17)}` },
+        date,
+        discipline: t.discipline,
+        visitType,
         noteDone: next() < 0.95,
       });
     }
   });
   return rows;
 }
-

@@ -5,8 +5,20 @@
  */
 import * as z from 'zod/mini';
 import {
-  agency as agencySchema, billRate, buildVocabulary, DEFAULT_WITHOUT_W9, maskTinLast4, nameKey,
-  normalizeTin, ok, payRate, type Agency, type BillRate, type OrgSettings, type PayRate, type Result,
+  agency as agencySchema,
+  billRate,
+  buildVocabulary,
+  DEFAULT_WITHOUT_W9,
+  maskTinLast4,
+  nameKey,
+  normalizeTin,
+  ok,
+  payRate,
+  type Agency,
+  type BillRate,
+  type OrgSettings,
+  type PayRate,
+  type Result,
 } from '../../../shared/index.ts';
 import { agencyInput, therapistInput } from '../../../shared/wire/directory.ts';
 import type { StoredTherapist, StoredW9 } from '../store/port.ts';
@@ -17,7 +29,11 @@ import { loadOrg } from './orgs.ts';
 export type AgencyInput = z.infer<typeof agencyInput>;
 
 /** Agencies created without terms bill monthly, Net 30, names printed in full, until the owner says otherwise. */
-export const AGENCY_DEFAULTS = { billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' } as const satisfies Partial<Agency>;
+export const AGENCY_DEFAULTS = {
+  billingCycle: { kind: 'monthly' },
+  termsDays: 30,
+  patientIdentifier: 'name',
+} as const satisfies Partial<Agency>;
 
 export type TherapistInput = z.infer<typeof therapistInput>;
 
@@ -54,13 +70,22 @@ export async function upsertAgencies(ctx: UseCaseContext, orgId: string, rows: u
   const agencies: Agency[] = [];
   for (const [i, input] of inputs.value.entries()) {
     const current = input.id !== undefined ? byId.get(input.id) : existing.find((a) => sameName(a.name, input.name));
-    if (input.id !== undefined && !current) return fail('not-found', `agency row ${i}: no agency with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
+    if (input.id !== undefined && !current)
+      return fail('not-found', `agency row ${i}: no agency with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
     const merged = agencySchema.safeParse({
-      ...AGENCY_DEFAULTS, active: true, aliases: [], ...current,
+      ...AGENCY_DEFAULTS,
+      active: true,
+      aliases: [],
+      ...current,
       ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
       id: current?.id ?? ctx.newId(),
     });
-    if (!merged.success) return fail('invalid-input', `agency row ${i} is not valid`, describeIssues(merged.error.issues).map((d) => ({ ...d, path: `${i}.${d.path}` })));
+    if (!merged.success)
+      return fail(
+        'invalid-input',
+        `agency row ${i} is not valid`,
+        describeIssues(merged.error.issues).map((d) => ({ ...d, path: `${i}.${d.path}` })),
+      );
     agencies.push(merged.data);
   }
   const clash = findNameClash([...existing.filter((a) => !agencies.some((b) => b.id === a.id)), ...agencies]);
@@ -85,11 +110,15 @@ export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows:
   const therapists: StoredTherapist[] = [];
   for (const [i, input] of inputs.value.entries()) {
     const current = input.id !== undefined ? byId.get(input.id) : existing.find((t) => sameName(t.name, input.name));
-    if (input.id !== undefined && !current) return fail('not-found', `therapist row ${i}: no therapist with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
+    if (input.id !== undefined && !current)
+      return fail('not-found', `therapist row ${i}: no therapist with id "${input.id}"`, [{ path: `${i}.id`, message: 'not found' }]);
     let w9: StoredW9 | undefined = current?.w9;
     if (input.w9) {
       const tin = normalizeTin(input.w9.tin, input.w9.tinType);
-      if (!tin.ok) return fail('invalid-input', `therapist row ${i}: W-9 TIN: ${tin.error.message}`, [{ path: `${i}.w9.tin`, message: tin.error.message }]);
+      if (!tin.ok)
+        return fail('invalid-input', `therapist row ${i}: W-9 TIN: ${tin.error.message}`, [
+          { path: `${i}.w9.tin`, message: tin.error.message },
+        ]);
       const { tin: _plain, ...rest } = input.w9;
       w9 = { ...rest, tin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.w9.tinType } };
     }
@@ -109,8 +138,16 @@ export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows:
   if (clash) return fail('conflict', `two therapists would be called "${clash}"`);
   await ctx.store.putTherapists(orgId, therapists);
   const withW9 = therapists.filter((t) => inputs.value.some((input) => input.w9 && sameName(input.name, t.name)));
-  await audit(ctx, orgId, withW9.map((t) => ({ action: 'update' as const, recordType: 'therapist' as const, recordId: t.id, detail: 'W-9' })));
-  await audit(ctx, orgId, therapists.flatMap((t) => auditWithholdingChange(t, byId.get(t.id))));
+  await audit(
+    ctx,
+    orgId,
+    withW9.map((t) => ({ action: 'update' as const, recordType: 'therapist' as const, recordId: t.id, detail: 'W-9' })),
+  );
+  await audit(
+    ctx,
+    orgId,
+    therapists.flatMap((t) => auditWithholdingChange(t, byId.get(t.id))),
+  );
   return ok(therapists.map(therapistView));
 }
 
@@ -120,7 +157,14 @@ function auditWithholdingChange(after: StoredTherapist, before: StoredTherapist 
   const now = { withoutW9: withoutW9Of(after), tinIncorrect: after.tinIncorrect === true };
   if (before !== undefined && was.withoutW9 === now.withoutW9 && was.tinIncorrect === now.tinIncorrect) return [];
   if (before === undefined && now.withoutW9 === DEFAULT_WITHOUT_W9 && !now.tinIncorrect) return [];
-  return [{ action: 'update' as const, recordType: 'therapist' as const, recordId: after.id, detail: `without W-9: ${now.withoutW9}; TIN flagged incorrect: ${now.tinIncorrect ? 'yes' : 'no'}` }];
+  return [
+    {
+      action: 'update' as const,
+      recordType: 'therapist' as const,
+      recordId: after.id,
+      detail: `without W-9: ${now.withoutW9}; TIN flagged incorrect: ${now.tinIncorrect ? 'yes' : 'no'}`,
+    },
+  ];
 }
 
 const withoutW9Of = (t: StoredTherapist | undefined) => t?.withoutW9 ?? DEFAULT_WITHOUT_W9;
@@ -155,12 +199,24 @@ export async function putBillRates(ctx: UseCaseContext, orgId: string, rows: unk
   if (!rates.ok) return rates;
   const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));
   const stranger = rates.value.findIndex((r) => !agencies.has(r.agencyId));
-  if (stranger >= 0) return fail('not-found', `bill rate row ${stranger}: no agency with id "${rates.value[stranger]!.agencyId}"`, [{ path: `${stranger}.agencyId`, message: 'not found' }]);
-  const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
+  if (stranger >= 0)
+    return fail('not-found', `bill rate row ${stranger}: no agency with id "${rates.value[stranger]!.agencyId}"`, [
+      { path: `${stranger}.agencyId`, message: 'not found' },
+    ]);
+  const badType = unknownVisitType(
+    org.value.settings,
+    rates.value.map((r) => r.visitType),
+  );
   if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
   const before = new Map((await ctx.store.listBillRates(orgId)).map((r) => [billRateKey(r), r.cents]));
   await ctx.store.putBillRates(orgId, rates.value);
-  await auditRateChanges(ctx, orgId, 'bill-rate', rates.value.map((r) => ({ key: billRateKey(r), cents: r.cents })), before);
+  await auditRateChanges(
+    ctx,
+    orgId,
+    'bill-rate',
+    rates.value.map((r) => ({ key: billRateKey(r), cents: r.cents })),
+    before,
+  );
   return ok(rates.value);
 }
 
@@ -172,14 +228,27 @@ export async function putPayRates(ctx: UseCaseContext, orgId: string, rows: unkn
   const therapists = new Set((await ctx.store.listTherapists(orgId)).map((t) => t.id));
   const agencies = new Set((await ctx.store.listAgencies(orgId)).map((a) => a.id));
   for (const [i, r] of rates.value.entries()) {
-    if (!therapists.has(r.therapistId)) return fail('not-found', `pay rate row ${i}: no therapist with id "${r.therapistId}"`, [{ path: `${i}.therapistId`, message: 'not found' }]);
-    if (r.agencyId !== undefined && !agencies.has(r.agencyId)) return fail('not-found', `pay rate row ${i}: no agency with id "${r.agencyId}"`, [{ path: `${i}.agencyId`, message: 'not found' }]);
+    if (!therapists.has(r.therapistId))
+      return fail('not-found', `pay rate row ${i}: no therapist with id "${r.therapistId}"`, [
+        { path: `${i}.therapistId`, message: 'not found' },
+      ]);
+    if (r.agencyId !== undefined && !agencies.has(r.agencyId))
+      return fail('not-found', `pay rate row ${i}: no agency with id "${r.agencyId}"`, [{ path: `${i}.agencyId`, message: 'not found' }]);
   }
-  const badType = unknownVisitType(org.value.settings, rates.value.map((r) => r.visitType));
+  const badType = unknownVisitType(
+    org.value.settings,
+    rates.value.map((r) => r.visitType),
+  );
   if (badType) return fail('invalid-input', `"${badType}" is not a visit type of this org`);
   const before = new Map((await ctx.store.listPayRates(orgId)).map((r) => [payRateKey(r), r.cents]));
   await ctx.store.putPayRates(orgId, rates.value);
-  await auditRateChanges(ctx, orgId, 'pay-rate', rates.value.map((r) => ({ key: payRateKey(r), cents: r.cents })), before);
+  await auditRateChanges(
+    ctx,
+    orgId,
+    'pay-rate',
+    rates.value.map((r) => ({ key: payRateKey(r), cents: r.cents })),
+    before,
+  );
   return ok(rates.value);
 }
 
@@ -188,16 +257,32 @@ const payRateKey = (r: PayRate) => `${r.therapistId}:${r.agencyId ?? 'any agency
 
 /** A rate is money on every later invoice or pay statement: each one set or changed is audited with its amount before and after. */
 async function auditRateChanges(
-  ctx: UseCaseContext, orgId: string, recordType: 'bill-rate' | 'pay-rate', after: readonly { key: string; cents: number }[], before: ReadonlyMap<string, number>,
+  ctx: UseCaseContext,
+  orgId: string,
+  recordType: 'bill-rate' | 'pay-rate',
+  after: readonly { key: string; cents: number }[],
+  before: ReadonlyMap<string, number>,
 ): Promise<void> {
   const changed = after.filter((r) => before.get(r.key) !== r.cents);
-  await audit(ctx, orgId, changed.map((r) => {
-    const was = before.get(r.key);
-    return { action: was === undefined ? 'create' as const : 'update' as const, recordType, recordId: r.key, detail: `${was === undefined ? 'none' : `${was} cents`} -> ${r.cents} cents` };
-  }));
+  await audit(
+    ctx,
+    orgId,
+    changed.map((r) => {
+      const was = before.get(r.key);
+      return {
+        action: was === undefined ? ('create' as const) : ('update' as const),
+        recordType,
+        recordId: r.key,
+        detail: `${was === undefined ? 'none' : `${was} cents`} -> ${r.cents} cents`,
+      };
+    }),
+  );
 }
 
-export async function listRates(ctx: UseCaseContext, orgId: string): Promise<Result<{ billRates: BillRate[]; payRates: PayRate[] }, Failure>> {
+export async function listRates(
+  ctx: UseCaseContext,
+  orgId: string,
+): Promise<Result<{ billRates: BillRate[]; payRates: PayRate[] }, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   return ok({ billRates: await ctx.store.listBillRates(orgId), payRates: await ctx.store.listPayRates(orgId) });

@@ -16,14 +16,39 @@ import { exportAccounting } from './accounting-export.ts';
 import { closeMonth } from './cycles.ts';
 import { upsertAgencies } from './directory.ts';
 import { seedDemo } from './demo.ts';
-import { creditNotePdf, invoicePdf, issueClosedDocuments, payStatementPdf, sha256Hex, voidNoticePdf, type DocumentContext } from './documents.ts';
+import {
+  creditNotePdf,
+  invoicePdf,
+  issueClosedDocuments,
+  payStatementPdf,
+  sha256Hex,
+  voidNoticePdf,
+  type DocumentContext,
+} from './documents.ts';
 import { issueCreditNote, voidInvoice } from './invoices.ts';
 import { setPayerTin } from './orgs.ts';
 import { recordManualPayment, taxYearSummary } from './payments.ts';
 import { exportYearEnd } from './year-end-export.ts';
 
 const ORG = 'demo';
-const DEMO_PATIENTS = ['Alvarez', 'Nguyen', 'Okafor', 'Kowalski', 'Haddad, Leila', 'Brooks', 'Tanaka', 'Schmidt', 'Petrov', 'Oduya', 'García', 'Murphy', 'Chen', 'Dubois', 'Singh', 'Ortiz'];
+const DEMO_PATIENTS = [
+  'Alvarez',
+  'Nguyen',
+  'Okafor',
+  'Kowalski',
+  'Haddad, Leila',
+  'Brooks',
+  'Tanaka',
+  'Schmidt',
+  'Petrov',
+  'Oduya',
+  'García',
+  'Murphy',
+  'Chen',
+  'Dubois',
+  'Singh',
+  'Ortiz',
+];
 const FULL_TINS = ['123456781', '123-45-6781', '123456782', '12-3456782', '123456783', '123-45-6783'];
 
 let ctx: TestContext;
@@ -112,7 +137,12 @@ describe('invoice PDFs', () => {
     expect(notice).toContain(`VOIDS INVOICE ${toVoid!.number}`);
     expect(notice).toContain('Billed to the wrong agency');
 
-    const note = expectOk(await issueCreditNote(ctx, ORG, toCredit!.id, { reason: 'Rate correction', lines: [{ description: 'PT evaluations at the old rate', amountCents: 2500 }] }));
+    const note = expectOk(
+      await issueCreditNote(ctx, ORG, toCredit!.id, {
+        reason: 'Rate correction',
+        lines: [{ description: 'PT evaluations at the old rate', amountCents: 2500 }],
+      }),
+    );
     const credit = expectOk(await creditNotePdf(docs, ORG, note.id));
     expect(credit.fileName).toBe(`${toCredit!.number}-CN1.pdf`);
     const text = await pdfText(credit.bytes);
@@ -141,9 +171,24 @@ describe('pay statement PDFs', () => {
     expect(unpaidText).toContain(`Total for this pay run ${formatMoney(statement.totalCents)}`);
     expect(unpaidText).toContain('PAYMENT DATE not paid yet');
 
-    const wrongRun = await recordManualPayment(ctx, ORG, { therapistId: statement.therapistId, amountCents: 100, paidOn: '2026-10-22', method: 'check', payRunId: 'payroll:1999-01-01' });
+    const wrongRun = await recordManualPayment(ctx, ORG, {
+      therapistId: statement.therapistId,
+      amountCents: 100,
+      paidOn: '2026-10-22',
+      method: 'check',
+      payRunId: 'payroll:1999-01-01',
+    });
     expect(!wrongRun.ok && wrongRun.error.code).toBe('not-found');
-    expectOk(await recordManualPayment(ctx, ORG, { therapistId: statement.therapistId, amountCents: statement.totalCents, paidOn: '2026-10-22', method: 'check', payRunId: october.id, reference: '2044' }));
+    expectOk(
+      await recordManualPayment(ctx, ORG, {
+        therapistId: statement.therapistId,
+        amountCents: statement.totalCents,
+        paidOn: '2026-10-22',
+        method: 'check',
+        payRunId: october.id,
+        reference: '2044',
+      }),
+    );
     const paid = expectOk(await payStatementPdf(docs, ORG, october.id, statement.therapistId));
     expect(paid.id).not.toBe(unpaid.id);
     expect(await pdfText(paid.bytes)).toContain(`10/22/2026, Check (2044): ${formatMoney(statement.totalCents)}`);
@@ -157,11 +202,16 @@ describe('pay statement PDFs', () => {
     const store = { ...ctx.store, getPayRun: (orgId: string, id: string) => ((payRunReads += 1), ctx.store.getPayRun(orgId, id)) };
     const statements = september!.statements.map((s) => ({ payRunId: september!.id, therapistId: s.therapistId }));
     expect(statements.length).toBeGreaterThan(1);
-    expect(await issueClosedDocuments({ ...docs, store }, ORG, { invoiceIds: [], statements })).toEqual({ ok: true, value: statements.length });
+    expect(await issueClosedDocuments({ ...docs, store }, ORG, { invoiceIds: [], statements })).toEqual({
+      ok: true,
+      value: statements.length,
+    });
     expect(payRunReads).toBe(1);
     // They were stored: a download afterwards renders nothing.
     let renders = 0;
-    const counting = { render: (request: Parameters<typeof inThreadRenderer.render>[0]) => ((renders += 1), inThreadRenderer.render(request)) };
+    const counting = {
+      render: (request: Parameters<typeof inThreadRenderer.render>[0]) => ((renders += 1), inThreadRenderer.render(request)),
+    };
     expectOk(await payStatementPdf({ ...docs, renderer: counting }, ORG, september!.id, statements.at(-1)!.therapistId));
     expect(renders).toBe(0);
   });
@@ -177,7 +227,11 @@ describe('the 1099-NEC year end', () => {
   it('writes the IRS file with full TINs, copies with masked ones, and a summary with the tax-year figures', async () => {
     const therapists = await ctx.store.listTherapists(ORG);
     const id = (name: string) => therapists.find((t) => t.name === name)!.id;
-    for (const [name, cents] of [['Tom Becker', 250_000], ['Ana Morales', 300_000], ['Omar Haddad', 210_000]] as const) {
+    for (const [name, cents] of [
+      ['Tom Becker', 250_000],
+      ['Ana Morales', 300_000],
+      ['Omar Haddad', 210_000],
+    ] as const) {
       expectOk(await recordManualPayment(ctx, ORG, { therapistId: id(name), amountCents: cents, paidOn: '2026-12-15', method: 'check' }));
     }
     // Without the payer's TIN the IRS file cannot be written, and no copy either: the summary says why.
@@ -188,7 +242,10 @@ describe('the 1099-NEC year end', () => {
     expectOk(await setPayerTin(ctx, ORG, { tin: '98-7654321', type: 'EIN' }));
     const exported = expectOk(await exportYearEnd(docs, ORG, 2026));
     expect(exported.files.map((f) => f.name)).toEqual([
-      'iris-1099-nec-2026-1.csv', '1099-NEC-2026-copy-B-Ana Morales.pdf', '1099-NEC-2026-copy-B-Tom Becker.pdf', '1099-NEC-2026-summary.pdf',
+      'iris-1099-nec-2026-1.csv',
+      '1099-NEC-2026-copy-B-Ana Morales.pdf',
+      '1099-NEC-2026-copy-B-Tom Becker.pdf',
+      '1099-NEC-2026-summary.pdf',
     ]);
     const [header, ...records] = parseCsv(new TextDecoder().decode(exported.files[0]!.bytes).trimEnd());
     expect(header).toEqual(IRIS_1099_NEC_HEADER);
@@ -196,13 +253,17 @@ describe('the 1099-NEC year end', () => {
     expect(col('Recipient Taxpayer ID Number')).toEqual(['123456782', '123456781']);
     expect(col('Payer Taxpayer ID Number')).toEqual(['987654321', '987654321']);
     expect(col('Recipient Name Type')).toEqual(['B', 'I']);
-    expect(exported.skipped).toEqual([{ therapistId: id('Omar Haddad'), name: 'Omar Haddad', reasons: [expect.stringMatching(/^No W-9 on file/)] }]);
+    expect(exported.skipped).toEqual([
+      { therapistId: id('Omar Haddad'), name: 'Omar Haddad', reasons: [expect.stringMatching(/^No W-9 on file/)] },
+    ]);
 
     const summary = expectOk(await taxYearSummary(ctx, ORG, 2026));
-    expect(col('Box 1 - Nonemployee Compensation')).toEqual(['Ana Morales', 'Tom Becker'].map((n) => {
-      const cents = summary.therapists.find((t) => t.name === n)!.totalCents;
-      return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-    }));
+    expect(col('Box 1 - Nonemployee Compensation')).toEqual(
+      ['Ana Morales', 'Tom Becker'].map((n) => {
+        const cents = summary.therapists.find((t) => t.name === n)!.totalCents;
+        return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+      }),
+    );
     for (const copy of exported.files.filter((f) => f.name.endsWith('.pdf'))) {
       const text = await pdfText(copy.bytes);
       for (const tin of [...FULL_TINS, '987654321']) expect(text).not.toContain(tin);
@@ -214,7 +275,9 @@ describe('the 1099-NEC year end', () => {
 
     const summaryText = await pdfText(exported.files[3]!.bytes);
     for (const t of summary.therapists) {
-      expect(summaryText).toContain(`${t.name} ${formatMoney(t.totalCents)} ${formatMoney(t.withheldCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`);
+      expect(summaryText).toContain(
+        `${t.name} ${formatMoney(t.totalCents)} ${formatMoney(t.withheldCents)} ${formatMoney(t.excludedCents)} ${t.reportable ? 'Yes' : 'No'}:`,
+      );
     }
     expect(summaryText).toContain('Left out of the IRS file');
     expect(summaryText).toContain('Omar Haddad: No W-9 on file');
@@ -236,7 +299,10 @@ describe("the accountant's files", () => {
   it('exports a month of invoices without patients, and the payments ledger', async () => {
     const files = expectOk(await exportAccounting(ctx, ORG, { from: '2026-09-01', to: '2026-12-31' }));
     expect(files.map((f) => f.name)).toEqual([
-      'qbo-invoices-2026-09-01-to-2026-12-31.csv', 'credit-notes-2026-09-01-to-2026-12-31.csv', 'qbo-payments-2026-09-01-to-2026-12-31.csv', 'payments-ledger-2026-09-01-to-2026-12-31.csv',
+      'qbo-invoices-2026-09-01-to-2026-12-31.csv',
+      'credit-notes-2026-09-01-to-2026-12-31.csv',
+      'qbo-payments-2026-09-01-to-2026-12-31.csv',
+      'payments-ledger-2026-09-01-to-2026-12-31.csv',
     ]);
     const [invoices, credits, bank, ledger] = files.map((f) => parseCsv(new TextDecoder().decode(f.bytes).trimEnd()));
     const text = files.map((f) => new TextDecoder().decode(f.bytes)).join('\n');
@@ -255,11 +321,15 @@ describe("the accountant's files", () => {
   });
 
   it('closes a month for an agency with no visits without an invoice for it', async () => {
-    const [quiet] = expectOk(await upsertAgencies(ctx, ORG, [{ name: 'Quiet Valley Home Health', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' }]));
+    const [quiet] = expectOk(
+      await upsertAgencies(ctx, ORG, [
+        { name: 'Quiet Valley Home Health', billingCycle: { kind: 'monthly' }, termsDays: 30, patientIdentifier: 'name' },
+      ]),
+    );
     ctx.setNow('2026-11-02T15:00:00.000Z'); // October has ended
     const closed = expectOk(await closeMonth(ctx, ORG, '2026-10'));
     const cycle = closed.cycles.find((c) => c.agencyId === quiet!.id);
     expect(cycle).toMatchObject({ status: 'closed', invoice: null, held: [] });
-    expect((await ctx.store.listInvoices(ORG, { agencyId: quiet!.id }))).toEqual([]);
+    expect(await ctx.store.listInvoices(ORG, { agencyId: quiet!.id })).toEqual([]);
   });
 });

@@ -18,7 +18,15 @@ import { loadOrg } from './orgs.ts';
 
 export type DocumentContext = UseCaseContext & { documents: DocumentStore; renderer: DocumentRenderer };
 
-export type IssuedDocument = { id: string; kind: DocumentKind; recordId: string; sha256: string; bytes: Uint8Array; createdAt: string; fileName: string };
+export type IssuedDocument = {
+  id: string;
+  kind: DocumentKind;
+  recordId: string;
+  sha256: string;
+  bytes: Uint8Array;
+  createdAt: string;
+  fileName: string;
+};
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -29,7 +37,9 @@ export function checked(ctx: UseCaseContext, orgId: string, doc: StoredDocument)
     bytes = openDocument(ctx.cipher, orgId, doc.id, doc.bytes);
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code !== 'bad-ciphertext') throw error;
-    throw new Error(`issued document ${doc.id} failed authentication (altered, or not this document's)`, { cause: { code: 'document-corrupt' } });
+    throw new Error(`issued document ${doc.id} failed authentication (altered, or not this document's)`, {
+      cause: { code: 'document-corrupt' },
+    });
   }
   if (sha256Hex(bytes) !== doc.sha256) {
     throw new Error(`issued document ${doc.id} does not match its SHA-256`, { cause: { code: 'document-corrupt' } });
@@ -39,7 +49,9 @@ export function checked(ctx: UseCaseContext, orgId: string, doc: StoredDocument)
 
 /** The stored document, or the one `request` renders now, stored first (a racing render's first put wins). */
 async function issueOnce(
-  ctx: DocumentContext, orgId: string, key: { id: string; kind: DocumentKind; recordId: string },
+  ctx: DocumentContext,
+  orgId: string,
+  key: { id: string; kind: DocumentKind; recordId: string },
   request: () => Promise<Result<RenderRequest, Failure>>,
 ): Promise<Result<{ doc: StoredDocument; rendered: boolean }, Failure>> {
   const existing = await ctx.documents.getDocument(orgId, key.id);
@@ -48,7 +60,12 @@ async function issueOnce(
   if (!built.ok) return built;
   const bytes = await ctx.renderer.render(built.value);
   const sealed = sealDocument(ctx.cipher, orgId, key.id, bytes);
-  const stored = await ctx.documents.putDocument(orgId, { ...key, bytes: sealed, sha256: sha256Hex(bytes), createdAt: ctx.now().toISOString() });
+  const stored = await ctx.documents.putDocument(orgId, {
+    ...key,
+    bytes: sealed,
+    sha256: sha256Hex(bytes),
+    createdAt: ctx.now().toISOString(),
+  });
   return ok({ doc: checked(ctx, orgId, stored), rendered: true });
 }
 
@@ -109,12 +126,25 @@ function batchSources(ctx: UseCaseContext, orgId: string, known: KnownRecords = 
 export type DocumentPurpose = 'download' | 'issue';
 
 async function served(
-  ctx: DocumentContext, orgId: string, issued: { doc: StoredDocument; rendered: boolean },
-  recordType: 'invoice' | 'credit-note' | 'pay-run', fileName: string, purpose: DocumentPurpose = 'download',
+  ctx: DocumentContext,
+  orgId: string,
+  issued: { doc: StoredDocument; rendered: boolean },
+  recordType: 'invoice' | 'credit-note' | 'pay-run',
+  fileName: string,
+  purpose: DocumentPurpose = 'download',
 ): Promise<IssuedDocument> {
   const { doc } = issued;
   await audit(ctx, orgId, [
-    ...(issued.rendered ? [{ action: 'create' as const, recordType, recordId: doc.recordId, detail: `${doc.kind} PDF issued, sha256 ${doc.sha256.slice(0, 12)}` }] : []),
+    ...(issued.rendered
+      ? [
+          {
+            action: 'create' as const,
+            recordType,
+            recordId: doc.recordId,
+            detail: `${doc.kind} PDF issued, sha256 ${doc.sha256.slice(0, 12)}`,
+          },
+        ]
+      : []),
     ...(purpose === 'download' ? [{ action: 'download' as const, recordType, recordId: doc.recordId, detail: `${doc.kind} PDF` }] : []),
   ]);
   return { ...doc, fileName };
@@ -122,7 +152,11 @@ async function served(
 
 /** The invoice's PDF (patients as the agency chose: PHI, so the read is audited). */
 export async function invoicePdf(
-  ctx: DocumentContext, orgId: string, invoiceId: string, purpose: DocumentPurpose = 'download', sources = documentSources(ctx, orgId),
+  ctx: DocumentContext,
+  orgId: string,
+  invoiceId: string,
+  purpose: DocumentPurpose = 'download',
+  sources = documentSources(ctx, orgId),
 ): Promise<Result<IssuedDocument, Failure>> {
   const org = await sources.org();
   if (!org.ok) return org;
@@ -146,7 +180,11 @@ export async function voidNoticePdf(ctx: DocumentContext, orgId: string, invoice
   if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
   if (invoice.status !== 'void') return fail('rule-broken', `invoice ${invoice.number} is not void, so it has no void notice`);
   const issued = await issueOnce(ctx, orgId, { id: `void-notice:${invoiceId}`, kind: 'void-notice', recordId: invoiceId }, async () =>
-    ok({ kind: 'void-notice', input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), invoice.agencyId), invoice } }));
+    ok({
+      kind: 'void-notice',
+      input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), invoice.agencyId), invoice },
+    }),
+  );
   if (!issued.ok) return issued;
   return ok(await served(ctx, orgId, issued.value, 'invoice', `${invoice.number}-VOID.pdf`));
 }
@@ -159,7 +197,10 @@ export async function creditNotePdf(ctx: DocumentContext, orgId: string, creditN
   const issued = await issueOnce(ctx, orgId, { id: `credit-note:${note.id}`, kind: 'credit-note', recordId: note.id }, async () => {
     const invoice = await ctx.store.getInvoice(orgId, note.invoiceId);
     if (!invoice) return fail('not-found', `the credit note's invoice "${note.invoiceId}" is missing`);
-    return ok({ kind: 'credit-note', input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), note.agencyId), note, invoice } });
+    return ok({
+      kind: 'credit-note',
+      input: { org: org.value.settings, agency: agencyOf(await ctx.store.listAgencies(orgId), note.agencyId), note, invoice },
+    });
   });
   if (!issued.ok) return issued;
   return ok(await served(ctx, orgId, issued.value, 'credit-note', `${note.number}.pdf`));
@@ -170,7 +211,12 @@ export async function creditNotePdf(ctx: DocumentContext, orgId: string, creditN
  * statement issued before payment stays as it was and the paid one is a document of its own.
  */
 export async function payStatementPdf(
-  ctx: DocumentContext, orgId: string, payRunId: string, therapistId: string, purpose: DocumentPurpose = 'download', sources = documentSources(ctx, orgId),
+  ctx: DocumentContext,
+  orgId: string,
+  payRunId: string,
+  therapistId: string,
+  purpose: DocumentPurpose = 'download',
+  sources = documentSources(ctx, orgId),
 ): Promise<Result<IssuedDocument, Failure>> {
   const org = await sources.org();
   if (!org.ok) return org;
@@ -179,10 +225,14 @@ export async function payStatementPdf(
   const statement = payRun.statements.find((s) => s.therapistId === therapistId);
   if (!statement) return fail('not-found', `pay run "${payRunId}" has no statement for therapist "${therapistId}"`);
   const payments = await sources.payments(payRunId, therapistId);
-  const paidIds = payments.filter((p) => p.status === 'paid').map((p) => p.id).sort();
+  const paidIds = payments
+    .filter((p) => p.status === 'paid')
+    .map((p) => p.id)
+    .sort();
   const id = `pay-statement:${payRunId}:${therapistId}${paidIds.length > 0 ? `:paid:${paidIds.join(',')}` : ''}`;
   const issued = await issueOnce(ctx, orgId, { id, kind: 'pay-statement', recordId: payRunId }, async () =>
-    ok({ kind: 'pay-statement', input: { org: org.value.settings, payRunId, statement, payments } }));
+    ok({ kind: 'pay-statement', input: { org: org.value.settings, payRunId, statement, payments } }),
+  );
   if (!issued.ok) return issued;
   return ok(await served(ctx, orgId, issued.value, 'pay-run', `${statement.therapistName}.pdf`, purpose));
 }
@@ -200,7 +250,10 @@ export type ClosedRecords = {
  * The first failure, if any, in that order.
  */
 export async function closedDocuments(
-  ctx: DocumentContext, orgId: string, closed: ClosedRecords, purpose: DocumentPurpose,
+  ctx: DocumentContext,
+  orgId: string,
+  closed: ClosedRecords,
+  purpose: DocumentPurpose,
 ): Promise<Result<IssuedDocument[], Failure>> {
   const sources = batchSources(ctx, orgId, closed.known);
   const results = await Promise.all([

@@ -34,7 +34,9 @@ export type SettledHistory = {
 };
 
 export async function settleVisitsThrough(
-  ctx: UseCaseContext, orgId: string, input: { through: unknown; preview?: boolean },
+  ctx: UseCaseContext,
+  orgId: string,
+  input: { through: unknown; preview?: boolean },
 ): Promise<Result<SettledHistory, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
@@ -51,10 +53,17 @@ export async function settleVisitsThrough(
   const answer = { through, preview: input.preview === true, visits: open.length, firstDate, lastDate };
   if (answer.preview || open.length === 0) return ok(answer);
   // The store skips any visit a close billed or paid since this read.
-  await ctx.store.markSettledOutside(orgId, open.map((v) => v.id));
-  await audit(ctx, orgId, [{
-    action: 'update', recordType: 'org', recordId: orgId,
-    detail: `visits through ${through} (${open.length}) settled outside VisitLedger`,
-  }]);
+  await ctx.store.markSettledOutside(
+    orgId,
+    open.map((v) => v.id),
+  );
+  await audit(ctx, orgId, [
+    {
+      action: 'update',
+      recordType: 'org',
+      recordId: orgId,
+      detail: `visits through ${through} (${open.length}) settled outside VisitLedger`,
+    },
+  ]);
   return ok(answer);
 }

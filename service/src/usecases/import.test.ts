@@ -8,7 +8,8 @@ import { closeMonth } from './cycles.ts';
 import { importLegacy } from './import.ts';
 import { ensureOrg } from './orgs.ts';
 
-const fixture = (name: string) => parseCsv(readFileSync(new URL(`../../../shared/fixtures/sample-owner-sheet/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  parseCsv(readFileSync(new URL(`../../../shared/fixtures/sample-owner-sheet/${name}`, import.meta.url), 'utf8'));
 const sample = { visits: fixture('visits.csv'), rates: fixture('rates.csv'), payRates: fixture('pay-rates.csv') };
 const mappings = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' } };
 
@@ -25,8 +26,16 @@ describe('importing the sample owner sheet', () => {
     const { rows, summary } = result;
     expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 17 }, (_, i) => i + 2));
     expect(summary).toMatchObject({ dataRows: 17, total: 17, visits: 7, needsReview: 7, skipped: 3, duplicates: 0 });
-    expect(rows.find((r) => r.row === 4)).toMatchObject({ outcome: 'needs-review', proposals: [{ field: 'agency', text: 'Oakridge', suggestion: 'Oakridge Home Health' }] });
-    expect(rows.find((r) => r.row === 5)?.visit).toMatchObject({ date: '2026-03-09', visitType: 'REEVAL', billRateCents: 11000, payRateCents: 7000 });
+    expect(rows.find((r) => r.row === 4)).toMatchObject({
+      outcome: 'needs-review',
+      proposals: [{ field: 'agency', text: 'Oakridge', suggestion: 'Oakridge Home Health' }],
+    });
+    expect(rows.find((r) => r.row === 5)?.visit).toMatchObject({
+      date: '2026-03-09',
+      visitType: 'REEVAL',
+      billRateCents: 11000,
+      payRateCents: 7000,
+    });
     expect(rows.find((r) => r.row === 16)?.reason).toMatch(/No bill rate for Summit Visiting Health, PTA Evaluation/);
     expect(result.committed).toBeNull();
     expect(await ctx.store.listVisits('local', {})).toEqual([]);
@@ -41,7 +50,9 @@ describe('importing the sample owner sheet', () => {
 
     const agencies = await ctx.store.listAgencies('local');
     expect(agencies.map((a) => [a.name, a.billingCycle.kind, a.termsDays]).sort()).toEqual([
-      ['Lakeside Home Care LLC', 'monthly', 30], ['Oakridge Home Health', 'monthly', 30], ['Summit Visiting Health', 'monthly', 30],
+      ['Lakeside Home Care LLC', 'monthly', 30],
+      ['Oakridge Home Health', 'monthly', 30],
+      ['Summit Visiting Health', 'monthly', 30],
     ]);
     // The confirmed spellings became aliases: next time they match exactly.
     expect(agencies.find((a) => a.name === 'Oakridge Home Health')?.aliases).toEqual(['Oakridge']);
@@ -90,16 +101,26 @@ describe('importing the sample owner sheet', () => {
 
   it('refuses a settled-through day that is not a date or not in the past, storing nothing', async () => {
     const ctx = await setUp(); // today is 2026-02-02
-    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '03/05/2026', commit: true }))
-      .toMatchObject({ ok: false, error: { code: 'invalid-input', details: [{ path: 'settledThrough' }] } });
-    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-02-02', commit: true }))
-      .toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/not a past day \(today is 2026-02-02\)/) } });
+    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '03/05/2026', commit: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', details: [{ path: 'settledThrough' }] },
+    });
+    expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '2026-02-02', commit: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/not a past day \(today is 2026-02-02\)/) },
+    });
     expect(await ctx.store.listVisits('local', {})).toEqual([]);
   });
 
   it('names the missing columns when the visit sheet has no header it can read', async () => {
     const ctx = await setUp();
-    const result = await importLegacy(ctx, 'local', { visits: [['a', 'b'], ['1', '2']], commit: true });
+    const result = await importLegacy(ctx, 'local', {
+      visits: [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+      commit: true,
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('invalid-input');

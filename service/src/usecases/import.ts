@@ -7,9 +7,28 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  buildRateBook, buildVocabulary, importLegacyVisits, isIsoDate, matchName, nameKey, normalizeName, ok, readAgencyRateMatrix,
-  readTherapistPaySheet, summarizeImport, visitKey, type BillRate, type DirectoryEntry, type Discipline, type ImportReport,
-  type ImportSummary, type IsoDate, type PayRate, type RateSheetError, type Result, type RowOutcome,
+  buildRateBook,
+  buildVocabulary,
+  importLegacyVisits,
+  isIsoDate,
+  matchName,
+  nameKey,
+  normalizeName,
+  ok,
+  readAgencyRateMatrix,
+  readTherapistPaySheet,
+  summarizeImport,
+  visitKey,
+  type BillRate,
+  type DirectoryEntry,
+  type Discipline,
+  type ImportReport,
+  type ImportSummary,
+  type IsoDate,
+  type PayRate,
+  type RateSheetError,
+  type Result,
+  type RowOutcome,
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
 import { audit, type UseCaseContext } from './context.ts';
@@ -42,8 +61,15 @@ export type ImportRow = {
   outcome: RowOutcome['outcome'];
   reason: string | null;
   visit?: {
-    date: string; therapist: string; agency: string; patient: string; mrn?: string; discipline: Discipline; visitType: string;
-    billRateCents: number | null; payRateCents: number | null;
+    date: string;
+    therapist: string;
+    agency: string;
+    patient: string;
+    mrn?: string;
+    discipline: Discipline;
+    visitType: string;
+    billRateCents: number | null;
+    payRateCents: number | null;
   };
   proposals?: { field: 'agency' | 'therapist'; text: string; suggestion: string; reason: string }[];
 };
@@ -73,10 +99,18 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   }
   const vocabulary = buildVocabulary(org.value.settings);
   const [storedAgencies, storedTherapists, storedBill, storedPay] = await Promise.all([
-    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
+    ctx.store.listAgencies(orgId),
+    ctx.store.listTherapists(orgId),
+    ctx.store.listBillRates(orgId),
+    ctx.store.listPayRates(orgId),
   ]);
   const agencies: DirectoryEntry[] = storedAgencies.map((a) => ({ id: a.id, name: a.name, aliases: a.aliases }));
-  const therapists: (DirectoryEntry & { disciplines: Discipline[] })[] = storedTherapists.map((t) => ({ id: t.id, name: t.name, aliases: t.aliases, disciplines: t.disciplines }));
+  const therapists: (DirectoryEntry & { disciplines: Discipline[] })[] = storedTherapists.map((t) => ({
+    id: t.id,
+    name: t.name,
+    aliases: t.aliases,
+    disciplines: t.disciplines,
+  }));
   const sheetProblems: SheetProblem[] = [];
   const billRates: BillRate[] = [...storedBill];
   const payRates: PayRate[] = [...storedPay];
@@ -94,7 +128,14 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
     const matrix = readAgencyRateMatrix(input.rates, { vocabulary, effectiveFrom: ratesFrom });
     sheetProblems.push(...matrix.errors.map((e) => sheetProblem('rates', e)));
     for (const name of matrix.agencies) resolve(agencies, name);
-    for (const r of matrix.rates) billRates.push({ agencyId: resolve(agencies, r.agencyName).id, discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+    for (const r of matrix.rates)
+      billRates.push({
+        agencyId: resolve(agencies, r.agencyName).id,
+        discipline: r.discipline,
+        visitType: r.visitType,
+        cents: r.cents,
+        effectiveFrom: r.effectiveFrom,
+      });
   }
   if (input.payRates) {
     const sheet = readTherapistPaySheet(input.payRates, { vocabulary, effectiveFrom: ratesFrom });
@@ -105,7 +146,14 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
     }
     for (const r of sheet.rates) {
       const agencyId = r.agencyName === undefined ? undefined : resolve(agencies, r.agencyName).id;
-      payRates.push({ therapistId: resolve(therapists, r.therapistName).id, ...(agencyId ? { agencyId } : {}), discipline: r.discipline, visitType: r.visitType, cents: r.cents, effectiveFrom: r.effectiveFrom });
+      payRates.push({
+        therapistId: resolve(therapists, r.therapistName).id,
+        ...(agencyId ? { agencyId } : {}),
+        discipline: r.discipline,
+        visitType: r.visitType,
+        cents: r.cents,
+        effectiveFrom: r.effectiveFrom,
+      });
     }
   }
 
@@ -114,11 +162,16 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   if (!mappings.therapists.ok) return mappings.therapists;
 
   const imported = importLegacyVisits(input.visits, {
-    vocabulary, agencies, therapists, rates: buildRateBook(billRates, payRates),
+    vocabulary,
+    agencies,
+    therapists,
+    rates: buildRateBook(billRates, payRates),
     mappings: { agencies: mappings.agencies.value, therapists: mappings.therapists.value },
-    unknownNames: 'create', timeZone: org.value.settings.timeZone,
+    unknownNames: 'create',
+    timeZone: org.value.settings.timeZone,
   });
-  if (!imported.ok) return fail('invalid-input', imported.error.message, { missing: imported.error.missing, headersSeen: imported.error.headersSeen });
+  if (!imported.ok)
+    return fail('invalid-input', imported.error.message, { missing: imported.error.missing, headersSeen: imported.error.headersSeen });
   const report = await markStoredDuplicates(ctx, orgId, imported.value);
 
   const outcome: ImportOutcome = {
@@ -132,7 +185,12 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   if (!input.commit) return ok(outcome);
 
   const committed = await commitImport(ctx, orgId, {
-    report, agencies, therapists, billRates: billRates.slice(storedBill.length), payRates: payRates.slice(storedPay.length), mappings: input.mappings,
+    report,
+    agencies,
+    therapists,
+    billRates: billRates.slice(storedBill.length),
+    payRates: payRates.slice(storedPay.length),
+    mappings: input.mappings,
     ...(input.settledThrough !== undefined ? { settledThrough: input.settledThrough } : {}),
   });
   if (!committed.ok) return committed;
@@ -140,7 +198,12 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
 }
 
 function sheetProblem(sheet: SheetProblem['sheet'], e: RateSheetError): SheetProblem {
-  return { sheet, ...(e.row !== undefined ? { row: e.row } : {}), ...(e.columnLetter !== undefined ? { column: e.columnLetter } : {}), message: e.message };
+  return {
+    sheet,
+    ...(e.row !== undefined ? { row: e.row } : {}),
+    ...(e.columnLetter !== undefined ? { column: e.columnLetter } : {}),
+    message: e.message,
+  };
 }
 
 /** Mappings arrive as names (what an owner types on a command line); the core wants ids. */
@@ -148,7 +211,8 @@ function toIds(mapping: Record<string, string> | undefined, entries: readonly Di
   const ids: Record<string, string> = {};
   for (const [text, name] of Object.entries(mapping ?? {})) {
     const match = matchName(name, entries);
-    if (match.kind !== 'exact') return fail('invalid-input', `the mapping "${text}" = "${name}" names no known agency or therapist "${name}"`);
+    if (match.kind !== 'exact')
+      return fail('invalid-input', `the mapping "${text}" = "${name}" names no known agency or therapist "${name}"`);
     ids[text] = match.entry.id;
   }
   return ok(ids);
@@ -158,8 +222,24 @@ function toIds(mapping: Record<string, string> | undefined, entries: readonly Di
 async function markStoredDuplicates(ctx: UseCaseContext, orgId: string, report: ImportReport): Promise<ImportReport> {
   const keyOf = new Map<number, string>();
   for (const r of report.rows) {
-    if (r.outcome !== 'visit' || !r.visit.agency.id || !r.visit.therapist.id || r.visit.agency.id.startsWith(NEW) || r.visit.therapist.id.startsWith(NEW)) continue;
-    keyOf.set(r.row, visitKey({ therapistId: r.visit.therapist.id, agencyId: r.visit.agency.id, patientName: r.visit.patient.name, date: r.visit.date, visitType: r.visit.visitType }));
+    if (
+      r.outcome !== 'visit' ||
+      !r.visit.agency.id ||
+      !r.visit.therapist.id ||
+      r.visit.agency.id.startsWith(NEW) ||
+      r.visit.therapist.id.startsWith(NEW)
+    )
+      continue;
+    keyOf.set(
+      r.row,
+      visitKey({
+        therapistId: r.visit.therapist.id,
+        agencyId: r.visit.agency.id,
+        patientName: r.visit.patient.name,
+        date: r.visit.date,
+        visitType: r.visit.visitType,
+      }),
+    );
   }
   if (keyOf.size === 0) return report;
   // Keyed by the visit key's text: findVisitsByDupText answers each visit with its index under the current key.
@@ -170,7 +250,13 @@ async function markStoredDuplicates(ctx: UseCaseContext, orgId: string, report: 
     rows: report.rows.map((r): RowOutcome => {
       const visitId = stored.get(keyOf.get(r.row) ?? '');
       if (r.outcome !== 'visit' || !visitId) return r;
-      return { row: r.row, outcome: 'duplicate', visit: r.visit, duplicateOf: { kind: 'stored', visitId }, reason: 'repeats a visit already stored (same therapist, agency, patient, date and visit type)' };
+      return {
+        row: r.row,
+        outcome: 'duplicate',
+        visit: r.visit,
+        duplicateOf: { kind: 'stored', visitId },
+        reason: 'repeats a visit already stored (same therapist, agency, patient, date and visit type)',
+      };
     }),
   };
 }
@@ -181,18 +267,30 @@ function toImportRow(r: RowOutcome): ImportRow {
       return { row: r.row, outcome: r.outcome, reason: r.reason };
     case 'needs-review':
       return {
-        row: r.row, outcome: r.outcome, reason: r.reasons.join('; '),
-        ...(r.proposals.length ? { proposals: r.proposals.map((p) => ({ field: p.field, text: p.text, suggestion: p.entryName, reason: p.reason })) } : {}),
+        row: r.row,
+        outcome: r.outcome,
+        reason: r.reasons.join('; '),
+        ...(r.proposals.length
+          ? { proposals: r.proposals.map((p) => ({ field: p.field, text: p.text, suggestion: p.entryName, reason: p.reason })) }
+          : {}),
       };
     case 'duplicate':
     case 'visit': {
       const v = r.visit;
       return {
-        row: r.row, outcome: r.outcome,
+        row: r.row,
+        outcome: r.outcome,
         reason: r.outcome === 'duplicate' ? (r.duplicateOf.kind === 'row' ? `${r.reason} (row ${r.duplicateOf.row})` : r.reason) : null,
         visit: {
-          date: v.date, therapist: v.therapist.name, agency: v.agency.name, patient: v.patient.name, ...(v.patient.mrn ? { mrn: v.patient.mrn } : {}),
-          discipline: v.discipline, visitType: v.visitType, billRateCents: v.billRateCents ?? null, payRateCents: v.payRateCents ?? null,
+          date: v.date,
+          therapist: v.therapist.name,
+          agency: v.agency.name,
+          patient: v.patient.name,
+          ...(v.patient.mrn ? { mrn: v.patient.mrn } : {}),
+          discipline: v.discipline,
+          visitType: v.visitType,
+          billRateCents: v.billRateCents ?? null,
+          payRateCents: v.payRateCents ?? null,
         },
       };
     }
@@ -208,16 +306,25 @@ async function commitImport(
   ctx: UseCaseContext,
   orgId: string,
   plan: {
-    report: ImportReport; agencies: DirectoryEntry[]; therapists: (DirectoryEntry & { disciplines: Discipline[] })[];
-    billRates: BillRate[]; payRates: PayRate[]; mappings: ImportInput['mappings']; settledThrough?: IsoDate;
+    report: ImportReport;
+    agencies: DirectoryEntry[];
+    therapists: (DirectoryEntry & { disciplines: Discipline[] })[];
+    billRates: BillRate[];
+    payRates: PayRate[];
+    mappings: ImportInput['mappings'];
+    settledThrough?: IsoDate;
   },
 ): Promise<Result<NonNullable<ImportOutcome['committed']>, Failure>> {
   const { report } = plan;
   // New agencies and therapists: from the rate sheets, and names of visit rows that matched nothing.
   const newAgencyNames = new Map<string, string>();
-  for (const a of [...plan.agencies.filter((e) => e.id.startsWith(NEW)), ...report.newAgencies]) if (!newAgencyNames.has(nameKey(a.name))) newAgencyNames.set(nameKey(a.name), a.name);
-  const newTherapists = new Map(plan.therapists.filter((t) => t.id.startsWith(NEW)).map((t) => [nameKey(t.name), { name: t.name, disciplines: t.disciplines }]));
-  for (const t of report.newTherapists) if (!newTherapists.has(nameKey(t.name))) newTherapists.set(nameKey(t.name), { name: t.name, disciplines: [] });
+  for (const a of [...plan.agencies.filter((e) => e.id.startsWith(NEW)), ...report.newAgencies])
+    if (!newAgencyNames.has(nameKey(a.name))) newAgencyNames.set(nameKey(a.name), a.name);
+  const newTherapists = new Map(
+    plan.therapists.filter((t) => t.id.startsWith(NEW)).map((t) => [nameKey(t.name), { name: t.name, disciplines: t.disciplines }]),
+  );
+  for (const t of report.newTherapists)
+    if (!newTherapists.has(nameKey(t.name))) newTherapists.set(nameKey(t.name), { name: t.name, disciplines: [] });
 
   // Confirmed spellings become aliases of the name they were mapped to, found by nameKey as everywhere.
   const aliasesByKey = (mapping: Record<string, string> | undefined) => {
@@ -229,18 +336,22 @@ async function commitImport(
   const storedAgencies = await ctx.store.listAgencies(orgId);
   const agencyRows = [
     ...[...newAgencyNames].map(([key, name]) => ({ name, ...AGENCY_DEFAULTS, aliases: aliases.get(key) ?? [] })),
-    ...storedAgencies.filter((a) => aliases.has(nameKey(a.name))).map((a) => ({ id: a.id, name: a.name, aliases: [...new Set([...a.aliases, ...aliases.get(nameKey(a.name))!])] })),
+    ...storedAgencies
+      .filter((a) => aliases.has(nameKey(a.name)))
+      .map((a) => ({ id: a.id, name: a.name, aliases: [...new Set([...a.aliases, ...aliases.get(nameKey(a.name))!])] })),
   ];
   const createdAgencies = agencyRows.length ? await upsertAgencies(ctx, orgId, agencyRows) : ok([]);
   if (!createdAgencies.ok) return createdAgencies;
   const therapistAliases = aliasesByKey(plan.mappings?.therapists);
-  const createdTherapists = newTherapists.size || therapistAliases.size
-    ? await upsertTherapists(ctx, orgId, [
-      ...[...newTherapists].map(([key, { name, disciplines }]) => ({ name, disciplines, aliases: therapistAliases.get(key) ?? [] })),
-      ...(await ctx.store.listTherapists(orgId)).filter((t) => therapistAliases.has(nameKey(t.name)) && !newTherapists.has(nameKey(t.name)))
-        .map((t) => ({ id: t.id, name: t.name, aliases: [...new Set([...t.aliases, ...therapistAliases.get(nameKey(t.name))!])] })),
-    ])
-    : ok([]);
+  const createdTherapists =
+    newTherapists.size || therapistAliases.size
+      ? await upsertTherapists(ctx, orgId, [
+          ...[...newTherapists].map(([key, { name, disciplines }]) => ({ name, disciplines, aliases: therapistAliases.get(key) ?? [] })),
+          ...(await ctx.store.listTherapists(orgId))
+            .filter((t) => therapistAliases.has(nameKey(t.name)) && !newTherapists.has(nameKey(t.name)))
+            .map((t) => ({ id: t.id, name: t.name, aliases: [...new Set([...t.aliases, ...therapistAliases.get(nameKey(t.name))!])] })),
+        ])
+      : ok([]);
   if (!createdTherapists.ok) return createdTherapists;
 
   // Temporary ids (`new:` for the sheets' names, the core's own for visit-only names) -> real ids, by name.
@@ -252,7 +363,8 @@ async function commitImport(
 
   const billRates = plan.billRates.map((r) => ({ ...r, agencyId: realAgency(r.agencyId, nameOfTemp(plan.agencies, r.agencyId))! }));
   const payRates = plan.payRates.map((r) => ({
-    ...r, therapistId: realTherapist(r.therapistId, nameOfTemp(plan.therapists, r.therapistId))!,
+    ...r,
+    therapistId: realTherapist(r.therapistId, nameOfTemp(plan.therapists, r.therapistId))!,
     ...(r.agencyId ? { agencyId: realAgency(r.agencyId, nameOfTemp(plan.agencies, r.agencyId))! } : {}),
   }));
   await ctx.store.putBillRates(orgId, billRates);
@@ -264,10 +376,18 @@ async function commitImport(
     const agencyId = realAgency(v.agency.id, v.agency.name)!;
     const therapistId = realTherapist(v.therapist.id, v.therapist.name)!;
     const key = visitKey({ therapistId, agencyId, patientName: v.patient.name, date: v.date, visitType: v.visitType });
-    return [{
-      clientId: importClientId(key, v.discipline), agencyId, therapistId, patient: v.patient, date: v.date,
-      discipline: v.discipline, visitType: v.visitType, noteDone: v.noteDone ?? false,
-    }];
+    return [
+      {
+        clientId: importClientId(key, v.discipline),
+        agencyId,
+        therapistId,
+        patient: v.patient,
+        date: v.date,
+        discipline: v.discipline,
+        visitType: v.visitType,
+        noteDone: v.noteDone ?? false,
+      },
+    ];
   });
   const visits = visitRows.length ? await upsertVisits(ctx, orgId, visitRows) : ok([]);
   if (!visits.ok) return visits;
@@ -276,12 +396,20 @@ async function commitImport(
   const dateOf = new Map(visitRows.map((r) => [r.clientId, r.date]));
   const settled = through === undefined ? [] : visits.value.filter((a) => dateOf.get(a.clientId)! <= through).map((a) => a.visitId);
   if (settled.length > 0) await ctx.store.markSettledOutside(orgId, settled);
-  await audit(ctx, orgId, [{
-    action: 'create', recordType: 'org', recordId: orgId,
-    detail: `import: ${visitRows.length} visits${through === undefined ? '' : `, those through ${through} (${settled.length}) settled outside VisitLedger`}`,
-  }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'create',
+      recordType: 'org',
+      recordId: orgId,
+      detail: `import: ${visitRows.length} visits${through === undefined ? '' : `, those through ${through} (${settled.length}) settled outside VisitLedger`}`,
+    },
+  ]);
   return ok({
-    agencies: newAgencyNames.size, therapists: newTherapists.size, billRates: billRates.length, payRates: payRates.length,
-    visits: visits.value.filter((a) => a.status === 'created' || a.status === 'updated').length, settledOutside: settled.length,
+    agencies: newAgencyNames.size,
+    therapists: newTherapists.size,
+    billRates: billRates.length,
+    payRates: payRates.length,
+    visits: visits.value.filter((a) => a.status === 'created' || a.status === 'updated').length,
+    settledOutside: settled.length,
   });
 }

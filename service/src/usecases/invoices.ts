@@ -4,7 +4,16 @@
  * billed again on the next close, as late visits) or a numbered credit note.
  */
 import * as z from 'zod/mini';
-import { draftCreditNote, isoDate, ok, patientLabel, voidInvoice as voidInvoiceRule, type CreditNote, type Patient, type Result } from '../../../shared/index.ts';
+import {
+  draftCreditNote,
+  isoDate,
+  ok,
+  patientLabel,
+  voidInvoice as voidInvoiceRule,
+  type CreditNote,
+  type Patient,
+  type Result,
+} from '../../../shared/index.ts';
 import type { InvoiceSortKey, StoredInvoice } from '../store/port.ts';
 import { DEFAULT_PAGE_SIZE, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { audit, today, type UseCaseContext } from './context.ts';
@@ -15,7 +24,10 @@ export type InvoiceView = StoredInvoice & { lines: (StoredInvoice['lines'][numbe
 
 /** A page of invoices in number order. */
 export async function listInvoices(
-  ctx: UseCaseContext, orgId: string, query: { agencyId?: string } = {}, page: PageRequest<InvoiceSortKey> = { limit: DEFAULT_PAGE_SIZE },
+  ctx: UseCaseContext,
+  orgId: string,
+  query: { agencyId?: string } = {},
+  page: PageRequest<InvoiceSortKey> = { limit: DEFAULT_PAGE_SIZE },
 ): Promise<Result<Page<StoredInvoice>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
@@ -31,7 +43,14 @@ export async function getInvoice(ctx: UseCaseContext, orgId: string, invoiceId: 
 
 /** `getInvoice` for an invoice already read (a close's, say): its patients named, the read audited. */
 export async function invoiceView(ctx: UseCaseContext, orgId: string, invoice: StoredInvoice): Promise<InvoiceView> {
-  const visits = new Map((await ctx.store.getVisits(orgId, invoice.lines.map((l) => l.visitId))).map((v) => [v.id, v]));
+  const visits = new Map(
+    (
+      await ctx.store.getVisits(
+        orgId,
+        invoice.lines.map((l) => l.visitId),
+      )
+    ).map((v) => [v.id, v]),
+  );
   const lines = invoice.lines.map((line) => {
     const visit = visits.get(line.visitId);
     const label = visit ? patientLabel(ctx.cipher.openJson<Patient>(visit.patient), invoice.patientIdentifier) : null;
@@ -41,9 +60,16 @@ export async function invoiceView(ctx: UseCaseContext, orgId: string, invoice: S
   return { ...invoice, lines };
 }
 
-const voidInput = z.object({ reason: z.string().check(z.trim(), z.minLength(1, { message: 'is required: say why the invoice is void' }), z.maxLength(500)) });
+const voidInput = z.object({
+  reason: z.string().check(z.trim(), z.minLength(1, { message: 'is required: say why the invoice is void' }), z.maxLength(500)),
+});
 
-export async function voidInvoice(ctx: UseCaseContext, orgId: string, invoiceId: string, input: unknown): Promise<Result<StoredInvoice, Failure>> {
+export async function voidInvoice(
+  ctx: UseCaseContext,
+  orgId: string,
+  invoiceId: string,
+  input: unknown,
+): Promise<Result<StoredInvoice, Failure>> {
   const parsed = voidInput.safeParse(input);
   if (!parsed.success) return fail('invalid-input', `reason ${parsed.error.issues[0]?.message}`, describeIssues(parsed.error.issues));
   const org = await loadOrg(ctx, orgId);
@@ -54,7 +80,11 @@ export async function voidInvoice(ctx: UseCaseContext, orgId: string, invoiceId:
   const rule = voidInvoiceRule(invoice, { on: today(ctx, org.value.settings.timeZone), reason: parsed.data.reason });
   if (!rule.ok) return fail('rule-broken', rule.error.message, { code: rule.error.code });
   const credited = await ctx.store.listCreditNotes(orgId, invoiceId);
-  if (credited.length > 0) return fail('rule-broken', `invoice ${invoice.number} has credit notes (${credited.map((n) => n.number).join(', ')}); correct it with another credit note instead of a void`);
+  if (credited.length > 0)
+    return fail(
+      'rule-broken',
+      `invoice ${invoice.number} has credit notes (${credited.map((n) => n.number).join(', ')}); correct it with another credit note instead of a void`,
+    );
   const voided = await ctx.store.voidInvoice(orgId, invoiceId, { on: rule.value.voidedOn!, reason: rule.value.voidReason! });
   if (!voided) return fail('not-found', `no invoice "${invoiceId}"`);
   await audit(ctx, orgId, [{ action: 'void', recordType: 'invoice', recordId: invoiceId, detail: invoice.number }]);
@@ -65,16 +95,27 @@ const creditInput = z.object({
   reason: z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(500)),
   issueDate: z.optional(isoDate),
   /** Omitted: the whole invoice is credited. */
-  lines: z.optional(z.array(z.object({
-    visitId: z.optional(z.string()),
-    description: z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(300)),
-    amountCents: z.int().check(z.positive({ message: 'must be more than zero cents' })),
-  })).check(z.minLength(1, { message: 'must have at least one line' }))),
+  lines: z.optional(
+    z
+      .array(
+        z.object({
+          visitId: z.optional(z.string()),
+          description: z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(300)),
+          amountCents: z.int().check(z.positive({ message: 'must be more than zero cents' })),
+        }),
+      )
+      .check(z.minLength(1, { message: 'must have at least one line' })),
+  ),
 });
 
 const MAX_NUMBER_RETRIES = 3;
 
-export async function issueCreditNote(ctx: UseCaseContext, orgId: string, invoiceId: string, input: unknown): Promise<Result<CreditNote, Failure>> {
+export async function issueCreditNote(
+  ctx: UseCaseContext,
+  orgId: string,
+  invoiceId: string,
+  input: unknown,
+): Promise<Result<CreditNote, Failure>> {
   const parsed = creditInput.safeParse(input);
   if (!parsed.success) return fail('invalid-input', 'the credit note is not valid', describeIssues(parsed.error.issues));
   const org = await loadOrg(ctx, orgId);
@@ -92,7 +133,9 @@ export async function issueCreditNote(ctx: UseCaseContext, orgId: string, invoic
     });
     if (!note.ok) return fail('rule-broken', note.error.message, { code: note.error.code });
     if ((await ctx.store.insertCreditNote(orgId, note.value)) === 'number-taken') continue;
-    await audit(ctx, orgId, [{ action: 'credit', recordType: 'credit-note', recordId: note.value.id, detail: `${note.value.number} on ${invoice.number}` }]);
+    await audit(ctx, orgId, [
+      { action: 'credit', recordType: 'credit-note', recordId: note.value.id, detail: `${note.value.number} on ${invoice.number}` },
+    ]);
     return ok(note.value);
   }
   return fail('conflict', `another credit note on ${invoice.number} was issued at the same time; try again`);

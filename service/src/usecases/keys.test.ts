@@ -33,19 +33,57 @@ const after = createFieldCipher({ keys: [k2], currentKeyId: 'k2', indexKey: inde
 const pdf = Buffer.concat([Buffer.from('%PDF-1.7 Patient Haddad, Leila '), randomBytes(3000)]);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const ORGS = ['o1', 'o2/x'];
-const keyTextOf = (patientName: string) => visitKey({ therapistId: 'th1', agencyId: 'ag1', patientName, date: '2026-01-10', visitType: 'ROUTINE' });
+const keyTextOf = (patientName: string) =>
+  visitKey({ therapistId: 'th1', agencyId: 'ag1', patientName, date: '2026-01-10', visitType: 'ROUTINE' });
 
 /** An org with one of every sealed value, sealed with `before` (the legacy document in plaintext). */
 async function seed(store: Store & DocumentStore & PayoutStore, orgId: string): Promise<void> {
   await store.insertOrg({ ...anOrg(orgId), payerTin: { sealed: before.seal('123456789'), last4: '6789', type: 'EIN' } });
-  await store.putTherapists(orgId, [{
-    id: 'th1', name: 'T One', aliases: [], email: 't@example.com', active: true,
-    w9: { legalName: 'T One', classification: 'individual', tin: { sealed: before.seal('123456781'), last4: '6781', type: 'SSN' }, address: { line1: '1 Main', city: 'Town', state: 'NY', zip: '10001' }, signedOn: '2026-01-01' },
-  } as never]);
-  await store.putStripeConnection(orgId, { key: before.seal('rk_test_1'), keyLast4: 'st_1', livemode: false, webhookSecret: before.seal('whsec_1'), connectedAt: '2026-01-01T00:00:00.000Z' });
-  await store.upsertVisits(orgId, ['v1', 'v2', 'v3'].map((id) => aStoredVisit(id, { patient: before.sealJson({ name: `Patient ${id}` }), dupKey: before.blindIndex(keyTextOf(`Patient ${id}`)) })));
-  await store.putDocument(orgId, { id: 'invoice:1', kind: 'invoice', recordId: '1', sha256: sha(pdf), bytes: sealDocument(before, orgId, 'invoice:1', pdf, 1024), createdAt: '2026-02-01T00:00:00.000Z' });
-  await store.putDocument(orgId, { id: 'invoice:legacy', kind: 'invoice', recordId: 'legacy', sha256: sha(pdf), bytes: pdf, createdAt: '2026-02-01T00:00:00.000Z' });
+  await store.putTherapists(orgId, [
+    {
+      id: 'th1',
+      name: 'T One',
+      aliases: [],
+      email: 't@example.com',
+      active: true,
+      w9: {
+        legalName: 'T One',
+        classification: 'individual',
+        tin: { sealed: before.seal('123456781'), last4: '6781', type: 'SSN' },
+        address: { line1: '1 Main', city: 'Town', state: 'NY', zip: '10001' },
+        signedOn: '2026-01-01',
+      },
+    } as never,
+  ]);
+  await store.putStripeConnection(orgId, {
+    key: before.seal('rk_test_1'),
+    keyLast4: 'st_1',
+    livemode: false,
+    webhookSecret: before.seal('whsec_1'),
+    connectedAt: '2026-01-01T00:00:00.000Z',
+  });
+  await store.upsertVisits(
+    orgId,
+    ['v1', 'v2', 'v3'].map((id) =>
+      aStoredVisit(id, { patient: before.sealJson({ name: `Patient ${id}` }), dupKey: before.blindIndex(keyTextOf(`Patient ${id}`)) }),
+    ),
+  );
+  await store.putDocument(orgId, {
+    id: 'invoice:1',
+    kind: 'invoice',
+    recordId: '1',
+    sha256: sha(pdf),
+    bytes: sealDocument(before, orgId, 'invoice:1', pdf, 1024),
+    createdAt: '2026-02-01T00:00:00.000Z',
+  });
+  await store.putDocument(orgId, {
+    id: 'invoice:legacy',
+    kind: 'invoice',
+    recordId: 'legacy',
+    sha256: sha(pdf),
+    bytes: pdf,
+    createdAt: '2026-02-01T00:00:00.000Z',
+  });
 }
 
 /** Everything of the org opens with `cipher`, under its current key, and the duplicate keys are its own. */
@@ -96,7 +134,13 @@ function rotationSuite(make: () => Promise<AnyStore>): void {
     const progress: RotationProgress[] = [];
     const rotation = await rotateKeys({ store, cipher: during, now }, (p) => progress.push(p));
     expect(rotation.finishedAt).toBeDefined();
-    expect(progress.filter((p) => p.orgId === 'o1').map((p) => [p.step, p.resealed])).toEqual([['org', 1], ['therapists', 1], ['stripe', 1], ['visits', 3], ['documents', 2]]);
+    expect(progress.filter((p) => p.orgId === 'o1').map((p) => [p.step, p.resealed])).toEqual([
+      ['org', 1],
+      ['therapists', 1],
+      ['stripe', 1],
+      ['visits', 3],
+      ['documents', 2],
+    ]);
     expect(await store.listOrgIds()).toEqual([...ORGS].sort());
     for (const orgId of ORGS) await expectAllUnder(store, orgId, after);
     const dup = await findVisitsByDupText({ store, cipher: after, now, newId: () => 'x', actor: 't' }, 'o2/x', [keyTextOf('Patient v3')]);
@@ -110,10 +154,13 @@ function rotationSuite(make: () => Promise<AnyStore>): void {
 
   it('continues a rotation that stopped part way: the recorded steps are skipped, every value readable meanwhile', async () => {
     let steps = 0;
-    const failing: AnyStore = { ...store, putKeyMaintenance: async (r) => {
-      if (r.rotation && r.rotation.done.length === 4 && steps++ === 0) throw new Error('crash');
-      await store.putKeyMaintenance(r);
-    } };
+    const failing: AnyStore = {
+      ...store,
+      putKeyMaintenance: async (r) => {
+        if (r.rotation && r.rotation.done.length === 4 && steps++ === 0) throw new Error('crash');
+        await store.putKeyMaintenance(r);
+      },
+    };
     await expect(rotateKeys({ store: failing, cipher: during, now })).rejects.toThrow('crash');
     // Half way: o1's visits are under k2, its documents not yet; with both keys everything opens.
     const o1 = await store.listVisits('o1', {});
@@ -123,7 +170,12 @@ function rotationSuite(make: () => Promise<AnyStore>): void {
     const progress: RotationProgress[] = [];
     await rotateKeys({ store, cipher: during, now }, (p) => progress.push(p));
     expect(progress.filter((p) => p.skipped).map((p) => `${p.orgId}:${p.step}`)).toEqual(['o1:org', 'o1:therapists', 'o1:stripe']);
-    expect(progress.find((p) => p.orgId === 'o1' && p.step === 'visits')).toEqual({ orgId: 'o1', step: 'visits', resealed: 0, skipped: false });
+    expect(progress.find((p) => p.orgId === 'o1' && p.step === 'visits')).toEqual({
+      orgId: 'o1',
+      step: 'visits',
+      resealed: 0,
+      skipped: false,
+    });
     for (const orgId of ORGS) await expectAllUnder(store, orgId, after);
   });
 }

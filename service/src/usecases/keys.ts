@@ -11,7 +11,15 @@
 import { visitKey, type Patient } from '../../../shared/index.ts';
 import { documentKeyId, openDocument, sealDocument } from '../crypto/document-seal.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
-import type { DocumentStore, KeyMaintenanceRecord, KeyMaintenanceStore, SealedTin, Store, StoredVisit, VisitResealing } from '../store/port.ts';
+import type {
+  DocumentStore,
+  KeyMaintenanceRecord,
+  KeyMaintenanceStore,
+  SealedTin,
+  Store,
+  StoredVisit,
+  VisitResealing,
+} from '../store/port.ts';
 import type { PayoutStore } from '../store/payouts-port.ts';
 import type { UseCaseContext } from './context.ts';
 import { crashPoint } from '../faults/crash-points.ts';
@@ -26,7 +34,12 @@ export type KeyMaintenanceDeps = {
 const VISITS_PER_PAGE = 1000;
 
 /** Seals a document's bytes again under the current key when `due` says so of the key that sealed them (null: none); true when written. */
-async function resealDocumentIf(deps: KeyMaintenanceDeps, orgId: string, id: string, due: (keyId: string | null) => boolean): Promise<boolean> {
+async function resealDocumentIf(
+  deps: KeyMaintenanceDeps,
+  orgId: string,
+  id: string,
+  due: (keyId: string | null) => boolean,
+): Promise<boolean> {
   const doc = await deps.store.getDocument(orgId, id);
   if (!doc || !due(documentKeyId(deps.cipher, doc.bytes))) return false;
   const plaintext = openDocument(deps.cipher, orgId, id, doc.bytes);
@@ -45,7 +58,8 @@ export async function sealLegacyDocuments(deps: KeyMaintenanceDeps): Promise<num
   if (record?.legacyDocumentsSealedAt) return 0;
   let sealed = 0;
   for (const orgId of await deps.store.listOrgIds()) {
-    for (const id of await deps.store.listDocumentIds(orgId)) if (await resealDocumentIf(deps, orgId, id, (keyId) => keyId === null)) sealed += 1;
+    for (const id of await deps.store.listDocumentIds(orgId))
+      if (await resealDocumentIf(deps, orgId, id, (keyId) => keyId === null)) sealed += 1;
   }
   const latest = await deps.store.getKeyMaintenance();
   await deps.store.putKeyMaintenance({ ...latest, legacyDocumentsSealedAt: deps.now().toISOString() });
@@ -60,7 +74,8 @@ function resealTin(cipher: FieldCipher, tin: SealedTin): SealedTin {
   return cipher.keyIdOf(tin.sealed) === cipher.currentKeyId ? tin : { ...tin, sealed: cipher.seal(cipher.open(tin.sealed)) };
 }
 
-const resealed = (cipher: FieldCipher, sealed: string) => (cipher.keyIdOf(sealed) === cipher.currentKeyId ? sealed : cipher.seal(cipher.open(sealed)));
+const resealed = (cipher: FieldCipher, sealed: string) =>
+  cipher.keyIdOf(sealed) === cipher.currentKeyId ? sealed : cipher.seal(cipher.open(sealed));
 
 /** One step of one org; answers how many records it wrote. */
 async function rotateStep(deps: KeyMaintenanceDeps, orgId: string, step: RotationStep): Promise<number> {
@@ -74,14 +89,20 @@ async function rotateStep(deps: KeyMaintenanceDeps, orgId: string, step: Rotatio
     }
     case 'therapists': {
       const due = (await store.listTherapists(orgId)).filter((t) => t.w9 && cipher.keyIdOf(t.w9.tin.sealed) !== cipher.currentKeyId);
-      if (due.length > 0) await store.putTherapists(orgId, due.map((t) => ({ ...t, w9: { ...t.w9!, tin: resealTin(cipher, t.w9!.tin) } })));
+      if (due.length > 0)
+        await store.putTherapists(
+          orgId,
+          due.map((t) => ({ ...t, w9: { ...t.w9!, tin: resealTin(cipher, t.w9!.tin) } })),
+        );
       return due.length;
     }
     case 'stripe': {
       const connection = await store.getStripeConnection(orgId);
       if (!connection) return 0;
       const next = {
-        ...connection, key: resealed(cipher, connection.key), webhookSecret: resealed(cipher, connection.webhookSecret),
+        ...connection,
+        key: resealed(cipher, connection.key),
+        webhookSecret: resealed(cipher, connection.webhookSecret),
         ...(connection.accountWebhookSecret ? { accountWebhookSecret: resealed(cipher, connection.accountWebhookSecret) } : {}),
       };
       if (JSON.stringify(next) === JSON.stringify(connection)) return 0;
@@ -97,7 +118,9 @@ async function rotateStep(deps: KeyMaintenanceDeps, orgId: string, step: Rotatio
         const changes: VisitResealing[] = [];
         for (const v of page) {
           const patient = cipher.openJson<Patient>(v.patient);
-          const dupKey = cipher.blindIndex(visitKey({ therapistId: v.therapistId, agencyId: v.agencyId, patientName: patient.name, date: v.date, visitType: v.visitType }));
+          const dupKey = cipher.blindIndex(
+            visitKey({ therapistId: v.therapistId, agencyId: v.agencyId, patientName: patient.name, date: v.date, visitType: v.visitType }),
+          );
           const sealedPatient = resealed(cipher, v.patient);
           if (sealedPatient !== v.patient || dupKey !== v.dupKey) changes.push({ id: v.id, patient: sealedPatient, dupKey });
         }
@@ -112,7 +135,8 @@ async function rotateStep(deps: KeyMaintenanceDeps, orgId: string, step: Rotatio
     }
     case 'documents': {
       let written = 0;
-      for (const id of await store.listDocumentIds(orgId)) if (await resealDocumentIf(deps, orgId, id, (keyId) => keyId !== cipher.currentKeyId)) written += 1;
+      for (const id of await store.listDocumentIds(orgId))
+        if (await resealDocumentIf(deps, orgId, id, (keyId) => keyId !== cipher.currentKeyId)) written += 1;
       return written;
     }
   }
@@ -123,11 +147,16 @@ async function rotateStep(deps: KeyMaintenanceDeps, orgId: string, step: Rotatio
  * current index key, reporting each step. A rotation to the same keys as a finished one
  * does nothing; one to the same keys as an unfinished one skips the steps it recorded.
  */
-export async function rotateKeys(deps: KeyMaintenanceDeps, report: (progress: RotationProgress) => void = () => {}): Promise<KeyMaintenanceRecord['rotation'] & {}> {
+export async function rotateKeys(
+  deps: KeyMaintenanceDeps,
+  report: (progress: RotationProgress) => void = () => {},
+): Promise<KeyMaintenanceRecord['rotation'] & {}> {
   const { store, cipher } = deps;
   const before = await store.getKeyMaintenance();
   const same = before?.rotation?.fieldKeyId === cipher.currentKeyId && before.rotation.indexKeyId === cipher.indexKeyId;
-  let rotation = same ? before!.rotation! : { fieldKeyId: cipher.currentKeyId, indexKeyId: cipher.indexKeyId, startedAt: deps.now().toISOString(), done: [] };
+  let rotation = same
+    ? before!.rotation!
+    : { fieldKeyId: cipher.currentKeyId, indexKeyId: cipher.indexKeyId, startedAt: deps.now().toISOString(), done: [] };
   const save = async () => store.putKeyMaintenance({ ...(await store.getKeyMaintenance()), rotation });
   if (rotation.finishedAt) return rotation;
   await save();
@@ -155,7 +184,11 @@ export async function rotateKeys(deps: KeyMaintenanceDeps, report: (progress: Ro
  * the index under the current key: during a rotation of the index key, a visit not yet
  * recomputed still carries its index under the previous key.
  */
-export async function findVisitsByDupText(ctx: UseCaseContext, orgId: string, texts: readonly string[]): Promise<{ id: string; dupKey: string }[]> {
+export async function findVisitsByDupText(
+  ctx: UseCaseContext,
+  orgId: string,
+  texts: readonly string[],
+): Promise<{ id: string; dupKey: string }[]> {
   const currentOf = new Map<string, string>();
   for (const text of new Set(texts)) {
     const [current, ...previous] = ctx.cipher.blindIndexes(text);

@@ -11,7 +11,10 @@ import { MEMBER_ROLES, type MemberRecord } from '../store/port.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { revokeApiKey, type IdentityDeps } from './api-keys.ts';
 
-export const memberEmail = z.email('must be an email address').max(254).transform((e) => e.toLowerCase());
+export const memberEmail = z
+  .email('must be an email address')
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const memberInput = z.object({ role: z.enum(MEMBER_ROLES) });
 
 /** A member as shown: the Google account id stays in the store. */
@@ -31,16 +34,31 @@ async function isLastOwner(deps: IdentityDeps, orgId: string, email: string): Pr
 /** Adds a member or changes a member's role. */
 export async function putMember(deps: IdentityDeps, orgId: string, email: string, input: unknown): Promise<Result<MemberView, Failure>> {
   const parsedEmail = memberEmail.safeParse(email);
-  if (!parsedEmail.success) return fail('invalid-input', 'the member email is not valid', describeIssues(parsedEmail.error.issues).map((d) => ({ ...d, path: 'email' })));
+  if (!parsedEmail.success)
+    return fail(
+      'invalid-input',
+      'the member email is not valid',
+      describeIssues(parsedEmail.error.issues).map((d) => ({ ...d, path: 'email' })),
+    );
   const parsed = memberInput.safeParse(input);
   if (!parsed.success) return fail('invalid-input', 'the member is not valid', describeIssues(parsed.error.issues));
   const current = await deps.identity.getMember(orgId, parsedEmail.data);
   if (current?.role === 'owner' && parsed.data.role !== 'owner' && (await isLastOwner(deps, orgId, current.email))) {
-    return fail('rule-broken', 'this is the org\'s only owner: make another member owner first');
+    return fail('rule-broken', "this is the org's only owner: make another member owner first");
   }
-  const member: MemberRecord = { ...current, email: parsedEmail.data, role: parsed.data.role, addedAt: current?.addedAt ?? deps.now().toISOString() };
+  const member: MemberRecord = {
+    ...current,
+    email: parsedEmail.data,
+    role: parsed.data.role,
+    addedAt: current?.addedAt ?? deps.now().toISOString(),
+  };
   await deps.identity.putMember(orgId, member);
-  await deps.audit(orgId, { action: current ? 'update' : 'create', recordType: 'member', recordId: member.email, detail: `role ${member.role}` });
+  await deps.audit(orgId, {
+    action: current ? 'update' : 'create',
+    recordType: 'member',
+    recordId: member.email,
+    detail: `role ${member.role}`,
+  });
   return ok(view(member));
 }
 
@@ -48,7 +66,7 @@ export async function removeMember(deps: IdentityDeps, orgId: string, email: str
   const current = await deps.identity.getMember(orgId, email.toLowerCase());
   if (!current) return fail('not-found', 'no such member');
   if (current.role === 'owner' && (await isLastOwner(deps, orgId, current.email))) {
-    return fail('rule-broken', 'this is the org\'s only owner: make another member owner first');
+    return fail('rule-broken', "this is the org's only owner: make another member owner first");
   }
   await deps.identity.removeMember(orgId, current.email);
   await deps.audit(orgId, { action: 'update', recordType: 'member', recordId: current.email, detail: 'removed' });
@@ -70,7 +88,12 @@ export async function memberSigningIn(deps: IdentityDeps, orgId: string, account
   const member = await deps.identity.getMember(orgId, account.email);
   if (!member) return { kind: 'not-member' };
   if (member.sub === undefined || member.sub === account.sub) return { kind: 'member', member };
-  await deps.audit(orgId, { action: 'refuse', recordType: 'member', recordId: member.email, detail: 'sign-in by another Google account with the member\'s email' });
+  await deps.audit(orgId, {
+    action: 'refuse',
+    recordType: 'member',
+    recordId: member.email,
+    detail: "sign-in by another Google account with the member's email",
+  });
   return { kind: 'other-account' };
 }
 
@@ -78,5 +101,10 @@ export async function memberSigningIn(deps: IdentityDeps, orgId: string, account
 export async function recordFirstSignIn(deps: IdentityDeps, orgId: string, member: MemberRecord, sub: string): Promise<void> {
   if (member.sub !== undefined) return;
   await deps.identity.putMember(orgId, { ...member, sub });
-  await deps.audit(orgId, { action: 'update', recordType: 'member', recordId: member.email, detail: 'first sign-in: Google account recorded' });
+  await deps.audit(orgId, {
+    action: 'update',
+    recordType: 'member',
+    recordId: member.email,
+    detail: 'first sign-in: Google account recorded',
+  });
 }

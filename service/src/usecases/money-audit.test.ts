@@ -24,8 +24,18 @@ describe('the audit of money and tax figures', () => {
   it('records each bill and pay rate set or changed, with its amount before and after, and not one left as it was', async () => {
     const { ctx, agencyId, therapistId } = await anOrg();
     const bill = { agencyId, discipline: 'PT', visitType: 'ROUTINE', effectiveFrom: '2026-01-01' };
-    expectOk(await putBillRates(ctx, 'acme', [{ ...bill, cents: 8500 }, { ...bill, visitType: 'EVAL', cents: 12_500 }]));
-    expectOk(await putBillRates(ctx, 'acme', [{ ...bill, cents: 9000 }, { ...bill, visitType: 'EVAL', cents: 12_500 }]));
+    expectOk(
+      await putBillRates(ctx, 'acme', [
+        { ...bill, cents: 8500 },
+        { ...bill, visitType: 'EVAL', cents: 12_500 },
+      ]),
+    );
+    expectOk(
+      await putBillRates(ctx, 'acme', [
+        { ...bill, cents: 9000 },
+        { ...bill, visitType: 'EVAL', cents: 12_500 },
+      ]),
+    );
     const billed = await entriesOf(ctx, 'bill-rate');
     expect(billed.map((e) => [e.action, e.recordId, e.detail, e.actor])).toEqual([
       ['create', `${agencyId}:PT:ROUTINE:2026-01-01`, 'none -> 8500 cents', 'owner@acme.example'],
@@ -33,8 +43,14 @@ describe('the audit of money and tax figures', () => {
       ['update', `${agencyId}:PT:ROUTINE:2026-01-01`, '8500 cents -> 9000 cents', 'owner@acme.example'],
     ]);
 
-    expectOk(await putPayRates(ctx, 'acme', [{ therapistId, discipline: 'PT', visitType: 'ROUTINE', effectiveFrom: '2026-01-01', cents: 5500 }]));
-    expectOk(await putPayRates(ctx, 'acme', [{ therapistId, agencyId, discipline: 'PT', visitType: 'ROUTINE', effectiveFrom: '2026-01-01', cents: 6000 }]));
+    expectOk(
+      await putPayRates(ctx, 'acme', [{ therapistId, discipline: 'PT', visitType: 'ROUTINE', effectiveFrom: '2026-01-01', cents: 5500 }]),
+    );
+    expectOk(
+      await putPayRates(ctx, 'acme', [
+        { therapistId, agencyId, discipline: 'PT', visitType: 'ROUTINE', effectiveFrom: '2026-01-01', cents: 6000 },
+      ]),
+    );
     expect((await entriesOf(ctx, 'pay-rate')).map((e) => [e.recordId, e.detail])).toEqual([
       [`${therapistId}:any agency:PT:ROUTINE:2026-01-01`, 'none -> 5500 cents'],
       [`${therapistId}:${agencyId}:PT:ROUTINE:2026-01-01`, 'none -> 6000 cents'],
@@ -43,9 +59,22 @@ describe('the audit of money and tax figures', () => {
 
   it('records a manual payment (it moves a 1099 Box 1) with amount, method and day, not its free-text reference', async () => {
     const { ctx, therapistId } = await anOrg();
-    const payment = expectOk(await recordManualPayment(ctx, 'acme', { therapistId, amountCents: 123_456, paidOn: '2026-03-02', method: 'check', reference: 'check 1042 for Mrs. Alvarez' }));
+    const payment = expectOk(
+      await recordManualPayment(ctx, 'acme', {
+        therapistId,
+        amountCents: 123_456,
+        paidOn: '2026-03-02',
+        method: 'check',
+        reference: 'check 1042 for Mrs. Alvarez',
+      }),
+    );
     const [entry] = await entriesOf(ctx, 'payment');
-    expect(entry).toMatchObject({ action: 'create', recordId: payment.id, actor: 'owner@acme.example', detail: `123456 cents to therapist ${therapistId} by check, paid 2026-03-02` });
+    expect(entry).toMatchObject({
+      action: 'create',
+      recordId: payment.id,
+      actor: 'owner@acme.example',
+      detail: `123456 cents to therapist ${therapistId} by check, paid 2026-03-02`,
+    });
     expect(entry!.detail).not.toMatch(/Alvarez|1042/);
   });
 

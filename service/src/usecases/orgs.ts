@@ -42,10 +42,15 @@ function view(org: OrgRecord): OrgView {
 const settingsPatch = z.partial(orgSettings);
 
 /** Issues of one field of the body, named from the body's top: `id`, `settings.name`. */
-const under = (field: string, issues: { path: string; message: string }[]) => issues.map((i) => ({ ...i, path: i.path ? `${field}.${i.path}` : field }));
+const under = (field: string, issues: { path: string; message: string }[]) =>
+  issues.map((i) => ({ ...i, path: i.path ? `${field}.${i.path}` : field }));
 
 /** Creates the org, or answers `conflict` when the id is taken. Over HTTP (`madeBy` 'api') a reserved id is refused. */
-export async function createOrg(ctx: UseCaseContext, input: { id: unknown; settings: unknown }, madeBy: OrgMaker = 'api'): Promise<Result<OrgView, Failure>> {
+export async function createOrg(
+  ctx: UseCaseContext,
+  input: { id: unknown; settings: unknown },
+  madeBy: OrgMaker = 'api',
+): Promise<Result<OrgView, Failure>> {
   const id = ORG_ID.safeParse(input.id);
   if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, under('id', describeIssues(id.error.issues)));
   if (madeBy === 'api' && RESERVED_ORG_IDS.includes(id.data)) {
@@ -55,7 +60,8 @@ export async function createOrg(ctx: UseCaseContext, input: { id: unknown; setti
   const patch = settingsPatch.safeParse(input.settings ?? {});
   if (!patch.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(patch.error.issues)));
   const settings = orgSettings.safeParse({ ...defaultOrgSettings(patch.data.name ?? id.data), ...patch.data });
-  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
+  if (!settings.success)
+    return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
   const org: OrgRecord = { id: id.data, settings: settings.data, createdAt: ctx.now().toISOString(), madeBy };
   if ((await ctx.store.insertOrg(org)) === 'exists') return fail('conflict', `an org with id "${id.data}" already exists`);
   await audit(ctx, org.id, [{ action: 'create', recordType: 'org', recordId: org.id }]);
@@ -87,10 +93,18 @@ export async function updateOrgSettings(ctx: UseCaseContext, orgId: string, patc
   const parsedPatch = settingsPatch.safeParse(patch);
   if (!parsedPatch.success) return fail('invalid-input', 'the org settings are not valid', describeIssues(parsedPatch.error.issues));
   const settings = orgSettings.safeParse({ ...org.value.settings, ...parsedPatch.data });
-  if (!settings.success) return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
+  if (!settings.success)
+    return fail('invalid-input', 'the org settings are not valid', under('settings', describeIssues(settings.error.issues)));
   const updated = { ...org.value, settings: settings.data };
   await ctx.store.updateOrg(updated);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: settingsChanges(org.value.settings, settings.data, Object.keys(parsedPatch.data)) }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'update',
+      recordType: 'org',
+      recordId: orgId,
+      detail: settingsChanges(org.value.settings, settings.data, Object.keys(parsedPatch.data)),
+    },
+  ]);
   return ok(view(updated));
 }
 
@@ -100,23 +114,39 @@ export async function updateOrgSettings(ctx: UseCaseContext, orgId: string, patc
  */
 function settingsChanges(before: OrgSettings, after: OrgSettings, keys: readonly string[]): string {
   const show = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
-  return keys
-    .map((key) => [key, show(before[key as keyof OrgSettings]), show(after[key as keyof OrgSettings])] as const)
-    .filter(([, was, now]) => was !== now)
-    .map(([key, was, now]) => `${key} ${was} -> ${now}`)
-    .join('; ') || 'no change';
+  return (
+    keys
+      .map((key) => [key, show(before[key as keyof OrgSettings]), show(after[key as keyof OrgSettings])] as const)
+      .filter(([, was, now]) => was !== now)
+      .map(([key, was, now]) => `${key} ${was} -> ${now}`)
+      .join('; ') || 'no change'
+  );
 }
 
 /** The payer's own TIN, for the IRS export. Sealed at once; shown masked from then on. */
-export async function setPayerTin(ctx: UseCaseContext, orgId: string, input: { tin: string; type: 'SSN' | 'EIN' }): Promise<Result<OrgView, Failure>> {
+export async function setPayerTin(
+  ctx: UseCaseContext,
+  orgId: string,
+  input: { tin: string; type: 'SSN' | 'EIN' },
+): Promise<Result<OrgView, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const tin = normalizeTin(input.tin, input.type);
   if (!tin.ok) return fail('invalid-input', tin.error.message, [{ path: 'tin', message: tin.error.message }]);
-  const updated: OrgRecord = { ...org.value, payerTin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.type } };
+  const updated: OrgRecord = {
+    ...org.value,
+    payerTin: { sealed: ctx.cipher.seal(tin.value), last4: tin.value.slice(-4), type: input.type },
+  };
   await ctx.store.updateOrg(updated);
   // Masked before and after: the audit never holds a whole TIN.
   const was = org.value.payerTin ? maskTinLast4(org.value.payerTin.last4, org.value.payerTin.type) : 'none';
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail: `payer TIN ${was} -> ${maskTinLast4(updated.payerTin!.last4, input.type)}` }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'update',
+      recordType: 'org',
+      recordId: orgId,
+      detail: `payer TIN ${was} -> ${maskTinLast4(updated.payerTin!.last4, input.type)}`,
+    },
+  ]);
   return ok(view(updated));
 }

@@ -53,8 +53,15 @@ export function pageInMemory<T>(rows: readonly T[], keyOf: (row: T) => SortKey, 
 }
 
 /** What one audit entry of a list read says: the filter, where the page began, and how many rows it gave (never PHI). */
-export function listReadDetail(what: string, filter: Record<string, string | number | boolean | undefined>, page: PageRequest, count: number): string {
-  const given = Object.entries(filter).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}=${String(value)}`);
+export function listReadDetail(
+  what: string,
+  filter: Record<string, string | number | boolean | undefined>,
+  page: PageRequest,
+  count: number,
+): string {
+  const given = Object.entries(filter)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${String(value)}`);
   if (page.after) given.push(`after=${page.after.join('/')}`);
   return `list ${what}${given.length > 0 ? ` ${given.join(' ')}` : ''}: ${count} shown`;
 }

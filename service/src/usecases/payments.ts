@@ -4,7 +4,17 @@
  * billing core's rules on which methods count.
  */
 import * as z from 'zod/mini';
-import { backupWithholdingCents, isoDate, ok, paymentMethod, summarizeTaxYear, type Payment, type Result, type TaxYearSummary, type Therapist } from '../../../shared/index.ts';
+import {
+  backupWithholdingCents,
+  isoDate,
+  ok,
+  paymentMethod,
+  summarizeTaxYear,
+  type Payment,
+  type Result,
+  type TaxYearSummary,
+  type Therapist,
+} from '../../../shared/index.ts';
 import type { PaymentSortKey, StoredTherapist } from '../store/port.ts';
 import { DEFAULT_PAGE_SIZE, pageFrom, type Page, type PageRequest } from './paging.ts';
 import { audit, type UseCaseContext } from './context.ts';
@@ -13,7 +23,9 @@ import { loadOrg } from './orgs.ts';
 
 export const manualPaymentInput = z.object({
   therapistId: z.string().check(z.minLength(1, { message: 'is required' })),
-  amountCents: z.int().check(z.positive({ message: 'must be more than zero cents' }), z.maximum(100_000_000_00, { message: 'is more than $100,000,000' })),
+  amountCents: z
+    .int()
+    .check(z.positive({ message: 'must be more than zero cents' }), z.maximum(100_000_000_00, { message: 'is more than $100,000,000' })),
   paidOn: isoDate,
   method: paymentMethod,
   reference: z.optional(z.string().check(z.trim(), z.maxLength(200, { message: 'is longer than 200 characters' }))),
@@ -33,7 +45,8 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const therapists = await ctx.store.listTherapists(orgId);
-  if (!therapists.some((t) => t.id === parsed.data.therapistId)) return fail('not-found', `no therapist with id "${parsed.data.therapistId}"`);
+  if (!therapists.some((t) => t.id === parsed.data.therapistId))
+    return fail('not-found', `no therapist with id "${parsed.data.therapistId}"`);
   if (parsed.data.payRunId !== undefined) {
     const payRun = await ctx.store.getPayRun(orgId, parsed.data.payRunId);
     if (!payRun) return fail('not-found', `no pay run "${parsed.data.payRunId}"`);
@@ -41,8 +54,15 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
       return fail('rule-broken', `pay run "${payRun.id}" pays nothing to this therapist`);
     }
     const payments = await ctx.store.listPayments(orgId, { payRunId: payRun.id, therapistId: parsed.data.therapistId });
-    if (payments.some((p) => p.method === 'stripe' && p.status === 'pending' && p.payRunId === payRun.id && p.therapistId === parsed.data.therapistId)) {
-      return fail('rule-broken', `a Stripe transfer to this therapist for pay run "${payRun.id}" is waiting on Stripe: pay the run again to finish it first`);
+    if (
+      payments.some(
+        (p) => p.method === 'stripe' && p.status === 'pending' && p.payRunId === payRun.id && p.therapistId === parsed.data.therapistId,
+      )
+    ) {
+      return fail(
+        'rule-broken',
+        `a Stripe transfer to this therapist for pay run "${payRun.id}" is waiting on Stripe: pay the run again to finish it first`,
+      );
     }
   }
   const payment: Payment = {
@@ -58,24 +78,36 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
   };
   await ctx.store.insertPayment(orgId, payment);
   // A payment moves a 1099's Box 1: who recorded what, never the reference's free text.
-  await audit(ctx, orgId, [{
-    action: 'create', recordType: 'payment', recordId: payment.id,
-    detail: `${payment.amountCents} cents to therapist ${payment.therapistId} by ${payment.method}, paid ${payment.paidOn}` +
-      `${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}${payment.payRunId ? `, pay run ${payment.payRunId}` : ''}`,
-  }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'create',
+      recordType: 'payment',
+      recordId: payment.id,
+      detail:
+        `${payment.amountCents} cents to therapist ${payment.therapistId} by ${payment.method}, paid ${payment.paidOn}` +
+        `${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}${payment.payRunId ? `, pay run ${payment.payRunId}` : ''}`,
+    },
+  ]);
   return ok(payment);
 }
 
 /** A page of payments by date paid, then id. */
 export async function listPayments(
-  ctx: UseCaseContext, orgId: string, query: { therapistId?: string; year?: number } = {}, page: PageRequest<PaymentSortKey> = { limit: DEFAULT_PAGE_SIZE },
+  ctx: UseCaseContext,
+  orgId: string,
+  query: { therapistId?: string; year?: number } = {},
+  page: PageRequest<PaymentSortKey> = { limit: DEFAULT_PAGE_SIZE },
 ): Promise<Result<Page<Payment>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const rows = await ctx.store.listPayments(orgId, {
-    ...(query.therapistId ? { therapistId: query.therapistId } : {}),
-    ...(query.year ? { paidFrom: `${query.year}-01-01`, paidTo: `${query.year}-12-31` } : {}),
-  }, { ...page, limit: page.limit + 1 });
+  const rows = await ctx.store.listPayments(
+    orgId,
+    {
+      ...(query.therapistId ? { therapistId: query.therapistId } : {}),
+      ...(query.year ? { paidFrom: `${query.year}-01-01`, paidTo: `${query.year}-12-31` } : {}),
+    },
+    { ...page, limit: page.limit + 1 },
+  );
   return ok(pageFrom(rows, page.limit, (p) => [p.paidOn, p.id]));
 }
 
@@ -85,20 +117,34 @@ function withOpenedTin(ctx: UseCaseContext, t: StoredTherapist): Therapist {
   return w9 ? { ...rest, w9: { ...w9, tin: ctx.cipher.open(w9.tin.sealed) } } : rest;
 }
 
-const taxYearInput = z.int().check(z.minimum(2000, { message: 'must be 2000 or later' }), z.maximum(2100, { message: 'must be 2100 or earlier' }));
+const taxYearInput = z
+  .int()
+  .check(z.minimum(2000, { message: 'must be 2000 or later' }), z.maximum(2100, { message: 'must be 2100 or earlier' }));
 
 /** The 1099-NEC summary of a calendar year of payments. */
 export async function taxYearSummary(ctx: UseCaseContext, orgId: string, year: unknown): Promise<Result<TaxYearSummary, Failure>> {
   const summary = await summarizeTaxYearOf(ctx, orgId, year);
   if (!summary.ok) return summary;
-  await audit(ctx, orgId, [{ action: 'read', recordType: 'tax-year', recordId: String(summary.value.year), detail: `${summary.value.therapists.length} therapists` }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'read',
+      recordType: 'tax-year',
+      recordId: String(summary.value.year),
+      detail: `${summary.value.therapists.length} therapists`,
+    },
+  ]);
   return summary;
 }
 
 /** The year's summary, TINs opened, not audited: for a caller that audits what it hands out (the year-end export). */
 export async function summarizeTaxYearOf(ctx: UseCaseContext, orgId: string, year: unknown): Promise<Result<TaxYearSummary, Failure>> {
   const parsedYear = taxYearInput.safeParse(year);
-  if (!parsedYear.success) return fail('invalid-input', `year ${parsedYear.error.issues[0]?.message}`, describeIssues(parsedYear.error.issues).map((d) => ({ ...d, path: 'year' })));
+  if (!parsedYear.success)
+    return fail(
+      'invalid-input',
+      `year ${parsedYear.error.issues[0]?.message}`,
+      describeIssues(parsedYear.error.issues).map((d) => ({ ...d, path: 'year' })),
+    );
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const [payments, therapists] = await Promise.all([

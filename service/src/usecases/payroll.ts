@@ -4,8 +4,17 @@
  * is created once per period; creating it again returns the first one.
  */
 import {
-  draftPayStatements, isPeriodOf, ok, periodContaining, periodLabel, sumCents, withholdingFor, withholdingWarning, type HeldVisit,
-  type Period, type Result,
+  draftPayStatements,
+  isPeriodOf,
+  ok,
+  periodContaining,
+  periodLabel,
+  sumCents,
+  withholdingFor,
+  withholdingWarning,
+  type HeldVisit,
+  type Period,
+  type Result,
 } from '../../../shared/index.ts';
 import type { BillingVisit, PayRunRecord } from '../store/port.ts';
 import { loadBillingInputs, seqsOnLines, type BillingInputs } from './billing-inputs.ts';
@@ -26,13 +35,15 @@ export type PayRunResult = {
 
 const MAX_CONFLICT_RETRIES = 3;
 
-
 /**
  * `read`: what the caller already loaded (a month's close): the org's data, and the unpaid
  * visits dated up to the period's end.
  */
 export async function createPayRun(
-  ctx: UseCaseContext, orgId: string, period: Period, read?: { inputs: BillingInputs; unpaid?: readonly BillingVisit[] },
+  ctx: UseCaseContext,
+  orgId: string,
+  period: Period,
+  read?: { inputs: BillingInputs; unpaid?: readonly BillingVisit[] },
 ): Promise<Result<PayRunResult, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
@@ -50,19 +61,31 @@ export async function createPayRun(
     const existing = await ctx.store.getPayRun(orgId, id);
     if (existing) return ok({ status: 'already-exists', payRun: existing, held: [], warnings: w9WarningsNow(existing, inputs) });
     // After a conflict the visits are read again: the caller's read is out of date.
-    const visits = attempt === 0 && read?.unpaid ? read.unpaid : await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
+    const visits =
+      attempt === 0 && read?.unpaid ? read.unpaid : await ctx.store.listBillingVisits(orgId, { paid: false, dateTo: period.end });
     const { statements, held, warnings } = draftPayStatements({
-      period, visits, rates: inputs.rates, therapists: [...inputs.therapists.values()],
-      agencyName: inputs.agencyName, vocabulary: inputs.vocabulary, holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,
+      period,
+      visits,
+      rates: inputs.rates,
+      therapists: [...inputs.therapists.values()],
+      agencyName: inputs.agencyName,
+      vocabulary: inputs.vocabulary,
+      holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,
     });
     const payRun: PayRunRecord = {
-      id, period, status: 'open', statements, totalCents: sumCents(statements.map((s) => s.totalCents)), createdAt: ctx.now().toISOString(),
+      id,
+      period,
+      status: 'open',
+      statements,
+      totalCents: sumCents(statements.map((s) => s.totalCents)),
+      createdAt: ctx.now().toISOString(),
     };
     crashPoint('payrun.computed');
     const outcome = await ctx.store.commitPayRun(orgId, payRun, seqsOnLines(visits, held));
     crashPoint('payrun.committed');
     if (outcome.status === 'conflict') continue;
-    if (outcome.status === 'already-exists') return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: w9WarningsNow(outcome.payRun, inputs) });
+    if (outcome.status === 'already-exists')
+      return ok({ status: 'already-exists', payRun: outcome.payRun, held: [], warnings: w9WarningsNow(outcome.payRun, inputs) });
     await audit(ctx, orgId, [{ action: 'create', recordType: 'pay-run', recordId: id, detail: `${statements.length} statements` }]);
     return ok({ status: 'created', payRun, held, warnings });
   }
@@ -98,7 +121,8 @@ export async function approvePayRun(ctx: UseCaseContext, orgId: string, id: stri
   const run = await ctx.store.getPayRun(orgId, id);
   if (!run) return fail('not-found', `no pay run "${id}"`);
   if (run.status !== 'open') return fail('rule-broken', `the pay run is ${run.status}, not open`);
-  if (!(await ctx.store.setPayRunStatus(orgId, id, 'open', 'approved', ctx.now().toISOString()))) return fail('conflict', 'the pay run changed meanwhile; reload it');
+  if (!(await ctx.store.setPayRunStatus(orgId, id, 'open', 'approved', ctx.now().toISOString())))
+    return fail('conflict', 'the pay run changed meanwhile; reload it');
   await audit(ctx, orgId, [{ action: 'update', recordType: 'pay-run', recordId: id, detail: 'approved' }]);
   return ok((await ctx.store.getPayRun(orgId, id))!);
 }

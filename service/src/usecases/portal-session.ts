@@ -21,17 +21,28 @@ export type PortalSession = PortalAccess & {
 };
 
 const macOf = (cipher: FieldCipher, orgId: string, link: PortalLinkRecord, issuedMs: number, passed: boolean) =>
-  cipher.blindIndex(['portal-session', orgId, link.id, issuedMs, passed ? 1 : 0, link.tokenHash, passed ? link.passcodeHash ?? '' : ''].join('\n'));
+  cipher.blindIndex(
+    ['portal-session', orgId, link.id, issuedMs, passed ? 1 : 0, link.tokenHash, passed ? (link.passcodeHash ?? '') : ''].join('\n'),
+  );
 
 /** A new session for the link, and when it ends (the link's expiry, or SESSION_MS from now if sooner). */
-export function newPortalSession(cipher: FieldCipher, access: PortalAccess, now: Date, passed: boolean): { value: string; expiresAt: Date } {
+export function newPortalSession(
+  cipher: FieldCipher,
+  access: PortalAccess,
+  now: Date,
+  passed: boolean,
+): { value: string; expiresAt: Date } {
   const issued = now.getTime();
   const value = [access.orgId, access.link.id, issued, passed ? 1 : 0, macOf(cipher, access.orgId, access.link, issued, passed)].join('.');
   return { value, expiresAt: new Date(Math.min(issued + SESSION_MS, Date.parse(access.link.expiresAt))) };
 }
 
 /** The session's link, when the value is one this service made, not yet SESSION_MS old, for a link still active; null for anything else alike. */
-export async function resolvePortalSession(deps: { portal: PortalStore; cipher: FieldCipher }, value: string | undefined, now: Date): Promise<PortalSession | null> {
+export async function resolvePortalSession(
+  deps: { portal: PortalStore; cipher: FieldCipher },
+  value: string | undefined,
+  now: Date,
+): Promise<PortalSession | null> {
   const parts = value === undefined ? null : SESSION_FORMAT.exec(value);
   if (!parts) return null;
   const [, orgId, linkId, issued, passedFlag, mac] = parts as unknown as [string, string, string, string, string, string];

@@ -32,8 +32,14 @@ export type PortalLinkStatus = 'active' | 'expired' | 'revoked';
 
 /** What the owner sees of a link: never its token or hashes. */
 export type PortalLinkView = {
-  id: string; agencyId: string; createdAt: string; expiresAt: string; revokedAt?: string;
-  hasPasscode: boolean; status: PortalLinkStatus; viewedInvoiceIds: string[];
+  id: string;
+  agencyId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  hasPasscode: boolean;
+  status: PortalLinkStatus;
+  viewedInvoiceIds: string[];
   /** Until then the link refuses every passcode (too many wrong ones); absent when it takes them. */
   passcodeLockedUntil?: string;
 };
@@ -46,9 +52,14 @@ export const linkStatus = (link: Pick<PortalLinkRecord, 'revokedAt' | 'expiresAt
 
 function viewOf(link: PortalLinkRecord, now: Date, viewedInvoiceIds: string[]): PortalLinkView {
   return {
-    id: link.id, agencyId: link.agencyId, createdAt: link.createdAt, expiresAt: link.expiresAt,
+    id: link.id,
+    agencyId: link.agencyId,
+    createdAt: link.createdAt,
+    expiresAt: link.expiresAt,
     ...(link.revokedAt ? { revokedAt: link.revokedAt } : {}),
-    hasPasscode: link.passcodeHash !== undefined, status: linkStatus(link, now), viewedInvoiceIds,
+    hasPasscode: link.passcodeHash !== undefined,
+    status: linkStatus(link, now),
+    viewedInvoiceIds,
     ...(lockedUntil(link, now) ? { passcodeLockedUntil: lockedUntil(link, now) } : {}),
   };
 }
@@ -57,21 +68,36 @@ export type PortalLinkInput = z.infer<typeof createPortalLinkBody>;
 
 export type CreatedPortalLink = { link: PortalLinkView; url: string };
 
-async function issueLink(ctx: PortalContext, orgId: string, fields: { agencyId: string; days: number; passcodeHash?: string }, baseUrl: string): Promise<CreatedPortalLink> {
+async function issueLink(
+  ctx: PortalContext,
+  orgId: string,
+  fields: { agencyId: string; days: number; passcodeHash?: string },
+  baseUrl: string,
+): Promise<CreatedPortalLink> {
   const token = newToken();
   const now = ctx.now();
   const link: PortalLinkRecord = {
-    id: ctx.newId(), agencyId: fields.agencyId, tokenHash: tokenHash(token), createdAt: now.toISOString(),
+    id: ctx.newId(),
+    agencyId: fields.agencyId,
+    tokenHash: tokenHash(token),
+    createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + fields.days * DAY_MS).toISOString(),
     ...(fields.passcodeHash ? { passcodeHash: fields.passcodeHash } : {}),
   };
   await ctx.portal.insertPortalLink(orgId, link);
-  await audit(ctx, orgId, [{ action: 'create', recordType: 'portal-link', recordId: link.id, detail: `for agency ${link.agencyId}, ${fields.days} days` }]);
+  await audit(ctx, orgId, [
+    { action: 'create', recordType: 'portal-link', recordId: link.id, detail: `for agency ${link.agencyId}, ${fields.days} days` },
+  ]);
   return { link: viewOf(link, now, []), url: `${baseUrl.replace(/\/+$/, '')}/portal/${token}` };
 }
 
 /** A new link for an agency of the org; its URL is in this answer only. */
-export async function createPortalLink(ctx: PortalContext, orgId: string, input: unknown, baseUrl: string): Promise<Result<CreatedPortalLink, Failure>> {
+export async function createPortalLink(
+  ctx: PortalContext,
+  orgId: string,
+  input: unknown,
+  baseUrl: string,
+): Promise<Result<CreatedPortalLink, Failure>> {
   const parsed = createPortalLinkBody.safeParse(input);
   if (!parsed.success) return fail('invalid-input', 'the portal link is not valid', describeIssues(parsed.error.issues));
   const org = await loadOrg(ctx, orgId);
@@ -87,9 +113,20 @@ export async function listPortalLinks(ctx: PortalContext, orgId: string, agencyI
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const links = await ctx.portal.listPortalLinks(orgId, agencyId);
-  const views = await ctx.portal.listPortalViews(orgId, links.map((l) => l.id));
+  const views = await ctx.portal.listPortalViews(
+    orgId,
+    links.map((l) => l.id),
+  );
   const now = ctx.now();
-  return ok(links.map((l) => viewOf(l, now, views.filter((v) => v.linkId === l.id).map((v) => v.invoiceId))));
+  return ok(
+    links.map((l) =>
+      viewOf(
+        l,
+        now,
+        views.filter((v) => v.linkId === l.id).map((v) => v.invoiceId),
+      ),
+    ),
+  );
 }
 
 export async function revokePortalLink(ctx: PortalContext, orgId: string, linkId: string): Promise<Result<PortalLinkView, Failure>> {
@@ -103,7 +140,13 @@ export async function revokePortalLink(ctx: PortalContext, orgId: string, linkId
 }
 
 /** Revokes the link and gives its agency a new one, with the same passcode; a new URL. */
-export async function rotatePortalLink(ctx: PortalContext, orgId: string, linkId: string, input: unknown, baseUrl: string): Promise<Result<CreatedPortalLink, Failure>> {
+export async function rotatePortalLink(
+  ctx: PortalContext,
+  orgId: string,
+  linkId: string,
+  input: unknown,
+  baseUrl: string,
+): Promise<Result<CreatedPortalLink, Failure>> {
   const parsed = rotatePortalLinkBody.safeParse(input ?? {});
   if (!parsed.success) return fail('invalid-input', 'the rotation is not valid', describeIssues(parsed.error.issues));
   const link = await ctx.portal.getPortalLink(orgId, linkId);
@@ -113,7 +156,14 @@ export async function rotatePortalLink(ctx: PortalContext, orgId: string, linkId
     if (!revoked.ok) return revoked;
   }
   const days = parsed.data.days ?? DEFAULT_LINK_DAYS;
-  return ok(await issueLink(ctx, orgId, { agencyId: link.agencyId, days, ...(link.passcodeHash ? { passcodeHash: link.passcodeHash } : {}) }, baseUrl));
+  return ok(
+    await issueLink(
+      ctx,
+      orgId,
+      { agencyId: link.agencyId, days, ...(link.passcodeHash ? { passcodeHash: link.passcodeHash } : {}) },
+      baseUrl,
+    ),
+  );
 }
 
 /** Who a portal request acts as: the link's org and agency. */
@@ -143,7 +193,10 @@ function withWrongPasscode(link: PortalLinkRecord, now: Date): PortalLinkRecord 
   return { ...link, passcodeFailures: undefined, passcodeLockedUntil: new Date(now.getTime() + PASSCODE_LOCK_MS).toISOString() };
 }
 
-const lockedFor = (until: string, now: Date): PasscodeCheck => ({ kind: 'locked', retryAfterS: Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000)) });
+const lockedFor = (until: string, now: Date): PasscodeCheck => ({
+  kind: 'locked',
+  retryAfterS: Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000)),
+});
 
 /**
  * Checks a passcode given for the link. A wrong one is counted with the link (in the store,
@@ -166,6 +219,10 @@ export async function checkPortalPasscode(ctx: PortalContext, access: PortalAcce
   }
   const counted = await ctx.portal.updatePortalLink(access.orgId, link.id, (l) => withWrongPasscode(l, now));
   const nowLocked = counted ? lockedUntil(counted, now) : undefined;
-  await refuse(nowLocked ? `wrong passcode, ${PASSCODE_MAX_FAILURES} in ${PASSCODE_WINDOW_MS / 60_000} minutes: the link takes none until ${nowLocked}` : 'wrong passcode');
+  await refuse(
+    nowLocked
+      ? `wrong passcode, ${PASSCODE_MAX_FAILURES} in ${PASSCODE_WINDOW_MS / 60_000} minutes: the link takes none until ${nowLocked}`
+      : 'wrong passcode',
+  );
   return nowLocked ? lockedFor(nowLocked, now) : { kind: 'wrong' };
 }

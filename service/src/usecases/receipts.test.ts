@@ -30,10 +30,23 @@ async function anOrgWithInvoices() {
 describe('receipts from agencies', () => {
   it('applies a receipt to the oldest due first, leaves the next partially paid and keeps the rest as credit', async () => {
     const { ctx, oak } = await anOrgWithInvoices();
-    const first = expectOk(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 15_000, receivedOn: '2026-04-05', method: 'check', reference: '1042' }));
-    expect(first.invoices.map((i) => [i.number, i.paidCents, i.openCents, i.status])).toEqual([['INV-0001', 10_000, 0, 'paid'], ['INV-0002', 5_000, 20_000, 'partially paid']]);
+    const first = expectOk(
+      await recordReceipt(ctx, 'acme', {
+        agencyId: oak,
+        amountCents: 15_000,
+        receivedOn: '2026-04-05',
+        method: 'check',
+        reference: '1042',
+      }),
+    );
+    expect(first.invoices.map((i) => [i.number, i.paidCents, i.openCents, i.status])).toEqual([
+      ['INV-0001', 10_000, 0, 'paid'],
+      ['INV-0002', 5_000, 20_000, 'partially paid'],
+    ]);
     expect(first.creditCents).toBe(0);
-    const over = expectOk(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 30_000, receivedOn: '2026-04-06', method: 'ach' }));
+    const over = expectOk(
+      await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 30_000, receivedOn: '2026-04-06', method: 'ach' }),
+    );
     expect(over.creditCents).toBe(10_000);
     expect(over.invoices.map((i) => [i.number, i.status])).toEqual([['INV-0002', 'paid']]);
     const audit = (await ctx.store.listAudit('acme', {})).filter((e) => e.recordType === 'receipt');
@@ -43,16 +56,32 @@ describe('receipts from agencies', () => {
     ]);
   });
 
-  it('applies to the invoices named, refuses a void one and another agency\'s, and holds credit until the owner applies it', async () => {
+  it("applies to the invoices named, refuses a void one and another agency's, and holds credit until the owner applies it", async () => {
     const { ctx, oak, summit } = await anOrgWithInvoices();
-    const named = expectOk(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 26_000, receivedOn: '2026-04-05', method: 'card', invoiceIds: ['i2'] }));
+    const named = expectOk(
+      await recordReceipt(ctx, 'acme', {
+        agencyId: oak,
+        amountCents: 26_000,
+        receivedOn: '2026-04-05',
+        method: 'card',
+        invoiceIds: ['i2'],
+      }),
+    );
     expect(named.invoices.map((i) => [i.number, i.status])).toEqual([['INV-0002', 'paid']]);
     expect(named.creditCents).toBe(1_000);
-    expect(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 100, receivedOn: '2026-04-05', method: 'check', invoiceIds: ['i3'] }))
-      .toMatchObject({ ok: false, error: { code: 'rule-broken', details: { code: 'other-agency' } } });
+    expect(
+      await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 100, receivedOn: '2026-04-05', method: 'check', invoiceIds: ['i3'] }),
+    ).toMatchObject({ ok: false, error: { code: 'rule-broken', details: { code: 'other-agency' } } });
     expectOk(await voidInvoice(ctx, 'acme', 'i3', { reason: 'wrong agency' }));
-    expect(await recordReceipt(ctx, 'acme', { agencyId: summit, amountCents: 100, receivedOn: '2026-04-05', method: 'check', invoiceIds: ['i3'] }))
-      .toMatchObject({ ok: false, error: { details: { code: 'invoice-void' } } });
+    expect(
+      await recordReceipt(ctx, 'acme', {
+        agencyId: summit,
+        amountCents: 100,
+        receivedOn: '2026-04-05',
+        method: 'check',
+        invoiceIds: ['i3'],
+      }),
+    ).toMatchObject({ ok: false, error: { details: { code: 'invoice-void' } } });
     const appliedCredit = expectOk(await applyCredit(ctx, 'acme', oak, {}));
     expect(appliedCredit.invoices.map((i) => [i.number, i.paidCents, i.openCents])).toEqual([['INV-0001', 1_000, 9_000]]);
     expect(appliedCredit.creditCents).toBe(0);
@@ -61,32 +90,71 @@ describe('receipts from agencies', () => {
 
   it('refunds credit, writes off a short pay, and reverses a receipt by a new entry, both kept', async () => {
     const { ctx, oak, summit } = await anOrgWithInvoices();
-    const receipt = expectOk(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 40_000, receivedOn: '2026-04-05', method: 'check' }));
+    const receipt = expectOk(
+      await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 40_000, receivedOn: '2026-04-05', method: 'check' }),
+    );
     expect(receipt.creditCents).toBe(5_000);
-    const refund = expectOk(await refundCredit(ctx, 'acme', oak, { amountCents: 2_000, on: '2026-04-07', method: 'check', reference: '2001' }));
+    const refund = expectOk(
+      await refundCredit(ctx, 'acme', oak, { amountCents: 2_000, on: '2026-04-07', method: 'check', reference: '2001' }),
+    );
     expect(refund.creditCents).toBe(3_000);
-    expect(await refundCredit(ctx, 'acme', oak, { amountCents: 3_001, on: '2026-04-07', method: 'check' })).toMatchObject({ ok: false, error: { details: { code: 'exceeds-credit' } } });
+    expect(await refundCredit(ctx, 'acme', oak, { amountCents: 3_001, on: '2026-04-07', method: 'check' })).toMatchObject({
+      ok: false,
+      error: { details: { code: 'exceeds-credit' } },
+    });
     // Part of the receipt went back to the agency: the refund is reversed first.
-    expect(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'check bounced' })).toMatchObject({ ok: false, error: { details: { code: 'credit-spent' } } });
+    expect(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'check bounced' })).toMatchObject({
+      ok: false,
+      error: { details: { code: 'credit-spent' } },
+    });
     expectOk(await reverseReceivable(ctx, 'acme', refund.entries[0]!.id, { reason: 'refund check never sent' }));
     const undone = expectOk(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'check bounced' }));
     expect(undone.creditCents).toBe(0);
-    expect(undone.invoices.map((i) => [i.number, i.paidCents, i.status])).toEqual([['INV-0001', 0, 'open'], ['INV-0002', 0, 'open']]);
-    expect((await ctx.store.listReceivables('acme', oak)).map((e) => e.kind)).toEqual(['receipt', 'application', 'application', 'refund', 'reversal', 'reversal']);
-    expect(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'again' })).toMatchObject({ ok: false, error: { details: { code: 'already-reversed' } } });
+    expect(undone.invoices.map((i) => [i.number, i.paidCents, i.status])).toEqual([
+      ['INV-0001', 0, 'open'],
+      ['INV-0002', 0, 'open'],
+    ]);
+    expect((await ctx.store.listReceivables('acme', oak)).map((e) => e.kind)).toEqual([
+      'receipt',
+      'application',
+      'application',
+      'refund',
+      'reversal',
+      'reversal',
+    ]);
+    expect(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'again' })).toMatchObject({
+      ok: false,
+      error: { details: { code: 'already-reversed' } },
+    });
     const receipts = expectOk(await listReceipts(ctx, 'acme', oak));
     expect(receipts.map((r) => [r.amountCents, r.reversed, r.applications.length])).toEqual([[40_000, true, 2]]);
 
     expectOk(await recordReceipt(ctx, 'acme', { agencyId: summit, amountCents: 7_500, receivedOn: '2026-04-05', method: 'ach' }));
     const writeOff = expectOk(await writeOffInvoice(ctx, 'acme', 'i3', { reason: 'disputed mileage, not worth chasing' }));
     expect(writeOff.invoices.map((i) => [i.paidCents, i.writtenOffCents, i.openCents, i.status])).toEqual([[7_500, 500, 0, 'closed']]);
-    expect(await writeOffInvoice(ctx, 'acme', 'i3', { reason: 'again' })).toMatchObject({ ok: false, error: { details: { code: 'nothing-open' } } });
+    expect(await writeOffInvoice(ctx, 'acme', 'i3', { reason: 'again' })).toMatchObject({
+      ok: false,
+      error: { details: { code: 'nothing-open' } },
+    });
   });
 
   it('gives back what a credit note takes off a paid invoice as credit', async () => {
     const { ctx, oak } = await anOrgWithInvoices();
-    expectOk(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 10_000, receivedOn: '2026-04-05', method: 'check', invoiceIds: ['i1'] }));
-    expectOk(await issueCreditNote(ctx, 'acme', 'i1', { reason: 'visit disputed', lines: [{ description: 'disputed visit', amountCents: 2_500 }] }));
+    expectOk(
+      await recordReceipt(ctx, 'acme', {
+        agencyId: oak,
+        amountCents: 10_000,
+        receivedOn: '2026-04-05',
+        method: 'check',
+        invoiceIds: ['i1'],
+      }),
+    );
+    expectOk(
+      await issueCreditNote(ctx, 'acme', 'i1', {
+        reason: 'visit disputed',
+        lines: [{ description: 'disputed visit', amountCents: 2_500 }],
+      }),
+    );
     const report = expectOk(await receivablesReport(ctx, 'acme'));
     expect(report.agencies.find((a) => a.agency === 'Oakridge Home Health')).toMatchObject({ openCents: 25_000, creditCents: 2_500 });
   });
@@ -101,22 +169,55 @@ describe('the receivables report', () => {
       asOf: '2026-04-10',
       agencies: [
         {
-          agency: 'Oakridge Home Health', openCents: 31_000, creditCents: 0,
+          agency: 'Oakridge Home Health',
+          openCents: 31_000,
+          creditCents: 0,
           buckets: { currentCents: 0, days1to30Cents: 25_000, days31to60Cents: 6_000, days61to90Cents: 0, over90Cents: 0 },
           invoices: [
-            { number: 'INV-0001', issueDate: '2026-02-01', dueDate: '2026-03-03', totalCents: 10_000, paidCents: 4_000, openCents: 6_000, status: 'partially paid' },
-            { number: 'INV-0002', issueDate: '2026-03-03', dueDate: '2026-04-02', totalCents: 25_000, paidCents: 0, openCents: 25_000, status: 'open' },
+            {
+              number: 'INV-0001',
+              issueDate: '2026-02-01',
+              dueDate: '2026-03-03',
+              totalCents: 10_000,
+              paidCents: 4_000,
+              openCents: 6_000,
+              status: 'partially paid',
+            },
+            {
+              number: 'INV-0002',
+              issueDate: '2026-03-03',
+              dueDate: '2026-04-02',
+              totalCents: 25_000,
+              paidCents: 0,
+              openCents: 25_000,
+              status: 'open',
+            },
           ],
         },
         {
-          agency: 'Summit Visiting Health', openCents: 8_000, creditCents: 0,
+          agency: 'Summit Visiting Health',
+          openCents: 8_000,
+          creditCents: 0,
           buckets: { currentCents: 0, days1to30Cents: 0, days31to60Cents: 8_000, days61to90Cents: 0, over90Cents: 0 },
-          invoices: [{ number: 'INV-0003', issueDate: '2026-02-01', dueDate: '2026-03-03', totalCents: 8_000, paidCents: 0, openCents: 8_000, status: 'open' }],
+          invoices: [
+            {
+              number: 'INV-0003',
+              issueDate: '2026-02-01',
+              dueDate: '2026-03-03',
+              totalCents: 8_000,
+              paidCents: 0,
+              openCents: 8_000,
+              status: 'open',
+            },
+          ],
         },
       ],
     });
     // Before the receipt and before INV-0002 was issued.
     const earlier = expectOk(await receivablesReport(ctx, 'acme', '2026-03-01'));
-    expect(earlier.agencies.map((a) => [a.agency, a.openCents, a.buckets.currentCents])).toEqual([['Oakridge Home Health', 10_000, 10_000], ['Summit Visiting Health', 8_000, 8_000]]);
+    expect(earlier.agencies.map((a) => [a.agency, a.openCents, a.buckets.currentCents])).toEqual([
+      ['Oakridge Home Health', 10_000, 10_000],
+      ['Summit Visiting Health', 8_000, 8_000],
+    ]);
   });
 });

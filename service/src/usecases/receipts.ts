@@ -8,8 +8,19 @@
 import * as z from 'zod/mini';
 import { isoDate, ok, type Cents, type Result } from '../../../shared/index.ts';
 import {
-  nextSeq, planCreditApplication, planReceipt, planRefund, planReversal, planWriteOff, receiptMethod, receivablesLedger,
-  type EntryStamp, type LedgerInputs, type ReceiptEntry, type ReceivableEntry, type ReceivablesError,
+  nextSeq,
+  planCreditApplication,
+  planReceipt,
+  planRefund,
+  planReversal,
+  planWriteOff,
+  receiptMethod,
+  receivablesLedger,
+  type EntryStamp,
+  type LedgerInputs,
+  type ReceiptEntry,
+  type ReceivableEntry,
+  type ReceivablesError,
 } from '../../../shared/receivables.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import type { AuditEntry } from '../store/port.ts';
@@ -20,9 +31,13 @@ import { invoiceReceivable, readLedger, type InvoiceReceivable } from './receiva
 const MAX_ATTEMPTS = 5;
 
 const requiredId = z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(128));
-const amount = z.int().check(z.positive({ message: 'must be more than zero cents' }), z.maximum(100_000_000_00, { message: 'is more than $100,000,000' }));
+const amount = z
+  .int()
+  .check(z.positive({ message: 'must be more than zero cents' }), z.maximum(100_000_000_00, { message: 'is more than $100,000,000' }));
 const reference = z.optional(z.string().check(z.trim(), z.maxLength(200, { message: 'is longer than 200 characters' })));
-const reason = z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(500, { message: 'is longer than 500 characters' }));
+const reason = z
+  .string()
+  .check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(500, { message: 'is longer than 500 characters' }));
 
 export const receiptInput = z.object({
   agencyId: requiredId,
@@ -37,7 +52,9 @@ export const receiptInput = z.object({
 });
 export const reversalInput = z.object({ reason, on: z.optional(isoDate) });
 export const creditApplicationInput = z.object({
-  amountCents: z.optional(amount), invoiceIds: z.optional(z.array(requiredId).check(z.maxLength(500))), on: z.optional(isoDate),
+  amountCents: z.optional(amount),
+  invoiceIds: z.optional(z.array(requiredId).check(z.maxLength(500))),
+  on: z.optional(isoDate),
 });
 export const refundInput = z.object({ amountCents: amount, on: isoDate, method: receiptMethod, reference });
 export const writeOffInput = z.object({ reason, amountCents: z.optional(amount), on: z.optional(isoDate) });
@@ -59,7 +76,9 @@ const refused = (e: ReceivablesError) => fail('rule-broken', e.message, { code: 
  * concurrent write took the same places. Audits what was written.
  */
 async function commit(
-  ctx: UseCaseContext, orgId: string, agencyId: string,
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
   plan: (inputs: LedgerInputs, stamp: EntryStamp) => Result<ReceivableEntry[], ReceivablesError>,
   describe: (entries: ReceivableEntry[]) => Omit<AuditEntry, 'id' | 'at' | 'actor'>,
 ): Promise<Result<ReceivablesChange, Failure>> {
@@ -71,11 +90,13 @@ async function commit(
     await audit(ctx, orgId, [describe(planned.value)]);
     const after = receivablesLedger({ ...inputs, entries: [...inputs.entries, ...planned.value] });
     const touched = new Set(planned.value.flatMap((e) => ('invoiceId' in e ? [e.invoiceId] : [])));
-    const invoices = [...after.invoices.values()].filter((b) => touched.has(b.invoice.id) || planned.value.some((e) => e.kind === 'reversal'))
-      .filter((b) => b.invoice.agencyId === agencyId).map(invoiceReceivable);
+    const invoices = [...after.invoices.values()]
+      .filter((b) => touched.has(b.invoice.id) || planned.value.some((e) => e.kind === 'reversal'))
+      .filter((b) => b.invoice.agencyId === agencyId)
+      .map(invoiceReceivable);
     return ok({ entries: planned.value, creditCents: after.agencies.get(agencyId)?.creditCents ?? 0, invoices });
   }
-  return fail('conflict', 'the agency\'s ledger changed while this was recorded; try again');
+  return fail('conflict', "the agency's ledger changed while this was recorded; try again");
 }
 
 async function knownAgency(ctx: UseCaseContext, orgId: string, agencyId: string): Promise<Result<{ timeZone: string }, Failure>> {
@@ -86,11 +107,17 @@ async function knownAgency(ctx: UseCaseContext, orgId: string, agencyId: string)
 }
 
 /** The named invoices exist and are this agency's (the ledger read holds only the agency's own). */
-async function agencysInvoices(ctx: UseCaseContext, orgId: string, agencyId: string, invoiceIds: readonly string[] | undefined): Promise<Result<null, Failure>> {
+async function agencysInvoices(
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
+  invoiceIds: readonly string[] | undefined,
+): Promise<Result<null, Failure>> {
   for (const invoiceId of invoiceIds ?? []) {
     const invoice = await ctx.store.getInvoice(orgId, invoiceId);
     if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
-    if (invoice.agencyId !== agencyId) return fail('rule-broken', `Invoice ${invoice.number} is another agency's`, { code: 'other-agency' });
+    if (invoice.agencyId !== agencyId)
+      return fail('rule-broken', `Invoice ${invoice.number} is another agency's`, { code: 'other-agency' });
   }
   return ok(null);
 }
@@ -106,14 +133,39 @@ export async function recordReceipt(ctx: UseCaseContext, orgId: string, input: u
   if (!agency.ok) return agency;
   const named = await agencysInvoices(ctx, orgId, r.agencyId, r.invoiceIds);
   if (!named.ok) return named;
-  return commit(ctx, orgId, r.agencyId,
-    (inputs, stamp) => planReceipt(inputs, { agencyId: r.agencyId, on: r.receivedOn, amountCents: r.amountCents, method: r.method, reference: r.reference, invoiceIds: r.invoiceIds }, stamp),
-    (entries) => ({ action: 'create', recordType: 'receipt', recordId: entries[0]!.id,
-      detail: `${r.amountCents} cents from agency ${r.agencyId} by ${r.method}, received ${r.receivedOn}, applied to ${applied(entries)} invoices` }));
+  return commit(
+    ctx,
+    orgId,
+    r.agencyId,
+    (inputs, stamp) =>
+      planReceipt(
+        inputs,
+        {
+          agencyId: r.agencyId,
+          on: r.receivedOn,
+          amountCents: r.amountCents,
+          method: r.method,
+          reference: r.reference,
+          invoiceIds: r.invoiceIds,
+        },
+        stamp,
+      ),
+    (entries) => ({
+      action: 'create',
+      recordType: 'receipt',
+      recordId: entries[0]!.id,
+      detail: `${r.amountCents} cents from agency ${r.agencyId} by ${r.method}, received ${r.receivedOn}, applied to ${applied(entries)} invoices`,
+    }),
+  );
 }
 
 /** Reverses a receipt (with its applications), an application, a refund or a write-off by a new entry; both stay. */
-export async function reverseReceivable(ctx: UseCaseContext, orgId: string, entryId: string, input: unknown): Promise<Result<ReceivablesChange, Failure>> {
+export async function reverseReceivable(
+  ctx: UseCaseContext,
+  orgId: string,
+  entryId: string,
+  input: unknown,
+): Promise<Result<ReceivablesChange, Failure>> {
   const parsed = parse(reversalInput, input);
   if (!parsed.ok) return parsed;
   const org = await loadOrg(ctx, orgId);
@@ -121,14 +173,27 @@ export async function reverseReceivable(ctx: UseCaseContext, orgId: string, entr
   const target = (await ctx.store.listReceivables(orgId)).find((e) => e.id === entryId);
   if (!target) return fail('not-found', `no receipt or other receivables entry "${entryId}"`);
   const on = parsed.value.on ?? today(ctx, org.value.settings.timeZone);
-  return commit(ctx, orgId, target.agencyId,
+  return commit(
+    ctx,
+    orgId,
+    target.agencyId,
     (inputs, stamp) => planReversal(inputs, { entryId, on, reason: parsed.value.reason }, stamp),
-    (entries) => ({ action: 'create', recordType: target.kind === 'receipt' ? 'receipt' : 'receivable', recordId: target.id,
-      detail: `${target.kind} reversed on ${on} by entry ${entries[0]!.id}` }));
+    (entries) => ({
+      action: 'create',
+      recordType: target.kind === 'receipt' ? 'receipt' : 'receivable',
+      recordId: target.id,
+      detail: `${target.kind} reversed on ${on} by entry ${entries[0]!.id}`,
+    }),
+  );
 }
 
 /** The agency's credit on account (all of it, or amountCents) applied to the named invoices or the oldest due first. */
-export async function applyCredit(ctx: UseCaseContext, orgId: string, agencyId: string, input: unknown): Promise<Result<ReceivablesChange, Failure>> {
+export async function applyCredit(
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
+  input: unknown,
+): Promise<Result<ReceivablesChange, Failure>> {
   const parsed = parse(creditApplicationInput, input);
   if (!parsed.ok) return parsed;
   const agency = await knownAgency(ctx, orgId, agencyId);
@@ -136,26 +201,55 @@ export async function applyCredit(ctx: UseCaseContext, orgId: string, agencyId: 
   const named = await agencysInvoices(ctx, orgId, agencyId, parsed.value.invoiceIds);
   if (!named.ok) return named;
   const on = parsed.value.on ?? today(ctx, agency.value.timeZone);
-  return commit(ctx, orgId, agencyId,
-    (inputs, stamp) => planCreditApplication(inputs, { agencyId, on, amountCents: parsed.value.amountCents, invoiceIds: parsed.value.invoiceIds }, stamp),
-    (entries) => ({ action: 'create', recordType: 'receivable', recordId: entries[0]!.id,
-      detail: `credit of agency ${agencyId} applied to ${applied(entries)} invoices on ${on}` }));
+  return commit(
+    ctx,
+    orgId,
+    agencyId,
+    (inputs, stamp) =>
+      planCreditApplication(inputs, { agencyId, on, amountCents: parsed.value.amountCents, invoiceIds: parsed.value.invoiceIds }, stamp),
+    (entries) => ({
+      action: 'create',
+      recordType: 'receivable',
+      recordId: entries[0]!.id,
+      detail: `credit of agency ${agencyId} applied to ${applied(entries)} invoices on ${on}`,
+    }),
+  );
 }
 
 /** Credit paid back to the agency, as recorded by the owner (the money goes by check or bank). */
-export async function refundCredit(ctx: UseCaseContext, orgId: string, agencyId: string, input: unknown): Promise<Result<ReceivablesChange, Failure>> {
+export async function refundCredit(
+  ctx: UseCaseContext,
+  orgId: string,
+  agencyId: string,
+  input: unknown,
+): Promise<Result<ReceivablesChange, Failure>> {
   const parsed = parse(refundInput, input);
   if (!parsed.ok) return parsed;
   const agency = await knownAgency(ctx, orgId, agencyId);
   if (!agency.ok) return agency;
   const r = parsed.value;
-  return commit(ctx, orgId, agencyId,
-    (inputs, stamp) => planRefund(inputs, { agencyId, on: r.on, amountCents: r.amountCents, method: r.method, reference: r.reference }, stamp),
-    (entries) => ({ action: 'create', recordType: 'receivable', recordId: entries[0]!.id, detail: `${r.amountCents} cents of credit refunded to agency ${agencyId} by ${r.method} on ${r.on}` }));
+  return commit(
+    ctx,
+    orgId,
+    agencyId,
+    (inputs, stamp) =>
+      planRefund(inputs, { agencyId, on: r.on, amountCents: r.amountCents, method: r.method, reference: r.reference }, stamp),
+    (entries) => ({
+      action: 'create',
+      recordType: 'receivable',
+      recordId: entries[0]!.id,
+      detail: `${r.amountCents} cents of credit refunded to agency ${agencyId} by ${r.method} on ${r.on}`,
+    }),
+  );
 }
 
 /** Closes a short pay: what is open on the invoice (or amountCents of it) written off, with the reason. */
-export async function writeOffInvoice(ctx: UseCaseContext, orgId: string, invoiceId: string, input: unknown): Promise<Result<ReceivablesChange, Failure>> {
+export async function writeOffInvoice(
+  ctx: UseCaseContext,
+  orgId: string,
+  invoiceId: string,
+  input: unknown,
+): Promise<Result<ReceivablesChange, Failure>> {
   const parsed = parse(writeOffInput, input);
   if (!parsed.ok) return parsed;
   const org = await loadOrg(ctx, orgId);
@@ -163,9 +257,18 @@ export async function writeOffInvoice(ctx: UseCaseContext, orgId: string, invoic
   const invoice = await ctx.store.getInvoice(orgId, invoiceId);
   if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
   const on = parsed.value.on ?? today(ctx, org.value.settings.timeZone);
-  return commit(ctx, orgId, invoice.agencyId,
+  return commit(
+    ctx,
+    orgId,
+    invoice.agencyId,
     (inputs, stamp) => planWriteOff(inputs, { invoiceId, on, amountCents: parsed.value.amountCents, reason: parsed.value.reason }, stamp),
-    (entries) => ({ action: 'create', recordType: 'receivable', recordId: entries[0]!.id, detail: `write-off on invoice ${invoice.number} on ${on}` }));
+    (entries) => ({
+      action: 'create',
+      recordType: 'receivable',
+      recordId: entries[0]!.id,
+      detail: `write-off on invoice ${invoice.number} on ${on}`,
+    }),
+  );
 }
 
 /** A receipt as listed: whether it still stands, and where its money went. */
@@ -177,10 +280,16 @@ export async function listReceipts(ctx: UseCaseContext, orgId: string, agencyId?
   if (!org.ok) return org;
   const entries = await ctx.store.listReceivables(orgId, agencyId);
   const { cancelled } = receivablesLedger({ invoices: [], creditNotes: [], entries });
-  return ok(entries.filter((e): e is ReceiptEntry => e.kind === 'receipt')
-    .map((r) => ({
-      ...r, reversed: cancelled.has(r.id),
-      applications: entries.flatMap((e) => (e.kind === 'application' && e.receiptId === r.id ? [{ invoiceId: e.invoiceId, amountCents: e.amountCents }] : [])),
-    }))
-    .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  return ok(
+    entries
+      .filter((e): e is ReceiptEntry => e.kind === 'receipt')
+      .map((r) => ({
+        ...r,
+        reversed: cancelled.has(r.id),
+        applications: entries.flatMap((e) =>
+          e.kind === 'application' && e.receiptId === r.id ? [{ invoiceId: e.invoiceId, amountCents: e.amountCents }] : [],
+        ),
+      }))
+      .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  );
 }

@@ -22,7 +22,12 @@ export type CopyBContext = TherapistContext & DocumentContext;
 /** Electronic copies stay available through October 15 of the year after the tax year. */
 export const availableThrough = (year: number) => `${year + 1}-10-15`;
 
-export type PaperCopy = { therapistId: string; name: string; reason: 'no-consent' | 'consent-withdrawn'; mailTo?: { name: string; address: Address } };
+export type PaperCopy = {
+  therapistId: string;
+  name: string;
+  reason: 'no-consent' | 'consent-withdrawn';
+  mailTo?: { name: string; address: Address };
+};
 export type PostedCopyView = Omit<PostedCopyB, 'documentId'> & { name: string };
 export type CopyBPosting = { year: number; posted: PostedCopyView[]; alreadyPosted: number; paper: PaperCopy[] };
 
@@ -38,13 +43,19 @@ export async function paperCopies(ctx: TherapistContext, orgId: string, year: nu
   if (!summary.ok) return summary;
   const consents = await consentsByTherapist(ctx, orgId);
   const therapists = new Map((await ctx.store.listTherapists(orgId)).map((t) => [t.id, t]));
-  return ok(summary.value.therapists.filter((t) => t.reportable && !activeConsent(consents.get(t.therapistId) ?? [])).map((t): PaperCopy => {
-    const w9 = therapists.get(t.therapistId)?.w9;
-    return {
-      therapistId: t.therapistId, name: t.name, reason: (consents.get(t.therapistId) ?? []).length > 0 ? 'consent-withdrawn' : 'no-consent',
-      ...(w9 ? { mailTo: { name: w9.legalName, address: w9.address } } : {}),
-    };
-  }));
+  return ok(
+    summary.value.therapists
+      .filter((t) => t.reportable && !activeConsent(consents.get(t.therapistId) ?? []))
+      .map((t): PaperCopy => {
+        const w9 = therapists.get(t.therapistId)?.w9;
+        return {
+          therapistId: t.therapistId,
+          name: t.name,
+          reason: (consents.get(t.therapistId) ?? []).length > 0 ? 'consent-withdrawn' : 'no-consent',
+          ...(w9 ? { mailTo: { name: w9.legalName, address: w9.address } } : {}),
+        };
+      }),
+  );
 }
 
 /**
@@ -75,12 +86,36 @@ export async function postCopyB(ctx: CopyBContext, orgId: string, year: number):
     const postedAt = ctx.now().toISOString();
     const documentId = `nec-copy-b:${year}:${therapistId}:${id}`;
     // Sealed at rest as every issued document (the hash is over the PDF itself).
-    await ctx.documents.putDocument(orgId, { id: documentId, kind: 'nec-copy-b', recordId: therapistId, sha256, bytes: sealDocument(ctx.cipher, orgId, documentId, file.bytes), createdAt: postedAt });
-    const copy: PostedCopyB = { id, therapistId, year, fileName: file.name, documentId, sha256, postedAt, availableThrough: availableThrough(year), corrected };
+    await ctx.documents.putDocument(orgId, {
+      id: documentId,
+      kind: 'nec-copy-b',
+      recordId: therapistId,
+      sha256,
+      bytes: sealDocument(ctx.cipher, orgId, documentId, file.bytes),
+      createdAt: postedAt,
+    });
+    const copy: PostedCopyB = {
+      id,
+      therapistId,
+      year,
+      fileName: file.name,
+      documentId,
+      sha256,
+      postedAt,
+      availableThrough: availableThrough(year),
+      corrected,
+    };
     await ctx.therapists.insertPostedCopyB(orgId, copy);
     const notice: TherapistNotification = { id: ctx.newId(), therapistId, kind: 'copy-b-ready', year, createdAt: postedAt };
     await ctx.therapists.insertNotification(orgId, notice);
-    await audit(ctx, orgId, [{ action: 'create', recordType: 'therapist', recordId: therapistId, detail: `1099-NEC ${year} Copy B posted${corrected ? ' (CORRECTED)' : ''}, sha256 ${sha256.slice(0, 12)}` }]);
+    await audit(ctx, orgId, [
+      {
+        action: 'create',
+        recordType: 'therapist',
+        recordId: therapistId,
+        detail: `1099-NEC ${year} Copy B posted${corrected ? ' (CORRECTED)' : ''}, sha256 ${sha256.slice(0, 12)}`,
+      },
+    ]);
     const { documentId: _d, ...shown } = copy;
     posted.push({ ...shown, name: names.get(therapistId) ?? '' });
   }
@@ -92,17 +127,29 @@ export async function postCopyB(ctx: CopyBContext, orgId: string, year: number):
 export type NotificationView = TherapistNotification & { therapistName: string; email: string | null };
 
 /** The notices for the add-on to email, oldest first, each with the therapist's email on file (none: the owner tells them). */
-export async function listTherapistNotifications(ctx: TherapistContext, orgId: string, query: { unsent?: boolean }): Promise<Result<NotificationView[], Failure>> {
+export async function listTherapistNotifications(
+  ctx: TherapistContext,
+  orgId: string,
+  query: { unsent?: boolean },
+): Promise<Result<NotificationView[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const therapists = new Map((await ctx.store.listTherapists(orgId)).map((t) => [t.id, t]));
-  return ok((await ctx.therapists.listNotifications(orgId, query)).map((n) => ({
-    ...n, therapistName: therapists.get(n.therapistId)?.name ?? '', email: therapists.get(n.therapistId)?.email ?? null,
-  })));
+  return ok(
+    (await ctx.therapists.listNotifications(orgId, query)).map((n) => ({
+      ...n,
+      therapistName: therapists.get(n.therapistId)?.name ?? '',
+      email: therapists.get(n.therapistId)?.email ?? null,
+    })),
+  );
 }
 
 /** Marks notices sent (the add-on emailed them); unknown or already sent ids are left out of the answer. */
-export async function markNotificationsSent(ctx: TherapistContext, orgId: string, ids: readonly string[]): Promise<Result<{ marked: string[] }, Failure>> {
+export async function markNotificationsSent(
+  ctx: TherapistContext,
+  orgId: string,
+  ids: readonly string[],
+): Promise<Result<{ marked: string[] }, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   if (ids.length > 500) return fail('invalid-input', 'mark at most 500 notices at a time');

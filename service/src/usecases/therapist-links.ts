@@ -19,14 +19,25 @@ export type TherapistContext = UseCaseContext & { therapists: TherapistPortalSto
 const DAY_MS = 86_400_000;
 
 /** What the owner sees of a link: never its token or hash. */
-export type TherapistLinkView = { id: string; therapistId: string; createdAt: string; expiresAt: string; revokedAt?: string; status: PortalLinkStatus };
+export type TherapistLinkView = {
+  id: string;
+  therapistId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  status: PortalLinkStatus;
+};
 
 /** `emailOnFile`: false when the therapist has no email yet; the link then opens nothing until the owner sets one. */
 export type CreatedTherapistLink = { link: TherapistLinkView; url: string; emailOnFile: boolean };
 
 export const therapistLinkView = (link: TherapistLinkRecord, now: Date): TherapistLinkView => ({
-  id: link.id, therapistId: link.therapistId, createdAt: link.createdAt, expiresAt: link.expiresAt,
-  ...(link.revokedAt ? { revokedAt: link.revokedAt } : {}), status: linkStatus(link, now),
+  id: link.id,
+  therapistId: link.therapistId,
+  createdAt: link.createdAt,
+  expiresAt: link.expiresAt,
+  ...(link.revokedAt ? { revokedAt: link.revokedAt } : {}),
+  status: linkStatus(link, now),
 });
 
 async function therapistOf(ctx: TherapistContext, orgId: string, therapistId: string): Promise<Result<StoredTherapist, Failure>> {
@@ -43,7 +54,13 @@ const parseDays = (input: unknown): Result<number, Failure> => {
 };
 
 /** A new link for the therapist; its URL is in this answer only. Only the Google account with the therapist's email on file opens it. */
-export async function createTherapistLink(ctx: TherapistContext, orgId: string, therapistId: string, input: unknown, baseUrl: string): Promise<Result<CreatedTherapistLink, Failure>> {
+export async function createTherapistLink(
+  ctx: TherapistContext,
+  orgId: string,
+  therapistId: string,
+  input: unknown,
+  baseUrl: string,
+): Promise<Result<CreatedTherapistLink, Failure>> {
   const days = parseDays(input);
   if (!days.ok) return days;
   const therapist = await therapistOf(ctx, orgId, therapistId);
@@ -51,14 +68,28 @@ export async function createTherapistLink(ctx: TherapistContext, orgId: string, 
   const token = newToken();
   const now = ctx.now();
   const link: TherapistLinkRecord = {
-    id: ctx.newId(), therapistId, tokenHash: tokenHash(token), createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + days.value * DAY_MS).toISOString(),
+    id: ctx.newId(),
+    therapistId,
+    tokenHash: tokenHash(token),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + days.value * DAY_MS).toISOString(),
   };
   await ctx.therapists.insertTherapistLink(orgId, link);
-  await audit(ctx, orgId, [{ action: 'create', recordType: 'therapist', recordId: therapistId, detail: `therapist link ${link.id}, ${days.value} days` }]);
-  return ok({ link: therapistLinkView(link, now), url: `${baseUrl.replace(/\/+$/, '')}/therapist/${token}`, emailOnFile: Boolean(therapist.value.email) });
+  await audit(ctx, orgId, [
+    { action: 'create', recordType: 'therapist', recordId: therapistId, detail: `therapist link ${link.id}, ${days.value} days` },
+  ]);
+  return ok({
+    link: therapistLinkView(link, now),
+    url: `${baseUrl.replace(/\/+$/, '')}/therapist/${token}`,
+    emailOnFile: Boolean(therapist.value.email),
+  });
 }
 
-export async function listTherapistLinks(ctx: TherapistContext, orgId: string, therapistId?: string): Promise<Result<TherapistLinkView[], Failure>> {
+export async function listTherapistLinks(
+  ctx: TherapistContext,
+  orgId: string,
+  therapistId?: string,
+): Promise<Result<TherapistLinkView[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const now = ctx.now();
@@ -66,7 +97,11 @@ export async function listTherapistLinks(ctx: TherapistContext, orgId: string, t
 }
 
 /** Revokes every link of the therapist that is not revoked yet; the answer lists those it revoked (none: an empty list). */
-export async function revokeTherapistLinks(ctx: TherapistContext, orgId: string, therapistId: string): Promise<Result<TherapistLinkView[], Failure>> {
+export async function revokeTherapistLinks(
+  ctx: TherapistContext,
+  orgId: string,
+  therapistId: string,
+): Promise<Result<TherapistLinkView[], Failure>> {
   const therapist = await therapistOf(ctx, orgId, therapistId);
   if (!therapist.ok) return therapist;
   const at = ctx.now().toISOString();
@@ -75,12 +110,28 @@ export async function revokeTherapistLinks(ctx: TherapistContext, orgId: string,
     if (link.revokedAt || !(await ctx.therapists.revokeTherapistLink(orgId, link.id, at))) continue;
     revoked.push(therapistLinkView({ ...link, revokedAt: at }, ctx.now()));
   }
-  if (revoked.length > 0) await audit(ctx, orgId, revoked.map((l) => ({ action: 'void' as const, recordType: 'therapist' as const, recordId: therapistId, detail: `therapist link ${l.id} revoked` })));
+  if (revoked.length > 0)
+    await audit(
+      ctx,
+      orgId,
+      revoked.map((l) => ({
+        action: 'void' as const,
+        recordType: 'therapist' as const,
+        recordId: therapistId,
+        detail: `therapist link ${l.id} revoked`,
+      })),
+    );
   return ok(revoked);
 }
 
 /** Revokes the therapist's links and makes a new one: a new URL, shown once. */
-export async function rotateTherapistLink(ctx: TherapistContext, orgId: string, therapistId: string, input: unknown, baseUrl: string): Promise<Result<CreatedTherapistLink, Failure>> {
+export async function rotateTherapistLink(
+  ctx: TherapistContext,
+  orgId: string,
+  therapistId: string,
+  input: unknown,
+  baseUrl: string,
+): Promise<Result<CreatedTherapistLink, Failure>> {
   const days = parseDays(input);
   if (!days.ok) return days;
   const revoked = await revokeTherapistLinks(ctx, orgId, therapistId);

@@ -19,7 +19,8 @@ import type { TherapistSession } from './therapist-session.ts';
 export const EDELIVERY_DISCLOSURE_VERSION = '2026-1';
 
 export type TherapistHome = {
-  orgName: string; therapistName: string;
+  orgName: string;
+  therapistName: string;
   w9?: { signedOn: string; tinMasked: string; legalName: string };
   consent?: { givenAt: string };
 };
@@ -29,37 +30,67 @@ export const activeConsent = (consents: readonly EDeliveryConsent[]) => consents
 const read = (ctx: TherapistContext, s: TherapistSession, detail: string) =>
   audit(ctx, s.orgId, [{ action: 'read', recordType: 'therapist', recordId: s.link.therapistId, detail }]);
 
-export async function therapistHome(ctx: TherapistContext, s: TherapistSession, page = 'home page'): Promise<Result<TherapistHome, Failure>> {
+export async function therapistHome(
+  ctx: TherapistContext,
+  s: TherapistSession,
+  page = 'home page',
+): Promise<Result<TherapistHome, Failure>> {
   const org = await loadOrg(ctx, s.orgId);
   if (!org.ok) return org;
   const w9 = s.therapist.w9;
   const consent = activeConsent(await ctx.therapists.listConsents(s.orgId, s.link.therapistId));
   await read(ctx, s, page);
   return ok({
-    orgName: org.value.settings.name, therapistName: s.therapist.name,
+    orgName: org.value.settings.name,
+    therapistName: s.therapist.name,
     ...(w9 ? { w9: { signedOn: w9.signedOn, tinMasked: maskTinLast4(w9.tin.last4, w9.tin.type), legalName: w9.legalName } } : {}),
     ...(consent ? { consent: { givenAt: consent.givenAt } } : {}),
   });
 }
 
 export type StatementRow = { payRunId: string; period: Period; totalCents: number; withheldCents: number; netCents: number; held: boolean };
-export type TherapistPay = { statements: StatementRow[]; payments: Pick<Payment, 'id' | 'paidOn' | 'method' | 'amountCents' | 'status' | 'withheldCents'>[] };
+export type TherapistPay = {
+  statements: StatementRow[];
+  payments: Pick<Payment, 'id' | 'paidOn' | 'method' | 'amountCents' | 'status' | 'withheldCents'>[];
+};
 
 /** The therapist's pay statements (newest period first) and payments (newest first), with each payment's method and date. */
 export async function therapistPay(ctx: TherapistContext, s: TherapistSession): Promise<Result<TherapistPay, Failure>> {
   const therapistId = s.link.therapistId;
-  const statements = (await ctx.store.listPayRuns(s.orgId)).flatMap((run) => run.statements.filter((st) => st.therapistId === therapistId).map((st) => ({
-    payRunId: run.id, period: st.period, totalCents: st.totalCents, withheldCents: st.withheldCents, netCents: st.netCents, held: st.held,
-  }))).sort((a, b) => b.period.start.localeCompare(a.period.start));
-  const payments = (await ctx.store.listPayments(s.orgId, { therapistId })).map((p) => ({
-    id: p.id, paidOn: p.paidOn, method: p.method, amountCents: p.amountCents, status: p.status, ...(p.withheldCents ? { withheldCents: p.withheldCents } : {}),
-  })).reverse();
+  const statements = (await ctx.store.listPayRuns(s.orgId))
+    .flatMap((run) =>
+      run.statements
+        .filter((st) => st.therapistId === therapistId)
+        .map((st) => ({
+          payRunId: run.id,
+          period: st.period,
+          totalCents: st.totalCents,
+          withheldCents: st.withheldCents,
+          netCents: st.netCents,
+          held: st.held,
+        })),
+    )
+    .sort((a, b) => b.period.start.localeCompare(a.period.start));
+  const payments = (await ctx.store.listPayments(s.orgId, { therapistId }))
+    .map((p) => ({
+      id: p.id,
+      paidOn: p.paidOn,
+      method: p.method,
+      amountCents: p.amountCents,
+      status: p.status,
+      ...(p.withheldCents ? { withheldCents: p.withheldCents } : {}),
+    }))
+    .reverse();
   await read(ctx, s, `pay: ${statements.length} statements, ${payments.length} payments`);
   return ok({ statements, payments });
 }
 
 /** The pay statement's issued PDF, the same bytes the owner downloads (audited as a download by the therapist). */
-export function therapistStatementPdf(ctx: DocumentContext, s: TherapistSession, payRunId: string): Promise<Result<IssuedDocument, Failure>> {
+export function therapistStatementPdf(
+  ctx: DocumentContext,
+  s: TherapistSession,
+  payRunId: string,
+): Promise<Result<IssuedDocument, Failure>> {
   return payStatementPdf(ctx, s.orgId, payRunId, s.link.therapistId);
 }
 
@@ -74,16 +105,36 @@ export async function therapistOnboarding(ctx: PayoutContext, s: TherapistSessio
 export async function giveConsent(ctx: TherapistContext, s: TherapistSession, from: string): Promise<Result<EDeliveryConsent, Failure>> {
   const standing = activeConsent(await ctx.therapists.listConsents(s.orgId, s.link.therapistId));
   if (standing) return ok(standing);
-  const consent: EDeliveryConsent = { id: ctx.newId(), therapistId: s.link.therapistId, givenAt: ctx.now().toISOString(), disclosureVersion: EDELIVERY_DISCLOSURE_VERSION, givenFrom: from };
+  const consent: EDeliveryConsent = {
+    id: ctx.newId(),
+    therapistId: s.link.therapistId,
+    givenAt: ctx.now().toISOString(),
+    disclosureVersion: EDELIVERY_DISCLOSURE_VERSION,
+    givenFrom: from,
+  };
   await ctx.therapists.insertConsent(s.orgId, consent);
-  await audit(ctx, s.orgId, [{ action: 'create', recordType: 'therapist', recordId: s.link.therapistId, detail: `consent to electronic 1099-NEC copies (disclosures ${EDELIVERY_DISCLOSURE_VERSION})` }]);
+  await audit(ctx, s.orgId, [
+    {
+      action: 'create',
+      recordType: 'therapist',
+      recordId: s.link.therapistId,
+      detail: `consent to electronic 1099-NEC copies (disclosures ${EDELIVERY_DISCLOSURE_VERSION})`,
+    },
+  ]);
   return ok(consent);
 }
 
 export async function withdrawConsent(ctx: TherapistContext, s: TherapistSession): Promise<Result<{ withdrawn: boolean }, Failure>> {
   const standing = activeConsent(await ctx.therapists.listConsents(s.orgId, s.link.therapistId));
   if (!standing || !(await ctx.therapists.withdrawConsent(s.orgId, standing.id, ctx.now().toISOString()))) return ok({ withdrawn: false });
-  await audit(ctx, s.orgId, [{ action: 'void', recordType: 'therapist', recordId: s.link.therapistId, detail: 'consent to electronic 1099-NEC copies withdrawn: paper from now on' }]);
+  await audit(ctx, s.orgId, [
+    {
+      action: 'void',
+      recordType: 'therapist',
+      recordId: s.link.therapistId,
+      detail: 'consent to electronic 1099-NEC copies withdrawn: paper from now on',
+    },
+  ]);
   return ok({ withdrawn: true });
 }
 
@@ -96,13 +147,19 @@ export async function therapistCopies(ctx: TherapistContext, s: TherapistSession
 }
 
 /** A posted Copy B's PDF, byte for byte as posted (audited as a download by the therapist). */
-export async function therapistCopyPdf(ctx: TherapistContext & { documents: DocumentStore }, s: TherapistSession, copyId: string): Promise<Result<IssuedDocument, Failure>> {
+export async function therapistCopyPdf(
+  ctx: TherapistContext & { documents: DocumentStore },
+  s: TherapistSession,
+  copyId: string,
+): Promise<Result<IssuedDocument, Failure>> {
   const available = await therapistCopies(ctx, s);
   if (!available.ok) return available;
   const copy = available.value.find((c) => c.id === copyId);
   const stored = copy ? await ctx.documents.getDocument(s.orgId, copy.documentId) : null;
   if (!copy || !stored) return fail('not-found', 'no such 1099-NEC copy');
   const doc = checked(ctx, s.orgId, stored);
-  await audit(ctx, s.orgId, [{ action: 'download', recordType: 'therapist', recordId: s.link.therapistId, detail: `1099-NEC ${copy.year} Copy B PDF` }]);
+  await audit(ctx, s.orgId, [
+    { action: 'download', recordType: 'therapist', recordId: s.link.therapistId, detail: `1099-NEC ${copy.year} Copy B PDF` },
+  ]);
   return ok({ ...doc, fileName: copy.fileName });
 }

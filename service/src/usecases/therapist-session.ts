@@ -35,16 +35,29 @@ const macOf = (cipher: FieldCipher, orgId: string, link: TherapistLinkRecord, is
   cipher.blindIndex(['therapist-session', orgId, link.id, issuedMs, email === null ? 0 : 1, link.tokenHash, email ?? ''].join('\n'));
 
 /** A new session for the link (signed in as the therapist when `therapist` is given), and when it ends. */
-export function newTherapistSession(cipher: FieldCipher, access: TherapistAccess, now: Date, signedInAs: StoredTherapist | null): { value: string; expiresAt: Date } {
+export function newTherapistSession(
+  cipher: FieldCipher,
+  access: TherapistAccess,
+  now: Date,
+  signedInAs: StoredTherapist | null,
+): { value: string; expiresAt: Date } {
   const issued = now.getTime();
   const email = signedInAs ? emailOf(signedInAs) : null;
-  const value = [access.orgId, access.link.id, issued, email === null ? 0 : 1, macOf(cipher, access.orgId, access.link, issued, email)].join('.');
+  const value = [
+    access.orgId,
+    access.link.id,
+    issued,
+    email === null ? 0 : 1,
+    macOf(cipher, access.orgId, access.link, issued, email),
+  ].join('.');
   return { value, expiresAt: new Date(Math.min(issued + SESSION_MS, Date.parse(access.link.expiresAt))) };
 }
 
 /** The session's link and therapist, when the value is one this service made, still young, for an active link; null for anything else alike. */
 export async function resolveTherapistSession(
-  deps: { store: Store; therapists: TherapistPortalStore; cipher: FieldCipher }, value: string | undefined, now: Date,
+  deps: { store: Store; therapists: TherapistPortalStore; cipher: FieldCipher },
+  value: string | undefined,
+  now: Date,
 ): Promise<TherapistSession | null> {
   const parts = value === undefined ? null : SESSION_FORMAT.exec(value);
   if (!parts) return null;
@@ -85,7 +98,15 @@ export type SignInResult = { kind: 'signed-in' } | { kind: 'wrong-account' } | {
  */
 export async function checkSignIn(ctx: TherapistContext, session: TherapistSession, outcome: IdTokenOutcome): Promise<SignInResult> {
   if (outcome.kind === 'unavailable') return { kind: 'unavailable' };
-  const refuse = (detail: string) => audit(ctx, session.orgId, [{ action: 'refuse', recordType: 'therapist', recordId: session.link.therapistId, detail: `therapist link ${session.link.id}: ${detail}` }]);
+  const refuse = (detail: string) =>
+    audit(ctx, session.orgId, [
+      {
+        action: 'refuse',
+        recordType: 'therapist',
+        recordId: session.link.therapistId,
+        detail: `therapist link ${session.link.id}: ${detail}`,
+      },
+    ]);
   if (outcome.kind === 'rejected') {
     await refuse(`sign-in refused (${outcome.reason})`);
     return { kind: 'refused' };
@@ -94,6 +115,13 @@ export async function checkSignIn(ctx: TherapistContext, session: TherapistSessi
     await refuse('sign-in refused: a Google account other than the one on file');
     return { kind: 'wrong-account' };
   }
-  await audit(ctx, session.orgId, [{ action: 'read', recordType: 'therapist', recordId: session.link.therapistId, detail: `therapist link ${session.link.id}: signed in with Google` }]);
+  await audit(ctx, session.orgId, [
+    {
+      action: 'read',
+      recordType: 'therapist',
+      recordId: session.link.therapistId,
+      detail: `therapist link ${session.link.id}: signed in with Google`,
+    },
+  ]);
   return { kind: 'signed-in' };
 }

@@ -5,7 +5,16 @@
  * and flagged, and a cycle close holds it until the owner fixes it.
  */
 import * as z from 'zod/mini';
-import { buildRateBook, buildVocabulary, describeMissingRate, ok, visitKey, type Patient, type Result, type Visit } from '../../../shared/index.ts';
+import {
+  buildRateBook,
+  buildVocabulary,
+  describeMissingRate,
+  ok,
+  visitKey,
+  type Patient,
+  type Result,
+  type Visit,
+} from '../../../shared/index.ts';
 import { MAX_VISITS_PER_BATCH, visitRow, withdrawVisitsBody } from '../../../shared/wire/visits.ts';
 import type { StoredVisit, VisitSortKey } from '../store/port.ts';
 import { DEFAULT_PAGE_SIZE, listReadDetail, pageFrom, type Page, type PageRequest } from './paging.ts';
@@ -20,7 +29,11 @@ export { MAX_VISITS_PER_BATCH };
 
 export type VisitRow = z.infer<typeof visitRow>;
 
-export type VisitProblem = { code: 'missing-bill-rate' | 'missing-pay-rate' | 'duplicate' | 'unknown-visit-type'; message: string; duplicateOf?: string[] };
+export type VisitProblem = {
+  code: 'missing-bill-rate' | 'missing-pay-rate' | 'duplicate' | 'unknown-visit-type';
+  message: string;
+  duplicateOf?: string[];
+};
 
 export type VisitRowAnswer = {
   clientId: string;
@@ -36,27 +49,46 @@ const SAME_DAY_ROWS = 'the same therapist, agency, patient, date and visit type'
 export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unknown): Promise<Result<VisitRowAnswer[], Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const parsed = z.array(visitRow).check(z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} rows; send it in smaller batches` })).safeParse(rows);
+  const parsed = z
+    .array(visitRow)
+    .check(z.maxLength(MAX_VISITS_PER_BATCH, { message: `has more than ${MAX_VISITS_PER_BATCH} rows; send it in smaller batches` }))
+    .safeParse(rows);
   if (!parsed.success) {
     // A row's problem is named by its row and field ("3.date"); one of the whole batch (too many rows) by the batch.
     const details = describeIssues(parsed.error.issues).map((d) => (d.path === '' ? { ...d, path: 'visits' } : d));
     const first = details[0]!;
     const [row, ...field] = first.path.split('.');
-    return fail('invalid-input', field.length ? `visit row ${row}: ${field.join('.')} ${first.message}` : `the visit batch ${first.message}`, details);
+    return fail(
+      'invalid-input',
+      field.length ? `visit row ${row}: ${field.join('.')} ${first.message}` : `the visit batch ${first.message}`,
+      details,
+    );
   }
   const input = parsed.data;
   const seenClientIds = new Set<string>();
   const repeated = input.findIndex((r) => seenClientIds.size === seenClientIds.add(r.clientId).size);
-  if (repeated >= 0) return fail('invalid-input', `visit row ${repeated}: clientId "${input[repeated]!.clientId}" appears twice in the batch`, [{ path: `${repeated}.clientId`, message: 'appears twice' }]);
+  if (repeated >= 0)
+    return fail('invalid-input', `visit row ${repeated}: clientId "${input[repeated]!.clientId}" appears twice in the batch`, [
+      { path: `${repeated}.clientId`, message: 'appears twice' },
+    ]);
 
   const [agencies, therapists, billRates, payRates] = await Promise.all([
-    ctx.store.listAgencies(orgId), ctx.store.listTherapists(orgId), ctx.store.listBillRates(orgId), ctx.store.listPayRates(orgId),
+    ctx.store.listAgencies(orgId),
+    ctx.store.listTherapists(orgId),
+    ctx.store.listBillRates(orgId),
+    ctx.store.listPayRates(orgId),
   ]);
   const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
   const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
   for (const [i, r] of input.entries()) {
-    if (!agencyNames.has(r.agencyId)) return fail('invalid-input', `visit row ${i}: agencyId "${r.agencyId}" is not an agency of this org`, [{ path: `${i}.agencyId`, message: 'not found' }]);
-    if (!therapistNames.has(r.therapistId)) return fail('invalid-input', `visit row ${i}: therapistId "${r.therapistId}" is not a therapist of this org`, [{ path: `${i}.therapistId`, message: 'not found' }]);
+    if (!agencyNames.has(r.agencyId))
+      return fail('invalid-input', `visit row ${i}: agencyId "${r.agencyId}" is not an agency of this org`, [
+        { path: `${i}.agencyId`, message: 'not found' },
+      ]);
+    if (!therapistNames.has(r.therapistId))
+      return fail('invalid-input', `visit row ${i}: therapistId "${r.therapistId}" is not a therapist of this org`, [
+        { path: `${i}.therapistId`, message: 'not found' },
+      ]);
   }
 
   const vocabulary = buildVocabulary(org.value.settings);
@@ -68,7 +100,14 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
     visitTypeLabel: (code: string) => vocabulary.visitTypeLabel(code),
   };
 
-  const existing = new Map((await ctx.store.getVisitsByClientId(orgId, input.map((r) => r.clientId))).map((v) => [v.clientId, v]));
+  const existing = new Map(
+    (
+      await ctx.store.getVisitsByClientId(
+        orgId,
+        input.map((r) => r.clientId),
+      )
+    ).map((v) => [v.clientId, v]),
+  );
   const receivedAt = ctx.now().toISOString();
   const candidates = input.map((r): StoredVisit => {
     const current = existing.get(r.clientId);
@@ -96,12 +135,19 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
     return !current || !sameVisit(current, v);
   });
   const billedChanged = new Set(changed.filter((v) => existing.get(v.clientId)?.invoiceId).map((v) => v.id));
-  const outcome = await ctx.store.upsertVisits(orgId, changed.filter((v) => !billedChanged.has(v.id)));
+  const outcome = await ctx.store.upsertVisits(
+    orgId,
+    changed.filter((v) => !billedChanged.has(v.id)),
+  );
   crashPoint('visits.committed');
   const locked = new Set([...billedChanged, ...outcome.locked]);
 
   // Duplicates: against every stored visit with the same key, and within the batch.
-  const sameKey = await findVisitsByDupText(ctx, orgId, input.map((r) => visitKey({ ...r, patientName: r.patient.name })));
+  const sameKey = await findVisitsByDupText(
+    ctx,
+    orgId,
+    input.map((r) => visitKey({ ...r, patientName: r.patient.name })),
+  );
   const byKey = new Map<string, string[]>();
   for (const v of [...sameKey, ...candidates]) {
     const ids = byKey.get(v.dupKey) ?? [];
@@ -112,10 +158,17 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
   const answers = candidates.map((v): VisitRowAnswer => {
     const current = existing.get(v.clientId);
     const problems: VisitProblem[] = [];
-    if (!knownTypes.has(v.visitType)) problems.push({ code: 'unknown-visit-type', message: `"${v.visitType}" is not a visit type of this org` });
+    if (!knownTypes.has(v.visitType))
+      problems.push({ code: 'unknown-visit-type', message: `"${v.visitType}" is not a visit type of this org` });
     const bill = rates.billRate({ agencyId: v.agencyId, discipline: v.discipline, visitType: v.visitType, date: v.date });
     if (!bill.ok) problems.push({ code: 'missing-bill-rate', message: describeMissingRate(bill.error, names) });
-    const pay = rates.payRate({ agencyId: v.agencyId, therapistId: v.therapistId, discipline: v.discipline, visitType: v.visitType, date: v.date });
+    const pay = rates.payRate({
+      agencyId: v.agencyId,
+      therapistId: v.therapistId,
+      discipline: v.discipline,
+      visitType: v.visitType,
+      date: v.date,
+    });
     if (!pay.ok) problems.push({ code: 'missing-pay-rate', message: describeMissingRate(pay.error, names) });
     const others = (byKey.get(v.dupKey) ?? []).filter((id) => id !== v.id);
     if (others.length > 0) problems.push({ code: 'duplicate', message: `another visit has ${SAME_DAY_ROWS}`, duplicateOf: others });
@@ -125,7 +178,15 @@ export async function upsertVisits(ctx: UseCaseContext, orgId: string, rows: unk
   });
 
   const written = changed.filter((v) => !locked.has(v.id));
-  await audit(ctx, orgId, written.map((v) => ({ action: existing.has(v.clientId) ? 'update' as const : 'create' as const, recordType: 'visit' as const, recordId: v.id })));
+  await audit(
+    ctx,
+    orgId,
+    written.map((v) => ({
+      action: existing.has(v.clientId) ? ('update' as const) : ('create' as const),
+      recordType: 'visit' as const,
+      recordId: v.id,
+    })),
+  );
   return ok(answers);
 }
 
@@ -135,14 +196,22 @@ function samePatient(ctx: UseCaseContext, sealed: string, patient: Patient): boo
 }
 
 function sameVisit(a: StoredVisit, b: StoredVisit): boolean {
-  return a.agencyId === b.agencyId && a.therapistId === b.therapistId && a.date === b.date && a.discipline === b.discipline
-    && a.visitType === b.visitType && a.noteDone === b.noteDone && a.patient === b.patient;
+  return (
+    a.agencyId === b.agencyId &&
+    a.therapistId === b.therapistId &&
+    a.date === b.date &&
+    a.discipline === b.discipline &&
+    a.visitType === b.visitType &&
+    a.noteDone === b.noteDone &&
+    a.patient === b.patient
+  );
 }
 
 /** A stored visit with its patient opened, for the few places that show PHI: the caller audits the read. */
 function openVisits(ctx: UseCaseContext, visits: readonly StoredVisit[]): Visit[] {
   return visits.map(({ patient, patientHasMrn: _m, dupKey: _d, receivedAt: _r, invoiceId: _i, payRunId: _p, ...v }) => ({
-    ...v, patient: ctx.cipher.openJson<Patient>(patient),
+    ...v,
+    patient: ctx.cipher.openJson<Patient>(patient),
   }));
 }
 
@@ -151,15 +220,22 @@ function openVisits(ctx: UseCaseContext, visits: readonly StoredVisit[]): Visit[
  * entry: who, the filter, where the page began and how many visits it showed.
  */
 export async function listVisits(
-  ctx: UseCaseContext, orgId: string, query: { agencyId?: string; therapistId?: string; dateFrom?: string; dateTo?: string; billed?: boolean },
+  ctx: UseCaseContext,
+  orgId: string,
+  query: { agencyId?: string; therapistId?: string; dateFrom?: string; dateTo?: string; billed?: boolean },
   page: PageRequest<VisitSortKey> = { limit: DEFAULT_PAGE_SIZE },
 ): Promise<Result<Page<Visit & { invoiceId: string | null; payRunId: string | null }>, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const stored = pageFrom(await ctx.store.listVisits(orgId, query, { ...page, limit: page.limit + 1 }), page.limit, (v) => [v.date, v.id]);
-  await audit(ctx, orgId, [{ action: 'read', recordType: 'visit', recordId: '*', detail: listReadDetail('visits', query, page, stored.items.length) }]);
+  await audit(ctx, orgId, [
+    { action: 'read', recordType: 'visit', recordId: '*', detail: listReadDetail('visits', query, page, stored.items.length) },
+  ]);
   const opened = openVisits(ctx, stored.items);
-  return ok({ items: opened.map((v, i) => ({ ...v, invoiceId: stored.items[i]!.invoiceId, payRunId: stored.items[i]!.payRunId })), nextCursor: stored.nextCursor });
+  return ok({
+    items: opened.map((v, i) => ({ ...v, invoiceId: stored.items[i]!.invoiceId, payRunId: stored.items[i]!.payRunId })),
+    nextCursor: stored.nextCursor,
+  });
 }
 
 export type WithdrawAnswer = {
@@ -187,19 +263,42 @@ export async function withdrawVisits(ctx: UseCaseContext, orgId: string, input: 
   const { clientIds } = parsed.data;
   const seen = new Set<string>();
   const repeated = clientIds.findIndex((id) => seen.size === seen.add(id).size);
-  if (repeated >= 0) return fail('invalid-input', `clientIds ${repeated}: "${clientIds[repeated]}" appears twice`, [{ path: `clientIds.${repeated}`, message: 'appears twice' }]);
+  if (repeated >= 0)
+    return fail('invalid-input', `clientIds ${repeated}: "${clientIds[repeated]}" appears twice`, [
+      { path: `clientIds.${repeated}`, message: 'appears twice' },
+    ]);
 
   const stored = new Map((await ctx.store.getVisitsByClientId(orgId, clientIds)).map((v) => [v.clientId, v]));
-  const { withdrawn, locked } = await ctx.store.withdrawVisits(orgId, [...stored.values()].map((v) => v.id));
+  const { withdrawn, locked } = await ctx.store.withdrawVisits(
+    orgId,
+    [...stored.values()].map((v) => v.id),
+  );
   const gone = new Set(withdrawn);
   const kept = new Set(locked);
-  await audit(ctx, orgId, withdrawn.map((id) => ({ action: 'delete' as const, recordType: 'visit' as const, recordId: id, detail: 'withdrawn: neither billed nor paid' })));
-  return ok(clientIds.map((clientId): WithdrawAnswer => {
-    const visit = stored.get(clientId);
-    if (visit && gone.has(visit.id)) return { clientId, status: 'withdrawn', visitId: visit.id };
-    if (visit && kept.has(visit.id)) {
-      return { clientId, status: 'locked', visitId: visit.id, ...(visit.invoiceId ? { invoiceId: visit.invoiceId } : {}), ...(visit.payRunId ? { payRunId: visit.payRunId } : {}) };
-    }
-    return { clientId, status: 'unknown' }; // never sent, or withdrawn already (by another request meanwhile too)
-  }));
+  await audit(
+    ctx,
+    orgId,
+    withdrawn.map((id) => ({
+      action: 'delete' as const,
+      recordType: 'visit' as const,
+      recordId: id,
+      detail: 'withdrawn: neither billed nor paid',
+    })),
+  );
+  return ok(
+    clientIds.map((clientId): WithdrawAnswer => {
+      const visit = stored.get(clientId);
+      if (visit && gone.has(visit.id)) return { clientId, status: 'withdrawn', visitId: visit.id };
+      if (visit && kept.has(visit.id)) {
+        return {
+          clientId,
+          status: 'locked',
+          visitId: visit.id,
+          ...(visit.invoiceId ? { invoiceId: visit.invoiceId } : {}),
+          ...(visit.payRunId ? { payRunId: visit.payRunId } : {}),
+        };
+      }
+      return { clientId, status: 'unknown' }; // never sent, or withdrawn already (by another request meanwhile too)
+    }),
+  );
 }

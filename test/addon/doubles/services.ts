@@ -2,12 +2,21 @@
 import { randomUUID } from 'node:crypto';
 import { as, type CallLog } from './calls.ts';
 
-export class FakeProperties implements Pick<GoogleAppsScript.Properties.Properties, 'getProperties' | 'setProperties' | 'getProperty' | 'setProperty' | 'deleteProperty'> {
+export class FakeProperties
+  implements
+    Pick<GoogleAppsScript.Properties.Properties, 'getProperties' | 'setProperties' | 'getProperty' | 'setProperty' | 'deleteProperty'>
+{
   readonly values = new Map<string, string>();
   private log: CallLog;
   private scope: string;
-  constructor(log: CallLog, scope: string) { this.log = log; this.scope = scope; }
-  getProperties() { this.log.count(`${this.scope}.getProperties`); return Object.fromEntries(this.values); }
+  constructor(log: CallLog, scope: string) {
+    this.log = log;
+    this.scope = scope;
+  }
+  getProperties() {
+    this.log.count(`${this.scope}.getProperties`);
+    return Object.fromEntries(this.values);
+  }
   setProperties(properties: { [key: string]: string }) {
     this.log.count(`${this.scope}.setProperties`);
     for (const [k, v] of Object.entries(properties)) {
@@ -17,18 +26,41 @@ export class FakeProperties implements Pick<GoogleAppsScript.Properties.Properti
     }
     return as<GoogleAppsScript.Properties.Properties>(this);
   }
-  getProperty(key: string) { this.log.count(`${this.scope}.getProperty`); return this.values.get(key) ?? null; }
-  setProperty(key: string, value: string) { this.log.count(`${this.scope}.setProperty`); this.values.set(key, value); return as<GoogleAppsScript.Properties.Properties>(this); }
-  deleteProperty(key: string) { this.log.count(`${this.scope}.deleteProperty`); this.values.delete(key); return as<GoogleAppsScript.Properties.Properties>(this); }
+  getProperty(key: string) {
+    this.log.count(`${this.scope}.getProperty`);
+    return this.values.get(key) ?? null;
+  }
+  setProperty(key: string, value: string) {
+    this.log.count(`${this.scope}.setProperty`);
+    this.values.set(key, value);
+    return as<GoogleAppsScript.Properties.Properties>(this);
+  }
+  deleteProperty(key: string) {
+    this.log.count(`${this.scope}.deleteProperty`);
+    this.values.delete(key);
+    return as<GoogleAppsScript.Properties.Properties>(this);
+  }
 }
 
-export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getDocumentProperties' | 'getUserProperties'> {
+export class FakePropertiesService
+  implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getDocumentProperties' | 'getUserProperties'>
+{
   readonly document: FakeProperties;
   readonly user: FakeProperties;
   private log: CallLog;
-  constructor(log: CallLog) { this.log = log; this.document = new FakeProperties(log, 'DocumentProperties'); this.user = new FakeProperties(log, 'UserProperties'); }
-  getDocumentProperties() { this.log.count('PropertiesService.getDocumentProperties'); return as<GoogleAppsScript.Properties.Properties>(this.document); }
-  getUserProperties() { this.log.count('PropertiesService.getUserProperties'); return as<GoogleAppsScript.Properties.Properties>(this.user); }
+  constructor(log: CallLog) {
+    this.log = log;
+    this.document = new FakeProperties(log, 'DocumentProperties');
+    this.user = new FakeProperties(log, 'UserProperties');
+  }
+  getDocumentProperties() {
+    this.log.count('PropertiesService.getDocumentProperties');
+    return as<GoogleAppsScript.Properties.Properties>(this.document);
+  }
+  getUserProperties() {
+    this.log.count('PropertiesService.getUserProperties');
+    return as<GoogleAppsScript.Properties.Properties>(this.user);
+  }
 }
 
 export class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'waitLock' | 'releaseLock' | 'hasLock'> {
@@ -37,18 +69,42 @@ export class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'w
   heldElsewhere = false;
   acquisitions = 0;
   private log: CallLog;
-  constructor(log: CallLog) { this.log = log; }
-  tryLock(_timeoutInMillis: number) { this.log.count('Lock.tryLock'); if (this.heldElsewhere) return false; this.held = true; this.acquisitions++; return true; }
-  waitLock(_timeoutInMillis: number) { this.log.count('Lock.waitLock'); if (this.heldElsewhere) throw new Error('Exception: Lock timeout: another process was holding the lock for too long.'); this.held = true; this.acquisitions++; }
-  releaseLock() { this.log.count('Lock.releaseLock'); this.held = false; }
-  hasLock() { return this.held; }
+  constructor(log: CallLog) {
+    this.log = log;
+  }
+  tryLock(_timeoutInMillis: number) {
+    this.log.count('Lock.tryLock');
+    if (this.heldElsewhere) return false;
+    this.held = true;
+    this.acquisitions++;
+    return true;
+  }
+  waitLock(_timeoutInMillis: number) {
+    this.log.count('Lock.waitLock');
+    if (this.heldElsewhere) throw new Error('Exception: Lock timeout: another process was holding the lock for too long.');
+    this.held = true;
+    this.acquisitions++;
+  }
+  releaseLock() {
+    this.log.count('Lock.releaseLock');
+    this.held = false;
+  }
+  hasLock() {
+    return this.held;
+  }
 }
 
 export class FakeLockService implements Pick<GoogleAppsScript.Lock.LockService, 'getDocumentLock'> {
   readonly lock: FakeLock;
   private log: CallLog;
-  constructor(log: CallLog) { this.log = log; this.lock = new FakeLock(log); }
-  getDocumentLock() { this.log.count('LockService.getDocumentLock'); return as<GoogleAppsScript.Lock.Lock>(this.lock); }
+  constructor(log: CallLog) {
+    this.log = log;
+    this.lock = new FakeLock(log);
+  }
+  getDocumentLock() {
+    this.log.count('LockService.getDocumentLock');
+    return as<GoogleAppsScript.Lock.Lock>(this.lock);
+  }
 }
 
 export type FakeTrigger = { handler: string; sourceId: string; event: string; id: string };
@@ -57,11 +113,23 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
   triggers: FakeTrigger[] = [];
   private log: CallLog;
   private token: () => string;
-  constructor(log: CallLog, token: () => string) { this.log = log; this.token = token; }
-  getIdentityToken() { this.log.count('ScriptApp.getIdentityToken'); return this.token(); }
+  constructor(log: CallLog, token: () => string) {
+    this.log = log;
+    this.token = token;
+  }
+  getIdentityToken() {
+    this.log.count('ScriptApp.getIdentityToken');
+    return this.token();
+  }
   getProjectTriggers() {
     this.log.count('ScriptApp.getProjectTriggers');
-    return this.triggers.map((t) => as<GoogleAppsScript.Script.Trigger>({ getHandlerFunction: () => t.handler, getTriggerSourceId: () => t.sourceId, getUniqueId: () => t.id }));
+    return this.triggers.map((t) =>
+      as<GoogleAppsScript.Script.Trigger>({
+        getHandlerFunction: () => t.handler,
+        getTriggerSourceId: () => t.sourceId,
+        getUniqueId: () => t.id,
+      }),
+    );
   }
   newTrigger(functionName: string) {
     this.log.count('ScriptApp.newTrigger');
@@ -80,7 +148,11 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
                 if (triggers.length >= 20) throw new Error('Exception: This script has too many triggers.');
                 const t = { handler: functionName, sourceId: sheet.getId(), event: 'ON_FORM_SUBMIT', id: `trigger-${triggers.length + 1}` };
                 triggers.push(t);
-                return as<GoogleAppsScript.Script.Trigger>({ getHandlerFunction: () => t.handler, getTriggerSourceId: () => t.sourceId, getUniqueId: () => t.id });
+                return as<GoogleAppsScript.Script.Trigger>({
+                  getHandlerFunction: () => t.handler,
+                  getTriggerSourceId: () => t.sourceId,
+                  getUniqueId: () => t.id,
+                });
               },
             };
           },
@@ -99,20 +171,35 @@ export class FakeUrlFetchApp implements Pick<GoogleAppsScript.URL_Fetch.UrlFetch
   sent: SentRequest[] = [];
   private log: CallLog;
   transport: Transport;
-  constructor(log: CallLog, transport: Transport) { this.log = log; this.transport = transport; }
+  constructor(log: CallLog, transport: Transport) {
+    this.log = log;
+    this.transport = transport;
+  }
   private one(url: string, params: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions): GoogleAppsScript.URL_Fetch.HTTPResponse {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(params.headers ?? {})) headers[k.toLowerCase()] = String(v);
     if (params.contentType) headers['content-type'] = params.contentType;
-    const request: SentRequest = { url, method: String(params.method ?? 'get').toUpperCase(), headers, ...(params.payload !== undefined ? { body: String(params.payload) } : {}) };
+    const request: SentRequest = {
+      url,
+      method: String(params.method ?? 'get').toUpperCase(),
+      headers,
+      ...(params.payload !== undefined ? { body: String(params.payload) } : {}),
+    };
     this.sent.push(request);
     const answer = this.transport(request);
     if ('error' in answer) throw new Error(`Exception: Address unavailable: ${url} (${answer.error})`);
-    if (answer.status >= 400 && !params.muteHttpExceptions) throw new Error(`Exception: Request failed for ${url} returned code ${answer.status}`);
+    if (answer.status >= 400 && !params.muteHttpExceptions)
+      throw new Error(`Exception: Request failed for ${url} returned code ${answer.status}`);
     const log = this.log;
     return as<GoogleAppsScript.URL_Fetch.HTTPResponse>({
-      getResponseCode: () => { log.count('HTTPResponse.getResponseCode'); return answer.status; },
-      getContentText: () => { log.count('HTTPResponse.getContentText'); return answer.body; },
+      getResponseCode: () => {
+        log.count('HTTPResponse.getResponseCode');
+        return answer.status;
+      },
+      getContentText: () => {
+        log.count('HTTPResponse.getContentText');
+        return answer.body;
+      },
     });
   }
   fetch(url: string, params: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {}) {
@@ -129,13 +216,20 @@ export class FakeUrlFetchApp implements Pick<GoogleAppsScript.URL_Fetch.UrlFetch
 export class FakeHtmlService implements Pick<GoogleAppsScript.HTML.HtmlService, 'createHtmlOutputFromFile'> {
   private log: CallLog;
   private files: (name: string) => string;
-  constructor(log: CallLog, files: (name: string) => string) { this.log = log; this.files = files; }
+  constructor(log: CallLog, files: (name: string) => string) {
+    this.log = log;
+    this.files = files;
+  }
   createHtmlOutputFromFile(filename: string) {
     this.log.count('HtmlService.createHtmlOutputFromFile');
     const content = this.files(filename);
     let title = '';
     const output: Pick<GoogleAppsScript.HTML.HtmlOutput, 'setTitle' | 'getTitle' | 'getContent'> = {
-      setTitle: (t: string) => { this.log.count('HtmlOutput.setTitle'); title = t; return as<GoogleAppsScript.HTML.HtmlOutput>(output); },
+      setTitle: (t: string) => {
+        this.log.count('HtmlOutput.setTitle');
+        title = t;
+        return as<GoogleAppsScript.HTML.HtmlOutput>(output);
+      },
       getTitle: () => title,
       getContent: () => content,
     };
@@ -146,9 +240,17 @@ export class FakeHtmlService implements Pick<GoogleAppsScript.HTML.HtmlService, 
 export class FakeUtilities implements Pick<GoogleAppsScript.Utilities.Utilities, 'sleep' | 'getUuid'> {
   slept: number[] = [];
   private log: CallLog;
-  constructor(log: CallLog) { this.log = log; }
-  sleep(milliseconds: number) { this.log.count('Utilities.sleep'); this.slept.push(milliseconds); }
-  getUuid() { this.log.count('Utilities.getUuid'); return randomUUID(); }
+  constructor(log: CallLog) {
+    this.log = log;
+  }
+  sleep(milliseconds: number) {
+    this.log.count('Utilities.sleep');
+    this.slept.push(milliseconds);
+  }
+  getUuid() {
+    this.log.count('Utilities.getUuid');
+    return randomUUID();
+  }
 }
 
 export type SentMail = { to: string; subject: string; body: string; name?: string };
@@ -157,12 +259,17 @@ export class FakeMailApp implements Pick<GoogleAppsScript.Mail.MailApp, 'sendEma
   sent: SentMail[] = [];
   quota = 100;
   private log: CallLog;
-  constructor(log: CallLog) { this.log = log; }
+  constructor(log: CallLog) {
+    this.log = log;
+  }
   sendEmail(message: any, ..._rest: any[]): void {
     this.log.count('MailApp.sendEmail');
     const m = message as GoogleAppsScript.Mail.MailAdvancedParameters;
     this.sent.push({ to: m.to ?? '', subject: m.subject ?? '', body: m.body ?? '', ...(m.name ? { name: m.name } : {}) });
     this.quota--;
   }
-  getRemainingDailyQuota() { this.log.count('MailApp.getRemainingDailyQuota'); return this.quota; }
+  getRemainingDailyQuota() {
+    this.log.count('MailApp.getRemainingDailyQuota');
+    return this.quota;
+  }
 }

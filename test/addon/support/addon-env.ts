@@ -9,7 +9,14 @@ import vm from 'node:vm';
 import { CallLog } from '../doubles/calls.ts';
 import { FakeFormApp } from '../doubles/forms.ts';
 import {
-  FakeHtmlService, FakeLockService, FakeMailApp, FakePropertiesService, FakeScriptApp, FakeUrlFetchApp, FakeUtilities, type Transport,
+  FakeHtmlService,
+  FakeLockService,
+  FakeMailApp,
+  FakePropertiesService,
+  FakeScriptApp,
+  FakeUrlFetchApp,
+  FakeUtilities,
+  type Transport,
 } from '../doubles/services.ts';
 import { FakeSpreadsheet, FakeSpreadsheetApp } from '../doubles/spreadsheet.ts';
 
@@ -46,8 +53,15 @@ export function addonEnv(options: AddonEnvOptions): AddonEnv {
   const utilities = new FakeUtilities(log);
   const mail = new FakeMailApp(log);
   const context = vm.createContext({
-    SpreadsheetApp: spreadsheetApp, FormApp: formApp, ScriptApp: scriptApp, PropertiesService: properties, LockService: locks,
-    UrlFetchApp: urlFetch, HtmlService: html, Utilities: utilities, MailApp: mail,
+    SpreadsheetApp: spreadsheetApp,
+    FormApp: formApp,
+    ScriptApp: scriptApp,
+    PropertiesService: properties,
+    LockService: locks,
+    UrlFetchApp: urlFetch,
+    HtmlService: html,
+    Utilities: utilities,
+    MailApp: mail,
   });
   vm.runInContext(readFileSync(join(options.buildDir, 'Code.js'), 'utf8'), context, { filename: 'Code.js' });
   const run = (name: string, ...args: unknown[]) => {

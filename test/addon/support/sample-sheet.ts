@@ -16,7 +16,10 @@ function sampleTable(file: string): Cell[][] {
 export const SAMPLE_TABS = { visits: 'Visit Log', rates: 'Rate Sheet', pay: 'Pay Sheet' } as const;
 
 /** The answers an owner gives Set up about the sample's near names. */
-export const SAMPLE_ANSWERS = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' }, therapists: {} };
+export const SAMPLE_ANSWERS = {
+  agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' },
+  therapists: {},
+};
 
 export function addSampleTabs(book: FakeSpreadsheet): void {
   book.addTab(SAMPLE_TABS.visits, sampleTable('visits.csv'));

@@ -11,7 +11,9 @@ import { startStripeStandin } from '../../stripe-standin/standin.ts';
 // pinned to `stripeTime` when the test gives one (a Unix second it starts from).
 const startedAt = Math.floor(Date.now() / 1000);
 const stripeTime = (workerData as { stripeTime?: number } | null)?.stripeTime;
-const standin = await startStripeStandin(stripeTime === undefined ? {} : { clock: () => stripeTime + Math.floor(Date.now() / 1000) - startedAt });
+const standin = await startStripeStandin(
+  stripeTime === undefined ? {} : { clock: () => stripeTime + Math.floor(Date.now() / 1000) - startedAt },
+);
 const api = await startTestApi({ stripeApiBase: standin.url });
 type Message =
   | { op: 'fetch'; url: string; method: string; headers: Record<string, string>; body?: string }
@@ -42,7 +44,11 @@ parentPort!.on('message', async ({ message, shared }: { message: Message; shared
       reply(shared, { closed: true });
       return;
     }
-    const res = await fetch(message.url, { method: message.method, headers: message.headers, ...(message.body !== undefined ? { body: message.body } : {}) });
+    const res = await fetch(message.url, {
+      method: message.method,
+      headers: message.headers,
+      ...(message.body !== undefined ? { body: message.body } : {}),
+    });
     reply(shared, { status: res.status, body: await res.text() });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause;

@@ -33,7 +33,8 @@ export async function startSyncService(options: { stripeTime?: Date } = {}): Pro
     // so the previous reply's notify can arrive late and wake this wait with the old reply's bytes.
     const deadline = Date.now() + 60_000;
     while (Atomics.load(state, 0) === 0) {
-      if (Atomics.wait(state, 0, 0, Math.max(0, deadline - Date.now())) === 'timed-out') throw new Error('the service worker did not answer in 60 s');
+      if (Atomics.wait(state, 0, 0, Math.max(0, deadline - Date.now())) === 'timed-out')
+        throw new Error('the service worker did not answer in 60 s');
     }
     return JSON.parse(new TextDecoder().decode(new Uint8Array(shared, 8, state[1]!).slice())) as T;
   };
@@ -43,7 +44,13 @@ export async function startSyncService(options: { stripeTime?: Date } = {}): Pro
     idToken: (email) => ask<{ token: string }>({ op: 'token', email }).token,
     call(email, method, path, body) {
       const token = ask<{ token: string }>({ op: 'token', email }).token;
-      const res = ask<Transported>({ op: 'fetch', url: `${url}${path}`, method: method.toUpperCase(), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const res = ask<Transported>({
+        op: 'fetch',
+        url: `${url}${path}`,
+        method: method.toUpperCase(),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       if ('error' in res) throw new Error(res.error);
       return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
     },

@@ -5,7 +5,13 @@
  */
 import type { Cell, FakeSpreadsheet } from '../doubles/spreadsheet.ts';
 
-const THERAPISTS = [['Tom Becker', 'PT'], ['Lena Fischer', 'OT'], ['Omar Haddad', 'PTA'], ['Ana Morales', 'PT'], ['Priya Raman', 'ST']] as const;
+const THERAPISTS = [
+  ['Tom Becker', 'PT'],
+  ['Lena Fischer', 'OT'],
+  ['Omar Haddad', 'PTA'],
+  ['Ana Morales', 'PT'],
+  ['Priya Raman', 'ST'],
+] as const;
 const AGENCIES = ['Oakridge Home Health', 'Lakeside Home Care LLC', 'Summit Visiting Health'] as const;
 const TYPES = ['Eval', 'Routine', 'Routine', 'Re-Eval', 'D/C'] as const;
 
@@ -25,12 +31,26 @@ function legacyVisitRows(count: number): Cell[][] {
 /** `extraTherapists`: more pay-sheet rows (no visits), for counts that must not grow with therapists. */
 export function addSyntheticTabs(book: FakeSpreadsheet, visits: number, extraTherapists = 0): void {
   book.addTab('Visit Log', legacyVisitRows(visits));
-  const header = ['Home Health Agency', ...['PT', 'OT', 'ST', 'PTA'].flatMap((d) => ['Eval', 'Re-Eval', 'Routine', 'Discharge'].map((t) => `${d} ${t}`))];
+  const header = [
+    'Home Health Agency',
+    ...['PT', 'OT', 'ST', 'PTA'].flatMap((d) => ['Eval', 'Re-Eval', 'Routine', 'Discharge'].map((t) => `${d} ${t}`)),
+  ];
   book.addTab('Rate Sheet', [header, ...AGENCIES.map((a, i) => [a, ...header.slice(1).map((_, c) => 60 + 5 * i + c)])]);
-  book.addTab('Pay Sheet', [['Clinician', 'Disc', 'Eval', 'Re-Eval', 'Routine', 'Discharge'], ...THERAPISTS.map(([n, d], i) => [n, d, 80 + i, 70 + i, 50 + i, 60 + i]), ...extraRows(extraTherapists)]);
+  book.addTab('Pay Sheet', [
+    ['Clinician', 'Disc', 'Eval', 'Re-Eval', 'Routine', 'Discharge'],
+    ...THERAPISTS.map(([n, d], i) => [n, d, 80 + i, 70 + i, 50 + i, 60 + i]),
+    ...extraRows(extraTherapists),
+  ]);
 }
 
 function extraRows(count: number): Cell[][] {
   const disciplines = ['PT', 'OT', 'ST', 'PTA'];
-  return Array.from({ length: count }, (_, i) => [`Extra Therapist ${String(i).padStart(4, '0')}`, disciplines[i % disciplines.length]!, 80, 70, 50, 60]);
+  return Array.from({ length: count }, (_, i) => [
+    `Extra Therapist ${String(i).padStart(4, '0')}`,
+    disciplines[i % disciplines.length]!,
+    80,
+    70,
+    50,
+    60,
+  ]);
 }

@@ -63,8 +63,10 @@ ${options.refreshTo === undefined ? '' : `<meta http-equiv="refresh" content="0;
 <style>${options.css ?? PORTAL_CSS}</style>
 </head>
 <body>
-${html`<header>${heading}</header>
-<main id="main">${body}</main>`.markup}
+${
+  html`<header>${heading}</header>
+<main id="main">${body}</main>`.markup
+}
 </body>
 </html>
 `;

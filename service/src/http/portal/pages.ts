@@ -18,23 +18,31 @@ function nav(base: string): Html {
 }
 
 export function invoiceListPage(base: string, data: AgencyPortal & { invoices: AgencyInvoiceRow[] }): string {
-  const rows = data.invoices.map((i) => html`<tr>
+  const rows = data.invoices.map(
+    (i) => html`<tr>
 <th scope="row"><a href="${base}/invoices/${encodeURIComponent(i.id)}">${i.number}</a></th>
 <td>${period(i.period)}</td><td class="num">${formatMoney(i.totalCents)}</td><td class="num">${formatMoney(i.paidCents)}</td><td class="num">${formatMoney(i.openCents)}</td>
-<td>${formatUsDate(i.dueDate)}</td><td>${receivableText(i.receivable)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`);
-  const table = data.invoices.length === 0
-    ? html`<p>There are no invoices yet.</p>`
-    : html`<div class="scroll"><table><caption>Invoices, newest first</caption>
+<td>${formatUsDate(i.dueDate)}</td><td>${receivableText(i.receivable)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`,
+  );
+  const table =
+    data.invoices.length === 0
+      ? html`<p>There are no invoices yet.</p>`
+      : html`<div class="scroll"><table><caption>Invoices, newest first</caption>
 <thead><tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Open</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Viewed</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
   return page(`Invoices: ${data.agencyName}`, heading(data, 'Invoices'), html`${nav(base)}${table}`);
 }
 
-export function invoicePage(base: string, data: AgencyPortal & { invoice: InvoiceView; paidCents: number; openCents: number; receivable: string }): string {
+export function invoicePage(
+  base: string,
+  data: AgencyPortal & { invoice: InvoiceView; paidCents: number; openCents: number; receivable: string },
+): string {
   const i = data.invoice;
   // InvoiceView intersects two line types; each line has both (getInvoice adds the patient).
-  const lines = (i.lines as InvoiceView['lines'][number][]).map((l) => html`<tr><td>${formatUsDate(l.date)}</td><td>${l.patient}</td><td>${l.therapistName}</td>
-<td>${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}</td><td class="num">${formatMoney(l.amountCents)}</td></tr>`);
+  const lines = (i.lines as InvoiceView['lines'][number][]).map(
+    (l) => html`<tr><td>${formatUsDate(l.date)}</td><td>${l.patient}</td><td>${l.therapistName}</td>
+<td>${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}</td><td class="num">${formatMoney(l.amountCents)}</td></tr>`,
+  );
   const body = html`${nav(base)}
 <dl><dt>Period</dt><dd>${period(i.period)}</dd><dt>Issued</dt><dd>${formatUsDate(i.issueDate)}</dd>
 <dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${receivableText(data.receivable)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd>
@@ -50,9 +58,14 @@ export function invoicePage(base: string, data: AgencyPortal & { invoice: Invoic
 export function statementPage(base: string, data: AgencyPortal & { statement: Statement }): string {
   const s = data.statement;
   const aging = AGING_BUCKETS.map((b) => html`<tr><th scope="row">${b} days</th><td class="num">${formatMoney(s.aging[b])}</td></tr>`);
-  const lines = s.lines.map((l) => html`<tr><th scope="row"><a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a></th>
-<td>${formatUsDate(l.dueDate)}</td><td class="num">${l.daysPastDue}</td><td class="num">${formatMoney(l.openCents)}</td></tr>`);
-  const activity = s.activity.map((a) => html`<tr><td>${formatUsDate(a.on)}</td><td>${receivableText(a.what)}</td><td>${a.reference}</td><td class="num">${formatMoney(a.amountCents)}</td></tr>`);
+  const lines = s.lines.map(
+    (l) => html`<tr><th scope="row"><a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a></th>
+<td>${formatUsDate(l.dueDate)}</td><td class="num">${l.daysPastDue}</td><td class="num">${formatMoney(l.openCents)}</td></tr>`,
+  );
+  const activity = s.activity.map(
+    (a) =>
+      html`<tr><td>${formatUsDate(a.on)}</td><td>${receivableText(a.what)}</td><td>${a.reference}</td><td class="num">${formatMoney(a.amountCents)}</td></tr>`,
+  );
   const body = html`${nav(base)}
 <p>As of ${formatUsDate(s.asOf)}. Open balance: <strong>${formatMoney(s.openCents)}</strong></p>
 <div class="scroll"><table><caption>Aging by days past the due date</caption>
@@ -73,29 +86,45 @@ export function passcodePage(base: string, wrong: boolean): string {
 <label for="passcode">Passcode</label>
 <input id="passcode" name="passcode" type="password" autocomplete="current-password" required>
 <button type="submit">Open the invoices</button></form>`;
-  return page('Passcode', html`<h1>Enter the passcode</h1>`, html`<p>This link asks for the passcode your billing contact gave you.</p>${body}`);
+  return page(
+    'Passcode',
+    html`<h1>Enter the passcode</h1>`,
+    html`<p>This link asks for the passcode your billing contact gave you.</p>${body}`,
+  );
 }
 
 /** Wrong passcodes given too often: the link takes none for a while, whoever tries. */
-export const lockedPage = (retryAfterS: number) => page('Too many wrong passcodes', html`<h1>Too many wrong passcodes</h1>`,
-  html`<p>This link takes no passcode for the next ${Math.ceil(retryAfterS / 60)} minutes. Try again then, or ask your billing contact.</p>`);
+export const lockedPage = (retryAfterS: number) =>
+  page(
+    'Too many wrong passcodes',
+    html`<h1>Too many wrong passcodes</h1>`,
+    html`<p>This link takes no passcode for the next ${Math.ceil(retryAfterS / 60)} minutes. Try again then, or ask your billing contact.</p>`,
+  );
 
 /** The body of a 303 (the browser follows the Location header; the link is there for anything that does not). */
 export const redirectPage = (location: string) => page('Opening', html`<h1>Opening</h1>`, html`<p><a href="${location}">Continue</a></p>`);
 
 /** Loads the same page again from itself, which brings the SameSite=Strict session cookie a link opened from another site left behind. */
-export const openingPage = (again: string) => page('Opening your invoices', html`<h1>Opening your invoices</h1>`,
-  html`<p>If this page stays, <a href="${again}">continue</a>.</p>`, { refreshTo: again });
+export const openingPage = (again: string) =>
+  page('Opening your invoices', html`<h1>Opening your invoices</h1>`, html`<p>If this page stays, <a href="${again}">continue</a>.</p>`, {
+    refreshTo: again,
+  });
 
 /** A page opened without a session, or after it ended (the link expired, revoked or replaced). */
-export const sessionEndedPage = () => page('Open your link again', html`<h1>Open your link again</h1>`,
-  html`<p>Open the link your billing contact sent you again. If it no longer works, ask them for a new one.</p>`);
+export const sessionEndedPage = () =>
+  page(
+    'Open your link again',
+    html`<h1>Open your link again</h1>`,
+    html`<p>Open the link your billing contact sent you again. If it no longer works, ask them for a new one.</p>`,
+  );
 
 /** The one answer for every token that does not open a portal, whatever the reason. */
-export const invalidLinkPage = () => page('This link is not valid', html`<h1>This link is not valid</h1>`, html`<p>Ask your billing contact for a new link.</p>`);
+export const invalidLinkPage = () =>
+  page('This link is not valid', html`<h1>This link is not valid</h1>`, html`<p>Ask your billing contact for a new link.</p>`);
 
 export const notFoundPage = () => page('Not found', html`<h1>Not found</h1>`, html`<p>There is no such page in this portal.</p>`);
 
-export const tooManyRequestsPage = () => page('Too many requests', html`<h1>Too many requests</h1>`, html`<p>Please wait a minute and try again.</p>`);
+export const tooManyRequestsPage = () =>
+  page('Too many requests', html`<h1>Too many requests</h1>`, html`<p>Please wait a minute and try again.</p>`);
 
 export const errorPage = () => page('Something went wrong', html`<h1>Something went wrong</h1>`, html`<p>Please try again later.</p>`);

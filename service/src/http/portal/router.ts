@@ -23,8 +23,18 @@ import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
 import { PORTAL_STYLE_HASH } from './html.ts';
 import {
-  errorPage, invalidLinkPage, invoiceListPage, invoicePage, lockedPage, notFoundPage, openingPage, passcodePage, redirectPage, sessionEndedPage,
-  statementPage, tooManyRequestsPage,
+  errorPage,
+  invalidLinkPage,
+  invoiceListPage,
+  invoicePage,
+  lockedPage,
+  notFoundPage,
+  openingPage,
+  passcodePage,
+  redirectPage,
+  sessionEndedPage,
+  statementPage,
+  tooManyRequestsPage,
 } from './pages.ts';
 
 export type PortalDeps = {
@@ -65,82 +75,117 @@ export function portalRouter(deps: PortalDeps): Router {
   router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: PortalAccess): PortalContext & { documents: DocumentStore; renderer: DocumentRenderer } => ({
-    store: deps.store, portal: deps.portal, documents: deps.documents, renderer: deps.renderer, cipher: deps.cipher,
-    now: deps.now, newId: deps.newId, actor: portalActor(access),
+    store: deps.store,
+    portal: deps.portal,
+    documents: deps.documents,
+    renderer: deps.renderer,
+    cipher: deps.cipher,
+    now: deps.now,
+    newId: deps.newId,
+    actor: portalActor(access),
   });
 
   const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) => {
     const session = newPortalSession(deps.cipher, access, deps.now(), passed);
     res.cookie(SESSION_COOKIE, session.value, {
-      path: BASE, httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
+      path: BASE,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
     });
   };
 
   const sessionOf = (req: Request) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
 
-  const noSession = (req: Request, res: Response) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
+  const noSession = (req: Request, res: Response) =>
+    answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser has one for the link) and a 303 to the page without it. */
-  const exchange = (pattern: string): RequestHandler => async (req, res) => {
-    requestState(res).route = `/portal/:token${pattern}`;
-    const access = await resolvePortalToken(deps.portal, String(req.params.token), deps.now());
-    if (!access) return sendPage(res, 404, invalidLinkPage());
-    requestState(res).orgId = access.orgId;
-    requestState(res).actor = portalActor(access);
-    if ((await sessionOf(req))?.link.id !== access.link.id) setSession(req, res, access, false);
-    seeOther(res, pattern === '/passcode' ? BASE : pageWithoutToken(pattern, req));
-  };
+  const exchange =
+    (pattern: string): RequestHandler =>
+    async (req, res) => {
+      requestState(res).route = `/portal/:token${pattern}`;
+      const access = await resolvePortalToken(deps.portal, String(req.params.token), deps.now());
+      if (!access) return sendPage(res, 404, invalidLinkPage());
+      requestState(res).orgId = access.orgId;
+      requestState(res).actor = portalActor(access);
+      if ((await sessionOf(req))?.link.id !== access.link.id) setSession(req, res, access, false);
+      seeOther(res, pattern === '/passcode' ? BASE : pageWithoutToken(pattern, req));
+    };
 
   type PageHandler = (req: Request, res: Response, session: PortalSession) => Promise<void>;
 
   /** A page of the session's link: the passcode form first when the link has one this browser has not given. */
-  const page = (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler => async (req, res) => {
-    const state = requestState(res);
-    state.route = `/portal${pattern}`;
-    const session = await sessionOf(req);
-    if (!session) return noSession(req, res);
-    state.orgId = session.orgId;
-    state.actor = portalActor(session);
-    if (!options.passcodeForm && !session.passed) return sendPage(res, 401, passcodePage(BASE, false));
-    await handle(req, res, session);
-  };
+  const page =
+    (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler =>
+    async (req, res) => {
+      const state = requestState(res);
+      state.route = `/portal${pattern}`;
+      const session = await sessionOf(req);
+      if (!session) return noSession(req, res);
+      state.orgId = session.orgId;
+      state.actor = portalActor(session);
+      if (!options.passcodeForm && !session.passed) return sendPage(res, 401, passcodePage(BASE, false));
+      await handle(req, res, session);
+    };
 
-  router.get('/', page('', async (_req, res, session) => {
-    const data = await agencyInvoices(context(session), session);
-    if (!data.ok) return sendPage(res, 404, invalidLinkPage());
-    sendPage(res, 200, invoiceListPage(BASE, data.value));
-  }));
+  router.get(
+    '/',
+    page('', async (_req, res, session) => {
+      const data = await agencyInvoices(context(session), session);
+      if (!data.ok) return sendPage(res, 404, invalidLinkPage());
+      sendPage(res, 200, invoiceListPage(BASE, data.value));
+    }),
+  );
 
-  router.get('/statement', page('/statement', async (_req, res, session) => {
-    const data = await agencyStatement(context(session), session);
-    if (!data.ok) return sendPage(res, 404, invalidLinkPage());
-    sendPage(res, 200, statementPage(BASE, data.value));
-  }));
+  router.get(
+    '/statement',
+    page('/statement', async (_req, res, session) => {
+      const data = await agencyStatement(context(session), session);
+      if (!data.ok) return sendPage(res, 404, invalidLinkPage());
+      sendPage(res, 200, statementPage(BASE, data.value));
+    }),
+  );
 
-  router.get('/invoices/:invoiceId', page('/invoices/:invoiceId', async (req, res, session) => {
-    const data = await agencyInvoice(context(session), session, String(req.params.invoiceId));
-    if (!data.ok) return sendPage(res, 404, notFoundPage());
-    sendPage(res, 200, invoicePage(BASE, data.value));
-  }));
+  router.get(
+    '/invoices/:invoiceId',
+    page('/invoices/:invoiceId', async (req, res, session) => {
+      const data = await agencyInvoice(context(session), session, String(req.params.invoiceId));
+      if (!data.ok) return sendPage(res, 404, notFoundPage());
+      sendPage(res, 200, invoicePage(BASE, data.value));
+    }),
+  );
 
-  router.get('/invoices/:invoiceId/pdf', page('/invoices/:invoiceId/pdf', async (req, res, session) => {
-    const pdf = await agencyInvoicePdf(context(session), session, String(req.params.invoiceId));
-    if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-    sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
-  }));
+  router.get(
+    '/invoices/:invoiceId/pdf',
+    page('/invoices/:invoiceId/pdf', async (req, res, session) => {
+      const pdf = await agencyInvoicePdf(context(session), session, String(req.params.invoiceId));
+      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
+      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+    }),
+  );
 
-  router.post('/passcode', passcodeForm, page('/passcode', async (req, res, session) => {
-    if (session.passed) return seeOther(res, BASE);
-    const given = typeof req.body?.passcode === 'string' ? req.body.passcode : '';
-    const check = await checkPortalPasscode(context(session), session, given);
-    if (check.kind === 'locked') {
-      res.setHeader('Retry-After', String(check.retryAfterS));
-      return sendPage(res, 429, lockedPage(check.retryAfterS));
-    }
-    if (check.kind === 'wrong') return sendPage(res, 401, passcodePage(BASE, true));
-    setSession(req, res, session, true);
-    seeOther(res, BASE);
-  }, { passcodeForm: true }));
+  router.post(
+    '/passcode',
+    passcodeForm,
+    page(
+      '/passcode',
+      async (req, res, session) => {
+        if (session.passed) return seeOther(res, BASE);
+        const given = typeof req.body?.passcode === 'string' ? req.body.passcode : '';
+        const check = await checkPortalPasscode(context(session), session, given);
+        if (check.kind === 'locked') {
+          res.setHeader('Retry-After', String(check.retryAfterS));
+          return sendPage(res, 429, lockedPage(check.retryAfterS));
+        }
+        if (check.kind === 'wrong') return sendPage(res, 401, passcodePage(BASE, true));
+        setSession(req, res, session, true);
+        seeOther(res, BASE);
+      },
+      { passcodeForm: true },
+    ),
+  );
 
   for (const pattern of TOKEN_PAGES) router.get(`/:token${pattern}`, exchange(pattern));
   // The passcode form of a page that still had the token in its URL: read (a form it cannot read is a 400), then the session's own form.

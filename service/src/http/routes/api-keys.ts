@@ -6,7 +6,10 @@ import { createApiKeySpec, listApiKeysSpec, revokeApiKeySpec } from './api-keys.
 
 export const apiKeyRoutes = [
   route(createApiKeySpec, async ({ params, body, identity, principal }) =>
-    createApiKey(identity, params.orgId, body, principal ? await keyMaker(identity, params.orgId, principal) : undefined)),
-  route(listApiKeysSpec, ({ params, query, identity }) => pagedWhole('apiKeys', listApiKeys(identity, params.orgId), (k) => [k.id], pageOf(query))),
+    createApiKey(identity, params.orgId, body, principal ? await keyMaker(identity, params.orgId, principal) : undefined),
+  ),
+  route(listApiKeysSpec, ({ params, query, identity }) =>
+    pagedWhole('apiKeys', listApiKeys(identity, params.orgId), (k) => [k.id], pageOf(query)),
+  ),
   route(revokeApiKeySpec, ({ params, identity }) => revokeApiKey(identity, params.orgId, params.keyId)),
 ];

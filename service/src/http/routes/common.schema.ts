@@ -21,21 +21,39 @@ export const wired = <K extends WireRouteName>(id: K) => ({ id, ...WIRE[id] });
  */
 export function pageQuery<K extends z.ZodType<SortKey>>(key: K) {
   return {
-    limit: z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number)
-      .pipe(z.int().min(1, 'must be at least 1').max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE.toLocaleString('en-US')} (ask for the next page with cursor)`))
-      .default(DEFAULT_PAGE_SIZE).describe(`Rows per page: ${DEFAULT_PAGE_SIZE} unless said, at most ${MAX_PAGE_SIZE}`),
-    cursor: z.string().max(2000).transform((cursor, ctx): z.output<K> => {
-      const parsed = key.safeParse(decodeCursor(cursor));
-      if (parsed.success) return parsed.data;
-      ctx.issues.push({ code: 'custom', input: cursor, message: 'is not a cursor of this list: pass the nextCursor of its previous page, or none for the first page' });
-      return z.NEVER;
-    }).optional().describe('The nextCursor of the previous page; none for the first page'),
+    limit: z
+      .string()
+      .regex(/^\d{1,9}$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(
+        z
+          .int()
+          .min(1, 'must be at least 1')
+          .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE.toLocaleString('en-US')} (ask for the next page with cursor)`),
+      )
+      .default(DEFAULT_PAGE_SIZE)
+      .describe(`Rows per page: ${DEFAULT_PAGE_SIZE} unless said, at most ${MAX_PAGE_SIZE}`),
+    cursor: z
+      .string()
+      .max(2000)
+      .transform((cursor, ctx): z.output<K> => {
+        const parsed = key.safeParse(decodeCursor(cursor));
+        if (parsed.success) return parsed.data;
+        ctx.issues.push({
+          code: 'custom',
+          input: cursor,
+          message: 'is not a cursor of this list: pass the nextCursor of its previous page, or none for the first page',
+        });
+        return z.NEVER;
+      })
+      .optional()
+      .describe('The nextCursor of the previous page; none for the first page'),
   };
 }
 
 /** The page a handler asks the use case for. */
 export const pageOf = <K extends SortKey>(query: { limit: number; cursor?: K | undefined }): PageRequest<K> =>
-  (query.cursor === undefined ? { limit: query.limit } : { limit: query.limit, after: query.cursor });
+  query.cursor === undefined ? { limit: query.limit } : { limit: query.limit, after: query.cursor };
 
 /** What the cursors of the lists decode to: the sort key of a page's last row. */
 export const SORT_KEYS = {

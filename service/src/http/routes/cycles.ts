@@ -12,14 +12,20 @@ import { closeCycleSpec, closeMonthSpec, previewCloseSpec } from './cycles.schem
  * on its first download instead, so nothing is lost by not waiting.
  */
 function issueInBackground(
-  documents: DocumentContext, orgId: string, cycles: readonly CloseResult[], payRuns: readonly PayRunResult[], background: BackgroundWork,
+  documents: DocumentContext,
+  orgId: string,
+  cycles: readonly CloseResult[],
+  payRuns: readonly PayRunResult[],
+  background: BackgroundWork,
 ): void {
   const invoices = cycles.flatMap((c) => (c.status === 'closed' && c.invoice ? [c.invoice] : []));
   const created = payRuns.flatMap((r) => (r.status === 'created' ? [r.payRun] : []));
   const statements = created.flatMap((r) => r.statements.map((s) => ({ payRunId: r.id, therapistId: s.therapistId })));
   if (invoices.length + statements.length === 0) return;
   const known = { invoices, payRuns: created }; // the close's own records, not read again
-  background.run('issuing the close\'s documents failed; they render on first download', () => issueClosedDocuments(documents, orgId, { invoiceIds: invoices.map((i) => i.id), statements, known }));
+  background.run("issuing the close's documents failed; they render on first download", () =>
+    issueClosedDocuments(documents, orgId, { invoiceIds: invoices.map((i) => i.id), statements, known }),
+  );
 }
 
 export const cycleRoutes = [

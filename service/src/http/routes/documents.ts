@@ -6,7 +6,16 @@ import type { Failure } from '../../failure.ts';
 import { exportAccounting } from '../../usecases/accounting-export.ts';
 import { exportYearEnd } from '../../usecases/year-end-export.ts';
 import { route, type DownloadFile } from '../route.ts';
-import { accountingFileSpec, creditNotePdfSpec, invoicePdfSpec, irisFileSpec, necCopyBSpec, payStatementPdfSpec, voidNoticePdfSpec, yearEndSummaryPdfSpec } from './documents.schema.ts';
+import {
+  accountingFileSpec,
+  creditNotePdfSpec,
+  invoicePdfSpec,
+  irisFileSpec,
+  necCopyBSpec,
+  payStatementPdfSpec,
+  voidNoticePdfSpec,
+  yearEndSummaryPdfSpec,
+} from './documents.schema.ts';
 
 async function download(result: Promise<Result<IssuedDocument, Failure>>): Promise<Result<DownloadFile, Failure>> {
   const r = await result;
@@ -17,7 +26,9 @@ export const documentRoutes = [
   route(invoicePdfSpec, ({ params, documents }) => download(invoicePdf(documents, params.orgId, params.invoiceId))),
   route(voidNoticePdfSpec, ({ params, documents }) => download(voidNoticePdf(documents, params.orgId, params.invoiceId))),
   route(creditNotePdfSpec, ({ params, documents }) => download(creditNotePdf(documents, params.orgId, params.creditNoteId))),
-  route(payStatementPdfSpec, ({ params, documents }) => download(payStatementPdf(documents, params.orgId, params.payRunId, params.therapistId))),
+  route(payStatementPdfSpec, ({ params, documents }) =>
+    download(payStatementPdf(documents, params.orgId, params.payRunId, params.therapistId)),
+  ),
   route(yearEndSummaryPdfSpec, async ({ params, documents }) => {
     const exported = await exportYearEnd(documents, params.orgId, params.year, { copies: false });
     if (!exported.ok) return exported;

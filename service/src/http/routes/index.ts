@@ -16,5 +16,18 @@ import { therapistLinkRoutes } from './therapist-links.ts';
 import { visitRoutes } from './visits.ts';
 
 export const apiRoutes: Route[] = [
-  ...orgRoutes, ...memberRoutes, ...apiKeyRoutes, ...directoryRoutes, ...visitRoutes, ...cycleRoutes, ...invoiceRoutes, ...payRunRoutes, ...paymentRoutes, ...receiptRoutes, ...documentRoutes, ...portalLinkRoutes, ...therapistLinkRoutes, ...stripeRoutes,
+  ...orgRoutes,
+  ...memberRoutes,
+  ...apiKeyRoutes,
+  ...directoryRoutes,
+  ...visitRoutes,
+  ...cycleRoutes,
+  ...invoiceRoutes,
+  ...payRunRoutes,
+  ...paymentRoutes,
+  ...receiptRoutes,
+  ...documentRoutes,
+  ...portalLinkRoutes,
+  ...therapistLinkRoutes,
+  ...stripeRoutes,
 ];

@@ -5,7 +5,9 @@ import { pageOf } from './common.schema.ts';
 import { listMembersSpec, putMemberSpec, removeMemberSpec } from './members.schema.ts';
 
 export const memberRoutes = [
-  route(listMembersSpec, ({ params, query, identity }) => pagedWhole('members', listMembers(identity, params.orgId), (m) => [m.email], pageOf(query))),
+  route(listMembersSpec, ({ params, query, identity }) =>
+    pagedWhole('members', listMembers(identity, params.orgId), (m) => [m.email], pageOf(query)),
+  ),
   route(putMemberSpec, ({ params, body, identity }) => putMember(identity, params.orgId, params.email, body)),
   route(removeMemberSpec, ({ params, identity }) => removeMember(identity, params.orgId, params.email)),
 ];

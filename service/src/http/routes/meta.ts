@@ -5,8 +5,5 @@ import { route, type Route } from '../route.ts';
 import { healthSpec, openApiSpec } from './meta.schema.ts';
 
 export function metaRoutes(openapi: () => OpenApiDocument): Route[] {
-  return [
-    route(healthSpec, async () => ok({ status: 'ok' })),
-    route(openApiSpec, async () => ok(openapi())),
-  ];
+  return [route(healthSpec, async () => ok({ status: 'ok' })), route(openApiSpec, async () => ok(openapi()))];
 }

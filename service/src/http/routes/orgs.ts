@@ -8,7 +8,8 @@ import { createOrgSpec, getMyMembershipSpec, getOrgSpec, setPayerTinSpec, update
 
 export const orgRoutes = [
   route(createOrgSpec, async ({ body, ctx, principal, identity }) => {
-    if (principal?.kind !== 'google') throw new Error('createOrg ran without a Google account', { cause: { code: 'access-misconfigured' } });
+    if (principal?.kind !== 'google')
+      throw new Error('createOrg ran without a Google account', { cause: { code: 'access-misconfigured' } });
     const created = await createOrg(ctx, { id: body.id, settings: body.settings }, 'api');
     if (!created.ok) return created;
     const owner = await putMember(identity, created.value.id, principal.email, { role: 'owner' });
@@ -17,7 +18,8 @@ export const orgRoutes = [
   route(getOrgSpec, ({ params, ctx }) => getOrg(ctx, params.orgId)),
   route(getMyMembershipSpec, async ({ params, principal, identity }) => {
     if (principal?.kind === 'api-key') return ok({ email: null, role: principal.role });
-    if (principal?.kind !== 'google') throw new Error('getMyMembership ran without credentials', { cause: { code: 'access-misconfigured' } });
+    if (principal?.kind !== 'google')
+      throw new Error('getMyMembership ran without credentials', { cause: { code: 'access-misconfigured' } });
     // The access check let the caller in as a member; the list says which role (removed since: not found).
     const members = await listMembers(identity, params.orgId);
     if (!members.ok) return members;

@@ -6,8 +6,19 @@ import { listPaymentsSpec, recordPaymentSpec, taxYearSpec } from './payments.sch
 
 export const paymentRoutes = [
   route(recordPaymentSpec, ({ params, body, ctx }) => recordManualPayment(ctx, params.orgId, body)),
-  route(listPaymentsSpec, ({ params, query, ctx }) => paged('payments', listPayments(ctx, params.orgId, {
-    ...(query.therapistId ? { therapistId: query.therapistId } : {}), ...(query.year ? { year: query.year } : {}),
-  }, pageOf(query)))),
+  route(listPaymentsSpec, ({ params, query, ctx }) =>
+    paged(
+      'payments',
+      listPayments(
+        ctx,
+        params.orgId,
+        {
+          ...(query.therapistId ? { therapistId: query.therapistId } : {}),
+          ...(query.year ? { year: query.year } : {}),
+        },
+        pageOf(query),
+      ),
+    ),
+  ),
   route(taxYearSpec, ({ params, ctx }) => taxYearSummary(ctx, params.orgId, params.year)),
 ];

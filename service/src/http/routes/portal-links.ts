@@ -5,8 +5,14 @@ import { pageOf } from './common.schema.ts';
 import { createPortalLinkSpec, listPortalLinksSpec, revokePortalLinkSpec, rotatePortalLinkSpec } from './portal-links.schema.ts';
 
 export const portalLinkRoutes = [
-  route(createPortalLinkSpec, ({ params, body, ctx, portal }) => createPortalLink({ ...ctx, portal: portal.store }, params.orgId, body, portal.baseUrl)),
-  route(listPortalLinksSpec, ({ params, query, ctx, portal }) => pagedWhole('links', listPortalLinks({ ...ctx, portal: portal.store }, params.orgId, query.agencyId), (l) => [l.id], pageOf(query))),
+  route(createPortalLinkSpec, ({ params, body, ctx, portal }) =>
+    createPortalLink({ ...ctx, portal: portal.store }, params.orgId, body, portal.baseUrl),
+  ),
+  route(listPortalLinksSpec, ({ params, query, ctx, portal }) =>
+    pagedWhole('links', listPortalLinks({ ...ctx, portal: portal.store }, params.orgId, query.agencyId), (l) => [l.id], pageOf(query)),
+  ),
   route(revokePortalLinkSpec, ({ params, ctx, portal }) => revokePortalLink({ ...ctx, portal: portal.store }, params.orgId, params.linkId)),
-  route(rotatePortalLinkSpec, ({ params, body, ctx, portal }) => rotatePortalLink({ ...ctx, portal: portal.store }, params.orgId, params.linkId, body, portal.baseUrl)),
+  route(rotatePortalLinkSpec, ({ params, body, ctx, portal }) =>
+    rotatePortalLink({ ...ctx, portal: portal.store }, params.orgId, params.linkId, body, portal.baseUrl),
+  ),
 ];

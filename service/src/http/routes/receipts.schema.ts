@@ -11,62 +11,144 @@ import { orgId, orgPath, pageQuery, recordId, SORT_KEYS } from './common.schema.
 const cents = z.int();
 const status = z.enum(RECEIVABLE_STATUSES);
 const invoiceReceivable = z.object({
-  invoiceId: z.string(), number: z.string(), issueDate: z.string(), dueDate: z.string(), totalCents: cents,
-  paidCents: cents, creditedCents: cents, writtenOffCents: cents, openCents: cents, status,
+  invoiceId: z.string(),
+  number: z.string(),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  totalCents: cents,
+  paidCents: cents,
+  creditedCents: cents,
+  writtenOffCents: cents,
+  openCents: cents,
+  status,
 });
 /** What a change wrote, the agency's credit after it and the invoices it moved. */
 const change = z.object({ entries: z.array(receivableEntry), creditCents: cents, invoices: z.array(invoiceReceivable) });
-const receiptView = zm.extend(receiptEntry, { reversed: zm.boolean(), applications: zm.array(zm.object({ invoiceId: zm.string(), amountCents: zm.int() })) });
-const buckets = z.object({ currentCents: cents, days1to30Cents: cents, days31to60Cents: cents, days61to90Cents: cents, over90Cents: cents });
+const receiptView = zm.extend(receiptEntry, {
+  reversed: zm.boolean(),
+  applications: zm.array(zm.object({ invoiceId: zm.string(), amountCents: zm.int() })),
+});
+const buckets = z.object({
+  currentCents: cents,
+  days1to30Cents: cents,
+  days31to60Cents: cents,
+  days61to90Cents: cents,
+  over90Cents: cents,
+});
 const report = z.object({
   asOf: z.string(),
-  agencies: z.array(z.object({
-    agency: z.string(), openCents: cents, creditCents: cents, buckets,
-    invoices: z.array(z.object({ number: z.string(), issueDate: z.string(), dueDate: z.string(), totalCents: cents, paidCents: cents, openCents: cents, status })),
-  })),
+  agencies: z.array(
+    z.object({
+      agency: z.string(),
+      openCents: cents,
+      creditCents: cents,
+      buckets,
+      invoices: z.array(
+        z.object({
+          number: z.string(),
+          issueDate: z.string(),
+          dueDate: z.string(),
+          totalCents: cents,
+          paidCents: cents,
+          openCents: cents,
+          status,
+        }),
+      ),
+    }),
+  ),
 });
 
 const agencyPath = z.object({ orgId, agencyId: recordId });
 
 export const recordReceiptSpec = {
-  id: 'recordReceipt', method: 'post', path: '/v1/orgs/:orgId/receipts', tag: 'receivables', access: 'member', status: 201,
-  summary: 'Record money received from an agency: applied to the invoices named (in order) or the oldest due first, each up to what it has open; the rest is credit on account',
-  params: orgPath, body: objectOf(receiptInput), answer: change,
+  id: 'recordReceipt',
+  method: 'post',
+  path: '/v1/orgs/:orgId/receipts',
+  tag: 'receivables',
+  access: 'member',
+  status: 201,
+  summary:
+    'Record money received from an agency: applied to the invoices named (in order) or the oldest due first, each up to what it has open; the rest is credit on account',
+  params: orgPath,
+  body: objectOf(receiptInput),
+  answer: change,
 } satisfies RouteSpec;
 
 export const listReceiptsSpec = {
-  id: 'listReceipts', method: 'get', path: '/v1/orgs/:orgId/receipts', tag: 'receivables', access: 'member',
+  id: 'listReceipts',
+  method: 'get',
+  path: '/v1/orgs/:orgId/receipts',
+  tag: 'receivables',
+  access: 'member',
   summary: 'A page of receipts by date received, of one agency or all, each with its applications and whether it was reversed',
-  params: orgPath, query: z.object({ agencyId: recordId.optional(), ...pageQuery(SORT_KEYS.byDateAndId) }),
+  params: orgPath,
+  query: z.object({ agencyId: recordId.optional(), ...pageQuery(SORT_KEYS.byDateAndId) }),
   answer: z.object({ receipts: z.array(receiptView), nextCursor }),
 } satisfies RouteSpec;
 
 export const reverseReceivableSpec = {
-  id: 'reverseReceivable', method: 'post', path: '/v1/orgs/:orgId/receivables/:entryId/reverse', tag: 'receivables', access: 'member', status: 201,
-  summary: 'Reverse a receipt (with its applications), an application, a refund or a write-off by a new entry; both stay. A receipt whose credit was since applied or refunded is reversed after those',
-  params: z.object({ orgId, entryId: recordId }), body: objectOf(reversalInput), answer: change,
+  id: 'reverseReceivable',
+  method: 'post',
+  path: '/v1/orgs/:orgId/receivables/:entryId/reverse',
+  tag: 'receivables',
+  access: 'member',
+  status: 201,
+  summary:
+    'Reverse a receipt (with its applications), an application, a refund or a write-off by a new entry; both stay. A receipt whose credit was since applied or refunded is reversed after those',
+  params: z.object({ orgId, entryId: recordId }),
+  body: objectOf(reversalInput),
+  answer: change,
 } satisfies RouteSpec;
 
 export const applyCreditSpec = {
-  id: 'applyCredit', method: 'post', path: '/v1/orgs/:orgId/agencies/:agencyId/apply-credit', tag: 'receivables', access: 'member', status: 201,
-  summary: 'Apply the agency\'s credit on account (all of it, or amountCents) to the invoices named or the oldest due first',
-  params: agencyPath, body: objectOf(creditApplicationInput), answer: change,
+  id: 'applyCredit',
+  method: 'post',
+  path: '/v1/orgs/:orgId/agencies/:agencyId/apply-credit',
+  tag: 'receivables',
+  access: 'member',
+  status: 201,
+  summary: "Apply the agency's credit on account (all of it, or amountCents) to the invoices named or the oldest due first",
+  params: agencyPath,
+  body: objectOf(creditApplicationInput),
+  answer: change,
 } satisfies RouteSpec;
 
 export const refundCreditSpec = {
-  id: 'refundCredit', method: 'post', path: '/v1/orgs/:orgId/agencies/:agencyId/refunds', tag: 'receivables', access: 'member', status: 201,
+  id: 'refundCredit',
+  method: 'post',
+  path: '/v1/orgs/:orgId/agencies/:agencyId/refunds',
+  tag: 'receivables',
+  access: 'member',
+  status: 201,
   summary: 'Record credit paid back to the agency (by check, ACH...); never more than its credit',
-  params: agencyPath, body: objectOf(refundInput), answer: change,
+  params: agencyPath,
+  body: objectOf(refundInput),
+  answer: change,
 } satisfies RouteSpec;
 
 export const writeOffInvoiceSpec = {
-  id: 'writeOffInvoice', method: 'post', path: '/v1/orgs/:orgId/invoices/:invoiceId/write-off', tag: 'receivables', access: 'member', status: 201,
-  summary: 'Close a short pay: write off what is open on the invoice (or amountCents of it), with the reason. For disputed visits, issue a credit note instead',
-  params: z.object({ orgId, invoiceId: recordId }), body: objectOf(writeOffInput), answer: change,
+  id: 'writeOffInvoice',
+  method: 'post',
+  path: '/v1/orgs/:orgId/invoices/:invoiceId/write-off',
+  tag: 'receivables',
+  access: 'member',
+  status: 201,
+  summary:
+    'Close a short pay: write off what is open on the invoice (or amountCents of it), with the reason. For disputed visits, issue a credit note instead',
+  params: z.object({ orgId, invoiceId: recordId }),
+  body: objectOf(writeOffInput),
+  answer: change,
 } satisfies RouteSpec;
 
 export const receivablesSpec = {
-  id: 'receivables', method: 'get', path: '/v1/orgs/:orgId/receivables', tag: 'receivables', access: 'member',
-  summary: 'What each agency owes and its credit, open invoices aged by days past the due date, as of a day (today in the org\'s time zone unless asOf)',
-  params: orgPath, query: z.object({ asOf: z.optional(isoDate) }), answer: report,
+  id: 'receivables',
+  method: 'get',
+  path: '/v1/orgs/:orgId/receivables',
+  tag: 'receivables',
+  access: 'member',
+  summary:
+    "What each agency owes and its credit, open invoices aged by days past the due date, as of a day (today in the org's time zone unless asOf)",
+  params: orgPath,
+  query: z.object({ asOf: z.optional(isoDate) }),
+  answer: report,
 } satisfies RouteSpec;

@@ -4,12 +4,20 @@ import { receivablesReport } from '../../usecases/receivables.ts';
 import { pagedWhole, route } from '../route.ts';
 import { pageOf } from './common.schema.ts';
 import {
-  applyCreditSpec, listReceiptsSpec, receivablesSpec, recordReceiptSpec, refundCreditSpec, reverseReceivableSpec, writeOffInvoiceSpec,
+  applyCreditSpec,
+  listReceiptsSpec,
+  receivablesSpec,
+  recordReceiptSpec,
+  refundCreditSpec,
+  reverseReceivableSpec,
+  writeOffInvoiceSpec,
 } from './receipts.schema.ts';
 
 export const receiptRoutes = [
   route(recordReceiptSpec, ({ params, body, ctx }) => recordReceipt(ctx, params.orgId, body)),
-  route(listReceiptsSpec, ({ params, query, ctx }) => pagedWhole('receipts', listReceipts(ctx, params.orgId, query.agencyId), (r) => [r.on, r.id], pageOf(query))),
+  route(listReceiptsSpec, ({ params, query, ctx }) =>
+    pagedWhole('receipts', listReceipts(ctx, params.orgId, query.agencyId), (r) => [r.on, r.id], pageOf(query)),
+  ),
   route(reverseReceivableSpec, ({ params, body, ctx }) => reverseReceivable(ctx, params.orgId, params.entryId, body)),
   route(applyCreditSpec, ({ params, body, ctx }) => applyCredit(ctx, params.orgId, params.agencyId, body)),
   route(refundCreditSpec, ({ params, body, ctx }) => refundCredit(ctx, params.orgId, params.agencyId, body)),

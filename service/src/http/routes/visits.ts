@@ -23,10 +23,21 @@ export const visitRoutes = [
   }),
   route(listVisitsSpec, ({ params, query, ctx }) => {
     const { agencyId, therapistId, dateFrom, dateTo, billed } = query;
-    return paged('visits', listVisits(ctx, params.orgId, {
-      ...(agencyId ? { agencyId } : {}), ...(therapistId ? { therapistId } : {}), ...(dateFrom ? { dateFrom } : {}),
-      ...(dateTo ? { dateTo } : {}), ...(billed !== undefined ? { billed } : {}),
-    }, pageOf(query)));
+    return paged(
+      'visits',
+      listVisits(
+        ctx,
+        params.orgId,
+        {
+          ...(agencyId ? { agencyId } : {}),
+          ...(therapistId ? { therapistId } : {}),
+          ...(dateFrom ? { dateFrom } : {}),
+          ...(dateTo ? { dateTo } : {}),
+          ...(billed !== undefined ? { billed } : {}),
+        },
+        pageOf(query),
+      ),
+    );
   }),
   route(withdrawVisitsSpec, async ({ params, body, ctx }) => {
     const answered = await withdrawVisits(ctx, params.orgId, body);

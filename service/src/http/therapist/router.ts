@@ -20,10 +20,24 @@ import type { PayoutStore } from '../../store/payouts-port.ts';
 import type { TherapistPortalStore } from '../../store/therapist-port.ts';
 import { resolveTherapistToken, type TherapistAccess } from '../../usecases/therapist-links.ts';
 import {
-  giveConsent, therapistCopies, therapistCopyPdf, therapistHome, therapistOnboarding, therapistPay, therapistStatementPdf, withdrawConsent,
+  giveConsent,
+  therapistCopies,
+  therapistCopyPdf,
+  therapistHome,
+  therapistOnboarding,
+  therapistPay,
+  therapistStatementPdf,
+  withdrawConsent,
 } from '../../usecases/therapist-portal.ts';
 import {
-  checkSignIn, newTherapistSession, openSignIn, resolveTherapistSession, sealSignIn, SIGN_IN_MS, therapistActor, type TherapistSession,
+  checkSignIn,
+  newTherapistSession,
+  openSignIn,
+  resolveTherapistSession,
+  sealSignIn,
+  SIGN_IN_MS,
+  therapistActor,
+  type TherapistSession,
 } from '../../usecases/therapist-session.ts';
 import { signW9 } from '../../usecases/therapist-w9.ts';
 import { answerWithoutSession, cookieValue, limitPerClient, pageErrors, pageHeaders, sendPage } from '../page-kit.ts';
@@ -31,8 +45,20 @@ import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
 import {
-  documentsPage, errorPage, homePage, invalidLinkPage, notFoundPage, openingPage, payPage, redirectPage, sessionEndedPage, signInPage,
-  THERAPIST_STYLE_HASH, tooManyRequestsPage, w9Page, type W9FormValues,
+  documentsPage,
+  errorPage,
+  homePage,
+  invalidLinkPage,
+  notFoundPage,
+  openingPage,
+  payPage,
+  redirectPage,
+  sessionEndedPage,
+  signInPage,
+  THERAPIST_STYLE_HASH,
+  tooManyRequestsPage,
+  w9Page,
+  type W9FormValues,
 } from './pages.ts';
 
 export type TherapistPagesDeps = {
@@ -77,36 +103,53 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
   router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: TherapistAccess) => ({
-    store: deps.store, therapists: deps.therapists, documents: deps.documents, renderer: deps.renderer, cipher: deps.cipher,
-    now: deps.now, newId: deps.newId, actor: therapistActor(access),
+    store: deps.store,
+    therapists: deps.therapists,
+    documents: deps.documents,
+    renderer: deps.renderer,
+    cipher: deps.cipher,
+    now: deps.now,
+    newId: deps.newId,
+    actor: therapistActor(access),
   });
   const payoutContext = (access: TherapistAccess) => ({
-    ...context(access), payouts: deps.payouts, gateways: deps.payoutGateways, verifyEvent: deps.verifyStripeEvent, publicBaseUrl: deps.baseUrl.replace(/\/+$/, ''),
+    ...context(access),
+    payouts: deps.payouts,
+    gateways: deps.payoutGateways,
+    verifyEvent: deps.verifyStripeEvent,
+    publicBaseUrl: deps.baseUrl.replace(/\/+$/, ''),
   });
 
   const setSession = (req: Request, res: Response, access: TherapistAccess, signedIn: TherapistSession['therapist'] | null) => {
     const session = newTherapistSession(deps.cipher, access, deps.now(), signedIn);
     res.cookie(SESSION_COOKIE, session.value, {
-      path: BASE, httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
+      path: BASE,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
     });
   };
   const sessionOf = (req: Request) => resolveTherapistSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
 
-  const noSession = (req: Request, res: Response) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
+  const noSession = (req: Request, res: Response) =>
+    answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   type PageHandler = (req: Request, res: Response, session: TherapistSession) => Promise<void>;
 
   /** A page of a signed-in session; a session not signed in yet gets the sign-in page. */
-  const page = (pattern: string, handle: PageHandler, options: { signedOut?: boolean } = {}): RequestHandler => async (req, res) => {
-    const state = requestState(res);
-    state.route = `${BASE}${pattern}`;
-    const session = await sessionOf(req);
-    if (!session) return noSession(req, res);
-    state.orgId = session.orgId;
-    state.actor = therapistActor(session);
-    if (!session.signedIn && !options.signedOut) return sendPage(res, 401, signInPage(deps.signIn.enabled ? undefined : 'off'));
-    await handle(req, res, session);
-  };
+  const page =
+    (pattern: string, handle: PageHandler, options: { signedOut?: boolean } = {}): RequestHandler =>
+    async (req, res) => {
+      const state = requestState(res);
+      state.route = `${BASE}${pattern}`;
+      const session = await sessionOf(req);
+      if (!session) return noSession(req, res);
+      state.orgId = session.orgId;
+      state.actor = therapistActor(session);
+      if (!session.signedIn && !options.signedOut) return sendPage(res, 401, signInPage(deps.signIn.enabled ? undefined : 'off'));
+      await handle(req, res, session);
+    };
 
   const home = async (session: TherapistSession, what: string) => {
     const data = await therapistHome(context(session), session, what);
@@ -114,20 +157,40 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     return data.value;
   };
 
-  router.get('/', page('', async (req, res, session) => {
-    const notices: Record<string, string> = { w9: 'Thank you: your W-9 is on file.' };
-    sendPage(res, 200, homePage(await home(session, 'home page'), notices[String(req.query.done)]));
-  }));
+  router.get(
+    '/',
+    page('', async (req, res, session) => {
+      const notices: Record<string, string> = { w9: 'Thank you: your W-9 is on file.' };
+      sendPage(res, 200, homePage(await home(session, 'home page'), notices[String(req.query.done)]));
+    }),
+  );
 
-  router.post('/sign-in', page('/sign-in', async (req, res, session) => {
-    if (!deps.signIn.enabled) return sendPage(res, 503, signInPage('off'));
-    const state = newToken();
-    const started = await deps.signIn.start({ state, redirectUri, ...(session.therapist.email ? { loginHint: session.therapist.email } : {}) });
-    const sealed = sealSignIn(deps.cipher, { orgId: session.orgId, linkId: session.link.id, state, verifier: started.verifier, startedMs: deps.now().getTime() });
-    // Lax: it must come back with Google's cross-site redirect to the callback, and it is sent nowhere else.
-    res.cookie(SIGN_IN_COOKIE, sealed, { path: CALLBACK, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: SIGN_IN_MS });
-    seeOther(res, started.url);
-  }, { signedOut: true }));
+  router.post(
+    '/sign-in',
+    page(
+      '/sign-in',
+      async (req, res, session) => {
+        if (!deps.signIn.enabled) return sendPage(res, 503, signInPage('off'));
+        const state = newToken();
+        const started = await deps.signIn.start({
+          state,
+          redirectUri,
+          ...(session.therapist.email ? { loginHint: session.therapist.email } : {}),
+        });
+        const sealed = sealSignIn(deps.cipher, {
+          orgId: session.orgId,
+          linkId: session.link.id,
+          state,
+          verifier: started.verifier,
+          startedMs: deps.now().getTime(),
+        });
+        // Lax: it must come back with Google's cross-site redirect to the callback, and it is sent nowhere else.
+        res.cookie(SIGN_IN_COOKIE, sealed, { path: CALLBACK, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: SIGN_IN_MS });
+        seeOther(res, started.url);
+      },
+      { signedOut: true },
+    ),
+  );
 
   router.get('/callback', async (req, res) => {
     requestState(res).route = CALLBACK;
@@ -140,7 +203,8 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     }
     const link = await deps.therapists.getTherapistLink(pending.orgId, pending.linkId);
     const therapist = link && (await deps.store.listTherapists(pending.orgId)).find((t) => t.id === link.therapistId);
-    if (!link || !therapist || link.revokedAt || Date.parse(link.expiresAt) <= deps.now().getTime()) return sendPage(res, 401, sessionEndedPage());
+    if (!link || !therapist || link.revokedAt || Date.parse(link.expiresAt) <= deps.now().getTime())
+      return sendPage(res, 401, sessionEndedPage());
     const session: TherapistSession = { orgId: pending.orgId, link, therapist, signedIn: false };
     requestState(res).orgId = session.orgId;
     requestState(res).actor = therapistActor(session);
@@ -152,68 +216,123 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     sendPage(res, 200, openingPage(BASE));
   });
 
-  router.get('/w9', page('/w9', async (_req, res, session) => {
-    const data = await home(session, 'W-9 form');
-    const w9 = session.therapist.w9;
-    const values: W9FormValues = w9 ? {
-      legalName: w9.legalName, businessName: w9.businessName ?? '', classification: w9.taxClassification, address1: w9.address.line1,
-      address2: w9.address.line2 ?? '', city: w9.address.city, state: w9.address.state, zip: w9.address.zip, tinType: w9.tin.type,
-    } : { legalName: session.therapist.name };
-    sendPage(res, 200, w9Page(data, values));
-  }));
+  router.get(
+    '/w9',
+    page('/w9', async (_req, res, session) => {
+      const data = await home(session, 'W-9 form');
+      const w9 = session.therapist.w9;
+      const values: W9FormValues = w9
+        ? {
+            legalName: w9.legalName,
+            businessName: w9.businessName ?? '',
+            classification: w9.taxClassification,
+            address1: w9.address.line1,
+            address2: w9.address.line2 ?? '',
+            city: w9.address.city,
+            state: w9.address.state,
+            zip: w9.address.zip,
+            tinType: w9.tin.type,
+          }
+        : { legalName: session.therapist.name };
+      sendPage(res, 200, w9Page(data, values));
+    }),
+  );
 
-  router.post('/w9', form, page('/w9', async (req, res, session) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const signed = await signW9(context(session), session, body, { address: clientAddress(req) });
-    if (signed.ok) return seeOther(res, `${BASE}?done=w9`);
-    if (signed.error.code !== 'invalid-input') return sendPage(res, 409, errorPage(signed.error.message));
-    // The form again with what was typed, but never the TIN: it is typed again.
-    const { tin: _tin, ...typed } = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    sendPage(res, 400, w9Page(await home(session, 'W-9 form, refused'), typed, (signed.error.details ?? []) as { path: string; message: string }[]));
-  }));
+  router.post(
+    '/w9',
+    form,
+    page('/w9', async (req, res, session) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const signed = await signW9(context(session), session, body, { address: clientAddress(req) });
+      if (signed.ok) return seeOther(res, `${BASE}?done=w9`);
+      if (signed.error.code !== 'invalid-input') return sendPage(res, 409, errorPage(signed.error.message));
+      // The form again with what was typed, but never the TIN: it is typed again.
+      const { tin: _tin, ...typed } = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<
+        string,
+        string
+      >;
+      sendPage(
+        res,
+        400,
+        w9Page(await home(session, 'W-9 form, refused'), typed, (signed.error.details ?? []) as { path: string; message: string }[]),
+      );
+    }),
+  );
 
-  router.get('/pay', page('/pay', async (req, res, session) => {
-    const pay = await therapistPay(context(session), session);
-    if (!pay.ok) return sendPage(res, 404, notFoundPage());
-    const notes: Record<string, string> = { ready: 'Your Stripe account is set up: nothing more to do.', off: 'Your agency has not connected Stripe yet: ask them how you are paid.' };
-    sendPage(res, 200, payPage(await home(session, 'pay page'), pay.value, notes[String(req.query.stripe)]));
-  }));
+  router.get(
+    '/pay',
+    page('/pay', async (req, res, session) => {
+      const pay = await therapistPay(context(session), session);
+      if (!pay.ok) return sendPage(res, 404, notFoundPage());
+      const notes: Record<string, string> = {
+        ready: 'Your Stripe account is set up: nothing more to do.',
+        off: 'Your agency has not connected Stripe yet: ask them how you are paid.',
+      };
+      sendPage(res, 200, payPage(await home(session, 'pay page'), pay.value, notes[String(req.query.stripe)]));
+    }),
+  );
 
-  router.get('/pay/:payRunId/pdf', page('/pay/:payRunId/pdf', async (req, res, session) => {
-    const pdf = await therapistStatementPdf(context(session), session, String(req.params.payRunId));
-    if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-    sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
-  }));
+  router.get(
+    '/pay/:payRunId/pdf',
+    page('/pay/:payRunId/pdf', async (req, res, session) => {
+      const pdf = await therapistStatementPdf(context(session), session, String(req.params.payRunId));
+      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
+      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+    }),
+  );
 
-  router.post('/stripe', page('/stripe', async (_req, res, session) => {
-    const next = await therapistOnboarding(payoutContext(session), session);
-    if (!next.ok) return seeOther(res, `${BASE}/pay?stripe=off`);
-    seeOther(res, next.value ?? `${BASE}/pay?stripe=ready`);
-  }));
+  router.post(
+    '/stripe',
+    page('/stripe', async (_req, res, session) => {
+      const next = await therapistOnboarding(payoutContext(session), session);
+      if (!next.ok) return seeOther(res, `${BASE}/pay?stripe=off`);
+      seeOther(res, next.value ?? `${BASE}/pay?stripe=ready`);
+    }),
+  );
 
-  router.get('/documents', page('/documents', async (req, res, session) => {
-    const copies = await therapistCopies(context(session), session);
-    if (!copies.ok) return sendPage(res, 404, notFoundPage());
-    const notes: Record<string, string> = { consent: 'Thank you: your 1099-NEC will come electronically, here.', withdrawn: 'Your consent is withdrawn: your 1099-NEC will come on paper.' };
-    sendPage(res, 200, documentsPage(await home(session, `1099-NEC page, ${copies.value.length} copies`), copies.value, notes[String(req.query.done)]));
-  }));
+  router.get(
+    '/documents',
+    page('/documents', async (req, res, session) => {
+      const copies = await therapistCopies(context(session), session);
+      if (!copies.ok) return sendPage(res, 404, notFoundPage());
+      const notes: Record<string, string> = {
+        consent: 'Thank you: your 1099-NEC will come electronically, here.',
+        withdrawn: 'Your consent is withdrawn: your 1099-NEC will come on paper.',
+      };
+      sendPage(
+        res,
+        200,
+        documentsPage(await home(session, `1099-NEC page, ${copies.value.length} copies`), copies.value, notes[String(req.query.done)]),
+      );
+    }),
+  );
 
-  router.get('/documents/:copyId/pdf', page('/documents/:copyId/pdf', async (req, res, session) => {
-    const pdf = await therapistCopyPdf(context(session), session, String(req.params.copyId));
-    if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-    sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
-  }));
+  router.get(
+    '/documents/:copyId/pdf',
+    page('/documents/:copyId/pdf', async (req, res, session) => {
+      const pdf = await therapistCopyPdf(context(session), session, String(req.params.copyId));
+      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
+      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+    }),
+  );
 
-  router.post('/consent', form, page('/consent', async (req, res, session) => {
-    if ((req.body as Record<string, unknown> | undefined)?.consent !== 'yes') return seeOther(res, `${BASE}/documents`);
-    await giveConsent(context(session), session, clientAddress(req));
-    seeOther(res, `${BASE}/documents?done=consent`);
-  }));
+  router.post(
+    '/consent',
+    form,
+    page('/consent', async (req, res, session) => {
+      if ((req.body as Record<string, unknown> | undefined)?.consent !== 'yes') return seeOther(res, `${BASE}/documents`);
+      await giveConsent(context(session), session, clientAddress(req));
+      seeOther(res, `${BASE}/documents?done=consent`);
+    }),
+  );
 
-  router.post('/consent/withdraw', page('/consent/withdraw', async (_req, res, session) => {
-    await withdrawConsent(context(session), session);
-    seeOther(res, `${BASE}/documents?done=withdrawn`);
-  }));
+  router.post(
+    '/consent/withdraw',
+    page('/consent/withdraw', async (_req, res, session) => {
+      await withdrawConsent(context(session), session);
+      seeOther(res, `${BASE}/documents?done=withdrawn`);
+    }),
+  );
 
   /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser is signed in for the link) and a 303 without it. */
   router.get('/:token', async (req, res) => {

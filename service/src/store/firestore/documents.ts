@@ -2,7 +2,14 @@
  * Turning records into Firestore documents and back, within Firestore's limits: a document
  * holds at most 1 MiB, a commit (batch or transaction) at most 500 writes and 10 MiB.
  */
-import { GrpcStatus, type DocumentData, type DocumentReference, type DocumentSnapshot, type Firestore, type UpdateData } from 'firebase-admin/firestore';
+import {
+  GrpcStatus,
+  type DocumentData,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type UpdateData,
+} from 'firebase-admin/firestore';
 import { chunkRef } from './paths.ts';
 
 /** Firestore's hard limit per commit; WRITES_PER_COMMIT leaves room for a step's own bookkeeping. */
@@ -64,7 +71,8 @@ export function documentSize(ref: DocumentReference, data: DocumentData): number
 /** Throws before Firestore would, with a message that says which record did not fit. */
 export function assertFits(ref: DocumentReference, data: DocumentData, what: string): void {
   const size = documentSize(ref, data);
-  if (size > MAX_DOCUMENT_BYTES) throw new Error(`${what} needs ${size} bytes, more than one Firestore document holds (${MAX_DOCUMENT_BYTES})`);
+  if (size > MAX_DOCUMENT_BYTES)
+    throw new Error(`${what} needs ${size} bytes, more than one Firestore document holds (${MAX_DOCUMENT_BYTES})`);
 }
 
 /** Splits entries into chunks of at most ENTRIES_PER_CHUNK entries and BYTES_PER_CHUNK bytes. */
@@ -138,10 +146,18 @@ export type WriteTarget = {
 
 export function applyWrite(target: WriteTarget, write: Write): void {
   switch (write.op) {
-    case 'set': target.set(write.ref, write.data); break;
-    case 'create': target.create(write.ref, write.data); break;
-    case 'update': target.update(write.ref, write.data); break;
-    case 'delete': target.delete(write.ref); break;
+    case 'set':
+      target.set(write.ref, write.data);
+      break;
+    case 'create':
+      target.create(write.ref, write.data);
+      break;
+    case 'update':
+      target.update(write.ref, write.data);
+      break;
+    case 'delete':
+      target.delete(write.ref);
+      break;
   }
 }
 

@@ -30,32 +30,60 @@ const ids = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (
 
 /** Long names, as real ones can be: 5,000 such lines are more than one document holds. */
 const LONG_NAMED_LINE = {
-  therapistId: 'therapist-0001', therapistName: 'Alexandra Montgomery-Fitzgerald, PT, DPT', visitTypeLabel: 'Routine follow-up visit (home, 45 to 60 minutes)',
+  therapistId: 'therapist-0001',
+  therapistName: 'Alexandra Montgomery-Fitzgerald, PT, DPT',
+  visitTypeLabel: 'Routine follow-up visit (home, 45 to 60 minutes)',
 };
 const anInvoice = (id: string, cycleId: string, visitIds: readonly string[]): InvoiceToIssue =>
   anInvoiceToIssue(id, cycleId, visitIds, { agencyName: 'Sunrise Home Health of Central Texas' }, LONG_NAMED_LINE);
 
 function aClose(cycleId: string, invoices: InvoiceToIssue[]): CloseCommit {
-  return { cycle: { id: cycleId, scope: { kind: 'agency', agencyId: 'ag1' }, period: { start: '2026-01-01', end: '2026-01-31' } }, invoices, closedAt: '2026-02-01T12:00:00.000Z' };
+  return {
+    cycle: { id: cycleId, scope: { kind: 'agency', agencyId: 'ag1' }, period: { start: '2026-01-01', end: '2026-01-31' } },
+    invoices,
+    closedAt: '2026-02-01T12:00:00.000Z',
+  };
 }
 
 /** Invoices of `perInvoice` visits each over the given visits, ids `${cycleId}-inv-N`. */
 function invoicesOver(cycleId: string, visitIds: string[], perInvoice: number): InvoiceToIssue[] {
   const invoices: InvoiceToIssue[] = [];
-  for (let i = 0; i * perInvoice < visitIds.length; i++) invoices.push(anInvoice(`${cycleId}-inv-${i}`, cycleId, visitIds.slice(i * perInvoice, (i + 1) * perInvoice)));
+  for (let i = 0; i * perInvoice < visitIds.length; i++)
+    invoices.push(anInvoice(`${cycleId}-inv-${i}`, cycleId, visitIds.slice(i * perInvoice, (i + 1) * perInvoice)));
   return invoices;
 }
 
 function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
   const therapists = ['th1', 'th2', 'th3'];
   return {
-    id, period: { start: '2026-01-05', end: '2026-01-18' }, status: 'open', createdAt: '2026-01-19T00:00:00.000Z', totalCents: 5500 * visitIds.length,
+    id,
+    period: { start: '2026-01-05', end: '2026-01-18' },
+    status: 'open',
+    createdAt: '2026-01-19T00:00:00.000Z',
+    totalCents: 5500 * visitIds.length,
     statements: therapists.map((therapistId, t) => {
       const mine = visitIds.filter((_, i) => i % therapists.length === t);
       return {
-        therapistId, therapistName: `Therapist ${t}`, period: { start: '2026-01-05', end: '2026-01-18' }, w9Status: 'on-file' as const, totalCents: 5500 * mine.length,
-        withheldCents: 0, netCents: 5500 * mine.length, held: false,
-        lines: mine.map((visitId) => ({ visitId, date: '2026-01-10', agencyId: 'ag1', agencyName: 'A', discipline: 'PT' as const, visitType: 'ROUTINE', visitTypeLabel: 'Routine visit', rateCents: 5500, amountCents: 5500, late: false })),
+        therapistId,
+        therapistName: `Therapist ${t}`,
+        period: { start: '2026-01-05', end: '2026-01-18' },
+        w9Status: 'on-file' as const,
+        totalCents: 5500 * mine.length,
+        withheldCents: 0,
+        netCents: 5500 * mine.length,
+        held: false,
+        lines: mine.map((visitId) => ({
+          visitId,
+          date: '2026-01-10',
+          agencyId: 'ag1',
+          agencyName: 'A',
+          discipline: 'PT' as const,
+          visitType: 'ROUTINE',
+          visitTypeLabel: 'Routine visit',
+          rateCents: 5500,
+          amountCents: 5500,
+          late: false,
+        })),
       };
     }),
   };
@@ -67,13 +95,33 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** A store whose close or pay run "crashes" (throws, leaving its state as is) after the step `at`. */
 function crashingStore(db: Firestore, at: (event: StepEvent) => boolean): Store {
-  return openFirestoreStore(db, { ...SHORT_LEASE, afterStep: (event) => {
-    if (at(event)) throw new SimulatedCrash(`crash after ${event.step} ${event.batch ?? ''}`);
-  } });
+  return openFirestoreStore(db, {
+    ...SHORT_LEASE,
+    afterStep: (event) => {
+      if (at(event)) throw new SimulatedCrash(`crash after ${event.step} ${event.batch ?? ''}`);
+    },
+  });
 }
 
 /** Every collection name the adapter writes to, at any depth. */
-const COLLECTION_NAMES = ['orgs', 'agencies', 'therapists', 'billRates', 'payRates', 'visits', 'cycles', 'invoices', 'creditNotes', 'payRuns', 'payments', 'audit', 'counters', 'plans', 'items', 'lineChunks'];
+const COLLECTION_NAMES = [
+  'orgs',
+  'agencies',
+  'therapists',
+  'billRates',
+  'payRates',
+  'visits',
+  'cycles',
+  'invoices',
+  'creditNotes',
+  'payRuns',
+  'payments',
+  'audit',
+  'counters',
+  'plans',
+  'items',
+  'lineChunks',
+];
 
 /** Every document of the database, with its size as Firestore counts it (collection group queries: a walk is too slow). */
 async function documentSizes(db: Firestore): Promise<Map<string, number>> {
@@ -105,73 +153,114 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
       await store.insertOrg(anOrg(ORG));
     });
 
-    it('round-trips an invoice of 5,000 lines through chunk docs, no document near 1 MiB', async () => {
-      const visitIds = ids('v', 5000);
-      await store.upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id)));
-      const draft = anInvoice('big', 'c1', visitIds);
-      const outcome = await store.commitClose(ORG, aClose('c1', [draft]));
-      expect(outcome.status).toBe('closed');
+    it(
+      'round-trips an invoice of 5,000 lines through chunk docs, no document near 1 MiB',
+      async () => {
+        const visitIds = ids('v', 5000);
+        await store.upsertVisits(
+          ORG,
+          visitIds.map((id) => aStoredVisit(id)),
+        );
+        const draft = anInvoice('big', 'c1', visitIds);
+        const outcome = await store.commitClose(ORG, aClose('c1', [draft]));
+        expect(outcome.status).toBe('closed');
 
-      const stored = await store.getInvoice(ORG, 'big');
-      expect(stored).toEqual({ ...draft, number: 'INV-0001', sequence: 1 });
-      expect((await store.listInvoices(ORG, { agencyId: 'ag1' }))[0]?.lines).toHaveLength(5000);
+        const stored = await store.getInvoice(ORG, 'big');
+        expect(stored).toEqual({ ...draft, number: 'INV-0001', sequence: 1 });
+        expect((await store.listInvoices(ORG, { agencyId: 'ag1' }))[0]?.lines).toHaveLength(5000);
 
-      const sizes = await documentSizes(db);
-      expect(sizes.size).toBeGreaterThan(5000);
-      const invoicePath = orgPaths(db, ORG).invoice('big').path;
-      const chunks = [...sizes.keys()].filter((path) => path.startsWith(`${invoicePath}/lineChunks/`));
-      expect(chunks).toHaveLength(5);
-      const invoiceBytes = [...sizes].filter(([path]) => path.startsWith(invoicePath)).reduce((sum, [, size]) => sum + size, 0);
-      expect(invoiceBytes).toBeGreaterThan(1024 * 1024); // one document could not have held it
-      expect(Math.max(...sizes.values())).toBeLessThan(1024 * 1024);
-    }, BIG);
+        const sizes = await documentSizes(db);
+        expect(sizes.size).toBeGreaterThan(5000);
+        const invoicePath = orgPaths(db, ORG).invoice('big').path;
+        const chunks = [...sizes.keys()].filter((path) => path.startsWith(`${invoicePath}/lineChunks/`));
+        expect(chunks).toHaveLength(5);
+        const invoiceBytes = [...sizes].filter(([path]) => path.startsWith(invoicePath)).reduce((sum, [, size]) => sum + size, 0);
+        expect(invoiceBytes).toBeGreaterThan(1024 * 1024); // one document could not have held it
+        expect(Math.max(...sizes.values())).toBeLessThan(1024 * 1024);
+      },
+      BIG,
+    );
 
-    it('upserts 2,000 visits (more than one commit) and reports billed ones as locked', async () => {
-      const visitIds = ids('v', 2000);
-      const first = await store.upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id)));
-      expect(first).toEqual({ written: visitIds, locked: [] });
-      await store.commitClose(ORG, aClose('c1', [anInvoice('i1', 'c1', visitIds.slice(0, 600))]));
+    it(
+      'upserts 2,000 visits (more than one commit) and reports billed ones as locked',
+      async () => {
+        const visitIds = ids('v', 2000);
+        const first = await store.upsertVisits(
+          ORG,
+          visitIds.map((id) => aStoredVisit(id)),
+        );
+        expect(first).toEqual({ written: visitIds, locked: [] });
+        await store.commitClose(ORG, aClose('c1', [anInvoice('i1', 'c1', visitIds.slice(0, 600))]));
 
-      const again = await store.upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id, { noteDone: false })));
-      expect(again.locked).toEqual(visitIds.slice(0, 600));
-      expect(again.written).toEqual(visitIds.slice(600));
-      const visits = await store.listVisits(ORG, {});
-      expect(visits).toHaveLength(2000);
-      expect(visits.filter((v) => v.noteDone).map((v) => v.id)).toEqual(visitIds.slice(0, 600));
-    }, BIG);
+        const again = await store.upsertVisits(
+          ORG,
+          visitIds.map((id) => aStoredVisit(id, { noteDone: false })),
+        );
+        expect(again.locked).toEqual(visitIds.slice(0, 600));
+        expect(again.written).toEqual(visitIds.slice(600));
+        const visits = await store.listVisits(ORG, {});
+        expect(visits).toHaveLength(2000);
+        expect(visits.filter((v) => v.noteDone).map((v) => v.id)).toEqual(visitIds.slice(0, 600));
+      },
+      BIG,
+    );
 
-    it('closes a cycle of 1,500 visits over several invoices, gapless, each visit billed once', async () => {
-      const visitIds = ids('v', 1500);
-      await store.upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id)));
-      const outcome = await store.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 400)));
-      if (outcome.status === 'conflict') throw new Error('unexpected conflict');
-      expect(numbersOf(outcome.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003', 'INV-0004']);
-      expect(outcome.invoices.map((i) => i.lines.length)).toEqual([400, 400, 400, 300]);
-      await expectBilledOnce(store, outcome.invoices, 1500);
-      expect(await store.listVisits(ORG, { billed: false })).toEqual([]);
-    }, BIG);
+    it(
+      'closes a cycle of 1,500 visits over several invoices, gapless, each visit billed once',
+      async () => {
+        const visitIds = ids('v', 1500);
+        await store.upsertVisits(
+          ORG,
+          visitIds.map((id) => aStoredVisit(id)),
+        );
+        const outcome = await store.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 400)));
+        if (outcome.status === 'conflict') throw new Error('unexpected conflict');
+        expect(numbersOf(outcome.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003', 'INV-0004']);
+        expect(outcome.invoices.map((i) => i.lines.length)).toEqual([400, 400, 400, 300]);
+        await expectBilledOnce(store, outcome.invoices, 1500);
+        expect(await store.listVisits(ORG, { billed: false })).toEqual([]);
+      },
+      BIG,
+    );
 
-    it('voids an invoice of 1,000 lines and frees all of its visits', async () => {
-      const visitIds = ids('v', 1000);
-      await store.upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id)));
-      await store.commitClose(ORG, aClose('c1', [anInvoice('i1', 'c1', visitIds)]));
-      expect((await store.voidInvoice(ORG, 'i1', { on: '2026-02-03', reason: 'wrong agency' }))?.status).toBe('void');
-      expect(await store.listVisits(ORG, { billed: true })).toEqual([]);
-      expect(await store.voidInvoice(ORG, 'i1', { on: '2026-02-09', reason: 'again' })).toMatchObject({ voidedOn: '2026-02-03' });
-    }, BIG);
+    it(
+      'voids an invoice of 1,000 lines and frees all of its visits',
+      async () => {
+        const visitIds = ids('v', 1000);
+        await store.upsertVisits(
+          ORG,
+          visitIds.map((id) => aStoredVisit(id)),
+        );
+        await store.commitClose(ORG, aClose('c1', [anInvoice('i1', 'c1', visitIds)]));
+        expect((await store.voidInvoice(ORG, 'i1', { on: '2026-02-03', reason: 'wrong agency' }))?.status).toBe('void');
+        expect(await store.listVisits(ORG, { billed: true })).toEqual([]);
+        expect(await store.voidInvoice(ORG, 'i1', { on: '2026-02-09', reason: 'again' })).toMatchObject({ voidedOn: '2026-02-03' });
+      },
+      BIG,
+    );
 
     it('keys rates by their natural key, escaping "/" in ids', async () => {
       const rate = { agencyId: 'ag/1|x', discipline: 'PT' as const, visitType: 'EVAL', cents: 12500, effectiveFrom: '2026-01-01' };
       await store.putBillRates(ORG, [rate, { ...rate, agencyId: 'ag', visitType: 'EVAL' }]);
       await store.putBillRates(ORG, [{ ...rate, cents: 13000 }]);
-      expect((await store.listBillRates(ORG)).map((r) => [r.agencyId, r.cents])).toEqual([['ag', 12500], ['ag/1|x', 13000]]);
+      expect((await store.listBillRates(ORG)).map((r) => [r.agencyId, r.cents])).toEqual([
+        ['ag', 12500],
+        ['ag/1|x', 13000],
+      ]);
       expect(docId('a/b', 'c')).toBe('a%2Fb|c');
       expect(docId('.')).toBe('%2E');
       expect(docId('__x__')).toBe('%5F_x__');
     });
 
     it('lists audit entries in append order, the most recent N with a limit', async () => {
-      const entries = ids('a', 600).map((id, i) => ({ id, at: '2026-01-01T00:00:00.000Z', actor: 'cli', action: 'read' as const, recordType: 'visit' as const, recordId: `v${i % 3}` }));
+      const entries = ids('a', 600).map((id, i) => ({
+        id,
+        at: '2026-01-01T00:00:00.000Z',
+        actor: 'cli',
+        action: 'read' as const,
+        recordType: 'visit' as const,
+        recordId: `v${i % 3}`,
+      }));
       await store.appendAudit(ORG, entries);
       expect((await store.listAudit(ORG, {})).map((e) => e.id)).toEqual(ids('a', 600));
       expect((await store.listAudit(ORG, { limit: 2 })).map((e) => e.id)).toEqual(['a000598', 'a000599']);
@@ -191,144 +280,213 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
 
     async function seedVisits(n: number): Promise<string[]> {
       const visitIds = ids('v', n);
-      await openFirestoreStore(env.client()).upsertVisits(ORG, visitIds.map((id) => aStoredVisit(id)));
+      await openFirestoreStore(env.client()).upsertVisits(
+        ORG,
+        visitIds.map((id) => aStoredVisit(id)),
+      );
       return visitIds;
     }
 
     /** Crash points; the mid-way ones use plans of many commits (4 run at a time), so some are left undone. */
-    const crashPoints: Array<{ after: string; visits: number; perInvoice: number; at: (e: StepEvent) => boolean; leftUndone?: (db: Firestore) => Promise<number> }> = [
+    const crashPoints: Array<{
+      after: string;
+      visits: number;
+      perInvoice: number;
+      at: (e: StepEvent) => boolean;
+      leftUndone?: (db: Firestore) => Promise<number>;
+    }> = [
       { after: 'reserving the numbers', visits: 1500, perInvoice: 300, at: (e) => e.step === 'reserved' },
       {
-        after: 'the first of 5 batches writing 1,000 invoices', visits: 4000, perInvoice: 4, at: (e) => e.step === 'write-batch',
+        after: 'the first of 5 batches writing 1,000 invoices',
+        visits: 4000,
+        perInvoice: 4,
+        at: (e) => e.step === 'write-batch',
         leftUndone: async (db) => 1000 - (await orgPaths(db, ORG).invoices.listDocuments()).length,
       },
       {
-        after: 'the second of 9 batches claiming 4,000 visits', visits: 4000, perInvoice: 500, at: (e) => e.step === 'claim-batch' && e.batch === 1,
+        after: 'the second of 9 batches claiming 4,000 visits',
+        visits: 4000,
+        perInvoice: 500,
+        at: (e) => e.step === 'claim-batch' && e.batch === 1,
         leftUndone: async (db) => (await orgPaths(db, ORG).visits.where('invoiceId', '==', null).count().get()).data().count,
       },
       { after: 'claiming, before closing the cycle', visits: 1500, perInvoice: 300, at: (e) => e.step === 'claimed' },
     ];
 
-    it.each(crashPoints)('completes a close that crashed after $after, with the same numbers', async ({ visits, perInvoice, at, leftUndone }) => {
-      const visitIds = await seedVisits(visits);
-      const commit = aClose('c1', invoicesOver('c1', visitIds, perInvoice));
-      await expect(crashingStore(env.client(), at).commitClose(ORG, commit)).rejects.toBeInstanceOf(SimulatedCrash);
+    it.each(crashPoints)(
+      'completes a close that crashed after $after, with the same numbers',
+      async ({ visits, perInvoice, at, leftUndone }) => {
+        const visitIds = await seedVisits(visits);
+        const commit = aClose('c1', invoicesOver('c1', visitIds, perInvoice));
+        await expect(crashingStore(env.client(), at).commitClose(ORG, commit)).rejects.toBeInstanceOf(SimulatedCrash);
 
-      const db = env.client();
-      if (leftUndone) expect(await leftUndone(db)).toBeGreaterThan(0);
-      const other = openFirestoreStore(db, SHORT_LEASE);
-      expect((await other.getCycle(ORG, 'c1'))?.status).toBe('closing');
-      expect(await other.listInvoices(ORG, {})).toEqual([]); // nothing visible half way
-      expect(await other.getInvoice(ORG, 'c1-inv-0')).toBeNull();
+        const db = env.client();
+        if (leftUndone) expect(await leftUndone(db)).toBeGreaterThan(0);
+        const other = openFirestoreStore(db, SHORT_LEASE);
+        expect((await other.getCycle(ORG, 'c1'))?.status).toBe('closing');
+        expect(await other.listInvoices(ORG, {})).toEqual([]); // nothing visible half way
+        expect(await other.getInvoice(ORG, 'c1-inv-0')).toBeNull();
 
-      // The retry brings no plan (visits claimed half way would look billed): it completes the one in flight.
-      const resumed = await other.commitClose(ORG, aClose('c1', []));
-      if (resumed.status !== 'already-closed') throw new Error(`expected already-closed, got ${resumed.status}`);
-      const expectedNumbers = commit.invoices.map((_, i) => `INV-${String(i + 1).padStart(4, '0')}`);
-      expect(numbersOf(resumed.invoices)).toEqual(expectedNumbers);
-      expect(resumed.invoices.map((i) => i.lines.map((l) => l.visitId))).toEqual(commit.invoices.map((i) => i.lines.map((l) => l.visitId)));
-      await expectBilledOnce(other, resumed.invoices, visits);
-      await expectNoStagedPlans(db);
+        // The retry brings no plan (visits claimed half way would look billed): it completes the one in flight.
+        const resumed = await other.commitClose(ORG, aClose('c1', []));
+        if (resumed.status !== 'already-closed') throw new Error(`expected already-closed, got ${resumed.status}`);
+        const expectedNumbers = commit.invoices.map((_, i) => `INV-${String(i + 1).padStart(4, '0')}`);
+        expect(numbersOf(resumed.invoices)).toEqual(expectedNumbers);
+        expect(resumed.invoices.map((i) => i.lines.map((l) => l.visitId))).toEqual(
+          commit.invoices.map((i) => i.lines.map((l) => l.visitId)),
+        );
+        await expectBilledOnce(other, resumed.invoices, visits);
+        await expectNoStagedPlans(db);
 
-      await other.upsertVisits(ORG, [aStoredVisit('late')]);
-      const next = await other.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', ['late'])]));
-      expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual([`INV-${String(commit.invoices.length + 1).padStart(4, '0')}`]);
-    }, BIG);
+        await other.upsertVisits(ORG, [aStoredVisit('late')]);
+        const next = await other.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', ['late'])]));
+        expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual([
+          `INV-${String(commit.invoices.length + 1).padStart(4, '0')}`,
+        ]);
+      },
+      BIG,
+    );
 
-    it("completes another cycle's crashed close before closing the next one", async () => {
-      const visitIds = await seedVisits(1000);
-      await expect(crashingStore(env.client(), (e) => e.step === 'claim-batch').commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds.slice(0, 900), 450))))
-        .rejects.toBeInstanceOf(SimulatedCrash);
-      const other = openFirestoreStore(env.client(), SHORT_LEASE);
-      const next = await other.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', visitIds.slice(900))]));
-      expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual(['INV-0003']);
-      expect(numbersOf(await other.listInvoices(ORG, {}))).toEqual(['INV-0001', 'INV-0002', 'INV-0003']);
-      expect((await other.getCycle(ORG, 'c1'))?.status).toBe('closed');
-      await expectBilledOnce(other, await other.listInvoices(ORG, {}), 1000);
-    }, BIG);
+    it(
+      "completes another cycle's crashed close before closing the next one",
+      async () => {
+        const visitIds = await seedVisits(1000);
+        await expect(
+          crashingStore(env.client(), (e) => e.step === 'claim-batch').commitClose(
+            ORG,
+            aClose('c1', invoicesOver('c1', visitIds.slice(0, 900), 450)),
+          ),
+        ).rejects.toBeInstanceOf(SimulatedCrash);
+        const other = openFirestoreStore(env.client(), SHORT_LEASE);
+        const next = await other.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', visitIds.slice(900))]));
+        expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual(['INV-0003']);
+        expect(numbersOf(await other.listInvoices(ORG, {}))).toEqual(['INV-0001', 'INV-0002', 'INV-0003']);
+        expect((await other.getCycle(ORG, 'c1'))?.status).toBe('closed');
+        await expectBilledOnce(other, await other.listInvoices(ORG, {}), 1000);
+      },
+      BIG,
+    );
 
-    it('takes a close over from a runner stalled past its lease, which then stops', async () => {
-      const visitIds = await seedVisits(2000);
-      const commit = aClose('c1', invoicesOver('c1', visitIds, 500));
-      let reserved = () => {};
-      const reservedOnce = new Promise<void>((resolve) => {
-        reserved = resolve;
-      });
-      const stalling = openFirestoreStore(env.client(), { ...SHORT_LEASE, afterStep: async (e) => {
-        if (e.step === 'reserved') reserved();
-        if (e.step === 'claim-batch') await sleep(1500); // every claiming worker stalls well past the lease
-      } });
-      const first = stalling.commitClose(ORG, commit);
-      await reservedOnce;
-      const second = await openFirestoreStore(env.client(), SHORT_LEASE).commitClose(ORG, aClose('c1', []));
-      const firstOutcome = await first;
-      expect([firstOutcome.status, second.status]).toEqual(['closed', 'already-closed']);
-      if (second.status === 'conflict' || firstOutcome.status === 'conflict') throw new Error('unexpected conflict');
-      expect(firstOutcome.invoices).toEqual(second.invoices);
-      expect(numbersOf(second.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003', 'INV-0004']);
-      await expectBilledOnce(stalling, second.invoices, 2000);
-    }, BIG);
+    it(
+      'takes a close over from a runner stalled past its lease, which then stops',
+      async () => {
+        const visitIds = await seedVisits(2000);
+        const commit = aClose('c1', invoicesOver('c1', visitIds, 500));
+        let reserved = () => {};
+        const reservedOnce = new Promise<void>((resolve) => {
+          reserved = resolve;
+        });
+        const stalling = openFirestoreStore(env.client(), {
+          ...SHORT_LEASE,
+          afterStep: async (e) => {
+            if (e.step === 'reserved') reserved();
+            if (e.step === 'claim-batch') await sleep(1500); // every claiming worker stalls well past the lease
+          },
+        });
+        const first = stalling.commitClose(ORG, commit);
+        await reservedOnce;
+        const second = await openFirestoreStore(env.client(), SHORT_LEASE).commitClose(ORG, aClose('c1', []));
+        const firstOutcome = await first;
+        expect([firstOutcome.status, second.status]).toEqual(['closed', 'already-closed']);
+        if (second.status === 'conflict' || firstOutcome.status === 'conflict') throw new Error('unexpected conflict');
+        expect(firstOutcome.invoices).toEqual(second.invoices);
+        expect(numbersOf(second.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003', 'INV-0004']);
+        await expectBilledOnce(stalling, second.invoices, 2000);
+      },
+      BIG,
+    );
 
-    it('gives one set of invoices when two instances close the same cycle at once', async () => {
-      const visitIds = await seedVisits(1200);
-      const [a, b] = [openFirestoreStore(env.client()), openFirestoreStore(env.client())];
-      const outcomes = await Promise.all([
-        a.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 500))),
-        b.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 300).map((i) => ({ ...i, id: `b-${i.id}` })))),
-      ]);
-      expect(outcomes.map((o) => o.status).sort()).toEqual(['already-closed', 'closed']);
-      const [first, second] = outcomes.map((o) => (o.status === 'conflict' ? [] : o.invoices));
-      expect(first).toEqual(second);
-      const invoices = await a.listInvoices(ORG, {});
-      expect(invoices).toEqual(first);
-      expect(numbersOf(invoices)).toEqual(invoices.map((_, i) => `INV-000${i + 1}`));
-      await expectBilledOnce(a, invoices, 1200);
-      await expectNoStagedPlans(env.client());
-    }, BIG);
+    it(
+      'gives one set of invoices when two instances close the same cycle at once',
+      async () => {
+        const visitIds = await seedVisits(1200);
+        const [a, b] = [openFirestoreStore(env.client()), openFirestoreStore(env.client())];
+        const outcomes = await Promise.all([
+          a.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 500))),
+          b.commitClose(
+            ORG,
+            aClose(
+              'c1',
+              invoicesOver('c1', visitIds, 300).map((i) => ({ ...i, id: `b-${i.id}` })),
+            ),
+          ),
+        ]);
+        expect(outcomes.map((o) => o.status).sort()).toEqual(['already-closed', 'closed']);
+        const [first, second] = outcomes.map((o) => (o.status === 'conflict' ? [] : o.invoices));
+        expect(first).toEqual(second);
+        const invoices = await a.listInvoices(ORG, {});
+        expect(invoices).toEqual(first);
+        expect(numbersOf(invoices)).toEqual(invoices.map((_, i) => `INV-000${i + 1}`));
+        await expectBilledOnce(a, invoices, 1200);
+        await expectNoStagedPlans(env.client());
+      },
+      BIG,
+    );
 
-    it('rolls a close back, releasing its numbers, when a visit is billed behind its back after the reservation', async () => {
-      const visitIds = await seedVisits(1000);
-      const db = env.client();
-      const store = openFirestoreStore(db, { ...SHORT_LEASE, afterStep: async (e) => {
-        // A writer outside the adapter: the only way a claimed-for visit can change hands.
-        if (e.step === 'reserved') await orgPaths(db, ORG).visit('v000700').update({ invoiceId: 'foreign' });
-      } });
-      const outcome = await store.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 450)));
-      expect(outcome).toEqual({ status: 'conflict', visitIds: ['v000700'] });
-      expect(await store.getCycle(ORG, 'c1')).toBeNull();
-      expect(await store.listInvoices(ORG, {})).toEqual([]);
-      expect((await store.listVisits(ORG, { billed: true })).map((v) => v.id)).toEqual(['v000700']);
-      await expectNoStagedPlans(db);
-      const next = await store.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', visitIds.slice(0, 10))]));
-      expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual(['INV-0001']);
-    }, BIG);
+    it(
+      'rolls a close back, releasing its numbers, when a visit is billed behind its back after the reservation',
+      async () => {
+        const visitIds = await seedVisits(1000);
+        const db = env.client();
+        const store = openFirestoreStore(db, {
+          ...SHORT_LEASE,
+          afterStep: async (e) => {
+            // A writer outside the adapter: the only way a claimed-for visit can change hands.
+            if (e.step === 'reserved') await orgPaths(db, ORG).visit('v000700').update({ invoiceId: 'foreign' });
+          },
+        });
+        const outcome = await store.commitClose(ORG, aClose('c1', invoicesOver('c1', visitIds, 450)));
+        expect(outcome).toEqual({ status: 'conflict', visitIds: ['v000700'] });
+        expect(await store.getCycle(ORG, 'c1')).toBeNull();
+        expect(await store.listInvoices(ORG, {})).toEqual([]);
+        expect((await store.listVisits(ORG, { billed: true })).map((v) => v.id)).toEqual(['v000700']);
+        await expectNoStagedPlans(db);
+        const next = await store.commitClose(ORG, aClose('c2', [anInvoice('c2-inv', 'c2', visitIds.slice(0, 10))]));
+        expect(next.status === 'closed' && numbersOf(next.invoices)).toEqual(['INV-0001']);
+      },
+      BIG,
+    );
 
-    it("rolls back a crashed close whose staged plan is lost, then applies the caller's plan on the released numbers", async () => {
-      const visitIds = await seedVisits(600);
-      const commit = aClose('c1', invoicesOver('c1', visitIds, 200));
-      await expect(crashingStore(env.client(), (e) => e.step === 'reserved').commitClose(ORG, commit)).rejects.toBeInstanceOf(SimulatedCrash);
-      const db = env.client();
-      for (const plan of await orgPaths(db, ORG).plans.listDocuments()) await db.recursiveDelete(plan);
+    it(
+      "rolls back a crashed close whose staged plan is lost, then applies the caller's plan on the released numbers",
+      async () => {
+        const visitIds = await seedVisits(600);
+        const commit = aClose('c1', invoicesOver('c1', visitIds, 200));
+        await expect(crashingStore(env.client(), (e) => e.step === 'reserved').commitClose(ORG, commit)).rejects.toBeInstanceOf(
+          SimulatedCrash,
+        );
+        const db = env.client();
+        for (const plan of await orgPaths(db, ORG).plans.listDocuments()) await db.recursiveDelete(plan);
 
-      const outcome = await openFirestoreStore(db, SHORT_LEASE).commitClose(ORG, commit);
-      if (outcome.status !== 'closed') throw new Error(`expected closed, got ${outcome.status}`);
-      expect(numbersOf(outcome.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003']);
-      await expectBilledOnce(openFirestoreStore(db), outcome.invoices, 600);
-    }, BIG);
+        const outcome = await openFirestoreStore(db, SHORT_LEASE).commitClose(ORG, commit);
+        if (outcome.status !== 'closed') throw new Error(`expected closed, got ${outcome.status}`);
+        expect(numbersOf(outcome.invoices)).toEqual(['INV-0001', 'INV-0002', 'INV-0003']);
+        await expectBilledOnce(openFirestoreStore(db), outcome.invoices, 600);
+      },
+      BIG,
+    );
 
-    it('completes a pay run of 1,200 visits that crashed half way through its claims', async () => {
-      const visitIds = await seedVisits(1200);
-      const payRun = aPayRun('pr1', visitIds);
-      await expect(crashingStore(env.client(), (e) => e.step === 'claim-batch' && e.batch === 1).commitPayRun(ORG, payRun))
-        .rejects.toBeInstanceOf(SimulatedCrash);
-      const other = openFirestoreStore(env.client(), SHORT_LEASE);
-      expect(await other.getPayRun(ORG, 'pr1')).toBeNull();
-      expect(await other.commitPayRun(ORG, aPayRun('pr1', []))).toEqual({ status: 'already-exists', payRun });
-      expect(await other.listVisits(ORG, { paid: false })).toEqual([]);
-      expect(await other.commitPayRun(ORG, aPayRun('pr2', visitIds.slice(0, 3)))).toEqual({ status: 'conflict', visitIds: visitIds.slice(0, 3) });
-      expect(await other.setPayRunStatus(ORG, 'pr1', 'open', 'approved', '2026-01-20T00:00:00.000Z')).toBe(true);
-      expect((await other.getPayRun(ORG, 'pr1'))?.statements).toEqual(payRun.statements);
-    }, BIG);
+    it(
+      'completes a pay run of 1,200 visits that crashed half way through its claims',
+      async () => {
+        const visitIds = await seedVisits(1200);
+        const payRun = aPayRun('pr1', visitIds);
+        await expect(
+          crashingStore(env.client(), (e) => e.step === 'claim-batch' && e.batch === 1).commitPayRun(ORG, payRun),
+        ).rejects.toBeInstanceOf(SimulatedCrash);
+        const other = openFirestoreStore(env.client(), SHORT_LEASE);
+        expect(await other.getPayRun(ORG, 'pr1')).toBeNull();
+        expect(await other.commitPayRun(ORG, aPayRun('pr1', []))).toEqual({ status: 'already-exists', payRun });
+        expect(await other.listVisits(ORG, { paid: false })).toEqual([]);
+        expect(await other.commitPayRun(ORG, aPayRun('pr2', visitIds.slice(0, 3)))).toEqual({
+          status: 'conflict',
+          visitIds: visitIds.slice(0, 3),
+        });
+        expect(await other.setPayRunStatus(ORG, 'pr1', 'open', 'approved', '2026-01-20T00:00:00.000Z')).toBe(true);
+        expect((await other.getPayRun(ORG, 'pr1'))?.statements).toEqual(payRun.statements);
+      },
+      BIG,
+    );
   });
 
   // Runs last (tests of a file run in order): every commit above stayed within Firestore's limit.
@@ -341,7 +499,10 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
 async function expectBilledOnce(store: Store, invoices: readonly StoredInvoice[], expectedVisits: number): Promise<void> {
   const lines = invoices.flatMap((invoice) => invoice.lines.map((line) => [line.visitId, invoice.id] as const));
   expect(new Set(lines.map(([visitId]) => visitId)).size).toBe(expectedVisits);
-  const visits = await store.getVisits(ORG, lines.map(([visitId]) => visitId));
+  const visits = await store.getVisits(
+    ORG,
+    lines.map(([visitId]) => visitId),
+  );
   const billedOn = new Map(visits.map((v) => [v.id, v.invoiceId]));
   expect(lines.filter(([visitId, invoiceId]) => billedOn.get(visitId) !== invoiceId)).toEqual([]);
 }

@@ -16,7 +16,19 @@
  */
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import type { Agency, BillRate, CreditNote, PayRate, Payment } from '../../../../shared/index.ts';
-import type { AuditEntry, CloseOutcome, CycleRecord, DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, OrgRecord, PaymentQuery, Store, StoredTherapist } from '../port.ts';
+import type {
+  AuditEntry,
+  CloseOutcome,
+  CycleRecord,
+  DocumentStore,
+  IdentityStore,
+  KeyMaintenanceStore,
+  PortalStore,
+  OrgRecord,
+  PaymentQuery,
+  Store,
+  StoredTherapist,
+} from '../port.ts';
 import { firestorePortal } from './portal.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import { firestorePayouts } from './payouts.ts';
@@ -32,7 +44,17 @@ import type { OperationContext, StepEvent } from './operation.ts';
 import { scanPage } from './paging.ts';
 import { docId, orgPaths } from './paths.ts';
 import { commitPayRun, listPayRuns, readPayRun, setPayRunStatus } from './pay-runs.ts';
-import { findVisitsByDupKey, getVisits, getVisitsByClientId, listVisitPage, listVisits, markSettledOutside, resealVisits, upsertVisits, withdrawVisits } from './visits.ts';
+import {
+  findVisitsByDupKey,
+  getVisits,
+  getVisitsByClientId,
+  listVisitPage,
+  listVisits,
+  markSettledOutside,
+  resealVisits,
+  upsertVisits,
+  withdrawVisits,
+} from './visits.ts';
 
 export type { StepEvent } from './operation.ts';
 
@@ -55,9 +77,15 @@ const DEFAULT_POLL_MS = 100;
  * `db` comes from firebase-admin (`getFirestore(app)`, see open.ts) or from
  * @google-cloud/firestore directly: firebase-admin re-exports that SDK's classes.
  */
-export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions = {}): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
+export function openFirestoreStore(
+  db: Firestore,
+  options: FirestoreStoreOptions = {},
+): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const ctx: OperationContext = {
-    db, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, pollMs: options.pollMs ?? DEFAULT_POLL_MS, afterStep: options.afterStep,
+    db,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    pollMs: options.pollMs ?? DEFAULT_POLL_MS,
+    afterStep: options.afterStep,
   };
   const at = (orgId: string) => orgPaths(db, orgId);
   const records = async <T>(q: Query) => (await q.get()).docs.flatMap((s) => recordOf<T>(s) ?? []);
@@ -108,7 +136,9 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
 
     async putBillRates(orgId, rates) {
       const { billRates: col } = at(orgId);
-      await putAll(rates.map((r) => ({ op: 'set', ref: col.doc(docId(r.agencyId, r.discipline, r.visitType, r.effectiveFrom)), data: toData(r) })));
+      await putAll(
+        rates.map((r) => ({ op: 'set', ref: col.doc(docId(r.agencyId, r.discipline, r.visitType, r.effectiveFrom)), data: toData(r) })),
+      );
     },
     async listBillRates(orgId) {
       const key = (r: BillRate) => [r.agencyId, r.discipline, r.visitType, r.effectiveFrom];
@@ -116,9 +146,13 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
     },
     async putPayRates(orgId, rates) {
       const { payRates: col } = at(orgId);
-      await putAll(rates.map((r) => ({
-        op: 'set', ref: col.doc(docId(r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom)), data: toData(r),
-      })));
+      await putAll(
+        rates.map((r) => ({
+          op: 'set',
+          ref: col.doc(docId(r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom)),
+          data: toData(r),
+        })),
+      );
     },
     async listPayRates(orgId) {
       const key = (r: PayRate) => [r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom];
@@ -127,22 +161,44 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
 
     getVisitsByClientId: (orgId, clientIds) => getVisitsByClientId(at(orgId), clientIds),
     getVisits: (orgId, ids) => getVisits(db, at(orgId), ids),
-    findVisitsByDupKey: async (orgId, dupKeys) => (await findVisitsByDupKey(at(orgId), dupKeys)).map((v) => ({ id: v.id, dupKey: v.dupKey })),
+    findVisitsByDupKey: async (orgId, dupKeys) =>
+      (await findVisitsByDupKey(at(orgId), dupKeys)).map((v) => ({ id: v.id, dupKey: v.dupKey })),
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     markSettledOutside: (orgId, visitIds) => markSettledOutside(db, at(orgId), visitIds),
     withdrawVisits: (orgId, visitIds) => withdrawVisits(db, at(orgId), visitIds),
     listVisits: (orgId, query, page) => (page ? listVisitPage(at(orgId), query, page) : listVisits(at(orgId), query)),
     listBillingVisits: async (orgId, query) =>
       (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({
-        id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn,
+        id,
+        agencyId,
+        therapistId,
+        date,
+        discipline,
+        visitType,
+        noteDone,
+        patientHasMrn,
       })),
     // Two equality queries (unbilled, unpaid) served by single-field indexes, merged by id.
     async listUnsettledVisits(orgId, dateTo) {
-      const [unbilled, unpaid] = await Promise.all([listVisits(at(orgId), { billed: false, dateTo }), listVisits(at(orgId), { paid: false, dateTo })]);
+      const [unbilled, unpaid] = await Promise.all([
+        listVisits(at(orgId), { billed: false, dateTo }),
+        listVisits(at(orgId), { paid: false, dateTo }),
+      ]);
       const byId = new Map([...unbilled, ...unpaid].map((v) => [v.id, v]));
-      return [...byId.values()].map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, invoiceId, payRunId }) => ({
-        id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, billed: invoiceId !== null, paid: payRunId !== null,
-      }));
+      return [...byId.values()].map(
+        ({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, invoiceId, payRunId }) => ({
+          id,
+          agencyId,
+          therapistId,
+          date,
+          discipline,
+          visitType,
+          noteDone,
+          patientHasMrn,
+          billed: invoiceId !== null,
+          paid: payRunId !== null,
+        }),
+      );
     },
 
     /** A cycle being closed shows as `closing`; its invoiceIds are reserved but not readable until it is closed. */
@@ -206,17 +262,27 @@ export function openFirestoreStore(db: Firestore, options: FirestoreStoreOptions
       if (page) {
         // As for a page of visits: by paidOn then document id, the date range in Firestore, the rest here.
         const paidOn = { paidOn: { from: query.paidFrom, to: query.paidTo } };
-        const wanted = (p: Payment) => (query.therapistId === undefined || p.therapistId === query.therapistId) && (query.payRunId === undefined || p.payRunId === query.payRunId);
+        const wanted = (p: Payment) =>
+          (query.therapistId === undefined || p.therapistId === query.therapistId) &&
+          (query.payRunId === undefined || p.payRunId === query.payRunId);
         const start = page.after ? [page.after[0], docId(page.after[1])] : undefined;
-        return scanPage(buildQuery(FIRESTORE_QUERIES.paymentPage, at(orgId).payments, { range: paidOn }), start, page.limit, (docs) => docs.flatMap((d) => recordOf<Payment>(d) ?? []).filter(wanted));
+        return scanPage(buildQuery(FIRESTORE_QUERIES.paymentPage, at(orgId).payments, { range: paidOn }), start, page.limit, (docs) =>
+          docs.flatMap((d) => recordOf<Payment>(d) ?? []).filter(wanted),
+        );
       }
       // As for visits: equality filters in Firestore, the date range too when alone, the rest here.
       const alone = query.therapistId === undefined && query.payRunId === undefined;
       const q = alone
-        ? buildQuery(FIRESTORE_QUERIES.paymentsByPaidOn, at(orgId).payments, { range: { paidOn: { from: query.paidFrom, to: query.paidTo } } })
-        : buildQuery(FIRESTORE_QUERIES.paymentsByFields, at(orgId).payments, { equal: { therapistId: query.therapistId, payRunId: query.payRunId } });
+        ? buildQuery(FIRESTORE_QUERIES.paymentsByPaidOn, at(orgId).payments, {
+            range: { paidOn: { from: query.paidFrom, to: query.paidTo } },
+          })
+        : buildQuery(FIRESTORE_QUERIES.paymentsByFields, at(orgId).payments, {
+            equal: { therapistId: query.therapistId, payRunId: query.payRunId },
+          });
       return (await records<Payment>(q))
-        .filter((p) => (query.paidFrom === undefined || p.paidOn >= query.paidFrom) && (query.paidTo === undefined || p.paidOn <= query.paidTo))
+        .filter(
+          (p) => (query.paidFrom === undefined || p.paidOn >= query.paidFrom) && (query.paidTo === undefined || p.paidOn <= query.paidTo),
+        )
         .sort((a, b) => compareStrings(a.paidOn, b.paidOn) || compareStrings(a.id, b.id));
     },
 

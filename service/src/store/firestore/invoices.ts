@@ -5,10 +5,27 @@
  * An invoice is visible only once its cycle is closed by the plan that wrote it: all the
  * invoices of a close appear at once, in the transaction that closes the cycle.
  */
-import { FieldValue, type DocumentData, type DocumentSnapshot, type Firestore, type Query, type Transaction } from 'firebase-admin/firestore';
+import {
+  FieldValue,
+  type DocumentData,
+  type DocumentSnapshot,
+  type Firestore,
+  type Query,
+  type Transaction,
+} from 'firebase-admin/firestore';
 import type { IsoDate } from '../../../../shared/index.ts';
 import type { CloseCommit, CloseOutcome, CycleRecord, InvoiceSortKey, ListPage, StoredInvoice } from '../port.ts';
-import { assertFits, chunkEntries, fromData, getMany, readChunks, slicesOf, toData, WRITES_PER_COMMIT, type ChunkedDoc } from './documents.ts';
+import {
+  assertFits,
+  chunkEntries,
+  fromData,
+  getMany,
+  readChunks,
+  slicesOf,
+  toData,
+  WRITES_PER_COMMIT,
+  type ChunkedDoc,
+} from './documents.ts';
 import { commitOperation, type OperationContext, type OperationSpec, type PlanItem } from './operation.ts';
 import { scanPage } from './paging.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
@@ -42,7 +59,12 @@ export async function commitClose(ctx: OperationContext, paths: OrgPaths, commit
   const { cycle, invoices } = commit;
   checkInvoices(commit);
   const closing: CycleRecord = {
-    id: cycle.id, scope: cycle.scope, start: cycle.period.start, end: cycle.period.end, status: 'closing', invoiceIds: invoices.map((i) => i.id),
+    id: cycle.id,
+    scope: cycle.scope,
+    start: cycle.period.start,
+    end: cycle.period.end,
+    status: 'closing',
+    invoiceIds: invoices.map((i) => i.id),
   };
   const marker = toData(closing);
   assertFits(paths.cycle(cycle.id), marker, `cycle ${cycle.id} with ${invoices.length} invoices`);
@@ -67,14 +89,19 @@ export async function commitClose(ctx: OperationContext, paths: OrgPaths, commit
   if (result.status === 'conflict') return result;
   const closed = await readCycle(paths, cycle.id);
   if (!closed) throw new Error(`cycle ${cycle.id} vanished after its close`);
-  return { status: result.reserved ? 'closed' : 'already-closed', cycle: closed, invoices: await readInvoicesOfCycle(ctx.db, paths, closed) };
+  return {
+    status: result.reserved ? 'closed' : 'already-closed',
+    cycle: closed,
+    invoices: await readInvoicesOfCycle(ctx.db, paths, closed),
+  };
 }
 
 /** A caller's mistakes, reported before anything is written. */
 function checkInvoices(commit: CloseCommit): void {
   const ids = new Set<string>();
   for (const invoice of commit.invoices) {
-    if (invoice.cycleId !== commit.cycle.id) throw new Error(`invoice ${invoice.id} belongs to cycle ${invoice.cycleId}, not ${commit.cycle.id}`);
+    if (invoice.cycleId !== commit.cycle.id)
+      throw new Error(`invoice ${invoice.id} belongs to cycle ${invoice.cycleId}, not ${commit.cycle.id}`);
     if (ids.has(invoice.id)) throw new Error(`invoice ${invoice.id} appears twice in the close of cycle ${commit.cycle.id}`);
     ids.add(invoice.id);
   }
@@ -82,7 +109,12 @@ function checkInvoices(commit: CloseCommit): void {
 
 /** Invoice ids are unique per org; only closes write invoices, so with the lock free this read is exact. */
 async function checkInvoiceIdsUnused(db: Firestore, paths: OrgPaths, commit: CloseCommit): Promise<void> {
-  const existing = (await getMany(db, commit.invoices.map((i) => paths.invoice(i.id)))).filter((s) => s.exists);
+  const existing = (
+    await getMany(
+      db,
+      commit.invoices.map((i) => paths.invoice(i.id)),
+    )
+  ).filter((s) => s.exists);
   if (existing.length > 0) throw new Error(`invoice ids already used: ${existing.map((s) => s.get('id') as string).join(', ')}`);
 }
 
@@ -107,7 +139,10 @@ export async function readVisibleInvoices(db: Firestore, paths: OrgPaths, header
   return (await readChunks(db, visible)).map(invoiceOf).sort((a, b) => a.sequence - b.sequence);
 }
 
-const invoiceOf = (doc: ChunkedDoc): StoredInvoice => ({ ...fromData<StoredInvoice>(doc.header), lines: doc.entries as StoredInvoice['lines'] });
+const invoiceOf = (doc: ChunkedDoc): StoredInvoice => ({
+  ...fromData<StoredInvoice>(doc.header),
+  lines: doc.entries as StoredInvoice['lines'],
+});
 
 export async function readInvoice(db: Firestore, paths: OrgPaths, invoiceId: string): Promise<StoredInvoice | null> {
   const [invoice] = await readVisibleInvoices(db, paths, [await paths.invoice(invoiceId).get()]);
@@ -115,12 +150,25 @@ export async function readInvoice(db: Firestore, paths: OrgPaths, invoiceId: str
 }
 
 /** A page by sequence; the headers of other agencies or cycles are left before their lines are read. */
-export async function listInvoicePage(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }, page: ListPage<InvoiceSortKey>): Promise<StoredInvoice[]> {
-  const wanted = (h: DocumentSnapshot) => (query.agencyId === undefined || h.get('agencyId') === query.agencyId) && (query.cycleId === undefined || h.get('cycleId') === query.cycleId);
-  return scanPage(buildQuery(FIRESTORE_QUERIES.invoicePage, paths.invoices), page.after, page.limit, (headers) => readVisibleInvoices(db, paths, headers.filter(wanted)));
+export async function listInvoicePage(
+  db: Firestore,
+  paths: OrgPaths,
+  query: { agencyId?: string; cycleId?: string },
+  page: ListPage<InvoiceSortKey>,
+): Promise<StoredInvoice[]> {
+  const wanted = (h: DocumentSnapshot) =>
+    (query.agencyId === undefined || h.get('agencyId') === query.agencyId) &&
+    (query.cycleId === undefined || h.get('cycleId') === query.cycleId);
+  return scanPage(buildQuery(FIRESTORE_QUERIES.invoicePage, paths.invoices), page.after, page.limit, (headers) =>
+    readVisibleInvoices(db, paths, headers.filter(wanted)),
+  );
 }
 
-export async function listInvoices(db: Firestore, paths: OrgPaths, query: { agencyId?: string; cycleId?: string }): Promise<StoredInvoice[]> {
+export async function listInvoices(
+  db: Firestore,
+  paths: OrgPaths,
+  query: { agencyId?: string; cycleId?: string },
+): Promise<StoredInvoice[]> {
   // Equality filters only: Firestore serves them from single-field indexes, no composite index to deploy.
   let q: Query = paths.invoices;
   if (query.agencyId !== undefined) q = q.where('agencyId', '==', query.agencyId);
@@ -137,17 +185,26 @@ const FREES_PER_COMMIT = WRITES_PER_COMMIT - 1;
  * that is cut short, the invoice is void but some visits still point at it (they stay locked
  * and are not billed twice); calling voidInvoice again finishes the job.
  */
-export async function voidInvoice(db: Firestore, paths: OrgPaths, invoiceId: string, voided: { on: IsoDate; reason: string }): Promise<StoredInvoice | null> {
+export async function voidInvoice(
+  db: Firestore,
+  paths: OrgPaths,
+  invoiceId: string,
+  voided: { on: IsoDate; reason: string },
+): Promise<StoredInvoice | null> {
   const invoice = await readInvoice(db, paths, invoiceId);
   if (!invoice) return null;
   const ref = paths.invoice(invoiceId);
-  const [first = [], ...rest] = slicesOf(invoice.lines.map((line) => line.visitId), FREES_PER_COMMIT);
+  const [first = [], ...rest] = slicesOf(
+    invoice.lines.map((line) => line.visitId),
+    FREES_PER_COMMIT,
+  );
   const freeing = await db.runTransaction(async (tx) => {
     const header = await tx.get(ref);
     const visits = first.length > 0 ? await tx.getAll(...first.map(paths.visit)) : [];
     const alreadyVoid = header.get('status') === 'void';
     if (alreadyVoid && !header.get('_freeing')) return false;
-    if (!alreadyVoid) tx.update(ref, { status: 'void', voidedOn: voided.on, voidReason: voided.reason, ...(rest.length > 0 ? { _freeing: true } : {}) });
+    if (!alreadyVoid)
+      tx.update(ref, { status: 'void', voidedOn: voided.on, voidReason: voided.reason, ...(rest.length > 0 ? { _freeing: true } : {}) });
     freeVisits(tx, visits, invoiceId);
     return rest.length > 0;
   });

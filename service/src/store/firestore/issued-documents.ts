@@ -19,18 +19,33 @@ import { docId, orgPaths } from './paths.ts';
 export const DOCUMENT_CHUNK_CHARS = 700_000;
 
 /** `chunkSet`: the name of the chunks' set when the bytes were sealed again; the content's SHA-256 until then. */
-type Header = { id: string; kind: DocumentKind; recordId: string; sha256: string; createdAt: string; byteLength: number; chunks: number; chunkSet?: string };
+type Header = {
+  id: string;
+  kind: DocumentKind;
+  recordId: string;
+  sha256: string;
+  createdAt: string;
+  byteLength: number;
+  chunks: number;
+  chunkSet?: string;
+};
 
 export function firestoreDocuments(db: Firestore): DocumentStore & Pick<KeyMaintenanceStore, 'listDocumentIds' | 'resealDocument'> {
   const headers = (orgId: string) => orgPaths(db, orgId).org.collection('issuedDocuments');
   const header = (orgId: string, id: string) => headers(orgId).doc(docId(id));
   const chunk = (orgId: string, id: string, chunkSet: string, index: number) =>
-    header(orgId, id).collection('chunks').doc(`${chunkSet}-${String(index).padStart(4, '0')}`);
+    header(orgId, id)
+      .collection('chunks')
+      .doc(`${chunkSet}-${String(index).padStart(4, '0')}`);
   const chunkWrites = (orgId: string, id: string, chunkSet: string, bytes: Uint8Array): Write[] => {
     const base64 = Buffer.from(bytes).toString('base64');
     const writes: Write[] = [];
     for (let i = 0; i * DOCUMENT_CHUNK_CHARS < base64.length; i++) {
-      writes.push({ op: 'set', ref: chunk(orgId, id, chunkSet, i), data: { base64: base64.slice(i * DOCUMENT_CHUNK_CHARS, (i + 1) * DOCUMENT_CHUNK_CHARS) } });
+      writes.push({
+        op: 'set',
+        ref: chunk(orgId, id, chunkSet, i),
+        data: { base64: base64.slice(i * DOCUMENT_CHUNK_CHARS, (i + 1) * DOCUMENT_CHUNK_CHARS) },
+      });
     }
     return writes;
   };
@@ -38,11 +53,13 @@ export function firestoreDocuments(db: Firestore): DocumentStore & Pick<KeyMaint
   async function read(orgId: string, h: Header): Promise<StoredDocument> {
     const refs = Array.from({ length: h.chunks }, (_, i) => chunk(orgId, h.id, h.chunkSet ?? h.sha256, i));
     const snapshots = refs.length === 0 ? [] : await db.getAll(...refs);
-    const base64 = snapshots.map((s) => {
-      const data = s.data();
-      if (!data) throw new Error(`document ${h.id}: a chunk is missing`, { cause: { code: 'document-incomplete' } });
-      return data.base64 as string;
-    }).join('');
+    const base64 = snapshots
+      .map((s) => {
+        const data = s.data();
+        if (!data) throw new Error(`document ${h.id}: a chunk is missing`, { cause: { code: 'document-incomplete' } });
+        return data.base64 as string;
+      })
+      .join('');
     const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
     return { id: h.id, kind: h.kind, recordId: h.recordId, sha256: h.sha256, bytes, createdAt: h.createdAt };
   }
@@ -54,7 +71,15 @@ export function firestoreDocuments(db: Firestore): DocumentStore & Pick<KeyMaint
       if (existing.exists) return read(orgId, existing.data() as Header);
       const writes = chunkWrites(orgId, d.id, d.sha256, d.bytes);
       await commitInBatches(db, writes);
-      const mine: Header = { id: d.id, kind: d.kind, recordId: d.recordId, sha256: d.sha256, createdAt: d.createdAt, byteLength: d.bytes.byteLength, chunks: writes.length };
+      const mine: Header = {
+        id: d.id,
+        kind: d.kind,
+        recordId: d.recordId,
+        sha256: d.sha256,
+        createdAt: d.createdAt,
+        byteLength: d.bytes.byteLength,
+        chunks: writes.length,
+      };
       const stored = await db.runTransaction(async (tx) => {
         const now = await tx.get(ref);
         if (now.exists) return now.data() as Header;
@@ -82,7 +107,10 @@ export function firestoreDocuments(db: Firestore): DocumentStore & Pick<KeyMaint
         tx.update(ref, { chunkSet, chunks: writes.length, byteLength: bytes.byteLength });
         return now;
       });
-      const old = Array.from({ length: replaced.chunks }, (_, i): Write => ({ op: 'delete', ref: chunk(orgId, id, replaced.chunkSet ?? replaced.sha256, i) }));
+      const old = Array.from(
+        { length: replaced.chunks },
+        (_, i): Write => ({ op: 'delete', ref: chunk(orgId, id, replaced.chunkSet ?? replaced.sha256, i) }),
+      );
       await commitInBatches(db, old);
     },
   };

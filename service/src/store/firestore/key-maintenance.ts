@@ -7,7 +7,9 @@ import type { Firestore } from 'firebase-admin/firestore';
 import type { KeyMaintenanceRecord, KeyMaintenanceStore } from '../port.ts';
 import { fromData, toData } from './documents.ts';
 
-export function firestoreKeyMaintenance(db: Firestore): Pick<KeyMaintenanceStore, 'listOrgIds' | 'getKeyMaintenance' | 'putKeyMaintenance'> {
+export function firestoreKeyMaintenance(
+  db: Firestore,
+): Pick<KeyMaintenanceStore, 'listOrgIds' | 'getKeyMaintenance' | 'putKeyMaintenance'> {
   const record = db.collection('maintenance').doc('keys');
   return {
     async listOrgIds() {

@@ -11,7 +11,9 @@ import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, St
 import type { PayoutStore } from '../payouts-port.ts';
 import { openFirestoreStore } from './firestore-store.ts';
 
-export function openFirestoreFromSettings(settings: Settings): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
+export function openFirestoreFromSettings(
+  settings: Settings,
+): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const projectId = settings.GOOGLE_CLOUD_PROJECT;
   if (projectId === undefined) throw new Error('GOOGLE_CLOUD_PROJECT is required with the firestore store');
   // A named app of its own, so the store never collides with another firebase-admin app of the process.

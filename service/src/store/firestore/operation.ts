@@ -24,10 +24,28 @@
  * gapless, and it makes the conflict check exact (see `commitOperation`).
  */
 import { randomUUID } from 'node:crypto';
-import type { CollectionReference, DocumentData, DocumentReference, DocumentSnapshot, Firestore, Transaction } from 'firebase-admin/firestore';
+import type {
+  CollectionReference,
+  DocumentData,
+  DocumentReference,
+  DocumentSnapshot,
+  Firestore,
+  Transaction,
+} from 'firebase-admin/firestore';
 import {
-  applyWrite, chunkEntries, chunkedWrites, commitInBatches, getMany, groupWrites, mapLimit, range, readChunked, slicesOf, WRITES_PER_COMMIT,
-  type ChunkedDoc, type Write,
+  applyWrite,
+  chunkEntries,
+  chunkedWrites,
+  commitInBatches,
+  getMany,
+  groupWrites,
+  mapLimit,
+  range,
+  readChunked,
+  slicesOf,
+  WRITES_PER_COMMIT,
+  type ChunkedDoc,
+  type Write,
 } from './documents.ts';
 import { chunkCollection, chunkId } from './paths.ts';
 
@@ -134,7 +152,7 @@ export async function commitOperation(ctx: OperationContext, spec: OperationSpec
   let staged: string | null = null;
   try {
     for (;;) {
-      const [lockSnap, markerSnap] = await ctx.db.getAll(spec.lock, spec.marker) as [DocumentSnapshot, DocumentSnapshot];
+      const [lockSnap, markerSnap] = (await ctx.db.getAll(spec.lock, spec.marker)) as [DocumentSnapshot, DocumentSnapshot];
       if (markerSnap.exists) {
         if (!markerSnap.get('_op')) return { status: 'done', reserved: reservedPlans.has(markerSnap.get('_planId') as string) };
         await drive(ctx, spec, randomUUID(), null);
@@ -182,16 +200,25 @@ async function takenVisits(ctx: OperationContext, spec: OperationSpec, claims: r
     seen.add(id);
   }
   const ids = [...seen];
-  const snapshots = await getMany(ctx.db, ids.map((id) => spec.visitRef(id)));
+  const snapshots = await getMany(
+    ctx.db,
+    ids.map((id) => spec.visitRef(id)),
+  );
   snapshots.forEach((snapshot, i) => {
     if (!snapshot.exists || (snapshot.get(spec.claimField) ?? null) !== null) taken.add(ids[i] as string);
   });
   return ids.filter((id) => taken.has(id));
 }
 
-async function reserve(ctx: OperationContext, spec: OperationSpec, planId: string, version: number, request: OperationRequest): Promise<boolean> {
+async function reserve(
+  ctx: OperationContext,
+  spec: OperationSpec,
+  planId: string,
+  version: number,
+  request: OperationRequest,
+): Promise<boolean> {
   return ctx.db.runTransaction(async (tx) => {
-    const [lockSnap, markerSnap] = await tx.getAll(spec.lock, spec.marker) as [DocumentSnapshot, DocumentSnapshot];
+    const [lockSnap, markerSnap] = (await tx.getAll(spec.lock, spec.marker)) as [DocumentSnapshot, DocumentSnapshot];
     const lock = lockSnap.data() ?? {};
     if (markerSnap.exists || (lock.busyWith ?? null) !== null || Number(lock.version ?? 0) !== version) return false;
     const reservation = await request.reserve(tx, lock);
@@ -204,10 +231,11 @@ async function reserve(ctx: OperationContext, spec: OperationSpec, planId: strin
 
 async function driveLockHolder(ctx: OperationContext, spec: OperationSpec, holderId: string): Promise<void> {
   const holder = spec.sibling(holderId);
-  const [lockSnap, markerSnap] = await ctx.db.getAll(spec.lock, holder.marker) as [DocumentSnapshot, DocumentSnapshot];
+  const [lockSnap, markerSnap] = (await ctx.db.getAll(spec.lock, holder.marker)) as [DocumentSnapshot, DocumentSnapshot];
   if (lockSnap.get('busyWith') !== holderId) return;
   // The reservation and the last step change marker and lock together: one without the other is damage.
-  if (!markerSnap.get('_op')) throw new Error(`${spec.lock.path} is held by ${holderId}, but ${holder.marker.path} has no operation in flight`);
+  if (!markerSnap.get('_op'))
+    throw new Error(`${spec.lock.path} is held by ${holderId}, but ${holder.marker.path} has no operation in flight`);
   await drive(ctx, holder, randomUUID(), null);
 }
 
@@ -281,8 +309,13 @@ class Lease {
  * operation in `phase`; the body then does its reads, then its writes. Bodies are pure apart
  * from the transaction, so the SDK may run them again on contention.
  */
-async function guarded<T>(ctx: OperationContext, spec: OperationSpec, lease: Lease, phase: OpPhase,
-  body: (tx: Transaction, marker: DocumentData, op: OpState) => Promise<T>): Promise<T> {
+async function guarded<T>(
+  ctx: OperationContext,
+  spec: OperationSpec,
+  lease: Lease,
+  phase: OpPhase,
+  body: (tx: Transaction, marker: DocumentData, op: OpState) => Promise<T>,
+): Promise<T> {
   await lease.keep();
   return ctx.db.runTransaction(async (tx) => {
     const marker = (await tx.get(spec.marker)).data();
@@ -345,7 +378,13 @@ async function unlessFenced<T>(spec: OperationSpec, runner: string, read: Promis
   }
 }
 
-async function setPhase(ctx: OperationContext, spec: OperationSpec, lease: Lease, from: OpPhase, change: Partial<OpState>): Promise<OpState> {
+async function setPhase(
+  ctx: OperationContext,
+  spec: OperationSpec,
+  lease: Lease,
+  from: OpPhase,
+  change: Partial<OpState>,
+): Promise<OpState> {
   return guarded(ctx, spec, lease, from, async (tx, _marker, op) => {
     const next = { ...op, ...change };
     tx.update(spec.marker, { _op: next });
@@ -353,7 +392,13 @@ async function setPhase(ctx: OperationContext, spec: OperationSpec, lease: Lease
   });
 }
 
-async function writeItems(ctx: OperationContext, spec: OperationSpec, lease: Lease, op: OpState, items: readonly PlanItem[]): Promise<void> {
+async function writeItems(
+  ctx: OperationContext,
+  spec: OperationSpec,
+  lease: Lease,
+  op: OpState,
+  items: readonly PlanItem[],
+): Promise<void> {
   const writes = items.flatMap((item, i) => chunkedWrites(item.ref, item.header && spec.finalHeader(item.header, i, op), item.chunks));
   await mapLimit(groupWrites(writes), PARALLEL_COMMITS, async (group, batch) => {
     await guarded(ctx, spec, lease, 'writing', async (tx) => {
@@ -365,15 +410,20 @@ async function writeItems(ctx: OperationContext, spec: OperationSpec, lease: Lea
 
 type OwnedVisit = { visitId: string; owner: string };
 
-const ownedVisits = (claims: readonly Claim[]): OwnedVisit[] => claims.flatMap((c) => c.visitIds.map((visitId) => ({ visitId, owner: c.owner })));
+const ownedVisits = (claims: readonly Claim[]): OwnedVisit[] =>
+  claims.flatMap((c) => c.visitIds.map((visitId) => ({ visitId, owner: c.owner })));
 
 /** Claims the visits slice by slice; returns those found claimed by someone else (their slice is left unclaimed). */
 async function claimVisits(ctx: OperationContext, spec: OperationSpec, lease: Lease, claims: readonly Claim[]): Promise<string[]> {
   const conflicts = await mapLimit(slicesOf(ownedVisits(claims), CLAIMS_PER_COMMIT), PARALLEL_COMMITS, async (slice, batch) => {
     const taken = await guarded(ctx, spec, lease, 'claiming', async (tx) => {
       const visits = await tx.getAll(...slice.map((v) => spec.visitRef(v.visitId)));
-      const owners = visits.map((visit) => (visit.exists ? ((visit.get(spec.claimField) as string | null | undefined) ?? null) : undefined));
-      const takenHere = slice.filter((v, i) => owners[i] === undefined || (owners[i] !== null && owners[i] !== v.owner)).map((v) => v.visitId);
+      const owners = visits.map((visit) =>
+        visit.exists ? ((visit.get(spec.claimField) as string | null | undefined) ?? null) : undefined,
+      );
+      const takenHere = slice
+        .filter((v, i) => owners[i] === undefined || (owners[i] !== null && owners[i] !== v.owner))
+        .map((v) => v.visitId);
       if (takenHere.length > 0) return takenHere;
       slice.forEach((v, i) => {
         if (owners[i] === null) tx.update(spec.visitRef(v.visitId), { [spec.claimField]: v.owner });
@@ -407,7 +457,8 @@ async function rollBack(ctx: OperationContext, spec: OperationSpec, lease: Lease
         visits.forEach((visit, i) => {
           if (visit.exists && visit.get(spec.claimField) === slice[i]?.owner) tx.update(visit.ref, { [spec.claimField]: null });
         });
-      }));
+      }),
+    );
   }
   // Chunks are listed rather than counted from headers: a cut-short writing phase may have left chunks without their header.
   const chunkRefs = (await mapLimit(itemRefs, 8, (ref) => chunkCollection(ref).listDocuments())).flat();
@@ -415,7 +466,8 @@ async function rollBack(ctx: OperationContext, spec: OperationSpec, lease: Lease
   await mapLimit(groupWrites(deletes), PARALLEL_COMMITS, (group) =>
     guarded(ctx, spec, lease, 'rolling-back', async (tx) => {
       for (const write of group) applyWrite(tx, write);
-    }));
+    }),
+  );
   await deleteStagedPlan(ctx, spec, op.planId);
   await guarded(ctx, spec, lease, 'rolling-back', async (tx, _marker, current) => {
     const lock = (await tx.get(spec.lock)).data() ?? {};
@@ -430,7 +482,8 @@ const stagedItemRef = (spec: OperationSpec, planId: string, index: number) => pl
 /** Writes the plan where only runners of this operation read it; batches suffice: nothing refers to it yet. */
 async function stagePlan(ctx: OperationContext, spec: OperationSpec, planId: string, items: readonly PlanItem[]): Promise<void> {
   const writes: Write[] = items.flatMap((item, i) =>
-    chunkedWrites(stagedItemRef(spec, planId, i), { path: item.ref.path, header: item.header }, item.chunks));
+    chunkedWrites(stagedItemRef(spec, planId, i), { path: item.ref.path, header: item.header }, item.chunks),
+  );
   await commitInBatches(ctx.db, writes);
   // The plan doc goes last: a reader that finds it finds the whole plan.
   await planRef(spec, planId).set({ kind: spec.kind, id: spec.id, items: items.length });
@@ -440,7 +493,10 @@ async function stagePlan(ctx: OperationContext, spec: OperationSpec, planId: str
 async function readStagedPlan(ctx: OperationContext, spec: OperationSpec, planId: string): Promise<PlanItem[] | null> {
   const plan = await planRef(spec, planId).get();
   if (!plan.exists) return null;
-  const docs = await readChunked(ctx.db, range(Number(plan.get('items'))).map((i) => stagedItemRef(spec, planId, i)));
+  const docs = await readChunked(
+    ctx.db,
+    range(Number(plan.get('items'))).map((i) => stagedItemRef(spec, planId, i)),
+  );
   return docs.map((doc) => ({
     ref: ctx.db.doc(doc.header.path as string),
     header: (doc.header.header as DocumentData | null) ?? null,

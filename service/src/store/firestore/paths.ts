@@ -12,7 +12,10 @@ const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padSta
  * ids '.', '..' and '__x__' are reserved by Firestore, so a leading '.' or '_' is escaped too.
  */
 export function docId(...parts: string[]): string {
-  return parts.map((part) => part.replace(/[%/|]/g, hex)).join('|').replace(/^[._]/, hex);
+  return parts
+    .map((part) => part.replace(/[%/|]/g, hex))
+    .join('|')
+    .replace(/^[._]/, hex);
 }
 
 /** Chunk docs are numbered so a reader can address all of them from the header's count. */

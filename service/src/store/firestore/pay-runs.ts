@@ -70,7 +70,14 @@ export async function listPayRuns(db: Firestore, paths: OrgPaths): Promise<PayRu
 }
 
 /** Compare-and-set on a visible pay run's status; the statements (chunks) are untouched. */
-export async function setPayRunStatus(db: Firestore, paths: OrgPaths, payRunId: string, from: PayRunStatus, to: PayRunStatus, at: string): Promise<boolean> {
+export async function setPayRunStatus(
+  db: Firestore,
+  paths: OrgPaths,
+  payRunId: string,
+  from: PayRunStatus,
+  to: PayRunStatus,
+  at: string,
+): Promise<boolean> {
   const ref = paths.payRun(payRunId);
   return db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);

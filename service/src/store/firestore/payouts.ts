@@ -35,7 +35,8 @@ export function firestorePayouts(db: Firestore): PayoutStore {
       return found.empty ? null : recordOf<ConnectedAccountRecord>(found.docs[0]!);
     },
     async listConnectedAccounts(orgId) {
-      return (await accounts(orgId).get()).docs.flatMap((d) => recordOf<ConnectedAccountRecord>(d) ?? [])
+      return (await accounts(orgId).get()).docs
+        .flatMap((d) => recordOf<ConnectedAccountRecord>(d) ?? [])
         .sort((a, b) => compareStrings(a.therapistId, b.therapistId));
     },
     async putStripeTransfer(orgId, record) {
@@ -48,7 +49,9 @@ export function firestorePayouts(db: Firestore): PayoutStore {
       let q: Query = transfers(orgId);
       if (query.payRunId !== undefined) q = q.where('payRunId', '==', query.payRunId);
       if (query.accountId !== undefined) q = q.where('accountId', '==', query.accountId);
-      return (await q.get()).docs.flatMap((d) => recordOf<StripeTransferRecord>(d) ?? []).sort((a, b) => compareStrings(a.paymentId, b.paymentId));
+      return (await q.get()).docs
+        .flatMap((d) => recordOf<StripeTransferRecord>(d) ?? [])
+        .sort((a, b) => compareStrings(a.paymentId, b.paymentId));
     },
     async eventProcessed(orgId, eventId) {
       return (await events(orgId).doc(docId(eventId)).get()).exists;

@@ -20,17 +20,44 @@ const declared = JSON.parse(readFileSync(join(ROOT, 'firestore.indexes.json'), '
 const q = (s: Partial<QueryShape>): QueryShape => ({ collection: 'visits', equalities: [], ranges: [], orderBy: [], ...s });
 
 describe('when a query needs a composite index', () => {
-  it('follows Firestore\'s rules for single-field indexes', () => {
+  it("follows Firestore's rules for single-field indexes", () => {
     expect(compositeIndexFor(q({ equalities: ['agencyId', 'therapistId', 'invoiceId'] }))).toBeNull();
     expect(compositeIndexFor(q({ ranges: ['date'] }))).toBeNull();
-    expect(compositeIndexFor(q({ ranges: ['date'], orderBy: [{ field: 'date', direction: 'asc' }, { field: DOCUMENT_ID, direction: 'asc' }] }))).toBeNull();
+    expect(
+      compositeIndexFor(
+        q({
+          ranges: ['date'],
+          orderBy: [
+            { field: 'date', direction: 'asc' },
+            { field: DOCUMENT_ID, direction: 'asc' },
+          ],
+        }),
+      ),
+    ).toBeNull();
     expect(compositeIndexFor(q({ orderBy: [{ field: '_seq', direction: 'desc' }] }))).toBeNull();
     expect(compositeIndexFor(q({ equalities: ['agencyId'], orderBy: [{ field: 'date', direction: 'desc' }] }))).toEqual({
-      collectionGroup: 'visits', queryScope: 'COLLECTION', fields: [{ fieldPath: 'agencyId', order: 'ASCENDING' }, { fieldPath: 'date', order: 'DESCENDING' }],
+      collectionGroup: 'visits',
+      queryScope: 'COLLECTION',
+      fields: [
+        { fieldPath: 'agencyId', order: 'ASCENDING' },
+        { fieldPath: 'date', order: 'DESCENDING' },
+      ],
     });
-    expect(compositeIndexFor(q({ equalities: ['agencyId'], ranges: ['date'] }))?.fields.map((f) => f.fieldPath)).toEqual(['agencyId', 'date']);
+    expect(compositeIndexFor(q({ equalities: ['agencyId'], ranges: ['date'] }))?.fields.map((f) => f.fieldPath)).toEqual([
+      'agencyId',
+      'date',
+    ]);
     expect(compositeIndexFor(q({ ranges: ['date', 'paidOn'] }))?.fields.map((f) => f.fieldPath)).toEqual(['date', 'paidOn']);
-    expect(compositeIndexFor(q({ orderBy: [{ field: 'date', direction: 'asc' }, { field: 'sequence', direction: 'asc' }] }))).not.toBeNull();
+    expect(
+      compositeIndexFor(
+        q({
+          orderBy: [
+            { field: 'date', direction: 'asc' },
+            { field: 'sequence', direction: 'asc' },
+          ],
+        }),
+      ),
+    ).not.toBeNull();
     expect(() => compositeIndexFor(q({ ranges: ['date'], orderBy: [{ field: 'sequence', direction: 'asc' }] }))).toThrow(/refuses/);
   });
 
@@ -44,7 +71,7 @@ describe('when a query needs a composite index', () => {
   });
 });
 
-describe('the adapter\'s queries', () => {
+describe("the adapter's queries", () => {
   const shapes = Object.entries(FIRESTORE_QUERIES) as [string, QueryShape][];
 
   it('each have the index they need in firestore.indexes.json, and no index there is unused', () => {
@@ -77,7 +104,10 @@ describeWithFirestoreEmulator('Firestore as deployed', 'visitledger-rules', (emu
   it('refuses every client SDK read and write under firestore.rules, while the Admin SDK reads and writes', async () => {
     const { host, projectId } = emulator();
     const load = async (content: string) => {
-      const loaded = await fetch(`http://${host}/emulator/v1/projects/${projectId}:securityRules`, { method: 'PUT', body: JSON.stringify({ rules: { files: [{ name: 'firestore.rules', content }] } }) });
+      const loaded = await fetch(`http://${host}/emulator/v1/projects/${projectId}:securityRules`, {
+        method: 'PUT',
+        body: JSON.stringify({ rules: { files: [{ name: 'firestore.rules', content }] } }),
+      });
       expect(loaded.status, await loaded.text()).toBe(200);
     };
     const admin = emulator().client();
@@ -85,7 +115,9 @@ describeWithFirestoreEmulator('Firestore as deployed', 'visitledger-rules', (emu
     expect((await admin.doc('orgs/acme').get()).get('name')).toBe('Acme');
     const docs = `http://${host}/v1/projects/${projectId}/databases/(default)/documents`;
     // Open rules first: the refusals below come from the project's rules, not from the emulator.
-    await load("rules_version = '2';\nservice cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }");
+    await load(
+      "rules_version = '2';\nservice cloud.firestore { match /databases/{database}/documents { match /{document=**} { allow read, write: if true; } } }",
+    );
     expect((await fetch(`${docs}/orgs/acme`)).status).toBe(200);
     await load(readFileSync(join(ROOT, 'firestore.rules'), 'utf8'));
 
@@ -98,19 +130,29 @@ describeWithFirestoreEmulator('Firestore as deployed', 'visitledger-rules', (emu
       expect(read.status).toBe(403);
       const list = await fetch(`${docs}/portalTokens`, { headers });
       expect(list.status).toBe(403);
-      const write = await fetch(`${docs}/orgs?documentId=mallory`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ fields: { name: { stringValue: 'x' } } }) });
+      const write = await fetch(`${docs}/orgs?documentId=mallory`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ fields: { name: { stringValue: 'x' } } }),
+      });
       expect(write.status).toBe(403);
     }
     // The emulator's owner credential stands for the Admin SDK: rules do not apply to it.
     expect((await fetch(`${docs}/orgs/acme`, { headers: { authorization: 'Bearer owner' } })).status).toBe(200);
   });
 
-  it('writes each portal token index with its link\'s expiry as `expireAt`, the field of its TTL policy', async () => {
+  it("writes each portal token index with its link's expiry as `expireAt`, the field of its TTL policy", async () => {
     const ttl = declared.fieldOverrides.find((o) => o.ttl);
     expect(ttl).toEqual({ collectionGroup: 'portalTokens', fieldPath: 'expireAt', ttl: true, indexes: [] });
     const db = emulator().client();
     const store = openFirestoreStore(db);
-    await store.insertPortalLink('acme', { id: 'pl1', agencyId: 'ag1', tokenHash: 'a'.repeat(64), createdAt: '2026-02-01T00:00:00.000Z', expiresAt: '2026-05-02T00:00:00.000Z' });
+    await store.insertPortalLink('acme', {
+      id: 'pl1',
+      agencyId: 'ag1',
+      tokenHash: 'a'.repeat(64),
+      createdAt: '2026-02-01T00:00:00.000Z',
+      expiresAt: '2026-05-02T00:00:00.000Z',
+    });
     const index = await db.collection(ttl!.collectionGroup).doc('a'.repeat(64)).get();
     expect(index.get(ttl!.fieldPath)).toEqual(Timestamp.fromDate(new Date('2026-05-02T00:00:00.000Z')));
     expect((await store.findPortalLinkByTokenHash('a'.repeat(64)))?.link.id).toBe('pl1');

@@ -29,7 +29,12 @@ const asc = (field: string) => ({ field, direction: 'asc' as const });
 
 export const FIRESTORE_QUERIES = {
   /** listVisits: any mix of the equalities, sorted in memory. */
-  visitsByFields: shape({ collection: 'visits', equalities: ['agencyId', 'therapistId', 'invoiceId', 'payRunId', 'clientId', 'dupKey'], ranges: [], orderBy: [] }),
+  visitsByFields: shape({
+    collection: 'visits',
+    equalities: ['agencyId', 'therapistId', 'invoiceId', 'payRunId', 'clientId', 'dupKey'],
+    ranges: [],
+    orderBy: [],
+  }),
   /** listVisits with a date range and no equality (the equalities are then applied in memory). */
   visitsByDate: shape({ collection: 'visits', equalities: [], ranges: ['date'], orderBy: [] }),
   /** listVisitPage: by date, then document id, from a cursor. */
@@ -88,7 +93,9 @@ export function compositeIndexFor(s: QueryShape): CompositeIndex | null {
   const orders = s.orderBy.filter((o) => o.field !== DOCUMENT_ID);
   const ordered = orders.length > 0 ? orders : s.ranges.map(asc);
   if (s.ranges.length > 0 && orders.length > 0 && !s.ranges.includes(orders[0]!.field)) {
-    throw new Error(`a query on ${s.collection} orders by ${orders[0]!.field} first but has a range on ${s.ranges.join(', ')}: Firestore refuses it`);
+    throw new Error(
+      `a query on ${s.collection} orders by ${orders[0]!.field} first but has a range on ${s.ranges.join(', ')}: Firestore refuses it`,
+    );
   }
   const fieldsInOrder = new Set([...s.ranges, ...orders.map((o) => o.field)]);
   if (ordered.length === 0 || (s.equalities.length === 0 && fieldsInOrder.size === 1)) return null;
@@ -108,7 +115,14 @@ export function indexServes(declared: CompositeIndex, needed: CompositeIndex, eq
   const fields = declared.fields.filter((f) => f.fieldPath !== DOCUMENT_ID);
   if (fields.length !== needed.fields.length) return false;
   const key = (f: IndexField) => `${f.fieldPath} ${f.order}`;
-  const equalities = (list: IndexField[]) => list.slice(0, equalityCount).map((f) => f.fieldPath).sort().join();
-  return equalities(fields) === equalities(needed.fields)
-    && fields.slice(equalityCount).map(key).join() === needed.fields.slice(equalityCount).map(key).join();
+  const equalities = (list: IndexField[]) =>
+    list
+      .slice(0, equalityCount)
+      .map((f) => f.fieldPath)
+      .sort()
+      .join();
+  return (
+    equalities(fields) === equalities(needed.fields) &&
+    fields.slice(equalityCount).map(key).join() === needed.fields.slice(equalityCount).map(key).join()
+  );
 }

@@ -23,7 +23,9 @@ export function firestoreReceivables(db: Firestore): FirestoreReceivables {
       const created = await db.runTransaction(async (tx) => {
         const taken = entries.length === 0 ? [] : await tx.getAll(...refs);
         if (taken.some((s) => s.exists)) return false;
-        entries.forEach((e, i) => { tx.create(refs[i]!, toData(e)); });
+        entries.forEach((e, i) => {
+          tx.create(refs[i]!, toData(e));
+        });
         return true;
       });
       return created ? 'created' : 'conflict';
@@ -31,7 +33,8 @@ export function firestoreReceivables(db: Firestore): FirestoreReceivables {
     async listReceivables(orgId, agencyId) {
       const col = ledger(orgId);
       const snapshot = await (agencyId === undefined ? col : col.where('agencyId', '==', agencyId)).get();
-      return snapshot.docs.flatMap((s) => recordOf<ReceivableEntry>(s) ?? [])
+      return snapshot.docs
+        .flatMap((s) => recordOf<ReceivableEntry>(s) ?? [])
         .sort((a, b) => compareStrings(a.agencyId, b.agencyId) || a.seq - b.seq);
     },
   };

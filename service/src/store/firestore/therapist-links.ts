@@ -4,7 +4,14 @@
  * token, so `therapistTokens/{tokenHash}` names the org and link, written in the same batch.
  */
 import type { CollectionReference, Firestore, Query } from 'firebase-admin/firestore';
-import type { EDeliveryConsent, PostedCopyB, TherapistLinkRecord, TherapistNotification, TherapistPortalStore, W9Submission } from '../therapist-port.ts';
+import type {
+  EDeliveryConsent,
+  PostedCopyB,
+  TherapistLinkRecord,
+  TherapistNotification,
+  TherapistPortalStore,
+  W9Submission,
+} from '../therapist-port.ts';
 import { compareStrings, recordOf, toData } from './documents.ts';
 import { docId, orgPaths } from './paths.ts';
 
@@ -54,8 +61,9 @@ export function firestoreTherapistLinks(db: Firestore): TherapistPortalStore {
     },
     insertW9Submission: (orgId, submission) => create(w9s(orgId), submission.id, submission),
     async listW9Submissions(orgId, therapistId) {
-      return (await records<W9Submission>(w9s(orgId).where('therapistId', '==', therapistId)))
-        .sort((a, b) => compareStrings(a.signedAt, b.signedAt) || compareStrings(a.id, b.id));
+      return (await records<W9Submission>(w9s(orgId).where('therapistId', '==', therapistId))).sort(
+        (a, b) => compareStrings(a.signedAt, b.signedAt) || compareStrings(a.id, b.id),
+      );
     },
     insertConsent: (orgId, consent) => create(consents(orgId), consent.id, consent),
     withdrawConsent: (orgId, consentId, at) => setOnce<EDeliveryConsent>(consents(orgId), consentId, 'withdrawnAt', at),
@@ -65,8 +73,11 @@ export function firestoreTherapistLinks(db: Firestore): TherapistPortalStore {
     },
     insertPostedCopyB: (orgId, copy) => create(copies(orgId), copy.id, copy),
     async listPostedCopyB(orgId, query) {
-      const all = await records<PostedCopyB>(query.therapistId === undefined ? copies(orgId) : copies(orgId).where('therapistId', '==', query.therapistId));
-      return all.filter((c) => query.year === undefined || c.year === query.year)
+      const all = await records<PostedCopyB>(
+        query.therapistId === undefined ? copies(orgId) : copies(orgId).where('therapistId', '==', query.therapistId),
+      );
+      return all
+        .filter((c) => query.year === undefined || c.year === query.year)
         .sort((a, b) => compareStrings(b.postedAt, a.postedAt) || compareStrings(a.id, b.id));
     },
     async getPostedCopyB(orgId, id) {
@@ -75,7 +86,9 @@ export function firestoreTherapistLinks(db: Firestore): TherapistPortalStore {
     insertNotification: (orgId, notification) => create(notices(orgId), notification.id, notification),
     async listNotifications(orgId, query) {
       const all = await records<TherapistNotification>(notices(orgId));
-      return all.filter((n) => !query.unsent || n.sentAt === undefined).sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.id, b.id));
+      return all
+        .filter((n) => !query.unsent || n.sentAt === undefined)
+        .sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.id, b.id));
     },
     markNotificationSent: (orgId, id, at) => setOnce<TherapistNotification>(notices(orgId), id, 'sentAt', at),
   };

@@ -3,7 +3,15 @@
  * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
  */
 import type { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import { SETTLED_OUTSIDE, type ListPage, type VisitResealing, type StoredVisit, type UpsertVisitsOutcome, type VisitQuery, type VisitSortKey } from '../port.ts';
+import {
+  SETTLED_OUTSIDE,
+  type ListPage,
+  type VisitResealing,
+  type StoredVisit,
+  type UpsertVisitsOutcome,
+  type VisitQuery,
+  type VisitSortKey,
+} from '../port.ts';
 import { compareStrings, getMany, mapLimit, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
 import { scanPage } from './paging.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
@@ -16,7 +24,11 @@ const IN_VALUES = 30;
 
 async function whereIn(paths: OrgPaths, field: 'clientId' | 'dupKey', values: readonly string[]): Promise<StoredVisit[]> {
   const slices = slicesOf([...new Set(values)], IN_VALUES);
-  const results = await mapLimit(slices, 8, async (slice) => (await buildQuery(FIRESTORE_QUERIES.visitsByFields, paths.visits, { equal: { [field]: slice } }).get()).docs);
+  const results = await mapLimit(
+    slices,
+    8,
+    async (slice) => (await buildQuery(FIRESTORE_QUERIES.visitsByFields, paths.visits, { equal: { [field]: slice } }).get()).docs,
+  );
   return visitsOf(results.flat());
 }
 
@@ -45,14 +57,24 @@ export async function upsertVisits(db: Firestore, paths: OrgPaths, visits: reado
           locked.add(visit.id);
           return;
         }
-        tx.set(paths.visit(visit.id), toData({
-          ...visit, receivedAt: existing?.receivedAt ?? visit.receivedAt, invoiceId: null, payRunId: existing?.payRunId ?? null,
-        }));
+        tx.set(
+          paths.visit(visit.id),
+          toData({
+            ...visit,
+            receivedAt: existing?.receivedAt ?? visit.receivedAt,
+            invoiceId: null,
+            payRunId: existing?.payRunId ?? null,
+          }),
+        );
       });
       return locked;
-    }));
+    }),
+  );
   const locked = new Set(outcomes.flatMap((s) => [...s]));
-  return { written: visits.map((v) => v.id).filter((id) => !locked.has(id)), locked: visits.map((v) => v.id).filter((id) => locked.has(id)) };
+  return {
+    written: visits.map((v) => v.id).filter((id) => !locked.has(id)),
+    locked: visits.map((v) => v.id).filter((id) => locked.has(id)),
+  };
 }
 
 /** Replaces the sealed patient and the duplicate key of visits that still exist, a transaction per slice; nothing else changes. */
@@ -63,7 +85,8 @@ export async function resealVisits(db: Firestore, paths: OrgPaths, visits: reado
       slice.forEach((v, i) => {
         if (current[i]?.exists) tx.update(paths.visit(v.id), { patient: v.patient, dupKey: v.dupKey });
       });
-    }));
+    }),
+  );
 }
 
 /**
@@ -79,7 +102,8 @@ export async function markSettledOutside(db: Firestore, paths: OrgPaths, visitId
         if (!visit || visit.invoiceId !== null || visit.payRunId !== null) continue;
         tx.update(snapshot.ref, { invoiceId: SETTLED_OUTSIDE, payRunId: SETTLED_OUTSIDE });
       }
-    }));
+    }),
+  );
 }
 
 /**
@@ -87,7 +111,11 @@ export async function markSettledOutside(db: Firestore, paths: OrgPaths, visitId
  * docs first; a billed or paid one is left as it is and reported locked. A close that planned
  * a deleted visit finds it missing when it claims (operation.ts) and rolls back.
  */
-export async function withdrawVisits(db: Firestore, paths: OrgPaths, visitIds: readonly string[]): Promise<{ withdrawn: string[]; locked: string[] }> {
+export async function withdrawVisits(
+  db: Firestore,
+  paths: OrgPaths,
+  visitIds: readonly string[],
+): Promise<{ withdrawn: string[]; locked: string[] }> {
   const outcomes = await mapLimit(slicesOf([...new Set(visitIds)], WRITES_PER_COMMIT), 4, (slice) =>
     db.runTransaction(async (tx) => {
       const current = await tx.getAll(...slice.map((id) => paths.visit(id)));
@@ -103,7 +131,8 @@ export async function withdrawVisits(db: Firestore, paths: OrgPaths, visitIds: r
         }
       }
       return { withdrawn, locked };
-    }));
+    }),
+  );
   return { withdrawn: outcomes.flatMap((o) => o.withdrawn), locked: outcomes.flatMap((o) => o.locked) };
 }
 
@@ -113,7 +142,12 @@ export async function withdrawVisits(db: Firestore, paths: OrgPaths, visitIds: r
  * adapter needs no composite index.
  */
 export async function listVisits(paths: OrgPaths, query: VisitQuery): Promise<StoredVisit[]> {
-  const equal = { agencyId: query.agencyId, therapistId: query.therapistId, invoiceId: query.billed === false ? null : undefined, payRunId: query.paid === false ? null : undefined };
+  const equal = {
+    agencyId: query.agencyId,
+    therapistId: query.therapistId,
+    invoiceId: query.billed === false ? null : undefined,
+    payRunId: query.paid === false ? null : undefined,
+  };
   const q = Object.values(equal).some((v) => v !== undefined)
     ? buildQuery(FIRESTORE_QUERIES.visitsByFields, paths.visits, { equal })
     : buildQuery(FIRESTORE_QUERIES.visitsByDate, paths.visits, { range: { date: { from: query.dateFrom, to: query.dateTo } } });
@@ -123,9 +157,12 @@ export async function listVisits(paths: OrgPaths, query: VisitQuery): Promise<St
 }
 
 const visitMatches = (v: StoredVisit, query: VisitQuery) =>
-  (query.agencyId === undefined || v.agencyId === query.agencyId) && (query.therapistId === undefined || v.therapistId === query.therapistId)
-  && (query.dateFrom === undefined || v.date >= query.dateFrom) && (query.dateTo === undefined || v.date <= query.dateTo)
-  && (query.billed === undefined || (v.invoiceId !== null) === query.billed) && (query.paid === undefined || (v.payRunId !== null) === query.paid);
+  (query.agencyId === undefined || v.agencyId === query.agencyId) &&
+  (query.therapistId === undefined || v.therapistId === query.therapistId) &&
+  (query.dateFrom === undefined || v.date >= query.dateFrom) &&
+  (query.dateTo === undefined || v.date <= query.dateTo) &&
+  (query.billed === undefined || (v.invoiceId !== null) === query.billed) &&
+  (query.paid === undefined || (v.payRunId !== null) === query.paid);
 
 /** A page by date, then document id (the visit's id: docId changes only ids with %, / or | or a leading . or _). */
 export async function listVisitPage(paths: OrgPaths, query: VisitQuery, page: ListPage<VisitSortKey>): Promise<StoredVisit[]> {

@@ -56,10 +56,13 @@ function checkpointWorker(): Worker {
   if (worker) return worker;
   const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { everyMs: EVERY_MS } });
   started.on('message', (message: { failed?: string; removed?: number }) => {
-    if (message.failed) console.warn(`visitledger: a background WAL checkpoint failed (${message.failed}); SQLite's automatic checkpoint still runs`);
+    if (message.failed)
+      console.warn(`visitledger: a background WAL checkpoint failed (${message.failed}); SQLite's automatic checkpoint still runs`);
     if (message.removed !== undefined) removing.get(message.removed)?.();
   });
-  started.on('error', (error) => console.warn(`visitledger: the WAL checkpoint worker stopped (${error.name}); SQLite's automatic checkpoint still runs`));
+  started.on('error', (error) =>
+    console.warn(`visitledger: the WAL checkpoint worker stopped (${error.name}); SQLite's automatic checkpoint still runs`),
+  );
   started.on('exit', () => {
     if (worker === started) worker = undefined;
     for (const done of removing.values()) done();
@@ -80,15 +83,16 @@ export function checkpointInBackground(file: string): () => Promise<void> {
   const id = ++registered;
   const running = checkpointWorker();
   running.postMessage({ add: id, file });
-  return () => new Promise<void>((resolve) => {
-    if (worker !== running) return resolve();
-    // Held while the answer is due: an unref'd worker's message would not keep the process waiting for it.
-    running.ref();
-    removing.set(id, () => {
-      removing.delete(id);
-      if (removing.size === 0) running.unref();
-      resolve();
+  return () =>
+    new Promise<void>((resolve) => {
+      if (worker !== running) return resolve();
+      // Held while the answer is due: an unref'd worker's message would not keep the process waiting for it.
+      running.ref();
+      removing.set(id, () => {
+        removing.delete(id);
+        if (removing.size === 0) running.unref();
+        resolve();
+      });
+      running.postMessage({ remove: id });
     });
-    running.postMessage({ remove: id });
-  });
 }

@@ -51,7 +51,9 @@ export function openSqliteConnection(file: string): SqliteConnection {
   const db = new DatabaseSync(file);
   // The busy timeout first: switching to WAL takes a lock, and another process opening the same
   // file at that moment (two CLI runs at once) would otherwise fail at once with "database is locked".
-  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;');
+  db.exec(
+    'PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;',
+  );
   // Checkpoints run in the background (checkpointer.ts); SQLite's own, in the commit, only past a 64 MB log.
   db.exec('PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;');
   migrate(db);

@@ -3,8 +3,20 @@ import type { Agency, BillRate, PayRate } from '../../../../shared/index.ts';
 import type { OrgRecord, Store, StoredTherapist } from '../port.ts';
 import type { SqliteConnection } from './connection.ts';
 
-export type SqliteDirectory = Pick<Store,
-  'insertOrg' | 'getOrg' | 'updateOrg' | 'putAgencies' | 'listAgencies' | 'putTherapists' | 'listTherapists' | 'putBillRates' | 'listBillRates' | 'putPayRates' | 'listPayRates'>;
+export type SqliteDirectory = Pick<
+  Store,
+  | 'insertOrg'
+  | 'getOrg'
+  | 'updateOrg'
+  | 'putAgencies'
+  | 'listAgencies'
+  | 'putTherapists'
+  | 'listTherapists'
+  | 'putBillRates'
+  | 'listBillRates'
+  | 'putPayRates'
+  | 'listPayRates'
+>;
 
 export function sqliteDirectory({ all, get, run, docs, doc, transaction }: SqliteConnection): SqliteDirectory {
   return {
@@ -29,7 +41,8 @@ export function sqliteDirectory({ all, get, run, docs, doc, transaction }: Sqlit
     },
     async putTherapists(orgId, therapists) {
       transaction(() => {
-        for (const t of therapists) run('INSERT OR REPLACE INTO therapists (org_id, id, doc) VALUES (?, ?, ?)', orgId, t.id, JSON.stringify(t));
+        for (const t of therapists)
+          run('INSERT OR REPLACE INTO therapists (org_id, id, doc) VALUES (?, ?, ?)', orgId, t.id, JSON.stringify(t));
       });
     },
     async listTherapists(orgId) {
@@ -39,31 +52,59 @@ export function sqliteDirectory({ all, get, run, docs, doc, transaction }: Sqlit
     async putBillRates(orgId, rates) {
       transaction(() => {
         for (const r of rates) {
-          run('INSERT OR REPLACE INTO bill_rates (org_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?)',
-            orgId, r.agencyId, r.discipline, r.visitType, r.effectiveFrom, r.cents);
+          run(
+            'INSERT OR REPLACE INTO bill_rates (org_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?)',
+            orgId,
+            r.agencyId,
+            r.discipline,
+            r.visitType,
+            r.effectiveFrom,
+            r.cents,
+          );
         }
       });
     },
     async listBillRates(orgId) {
-      return all('SELECT * FROM bill_rates WHERE org_id = ? ORDER BY agency_id, discipline, visit_type, effective_from', orgId).map((r): BillRate => ({
-        agencyId: r.agency_id as string, discipline: r.discipline as BillRate['discipline'], visitType: r.visit_type as string,
-        effectiveFrom: r.effective_from as string, cents: Number(r.cents),
-      }));
+      return all('SELECT * FROM bill_rates WHERE org_id = ? ORDER BY agency_id, discipline, visit_type, effective_from', orgId).map(
+        (r): BillRate => ({
+          agencyId: r.agency_id as string,
+          discipline: r.discipline as BillRate['discipline'],
+          visitType: r.visit_type as string,
+          effectiveFrom: r.effective_from as string,
+          cents: Number(r.cents),
+        }),
+      );
     },
     async putPayRates(orgId, rates) {
       transaction(() => {
         for (const r of rates) {
-          run('INSERT OR REPLACE INTO pay_rates (org_id, therapist_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            orgId, r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom, r.cents);
+          run(
+            'INSERT OR REPLACE INTO pay_rates (org_id, therapist_id, agency_id, discipline, visit_type, effective_from, cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            orgId,
+            r.therapistId,
+            r.agencyId ?? '',
+            r.discipline,
+            r.visitType,
+            r.effectiveFrom,
+            r.cents,
+          );
         }
       });
     },
     async listPayRates(orgId) {
-      return all('SELECT * FROM pay_rates WHERE org_id = ? ORDER BY therapist_id, agency_id, discipline, visit_type, effective_from', orgId).map((r): PayRate => ({
-        therapistId: r.therapist_id as string, ...(r.agency_id ? { agencyId: r.agency_id as string } : {}),
-        discipline: r.discipline as PayRate['discipline'], visitType: r.visit_type as string,
-        effectiveFrom: r.effective_from as string, cents: Number(r.cents),
-      }));
+      return all(
+        'SELECT * FROM pay_rates WHERE org_id = ? ORDER BY therapist_id, agency_id, discipline, visit_type, effective_from',
+        orgId,
+      ).map(
+        (r): PayRate => ({
+          therapistId: r.therapist_id as string,
+          ...(r.agency_id ? { agencyId: r.agency_id as string } : {}),
+          discipline: r.discipline as PayRate['discipline'],
+          visitType: r.visit_type as string,
+          effectiveFrom: r.effective_from as string,
+          cents: Number(r.cents),
+        }),
+      );
     },
   };
 }

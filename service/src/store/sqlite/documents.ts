@@ -8,7 +8,12 @@ import type { DocumentKind, DocumentStore, KeyMaintenanceStore, StoredDocument }
 type DocumentRow = { id: string; kind: string; record_id: string; sha256: string; bytes: Uint8Array; created_at: string };
 
 const fromRow = (r: DocumentRow): StoredDocument => ({
-  id: r.id, kind: r.kind as DocumentKind, recordId: r.record_id, sha256: r.sha256, bytes: r.bytes, createdAt: r.created_at,
+  id: r.id,
+  kind: r.kind as DocumentKind,
+  recordId: r.record_id,
+  sha256: r.sha256,
+  bytes: r.bytes,
+  createdAt: r.created_at,
 });
 
 export function sqliteDocuments(db: DatabaseSync): DocumentStore & Pick<KeyMaintenanceStore, 'listDocumentIds' | 'resealDocument'> {

@@ -2,7 +2,12 @@
 import type { KeyMaintenanceRecord, KeyMaintenanceStore } from '../port.ts';
 import type { SqliteConnection } from './connection.ts';
 
-export function sqliteKeyMaintenance({ all, get, run, doc }: SqliteConnection): Pick<KeyMaintenanceStore, 'listOrgIds' | 'getKeyMaintenance' | 'putKeyMaintenance'> {
+export function sqliteKeyMaintenance({
+  all,
+  get,
+  run,
+  doc,
+}: SqliteConnection): Pick<KeyMaintenanceStore, 'listOrgIds' | 'getKeyMaintenance' | 'putKeyMaintenance'> {
   return {
     async listOrgIds() {
       return all('SELECT id FROM orgs ORDER BY id').map((r) => r.id as string);

@@ -34,14 +34,24 @@ export type VisitClaims = {
    * the ids that were already taken by another (or do not exist). The seqs go in ascending, so
    * the marks' b-tree grows at its end instead of splitting pages all over.
    */
-  claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, lines: LineVisits, visitSeqs: readonly number[] | undefined): string[];
+  claimVisits(
+    orgId: string,
+    column: 'invoice_seq' | 'pay_run_seq',
+    owner: number,
+    lines: LineVisits,
+    visitSeqs: readonly number[] | undefined,
+  ): string[];
 };
 
 export function visitClaims({ all, run }: SqliteConnection): VisitClaims {
   /** The visits' seqs in ascending order, found by id; ids that name no visit of the org come back in `unknown`. */
   function seqsById(orgId: string, visitIds: readonly string[]): { seqs: Float64Array; unknown: string[]; idBySeq: Map<number, string> } {
     // CROSS JOIN keeps the ids the outer loop: each is one probe of the (org_id, id) index.
-    const rows = all('SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value', JSON.stringify(visitIds), orgId);
+    const rows = all(
+      'SELECT j.value AS id, v.seq FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value',
+      JSON.stringify(visitIds),
+      orgId,
+    );
     const idBySeq = new Map(rows.map((r) => [Number(r.seq), r.id as string]));
     const seqById = new Map(rows.map((r) => [r.id as string, Number(r.seq)]));
     const seqs = new Float64Array(visitIds.length);
@@ -55,28 +65,40 @@ export function visitClaims({ all, run }: SqliteConnection): VisitClaims {
     return { seqs: seqs.subarray(0, found).sort(), unknown, idBySeq };
   }
 
-  function claimVisits(orgId: string, column: 'invoice_seq' | 'pay_run_seq', owner: number, lines: LineVisits, visitSeqs: readonly number[] | undefined): string[] {
+  function claimVisits(
+    orgId: string,
+    column: 'invoice_seq' | 'pay_run_seq',
+    owner: number,
+    lines: LineVisits,
+    visitSeqs: readonly number[] | undefined,
+  ): string[] {
     // The caller's seqs when it has one per line (a seq never changes owner: seqs are never
     // reused, and a withdrawn visit's seq keeps a mark), else the lines' visits found by id.
     const byId = visitSeqs !== undefined && visitSeqs.length === lines.count ? null : seqsById(orgId, lines.visitIds());
     const seqs = byId ? byId.seqs : Float64Array.from(visitSeqs!).sort();
     let changes = 0;
     for (const seqList of jsonChunks(seqs)) {
-      changes += Number(run(
-        `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
+      changes += Number(
+        run(
+          `INSERT INTO visit_marks (visit_seq, ${column}) SELECT j.value, ? FROM json_each(?) j WHERE true
          ON CONFLICT (visit_seq) DO UPDATE SET ${column} = excluded.${column} WHERE visit_marks.${column} IS NULL`,
-        owner, seqList,
-      ).changes);
+          owner,
+          seqList,
+        ).changes,
+      );
     }
     if ((byId === null || byId.unknown.length === 0) && changes === lines.count) return [];
     // Fewer marks than visits (rare): some were taken already, by this owner (a repeat), by
     // another, or by a withdrawal (the visit is gone, its seq keeps the mark). Named through the
     // lines' own ids: the caller's seqs come in any order, not the lines'.
     const named = byId ?? seqsById(orgId, lines.visitIds());
-    const taken = Array.from(jsonChunks(seqs), (seqList) => all(
-      `SELECT m.visit_seq FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value WHERE m.${column} IS NOT ?`,
-      seqList, owner,
-    ).map((r) => named.idBySeq.get(Number(r.visit_seq)))).flat();
+    const taken = Array.from(jsonChunks(seqs), (seqList) =>
+      all(
+        `SELECT m.visit_seq FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value WHERE m.${column} IS NOT ?`,
+        seqList,
+        owner,
+      ).map((r) => named.idBySeq.get(Number(r.visit_seq))),
+    ).flat();
     // A withdrawn visit has no row to name it by seq: it is among the unknown ids.
     return [...named.unknown, ...taken.filter((id) => id !== undefined)];
   }

@@ -258,7 +258,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
   {
     version: 14,
-    name: 'the therapists\' own pages',
+    name: "the therapists' own pages",
     sql: `
       -- Therapist links (the token hash unique across orgs, as portal links), the W-9s signed on
       -- their pages (append-only), consents to electronic 1099-NEC copies, the Copy B PDFs posted

@@ -41,19 +41,35 @@ describe('packed lines', () => {
   });
 
   it('stores a column whose rows all hold one value as that value once, of any type', () => {
-    const lines = Array.from({ length: 6 }, (_, i) => ({ visitId: `v${i}`, late: false, rateCents: 5000, discipline: 'PT', agency: i < 5 ? 'A' : undefined }));
+    const lines = Array.from({ length: 6 }, (_, i) => ({
+      visitId: `v${i}`,
+      late: false,
+      rateCents: 5000,
+      discipline: 'PT',
+      agency: i < 5 ? 'A' : undefined,
+    }));
     const packed = packRows(lines, ['visitId', 'late', 'rateCents', 'discipline', 'agency']);
     expect(packed.columns.slice(1)).toEqual([
-      { constant: false }, { constant: 5000 }, { constant: 'PT' },
+      { constant: false },
+      { constant: 5000 },
+      { constant: 'PT' },
       { dictionary: ['A'], indexes: [0, 0, 0, 0, 0, null] }, // one value, but absent from a row: not a constant
     ]);
-    expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(lines.map(({ agency, ...rest }) => (agency === undefined ? rest : { ...rest, agency })));
+    expect(unpackRows(JSON.parse(JSON.stringify(packed)))).toEqual(
+      lines.map(({ agency, ...rest }) => (agency === undefined ? rest : { ...rest, agency })),
+    );
   });
 
   it('reads the column form that files written by schema version 7 hold (string dictionaries, no constants)', () => {
     const version7 = {
-      keys: ['visitId', 'kind', 'cents', 'late'], length: 3,
-      columns: [{ values: ['a', 'b', 'c'] }, { dictionary: ['x', 'z'], indexes: [0, 1, 0] }, { values: [100, 100, 200] }, { values: [false, false, true] }],
+      keys: ['visitId', 'kind', 'cents', 'late'],
+      length: 3,
+      columns: [
+        { values: ['a', 'b', 'c'] },
+        { dictionary: ['x', 'z'], indexes: [0, 1, 0] },
+        { values: [100, 100, 200] },
+        { values: [false, false, true] },
+      ],
     };
     expect(unpackRows(version7)).toEqual([
       { visitId: 'a', kind: 'x', cents: 100, late: false },
@@ -75,7 +91,10 @@ describe('packed lines', () => {
     const before7 = {
       keys: ['visitId', 'therapistName', 'rateCents', 'note'],
       dictionaries: [null, ['Tom', 'Lena'], null, []],
-      rows: [['v1', 0, 8500, null], ['v2', 1, 9000, null]],
+      rows: [
+        ['v1', 0, 8500, null],
+        ['v2', 1, 9000, null],
+      ],
     };
     expect(unpackRows(before7)).toEqual([
       { visitId: 'v1', therapistName: 'Tom', rateCents: 8500 },
@@ -84,9 +103,14 @@ describe('packed lines', () => {
   });
 
   it('round-trips any list of flat records', () => {
-    const record = fc.record({ a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y'), e: fc.constantFrom(0, 1, '1', true) }, { requiredKeys: ['a', 'b'] });
-    fc.assert(fc.property(fc.array(record, { maxLength: 50 }), (rows) => {
-      expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows, ['a', 'b', 'c', 'd', 'e']))))).toEqual(rows);
-    }));
+    const record = fc.record(
+      { a: fc.string(), b: fc.integer(), c: fc.boolean(), d: fc.constantFrom('x', 'y'), e: fc.constantFrom(0, 1, '1', true) },
+      { requiredKeys: ['a', 'b'] },
+    );
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 50 }), (rows) => {
+        expect(unpackRows(JSON.parse(JSON.stringify(packRows(rows, ['a', 'b', 'c', 'd', 'e']))))).toEqual(rows);
+      }),
+    );
   });
 });

@@ -80,7 +80,14 @@ export function unpackRows<T>(packed: PackedLines): T[] {
     const object: Record<string, Value> = {};
     for (let c = 0; c < keys.length; c++) {
       const column = columns[c]!;
-      const value = 'values' in column ? column.values[i] : 'constant' in column ? column.constant : column.indexes[i] === null ? null : column.dictionary[column.indexes[i]!]!;
+      const value =
+        'values' in column
+          ? column.values[i]
+          : 'constant' in column
+            ? column.constant
+            : column.indexes[i] === null
+              ? null
+              : column.dictionary[column.indexes[i]!]!;
       if (value !== null && value !== undefined) object[keys[c]!] = value; // absent and undefined keys stay absent
     }
     out[i] = object as T;

@@ -31,7 +31,9 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
       return one<StripeConnectionRecord>(getConnection.get(orgId));
     },
     async insertConnectedAccount(orgId, account) {
-      return Number(insertAccount.run(orgId, account.therapistId, account.accountId, JSON.stringify(account)).changes) === 1 ? 'created' : 'exists';
+      return Number(insertAccount.run(orgId, account.therapistId, account.accountId, JSON.stringify(account)).changes) === 1
+        ? 'created'
+        : 'exists';
     },
     async updateConnectedAccount(orgId, account) {
       updateAccount.run(account.accountId, JSON.stringify(account), orgId, account.therapistId);
@@ -54,8 +56,14 @@ export function sqlitePayouts(db: DatabaseSync): PayoutStore {
     async listStripeTransfers(orgId, query) {
       const where = ['org_id = ?'];
       const params: string[] = [orgId];
-      if (query.payRunId !== undefined) { where.push('pay_run_id = ?'); params.push(query.payRunId); }
-      if (query.accountId !== undefined) { where.push('account_id = ?'); params.push(query.accountId); }
+      if (query.payRunId !== undefined) {
+        where.push('pay_run_id = ?');
+        params.push(query.payRunId);
+      }
+      if (query.accountId !== undefined) {
+        where.push('account_id = ?');
+        params.push(query.accountId);
+      }
       const sql = `SELECT doc FROM stripe_transfers WHERE ${where.join(' AND ')} ORDER BY payment_id`;
       return many<StripeTransferRecord>(listTransfers(sql).all(...params));
     },

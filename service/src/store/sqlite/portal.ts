@@ -51,7 +51,10 @@ export function sqlitePortal(db: DatabaseSync): Omit<PortalStore, keyof Therapis
     },
     async listPortalViews(orgId, linkIds) {
       if (linkIds.length === 0) return [];
-      const rows = db.prepare(`SELECT link_id, invoice_id, at FROM portal_views WHERE org_id = ? AND link_id IN (${linkIds.map(() => '?').join(',')}) ORDER BY at, invoice_id`)
+      const rows = db
+        .prepare(
+          `SELECT link_id, invoice_id, at FROM portal_views WHERE org_id = ? AND link_id IN (${linkIds.map(() => '?').join(',')}) ORDER BY at, invoice_id`,
+        )
         .all(orgId, ...linkIds) as { link_id: string; invoice_id: string; at: string }[];
       return rows.map((r): PortalView => ({ linkId: r.link_id, invoiceId: r.invoice_id, at: r.at }));
     },

@@ -14,8 +14,15 @@ export function sqliteReceivables({ all, run, docs, transaction }: SqliteConnect
       try {
         transaction(() => {
           for (const e of entries) {
-            const inserted = run('INSERT OR IGNORE INTO receivables (org_id, agency_id, seq, id, kind, doc) VALUES (?, ?, ?, ?, ?, ?)',
-              orgId, e.agencyId, e.seq, e.id, e.kind, JSON.stringify(e));
+            const inserted = run(
+              'INSERT OR IGNORE INTO receivables (org_id, agency_id, seq, id, kind, doc) VALUES (?, ?, ?, ?, ?, ?)',
+              orgId,
+              e.agencyId,
+              e.seq,
+              e.id,
+              e.kind,
+              JSON.stringify(e),
+            );
             if (Number(inserted.changes) !== 1) throw new Taken();
           }
         });

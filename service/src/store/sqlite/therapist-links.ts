@@ -1,6 +1,13 @@
 /** The therapists' pages in SQLite: links, W-9s signed there, consents, posted Copy Bs and notices, a row each. */
 import type { DatabaseSync } from 'node:sqlite';
-import type { EDeliveryConsent, PostedCopyB, TherapistLinkRecord, TherapistNotification, TherapistPortalStore, W9Submission } from '../therapist-port.ts';
+import type {
+  EDeliveryConsent,
+  PostedCopyB,
+  TherapistLinkRecord,
+  TherapistNotification,
+  TherapistPortalStore,
+  W9Submission,
+} from '../therapist-port.ts';
 
 type DocRow = { org_id: string; doc: string };
 
@@ -19,18 +26,29 @@ export function sqliteTherapistLinks(db: DatabaseSync): TherapistPortalStore {
   const insertConsent = db.prepare('INSERT INTO edelivery_consents (org_id, id, therapist_id, given_at, doc) VALUES (?, ?, ?, ?, ?)');
   const selectConsent = db.prepare('SELECT org_id, doc FROM edelivery_consents WHERE org_id = ? AND id = ?');
   const selectConsents = db.prepare('SELECT org_id, doc FROM edelivery_consents WHERE org_id = ? ORDER BY given_at, id');
-  const selectConsentsOf = db.prepare('SELECT org_id, doc FROM edelivery_consents WHERE org_id = ? AND therapist_id = ? ORDER BY given_at, id');
+  const selectConsentsOf = db.prepare(
+    'SELECT org_id, doc FROM edelivery_consents WHERE org_id = ? AND therapist_id = ? ORDER BY given_at, id',
+  );
   const updateConsent = db.prepare('UPDATE edelivery_consents SET doc = ? WHERE org_id = ? AND id = ?');
   const insertCopy = db.prepare('INSERT INTO posted_copy_b (org_id, id, therapist_id, year, posted_at, doc) VALUES (?, ?, ?, ?, ?, ?)');
   const selectCopy = db.prepare('SELECT org_id, doc FROM posted_copy_b WHERE org_id = ? AND id = ?');
   const insertNotice = db.prepare('INSERT INTO therapist_notifications (org_id, id, created_at, sent_at, doc) VALUES (?, ?, ?, NULL, ?)');
   const selectNotices = db.prepare('SELECT org_id, doc FROM therapist_notifications WHERE org_id = ? ORDER BY created_at, id');
-  const selectUnsent = db.prepare('SELECT org_id, doc FROM therapist_notifications WHERE org_id = ? AND sent_at IS NULL ORDER BY created_at, id');
+  const selectUnsent = db.prepare(
+    'SELECT org_id, doc FROM therapist_notifications WHERE org_id = ? AND sent_at IS NULL ORDER BY created_at, id',
+  );
   const selectNotice = db.prepare('SELECT org_id, doc FROM therapist_notifications WHERE org_id = ? AND id = ?');
   const updateNotice = db.prepare('UPDATE therapist_notifications SET sent_at = ?, doc = ? WHERE org_id = ? AND id = ?');
 
   /** Read, change and write without yielding: node:sqlite is synchronous, so no other request interleaves. */
-  function setOnce<T extends object>(select: ReturnType<DatabaseSync['prepare']>, write: (doc: T) => void, orgId: string, id: string, field: keyof T, at: string): boolean {
+  function setOnce<T extends object>(
+    select: ReturnType<DatabaseSync['prepare']>,
+    write: (doc: T) => void,
+    orgId: string,
+    id: string,
+    field: keyof T,
+    at: string,
+  ): boolean {
     const current = parsed<T>(select.get(orgId, id));
     if (!current || current[field] !== undefined) return false;
     write({ ...current, [field]: at });
@@ -48,7 +66,14 @@ export function sqliteTherapistLinks(db: DatabaseSync): TherapistPortalStore {
       return all<TherapistLinkRecord>(therapistId === undefined ? selectLinks.all(orgId) : selectLinksOf.all(orgId, therapistId));
     },
     async revokeTherapistLink(orgId, linkId, at) {
-      return setOnce<TherapistLinkRecord>(selectLink, (doc) => updateLink.run(JSON.stringify(doc), orgId, linkId), orgId, linkId, 'revokedAt', at);
+      return setOnce<TherapistLinkRecord>(
+        selectLink,
+        (doc) => updateLink.run(JSON.stringify(doc), orgId, linkId),
+        orgId,
+        linkId,
+        'revokedAt',
+        at,
+      );
     },
     async findTherapistLinkByTokenHash(tokenHash) {
       const row = selectLinkByHash.get(tokenHash) as DocRow | undefined;
@@ -64,7 +89,14 @@ export function sqliteTherapistLinks(db: DatabaseSync): TherapistPortalStore {
       insertConsent.run(orgId, consent.id, consent.therapistId, consent.givenAt, JSON.stringify(consent));
     },
     async withdrawConsent(orgId, consentId, at) {
-      return setOnce<EDeliveryConsent>(selectConsent, (doc) => updateConsent.run(JSON.stringify(doc), orgId, consentId), orgId, consentId, 'withdrawnAt', at);
+      return setOnce<EDeliveryConsent>(
+        selectConsent,
+        (doc) => updateConsent.run(JSON.stringify(doc), orgId, consentId),
+        orgId,
+        consentId,
+        'withdrawnAt',
+        at,
+      );
     },
     async listConsents(orgId, therapistId) {
       return all<EDeliveryConsent>(therapistId === undefined ? selectConsents.all(orgId) : selectConsentsOf.all(orgId, therapistId));
@@ -73,9 +105,19 @@ export function sqliteTherapistLinks(db: DatabaseSync): TherapistPortalStore {
       insertCopy.run(orgId, copy.id, copy.therapistId, copy.year, copy.postedAt, JSON.stringify(copy));
     },
     async listPostedCopyB(orgId, query) {
-      const where = ['org_id = ?', ...(query.therapistId !== undefined ? ['therapist_id = ?'] : []), ...(query.year !== undefined ? ['year = ?'] : [])];
-      const args = [orgId, ...(query.therapistId !== undefined ? [query.therapistId] : []), ...(query.year !== undefined ? [query.year] : [])];
-      const rows = db.prepare(`SELECT org_id, doc FROM posted_copy_b WHERE ${where.join(' AND ')} ORDER BY posted_at DESC, id`).all(...args);
+      const where = [
+        'org_id = ?',
+        ...(query.therapistId !== undefined ? ['therapist_id = ?'] : []),
+        ...(query.year !== undefined ? ['year = ?'] : []),
+      ];
+      const args = [
+        orgId,
+        ...(query.therapistId !== undefined ? [query.therapistId] : []),
+        ...(query.year !== undefined ? [query.year] : []),
+      ];
+      const rows = db
+        .prepare(`SELECT org_id, doc FROM posted_copy_b WHERE ${where.join(' AND ')} ORDER BY posted_at DESC, id`)
+        .all(...args);
       return all<PostedCopyB>(rows);
     },
     async getPostedCopyB(orgId, id) {
@@ -88,7 +130,14 @@ export function sqliteTherapistLinks(db: DatabaseSync): TherapistPortalStore {
       return all<TherapistNotification>(query.unsent ? selectUnsent.all(orgId) : selectNotices.all(orgId));
     },
     async markNotificationSent(orgId, id, at) {
-      return setOnce<TherapistNotification>(selectNotice, (doc) => updateNotice.run(at, JSON.stringify(doc), orgId, id), orgId, id, 'sentAt', at);
+      return setOnce<TherapistNotification>(
+        selectNotice,
+        (doc) => updateNotice.run(at, JSON.stringify(doc), orgId, id),
+        orgId,
+        id,
+        'sentAt',
+        at,
+      );
     },
   };
 }

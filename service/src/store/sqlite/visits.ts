@@ -1,12 +1,32 @@
 /** Visits in SQLite: one row each (the patient sealed), with the marks of their invoice and pay run (marks.ts). */
 import type { SQLInputValue } from 'node:sqlite';
-import { SETTLED_OUTSIDE, type BillingVisit, type KeyMaintenanceStore, type Store, type StoredVisit, type UnsettledVisit, type UpsertVisitsOutcome, type VisitQuery } from '../port.ts';
+import {
+  SETTLED_OUTSIDE,
+  type BillingVisit,
+  type KeyMaintenanceStore,
+  type Store,
+  type StoredVisit,
+  type UnsettledVisit,
+  type UpsertVisitsOutcome,
+  type VisitQuery,
+} from '../port.ts';
 import { crashPoint } from '../../faults/crash-points.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 import { SETTLED_MARK, WITHDRAWN_MARK } from './marks.ts';
 
-export type SqliteVisits = Pick<Store,
-  'getVisitsByClientId' | 'getVisits' | 'findVisitsByDupKey' | 'upsertVisits' | 'listVisits' | 'listBillingVisits' | 'listUnsettledVisits' | 'markSettledOutside' | 'withdrawVisits'> & Pick<KeyMaintenanceStore, 'resealVisits'>;
+export type SqliteVisits = Pick<
+  Store,
+  | 'getVisitsByClientId'
+  | 'getVisits'
+  | 'findVisitsByDupKey'
+  | 'upsertVisits'
+  | 'listVisits'
+  | 'listBillingVisits'
+  | 'listUnsettledVisits'
+  | 'markSettledOutside'
+  | 'withdrawVisits'
+> &
+  Pick<KeyMaintenanceStore, 'resealVisits'>;
 
 /** Visits with the invoice and pay run they belong to. */
 const VISIT_SELECT = `SELECT v.*,
@@ -22,15 +42,26 @@ function visitFilter(orgId: string, query: VisitQuery, byKey = false): { where: 
   const params: SQLInputValue[] = [orgId];
   // Not correlated with the row: SQLite looks the key up once per query.
   const byColumn = (column: string, id: string) => {
-    if (byKey) { where.push(`v.${column}_key = (SELECT key FROM id_keys WHERE org_id = ? AND id = ?)`); params.push(orgId, id); }
-    else { where.push(`v.${column}_id = ?`); params.push(id); }
+    if (byKey) {
+      where.push(`v.${column}_key = (SELECT key FROM id_keys WHERE org_id = ? AND id = ?)`);
+      params.push(orgId, id);
+    } else {
+      where.push(`v.${column}_id = ?`);
+      params.push(id);
+    }
   };
   if (query.agencyId !== undefined) byColumn('agency', query.agencyId);
   if (query.therapistId !== undefined) byColumn('therapist', query.therapistId);
   if (query.billed !== undefined) where.push(query.billed ? 'm.invoice_seq IS NOT NULL' : 'm.invoice_seq IS NULL');
   if (query.paid !== undefined) where.push(query.paid ? 'm.pay_run_seq IS NOT NULL' : 'm.pay_run_seq IS NULL');
-  if (query.dateFrom !== undefined) { where.push('v.date >= ?'); params.push(query.dateFrom); }
-  if (query.dateTo !== undefined) { where.push('v.date <= ?'); params.push(query.dateTo); }
+  if (query.dateFrom !== undefined) {
+    where.push('v.date >= ?');
+    params.push(query.dateFrom);
+  }
+  if (query.dateTo !== undefined) {
+    where.push('v.date <= ?');
+    params.push(query.dateTo);
+  }
   return { where: where.join(' AND '), params };
 }
 
@@ -76,7 +107,8 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
     const idOf = (key: SQLInputValue): string => {
       const id = ids.get(key as number);
       // Never guessed: a visit without its keys is a broken store, and billing it could bill the wrong agency.
-      if (id === undefined) throw new Error(`a visit of org ${orgId} names agency or therapist key ${String(key)}, which id_keys does not have`);
+      if (id === undefined)
+        throw new Error(`a visit of org ${orgId} names agency or therapist key ${String(key)}, which id_keys does not have`);
       return id;
     };
     const seen = new Map<SQLInputValue, string>();
@@ -89,14 +121,28 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
     // The flags and the seq are in the literal: added afterwards, each object would grow a second allocation.
     if (marks) {
       return (r) => ({
-        id: r[0] as string, agencyId: idOf(r[1]!), therapistId: idOf(r[2]!), date: one(r[3]!),
-        discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
-        seq: r[8] as number, billed: r[9] === 1, paid: r[10] === 1,
+        id: r[0] as string,
+        agencyId: idOf(r[1]!),
+        therapistId: idOf(r[2]!),
+        date: one(r[3]!),
+        discipline: one(r[4]!) as BillingVisit['discipline'],
+        visitType: one(r[5]!),
+        noteDone: r[6] === 1,
+        patientHasMrn: r[7] === 1,
+        seq: r[8] as number,
+        billed: r[9] === 1,
+        paid: r[10] === 1,
       });
     }
     return (r) => ({
-      id: r[0] as string, agencyId: idOf(r[1]!), therapistId: idOf(r[2]!), date: one(r[3]!),
-      discipline: one(r[4]!) as BillingVisit['discipline'], visitType: one(r[5]!), noteDone: r[6] === 1, patientHasMrn: r[7] === 1,
+      id: r[0] as string,
+      agencyId: idOf(r[1]!),
+      therapistId: idOf(r[2]!),
+      date: one(r[3]!),
+      discipline: one(r[4]!) as BillingVisit['discipline'],
+      visitType: one(r[5]!),
+      noteDone: r[6] === 1,
+      patientHasMrn: r[7] === 1,
       seq: r[8] as number,
     });
   }
@@ -104,18 +150,28 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
   return {
     async resealVisits(orgId, visits) {
       transaction(() => {
-        for (const v of visits) run('UPDATE visits SET patient = ?, dup_key = ? WHERE org_id = ? AND id = ?', v.patient, v.dupKey, orgId, v.id);
+        for (const v of visits)
+          run('UPDATE visits SET patient = ?, dup_key = ? WHERE org_id = ? AND id = ?', v.patient, v.dupKey, orgId, v.id);
       });
     },
     async getVisitsByClientId(orgId, clientIds) {
-      return all(`${VISIT_SELECT} WHERE v.org_id = ? AND v.client_id IN (SELECT value FROM json_each(?))`, orgId, JSON.stringify(clientIds)).map(visitFromRow);
+      return all(
+        `${VISIT_SELECT} WHERE v.org_id = ? AND v.client_id IN (SELECT value FROM json_each(?))`,
+        orgId,
+        JSON.stringify(clientIds),
+      ).map(visitFromRow);
     },
     async getVisits(orgId, ids) {
-      return all(`${VISIT_SELECT} WHERE v.org_id = ? AND v.id IN (SELECT value FROM json_each(?))`, orgId, JSON.stringify(ids)).map(visitFromRow);
+      return all(`${VISIT_SELECT} WHERE v.org_id = ? AND v.id IN (SELECT value FROM json_each(?))`, orgId, JSON.stringify(ids)).map(
+        visitFromRow,
+      );
     },
     async findVisitsByDupKey(orgId, dupKeys) {
-      return all('SELECT id, dup_key FROM visits WHERE org_id = ? AND dup_key IN (SELECT value FROM json_each(?))', orgId, JSON.stringify(dupKeys))
-        .map((r) => ({ id: r.id as string, dupKey: r.dup_key as string }));
+      return all(
+        'SELECT id, dup_key FROM visits WHERE org_id = ? AND dup_key IN (SELECT value FROM json_each(?))',
+        orgId,
+        JSON.stringify(dupKeys),
+      ).map((r) => ({ id: r.id as string, dupKey: r.dup_key as string }));
     },
 
     async upsertVisits(orgId, visits): Promise<UpsertVisitsOutcome> {
@@ -139,8 +195,19 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
                patient = excluded.patient, patient_has_mrn = excluded.patient_has_mrn, dup_key = excluded.dup_key
              WHERE visits.client_id = excluded.client_id
                AND NOT EXISTS (SELECT 1 FROM visit_marks m WHERE m.visit_seq = visits.seq AND m.invoice_seq IS NOT NULL)`,
-            orgId, v.id, v.clientId, v.agencyId, v.therapistId, v.date, v.discipline, v.visitType, v.noteDone ? 1 : 0,
-            v.patient, v.patientHasMrn ? 1 : 0, v.dupKey, v.receivedAt,
+            orgId,
+            v.id,
+            v.clientId,
+            v.agencyId,
+            v.therapistId,
+            v.date,
+            v.discipline,
+            v.visitType,
+            v.noteDone ? 1 : 0,
+            v.patient,
+            v.patientHasMrn ? 1 : 0,
+            v.dupKey,
+            v.receivedAt,
           );
           (Number(result.changes) === 1 ? written : locked).push(v.id);
         }
@@ -153,14 +220,20 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
       if (!page) return all(`${VISIT_SELECT} WHERE ${where} ORDER BY v.date, v.id`, ...params).map(visitFromRow);
       // The visits_close index is in (date, id) order: a page is a range of it.
       const after = page.after ? ' AND (v.date, v.id) > (?, ?)' : '';
-      return all(`${VISIT_SELECT} WHERE ${where}${after} ORDER BY v.date, v.id LIMIT ?`, ...params, ...(page.after ?? []), page.limit).map(visitFromRow);
+      return all(`${VISIT_SELECT} WHERE ${where}${after} ORDER BY v.date, v.id LIMIT ?`, ...params, ...(page.after ?? []), page.limit).map(
+        visitFromRow,
+      );
     },
     async listBillingVisits(orgId, query: VisitQuery) {
       const { where, params } = visitFilter(orgId, query, true);
       // Join only what the filter needs. The order is the visits_close index's, so it costs no sort,
       // and the billing core's sorts find visits of one date already in id order (sortByNumber).
       const join = query.billed !== undefined || query.paid !== undefined ? 'LEFT JOIN visit_marks m ON m.visit_seq = v.seq' : '';
-      return billingRows(`SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`, params, billingVisitReader(orgId));
+      return billingRows(
+        `SELECT ${BILLING_COLUMNS} FROM visits v ${join} WHERE ${where} ORDER BY v.date, v.id`,
+        params,
+        billingVisitReader(orgId),
+      );
     },
     async listUnsettledVisits(orgId, dateTo) {
       return billingRows(
@@ -178,7 +251,10 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
          SELECT v.seq, ?, ? FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value WHERE true
          ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq
          WHERE visit_marks.invoice_seq IS NULL AND visit_marks.pay_run_seq IS NULL`,
-        SETTLED_MARK, SETTLED_MARK, JSON.stringify(visitIds), orgId,
+        SETTLED_MARK,
+        SETTLED_MARK,
+        JSON.stringify(visitIds),
+        orgId,
       );
     },
 
@@ -187,12 +263,18 @@ export function sqliteVisits({ stmt, all, run, transaction }: SqliteConnection):
         const found = all(
           `SELECT v.id, v.seq, m.invoice_seq IS NOT NULL OR m.pay_run_seq IS NOT NULL AS settled
            FROM json_each(?) j CROSS JOIN visits v ON v.org_id = ? AND v.id = j.value LEFT JOIN visit_marks m ON m.visit_seq = v.seq`,
-          JSON.stringify([...new Set(visitIds)]), orgId,
+          JSON.stringify([...new Set(visitIds)]),
+          orgId,
         );
         const open = found.filter((r) => r.settled === 0);
         const seqs = JSON.stringify(open.map((r) => Number(r.seq)));
-        run(`INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) SELECT j.value, ?, ? FROM json_each(?) j WHERE true
-             ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq`, WITHDRAWN_MARK, WITHDRAWN_MARK, seqs);
+        run(
+          `INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) SELECT j.value, ?, ? FROM json_each(?) j WHERE true
+             ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq`,
+          WITHDRAWN_MARK,
+          WITHDRAWN_MARK,
+          seqs,
+        );
         run('DELETE FROM visits WHERE seq IN (SELECT value FROM json_each(?))', seqs);
         return { withdrawn: open.map((r) => r.id as string), locked: found.filter((r) => r.settled !== 0).map((r) => r.id as string) };
       });

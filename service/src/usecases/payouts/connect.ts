@@ -14,10 +14,18 @@ import type { ConnectedAccountRecord } from '../../store/payouts-port.ts';
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9]{8,250}$/;
 
 export const stripeConnectInput = z.object({
-  key: z.string().check(z.regex(/^(rk|sk)_(live|test)_[A-Za-z0-9]{8,250}$/, { message: 'must be a Stripe restricted key (rk_live_... or rk_test_...) or secret key' })),
-  webhookSecret: z.string().check(z.regex(WEBHOOK_SECRET, { message: 'must be the Connect webhook endpoint\'s signing secret (whsec_...)' })),
+  key: z.string().check(
+    z.regex(/^(rk|sk)_(live|test)_[A-Za-z0-9]{8,250}$/, {
+      message: 'must be a Stripe restricted key (rk_live_... or rk_test_...) or secret key',
+    }),
+  ),
+  webhookSecret: z
+    .string()
+    .check(z.regex(WEBHOOK_SECRET, { message: "must be the Connect webhook endpoint's signing secret (whsec_...)" })),
   /** Optional: an endpoint for the org's own account, so a transfer reversed in the dashboard reaches the service. */
-  accountWebhookSecret: z.optional(z.string().check(z.regex(WEBHOOK_SECRET, { message: 'must be that webhook endpoint\'s signing secret (whsec_...)' }))),
+  accountWebhookSecret: z.optional(
+    z.string().check(z.regex(WEBHOOK_SECRET, { message: "must be that webhook endpoint's signing secret (whsec_...)" })),
+  ),
 });
 
 export type StripeConnectionView = { keyLast4: string; livemode: boolean; connectedAt: string; webhookUrl: string };
@@ -27,22 +35,44 @@ export const webhookUrl = (ctx: PayoutContext, orgId: string) => `${ctx.publicBa
 export async function connectStripe(ctx: PayoutContext, orgId: string, input: unknown): Promise<Result<StripeConnectionView, Failure>> {
   const parsed = stripeConnectInput.safeParse(input);
   // The issues name the field, never its value: it is a secret.
-  if (!parsed.success) return fail('invalid-input', `${describeIssues(parsed.error.issues)[0]!.path} ${parsed.error.issues[0]!.message}`, describeIssues(parsed.error.issues));
+  if (!parsed.success)
+    return fail(
+      'invalid-input',
+      `${describeIssues(parsed.error.issues)[0]!.path} ${parsed.error.issues[0]!.message}`,
+      describeIssues(parsed.error.issues),
+    );
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const checked = await viaStripe(() => ctx.gateways(parsed.data.key).checkKey());
   if (!checked.ok) return checked;
-  if (!checked.value.ok) return fail('rule-broken', `the key was not saved: ${checked.value.message}`, [{ path: 'key', message: checked.value.message }]);
+  if (!checked.value.ok)
+    return fail('rule-broken', `the key was not saved: ${checked.value.message}`, [{ path: 'key', message: checked.value.message }]);
   const { key, webhookSecret, accountWebhookSecret } = parsed.data;
-  if (checked.value.livemode !== key.includes('_live_')) return fail('rule-broken', 'the key was not saved: Stripe says its mode differs from its name');
+  if (checked.value.livemode !== key.includes('_live_'))
+    return fail('rule-broken', 'the key was not saved: Stripe says its mode differs from its name');
   const connection = {
-    key: ctx.cipher.seal(key), keyLast4: key.slice(-4), livemode: checked.value.livemode,
-    webhookSecret: ctx.cipher.seal(webhookSecret), connectedAt: ctx.now().toISOString(),
+    key: ctx.cipher.seal(key),
+    keyLast4: key.slice(-4),
+    livemode: checked.value.livemode,
+    webhookSecret: ctx.cipher.seal(webhookSecret),
+    connectedAt: ctx.now().toISOString(),
     ...(accountWebhookSecret ? { accountWebhookSecret: ctx.cipher.seal(accountWebhookSecret) } : {}),
   };
   await ctx.payouts.putStripeConnection(orgId, connection);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-connection', recordId: orgId, detail: `key ...${connection.keyLast4}${connection.livemode ? ' (live)' : ' (test)'}` }]);
-  return ok({ keyLast4: connection.keyLast4, livemode: connection.livemode, connectedAt: connection.connectedAt, webhookUrl: webhookUrl(ctx, orgId) });
+  await audit(ctx, orgId, [
+    {
+      action: 'update',
+      recordType: 'stripe-connection',
+      recordId: orgId,
+      detail: `key ...${connection.keyLast4}${connection.livemode ? ' (live)' : ' (test)'}`,
+    },
+  ]);
+  return ok({
+    keyLast4: connection.keyLast4,
+    livemode: connection.livemode,
+    connectedAt: connection.connectedAt,
+    webhookUrl: webhookUrl(ctx, orgId),
+  });
 }
 
 export type StripeOverview = { connection: StripeConnectionView | null; accounts: Omit<ConnectedAccountRecord, 'onboardingTokenHash'>[] };
@@ -53,5 +83,8 @@ export async function stripeOverview(ctx: PayoutContext, orgId: string): Promise
   if (!org.ok) return org;
   const c = await ctx.payouts.getStripeConnection(orgId);
   const accounts = (await ctx.payouts.listConnectedAccounts(orgId)).map(({ onboardingTokenHash: _hash, ...account }) => account);
-  return ok({ connection: c ? { keyLast4: c.keyLast4, livemode: c.livemode, connectedAt: c.connectedAt, webhookUrl: webhookUrl(ctx, orgId) } : null, accounts });
+  return ok({
+    connection: c ? { keyLast4: c.keyLast4, livemode: c.livemode, connectedAt: c.connectedAt, webhookUrl: webhookUrl(ctx, orgId) } : null,
+    accounts,
+  });
 }

@@ -18,7 +18,10 @@ export type PayoutContext = UseCaseContext & {
 };
 
 /** A fully reversed transfer's problem, left on its payment's transfer record (by the pay that finds it, or by the webhook). */
-export const REVERSED_PROBLEM = { code: 'reversed', message: 'the transfer was reversed in Stripe: the money is back on the org\'s balance' };
+export const REVERSED_PROBLEM = {
+  code: 'reversed',
+  message: "the transfer was reversed in Stripe: the money is back on the org's balance",
+};
 
 /** The audit detail of a reversal, full or partial. */
 export const reversalDetail = (transfer: { id: string; amountCents: number; amountReversedCents: number }) =>
@@ -29,7 +32,11 @@ export type OpenConnection = { connection: StripeConnectionRecord; gateway: Payo
 /** The org's gateway, opened with its sealed key; `rule-broken` until the owner connects Stripe. */
 export async function openConnection(ctx: PayoutContext, orgId: string): Promise<Result<OpenConnection, Failure>> {
   const connection = await ctx.payouts.getStripeConnection(orgId);
-  if (!connection) return fail('rule-broken', 'Stripe is not connected: the owner connects it first (visitledger stripe-connect, or PUT /v1/orgs/:orgId/stripe)');
+  if (!connection)
+    return fail(
+      'rule-broken',
+      'Stripe is not connected: the owner connects it first (visitledger stripe-connect, or PUT /v1/orgs/:orgId/stripe)',
+    );
   return ok({ connection, gateway: ctx.gateways(ctx.cipher.open(connection.key)) });
 }
 
@@ -42,14 +49,21 @@ export async function viaStripe<T>(call: () => Promise<T>): Promise<Result<T, Fa
   try {
     return ok(await call());
   } catch (error) {
-    if (isProviderError(error)) return fail('payment-provider', `Stripe did not answer as expected (${providerReason(error)}); nothing was changed, try again`);
+    if (isProviderError(error))
+      return fail('payment-provider', `Stripe did not answer as expected (${providerReason(error)}); nothing was changed, try again`);
     throw error;
   }
 }
 
 /** Errors from the Stripe SDK (they carry a Stripe `type`) or the gateway's own. */
 export function isProviderError(error: unknown): boolean {
-  return error instanceof GatewayUnavailable || (typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string' && String((error as { type: string }).type).startsWith('Stripe'));
+  return (
+    error instanceof GatewayUnavailable ||
+    (typeof error === 'object' &&
+      error !== null &&
+      typeof (error as { type?: unknown }).type === 'string' &&
+      String((error as { type: string }).type).startsWith('Stripe'))
+  );
 }
 
 /** A short reason without anything the request carried: the error's type and Stripe's code. */

@@ -38,10 +38,20 @@ export type OnboardingView = {
 /** Ready to receive money: Stripe may transfer to it and pay it out. */
 export const isReady = (a: Pick<ConnectedAccountRecord, 'transfersActive' | 'payoutsEnabled'>) => a.transfersActive && a.payoutsEnabled;
 
-export function withState(record: ConnectedAccountRecord, state: AccountState, checkedAt: string, eventCreated?: number): ConnectedAccountRecord {
+export function withState(
+  record: ConnectedAccountRecord,
+  state: AccountState,
+  checkedAt: string,
+  eventCreated?: number,
+): ConnectedAccountRecord {
   return {
-    ...record, transfersActive: state.transfersActive, payoutsEnabled: state.payoutsEnabled, detailsSubmitted: state.detailsSubmitted,
-    requirementsDue: state.requirementsDue, disabledReason: state.disabledReason, checkedAt,
+    ...record,
+    transfersActive: state.transfersActive,
+    payoutsEnabled: state.payoutsEnabled,
+    detailsSubmitted: state.detailsSubmitted,
+    requirementsDue: state.requirementsDue,
+    disabledReason: state.disabledReason,
+    checkedAt,
     ...(eventCreated !== undefined ? { eventCreated: Math.max(eventCreated, record.eventCreated ?? 0) } : {}),
   };
 }
@@ -49,14 +59,24 @@ export function withState(record: ConnectedAccountRecord, state: AccountState, c
 export const onboardingUrl = (ctx: PayoutContext, orgId: string, therapistId: string, token: string) =>
   `${ctx.publicBaseUrl}/v1/stripe/onboarding/${encodeURIComponent(orgId)}/${encodeURIComponent(therapistId)}?token=${token}`;
 
-async function ensureAccount(ctx: PayoutContext, orgId: string, therapistId: string, open: OpenConnection): Promise<Result<{ record: ConnectedAccountRecord; created: boolean }, Failure>> {
+async function ensureAccount(
+  ctx: PayoutContext,
+  orgId: string,
+  therapistId: string,
+  open: OpenConnection,
+): Promise<Result<{ record: ConnectedAccountRecord; created: boolean }, Failure>> {
   const existing = await ctx.payouts.getConnectedAccount(orgId, therapistId);
   if (existing) return ok({ record: existing, created: false });
   // One account per therapist even if two calls race: Stripe answers both with the same account for 24 hours.
   const state = await viaStripe(() => open.gateway.createAccount({ therapistId, idempotencyKey: `account:therapist:${therapistId}` }));
   if (!state.ok) return state;
-  const record = withState({ therapistId, accountId: state.value.accountId, createdAt: ctx.now().toISOString() } as ConnectedAccountRecord, state.value, ctx.now().toISOString());
-  if ((await ctx.payouts.insertConnectedAccount(orgId, record)) === 'exists') return ok({ record: (await ctx.payouts.getConnectedAccount(orgId, therapistId))!, created: false });
+  const record = withState(
+    { therapistId, accountId: state.value.accountId, createdAt: ctx.now().toISOString() } as ConnectedAccountRecord,
+    state.value,
+    ctx.now().toISOString(),
+  );
+  if ((await ctx.payouts.insertConnectedAccount(orgId, record)) === 'exists')
+    return ok({ record: (await ctx.payouts.getConnectedAccount(orgId, therapistId))!, created: false });
   await audit(ctx, orgId, [{ action: 'create', recordType: 'stripe-account', recordId: therapistId, detail: state.value.accountId }]);
   return ok({ record, created: true });
 }
@@ -73,8 +93,12 @@ export async function onboardTherapist(ctx: PayoutContext, orgId: string, therap
   if (!state.ok) return state;
   let record = withState(ensured.value.record, state.value, ctx.now().toISOString());
   const view: OnboardingView = {
-    therapistId, therapistName: therapist.name, accountId: record.accountId, account: ensured.value.created ? 'created' : 'existing',
-    ready: isReady(record), requirementsDue: record.requirementsDue,
+    therapistId,
+    therapistName: therapist.name,
+    accountId: record.accountId,
+    account: ensured.value.created ? 'created' : 'existing',
+    ready: isReady(record),
+    requirementsDue: record.requirementsDue,
   };
   if (view.ready) {
     await ctx.payouts.updateConnectedAccount(orgId, record);
@@ -82,13 +106,23 @@ export async function onboardTherapist(ctx: PayoutContext, orgId: string, therap
   }
   const token = newToken();
   const url = onboardingUrl(ctx, orgId, therapistId, token);
-  const link = await viaStripe(() => open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }));
+  const link = await viaStripe(() =>
+    open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }),
+  );
   if (!link.ok) return link;
   const expiresAt = new Date(ctx.now().getTime() + ONBOARDING_LINK_DAYS * DAY_MS).toISOString();
   record = { ...record, onboardingTokenHash: tokenHash(token), onboardingTokenExpiresAt: expiresAt };
   await ctx.payouts.updateConnectedAccount(orgId, record);
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-account', recordId: therapistId, detail: `onboarding link until ${expiresAt}` }]);
-  return ok({ ...view, onboardingUrl: url, onboardingUrlExpiresAt: expiresAt, stripeLink: link.value.url, stripeLinkExpiresAt: link.value.expiresAt.toISOString() });
+  await audit(ctx, orgId, [
+    { action: 'update', recordType: 'stripe-account', recordId: therapistId, detail: `onboarding link until ${expiresAt}` },
+  ]);
+  return ok({
+    ...view,
+    onboardingUrl: url,
+    onboardingUrlExpiresAt: expiresAt,
+    stripeLink: link.value.url,
+    stripeLinkExpiresAt: link.value.expiresAt.toISOString(),
+  });
 }
 
 /** Every therapist of the org, by name: accounts made where missing, a link for each not yet ready. */
@@ -109,7 +143,12 @@ export async function onboardAll(ctx: PayoutContext, orgId: string): Promise<Res
 export type OnboardingVisit = { kind: 'redirect'; location: string } | { kind: 'done' };
 
 /** An unknown therapist, a wrong, retired or expired token: the same `not-found`, saying nothing of which. */
-export async function visitOnboarding(ctx: PayoutContext, orgId: string, therapistId: string, token: string): Promise<Result<OnboardingVisit, Failure>> {
+export async function visitOnboarding(
+  ctx: PayoutContext,
+  orgId: string,
+  therapistId: string,
+  token: string,
+): Promise<Result<OnboardingVisit, Failure>> {
   const notFound = fail('not-found', 'this onboarding link is not valid; ask for a new one');
   const record = await ctx.payouts.getConnectedAccount(orgId, therapistId);
   if (!record?.onboardingTokenHash || !tokenMatches(token, record.onboardingTokenHash)) return notFound;
@@ -122,6 +161,8 @@ export async function visitOnboarding(ctx: PayoutContext, orgId: string, therapi
   await ctx.payouts.updateConnectedAccount(orgId, updated);
   if (updated.detailsSubmitted && isReady(updated)) return ok({ kind: 'done' });
   const url = onboardingUrl(ctx, orgId, therapistId, token);
-  const link = await viaStripe(() => open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }));
+  const link = await viaStripe(() =>
+    open.value.gateway.createAccountLink({ accountId: record.accountId, refreshUrl: url, returnUrl: url }),
+  );
   return link.ok ? ok({ kind: 'redirect', location: link.value.url }) : link;
 }

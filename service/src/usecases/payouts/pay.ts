@@ -22,7 +22,15 @@
  * therapist's bank is tracked apart (webhooks.ts).
  */
 import {
-  backupWithholdingKept, calendarDayIn, ok, payRunAmountsDue, withholdingFor, withholdingReason, type AmountDue, type Payment, type Result,
+  backupWithholdingKept,
+  calendarDayIn,
+  ok,
+  payRunAmountsDue,
+  withholdingFor,
+  withholdingReason,
+  type AmountDue,
+  type Payment,
+  type Result,
 } from '../../../../shared/index.ts';
 import type { AccountState, PayoutGateway, Transfer, TransferOutcome } from '../../payouts/gateway-port.ts';
 import type { OrgRecord, PayRunRecord, PayRunStatus } from '../../store/port.ts';
@@ -50,7 +58,15 @@ export type PayLine = {
   problem?: string;
   /** Something the owner should know that does not stop the payment (backup withholding kept). */
   warning?: string;
-  problemCode?: 'no-account' | 'account-not-ready' | 'balance-insufficient' | 'account-inactive' | 'idempotency-conflict' | 'refused' | 'stripe-unreachable' | 'reversed';
+  problemCode?:
+    | 'no-account'
+    | 'account-not-ready'
+    | 'balance-insufficient'
+    | 'account-inactive'
+    | 'idempotency-conflict'
+    | 'refused'
+    | 'stripe-unreachable'
+    | 'reversed';
 };
 
 export type PayRunPayout = { payRunId: string; payRunStatus: PayRunStatus; payments: PayLine[] };
@@ -68,7 +84,11 @@ export const isOwnStripeAttempt = (payRunId: string, therapistId?: string) => (p
   p.method === 'stripe' && p.id.startsWith(therapistId === undefined ? `${PREFIX}${payRunId}:` : `${PREFIX}${payRunId}:${therapistId}:`);
 
 type Run = {
-  ctx: PayoutContext; orgId: string; org: OrgRecord; payRun: PayRunRecord; gateway: PayoutGateway;
+  ctx: PayoutContext;
+  orgId: string;
+  org: OrgRecord;
+  payRun: PayRunRecord;
+  gateway: PayoutGateway;
   /** The pay run's transfer group as Stripe has it, read once when a pending payment needs it. */
   groupTransfers?: Transfer[];
 };
@@ -77,14 +97,19 @@ const PROBLEM_TEXT: Record<NonNullable<PayLine['problemCode']>, string> = {
   'no-account': 'has no Stripe account yet: run onboarding and send the therapist the link',
   'account-not-ready': 'has not finished Stripe onboarding, or Stripe needs more from them: send the onboarding link again',
   'balance-insufficient': 'the Stripe balance is too low: add funds to the Stripe balance, then pay again',
-  'account-inactive': 'Stripe will not send money to this account now: the therapist must finish what Stripe asks (send the onboarding link), then pay again',
-  'idempotency-conflict': 'Stripe already has a different request under this payment\'s key: check the transfer group in the Stripe dashboard before paying again; the payment stays pending',
+  'account-inactive':
+    'Stripe will not send money to this account now: the therapist must finish what Stripe asks (send the onboarding link), then pay again',
+  'idempotency-conflict':
+    "Stripe already has a different request under this payment's key: check the transfer group in the Stripe dashboard before paying again; the payment stays pending",
   refused: 'Stripe refused the transfer',
   'stripe-unreachable': 'Stripe did not answer: pay again to finish it (the payment stays pending and is never paid twice)',
   reversed: 'the transfer was reversed in Stripe: paying the run again sends it again',
 };
 
-const problem = (code: NonNullable<PayLine['problemCode']>, detail?: string) => ({ problemCode: code, problem: detail ? `${PROBLEM_TEXT[code]} (${detail})` : PROBLEM_TEXT[code] });
+const problem = (code: NonNullable<PayLine['problemCode']>, detail?: string) => ({
+  problemCode: code,
+  problem: detail ? `${PROBLEM_TEXT[code]} (${detail})` : PROBLEM_TEXT[code],
+});
 
 export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: string): Promise<Result<PayRunPayout, Failure>> {
   const org = await loadOrg(ctx, orgId);
@@ -115,7 +140,9 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
   const settled = lines.every((l) => l.status === 'paid' || l.status === 'paid-outside-stripe' || l.status === 'nothing-due');
   if (settled) await ctx.store.setPayRunStatus(orgId, payRunId, 'paying', 'paid', ctx.now().toISOString());
   const paid = lines.filter((l) => l.status === 'paid').length;
-  await audit(ctx, orgId, [{ action: 'update', recordType: 'pay-run', recordId: payRunId, detail: `pay through Stripe: ${paid} of ${lines.length} paid` }]);
+  await audit(ctx, orgId, [
+    { action: 'update', recordType: 'pay-run', recordId: payRunId, detail: `pay through Stripe: ${paid} of ${lines.length} paid` },
+  ]);
   return ok({ payRunId, payRunStatus: (await ctx.store.getPayRun(orgId, payRunId))!.status, payments: lines });
 }
 
@@ -131,9 +158,16 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldR
     if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
     return finish(run, last, account);
   }
-  if (due.dueCents === 0) return due.paidElsewhereCents > 0 ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' } : { ...base, status: 'nothing-due' };
+  if (due.dueCents === 0)
+    return due.paidElsewhereCents > 0
+      ? { ...base, amountCents: due.paidElsewhereCents, status: 'paid-outside-stripe' }
+      : { ...base, status: 'nothing-due' };
   if (due.withholding === 'held') {
-    return { ...base, status: 'held', problem: `${heldReason}: get a signed W-9 (then pay again), or set the therapist to pay with backup withholding` };
+    return {
+      ...base,
+      status: 'held',
+      problem: `${heldReason}: get a signed W-9 (then pay again), or set the therapist to pay with backup withholding`,
+    };
   }
   const account = await ctx.payouts.getConnectedAccount(orgId, due.therapistId);
   if (!account) return { ...base, status: 'not-paid', ...problem('no-account') };
@@ -148,12 +182,22 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldR
   }
   const checked = withState(account, state, ctx.now().toISOString());
   await ctx.payouts.updateConnectedAccount(orgId, checked);
-  if (!isReady(checked)) return { ...base, status: 'not-paid', ...problem('account-not-ready', checked.requirementsDue.join(', ') || checked.disabledReason || undefined) };
+  if (!isReady(checked))
+    return {
+      ...base,
+      status: 'not-paid',
+      ...problem('account-not-ready', checked.requirementsDue.join(', ') || checked.disabledReason || undefined),
+    };
 
   const attempt = last ? attemptOf(last) + 1 : 0;
   const payment: Payment = {
-    id: stripePaymentId(run.payRun.id, due.therapistId, attempt), therapistId: due.therapistId, amountCents: due.dueCents,
-    paidOn: calendarDayIn(ctx.now(), run.org.settings.timeZone), method: 'stripe', status: 'pending', payRunId: run.payRun.id,
+    id: stripePaymentId(run.payRun.id, due.therapistId, attempt),
+    therapistId: due.therapistId,
+    amountCents: due.dueCents,
+    paidOn: calendarDayIn(ctx.now(), run.org.settings.timeZone),
+    method: 'stripe',
+    status: 'pending',
+    payRunId: run.payRun.id,
     ...(due.withheldCents > 0 ? { withheldCents: due.withheldCents } : {}),
   };
   if ((await ctx.store.insertPayment(orgId, payment)) === 'exists') {
@@ -162,10 +206,14 @@ async function payTherapist(run: Run, due: AmountDue, attempts: Payment[], heldR
     return theirs.status === 'pending' ? finish(run, theirs, checked) : lineOf(run, theirs);
   }
   crashPoint('pay.pending-written');
-  await audit(ctx, orgId, [{
-    action: 'create', recordType: 'payment', recordId: payment.id,
-    detail: `pending, ${payment.amountCents} cents by Stripe${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}`,
-  }]);
+  await audit(ctx, orgId, [
+    {
+      action: 'create',
+      recordType: 'payment',
+      recordId: payment.id,
+      detail: `pending, ${payment.amountCents} cents by Stripe${payment.withheldCents ? `, ${payment.withheldCents} cents backup withholding kept` : ''}`,
+    },
+  ]);
   return send(run, payment, checked);
 }
 
@@ -187,13 +235,21 @@ async function finish(run: Run, payment: Payment, account: ConnectedAccountRecor
 async function send(run: Run, payment: Payment, account: ConnectedAccountRecord): Promise<PayLine> {
   const { ctx, orgId } = run;
   const idempotencyKey = idempotencyKeyOf(run.payRun.id, payment.therapistId, attemptOf(payment));
-  const record: StripeTransferRecord = (await ctx.payouts.getStripeTransfer(orgId, payment.id))
-    ?? { paymentId: payment.id, payRunId: run.payRun.id, therapistId: payment.therapistId, accountId: account.accountId, idempotencyKey };
+  const record: StripeTransferRecord = (await ctx.payouts.getStripeTransfer(orgId, payment.id)) ?? {
+    paymentId: payment.id,
+    payRunId: run.payRun.id,
+    therapistId: payment.therapistId,
+    accountId: account.accountId,
+    idempotencyKey,
+  };
   await ctx.payouts.putStripeTransfer(orgId, record);
   let outcome: TransferOutcome;
   try {
     outcome = await run.gateway.createTransfer({
-      amountCents: transferCents(payment), destination: record.accountId, transferGroup: transferGroupOf(run.payRun.id), idempotencyKey,
+      amountCents: transferCents(payment),
+      destination: record.accountId,
+      transferGroup: transferGroupOf(run.payRun.id),
+      idempotencyKey,
       metadata: { payment_id: payment.id, pay_run_id: run.payRun.id, therapist_id: payment.therapistId },
     });
   } catch (error) {
@@ -217,16 +273,32 @@ async function send(run: Run, payment: Payment, account: ConnectedAccountRecord)
 
 /** The payment's stored transfer record, or the one `send` would have written. */
 async function transferRecordOf(run: Run, payment: Payment, account: ConnectedAccountRecord): Promise<StripeTransferRecord> {
-  return (await run.ctx.payouts.getStripeTransfer(run.orgId, payment.id))
-    ?? { paymentId: payment.id, payRunId: run.payRun.id, therapistId: payment.therapistId, accountId: account.accountId, idempotencyKey: idempotencyKeyOf(run.payRun.id, payment.therapistId, attemptOf(payment)) };
+  return (
+    (await run.ctx.payouts.getStripeTransfer(run.orgId, payment.id)) ?? {
+      paymentId: payment.id,
+      payRunId: run.payRun.id,
+      therapistId: payment.therapistId,
+      accountId: account.accountId,
+      idempotencyKey: idempotencyKeyOf(run.payRun.id, payment.therapistId, attemptOf(payment)),
+    }
+  );
 }
 
 async function markPaid(run: Run, payment: Payment, account: ConnectedAccountRecord, transfer: Transfer): Promise<PayLine> {
   const { ctx, orgId } = run;
-  const paid: Payment = { ...payment, status: 'paid', paidOn: calendarDayIn(transfer.createdAt, run.org.settings.timeZone), reference: transfer.id };
+  const paid: Payment = {
+    ...payment,
+    status: 'paid',
+    paidOn: calendarDayIn(transfer.createdAt, run.org.settings.timeZone),
+    reference: transfer.id,
+  };
   const record = await transferRecordOf(run, payment, account);
   const { problem: _solved, ...rest } = record;
-  await ctx.payouts.putStripeTransfer(orgId, { ...rest, transferId: transfer.id, ...(transfer.destinationPayment ? { destinationPayment: transfer.destinationPayment } : {}) });
+  await ctx.payouts.putStripeTransfer(orgId, {
+    ...rest,
+    transferId: transfer.id,
+    ...(transfer.destinationPayment ? { destinationPayment: transfer.destinationPayment } : {}),
+  });
   if (await ctx.store.updatePayment(orgId, paid, 'pending')) {
     crashPoint('pay.answer-stored');
     await audit(ctx, orgId, [{ action: 'update', recordType: 'payment', recordId: payment.id, detail: `paid by transfer ${transfer.id}` }]);
@@ -240,7 +312,9 @@ async function markReversed(run: Run, payment: Payment, account: ConnectedAccoun
   const { ctx, orgId } = run;
   const record = await transferRecordOf(run, payment, account);
   await ctx.payouts.putStripeTransfer(orgId, {
-    ...record, transferId: transfer.id, reversedCents: transfer.amountReversedCents,
+    ...record,
+    transferId: transfer.id,
+    reversedCents: transfer.amountReversedCents,
     problem: REVERSED_PROBLEM,
   });
   const canceled: Payment = { ...payment, status: 'canceled', reference: transfer.id };
@@ -253,7 +327,12 @@ async function markReversed(run: Run, payment: Payment, account: ConnectedAccoun
 /** The transfer carries the net: the gross less the backup withholding kept for the IRS. */
 const transferCents = (p: Payment) => p.amountCents - (p.withheldCents ?? 0);
 
-const lineBase = (p: Payment) => ({ therapistId: p.therapistId, amountCents: p.amountCents, ...(p.withheldCents ? { withheldCents: p.withheldCents } : {}), paymentId: p.id });
+const lineBase = (p: Payment) => ({
+  therapistId: p.therapistId,
+  amountCents: p.amountCents,
+  ...(p.withheldCents ? { withheldCents: p.withheldCents } : {}),
+  paymentId: p.id,
+});
 
 async function lineOf(run: Run, p: Payment): Promise<PayLine> {
   if (p.status === 'paid') return { ...lineBase(p), status: 'paid', paidOn: p.paidOn, ...(p.reference ? { transferId: p.reference } : {}) };
@@ -264,14 +343,19 @@ async function lineOf(run: Run, p: Payment): Promise<PayLine> {
 }
 
 /** The Stripe payments of a pay run with their transfer and payout, for the owner. */
-export async function listPayRunTransfers(ctx: PayoutContext, orgId: string, payRunId: string): Promise<Result<(StripeTransferRecord & { status: Payment['status']; amountCents: number; paidOn: string })[], Failure>> {
+export async function listPayRunTransfers(
+  ctx: PayoutContext,
+  orgId: string,
+  payRunId: string,
+): Promise<Result<(StripeTransferRecord & { status: Payment['status']; amountCents: number; paidOn: string })[], Failure>> {
   const payRun = await ctx.store.getPayRun(orgId, payRunId);
   if (!payRun) return fail('not-found', `no pay run "${payRunId}"`);
   const payments = new Map((await ctx.store.listPayments(orgId, { payRunId })).map((p) => [p.id, p]));
   const records = await ctx.payouts.listStripeTransfers(orgId, { payRunId });
-  return ok(records.flatMap((r) => {
-    const p = payments.get(r.paymentId);
-    return p ? [{ ...r, status: p.status, amountCents: p.amountCents, paidOn: p.paidOn }] : [];
-  }));
+  return ok(
+    records.flatMap((r) => {
+      const p = payments.get(r.paymentId);
+      return p ? [{ ...r, status: p.status, amountCents: p.amountCents, paidOn: p.paidOn }] : [];
+    }),
+  );
 }
-

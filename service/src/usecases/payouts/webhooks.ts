@@ -23,12 +23,21 @@ import { isReady, withState } from './onboarding.ts';
 
 export type WebhookOutcome = { received: true; duplicate: boolean; handled: boolean };
 
-const BAD_SIGNATURE = 'the Stripe-Signature header does not verify against this org\'s webhook signing secret';
+const BAD_SIGNATURE = "the Stripe-Signature header does not verify against this org's webhook signing secret";
 
 const payoutStatus = (stripeStatus: string): PayoutStatus | null =>
-  stripeStatus === 'in_transit' ? 'in-transit' : (PAYOUT_STATUSES as readonly string[]).includes(stripeStatus) ? (stripeStatus as PayoutStatus) : null;
+  stripeStatus === 'in_transit'
+    ? 'in-transit'
+    : (PAYOUT_STATUSES as readonly string[]).includes(stripeStatus)
+      ? (stripeStatus as PayoutStatus)
+      : null;
 
-export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawBody: Buffer, signature: string): Promise<Result<WebhookOutcome, Failure>> {
+export async function receiveStripeEvent(
+  ctx: PayoutContext,
+  orgId: string,
+  rawBody: Buffer,
+  signature: string,
+): Promise<Result<WebhookOutcome, Failure>> {
   const connection = await ctx.payouts.getStripeConnection(orgId);
   // An org without Stripe gets the same answer as a bad signature: nothing to learn here.
   if (!connection) return fail('invalid-input', BAD_SIGNATURE);
@@ -44,7 +53,10 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
 
   let handled = false;
   const subject = event.subject;
-  if ((event.type === 'account.updated' && subject.kind === 'account') || (event.type === 'capability.updated' && subject.kind === 'capability')) {
+  if (
+    (event.type === 'account.updated' && subject.kind === 'account') ||
+    (event.type === 'capability.updated' && subject.kind === 'capability')
+  ) {
     const accountId = subject.kind === 'account' ? subject.state.accountId : subject.accountId;
     const record = await ctx.payouts.findConnectedAccount(orgId, accountId);
     if (record && event.created >= (record.eventCreated ?? 0)) {
@@ -60,7 +72,14 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
       const updated = withState(record, state, ctx.now().toISOString(), event.created);
       await ctx.payouts.updateConnectedAccount(orgId, updated);
       if (isReady(updated) !== isReady(record)) {
-        await audit(ctx, orgId, [{ action: 'update', recordType: 'stripe-account', recordId: record.therapistId, detail: isReady(updated) ? 'ready for payouts' : 'not ready for payouts' }]);
+        await audit(ctx, orgId, [
+          {
+            action: 'update',
+            recordType: 'stripe-account',
+            recordId: record.therapistId,
+            detail: isReady(updated) ? 'ready for payouts' : 'not ready for payouts',
+          },
+        ]);
       }
       handled = true;
     }
@@ -76,7 +95,12 @@ export async function receiveStripeEvent(ctx: PayoutContext, orgId: string, rawB
   return ok({ received: true, duplicate: false, handled });
 }
 
-async function applyPayout(ctx: PayoutContext, orgId: string, accountId: string, payout: { id: string; status: PayoutStatus; failureCode: string | null }): Promise<Result<boolean, Failure>> {
+async function applyPayout(
+  ctx: PayoutContext,
+  orgId: string,
+  accountId: string,
+  payout: { id: string; status: PayoutStatus; failureCode: string | null },
+): Promise<Result<boolean, Failure>> {
   const open = await openConnection(ctx, orgId);
   if (!open.ok) return open;
   const sources = await viaStripe(() => open.value.gateway.payoutSources(accountId, payout.id));
@@ -85,28 +109,51 @@ async function applyPayout(ctx: PayoutContext, orgId: string, accountId: string,
   const records = await ctx.payouts.listStripeTransfers(orgId, { accountId });
   // The payout carried a transfer's money directly (its first payout: a record already on a later
   // payout keeps it, whatever arrives late), or the return of the earlier payout that failed.
-  const mine = records.filter((r) => (r.payout !== undefined && carried.has(r.payout.id))
-    || (r.destinationPayment !== undefined && carried.has(r.destinationPayment) && (r.payout === undefined || r.payout.id === payout.id)));
+  const mine = records.filter(
+    (r) =>
+      (r.payout !== undefined && carried.has(r.payout.id)) ||
+      (r.destinationPayment !== undefined && carried.has(r.destinationPayment) && (r.payout === undefined || r.payout.id === payout.id)),
+  );
   const at = ctx.now().toISOString();
   for (const r of mine) {
     // A payout can fail after it was paid (the bank returns it), never the other way round.
     if (r.payout?.id === payout.id && r.payout.status === 'failed') continue;
-    await ctx.payouts.putStripeTransfer(orgId, { ...r, payout: { id: payout.id, status: payout.status, ...(payout.failureCode ? { failureCode: payout.failureCode } : {}), at } });
+    await ctx.payouts.putStripeTransfer(orgId, {
+      ...r,
+      payout: { id: payout.id, status: payout.status, ...(payout.failureCode ? { failureCode: payout.failureCode } : {}), at },
+    });
   }
   if (mine.length > 0) {
-    await audit(ctx, orgId, mine.map((r) => ({ action: 'update' as const, recordType: 'payment' as const, recordId: r.paymentId, detail: `payout ${payout.id} ${payout.status}${payout.failureCode ? ` (${payout.failureCode})` : ''}` })));
+    await audit(
+      ctx,
+      orgId,
+      mine.map((r) => ({
+        action: 'update' as const,
+        recordType: 'payment' as const,
+        recordId: r.paymentId,
+        detail: `payout ${payout.id} ${payout.status}${payout.failureCode ? ` (${payout.failureCode})` : ''}`,
+      })),
+    );
   }
   return ok(mine.length > 0);
 }
 
-async function applyReversal(ctx: PayoutContext, orgId: string, transfer: { id: string; amountCents: number; amountReversedCents: number; paymentId: string | null }): Promise<boolean> {
+async function applyReversal(
+  ctx: PayoutContext,
+  orgId: string,
+  transfer: { id: string; amountCents: number; amountReversedCents: number; paymentId: string | null },
+): Promise<boolean> {
   if (transfer.paymentId === null) return false;
-  const [payment, record] = await Promise.all([ctx.store.getPayment(orgId, transfer.paymentId), ctx.payouts.getStripeTransfer(orgId, transfer.paymentId)]);
+  const [payment, record] = await Promise.all([
+    ctx.store.getPayment(orgId, transfer.paymentId),
+    ctx.payouts.getStripeTransfer(orgId, transfer.paymentId),
+  ]);
   // Only the transfer this org's payment names: metadata alone is no proof.
   if (!payment || !record || record.transferId !== transfer.id || payment.method !== 'stripe') return false;
   const full = transfer.amountReversedCents >= transfer.amountCents;
   await ctx.payouts.putStripeTransfer(orgId, {
-    ...record, reversedCents: transfer.amountReversedCents,
+    ...record,
+    reversedCents: transfer.amountReversedCents,
     ...(full ? { problem: REVERSED_PROBLEM } : {}),
   });
   if (full && payment.status === 'paid') await ctx.store.updatePayment(orgId, { ...payment, status: 'canceled' }, 'paid');
