@@ -81,3 +81,78 @@ export const pageErrors = (pages: { invalidLink(): string; error(): string }) =>
     if (res.headersSent) return void res.end();
     sendPage(res, 500, pages.error());
   }) as express.ErrorRequestHandler;
+
+/** A 303 with a page of its own (HTML, like every page answer), never Express's text. */
+export function seeOtherPage(res: Response, location: string, markup: string): void {
+  res.setHeader('Location', location);
+  sendPage(res, 303, markup);
+}
+
+/** The session cookie of the pages under `path`: HttpOnly, SameSite=Strict, Secure over https, kept as long as the session lasts. */
+export function setSessionCookie(
+  req: Request,
+  res: Response,
+  cookie: { name: string; path: string },
+  session: { value: string; expiresAt: Date },
+  now: Date,
+): void {
+  res.cookie(cookie.name, session.value, {
+    path: cookie.path,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    maxAge: Math.max(0, session.expiresAt.getTime() - now.getTime()),
+  });
+}
+
+/** What the session pages of one kind (the portal's, the therapists') share: how a session is read, named and answered without. */
+export type SessionPages<S extends { orgId: string }> = {
+  base: string;
+  sessionOf(req: Request): Promise<S | null>;
+  actorOf(session: S): string;
+  noSession(req: Request, res: Response): void;
+};
+
+/**
+ * A page opened by the session alone, noted for the log line; `refusal` is the 401 page a
+ * session gets that has not yet done what the page needs (a passcode, a sign-in), or undefined.
+ */
+export const sessionPage =
+  <S extends { orgId: string }>(
+    pages: SessionPages<S>,
+    pattern: string,
+    handle: (req: Request, res: Response, session: S) => Promise<void>,
+    refusal: (session: S) => string | undefined,
+  ): RequestHandler =>
+  async (req, res) => {
+    const state = requestState(res);
+    state.route = `${pages.base}${pattern}`;
+    const session = await pages.sessionOf(req);
+    if (!session) return pages.noSession(req, res);
+    state.orgId = session.orgId;
+    state.actor = pages.actorOf(session);
+    const refused = refusal(session);
+    if (refused !== undefined) return sendPage(res, 401, refused);
+    await handle(req, res, session);
+  };
+
+/**
+ * The link as sent: one answer for every invalid token (`access` null); a valid one
+ * becomes a new session unless this browser already has one for the same link, then `done`
+ * answers (a 303 to the page without the token).
+ */
+export async function exchangeToken<S extends { orgId: string; link: { id: string } }, A extends { orgId: string; link: { id: string } }>(
+  req: Request,
+  res: Response,
+  pages: SessionPages<S> & { invalidLinkPage(): string },
+  access: A | null,
+  actor: (access: A) => string,
+  startSession: (access: A) => void,
+  done: () => void,
+): Promise<void> {
+  if (!access) return sendPage(res, 404, pages.invalidLinkPage());
+  requestState(res).orgId = access.orgId;
+  requestState(res).actor = actor(access);
+  if ((await pages.sessionOf(req))?.link.id !== access.link.id) startSession(access);
+  done();
+}

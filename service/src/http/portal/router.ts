@@ -17,7 +17,19 @@ import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
 import { newPortalSession, resolvePortalSession, type PortalSession } from '../../usecases/portal-session.ts';
 import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
-import { answerWithoutSession, cookieValue, limitPerClient, pageErrors, pageHeaders, sendPage } from '../page-kit.ts';
+import {
+  answerWithoutSession,
+  cookieValue,
+  exchangeToken,
+  limitPerClient,
+  pageErrors,
+  pageHeaders,
+  seeOtherPage,
+  sendPage,
+  sessionPage,
+  setSessionCookie,
+  type SessionPages,
+} from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
@@ -54,11 +66,7 @@ const CSP = `default-src 'none'; style-src ${PORTAL_STYLE_HASH}; form-action 'se
 /** Where the pages live once the token is exchanged: the session cookie is sent nowhere else. */
 const BASE = '/portal';
 const SESSION_COOKIE = 'portal_session';
-/** A 303 with a page of its own (HTML, like every portal answer), never Express's text. */
-function seeOther(res: Response, location: string): void {
-  res.setHeader('Location', location);
-  sendPage(res, 303, redirectPage(location));
-}
+const seeOther = (res: Response, location: string) => seeOtherPage(res, location, redirectPage(location));
 
 /** The pages reached with a token, and the same page without it: `:invoiceId` stays, encoded again. */
 const TOKEN_PAGES = ['', '/statement', '/invoices/:invoiceId', '/invoices/:invoiceId/pdf'] as const;
@@ -85,21 +93,16 @@ export function portalRouter(deps: PortalDeps): Router {
     actor: portalActor(access),
   });
 
-  const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) => {
-    const session = newPortalSession(deps.cipher, access, deps.now(), passed);
-    res.cookie(SESSION_COOKIE, session.value, {
-      path: BASE,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
-    });
+  const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) =>
+    setSessionCookie(req, res, { name: SESSION_COOKIE, path: BASE }, newPortalSession(deps.cipher, access, deps.now(), passed), deps.now());
+
+  const sessions: SessionPages<PortalSession> & { invalidLinkPage(): string } = {
+    base: BASE,
+    sessionOf: (req) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now()),
+    actorOf: portalActor,
+    noSession: (req, res) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage }),
+    invalidLinkPage,
   };
-
-  const sessionOf = (req: Request) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
-
-  const noSession = (req: Request, res: Response) =>
-    answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser has one for the link) and a 303 to the page without it. */
   const exchange =
@@ -107,28 +110,22 @@ export function portalRouter(deps: PortalDeps): Router {
     async (req, res) => {
       requestState(res).route = `/portal/:token${pattern}`;
       const access = await resolvePortalToken(deps.portal, String(req.params.token), deps.now());
-      if (!access) return sendPage(res, 404, invalidLinkPage());
-      requestState(res).orgId = access.orgId;
-      requestState(res).actor = portalActor(access);
-      if ((await sessionOf(req))?.link.id !== access.link.id) setSession(req, res, access, false);
-      seeOther(res, pattern === '/passcode' ? BASE : pageWithoutToken(pattern, req));
+      await exchangeToken(
+        req,
+        res,
+        sessions,
+        access,
+        portalActor,
+        (valid) => setSession(req, res, valid, false),
+        () => seeOther(res, pattern === '/passcode' ? BASE : pageWithoutToken(pattern, req)),
+      );
     };
 
   type PageHandler = (req: Request, res: Response, session: PortalSession) => Promise<void>;
 
   /** A page of the session's link: the passcode form first when the link has one this browser has not given. */
-  const page =
-    (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler =>
-    async (req, res) => {
-      const state = requestState(res);
-      state.route = `/portal${pattern}`;
-      const session = await sessionOf(req);
-      if (!session) return noSession(req, res);
-      state.orgId = session.orgId;
-      state.actor = portalActor(session);
-      if (!options.passcodeForm && !session.passed) return sendPage(res, 401, passcodePage(BASE, false));
-      await handle(req, res, session);
-    };
+  const page = (pattern: string, handle: PageHandler, options: { passcodeForm?: boolean } = {}): RequestHandler =>
+    sessionPage(sessions, pattern, handle, (session) => (!options.passcodeForm && !session.passed ? passcodePage(BASE, false) : undefined));
 
   router.get(
     '/',

@@ -40,7 +40,19 @@ import {
   type TherapistSession,
 } from '../../usecases/therapist-session.ts';
 import { signW9 } from '../../usecases/therapist-w9.ts';
-import { answerWithoutSession, cookieValue, limitPerClient, pageErrors, pageHeaders, sendPage } from '../page-kit.ts';
+import {
+  answerWithoutSession,
+  cookieValue,
+  exchangeToken,
+  limitPerClient,
+  pageErrors,
+  pageHeaders,
+  seeOtherPage,
+  sendPage,
+  sessionPage,
+  setSessionCookie,
+  type SessionPages,
+} from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
 import { sendFile } from '../send-file.ts';
@@ -86,10 +98,7 @@ const BASE = '/therapist';
 const SESSION_COOKIE = 'therapist_session';
 const SIGN_IN_COOKIE = 'therapist_sign_in';
 const CALLBACK = `${BASE}/callback`;
-function seeOther(res: Response, location: string): void {
-  res.setHeader('Location', location);
-  sendPage(res, 303, redirectPage(location));
-}
+const seeOther = (res: Response, location: string) => seeOtherPage(res, location, redirectPage(location));
 
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -120,36 +129,29 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     publicBaseUrl: deps.baseUrl.replace(/\/+$/, ''),
   });
 
-  const setSession = (req: Request, res: Response, access: TherapistAccess, signedIn: TherapistSession['therapist'] | null) => {
-    const session = newTherapistSession(deps.cipher, access, deps.now(), signedIn);
-    res.cookie(SESSION_COOKIE, session.value, {
-      path: BASE,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      maxAge: Math.max(0, session.expiresAt.getTime() - deps.now().getTime()),
-    });
+  const setSession = (req: Request, res: Response, access: TherapistAccess, signedIn: TherapistSession['therapist'] | null) =>
+    setSessionCookie(
+      req,
+      res,
+      { name: SESSION_COOKIE, path: BASE },
+      newTherapistSession(deps.cipher, access, deps.now(), signedIn),
+      deps.now(),
+    );
+  const sessions: SessionPages<TherapistSession> & { invalidLinkPage(): string } = {
+    base: BASE,
+    sessionOf: (req) => resolveTherapistSession(deps, cookieValue(req, SESSION_COOKIE), deps.now()),
+    actorOf: therapistActor,
+    noSession: (req, res) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage }),
+    invalidLinkPage,
   };
-  const sessionOf = (req: Request) => resolveTherapistSession(deps, cookieValue(req, SESSION_COOKIE), deps.now());
-
-  const noSession = (req: Request, res: Response) =>
-    answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage });
 
   type PageHandler = (req: Request, res: Response, session: TherapistSession) => Promise<void>;
 
   /** A page of a signed-in session; a session not signed in yet gets the sign-in page. */
-  const page =
-    (pattern: string, handle: PageHandler, options: { signedOut?: boolean } = {}): RequestHandler =>
-    async (req, res) => {
-      const state = requestState(res);
-      state.route = `${BASE}${pattern}`;
-      const session = await sessionOf(req);
-      if (!session) return noSession(req, res);
-      state.orgId = session.orgId;
-      state.actor = therapistActor(session);
-      if (!session.signedIn && !options.signedOut) return sendPage(res, 401, signInPage(deps.signIn.enabled ? undefined : 'off'));
-      await handle(req, res, session);
-    };
+  const page = (pattern: string, handle: PageHandler, options: { signedOut?: boolean } = {}): RequestHandler =>
+    sessionPage(sessions, pattern, handle, (session) =>
+      !session.signedIn && !options.signedOut ? signInPage(deps.signIn.enabled ? undefined : 'off') : undefined,
+    );
 
   const home = async (session: TherapistSession, what: string) => {
     const data = await therapistHome(context(session), session, what);
@@ -338,11 +340,15 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
   router.get('/:token', async (req, res) => {
     requestState(res).route = `${BASE}/:token`;
     const access = await resolveTherapistToken(deps.therapists, String(req.params.token), deps.now());
-    if (!access) return sendPage(res, 404, invalidLinkPage());
-    requestState(res).orgId = access.orgId;
-    requestState(res).actor = therapistActor(access);
-    if ((await sessionOf(req))?.link.id !== access.link.id) setSession(req, res, access, null);
-    seeOther(res, BASE);
+    await exchangeToken(
+      req,
+      res,
+      sessions,
+      access,
+      therapistActor,
+      (valid) => setSession(req, res, valid, null),
+      () => seeOther(res, BASE),
+    );
   });
 
   router.use((_req, res) => {
