@@ -2,8 +2,9 @@
  * `visitledger payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--pay-run ID] [--backup-withholding]`
  * With --backup-withholding the amount is the gross: 24% of it is kept for the IRS and the therapist was paid the rest.
  */
-import { backupWithholdingKept, matchName, parseMoney, PAYMENT_METHOD_RULES } from '../../../shared/index.ts';
+import { backupWithholdingKept, parseMoney, PAYMENT_METHOD_RULES } from '../../../shared/index.ts';
 import { recordManualPayment } from '../usecases/payments.ts';
+import { entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 
@@ -23,14 +24,9 @@ export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymen
   if (missing.length) throw new UsageError(`payment needs ${missing.map((k) => `--${k}`).join(', ')}`);
   const amount = parseMoney(values.amount!);
   if (!amount.ok) throw new UsageError(`--amount: ${amount.error.message}`);
-  const therapists = await rt.ctx.store.listTherapists(rt.orgId);
-  const match = matchName(values.therapist!, therapists);
-  if (match.kind !== 'exact') {
-    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
-    throw new UsageError(`no therapist called "${values.therapist}".${hint}`);
-  }
+  const therapist = entryNamed('therapist', values.therapist!, await rt.ctx.store.listTherapists(rt.orgId));
   const result = await recordManualPayment(rt.ctx, rt.orgId, {
-    therapistId: match.entry.id,
+    therapistId: therapist.id,
     amountCents: amount.value,
     paidOn: values.date,
     method: values.method,
@@ -43,7 +39,7 @@ export async function runPayment(rt: CliRuntime, values: CliValues<typeof paymen
   else {
     const rule = PAYMENT_METHOD_RULES[result.value.method];
     const p = result.value;
-    say(`recorded ${money(p.amountCents)} to ${match.entry.name} on ${p.paidOn} by ${rule.label} (${p.id})`);
+    say(`recorded ${money(p.amountCents)} to ${therapist.name} on ${p.paidOn} by ${rule.label} (${p.id})`);
     if (p.withheldCents)
       say(`${backupWithholdingKept(p.withheldCents, p.amountCents)}; ${money(p.amountCents - p.withheldCents)} paid to the therapist`);
     if (rule.countsTowardNec === false) say(`note: ${rule.note}`);

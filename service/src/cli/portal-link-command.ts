@@ -3,8 +3,8 @@
  * agency; its URL is printed once. The passcode, when the link has one, comes from standard input
  * (--passcode-stdin) or VISITLEDGER_PORTAL_PASSCODE; `--passcode X` still works, with a warning.
  */
-import { matchName } from '../../../shared/index.ts';
 import { createPortalLink } from '../usecases/portal.ts';
+import { daysOption, entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
 import { readSecretLines, secretFromFlagOrEnv } from './secrets.ts';
@@ -19,13 +19,8 @@ export const portalLinkOptions = {
 
 export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof portalLinkOptions>): Promise<number> {
   if (!values.agency) throw new UsageError('portal-link needs --agency NAME');
-  const days = values.days === undefined ? undefined : Number(values.days);
-  if (days !== undefined && !Number.isInteger(days)) throw new UsageError('--days must be a whole number of days');
-  const match = matchName(values.agency, await rt.ctx.store.listAgencies(rt.orgId));
-  if (match.kind !== 'exact') {
-    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
-    throw new UsageError(`no agency called "${values.agency}".${hint}`);
-  }
+  const days = daysOption(values.days);
+  const agency = entryNamed('agency', values.agency, await rt.ctx.store.listAgencies(rt.orgId));
   const passcode =
     secretFromFlagOrEnv(
       {
@@ -43,7 +38,7 @@ export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof por
     { ...rt.ctx, portal: rt.portalStore },
     rt.orgId,
     {
-      agencyId: match.entry.id,
+      agencyId: agency.id,
       ...(days !== undefined ? { days } : {}),
       ...(passcode !== undefined ? { passcode } : {}),
     },
@@ -54,7 +49,7 @@ export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof por
   else {
     say(created.value.url);
     say(
-      `portal link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`,
+      `portal link ${created.value.link.id} for ${agency.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`,
     );
   }
   return 0;

@@ -3,8 +3,8 @@
  * own pages (W-9, pay, 1099-NEC); its URL is printed once. It opens only after Google sign-in
  * with the therapist's email on file, so a forwarded link alone shows nothing.
  */
-import { matchName } from '../../../shared/index.ts';
 import { createTherapistLink } from '../usecases/therapist-links.ts';
+import { daysOption, entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
 
@@ -12,17 +12,12 @@ export const therapistLinkOptions = { therapist: { type: 'string' }, days: { typ
 
 export async function runTherapistLink(rt: CliRuntime, values: CliValues<typeof therapistLinkOptions>): Promise<number> {
   if (!values.therapist) throw new UsageError('therapist-link needs --therapist NAME');
-  const days = values.days === undefined ? undefined : Number(values.days);
-  if (days !== undefined && !Number.isInteger(days)) throw new UsageError('--days must be a whole number of days');
-  const match = matchName(values.therapist, await rt.ctx.store.listTherapists(rt.orgId));
-  if (match.kind !== 'exact') {
-    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
-    throw new UsageError(`no therapist called "${values.therapist}".${hint}`);
-  }
+  const days = daysOption(values.days);
+  const therapist = entryNamed('therapist', values.therapist, await rt.ctx.store.listTherapists(rt.orgId));
   const created = await createTherapistLink(
     { ...rt.ctx, therapists: rt.portalStore },
     rt.orgId,
-    match.entry.id,
+    therapist.id,
     days !== undefined ? { days } : {},
     rt.settings.PORTAL_BASE_URL,
   );
@@ -31,10 +26,10 @@ export async function runTherapistLink(rt: CliRuntime, values: CliValues<typeof 
   else {
     say(created.value.url);
     say(
-      `therapist link ${created.value.link.id} for ${match.entry.name}, valid until ${created.value.link.expiresAt}. The URL is shown only now.`,
+      `therapist link ${created.value.link.id} for ${therapist.name}, valid until ${created.value.link.expiresAt}. The URL is shown only now.`,
     );
     if (!created.value.emailOnFile)
-      say(`warning: ${match.entry.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
+      say(`warning: ${therapist.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
   }
   return 0;
 }
