@@ -43,6 +43,13 @@ export const receiptEntry = z.object({
   amountCents: positiveCents,
   method: receiptMethod,
   reference,
+  /**
+   * The sender's idempotency key: a retry with the same key answers this receipt instead of
+   * recording the money again (unique in the org, enforced by the store).
+   */
+  clientId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  /** The invoices the receipt named, in order, as asked (its applications say where the money went). */
+  invoiceIds: z.optional(z.array(id)),
 });
 /** Money put on an invoice: from a receipt (`receiptId`) or from the agency's credit (none). */
 export const applicationEntry = z.object({
@@ -187,6 +194,7 @@ export type ReceivablesError = {
     | 'unknown-invoice'
     | 'other-agency'
     | 'invoice-void'
+    | 'before-issue'
     | 'nothing-open'
     | 'repeated-invoice'
     | 'exceeds-open'
@@ -282,6 +290,7 @@ export type ReceiptInput = {
   method: ReceiptMethod;
   reference?: string | undefined;
   invoiceIds?: readonly string[] | undefined;
+  clientId?: string | undefined;
 };
 
 /**
@@ -292,10 +301,23 @@ export function planReceipt(inputs: LedgerInputs, input: ReceiptInput, stamp: En
   const bad = badAmount('A receipt', input.amountCents);
   if (bad) return err(bad);
   const ledger = receivablesLedger(inputs);
-  const to = targets(ledger, input.agencyId, input.invoiceIds);
-  if (!to.ok) return to;
-  if (to.value.length > MAX_ENTRIES_PER_WRITE - 1 && input.invoiceIds?.length) {
-    return err({ code: 'too-many-invoices', message: `A receipt applies to at most ${MAX_ENTRIES_PER_WRITE - 1} invoices at once` });
+  const named = targets(ledger, input.agencyId, input.invoiceIds);
+  if (!named.ok) return named;
+  // Money cannot pay an invoice not yet issued: most often a mistyped date or invoice.
+  // Named, it is refused; by default, such invoices are left for a later receipt or credit.
+  const early = named.value.find((b) => b.invoice.issueDate > input.on);
+  if (early && input.invoiceIds?.length) {
+    const { number, issueDate } = early.invoice;
+    return err({
+      code: 'before-issue',
+      message: `The receipt is dated ${input.on}, before Invoice ${number} was issued (${issueDate}); check the date or the invoice`,
+    });
+  }
+  const to = named.value.filter((b) => b.invoice.issueDate <= input.on);
+  // The write holds the receipt, its applications and, with a key, the key's own record.
+  const maxApplications = MAX_ENTRIES_PER_WRITE - 1 - (input.clientId ? 1 : 0);
+  if (to.length > maxApplications && input.invoiceIds?.length) {
+    return err({ code: 'too-many-invoices', message: `A receipt applies to at most ${maxApplications} invoices at once` });
   }
   const receiptId = stamp.newId();
   const receipt: Unstamped<ReceivableEntry> = {
@@ -306,8 +328,10 @@ export function planReceipt(inputs: LedgerInputs, input: ReceiptInput, stamp: En
     amountCents: input.amountCents,
     method: input.method,
     ...(input.reference ? { reference: input.reference } : {}),
+    ...(input.clientId ? { clientId: input.clientId } : {}),
+    ...(input.invoiceIds?.length ? { invoiceIds: [...input.invoiceIds] } : {}),
   };
-  const applications = spread(input.amountCents, to.value, MAX_ENTRIES_PER_WRITE - 1).map(
+  const applications = spread(input.amountCents, to, maxApplications).map(
     (p): Unstamped<ReceivableEntry> => ({
       kind: 'application',
       id: stamp.newId(),

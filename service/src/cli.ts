@@ -81,7 +81,7 @@ const COMMANDS: Record<string, Command> = {
   receipt: {
     options: receiptOptions,
     usage:
-      'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit',
+      'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit',
     run: (rt, v) => runReceipt(rt, v),
   },
   receivables: {

@@ -33,25 +33,38 @@ describe('visitledger receipt and receivables', () => {
     const numberOf = (agency: string) => closed.invoices.find((i: { agency: string }) => i.agency === agency).number as string;
     const oakridge = numberOf('Oakridge Home Health'); // $465.00
     const summit = numberOf('Summit Visiting Health'); // $58.00
+    // Invoices are issued on the day they are closed (today): the money arrives after.
+    const before = await json(db, 'receivables');
+    const issued = before.agencies[0].invoices[0].issueDate as string;
+    const paidOn = addDays(issued, 1);
+    const nextDay = addDays(issued, 2);
 
-    const short = await json(
-      db,
+    const shortArgs = [
       'receipt',
       '--agency',
       'Oakridge Home Health',
       '--amount',
       '400.00',
       '--date',
-      '2026-04-20',
+      paidOn,
       '--method',
       'check',
       '--reference',
       '1042',
       '--invoice',
       oakridge,
-    );
-    expect(short.receipt).toMatchObject({ kind: 'receipt', amountCents: 40_000, on: '2026-04-20', method: 'check', reference: '1042' });
+    ];
+    const short = await json(db, ...shortArgs);
+    expect(short.receipt).toMatchObject({ kind: 'receipt', amountCents: 40_000, on: paidOn, method: 'check', reference: '1042' });
     expect(short.applications).toHaveLength(1);
+    // The same command again (a retry) records nothing: it shows the receipt already recorded.
+    const retried = await json(db, ...shortArgs);
+    expect(retried.replayed).toBe(true);
+    expect(retried.receipt.id).toBe(short.receipt.id);
+    expect(retried.invoices).toEqual(short.invoices);
+    const retriedText = await visitledger(db, ...shortArgs);
+    expect(retriedText.code).toBe(0);
+    expect(retriedText.stdout).toContain(`already recorded: $400.00 from Oakridge Home Health on ${paidOn} (${short.receipt.id})`);
     expect(short.invoices).toEqual([
       expect.objectContaining({ number: oakridge, totalCents: 46_500, paidCents: 40_000, openCents: 6_500, status: 'partially paid' }),
     ]);
@@ -64,7 +77,7 @@ describe('visitledger receipt and receivables', () => {
       '--amount',
       '1,058.00',
       '--date',
-      '2026-04-21',
+      nextDay,
       '--method',
       'ach',
     );
@@ -121,5 +134,16 @@ describe('visitledger receipt and receivables', () => {
 
     const text = await visitledger(db, 'receivables', '--as-of', asOf);
     expect(text.stdout).toContain(`receivables as of ${asOf}: $476.00 open`);
+
+    // A second, identical payment is recorded when --allow-repeat says so: $65.00 pays what was open, the rest is credit.
+    const second = await json(db, ...shortArgs, '--allow-repeat');
+    expect(second.receipt.id).not.toBe(short.receipt.id);
+    expect(second.replayed).toBeUndefined();
+    expect(second.invoices).toEqual([expect.objectContaining({ number: oakridge, paidCents: 46_500, openCents: 0, status: 'paid' })]);
+    expect(second.creditCents).toBe(33_500);
+    const receipts = (await json(db, 'receivables', '--as-of', asOf)).agencies.find(
+      (a: { agency: string }) => a.agency === 'Oakridge Home Health',
+    );
+    expect(receipts).toMatchObject({ openCents: 0, creditCents: 33_500 });
   });
 });

@@ -1,7 +1,10 @@
 /**
- * `visitledger receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--json]`
+ * `visitledger receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]`
  * Money received from an agency, applied to the invoices named (in order) or the oldest due first; the rest is credit on account.
+ * Run again with the same values (a retry), it records nothing and shows the receipt already recorded, unless
+ * --allow-repeat says this is a second, identical payment.
  */
+import { createHash } from 'node:crypto';
 import { matchName, parseMoney } from '../../../shared/index.ts';
 import { recordReceipt } from '../usecases/receipts.ts';
 import type { CliRuntime } from './runtime.ts';
@@ -14,6 +17,7 @@ export const receiptOptions = {
   method: { type: 'string' },
   reference: { type: 'string' },
   invoice: { type: 'string', multiple: true },
+  'allow-repeat': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -34,22 +38,47 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     if (!invoice) throw new UsageError(`--invoice: no invoice numbered "${n}"`);
     return invoice.id;
   });
-  const result = await recordReceipt(rt.ctx, rt.orgId, {
+  const receipt = {
     agencyId: match.entry.id,
     amountCents: amount.value,
     receivedOn: values.date,
     method: values.method,
     ...(values.reference ? { reference: values.reference } : {}),
     ...(invoiceIds.length ? { invoiceIds } : {}),
-  });
+  };
+  const result = await recordReceipt(rt.ctx, rt.orgId, values['allow-repeat'] ? receipt : { ...receipt, clientId: derivedKey(receipt) });
   if (!result.ok) return failureExit(result.error);
   const { entries, invoices: touched, creditCents } = result.value;
+  const replayed = 'replayed' in result.value;
   if (values.json) {
-    printJson({ receipt: entries[0], applications: entries.slice(1), invoices: touched, creditCents });
+    printJson({ receipt: entries[0], applications: entries.slice(1), invoices: touched, creditCents, ...(replayed ? { replayed } : {}) });
     return 0;
   }
-  say(`recorded ${money(amount.value)} from ${match.entry.name} on ${values.date} (${entries[0]!.id})`);
+  if (replayed) {
+    say(`already recorded: ${money(amount.value)} from ${match.entry.name} on ${values.date} (${entries[0]!.id}); nothing recorded again`);
+    say('  if this is a second, identical payment, run it again with --allow-repeat');
+  } else say(`recorded ${money(amount.value)} from ${match.entry.name} on ${values.date} (${entries[0]!.id})`);
   for (const i of touched) say(`  ${i.number}: paid ${money(i.paidCents)}, open ${money(i.openCents)} (${i.status})`);
   if (creditCents > 0) say(`${match.entry.name} has ${money(creditCents)} of credit on account`);
   return 0;
+}
+
+/** The idempotency key of a receipt typed on the command line: the same values give the same key, so a retry records nothing. */
+function derivedKey(receipt: {
+  agencyId: string;
+  amountCents: number;
+  receivedOn?: string | undefined;
+  method?: string | undefined;
+  reference?: string;
+  invoiceIds?: string[];
+}): string {
+  const values = [
+    receipt.agencyId,
+    receipt.amountCents,
+    receipt.receivedOn,
+    receipt.method,
+    receipt.reference?.trim() ?? '',
+    ...(receipt.invoiceIds ?? []),
+  ];
+  return `cli-${createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 40)}`;
 }

@@ -25,7 +25,7 @@ import { legalPagesRouter } from './legal-pages.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
-import type { BrowserAnswer, DownloadFile, Route, RouteSpec } from './route.ts';
+import { isReplay, type BrowserAnswer, type DownloadFile, type Route, type RouteSpec } from './route.ts';
 import { sendFile } from './send-file.ts';
 import { portalRouter } from './portal/router.ts';
 import { therapistRouter } from './therapist/router.ts';
@@ -275,6 +275,6 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
     if (r.spec.browser) return sendBrowserAnswer(res, result.value as BrowserAnswer);
     if (r.spec.file) return sendFile(res, r.spec.file, result.value as DownloadFile);
     if (r.spec.status === 204) res.status(204).end();
-    else res.status(r.spec.status ?? 200).json(result.value);
+    else res.status(isReplay(result.value) ? 200 : (r.spec.status ?? 200)).json(result.value);
   };
 }

@@ -57,6 +57,10 @@ export type RouteSpec = {
   expensive?: true;
 };
 
+/** An answer repeating what an earlier request with the same idempotency key created: 200, not the spec's 201. */
+export const isReplay = (answer: unknown): boolean =>
+  typeof answer === 'object' && answer !== null && 'replayed' in answer && answer.replayed === true;
+
 /** What a browser route's handler answers. */
 export type BrowserAnswer = { redirect: string } | { text: string };
 

@@ -49,6 +49,11 @@ export const receiptInput = z.object({
   reference,
   /** The invoices it pays, in order; none: the agency's oldest due first. What is left is credit. */
   invoiceIds: z.optional(z.array(requiredId).check(z.maxLength(499))),
+  /**
+   * An idempotency key chosen by the sender, unique in the org: sent again with the same
+   * receipt it answers the receipt first recorded; with a different one it is refused.
+   */
+  clientId: z.optional(requiredId),
 });
 export const reversalInput = z.object({ reason, on: z.optional(isoDate) });
 export const creditApplicationInput = z.object({
@@ -88,15 +93,20 @@ async function commit(
     if (!planned.ok) return refused(planned.error);
     if ((await ctx.store.appendReceivables(orgId, planned.value)) === 'conflict') continue;
     await audit(ctx, orgId, [describe(planned.value)]);
-    const after = receivablesLedger({ ...inputs, entries: [...inputs.entries, ...planned.value] });
-    const touched = new Set(planned.value.flatMap((e) => ('invoiceId' in e ? [e.invoiceId] : [])));
-    const invoices = [...after.invoices.values()]
-      .filter((b) => touched.has(b.invoice.id) || planned.value.some((e) => e.kind === 'reversal'))
-      .filter((b) => b.invoice.agencyId === agencyId)
-      .map(invoiceReceivable);
-    return ok({ entries: planned.value, creditCents: after.agencies.get(agencyId)?.creditCents ?? 0, invoices });
+    return ok(changeOf({ ...inputs, entries: [...inputs.entries, ...planned.value] }, agencyId, planned.value));
   }
   return fail('conflict', "the agency's ledger changed while this was recorded; try again");
+}
+
+/** What `entries` (already in the ledger `inputs`) did: the invoices they moved and the agency's credit. */
+function changeOf(inputs: LedgerInputs, agencyId: string, entries: ReceivableEntry[]): ReceivablesChange {
+  const after = receivablesLedger(inputs);
+  const touched = new Set(entries.flatMap((e) => ('invoiceId' in e ? [e.invoiceId] : [])));
+  const invoices = [...after.invoices.values()]
+    .filter((b) => touched.has(b.invoice.id) || entries.some((e) => e.kind === 'reversal'))
+    .filter((b) => b.invoice.agencyId === agencyId)
+    .map(invoiceReceivable);
+  return { entries, creditCents: after.agencies.get(agencyId)?.creditCents ?? 0, invoices };
 }
 
 async function knownAgency(ctx: UseCaseContext, orgId: string, agencyId: string): Promise<Result<{ timeZone: string }, Failure>> {
@@ -124,8 +134,51 @@ async function agencysInvoices(
 
 const applied = (entries: readonly ReceivableEntry[]) => entries.filter((e) => e.kind === 'application').length;
 
-/** Records money received from an agency and applies it: to the named invoices, or the oldest due first; the rest is credit. */
-export async function recordReceipt(ctx: UseCaseContext, orgId: string, input: unknown): Promise<Result<ReceivablesChange, Failure>> {
+/** A receipt recorded before under the same idempotency key: it is answered instead of recording the money again. */
+export type ReceiptReplay = ReceivablesChange & { replayed: true };
+
+type ReceiptRequest = z.infer<typeof receiptInput>;
+
+/** The receipt `r` asked for is `first`: same agency, amount, day, method, reference and invoices named. */
+function sameReceipt(first: ReceiptEntry, r: ReceiptRequest): boolean {
+  return (
+    first.agencyId === r.agencyId &&
+    first.amountCents === r.amountCents &&
+    first.on === r.receivedOn &&
+    first.method === r.method &&
+    (first.reference ?? '') === (r.reference ?? '') &&
+    (first.invoiceIds ?? []).join('\n') === (r.invoiceIds ?? []).join('\n')
+  );
+}
+
+/** The receipt recorded under the key, answered as when it was recorded (with the credit and invoices as they stand now); or refused if it differs. */
+async function receiptUnderKey(
+  ctx: UseCaseContext,
+  orgId: string,
+  r: ReceiptRequest & { clientId: string },
+): Promise<Result<ReceiptReplay, Failure> | undefined> {
+  const first = (await ctx.store.listReceivables(orgId)).find((e): e is ReceiptEntry => e.kind === 'receipt' && e.clientId === r.clientId);
+  if (!first) return undefined;
+  if (!sameReceipt(first, r)) {
+    return fail('conflict', `idempotency key "${r.clientId}" was used for another receipt (${first.id}); use a new key for a new receipt`, {
+      code: 'key-reused',
+      receiptId: first.id,
+    });
+  }
+  const inputs = await readLedger(ctx, orgId, first.agencyId);
+  const entries = inputs.entries.filter((e) => e.id === first.id || (e.kind === 'application' && e.receiptId === first.id));
+  return ok({ ...changeOf(inputs, first.agencyId, entries), replayed: true });
+}
+
+/**
+ * Records money received from an agency and applies it: to the named invoices, or the oldest due first; the rest is credit.
+ * With a `clientId` already used, answers that receipt (`replayed`) or refuses a different one.
+ */
+export async function recordReceipt(
+  ctx: UseCaseContext,
+  orgId: string,
+  input: unknown,
+): Promise<Result<ReceivablesChange | ReceiptReplay, Failure>> {
   const parsed = parse(receiptInput, input);
   if (!parsed.ok) return parsed;
   const r = parsed.value;
@@ -133,6 +186,17 @@ export async function recordReceipt(ctx: UseCaseContext, orgId: string, input: u
   if (!agency.ok) return agency;
   const named = await agencysInvoices(ctx, orgId, r.agencyId, r.invoiceIds);
   if (!named.ok) return named;
+  if (r.clientId === undefined) return recordNewReceipt(ctx, orgId, r);
+  const key = r.clientId;
+  const before = await receiptUnderKey(ctx, orgId, { ...r, clientId: key });
+  if (before) return before;
+  const recorded = await recordNewReceipt(ctx, orgId, r);
+  // The store refuses a key already taken as a conflict: a concurrent retry came first.
+  if (!recorded.ok && recorded.error.code === 'conflict') return (await receiptUnderKey(ctx, orgId, { ...r, clientId: key })) ?? recorded;
+  return recorded;
+}
+
+function recordNewReceipt(ctx: UseCaseContext, orgId: string, r: ReceiptRequest): Promise<Result<ReceivablesChange, Failure>> {
   return commit(
     ctx,
     orgId,
@@ -147,6 +211,7 @@ export async function recordReceipt(ctx: UseCaseContext, orgId: string, input: u
           method: r.method,
           reference: r.reference,
           invoiceIds: r.invoiceIds,
+          clientId: r.clientId,
         },
         stamp,
       ),

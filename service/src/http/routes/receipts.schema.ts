@@ -68,10 +68,11 @@ export const recordReceiptSpec = {
   access: 'member',
   status: 201,
   summary:
-    'Record money received from an agency: applied to the invoices named (in order) or the oldest due first, each up to what it has open; the rest is credit on account',
+    'Record money received from an agency: applied to the invoices named (in order) or the oldest due first, each up to what it has open; the rest is credit on account. ' +
+    'With a clientId (idempotency key) already used for the same receipt, answers that receipt with 200 and replayed: true instead of recording it again; for a different receipt, 409',
   params: orgPath,
   body: objectOf(receiptInput),
-  answer: change,
+  answer: z.object({ ...change.shape, replayed: z.optional(z.literal(true)) }),
 } satisfies RouteSpec;
 
 export const listReceiptsSpec = {

@@ -273,4 +273,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE therapist_notifications (org_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL, sent_at TEXT, doc TEXT NOT NULL, PRIMARY KEY (org_id, id));
     `,
   },
+  {
+    version: 15,
+    name: "receipts' idempotency keys",
+    sql: `
+      -- A receipt's clientId (the sender's idempotency key) is unique in its org: a retry
+      -- cannot record the same money twice, even when two copies race.
+      CREATE UNIQUE INDEX receivables_receipt_client_id ON receivables (org_id, json_extract(doc, '$.clientId'))
+        WHERE kind = 'receipt' AND json_extract(doc, '$.clientId') IS NOT NULL;
+    `,
+  },
 ];
