@@ -6,7 +6,7 @@
  */
 import { addDays, type IsoDate } from './dates.ts';
 import { sumCents, type Cents } from './money.ts';
-import { describeMissingRate, type RateBook, type RateNames } from './rates.ts';
+import { describeMissingRate, type MissingRate, type RateBook, type RateNames } from './rates.ts';
 import { err, ok, type Result } from './result.ts';
 import { compareNames, compareText, DISCIPLINE_ORDER, nameRanks, sortByNumber, textRanks } from './ordering.ts';
 import type { Agency, Invoice, InvoiceLine, Patient, PatientIdentifier, Period, Visit } from './schemas.ts';
@@ -169,29 +169,53 @@ function billVisit(visit: BillableVisit, c: BillContext): InvoiceLine | HeldVisi
       cause: { code: 'wrong-agency' },
     });
   }
-  if (visit.date > c.period.end) {
-    throw new Error(`draftInvoice: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, {
-      cause: { code: 'after-period' },
-    });
-  }
+  throwIfAfterPeriod('draftInvoice', visit, c.period);
   const rate = c.rates.billRate({ agencyId: c.agency.id, discipline: visit.discipline, visitType: visit.visitType, date: visit.date });
   const label = patientIdentifiable(visit.patientHasMrn, c.agency.patientIdentifier);
-  if (!rate.ok || !label.ok) {
-    const problems: HeldVisit['problems'] = [];
-    if (!rate.ok) problems.push({ code: rate.error.code, message: describeMissingRate(rate.error, c.names) });
-    if (!label.ok) problems.push(label.error);
-    return { visitId: visit.id, problems };
-  }
+  if (!rate.ok || !label.ok) return heldVisit(visit.id, rate, c.names, label.ok ? undefined : label.error);
   return {
     visitId: visit.id,
     date: visit.date,
     therapistId: visit.therapistId,
     therapistName: c.therapistName(visit.therapistId),
+    ...pricedVisit(visit, rate.value.cents, c),
+  };
+}
+
+/** Drafting a period from a visit dated after it is the caller's error, not a held visit. */
+export function throwIfAfterPeriod(where: string, visit: { id: string; date: IsoDate }, period: Period): void {
+  if (visit.date > period.end) {
+    throw new Error(`${where}: visit ${visit.id} is dated ${visit.date}, after the period ending ${period.end}`, {
+      cause: { code: 'after-period' },
+    });
+  }
+}
+
+/** Why a visit is held: its missing rate first, then the one other problem its kind of line checks. */
+export function heldVisit(
+  visitId: string,
+  rate: Result<unknown, MissingRate>,
+  names: RateNames,
+  other: HeldVisit['problems'][number] | undefined,
+): HeldVisit {
+  const problems: HeldVisit['problems'] = [];
+  if (!rate.ok) problems.push({ code: rate.error.code, message: describeMissingRate(rate.error, names) });
+  if (other) problems.push(other);
+  return { visitId, problems };
+}
+
+/** What a priced visit's line says alike on an invoice and on a pay statement. */
+export function pricedVisit(
+  visit: Pick<Visit, 'date' | 'discipline' | 'visitType'>,
+  rateCents: Cents,
+  c: { vocabulary: Vocabulary; period: Period },
+) {
+  return {
     discipline: visit.discipline,
     visitType: visit.visitType,
     visitTypeLabel: c.vocabulary.visitTypeLabel(visit.visitType),
-    rateCents: rate.value.cents,
-    amountCents: rate.value.cents, // one visit is one unit
+    rateCents,
+    amountCents: rateCents, // one visit is one unit
     late: visit.date < c.period.start,
   };
 }

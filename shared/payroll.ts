@@ -3,9 +3,9 @@
  * one statement per therapist per pay period, at the pay rate in force on each visit date.
  */
 import { formatMoney, roundCents, sumCents, type Cents } from './money.ts';
-import { memo, throwOnRepeatedVisit, type HeldVisit } from './invoicing.ts';
+import { heldVisit, memo, pricedVisit, throwIfAfterPeriod, throwOnRepeatedVisit, type HeldVisit } from './invoicing.ts';
 import { compareText, DISCIPLINE_ORDER, nameRanks, sortByNumber, textRanks } from './ordering.ts';
-import { describeMissingRate, type RateBook, type RateNames } from './rates.ts';
+import type { RateBook, RateNames } from './rates.ts';
 import { BACKUP_WITHHOLDING_PERCENT, w9Status } from './tax1099.ts';
 import type { Period, PayStatement, PayStatementLine, Therapist, Visit, WithoutW9 } from './schemas.ts';
 import { DISCIPLINES, type Vocabulary } from './vocabulary.ts';
@@ -210,11 +210,7 @@ type PayContext = {
  * so the engine optimizes it on its own: written inline, the long caller kept deoptimizing.
  */
 function payVisit(visit: PayableVisit, c: PayContext): PayStatementLine | HeldVisit {
-  if (visit.date > c.period.end) {
-    throw new Error(`draftPayStatements: visit ${visit.id} is dated ${visit.date}, after the period ending ${c.period.end}`, {
-      cause: { code: 'after-period' },
-    });
-  }
+  throwIfAfterPeriod('draftPayStatements', visit, c.period);
   if (!c.therapists.has(visit.therapistId)) {
     throw new Error(
       `draftPayStatements: visit ${visit.id} names therapist ${visit.therapistId}, who is not among the therapists passed in`,
@@ -230,21 +226,14 @@ function payVisit(visit: PayableVisit, c: PayContext): PayStatementLine | HeldVi
   });
   const noteHeld = c.holdPayUntilNoteDone && !visit.noteDone;
   if (!rate.ok || noteHeld) {
-    const problems: HeldVisit['problems'] = [];
-    if (!rate.ok) problems.push({ code: rate.error.code, message: describeMissingRate(rate.error, c.names) });
-    if (noteHeld) problems.push({ code: 'note-not-done', message: 'Visit note not marked done; pay is held until it is' });
-    return { visitId: visit.id, problems };
+    const note = noteHeld ? { code: 'note-not-done', message: 'Visit note not marked done; pay is held until it is' } : undefined;
+    return heldVisit(visit.id, rate, c.names, note);
   }
   return {
     visitId: visit.id,
     date: visit.date,
     agencyId: visit.agencyId,
     agencyName: c.agencyName(visit.agencyId),
-    discipline: visit.discipline,
-    visitType: visit.visitType,
-    visitTypeLabel: c.vocabulary.visitTypeLabel(visit.visitType),
-    rateCents: rate.value.cents,
-    amountCents: rate.value.cents, // one visit is one unit
-    late: visit.date < c.period.start,
+    ...pricedVisit(visit, rate.value.cents, c),
   };
 }
