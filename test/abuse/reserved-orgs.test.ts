@@ -9,9 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOrgSettings } from '../../service/src/usecases/orgs.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 import { call, startTestApi } from '../api/harness.ts';
-import { visitledger } from '../cli/run-cli.ts';
+import { SAMPLE_IMPORT, visitledger } from '../cli/run-cli.ts';
 
-const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'visitledger-reserved-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,16 +39,7 @@ describe('the reserved org ids', () => {
     await store.putMember('local', { email: 'attacker@elsewhere.example', role: 'owner', addedAt: '2026-11-01T00:00:00.000Z' });
     await store.close();
 
-    const importArgs = [
-      'import',
-      '--visits',
-      `${SAMPLE}visits.csv`,
-      '--rates',
-      `${SAMPLE}rates.csv`,
-      '--pay-rates',
-      `${SAMPLE}pay-rates.csv`,
-      '--commit',
-    ];
+    const importArgs = [...SAMPLE_IMPORT, '--commit'];
     const refused = await visitledger(db, ...importArgs);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/the org "local" in this store was not made by the command line; .*--org local/);

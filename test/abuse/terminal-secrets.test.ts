@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
-import { json } from '../cli/run-cli.ts';
+import { json, SAMPLE_IMPORT } from '../cli/run-cli.ts';
 
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
-const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'visitledger-secrets-'));
 let standin: StripeStandin;
 
@@ -111,16 +110,7 @@ describe('portal-link', () => {
 describe('import --json', () => {
   it('names no patient unless --show-phi asks', async () => {
     const db = join(dir, 'import.db');
-    const args = [
-      'import',
-      '--visits',
-      `${SAMPLE}visits.csv`,
-      '--rates',
-      `${SAMPLE}rates.csv`,
-      '--pay-rates',
-      `${SAMPLE}pay-rates.csv`,
-      '--json',
-    ];
+    const args = [...SAMPLE_IMPORT, '--json'];
     const hidden = await visitledger(db, args);
     expect(hidden.code, hidden.stderr).toBe(0);
     expect(hidden.stdout).not.toMatch(/Alvarez|Rosa|"patient"|"mrn"/);

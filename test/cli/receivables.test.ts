@@ -7,17 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/index.ts';
-import { json, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
 
-const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
 const importArgs = [
-  'import',
-  '--visits',
-  `${SAMPLE}visits.csv`,
-  '--rates',
-  `${SAMPLE}rates.csv`,
-  '--pay-rates',
-  `${SAMPLE}pay-rates.csv`,
+  ...SAMPLE_IMPORT,
   '--map-agency',
   'Oakridge=Oakridge Home Health',
   '--map-agency',

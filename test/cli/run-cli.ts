@@ -21,3 +21,15 @@ export async function json(db: string, ...args: string[]) {
   if (result.code !== 0) throw new Error(`visitledger ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
+
+const SAMPLE_SHEET = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
+/** `import` of the sample owner sheet's three files; a test adds --commit, --json or --map-agency. */
+export const SAMPLE_IMPORT = [
+  'import',
+  '--visits',
+  `${SAMPLE_SHEET}visits.csv`,
+  '--rates',
+  `${SAMPLE_SHEET}rates.csv`,
+  '--pay-rates',
+  `${SAMPLE_SHEET}pay-rates.csv`,
+];
