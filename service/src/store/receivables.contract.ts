@@ -3,7 +3,7 @@
  * its own place in its agency's ledger, read back in order, per org.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_ENTRIES_PER_WRITE, type ReceivableEntry } from '../../../shared/receivables.ts';
+import { MAX_ENTRIES_PER_WRITE, type ReceiptEntry, type ReceivableEntry } from '../../../shared/receivables.ts';
 import { anOrg } from '../test-support/store-records.ts';
 import type { Store } from './port.ts';
 
@@ -11,7 +11,7 @@ const ORG = 'org-a';
 const OTHER = 'org-b';
 const AT = '2026-03-02T10:00:00.000Z';
 
-const aReceipt = (id: string, agencyId: string, seq: number, amountCents = 10_000): ReceivableEntry => ({
+const aReceipt = (id: string, agencyId: string, seq: number, amountCents = 10_000): ReceiptEntry => ({
   kind: 'receipt',
   id,
   agencyId,
@@ -72,6 +72,27 @@ export function describeReceivablesContract(name: string, make: () => Promise<St
       expect(new Set(ledger.map((e) => e.id.slice(0, 1))).size).toBe(1);
     });
 
+    it("keeps a receipt's idempotency key unique in its org, even between agencies and racing writes", async () => {
+      const keyed = (id: string, agencyId: string, seq: number, clientId: string): ReceivableEntry => ({
+        ...aReceipt(id, agencyId, seq),
+        clientId,
+      });
+      expect(await store.appendReceivables(ORG, [keyed('r1', 'ag1', 1, 'k1'), anApplication('a1', 'ag1', 2, 'r1')])).toBe('created');
+      expect(await store.appendReceivables(ORG, [keyed('r2', 'ag2', 1, 'k1'), anApplication('a2', 'ag2', 2, 'r2')])).toBe('conflict');
+      expect(await store.appendReceivables(ORG, [keyed('r3', 'ag1', 3, 'k1')])).toBe('conflict');
+      expect((await store.listReceivables(ORG)).map((e) => e.id)).toEqual(['r1', 'a1']);
+      expect(await store.listReceivables(ORG, 'ag1')).toEqual([keyed('r1', 'ag1', 1, 'k1'), anApplication('a1', 'ag1', 2, 'r1')]);
+      // Another org's key is its own; receipts without a key are never held back.
+      expect(await store.appendReceivables(OTHER, [keyed('r1', 'ag1', 1, 'k1')])).toBe('created');
+      expect(await store.appendReceivables(ORG, [aReceipt('r4', 'ag1', 3), aReceipt('r5', 'ag1', 4)])).toBe('created');
+      const outcomes = await Promise.all([
+        store.appendReceivables(ORG, [keyed('x', 'ag3', 1, 'k2')]),
+        store.appendReceivables(ORG, [keyed('y', 'ag4', 1, 'k2')]),
+      ]);
+      expect(outcomes.sort()).toEqual(['conflict', 'created']);
+      expect((await store.listReceivables(ORG)).filter((e) => e.kind === 'receipt' && e.clientId === 'k2')).toHaveLength(1);
+    });
+
     it('writes a receipt applied to as many invoices as one write takes', async () => {
       const entries = [
         aReceipt('big', 'ag1', 1),
@@ -79,6 +100,13 @@ export function describeReceivablesContract(name: string, make: () => Promise<St
       ];
       expect(await store.appendReceivables(ORG, entries)).toBe('created');
       expect(await store.listReceivables(ORG, 'ag1')).toEqual(entries);
+      // With an idempotency key, the key's own record takes one of the writes.
+      const keyed = [
+        { ...aReceipt('keyed', 'ag2', 1), clientId: 'k' },
+        ...Array.from({ length: MAX_ENTRIES_PER_WRITE - 2 }, (_, i) => anApplication(`keyed-${i}`, 'ag2', i + 2, 'keyed')),
+      ];
+      expect(await store.appendReceivables(ORG, keyed)).toBe('created');
+      expect(await store.listReceivables(ORG, 'ag2')).toHaveLength(MAX_ENTRIES_PER_WRITE - 1);
     });
   });
 }

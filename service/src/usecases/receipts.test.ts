@@ -160,6 +160,78 @@ describe('receipts from agencies', () => {
   });
 });
 
+describe('a retried receipt', () => {
+  it('answers the first receipt for the same key and body, records nothing again, and refuses the key for another receipt', async () => {
+    const { ctx, oak, summit } = await anOrgWithInvoices();
+    const receipt = {
+      agencyId: oak,
+      amountCents: 15_000,
+      receivedOn: '2026-04-05',
+      method: 'check',
+      reference: '1042',
+      clientId: 'k-1042',
+    };
+    const first = expectOk(await recordReceipt(ctx, 'acme', receipt));
+    expect(first).not.toHaveProperty('replayed');
+    expect(first.entries[0]).toMatchObject({ kind: 'receipt', clientId: 'k-1042' });
+    const again = expectOk(await recordReceipt(ctx, 'acme', receipt));
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await ctx.store.listReceivables('acme')).toHaveLength(first.entries.length);
+    expect((await ctx.store.listAudit('acme', {})).filter((e) => e.recordType === 'receipt')).toHaveLength(1);
+
+    for (const other of [{ amountCents: 15_001 }, { agencyId: summit }, { reference: '1043' }, { invoiceIds: ['i2'] }]) {
+      const refused = await recordReceipt(ctx, 'acme', { ...receipt, ...other });
+      expect(refused).toEqual({
+        ok: false,
+        error: {
+          code: 'conflict',
+          message: `idempotency key "k-1042" was used for another receipt (${first.entries[0]!.id}); use a new key for a new receipt`,
+          details: { code: 'key-reused', receiptId: first.entries[0]!.id },
+        },
+      });
+    }
+    // Without a key, the same money twice is two receipts: the second pays what the first left.
+    const { clientId: _, ...unkeyed } = receipt;
+    expectOk(await recordReceipt(ctx, 'acme', unkeyed));
+    expectOk(await recordReceipt(ctx, 'acme', unkeyed));
+    expect(expectOk(await listReceipts(ctx, 'acme', oak))).toHaveLength(3);
+  });
+
+  it('records one receipt when two copies with the same key race', async () => {
+    const { ctx, oak } = await anOrgWithInvoices();
+    const receipt = { agencyId: oak, amountCents: 10_000, receivedOn: '2026-04-05', method: 'ach', clientId: 'race' };
+    const [a, b] = await Promise.all([recordReceipt(ctx, 'acme', receipt), recordReceipt(ctx, 'acme', receipt)]);
+    expect(expectOk(a).entries[0]!.id).toBe(expectOk(b).entries[0]!.id);
+    expect((await ctx.store.listReceivables('acme')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
+  });
+});
+
+describe('a receipt dated before an invoice was issued', () => {
+  it('is refused for an invoice named, and by default pays only invoices issued by then, the rest credit', async () => {
+    const { ctx, oak } = await anOrgWithInvoices();
+    const refused = await recordReceipt(ctx, 'acme', {
+      agencyId: oak,
+      amountCents: 5_000,
+      receivedOn: '2026-03-02',
+      method: 'check',
+      invoiceIds: ['i2'],
+    });
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        code: 'rule-broken',
+        message: 'The receipt is dated 2026-03-02, before Invoice INV-0002 was issued (2026-03-03); check the date or the invoice',
+        details: { code: 'before-issue' },
+      },
+    });
+    const byDefault = expectOk(
+      await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 15_000, receivedOn: '2026-03-02', method: 'check' }),
+    );
+    expect(byDefault.invoices.map((i) => [i.number, i.status])).toEqual([['INV-0001', 'paid']]);
+    expect(byDefault.creditCents).toBe(5_000);
+  });
+});
+
 describe('the receivables report', () => {
   it('ages what is open by days past the due date, as of a day, agency by agency', async () => {
     const { ctx, oak } = await anOrgWithInvoices();
