@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
 import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
@@ -37,6 +38,9 @@ export const THERAPISTS = [
   { name: 'Ana Morales', visits: 2, cents: 6000 },
   { name: 'Omar Haddad', visits: 1, cents: 4000 },
 ] as const;
+
+/** What each therapist's pay statement says, computed here from the fixture's visits and rates. */
+export const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
 export type PayoutFixture = {
   ctx: PayoutContext & TestContext;
@@ -175,3 +179,6 @@ export async function pay(f: PayoutFixture): Promise<PayLine[]> {
 
 export const lineOf = (lines: PayLine[], f: PayoutFixture, i: number) => lines.find((l) => l.therapistId === f.therapistIds[i])!;
 export const transfersTo = (f: PayoutFixture, accountId: string) => f.standin.transfers(f.key).filter((t) => t.destination === accountId);
+
+/** The stripe SDK pointed at the fixture's stand-in: what Stripe holds, read without the code under test. */
+export const stripeOf = (f: PayoutFixture) => new Stripe(f.key, { host: '127.0.0.1', port: f.standin.port, protocol: 'http' });

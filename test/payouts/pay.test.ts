@@ -4,7 +4,6 @@
  * keys, balance) is read from the stand-in, never from the code under test.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
 import { calendarDayIn } from '../../shared/index.ts';
 import { expectOk } from '../../shared/test-support/results.ts';
 import { recordManualPayment, taxYearSummary } from '../../service/src/usecases/payments.ts';
@@ -16,17 +15,16 @@ import {
   connectedAndOnboarded,
   lineOf,
   pay,
+  STATEMENT_CENTS,
   startPayoutFixture,
-  transfersTo,
+  stripeOf,
   THERAPISTS,
+  transfersTo,
   type PayoutFixture,
 } from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
-
-/** What each therapist's pay statement says, computed here from the fixture's visits and rates. */
-const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
 
 const dayOf = (transfer: Record<string, unknown>) => calendarDayIn(new Date((transfer.created as number) * 1000), 'America/New_York');
 
@@ -129,7 +127,7 @@ describe('paying an approved pay run', () => {
   it('surfaces a key Stripe already holds with other parameters as its own result, leaving the payment pending', async () => {
     fx = await startPayoutFixture();
     const accounts = await connectedAndOnboarded(fx, [0, 1]);
-    const stripe = new Stripe(fx.key, { host: '127.0.0.1', port: fx.standin.port, protocol: 'http' });
+    const stripe = stripeOf(fx);
     await stripe.transfers.create(
       { amount: 1, currency: 'usd', destination: accounts[0]! },
       { idempotencyKey: `payrun:${PAY_RUN}:therapist:${fx.therapistIds[0]}` },
@@ -198,7 +196,7 @@ describe('paying an approved pay run', () => {
     fx = await startPayoutFixture();
     const accounts = await connectedAndOnboarded(fx, [0, 1, 2]);
     const first = await pay(fx);
-    const stripe = new Stripe(fx.key, { host: '127.0.0.1', port: fx.standin.port, protocol: 'http' });
+    const stripe = stripeOf(fx);
     await stripe.transfers.createReversal(lineOf(first, fx, 0).transferId!);
     await stripe.transfers.createReversal(lineOf(first, fx, 1).transferId!, { amount: 1_000 });
     await fx.standin.flushWebhooks();

@@ -3,7 +3,6 @@
  * over by a check), and a transfer reversed before its id was stored is never adopted as paid.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
 import type { Payment } from '../../shared/index.ts';
 import { recordManualPayment } from '../../service/src/usecases/payments.ts';
 import {
@@ -12,18 +11,15 @@ import {
   connectedAndOnboarded,
   lineOf,
   pay,
+  STATEMENT_CENTS,
   startPayoutFixture,
+  stripeOf,
   transfersTo,
-  THERAPISTS,
   type PayoutFixture,
 } from './fixture.ts';
 
 let fx: PayoutFixture;
 afterEach(async () => fx?.close());
-
-const STATEMENT_CENTS = THERAPISTS.map((t) => t.visits * t.cents);
-
-const stripeOf = (f: PayoutFixture) => new Stripe(f.key, { host: '127.0.0.1', port: f.standin.port, protocol: 'http' });
 
 /**
  * Therapist 0's first attempt as a pay that lost Stripe's answer leaves it: the payment row
