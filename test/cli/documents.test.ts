@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../shared/index.ts';
 import { pdfPages, pdfText } from '../../service/src/test-support/pdf-text.ts';
-import { json, visitledger } from './run-cli.ts';
+import { json, payDemoByCheck, visitledger } from './run-cli.ts';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `visitledger-docs-${name}-`));
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -73,24 +73,7 @@ describe('visitledger export-1099', () => {
       ['Tom Becker', '2,500.00'],
       ['Omar Haddad', '2,100.00'],
     ]) {
-      expect(
-        (
-          await visitledger(
-            db,
-            'payment',
-            '--org',
-            'demo',
-            '--therapist',
-            therapist!,
-            '--amount',
-            amount!,
-            '--date',
-            '2026-12-10',
-            '--method',
-            'check',
-          )
-        ).code,
-      ).toBe(0);
+      expect(await payDemoByCheck(db, therapist!, amount!, '2026-12-10')).toBe(0);
     }
     const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
     const out = tmp('1099');

@@ -33,3 +33,22 @@ export const SAMPLE_IMPORT = [
   '--pay-rates',
   `${SAMPLE_SHEET}pay-rates.csv`,
 ];
+
+/** `visitledger payment` by check in the demo org; resolves to the exit code. */
+export async function payDemoByCheck(db: string, therapist: string, amount: string, date: string): Promise<number> {
+  const run = await visitledger(
+    db,
+    'payment',
+    '--org',
+    'demo',
+    '--therapist',
+    therapist,
+    '--amount',
+    amount,
+    '--date',
+    date,
+    '--method',
+    'check',
+  );
+  return run.code;
+}
