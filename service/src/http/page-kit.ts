@@ -9,6 +9,8 @@ import { clientKey } from '../auth/client-address.ts';
 import type { FailureLimiter } from '../auth/failure-limiter.ts';
 import { isClientError } from './errors.ts';
 import { requestState } from './request-state.ts';
+import type { DownloadFile } from './route.ts';
+import { sendFile } from './send-file.ts';
 
 /** no-store, the page's CSP, HSTS, no referrer, no framing, no sniffing. */
 export const pageHeaders =
@@ -155,4 +157,10 @@ export async function exchangeToken<S extends { orgId: string; link: { id: strin
   requestState(res).actor = actor(access);
   if ((await pages.sessionOf(req))?.link.id !== access.link.id) startSession(access);
   done();
+}
+
+/** A PDF the session may open, or the not-found page for one that is not there or not its own. */
+export function sendPdfOrNotFound(res: Response, pdf: { ok: true; value: DownloadFile } | { ok: false }, notFoundPage: () => string): void {
+  if (!pdf.ok) return sendPage(res, 404, notFoundPage());
+  sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
 }

@@ -26,13 +26,13 @@ import {
   pageHeaders,
   seeOtherPage,
   sendPage,
+  sendPdfOrNotFound,
   sessionPage,
   setSessionCookie,
   type SessionPages,
 } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
-import { sendFile } from '../send-file.ts';
 import { PORTAL_STYLE_HASH } from './html.ts';
 import {
   errorPage,
@@ -158,8 +158,7 @@ export function portalRouter(deps: PortalDeps): Router {
     '/invoices/:invoiceId/pdf',
     page('/invoices/:invoiceId/pdf', async (req, res, session) => {
       const pdf = await agencyInvoicePdf(context(session), session, String(req.params.invoiceId));
-      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+      sendPdfOrNotFound(res, pdf, notFoundPage);
     }),
   );
 

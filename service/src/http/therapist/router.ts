@@ -49,13 +49,13 @@ import {
   pageHeaders,
   seeOtherPage,
   sendPage,
+  sendPdfOrNotFound,
   sessionPage,
   setSessionCookie,
   type SessionPages,
 } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
-import { sendFile } from '../send-file.ts';
 import {
   documentsPage,
   errorPage,
@@ -278,8 +278,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     '/pay/:payRunId/pdf',
     page('/pay/:payRunId/pdf', async (req, res, session) => {
       const pdf = await therapistStatementPdf(context(session), session, String(req.params.payRunId));
-      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+      sendPdfOrNotFound(res, pdf, notFoundPage);
     }),
   );
 
@@ -313,8 +312,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     '/documents/:copyId/pdf',
     page('/documents/:copyId/pdf', async (req, res, session) => {
       const pdf = await therapistCopyPdf(context(session), session, String(req.params.copyId));
-      if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-      sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+      sendPdfOrNotFound(res, pdf, notFoundPage);
     }),
   );
 
