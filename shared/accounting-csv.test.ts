@@ -7,8 +7,13 @@ import {
   paymentsLedgerRows,
   spreadsheetSafe,
   QBO_INVOICE_HEADER,
+  QBO_RECEIVE_PAYMENT_HEADER,
+  qboReceivePaymentRows,
+  RECEIVABLE_CREDIT_HEADER,
+  receivableCreditRows,
 } from './accounting-csv.ts';
-import { toCsv } from './csv.ts';
+import { toCsv, toExportCsv } from './csv.ts';
+import type { ReceivableEntry } from './receivables.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment } from './schemas.ts';
 
 const line = (visitId: string, over: Partial<InvoiceLine> = {}): InvoiceLine => ({
@@ -84,6 +89,71 @@ const names = new Map([
   ['t1', 'Tom Becker'],
   ['t2', '@Ana Lima'],
 ]);
+
+const at = { recordedAt: '2026-04-20T12:00:00.000Z' };
+/** Sunrise paid $300 by check on two invoices, $50 of it since reversed; @Lakeside paid by ACH, reversed; a refund and a write-off. */
+const ledger: ReceivableEntry[] = [
+  { ...at, kind: 'receipt', id: 'r1', agencyId: 'a1', seq: 1, on: '2026-04-15', amountCents: 30_000, method: 'check', reference: '5521' },
+  { ...at, kind: 'application', id: 'p1', agencyId: 'a1', seq: 2, on: '2026-04-15', invoiceId: 'i7', amountCents: 20_000, receiptId: 'r1' },
+  { ...at, kind: 'application', id: 'p2', agencyId: 'a1', seq: 3, on: '2026-04-15', invoiceId: 'i8', amountCents: 5_000, receiptId: 'r1' },
+  { ...at, kind: 'reversal', id: 'x1', agencyId: 'a1', seq: 4, on: '2026-05-02', reversesId: 'p2', reason: 'wrong invoice' },
+  { ...at, kind: 'refund', id: 'f1', agencyId: 'a1', seq: 5, on: '2026-04-20', amountCents: 10_000, method: 'check', reference: '=cmd' },
+  {
+    ...at,
+    kind: 'write-off',
+    id: 'w1',
+    agencyId: 'a1',
+    seq: 6,
+    on: '2026-04-21',
+    invoiceId: 'i8',
+    amountCents: 1_250,
+    reason: 'short pay',
+  },
+  { ...at, kind: 'receipt', id: 'r2', agencyId: 'a2', seq: 1, on: '2026-04-16', amountCents: 4_000, method: 'ach' },
+  { ...at, kind: 'reversal', id: 'x2', agencyId: 'a2', seq: 2, on: '2026-04-18', reversesId: 'r2', reason: 'bounced' },
+];
+const receivablesNames = {
+  agencyNames: new Map([
+    ['a1', 'Sunrise Home Health'],
+    ['a2', '@Lakeside'],
+  ]),
+  invoiceNumbers: new Map([
+    ['i7', 'INV-0007'],
+    ['i8', 'INV-0008'],
+  ]),
+};
+
+describe("receipts and credits for the accountant's books", () => {
+  it('writes each receipt for the receive-payments import with the invoices its money still pays and what is credit', async () => {
+    const rows = qboReceivePaymentRows(ledger, ledger, receivablesNames);
+    expect(rows).toEqual([
+      QBO_RECEIVE_PAYMENT_HEADER,
+      ['Sunrise Home Health', '04/15/2026', '300.00', 'Check', '5521', 'INV-0007 200.00', '100.00', ''],
+      ['@Lakeside', '04/16/2026', '40.00', 'ACH', '', '', '40.00', '04/18/2026'],
+    ]);
+    await expect(toExportCsv(rows)).toMatchFileSnapshot('./fixtures/golden/qbo-receive-payments.csv');
+    // Only the receipts asked for are rows; the later entries of the ledger still count.
+    expect(
+      qboReceivePaymentRows(ledger.slice(6), ledger, receivablesNames)
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(['@Lakeside']);
+  });
+
+  it('writes refunds and write-offs as credits, escaped as the other exports', async () => {
+    const rows = receivableCreditRows(ledger, ledger, receivablesNames);
+    expect(rows).toEqual([
+      RECEIVABLE_CREDIT_HEADER,
+      ['Refund', 'Sunrise Home Health', '04/20/2026', '100.00', '', 'Check', '=cmd', '', ''],
+      ['Write-off', 'Sunrise Home Health', '04/21/2026', '12.50', 'INV-0008', '', '', 'short pay', ''],
+    ]);
+    const csv = toExportCsv(rows);
+    expect(csv).toContain(",'=cmd,");
+    await expect(csv).toMatchFileSnapshot('./fixtures/golden/receivable-credits.csv');
+    expect(toExportCsv(qboReceivePaymentRows(ledger, ledger, receivablesNames))).toContain("'@Lakeside,");
+    expect(receivableCreditRows([], ledger, receivablesNames)).toEqual([RECEIVABLE_CREDIT_HEADER]);
+  });
+});
 
 describe('accountant CSVs', () => {
   it('groups invoice lines without patients and leaves void invoices out', async () => {

@@ -2,7 +2,8 @@
  * The accountant's month-end files: invoices as QuickBooks Online's invoice import reads
  * them, credit notes to enter as credit memos, payments to therapists as its three-column
  * bank import reads them, and the payments ledger with the 1099-NEC rule applied to each
- * payment.
+ * payment; and what agencies paid (receipts, as QuickBooks Online's receive-payments import
+ * reads them) with the credits given them (refunds of credit, write-offs of short pays).
  *
  * QuickBooks is not covered by a BAA here, so these files never name a patient: invoice
  * lines are grouped by discipline, visit type and rate. A field that a spreadsheet would
@@ -12,6 +13,7 @@
 import { spreadsheetSafe } from './csv.ts';
 import { formatUsDate } from './dates.ts';
 import { centsToDecimalString } from './money.ts';
+import type { ApplicationEntry, ReceivableEntry } from './receivables.ts';
 import type { CreditNote, Invoice, OrgSettings, Payment } from './schemas.ts';
 import { countsTowardNec, PAYMENT_METHOD_RULES } from './tax1099.ts';
 
@@ -157,4 +159,100 @@ export function paymentsLedgerRows(
       ]),
     ),
   ];
+}
+
+export const QBO_RECEIVE_PAYMENT_HEADER: readonly string[] = [
+  'Customer',
+  'PaymentDate',
+  'Amount',
+  'PaymentMethod',
+  'ReferenceNo',
+  'AppliedToInvoices',
+  'Unapplied',
+  'ReversedOn',
+];
+export const RECEIVABLE_CREDIT_HEADER: readonly string[] = [
+  'Type',
+  'Customer',
+  'Date',
+  'Amount',
+  'Invoice',
+  'Method',
+  'Reference',
+  'Reason',
+  'ReversedOn',
+];
+
+const RECEIPT_METHOD_LABELS = { check: 'Check', ach: 'ACH', card: 'Credit card', stripe: 'Stripe', other: 'Other' } as const;
+
+/** The day each reversed entry was reversed, by the entry's id. */
+function reversedOn(ledger: readonly ReceivableEntry[]): Map<string, string> {
+  return new Map(ledger.flatMap((e) => (e.kind === 'reversal' ? [[e.reversesId, e.on] as const] : [])));
+}
+
+/** What the rows of the receivables files read besides the entries: names and numbers, never a patient. */
+export type ReceivablesNames = { agencyNames: ReadonlyMap<string, string>; invoiceNumbers: ReadonlyMap<string, string> };
+
+/**
+ * One row per receipt dated in `receipts`: the agency as the customer, the invoices its money
+ * was applied to with the amount on each ("INV-0001 100.00; INV-0002 50.00"), what it left as
+ * credit on account, and the day it was reversed if it was. `ledger` is the whole ledger, so
+ * applications and reversals recorded later are counted.
+ */
+export function qboReceivePaymentRows(
+  receipts: readonly ReceivableEntry[],
+  ledger: readonly ReceivableEntry[],
+  names: ReceivablesNames,
+): string[][] {
+  const reversed = reversedOn(ledger);
+  const rows: string[][] = [[...QBO_RECEIVE_PAYMENT_HEADER]];
+  for (const r of receipts) {
+    if (r.kind !== 'receipt') continue;
+    const applied = ledger.filter((e): e is ApplicationEntry => e.kind === 'application' && e.receiptId === r.id && !reversed.has(e.id));
+    const appliedCents = applied.reduce((sum, a) => sum + a.amountCents, 0);
+    const invoices = applied.map((a) => `${names.invoiceNumbers.get(a.invoiceId) ?? a.invoiceId} ${centsToDecimalString(a.amountCents)}`);
+    rows.push([
+      names.agencyNames.get(r.agencyId) ?? r.agencyId,
+      formatUsDate(r.on),
+      centsToDecimalString(r.amountCents),
+      RECEIPT_METHOD_LABELS[r.method],
+      r.reference ?? '',
+      invoices.join('; '),
+      centsToDecimalString(r.amountCents - appliedCents),
+      reversed.has(r.id) ? formatUsDate(reversed.get(r.id)!) : '',
+    ]);
+  }
+  return rows;
+}
+
+/** One row per refund of credit and write-off of a short pay dated in `entries`, with the day it was reversed if it was. */
+export function receivableCreditRows(
+  entries: readonly ReceivableEntry[],
+  ledger: readonly ReceivableEntry[],
+  names: ReceivablesNames,
+): string[][] {
+  const reversed = reversedOn(ledger);
+  const rows: string[][] = [[...RECEIVABLE_CREDIT_HEADER]];
+  for (const e of entries) {
+    if (e.kind !== 'refund' && e.kind !== 'write-off') continue;
+    const reversal = reversed.has(e.id) ? formatUsDate(reversed.get(e.id)!) : '';
+    const customer = names.agencyNames.get(e.agencyId) ?? e.agencyId;
+    const amount = centsToDecimalString(e.amountCents);
+    rows.push(
+      e.kind === 'refund'
+        ? ['Refund', customer, formatUsDate(e.on), amount, '', RECEIPT_METHOD_LABELS[e.method], e.reference ?? '', '', reversal]
+        : [
+            'Write-off',
+            customer,
+            formatUsDate(e.on),
+            amount,
+            names.invoiceNumbers.get(e.invoiceId) ?? e.invoiceId,
+            '',
+            '',
+            e.reason,
+            reversal,
+          ],
+    );
+  }
+  return rows;
 }

@@ -69,7 +69,7 @@ const COMMANDS: Record<string, Command> = {
   'export-accounting': {
     options: exportAccountingOptions,
     usage:
-      'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices and payments for QuickBooks Online, the payments ledger',
+      'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices, payments and receipts for QuickBooks Online, the payments ledger, refunds and write-offs',
     run: (rt, v) => runExportAccounting(rt, v),
   },
   payment: {

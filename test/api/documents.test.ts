@@ -140,6 +140,11 @@ describe('document downloads', () => {
     for (const p of org.patients) expect(csv.text).not.toContain(p.mrn);
     const ledger = await download('/v1/orgs/docs/accounting/payments-ledger?from=2026-01-01&to=2026-12-31', org.ownerToken);
     expect(ledger.text).toContain('2026-03-02,Docs Tom Becker,Check,Y,2500.00,paid');
+    const received = await download('/v1/orgs/docs/accounting/qbo-receive-payments?from=2026-01-01&to=2026-12-31', org.ownerToken);
+    expect(received.headers.get('content-disposition')).toMatch(/filename="qbo-receive-payments-2026-01-01-to-2026-12-31\.csv"/);
+    expect(received.text.split('\r\n')[0]).toBe(
+      'Customer,PaymentDate,Amount,PaymentMethod,ReferenceNo,AppliedToInvoices,Unapplied,ReversedOn',
+    );
     expect((await download('/v1/orgs/docs/accounting/payments-ledger?from=2026-12-31&to=2026-01-01', org.ownerToken)).status).toBe(400);
     expect((await download('/v1/orgs/docs/accounting/everything?from=2026-01-01&to=2026-12-31', org.ownerToken)).status).toBe(400);
   });

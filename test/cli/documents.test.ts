@@ -138,7 +138,15 @@ describe('visitledger export-accounting', () => {
       'payments-ledger-2026-10-01-to-2026-10-31.csv',
       'qbo-invoices-2026-10-01-to-2026-10-31.csv',
       'qbo-payments-2026-10-01-to-2026-10-31.csv',
+      'qbo-receive-payments-2026-10-01-to-2026-10-31.csv',
+      'receivable-credits-2026-10-01-to-2026-10-31.csv',
     ]);
+    expect(readFileSync(join(out, 'qbo-receive-payments-2026-10-01-to-2026-10-31.csv'), 'utf8').split('\r\n')[0]).toBe(
+      'Customer,PaymentDate,Amount,PaymentMethod,ReferenceNo,AppliedToInvoices,Unapplied,ReversedOn',
+    );
+    expect(readFileSync(join(out, 'receivable-credits-2026-10-01-to-2026-10-31.csv'), 'utf8').split('\r\n')[0]).toBe(
+      'Type,Customer,Date,Amount,Invoice,Method,Reference,Reason,ReversedOn',
+    );
     const invoices = readFileSync(join(out, 'qbo-invoices-2026-10-01-to-2026-10-31.csv'), 'utf8');
     expect(invoices.split('\r\n')[0]).toBe(
       'InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,ItemAmount',

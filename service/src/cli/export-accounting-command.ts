@@ -1,6 +1,7 @@
 /**
- * `visitledger export-accounting --month 2026-03 --out DIR` (or --from and --to): invoices and
- * payments as QuickBooks Online imports them, and the payments ledger, for the accountant.
+ * `visitledger export-accounting --month 2026-03 --out DIR` (or --from and --to): invoices,
+ * payments and receipts from agencies as QuickBooks Online imports them, the payments ledger,
+ * and the refunds and write-offs of receivables, for the accountant.
  */
 import { monthBounds } from '../../../shared/index.ts';
 import { exportAccounting } from '../usecases/accounting-export.ts';

@@ -1,12 +1,22 @@
 /**
  * The accountant's files for a date range: invoices for QuickBooks Online's invoice import
  * (no patients), credit notes to enter as credit memos, paid payments for its bank import,
- * and the payments ledger.
- * Invoices and notes count by issue date, payments by the day they were paid.
+ * the payments ledger, receipts from agencies for its receive-payments import, and the refunds
+ * and write-offs of receivables.
+ * Invoices and notes count by issue date, payments by the day they were paid, receipts,
+ * refunds and write-offs by their day; reversals recorded since are shown on their row.
  */
 import * as z from 'zod/mini';
-import { isoDate, ok, toCsv, type Result } from '../../../shared/index.ts';
-import { creditNoteRows, paymentsLedgerRows, qboInvoiceRows, qboPaymentRows } from '../../../shared/accounting-csv.ts';
+import { isoDate, ok, type Result } from '../../../shared/index.ts';
+import { toExportCsv } from '../../../shared/csv.ts';
+import {
+  creditNoteRows,
+  paymentsLedgerRows,
+  qboInvoiceRows,
+  qboPaymentRows,
+  qboReceivePaymentRows,
+  receivableCreditRows,
+} from '../../../shared/accounting-csv.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -23,16 +33,19 @@ export async function exportAccounting(ctx: UseCaseContext, orgId: string, range
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   const within = (date: string) => date >= from && date <= to;
-  const [invoices, notes, payments, agencies, therapists] = await Promise.all([
+  const [invoices, notes, payments, agencies, therapists, ledger] = await Promise.all([
     ctx.store.listInvoices(orgId, {}),
     ctx.store.listCreditNotes(orgId),
     ctx.store.listPayments(orgId, { paidFrom: from, paidTo: to }),
     ctx.store.listAgencies(orgId),
     ctx.store.listTherapists(orgId),
+    ctx.store.listReceivables(orgId),
   ]);
   const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
   const therapistNames = new Map(therapists.map((t) => [t.id, t.name]));
-  const encode = (rows: string[][]) => new TextEncoder().encode(toCsv(rows));
+  const encode = (rows: string[][]) => new TextEncoder().encode(toExportCsv(rows));
+  const names = { agencyNames, invoiceNumbers: new Map(invoices.map((i) => [i.id, i.number])) };
+  const entries = ledger.filter((e) => within(e.on));
   const files: ExportFile[] = [
     { name: `qbo-invoices-${from}-to-${to}.csv`, bytes: encode(qboInvoiceRows(invoices.filter((i) => within(i.issueDate)))) },
     {
@@ -46,6 +59,8 @@ export async function exportAccounting(ctx: UseCaseContext, orgId: string, range
     },
     { name: `qbo-payments-${from}-to-${to}.csv`, bytes: encode(qboPaymentRows(payments, therapistNames)) },
     { name: `payments-ledger-${from}-to-${to}.csv`, bytes: encode(paymentsLedgerRows(payments, therapistNames, org.value.settings)) },
+    { name: `qbo-receive-payments-${from}-to-${to}.csv`, bytes: encode(qboReceivePaymentRows(entries, ledger, names)) },
+    { name: `receivable-credits-${from}-to-${to}.csv`, bytes: encode(receivableCreditRows(entries, ledger, names)) },
   ];
   await audit(ctx, orgId, [{ action: 'export', recordType: 'org', recordId: orgId, detail: `accounting export ${from} to ${to}` }]);
   return ok(files);

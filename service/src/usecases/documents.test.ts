@@ -28,6 +28,7 @@ import {
 import { issueCreditNote, voidInvoice } from './invoices.ts';
 import { setPayerTin } from './orgs.ts';
 import { recordManualPayment, taxYearSummary } from './payments.ts';
+import { recordReceipt } from './receipts.ts';
 import { exportYearEnd } from './year-end-export.ts';
 
 const ORG = 'demo';
@@ -296,15 +297,35 @@ describe('the 1099-NEC year end', () => {
 });
 
 describe("the accountant's files", () => {
-  it('exports a month of invoices without patients, and the payments ledger', async () => {
+  it('exports a month of invoices without patients, the payments ledger, and the receipts from agencies', async () => {
+    const paid = (await ctx.store.listInvoices(ORG, {})).find((i) => i.status === 'issued' && i.issueDate >= '2026-09-01')!;
+    expectOk(
+      await recordReceipt(ctx, ORG, {
+        agencyId: paid.agencyId,
+        amountCents: 1_000,
+        receivedOn: paid.issueDate,
+        method: 'check',
+        reference: '7001',
+        invoiceIds: [paid.id],
+      }),
+    );
     const files = expectOk(await exportAccounting(ctx, ORG, { from: '2026-09-01', to: '2026-12-31' }));
     expect(files.map((f) => f.name)).toEqual([
       'qbo-invoices-2026-09-01-to-2026-12-31.csv',
       'credit-notes-2026-09-01-to-2026-12-31.csv',
       'qbo-payments-2026-09-01-to-2026-12-31.csv',
       'payments-ledger-2026-09-01-to-2026-12-31.csv',
+      'qbo-receive-payments-2026-09-01-to-2026-12-31.csv',
+      'receivable-credits-2026-09-01-to-2026-12-31.csv',
     ]);
-    const [invoices, credits, bank, ledger] = files.map((f) => parseCsv(new TextDecoder().decode(f.bytes).trimEnd()));
+    const [invoices, credits, bank, ledger, receipts, receivableCredits] = files.map((f) =>
+      parseCsv(new TextDecoder().decode(f.bytes).trimEnd()),
+    );
+    const [month, day, year] = [paid.issueDate.slice(5, 7), paid.issueDate.slice(8), paid.issueDate.slice(0, 4)];
+    expect(receipts!.slice(1)).toEqual([
+      [paid.agencyName, `${month}/${day}/${year}`, '10.00', 'Check', '7001', `${paid.number} 10.00`, '0.00', ''],
+    ]);
+    expect(receivableCredits).toHaveLength(1);
     const text = files.map((f) => new TextDecoder().decode(f.bytes)).join('\n');
     expect(text).not.toMatch(new RegExp(DEMO_PATIENTS.join('|')));
     expect(text).not.toMatch(/MR\d{6}/);

@@ -97,7 +97,14 @@ export const necCopyBSpec = {
   params: z.object({ orgId, year, therapistId: recordId }),
 } satisfies RouteSpec;
 
-export const ACCOUNTING_FILES = ['qbo-invoices', 'credit-notes', 'qbo-payments', 'payments-ledger'] as const;
+export const ACCOUNTING_FILES = [
+  'qbo-invoices',
+  'credit-notes',
+  'qbo-payments',
+  'payments-ledger',
+  'qbo-receive-payments',
+  'receivable-credits',
+] as const;
 
 export const accountingFileSpec = {
   id: 'getAccountingFile',
@@ -108,7 +115,7 @@ export const accountingFileSpec = {
   file: 'text/csv',
   expensive: true,
   summary:
-    "An accountant's file for a date range: invoices for QuickBooks Online's invoice import (no patients), credit notes to enter as credit memos, payments for its bank import, or the payments ledger",
+    "An accountant's file for a date range: invoices for QuickBooks Online's invoice import (no patients), credit notes to enter as credit memos, payments for its bank import, the payments ledger, receipts from agencies for its receive-payments import, or the refunds and write-offs of receivables",
   params: z.object({ orgId, file: z.enum(ACCOUNTING_FILES) }),
   query: z.object({ from: isoDate, to: isoDate }),
 } satisfies RouteSpec;
