@@ -190,6 +190,17 @@ function reversedOn(ledger: readonly ReceivableEntry[]): Map<string, string> {
   return new Map(ledger.flatMap((e) => (e.kind === 'reversal' ? [[e.reversesId, e.on] as const] : [])));
 }
 
+/** The columns every receivables row starts with, and the day it was reversed (empty if it stands). */
+function entryColumns(e: ReceivableEntry & { amountCents: number }, names: ReceivablesNames, reversed: ReadonlyMap<string, string>) {
+  const day = reversed.get(e.id);
+  return {
+    customer: names.agencyNames.get(e.agencyId) ?? e.agencyId,
+    on: formatUsDate(e.on),
+    amount: centsToDecimalString(e.amountCents),
+    reversedOn: day ? formatUsDate(day) : '',
+  };
+}
+
 /** What the rows of the receivables files read besides the entries: names and numbers, never a patient. */
 export type ReceivablesNames = { agencyNames: ReadonlyMap<string, string>; invoiceNumbers: ReadonlyMap<string, string> };
 
@@ -211,15 +222,16 @@ export function qboReceivePaymentRows(
     const applied = ledger.filter((e): e is ApplicationEntry => e.kind === 'application' && e.receiptId === r.id && !reversed.has(e.id));
     const appliedCents = applied.reduce((sum, a) => sum + a.amountCents, 0);
     const invoices = applied.map((a) => `${names.invoiceNumbers.get(a.invoiceId) ?? a.invoiceId} ${centsToDecimalString(a.amountCents)}`);
+    const c = entryColumns(r, names, reversed);
     rows.push([
-      names.agencyNames.get(r.agencyId) ?? r.agencyId,
-      formatUsDate(r.on),
-      centsToDecimalString(r.amountCents),
+      c.customer,
+      c.on,
+      c.amount,
       RECEIPT_METHOD_LABELS[r.method],
       r.reference ?? '',
       invoices.join('; '),
       centsToDecimalString(r.amountCents - appliedCents),
-      reversed.has(r.id) ? formatUsDate(reversed.get(r.id)!) : '',
+      c.reversedOn,
     ]);
   }
   return rows;
@@ -235,23 +247,11 @@ export function receivableCreditRows(
   const rows: string[][] = [[...RECEIVABLE_CREDIT_HEADER]];
   for (const e of entries) {
     if (e.kind !== 'refund' && e.kind !== 'write-off') continue;
-    const reversal = reversed.has(e.id) ? formatUsDate(reversed.get(e.id)!) : '';
-    const customer = names.agencyNames.get(e.agencyId) ?? e.agencyId;
-    const amount = centsToDecimalString(e.amountCents);
+    const c = entryColumns(e, names, reversed);
     rows.push(
       e.kind === 'refund'
-        ? ['Refund', customer, formatUsDate(e.on), amount, '', RECEIPT_METHOD_LABELS[e.method], e.reference ?? '', '', reversal]
-        : [
-            'Write-off',
-            customer,
-            formatUsDate(e.on),
-            amount,
-            names.invoiceNumbers.get(e.invoiceId) ?? e.invoiceId,
-            '',
-            '',
-            e.reason,
-            reversal,
-          ],
+        ? ['Refund', c.customer, c.on, c.amount, '', RECEIPT_METHOD_LABELS[e.method], e.reference ?? '', '', c.reversedOn]
+        : ['Write-off', c.customer, c.on, c.amount, names.invoiceNumbers.get(e.invoiceId) ?? e.invoiceId, '', '', e.reason, c.reversedOn],
     );
   }
   return rows;
