@@ -5,8 +5,9 @@
  */
 import { createPortalLink } from '../usecases/portal.ts';
 import { daysOption, entryNamed } from './names.ts';
+import { printNewLink } from './new-link.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
+import { failureExit, UsageError, type CliValues } from './output.ts';
 import { readSecretLines, secretFromFlagOrEnv } from './secrets.ts';
 
 export const portalLinkOptions = {
@@ -45,12 +46,6 @@ export async function runPortalLink(rt: CliRuntime, values: CliValues<typeof por
     rt.settings.PORTAL_BASE_URL,
   );
   if (!created.ok) return failureExit(created.error);
-  if (values.json) printJson(created.value);
-  else {
-    say(created.value.url);
-    say(
-      `portal link ${created.value.link.id} for ${agency.name}, valid until ${created.value.link.expiresAt}${created.value.link.hasPasscode ? ', with a passcode' : ''}. The URL is shown only now.`,
-    );
-  }
+  printNewLink(values.json, created.value, 'portal link', agency.name, created.value.link.hasPasscode ? ', with a passcode' : '');
   return 0;
 }

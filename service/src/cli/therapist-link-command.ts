@@ -5,8 +5,9 @@
  */
 import { createTherapistLink } from '../usecases/therapist-links.ts';
 import { daysOption, entryNamed } from './names.ts';
+import { printNewLink } from './new-link.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, printJson, say, UsageError, type CliValues } from './output.ts';
+import { failureExit, say, UsageError, type CliValues } from './output.ts';
 
 export const therapistLinkOptions = { therapist: { type: 'string' }, days: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -22,14 +23,8 @@ export async function runTherapistLink(rt: CliRuntime, values: CliValues<typeof 
     rt.settings.PORTAL_BASE_URL,
   );
   if (!created.ok) return failureExit(created.error);
-  if (values.json) printJson(created.value);
-  else {
-    say(created.value.url);
-    say(
-      `therapist link ${created.value.link.id} for ${therapist.name}, valid until ${created.value.link.expiresAt}. The URL is shown only now.`,
-    );
-    if (!created.value.emailOnFile)
-      say(`warning: ${therapist.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
-  }
+  printNewLink(values.json, created.value, 'therapist link', therapist.name);
+  if (!values.json && !created.value.emailOnFile)
+    say(`warning: ${therapist.name} has no email on file: the link opens nothing until one is set (the Therapists tab, then Sync).`);
   return 0;
 }
