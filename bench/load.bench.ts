@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENT_ID, call, startFakeGoogle } from '../test/api/harness.ts';
+import { NUMBERED_BILL, seedNumberedDirectory } from '../test/support/numbered-directory.ts';
 import { startServerProcess } from '../test/support/server-process.ts';
 
 const SECONDS = Number(process.argv[2] ?? 60);
@@ -26,7 +27,6 @@ const USERS = Number(process.argv[4] ?? 50);
 const AGENCIES = 6;
 const THERAPISTS = 24;
 const CLOSED_MONTH_VISITS = 3_000;
-const BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency: number) => 12_500 + agency * 100 };
 const ORG = 'load';
 
 const dir = mkdtempSync(join(tmpdir(), 'visitledger-bench-load-'));
@@ -71,34 +71,7 @@ if (
   ).status !== 201
 )
   throw new Error('org not created');
-const agencyIds = (
-  (await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })).agencies as {
-    id: string;
-  }[]
-).map((a) => a.id);
-const therapistIds = (
-  (
-    await api('post', '/therapists', {
-      therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
-    })
-  ).therapists as { id: string }[]
-).map((t) => t.id);
-await api('post', '/rates/bill', {
-  rates: agencyIds.flatMap((agencyId, i) =>
-    (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
-      agencyId,
-      discipline: 'PT',
-      visitType,
-      cents: BILL[visitType](i),
-      effectiveFrom: '2026-01-01',
-    })),
-  ),
-});
-await api('post', '/rates/pay', {
-  rates: therapistIds.flatMap((therapistId) =>
-    ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_500, effectiveFrom: '2026-01-01' })),
-  ),
-});
+const { agencyIds, therapistIds } = await seedNumberedDirectory(api, { agencies: AGENCIES, therapists: THERAPISTS }, 5_500);
 const monthVisits = (month: string, days: number) =>
   Array.from({ length: CLOSED_MONTH_VISITS }, (_, i) => ({
     clientId: `legacy-${month}-${i}`,
@@ -259,7 +232,7 @@ const expected = new Map<string, { cents: number; visits: number }>();
 for (const v of february) {
   const e = expected.get(v.agencyId) ?? { cents: 0, visits: 0 };
   expected.set(v.agencyId, {
-    cents: e.cents + BILL[v.visitType as 'EVAL' | 'ROUTINE'](agencyIds.indexOf(v.agencyId)),
+    cents: e.cents + NUMBERED_BILL[v.visitType as 'EVAL' | 'ROUTINE'](agencyIds.indexOf(v.agencyId)),
     visits: e.visits + 1,
   });
 }

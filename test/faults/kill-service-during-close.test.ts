@@ -19,12 +19,12 @@ import { unpackRows } from '../../service/src/store/sqlite/packed-rows.ts';
 import { CLIENT_ID, call, startFakeGoogle, type FakeGoogle } from '../api/harness.ts';
 import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
 import { copyDb, walkCrashPoints, type CrashRun } from './crash-walk.ts';
+import { NUMBERED_BILL, seedNumberedDirectory } from '../support/numbered-directory.ts';
 import { killableService } from './killable-service.ts';
 
 const AGENCIES = 3;
 const THERAPISTS = 12;
 const VISITS_PER_MONTH = 1_500;
-const BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency: number) => 12_500 + agency * 100 };
 
 let dir: string;
 let dbFile: string;
@@ -64,7 +64,7 @@ function expectedTotals(rows: ReturnType<typeof visitsOf>): Map<string, { cents:
   for (const r of rows) {
     const agency = agencyIds.indexOf(r.agencyId);
     const t = totals.get(r.agencyId) ?? { cents: 0, visits: 0 };
-    t.cents += BILL[r.visitType as 'EVAL' | 'ROUTINE'](agency);
+    t.cents += NUMBERED_BILL[r.visitType as 'EVAL' | 'ROUTINE'](agency);
     t.visits += 1;
     totals.set(r.agencyId, t);
   }
@@ -180,30 +180,7 @@ beforeAll(async () => {
   google = await startFakeGoogle();
   await start();
   key = await service.createOrg(google.idToken('owner@faults.example'), 'Faults Staffing', 'form sync');
-  agencyIds = (
-    await api('post', '/agencies', { agencies: Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })) })
-  ).agencies.map((a: any) => a.id);
-  therapistIds = (
-    await api('post', '/therapists', {
-      therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
-    })
-  ).therapists.map((t: any) => t.id);
-  await api('post', '/rates/bill', {
-    rates: agencyIds.flatMap((agencyId, i) =>
-      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
-        agencyId,
-        discipline: 'PT',
-        visitType,
-        cents: BILL[visitType](i),
-        effectiveFrom: '2026-01-01',
-      })),
-    ),
-  });
-  await api('post', '/rates/pay', {
-    rates: therapistIds.flatMap((therapistId) =>
-      ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: 5_000, effectiveFrom: '2026-01-01' })),
-    ),
-  });
+  ({ agencyIds, therapistIds } = await seedNumberedDirectory(api, { agencies: AGENCIES, therapists: THERAPISTS }, 5_000));
   const january = await api('post', '/visits', { visits: visitsOf('2026-01') });
   expect(january.counts).toMatchObject({ created: VISITS_PER_MONTH, withProblems: 0 });
 }, 300_000);

@@ -1,0 +1,42 @@
+/**
+ * A directory of numbered agencies and therapists put through the API (the load bench, the
+ * service crash walk): "Agency i" and "Therapist i", PT only, routine and evaluation rates.
+ */
+
+type Api = (method: string, path: string, body?: unknown) => Promise<any>;
+
+/** An agency's bill rate by visit type, from its index. */
+export const NUMBERED_BILL = { ROUTINE: (agency: number) => 8_000 + agency * 100, EVAL: (agency: number) => 12_500 + agency * 100 };
+
+/** The agencies and therapists, their bill rates (NUMBERED_BILL) and one pay rate for all, from 2026-01-01; their ids in index order. */
+export async function seedNumberedDirectory(
+  api: Api,
+  counts: { agencies: number; therapists: number },
+  payCents: number,
+): Promise<{ agencyIds: string[]; therapistIds: string[] }> {
+  const agencies = await api('post', '/agencies', {
+    agencies: Array.from({ length: counts.agencies }, (_, i) => ({ name: `Agency ${i}` })),
+  });
+  const agencyIds = (agencies.agencies as { id: string }[]).map((a) => a.id);
+  const therapists = await api('post', '/therapists', {
+    therapists: Array.from({ length: counts.therapists }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
+  });
+  const therapistIds = (therapists.therapists as { id: string }[]).map((t) => t.id);
+  await api('post', '/rates/bill', {
+    rates: agencyIds.flatMap((agencyId, i) =>
+      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
+        agencyId,
+        discipline: 'PT',
+        visitType,
+        cents: NUMBERED_BILL[visitType](i),
+        effectiveFrom: '2026-01-01',
+      })),
+    ),
+  });
+  await api('post', '/rates/pay', {
+    rates: therapistIds.flatMap((therapistId) =>
+      ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: payCents, effectiveFrom: '2026-01-01' })),
+    ),
+  });
+  return { agencyIds, therapistIds };
+}
