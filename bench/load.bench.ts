@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENT_ID, call, startFakeGoogle } from '../test/api/harness.ts';
-import { NUMBERED_BILL, seedNumberedDirectory } from '../test/support/numbered-directory.ts';
+import { NUMBERED_BILL, numberedVisits, seedNumberedDirectory } from '../test/support/numbered-directory.ts';
 import { startServerProcess } from '../test/support/server-process.ts';
 
 const SECONDS = Number(process.argv[2] ?? 60);
@@ -73,16 +73,7 @@ if (
   throw new Error('org not created');
 const { agencyIds, therapistIds } = await seedNumberedDirectory(api, { agencies: AGENCIES, therapists: THERAPISTS }, 5_500);
 const monthVisits = (month: string, days: number) =>
-  Array.from({ length: CLOSED_MONTH_VISITS }, (_, i) => ({
-    clientId: `legacy-${month}-${i}`,
-    agencyId: agencyIds[i % AGENCIES]!,
-    therapistId: therapistIds[(i * 7) % THERAPISTS]!,
-    patient: { name: `Patient ${i % 700}, Test`, mrn: `MR${i % 700}` },
-    date: `${month}-${String(1 + (i % days)).padStart(2, '0')}`,
-    discipline: 'PT',
-    visitType: i % 10 === 0 ? 'EVAL' : 'ROUTINE',
-    noteDone: true,
-  }));
+  numberedVisits({ agencyIds, therapistIds }, 'legacy', month, days, CLOSED_MONTH_VISITS);
 await api('post', '/visits', { visits: monthVisits('2026-01', 31) });
 await api('post', '/cycles/close-month', { month: '2026-01' });
 const february = monthVisits('2026-02', 28);

@@ -19,7 +19,7 @@ import { unpackRows } from '../../service/src/store/sqlite/packed-rows.ts';
 import { CLIENT_ID, call, startFakeGoogle, type FakeGoogle } from '../api/harness.ts';
 import type { CrashPoint } from '../../service/src/faults/crash-points.ts';
 import { copyDb, walkCrashPoints, type CrashRun } from './crash-walk.ts';
-import { NUMBERED_BILL, seedNumberedDirectory } from '../support/numbered-directory.ts';
+import { NUMBERED_BILL, numberedVisits, seedNumberedDirectory } from '../support/numbered-directory.ts';
 import { killableService } from './killable-service.ts';
 
 const AGENCIES = 3;
@@ -45,17 +45,7 @@ const api = (method: string, path: string, body?: unknown) => service.api(method
 
 /** The visits of a month as the form pushes them; every 10th an evaluation, every agency and therapist in turn. */
 function visitsOf(month: string) {
-  const days = month === '2026-02' ? 28 : 31;
-  return Array.from({ length: VISITS_PER_MONTH }, (_, i) => ({
-    clientId: `form-${month}-${i}`,
-    agencyId: agencyIds[i % AGENCIES]!,
-    therapistId: therapistIds[(i * 7) % THERAPISTS]!,
-    patient: { name: `Patient ${i % 700}, Test`, mrn: `MR${i % 700}` },
-    date: `${month}-${String(1 + (i % days)).padStart(2, '0')}`,
-    discipline: 'PT',
-    visitType: i % 10 === 0 ? 'EVAL' : 'ROUTINE',
-    noteDone: true,
-  }));
+  return numberedVisits({ agencyIds, therapistIds }, 'form', month, month === '2026-02' ? 28 : 31, VISITS_PER_MONTH);
 }
 
 /** What each agency must be billed for a month, computed from the rows sent. */

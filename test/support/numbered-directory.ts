@@ -40,3 +40,23 @@ export async function seedNumberedDirectory(
   });
   return { agencyIds, therapistIds };
 }
+
+/** `count` visits of a month of `days` days: agencies in turn, therapists 7 apart, every 10th an evaluation, 700 patients; client ids `<prefix>-<month>-<i>`. */
+export function numberedVisits(
+  ids: { agencyIds: readonly string[]; therapistIds: readonly string[] },
+  prefix: string,
+  month: string,
+  days: number,
+  count: number,
+) {
+  return Array.from({ length: count }, (_, i) => ({
+    clientId: `${prefix}-${month}-${i}`,
+    agencyId: ids.agencyIds[i % ids.agencyIds.length]!,
+    therapistId: ids.therapistIds[(i * 7) % ids.therapistIds.length]!,
+    patient: { name: `Patient ${i % 700}, Test`, mrn: `MR${i % 700}` },
+    date: `${month}-${String(1 + (i % days)).padStart(2, '0')}`,
+    discipline: 'PT',
+    visitType: i % 10 === 0 ? 'EVAL' : 'ROUTINE',
+    noteDone: true,
+  }));
+}
