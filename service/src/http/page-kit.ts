@@ -113,7 +113,25 @@ export type SessionPages<S extends { orgId: string }> = {
   sessionOf(req: Request): Promise<S | null>;
   actorOf(session: S): string;
   noSession(req: Request, res: Response): void;
+  invalidLinkPage(): string;
 };
+
+/** The session pages under `base` whose session is sealed in the cookie `cookie`. */
+export function sessionPages<S extends { orgId: string }>(kit: {
+  base: string;
+  cookie: string;
+  resolve(sealed: string | undefined): Promise<S | null>;
+  actorOf(session: S): string;
+  pages: { opening(again: string): string; ended(): string; invalidLink(): string };
+}): SessionPages<S> {
+  return {
+    base: kit.base,
+    sessionOf: (req) => kit.resolve(cookieValue(req, kit.cookie)),
+    actorOf: kit.actorOf,
+    noSession: (req, res) => answerWithoutSession(req, res, kit.cookie, kit.pages),
+    invalidLinkPage: kit.pages.invalidLink,
+  };
+}
 
 /**
  * A page opened by the session alone, noted for the log line; `refusal` is the 401 page a
@@ -146,7 +164,7 @@ export const sessionPage =
 export async function exchangeToken<S extends { orgId: string; link: { id: string } }, A extends { orgId: string; link: { id: string } }>(
   req: Request,
   res: Response,
-  pages: SessionPages<S> & { invalidLinkPage(): string },
+  pages: SessionPages<S>,
   access: A | null,
   actor: (access: A) => string,
   startSession: (access: A) => void,

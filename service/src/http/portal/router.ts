@@ -18,8 +18,6 @@ import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, porta
 import { newPortalSession, resolvePortalSession, type PortalSession } from '../../usecases/portal-session.ts';
 import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
 import {
-  answerWithoutSession,
-  cookieValue,
   exchangeToken,
   limitPerClient,
   pageErrors,
@@ -29,7 +27,7 @@ import {
   sendPdfOrNotFound,
   sessionPage,
   setSessionCookie,
-  type SessionPages,
+  sessionPages,
 } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
@@ -96,13 +94,13 @@ export function portalRouter(deps: PortalDeps): Router {
   const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) =>
     setSessionCookie(req, res, { name: SESSION_COOKIE, path: BASE }, newPortalSession(deps.cipher, access, deps.now(), passed), deps.now());
 
-  const sessions: SessionPages<PortalSession> & { invalidLinkPage(): string } = {
+  const sessions = sessionPages<PortalSession>({
     base: BASE,
-    sessionOf: (req) => resolvePortalSession(deps, cookieValue(req, SESSION_COOKIE), deps.now()),
+    cookie: SESSION_COOKIE,
+    resolve: (sealed) => resolvePortalSession(deps, sealed, deps.now()),
     actorOf: portalActor,
-    noSession: (req, res) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage }),
-    invalidLinkPage,
-  };
+    pages: { opening: openingPage, ended: sessionEndedPage, invalidLink: invalidLinkPage },
+  });
 
   /** The link as sent: one answer for every invalid token; a valid one becomes a session (kept when this browser has one for the link) and a 303 to the page without it. */
   const exchange =

@@ -41,7 +41,6 @@ import {
 } from '../../usecases/therapist-session.ts';
 import { signW9 } from '../../usecases/therapist-w9.ts';
 import {
-  answerWithoutSession,
   cookieValue,
   exchangeToken,
   limitPerClient,
@@ -52,7 +51,7 @@ import {
   sendPdfOrNotFound,
   sessionPage,
   setSessionCookie,
-  type SessionPages,
+  sessionPages,
 } from '../page-kit.ts';
 import type { Logger } from '../logger.ts';
 import { requestState } from '../request-state.ts';
@@ -137,13 +136,13 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
       newTherapistSession(deps.cipher, access, deps.now(), signedIn),
       deps.now(),
     );
-  const sessions: SessionPages<TherapistSession> & { invalidLinkPage(): string } = {
+  const sessions = sessionPages<TherapistSession>({
     base: BASE,
-    sessionOf: (req) => resolveTherapistSession(deps, cookieValue(req, SESSION_COOKIE), deps.now()),
+    cookie: SESSION_COOKIE,
+    resolve: (sealed) => resolveTherapistSession(deps, sealed, deps.now()),
     actorOf: therapistActor,
-    noSession: (req, res) => answerWithoutSession(req, res, SESSION_COOKIE, { opening: openingPage, ended: sessionEndedPage }),
-    invalidLinkPage,
-  };
+    pages: { opening: openingPage, ended: sessionEndedPage, invalidLink: invalidLinkPage },
+  });
 
   type PageHandler = (req: Request, res: Response, session: TherapistSession) => Promise<void>;
 
