@@ -179,6 +179,6 @@ export async function exchangeToken<S extends { orgId: string; link: { id: strin
 
 /** A PDF the session may open, or the not-found page for one that is not there or not its own. */
 export function sendPdfOrNotFound(res: Response, pdf: { ok: true; value: DownloadFile } | { ok: false }, notFoundPage: () => string): void {
-  if (!pdf.ok) return sendPage(res, 404, notFoundPage());
-  sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+  if (pdf.ok) sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
+  else sendPage(res, 404, notFoundPage());
 }
