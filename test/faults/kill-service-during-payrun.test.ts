@@ -29,6 +29,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, call, startFakeGoogle, type FakeGoogle } from '../api/harness.ts';
 import { startStripeStandin, type Hold, type StripeStandin } from '../stripe-standin/standin.ts';
+import { putPtRates } from '../support/numbered-directory.ts';
 import { random } from '../support/seeded-random.ts';
 import { killableService } from './killable-service.ts';
 
@@ -169,28 +170,7 @@ beforeAll(async () => {
       therapists: Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'], w9: w9(i) })),
     })
   ).therapists.map((t: any) => t.id);
-  await api('post', '/rates/bill', {
-    rates: agencyIds.flatMap((agencyId: string) =>
-      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
-        agencyId,
-        discipline: 'PT',
-        visitType,
-        cents: 15_000,
-        effectiveFrom: '2026-01-01',
-      })),
-    ),
-  });
-  await api('post', '/rates/pay', {
-    rates: therapistIds.flatMap((therapistId, t) =>
-      (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
-        therapistId,
-        discipline: 'PT',
-        visitType,
-        cents: PAY[visitType](t),
-        effectiveFrom: '2026-01-01',
-      })),
-    ),
-  });
+  await putPtRates(api, { agencyIds, therapistIds }, { bill: () => 15_000, pay: (visitType, t) => PAY[visitType](t) });
   const rows = visits(agencyIds);
   expect((await api('post', '/visits', { visits: rows })).counts).toMatchObject({ created: rows.length, withProblems: 0 });
   for (const r of rows) {

@@ -22,23 +22,30 @@ export async function seedNumberedDirectory(
     therapists: Array.from({ length: counts.therapists }, (_, i) => ({ name: `Therapist ${i}`, disciplines: ['PT'] })),
   });
   const therapistIds = (therapists.therapists as { id: string }[]).map((t) => t.id);
-  await api('post', '/rates/bill', {
-    rates: agencyIds.flatMap((agencyId, i) =>
+  await putPtRates(api, { agencyIds, therapistIds }, { bill: (visitType, i) => NUMBERED_BILL[visitType](i), pay: () => payCents });
+  return { agencyIds, therapistIds };
+}
+
+type VisitType = 'ROUTINE' | 'EVAL';
+
+/** PT bill rates for each agency and pay rates for each therapist, routine and evaluation, from 2026-01-01; each rate from the visit type and the index. */
+export async function putPtRates(
+  api: Api,
+  ids: { agencyIds: readonly string[]; therapistIds: readonly string[] },
+  cents: { bill(visitType: VisitType, agency: number): number; pay(visitType: VisitType, therapist: number): number },
+): Promise<void> {
+  const rates = <K extends string>(key: K, ids: readonly string[], centsOf: (visitType: VisitType, i: number) => number) =>
+    ids.flatMap((id, i) =>
       (['ROUTINE', 'EVAL'] as const).map((visitType) => ({
-        agencyId,
+        [key]: id,
         discipline: 'PT',
         visitType,
-        cents: NUMBERED_BILL[visitType](i),
+        cents: centsOf(visitType, i),
         effectiveFrom: '2026-01-01',
       })),
-    ),
-  });
-  await api('post', '/rates/pay', {
-    rates: therapistIds.flatMap((therapistId) =>
-      ['ROUTINE', 'EVAL'].map((visitType) => ({ therapistId, discipline: 'PT', visitType, cents: payCents, effectiveFrom: '2026-01-01' })),
-    ),
-  });
-  return { agencyIds, therapistIds };
+    );
+  await api('post', '/rates/bill', { rates: rates('agencyId', ids.agencyIds, cents.bill) });
+  await api('post', '/rates/pay', { rates: rates('therapistId', ids.therapistIds, cents.pay) });
 }
 
 /** `count` visits of a month of `days` days: agencies in turn, therapists 7 apart, every 10th an evaluation, 700 patients; client ids `<prefix>-<month>-<i>`. */
