@@ -3,10 +3,9 @@
  * the security headers, an HTML answer, cookies read, the per-client request allowance, the
  * one self-reload that brings a SameSite=Strict session cookie, and faults as pages.
  */
-import type express from 'express';
-import type { Request, RequestHandler, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { clientKey } from '../auth/client-address.ts';
-import type { FailureLimiter } from '../auth/failure-limiter.ts';
+import { createFailureLimiter, type FailureLimiter } from '../auth/failure-limiter.ts';
 import { isClientError } from './errors.ts';
 import { requestState } from './request-state.ts';
 import type { DownloadFile } from './route.ts';
@@ -181,4 +180,17 @@ export async function exchangeToken<S extends { orgId: string; link: { id: strin
 export function sendPdfOrNotFound(res: Response, pdf: { ok: true; value: DownloadFile } | { ok: false }, notFoundPage: () => string): void {
   if (pdf.ok) sendFile(res, 'application/pdf', { fileName: pdf.value.fileName, bytes: pdf.value.bytes, sha256: pdf.value.sha256 });
   else sendPage(res, 404, notFoundPage());
+}
+
+/** A router of pages: the page headers on every answer, then every request (not only failures) counted against its client's per-minute allowance, the same bounded window as the API's. */
+export function pagesRouter(csp: string, allowance: { requestsPerMinute: number; now: () => Date; tooManyRequests: () => string }): Router {
+  const router = express.Router();
+  const limiter = createFailureLimiter({
+    maxFailures: allowance.requestsPerMinute,
+    windowMs: 60_000,
+    now: () => allowance.now().getTime(),
+  });
+  router.use(pageHeaders(csp));
+  router.use(limitPerClient(limiter, allowance.tooManyRequests));
+  return router;
 }

@@ -10,7 +10,6 @@
  * Log lines name the route pattern, never the URL with its token.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
@@ -19,9 +18,8 @@ import { newPortalSession, resolvePortalSession, type PortalSession } from '../.
 import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
 import {
   exchangeToken,
-  limitPerClient,
   pageErrors,
-  pageHeaders,
+  pagesRouter,
   seeOtherPage,
   sendPage,
   sendPdfOrNotFound,
@@ -72,13 +70,8 @@ const pageWithoutToken = (pattern: string, req: Request) =>
   `${BASE}${pattern.replace(':invoiceId', () => encodeURIComponent(String(req.params.invoiceId)))}`;
 
 export function portalRouter(deps: PortalDeps): Router {
-  const router = express.Router();
-  // Counts every request, not only failures: the same bounded per-client window as the API's.
-  const limiter = createFailureLimiter({ maxFailures: deps.requestsPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
+  const router = pagesRouter(CSP, { requestsPerMinute: deps.requestsPerMinute, now: deps.now, tooManyRequests: tooManyRequestsPage });
   const passcodeForm = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 });
-
-  router.use(pageHeaders(CSP));
-  router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: PortalAccess): PortalContext & { documents: DocumentStore; renderer: DocumentRenderer } => ({
     store: deps.store,

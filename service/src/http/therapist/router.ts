@@ -9,7 +9,6 @@
  * against its client's per-minute allowance; log lines name the route pattern, never the token.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { createFailureLimiter } from '../../auth/failure-limiter.ts';
 import type { GoogleCodeFlow } from '../../auth/google-code-flow.ts';
 import { newToken, constantTimeEqual } from '../../crypto/tokens.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
@@ -43,9 +42,8 @@ import { signW9 } from '../../usecases/therapist-w9.ts';
 import {
   cookieValue,
   exchangeToken,
-  limitPerClient,
   pageErrors,
-  pageHeaders,
+  pagesRouter,
   seeOtherPage,
   sendPage,
   sendPdfOrNotFound,
@@ -102,13 +100,13 @@ const seeOther = (res: Response, location: string) => seeOtherPage(res, location
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export function therapistRouter(deps: TherapistPagesDeps): Router {
-  const router = express.Router();
-  const limiter = createFailureLimiter({ maxFailures: deps.requestsPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
+  const router = pagesRouter(cspOf(deps.signIn.authorizationOrigin), {
+    requestsPerMinute: deps.requestsPerMinute,
+    now: deps.now,
+    tooManyRequests: tooManyRequestsPage,
+  });
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 });
   const redirectUri = `${deps.baseUrl.replace(/\/+$/, '')}${CALLBACK}`;
-
-  router.use(pageHeaders(cspOf(deps.signIn.authorizationOrigin)));
-  router.use(limitPerClient(limiter, tooManyRequestsPage));
 
   const context = (access: TherapistAccess) => ({
     store: deps.store,
