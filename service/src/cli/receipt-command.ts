@@ -5,8 +5,9 @@
  * --allow-repeat says this is a second, identical payment.
  */
 import { createHash } from 'node:crypto';
-import { matchName, parseMoney } from '../../../shared/index.ts';
+import { parseMoney } from '../../../shared/index.ts';
 import { recordReceipt } from '../usecases/receipts.ts';
+import { entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 
@@ -26,11 +27,7 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
   if (missing.length) throw new UsageError(`receipt needs ${missing.map((k) => `--${k}`).join(', ')}`);
   const amount = parseMoney(values.amount!);
   if (!amount.ok) throw new UsageError(`--amount: ${amount.error.message}`);
-  const match = matchName(values.agency!, await rt.ctx.store.listAgencies(rt.orgId));
-  if (match.kind !== 'exact') {
-    const hint = match.kind === 'proposed' ? ` Did you mean ${match.proposals.map((p) => `"${p.entry.name}"`).join(' or ')}?` : '';
-    throw new UsageError(`no agency called "${values.agency}".${hint}`);
-  }
+  const agency = entryNamed('agency', values.agency!, await rt.ctx.store.listAgencies(rt.orgId));
   const numbers = values.invoice ?? [];
   const invoices = numbers.length ? await rt.ctx.store.listInvoices(rt.orgId, {}) : [];
   const invoiceIds = numbers.map((n) => {
@@ -39,7 +36,7 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     return invoice.id;
   });
   const receipt = {
-    agencyId: match.entry.id,
+    agencyId: agency.id,
     amountCents: amount.value,
     receivedOn: values.date,
     method: values.method,
@@ -55,11 +52,11 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     return 0;
   }
   if (replayed) {
-    say(`already recorded: ${money(amount.value)} from ${match.entry.name} on ${values.date} (${entries[0]!.id}); nothing recorded again`);
+    say(`already recorded: ${money(amount.value)} from ${agency.name} on ${values.date} (${entries[0]!.id}); nothing recorded again`);
     say('  if this is a second, identical payment, run it again with --allow-repeat');
-  } else say(`recorded ${money(amount.value)} from ${match.entry.name} on ${values.date} (${entries[0]!.id})`);
+  } else say(`recorded ${money(amount.value)} from ${agency.name} on ${values.date} (${entries[0]!.id})`);
   for (const i of touched) say(`  ${i.number}: paid ${money(i.paidCents)}, open ${money(i.openCents)} (${i.status})`);
-  if (creditCents > 0) say(`${match.entry.name} has ${money(creditCents)} of credit on account`);
+  if (creditCents > 0) say(`${agency.name} has ${money(creditCents)} of credit on account`);
   return 0;
 }
 
