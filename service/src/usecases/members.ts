@@ -32,7 +32,14 @@ async function isLastOwner(deps: IdentityDeps, orgId: string, email: string): Pr
 }
 
 /** Adds a member or changes a member's role. */
-export async function putMember(deps: IdentityDeps, orgId: string, email: string, input: unknown): Promise<Result<MemberView, Failure>> {
+/** `sub`: the member's Google account when the caller is that member (the owner creating the org), so no later request has to record it. */
+export async function putMember(
+  deps: IdentityDeps,
+  orgId: string,
+  email: string,
+  input: unknown,
+  sub?: string,
+): Promise<Result<MemberView, Failure>> {
   const parsedEmail = memberEmail.safeParse(email);
   if (!parsedEmail.success)
     return fail(
@@ -51,6 +58,7 @@ export async function putMember(deps: IdentityDeps, orgId: string, email: string
     email: parsedEmail.data,
     role: parsed.data.role,
     addedAt: current?.addedAt ?? deps.now().toISOString(),
+    ...(sub !== undefined && current?.sub === undefined ? { sub } : {}),
   };
   await deps.identity.putMember(orgId, member);
   await deps.audit(orgId, {

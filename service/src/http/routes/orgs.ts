@@ -12,7 +12,7 @@ export const orgRoutes = [
       throw new Error('createOrg ran without a Google account', { cause: { code: 'access-misconfigured' } });
     const created = await createOrg(ctx, { id: body.id, settings: body.settings }, 'api');
     if (!created.ok) return created;
-    const owner = await putMember(identity, created.value.id, principal.email, { role: 'owner' });
+    const owner = await putMember(identity, created.value.id, principal.email, { role: 'owner' }, principal.sub);
     return owner.ok ? created : owner;
   }),
   route(getOrgSpec, ({ params, ctx }) => getOrg(ctx, params.orgId)),
