@@ -3,25 +3,15 @@
  * `anInvoiceToIssue('i1', 'c1', ['v1', 'v2'], { agencyId: 'ag2' })`. Fixed values, no clock:
  * a test builds the same records on every run.
  */
-import type { Agency, InvoiceLine } from '../../../shared/index.ts';
+import type { Agency, InvoiceLine, PayStatement } from '../../../shared/index.ts';
 import type { InvoiceToIssue, OrgRecord, PayRunRecord, StoredInvoice, StoredVisit } from '../store/port.ts';
+import { defaultOrgSettings } from '../usecases/orgs.ts';
 
 export function anOrg(id: string, overrides: Partial<OrgRecord['settings']> = {}): OrgRecord {
   return {
     id,
     createdAt: '2026-01-01T00:00:00.000Z',
-    settings: {
-      name: `Org ${id}`,
-      timeZone: 'America/New_York',
-      invoicePrefix: 'INV',
-      payrollCycle: { kind: 'biweekly', anchor: '2026-01-05' },
-      holdPayUntilNoteDone: false,
-      stripeTransfersCountFor1099: true,
-      visitTypes: [],
-      disciplineSynonyms: {},
-      visitTypeSynonyms: {},
-      ...overrides,
-    },
+    settings: { ...defaultOrgSettings(`Org ${id}`), ...overrides },
   };
 }
 
@@ -112,37 +102,40 @@ export function anInvoice(id: string, overrides: Partial<StoredInvoice> = {}): S
   return { ...anInvoiceToIssue(id, 'c1', []), number: `INV-${id}`, sequence: 1, ...overrides };
 }
 
-/** A pay run of one therapist (th1) paying each visit $55. */
-export function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
+/** A therapist's statement in a pay run, each visit at $55. */
+export function aPayStatement(therapistId: string, therapistName: string, visitIds: readonly string[]): PayStatement {
+  return {
+    therapistId,
+    therapistName,
+    period: { start: '2026-01-05', end: '2026-01-18' },
+    w9Status: 'on-file',
+    totalCents: 5500 * visitIds.length,
+    withheldCents: 0,
+    netCents: 5500 * visitIds.length,
+    held: false,
+    lines: visitIds.map((visitId) => ({
+      visitId,
+      date: '2026-01-10',
+      agencyId: 'ag1',
+      agencyName: 'A',
+      discipline: 'PT' as const,
+      visitType: 'ROUTINE',
+      visitTypeLabel: 'Routine visit',
+      rateCents: 5500,
+      amountCents: 5500,
+      late: false,
+    })),
+  };
+}
+
+/** A pay run of the given statements (one therapist, th1, by default) paying each visit $55. */
+export function aPayRun(id: string, visitIds: readonly string[], statements = [aPayStatement('th1', 'T One', visitIds)]): PayRunRecord {
   return {
     id,
     period: { start: '2026-01-05', end: '2026-01-18' },
     status: 'open',
     createdAt: '2026-01-19T00:00:00.000Z',
     totalCents: 5500 * visitIds.length,
-    statements: [
-      {
-        therapistId: 'th1',
-        therapistName: 'T One',
-        period: { start: '2026-01-05', end: '2026-01-18' },
-        w9Status: 'on-file',
-        totalCents: 5500 * visitIds.length,
-        withheldCents: 0,
-        netCents: 5500 * visitIds.length,
-        held: false,
-        lines: visitIds.map((visitId) => ({
-          visitId,
-          date: '2026-01-10',
-          agencyId: 'ag1',
-          agencyName: 'A',
-          discipline: 'PT' as const,
-          visitType: 'ROUTINE',
-          visitTypeLabel: 'Routine visit',
-          rateCents: 5500,
-          amountCents: 5500,
-          late: false,
-        })),
-      },
-    ],
+    statements,
   };
 }

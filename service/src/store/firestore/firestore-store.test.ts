@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WriteBatch, type Firestore } from 'firebase-admin/firestore';
 import type { CloseCommit, InvoiceToIssue, PayRunRecord, Store, StoredInvoice } from '../port.ts';
 import { describeStoreAdapter } from '../adapter.contract.ts';
-import { anInvoiceToIssue, anOrg, aStoredVisit } from '../../test-support/store-records.ts';
+import { anInvoiceToIssue, anOrg, aPayRun as aPayRunOf, aPayStatement, aStoredVisit } from '../../test-support/store-records.ts';
 import { documentSize, MAX_WRITES_PER_COMMIT } from './documents.ts';
 import { describeWithFirestoreEmulator, type FirestoreEmulator } from '../../test-support/firestore-emulator.ts';
 import { openFirestoreStore, type FirestoreStoreOptions, type StepEvent } from './firestore-store.ts';
@@ -53,40 +53,17 @@ function invoicesOver(cycleId: string, visitIds: string[], perInvoice: number): 
   return invoices;
 }
 
+/** A pay run of three therapists sharing the visits in turn. */
 function aPayRun(id: string, visitIds: readonly string[]): PayRunRecord {
   const therapists = ['th1', 'th2', 'th3'];
-  return {
-    id,
-    period: { start: '2026-01-05', end: '2026-01-18' },
-    status: 'open',
-    createdAt: '2026-01-19T00:00:00.000Z',
-    totalCents: 5500 * visitIds.length,
-    statements: therapists.map((therapistId, t) => {
-      const mine = visitIds.filter((_, i) => i % therapists.length === t);
-      return {
-        therapistId,
-        therapistName: `Therapist ${t}`,
-        period: { start: '2026-01-05', end: '2026-01-18' },
-        w9Status: 'on-file' as const,
-        totalCents: 5500 * mine.length,
-        withheldCents: 0,
-        netCents: 5500 * mine.length,
-        held: false,
-        lines: mine.map((visitId) => ({
-          visitId,
-          date: '2026-01-10',
-          agencyId: 'ag1',
-          agencyName: 'A',
-          discipline: 'PT' as const,
-          visitType: 'ROUTINE',
-          visitTypeLabel: 'Routine visit',
-          rateCents: 5500,
-          amountCents: 5500,
-          late: false,
-        })),
-      };
-    }),
-  };
+  const statements = therapists.map((therapistId, t) =>
+    aPayStatement(
+      therapistId,
+      `Therapist ${t}`,
+      visitIds.filter((_, i) => i % therapists.length === t),
+    ),
+  );
+  return aPayRunOf(id, visitIds, statements);
 }
 
 class SimulatedCrash extends Error {}

@@ -20,6 +20,7 @@ import type {
   AuditEntry,
   CloseOutcome,
   CycleRecord,
+  BillingVisit,
   DocumentStore,
   IdentityStore,
   KeyMaintenanceStore,
@@ -28,6 +29,7 @@ import type {
   PaymentQuery,
   Store,
   StoredTherapist,
+  StoredVisit,
 } from '../port.ts';
 import { firestorePortal } from './portal.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
@@ -167,17 +169,7 @@ export function openFirestoreStore(
     markSettledOutside: (orgId, visitIds) => markSettledOutside(db, at(orgId), visitIds),
     withdrawVisits: (orgId, visitIds) => withdrawVisits(db, at(orgId), visitIds),
     listVisits: (orgId, query, page) => (page ? listVisitPage(at(orgId), query, page) : listVisits(at(orgId), query)),
-    listBillingVisits: async (orgId, query) =>
-      (await listVisits(at(orgId), query)).map(({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }) => ({
-        id,
-        agencyId,
-        therapistId,
-        date,
-        discipline,
-        visitType,
-        noteDone,
-        patientHasMrn,
-      })),
+    listBillingVisits: async (orgId, query) => (await listVisits(at(orgId), query)).map(billingVisitOf),
     // Two equality queries (unbilled, unpaid) served by single-field indexes, merged by id.
     async listUnsettledVisits(orgId, dateTo) {
       const [unbilled, unpaid] = await Promise.all([
@@ -185,20 +177,7 @@ export function openFirestoreStore(
         listVisits(at(orgId), { paid: false, dateTo }),
       ]);
       const byId = new Map([...unbilled, ...unpaid].map((v) => [v.id, v]));
-      return [...byId.values()].map(
-        ({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn, invoiceId, payRunId }) => ({
-          id,
-          agencyId,
-          therapistId,
-          date,
-          discipline,
-          visitType,
-          noteDone,
-          patientHasMrn,
-          billed: invoiceId !== null,
-          paid: payRunId !== null,
-        }),
-      );
+      return [...byId.values()].map((v) => ({ ...billingVisitOf(v), billed: v.invoiceId !== null, paid: v.payRunId !== null }));
     },
 
     /** A cycle being closed shows as `closing`; its invoiceIds are reserved but not readable until it is closed. */
@@ -323,4 +302,9 @@ let lastAuditSeq = 0;
 function nextAuditSeq(): number {
   lastAuditSeq = Math.max(Date.now() * 1000, lastAuditSeq + 1);
   return lastAuditSeq;
+}
+
+/** What a close or a pay run reads of a stored visit. */
+function billingVisitOf({ id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn }: StoredVisit): BillingVisit {
+  return { id, agencyId, therapistId, date, discipline, visitType, noteDone, patientHasMrn };
 }
