@@ -111,6 +111,15 @@ describe('matchName', () => {
     expect(matchName('Ann Lu', short)).toEqual({ kind: 'none' });
   });
 
+  it('proposes a name with a one-letter typo in several words, never on common words alone', () => {
+    expect(proposalsOf('Oakrige Home Helth', agencies)).toEqual([['oak', 'differs by one letter in each of 2 words']]);
+    expect(proposalsOf('Lenna Fisher', [anEntry({ id: 'lena', name: 'Lena Fischer' })])).toEqual([
+      ['lena', 'differs by one letter in each of 2 words'],
+    ]);
+    expect(matchName('Hme Helth', [anEntry({ name: 'Home Health' })])).toEqual({ kind: 'none' });
+    expect(matchName('Oakrige Home Helth', [anEntry({ name: 'Oakwood Home Health' })])).toEqual({ kind: 'none' });
+  });
+
   it('proposes a name with extra words', () => {
     expect(proposalsOf('Oakridge Home Health Agency', agencies)).toEqual([['oak', 'has words the name does not have']]);
   });

@@ -163,11 +163,39 @@ function closeness(typed: string, spelling: string): Closeness | undefined {
 
   const tw = words(t.base);
   const sw = words(s.base);
+  const typos = wordTypos(tw, sw);
+  if (typos > 0) {
+    const reason = `differs by one letter in each of ${typos} words`;
+    return { rank: 3, score, reason: suffixDiff ? `${reason} and by ${suffixDiff}` : reason };
+  }
   const part = isPartOf(tw, sw);
   if (part)
     return { rank: part.prefix ? 4 : 5, score, reason: part.prefix ? 'is a short form of the name' : 'matches only part of the name' };
   if (isPartOf(sw, tw)) return { rank: 6, score, reason: 'has words the name does not have' };
   return undefined;
+}
+
+/** Letters a word must have before a one-letter difference in it is worth proposing. */
+const WORD_TYPO_MIN_LETTERS = 4;
+
+/**
+ * The same words in the same order, each the same or one letter off, with two or more
+ * off ("Oakrige Home Helth" for "Oakridge Home Health"); one off in the whole name is the
+ * one-letter rule. An uncommon word must be one of them, so "Hom Helth" proposes nothing.
+ */
+function wordTypos(typed: readonly string[], known: readonly string[]): number {
+  if (typed.length !== known.length || typed.length < 2) return 0;
+  let typos = 0;
+  let uncommon = false;
+  for (let i = 0; i < typed.length; i++) {
+    const a = typed[i]!;
+    const b = known[i]!;
+    if (!GENERIC_WORDS.has(b)) uncommon = true;
+    if (a === b) continue;
+    if (Math.min(a.length, b.length) < WORD_TYPO_MIN_LETTERS || editDistance(a, b) > 1) return 0;
+    typos++;
+  }
+  return uncommon && typos >= 2 ? typos : 0;
 }
 
 function describeSuffixDifference(typed: readonly string[], known: readonly string[]): string | undefined {
@@ -183,7 +211,7 @@ function describeSuffixDifference(typed: readonly string[], known: readonly stri
  * Finds the entry a typed name means. Exact (after `nameKey`) against a name or a
  * confirmed alias is applied; near matches come back as proposals, best first:
  * punctuation or spacing, then a company suffix, then one letter off (names of at least
- * 7 letters), then a short form, then part of the name, then extra words. Two entries
+ * 7 letters) or one letter off in several words, then a short form, then part of the name, then extra words. Two entries
  * with exactly the same name are not guessed between: both are proposed.
  */
 export function matchName<E extends DirectoryEntry>(text: string, entries: readonly E[]): NameMatch<E> {
