@@ -13,6 +13,7 @@ import { describePortalContract } from './portal.contract.ts';
 import { describePayoutContract } from './payouts.contract.ts';
 import { describeReceivablesContract } from './receivables.contract.ts';
 import { describeTherapistPortalContract } from './therapist-links.contract.ts';
+import { describeSubscriptionContract } from './subscription.contract.ts';
 
 export type StoreAdapter = Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
 
@@ -45,5 +46,6 @@ export function describeStoreAdapter(name: string, harness: StoreAdapterHarness)
     describePayoutContract(name, make);
     describeReceivablesContract(name, make);
     describeTherapistPortalContract(name, make);
+    describeSubscriptionContract(name, make);
   });
 }

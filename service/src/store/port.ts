@@ -23,6 +23,7 @@ import type {
   W9,
 } from '../../../shared/index.ts';
 import type { TherapistPortalStore } from './therapist-port.ts';
+import type { SubscriptionStore } from './subscription-port.ts';
 import type { ReceivableEntry } from '../../../shared/receivables.ts';
 
 /** Ciphertext from the field cipher: opaque to the store. */
@@ -180,7 +181,7 @@ export type UpsertVisitsOutcome = {
   locked: string[];
 };
 
-export interface Store {
+export interface Store extends SubscriptionStore {
   readonly kind: 'sqlite' | 'firestore';
   close(): Promise<void>;
 

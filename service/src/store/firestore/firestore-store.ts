@@ -34,6 +34,7 @@ import type {
 import { firestorePortal } from './portal.ts';
 import { buildQuery, FIRESTORE_QUERIES } from './queries.ts';
 import { firestorePayouts } from './payouts.ts';
+import { firestoreSubscriptions } from './subscriptions.ts';
 import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
 import type { PayoutStore } from '../payouts-port.ts';
@@ -101,6 +102,7 @@ export function openFirestoreStore(
     ...firestoreDocuments(db),
     ...firestorePortal(db),
     ...firestorePayouts(db),
+    ...firestoreSubscriptions(db),
     ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
     async close() {

@@ -283,4 +283,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         WHERE kind = 'receipt' AND json_extract(doc, '$.clientId') IS NOT NULL;
     `,
   },
+  {
+    version: 23,
+    name: "the orgs' subscriptions to VisitLedger",
+    sql: `
+      -- The subscription Stripe's billing webhooks last reported (a JSON doc) and the day the org
+      -- was first seen over its plan's therapist limit, written apart; billing events handled.
+      CREATE TABLE subscriptions (org_id TEXT PRIMARY KEY, doc TEXT, over_limit_since TEXT);
+      CREATE TABLE billing_events (org_id TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (org_id, event_id));
+    `,
+  },
 ];

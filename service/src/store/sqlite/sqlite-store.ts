@@ -19,6 +19,7 @@ import { sqlitePayouts } from './payouts.ts';
 import { sqliteTherapistLinks } from './therapist-links.ts';
 import { sqliteReceivables } from './receipts.ts';
 import { sqliteKeyMaintenance } from './key-maintenance.ts';
+import { sqliteSubscriptions } from './subscriptions.ts';
 
 export function openSqliteStore(file: string): Store & IdentityStore & DocumentStore & PortalStore & PayoutStore & KeyMaintenanceStore {
   const connection = openSqliteConnection(file);
@@ -29,6 +30,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqlitePortal(connection.db),
     ...sqlitePayouts(connection.db),
     ...sqliteTherapistLinks(connection.db),
+    ...sqliteSubscriptions(connection.db),
     close: connection.close,
     ...sqliteDirectory(connection),
     ...sqliteVisits(connection),
