@@ -129,6 +129,18 @@ export function readSheetDate(value: unknown, options: ReadDateOptions = {}): Re
   }
 }
 
+/**
+ * A date a person typed (a command-line option): the text forms a sheet's dates are read in,
+ * ISO (2026-04-02) or US (4/2/2026, 4/2/26), so a date is written the same way everywhere.
+ * A bare number is not a date here.
+ */
+export function readTypedDate(text: string): Result<IsoDate, DateError> {
+  if (/^\s*\d+\s*$/.test(text)) {
+    return err({ code: 'bad-date', text, message: `"${text}" is not a date (expected 4/2/2026 or 2026-04-02)` });
+  }
+  return readSheetDate(text);
+}
+
 /** One formatter per time zone: building one costs far more than using it. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 

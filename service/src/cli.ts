@@ -33,6 +33,7 @@ const GLOBAL_OPTIONS = {
   db: { type: 'string' },
   org: { type: 'string' },
   'key-file': { type: 'string' },
+  init: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -156,6 +157,7 @@ function usage(): string {
     '  --db FILE   the SQLite file (default ./data/visitledger.db; its field keys are kept in FILE.keys.json)',
     '  --key-file FILE  keep the field keys in FILE instead (or VISITLEDGER_KEY_FILE); keys in the environment come first',
     "  --org ID    act for this org instead of the file's local org",
+    '  --init      create the folder of --db when it does not exist (otherwise refused: a mistyped path makes no new, empty store)',
   ].join('\n');
 }
 
@@ -167,6 +169,7 @@ function splitCommand(argv: readonly string[]): { name: string | undefined; rest
   let i = 0;
   while (i < argv.length) {
     if (argv[i] === '--db' || argv[i] === '--org' || argv[i] === '--key-file') i += 2;
+    else if (argv[i] === '--init') i += 1;
     else if (/^--(db|org|key-file)=/.test(argv[i]!)) i += 1;
     else break;
   }
@@ -204,6 +207,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(values.db ? { db: values.db as string } : {}),
       ...(org ? { org } : {}),
       ...(keyFile ? { keyFile } : {}),
+      ...(values.init ? { init: true } : {}),
     });
     return await command.run(runtime, values as never, org);
   } catch (error) {

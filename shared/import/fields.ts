@@ -28,6 +28,7 @@ export type ReviewIssueCode =
   | 'unknown-name'
   | 'bad-mapping'
   | 'bad-date'
+  | 'future-date'
   | 'unknown-discipline'
   | 'unknown-visit-type'
   | 'ambiguous-visit-type'

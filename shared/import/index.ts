@@ -21,3 +21,4 @@ export {
   type ImportSummary,
   type RowOutcome,
 } from './pipeline.ts';
+export { ratesToStore, type RateChangeNames } from './rate-changes.ts';

@@ -86,6 +86,8 @@ export type ImportContext = {
   unknownNames: 'create' | 'review';
   /** The sheet's zone, to read date cells (dates.ts readSheetDate). */
   timeZone?: string;
+  /** Today in the org's zone: a visit dated after it has not happened yet and needs review. */
+  today?: IsoDate;
 };
 
 export function importLegacyVisits(table: readonly (readonly unknown[])[], context: ImportContext): ImportResult {
@@ -153,8 +155,16 @@ export function importLegacyVisits(table: readonly (readonly unknown[])[], conte
     if (isBlankCell(dateCell)) issues.push(emptyIssue('date', column('date').columnLetter));
     else {
       const read: Result<IsoDate, DateError> = readSheetDate(dateCell, context.timeZone ? { timeZone: context.timeZone } : {});
-      if (read.ok) date = datePart = read.value;
-      else {
+      if (read.ok) {
+        date = datePart = read.value;
+        if (context.today !== undefined && date > context.today) {
+          issues.push({
+            code: 'future-date',
+            field: 'date',
+            message: `The visit date ${date} is after today (${context.today} in the org's time zone); a visit is recorded once it is done`,
+          });
+        }
+      } else {
         issues.push({ code: 'bad-date', field: 'date', message: read.error.message });
         datePart = `text:${cellText(dateCell)}`;
       }

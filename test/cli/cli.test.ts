@@ -90,7 +90,7 @@ describe('visitledger CLI', () => {
     expect(paid.code).toBe(0);
     expect(paid.stdout).toMatch(/recorded \$1,234\.56 to Tom Becker on 2026-04-02/);
     await visitledger(db, 'payment', '--therapist', 'Tom Becker', '--amount', '800', '--date', '2026-04-03', '--method', 'card');
-    await visitledger(db, 'payment', '--therapist', 'Lena Fischer', '--amount', '$2,000', '--date', '2026-12-31', '--method', 'ach');
+    await visitledger(db, 'payment', '--therapist', 'Lena Fischer', '--amount', '$2,000', '--date', '2026-11-30', '--method', 'ach');
     // Paid by hand with backup withholding: --amount is the gross, 24% of it kept.
     const withheld = await visitledger(
       db,

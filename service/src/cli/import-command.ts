@@ -7,6 +7,7 @@ import { parseCsv } from '../../../shared/index.ts';
 import { importLegacy, type ImportOutcome, type ImportRow } from '../usecases/import.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, table, UsageError, type CliValues } from './output.ts';
+import { dateOption } from './typed-input.ts';
 
 export const importOptions = {
   visits: { type: 'string' },
@@ -46,9 +47,9 @@ export async function runImport(rt: CliRuntime, values: CliValues<typeof importO
     visits: readCsv(values.visits, 'visits'),
     ...(values.rates ? { rates: readCsv(values.rates, 'rates') } : {}),
     ...(values['pay-rates'] ? { payRates: readCsv(values['pay-rates'], 'pay rates') } : {}),
-    ...(values['rates-from'] ? { ratesFrom: values['rates-from'] } : {}),
+    ...(values['rates-from'] ? { ratesFrom: dateOption('--rates-from', values['rates-from']) } : {}),
     mappings: { agencies: mappings(values['map-agency'], 'map-agency'), therapists: mappings(values['map-therapist'], 'map-therapist') },
-    ...(values['settled-through'] ? { settledThrough: values['settled-through'] } : {}),
+    ...(values['settled-through'] ? { settledThrough: dateOption('--settled-through', values['settled-through']) } : {}),
     commit: values.commit ?? false,
   });
   if (!result.ok) return failureExit(result.error);
@@ -95,6 +96,10 @@ function printReport(report: ImportOutcome, commit: boolean): void {
   }
   for (const p of report.sheetProblems)
     say(`${p.sheet} sheet${p.row ? ` row ${p.row}` : ''}${p.column ? ` column ${p.column}` : ''}: ${p.message}`);
+  if (report.rateChanges.length) {
+    say(`rates that change${commit ? '' : ' (with --commit)'}; visits before keep the rate they were done at:`);
+    for (const change of report.rateChanges) say(`  ${change}`);
+  }
   if (report.newAgencies.length) say(`new agencies: ${report.newAgencies.join(', ')} (billed monthly, Net 30, until you change them)`);
   if (report.newTherapists.length) say(`new therapists: ${report.newTherapists.join(', ')}`);
   say(

@@ -4,6 +4,8 @@
  * CLI that reads the clock or the environment.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { readSettings, type Settings } from '../config/settings.ts';
 import { openFieldCipher } from '../config/keys.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -41,10 +43,13 @@ export async function openRuntime(options: {
   db?: string;
   org?: string;
   keyFile?: string;
+  /** Create the folder of `db` when it does not exist. */
+  init?: boolean;
   env?: Record<string, string | undefined>;
 }): Promise<CliRuntime> {
   const settings = readSettings({ ...(options.env ?? process.env), ...(options.keyFile ? { VISITLEDGER_KEY_FILE: options.keyFile } : {}) });
   const dbFile = options.db ?? settings.VISITLEDGER_DB;
+  if (options.db !== undefined && settings.VISITLEDGER_STORE === 'sqlite') checkDbFolder(options.db, options.init ?? false);
   const store = await openStore(settings, dbFile);
   const ctx: UseCaseContext = { store, cipher: openFieldCipher(settings, dbFile), now: () => new Date(), newId: randomUUID, actor: 'cli' };
   await sealLegacyDocuments({ store, cipher: ctx.cipher, now: ctx.now });
@@ -72,6 +77,14 @@ export async function openRuntime(options: {
       await store.close();
     },
   };
+}
+
+/** A mistyped --db would otherwise make a new, empty store (and its keys) in a new folder, and the owner's data would seem gone. */
+function checkDbFolder(db: string, init: boolean): void {
+  const folder = dirname(resolve(db));
+  if (existsSync(folder)) return;
+  if (!init) throw new UsageError(`--db ${db}: the folder ${folder} does not exist; run with --init to create it, or check the path`);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
 }
 
 /**

@@ -233,7 +233,7 @@ describe('the 1099-NEC year end', () => {
       ['Ana Morales', 300_000],
       ['Omar Haddad', 210_000],
     ] as const) {
-      expectOk(await recordManualPayment(ctx, ORG, { therapistId: id(name), amountCents: cents, paidOn: '2026-12-15', method: 'check' }));
+      expectOk(await recordManualPayment(ctx, ORG, { therapistId: id(name), amountCents: cents, paidOn: '2026-10-01', method: 'check' }));
     }
     // Without the payer's TIN the IRS file cannot be written, and no copy either: the summary says why.
     const blocked = expectOk(await exportYearEnd(docs, ORG, 2026));

@@ -13,8 +13,9 @@ const fixture = (name: string) =>
 const sample = { visits: fixture('visits.csv'), rates: fixture('rates.csv'), payRates: fixture('pay-rates.csv') };
 const mappings = { agencies: { Oakridge: 'Oakridge Home Health', 'Lakeside Home Care': 'Lakeside Home Care LLC' } };
 
-async function setUp() {
-  const ctx = aUseCaseContext();
+/** Today is after the sample's visits (March 2026) unless a test says otherwise: a visit dated after today needs review. */
+async function setUp(now = '2026-04-02T15:00:00.000Z') {
+  const ctx = aUseCaseContext({ now });
   await ensureOrg(ctx, 'local', 'Test org');
   return ctx;
 }
@@ -100,7 +101,7 @@ describe('importing the sample owner sheet', () => {
   });
 
   it('refuses a settled-through day that is not a date or not in the past, storing nothing', async () => {
-    const ctx = await setUp(); // today is 2026-02-02
+    const ctx = await setUp('2026-02-02T15:00:00.000Z');
     expect(await importLegacy(ctx, 'local', { ...sample, mappings, settledThrough: '03/05/2026', commit: true })).toMatchObject({
       ok: false,
       error: { code: 'invalid-input', details: [{ path: 'settledThrough' }] },

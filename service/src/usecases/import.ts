@@ -16,6 +16,7 @@ import {
   normalizeName,
   ok,
   readAgencyRateMatrix,
+  ratesToStore,
   readTherapistPaySheet,
   summarizeImport,
   visitKey,
@@ -31,7 +32,7 @@ import {
   type RowOutcome,
 } from '../../../shared/index.ts';
 import { AGENCY_DEFAULTS, upsertAgencies, upsertTherapists } from './directory.ts';
-import { audit, type UseCaseContext } from './context.ts';
+import { audit, today, type UseCaseContext } from './context.ts';
 import { findVisitsByDupText } from './keys.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
@@ -44,7 +45,11 @@ export type ImportInput = {
   visits: Table;
   rates?: Table;
   payRates?: Table;
-  /** The day the sheets' rates take effect: rate sheets carry no dates. Default: 2000-01-01 (always). */
+  /**
+   * The day the sheets' rates take effect: rate sheets carry no dates. Default: a rate not stored
+   * yet applies from 2000-01-01 (always); a rate that differs from the stored one from today, so
+   * visits already done keep the rate they were done at.
+   */
   ratesFrom?: IsoDate;
   /** Owner-confirmed spellings: text as typed -> the name of an agency or therapist. */
   mappings?: { agencies?: Record<string, string>; therapists?: Record<string, string> };
@@ -74,12 +79,21 @@ export type ImportRow = {
   proposals?: { field: 'agency' | 'therapist'; text: string; suggestion: string; reason: string }[];
 };
 
-export type SheetProblem = { sheet: 'rates' | 'pay-rates'; row?: number; column?: string; message: string };
+export type SheetProblem = {
+  sheet: 'rates' | 'pay-rates';
+  row?: number;
+  column?: string;
+  message: string;
+  /** A name near a stored one: its rates were not read until the owner confirms the match. */
+  proposal?: { field: 'agency' | 'therapist'; text: string; suggestion: string; reason: string };
+};
 
 export type ImportOutcome = {
   rows: ImportRow[];
   summary: ImportSummary;
   sheetProblems: SheetProblem[];
+  /** Rates of the sheets that differ from the stored ones: which, and from when ("Bill rate, X, PT Routine visit: $85.00 → $90.00 from 2026-12-07 ..."). */
+  rateChanges: string[];
   newAgencies: string[];
   newTherapists: string[];
   committed: null | { agencies: number; therapists: number; billRates: number; payRates: number; visits: number; settledOutside: number };
@@ -91,8 +105,10 @@ const NEW = 'new:';
 export async function importLegacy(ctx: UseCaseContext, orgId: string, input: ImportInput): Promise<Result<ImportOutcome, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const ratesFrom = input.ratesFrom ?? SINCE_ALWAYS;
-  if (!isIsoDate(ratesFrom)) return fail('invalid-input', `rates-from "${ratesFrom}" is not a date (YYYY-MM-DD)`);
+  if (input.ratesFrom !== undefined && !isIsoDate(input.ratesFrom))
+    return fail('invalid-input', `rates-from "${input.ratesFrom}" is not a date (YYYY-MM-DD)`);
+  const day = today(ctx, org.value.settings.timeZone);
+  const newFrom = input.ratesFrom ?? SINCE_ALWAYS;
   if (input.settledThrough !== undefined) {
     const refused = checkSettledThrough(ctx, org.value.settings.timeZone, input.settledThrough, 'settledThrough');
     if (refused) return refused;
@@ -115,40 +131,66 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
   const billRates: BillRate[] = [...storedBill];
   const payRates: PayRate[] = [...storedPay];
 
-  /** A name from a rate sheet: the stored entry it is, or a new entry of this import. Near names are not merged. */
-  const resolve = (entries: DirectoryEntry[], name: string) => {
+  /**
+   * A name from a rate sheet: the stored entry it is (exactly, or as the owner confirmed), or a
+   * new entry of this import. A near name is proposed, like a visit row's, and its rates are not
+   * read until the owner confirms: a typo must not become a second agency with its own rates.
+   */
+  const proposed = new Set<string>();
+  const resolve = (entries: DirectoryEntry[], name: string, field: 'agency' | 'therapist', sheet: SheetProblem['sheet']) => {
     const match = matchName(name, entries);
     if (match.kind === 'exact') return match.entry;
+    const mapping = field === 'agency' ? input.mappings?.agencies : input.mappings?.therapists;
+    const confirmed = Object.entries(mapping ?? {}).find(([text]) => nameKey(text) === nameKey(name));
+    const mapped = confirmed ? matchName(confirmed[1], entries) : undefined;
+    if (mapped?.kind === 'exact') return mapped.entry;
+    if (match.kind === 'proposed') {
+      const best = match.proposals[0]!;
+      if (!proposed.has(`${sheet}:${nameKey(name)}`)) {
+        proposed.add(`${sheet}:${nameKey(name)}`);
+        sheetProblems.push({
+          sheet,
+          message: `${field === 'agency' ? 'Agency' : 'Therapist'} "${name}" is not in the ${field} list exactly; did you mean "${best.entry.name}" ("${name}" ${best.reason})? Its rates were not read: confirm the match with --map-${field} "${name}=${best.entry.name}", or correct the spelling`,
+          proposal: { field, text: name, suggestion: best.entry.name, reason: best.reason },
+        });
+      }
+      return undefined;
+    }
     const entry = { id: `${NEW}${entries.length}:${normalizeName(name)}`, name: normalizeName(name), aliases: [] };
     entries.push(entry);
     return entry;
   };
 
   if (input.rates) {
-    const matrix = readAgencyRateMatrix(input.rates, { vocabulary, effectiveFrom: ratesFrom });
+    const matrix = readAgencyRateMatrix(input.rates, { vocabulary, effectiveFrom: newFrom });
     sheetProblems.push(...matrix.errors.map((e) => sheetProblem('rates', e)));
-    for (const name of matrix.agencies) resolve(agencies, name);
-    for (const r of matrix.rates)
-      billRates.push({
-        agencyId: resolve(agencies, r.agencyName).id,
-        discipline: r.discipline,
-        visitType: r.visitType,
-        cents: r.cents,
-        effectiveFrom: r.effectiveFrom,
-      });
+    for (const name of matrix.agencies) resolve(agencies, name, 'agency', 'rates');
+    for (const r of matrix.rates) {
+      const agency = resolve(agencies, r.agencyName, 'agency', 'rates');
+      if (agency)
+        billRates.push({
+          agencyId: agency.id,
+          discipline: r.discipline,
+          visitType: r.visitType,
+          cents: r.cents,
+          effectiveFrom: r.effectiveFrom,
+        });
+    }
   }
   if (input.payRates) {
-    const sheet = readTherapistPaySheet(input.payRates, { vocabulary, effectiveFrom: ratesFrom });
+    const sheet = readTherapistPaySheet(input.payRates, { vocabulary, effectiveFrom: newFrom });
     sheetProblems.push(...sheet.errors.map((e) => sheetProblem('pay-rates', e)));
     for (const t of sheet.therapists) {
-      const entry = resolve(therapists, t.name) as (typeof therapists)[number];
-      entry.disciplines = [...new Set([...(entry.disciplines ?? []), ...t.disciplines])];
+      const entry = resolve(therapists, t.name, 'therapist', 'pay-rates') as (typeof therapists)[number] | undefined;
+      if (entry) entry.disciplines = [...new Set([...(entry.disciplines ?? []), ...t.disciplines])];
     }
     for (const r of sheet.rates) {
-      const agencyId = r.agencyName === undefined ? undefined : resolve(agencies, r.agencyName).id;
+      const agency = r.agencyName === undefined ? undefined : resolve(agencies, r.agencyName, 'agency', 'pay-rates');
+      const therapist = resolve(therapists, r.therapistName, 'therapist', 'pay-rates');
+      if (!therapist || (r.agencyName !== undefined && !agency)) continue;
       payRates.push({
-        therapistId: resolve(therapists, r.therapistName).id,
-        ...(agencyId ? { agencyId } : {}),
+        therapistId: therapist.id,
+        ...(agency ? { agencyId: agency.id } : {}),
         discipline: r.discipline,
         visitType: r.visitType,
         cents: r.cents,
@@ -156,6 +198,20 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
       });
     }
   }
+
+  // Only what is new or changed is stored; a change applies from --rates-from, or from today.
+  const nameOf = (entries: readonly DirectoryEntry[]) => (id: string) => entries.find((e) => e.id === id)?.name ?? id;
+  const sheetRates = ratesToStore(
+    { billRates: billRates.slice(storedBill.length), payRates: payRates.slice(storedPay.length) },
+    { billRates: storedBill, payRates: storedPay },
+    {
+      changesFrom: input.ratesFrom ?? day,
+      newFrom,
+      names: { agency: nameOf(agencies), therapist: nameOf(therapists), visitType: (code) => vocabulary.visitTypeLabel(code) },
+    },
+  );
+  billRates.splice(storedBill.length, Infinity, ...sheetRates.billRates);
+  payRates.splice(storedPay.length, Infinity, ...sheetRates.payRates);
 
   const mappings = { agencies: toIds(input.mappings?.agencies, agencies), therapists: toIds(input.mappings?.therapists, therapists) };
   if (!mappings.agencies.ok) return mappings.agencies;
@@ -169,6 +225,7 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
     mappings: { agencies: mappings.agencies.value, therapists: mappings.therapists.value },
     unknownNames: 'create',
     timeZone: org.value.settings.timeZone,
+    today: day,
   });
   if (!imported.ok)
     return fail('invalid-input', imported.error.message, { missing: imported.error.missing, headersSeen: imported.error.headersSeen });
@@ -178,6 +235,7 @@ export async function importLegacy(ctx: UseCaseContext, orgId: string, input: Im
     rows: report.rows.map(toImportRow),
     summary: summarizeImport(report),
     sheetProblems,
+    rateChanges: sheetRates.changes,
     newAgencies: [...agencies.filter((a) => a.id.startsWith(NEW)).map((a) => a.name), ...report.newAgencies.map((a) => a.name)],
     newTherapists: [...therapists.filter((t) => t.id.startsWith(NEW)).map((t) => t.name), ...report.newTherapists.map((t) => t.name)],
     committed: null,

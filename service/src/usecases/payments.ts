@@ -17,7 +17,7 @@ import {
 } from '../../../shared/index.ts';
 import type { PaymentSortKey, StoredTherapist } from '../store/port.ts';
 import { DEFAULT_PAGE_SIZE, pageFrom, type Page, type PageRequest } from './paging.ts';
-import { audit, type UseCaseContext } from './context.ts';
+import { audit, today, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
 
@@ -44,6 +44,11 @@ export async function recordManualPayment(ctx: UseCaseContext, orgId: string, in
   }
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
+  const day = today(ctx, org.value.settings.timeZone);
+  if (parsed.data.paidOn > day) {
+    const message = `is ${parsed.data.paidOn}, after today (${day} in ${org.value.settings.timeZone}): record a payment once it is made`;
+    return fail('invalid-input', `paidOn ${message}`, [{ path: 'paidOn', message }]);
+  }
   const therapists = await ctx.store.listTherapists(orgId);
   if (!therapists.some((t) => t.id === parsed.data.therapistId))
     return fail('not-found', `no therapist with id "${parsed.data.therapistId}"`);

@@ -1,0 +1,191 @@
+/**
+ * No silent surprises: what an owner saw the command line do without a word, each run again
+ * through the real `visitledger` process on a real SQLite file.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addDays, calendarDayIn, formatUsDate } from '../../shared/index.ts';
+import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+
+const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
+const mappings = ['--map-agency', 'Oakridge=Oakridge Home Health', '--map-agency', 'Lakeside Home Care=Lakeside Home Care LLC'];
+/** Today for the CLI's own org (America/New_York), as the command reads the clock. */
+const today = () => calendarDayIn(new Date(), 'America/New_York');
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'visitledger-surprises-'));
+}
+
+/** The sample's rate sheet with one cell changed: Oakridge Home Health's PT Routine from $85.00. */
+function ratesWithOakridgeRoutine(dir: string, dollars: string): string {
+  const file = join(dir, 'rates.csv');
+  const lines = readFileSync(`${SAMPLE}rates.csv`, 'utf8').split('\n');
+  writeFileSync(file, lines.map((l) => (l.startsWith('Oakridge Home Health,') ? l.replace(',$85.00,', `,${dollars},`) : l)).join('\n'));
+  return file;
+}
+
+async function importedSample(): Promise<{ dir: string; db: string }> {
+  const dir = tempDir();
+  const db = join(dir, 'owner.db');
+  const run = await visitledger(db, ...SAMPLE_IMPORT, ...mappings, '--commit');
+  expect(run.code, run.stderr).toBe(0);
+  return { dir, db };
+}
+
+describe('an agency typo', () => {
+  it('in the visit log is proposed as the agency it is near, not created as a new agency', async () => {
+    const { dir, db } = await importedSample();
+    const visits = join(dir, 'typo-visits.csv');
+    writeFileSync(
+      visits,
+      ['Clinician,Visit Date,HHA,Patient Name,Discipline,Visit', 'Tom Becker,3/20/2026,Oakrige Home Helth,"Alvarez, Rosa",PT,Routine'].join(
+        '\n',
+      ),
+    );
+    const preview = await json(db, 'import', '--visits', visits);
+    expect(preview.newAgencies).toEqual([]);
+    expect(preview.rows[0]).toMatchObject({
+      outcome: 'needs-review',
+      proposals: [{ field: 'agency', text: 'Oakrige Home Helth', suggestion: 'Oakridge Home Health' }],
+    });
+    const text = await visitledger(db, 'import', '--visits', visits);
+    expect(text.stdout).toMatch(
+      /did "Oakrige Home Helth" mean agency "Oakridge Home Health"\? \(differs by one letter in each of 2 words\) Confirm with --map-agency "Oakrige Home Helth=Oakridge Home Health"/,
+    );
+    const confirmed = await json(db, 'import', '--visits', visits, '--map-agency', 'Oakrige Home Helth=Oakridge Home Health', '--commit');
+    expect(confirmed.committed).toMatchObject({ agencies: 0, visits: 1 });
+    expect(confirmed.rows[0].visit).toMatchObject({ agency: 'Oakridge Home Health', billRateCents: 8500 });
+  });
+
+  it('in a rate sheet is proposed too, and its rates wait for the confirmation', async () => {
+    const { dir, db } = await importedSample();
+    const rates = join(dir, 'typo-rates.csv');
+    writeFileSync(rates, ['Home Health Agency,PT Routine', 'Oakrige Home Helth,$99.00'].join('\n'));
+    const visits = `${SAMPLE}visits.csv`;
+    const preview = await json(db, 'import', '--visits', visits, '--rates', rates, ...mappings);
+    expect(preview.newAgencies).toEqual([]);
+    expect(preview.rateChanges).toEqual([]);
+    expect(preview.sheetProblems).toEqual([
+      expect.objectContaining({
+        sheet: 'rates',
+        proposal: { field: 'agency', text: 'Oakrige Home Helth', suggestion: 'Oakridge Home Health', reason: expect.any(String) },
+        message: expect.stringMatching(/did you mean "Oakridge Home Health".*--map-agency "Oakrige Home Helth=Oakridge Home Health"/),
+      }),
+    ]);
+    const confirmed = await json(
+      db,
+      'import',
+      '--visits',
+      visits,
+      '--rates',
+      rates,
+      ...mappings,
+      '--map-agency',
+      'Oakrige Home Helth=Oakridge Home Health',
+    );
+    expect(confirmed.sheetProblems).toEqual([]);
+    expect(confirmed.rateChanges).toEqual([
+      `Bill rate, Oakridge Home Health, PT Routine visit: $85.00 → $99.00 from ${today()} (visits before keep $85.00).`,
+    ]);
+  });
+});
+
+describe('a rate sheet that changes a stored rate', () => {
+  it('says which rate changes and from when: from today unless --rates-from, never back to every unbilled visit', async () => {
+    const { dir, db } = await importedSample();
+    const rates = ratesWithOakridgeRoutine(dir, '$90.00');
+    const args = ['import', '--visits', `${SAMPLE}visits.csv`, '--rates', rates, ...mappings];
+    const change = `Bill rate, Oakridge Home Health, PT Routine visit: $85.00 → $90.00 from ${today()} (visits before keep $85.00).`;
+
+    const text = await visitledger(db, ...args);
+    expect(text.stdout).toContain(`rates that change (with --commit); visits before keep the rate they were done at:\n  ${change}\n`);
+    const committed = await json(db, ...args, '--commit');
+    expect(committed.rateChanges).toEqual([change]);
+    expect(committed.committed).toMatchObject({ billRates: 1, payRates: 0 });
+    // March's visits at Oakridge keep $85.00: the change is from today.
+    const routine = committed.rows.find((r: { row: number }) => r.row === 3);
+    expect(routine.visit).toMatchObject({ agency: 'Oakridge Home Health', visitType: 'ROUTINE', billRateCents: 8500 });
+    // Stored now, the sheet changes nothing more.
+    expect((await json(db, ...args)).rateChanges).toEqual([]);
+
+    // Named with --rates-from (in any date form), the change applies from that day.
+    const back = await json(
+      db,
+      'import',
+      '--visits',
+      `${SAMPLE}visits.csv`,
+      '--rates',
+      ratesWithOakridgeRoutine(dir, '$95.00'),
+      ...mappings,
+      '--rates-from',
+      '3/1/2026',
+    );
+    expect(back.rateChanges).toEqual([
+      'Bill rate, Oakridge Home Health, PT Routine visit: $85.00 → $95.00 from 2026-03-01 (visits before keep $85.00).',
+    ]);
+    expect(back.rows.find((r: { row: number }) => r.row === 3).visit.billRateCents).toBe(9500);
+  });
+});
+
+describe('dates and amounts', () => {
+  it('a visit dated after today needs review with that reason', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'owner.db');
+    const later = addDays(today(), 2);
+    const visits = join(dir, 'visits.csv');
+    writeFileSync(
+      visits,
+      [
+        'Clinician,Visit Date,HHA,Patient Name,Discipline,Visit',
+        `Tom Becker,${formatUsDate(later)},Oakridge Home Health,"Alvarez, Rosa",PT,Routine`,
+      ].join('\n'),
+    );
+    const preview = await json(db, 'import', '--visits', visits);
+    expect(preview.rows[0]).toMatchObject({
+      outcome: 'needs-review',
+      reason: `The visit date ${later} is after today (${today()} in the org's time zone); a visit is recorded once it is done`,
+    });
+  });
+
+  it('payment reads dates as import does, refuses a future day and a third decimal, and names the options as typed', async () => {
+    const { db } = await importedSample();
+    const pay = (amount: string, date: string, method = 'check') =>
+      visitledger(db, 'payment', '--therapist', 'Tom Becker', '--amount', amount, '--date', date, '--method', method);
+    const us = await pay('100', '4/2/2026');
+    expect(us).toMatchObject({ code: 0, stdout: expect.stringMatching(/recorded \$100\.00 to Tom Becker on 2026-04-02 by Check/) });
+
+    const later = addDays(today(), 1);
+    const future = await pay('100', later);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toBe(
+      `error: --date is ${later}, after today (${today()} in America/New_York): record a payment once it is made\n  --date: is ${later}, after today (${today()} in America/New_York): record a payment once it is made\n`,
+    );
+    const decimals = await pay('100.005', '4/2/2026');
+    expect(decimals).toMatchObject({ code: 2, stderr: expect.stringMatching(/--amount: "100\.005" has more than two decimals/) });
+    const badDate = await pay('100', '13/2/2026');
+    expect(badDate).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --date: "13\/2\/2026" reads as day\/month/) });
+    const zero = await pay('0', '4/2/2026');
+    expect(zero).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --amount must be more than zero cents/) });
+    const method = await pay('10', '4/2/2026', 'wire');
+    expect(method).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --method /) });
+    for (const r of [future, zero, method]) expect(r.stderr).not.toMatch(/amountCents|paidOn/);
+  });
+});
+
+describe('--db', () => {
+  it('naming a file in a folder that does not exist is refused; --init creates the folder', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'no', 'such', 'folder', 'owner.db');
+    const refused = await visitledger(db, 'tax-year', '--year', '2026');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `error: --db ${db}: the folder ${join(dir, 'no', 'such', 'folder')} does not exist; run with --init to create it, or check the path\n`,
+    );
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+    const made = await visitledger(db, 'tax-year', '--year', '2026', '--init');
+    expect(made.code, made.stderr).toBe(0);
+    expect(existsSync(db)).toBe(true);
+  });
+});
