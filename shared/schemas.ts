@@ -53,6 +53,18 @@ export const visitTypeDefinition = z.object({
   synonyms: z.array(z.string().check(z.minLength(1))),
 });
 
+/**
+ * How agencies may pay an invoice online, through the org's own Stripe account (Checkout):
+ * US bank account (ACH Direct Debit) first, card as an option; none: not offered.
+ */
+export const ONLINE_PAYMENT_CHOICES = [[], ['us_bank_account'], ['us_bank_account', 'card']] as const;
+export const onlinePaymentMethods = z.array(z.enum(['us_bank_account', 'card'])).check(
+  z.refine((methods) => ONLINE_PAYMENT_CHOICES.some((c) => c.join() === methods.join()), {
+    message: 'must be [] (not offered), ["us_bank_account"] or ["us_bank_account", "card"]',
+  }),
+);
+export type OnlinePaymentMethod = 'us_bank_account' | 'card';
+
 export const orgSettings = z.object({
   name,
   address: z.optional(address),
@@ -68,6 +80,8 @@ export const orgSettings = z.object({
   holdPayUntilNoteDone: z.boolean(),
   /** Whether payments through Stripe Connect count toward 1099-NEC (DOMAIN.md: default yes; the accountant decides). */
   stripeTransfersCountFor1099: z.boolean(),
+  /** Pay online from the portal (unset: not offered). */
+  onlinePaymentMethods: z.optional(onlinePaymentMethods),
   visitTypes: z.array(visitTypeDefinition),
   disciplineSynonyms: z.record(z.string(), discipline),
   visitTypeSynonyms: z.record(z.string(), visitTypeCode),

@@ -28,6 +28,8 @@ import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
 import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-command.ts';
 import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
 import { payrunOptions, runPayrun } from './cli/payrun-command.ts';
+import { backupOptions, runBackup, type FileCommandEdge } from './cli/backup-command.ts';
+import { restoreOptions, runRestore } from './cli/restore-command.ts';
 
 const GLOBAL_OPTIONS = {
   db: { type: 'string' },
@@ -40,8 +42,11 @@ const GLOBAL_OPTIONS = {
 type Command = {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   usage: string;
-  run(rt: CliRuntime, values: never, org: string | undefined): Promise<number>;
-};
+} & (
+  | { run(rt: CliRuntime, values: never, org: string | undefined): Promise<number> }
+  /** A command on the SQLite file itself (backup, restore): no store is opened, so the file is neither created nor migrated. */
+  | { runOnFile(values: never, edge: FileCommandEdge): Promise<number> }
+);
 
 const COMMANDS: Record<string, Command> = {
   demo: {
@@ -131,7 +136,7 @@ const COMMANDS: Record<string, Command> = {
   settings: {
     options: settingsOptions,
     usage:
-      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--json]  the org's own details (invoices, Copy B, the IRS file); none: print them",
+      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--online-payments ach|ach,card|off] [--json]\n         the org's own details (invoices, Copy B, the IRS file) and how agencies may pay online; none: print them",
     run: (rt, v) => runSettings(rt, v),
   },
   w9: {
@@ -139,6 +144,18 @@ const COMMANDS: Record<string, Command> = {
     usage:
       'w9 --therapist NAME --legal-name TEXT [--business-name TEXT] --classification individual|sole-proprietor|llc-c|llc-s|llc-p|c-corp|s-corp|partnership\n         --tin-type SSN|EIN --tin 123-45-6789 --address1 TEXT [--address2 TEXT] --city TEXT --state XX --zip 12345 [--signed-on YYYY-MM-DD] [--json]  record a paper W-9',
     run: (rt, v) => runW9(rt, v),
+  },
+  backup: {
+    options: backupOptions,
+    usage:
+      'backup --out FILE [--force] [--json]       a consistent copy of the SQLite file (--db), made while the service runs; owner-only,\n         never over an existing file unless --force; names the field keys to keep with it (never prints them)',
+    runOnFile: (v, edge) => runBackup(v, edge),
+  },
+  restore: {
+    options: restoreOptions,
+    usage:
+      'restore --from FILE [--force] [--json]     check a backup (integrity, schema version, the field keys open it) and put it in place of --db;\n         an existing database needs --force and is kept as FILE.before-restore-<time>; refused while the service holds it',
+    runOnFile: (v, edge) => runRestore(v, edge),
   },
   'tax-year': {
     options: taxYearOptions,
@@ -201,6 +218,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`usage: visitledger ${command.usage}\n`);
       return 0;
     }
+    if ('runOnFile' in command) return await command.runOnFile(values as never, { env: process.env, now: new Date() });
     const org = values.org as string | undefined;
     const keyFile = values['key-file'] as string | undefined;
     runtime = await openRuntime({

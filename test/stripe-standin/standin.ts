@@ -24,6 +24,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { canonical, parseForm, type FormObject, type FormValue } from './form.ts';
+import { checkoutApi, type CheckoutControls } from './checkout.ts';
 
 export type LoggedRequest = {
   method: string;
@@ -92,6 +93,8 @@ export type StripeStandin = {
   deliveries: { eventId: string; type: string; status: number }[];
   /** Posts an event again, exactly as first sent (a replay). */
   redeliver(eventId: string): Promise<number>;
+  /** Checkout Sessions on the platform (checkout.ts): what the customer and their bank do. */
+  checkout: CheckoutControls;
   close(): Promise<void>;
 };
 
@@ -126,6 +129,7 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
   const inFlightDeliveries = new Set<Promise<unknown>>();
   const holds: { stage: HoldStage; reached: () => void; released: Promise<void>; release: () => void }[] = [];
   let base = '';
+  const checkout = checkoutApi<Platform>({ clock, base: () => base, platformOf: (key) => platformOf(key), emit, invalid, missing });
 
   const connectedOf = (accountId: string) => {
     for (const p of platforms.values()) {
@@ -420,7 +424,10 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
         );
       }
       default:
-        return stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.path}).` });
+        return (
+          checkout.handle(platform, req) ??
+          stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.path}).` })
+        );
     }
   }
 
@@ -538,9 +545,11 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       const work =
         url.pathname === '/_standin/onboarding'
           ? onboardingPage(url, res)
-          : url.pathname.startsWith('/_standin/')
-            ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
-            : apiRequest(req, res, body);
+          : url.pathname.startsWith('/_standin/checkout/')
+            ? Promise.resolve(checkout.page(url.pathname.slice('/_standin/checkout/'.length), res))
+            : url.pathname.startsWith('/_standin/')
+              ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
+              : apiRequest(req, res, body);
       work.catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
@@ -562,6 +571,7 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     port,
     requests,
     deliveries,
+    checkout: checkout.controls,
     addPlatform(key, balanceCents) {
       platforms.set(key, {
         key,

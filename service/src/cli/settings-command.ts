@@ -1,7 +1,7 @@
 /**
- * `visitledger settings [--name TEXT] [--address1 TEXT] ... [--time-zone ZONE] [--json]`: the
- * org's own details that invoices, Copy B and the IRS file print, set through the same use
- * case (and validation) as the API; with no option it prints them.
+ * `visitledger settings [--name TEXT] [--address1 TEXT] ... [--time-zone ZONE] [--online-payments ach|ach,card|off] [--json]`:
+ * the org's own details that invoices, Copy B and the IRS file print, and how agencies may pay
+ * online, set through the same use case (and validation) as the API; with no option it prints them.
  */
 import { getOrg, updateOrgSettings } from '../usecases/orgs.ts';
 import type { CliRuntime } from './runtime.ts';
@@ -17,8 +17,14 @@ export const settingsOptions = {
   phone: { type: 'string' },
   email: { type: 'string' },
   'time-zone': { type: 'string' },
+  'online-payments': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** `--online-payments` as typed, and the Stripe payment method types it means (ACH first). */
+const ONLINE_PAYMENTS: Record<string, string[]> = { off: [], ach: ['us_bank_account'], 'ach,card': ['us_bank_account', 'card'] };
+const onlinePaymentsText = (methods: readonly string[] | undefined) =>
+  Object.entries(ONLINE_PAYMENTS).find(([, m]) => m.join() === (methods ?? []).join())?.[0] ?? 'off';
 
 const ADDRESS_PARTS = ['address1', 'address2', 'city', 'state', 'zip'] as const;
 
@@ -33,6 +39,12 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     if (!isTimeZone(values['time-zone']))
       throw new UsageError(`--time-zone: "${values['time-zone']}" is not an IANA time zone such as America/New_York`);
     patch.timeZone = values['time-zone'];
+  }
+  if (values['online-payments'] !== undefined) {
+    const methods = ONLINE_PAYMENTS[values['online-payments'].replace(/\s/g, '').toLowerCase()];
+    if (!methods)
+      throw new UsageError(`--online-payments: "${values['online-payments']}" is not one of ${Object.keys(ONLINE_PAYMENTS).join(', ')}`);
+    patch.onlinePaymentMethods = methods;
   }
   if (ADDRESS_PARTS.some((p) => values[p] !== undefined)) {
     const was = current.value.settings.address;
@@ -60,6 +72,7 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     email: s.email ?? null,
     timeZone: s.timeZone,
     payerTin: result.value.payerTin?.masked ?? null,
+    onlinePaymentMethods: s.onlinePaymentMethods ?? [],
   };
   if (values.json) {
     printJson(shown);
@@ -79,6 +92,7 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
       ['email', s.email ?? ''],
       ['time zone', s.timeZone],
       ['payer TIN', result.value.payerTin?.masked ?? '(not set: visitledger payer-tin --tin 12-3456789 --type EIN)'],
+      ['online payments', onlinePaymentsText(s.onlinePaymentMethods)],
     ]),
   );
   return 0;

@@ -46,12 +46,40 @@ export type TransferRefusal = {
 
 export type TransferOutcome = { ok: true; transfer: Transfer; replayed: boolean } | { ok: false; refusal: TransferRefusal };
 
+/** An agency paying an invoice on Stripe's hosted page (Checkout), on the org's own account. */
+export type CheckoutRequest = {
+  amountCents: number;
+  /** The line item's name: the invoice number only ("Invoice INV-0007"), never PHI. */
+  itemName: string;
+  /** Stripe's payment method types, in the order offered: `us_bank_account` first, `card` if the org allows it. */
+  paymentMethods: readonly ('us_bank_account' | 'card')[];
+  /** Ids only (org, invoice, attempt): on the session and its PaymentIntent. */
+  metadata: Record<string, string>;
+  successUrl: string;
+  cancelUrl: string;
+  idempotencyKey: string;
+};
+
+export type CheckoutSession = {
+  id: string;
+  /** Stripe's page while the session is open; null after. */
+  url: string | null;
+  status: 'open' | 'complete' | 'expired';
+  paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+  amountCents: number;
+  paymentIntentId: string | null;
+  metadata: Record<string, string>;
+};
+
 /** What an event is about, read from its object by the adapter (the use cases never see Stripe's shapes). */
 export type EventSubject =
   | { kind: 'account'; state: AccountState }
   | { kind: 'capability'; accountId: string }
   | { kind: 'payout'; payout: { id: string; status: string; failureCode: string | null } }
   | { kind: 'transfer'; transfer: { id: string; amountCents: number; amountReversedCents: number; paymentId: string | null } }
+  | { kind: 'checkout-session'; session: CheckoutSession }
+  | { kind: 'payment-intent'; intent: { id: string; status: string; metadata: Record<string, string> } }
+  | { kind: 'dispute'; dispute: { id: string; paymentIntentId: string | null; amountCents: number } }
   | { kind: 'other' };
 
 /** A webhook event, verified. `account`: the connected account it happened on (Connect events). */
@@ -71,6 +99,11 @@ export interface PayoutGateway {
   listTransfers(transferGroup: string): Promise<Transfer[]>;
   /** What a payout on a connected account carried: the source ids of its balance transactions. */
   payoutSources(accountId: string, payoutId: string): Promise<string[]>;
+  /** A Checkout Session (mode payment) for an invoice, under the attempt's idempotency key. */
+  createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSession>;
+  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
+  /** Ends an open session so it can no longer be paid; null when it was no longer open (paid or expired). */
+  expireCheckoutSession(sessionId: string): Promise<CheckoutSession | null>;
 }
 
 /** Opens the gateway for an org's own key (each org connects its own Stripe account). */

@@ -5,6 +5,7 @@
 import Stripe from 'stripe';
 import type {
   AccountState,
+  CheckoutSession,
   EventSubject,
   EventVerifier,
   PayoutGateway,
@@ -27,6 +28,16 @@ function accountState(a: Stripe.Account): AccountState {
     disabledReason: a.requirements?.disabled_reason ?? null,
   };
 }
+
+const checkoutSessionOf = (s: Stripe.Checkout.Session): CheckoutSession => ({
+  id: s.id,
+  url: s.url,
+  status: s.status === 'complete' ? 'complete' : s.status === 'expired' ? 'expired' : 'open',
+  paymentStatus: s.payment_status === 'paid' ? 'paid' : s.payment_status === 'no_payment_required' ? 'no_payment_required' : 'unpaid',
+  amountCents: s.amount_total ?? 0,
+  paymentIntentId: typeof s.payment_intent === 'string' ? s.payment_intent : (s.payment_intent?.id ?? null),
+  metadata: { ...(s.metadata ?? {}) },
+});
 
 const transferOf = (t: Stripe.Transfer): Transfer => ({
   id: t.id,
@@ -130,6 +141,36 @@ export function stripeGatewayFactory(endpoint: StripeEndpoint): PayoutGatewayFac
           .autoPagingToArray({ limit: 10_000 });
         return txns.flatMap((t) => (typeof t.source === 'string' ? [t.source] : t.source ? [t.source.id] : []));
       },
+      async createCheckoutSession(request) {
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            // A filter on what the account has turned on (this API version has no fixed list): ACH, and card if the org allows it.
+            allowed_payment_method_types: [...request.paymentMethods],
+            line_items: [
+              { quantity: 1, price_data: { currency: 'usd', unit_amount: request.amountCents, product_data: { name: request.itemName } } },
+            ],
+            metadata: request.metadata,
+            payment_intent_data: { metadata: request.metadata },
+            success_url: request.successUrl,
+            cancel_url: request.cancelUrl,
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        return checkoutSessionOf(session);
+      },
+      async retrieveCheckoutSession(sessionId) {
+        return checkoutSessionOf(await stripe.checkout.sessions.retrieve(sessionId));
+      },
+      async expireCheckoutSession(sessionId) {
+        try {
+          return checkoutSessionOf(await stripe.checkout.sessions.expire(sessionId));
+        } catch (error) {
+          // Stripe expires only open sessions: one already paid or expired is left as it is.
+          if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) return null;
+          throw error;
+        }
+      },
     };
     return gateway;
   };
@@ -151,6 +192,17 @@ function subjectOf(object: { object?: string }): EventSubject {
       kind: 'transfer',
       transfer: { id: t.id, amountCents: t.amount, amountReversedCents: t.amount_reversed, paymentId: t.metadata?.payment_id ?? null },
     };
+  }
+  if (object.object === 'checkout.session')
+    return { kind: 'checkout-session', session: checkoutSessionOf(object as Stripe.Checkout.Session) };
+  if (object.object === 'payment_intent') {
+    const p = object as Stripe.PaymentIntent;
+    return { kind: 'payment-intent', intent: { id: p.id, status: p.status, metadata: { ...(p.metadata ?? {}) } } };
+  }
+  if (object.object === 'dispute') {
+    const d = object as Stripe.Dispute;
+    const paymentIntentId = typeof d.payment_intent === 'string' ? d.payment_intent : (d.payment_intent?.id ?? null);
+    return { kind: 'dispute', dispute: { id: d.id, paymentIntentId, amountCents: d.amount } };
   }
   return { kind: 'other' };
 }

@@ -12,6 +12,7 @@ import { describeDocumentContract } from './document.contract.ts';
 import { describePortalContract } from './portal.contract.ts';
 import { describePayoutContract } from './payouts.contract.ts';
 import { describeReceivablesContract } from './receivables.contract.ts';
+import { describeCheckoutContract } from './checkout.contract.ts';
 import { describeTherapistPortalContract } from './therapist-links.contract.ts';
 import { describeSubscriptionContract } from './subscription.contract.ts';
 
@@ -45,6 +46,7 @@ export function describeStoreAdapter(name: string, harness: StoreAdapterHarness)
     describePortalContract(name, make);
     describePayoutContract(name, make);
     describeReceivablesContract(name, make);
+    describeCheckoutContract(name, make);
     describeTherapistPortalContract(name, make);
     describeSubscriptionContract(name, make);
   });

@@ -6,6 +6,7 @@
  * The payments themselves (pending, paid, failed) stay in the Store's payments: this port
  * only adds what Stripe needs next to them.
  */
+import type { CheckoutStore } from './checkout-port.ts';
 import type { Sealed } from './port.ts';
 
 /** The org's own Stripe account, as connected by its owner. */
@@ -63,7 +64,8 @@ export type StripeTransferRecord = {
   payout?: { id: string; status: PayoutStatus; failureCode?: string; at: string };
 };
 
-export interface PayoutStore {
+/** With the checkout attempts: agencies paying invoices online go through the same Stripe account. */
+export interface PayoutStore extends CheckoutStore {
   putStripeConnection(orgId: string, connection: StripeConnectionRecord): Promise<void>;
   getStripeConnection(orgId: string): Promise<StripeConnectionRecord | null>;
 

@@ -37,6 +37,7 @@ import { firestorePayouts } from './payouts.ts';
 import { firestoreSubscriptions } from './subscriptions.ts';
 import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
+import { firestoreCheckout } from './checkout.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
 import { firestoreDocuments } from './issued-documents.ts';
@@ -105,6 +106,7 @@ export function openFirestoreStore(
     ...firestoreSubscriptions(db),
     ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
+    ...firestoreCheckout(db),
     async close() {
       await db.terminate();
     },

@@ -3,11 +3,12 @@
  * `stripeAccounts/{therapistId}`, `stripeTransfers/{paymentId}` and `stripeEvents/{eventId}`.
  */
 import type { Firestore, Query } from 'firebase-admin/firestore';
+import type { CheckoutStore } from '../checkout-port.ts';
 import type { ConnectedAccountRecord, PayoutStore, StripeConnectionRecord, StripeTransferRecord } from '../payouts-port.ts';
 import { compareStrings, createOnce, recordOf, toData } from './documents.ts';
 import { docId, orgPaths } from './paths.ts';
 
-export function firestorePayouts(db: Firestore): PayoutStore {
+export function firestorePayouts(db: Firestore): Omit<PayoutStore, keyof CheckoutStore> {
   const org = (orgId: string) => orgPaths(db, orgId).org;
   const connection = (orgId: string) => org(orgId).collection('stripe').doc('connection');
   const accounts = (orgId: string) => org(orgId).collection('stripeAccounts');

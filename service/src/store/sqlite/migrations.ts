@@ -284,6 +284,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 16,
+    name: 'checkout attempts',
+    sql: `
+      -- Agencies paying invoices online: each attempt (a Stripe Checkout Session) by invoice and
+      -- number, found again by the session or PaymentIntent a webhook names.
+      CREATE TABLE checkout_attempts (
+        org_id TEXT NOT NULL, invoice_id TEXT NOT NULL, attempt INTEGER NOT NULL, session_id TEXT, payment_intent_id TEXT, doc TEXT NOT NULL,
+        PRIMARY KEY (org_id, invoice_id, attempt));
+      CREATE INDEX checkout_attempts_by_session ON checkout_attempts (org_id, session_id);
+      CREATE INDEX checkout_attempts_by_payment_intent ON checkout_attempts (org_id, payment_intent_id);
+    `,
+  },
+  {
     version: 23,
     name: "the orgs' subscriptions to VisitLedger",
     sql: `

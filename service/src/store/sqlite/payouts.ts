@@ -1,11 +1,12 @@
 /** The PayoutStore in SQLite: one table per kind of record (migration 5), each record as a JSON doc. */
 import type { DatabaseSync } from 'node:sqlite';
+import type { CheckoutStore } from '../checkout-port.ts';
 import type { ConnectedAccountRecord, PayoutStore, StripeConnectionRecord, StripeTransferRecord } from '../payouts-port.ts';
 import { cachedStatements } from './statements.ts';
 
 type DocRow = { doc: string };
 
-export function sqlitePayouts(db: DatabaseSync): PayoutStore {
+export function sqlitePayouts(db: DatabaseSync): Omit<PayoutStore, keyof CheckoutStore> {
   const q = (sql: string) => db.prepare(sql);
   const putConnection = q('INSERT OR REPLACE INTO stripe_connections (org_id, doc) VALUES (?, ?)');
   const getConnection = q('SELECT doc FROM stripe_connections WHERE org_id = ?');

@@ -18,6 +18,7 @@ import { sqlitePortal } from './portal.ts';
 import { sqlitePayouts } from './payouts.ts';
 import { sqliteTherapistLinks } from './therapist-links.ts';
 import { sqliteReceivables } from './receipts.ts';
+import { sqliteCheckout } from './checkout.ts';
 import { sqliteKeyMaintenance } from './key-maintenance.ts';
 import { sqliteSubscriptions } from './subscriptions.ts';
 
@@ -39,6 +40,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqliteAudit(connection),
     ...sqliteIdentity(connection),
     ...sqliteReceivables(connection),
+    ...sqliteCheckout(connection),
     ...sqliteKeyMaintenance(connection),
   };
 }
