@@ -25,6 +25,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { canonical, parseForm, type FormObject, type FormValue } from './form.ts';
 import { checkoutApi, type CheckoutControls } from './checkout.ts';
+import { billingApi, type BillingControls } from './billing.ts';
 
 export type LoggedRequest = {
   method: string;
@@ -95,6 +96,8 @@ export type StripeStandin = {
   redeliver(eventId: string): Promise<number>;
   /** Checkout Sessions on the platform (checkout.ts): what the customer and their bank do. */
   checkout: CheckoutControls;
+  /** Stripe Billing on the platform (billing.ts): prices by lookup key, subscriptions and what their customers do. */
+  billing: BillingControls;
   close(): Promise<void>;
 };
 
@@ -130,6 +133,7 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
   const holds: { stage: HoldStage; reached: () => void; released: Promise<void>; release: () => void }[] = [];
   let base = '';
   const checkout = checkoutApi<Platform>({ clock, base: () => base, platformOf: (key) => platformOf(key), emit, invalid, missing });
+  const billing = billingApi<Platform>({ clock, base: () => base, platformOf: (key) => platformOf(key), emit, invalid, missing });
 
   const connectedOf = (accountId: string) => {
     for (const p of platforms.values()) {
@@ -425,6 +429,8 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       }
       default:
         return (
+          // Billing answers subscription-mode Checkout Sessions and its own objects; payment mode is checkout.ts's.
+          billing.handle(platform, req) ??
           checkout.handle(platform, req) ??
           stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.path}).` })
         );
@@ -545,11 +551,13 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
       const work =
         url.pathname === '/_standin/onboarding'
           ? onboardingPage(url, res)
-          : url.pathname.startsWith('/_standin/checkout/')
-            ? Promise.resolve(checkout.page(url.pathname.slice('/_standin/checkout/'.length), res))
-            : url.pathname.startsWith('/_standin/')
-              ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
-              : apiRequest(req, res, body);
+          : url.pathname.startsWith('/_standin/billing/')
+            ? billing.page(url.pathname.slice('/_standin/billing/'.length), res)
+            : url.pathname.startsWith('/_standin/checkout/')
+              ? Promise.resolve(checkout.page(url.pathname.slice('/_standin/checkout/'.length), res))
+              : url.pathname.startsWith('/_standin/')
+                ? control(url.pathname, body ? (JSON.parse(body) as Json) : {}, res)
+                : apiRequest(req, res, body);
       work.catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
@@ -572,6 +580,7 @@ export async function startStripeStandin(options: { clock?: () => number } = {})
     requests,
     deliveries,
     checkout: checkout.controls,
+    billing: billing.controls,
     addPlatform(key, balanceCents) {
       platforms.set(key, {
         key,
