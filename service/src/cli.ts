@@ -17,6 +17,7 @@ import { payerTinOptions, runPayerTin } from './cli/payer-tin-command.ts';
 import { paymentOptions, runPayment } from './cli/payment-command.ts';
 import { receiptOptions, runReceipt } from './cli/receipt-command.ts';
 import { receivablesOptions, runReceivables } from './cli/receivables-command.ts';
+import { overviewOptions, runOverview } from './cli/overview-command.ts';
 import { portalLinkOptions, runPortalLink } from './cli/portal-link-command.ts';
 import { openRuntime, type CliRuntime } from './cli/runtime.ts';
 import { runServe, serveOptions } from './cli/serve-command.ts';
@@ -94,6 +95,12 @@ const COMMANDS: Record<string, Command> = {
     options: receivablesOptions,
     usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit',
     run: (rt, v) => runReceivables(rt, v),
+  },
+  overview: {
+    options: overviewOptions,
+    usage:
+      "overview [--month YYYY-MM] [--json]        the month's billed, collected, open, payroll, paid and owed, margins, held visits,\n         missing W-9s and what blocks the next close or the year end (the current month unless --month)",
+    run: (rt, v) => runOverview(rt, v),
   },
   'payer-tin': {
     options: payerTinOptions,

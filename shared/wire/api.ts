@@ -31,6 +31,7 @@ import {
   upsertTherapistsBody,
 } from './directory.ts';
 import { membershipView } from './members.ts';
+import { overviewAnswer } from './overview.ts';
 import { createdPortalLink, createPortalLinkBody, portalLink, portalLinksAnswer, rotatePortalLinkBody } from './portal.ts';
 import { WIRE_ROUTES, type WireRouteName } from './routes.ts';
 import {
@@ -64,6 +65,7 @@ export const WIRE = {
   payPayRun: { ...WIRE_ROUTES.payPayRun, answer: payRunPayout },
   listPayments: { ...WIRE_ROUTES.listPayments, answer: paymentsAnswer },
   taxYearSummary: { ...WIRE_ROUTES.taxYearSummary, answer: taxYearSummary },
+  overview: { ...WIRE_ROUTES.overview, answer: overviewAnswer },
   listPortalLinks: { ...WIRE_ROUTES.listPortalLinks, answer: portalLinksAnswer },
   createPortalLink: { ...WIRE_ROUTES.createPortalLink, body: createPortalLinkBody, answer: createdPortalLink },
   revokePortalLink: { ...WIRE_ROUTES.revokePortalLink, answer: portalLink },

@@ -23,6 +23,7 @@ export const WIRE_ROUTES = {
   payPayRun: { method: 'post', path: '/v1/orgs/:orgId/pay-runs/:payRunId/pay' },
   listPayments: { method: 'get', path: '/v1/orgs/:orgId/payments' },
   taxYearSummary: { method: 'get', path: '/v1/orgs/:orgId/tax-years/:year' },
+  overview: { method: 'get', path: '/v1/orgs/:orgId/overview' },
   listPortalLinks: { method: 'get', path: '/v1/orgs/:orgId/portal-links' },
   createPortalLink: { method: 'post', path: '/v1/orgs/:orgId/portal-links' },
   revokePortalLink: { method: 'post', path: '/v1/orgs/:orgId/portal-links/:linkId/revoke' },

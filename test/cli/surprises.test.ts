@@ -189,3 +189,75 @@ describe('--db', () => {
     expect(existsSync(db)).toBe(true);
   });
 });
+
+describe('export-accounting', () => {
+  it('says it chooses invoices by invoice date, picks by service period with --by service, and says why an export is empty', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'demo.db');
+    await json(db, 'demo', '--month', '2026-09'); // September closed today: its invoices are issued today
+    const issued = today();
+    const september = await visitledger(db, 'export-accounting', '--org', 'demo', '--month', '2026-09', '--out', join(dir, 'a'));
+    expect(september.code, september.stderr).toBe(0);
+    expect(september.stdout).toMatch(
+      /^invoices chosen by invoice date: issued from 2026-09-01 to 2026-09-30 \(--by service chooses by the service period they bill\)\n0 invoices, /,
+    );
+    expect(september.stdout).toMatch(
+      /no invoices: no invoice was issued from 2026-09-01 to 2026-09-30; \d+ invoices bill service in it, issued later: add --by service/,
+    );
+    expect(
+      readFileSync(join(dir, 'a', 'qbo-invoices-2026-09-01-to-2026-09-30.csv'), 'utf8')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(1);
+
+    const byService = await visitledger(
+      db,
+      'export-accounting',
+      '--org',
+      'demo',
+      '--month',
+      '2026-09',
+      '--by',
+      'service',
+      '--out',
+      join(dir, 'b'),
+    );
+    expect(byService.stdout).toMatch(/^invoices chosen by service period: those billing service that ends from 2026-09-01 to 2026-09-30/);
+    const rows = readFileSync(join(dir, 'b', 'qbo-invoices-2026-09-01-to-2026-09-30.csv'), 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    const [year, month, day] = issued.split('-');
+    expect(rows.every((r) => r.split(',').includes(`${month}/${day}/${year}`))).toBe(true);
+
+    const empty = await visitledger(
+      db,
+      'export-accounting',
+      '--org',
+      'demo',
+      '--from',
+      '1/1/2025',
+      '--to',
+      '1/31/2025',
+      '--out',
+      join(dir, 'c'),
+    );
+    expect(empty.stdout).toContain(
+      `the export is empty: no payment, receipt, refund or write-off is dated in the range, and no invoice was issued from 2025-01-01 to 2025-01-31; this org's invoices were issued from ${issued} to ${issued}\n`,
+    );
+    const badBy = await visitledger(
+      db,
+      'export-accounting',
+      '--org',
+      'demo',
+      '--month',
+      '2026-09',
+      '--by',
+      'period',
+      '--out',
+      join(dir, 'd'),
+    );
+    expect(badBy).toMatchObject({ code: 2, stderr: 'error: --by takes invoice-date or service, got "period"\n' });
+  });
+});
