@@ -300,7 +300,7 @@ describe('what needs the owner', () => {
       ],
       agencies: new Map([['a1', agency]]),
       payrollCycle: { kind: 'monthly' },
-      cycleClosed: (_agencyId, start) => start === '2026-01-01',
+      cycleClosed: (_agencyId, period) => period.start === '2026-01-01',
       payRunStarts: new Set(),
       held: 2,
       missingW9: 1,
@@ -314,7 +314,7 @@ describe('what needs the owner', () => {
       { blocks: 'close', message: '2 visits are held (see held): left off invoices or pay until fixed' },
       {
         blocks: 'year-end',
-        message: '1 therapist paid this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed',
+        message: '1 therapist paid or on a pay run this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed',
       },
       { blocks: 'year-end', message: "The org's own TIN is not recorded: the 1099-NEC IRS file needs it (visitledger payer-tin)" },
     ]);

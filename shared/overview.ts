@@ -362,8 +362,8 @@ export type BlockerInput = {
   unsettled: readonly { agencyId: string; date: IsoDate; billed: boolean; paid: boolean }[];
   agencies: ReadonlyMap<string, Agency>;
   payrollCycle: CycleRule;
-  /** Whether the agency's cycle starting on `start` is closed. */
-  cycleClosed: (agencyId: string, start: IsoDate) => boolean;
+  /** Whether the agency's cycle `period` is closed. */
+  cycleClosed: (agencyId: string, period: Period) => boolean;
   payRunStarts: ReadonlySet<IsoDate>;
   held: number;
   missingW9: number;
@@ -380,7 +380,7 @@ export function blockers(input: BlockerInput): Blocker[] {
     const agency = input.agencies.get(v.agencyId);
     if (!v.billed && agency?.active) {
       const period = periodContaining(agency.billingCycle, v.date);
-      if (period.end <= input.asOf && !input.cycleClosed(agency.id, period.start))
+      if (period.end <= input.asOf && !input.cycleClosed(agency.id, period))
         unclosed.set(`${agency.id}:${period.start}`, { agency, period });
     }
     if (!v.paid) {
@@ -407,7 +407,7 @@ export function blockers(input: BlockerInput): Blocker[] {
   if (input.missingW9 > 0)
     out.push({
       blocks: 'year-end',
-      message: `${input.missingW9} therapist${input.missingW9 === 1 ? '' : 's'} paid this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed`,
+      message: `${input.missingW9} therapist${input.missingW9 === 1 ? '' : 's'} paid or on a pay run this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed`,
     });
   if (input.paidThisYear && !input.payerTinOnFile)
     out.push({ blocks: 'year-end', message: "The org's own TIN is not recorded: the 1099-NEC IRS file needs it (visitledger payer-tin)" });

@@ -7,11 +7,13 @@ import { documentRoutes } from './documents.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { memberRoutes } from './members.ts';
 import { orgRoutes } from './orgs.ts';
+import { overviewRoutes } from './overview.ts';
 import { payRunRoutes } from './pay-runs.ts';
 import { paymentRoutes } from './payments.ts';
 import { portalLinkRoutes } from './portal-links.ts';
 import { receiptRoutes } from './receipts.ts';
 import { stripeRoutes } from './stripe.ts';
+import { subscriptionRoutes } from './subscription.ts';
 import { therapistLinkRoutes } from './therapist-links.ts';
 import { visitRoutes } from './visits.ts';
 
@@ -26,8 +28,10 @@ export const apiRoutes: Route[] = [
   ...payRunRoutes,
   ...paymentRoutes,
   ...receiptRoutes,
+  ...overviewRoutes,
   ...documentRoutes,
   ...portalLinkRoutes,
   ...therapistLinkRoutes,
   ...stripeRoutes,
+  ...subscriptionRoutes,
 ];
