@@ -67,13 +67,16 @@ run gcloud config set project "$PROJECT_ID"
 run gcloud services enable run.googleapis.com firestore.googleapis.com secretmanager.googleapis.com \
   artifactregistry.googleapis.com cloudbuild.googleapis.com logging.googleapis.com cloudscheduler.googleapis.com
 
-step "2. Firestore in Native mode, with point-in-time recovery, rules, indexes and the TTL policy"
+step "2. Firestore in Native mode, with point-in-time recovery, rules, indexes and the TTL policies"
 unless_exists gcloud firestore databases describe --database='(default)' -- \
   gcloud firestore databases create --database='(default)' --location="$REGION" --type=firestore-native
 run gcloud firestore databases update --database='(default)' --enable-pitr
 # Rules and indexes: firebase.json names firestore.rules and firestore.indexes.json (gcloud deploys neither file).
 run npx --yes firebase-tools@14 deploy --only firestore:rules,firestore:indexes --project "$PROJECT_ID" --non-interactive
-run gcloud firestore fields ttls update expireAt --collection-group=portalTokens --enable-ttl --database='(default)'
+# The token indexes of portal and therapist links go once their link has expired (firestore.indexes.json names both).
+for tokens in portalTokens therapistTokens; do
+  run gcloud firestore fields ttls update expireAt --collection-group="$tokens" --enable-ttl --database='(default)'
+done
 
 step "3. The service's own account: Firestore data, and its three key secrets, nothing else"
 unless_exists gcloud iam service-accounts describe "$RUNTIME_SA" -- \

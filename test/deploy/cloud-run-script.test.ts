@@ -59,13 +59,22 @@ describe('deploy/cloud-run.sh --dry-run', () => {
     expect(printed.length).toBeGreaterThan(20);
   });
 
-  it("makes a Firestore database in Native mode with point-in-time recovery, its rules and indexes, and the portal tokens' TTL", () => {
+  it("makes a Firestore database in Native mode with point-in-time recovery, its rules and indexes, and the token indexes' TTL policies", () => {
     expect(printed).toContain('gcloud firestore databases create --database=\\(default\\) --location=us-central1 --type=firestore-native');
     expect(printed).toContain('gcloud firestore databases update --database=\\(default\\) --enable-pitr');
     expect(printed.some((c) => c.includes('firebase-tools') && c.includes('firestore:rules\\,firestore:indexes'))).toBe(true);
-    expect(printed).toContain(
-      'gcloud firestore fields ttls update expireAt --collection-group=portalTokens --enable-ttl --database=\\(default\\)',
+    const ttls = printed.filter((c) => c.startsWith('gcloud firestore fields ttls update'));
+    expect(ttls).toEqual(
+      ['portalTokens', 'therapistTokens'].map(
+        (group) => `gcloud firestore fields ttls update expireAt --collection-group=${group} --enable-ttl --database=\\(default\\)`,
+      ),
     );
+    // Each policy is the one firestore.indexes.json declares, on the field the adapter writes.
+    const declared = JSON.parse(readFileSync(join(ROOT, 'firestore.indexes.json'), 'utf8')).fieldOverrides as {
+      collectionGroup: string;
+      ttl?: boolean;
+    }[];
+    expect(declared.filter((o) => o.ttl).map((o) => o.collectionGroup)).toEqual(['portalTokens', 'therapistTokens']);
   });
 
   it("gives the service's account Firestore data access and the three key secrets, nothing more", () => {

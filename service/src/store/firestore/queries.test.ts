@@ -2,7 +2,7 @@
  * Firestore for real: the emulator enforces no index, so each query the adapter declares is
  * checked here against Firestore's indexing rules and firestore.indexes.json, and the adapter
  * is read for queries built past the declarations. firestore.rules is loaded into the
- * emulator and tried as a client would; the portal token index carries its TTL field.
+ * emulator and tried as a client would; the portal and therapist token indexes carry their TTL field.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,20 +141,36 @@ describeWithFirestoreEmulator('Firestore as deployed', 'visitledger-rules', (emu
     expect((await fetch(`${docs}/orgs/acme`, { headers: { authorization: 'Bearer owner' } })).status).toBe(200);
   });
 
-  it("writes each portal token index with its link's expiry as `expireAt`, the field of its TTL policy", async () => {
-    const ttl = declared.fieldOverrides.find((o) => o.ttl);
-    expect(ttl).toEqual({ collectionGroup: 'portalTokens', fieldPath: 'expireAt', ttl: true, indexes: [] });
+  it("writes each portal and therapist token index with its link's expiry as `expireAt`, the field of its TTL policy", async () => {
+    expect(declared.fieldOverrides.filter((o) => o.ttl)).toEqual([
+      { collectionGroup: 'portalTokens', fieldPath: 'expireAt', ttl: true, indexes: [] },
+      { collectionGroup: 'therapistTokens', fieldPath: 'expireAt', ttl: true, indexes: [] },
+    ]);
     const db = emulator().client();
     const store = openFirestoreStore(db);
+    const expiresAt = '2026-05-02T00:00:00.000Z';
     await store.insertPortalLink('acme', {
       id: 'pl1',
       agencyId: 'ag1',
       tokenHash: 'a'.repeat(64),
       createdAt: '2026-02-01T00:00:00.000Z',
-      expiresAt: '2026-05-02T00:00:00.000Z',
+      expiresAt,
     });
-    const index = await db.collection(ttl!.collectionGroup).doc('a'.repeat(64)).get();
-    expect(index.get(ttl!.fieldPath)).toEqual(Timestamp.fromDate(new Date('2026-05-02T00:00:00.000Z')));
+    await store.insertTherapistLink('acme', {
+      id: 'tl1',
+      therapistId: 'th1',
+      tokenHash: 'b'.repeat(64),
+      createdAt: '2026-02-01T00:00:00.000Z',
+      expiresAt,
+    });
+    for (const [collection, hash] of [
+      ['portalTokens', 'a'],
+      ['therapistTokens', 'b'],
+    ] as const) {
+      const index = await db.collection(collection).doc(hash.repeat(64)).get();
+      expect(index.get('expireAt'), collection).toEqual(Timestamp.fromDate(new Date(expiresAt)));
+    }
     expect((await store.findPortalLinkByTokenHash('a'.repeat(64)))?.link.id).toBe('pl1');
+    expect((await store.findTherapistLinkByTokenHash('b'.repeat(64)))?.link.id).toBe('tl1');
   });
 });

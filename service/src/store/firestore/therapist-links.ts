@@ -1,7 +1,8 @@
 /**
  * The therapists' pages in Firestore, under `orgs/{orgId}`: therapistLinks, w9Submissions,
  * edeliveryConsents, postedCopyB and therapistNotifications. A request brings only its
- * token, so `therapistTokens/{tokenHash}` names the org and link, written in the same batch.
+ * token, so `therapistTokens/{tokenHash}` names the org and link, written in the same batch,
+ * with the link's expiry as `expireAt` so a TTL policy removes it after the link has expired.
  */
 import type { CollectionReference, Firestore, Query } from 'firebase-admin/firestore';
 import type {
@@ -41,7 +42,8 @@ export function firestoreTherapistLinks(db: Firestore): TherapistPortalStore {
     async insertTherapistLink(orgId, link) {
       const batch = db.batch();
       batch.create(links(orgId).doc(docId(link.id)), toData(link));
-      batch.create(tokens.doc(link.tokenHash), { orgId, linkId: link.id });
+      // `expireAt`: the field of the collection's TTL policy (docs/deploy.md); an expired link is refused before the index goes.
+      batch.create(tokens.doc(link.tokenHash), { orgId, linkId: link.id, expireAt: new Date(link.expiresAt) });
       await batch.commit();
     },
     async getTherapistLink(orgId, linkId) {
