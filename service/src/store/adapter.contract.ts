@@ -14,6 +14,7 @@ import { describePayoutContract } from './payouts.contract.ts';
 import { describeReceivablesContract } from './receivables.contract.ts';
 import { describeCheckoutContract } from './checkout.contract.ts';
 import { describeTherapistPortalContract } from './therapist-links.contract.ts';
+import { describeDirectoryMergeContract } from './directory-merge.contract.ts';
 import { describeSubscriptionContract } from './subscription.contract.ts';
 
 export type StoreAdapter = Store & IdentityStore & DocumentStore & PortalStore & PayoutStore;
@@ -48,6 +49,7 @@ export function describeStoreAdapter(name: string, harness: StoreAdapterHarness)
     describeReceivablesContract(name, make);
     describeCheckoutContract(name, make);
     describeTherapistPortalContract(name, make);
+    describeDirectoryMergeContract(name, make);
     describeSubscriptionContract(name, make);
   });
 }

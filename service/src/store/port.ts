@@ -23,6 +23,7 @@ import type {
   W9,
 } from '../../../shared/index.ts';
 import type { TherapistPortalStore } from './therapist-port.ts';
+import type { DirectoryMergeStore } from './directory-merge-port.ts';
 import type { SubscriptionStore } from './subscription-port.ts';
 import type { ReceivableEntry } from '../../../shared/receivables.ts';
 
@@ -153,6 +154,7 @@ export type AuditEntry = {
   action: 'read' | 'create' | 'update' | 'delete' | 'void' | 'credit' | 'export' | 'download' | 'refuse';
   recordType:
     | 'visit'
+    | 'agency'
     | 'invoice'
     | 'credit-note'
     | 'pay-run'
@@ -181,7 +183,7 @@ export type UpsertVisitsOutcome = {
   locked: string[];
 };
 
-export interface Store extends SubscriptionStore {
+export interface Store extends SubscriptionStore, DirectoryMergeStore {
   readonly kind: 'sqlite' | 'firestore';
   close(): Promise<void>;
 

@@ -37,6 +37,7 @@ import { firestorePayouts } from './payouts.ts';
 import { firestoreSubscriptions } from './subscriptions.ts';
 import { firestoreTherapistLinks } from './therapist-links.ts';
 import { firestoreReceivables } from './receipts.ts';
+import { billRateDocId, firestoreDirectoryMerge, payRateDocId } from './directory-merge.ts';
 import { firestoreCheckout } from './checkout.ts';
 import type { PayoutStore } from '../payouts-port.ts';
 import { firestoreIdentity } from './identity.ts';
@@ -106,6 +107,7 @@ export function openFirestoreStore(
     ...firestoreSubscriptions(db),
     ...firestoreTherapistLinks(db),
     ...firestoreReceivables(db),
+    ...firestoreDirectoryMerge(db),
     ...firestoreCheckout(db),
     async close() {
       await db.terminate();
@@ -142,9 +144,7 @@ export function openFirestoreStore(
 
     async putBillRates(orgId, rates) {
       const { billRates: col } = at(orgId);
-      await putAll(
-        rates.map((r) => ({ op: 'set', ref: col.doc(docId(r.agencyId, r.discipline, r.visitType, r.effectiveFrom)), data: toData(r) })),
-      );
+      await putAll(rates.map((r) => ({ op: 'set', ref: col.doc(billRateDocId(r)), data: toData(r) })));
     },
     async listBillRates(orgId) {
       const key = (r: BillRate) => [r.agencyId, r.discipline, r.visitType, r.effectiveFrom];
@@ -155,7 +155,7 @@ export function openFirestoreStore(
       await putAll(
         rates.map((r) => ({
           op: 'set',
-          ref: col.doc(docId(r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom)),
+          ref: col.doc(payRateDocId(r)),
           data: toData(r),
         })),
       );

@@ -8,6 +8,7 @@ import type { PayoutStore } from '../payouts-port.ts';
 import { openSqliteConnection } from './connection.ts';
 import { visitClaims } from './marks.ts';
 import { sqliteDirectory } from './directory.ts';
+import { sqliteDirectoryMerge } from './directory-merge.ts';
 import { sqliteVisits } from './visits.ts';
 import { sqliteCloses } from './closes.ts';
 import { sqlitePayRuns } from './pay-runs.ts';
@@ -34,6 +35,7 @@ export function openSqliteStore(file: string): Store & IdentityStore & DocumentS
     ...sqliteSubscriptions(connection.db),
     close: connection.close,
     ...sqliteDirectory(connection),
+    ...sqliteDirectoryMerge(connection),
     ...sqliteVisits(connection),
     ...sqliteCloses(connection, claims),
     ...sqlitePayRuns(connection, claims),
