@@ -99,7 +99,7 @@ export type RunningServer = { url: string; port: number; server: Server; close()
 export async function startServer(deps: AppDeps, listen: { port: number; host: string }): Promise<RunningServer> {
   const { app, background } = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s = app.listen(listen.port, listen.host, (error?: Error) => (error ? reject(listenError(error, listen)) : resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(listen.host) ? 'localhost' : listen.host;
@@ -121,6 +121,36 @@ export async function startServer(deps: AppDeps, listen: { port: number; host: s
         server.closeIdleConnections();
       }),
   };
+}
+
+/** A port taken or not ours to take is said in one plain line (`error.message`), with `cause.code` 'cannot-listen'. */
+function listenError(error: Error, listen: { port: number; host: string }): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `port ${listen.port} on ${listen.host}`;
+  const reason =
+    code === 'EADDRINUSE'
+      ? `${where} is already in use (another VisitLedger, or another program): stop it, or choose another port (--port N, or PORT)`
+      : code === 'EACCES'
+        ? `${where} needs privileges this user does not have: choose a port above 1023 (--port N, or PORT)`
+        : code === 'EADDRNOTAVAIL'
+          ? `${listen.host} is not an address of this machine: choose another --host (or HOST)`
+          : undefined;
+  return reason ? new Error(`cannot serve: ${reason}`, { cause: { code: 'cannot-listen' } }) : error;
+}
+
+const isListenError = (error: unknown): error is Error =>
+  error instanceof Error && (error.cause as { code?: string } | undefined)?.code === 'cannot-listen';
+
+/** startServer, or null once it has said on stderr, in one line, why it cannot listen (a port in use). */
+export async function startServerOrSay(deps: AppDeps, listen: { port: number; host: string }): Promise<RunningServer | null> {
+  try {
+    return await startServer(deps, listen);
+  } catch (error) {
+    if (!isListenError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    await deps.renderer.close?.();
+    return null;
+  }
 }
 
 /** Runs `shutdown` once on the first SIGTERM or SIGINT. */
@@ -229,7 +259,11 @@ async function main(argv: readonly string[]): Promise<number> {
   await sealLegacyDocuments({ store, cipher: deps.cipher, now: deps.now });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
-  const running = await startServer(deps, { port: settings.PORT, host: settings.HOST });
+  const running = await startServerOrSay(deps, { port: settings.PORT, host: settings.HOST });
+  if (!running) {
+    await store.close();
+    return 1;
+  }
   // The handler goes in before the banner: whoever reads "serving on" may signal at once.
   onShutdownSignal(async (signal) => {
     deps.logger.info({ signal }, 'shutting down');

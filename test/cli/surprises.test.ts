@@ -2,9 +2,12 @@
  * No silent surprises: what an owner saw the command line do without a word, each run again
  * through the real `visitledger` process on a real SQLite file.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { addDays, calendarDayIn, formatUsDate } from '../../shared/index.ts';
 import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
@@ -259,5 +262,55 @@ describe('export-accounting', () => {
       join(dir, 'd'),
     );
     expect(badBy).toMatchObject({ code: 2, stderr: 'error: --by takes invoice-date or service, got "period"\n' });
+  });
+});
+
+const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
+
+/** The CLI with settings in its environment (run-cli's visitledger passes PATH only). */
+async function withEnv(
+  env: Record<string, string>,
+  db: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args, '--db', db], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('serve and portal-link', () => {
+  it('a port in use is one plain line, not a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const db = join(tempDir(), 'owner.db');
+      const serve = await visitledger(db, 'serve', '--port', String(port));
+      expect(serve).toMatchObject({
+        code: 1,
+        stderr: `error: cannot serve: port ${port} on 127.0.0.1 is already in use (another VisitLedger, or another program): stop it, or choose another port (--port N, or PORT)\n`,
+      });
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("portal-link prints the URL on the server's public base: PORTAL_BASE_URL, or this machine on PORT", async () => {
+    const db = join(tempDir(), 'demo.db');
+    await json(db, 'demo', '--month', '2026-09');
+    const link = (env: Record<string, string>) =>
+      withEnv(env, db, 'portal-link', '--org', 'demo', '--agency', 'Oakridge Home Health (demo)');
+    const onPort = await link({ PORT: '9191' });
+    expect(onPort.code, onPort.stderr).toBe(0);
+    expect(onPort.stdout.split('\n')[0]).toMatch(/^http:\/\/localhost:9191\/portal\/[A-Za-z0-9_-]{43}$/);
+    const public_ = await link({ PORT: '9191', PORTAL_BASE_URL: 'https://bills.example.com/' });
+    expect(public_.stdout.split('\n')[0]).toMatch(/^https:\/\/bills\.example\.com\/portal\/[A-Za-z0-9_-]{43}$/);
   });
 });

@@ -1,6 +1,6 @@
 /** `visitledger serve [--port N] [--db FILE]`: the HTTP API on the chosen store, until SIGTERM or SIGINT. */
 import { createLogger } from '../http/logger.ts';
-import { appDeps, hasIdentityStore, onShutdownSignal, startServer } from '../server.ts';
+import { appDeps, hasIdentityStore, onShutdownSignal, startServerOrSay } from '../server.ts';
 import type { CliRuntime } from './runtime.ts';
 import { say, UsageError, type CliValues } from './output.ts';
 
@@ -13,18 +13,22 @@ export async function runServe(rt: CliRuntime, values: CliValues<typeof serveOpt
   const { store, cipher } = rt.ctx;
   if (!hasIdentityStore(store)) throw new UsageError('this store has no members or API keys (IdentityStore) yet: serve the sqlite store');
   const logger = createLogger({ level: rt.settings.LOG_LEVEL });
-  const running = await startServer(
-    appDeps(rt.settings, {
-      store,
-      identity: store,
-      documents: rt.documentStore,
-      portal: rt.portalStore,
-      payouts: rt.payoutStore,
-      cipher,
-      logger,
-    }),
-    { port, host: values.host ?? rt.settings.HOST },
-  );
+  // Without PORTAL_BASE_URL the links it makes name this machine on the port it serves on.
+  const settings =
+    values.port !== undefined && port !== 0 && rt.settings.PORTAL_BASE_URL === `http://localhost:${rt.settings.PORT}`
+      ? { ...rt.settings, PORT: port, PORTAL_BASE_URL: `http://localhost:${port}` }
+      : rt.settings;
+  const deps = appDeps(settings, {
+    store,
+    identity: store,
+    documents: rt.documentStore,
+    portal: rt.portalStore,
+    payouts: rt.payoutStore,
+    cipher,
+    logger,
+  });
+  const running = await startServerOrSay(deps, { port, host: values.host ?? rt.settings.HOST });
+  if (!running) return 1;
   // The handler goes in before the banner: whoever reads "serving on" may signal at once.
   const stopped = new Promise<void>((resolve) =>
     onShutdownSignal(async (signal) => {

@@ -57,7 +57,7 @@ export const settingsSchema = z
       .default(12 * 1024 * 1024),
     /** Failed authentications one client IP may make per minute before it gets 429. */
     AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-    /** Where agencies reach the service: portal URLs are `<base>/portal/<token>`. */
+    /** Where agencies reach the service: portal URLs are `<base>/portal/<token>`. Unset: http://localhost:PORT (readSettings). */
     PORTAL_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080'),
     /** Portal requests one client IP may make per minute before it gets 429. */
     PORTAL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
@@ -129,7 +129,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   const issues = parsed.success
     ? productionIssues(env, parsed.data)
     : parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'settings', message: i.message }));
-  if (parsed.success && issues.length === 0) return parsed.data;
+  // Unset, the public base is this machine on the port the service listens on, not a fixed 8080.
+  if (parsed.success && issues.length === 0)
+    return env.PORTAL_BASE_URL ? parsed.data : { ...parsed.data, PORTAL_BASE_URL: `http://localhost:${parsed.data.PORT}` };
   const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
   throw new SettingsError(`VisitLedger cannot start: a setting is wrong\n${lines.join('\n')}`);
 }
