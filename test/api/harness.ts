@@ -36,15 +36,16 @@ async function listen(server: Server): Promise<string> {
 
 /**
  * Google's role in a test: a key pair, its public key served as the PEM certs, and tokens signed
- * with it. For the code flow there is no authorization page: a test takes the state and PKCE
- * challenge from the service's redirect and asks `issueCode` for the code Google would have sent
- * back; `/token` exchanges a code it issued (once, with the right client, secret, redirect URI
- * and verifier) for an ID token for the therapists' client.
+ * with it. For the code flow there is no authorization page: a test takes the state, PKCE
+ * challenge and nonce from the service's redirect and asks `issueCode` for the code Google would
+ * have sent back; `/token` exchanges a code it issued (once, with the right client, secret,
+ * redirect URI and verifier) for an ID token for the therapists' client, carrying the nonce the
+ * code was issued with as Google does (none when none was given).
  */
 export type FakeGoogle = {
   url: string;
   certsUrl: string;
-  issueCode(input: { email: string; codeChallenge: string; redirectUri: string; claims?: Record<string, unknown> }): string;
+  issueCode(input: { email: string; codeChallenge: string; redirectUri: string; nonce?: string; claims?: Record<string, unknown> }): string;
   idToken(email: string, overrides?: Record<string, unknown>): string;
   /** A token signed by a key Google never published. */
   forgedIdToken(email: string): string;
@@ -62,7 +63,10 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = 'test-key-1';
-  const codes = new Map<string, { email: string; codeChallenge: string; redirectUri: string; claims: Record<string, unknown> }>();
+  const codes = new Map<
+    string,
+    { email: string; codeChallenge: string; redirectUri: string; nonce?: string; claims: Record<string, unknown> }
+  >();
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/token') return void tokenEndpoint(req, res);
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
@@ -94,7 +98,12 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
               token_type: 'Bearer',
               expires_in: 3600,
               scope: 'openid email',
-              id_token: signJwt(privateKey, kid, { ...claims(issued.email), aud: THERAPIST_CLIENT_ID, ...issued.claims }),
+              id_token: signJwt(privateKey, kid, {
+                ...claims(issued.email),
+                aud: THERAPIST_CLIENT_ID,
+                ...(issued.nonce !== undefined ? { nonce: issued.nonce } : {}),
+                ...issued.claims,
+              }),
             }
           : { error: 'invalid_grant' },
       ),
@@ -116,9 +125,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   return {
     url,
     certsUrl: `${url}/oauth2/v1/certs`,
-    issueCode: ({ email, codeChallenge, redirectUri, claims: extra = {} }) => {
+    issueCode: ({ email, codeChallenge, redirectUri, nonce, claims: extra = {} }) => {
       const code = randomBytes(16).toString('base64url');
-      codes.set(code, { email, codeChallenge, redirectUri, claims: extra });
+      codes.set(code, { email, codeChallenge, redirectUri, ...(nonce !== undefined ? { nonce } : {}), claims: extra });
       return code;
     },
     idToken: (email, overrides = {}) => signJwt(privateKey, kid, { ...claims(email), ...overrides }),

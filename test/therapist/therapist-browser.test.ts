@@ -55,6 +55,7 @@ describeInBrowser("a therapist's pages in chromium, on a phone", () => {
         email: f.emails[0],
         codeChallenge: q.get('code_challenge')!,
         redirectUri: q.get('redirect_uri')!,
+        nonce: q.get('nonce')!,
       });
       await route.fulfill({
         response: real,

@@ -66,7 +66,12 @@ export async function signIn(
   const q = authorization.searchParams;
   expect(q.get('code_challenge_method')).toBe('S256');
   expect(q.get('scope')).toBe('openid email');
-  const code = f.api.google.issueCode({ email, codeChallenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')! });
+  const code = f.api.google.issueCode({
+    email,
+    codeChallenge: q.get('code_challenge')!,
+    redirectUri: q.get('redirect_uri')!,
+    nonce: q.get('nonce')!,
+  });
   const callback = await browser.get(`/therapist/callback?${new URLSearchParams({ state: q.get('state')!, code })}`);
   const home = await browser.get('/therapist');
   return { browser, callback, home };

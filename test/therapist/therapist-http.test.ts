@@ -123,6 +123,7 @@ describe('signing in', () => {
       email: f.emails[0],
       codeChallenge: q.get('code_challenge')!,
       redirectUri: q.get('redirect_uri')!,
+      nonce: q.get('nonce')!,
     });
     const forged = await browser.get(`/therapist/callback?${new URLSearchParams({ state: 'x'.repeat(43), code })}`);
     expect(forged.status).toBe(400);

@@ -5,9 +5,9 @@
  * therapist signed in with Google, the email on file: a session ends with its link (expired,
  * revoked, rotated), when the email on file changes, and after SESSION_MS at most.
  *
- * Between the link and the session sits the sign-in in progress: the OAuth `state` and PKCE
- * verifier, sealed with the field cipher (so the browser can neither read nor change them)
- * and kept for SIGN_IN_MS.
+ * Between the link and the session sits the sign-in in progress: the OAuth `state`, the PKCE
+ * verifier and the OpenID Connect nonce, sealed with the field cipher (so the browser can
+ * neither read nor change them) and kept for SIGN_IN_MS.
  */
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { constantTimeEqual } from '../crypto/tokens.ts';
@@ -75,7 +75,7 @@ export async function resolveTherapistSession(
 }
 
 /** A sign-in under way: what the callback needs, sealed. */
-export type SignInState = { orgId: string; linkId: string; state: string; verifier: string; startedMs: number };
+export type SignInState = { orgId: string; linkId: string; state: string; verifier: string; nonce: string; startedMs: number };
 
 export const sealSignIn = (cipher: FieldCipher, s: SignInState) => cipher.seal(JSON.stringify(s));
 
@@ -84,7 +84,12 @@ export function openSignIn(cipher: FieldCipher, value: string | undefined, now: 
   if (value === undefined || value.length > 2000) return null;
   try {
     const s = JSON.parse(cipher.open(value)) as SignInState;
-    return typeof s.state === 'string' && now.getTime() - s.startedMs < SIGN_IN_MS && s.startedMs <= now.getTime() ? s : null;
+    return typeof s.state === 'string' &&
+      typeof s.nonce === 'string' &&
+      now.getTime() - s.startedMs < SIGN_IN_MS &&
+      s.startedMs <= now.getTime()
+      ? s
+      : null;
   } catch {
     return null;
   }

@@ -181,6 +181,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
           linkId: session.link.id,
           state,
           verifier: started.verifier,
+          nonce: started.nonce,
           startedMs: deps.now().getTime(),
         });
         // Lax: it must come back with Google's cross-site redirect to the callback, and it is sent nowhere else.
@@ -207,7 +208,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     const session: TherapistSession = { orgId: pending.orgId, link, therapist, signedIn: false };
     requestState(res).orgId = session.orgId;
     requestState(res).actor = therapistActor(session);
-    const outcome = await deps.signIn.finish({ code, verifier: pending.verifier, redirectUri });
+    const outcome = await deps.signIn.finish({ code, verifier: pending.verifier, nonce: pending.nonce, redirectUri });
     const checked = await checkSignIn(context(session), session, outcome);
     if (checked.kind !== 'signed-in') return sendPage(res, checked.kind === 'unavailable' ? 503 : 403, signInPage(checked.kind));
     setSession(req, res, session, therapist);
