@@ -9,6 +9,8 @@ const KEYS = {
   formItems: 'VL_FORM_ITEMS',
   ratesFrom: 'VL_RATES_FROM',
   vocabulary: 'VL_VOCABULARY',
+  reminderSchedule: 'VL_REMINDER_SCHEDULE',
+  noticesEmailed: 'VL_NOTICES_EMAILED',
 } as const;
 export type ConfigKey = keyof typeof KEYS;
 

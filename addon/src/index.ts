@@ -4,7 +4,10 @@
  * the sidebar calls the server functions through google.script.run.
  */
 import * as actions from './actions/service-actions.ts';
+import * as receivables from './actions/receivables.ts';
+import * as reminders from './actions/reminders.ts';
 import { syncNow as sync } from './actions/sync.ts';
+import * as therapistMail from './actions/therapist-mail.ts';
 import { handleFormSubmit } from './form/submit.ts';
 import { applySetUp as apply, previewSetUp as preview } from './sheets/setup.ts';
 import * as menu from './sidebar/menu.ts';
@@ -20,6 +23,8 @@ export const openPayroll = () => menu.showSidebar('payroll');
 export const openPay = () => menu.showSidebar('pay');
 export const open1099 = () => menu.showSidebar('tax1099');
 export const openPortalLinks = () => menu.showSidebar('portal');
+export const openTherapistLinks = () => menu.showSidebar('therapists');
+export const openReceivables = () => menu.showSidebar('receivables');
 
 export const sidebarState = () => menu.sidebarState();
 export const connectService = (input: actions.ConnectInput) => actions.connectService(input);
@@ -33,3 +38,11 @@ export const runPayroll = (month: string) => actions.runPayroll(month);
 export const payContractors = (payRunId: string | null) => actions.payContractors(payRunId);
 export const report1099 = (year: number) => actions.report1099(year);
 export const sendPortalLinks = () => actions.sendPortalLinks();
+export const sendTherapistLinks = (therapistName?: string) => therapistMail.sendTherapistLinks(therapistName);
+export const sendCopyBNotices = () => therapistMail.sendCopyBNoticesNow();
+export const showBalances = () => receivables.showBalances();
+export const saveReminderSchedule = (text: string) => reminders.saveReminderSchedule(text);
+export const turnOnReminders = () => reminders.turnOnReminders();
+export const turnOffReminders = () => reminders.turnOffReminders();
+export const sendReminders = () => reminders.sendReminders();
+export const dailyMail = (_e?: unknown) => reminders.dailyMail();

@@ -42,6 +42,7 @@ import {
   withdrawVisitsAnswer,
   withdrawVisitsBody,
 } from './visits.ts';
+import { stripePage, subscriptionCheckoutBody, subscriptionView } from './subscription.ts';
 
 type WireSchemas = { body?: z.ZodMiniType; answer: z.ZodMiniType };
 
@@ -70,6 +71,9 @@ export const WIRE = {
   createPortalLink: { ...WIRE_ROUTES.createPortalLink, body: createPortalLinkBody, answer: createdPortalLink },
   revokePortalLink: { ...WIRE_ROUTES.revokePortalLink, answer: portalLink },
   rotatePortalLink: { ...WIRE_ROUTES.rotatePortalLink, body: rotatePortalLinkBody, answer: createdPortalLink },
+  getSubscription: { ...WIRE_ROUTES.getSubscription, answer: subscriptionView },
+  startSubscriptionCheckout: { ...WIRE_ROUTES.startSubscriptionCheckout, body: subscriptionCheckoutBody, answer: stripePage },
+  openBillingPortal: { ...WIRE_ROUTES.openBillingPortal, answer: stripePage },
 } as const satisfies { [K in WireRouteName]: (typeof WIRE_ROUTES)[K] & WireSchemas };
 
 /** What a call of the route sends: its body as the service takes it, or undefined when it takes none. */

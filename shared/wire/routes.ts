@@ -28,6 +28,9 @@ export const WIRE_ROUTES = {
   createPortalLink: { method: 'post', path: '/v1/orgs/:orgId/portal-links' },
   revokePortalLink: { method: 'post', path: '/v1/orgs/:orgId/portal-links/:linkId/revoke' },
   rotatePortalLink: { method: 'post', path: '/v1/orgs/:orgId/portal-links/:linkId/rotate' },
+  getSubscription: { method: 'get', path: '/v1/orgs/:orgId/subscription' },
+  startSubscriptionCheckout: { method: 'post', path: '/v1/orgs/:orgId/subscription/checkout' },
+  openBillingPortal: { method: 'post', path: '/v1/orgs/:orgId/subscription/portal' },
 } as const satisfies Record<string, { method: 'get' | 'post'; path: string }>;
 
 export type WireRouteName = keyof typeof WIRE_ROUTES;

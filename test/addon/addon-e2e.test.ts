@@ -49,6 +49,8 @@ describe('the add-on against the running service', () => {
       'Pay contractors',
       '1099 report',
       'Send portal links',
+      'Therapist links',
+      'Balances and reminders',
     ]);
     env.run('onInstall');
     expect(env.spreadsheetApp.ui.menus).toHaveLength(2);

@@ -7,40 +7,22 @@ import { periodsEndingIn } from '../../../shared/cycles.ts';
 import { isIsoDate, monthBounds } from '../../../shared/dates.ts';
 import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
 import { visitCount } from '../../../shared/vocabulary.ts';
-import { isReportable } from '../../../shared/tax1099.ts';
-import { connection, DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
+import { DEFAULT_RATES_FROM, readConfig, writeConfig, type Config, type Connection } from '../config.ts';
 import type { WireAnswer } from '../../../shared/wire/api.ts';
 import { ORG_ID_PATTERN } from '../../../shared/wire/routes.ts';
-import { callOne, callService, explain, type ServiceAnswer, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
+import { callOne, callService, explain, type ServiceAnswer, type ServiceFailure } from '../service-client/client.ts';
 import { rememberVocabulary } from '../vocabulary.ts';
 import { readAgencies } from '../sheets/directory.ts';
-import { activeBook, readSheet, tabsOf, writeRows, type Cell } from '../sheets/io.ts';
+import { activeBook, readSheet, replaceRows, type Cell } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
-import { failed, withDocumentLock, type ActionResult } from './result.ts';
+import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
+import { renewPortalLinks } from './portal-link-renewal.ts';
 import { syncSheet } from './sync.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Failure = ServiceFailure;
 
 const dollars = (cents: number) => Number(centsToDecimalString(cents));
-
-function connected(title: string): { conn: Connection; sheets: Map<string, Sheet>; config: Config } | ActionResult {
-  const config = readConfig();
-  const conn = connection(config);
-  if (!conn) return failed(title, 'The sheet is not connected to the VisitLedger service.', 'Open Set up and enter the org id.');
-  return { conn, sheets: tabsOf(activeBook()), config };
-}
-const isResult = (v: unknown): v is ActionResult => typeof v === 'object' && v !== null && 'title' in v && 'lines' in v;
-
-/** Replaces a read-only tab's rows under the header: one clear and one setValues, however many rows. */
-function replaceRows(sheet: Sheet | undefined, rows: Cell[][], width: number): void {
-  if (!sheet) return;
-  const last = sheet.getLastRow();
-  if (last > 1) sheet.getRange(2, 1, last - 1, width).clearContent();
-  if (rows.length > 0) writeRows(sheet, 2, rows, width);
-}
-
-const refused = (title: string, answer: Failure, conn: Connection) => failed(title, explain(answer, conn));
 
 /** Sync before an action that reads the visits: every row of the Visits tab checked and sent. Null when it went through. */
 function syncFirst(title: string, c: { conn: Connection; sheets: Map<string, Sheet>; config: Config }): ActionResult | null {
@@ -351,8 +333,9 @@ export function report1099(year: number | string): ActionResult {
     8,
   );
   const blocked = s.therapists.filter((t) => t.blockers.length > 0).length;
-  const atThreshold = s.therapists.filter((t) => isReportable(t.totalCents, s.thresholdCents)).length;
-  const withheld = s.therapists.filter((t) => t.withheldCents > 0 && !isReportable(t.totalCents, s.thresholdCents)).map((t) => t.name);
+  // The threshold compared here, not through shared/tax1099.ts: that module's schemas would bring zod (60 KB) into the script.
+  const atThreshold = s.therapists.filter((t) => t.totalCents >= s.thresholdCents).length;
+  const withheld = s.therapists.filter((t) => t.withheldCents > 0 && t.totalCents < s.thresholdCents).map((t) => t.name);
   return {
     ok: true,
     title,
@@ -389,27 +372,16 @@ export function sendPortalLinks(): ActionResult {
   const [org, current] = callService(c.conn, [{ route: 'getOrg' }, { route: 'listPortalLinks' }]);
   if (!org.ok) return refused(title, org, c.conn);
   if (!current.ok) return refused(title, current, c.conn);
-  // One live link per agency: an agency's active link is rotated (revoked, and a new one made), not joined by another.
-  const active = current.body.links.filter((l) => l.status === 'active').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const answers = callService(
+  const links = renewPortalLinks(
     c.conn,
-    ready.map((a): ServiceCall<'rotatePortalLink' | 'createPortalLink'> => {
-      const latest = active.find((l) => l.agencyId === a.serviceId);
-      return latest
-        ? { route: 'rotatePortalLink', params: { linkId: latest.id }, body: {} }
-        : { route: 'createPortalLink', body: { agencyId: a.serviceId } };
-    }),
+    current.body.links,
+    ready.map((a) => a.serviceId),
+    true,
   );
-  const stale = active.filter((l) => ready.some((a) => a.serviceId === l.agencyId) && active.find((x) => x.agencyId === l.agencyId) !== l);
-  if (stale.length > 0)
-    callService(
-      c.conn,
-      stale.map((l) => ({ route: 'revokePortalLink' as const, params: { linkId: l.id } })),
-    );
   const orgName = org.body.settings.name;
   const lines: string[] = [];
-  ready.forEach((a, i) => {
-    const link = answers[i]!;
+  ready.forEach((a) => {
+    const link = links.get(a.serviceId)!;
     if (!link.ok) {
       lines.push(`${a.name}: not sent. ${explain(link, c.conn)}`);
       return;

@@ -20,6 +20,7 @@ import { checkVisits, type VisitCheck } from '../sheets/visit-check.ts';
 import { refreshLists } from '../sheets/tabs.ts';
 import { rememberVocabulary, sheetVocabulary } from '../vocabulary.ts';
 import { ratesToSend } from './rate-changes.ts';
+import { writeReceivablesTab } from './receivables.ts';
 import { failed, withDocumentLock, type ActionResult } from './result.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -128,11 +129,14 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     );
   };
 
-  const [org, agencies, therapists, storedRates] = callService(conn, [
+  const today = calendarDayIn(new Date(), ctx.timeZone);
+  // Receivables in the same fetchAll: what agencies owe does not depend on the visits sent below.
+  const [org, agencies, therapists, storedRates, receivables] = callService(conn, [
     { route: 'getOrg' },
     { route: 'upsertAgencies', body: { agencies: dir.agencies.map(agencyPayload) } },
     { route: 'upsertTherapists', body: { therapists: dir.therapists.map(therapistPayload) } },
     { route: 'listRates' },
+    { route: 'receivables', query: { asOf: today } },
   ]);
   if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
@@ -149,6 +153,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   writeIds(sheets.get(TAB.agencies)!, tables.agencies, agencyIds);
   writeBlankCycles(sheets.get(TAB.agencies)!, tables.agencies, agencies.body.agencies);
   writeIds(sheets.get(TAB.therapists)!, tables.therapists, therapistIds);
+  if (receivables.ok) writeReceivablesTab(ctx.book, sheets, receivables.body);
 
   const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
   const idOf = (ids: Map<string, string>, name: string) => ids.get(nameKey(name))!;
@@ -166,7 +171,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     },
     storedRates.body,
     {
-      today: calendarDayIn(new Date(), ctx.timeZone),
+      today,
       ratesFrom: ctx.ratesFrom,
       names: {
         agency: (id) => agencyNames.get(id) ?? id,
@@ -230,6 +235,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
       ...withdrawalLines(withdrawnIds, stayingIds),
+      ...(receivables.ok ? [] : [`The Receivables tab was not refreshed: ${explain(receivables, conn)}`]),
       ...dir.agencies.flatMap((a) => (a.billingCycleProblem ? [a.billingCycleProblem] : [])),
       ...dir.rateProblems,
     ],

@@ -18,6 +18,10 @@ type ItemIds = { agency: number; discipline: number; visitType: number; patient:
 
 const SUBMIT_HANDLER = 'onFormSubmit';
 
+/** What a therapist sees after submitting: where their own page is, never a link (a link goes only to their email). */
+export const FORM_CONFIRMATION =
+  'Thank you: your visit is logged. Your own VisitLedger page (W-9, pay statements, 1099-NEC) opens from the link emailed to you; ask the office for one if you have none.';
+
 function openForm(id: string | undefined): Form | null {
   if (!id) return null;
   try {
@@ -31,6 +35,7 @@ function createForm(book: Book, vocabulary: Vocabulary): { form: Form; items: It
   const form = FormApp.create(`${book.getName()}: visit log`);
   form.setDescription('Log each visit after you see the patient. Your Google account is recorded with the response.');
   form.setEmailCollectionType(FormApp.EmailCollectionType.VERIFIED);
+  form.setConfirmationMessage(FORM_CONFIRMATION);
   const list = (title: string, values: string[]) => form.addListItem().setTitle(title).setRequired(true).setChoiceValues(values).getId();
   const items: ItemIds = {
     agency: list(FORM_TITLES.agency, ['(set up the Agencies tab)']),
@@ -90,6 +95,11 @@ export function ensureForm(
     )
   ) {
     visitTypeItem.setChoiceValues(visitTypes);
+    changed = true;
+  }
+  // A form made before the confirmation pointed to the therapist's page gets it at the next Sync.
+  if (form.getConfirmationMessage() !== FORM_CONFIRMATION) {
+    form.setConfirmationMessage(FORM_CONFIRMATION);
     changed = true;
   }
   if (!ScriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === SUBMIT_HANDLER && t.getTriggerSourceId() === book.getId())) {

@@ -27,9 +27,11 @@ export function serviceOrigin(): string {
 /** The path parameters of a call but the org's id, which the connection gives. */
 type OtherParams<K extends WireRouteName> = Omit<PathParams<K>, 'orgId'>;
 
-/** A call of one of the service's routes, for the connection's org. */
+/** A call of one of the service's routes, for the connection's org; `query`: the route's query parameters, such as `asOf`. */
 export type ServiceCall<K extends WireRouteName = WireRouteName> = K extends WireRouteName
-  ? { route: K } & (keyof OtherParams<K> extends never ? { params?: undefined } : { params: OtherParams<K> }) &
+  ? { route: K; query?: Record<string, string> } & (keyof OtherParams<K> extends never
+      ? { params?: undefined }
+      : { params: OtherParams<K> }) &
       (WireBody<K> extends undefined ? { body?: undefined } : { body: WireBody<K> })
   : never;
 
@@ -61,12 +63,17 @@ const PAGED: Record<PagedRoute, true> = {
   listPayRuns: true,
   listPayments: true,
   listPortalLinks: true,
+  listTherapistLinks: true,
 };
 
 function requestOf(conn: Connection, call: ServiceCall): Request {
   const params = { ...call.params, orgId: conn.orgId } as PathParams<WireRouteName>;
-  const pageSize = call.route in PAGED ? `?limit=${MAX_PAGE_SIZE}` : '';
-  return { route: call.route, method: WIRE_ROUTES[call.route].method, path: wirePath(call.route, params) + pageSize, body: call.body };
+  const query = [
+    ...(call.route in PAGED ? [`limit=${MAX_PAGE_SIZE}`] : []),
+    ...Object.entries(call.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+  ];
+  const path = wirePath(call.route, params) + (query.length > 0 ? `?${query.join('&')}` : '');
+  return { route: call.route, method: WIRE_ROUTES[call.route].method, path, body: call.body };
 }
 
 /** The calls' answers, in the calls' order: the answer at each position is typed by the route called there. A list comes whole (allPages). */

@@ -23,6 +23,8 @@ export type AgencyRow = {
   /** Null when the cell is blank (VisitLedger keeps the agency's cycle) or unreadable (`billingCycleProblem` says why). */
   billingCycle: CycleRule | null;
   billingCycleProblem: string;
+  /** The No Reminders box is ticked: the agency gets no payment reminders. */
+  noReminders: boolean;
 };
 export type TherapistRow = {
   row: number;
@@ -56,11 +58,14 @@ const splitList = (text: string) =>
     .filter(Boolean);
 const isTrue = (v: unknown) => v === true || /^(true|yes|y|x)$/i.test(cellText(v));
 
-/** Where the Agencies tab keeps the billing cycle: -1 on a tab written before the column existed. */
-export const billingCycleColumn = (table: Table): number => (table[0] ?? []).findIndex((h) => cellText(h) === 'Billing Cycle');
+/** Where a tab keeps the column headed `header`: -1 on a tab written before the column existed. */
+export const columnNamed = (table: Table, header: string): number => (table[0] ?? []).findIndex((h) => cellText(h) === header);
+export const billingCycleColumn = (table: Table): number => columnNamed(table, 'Billing Cycle');
+export const NO_REMINDERS = 'No Reminders';
 
 export function readAgencies(table: Table): AgencyRow[] {
   const cycleAt = billingCycleColumn(table);
+  const noRemindersAt = columnNamed(table, NO_REMINDERS);
   return table.slice(1).flatMap((r, i) => {
     const name = normalizeName(cellText(r[1]));
     if (name === '') return [];
@@ -82,6 +87,7 @@ export function readAgencies(table: Table): AgencyRow[] {
           cycle && !cycle.ok
             ? `Agencies row ${i + 2} (${name}): ${cycle.error.message}. Not sent: ${name} keeps its billing cycle in VisitLedger.`
             : '',
+        noReminders: noRemindersAt >= 0 && isTrue(r[noRemindersAt]),
       },
     ];
   });

@@ -65,6 +65,19 @@ export function writeRows(sheet: Sheet, fromRow: number, rows: readonly (readonl
   sheet.getRange(fromRow, 1, padded.length, w).setValues(padded);
 }
 
+/** Replaces a read-only tab's rows under the header: one clear and one setValues, however many rows. */
+export function replaceRows(sheet: Sheet | undefined, rows: Cell[][], width: number): void {
+  if (!sheet) return;
+  const last = sheet.getLastRow();
+  if (last > 1) sheet.getRange(2, 1, last - 1, width).clearContent();
+  if (rows.length > 0) writeRows(sheet, 2, rows, width);
+}
+
+/** Rows added under the last one, in one call. */
+export function appendRows(sheet: Sheet, rows: readonly (readonly Cell[])[], width: number): void {
+  writeRows(sheet, sheet.getLastRow() + 1, rows, width);
+}
+
 /** One column (1-based) from row 2 on, in one call. */
 export function writeColumn(sheet: Sheet, column: number, values: readonly Cell[]): void {
   if (values.length === 0) return;

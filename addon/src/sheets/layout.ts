@@ -15,6 +15,8 @@ export const TAB = {
   payroll: 'Payroll',
   tax1099: '1099',
   lists: 'Lists',
+  receivables: 'Receivables',
+  reminders: 'Reminders',
 } as const;
 
 export const RANGE = {
@@ -37,6 +39,7 @@ export const AGENCY_COLUMNS = [
   'Patient Identifier',
   'Active',
   'Billing Cycle',
+  'No Reminders',
 ] as const;
 export const THERAPIST_COLUMNS = ['Therapist ID', 'Name', 'Aliases', 'Email', 'Disciplines', 'Active', 'Form Link'] as const;
 /** The Visits header: names the shared importer recognises, so the same code validates typed rows. */
@@ -68,6 +71,10 @@ export const PAYROLL_COLUMNS = [
   'Payment',
 ] as const;
 export const TAX_COLUMNS = ['Year', 'Therapist', 'Box 1 (NEC)', 'Not Counted', 'Reportable', 'W-9', 'TIN', 'Blocks Filing'] as const;
+/** What each agency owes, invoice by invoice: open invoices only, as the service's receivables report ages them. */
+export const RECEIVABLE_COLUMNS = ['Invoice', 'Agency', 'Issued', 'Due', 'Total', 'Paid', 'Open', 'Days Overdue', 'Status'] as const;
+/** The owner's log of payment reminders: one row per agency per run that had something to remind. */
+export const REMINDER_LOG_COLUMNS = ['When', 'Agency', 'Step', 'Invoices', 'Open', 'Sent To', 'Outcome'] as const;
 
 /** "PT Evaluation", one column per discipline and visit type: the shared rate-sheet reader reads it back. */
 export function rateColumns(vocabulary: Vocabulary): { header: string; discipline: string; visitType: string }[] {
@@ -101,6 +108,7 @@ export function layouts(vocabulary: Vocabulary): TabLayout[] {
       rules: [
         { column: 6, rule: { kind: 'list', range: RANGE.identifiers } },
         { column: 7, rule: { kind: 'checkbox' } },
+        { column: 9, rule: { kind: 'checkbox' } },
       ],
     },
     { name: TAB.therapists, header: [...THERAPIST_COLUMNS], rules: [{ column: 6, rule: { kind: 'checkbox' } }] },
@@ -138,6 +146,16 @@ export function layouts(vocabulary: Vocabulary): TabLayout[] {
     { name: TAB.lists, header: ['Disciplines', 'Visit Types', 'Patient Identifiers'], readOnly: true },
   ];
 }
+
+/** Tabs Set up does not make: Sync makes Receivables, turning reminders on makes Reminders. */
+export const RECEIVABLES_LAYOUT: TabLayout = {
+  name: TAB.receivables,
+  header: [...RECEIVABLE_COLUMNS],
+  money: [5, 6, 7],
+  dates: [3, 4],
+  readOnly: true,
+};
+export const REMINDERS_LAYOUT: TabLayout = { name: TAB.reminders, header: [...REMINDER_LOG_COLUMNS], money: [5], readOnly: true };
 
 /** The Lists tab's values: the dropdowns' choices. */
 export function listsTable(vocabulary: Vocabulary): string[][] {

@@ -1,8 +1,9 @@
 /** The add-on menu and the sidebar it opens, on the panel the menu item names. */
 import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts';
+import { scheduleText, storedSchedule } from '../reminders/schedule.ts';
 import { serviceOrigin } from '../service-client/client.ts';
 
-const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal'] as const;
+const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables'] as const;
 export type Panel = (typeof PANELS)[number];
 
 const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
@@ -13,6 +14,8 @@ const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
   { label: 'Pay contractors', handler: 'openPay', panel: 'pay' },
   { label: '1099 report', handler: 'open1099', panel: 'tax1099' },
   { label: 'Send portal links', handler: 'openPortalLinks', panel: 'portal' },
+  { label: 'Therapist links', handler: 'openTherapistLinks', panel: 'therapists' },
+  { label: 'Balances and reminders', handler: 'openReceivables', panel: 'receivables' },
 ];
 
 export function onOpen(): void {
@@ -28,7 +31,15 @@ export function showSidebar(panel: Panel): void {
 }
 
 /** `service`: the origin the add-on was built for, shown, never chosen. */
-export type SidebarState = { panel: Panel; connected: boolean; service: string; orgId: string; spreadsheetName: string };
+export type SidebarState = {
+  panel: Panel;
+  connected: boolean;
+  service: string;
+  orgId: string;
+  spreadsheetName: string;
+  /** The payment reminders' schedule, as the owner writes it. */
+  reminderSchedule: string;
+};
 
 export function sidebarState(): SidebarState {
   const requested = takeRequestedPanel();
@@ -39,5 +50,6 @@ export function sidebarState(): SidebarState {
     service: serviceOrigin(),
     orgId: config.orgId ?? '',
     spreadsheetName: SpreadsheetApp.getActiveSpreadsheet().getName(),
+    reminderSchedule: scheduleText(storedSchedule(config.reminderSchedule)),
   };
 }

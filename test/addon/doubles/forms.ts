@@ -97,6 +97,8 @@ export class FakeForm
     Pick<
       Form,
       | 'setDescription'
+      | 'setConfirmationMessage'
+      | 'getConfirmationMessage'
       | 'setEmailCollectionType'
       | 'getEmailCollectionType'
       | 'addListItem'
@@ -110,6 +112,8 @@ export class FakeForm
     >
 {
   description = '';
+  /** Forms' own thanks until the add-on sets one. */
+  confirmationMessage = '';
   /** A new form collects no email. */
   emailCollectionType: EmailCollection = 'DO_NOT_COLLECT';
   items: FakeItem[] = [];
@@ -135,6 +139,15 @@ export class FakeForm
     this.log.count('Form.setDescription');
     this.description = description;
     return as<Form>(this);
+  }
+  setConfirmationMessage(message: string) {
+    this.log.count('Form.setConfirmationMessage');
+    this.confirmationMessage = message;
+    return as<Form>(this);
+  }
+  getConfirmationMessage() {
+    this.log.count('Form.getConfirmationMessage');
+    return this.confirmationMessage;
   }
   setEmailCollectionType(emailCollectionType: GoogleAppsScript.Forms.EmailCollectionType) {
     this.log.count('Form.setEmailCollectionType');

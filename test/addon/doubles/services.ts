@@ -107,9 +107,18 @@ export class FakeLockService implements Pick<GoogleAppsScript.Lock.LockService, 
   }
 }
 
-export type FakeTrigger = { handler: string; sourceId: string; event: string; id: string };
+/** `clock`: a time-driven trigger's schedule, as its builder was told it. */
+export type FakeTrigger = {
+  handler: string;
+  sourceId: string;
+  event: string;
+  id: string;
+  clock?: { everyDays?: number; atHour?: number; timeZone?: string };
+};
 
-export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'getIdentityToken' | 'getProjectTriggers' | 'newTrigger'> {
+export class FakeScriptApp
+  implements Pick<GoogleAppsScript.Script.ScriptApp, 'getIdentityToken' | 'getProjectTriggers' | 'newTrigger' | 'deleteTrigger'>
+{
   triggers: FakeTrigger[] = [];
   private log: CallLog;
   private token: () => string;
@@ -123,19 +132,51 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
   }
   getProjectTriggers() {
     this.log.count('ScriptApp.getProjectTriggers');
-    return this.triggers.map((t) =>
-      as<GoogleAppsScript.Script.Trigger>({
-        getHandlerFunction: () => t.handler,
-        getTriggerSourceId: () => t.sourceId,
-        getUniqueId: () => t.id,
-      }),
-    );
+    return this.triggers.map((t) => triggerOf(t));
+  }
+  deleteTrigger(trigger: GoogleAppsScript.Script.Trigger) {
+    this.log.count('ScriptApp.deleteTrigger');
+    const at = this.triggers.findIndex((t) => t.id === trigger.getUniqueId());
+    if (at < 0) throw new Error('Exception: the trigger does not exist');
+    this.triggers.splice(at, 1);
   }
   newTrigger(functionName: string) {
     this.log.count('ScriptApp.newTrigger');
     const log = this.log;
     const triggers = this.triggers;
+    const nextId = () => `trigger-${Math.max(0, ...triggers.map((t) => Number(t.id.split('-')[1]))) + 1}`;
     return as<GoogleAppsScript.Script.TriggerBuilder>({
+      timeBased() {
+        log.count('TriggerBuilder.timeBased');
+        const clock: NonNullable<FakeTrigger['clock']> = {};
+        const builder: Pick<GoogleAppsScript.Script.ClockTriggerBuilder, 'everyDays' | 'atHour' | 'inTimezone' | 'create'> = {
+          everyDays(n: number) {
+            log.count('ClockTriggerBuilder.everyDays');
+            clock.everyDays = n;
+            return as<GoogleAppsScript.Script.ClockTriggerBuilder>(builder);
+          },
+          atHour(hour: number) {
+            log.count('ClockTriggerBuilder.atHour');
+            if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new Error(`Exception: Invalid argument: hour (${hour})`);
+            clock.atHour = hour;
+            return as<GoogleAppsScript.Script.ClockTriggerBuilder>(builder);
+          },
+          inTimezone(timeZone: string) {
+            log.count('ClockTriggerBuilder.inTimezone');
+            clock.timeZone = timeZone;
+            return as<GoogleAppsScript.Script.ClockTriggerBuilder>(builder);
+          },
+          create() {
+            log.count('ClockTriggerBuilder.create');
+            if (triggers.length >= 20) throw new Error('Exception: This script has too many triggers.');
+            if (clock.everyDays === undefined) throw new Error('Exception: a clock trigger needs a schedule');
+            const t: FakeTrigger = { handler: functionName, sourceId: '', event: 'CLOCK', id: nextId(), clock: { ...clock } };
+            triggers.push(t);
+            return triggerOf(t);
+          },
+        };
+        return as<GoogleAppsScript.Script.ClockTriggerBuilder>(builder);
+      },
       forSpreadsheet(sheet: { getId(): string }) {
         log.count('TriggerBuilder.forSpreadsheet');
         return {
@@ -146,13 +187,9 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
                 log.count('SpreadsheetTriggerBuilder.create');
                 // Apps Script's cap per user per script.
                 if (triggers.length >= 20) throw new Error('Exception: This script has too many triggers.');
-                const t = { handler: functionName, sourceId: sheet.getId(), event: 'ON_FORM_SUBMIT', id: `trigger-${triggers.length + 1}` };
+                const t = { handler: functionName, sourceId: sheet.getId(), event: 'ON_FORM_SUBMIT', id: nextId() };
                 triggers.push(t);
-                return as<GoogleAppsScript.Script.Trigger>({
-                  getHandlerFunction: () => t.handler,
-                  getTriggerSourceId: () => t.sourceId,
-                  getUniqueId: () => t.id,
-                });
+                return triggerOf(t);
               },
             };
           },
@@ -160,6 +197,14 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
       },
     });
   }
+}
+
+function triggerOf(t: FakeTrigger): GoogleAppsScript.Script.Trigger {
+  return as<GoogleAppsScript.Script.Trigger>({
+    getHandlerFunction: () => t.handler,
+    getTriggerSourceId: () => t.sourceId,
+    getUniqueId: () => t.id,
+  });
 }
 
 /** What the double's transport answers: an HTTP answer, or a network error's message. */

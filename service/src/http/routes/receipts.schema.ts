@@ -6,7 +6,7 @@ import { nextCursor } from '../../../../shared/wire/paging.ts';
 import { creditApplicationInput, receiptInput, refundInput, reversalInput, writeOffInput } from '../../usecases/receipts.ts';
 import { objectOf } from '../documented.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, pageQuery, recordId, SORT_KEYS } from './common.schema.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const cents = z.int();
 const status = z.enum(RECEIVABLE_STATUSES);
@@ -28,36 +28,6 @@ const receiptView = zm.extend(receiptEntry, {
   reversed: zm.boolean(),
   applications: zm.array(zm.object({ invoiceId: zm.string(), amountCents: zm.int() })),
 });
-const buckets = z.object({
-  currentCents: cents,
-  days1to30Cents: cents,
-  days31to60Cents: cents,
-  days61to90Cents: cents,
-  over90Cents: cents,
-});
-const report = z.object({
-  asOf: z.string(),
-  agencies: z.array(
-    z.object({
-      agency: z.string(),
-      openCents: cents,
-      creditCents: cents,
-      buckets,
-      invoices: z.array(
-        z.object({
-          number: z.string(),
-          issueDate: z.string(),
-          dueDate: z.string(),
-          totalCents: cents,
-          paidCents: cents,
-          openCents: cents,
-          status,
-        }),
-      ),
-    }),
-  ),
-});
-
 const agencyPath = z.object({ orgId, agencyId: recordId });
 
 export const recordReceiptSpec = {
@@ -142,14 +112,11 @@ export const writeOffInvoiceSpec = {
 } satisfies RouteSpec;
 
 export const receivablesSpec = {
-  id: 'receivables',
-  method: 'get',
-  path: '/v1/orgs/:orgId/receivables',
+  ...wired('receivables'),
   tag: 'receivables',
   access: 'member',
   summary:
     "What each agency owes and its credit, open invoices aged by days past the due date, as of a day (today in the org's time zone unless asOf)",
   params: orgPath,
   query: z.object({ asOf: z.optional(isoDate) }),
-  answer: report,
 } satisfies RouteSpec;

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { objectOf } from '../documented.ts';
+import { WIRE } from '../../../../shared/wire/api.ts';
+import { therapistLink } from '../../../../shared/wire/therapists.ts';
 import type { RouteSpec } from '../route.ts';
-import { orgId, orgPath, pageQuery, recordId, SORT_KEYS } from './common.schema.ts';
+import { orgId, orgPath, pageQuery, recordId, SORT_KEYS, wired } from './common.schema.ts';
 
 const therapistPath = z.object({ orgId, therapistId: recordId });
 const yearPath = z.object({
@@ -11,21 +13,7 @@ const yearPath = z.object({
     .regex(/^\d{4}$/, 'must be a year such as 2026')
     .transform(Number),
 });
-const daysBody = z.object({ days: z.int().min(1).max(365).optional().describe('How long the link works: 90 days unless said') });
 
-const linkView = z.object({
-  id: z.string(),
-  therapistId: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  revokedAt: z.string().optional(),
-  status: z.enum(['active', 'expired', 'revoked']),
-});
-const createdLink = z.object({
-  link: linkView,
-  url: z.string().describe('The link to send the therapist: shown only in this answer'),
-  emailOnFile: z.boolean().describe('False: the therapist has no email on file, so the link opens nothing until one is set'),
-});
 const address = z.object({ line1: z.string(), line2: z.string().optional(), city: z.string(), state: z.string(), zip: z.string() });
 const paperCopy = z.object({
   therapistId: z.string(),
@@ -44,41 +32,24 @@ const postedCopy = z.object({
   availableThrough: z.string(),
   corrected: z.boolean(),
 });
-const notification = z.object({
-  id: z.string(),
-  therapistId: z.string(),
-  therapistName: z.string(),
-  email: z.string().nullable(),
-  kind: z.enum(['copy-b-ready']),
-  year: z.int(),
-  createdAt: z.string(),
-  sentAt: z.string().optional(),
-});
-
 export const createTherapistLinkSpec = {
-  id: 'createTherapistLink',
-  method: 'post',
-  path: '/v1/orgs/:orgId/therapists/:therapistId/links',
+  ...wired('createTherapistLink'),
   tag: 'therapists',
   access: 'owner',
   status: 201,
   summary:
     "Make a therapist's own link (W-9, pay, 1099-NEC); it opens only after Google sign-in with the email on file. The URL is shown only in this answer",
   params: therapistPath,
-  body: objectOf(daysBody),
-  answer: createdLink,
+  body: objectOf(WIRE.createTherapistLink.body),
 } satisfies RouteSpec;
 
 export const listTherapistLinksSpec = {
-  id: 'listTherapistLinks',
-  method: 'get',
-  path: '/v1/orgs/:orgId/therapist-links',
+  ...wired('listTherapistLinks'),
   tag: 'therapists',
   access: 'owner',
   summary: "The therapists' links (status and dates; never the URL)",
   params: orgPath,
   query: z.object({ therapistId: recordId.optional(), ...pageQuery(SORT_KEYS.byId) }),
-  answer: z.object({ links: z.array(linkView), nextCursor: z.string().nullable() }),
 } satisfies RouteSpec;
 
 export const revokeTherapistLinksSpec = {
@@ -89,20 +60,17 @@ export const revokeTherapistLinksSpec = {
   access: 'owner',
   summary: 'Revoke every link of the therapist at once (their sessions end with them)',
   params: therapistPath,
-  answer: z.object({ revoked: z.array(linkView) }),
+  answer: z.object({ revoked: z.array(therapistLink) }),
 } satisfies RouteSpec;
 
 export const rotateTherapistLinkSpec = {
-  id: 'rotateTherapistLink',
-  method: 'post',
-  path: '/v1/orgs/:orgId/therapists/:therapistId/links/rotate',
+  ...wired('rotateTherapistLink'),
   tag: 'therapists',
   access: 'owner',
   status: 201,
   summary: "Revoke the therapist's links and make a new one; the new URL is shown only in this answer",
   params: therapistPath,
-  body: objectOf(daysBody),
-  answer: createdLink,
+  body: objectOf(WIRE.rotateTherapistLink.body),
 } satisfies RouteSpec;
 
 export const postCopyBSpec = {
@@ -130,26 +98,20 @@ export const listPaperCopiesSpec = {
 } satisfies RouteSpec;
 
 export const listTherapistNotificationsSpec = {
-  id: 'listTherapistNotifications',
-  method: 'get',
-  path: '/v1/orgs/:orgId/therapist-notifications',
+  ...wired('listTherapistNotifications'),
   tag: 'therapists',
   access: 'owner',
   summary:
     'Notices for the add-on to email therapists (a Copy B is ready: no amount, no TIN), oldest first; ?unsent=true for those not sent yet',
   params: orgPath,
   query: z.object({ unsent: z.enum(['true', 'false']).optional() }),
-  answer: z.object({ notifications: z.array(notification) }),
 } satisfies RouteSpec;
 
 export const markTherapistNotificationsSentSpec = {
-  id: 'markTherapistNotificationsSent',
-  method: 'post',
-  path: '/v1/orgs/:orgId/therapist-notifications/sent',
+  ...wired('markTherapistNotificationsSent'),
   tag: 'therapists',
   access: 'owner',
   summary: 'Mark notices as emailed',
   params: orgPath,
   body: z.object({ ids: z.array(recordId).max(500).default([]) }),
-  answer: z.object({ marked: z.array(z.string()) }),
 } satisfies RouteSpec;

@@ -1,0 +1,169 @@
+/**
+ * Email to therapists from the owner's account: each therapist's own link (W-9, pay
+ * statements and payments, 1099-NEC), and the notice that a Copy B is ready. Neither names a
+ * patient, an amount or a TIN. A link's URL exists only in the service's answer that made it,
+ * so it goes straight into the email and is kept nowhere.
+ */
+import { nameKey } from '../../../shared/names.ts';
+import { readConfig, writeConfig, type Connection } from '../config.ts';
+import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
+import { readTherapists, type TherapistRow } from '../sheets/directory.ts';
+import { readSheet } from '../sheets/io.ts';
+import { TAB } from '../sheets/layout.ts';
+import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
+
+type MadeLink = ServiceAnswer<'createTherapistLink' | 'rotateTherapistLink'>;
+
+/** The email with a therapist's link: what the page is for and how signing in works. */
+export function therapistLinkEmail(
+  orgName: string,
+  therapist: { name: string; email: string },
+  link: { url: string; expires: string },
+): { subject: string; body: string } {
+  return {
+    subject: `${orgName}: your VisitLedger page`,
+    body: [
+      `Hello ${therapist.name},`,
+      '',
+      `${orgName} pays you through VisitLedger. Your own page is here:`,
+      link.url,
+      '',
+      'On it you can sign your W-9 online, see your pay statements and payments, and get your Form 1099-NEC.',
+      '',
+      `To open it, sign in with the Google account for ${therapist.email}, the email ${orgName} has on file for you (the one you use for the visit form). The link alone opens nothing, so it is of no use to anyone you forward it to.`,
+      `The link works until ${link.expires}. After that, or if you lose it, ask ${orgName} for a new one.`,
+    ].join('\n'),
+  };
+}
+
+/**
+ * Sends links: with no name, to every active therapist with an Email who has no active link
+ * (a first link each); with a name, to that therapist (their links rotated: the old ones stop working).
+ */
+export function sendTherapistLinks(therapistName?: string | null): ActionResult {
+  const title = 'Therapist links';
+  return withDocumentLock(title, () => {
+    const c = connected(title);
+    if (isResult(c)) return c;
+    const therapists = readTherapists(c.sheets.has(TAB.therapists) ? readSheet(c.sheets.get(TAB.therapists)!) : []).filter((t) => t.active);
+    const named = String(therapistName ?? '').trim();
+    const [org, current] = callService(c.conn, [{ route: 'getOrg' }, { route: 'listTherapistLinks' }]);
+    if (!org.ok) return refused(title, org, c.conn);
+    if (!current.ok) return refused(title, current, c.conn);
+
+    let targets: TherapistRow[];
+    const lines: string[] = [];
+    if (named !== '') {
+      const t = therapists.find((x) => [x.name, ...x.aliases].some((n) => nameKey(n) === nameKey(named)));
+      if (!t)
+        return failed(
+          title,
+          `No active therapist named "${named}" on the Therapists tab. Therapists: ${therapists.map((x) => x.name).join(', ') || 'none'}.`,
+        );
+      if (t.email === '') return failed(title, `${t.name} has no Email on the Therapists tab.`, 'Fill it in, run Sync, then send again.');
+      if (t.serviceId === '') return failed(title, `${t.name} is not in VisitLedger yet.`, 'Run Sync, then send again.');
+      targets = [t];
+    } else {
+      const linked = new Set(current.body.links.filter((l) => l.status === 'active').map((l) => l.therapistId));
+      const unready = therapists.filter((t) => t.email === '' || t.serviceId === '');
+      if (unready.length > 0) lines.push(`Not sent (no Email, or not synced yet): ${unready.map((t) => t.name).join(', ')}.`);
+      targets = therapists.filter((t) => !unready.includes(t) && !linked.has(t.serviceId));
+      if (targets.length === 0)
+        return { ok: true, title, lines: ['Every therapist with an Email already has an active link: nothing sent.', ...lines] };
+    }
+    const quota = MailApp.getRemainingDailyQuota();
+    if (quota < targets.length)
+      return failed(
+        title,
+        `Google lets this account send ${quota} more emails today; ${targets.length} are needed.`,
+        'Send again tomorrow.',
+      );
+    const made = callService(
+      c.conn,
+      targets.map((t) =>
+        named !== ''
+          ? { route: 'rotateTherapistLink' as const, params: { therapistId: t.serviceId }, body: {} }
+          : { route: 'createTherapistLink' as const, params: { therapistId: t.serviceId }, body: {} },
+      ),
+    ) as MadeLink[];
+    const orgName = org.body.settings.name;
+    const outcomes = targets.map((t, i) => {
+      const link = made[i]!;
+      if (!link.ok) return `${t.name}: not sent. ${explain(link, c.conn)}`;
+      if (!link.body.emailOnFile)
+        return `${t.name}: not sent. VisitLedger has no email for them yet: run Sync, then send ${t.name} a link by name.`;
+      const email = therapistLinkEmail(orgName, t, { url: link.body.url, expires: link.body.link.expiresAt.slice(0, 10) });
+      MailApp.sendEmail({ to: t.email, subject: email.subject, body: email.body, name: orgName });
+      return `${t.name}: link sent to ${t.email}.`;
+    });
+    return { ok: !outcomes.some((l) => l.includes(': not sent.')), title, lines: [...outcomes, ...lines] };
+  });
+}
+
+/** The notice that a therapist's Copy B is ready: no amount, no TIN. */
+export function copyBNoticeEmail(
+  orgName: string,
+  notice: { therapistName: string; email: string; year: number },
+): { subject: string; body: string } {
+  return {
+    subject: `${orgName}: your ${notice.year} Form 1099-NEC is ready`,
+    body: [
+      `Hello ${notice.therapistName},`,
+      '',
+      `Your ${notice.year} Form 1099-NEC (Copy B) from ${orgName} is ready on your VisitLedger page, as you agreed to receive it electronically.`,
+      `Open the page with the link ${orgName} emailed you and sign in with the Google account for ${notice.email}. If you cannot find the link, ask ${orgName} for a new one.`,
+      `The form stays on your page until October 15, ${notice.year + 1}. You can ask ${orgName} for a paper copy at any time.`,
+    ].join('\n'),
+  };
+}
+
+/**
+ * Emails each Copy B notice not sent yet and marks it sent. A notice emailed is noted in a
+ * document property before the service is told, so one whose marking failed is marked on
+ * the next run, never emailed twice.
+ */
+export function sendCopyBNotices(conn: Connection): ActionResult {
+  const title = 'Copy B notices';
+  const config = readConfig();
+  const emailed = new Set<string>(config.noticesEmailed ? (JSON.parse(config.noticesEmailed) as string[]) : []);
+  const [org, pending] = callService(conn, [{ route: 'getOrg' }, { route: 'listTherapistNotifications', query: { unsent: 'true' } }]);
+  if (!org.ok) return refused(title, org, conn);
+  if (!pending.ok) return refused(title, pending, conn);
+  const lines: string[] = [];
+  let quotaReached = false;
+  for (const n of pending.body.notifications) {
+    if (emailed.has(n.id)) continue;
+    if (n.email === null) {
+      lines.push(`${n.therapistName}: no email on file, so no notice that the ${n.year} Copy B is ready. Tell them yourself.`);
+      continue;
+    }
+    if (MailApp.getRemainingDailyQuota() < 1) {
+      quotaReached = true;
+      break;
+    }
+    const email = copyBNoticeEmail(org.body.settings.name, { therapistName: n.therapistName, email: n.email, year: n.year });
+    MailApp.sendEmail({ to: n.email, subject: email.subject, body: email.body, name: org.body.settings.name });
+    emailed.add(n.id);
+    writeConfig({ noticesEmailed: JSON.stringify([...emailed]) });
+    lines.push(`${n.therapistName}: told their ${n.year} Copy B is ready (${n.email}).`);
+  }
+  if (emailed.size > 0) {
+    const marked = callOne(conn, { route: 'markTherapistNotificationsSent', body: { ids: [...emailed] } });
+    if (!marked.ok) {
+      lines.push(`Emailed, but VisitLedger was not told yet (${explain(marked, conn)}): the next run tells it, and emails no one twice.`);
+      return { ok: false, title, lines };
+    }
+    writeConfig({ noticesEmailed: '[]' });
+  }
+  if (quotaReached) lines.push("Google's daily email quota is used up: the other notices go out on the next run.");
+  if (lines.length === 0) lines.push('No Copy B notice is waiting to be sent.');
+  return { ok: !quotaReached, title, lines };
+}
+
+/** The sidebar's button. */
+export function sendCopyBNoticesNow(): ActionResult {
+  return withDocumentLock('Copy B notices', () => {
+    const c = connected('Copy B notices');
+    return isResult(c) ? c : sendCopyBNotices(c.conn);
+  });
+}
