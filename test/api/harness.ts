@@ -20,6 +20,7 @@ import type { OpenApiDocument } from '../../service/src/http/openapi.ts';
 import { inThreadRenderer } from '../../service/src/documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../../service/src/store/port.ts';
 import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
+import type { BillingGateway } from '../../service/src/payouts/billing-port.ts';
 import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
@@ -164,6 +165,8 @@ export type TestApiOptions = {
   now?: () => Date;
   /** Where the Stripe gateway goes (a Stripe stand-in); unset, nothing answers there. */
   stripeApiBase?: string;
+  /** The operator's billing gateway (plans enforced); unset, the service bills nobody. */
+  billing?: BillingGateway;
 };
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -181,6 +184,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     payouts: store,
     payoutGateways: stripeGatewayFactory(stripeEndpoint(options.stripeApiBase ?? 'http://127.0.0.1:9')),
     verifyStripeEvent,
+    ...(options.billing ? { billing: options.billing } : {}),
     portalBaseUrl: 'http://portal.test',
     renderer: inThreadRenderer,
     cipher: createFieldCipher({ keys: [newFieldKey('k1')], currentKeyId: 'k1', indexKey: randomBytes(32) }),

@@ -89,7 +89,7 @@ function errorStatuses(spec: RouteSpec): number[] {
     );
   }
   if (spec.access === 'member' || spec.access === 'owner') {
-    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken']].forEach((s) => {
+    [ERROR_STATUS['not-found'], ERROR_STATUS.conflict, ERROR_STATUS['rule-broken'], ERROR_STATUS['plan-required']].forEach((s) => {
       statuses.add(s);
     });
   }
@@ -111,6 +111,13 @@ function answerContent(spec: RouteSpec): Record<string, unknown> {
   if (!spec.answer)
     throw new Error(`route ${spec.id} answers JSON but names no answer schema`, { cause: { code: 'route-without-answer' } });
   return { 'application/json': { schema: toJsonSchema(spec.answer, 'output') } };
+}
+
+/** A 201 route whose answer can say `replayed` (the same idempotency key again) answers that replay with 200 (app.ts). */
+function answersReplays(spec: RouteSpec): boolean {
+  if (spec.status !== 201 || !spec.answer) return false;
+  const properties = (toJsonSchema(spec.answer, 'output') as { properties?: Record<string, unknown> }).properties;
+  return properties !== undefined && 'replayed' in properties;
 }
 
 function operation(spec: RouteSpec): Record<string, unknown> {
@@ -144,6 +151,15 @@ function operation(spec: RouteSpec): Record<string, unknown> {
             : spec.file
               ? { description: 'The file, as an attachment.', content: { [spec.file]: { schema: { type: 'string', format: 'binary' } } } }
               : { description: 'Done.', content: answerContent(spec) },
+      ...(answersReplays(spec)
+        ? {
+            200: {
+              description:
+                'A replay: sent before with the same idempotency key, so nothing new was done; the first answer, with replayed: true.',
+              content: answerContent(spec),
+            },
+          }
+        : {}),
       ...Object.fromEntries(errorStatuses(spec).map((s) => [s, { $ref: '#/components/responses/Error' }])),
     },
   };

@@ -1,6 +1,7 @@
 /** The portal's pages, as HTML strings: the agency's invoices, one invoice, its statement, and the refusals. */
 import { formatMoney, formatUsDate, type Period } from '../../../../shared/index.ts';
 import type { AgencyInvoiceRow, AgencyPortal } from '../../usecases/portal-agency.ts';
+import type { OnlinePayment } from '../../usecases/online-payments.ts';
 import type { InvoiceView } from '../../usecases/invoices.ts';
 import { AGING_BUCKETS, type Statement } from '../../usecases/portal-statement.ts';
 import { html, page, type Html } from './html.ts';
@@ -33,9 +34,41 @@ export function invoiceListPage(base: string, data: AgencyPortal & { invoices: A
   return page(`Invoices: ${data.agencyName}`, heading(data, 'Invoices'), html`${nav(base)}${table}`);
 }
 
+const METHOD_TEXT = { us_bank_account: 'bank account (ACH)', card: 'card' } as const;
+
+/** Paying online: the button (a form: no script), the payment under way, and what Stripe's page sent the agency back with. */
+function onlinePaymentBlock(
+  base: string,
+  invoiceId: string,
+  openCents: number,
+  payment: OnlinePayment,
+  returned?: 'sent' | 'canceled',
+): Html {
+  const back =
+    returned === 'sent'
+      ? html`<p role="status">Thank you. Stripe has your payment; it shows here once it is recorded (a bank payment takes a few business days).</p>`
+      : returned === 'canceled'
+        ? html`<p role="status">The payment was canceled; nothing was charged.</p>`
+        : '';
+  if (payment.kind === 'processing')
+    return html`${back}<p role="status"><strong>Payment processing.</strong> A payment of this invoice is on its way through the bank; this can take a few business days.</p>`;
+  if (payment.kind !== 'offered') return html`${back}`;
+  const methods = payment.methods.map((m) => METHOD_TEXT[m]).join(' or ');
+  return html`${back}<form method="post" action="${base}/invoices/${encodeURIComponent(invoiceId)}/pay">
+<p>Pay the ${formatMoney(openCents)} open by ${methods} on Stripe's secure page.</p>
+<button type="submit">Pay online</button></form>`;
+}
+
 export function invoicePage(
   base: string,
-  data: AgencyPortal & { invoice: InvoiceView; paidCents: number; openCents: number; receivable: string },
+  data: AgencyPortal & {
+    invoice: InvoiceView;
+    paidCents: number;
+    openCents: number;
+    receivable: string;
+    payment?: OnlinePayment;
+    returned?: 'sent' | 'canceled';
+  },
 ): string {
   const i = data.invoice;
   // InvoiceView intersects two line types; each line has both (getInvoice adds the patient).
@@ -47,6 +80,7 @@ export function invoicePage(
 <dl><dt>Period</dt><dd>${period(i.period)}</dd><dt>Issued</dt><dd>${formatUsDate(i.issueDate)}</dd>
 <dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${receivableText(data.receivable)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd>
 <dt>Paid</dt><dd>${formatMoney(data.paidCents)}</dd><dt>Open</dt><dd>${formatMoney(data.openCents)}</dd></dl>
+${onlinePaymentBlock(base, i.id, data.openCents, data.payment ?? { kind: 'not-offered' }, data.returned)}
 <p><a href="${base}/invoices/${encodeURIComponent(i.id)}/pdf" download>Download the PDF of invoice ${i.number}</a></p>
 <div class="scroll"><table><caption>Visits billed</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">Patient</th><th scope="col">Therapist</th><th scope="col">Visit</th><th scope="col" class="num">Amount</th></tr></thead>
@@ -79,6 +113,14 @@ ${s.creditCents > 0 ? html`<p>Credit on account: <strong>${formatMoney(s.creditC
 <tbody>${activity}</tbody></table></div>`;
   return page('Statement of account', heading(data, 'Statement of account'), body);
 }
+
+/** Paying online was refused (paid, void, under way, not offered) or Stripe did not answer. */
+export const cannotPayPage = (base: string, invoiceId: string, reason: string) =>
+  page(
+    'Cannot pay online',
+    html`<h1>Cannot pay online</h1>`,
+    html`<p>${reason}.</p><p><a href="${base}/invoices/${encodeURIComponent(invoiceId)}">Back to the invoice</a></p>`,
+  );
 
 export function passcodePage(base: string, wrong: boolean): string {
   const body = html`${wrong ? html`<p class="error" role="alert">That passcode is not right.</p>` : ''}

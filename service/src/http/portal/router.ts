@@ -7,12 +7,17 @@
  * so no later URL carries the token. Every answer carries no-store, a strict CSP, HSTS and
  * no-referrer; every request counts against its client's per-minute allowance; a token that
  * does not open a portal (unknown, altered, expired, revoked) gets one and the same page.
- * Log lines name the route pattern, never the URL with its token.
+ * Log lines name the route pattern, never the URL with its token. An invoice with something
+ * open can be paid online (`POST /portal/invoices/:invoiceId/pay`, a 303 to Stripe's page)
+ * when the org offers it.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { DocumentStore, PortalStore, Store } from '../../store/port.ts';
+import type { PayoutStore } from '../../store/payouts-port.ts';
+import type { EventVerifier, PayoutGatewayFactory } from '../../payouts/gateway-port.ts';
+import { onlinePaymentState, startOnlinePayment } from '../../usecases/online-payments.ts';
 import { agencyInvoice, agencyInvoicePdf, agencyInvoices, agencyStatement, portalActor } from '../../usecases/portal-agency.ts';
 import { newPortalSession, resolvePortalSession, type PortalSession } from '../../usecases/portal-session.ts';
 import { checkPortalPasscode, resolvePortalToken, type PortalAccess, type PortalContext } from '../../usecases/portal.ts';
@@ -34,6 +39,7 @@ import {
   errorPage,
   invalidLinkPage,
   invoiceListPage,
+  cannotPayPage,
   invoicePage,
   lockedPage,
   notFoundPage,
@@ -56,7 +62,17 @@ export type PortalDeps = {
   logger: Logger;
   /** Portal requests one client (an address, an IPv6 /64) may make per minute before it gets 429. */
   requestsPerMinute: number;
+  /** Paying online: the org's Stripe account, as the payouts use it; `portalBaseUrl` begins Stripe's return URLs. */
+  payouts: PayoutStore;
+  payoutGateways: PayoutGatewayFactory;
+  verifyStripeEvent: EventVerifier;
+  portalBaseUrl: string;
+  /** Where Stripe's payment pages are: the pay form's redirect goes there (the CSP's form-action). */
+  stripeCheckoutOrigin?: string;
 };
+
+/** Stripe Checkout's pages. */
+export const STRIPE_CHECKOUT_ORIGIN = 'https://checkout.stripe.com';
 
 const CSP = `default-src 'none'; style-src ${PORTAL_STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 /** Where the pages live once the token is exchanged: the session cookie is sent nowhere else. */
@@ -72,6 +88,8 @@ const pageWithoutToken = (pattern: string, req: Request) =>
 export function portalRouter(deps: PortalDeps): Router {
   const router = pagesRouter(CSP, { requestsPerMinute: deps.requestsPerMinute, now: deps.now, tooManyRequests: tooManyRequestsPage });
   const passcodeForm = express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 });
+  // A browser checks a form's redirect against form-action too: the pay form's 303 goes to Stripe.
+  const payPageCsp = CSP.replace("form-action 'self'", `form-action 'self' ${deps.stripeCheckoutOrigin ?? STRIPE_CHECKOUT_ORIGIN}`);
 
   const context = (access: PortalAccess): PortalContext & { documents: DocumentStore; renderer: DocumentRenderer } => ({
     store: deps.store,
@@ -82,6 +100,14 @@ export function portalRouter(deps: PortalDeps): Router {
     now: deps.now,
     newId: deps.newId,
     actor: portalActor(access),
+  });
+
+  const payoutContext = (access: PortalAccess) => ({
+    ...context(access),
+    payouts: deps.payouts,
+    gateways: deps.payoutGateways,
+    verifyEvent: deps.verifyStripeEvent,
+    publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, ''),
   });
 
   const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) =>
@@ -139,9 +165,27 @@ export function portalRouter(deps: PortalDeps): Router {
   router.get(
     '/invoices/:invoiceId',
     page('/invoices/:invoiceId', async (req, res, session) => {
-      const data = await agencyInvoice(context(session), session, String(req.params.invoiceId));
+      const invoiceId = String(req.params.invoiceId);
+      const data = await agencyInvoice(context(session), session, invoiceId);
       if (!data.ok) return sendPage(res, 404, notFoundPage());
-      sendPage(res, 200, invoicePage(BASE, data.value));
+      const payment = await onlinePaymentState(payoutContext(session), session, invoiceId);
+      if (payment.kind === 'offered') res.setHeader('Content-Security-Policy', payPageCsp);
+      const returned = req.query.payment === 'sent' || req.query.payment === 'canceled' ? req.query.payment : undefined;
+      sendPage(res, 200, invoicePage(BASE, { ...data.value, payment, ...(returned ? { returned } : {}) }));
+    }),
+  );
+
+  // Cross-site, the SameSite=Strict session cookie stays behind: a forged form opens no session and pays nothing.
+  router.post(
+    '/invoices/:invoiceId/pay',
+    passcodeForm,
+    page('/invoices/:invoiceId/pay', async (req, res, session) => {
+      const invoiceId = String(req.params.invoiceId);
+      const started = await startOnlinePayment(payoutContext(session), session, invoiceId);
+      if (started.ok) return seeOther(res, started.value.url);
+      const status = started.error.code === 'not-found' ? 404 : started.error.code === 'payment-provider' ? 502 : 409;
+      if (status === 404) return sendPage(res, 404, notFoundPage());
+      sendPage(res, status, cannotPayPage(BASE, invoiceId, started.error.message));
     }),
   );
 

@@ -12,7 +12,9 @@
  *   Stripe pays it out again (that payout then carries the failed one's return);
  * - `transfer.reversed` (the platform's own event): a transfer reversed in full brought the
  *   money back, so its payment is `canceled` (it leaves the 1099, and paying the run again
- *   sends a new transfer); a partial reversal is noted on the payment for the owner.
+ *   sends a new transfer); a partial reversal is noted on the payment for the owner;
+ * - Checkout events on the org's own account (agencies paying invoices online): see
+ *   usecases/online-payments.ts.
  */
 import { ok, type Result } from '../../../../shared/index.ts';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../store/payouts-port.ts';
@@ -20,6 +22,7 @@ import { audit } from '../context.ts';
 import { fail, type Failure } from '../../failure.ts';
 import { openConnection, REVERSED_PROBLEM, reversalDetail, viaStripe, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
+import { applyCheckoutEvent, CHECKOUT_EVENTS } from '../online-payments.ts';
 
 export type WebhookOutcome = { received: true; duplicate: boolean; handled: boolean };
 
@@ -88,6 +91,10 @@ export async function receiveStripeEvent(
   } else if ((event.type === 'payout.paid' || event.type === 'payout.failed') && subject.kind === 'payout' && event.account) {
     const status = payoutStatus(subject.payout.status);
     const outcome = status ? await applyPayout(ctx, orgId, event.account, { ...subject.payout, status }) : ok(false);
+    if (!outcome.ok) return outcome;
+    handled = outcome.value;
+  } else if (CHECKOUT_EVENTS.includes(event.type) && event.account === null) {
+    const outcome = await applyCheckoutEvent(ctx, orgId, event);
     if (!outcome.ok) return outcome;
     handled = outcome.value;
   }
