@@ -17,6 +17,8 @@ export const FAILURE_STATUS = {
   conflict: 409,
   /** The input is well formed but breaks a business rule (void twice, credit more than billed). */
   'rule-broken': 422,
+  /** The org's plan does not cover this (the trial ended, the subscription lapsed, the therapist limit): `details` names the reason and where to subscribe. */
+  'plan-required': 402,
   /** Stripe refused the org's key or could not be reached: nothing was done; fix the key or try again. */
   'payment-provider': 502,
 } as const;

@@ -39,6 +39,7 @@ import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, St
 import type { PayoutStore } from './store/payouts-port.ts';
 import { stripeEndpoint } from './payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from './payouts/stripe-gateway.ts';
+import { stripeBillingGateway } from './payouts/stripe-billing.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
@@ -69,6 +70,15 @@ export function appDeps(
     ...parts,
     payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
     verifyStripeEvent,
+    ...(settings.VISITLEDGER_BILLING_STRIPE_KEY && settings.VISITLEDGER_BILLING_WEBHOOK_SECRET
+      ? {
+          billing: stripeBillingGateway({
+            secretKey: settings.VISITLEDGER_BILLING_STRIPE_KEY,
+            webhookSecret: settings.VISITLEDGER_BILLING_WEBHOOK_SECRET,
+            endpoint: stripeEndpoint(settings.STRIPE_API_BASE),
+          }),
+        }
+      : {}),
     portalBaseUrl: settings.PORTAL_BASE_URL,
     traceProject: settings.GOOGLE_CLOUD_PROJECT,
     operatorContact: settings.VISITLEDGER_CONTACT,

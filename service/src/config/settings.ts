@@ -70,6 +70,22 @@ export const settingsSchema = z
     VISITLEDGER_STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     VISITLEDGER_STRIPE_ACCOUNT_WEBHOOK_SECRET: z.string().min(1).optional(),
     VISITLEDGER_PORTAL_PASSCODE: z.string().min(1).optional(),
+    /**
+     * The service operator's own Stripe account, which bills the orgs for VisitLedger (never an
+     * org's key): its secret key and the signing secret of its billing webhook endpoint
+     * (`<PORTAL_BASE_URL>/v1/stripe/billing-webhooks`). Set both, or neither: unset, plans are
+     * not enforced (a box that bills nobody).
+     */
+    VISITLEDGER_BILLING_STRIPE_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key (sk_... or rk_...)')
+      .optional(),
+    VISITLEDGER_BILLING_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, 'must be a webhook signing secret (whsec_...)')
+      .optional(),
+    /** `1`: GET /demo serves the read-only tour of the demo org, reset daily. Off unless set. */
+    VISITLEDGER_PUBLIC_DEMO: z.enum(['0', '1']).default('0'),
     /** Who runs this deployment and how to reach them (an email address): /privacy and /terms name it. */
     VISITLEDGER_CONTACT: z.string().min(3).max(200).optional(),
   })
@@ -87,6 +103,13 @@ export const settingsSchema = z
         code: 'custom',
         path: ['VISITLEDGER_FIELD_KEYS'],
         message: 'is required with the firestore store (keys live outside the data)',
+      });
+    }
+    if ((s.VISITLEDGER_BILLING_STRIPE_KEY === undefined) !== (s.VISITLEDGER_BILLING_WEBHOOK_SECRET === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.VISITLEDGER_BILLING_STRIPE_KEY === undefined ? 'VISITLEDGER_BILLING_STRIPE_KEY' : 'VISITLEDGER_BILLING_WEBHOOK_SECRET'],
+        message: 'set VISITLEDGER_BILLING_STRIPE_KEY and VISITLEDGER_BILLING_WEBHOOK_SECRET together',
       });
     }
     if (s.VISITLEDGER_STORE === 'firestore' && s.GOOGLE_CLOUD_PROJECT === undefined) {

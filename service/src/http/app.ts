@@ -17,11 +17,13 @@ import type { DocumentRenderer } from '../documents/renderer-port.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../store/port.ts';
 import type { PayoutStore } from '../store/payouts-port.ts';
 import type { EventVerifier, PayoutGatewayFactory } from '../payouts/gateway-port.ts';
+import type { BillingGateway } from '../payouts/billing-port.ts';
 import { audit, type UseCaseContext } from '../usecases/context.ts';
 import { authorize, callerOf, type AuthorizeDeps } from './authenticate.ts';
 import { backgroundWork, type BackgroundWork } from './background.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { legalPagesRouter } from './legal-pages.ts';
+import { billingReturnRouter } from './billing-return.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
@@ -65,6 +67,8 @@ export type AppDeps = {
   payouts: PayoutStore;
   payoutGateways: PayoutGatewayFactory;
   verifyStripeEvent: EventVerifier;
+  /** The operator's own Stripe account, which bills the orgs for VisitLedger; unset, plans are not enforced. */
+  billing?: BillingGateway;
   /** The Google Cloud project request trace ids belong to (Cloud Logging); unset, log lines carry no trace. */
   traceProject?: string;
   /** Who runs this deployment and how to reach them, as /privacy and /terms name it. */
@@ -141,6 +145,7 @@ export function createApp(deps: AppDeps): Api {
   );
   // Operations and the Marketplace's pages: outside the API's route list, like the portal.
   app.use(express.Router().get('/readyz', readiness(deps.store)));
+  app.use(billingReturnRouter());
   app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));
   app.use(routeNotFound);
   app.use(errorHandler);
@@ -247,6 +252,7 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
       now: deps.now,
       newId: deps.newId,
       actor: requestState(res).actor ?? 'anonymous',
+      plansEnforced: deps.billing !== undefined,
     };
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
     const payouts = {
@@ -256,6 +262,7 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
       verifyEvent: deps.verifyStripeEvent,
       publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, ''),
     };
+    const subscriptions = { ...ctx, billing: deps.billing ?? null, publicBaseUrl: payouts.publicBaseUrl };
     const rawBody = r.spec.rawBodyLimit && Buffer.isBuffer(req.body) ? req.body : undefined;
     const result = await r.handle({
       params,
@@ -268,6 +275,7 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
       portal: { store: deps.portal, baseUrl: deps.portalBaseUrl },
       background,
       payouts,
+      subscriptions,
       rawBody,
       header: (name) => req.get(name),
     });

@@ -13,6 +13,7 @@ import type { DocumentContext } from '../usecases/documents.ts';
 import type { Failure } from '../failure.ts';
 import type { BackgroundWork } from './background.ts';
 import type { PayoutContext } from '../usecases/payouts/context.ts';
+import type { SubscriptionContext } from '../usecases/subscription.ts';
 import { pageInMemory, type Page, type PageRequest, type SortKey } from '../usecases/paging.ts';
 
 /**
@@ -85,6 +86,8 @@ export type HandlerInput<P, Q, B> = {
   background: BackgroundWork;
   /** The use-case context with Stripe payouts (the org's gateway, the webhook verifier). */
   payouts: PayoutContext;
+  /** The use-case context with the operator's billing gateway (null where the service bills nobody). */
+  subscriptions: SubscriptionContext;
   /** The unparsed body of a `rawBodyLimit` route. */
   rawBody: Buffer | undefined;
   /** A request header, for the routes whose credential is one (`stripe-signature`). */

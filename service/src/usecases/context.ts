@@ -15,6 +15,8 @@ export type UseCaseContext = {
   newId: () => string;
   /** A member's email, `api-key:<id>`, `cli`, `portal:<link id>` or `system`. */
   actor: string;
+  /** The service bills orgs for VisitLedger (its own Stripe account is set): plan limits apply (usecases/subscription.ts). */
+  plansEnforced?: boolean;
 };
 
 export async function audit(

@@ -25,7 +25,8 @@ import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, today, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
-import { createPayRun, type PayRunResult } from './payroll.ts';
+import { createPayRun, type NothingToPay, type PayRunResult } from './payroll.ts';
+import { refuseNewBilling } from './subscription.ts';
 
 export const agencyCycleId = (agencyId: string, period: Period) => `agency:${agencyId}:${period.start}`;
 
@@ -115,6 +116,8 @@ export async function closeAgencyCycle(
 ): Promise<Result<CloseResult, Failure>> {
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
+  const refused = await refuseNewBilling(ctx, orgId);
+  if (refused) return refused;
   const { org, inputs, agency } = prepared.value;
   const early = notEndedYet(ctx, org.settings.timeZone, period, `${agency.name}'s cycle ${periodLabel(period)}`);
   if (early) return early;
@@ -268,7 +271,8 @@ async function closedResult(
   return { status, agencyId, period, invoice: invoices[0] ?? null, held: [] };
 }
 
-export type MonthCloseResult = { month: string; cycles: CloseResult[]; payRuns: PayRunResult[] };
+/** `nothingToPay`: pay periods ending in the month with nothing payable, for which no pay run was made. */
+export type MonthCloseResult = { month: string; cycles: CloseResult[]; payRuns: PayRunResult[]; nothingToPay: NothingToPay[] };
 
 /**
  * Closes every active agency's cycles that end in the month (oldest first), and the
@@ -279,6 +283,8 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   if (!bounds.ok) return fail('invalid-input', bounds.error.message, [{ path: 'month', message: bounds.error.message }]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
+  const refused = await refuseNewBilling(ctx, orgId);
+  if (refused) return refused;
   const early = notEndedYet(ctx, org.value.settings.timeZone, bounds.value, month);
   if (early) return early;
   const inputs = await loadBillingInputs(ctx, orgId, org.value.settings);
@@ -293,19 +299,24 @@ export async function closeMonth(ctx: UseCaseContext, orgId: string, month: stri
   if (!closed.ok) return closed;
   const cycles = closed.value;
   const payRuns: PayRunResult[] = [];
+  const nothingToPay: NothingToPay[] = [];
   const paidByThisClose = new Set<string>();
   for (const [i, period] of payPeriods.entries()) {
     const unpaid = allOrThose(
       unsettled,
       (v) => !v.paid && v.date <= period.end && (paidByThisClose.size === 0 || !paidByThisClose.has(v.id)),
     );
-    const run = await createPayRun(ctx, orgId, period, { inputs, unpaid });
+    const run = await createPayRun(ctx, orgId, period, { inputs, unpaid, skipEmpty: true });
     if (!run.ok) return run;
+    if (run.value.status === 'nothing-to-pay') {
+      nothingToPay.push(run.value);
+      continue;
+    }
     // Only a later period of the month needs to know what this one paid.
     const later = i < payPeriods.length - 1;
     if (later && run.value.status === 'created')
       for (const s of run.value.payRun.statements) for (const l of s.lines) paidByThisClose.add(l.visitId);
     payRuns.push(run.value);
   }
-  return ok({ month, cycles, payRuns });
+  return ok({ month, cycles, payRuns, nothingToPay });
 }

@@ -25,6 +25,7 @@ import type { StoredTherapist, StoredW9 } from '../store/port.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { describeIssues, fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
+import { refuseNewTherapists } from './subscription.ts';
 
 export type AgencyInput = z.infer<typeof agencyInput>;
 
@@ -136,6 +137,11 @@ export async function upsertTherapists(ctx: UseCaseContext, orgId: string, rows:
   }
   const clash = findNameClash([...existing.filter((t) => !therapists.some((u) => u.id === t.id)), ...therapists]);
   if (clash) return fail('conflict', `two therapists would be called "${clash}"`);
+  // Over the plan's therapist limit past its grace days, existing therapists still update; new ones wait for an upgrade.
+  if (therapists.some((t) => !byId.has(t.id))) {
+    const refused = await refuseNewTherapists(ctx, orgId);
+    if (refused) return refused;
+  }
   await ctx.store.putTherapists(orgId, therapists);
   const withW9 = therapists.filter((t) => inputs.value.some((input) => input.w9 && sameName(input.name, t.name)));
   await audit(

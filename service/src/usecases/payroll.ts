@@ -22,6 +22,7 @@ import { crashPoint } from '../faults/crash-points.ts';
 import { audit, notEndedYet, type UseCaseContext } from './context.ts';
 import { fail, type Failure } from '../failure.ts';
 import { loadOrg } from './orgs.ts';
+import { refuseNewBilling } from './subscription.ts';
 
 export const payRunId = (period: Period) => `payroll:${period.start}`;
 
@@ -35,18 +36,37 @@ export type PayRunResult = {
 
 const MAX_CONFLICT_RETRIES = 3;
 
+/** A pay period with nothing payable, when the caller asked for no empty pay run: a $0.00 one would only be there to approve. */
+export type NothingToPay = { status: 'nothing-to-pay'; period: Period; held: HeldVisit[]; warnings: PayRunResult['warnings'] };
+
+type PayRunRead = { inputs: BillingInputs; unpaid?: readonly BillingVisit[] };
+
 /**
  * `read`: what the caller already loaded (a month's close): the org's data, and the unpaid
- * visits dated up to the period's end.
+ * visits dated up to the period's end; with `skipEmpty`, a period with nothing to pay makes no pay run.
  */
 export async function createPayRun(
   ctx: UseCaseContext,
   orgId: string,
   period: Period,
-  read?: { inputs: BillingInputs; unpaid?: readonly BillingVisit[] },
-): Promise<Result<PayRunResult, Failure>> {
+  read?: PayRunRead,
+): Promise<Result<PayRunResult, Failure>>;
+export async function createPayRun(
+  ctx: UseCaseContext,
+  orgId: string,
+  period: Period,
+  read: PayRunRead & { skipEmpty: true },
+): Promise<Result<PayRunResult | NothingToPay, Failure>>;
+export async function createPayRun(
+  ctx: UseCaseContext,
+  orgId: string,
+  period: Period,
+  read?: PayRunRead & { skipEmpty?: true },
+): Promise<Result<PayRunResult | NothingToPay, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
+  const refused = await refuseNewBilling(ctx, orgId);
+  if (refused) return refused;
   const rule = org.value.settings.payrollCycle;
   if (period.start > period.end || !isPeriodOf(rule, period)) {
     const message = `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`;
@@ -72,6 +92,7 @@ export async function createPayRun(
       vocabulary: inputs.vocabulary,
       holdPayUntilNoteDone: org.value.settings.holdPayUntilNoteDone,
     });
+    if (read?.skipEmpty && statements.length === 0) return ok({ status: 'nothing-to-pay', period, held, warnings });
     const payRun: PayRunRecord = {
       id,
       period,
@@ -121,6 +142,8 @@ export async function approvePayRun(ctx: UseCaseContext, orgId: string, id: stri
   const run = await ctx.store.getPayRun(orgId, id);
   if (!run) return fail('not-found', `no pay run "${id}"`);
   if (run.status !== 'open') return fail('rule-broken', `the pay run is ${run.status}, not open`);
+  const refused = await refuseNewBilling(ctx, orgId);
+  if (refused) return refused;
   if (!(await ctx.store.setPayRunStatus(orgId, id, 'open', 'approved', ctx.now().toISOString())))
     return fail('conflict', 'the pay run changed meanwhile; reload it');
   await audit(ctx, orgId, [{ action: 'update', recordType: 'pay-run', recordId: id, detail: 'approved' }]);

@@ -41,6 +41,7 @@ import { fail, type Failure } from '../../failure.ts';
 import { loadOrg } from '../orgs.ts';
 import { isProviderError, openConnection, providerReason, REVERSED_PROBLEM, reversalDetail, type PayoutContext } from './context.ts';
 import { isReady, withState } from './onboarding.ts';
+import { refuseNewBilling } from '../subscription.ts';
 
 export type PayLineStatus = 'paid' | 'failed' | 'pending' | 'not-paid' | 'paid-outside-stripe' | 'nothing-due' | 'held';
 
@@ -117,6 +118,8 @@ export async function payPayRun(ctx: PayoutContext, orgId: string, payRunId: str
   const payRun = await ctx.store.getPayRun(orgId, payRunId);
   if (!payRun) return fail('not-found', `no pay run "${payRunId}"`);
   if (payRun.status === 'open') return fail('rule-broken', 'the pay run is open: the owner approves it before money moves');
+  const refused = await refuseNewBilling(ctx, orgId);
+  if (refused) return refused;
   const open = await openConnection(ctx, orgId);
   if (!open.ok) return open;
   if (payRun.status === 'approved') await ctx.store.setPayRunStatus(orgId, payRunId, 'approved', 'paying', ctx.now().toISOString());
