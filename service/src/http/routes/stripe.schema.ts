@@ -130,7 +130,7 @@ export const stripeWebhookSpec = {
   tag: 'payouts',
   access: 'stripe-signature',
   summary:
-    "Stripe's events for the org (a Connect endpoint): account.updated, capability.updated, payout.paid, payout.failed; a replay changes nothing, other events are acknowledged and ignored",
+    "Stripe's events for the org: from its Connect endpoint account.updated, capability.updated, payout.paid, payout.failed; from its own account's endpoint transfer.reversed and the Checkout events of agencies paying online (checkout.session.completed, .async_payment_succeeded, .async_payment_failed, .expired, payment_intent.processing, charge.dispute.created); a replay changes nothing, other events are acknowledged and ignored",
   params: orgPath,
   rawBodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
   answer: z.object({
