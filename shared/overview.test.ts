@@ -311,10 +311,10 @@ describe('what needs the owner', () => {
       { blocks: 'close', message: "Oakridge Home Health's cycle February 2026 has ended with visits not billed: close 2026-02" },
       { blocks: 'close', message: "Oakridge Home Health's cycle March 2026 has ended with visits not billed: close 2026-03" },
       { blocks: 'close', message: 'The pay period March 2026 has ended with visits not paid: close 2026-03' },
-      { blocks: 'close', message: '2 visits are held (see held): left off invoices or pay until fixed' },
+      { blocks: 'close', message: '2 visits are held: left off invoices or pay until the reason given is fixed' },
       {
         blocks: 'year-end',
-        message: '1 therapist paid or on a pay run this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed',
+        message: '1 therapist paid or on a pay run this year without a usable W-9: their 1099-NEC cannot be filed until one is on file',
       },
       { blocks: 'year-end', message: "The org's own TIN is not recorded: the 1099-NEC IRS file needs it (visitledger payer-tin)" },
     ]);

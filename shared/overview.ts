@@ -402,12 +402,12 @@ export function blockers(input: BlockerInput): Blocker[] {
   if (input.held > 0)
     out.push({
       blocks: 'close',
-      message: `${input.held} visit${input.held === 1 ? ' is' : 's are'} held (see held): left off invoices or pay until fixed`,
+      message: `${input.held} visit${input.held === 1 ? ' is' : 's are'} held: left off invoices or pay until the reason given is fixed`,
     });
   if (input.missingW9 > 0)
     out.push({
       blocks: 'year-end',
-      message: `${input.missingW9} therapist${input.missingW9 === 1 ? '' : 's'} paid or on a pay run this year without a usable W-9 (see missingW9): their 1099-NEC cannot be filed`,
+      message: `${input.missingW9} therapist${input.missingW9 === 1 ? '' : 's'} paid or on a pay run this year without a usable W-9: their 1099-NEC cannot be filed until one is on file`,
     });
   if (input.paidThisYear && !input.payerTinOnFile)
     out.push({ blocks: 'year-end', message: "The org's own TIN is not recorded: the 1099-NEC IRS file needs it (visitledger payer-tin)" });

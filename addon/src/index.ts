@@ -4,6 +4,7 @@
  * the sidebar calls the server functions through google.script.run.
  */
 import * as actions from './actions/service-actions.ts';
+import { monthOverview as overview } from './actions/overview.ts';
 import * as receivables from './actions/receivables.ts';
 import * as reminders from './actions/reminders.ts';
 import { syncNow as sync } from './actions/sync.ts';
@@ -16,6 +17,7 @@ export const onOpen = (_e?: unknown) => menu.onOpen();
 export const onInstall = (_e?: unknown) => menu.onOpen();
 export const onFormSubmit = (e: GoogleAppsScript.Events.SheetsOnFormSubmit) => handleFormSubmit(e);
 
+export const openOverview = () => menu.showSidebar('overview');
 export const openSetUp = () => menu.showSidebar('setup');
 export const openSync = () => menu.showSidebar('sync');
 export const openInvoices = () => menu.showSidebar('invoices');
@@ -27,6 +29,7 @@ export const openTherapistLinks = () => menu.showSidebar('therapists');
 export const openReceivables = () => menu.showSidebar('receivables');
 
 export const sidebarState = () => menu.sidebarState();
+export const monthOverview = (month: string | null) => overview(month);
 export const connectService = (input: actions.ConnectInput) => actions.connectService(input);
 export const previewSetUp = (choice: Parameters<typeof preview>[0]) => preview(choice);
 export const applySetUp = (choice: Parameters<typeof apply>[0]) => apply(choice);

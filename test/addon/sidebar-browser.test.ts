@@ -4,73 +4,35 @@
  * service: connect, read the sheet, confirm the near names, write the tabs, sync, and
  * see an unreachable service explained. Skips loudly without /usr/bin/chromium.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addonEnv, type AddonEnv } from './support/addon-env.ts';
 import { buildToTemp } from './support/build-once.ts';
 import { addSampleTabs } from './support/sample-sheet.ts';
+import { openSidebarBrowser, SIDEBAR_URL, type SidebarBrowser } from './support/sidebar-page.ts';
 import { startSyncService, type SyncService } from './support/sync-service.ts';
-import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
+import { chromiumAvailable } from '../support/chromium.ts';
 
 const available = chromiumAvailable('the add-on sidebar browser tests');
 const describeInBrowser = available ? describe : describe.skip;
 
-/** google.script.run as Apps Script gives it to the sidebar: a runner with handlers, each call async, arguments and results as JSON. */
-const GOOGLE_SCRIPT_RUN = `
-  (() => {
-    const runner = (handlers) => new Proxy({}, {
-      get(_, name) {
-        if (name === 'withSuccessHandler') return (f) => runner({ ...handlers, ok: f });
-        if (name === 'withFailureHandler') return (f) => runner({ ...handlers, fail: f });
-        return (...args) => {
-          window.__gasCall(String(name), JSON.stringify(args)).then((text) => {
-            const answer = JSON.parse(text);
-            if ('error' in answer) { if (handlers.fail) handlers.fail(new Error(answer.error)); }
-            else if (handlers.ok) handlers.ok(answer.value);
-          });
-        };
-      },
-    });
-    window.google = { script: { get run() { return runner({}); } } };
-  })();
-`;
-
 describeInBrowser('the sidebar in chromium', () => {
   let service: SyncService;
   let env: AddonEnv;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: SidebarBrowser;
   let page: Page;
-  const calls: string[] = [];
+  let calls: string[];
 
   beforeAll(async () => {
     service = await startSyncService();
     const build = await buildToTemp(service.url);
     env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken('owner@sidebar.example') });
     addSampleTabs(env.book);
-    profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true });
-    page = await browser.newPage();
-    await page.exposeFunction('__gasCall', (name: string, args: string) => {
-      calls.push(name);
-      try {
-        return JSON.stringify({ value: env.run(name, ...(JSON.parse(args) as unknown[])) });
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    });
-    await page.addInitScript(GOOGLE_SCRIPT_RUN);
-    // The sidebar as HtmlService serves it: the HTML output's content at a page of its own.
-    await page.route('http://sidebar.test/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: env.spreadsheetApp.ui.sidebars.at(-1)!.getContent() }),
-    );
+    browser = await openSidebarBrowser(env);
+    ({ page, calls } = browser);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     await service?.close();
   });
 
@@ -78,7 +40,7 @@ describeInBrowser('the sidebar in chromium', () => {
 
   it('connects, reads the sheet, asks about near names, writes the tabs and syncs', async () => {
     env.run('openSetUp');
-    await page.goto('http://sidebar.test/');
+    await page.goto(SIDEBAR_URL);
     await expect.poll(() => page.locator('#connection-state').textContent()).toBe('Not connected to the service yet.');
     expect(calls).toEqual(['sidebarState']);
 
@@ -160,7 +122,7 @@ describeInBrowser('the sidebar in chromium', () => {
 
   it('opens on the panel the menu item named, and runs an action from it', async () => {
     env.run('open1099');
-    await page.goto('http://sidebar.test/');
+    await page.goto(SIDEBAR_URL);
     await expect.poll(() => page.locator('#panel-tax1099').isVisible()).toBe(true);
     expect(await page.locator('#panel-setup').isVisible()).toBe(false);
     await page.getByLabel('Year').fill('2026');

@@ -3,10 +3,11 @@ import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts'
 import { scheduleText, storedSchedule } from '../reminders/schedule.ts';
 import { serviceOrigin } from '../service-client/client.ts';
 
-const PANELS = ['setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables'] as const;
+const PANELS = ['overview', 'setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables'] as const;
 export type Panel = (typeof PANELS)[number];
 
 const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
+  { label: 'Overview', handler: 'openOverview', panel: 'overview' },
   { label: 'Set up / Import', handler: 'openSetUp', panel: 'setup' },
   { label: 'Sync', handler: 'openSync', panel: 'sync' },
   { label: 'Generate invoices', handler: 'openInvoices', panel: 'invoices' },
@@ -45,7 +46,8 @@ export function sidebarState(): SidebarState {
   const requested = takeRequestedPanel();
   const config = readConfig();
   return {
-    panel: (PANELS as readonly string[]).includes(requested ?? '') ? (requested as Panel) : 'setup',
+    // Opened without a menu item's panel: the month at a glance once connected, Set up before.
+    panel: (PANELS as readonly string[]).includes(requested ?? '') ? (requested as Panel) : config.orgId ? 'overview' : 'setup',
     connected: Boolean(config.orgId),
     service: serviceOrigin(),
     orgId: config.orgId ?? '',
