@@ -112,6 +112,6 @@ export function draftCreditNote(invoice: Invoice, input: DraftCreditNoteInput): 
 }
 
 /** No patient in the text: the agency has the visit id and the invoice line for that. */
-function creditDescription(line: InvoiceLine): string {
+export function creditDescription(line: InvoiceLine): string {
   return `Credit: ${line.date} ${line.discipline} ${line.visitTypeLabel} by ${line.therapistName}`;
 }

@@ -29,6 +29,20 @@ import { runTaxYear, taxYearOptions } from './cli/tax-year-command.ts';
 import { runStripeConnect, stripeConnectOptions } from './cli/stripe-connect-command.ts';
 import { onboardOptions, runOnboard } from './cli/onboard-command.ts';
 import { payrunOptions, runPayrun } from './cli/payrun-command.ts';
+import { creditNoteOptions, invoicesOptions, runCreditNote, runInvoices, runVoid, voidOptions } from './cli/invoices-command.ts';
+import { payRunsOptions, runPayRuns } from './cli/pay-runs-command.ts';
+import {
+  AGENCY_USAGE,
+  agenciesOptions,
+  agencyOptions,
+  runAgencies,
+  runAgency,
+  runTherapist,
+  runTherapists,
+  THERAPIST_USAGE,
+  therapistOptions,
+} from './cli/directory-command.ts';
+import { API_KEY_USAGE, apiKeyOptions, runApiKey } from './cli/api-key-command.ts';
 import { backupOptions, runBackup, type FileCommandEdge } from './cli/backup-command.ts';
 import { restoreOptions, runRestore } from './cli/restore-command.ts';
 
@@ -43,8 +57,10 @@ const GLOBAL_OPTIONS = {
 type Command = {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   usage: string;
+  /** Takes words after the command (`agency set NAME`), handed to run. */
+  positionals?: boolean;
 } & (
-  | { run(rt: CliRuntime, values: never, org: string | undefined): Promise<number> }
+  | { run(rt: CliRuntime, values: never, org: string | undefined, positionals: string[]): Promise<number> }
   /** A command on the SQLite file itself (backup, restore): no store is opened, so the file is neither created nor migrated. */
   | { runOnFile(values: never, edge: FileCommandEdge): Promise<number> }
 );
@@ -140,6 +156,48 @@ const COMMANDS: Record<string, Command> = {
     usage: "payrun --period YYYY-MM [--pay] [--json]   the month's pay runs; --pay approves and pays them through Stripe (never twice)",
     run: (rt, v) => runPayrun(rt, v),
   },
+  invoices: {
+    options: invoicesOptions,
+    usage:
+      'invoices [--period YYYY-MM] [--agency NAME] [--status open|partially-paid|paid|closed|void] [--json]\n         the issued invoices (those of cycles ending in the month) with what is paid, credited and open',
+    run: (rt, v) => runInvoices(rt, v),
+  },
+  void: {
+    options: voidOptions,
+    usage:
+      'void --invoice NUMBER --reason TEXT [--json]  void an issued invoice; its visits are billed again on the next close, as late visits',
+    run: (rt, v) => runVoid(rt, v),
+  },
+  'credit-note': {
+    options: creditNoteOptions,
+    usage:
+      'credit-note --invoice NUMBER (--visit ID... | --amount 1,234.56) --reason TEXT [--json]  a numbered credit note: what is left of each visit, or an amount',
+    run: (rt, v) => runCreditNote(rt, v),
+  },
+  'pay-runs': {
+    options: payRunsOptions,
+    usage: "pay-runs [--period YYYY-MM] [--json]       every pay run (or the month's): status, each therapist's pay, what is held and paid",
+    run: (rt, v) => runPayRuns(rt, v),
+  },
+  agencies: {
+    options: agenciesOptions,
+    usage:
+      'agencies [--json]                          the agencies: billing cycle, terms, how patients are named, email, address, spellings',
+    run: (rt, v) => runAgencies(rt, v),
+  },
+  therapists: {
+    options: agenciesOptions,
+    usage: 'therapists [--json]                        the therapists: disciplines, email, W-9 (TIN masked), pay without a W-9, spellings',
+    run: (rt, v) => runTherapists(rt, v),
+  },
+  agency: { options: agencyOptions, positionals: true, usage: AGENCY_USAGE, run: (rt, v, _org, words) => runAgency(rt, v, words) },
+  therapist: {
+    options: therapistOptions,
+    positionals: true,
+    usage: THERAPIST_USAGE,
+    run: (rt, v, _org, words) => runTherapist(rt, v, words),
+  },
+  'api-key': { options: apiKeyOptions, positionals: true, usage: API_KEY_USAGE, run: (rt, v, _org, words) => runApiKey(rt, v, words) },
   settings: {
     options: settingsOptions,
     usage:
@@ -215,11 +273,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     // `keys new` needs no store, and `keys rotate` opens it its own way.
     if (!command) return await runKeys(rest, process.env);
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: [...rest],
       options: { ...GLOBAL_OPTIONS, ...command.options },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionals === true,
     });
     if (values.help) {
       process.stdout.write(`usage: visitledger ${command.usage}\n`);
@@ -234,7 +292,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(keyFile ? { keyFile } : {}),
       ...(values.init ? { init: true } : {}),
     });
-    return await command.run(runtime, values as never, org);
+    return await command.run(runtime, values as never, org, positionals);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`error: ${(error as Error).message}\n`);
