@@ -18,7 +18,7 @@ import type { TherapistSession } from './therapist-session.ts';
 /** The revision of Form W-9 whose certification the page shows; a new revision's words go here with its name. */
 export const W9_FORM_REVISION = 'March 2024';
 
-/** Part II of Form W-9 (Rev. March 2024), word for word. */
+/** Part II of Form W-9 (Rev. March 2024), word for word (therapist-w9.test.ts holds the form's text to compare). */
 export const W9_CERTIFICATION: readonly string[] = [
   'Under penalties of perjury, I certify that:',
   '1. The number shown on this form is my correct taxpayer identification number (or I am waiting for a number to be issued to me); and',
@@ -28,7 +28,7 @@ export const W9_CERTIFICATION: readonly string[] = [
 ];
 
 export const W9_CERTIFICATION_INSTRUCTIONS =
-  'Certification instructions. You must cross out item 2 above if you have been notified by the IRS that you are currently subject to backup withholding because you have failed to report all interest and dividends on your tax return. For real estate transactions, item 2 does not apply. For mortgage interest paid, acquisition or abandonment of secured property, cancellation of debt, contributions to an individual retirement arrangement (IRA), and, generally, payments other than interest and dividends, you are not required to sign the certification, but you must provide your correct TIN.';
+  'Certification instructions. You must cross out item 2 above if you have been notified by the IRS that you are currently subject to backup withholding because you have failed to report all interest and dividends on your tax return. For real estate transactions, item 2 does not apply. For mortgage interest paid, acquisition or abandonment of secured property, cancellation of debt, contributions to an individual retirement arrangement (IRA), and, generally, payments other than interest and dividends, you are not required to sign the certification, but you must provide your correct TIN. See the instructions for Part II, later.';
 
 /** What an electronic W-9 must say beside the signature (Instructions for the Requester of Form W-9). */
 export const W9_CONSENT_NOTE =
