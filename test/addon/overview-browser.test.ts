@@ -43,6 +43,23 @@ describeInBrowser('the Overview panel in chromium', () => {
 
   beforeAll(async () => {
     expect(env.run('syncNow')).toMatchObject({ ok: true });
+    // A speech therapy visit, which no bill or pay rate covers: the close holds it, and so does the overview.
+    const agencies = org.api('get', '/v1/orgs/overview/agencies').body.agencies as { id: string; name: string }[];
+    const therapists = org.api('get', '/v1/orgs/overview/therapists').body.therapists as { id: string; name: string }[];
+    const unrated = org.api('post', '/v1/orgs/overview/visits', {
+      visits: [
+        {
+          clientId: 'api-speech-1',
+          agencyId: agencies.find((a) => a.name === 'Oakridge Home Health')!.id,
+          therapistId: therapists.find((t) => t.name === 'Tom Becker')!.id,
+          patient: { name: 'Held Visit Patient', mrn: 'H-1' },
+          date: '2026-03-10',
+          discipline: 'ST',
+          visitType: 'ROUTINE',
+        },
+      ],
+    });
+    expect(unrated.body.rows[0].problems.map((p: { code: string }) => p.code)).toEqual(['missing-bill-rate', 'missing-pay-rate']);
     expect(env.run('generateInvoices', '2026-03')).toMatchObject({ ok: true });
     expect(env.run('runPayroll', '2026-03')).toMatchObject({ ok: true });
     const invoices = org.api('get', '/v1/orgs/overview/invoices').body.invoices as { agencyId: string; issueDate: string }[];
@@ -114,6 +131,20 @@ describeInBrowser('the Overview panel in chromium', () => {
     expect(await chart.locator('polyline[data-series="billedCents"] title').textContent()).toContain(
       `March 2026 ${formatMoney(march.billedCents)}`,
     );
+    expect(march.held).toEqual([
+      expect.objectContaining({
+        date: '2026-03-10',
+        agency: 'Oakridge Home Health',
+        therapist: 'Tom Becker',
+        discipline: 'ST',
+        heldFrom: ['invoice', 'pay'],
+      }),
+    ]);
+    expect(await page.locator('#overview-held-title').textContent()).toBe('Held visits (1)');
+    expect(await page.locator('#overview-held li').textContent()).toBe(
+      `2026-03-10, Oakridge Home Health, Tom Becker (ST): held from invoice and pay. ${march.held[0]!.reasons.join(' ')}`,
+    );
+    expect(await page.locator('#overview-held li').textContent()).not.toContain('Held Visit Patient');
     expect(await page.locator('#overview-w9 li').allTextContents()).toEqual(
       march.missingW9.map(
         (m) =>
