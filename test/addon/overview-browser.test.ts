@@ -142,7 +142,7 @@ describeInBrowser('the Overview panel in chromium', () => {
     ]);
     expect(await page.locator('#overview-held-title').textContent()).toBe('Held visits (1)');
     expect(await page.locator('#overview-held li').textContent()).toBe(
-      `2026-03-10, Oakridge Home Health, Tom Becker (ST): held from invoice and pay. ${march.held[0]!.reasons.join(' ')}`,
+      `2026-03-10, Oakridge Home Health, Tom Becker (ST): held from invoice and pay. ${march.held[0]!.reasons.join('; ')}.`,
     );
     expect(await page.locator('#overview-held li').textContent()).not.toContain('Held Visit Patient');
     expect(await page.locator('#overview-w9 li').allTextContents()).toEqual(
