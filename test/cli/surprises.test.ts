@@ -314,3 +314,30 @@ describe('serve and portal-link', () => {
     expect(public_.stdout.split('\n')[0]).toMatch(/^https:\/\/bills\.example\.com\/portal\/[A-Za-z0-9_-]{43}$/);
   });
 });
+
+describe('close', () => {
+  it("says a month before the org's first visit has nothing to close, and makes no $0.00 pay run for a period with nothing payable", async () => {
+    const { dir, db } = await importedSample(); // visits from 2026-03-02; the local org pays biweekly
+    const early = await visitledger(db, 'close', '--period', '2025-12');
+    expect(early).toMatchObject({
+      code: 1,
+      stderr: "error: 2025-12 is before the org's first visit (2026-03-02): nothing to close; close the month of 2026-03 or later\n",
+    });
+    const empty = await visitledger(join(dir, 'empty.db'), 'close', '--period', '2026-03');
+    expect(empty).toMatchObject({
+      code: 1,
+      stderr: 'error: this org has no visits yet: nothing to close in 2026-03 (import or sync the visits first)\n',
+    });
+
+    const march = await json(db, 'close', '--period', '2026-03');
+    expect(march.payStatements.length).toBeGreaterThan(0);
+    // May has no visits: its cycles close without an invoice and its pay periods make no pay run.
+    const may = await json(db, 'close', '--period', '2026-05');
+    expect(may.invoices).toEqual([]);
+    expect(may.payStatements).toEqual([]);
+    expect(may.nothingToPay.length).toBeGreaterThan(0);
+    const text = await visitledger(db, 'close', '--period', '2026-05');
+    expect(text.stdout).not.toMatch(/\$0\.00/);
+    expect(text.stdout).toMatch(/payroll 2026-\d\d-\d\d\.\.2026-05-\d\d: nothing to pay, so no pay run/);
+  });
+});

@@ -65,7 +65,7 @@ describe('a Stripe attempt left pending', () => {
     const check = {
       therapistId: fx.therapistIds[0],
       amountCents: STATEMENT_CENTS[0],
-      paidOn: '2026-02-03',
+      paidOn: '2026-02-02',
       method: 'check',
       payRunId: PAY_RUN,
     };

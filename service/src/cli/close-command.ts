@@ -3,7 +3,7 @@
  * period. With --out, the invoices' and pay statements' PDFs (issued once, the same bytes on every later close) go to
  * DIR/invoices/<number>.pdf and DIR/pay-statements/<therapist>.pdf.
  */
-import { BACKUP_WITHHOLDING_PERCENT, ok, visitCount, type PayStatement, type Result } from '../../../shared/index.ts';
+import { BACKUP_WITHHOLDING_PERCENT, monthBounds, ok, visitCount, type PayStatement, type Result } from '../../../shared/index.ts';
 import { safeFileName, uniqueNames } from '../documents/file-names.ts';
 import { closeMonth, type MonthCloseResult } from '../usecases/cycles.ts';
 import { closedDocuments } from '../usecases/documents.ts';
@@ -16,6 +16,11 @@ export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean
 
 export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOptions>): Promise<number> {
   if (!values.period) throw new UsageError('close needs --period YYYY-MM (the month whose cycles end)');
+  const beforeFirst = await beforeFirstVisit(rt, values.period);
+  if (beforeFirst) {
+    process.stderr.write(`error: ${beforeFirst}\n`);
+    return 1;
+  }
   const result = await closeMonth(rt.ctx, rt.orgId, values.period);
   if (!result.ok) return failureExit(result.error);
   const written = values.out ? await writeCloseDocuments(rt, values.out, result.value) : null;
@@ -59,7 +64,12 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
           late: l.late,
         })),
       })),
-      held: [...result.value.cycles.flatMap((c) => c.held), ...result.value.payRuns.flatMap((r) => r.held)],
+      held: [
+        ...result.value.cycles.flatMap((c) => c.held),
+        ...result.value.payRuns.flatMap((r) => r.held),
+        ...result.value.nothingToPay.flatMap((n) => n.held),
+      ],
+      nothingToPay: result.value.nothingToPay.map((n) => n.period),
       warnings: result.value.payRuns.flatMap((r) => r.warnings),
       ...(written?.ok ? { files: written.value } : {}),
     });
@@ -81,9 +91,24 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     for (const h of r.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
     for (const w of r.warnings) say(`  warning: ${w.message}`);
   }
-  if (result.value.cycles.length === 0 && result.value.payRuns.length === 0) say(`no cycle ends in ${values.period}`);
+  for (const n of result.value.nothingToPay) {
+    say(`payroll ${n.period.start}..${n.period.end}: nothing to pay, so no pay run`);
+    for (const h of n.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
+  }
+  if (result.value.cycles.length === 0 && result.value.payRuns.length === 0 && result.value.nothingToPay.length === 0)
+    say(`no cycle ends in ${values.period}`);
   if (written?.ok) say(`wrote ${written.value.length} PDF${written.value.length === 1 ? '' : 's'} to ${values.out}`);
   return 0;
+}
+
+/** A month before the org's first visit has nothing to close; closing it would only mark its cycles closed, and history imported later would bill as late. */
+async function beforeFirstVisit(rt: CliRuntime, period: string): Promise<string | undefined> {
+  const bounds = monthBounds(period);
+  if (!bounds.ok) return undefined; // the close says what is wrong with it
+  const [first] = await rt.ctx.store.listVisits(rt.orgId, {}, { limit: 1 });
+  if (!first) return `this org has no visits yet: nothing to close in ${period} (import or sync the visits first)`;
+  if (bounds.value.end >= first.date) return undefined;
+  return `${period} is before the org's first visit (${first.date}): nothing to close; close the month of ${first.date.slice(0, 7)} or later`;
 }
 
 async function writeCloseDocuments(

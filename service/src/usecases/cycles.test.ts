@@ -361,6 +361,7 @@ describe('pay runs and the 1099 ledger', () => {
 
   it('counts payments by the day they were paid, and only the methods that count toward 1099-NEC', async () => {
     const { ctx, tom, omar } = await anOrg();
+    ctx.setNow('2027-01-15T15:00:00.000Z'); // a payment is recorded once made: these run to 2027-01-02
     const pay = (therapistId: string, amountCents: number, paidOn: string, method: string) =>
       recordManualPayment(ctx, 'acme', { therapistId, amountCents, paidOn, method });
     expect(await pay(tom, 150000, '2026-12-31', 'check')).toMatchObject({ ok: true, value: { status: 'paid' } });

@@ -59,6 +59,7 @@ describe('the audit of money and tax figures', () => {
 
   it('records a manual payment (it moves a 1099 Box 1) with amount, method and day, not its free-text reference', async () => {
     const { ctx, therapistId } = await anOrg();
+    ctx.setNow('2026-03-02T15:00:00.000Z'); // the day of the payment: a payment is recorded once made
     const payment = expectOk(
       await recordManualPayment(ctx, 'acme', {
         therapistId,
