@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   billingAccess,
   countActiveTherapists,
+  describePlan,
   subscriptionState,
   therapistLimitState,
   type PaidSubscription,
+  type SubscriptionAnswer,
   type SubscriptionState,
 } from './plans.ts';
 
@@ -111,5 +113,43 @@ describe('active therapists', () => {
       { therapistId: 'd', date: '2026-04-11' },
     ];
     expect(countActiveTherapists(visits, { start: '2026-04-01', end: '2026-04-10' })).toBe(2);
+  });
+});
+
+describe('the plan in plain words', () => {
+  const answer = (over: Partial<SubscriptionAnswer>): SubscriptionAnswer => ({
+    plan: 'trial',
+    status: 'trialing',
+    trialEndsOn: '2026-03-31',
+    currentPeriodEnd: null,
+    activeTherapists: 3,
+    therapistLimit: null,
+    ...over,
+  });
+
+  it('counts the trial’s days down and offers both plans', () => {
+    const s = describePlan(answer({}), '2026-03-19');
+    expect(s).toMatchObject({ headline: 'Free trial: 12 days left', trialDaysLeft: 12, choices: ['starter', 'unlimited'] });
+    expect(s.lines).toContain('Starter: $60/month, up to 8 active therapists.');
+    expect(s.lines).toContain('Unlimited: $149/month, any number of therapists.');
+  });
+
+  it('says a lapsed trial keeps the data and waits for a plan', () => {
+    const s = describePlan(answer({ status: 'canceled' }), '2026-04-02');
+    expect(s.headline).toBe('Free trial ended');
+    expect(s.lines[0]).toMatch(/exports and 1099s stay available/);
+  });
+
+  it('shows a paid plan with its count against the limit, and no Checkout choices', () => {
+    const s = describePlan(
+      answer({ plan: 'starter', status: 'past_due', currentPeriodEnd: '2026-05-01', activeTherapists: 9, therapistLimit: 8 }),
+      '2026-04-10',
+    );
+    expect(s).toMatchObject({
+      headline: 'Starter (payment failed: update the card in the billing portal)',
+      trialDaysLeft: null,
+      choices: [],
+    });
+    expect(s.lines).toContain('9 of 8 active therapists this period: over the limit, upgrade to Unlimited.');
   });
 });

@@ -183,3 +183,74 @@ export function countActiveTherapists(
   for (const v of visits) if (v.date >= period.start && v.date <= period.end) active.add(v.therapistId);
   return active.size;
 }
+
+/** What the service answers for an org's plan (GET /v1/orgs/:orgId/subscription). */
+export type SubscriptionAnswer = {
+  plan: Plan;
+  status: SubscriptionStatus;
+  trialEndsOn: IsoDate | null;
+  currentPeriodEnd: IsoDate | null;
+  activeTherapists: number;
+  therapistLimit: number | null;
+};
+
+export type PlanSummary = {
+  /** "Free trial: 12 days left", "Starter", "Unlimited (payment failed)". */
+  headline: string;
+  lines: string[];
+  /** Days of free trial left; null off the trial. */
+  trialDaysLeft: number | null;
+  /** The plans the owner can choose with Checkout now (none once subscribed: the billing portal changes plans). */
+  choices: PaidPlan[];
+};
+
+const money = (cents: number) => `$${(cents / 100).toFixed(0)}`;
+const planLine = (plan: PaidPlan) =>
+  `${PLAN_PRICES[plan].name}: ${money(PLAN_PRICES[plan].monthlyCents)}/month, ${
+    PLAN_PRICES[plan].therapistLimit === null ? 'any number of therapists' : `up to ${PLAN_PRICES[plan].therapistLimit} active therapists`
+  }.`;
+
+/** The plan in plain words, as the sidebar and the command line show it. */
+export function describePlan(s: SubscriptionAnswer, today: IsoDate): PlanSummary {
+  const count =
+    s.therapistLimit === null
+      ? `${s.activeTherapists} active therapists this period.`
+      : `${s.activeTherapists} of ${s.therapistLimit} active therapists this period${s.activeTherapists > s.therapistLimit ? ': over the limit, upgrade to Unlimited' : ''}.`;
+  const subscribed = s.plan !== 'trial' && s.status !== 'canceled';
+  const choices = subscribed ? [] : [...PAID_PLANS];
+  if (s.plan === 'trial') {
+    const left = s.trialEndsOn ? Math.max(0, daysBetween(today, s.trialEndsOn)) : 0;
+    return s.status === 'trialing'
+      ? {
+          headline: `Free trial: ${left} day${left === 1 ? '' : 's'} left`,
+          lines: [`The free trial ends on ${s.trialEndsOn}. No card is needed until then.`, count, ...PAID_PLANS.map(planLine)],
+          trialDaysLeft: left,
+          choices,
+        }
+      : {
+          headline: 'Free trial ended',
+          lines: [
+            `The free trial ended on ${s.trialEndsOn}: closing months and paying therapists wait for a plan. Your data, exports and 1099s stay available.`,
+            ...PAID_PLANS.map(planLine),
+          ],
+          trialDaysLeft: 0,
+          choices,
+        };
+  }
+  const name = PLAN_PRICES[s.plan].name;
+  const status =
+    s.status === 'past_due'
+      ? ' (payment failed: update the card in the billing portal)'
+      : s.status === 'canceled'
+        ? ' (canceled)'
+        : s.status === 'trialing'
+          ? ' (in the free trial)'
+          : '';
+  const period = s.currentPeriodEnd && s.status !== 'canceled' ? [`The current period ends on ${s.currentPeriodEnd}.`] : [];
+  return {
+    headline: `${name}${status}`,
+    lines: [...period, count, ...(s.status === 'canceled' ? PAID_PLANS.map(planLine) : [])],
+    trialDaysLeft: s.status === 'trialing' && s.trialEndsOn ? Math.max(0, daysBetween(today, s.trialEndsOn)) : null,
+    choices,
+  };
+}

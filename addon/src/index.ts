@@ -12,6 +12,7 @@ import * as therapistMail from './actions/therapist-mail.ts';
 import { handleFormSubmit } from './form/submit.ts';
 import { applySetUp as apply, previewSetUp as preview } from './sheets/setup.ts';
 import * as menu from './sidebar/menu.ts';
+import * as plan from './actions/plan.ts';
 
 export const onOpen = (_e?: unknown) => menu.onOpen();
 export const onInstall = (_e?: unknown) => menu.onOpen();
@@ -27,6 +28,7 @@ export const open1099 = () => menu.showSidebar('tax1099');
 export const openPortalLinks = () => menu.showSidebar('portal');
 export const openTherapistLinks = () => menu.showSidebar('therapists');
 export const openReceivables = () => menu.showSidebar('receivables');
+export const openPlan = () => menu.showSidebar('plan');
 
 export const sidebarState = () => menu.sidebarState();
 export const monthOverview = (month: string | null) => overview(month);
@@ -49,3 +51,6 @@ export const turnOnReminders = () => reminders.turnOnReminders();
 export const turnOffReminders = () => reminders.turnOffReminders();
 export const sendReminders = () => reminders.sendReminders();
 export const dailyMail = (_e?: unknown) => reminders.dailyMail();
+export const planStatus = () => plan.planStatus();
+export const upgradePlan = (choice: string) => plan.upgradePlan(choice);
+export const manageBilling = () => plan.manageBilling();

@@ -51,6 +51,7 @@ describe('the add-on against the running service', () => {
       'Send portal links',
       'Therapist links',
       'Balances and reminders',
+      'Plan',
     ]);
     env.run('onInstall');
     expect(env.spreadsheetApp.ui.menus).toHaveLength(2);

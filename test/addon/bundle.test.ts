@@ -17,6 +17,7 @@ const GLOBALS = [
   'connectService',
   'dailyMail',
   'generateInvoices',
+  'manageBilling',
   'monthOverview',
   'onFormSubmit',
   'onInstall',
@@ -26,12 +27,14 @@ const GLOBALS = [
   'openOverview',
   'openPay',
   'openPayroll',
+  'openPlan',
   'openPortalLinks',
   'openReceivables',
   'openSetUp',
   'openSync',
   'openTherapistLinks',
   'payContractors',
+  'planStatus',
   'previewSetUp',
   'report1099',
   'runPayroll',
@@ -46,6 +49,7 @@ const GLOBALS = [
   'syncNow',
   'turnOffReminders',
   'turnOnReminders',
+  'upgradePlan',
 ];
 
 let build: AddonBuild;

@@ -3,7 +3,7 @@ import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts'
 import { scheduleText, storedSchedule } from '../reminders/schedule.ts';
 import { serviceOrigin } from '../service-client/client.ts';
 
-const PANELS = ['overview', 'setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables'] as const;
+const PANELS = ['overview', 'setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables', 'plan'] as const;
 export type Panel = (typeof PANELS)[number];
 
 const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
@@ -17,6 +17,7 @@ const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
   { label: 'Send portal links', handler: 'openPortalLinks', panel: 'portal' },
   { label: 'Therapist links', handler: 'openTherapistLinks', panel: 'therapists' },
   { label: 'Balances and reminders', handler: 'openReceivables', panel: 'receivables' },
+  { label: 'Plan', handler: 'openPlan', panel: 'plan' },
 ];
 
 export function onOpen(): void {
