@@ -193,6 +193,12 @@ export function dailyMail(): ActionResult {
     if (isResult(c)) return c;
     const notices = sendCopyBNotices(c.conn);
     const reminders = runReminders(c, activeBook());
-    return { ok: notices.ok && reminders.ok, title: 'Daily email', lines: [...notices.lines, ...reminders.lines] };
+    const next = [notices.next, reminders.next].filter((n) => n !== undefined).join(' ');
+    return {
+      ok: notices.ok && reminders.ok,
+      title: 'Daily email',
+      lines: [...notices.lines, ...reminders.lines],
+      ...(next ? { next } : {}),
+    };
   });
 }

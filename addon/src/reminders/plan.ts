@@ -18,7 +18,8 @@ export type ReportAgency = {
 };
 export type AgencyContact = { name: string; serviceId: string; contactEmail: string; noReminders: boolean };
 
-export type DueInvoice = { number: string; dueDate: IsoDate; openCents: Cents; step: number };
+/** `step`: the latest step reached; `late`: days past the due date today (negative before it). */
+export type DueInvoice = { number: string; dueDate: IsoDate; openCents: Cents; step: number; late: number };
 export type PlannedReminder = {
   /** The agency as the service names it. */
   agency: string;
@@ -46,7 +47,7 @@ export function planReminders(input: {
       const reached = input.schedule.filter((s) => s <= late);
       if (reached.length === 0) return [];
       const step = Math.max(...reached);
-      return input.sent.has(sentKey(i.number, step)) ? [] : [{ number: i.number, dueDate: i.dueDate, openCents: i.openCents, step }];
+      return input.sent.has(sentKey(i.number, step)) ? [] : [{ number: i.number, dueDate: i.dueDate, openCents: i.openCents, step, late }];
     });
     return invoices.length === 0
       ? []
@@ -68,7 +69,7 @@ export function reminderEmail(
   org: { name: string },
   link: { url: string; expires: IsoDate } | null,
 ): { subject: string; body: string } {
-  const lines = r.invoices.map((i) => `  ${i.number}: ${formatMoney(i.openCents)} open, due ${i.dueDate} (${stepLabel(i.step)})`);
+  const lines = r.invoices.map((i) => `  ${i.number}: ${formatMoney(i.openCents)} open, due ${i.dueDate} (${stepLabel(i.late)})`);
   const portal = link
     ? [
         `See and download these invoices in ${org.name}'s secure portal:`,

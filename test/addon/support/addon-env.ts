@@ -38,7 +38,29 @@ export type AddonEnv = {
   context: vm.Context;
 };
 
-export type AddonEnvOptions = { buildDir: string; transport: Transport; token: () => string; timeZone?: string; name?: string };
+/** `now`: the script's clock (`new Date()` and `Date.now()` in it), for a test that moves time; the real one without it. */
+export type AddonEnvOptions = {
+  buildDir: string;
+  transport: Transport;
+  token: () => string;
+  timeZone?: string;
+  name?: string;
+  now?: () => Date;
+};
+
+/** A Date whose "now" is `now()`: every other use of Date is the real one. */
+function clockDate(now: () => Date): DateConstructor {
+  class ClockDate extends Date {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(now().getTime());
+      else super(...(args as [string]));
+    }
+    static override now() {
+      return now().getTime();
+    }
+  }
+  return ClockDate as unknown as DateConstructor;
+}
 
 export function addonEnv(options: AddonEnvOptions): AddonEnv {
   const log = new CallLog();
@@ -62,6 +84,7 @@ export function addonEnv(options: AddonEnvOptions): AddonEnv {
     HtmlService: html,
     Utilities: utilities,
     MailApp: mail,
+    ...(options.now ? { Date: clockDate(options.now) } : {}),
   });
   vm.runInContext(readFileSync(join(options.buildDir, 'Code.js'), 'utf8'), context, { filename: 'Code.js' });
   const run = (name: string, ...args: unknown[]) => {

@@ -18,11 +18,19 @@ export type SampleOrg = {
   api(method: string, path: string, body?: unknown): { status: number; body: any };
 };
 
+/** `serviceTime` starts the service's clock; `now` is the script's (both real without them). */
+export type SampleOrgClocks = { serviceTime?: Date; now?: () => Date };
+
 /** Connects as `owner` to a new org `orgId` (payroll monthly) and runs Set up. */
-async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> {
-  const service = await startSyncService();
+async function setUpSampleOrg(orgId: string, owner: string, clocks: SampleOrgClocks = {}): Promise<SampleOrg> {
+  const service = await startSyncService(clocks.serviceTime ? { serviceTime: clocks.serviceTime } : {});
   const build = await buildToTemp(service.url);
-  const env = addonEnv({ buildDir: build.outDir, transport: (r) => service.fetch(r), token: () => service.idToken(owner) });
+  const env = addonEnv({
+    buildDir: build.outDir,
+    transport: (r) => service.fetch(r),
+    token: () => service.idToken(owner),
+    ...(clocks.now ? { now: clocks.now } : {}),
+  });
   addSampleTabs(env.book);
   const api = (method: string, path: string, body?: unknown) => service.call(owner, method, path, body);
   expect(env.run('connectService', { orgId })).toMatchObject({ ok: true });
@@ -32,10 +40,10 @@ async function setUpSampleOrg(orgId: string, owner: string): Promise<SampleOrg> 
 }
 
 /** A suite's sample org: set up before its tests (`ready` receives it), its service closed after them. */
-export function useSampleOrg(orgId: string, owner: string, ready: (org: SampleOrg) => void): void {
+export function useSampleOrg(orgId: string, owner: string, ready: (org: SampleOrg) => void, clocks: SampleOrgClocks = {}): void {
   let org: SampleOrg | undefined;
   beforeAll(async () => {
-    org = await setUpSampleOrg(orgId, owner);
+    org = await setUpSampleOrg(orgId, owner, clocks);
     ready(org);
   }, 60_000);
   afterAll(async () => {

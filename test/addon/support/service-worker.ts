@@ -3,6 +3,7 @@
  * add-on's synchronous UrlFetchApp double can block the main thread on a request while
  * the service answers here. Replies go through a SharedArrayBuffer: [state, length, bytes].
  */
+import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startTestApi } from '../../api/harness.ts';
 import { startStripeStandin } from '../../stripe-standin/standin.ts';
@@ -14,11 +15,20 @@ const stripeTime = (workerData as { stripeTime?: number } | null)?.stripeTime;
 const standin = await startStripeStandin(
   stripeTime === undefined ? {} : { clock: () => stripeTime + Math.floor(Date.now() / 1000) - startedAt },
 );
-const api = await startTestApi({ stripeApiBase: standin.url });
+// The service's clock: the real one, or (`serviceTime`, a Unix millisecond) one a test sets with the `clock` message and
+// that runs on from there, so invoices fall on known days whatever the day the test runs.
+const serviceTime = (workerData as { serviceTime?: number } | null)?.serviceTime;
+const clock = { setAt: Date.now(), to: serviceTime ?? 0 };
+const api = await startTestApi({
+  stripeApiBase: standin.url,
+  ...(serviceTime === undefined ? {} : { now: () => new Date(clock.to + Date.now() - clock.setAt) }),
+});
 type Message =
   | { op: 'fetch'; url: string; method: string; headers: Record<string, string>; body?: string }
   | { op: 'token'; email: string }
   | { op: 'standin'; method: string; args: unknown[] }
+  | { op: 'clock'; to: number }
+  | { op: 'notice'; orgId: string; therapistId: string; year: number }
   | { op: 'close' };
 
 function reply(shared: SharedArrayBuffer, value: unknown): void {
@@ -34,6 +44,22 @@ function reply(shared: SharedArrayBuffer, value: unknown): void {
 parentPort!.on('message', async ({ message, shared }: { message: Message; shared: SharedArrayBuffer }) => {
   try {
     if (message.op === 'token') return reply(shared, { token: api.google.idToken(message.email) });
+    if (message.op === 'notice') {
+      // As posting a Copy B records it (service/src/usecases/therapist-copy-b.ts), without the consent, W-9 and year of pay that posting needs.
+      const id = randomUUID();
+      await api.store.insertNotification(message.orgId, {
+        id,
+        therapistId: message.therapistId,
+        kind: 'copy-b-ready',
+        year: message.year,
+        createdAt: new Date().toISOString(),
+      });
+      return reply(shared, { id });
+    }
+    if (message.op === 'clock') {
+      Object.assign(clock, { setAt: Date.now(), to: message.to });
+      return reply(shared, { to: message.to });
+    }
     if (message.op === 'standin') {
       const fn = (standin as unknown as Record<string, (...args: unknown[]) => unknown>)[message.method]!;
       return reply(shared, { value: (await fn.apply(standin, message.args)) ?? null });

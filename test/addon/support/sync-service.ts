@@ -8,6 +8,10 @@ export type SyncService = {
   idToken(email: string): string;
   /** A call to the service as `email` (signed in with Google), from a test rather than through the add-on. */
   call(email: string, method: string, path: string, body?: unknown): { status: number; body: any };
+  /** Records a "Copy B is ready" notice for the therapist, as posting their Copy B does; its id. */
+  recordCopyBNotice(orgId: string, therapistId: string, year: number): string;
+  /** Sets the service's clock (a service started with `serviceTime`); it runs on from there. */
+  setClock(to: Date): void;
   /** Calls the Stripe stand-in (test/stripe-standin) in the worker: its answer, as JSON. */
   standin<T = unknown>(method: string, ...args: unknown[]): T;
   close(): Promise<void>;
@@ -15,10 +19,16 @@ export type SyncService = {
 
 const REPLY_BYTES = 64 * 1024 * 1024;
 
-/** `stripeTime`: when Stripe's clock (the stand-in's) starts, so transfers fall on a known day whatever the day the test runs. */
-export async function startSyncService(options: { stripeTime?: Date } = {}): Promise<SyncService> {
+/**
+ * `stripeTime`: when Stripe's clock (the stand-in's) starts, so transfers fall on a known day whatever the day the test runs.
+ * `serviceTime`: when the service's clock starts (setClock moves it); the real clock without it.
+ */
+export async function startSyncService(options: { stripeTime?: Date; serviceTime?: Date } = {}): Promise<SyncService> {
   const worker = new Worker(new URL('./service-worker.ts', import.meta.url), {
-    workerData: options.stripeTime ? { stripeTime: Math.floor(options.stripeTime.getTime() / 1000) } : null,
+    workerData: {
+      ...(options.stripeTime ? { stripeTime: Math.floor(options.stripeTime.getTime() / 1000) } : {}),
+      ...(options.serviceTime ? { serviceTime: options.serviceTime.getTime() } : {}),
+    },
   });
   const url = await new Promise<string>((resolve, reject) => {
     worker.once('message', (m: { url: string }) => resolve(m.url));
@@ -53,6 +63,10 @@ export async function startSyncService(options: { stripeTime?: Date } = {}): Pro
       });
       if ('error' in res) throw new Error(res.error);
       return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
+    },
+    recordCopyBNotice: (orgId, therapistId, year) => ask<{ id: string }>({ op: 'notice', orgId, therapistId, year }).id,
+    setClock(to) {
+      ask({ op: 'clock', to: to.getTime() });
     },
     standin: <T>(method: string, ...args: unknown[]) => {
       const answer = ask<{ value: T } | { error: string }>({ op: 'standin', method, args });
