@@ -148,18 +148,9 @@ export function sqliteFileInUse(file: string): boolean {
   }
 }
 
-function syncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The folder's entry for a renamed or linked file reaches the disk too. */
-function syncFolder(folder: string): void {
-  const fd = openSync(folder, 'r');
+/** Flushes a file to the disk, or a folder's entries (a rename or link done in it). */
+function syncToDisk(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
@@ -192,7 +183,7 @@ async function copyInto(source: string, temp: string): Promise<{ pages: number; 
     } finally {
       copy.close();
     }
-    syncFile(temp);
+    syncToDisk(temp);
     return { pages, facts };
   } catch (error) {
     rmSync(temp, { force: true });
@@ -231,7 +222,7 @@ export async function backupSqliteFile(source: string, out: string, options: { o
   } finally {
     rmSync(temp, { force: true });
   }
-  syncFolder(dirname(resolve(out)));
+  syncToDisk(dirname(resolve(out)));
   return { out, pages, bytes: statSync(out).size, facts };
 }
 
@@ -278,7 +269,7 @@ export async function restoreSqliteFile(from: string, db: string, options: { ove
         linkSync(db, keptAs);
       } catch {
         copyFileSync(db, keptAs);
-        syncFile(keptAs);
+        syncToDisk(keptAs);
       }
     }
     renameSync(temp, db);
@@ -287,6 +278,6 @@ export async function restoreSqliteFile(from: string, db: string, options: { ove
   }
   // A log left by a crash of the old file must not be replayed into the restored one.
   for (const leftover of [`${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(leftover, { force: true });
-  syncFolder(dirname(resolve(db)));
+  syncToDisk(dirname(resolve(db)));
   return { db, pages, bytes: statSync(db).size, facts, keptAs };
 }
