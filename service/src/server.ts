@@ -37,7 +37,7 @@ import { createLogger, type Logger } from './http/logger.ts';
 import { lazyRenderPool } from './documents/render-pool.ts';
 import type { DocumentStore, IdentityStore, KeyMaintenanceStore, PortalStore, Store } from './store/port.ts';
 import type { PayoutStore } from './store/payouts-port.ts';
-import { stripeEndpoint } from './payouts/stripe-client.ts';
+import { stripeCheckoutOrigin, stripeEndpoint } from './payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from './payouts/stripe-gateway.ts';
 import { stripeBillingGateway } from './payouts/stripe-billing.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
@@ -70,6 +70,7 @@ export function appDeps(
     ...parts,
     payoutGateways: stripeGatewayFactory(stripeEndpoint(settings.STRIPE_API_BASE)),
     verifyStripeEvent,
+    stripeCheckoutOrigin: stripeCheckoutOrigin(settings.STRIPE_API_BASE),
     ...(settings.VISITLEDGER_BILLING_STRIPE_KEY && settings.VISITLEDGER_BILLING_WEBHOOK_SECRET
       ? {
           billing: stripeBillingGateway({

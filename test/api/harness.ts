@@ -21,7 +21,7 @@ import { inThreadRenderer } from '../../service/src/documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../../service/src/store/port.ts';
 import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
 import type { BillingGateway } from '../../service/src/payouts/billing-port.ts';
-import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
+import { stripeCheckoutOrigin, stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
 
@@ -184,6 +184,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     payouts: store,
     payoutGateways: stripeGatewayFactory(stripeEndpoint(options.stripeApiBase ?? 'http://127.0.0.1:9')),
     verifyStripeEvent,
+    ...(options.stripeApiBase ? { stripeCheckoutOrigin: stripeCheckoutOrigin(options.stripeApiBase) } : {}),
     ...(options.billing ? { billing: options.billing } : {}),
     portalBaseUrl: 'http://portal.test',
     renderer: inThreadRenderer,

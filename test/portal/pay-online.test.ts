@@ -6,53 +6,34 @@
  * its signed events to the service's own webhook route. The receipts are read back from the
  * API, the states from the portal's pages.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApi, type TestApi } from '../api/harness.ts';
-import { buildOrg, ok, type BuiltOrg } from '../api/org-builder.ts';
-import { startStripeStandin, type StripeStandin } from '../stripe-standin/standin.ts';
+import { call, type TestApi } from '../api/harness.ts';
+import { ok, type BuiltOrg } from '../api/org-builder.ts';
+import type { StripeStandin } from '../stripe-standin/standin.ts';
 import { formatMoney } from '../../shared/index.ts';
 import { portalBrowser, type PortalBrowser } from './portal-fixture.ts';
+import { startPayOnlineFixture, type PayOnlineFixture } from './pay-online-fixture.ts';
 
+let f: PayOnlineFixture;
 let api: TestApi;
 let standin: StripeStandin;
 let alpha: BuiltOrg;
-/** Alpha's January invoices: [0] the first agency's, [1] the second's. */
-let invoices: { id: string; number: string; agencyId: string; totalCents: number }[];
-const clock = { now: new Date('2026-02-01T15:00:00.000Z') };
-const key = `rk_test_${randomBytes(16).toString('hex')}`;
-const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
-const accountWebhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
-const owner = () => ({ token: alpha.ownerToken });
+let invoices: PayOnlineFixture['invoices'];
+let key: string;
+const owner = () => f.owner;
 
 beforeAll(async () => {
-  standin = await startStripeStandin({ clock: () => Math.floor(clock.now.getTime() / 1000) });
-  standin.addPlatform(key, 0);
-  api = await startTestApi({ now: () => clock.now, stripeApiBase: standin.url });
-  alpha = await buildOrg(api, 'alpha', 'Alpha');
-  const closed = await ok(api, 'post', '/v1/orgs/alpha/cycles/close-month', { ...owner(), body: { month: '2026-01' } });
-  invoices = closed.cycles
-    .map((c: any) => c.invoice)
-    .sort((a: any, b: any) => alpha.agencyIds.indexOf(a.agencyId) - alpha.agencyIds.indexOf(b.agencyId));
-  await ok(api, 'put', '/v1/orgs/alpha/stripe', { ...owner(), body: { key, webhookSecret, accountWebhookSecret } });
-  const hook = `${api.url}/v1/stripe/webhooks/alpha`;
-  standin.setWebhookEndpoint(key, hook, webhookSecret);
-  standin.setWebhookEndpoint(key, hook, accountWebhookSecret, { connect: false });
+  f = await startPayOnlineFixture();
+  ({ api, standin, alpha, invoices, key } = f);
 }, 60_000);
-afterAll(async () => {
-  await standin.flushWebhooks();
-  await standin.close();
-  await api.close();
-});
+afterAll(() => f.close());
 
-const setMethods = (methods: string[]) =>
-  ok(api, 'patch', '/v1/orgs/alpha/settings', { ...owner(), body: { onlinePaymentMethods: methods } });
+const setMethods = (methods: string[]) => f.setMethods(methods);
 
 /** A browser holding a portal session for the agency at `index`. */
 async function agencyBrowser(index: number): Promise<PortalBrowser> {
-  const created = await ok(api, 'post', '/v1/orgs/alpha/portal-links', { ...owner(), body: { agencyId: alpha.agencyIds[index] } });
   const browser = portalBrowser(api);
-  expect((await browser.get(new URL(created.url).pathname)).status).toBe(200);
+  expect((await browser.get(await f.linkPath(index))).status).toBe(200);
   return browser;
 }
 
@@ -105,7 +86,7 @@ describe('what the org offers', () => {
     const offered = await invoicePage(browser, invoices[0]!.id);
     expect(offered.text).toMatch(/<form method="post" action="\/portal\/invoices\/[^"]+\/pay">/);
     expect(offered.text).toContain('by bank account (ACH) on Stripe');
-    expect(offered.headers.get('content-security-policy')).toContain("form-action 'self' https://checkout.stripe.com");
+    expect(offered.headers.get('content-security-policy')).toContain(`form-action 'self' ${standin.url};`);
   });
 });
 

@@ -67,6 +67,8 @@ export type AppDeps = {
   payouts: PayoutStore;
   payoutGateways: PayoutGatewayFactory;
   verifyStripeEvent: EventVerifier;
+  /** Where Stripe's payment pages are (stripeCheckoutOrigin): the portal's pay form redirects there. */
+  stripeCheckoutOrigin?: string;
   /** The operator's own Stripe account, which bills the orgs for VisitLedger; unset, plans are not enforced. */
   billing?: BillingGateway;
   /** The Google Cloud project request trace ids belong to (Cloud Logging); unset, log lines carry no trace. */

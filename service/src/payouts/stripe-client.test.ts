@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { readSettings, SettingsError } from '../config/settings.ts';
-import { STRIPE_API_VERSION, stripeEndpoint } from './stripe-client.ts';
+import { STRIPE_API_VERSION, stripeCheckoutOrigin, stripeEndpoint } from './stripe-client.ts';
 
 describe('where the Stripe client goes', () => {
   it('is Stripe itself unless STRIPE_API_BASE names a stand-in', () => {
@@ -12,6 +12,11 @@ describe('where the Stripe client goes', () => {
       protocol: 'http',
     });
     expect(stripeEndpoint('http://localhost')).toEqual({ host: 'localhost', port: 80, protocol: 'http' });
+  });
+
+  it("sends the portal's pay form to Stripe Checkout, or to a stand-in's own pages", () => {
+    expect(stripeCheckoutOrigin(readSettings({}).STRIPE_API_BASE)).toBe('https://checkout.stripe.com');
+    expect(stripeCheckoutOrigin('http://127.0.0.1:4242')).toBe('http://127.0.0.1:4242');
   });
 
   it('refuses a STRIPE_API_BASE that is not an http(s) URL, naming the setting', () => {

@@ -20,6 +20,16 @@ export function stripeEndpoint(apiBase: string): StripeEndpoint {
   return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
+/**
+ * Where Stripe's hosted payment pages are for `STRIPE_API_BASE`: Stripe's own Checkout, or the
+ * stand-in itself (it serves its pages where it serves its API). The portal's pay form may
+ * redirect there (its CSP's form-action).
+ */
+export function stripeCheckoutOrigin(apiBase: string): string {
+  const url = new URL(apiBase);
+  return url.hostname === 'api.stripe.com' ? 'https://checkout.stripe.com' : url.origin;
+}
+
 export function stripeClient(secretKey: string, endpoint: StripeEndpoint): Stripe {
   return new Stripe(secretKey, { apiVersion: STRIPE_API_VERSION, ...endpoint, maxNetworkRetries: MAX_NETWORK_RETRIES, timeout: 30_000 });
 }
