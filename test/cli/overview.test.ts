@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT_CONFIRMED, visitledger } from './run-cli.ts';
 
 type Named = { agency: string; totalCents: number };
 type Statement = { therapist: string; period: { start: string }; totalCents: number; lines: { agency: string; amountCents: number }[] };
@@ -18,15 +18,7 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 describe('visitledger overview', () => {
   it("matches the close's invoices and pay statements and the receivables report, then counts the money recorded since", async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'visitledger-cli-')), 'owner.db');
-    await json(
-      db,
-      ...SAMPLE_IMPORT,
-      '--map-agency',
-      'Oakridge=Oakridge Home Health',
-      '--map-agency',
-      'Lakeside Home Care=Lakeside Home Care LLC',
-      '--commit',
-    );
+    await json(db, ...SAMPLE_IMPORT_CONFIRMED);
     const closed = await json(db, 'close', '--period', '2026-03');
     const invoices: Named[] = closed.invoices;
     const statements: Statement[] = closed.payStatements;

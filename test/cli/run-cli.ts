@@ -34,6 +34,16 @@ export const SAMPLE_IMPORT = [
   `${SAMPLE_SHEET}pay-rates.csv`,
 ];
 
+/** `import --commit` of the sample owner sheet, its two near agency names confirmed as the owner would. */
+export const SAMPLE_IMPORT_CONFIRMED = [
+  ...SAMPLE_IMPORT,
+  '--map-agency',
+  'Oakridge=Oakridge Home Health',
+  '--map-agency',
+  'Lakeside Home Care=Lakeside Home Care LLC',
+  '--commit',
+];
+
 /** `visitledger payment` by check in the demo org; resolves to the exit code. */
 export async function payDemoByCheck(db: string, therapist: string, amount: string, date: string): Promise<number> {
   const run = await visitledger(
