@@ -4,8 +4,10 @@
  * usable W-9 and what blocks the next close or the year end (docs/cli.md defines each figure). The month: the
  * current one in the org's time zone unless --month names another.
  */
-import { monthBounds, periodLabel } from '../../../shared/index.ts';
+import { calendarDayIn, monthBounds, periodLabel } from '../../../shared/index.ts';
 import { monthOverview } from '../usecases/overview.ts';
+import { describePlan, type SubscriptionAnswer } from '../../../shared/plans.ts';
+import { getSubscription } from '../usecases/subscription.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, table, type CliValues } from './output.ts';
 
@@ -24,6 +26,9 @@ export async function runOverview(rt: CliRuntime, values: CliValues<typeof overv
   }
   const bounds = monthBounds(o.month);
   say(`${bounds.ok ? periodLabel(bounds.value) : o.month}: balances as of ${o.asOf}`);
+  const plan = await getSubscription(rt.ctx, rt.orgId);
+  const org = await rt.ctx.store.getOrg(rt.orgId);
+  if (plan.ok && org) say(`plan: ${planLine(plan.value, calendarDayIn(rt.ctx.now(), org.settings.timeZone))}`);
   const age = o.receivablesByAge;
   say(
     table([
@@ -79,4 +84,10 @@ export async function runOverview(rt: CliRuntime, values: CliValues<typeof overv
     for (const b of o.blockers) say(`${b.blocks === 'close' ? 'before the next close' : 'before the year end'}: ${b.message}`);
   }
   return 0;
+}
+
+/** The plan in one line: "Free trial: 12 days left; 3 active therapists this period." */
+function planLine(s: SubscriptionAnswer, today: string): string {
+  const summary = describePlan(s, today);
+  return [summary.headline, ...summary.lines.filter((l) => l.includes('active therapists this period'))].join('; ');
 }

@@ -51,7 +51,15 @@ export async function openRuntime(options: {
   const dbFile = options.db ?? settings.VISITLEDGER_DB;
   if (options.db !== undefined && settings.VISITLEDGER_STORE === 'sqlite') checkDbFolder(options.db, options.init ?? false);
   const store = await openStore(settings, dbFile);
-  const ctx: UseCaseContext = { store, cipher: openFieldCipher(settings, dbFile), now: () => new Date(), newId: randomUUID, actor: 'cli' };
+  const ctx: UseCaseContext = {
+    store,
+    cipher: openFieldCipher(settings, dbFile),
+    now: () => new Date(),
+    newId: randomUUID,
+    actor: 'cli',
+    // Where the operator bills orgs (its billing key is set), the command line keeps to the plans like the API.
+    plansEnforced: settings.VISITLEDGER_BILLING_STRIPE_KEY !== undefined,
+  };
   await sealLegacyDocuments({ store, cipher: ctx.cipher, now: ctx.now });
   const orgId = options.org ?? LOCAL_ORG;
   if (!options.org) await checkLocalOrg(ctx, store);
