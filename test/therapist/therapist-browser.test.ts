@@ -30,7 +30,7 @@ describeInBrowser("a therapist's pages in chromium, on a phone", () => {
     f = await startTherapistFixture();
     await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
       token: f.alpha.ownerToken,
-      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' },
+      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-01-30', method: 'ach' },
     });
     profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {

@@ -180,11 +180,11 @@ describe('pay', () => {
   it("lists the therapist's statements and payments, and serves the statement PDF byte for byte as the owner's", async () => {
     await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
       ...owner(),
-      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-02-03', method: 'ach' },
+      body: { therapistId: f.alpha.therapistIds[0], amountCents: 250_000, paidOn: '2026-01-30', method: 'ach' },
     });
     await ok(f.api, 'post', '/v1/orgs/alpha/payments', {
       ...owner(),
-      body: { therapistId: f.alpha.therapistIds[1], amountCents: 300_000, paidOn: '2026-02-03', method: 'check' },
+      body: { therapistId: f.alpha.therapistIds[1], amountCents: 300_000, paidOn: '2026-01-30', method: 'check' },
     });
     const { path } = await f.newLink();
     const { browser } = await signIn(f, path, f.emails[0]);
