@@ -15,7 +15,8 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Book = GoogleAppsScript.Spreadsheet.Spreadsheet;
 export type ReceivablesReport = WireAnswer<'receivables'>;
 
-const dollars = (cents: number) => Number(centsToDecimalString(cents));
+/** A money cell: dollars as a number, which the tab's money format shows. */
+export const dollars = (cents: number) => Number(centsToDecimalString(cents));
 
 /** Today where the sheet is: the day reminders, aging and the report are reckoned on. */
 export const sheetToday = (book: Book): IsoDate => calendarDayIn(new Date(), book.getSpreadsheetTimeZone());

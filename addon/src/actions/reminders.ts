@@ -5,7 +5,7 @@
  * Google's daily email quota: when it runs out the run stops, the log names the agencies not
  * reminded, and the next run reminds them (nothing is marked sent that was not sent).
  */
-import { centsToDecimalString, formatMoney } from '../../../shared/money.ts';
+import { formatMoney } from '../../../shared/money.ts';
 import { writeConfig, type Config, type Connection } from '../config.ts';
 import { callService, explain } from '../service-client/client.ts';
 import { NO_REMINDERS, columnNamed, readAgencies } from '../sheets/directory.ts';
@@ -15,7 +15,7 @@ import { appendReminderLog, appendSentReminders, readSentReminders, remindersTab
 import { dueTotal, planReminders, reminderEmail, stepsOf, type PlannedReminder } from '../reminders/plan.ts';
 import { parseSchedule, scheduleText, storedSchedule } from '../reminders/schedule.ts';
 import { renewPortalLinks } from './portal-link-renewal.ts';
-import { sheetToday } from './receivables.ts';
+import { dollars, sheetToday } from './receivables.ts';
 import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
 import { sendCopyBNotices } from './therapist-mail.ts';
 
@@ -35,8 +35,6 @@ export const OUTCOME = {
   quota: "Not sent today: Google's daily email quota is used up; the next run sends it",
   linkMissing: 'portal link missing',
 } as const;
-
-const dollars = (cents: number) => Number(centsToDecimalString(cents));
 
 /** Reminds every agency with an invoice at a step today. `lines`: what the sidebar (or the trigger's log) says. */
 export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; config: Config }, book: Book): ActionResult {

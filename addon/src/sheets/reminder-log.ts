@@ -9,6 +9,7 @@
 import { cellText } from '../../../shared/cells.ts';
 import { appendRows, readSheet, type Cell } from './io.ts';
 import { REMINDERS_LAYOUT } from './layout.ts';
+import { hiddenTab } from './sent-visits.ts';
 import { applyColumnLook, ensureTab } from './tabs.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -32,14 +33,13 @@ export function readSentReminders(sheets: Map<string, Sheet>): Set<string> {
 /** Adds rows [invoice, step, day, outcome]; the tab is created hidden the first time. */
 export function appendSentReminders(book: Book, sheets: Map<string, Sheet>, rows: readonly Cell[][]): void {
   if (rows.length === 0) return;
-  let sheet = sheets.get(REMINDERS_SENT_TAB);
-  if (!sheet) {
-    sheet = book.insertSheet(REMINDERS_SENT_TAB);
-    sheets.set(REMINDERS_SENT_TAB, sheet);
-    sheet.getRange(1, 1, 1, SENT_HEADER.length).setValues([SENT_HEADER]);
-    sheet.protect().setDescription('VisitLedger: the payment reminders sent; deleting a row sends its reminder again').setWarningOnly(true);
-    sheet.hideSheet();
-  }
+  const sheet = hiddenTab(
+    book,
+    sheets,
+    REMINDERS_SENT_TAB,
+    SENT_HEADER,
+    'VisitLedger: the payment reminders sent; deleting a row sends its reminder again',
+  );
   appendRows(sheet, rows, SENT_HEADER.length);
 }
 

@@ -29,16 +29,22 @@ export function readSentVisitIds(sheets: Map<string, Sheet>): Set<string> {
 /** Writes the ids (sorted) when they differ from `before`; the tab is created hidden the first time. */
 export function writeSentVisitIds(book: Book, sheets: Map<string, Sheet>, ids: ReadonlySet<string>, before: ReadonlySet<string>): void {
   if (ids.size === before.size && [...ids].every((id) => before.has(id))) return;
-  let sheet = sheets.get(SENT_TAB);
-  if (!sheet) {
-    sheet = book.insertSheet(SENT_TAB);
-    sheets.set(SENT_TAB, sheet);
-    sheet.getRange(1, 1).setValue(HEADER);
-    sheet.protect().setDescription('VisitLedger: the visits this sheet has sent; Sync keeps this tab').setWarningOnly(true);
-    sheet.hideSheet();
-  }
+  const sheet = hiddenTab(book, sheets, SENT_TAB, [HEADER], 'VisitLedger: the visits this sheet has sent; Sync keeps this tab');
   // Rows the list no longer fills are cleared in the same call.
   const values: Cell[] = [...ids].sort();
   while (values.length < before.size) values.push('');
   writeColumn(sheet, 1, values);
+}
+
+/** A tab the add-on keeps for itself: made hidden and warning-protected, with its header, the first time. */
+export function hiddenTab(book: Book, sheets: Map<string, Sheet>, name: string, header: string[], description: string): Sheet {
+  const existing = sheets.get(name);
+  if (existing) return existing;
+  const sheet = book.insertSheet(name);
+  sheets.set(name, sheet);
+  if (header.length === 1) sheet.getRange(1, 1).setValue(header[0]!);
+  else sheet.getRange(1, 1, 1, header.length).setValues([header]);
+  sheet.protect().setDescription(description).setWarningOnly(true);
+  sheet.hideSheet();
+  return sheet;
 }
