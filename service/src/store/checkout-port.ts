@@ -35,8 +35,12 @@ export type CheckoutAttempt = {
 export interface CheckoutStore {
   /** 'exists' (nothing written) when the invoice already has an attempt with this number. */
   insertCheckoutAttempt(orgId: string, attempt: CheckoutAttempt): Promise<'created' | 'exists'>;
-  /** Replaces the attempt (same invoice and number). */
-  updateCheckoutAttempt(orgId: string, attempt: CheckoutAttempt): Promise<void>;
+  /**
+   * Replaces the attempt (same invoice and number) if it is still in status `from`; 'changed'
+   * (nothing written) when another write moved it first: two events of one payment, handled at
+   * once, never undo each other.
+   */
+  updateCheckoutAttempt(orgId: string, attempt: CheckoutAttempt, from: CheckoutStatus): Promise<'updated' | 'changed'>;
   /** The invoice's attempts, first first. */
   listCheckoutAttempts(orgId: string, invoiceId: string): Promise<CheckoutAttempt[]>;
   /** By the Checkout Session or the PaymentIntent: what a webhook names. */

@@ -40,15 +40,27 @@ export function describeCheckoutContract(name: string, make: () => Promise<Check
       await store.insertCheckoutAttempt('a', aCheckoutAttempt('inv1', 1));
       expect(await store.findCheckoutAttempt('a', { sessionId: 'cs_1' })).toBeNull();
       const open = aCheckoutAttempt('inv1', 1, { status: 'open', sessionId: 'cs_1', updatedAt: '2026-02-03T10:00:01.000Z' });
-      await store.updateCheckoutAttempt('a', open);
+      expect(await store.updateCheckoutAttempt('a', open, 'creating')).toBe('updated');
       expect(await store.findCheckoutAttempt('a', { sessionId: 'cs_1' })).toEqual(open);
       const processing = { ...open, status: 'processing' as const, paymentIntentId: 'pi_1' };
-      await store.updateCheckoutAttempt('a', processing);
+      expect(await store.updateCheckoutAttempt('a', processing, 'open')).toBe('updated');
       expect(await store.findCheckoutAttempt('a', { paymentIntentId: 'pi_1' })).toEqual(processing);
       expect(await store.findCheckoutAttempt('a', { sessionId: 'cs_1' })).toEqual(processing);
       expect(await store.listCheckoutAttempts('a', 'inv1')).toEqual([processing]);
       expect(await store.findCheckoutAttempt('b', { sessionId: 'cs_1' })).toBeNull();
       expect(await store.findCheckoutAttempt('b', { paymentIntentId: 'pi_1' })).toBeNull();
+    });
+
+    it('writes an attempt only from the status it was read in: a write that came first is never undone', async () => {
+      await store.insertCheckoutAttempt('a', aCheckoutAttempt('inv1', 1, { status: 'open' }));
+      const succeeded = aCheckoutAttempt('inv1', 1, { status: 'succeeded', receiptId: 'r1' });
+      const processing = aCheckoutAttempt('inv1', 1, { status: 'processing' });
+      // Both read the attempt open; the success is written first.
+      expect(await store.updateCheckoutAttempt('a', succeeded, 'open')).toBe('updated');
+      expect(await store.updateCheckoutAttempt('a', processing, 'open')).toBe('changed');
+      expect(await store.listCheckoutAttempts('a', 'inv1')).toEqual([succeeded]);
+      expect(await store.updateCheckoutAttempt('b', processing, 'open')).toBe('changed');
+      expect(await store.listCheckoutAttempts('b', 'inv1')).toEqual([]);
     });
   });
 }

@@ -114,7 +114,11 @@ async function sessionOf(
   );
 }
 
-/** Keeps what Stripe said of the attempt's session (its id, and a paid or expired session's state). */
+/** The attempt as stored now. */
+const reread = async (ctx: PayoutContext, orgId: string, a: CheckoutAttempt) =>
+  (await ctx.payouts.listCheckoutAttempts(orgId, a.invoiceId)).find((x) => x.attempt === a.attempt);
+
+/** Keeps what Stripe said of the attempt's session (its id, and a paid or expired session's state); an event that moved it first wins. */
 async function noteSession(ctx: PayoutContext, orgId: string, a: CheckoutAttempt, session: CheckoutSession): Promise<CheckoutAttempt> {
   // A completed session is under way until its event records the money (or says the debit failed).
   const status: CheckoutStatus = session.status === 'open' ? 'open' : session.status === 'expired' ? 'expired' : 'processing';
@@ -125,8 +129,8 @@ async function noteSession(ctx: PayoutContext, orgId: string, a: CheckoutAttempt
     ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
     updatedAt: ctx.now().toISOString(),
   };
-  await ctx.payouts.updateCheckoutAttempt(orgId, next);
-  return next;
+  if ((await ctx.payouts.updateCheckoutAttempt(orgId, next, a.status)) === 'updated') return next;
+  return (await reread(ctx, orgId, a)) ?? next;
 }
 
 /**
@@ -257,13 +261,29 @@ async function recordPayment(
   return receipt.ok ? ok(receipt.value.entries[0]!.id) : receipt;
 }
 
-async function moveTo(ctx: PayoutContext, orgId: string, a: CheckoutAttempt, status: CheckoutStatus, extra: Partial<CheckoutAttempt> = {}) {
-  if (!MOVES_FROM[status].includes(a.status)) return false;
-  await ctx.payouts.updateCheckoutAttempt(orgId, { ...a, ...extra, status, updatedAt: ctx.now().toISOString() });
-  await audit(ctx, orgId, [
-    { action: 'update', recordType: 'invoice', recordId: a.invoiceId, detail: `online payment attempt ${a.attempt} ${status}` },
-  ]);
-  return true;
+/** Moves the attempt on if its state allows; read again when another event moved it meanwhile. */
+async function moveTo(
+  ctx: PayoutContext,
+  orgId: string,
+  read: CheckoutAttempt,
+  status: CheckoutStatus,
+  extra: Partial<CheckoutAttempt> = {},
+) {
+  let a: CheckoutAttempt | undefined = read;
+  for (let tries = 0; a && tries < ATTEMPT_TRIES; tries++) {
+    if (!MOVES_FROM[status].includes(a.status)) return false;
+    if (
+      (await ctx.payouts.updateCheckoutAttempt(orgId, { ...a, ...extra, status, updatedAt: ctx.now().toISOString() }, a.status)) ===
+      'updated'
+    ) {
+      await audit(ctx, orgId, [
+        { action: 'update', recordType: 'invoice', recordId: a.invoiceId, detail: `online payment attempt ${a.attempt} ${status}` },
+      ]);
+      return true;
+    }
+    a = await reread(ctx, orgId, a);
+  }
+  return false;
 }
 
 /**

@@ -12,8 +12,13 @@ export function firestoreCheckout(db: Firestore): CheckoutStore {
     async insertCheckoutAttempt(orgId, a) {
       return (await createOnce(ref(orgId, a), toData(a))) ? 'created' : 'exists';
     },
-    async updateCheckoutAttempt(orgId, a) {
-      await ref(orgId, a).set(toData(a));
+    async updateCheckoutAttempt(orgId, a, from) {
+      const target = ref(orgId, a);
+      return db.runTransaction(async (tx) => {
+        if (recordOf<CheckoutAttempt>(await tx.get(target))?.status !== from) return 'changed' as const;
+        tx.set(target, toData(a));
+        return 'updated' as const;
+      });
     },
     async listCheckoutAttempts(orgId, invoiceId) {
       return (await attempts(orgId).where('invoiceId', '==', invoiceId).get()).docs

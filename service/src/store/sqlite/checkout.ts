@@ -15,14 +15,17 @@ export function sqliteCheckout({ all, get, run, docs, doc }: SqliteConnection): 
       );
       return Number(inserted.changes) === 1 ? 'created' : 'exists';
     },
-    async updateCheckoutAttempt(orgId, a) {
-      run(
-        'UPDATE checkout_attempts SET session_id = ?, payment_intent_id = ?, doc = ? WHERE org_id = ? AND invoice_id = ? AND attempt = ?',
+    async updateCheckoutAttempt(orgId, a, from) {
+      const updated = run(
+        `UPDATE checkout_attempts SET session_id = ?, payment_intent_id = ?, doc = ?
+         WHERE org_id = ? AND invoice_id = ? AND attempt = ? AND json_extract(doc, '$.status') = ?`,
         ...columns(a),
         orgId,
         a.invoiceId,
         a.attempt,
+        from,
       );
+      return Number(updated.changes) === 1 ? 'updated' : 'changed';
     },
     async listCheckoutAttempts(orgId, invoiceId) {
       return docs<CheckoutAttempt>(
