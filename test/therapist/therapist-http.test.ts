@@ -151,6 +151,7 @@ describe('the W-9', () => {
     const { browser } = await signIn(f, path, f.emails[0]);
     const form = await browser.get('/therapist/w9');
     expect(form.text).toContain('Under penalties of perjury, I certify that:');
+    expect(form.text).toContain('Definition of a U.S. person. For federal tax purposes, you are considered a U.S. person if you are:');
     expect(form.text).toContain('The number shown on this form is my correct taxpayer identification number');
     const signed = await browser.post('/therapist/w9', W9);
     expect(signed.redirects).toEqual(['/therapist?done=w9']);

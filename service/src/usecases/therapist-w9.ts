@@ -30,6 +30,15 @@ export const W9_CERTIFICATION: readonly string[] = [
 export const W9_CERTIFICATION_INSTRUCTIONS =
   'Certification instructions. You must cross out item 2 above if you have been notified by the IRS that you are currently subject to backup withholding because you have failed to report all interest and dividends on your tax return. For real estate transactions, item 2 does not apply. For mortgage interest paid, acquisition or abandonment of secured property, cancellation of debt, contributions to an individual retirement arrangement (IRA), and, generally, payments other than interest and dividends, you are not required to sign the certification, but you must provide your correct TIN. See the instructions for Part II, later.';
 
+/** The form's definition that item 3 points to ("defined below"), from the General Instructions of Form W-9. */
+export const W9_US_PERSON_DEFINITION: readonly string[] = [
+  'Definition of a U.S. person. For federal tax purposes, you are considered a U.S. person if you are:',
+  'An individual who is a U.S. citizen or U.S. resident alien;',
+  'A partnership, corporation, company, or association created or organized in the United States or under the laws of the United States;',
+  'An estate (other than a foreign estate); or',
+  'A domestic trust (as defined in Regulations section 301.7701-7).',
+];
+
 /** What an electronic W-9 must say beside the signature (Instructions for the Requester of Form W-9). */
 export const W9_CONSENT_NOTE =
   'The Internal Revenue Service does not require your consent to any provision of this document other than the certifications required to avoid backup withholding.';

@@ -5,6 +5,7 @@ import type { TherapistHome, TherapistPay } from '../../usecases/therapist-porta
 import {
   W9_CERTIFICATION,
   W9_CERTIFICATION_INSTRUCTIONS,
+  W9_US_PERSON_DEFINITION,
   W9_CLASSIFICATION_LABELS,
   W9_CONSENT_NOTE,
   W9_FORM_REVISION,
@@ -127,6 +128,7 @@ ${input('zip', 'ZIP code', { required: true, autocomplete: 'postal-code', inputm
 <fieldset class="cert"><legend>Part II: Certification</legend>
 ${W9_CERTIFICATION.map((line) => html`<p>${line}</p>`)}
 <p>${W9_CERTIFICATION_INSTRUCTIONS}</p>
+<p>${W9_US_PERSON_DEFINITION[0]}</p><ul>${W9_US_PERSON_DEFINITION.slice(1).map((line) => html`<li>${line}</li>`)}</ul>
 <label class="check"><input type="checkbox" name="item2CrossedOut" value="yes">The IRS has notified me that I am currently subject to backup withholding (item 2 is crossed out).</label>
 <p>${W9_CONSENT_NOTE}</p>
 ${input('signature', 'Signature of U.S. person: type your full name as on line 1', { required: true })}
