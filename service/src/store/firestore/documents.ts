@@ -8,6 +8,7 @@ import {
   type DocumentReference,
   type DocumentSnapshot,
   type Firestore,
+  type ReadOptions,
   type UpdateData,
 } from 'firebase-admin/firestore';
 import { chunkRef } from './paths.ts';
@@ -125,20 +126,22 @@ export async function readChunks(db: Firestore, headers: readonly DocumentSnapsh
   });
 }
 
-/** getAll in slices, a few at a time, keeping the order of `refs`. */
-export async function getMany(db: Firestore, refs: readonly DocumentReference[]): Promise<DocumentSnapshot[]> {
-  const slices = await mapLimit(slicesOf(refs, 300), 8, (slice) => db.getAll(...slice));
+/** getAll in slices, a few at a time, keeping the order of `refs`; `options` may name the only fields to read. */
+export async function getMany(db: Firestore, refs: readonly DocumentReference[], options?: ReadOptions): Promise<DocumentSnapshot[]> {
+  const slices = await mapLimit(slicesOf(refs, 300), 8, (slice) => (options ? db.getAll(...slice, options) : db.getAll(...slice)));
   return slices.flat();
 }
 
 export type Write =
   | { op: 'set' | 'create'; ref: DocumentReference; data: DocumentData }
+  /** A set that keeps the fields it does not name, and creates the doc when missing (for arrayUnion and arrayRemove). */
+  | { op: 'merge'; ref: DocumentReference; data: DocumentData }
   | { op: 'update'; ref: DocumentReference; data: UpdateData<DocumentData> }
   | { op: 'delete'; ref: DocumentReference };
 
 /** What both a Transaction and a WriteBatch can do. */
 export type WriteTarget = {
-  set(ref: DocumentReference, data: DocumentData): unknown;
+  set(ref: DocumentReference, data: DocumentData, options?: { merge: true }): unknown;
   create(ref: DocumentReference, data: DocumentData): unknown;
   update(ref: DocumentReference, data: UpdateData<DocumentData>): unknown;
   delete(ref: DocumentReference): unknown;
@@ -148,6 +151,9 @@ export function applyWrite(target: WriteTarget, write: Write): void {
   switch (write.op) {
     case 'set':
       target.set(write.ref, write.data);
+      break;
+    case 'merge':
+      target.set(write.ref, write.data, { merge: true });
       break;
     case 'create':
       target.create(write.ref, write.data);

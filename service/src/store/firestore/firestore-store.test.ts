@@ -245,6 +245,91 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
     });
   });
 
+  describe('visit lookups by client id and duplicate key', () => {
+    let env: FirestoreEmulator;
+    let db: Firestore;
+    let store: ReturnType<typeof openFirestoreStore>;
+    beforeAll(() => {
+      env = emulator();
+      db = env.client();
+    });
+    beforeEach(async () => {
+      await env.reset();
+      store = openFirestoreStore(db);
+      await store.insertOrg(anOrg(ORG));
+    });
+
+    const dupEntries = async (dupKey: string) => ((await orgPaths(db, ORG).visitDupKey(dupKey).get()).get('visitIds') as string[]) ?? [];
+
+    it(
+      'reads an org stored before the lookups existed: the first lookup builds them from its 1,500 visits, once',
+      async () => {
+        // As the previous version stored them: visit docs only, no lookup docs, no marker.
+        const paths = orgPaths(db, ORG);
+        const old = ids('v', 1500).map((id, i) => aStoredVisit(id, { dupKey: `dup-${i % 700}` }));
+        for (const slice of [old.slice(0, 450), old.slice(450, 900), old.slice(900, 1350), old.slice(1350)]) {
+          const batch = db.batch();
+          for (const v of slice) batch.set(paths.visit(v.id), { ...v });
+          await batch.commit();
+        }
+        expect((await paths.visitLookups.get()).exists).toBe(false);
+
+        const found = await store.getVisitsByClientId(ORG, ['client-v000001', 'client-v001499', 'client-nope']);
+        expect(found.map((v) => v.id).sort()).toEqual(['v000001', 'v001499']);
+        expect((await paths.visitLookups.get()).exists).toBe(true);
+        expect((await paths.visitClients.count().get()).data().count).toBe(1500);
+        expect((await store.findVisitsByDupKey(ORG, ['dup-1', 'dup-699', 'dup-none'])).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+          { id: 'v000001', dupKey: 'dup-1' },
+          { id: 'v000699', dupKey: 'dup-699' },
+          { id: 'v000701', dupKey: 'dup-1' },
+          { id: 'v001399', dupKey: 'dup-699' },
+          { id: 'v001401', dupKey: 'dup-1' },
+        ]);
+
+        // Built once: an entry removed by hand stays removed, so the next lookup did not build again.
+        await paths.visitClient('client-v000002').delete();
+        expect(await store.getVisitsByClientId(ORG, ['client-v000002'])).toEqual([]);
+        // Deleting the marker has the next lookup build them again.
+        await paths.visitLookups.delete();
+        expect((await store.getVisitsByClientId(ORG, ['client-v000002'])).map((v) => v.id)).toEqual(['v000002']);
+      },
+      BIG,
+    );
+
+    it('keeps the lookups with the visits: a changed key moves, a withdrawn visit leaves, a re-sealed key moves', async () => {
+      await store.upsertVisits(ORG, [
+        aStoredVisit('v1', { dupKey: 'k1' }),
+        aStoredVisit('v2', { dupKey: 'k2' }),
+        aStoredVisit('v3', { dupKey: 'k1' }),
+      ]);
+      expect((await dupEntries('k1')).sort()).toEqual(['v1', 'v3']);
+      // In one transaction: v1 leaves k1 for k2 while v2 leaves k2 for k1 (two writes to each key's doc).
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { dupKey: 'k2' }), aStoredVisit('v2', { dupKey: 'k1' })]);
+      expect((await dupEntries('k1')).sort()).toEqual(['v2', 'v3']);
+      expect(await dupEntries('k2')).toEqual(['v1']);
+      expect((await store.findVisitsByDupKey(ORG, ['k2'])).map((v) => v.id)).toEqual(['v1']);
+
+      await store.withdrawVisits(ORG, ['v3']);
+      expect(await dupEntries('k1')).toEqual(['v2']);
+      expect((await orgPaths(db, ORG).visitClient('client-v3').get()).exists).toBe(false);
+
+      await store.resealVisits(ORG, [{ id: 'v2', patient: 'sealed-again', dupKey: 'k3' }]);
+      expect(await dupEntries('k1')).toEqual([]);
+      expect((await store.findVisitsByDupKey(ORG, ['k1', 'k3'])).map((v) => [v.id, v.dupKey])).toEqual([['v2', 'k3']]);
+    });
+
+    it('answers what the visits say when an entry outlived its visit or names another', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { dupKey: 'k1' }), aStoredVisit('v2', { dupKey: 'k2' })]);
+      const paths = orgPaths(db, ORG);
+      // Entries that no write of the adapter leaves behind, as a previous version's write during a rollout could.
+      await paths.visit('v1').delete();
+      await paths.visitClient('client-v2').set({ visitId: 'v1' });
+      await paths.visitDupKey('k2').set({ visitIds: ['v1', 'v2', 'v9'] });
+      expect(await store.getVisitsByClientId(ORG, ['client-v1', 'client-v2'])).toEqual([]);
+      expect(await store.findVisitsByDupKey(ORG, ['k1', 'k2'])).toEqual([{ id: 'v2', dupKey: 'k2' }]);
+    });
+  });
+
   describe('crashes and races of a close', () => {
     let env: FirestoreEmulator;
     beforeAll(() => {

@@ -2,8 +2,9 @@
  * The Firestore store: the scale-out adapter of the Store port (port.ts), for the service on
  * Cloud Run. Layout: `orgs/{orgId}` holds the org record, and every other record of the org
  * sits in a subcollection under it (paths.ts): agencies, therapists, billRates, payRates,
- * visits, cycles, invoices (+ lineChunks), creditNotes, payRuns (+ lineChunks), payments,
- * audit, counters, and plans (closes and pay runs staged before they start).
+ * visits (+ the visitClients and visitDupKeys lookups, visits.ts), cycles, invoices (+ lineChunks),
+ * creditNotes, payRuns (+ lineChunks), payments, audit, counters, and plans (closes and pay runs
+ * staged before they start).
  *
  * Records are stored as their own fields, plain JSON (undefined dropped); fields whose name
  * starts with '_' are the adapter's bookkeeping and never reach a caller.
@@ -165,10 +166,9 @@ export function openFirestoreStore(
       return (await records<PayRate>(at(orgId).payRates)).sort((a, b) => compareKeys(key(a), key(b)));
     },
 
-    getVisitsByClientId: (orgId, clientIds) => getVisitsByClientId(at(orgId), clientIds),
+    getVisitsByClientId: (orgId, clientIds) => getVisitsByClientId(db, at(orgId), clientIds),
     getVisits: (orgId, ids) => getVisits(db, at(orgId), ids),
-    findVisitsByDupKey: async (orgId, dupKeys) =>
-      (await findVisitsByDupKey(at(orgId), dupKeys)).map((v) => ({ id: v.id, dupKey: v.dupKey })),
+    findVisitsByDupKey: (orgId, dupKeys) => findVisitsByDupKey(db, at(orgId), dupKeys),
     upsertVisits: (orgId, visits) => upsertVisits(db, at(orgId), visits),
     markSettledOutside: (orgId, visitIds) => markSettledOutside(db, at(orgId), visitIds),
     withdrawVisits: (orgId, visitIds) => withdrawVisits(db, at(orgId), visitIds),

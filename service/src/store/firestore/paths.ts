@@ -42,7 +42,15 @@ export type OrgPaths = {
   counters: CollectionReference;
   /** Plans of closes and pay runs staged before they reserve anything (see operation.ts). */
   plans: CollectionReference;
+  /** A visit's id by its client id, one doc per client id (visits.ts keeps it). */
+  visitClients: CollectionReference;
+  /** The ids of the visits with a duplicate key, one doc per key (visits.ts keeps it). */
+  visitDupKeys: CollectionReference;
   visit(id: string): DocumentReference;
+  visitClient(clientId: string): DocumentReference;
+  visitDupKey(dupKey: string): DocumentReference;
+  /** Present once the org's visit lookups (visitClients, visitDupKeys) hold every visit. */
+  visitLookups: DocumentReference;
   cycle(id: string): DocumentReference;
   invoice(id: string): DocumentReference;
   payRun(id: string): DocumentReference;
@@ -71,10 +79,15 @@ export function orgPaths(db: Firestore, orgId: string): OrgPaths {
     audit: sub('audit'),
     counters: sub('counters'),
     plans: sub('plans'),
+    visitClients: sub('visitClients'),
+    visitDupKeys: sub('visitDupKeys'),
   };
   return {
     ...paths,
     visit: (id) => paths.visits.doc(docId(id)),
+    visitClient: (clientId) => paths.visitClients.doc(docId(clientId)),
+    visitDupKey: (dupKey) => paths.visitDupKeys.doc(docId(dupKey)),
+    visitLookups: paths.counters.doc('visitLookups'),
     cycle: (id) => paths.cycles.doc(docId(id)),
     invoice: (id) => paths.invoices.doc(docId(id)),
     payRun: (id) => paths.payRuns.doc(docId(id)),

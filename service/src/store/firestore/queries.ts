@@ -31,12 +31,14 @@ export const FIRESTORE_QUERIES = {
   /** listVisits: any mix of the equalities, sorted in memory. */
   visitsByFields: shape({
     collection: 'visits',
-    equalities: ['agencyId', 'therapistId', 'invoiceId', 'payRunId', 'clientId', 'dupKey'],
+    equalities: ['agencyId', 'therapistId', 'invoiceId', 'payRunId'],
     ranges: [],
     orderBy: [],
   }),
   /** listVisits with a date range and no equality (the equalities are then applied in memory). */
   visitsByDate: shape({ collection: 'visits', equalities: [], ranges: ['date'], orderBy: [] }),
+  /** Building an org's visit lookups (visits.ts): every visit, by document id, a page at a time. */
+  visitsById: shape({ collection: 'visits', equalities: [], ranges: [], orderBy: [asc(DOCUMENT_ID)] }),
   /** listVisitPage: by date, then document id, from a cursor. */
   visitPage: shape({ collection: 'visits', equalities: [], ranges: ['date'], orderBy: [asc('date'), asc(DOCUMENT_ID)] }),
   /** listInvoicePage: by sequence, from a cursor; agency and cycle filtered in memory. */
