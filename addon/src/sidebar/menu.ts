@@ -3,7 +3,19 @@ import { readConfig, setRequestedPanel, takeRequestedPanel } from '../config.ts'
 import { scheduleText, storedSchedule } from '../reminders/schedule.ts';
 import { serviceOrigin } from '../service-client/client.ts';
 
-const PANELS = ['overview', 'setup', 'sync', 'invoices', 'payroll', 'pay', 'tax1099', 'portal', 'therapists', 'receivables', 'plan'] as const;
+const PANELS = [
+  'overview',
+  'setup',
+  'sync',
+  'invoices',
+  'payroll',
+  'pay',
+  'tax1099',
+  'portal',
+  'therapists',
+  'receivables',
+  'plan',
+] as const;
 export type Panel = (typeof PANELS)[number];
 
 const MENU: readonly { label: string; handler: string; panel: Panel }[] = [
