@@ -42,6 +42,7 @@ const GLOBALS = [
   'sendCopyBNotices',
   'sendPortalLinks',
   'sendReminders',
+  'sendTherapistLinkTo',
   'sendTherapistLinks',
   'settleHistory',
   'showBalances',

@@ -64,7 +64,11 @@ describe("therapists' links by email", () => {
   it('sends one therapist a new link by name; their old one stops working', () => {
     const old = activeOf('Tom Becker')[0]!;
     const before = env.mail.sent.length;
-    const r = env.run('sendTherapistLinks', '  tom BECKER ');
+    expect(env.run('sendTherapistLinkTo', ' ')).toMatchObject({
+      ok: false,
+      lines: ['Type the name of the therapist to send a new link to, as on the Therapists tab.'],
+    });
+    const r = env.run('sendTherapistLinkTo', '  tom BECKER ');
     expect(r).toMatchObject({ ok: true, lines: ['Tom Becker: link sent to tom.becker@gmail.example.'] });
     expect(sentSince(before).map((m) => m.to)).toEqual(['tom.becker@gmail.example']);
     expect(links().find((l) => l.id === old.id)!.status).toBe('revoked');
@@ -73,7 +77,7 @@ describe("therapists' links by email", () => {
   });
 
   it('refuses a name it does not know, naming the therapists it has', () => {
-    const r = env.run('sendTherapistLinks', 'Tom Beker');
+    const r = env.run('sendTherapistLinkTo', 'Tom Beker');
     expect(r).toMatchObject({
       ok: false,
       lines: ['No active therapist named "Tom Beker" on the Therapists tab. Therapists: Tom Becker, Lena Fischer, Omar Haddad.'],
@@ -83,7 +87,7 @@ describe("therapists' links by email", () => {
   it('makes no link it cannot email: with the quota used up, nothing is rotated', () => {
     const lena = activeOf('Lena Fischer')[0]!;
     env.mail.quota = 0;
-    const r = env.run('sendTherapistLinks', 'Lena Fischer');
+    const r = env.run('sendTherapistLinkTo', 'Lena Fischer');
     env.mail.quota = 100;
     expect(r).toMatchObject({ ok: false, lines: ['Google lets this account send 0 more emails today; 1 are needed.'] });
     expect(activeOf('Lena Fischer').map((l) => l.id)).toEqual([lena.id]);

@@ -100,6 +100,13 @@ export function sendTherapistLinks(therapistName?: string | null): ActionResult 
   });
 }
 
+/** The sidebar's "Send to this therapist": a name is needed (an empty one would mean everyone). */
+export function sendTherapistLinkTo(therapistName: string): ActionResult {
+  if (String(therapistName ?? '').trim() === '')
+    return failed('Therapist links', 'Type the name of the therapist to send a new link to, as on the Therapists tab.');
+  return sendTherapistLinks(therapistName);
+}
+
 /** The notice that a therapist's Copy B is ready: no amount, no TIN. */
 export function copyBNoticeEmail(
   orgName: string,
