@@ -145,13 +145,14 @@ function subcommand(kind: DirectoryKind, positionals: readonly string[], setOpti
   return { verb, names };
 }
 
-const givenOptions = (values: Record<string, unknown>) =>
-  Object.keys(values)
+/** The options of `set` given (the command's own, not --db or --json). */
+const givenOptions = (values: Record<string, unknown>, options: Record<string, unknown>) =>
+  Object.keys(options)
     .filter((k) => k !== 'json' && values[k] !== undefined)
     .map((k) => `--${k}`);
 
 export async function runAgency(rt: CliRuntime, values: CliValues<typeof agencyOptions>, positionals: readonly string[]): Promise<number> {
-  const { verb, names } = subcommand('agency', positionals, givenOptions(values));
+  const { verb, names } = subcommand('agency', positionals, givenOptions(values, agencyOptions));
   const agencies = await rt.ctx.store.listAgencies(rt.orgId);
   const agency = entryNamed('agency', names[0]!, agencies);
   if (verb === 'merge') return merged(rt, 'agency', agency.id, entryNamed('agency', names[1]!, agencies).id, values.json);
@@ -188,7 +189,7 @@ export async function runTherapist(
   values: CliValues<typeof therapistOptions>,
   positionals: readonly string[],
 ): Promise<number> {
-  const { verb, names } = subcommand('therapist', positionals, givenOptions(values));
+  const { verb, names } = subcommand('therapist', positionals, givenOptions(values, therapistOptions));
   const therapists = await rt.ctx.store.listTherapists(rt.orgId);
   const therapist = entryNamed('therapist', names[0]!, therapists);
   if (verb === 'merge') return merged(rt, 'therapist', therapist.id, entryNamed('therapist', names[1]!, therapists).id, values.json);

@@ -163,7 +163,7 @@ async function deleteEntry(ctx: UseCaseContext, orgId: string, kind: DirectoryKi
   const outcome: DeleteOutcome = kind === 'agency' ? await ctx.store.deleteAgency(orgId, id) : await ctx.store.deleteTherapist(orgId, id);
   if (outcome.status === 'missing') return fail('not-found', `no ${kind} with id "${id}"`);
   if (outcome.status === 'blocked') {
-    const message = `"${entry.name}" cannot be deleted: it has ${describeBlockers(outcome.blockers)}. Only a ${kind} with nothing attached is deleted; one made by a typo is merged into the ${kind} it meant`;
+    const message = `"${entry.name}" cannot be deleted: it has ${describeBlockers(outcome.blockers)}. Only ${kind === 'agency' ? 'an agency' : 'a therapist'} with nothing attached is deleted; one made by a typo is merged into the ${kind} it meant`;
     return fail('rule-broken', message, { blockers: outcome.blockers });
   }
   await audit(ctx, orgId, [{ action: 'delete', recordType: kind, recordId: id, detail: `"${entry.name}", nothing attached` }]);
