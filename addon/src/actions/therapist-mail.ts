@@ -6,7 +6,7 @@
  */
 import { nameKey } from '../../../shared/names.ts';
 import { readConfig, writeConfig, type Connection } from '../config.ts';
-import { callOne, callService, explain, type ServiceAnswer } from '../service-client/client.ts';
+import { callService, explain, type ServiceAnswer } from '../service-client/client.ts';
 import { readTherapists, type TherapistRow } from '../sheets/directory.ts';
 import { readSheet } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
@@ -124,6 +124,9 @@ export function copyBNoticeEmail(
   };
 }
 
+/** The service marks at most this many notices a request. */
+const MARK_BATCH = 500;
+
 /**
  * Emails each Copy B notice not sent yet and marks it sent. A notice emailed is noted in a
  * document property before the service is told, so one whose marking failed is marked on
@@ -155,8 +158,13 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
     lines.push(`${n.therapistName}: told their ${n.year} Copy B is ready (${n.email}).`);
   }
   if (emailed.size > 0) {
-    const marked = callOne(conn, { route: 'markTherapistNotificationsSent', body: { ids: [...emailed] } });
-    if (!marked.ok) {
+    const ids = [...emailed];
+    const batches = Array.from({ length: Math.ceil(ids.length / MARK_BATCH) }, (_, i) => ids.slice(i * MARK_BATCH, (i + 1) * MARK_BATCH));
+    const marked = callService(
+      conn,
+      batches.map((batch) => ({ route: 'markTherapistNotificationsSent' as const, body: { ids: batch } })),
+    ).find((a) => !a.ok);
+    if (marked && !marked.ok) {
       lines.push(`Emailed, but VisitLedger was not told yet (${explain(marked, conn)}): the next run tells it, and emails no one twice.`);
       return { ok: false, title, lines };
     }
