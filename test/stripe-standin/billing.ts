@@ -25,9 +25,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { parseForm, type FormObject, type FormValue } from './form.ts';
+import { newId, obj, str, strings, type Answer, type Json, type StandinPartDeps } from './kit.ts';
 
-type Json = Record<string, unknown>;
-type Answer = { status: number; body: Json };
 type ApiRequest = { method: string; path: string; query: string; form: FormObject };
 
 type Price = Json & { id: string; lookup_key: string | null; active: boolean; unit_amount: number };
@@ -70,19 +69,7 @@ export type BillingControls = {
   trialWillEnd(subscriptionId: string): Promise<void>;
 };
 
-export type BillingDeps<P extends { key: string }> = {
-  clock: () => number;
-  base: () => string;
-  platformOf(key: string): P;
-  emit(platform: P, type: string, object: Json): void;
-  invalid(message: string, extra?: Json): Answer;
-  missing(what: string, id: string, param: string): Answer;
-};
-
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
-const str = (v: FormValue | undefined) => (typeof v === 'string' ? v : undefined);
-const obj = (v: FormValue | undefined): FormObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
-const strings = (v: FormValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+export type BillingDeps<P extends { key: string }> = StandinPartDeps<P>;
 const TRIAL_END_MIN_AHEAD_S = 48 * 3600;
 
 /** One calendar month after `seconds`, as Stripe's monthly billing anchors it. */

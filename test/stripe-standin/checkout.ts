@@ -19,10 +19,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { FormObject, FormValue } from './form.ts';
-
-type Json = Record<string, unknown>;
-type Answer = { status: number; body: Json };
+import type { FormObject } from './form.ts';
+import { newId, obj, str, strings, type Answer, type Json, type StandinPartDeps } from './kit.ts';
 /** The part of a logged request a handler reads. */
 type ApiRequest = { method: string; path: string; form: FormObject };
 
@@ -59,24 +57,11 @@ export type CheckoutControls = {
   expire(sessionId: string): Promise<void>;
 };
 
-export type CheckoutDeps<P extends { key: string }> = {
-  clock: () => number;
-  base: () => string;
-  platformOf(key: string): P;
-  emit(platform: P, type: string, object: Json): void;
-  invalid(message: string, extra?: Json): Answer;
-  missing(what: string, id: string, param: string): Answer;
-};
-
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
-const str = (v: FormValue | undefined) => (typeof v === 'string' ? v : undefined);
-const obj = (v: FormValue | undefined): FormObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
-const strings = (v: FormValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 /** Stripe's smallest charge in USD. */
 const MINIMUM_CENTS = 50;
 const SESSION_LIFETIME_S = 24 * 3600;
 
-export function checkoutApi<P extends { key: string }>(deps: CheckoutDeps<P>) {
+export function checkoutApi<P extends { key: string }>(deps: StandinPartDeps<P>) {
   const states = new Map<string, CheckoutState>();
   const stateOf = (key: string) => {
     let s = states.get(key);

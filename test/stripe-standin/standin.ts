@@ -20,11 +20,12 @@
  *
  * Errors have Stripe's shape: `{ error: { type, code, message, param } }`.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { canonical, parseForm, type FormObject, type FormValue } from './form.ts';
+import { canonical, parseForm, type FormObject } from './form.ts';
 import { checkoutApi, type CheckoutControls } from './checkout.ts';
+import { newId, obj, str, type Answer, type Json } from './kit.ts';
 import { billingApi, type BillingControls } from './billing.ts';
 
 export type LoggedRequest = {
@@ -37,8 +38,6 @@ export type LoggedRequest = {
   form: FormObject;
 };
 
-type Json = Record<string, unknown>;
-type Answer = { status: number; body: Json };
 type Txn = { id: string; type: 'payment' | 'payout' | 'payout_failure'; source: string; amount: number; created: number; payout?: string };
 type Account = Json & {
   id: string;
@@ -103,15 +102,11 @@ export type StripeStandin = {
 
 const API_VERSION = '2026-10-28.endive';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 const stripeError = (status: number, error: Json): Answer => ({ status, body: { error } });
 const invalid = (message: string, extra: Json = {}) => stripeError(400, { type: 'invalid_request_error', message, ...extra });
 const missing = (what: string, id: string, param: string) =>
   stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}: '${id}'`, param });
-
-const str = (v: FormValue | undefined) => (typeof v === 'string' ? v : undefined);
-const obj = (v: FormValue | undefined) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
 export function signatureHeader(secret: string, payload: string, timestamp = nowSeconds()): string {
   const v1 = createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex');
