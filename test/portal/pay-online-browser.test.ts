@@ -4,12 +4,9 @@
  * takes the browser to Stripe's page (the stand-in's) without the page's CSP blocking the
  * redirect. Where /usr/bin/chromium is missing the suite says so loudly and skips.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGS, CHROMIUM, chromiumAvailable } from '../support/chromium.ts';
+import { chromiumAvailable, openChromium } from '../support/chromium.ts';
 import { startPayOnlineFixture, type PayOnlineFixture } from './pay-online-fixture.ts';
 
 const available = chromiumAvailable('the Pay online browser test');
@@ -17,29 +14,17 @@ const describeInBrowser = available ? describe : describe.skip;
 
 describeInBrowser('paying online in chromium on a phone', () => {
   let f: PayOnlineFixture;
-  let profile: string;
-  let browser: BrowserContext;
+  let chromium: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
-  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     f = await startPayOnlineFixture();
     await f.setMethods(['us_bank_account', 'card']);
-    profile = mkdtempSync(join(tmpdir(), 'visitledger-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-      viewport: { width: 390, height: 844 },
-    });
-    page = await browser.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
+    chromium = await openChromium({ viewport: { width: 390, height: 844 } });
+    page = chromium.page;
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
     await f?.close();
   });
 
@@ -60,6 +45,6 @@ describeInBrowser('paying online in chromium on a phone', () => {
     await page.waitForURL(`${f.standin.url}/_standin/checkout/**`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Pay Invoice ${invoice.number}`);
     expect(f.standin.checkout.sessions(f.key)).toHaveLength(1);
-    expect(cspViolations).toEqual([]);
+    expect(chromium.cspViolations).toEqual([]);
   });
 });
