@@ -33,7 +33,16 @@ import {
 import { membershipView } from './members.ts';
 import { overviewAnswer } from './overview.ts';
 import { createdPortalLink, createPortalLinkBody, portalLink, portalLinksAnswer, rotatePortalLinkBody } from './portal.ts';
+import { receivablesReport } from './receivables.ts';
 import { WIRE_ROUTES, type WireRouteName } from './routes.ts';
+import {
+  createdTherapistLink,
+  markedNotifications,
+  markNotificationsSentBody,
+  therapistLinkBody,
+  therapistLinksAnswer,
+  therapistNotificationsAnswer,
+} from './therapists.ts';
 import {
   settledHistory,
   settleVisitsBody,
@@ -71,6 +80,16 @@ export const WIRE = {
   createPortalLink: { ...WIRE_ROUTES.createPortalLink, body: createPortalLinkBody, answer: createdPortalLink },
   revokePortalLink: { ...WIRE_ROUTES.revokePortalLink, answer: portalLink },
   rotatePortalLink: { ...WIRE_ROUTES.rotatePortalLink, body: rotatePortalLinkBody, answer: createdPortalLink },
+  receivables: { ...WIRE_ROUTES.receivables, answer: receivablesReport },
+  createTherapistLink: { ...WIRE_ROUTES.createTherapistLink, body: therapistLinkBody, answer: createdTherapistLink },
+  rotateTherapistLink: { ...WIRE_ROUTES.rotateTherapistLink, body: therapistLinkBody, answer: createdTherapistLink },
+  listTherapistLinks: { ...WIRE_ROUTES.listTherapistLinks, answer: therapistLinksAnswer },
+  listTherapistNotifications: { ...WIRE_ROUTES.listTherapistNotifications, answer: therapistNotificationsAnswer },
+  markTherapistNotificationsSent: {
+    ...WIRE_ROUTES.markTherapistNotificationsSent,
+    body: markNotificationsSentBody,
+    answer: markedNotifications,
+  },
   getSubscription: { ...WIRE_ROUTES.getSubscription, answer: subscriptionView },
   startSubscriptionCheckout: { ...WIRE_ROUTES.startSubscriptionCheckout, body: subscriptionCheckoutBody, answer: stripePage },
   openBillingPortal: { ...WIRE_ROUTES.openBillingPortal, answer: stripePage },
