@@ -278,6 +278,20 @@ describe('an amount never more than open; void and paid invoices take no payment
     expect(refused.text).toContain('void');
   });
 
+  it('a link with a passcode not yet given gets the passcode form, and nothing is made at Stripe', async () => {
+    const created = await ok(api, 'post', '/v1/orgs/alpha/portal-links', {
+      ...owner(),
+      body: { agencyId: alpha.agencyIds[0], passcode: 'quiet-meadow-31' },
+    });
+    const locked = portalBrowser(api);
+    await locked.get(new URL(created.url).pathname);
+    const before = sessionsOf().length;
+    const refused = await pay(locked, invoices[0]!.id);
+    expect(refused.status).toBe(401);
+    expect(refused.text).toContain('Enter the passcode');
+    expect(sessionsOf()).toHaveLength(before);
+  });
+
   it("another agency's invoice is not found", async () => {
     expect((await pay(browser, invoices[0]!.id)).status).toBe(404);
   });

@@ -16,6 +16,9 @@
  *   `payment_status: unpaid`) until the test settles it (`checkout.session.async_payment_succeeded`)
  *   or fails it (`checkout.session.async_payment_failed`; the PaymentIntent goes back to
  *   `requires_payment_method`). A paid charge can be disputed (`charge.dispute.created`).
+ *
+ * Its state is kept by platform key, outside the platform record: `checkpoint` (standin.ts)
+ * keeps and restores the payouts' state only.
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
