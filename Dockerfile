@@ -23,6 +23,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY shared ./shared
 COPY service/src ./service/src
+# The add-on's sidebar, which the public demo (VISITLEDGER_PUBLIC_DEMO=1) serves at /demo/sidebar.
+COPY addon/src/sidebar/Sidebar.html ./addon/src/sidebar/Sidebar.html
 USER node
 EXPOSE 8080
 # As `npm run start:prod`: the flag is explained in service/src/server.ts.

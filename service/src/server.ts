@@ -40,6 +40,7 @@ import type { PayoutStore } from './store/payouts-port.ts';
 import { stripeCheckoutOrigin, stripeEndpoint } from './payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from './payouts/stripe-gateway.ts';
 import { stripeBillingGateway } from './payouts/stripe-billing.ts';
+import { dailyDemoOrg } from './http/demo/daily-org.ts';
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
 import { audit } from './usecases/context.ts';
 import { DEMO_ORG, seedDemo } from './usecases/demo.ts';
@@ -78,6 +79,13 @@ export function appDeps(
             webhookSecret: settings.VISITLEDGER_BILLING_WEBHOOK_SECRET,
             endpoint: stripeEndpoint(settings.STRIPE_API_BASE),
           }),
+        }
+      : {}),
+    ...(settings.VISITLEDGER_PUBLIC_DEMO === '1'
+      ? {
+          publicDemo: {
+            orgId: dailyDemoOrg({ store: parts.store, cipher: parts.cipher, now: () => new Date(), newId: randomUUID, actor: 'system' }),
+          },
         }
       : {}),
     portalBaseUrl: settings.PORTAL_BASE_URL,
@@ -220,6 +228,7 @@ function demoBanner(o: { url: string; apiKey: string; keyFile: string; seeded: b
       ? [`  API key:   ${o.apiKey}`, `             (owner role; kept in ${keyFile}, mode 0600; shown only now)`]
       : [`  API key:   in ${keyFile} (owner role, mode 0600)`]),
     `  API docs:  ${url}/openapi.json`,
+    `  live demo: ${url}/demo  (a read-only tour, no sign-in)`,
     '',
     'Try:',
     `  curl -s ${url}/healthz`,
@@ -270,6 +279,8 @@ async function main(argv: readonly string[]): Promise<number> {
   await sealLegacyDocuments({ store, cipher: deps.cipher, now: deps.now });
   const keyFile = join(dirname(dbFile), 'demo-api-key');
   const demo = wantsDemo ? await ensureDemo(deps, keyFile) : null;
+  // npm start: the tour shows the demo org it seeded (VISITLEDGER_PUBLIC_DEMO=1 shows a fresh one each day instead).
+  if (demo && !deps.publicDemo) deps.publicDemo = { orgId: async () => DEMO_ORG };
   const running = await startServerOrSay(deps, { port: settings.PORT, host: settings.HOST });
   if (!running) {
     await store.close();

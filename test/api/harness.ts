@@ -21,6 +21,7 @@ import { inThreadRenderer } from '../../service/src/documents/render.ts';
 import type { DocumentStore, IdentityStore, PortalStore, Store } from '../../service/src/store/port.ts';
 import type { PayoutStore } from '../../service/src/store/payouts-port.ts';
 import type { BillingGateway } from '../../service/src/payouts/billing-port.ts';
+import { dailyDemoOrg } from '../../service/src/http/demo/daily-org.ts';
 import { stripeCheckoutOrigin, stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import { stripeGatewayFactory, verifyStripeEvent } from '../../service/src/payouts/stripe-gateway.ts';
 import { openSqliteStore } from '../../service/src/store/sqlite/sqlite-store.ts';
@@ -167,6 +168,8 @@ export type TestApiOptions = {
   stripeApiBase?: string;
   /** The operator's billing gateway (plans enforced); unset, the service bills nobody. */
   billing?: BillingGateway;
+  /** Serves /demo as VISITLEDGER_PUBLIC_DEMO=1 does: a demo org seeded each day, on this API's store and cipher. */
+  publicDemo?: boolean;
 };
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -209,6 +212,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       ...options.limits,
     },
   };
+  if (options.publicDemo)
+    deps.publicDemo = { orgId: dailyDemoOrg({ store, cipher: deps.cipher, now: deps.now, newId: deps.newId, actor: 'system' }) };
   const { app, openapi, background } = createApp(deps);
   const server = createServer(app);
   const url = await listen(server);

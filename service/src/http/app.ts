@@ -24,6 +24,7 @@ import { backgroundWork, type BackgroundWork } from './background.ts';
 import { errorHandler, routeNotFound, sendError, sendFailure } from './errors.ts';
 import { legalPagesRouter } from './legal-pages.ts';
 import { billingReturnRouter } from './billing-return.ts';
+import { demoRouter } from './demo/router.ts';
 import { requestLogging, type Logger } from './logger.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi.ts';
 import { requestState } from './request-state.ts';
@@ -71,6 +72,8 @@ export type AppDeps = {
   stripeCheckoutOrigin?: string;
   /** The operator's own Stripe account, which bills the orgs for VisitLedger; unset, plans are not enforced. */
   billing?: BillingGateway;
+  /** `/demo`, the read-only tour (npm start, or VISITLEDGER_PUBLIC_DEMO=1): the org it shows, seeded by the time it answers. */
+  publicDemo?: { orgId(): Promise<string> };
   /** The Google Cloud project request trace ids belong to (Cloud Logging); unset, log lines carry no trace. */
   traceProject?: string;
   /** Who runs this deployment and how to reach them, as /privacy and /terms name it. */
@@ -148,6 +151,7 @@ export function createApp(deps: AppDeps): Api {
   // Operations and the Marketplace's pages: outside the API's route list, like the portal.
   app.use(express.Router().get('/readyz', readiness(deps.store)));
   app.use(billingReturnRouter());
+  if (deps.publicDemo) app.use('/demo', demoRouter({ ...deps, orgId: deps.publicDemo.orgId, plansEnforced: deps.billing !== undefined }));
   app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));
   app.use(routeNotFound);
   app.use(errorHandler);

@@ -53,7 +53,8 @@ export async function createOrg(
 ): Promise<Result<OrgView, Failure>> {
   const id = ORG_ID.safeParse(input.id);
   if (!id.success) return fail('invalid-input', `org id ${id.error.issues[0]?.message}`, under('id', describeIssues(id.error.issues)));
-  if (madeBy === 'api' && RESERVED_ORG_IDS.includes(id.data)) {
+  // `demo-<day>`: the public demo's daily orgs (http/demo/daily-org.ts).
+  if (madeBy === 'api' && (RESERVED_ORG_IDS.includes(id.data) || id.data.startsWith('demo-'))) {
     const message = `org id "${id.data}" is reserved for the command line and the demo; choose another`;
     return fail('invalid-input', message, [{ path: 'id', message: 'is reserved' }]);
   }
