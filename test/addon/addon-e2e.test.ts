@@ -42,6 +42,7 @@ describe('the add-on against the running service', () => {
   it('opens its menu with every action', () => {
     env.run('onOpen');
     expect(env.spreadsheetApp.ui.menus.at(-1)!.items.map(([label]) => label)).toEqual([
+      'Overview',
       'Set up / Import',
       'Sync',
       'Generate invoices',
@@ -556,7 +557,8 @@ describe('the add-on against the running service', () => {
     env.run('openInvoices');
     expect(env.spreadsheetApp.ui.sidebars.at(-1)!.getTitle()).toBe('VisitLedger');
     expect(env.run('sidebarState')).toMatchObject({ panel: 'invoices', connected: true, orgId: 'sunrise' });
-    expect(env.run('sidebarState').panel).toBe('setup');
+    // Opened again without a menu item, a connected sheet's sidebar opens on the overview.
+    expect(env.run('sidebarState').panel).toBe('overview');
   });
 });
 
