@@ -65,6 +65,25 @@ export const onlinePaymentMethods = z.array(z.enum(['us_bank_account', 'card']))
 );
 export type OnlinePaymentMethod = 'us_bank_account' | 'card';
 
+/** ABA routing numbers carry a check digit: 3, 7 and 1 times the digits in turn sum to a multiple of 10. */
+export function isRoutingNumber(text: string): boolean {
+  if (!/^\d{9}$/.test(text)) return false;
+  const d = [...text].map(Number);
+  return (3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]! + d[8]!)) % 10 === 0;
+}
+
+/** The org's bank account that agencies pay by ACH (bank transfer), printed on its invoices. */
+export const achDetails = z.object({
+  bankName: name,
+  routingNumber: z
+    .string()
+    .check(z.refine(isRoutingNumber, { message: 'must be a 9-digit ABA routing number (its check digit does not match)' })),
+  accountNumber: z.string().check(z.regex(/^\d{4,17}$/, { message: 'must be 4 to 17 digits' })),
+  /** The name on the account, when it is not the org's. */
+  accountName: optionalText(200),
+});
+export type AchDetails = z.infer<typeof achDetails>;
+
 export const orgSettings = z.object({
   name,
   address: z.optional(address),
@@ -72,6 +91,10 @@ export const orgSettings = z.object({
   email: optionalText(200),
   /** Printed under "Remit to" on invoices: where agencies send payment. */
   remitTo: optionalText(500),
+  /** Who checks are made payable to, on invoices (unset: the org's name). */
+  checkPayableTo: optionalText(200),
+  /** Bank details for paying by ACH, on invoices (unset: not printed). */
+  ach: z.optional(achDetails),
   /** IANA zone of the owner's sheet: which calendar day a date cell or "today" is. */
   timeZone: z.string().check(z.minLength(1)),
   invoicePrefix: z.string().check(z.regex(/^[A-Z0-9-]{1,12}$/, { message: 'must be 1 to 12 capital letters, digits or dashes' })),

@@ -73,7 +73,7 @@ describe('visitledger export-1099', () => {
       ['Tom Becker', '2,500.00'],
       ['Omar Haddad', '2,100.00'],
     ]) {
-      expect(await payDemoByCheck(db, therapist!, amount!, '2026-12-10')).toBe(0);
+      expect(await payDemoByCheck(db, therapist!, amount!, '2026-11-10')).toBe(0);
     }
     const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
     const out = tmp('1099');

@@ -117,7 +117,7 @@ describe('visitledger export-1099: before and after filing', () => {
       ['Tom Becker', '2,500.00'],
       ['Omar Haddad', '2,100.00'],
     ]) {
-      expect(await payDemoByCheck(db, therapist!, amount!, '2026-12-10')).toBe(0);
+      expect(await payDemoByCheck(db, therapist!, amount!, '2026-11-10')).toBe(0);
     }
     expect((await visitledger(db, 'payer-tin', '--org', 'demo', '--tin', '98-7654321', '--type', 'EIN')).code).toBe(0);
     const out = tmp('export');
@@ -143,7 +143,7 @@ describe('visitledger export-1099: before and after filing', () => {
 
     // A payment recorded after filing: Omar's return needs a correction.
     const omarFiled = marked.returns.find((r: { therapist: string }) => r.therapist === 'Omar Haddad').box1Cents;
-    expect(await payDemoByCheck(db, 'Omar Haddad', '100.00', '2026-12-20')).toBe(0);
+    expect(await payDemoByCheck(db, 'Omar Haddad', '100.00', '2026-11-20')).toBe(0);
     const year = await json(db, 'tax-year', '--org', 'demo', '--year', '2026');
     expect(year.corrections).toEqual([
       {

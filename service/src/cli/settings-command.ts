@@ -6,6 +6,14 @@
 import { getOrg, updateOrgSettings } from '../usecases/orgs.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, printJson, say, table, UsageError, type CliValues } from './output.ts';
+import {
+  PAYMENT_INSTRUCTION_FLAGS,
+  paymentInstructionJson,
+  paymentInstructionOptions,
+  paymentInstructionPatch,
+  paymentInstructionRows,
+} from './payment-instructions.ts';
+import { failureExitAsTyped } from './typed-input.ts';
 
 export const settingsOptions = {
   name: { type: 'string' },
@@ -18,6 +26,7 @@ export const settingsOptions = {
   email: { type: 'string' },
   'time-zone': { type: 'string' },
   'online-payments': { type: 'string' },
+  ...paymentInstructionOptions,
   json: { type: 'boolean' },
 } as const;
 
@@ -62,8 +71,9 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     if (missing.length > 0) throw new UsageError(`settings: the address also needs ${missing.join(', ')}`);
     patch.address = address;
   }
+  Object.assign(patch, paymentInstructionPatch(values, current.value.settings));
   const result = Object.keys(patch).length === 0 ? current : await updateOrgSettings(rt.ctx, rt.orgId, patch);
-  if (!result.ok) return failureExit(result.error);
+  if (!result.ok) return failureExitAsTyped(result.error, PAYMENT_INSTRUCTION_FLAGS);
   const s = result.value.settings;
   const shown = {
     name: s.name,
@@ -73,6 +83,7 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     timeZone: s.timeZone,
     payerTin: result.value.payerTin?.masked ?? null,
     onlinePaymentMethods: s.onlinePaymentMethods ?? [],
+    ...paymentInstructionJson(s),
   };
   if (values.json) {
     printJson(shown);
@@ -93,6 +104,7 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
       ['time zone', s.timeZone],
       ['payer TIN', result.value.payerTin?.masked ?? '(not set: visitledger payer-tin --tin 12-3456789 --type EIN)'],
       ['online payments', onlinePaymentsText(s.onlinePaymentMethods)],
+      ...paymentInstructionRows(s),
     ]),
   );
   return 0;

@@ -23,9 +23,13 @@ export function amountOption(flag: string, text: string): Cents {
   return amount.value;
 }
 
-/** A refusal of a use case, printed with its fields named as the options that gave them (`amountCents` -> `--amount`). */
+/**
+ * A refusal of a use case, printed with its fields named as the options that gave them
+ * (`amountCents` -> `--amount`, `settings.ach.routingNumber` -> `--ach-routing`).
+ */
 export function failureExitAsTyped(failure: Failure, flags: Readonly<Record<string, string>>): number {
-  const rename = (text: string) => text.replace(/^[A-Za-z]+/, (field) => flags[field] ?? field);
+  const rename = (text: string) =>
+    text.replace(/^[A-Za-z][\w.]*/, (path) => flags[path] ?? path.replace(/^[A-Za-z]+/, (field) => flags[field] ?? field));
   const details = Array.isArray(failure.details)
     ? (failure.details as { path?: string; message?: string }[]).map((d) => (d.path === undefined ? d : { ...d, path: rename(d.path) }))
     : failure.details;

@@ -83,6 +83,39 @@ const agency = {
 };
 
 describe('the invoice PDF', () => {
+  it('never leaves the totals alone on the last page: the last visits go with them, under the repeated header', async () => {
+    // From 62 to 72 one-discipline lines the totals and the subtotal row would have started a page of their own.
+    for (let n = 60; n <= 74; n++) {
+      const invoice = anInvoice(lines(n).map((l) => ({ ...l, discipline: 'PT' })));
+      const pages = await pdfPages(await renderDocument({ kind: 'invoice', input: { org, agency, invoice } }));
+      const last = pages.at(-1)!;
+      expect(last, `${n} lines`).toContain(`Total due ${formatMoney(invoice.totalCents)}`);
+      expect((last.match(/^\d\d\/\d\d\/2026 /gm) ?? []).length, `${n} lines`).toBeGreaterThanOrEqual(2);
+      if (pages.length > 1) expect(last, `${n} lines`).toMatch(/^Date Patient Therapist Visit type Rate Amount$/m);
+    }
+  });
+
+  it("says how to pay from the org's settings: the check payee and address, and ACH when set; a void invoice does not", async () => {
+    const withAch = {
+      ...org,
+      checkPayableTo: 'Bright Path Staffing',
+      ach: { bankName: 'First Ohio Bank', routingNumber: '021000021', accountNumber: '000123456789', accountName: 'BPTS Operating' },
+    };
+    const text = await pdfText(await renderDocument({ kind: 'invoice', input: { org: withAch, agency, invoice: anInvoice(lines(3)) } }));
+    expect(text).toContain(
+      'By check: payable to Bright Path Staffing, mailed to Bright Path Therapy Staffing LLC, PO Box 1200, Columbus, OH 43216.',
+    );
+    expect(text).toContain(
+      'By ACH (bank transfer): First Ohio Bank, routing number 021000021, account number 000123456789, account name BPTS Operating.',
+    );
+    const plain = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(lines(3)) } }));
+    expect(plain).toContain('By check: payable to Bright Path Therapy Staffing LLC, mailed to');
+    expect(plain).not.toContain('By ACH');
+    const voided = anInvoice(lines(3), { status: 'void', voidedOn: '2026-04-03', voidReason: 'wrong agency' });
+    const voidText = await pdfText(await renderDocument({ kind: 'invoice', input: { org: withAch, agency, invoice: voided } }));
+    expect(voidText).not.toContain('HOW TO PAY');
+  });
+
   it('prints every line, the subtotals, the late section and the total, with "Page x of y" on every page', async () => {
     const invoice = anInvoice(lines(250, 10));
     const pages = await pdfPages(await renderDocument({ kind: 'invoice', input: { org, agency, invoice } }));
@@ -448,7 +481,7 @@ describe('Chinese, Japanese and Korean names', () => {
     for (const name of [...CJK_PATIENTS, ...CJK_THERAPISTS]) expect(text).toContain(name);
     expect(text).toContain('BILL TO REMIT TO\n東京ホームヘルス Bright Path Therapy Staffing LLC');
     expect(text).toContain('Invoice INV-0007 · 東京ホームヘルス');
-    const items = await textItems(bytes);
+    const items = await textItems(bytes, 2); // the last rows go with the totals and how to pay, perhaps onto page 2
     expect(fontsOf(items, '刘晓东陳美玲佐藤さくらタナカ・ケンジ黃國強王小明')).toEqual(['NotoSansHans-Regular']);
     expect(fontsOf(items, '김민준이서연')).toEqual(['NotoSansKR-Regular']);
     expect([...new Set(items.filter((i) => i.s.includes('Xiaoming') || i.s.includes('Wang')).map((i) => i.font))]).toEqual([
@@ -457,12 +490,13 @@ describe('Chinese, Japanese and Korean names', () => {
     // "Bill to" prints the agency in bold: the CJK fallback's bold (Medium, as Roboto's is).
     expect(
       fontsOf(
-        items.filter((i) => i.y > 600),
+        items.filter((i) => i.page === 1 && i.y > 600),
         'ホームヘルス',
       ),
     ).toEqual(['NotoSansHans-Medium']);
     // Mixed in one cell, on one baseline, the pieces side by side.
-    const row = items.filter((i) => i.y === items.find((j) => j.s.includes('王'))!.y && i.x < 225).sort((a, b) => a.x - b.x);
+    const wang = items.find((j) => j.s.includes('王'))!;
+    const row = items.filter((i) => i.page === wang.page && i.y === wang.y && i.x < 225).sort((a, b) => a.x - b.x);
     expect(
       row
         .map((i) => i.s)
@@ -653,24 +687,25 @@ describe('Chinese, Japanese and Korean names', () => {
   });
 });
 
-type TextItem = { s: string; x: number; y: number; w: number; font: string };
+type TextItem = { s: string; x: number; y: number; w: number; font: string; page: number };
 
 /** Page 1's pieces of text with their place and the font they are set in (its PostScript name, without the subset tag). */
-async function textItems(bytes: Uint8Array): Promise<TextItem[]> {
+/** The text pieces of the first `pages` pages (1 unless asked), each with its page number. */
+async function textItems(bytes: Uint8Array, pages = 1): Promise<TextItem[]> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
   try {
-    const page = await pdf.getPage(1);
-    await page.getOperatorList(); // loads the page's fonts into commonObjs
-    const content = await page.getTextContent();
-    return (content.items as Array<{ str?: string; transform: number[]; width: number; fontName: string }>)
-      .filter((i) => typeof i.str === 'string' && i.str.trim() !== '')
-      .map((i) => ({
-        s: i.str!,
-        x: i.transform[4]!,
-        y: i.transform[5]!,
-        w: i.width,
-        font: String((page.commonObjs.get(i.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, ''),
-      }));
+    const items: TextItem[] = [];
+    for (let n = 1; n <= Math.min(pages, pdf.numPages); n++) {
+      const page = await pdf.getPage(n);
+      await page.getOperatorList(); // loads the page's fonts into commonObjs
+      const content = await page.getTextContent();
+      for (const i of content.items as Array<{ str?: string; transform: number[]; width: number; fontName: string }>) {
+        if (typeof i.str !== 'string' || i.str.trim() === '') continue;
+        const font = String((page.commonObjs.get(i.fontName) as { name: string }).name).replace(/^[A-Z]{6}\+/, '');
+        items.push({ s: i.str, x: i.transform[4]!, y: i.transform[5]!, w: i.width, font, page: n });
+      }
+    }
+    return items;
   } finally {
     await pdf.destroy();
   }

@@ -1,7 +1,8 @@
 /**
- * The invoice an agency receives: the org's letterhead and remit-to, the invoice's number,
- * dates and terms, the visits of the period grouped by discipline with subtotals, visits
- * from earlier periods in a section of their own, and the total. Patients are printed as
+ * The invoice an agency receives: the org's letterhead and remit-to, the agency's postal
+ * address, the invoice's number, dates and terms, the visits of the period grouped by
+ * discipline with subtotals, visits from earlier periods in a section of their own, the
+ * total and how to pay (check payee and address, ACH details when the org gave them). Patients are printed as
  * the invoice's `patientIdentifier` says (the caller labels them).
  */
 import {
@@ -51,7 +52,8 @@ function lineRows(lines: readonly PrintableLine[], late: boolean): DocContent[][
   ]);
 }
 
-function disciplineSections(invoice: PrintableInvoice): DocContent[] {
+/** `end`: what follows the last table (the totals), kept on a page with its last rows. */
+function disciplineSections(invoice: PrintableInvoice, end: DocContent | undefined): DocContent[] {
   const byDiscipline = new Map<Discipline, PrintableLine[]>();
   for (const line of invoice.lines) {
     if (line.late) continue;
@@ -60,6 +62,7 @@ function disciplineSections(invoice: PrintableInvoice): DocContent[] {
     else byDiscipline.set(line.discipline, [line]);
   }
   const header = ['Date', PATIENT_COLUMN[invoice.patientIdentifier], 'Therapist', 'Visit type', 'Rate', 'Amount'];
+  const last = DISCIPLINES.filter((d) => byDiscipline.has(d)).at(-1);
   return DISCIPLINES.flatMap((d) => {
     const lines = byDiscipline.get(d);
     if (!lines) return [];
@@ -81,12 +84,13 @@ function disciplineSections(invoice: PrintableInvoice): DocContent[] {
           ],
         ],
         RIGHT,
+        d === last ? end : undefined,
       ),
     ];
   });
 }
 
-function lateSection(invoice: PrintableInvoice): DocContent[] {
+function lateSection(invoice: PrintableInvoice, end: DocContent | undefined): DocContent[] {
   const late = invoice.lines.filter((l) => l.late);
   if (late.length === 0) return [];
   const subtotal = sumCents(late.map((l) => l.amountCents));
@@ -112,8 +116,36 @@ function lateSection(invoice: PrintableInvoice): DocContent[] {
         ],
       ],
       RIGHT,
+      end,
     ),
   ];
+}
+
+/**
+ * How to pay, from the org's settings: by check (payable to, mailed to the remit-to address)
+ * and, when the org gave its bank details, by ACH; then the invoice number to quote.
+ */
+function paymentInstructions(org: OrgSettings, invoice: PrintableInvoice, remitTo: readonly string[]): DocContent {
+  const payee = org.checkPayableTo ?? org.name;
+  const ach = org.ach;
+  return {
+    stack: [
+      { text: 'HOW TO PAY', style: 'label', margin: [0, 0, 0, 2] },
+      { text: breakable(`By check: payable to ${payee}, mailed to ${remitTo.join(', ')}.`) },
+      ...(ach
+        ? [
+            {
+              text: breakable(
+                `By ACH (bank transfer): ${ach.bankName}, routing number ${ach.routingNumber}, account number ${ach.accountNumber}, account name ${ach.accountName ?? payee}.`,
+              ),
+            },
+          ]
+        : []),
+      { text: `Please include invoice number ${invoice.number} with your payment.`, style: 'note', margin: [0, 4, 0, 0] },
+    ],
+    margin: [0, 12, 0, 0],
+    unbreakable: true,
+  };
 }
 
 export function invoiceDocument(input: {
@@ -136,6 +168,10 @@ export function invoiceDocument(input: {
       : []),
     { label: invoice.status === 'void' ? 'Total (void: do not pay)' : 'Total due', cents: invoice.totalCents, strong: true },
   ];
+  // The totals and how to pay close the invoice, on one page with its last visits (a void one says only not to pay).
+  const end: DocContent = {
+    stack: [totalsBlock(totals), ...(invoice.status === 'void' ? [] : [paymentInstructions(org, invoice, remitTo)])],
+  };
   return pageSetup({
     title: `Invoice ${invoice.number}`,
     author: org.name,
@@ -171,11 +207,9 @@ export function invoiceDocument(input: {
             },
           ]
         : []),
-      ...(invoice.lines.length === 0 ? [{ text: 'No visits on this invoice.', style: 'note' }] : []),
-      ...disciplineSections(invoice),
-      ...lateSection(invoice),
-      totalsBlock(totals),
-      { text: `Please include invoice number ${invoice.number} with your payment.`, style: 'note', margin: [0, 12, 0, 0] },
+      ...(invoice.lines.length === 0 ? [{ text: 'No visits on this invoice.', style: 'note' }, end] : []),
+      ...disciplineSections(invoice, late.length > 0 ? undefined : end),
+      ...lateSection(invoice, end),
     ],
   });
 }

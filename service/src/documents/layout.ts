@@ -119,36 +119,55 @@ function oneLineWhenItFits(cell: DocContent, width: number): DocContent {
   return plain && fits(cell.text) ? { ...cell, noWrap: true } : cell;
 }
 
-/** A table as wide as the page's content, whose header row repeats on every page it spans. */
+const CELL_PADDING_Y = 2.5;
+/** Rows of a table that go to the next page with what `keepWith` holds, so that never starts a page alone. */
+const ROWS_KEPT_WITH_END = 3;
+
+const tableLayout = (ruleUnderLast: boolean) => ({
+  hLineWidth: (i: number, node: { table: { body: unknown[] } }) => (i === 0 || (!ruleUnderLast && i === node.table.body.length) ? 0 : 0.5),
+  vLineWidth: () => 0,
+  hLineColor: () => RULE,
+  paddingTop: () => CELL_PADDING_Y,
+  paddingBottom: () => CELL_PADDING_Y,
+  paddingLeft: () => CELL_PADDING,
+  paddingRight: () => CELL_PADDING,
+});
+
+/**
+ * A table as wide as the page's content, whose header row repeats on every page it spans.
+ * `keepWith` (the totals under an invoice's last table) is kept on one page with the table's
+ * last rows: they share one unbreakable row, a table of their own in the same columns.
+ */
 export function linesTable(
   header: readonly string[],
   widths: ReadonlyArray<number | '*'>,
   rows: DocContent[][],
   rightAligned: ReadonlySet<number>,
+  keepWith?: DocContent,
 ): DocContent {
   const fixed = widths.reduce<number>((sum, w) => sum + (w === '*' ? 0 : w), 0);
   const stars = widths.filter((w) => w === '*').length;
   const starWidth = (CONTENT_WIDTH - fixed - widths.length * 2 * CELL_PADDING) / Math.max(1, stars);
   const columnWidths = widths.map((w) => (w === '*' ? starWidth : w));
+  const body = rows.map((row) => row.map((cell, i) => oneLineWhenItFits(cell, columnWidths[i]!)));
+  if (keepWith !== undefined && body.length > 0) {
+    const kept = body.splice(Math.max(0, body.length - ROWS_KEPT_WITH_END));
+    const end: DocContent = {
+      colSpan: widths.length,
+      // The outer cell's padding is given back, so the inner table's columns fall under the outer ones.
+      margin: [-CELL_PADDING, -CELL_PADDING_Y, -CELL_PADDING, -CELL_PADDING_Y],
+      stack: [{ table: { widths: [...widths], body: kept }, layout: tableLayout(true) }, keepWith],
+    };
+    body.push([end, ...widths.slice(1).map(() => '')]);
+  }
   return {
     table: {
       headerRows: 1,
       dontBreakRows: true,
       widths: [...widths], // pdfmake replaces the entries with its measures: a copy keeps the caller's constant intact
-      body: [
-        header.map((h, i) => ({ text: h, style: 'tableHeader', ...(rightAligned.has(i) ? { alignment: 'right' } : {}) })),
-        ...rows.map((row) => row.map((cell, i) => oneLineWhenItFits(cell, columnWidths[i]!))),
-      ],
+      body: [header.map((h, i) => ({ text: h, style: 'tableHeader', ...(rightAligned.has(i) ? { alignment: 'right' } : {}) })), ...body],
     },
-    layout: {
-      hLineWidth: (i: number) => (i === 0 ? 0 : 0.5),
-      vLineWidth: () => 0,
-      hLineColor: () => RULE,
-      paddingTop: () => 2.5,
-      paddingBottom: () => 2.5,
-      paddingLeft: () => CELL_PADDING,
-      paddingRight: () => CELL_PADDING,
-    },
+    layout: tableLayout(keepWith === undefined),
   };
 }
 
