@@ -97,6 +97,8 @@ export function validBody(f: AbuseFixture, operationId: string): unknown {
     createApiKey: { label: 'automation', role: 'staff' },
     upsertAgencies: { agencies: [{ id: alpha.agencyIds[0], name: 'Alpha Oakridge Home Health', patientIdentifier: 'name' }] },
     upsertTherapists: { therapists: [{ id: alpha.therapistIds[0], name: 'Alpha Tom Becker', disciplines: ['PT'] }] },
+    mergeAgency: { into: alpha.agencyIds[1] },
+    mergeTherapist: { into: alpha.therapistIds[1] },
     putBillRates: {
       rates: [{ agencyId: alpha.agencyIds[0], discipline: 'PT', visitType: 'ROUTINE', cents: 8500, effectiveFrom: '2026-01-01' }],
     },

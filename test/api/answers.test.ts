@@ -37,8 +37,15 @@ const LAST = ['voidInvoice', 'revokeApiKey', 'revokePortalLink', 'removeMember']
 
 describe('the answers of every route but the payouts', () => {
   let f: AbuseFixture;
+  /** Agencies and therapists with nothing attached: what the merge and delete routes act on. */
+  const spares = { agencies: [] as string[], therapists: [] as string[] };
   beforeAll(async () => {
     f = await startAbuseFixture();
+    for (const kind of ['agencies', 'therapists'] as const) {
+      const rows = ['Spare One', 'Spare Two'].map((name) => ({ name, ...(kind === 'therapists' ? { disciplines: ['PT'] } : {}) }));
+      const made = await ok(f.api, 'post', `/v1/orgs/alpha/${kind}`, { token: f.alpha.ownerToken, body: { [kind]: rows } });
+      spares[kind] = made[kind].map((r: { id: string }) => r.id);
+    }
   }, 60_000);
   afterAll(() => f?.api.close());
 
@@ -56,6 +63,16 @@ describe('the answers of every route but the payouts', () => {
     ...f.alphaParams,
     ...(spec.id === 'issueCreditNote' ? { invoiceId: f.alphaInvoices[1]!.id } : {}),
     ...(spec.id === 'revokePortalLink' ? { linkId: answers.get('createPortalLink').link.id } : {}),
+    ...(spec.id === 'mergeAgency'
+      ? { agencyId: spares.agencies[0]! }
+      : spec.id === 'deleteAgency'
+        ? { agencyId: spares.agencies[1]! }
+        : {}),
+    ...(spec.id === 'mergeTherapist'
+      ? { therapistId: spares.therapists[0]! }
+      : spec.id === 'deleteTherapist'
+        ? { therapistId: spares.therapists[1]! }
+        : {}),
   });
 
   it('answers each JSON route as its schema says', async () => {

@@ -3,6 +3,7 @@ import type { Route } from '../route.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { cycleRoutes } from './cycles.ts';
 import { directoryRoutes } from './directory.ts';
+import { directoryMergeRoutes } from './directory-merge.ts';
 import { documentRoutes } from './documents.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { memberRoutes } from './members.ts';
@@ -22,6 +23,7 @@ export const apiRoutes: Route[] = [
   ...memberRoutes,
   ...apiKeyRoutes,
   ...directoryRoutes,
+  ...directoryMergeRoutes,
   ...visitRoutes,
   ...cycleRoutes,
   ...invoiceRoutes,
