@@ -78,6 +78,8 @@ async function expectNeverList(visitDate: string): Promise<void> {
     expect(res.status, file).toBe(200);
   }
   expect((await ok(api, 'get', path('/tax-years/2026'), owner())).year).toBe(2026);
+  const check = { therapistId: org.therapistIds[1], amountCents: 1_000, paidOn: visitDate, method: 'check' };
+  expect((await call(api, 'post', path('/payments'), owner(check))).status).toBe(201);
 }
 
 beforeAll(async () => {
