@@ -17,6 +17,9 @@ export type PayOnlineFixture = {
   clock: { now: Date };
   /** The org's Stripe key (the stand-in's platform). */
   key: string;
+  /** The signing secret of the endpoint for the org's own account (the Checkout events), and where it is. */
+  accountWebhookSecret: string;
+  webhookUrl: string;
   owner: { token: string };
   setMethods(methods: string[]): Promise<any>;
   /** A new portal link's URL path for the agency at `index`. */
@@ -49,6 +52,8 @@ export async function startPayOnlineFixture(): Promise<PayOnlineFixture> {
     invoices,
     clock,
     key,
+    accountWebhookSecret,
+    webhookUrl: hook,
     owner,
     setMethods: (methods) => ok(api, 'patch', '/v1/orgs/alpha/settings', { ...owner, body: { onlinePaymentMethods: methods } }),
     async linkPath(index) {

@@ -6,6 +6,8 @@
  * its signed events to the service's own webhook route. The receipts are read back from the
  * API, the states from the portal's pages.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type TestApi } from '../api/harness.ts';
 import { ok, type BuiltOrg } from '../api/org-builder.ts';
@@ -294,6 +296,61 @@ describe('an amount never more than open; void and paid invoices take no payment
 
   it("another agency's invoice is not found", async () => {
     expect((await pay(browser, invoices[0]!.id)).status).toBe(404);
+  });
+});
+
+describe('a webhook lost on the way', () => {
+  it('a second click after paying on Stripe makes no second session; the event, delivered late, records the money once', async () => {
+    const browser = await agencyBrowser(0);
+    const invoice = invoices[0]!;
+    // Open the invoice again: the card receipt reversed by the owner.
+    const card = (await receiptsOf(invoice.id)).find((r: any) => !r.reversed);
+    await ok(api, 'post', `/v1/orgs/alpha/receivables/${card.id}/reverse`, { ...owner(), body: { reason: 'refunded by hand' } });
+    // A gate in front of the webhook route: closed, Stripe's events do not get through.
+    let gateOpen = false;
+    const gate = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        if (!gateOpen) return void res.writeHead(503).end();
+        const forwarded = await fetch(f.webhookUrl, {
+          method: 'POST',
+          body: Buffer.concat(chunks),
+          headers: { 'content-type': 'application/json', 'stripe-signature': String(req.headers['stripe-signature']) },
+        });
+        res.writeHead(forwarded.status).end(await forwarded.text());
+      });
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    standin.setWebhookEndpoint(key, `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`, f.accountWebhookSecret, {
+      connect: false,
+    });
+    try {
+      const go = await pay(browser, invoice.id);
+      expect(go.status).toBe(303);
+      const id = sessionIdOf(go.location);
+      await standin.checkout.pay(id, 'card');
+      await settled();
+      const lost = standin.deliveries.filter((d) => d.type === 'checkout.session.completed' && d.status === 503);
+      expect(lost).toHaveLength(1);
+
+      const sessions = sessionsOf().length;
+      const again = await pay(browser, invoice.id);
+      expect(again.status).toBe(409);
+      expect(sessionsOf()).toHaveLength(sessions);
+      expect((await invoicePage(browser, invoice.id)).text).toContain('Payment processing');
+
+      gateOpen = true;
+      expect(await standin.redeliver(lost[0]!.eventId)).toBe(200);
+      await settled();
+      const paymentIntent = sessionsOf().find((s) => s.id === id)!.payment_intent as string;
+      expect((await receiptsOf(invoice.id)).filter((r: any) => r.reference === paymentIntent)).toHaveLength(1);
+      expect(await shownOn(browser, invoice.id)).toEqual({ status: 'Paid', open: '$0.00' });
+    } finally {
+      standin.setWebhookEndpoint(key, f.webhookUrl, f.accountWebhookSecret, { connect: false });
+      gate.closeAllConnections();
+      await new Promise<void>((resolve) => gate.close(() => resolve()));
+    }
   });
 });
 

@@ -170,8 +170,9 @@ export async function startOnlinePayment(
         }
       }
       const kept = await noteSession(ctx, orgId, last, session);
-      if (session.status === 'complete') return processingRefusal(invoice.value.number);
-      if (kept.status === 'open') return ok({ url: session.url! });
+      if (kept.status === 'open' && session.status === 'open') return ok({ url: session.url! });
+      // Paid, or being paid (the session completed, or an event moved the attempt on meanwhile): no second payment.
+      if (kept.status !== 'expired' && kept.status !== 'failed') return processingRefusal(invoice.value.number);
     }
     const attempt: CheckoutAttempt = {
       invoiceId,
