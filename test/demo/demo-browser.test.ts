@@ -53,7 +53,7 @@ for (const { name, viewport } of WIDTHS) {
     it('tours the account from its start page, nothing wider than the screen', async () => {
       await page.goto(`${api.url}/demo`);
       expect(await heading(page)).toBe('VisitLedger: a live agency account');
-      const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      const fits = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
       expect(await fits()).toBe(true);
       const tour = page.getByRole('navigation', { name: 'Demo tour' });
       await tour.getByRole('link', { name: 'Overview' }).click();
