@@ -102,7 +102,7 @@ describe('the pages', () => {
     expect(res.text).toContain(`"/portal/invoices/${invoice.id}/pdf"`);
 
     const list = await browser.get('/portal');
-    expect(list.text).toMatch(new RegExp(`${invoice.number}</a></th>[\\s\\S]*?<td>Yes</td></tr>`));
+    expect(list.text).toMatch(new RegExp(`${invoice.number}</a></th>[\\s\\S]*?<td data-label="Viewed">Yes</td></tr>`));
     const links = await ok(f.api, 'get', `/v1/orgs/alpha/portal-links?agencyId=${f.alpha.agencyIds[0]}`, { token: f.alpha.ownerToken });
     expect(links.links.find((l: any) => l.id === link.id).viewedInvoiceIds).toEqual([invoice.id]);
     const audit = await f.api.store.listAudit('alpha', { recordId: invoice.id });
@@ -155,14 +155,14 @@ describe('the pages', () => {
     const before = await browser.get(`${path}/statement`);
     expect(before.status).toBe(200);
     expect(before.url).toBe('/portal/statement');
-    expect(before.text).toMatch(new RegExp(`<th scope="row">0-30 days</th><td class="num">\\$${total.replace('.', '\\.')}`));
+    expect(before.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`));
     const saved = f.clock.now;
     f.clock.now = new Date(Date.parse(`${invoice.dueDate}T15:00:00.000Z`) + 45 * 86_400_000);
     try {
       const later = await browser.get(`${path}/statement`); // opened from the link again: a session lasts 12 hours
-      expect(later.text).toMatch(new RegExp(`<th scope="row">31-60 days</th><td class="num">\\$${total.replace('.', '\\.')}`));
-      expect(later.text).toMatch(/<th scope="row">0-30 days<\/th><td class="num">\$0\.00/);
-      expect(later.text).toContain('<td class="num">45</td>');
+      expect(later.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">31-60 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`));
+      expect(later.text).toMatch(/<th scope="row" data-label="Days past due">0-30 days<\/th><td data-label="Open" class="num">\$0\.00/);
+      expect(later.text).toContain('<td data-label="Days past due" class="num">45</td>');
     } finally {
       f.clock.now = saved;
     }
@@ -322,9 +322,9 @@ describe('what the agency has paid', () => {
 
     const list = await browser.get(path);
     expect(list.text).toContain(
-      `<td class="num">${money(full.totalCents)}</td><td class="num">$10.00</td><td class="num">${money(open)}</td>`,
+      `<td data-label="Total" class="num">${money(full.totalCents)}</td><td data-label="Paid" class="num">$10.00</td><td data-label="Open" class="num">${money(open)}</td>`,
     );
-    expect(list.text).toContain('<td>Partially paid</td>');
+    expect(list.text).toContain('<td data-label="Status">Partially paid</td>');
 
     const one = await browser.get(`/portal/invoices/${encodeURIComponent(invoice.id)}`);
     expect(one.text).toContain(`<dt>Status</dt><dd>Partially paid</dd>`);
@@ -332,7 +332,7 @@ describe('what the agency has paid', () => {
 
     const statement = await browser.get('/portal/statement');
     expect(statement.text).toContain(`Open balance: <strong>${money(open)}</strong>`);
-    expect(statement.text).toMatch(new RegExp(`<th scope="row">0-30 days</th><td class="num">\\${money(open).replace('.', '\\.')}`));
-    expect(statement.text).toContain('<td>Payment</td><td>CHK-7781</td><td class="num">$10.00</td>');
+    expect(statement.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\${money(open).replace('.', '\\.')}`));
+    expect(statement.text).toContain('<td data-label="What">Payment</td><td data-label="Reference">CHK-7781</td><td data-label="Amount" class="num">$10.00</td>');
   });
 });

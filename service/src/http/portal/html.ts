@@ -28,7 +28,12 @@ function render(value: unknown): string {
   return escapeHtml(String(value));
 }
 
-/** Dark text on white (contrast above 12:1), links underlined, tables that scroll sideways on a narrow phone. */
+/**
+ * Dark text on white (contrast above 12:1), links underlined. On a narrow phone (under 40rem:
+ * a 390 px screen) the rows of a `stack` table become blocks, each cell on a line of its own
+ * after its column's name, so no column is lost off the side; the header row stays for
+ * screen readers. Other tables scroll sideways.
+ */
 export const PORTAL_CSS = [
   'body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}',
   'header,main,footer{max-width:60rem;margin:0 auto;padding:0 1rem}',
@@ -43,7 +48,42 @@ export const PORTAL_CSS = [
   'label{display:block;font-weight:600;margin:.5rem 0}input{font:inherit;padding:.5rem;border:1px solid #1a1a1a;max-width:100%}',
   'button{font:inherit;padding:.5rem 1rem;margin-top:.75rem;background:#0b4f9c;color:#fff;border:0;border-radius:4px}',
   '.error{color:#a30000;font-weight:600}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}',
+  '@media (max-width:40rem){',
+  'table.stack{min-width:0}table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}',
+  'table.stack tr{display:block;border-bottom:2px solid #1a1a1a;padding:.25rem 0}',
+  'table.stack th,table.stack td{display:grid;grid-template-columns:minmax(6rem,40%) 1fr;gap:.5rem;border:0;padding:.2rem .25rem;text-align:left;overflow-wrap:anywhere}',
+  'table.stack [data-label]::before{content:attr(data-label);font-weight:600}',
+  '}',
 ].join('');
+
+export type Column = { label: string; numeric?: boolean };
+
+/**
+ * A table whose rows stack into labelled lines on a narrow phone (PORTAL_CSS): every cell
+ * carries its column's name. With `rowHeader` the first cell of a row heads it (th scope=row).
+ */
+export function dataTable(
+  caption: string,
+  columns: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  options: { rowHeader?: boolean; foot?: Html } = {},
+): Html {
+  const head = columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`);
+  const body = rows.map(
+    (row) =>
+      html`<tr>${row.map((cell, i) => {
+        const c = columns[i]!;
+        const num = c.numeric ? html` class="num"` : '';
+        return i === 0 && options.rowHeader
+          ? html`<th scope="row" data-label="${c.label}"${num}>${cell}</th>`
+          : html`<td data-label="${c.label}"${num}>${cell}</td>`;
+      })}</tr>
+`,
+  );
+  return html`<div class="scroll"><table class="stack"><caption>${caption}</caption>
+<thead><tr>${head}</tr></thead>
+<tbody>${body}</tbody>${options.foot ?? ''}</table></div>`;
+}
 
 /** The CSP source that allows exactly this inline stylesheet. */
 export const styleHash = (css: string) => `'sha256-${createHash('sha256').update(css).digest('base64')}'`;

@@ -4,7 +4,7 @@ import type { AgencyInvoiceRow, AgencyPortal } from '../../usecases/portal-agenc
 import type { OnlinePayment } from '../../usecases/online-payments.ts';
 import type { InvoiceView } from '../../usecases/invoices.ts';
 import { AGING_BUCKETS, type Statement } from '../../usecases/portal-statement.ts';
-import { html, page, type Html } from './html.ts';
+import { dataTable, html, page, type Html } from './html.ts';
 
 const period = (p: Period) => `${formatUsDate(p.start)} to ${formatUsDate(p.end)}`;
 /** The receivable status as the agency reads it: Open, Partially paid, Paid, Closed, Void. */
@@ -19,18 +19,34 @@ function nav(base: string): Html {
 }
 
 export function invoiceListPage(base: string, data: AgencyPortal & { invoices: AgencyInvoiceRow[] }): string {
-  const rows = data.invoices.map(
-    (i) => html`<tr>
-<th scope="row"><a href="${base}/invoices/${encodeURIComponent(i.id)}">${i.number}</a></th>
-<td>${period(i.period)}</td><td class="num">${formatMoney(i.totalCents)}</td><td class="num">${formatMoney(i.paidCents)}</td><td class="num">${formatMoney(i.openCents)}</td>
-<td>${formatUsDate(i.dueDate)}</td><td>${receivableText(i.receivable)}</td><td>${i.viewed ? 'Yes' : 'No'}</td></tr>`,
-  );
+  const rows = data.invoices.map((i) => [
+    html`<a href="${base}/invoices/${encodeURIComponent(i.id)}">${i.number}</a>`,
+    period(i.period),
+    formatMoney(i.totalCents),
+    formatMoney(i.paidCents),
+    formatMoney(i.openCents),
+    formatUsDate(i.dueDate),
+    receivableText(i.receivable),
+    i.viewed ? 'Yes' : 'No',
+  ]);
   const table =
     data.invoices.length === 0
       ? html`<p>There are no invoices yet.</p>`
-      : html`<div class="scroll"><table><caption>Invoices, newest first</caption>
-<thead><tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Open</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Viewed</th></tr></thead>
-<tbody>${rows}</tbody></table></div>`;
+      : dataTable(
+          'Invoices, newest first',
+          [
+            { label: 'Invoice' },
+            { label: 'Period' },
+            { label: 'Total', numeric: true },
+            { label: 'Paid', numeric: true },
+            { label: 'Open', numeric: true },
+            { label: 'Due' },
+            { label: 'Status' },
+            { label: 'Viewed' },
+          ],
+          rows,
+          { rowHeader: true },
+        );
   return page(`Invoices: ${data.agencyName}`, heading(data, 'Invoices'), html`${nav(base)}${table}`);
 }
 
@@ -72,45 +88,55 @@ export function invoicePage(
 ): string {
   const i = data.invoice;
   // InvoiceView intersects two line types; each line has both (getInvoice adds the patient).
-  const lines = (i.lines as InvoiceView['lines'][number][]).map(
-    (l) => html`<tr><td>${formatUsDate(l.date)}</td><td>${l.patient}</td><td>${l.therapistName}</td>
-<td>${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}</td><td class="num">${formatMoney(l.amountCents)}</td></tr>`,
-  );
+  const lines = (i.lines as InvoiceView['lines'][number][]).map((l) => [
+    formatUsDate(l.date),
+    l.patient,
+    l.therapistName,
+    `${l.discipline} ${l.visitTypeLabel}${l.late ? ' (late)' : ''}`,
+    formatMoney(l.amountCents),
+  ]);
   const body = html`${nav(base)}
 <dl><dt>Period</dt><dd>${period(i.period)}</dd><dt>Issued</dt><dd>${formatUsDate(i.issueDate)}</dd>
 <dt>Due</dt><dd>${formatUsDate(i.dueDate)}</dd><dt>Status</dt><dd>${receivableText(data.receivable)}</dd><dt>Total</dt><dd>${formatMoney(i.totalCents)}</dd>
 <dt>Paid</dt><dd>${formatMoney(data.paidCents)}</dd><dt>Open</dt><dd>${formatMoney(data.openCents)}</dd></dl>
 ${onlinePaymentBlock(base, i.id, data.openCents, data.payment ?? { kind: 'not-offered' }, data.returned)}
 <p><a href="${base}/invoices/${encodeURIComponent(i.id)}/pdf" download>Download the PDF of invoice ${i.number}</a></p>
-<div class="scroll"><table><caption>Visits billed</caption>
-<thead><tr><th scope="col">Date</th><th scope="col">Patient</th><th scope="col">Therapist</th><th scope="col">Visit</th><th scope="col" class="num">Amount</th></tr></thead>
-<tbody>${lines}</tbody>
-<tfoot><tr><th scope="row" colspan="4">Total</th><td class="num">${formatMoney(i.totalCents)}</td></tr></tfoot></table></div>`;
+${dataTable(
+  'Visits billed',
+  [{ label: 'Date' }, { label: 'Patient' }, { label: 'Therapist' }, { label: 'Visit' }, { label: 'Amount', numeric: true }],
+  lines,
+  {
+    foot: html`<tfoot><tr><th scope="row" colspan="4">Total</th><td class="num" data-label="Amount">${formatMoney(i.totalCents)}</td></tr></tfoot>`,
+  },
+)}`;
   return page(`Invoice ${i.number}`, heading(data, `Invoice ${i.number}`), body);
 }
 
 export function statementPage(base: string, data: AgencyPortal & { statement: Statement }): string {
   const s = data.statement;
-  const aging = AGING_BUCKETS.map((b) => html`<tr><th scope="row">${b} days</th><td class="num">${formatMoney(s.aging[b])}</td></tr>`);
-  const lines = s.lines.map(
-    (l) => html`<tr><th scope="row"><a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a></th>
-<td>${formatUsDate(l.dueDate)}</td><td class="num">${l.daysPastDue}</td><td class="num">${formatMoney(l.openCents)}</td></tr>`,
-  );
-  const activity = s.activity.map(
-    (a) =>
-      html`<tr><td>${formatUsDate(a.on)}</td><td>${receivableText(a.what)}</td><td>${a.reference}</td><td class="num">${formatMoney(a.amountCents)}</td></tr>`,
-  );
+  const aging = AGING_BUCKETS.map((b) => [`${b} days`, formatMoney(s.aging[b])]);
+  const lines = s.lines.map((l) => [
+    html`<a href="${base}/invoices/${encodeURIComponent(l.invoiceId)}">${l.number}</a>`,
+    formatUsDate(l.dueDate),
+    l.daysPastDue,
+    formatMoney(l.openCents),
+  ]);
+  const activity = s.activity.map((a) => [formatUsDate(a.on), receivableText(a.what), a.reference, formatMoney(a.amountCents)]);
   const body = html`${nav(base)}
 <p>As of ${formatUsDate(s.asOf)}. Open balance: <strong>${formatMoney(s.openCents)}</strong></p>
-<div class="scroll"><table><caption>Aging by days past the due date</caption>
-<thead><tr><th scope="col">Days past due</th><th scope="col" class="num">Open</th></tr></thead><tbody>${aging}</tbody></table></div>
-<div class="scroll"><table><caption>Open invoices</caption>
-<thead><tr><th scope="col">Invoice</th><th scope="col">Due</th><th scope="col" class="num">Days past due</th><th scope="col" class="num">Open</th></tr></thead>
-<tbody>${lines}</tbody></table></div>
+${dataTable('Aging by days past the due date', [{ label: 'Days past due' }, { label: 'Open', numeric: true }], aging, { rowHeader: true })}
+${dataTable(
+  'Open invoices',
+  [{ label: 'Invoice' }, { label: 'Due' }, { label: 'Days past due', numeric: true }, { label: 'Open', numeric: true }],
+  lines,
+  { rowHeader: true },
+)}
 ${s.creditCents > 0 ? html`<p>Credit on account: <strong>${formatMoney(s.creditCents)}</strong></p>` : ''}
-<div class="scroll"><table><caption>Payments and credits</caption>
-<thead><tr><th scope="col">Date</th><th scope="col">What</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
-<tbody>${activity}</tbody></table></div>`;
+${dataTable(
+  'Payments and credits',
+  [{ label: 'Date' }, { label: 'What' }, { label: 'Reference' }, { label: 'Amount', numeric: true }],
+  activity,
+)}`;
   return page('Statement of account', heading(data, 'Statement of account'), body);
 }
 
