@@ -29,7 +29,8 @@ import type { SubscriptionRecord } from '../store/subscription-port.ts';
 import { fail, type Failure } from '../failure.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { loadOrg } from './orgs.ts';
-import { isProviderError, providerReason } from './payouts/context.ts';
+import { viaStripe } from './payouts/context.ts';
+import type { WebhookOutcome } from './payouts/webhooks.ts';
 
 export type SubscriptionContext = UseCaseContext & {
   /** Null where the service bills nobody (no operator Stripe account in the settings). */
@@ -150,16 +151,6 @@ async function withBilling(ctx: SubscriptionContext): Promise<Result<BillingGate
   return ctx.billing ? ok(ctx.billing) : fail('rule-broken', BILLING_OFF);
 }
 
-/** A Stripe call whose failure leaves nothing half done: a `payment-provider` failure naming no key. */
-async function stripeCall<T>(call: () => Promise<T>): Promise<Result<T, Failure>> {
-  try {
-    return ok(await call());
-  } catch (error) {
-    if (isProviderError(error)) return fail('payment-provider', `Stripe did not answer as expected (${providerReason(error)}); try again`);
-    throw error;
-  }
-}
-
 const LIVE: readonly SubscriptionStatus[] = ['trialing', 'active', 'past_due'];
 
 /** Stripe needs a trial end at least 48 hours ahead; a shorter rest of the trial is not carried over. */
@@ -182,7 +173,7 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
       `the org is already on the ${PLAN_PRICES[record.paid.plan].name} plan: change plan or card in the billing portal (POST /v1/orgs/${orgId}/subscription/portal)`,
     );
   }
-  const price = await stripeCall(() => billing.value.priceIdOf(PLAN_PRICES[plan].lookupKey));
+  const price = await viaStripe(() => billing.value.priceIdOf(PLAN_PRICES[plan].lookupKey));
   if (!price.ok) return price;
   if (!price.value)
     return fail('payment-provider', `the service's Stripe account has no active price with lookup key ${PLAN_PRICES[plan].lookupKey}`);
@@ -191,7 +182,7 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
   const trialEnd = state.status === 'trialing' && state.plan === 'trial' ? Date.parse(`${state.trialEndsOn}T00:00:00Z`) / 1000 : null;
   const carry = trialEnd !== null && trialEnd - ctx.now().getTime() / 1000 >= MIN_TRIAL_CARRY_SECONDS ? trialEnd : null;
   const returnUrl = billingReturnUrl(ctx);
-  const session = await stripeCall(() =>
+  const session = await viaStripe(() =>
     billing.value.createSubscriptionCheckout({
       customerId: customerId.value,
       priceId: price.value!,
@@ -214,7 +205,7 @@ async function customerOf(
   record: SubscriptionRecord | null,
 ): Promise<Result<string, Failure>> {
   if (record?.customerId) return ok(record.customerId);
-  const made = await stripeCall(() => billing.createCustomer({ orgId, idempotencyKey: `visitledger-org:${orgId}:customer` }));
+  const made = await viaStripe(() => billing.createCustomer({ orgId, idempotencyKey: `visitledger-org:${orgId}:customer` }));
   if (!made.ok) return made;
   const now = ctx.now().toISOString();
   await ctx.store.putSubscription(orgId, {
@@ -235,10 +226,8 @@ export async function openBillingPortal(ctx: SubscriptionContext, orgId: string)
   if (!loaded.ok) return loaded;
   const customerId = loaded.value.record?.customerId;
   if (!customerId) return fail('rule-broken', `the org has not subscribed yet: choose a plan first (POST ${subscribePath(orgId)})`);
-  return stripeCall(() => billing.value.createPortalSession({ customerId, returnUrl: billingReturnUrl(ctx) }));
+  return viaStripe(() => billing.value.createPortalSession({ customerId, returnUrl: billingReturnUrl(ctx) }));
 }
-
-export type BillingWebhookOutcome = { received: true; duplicate: boolean; handled: boolean };
 
 const BAD_SIGNATURE = "the Stripe-Signature header does not verify against the service's billing webhook signing secret";
 
@@ -254,7 +243,7 @@ export async function receiveBillingEvent(
   ctx: SubscriptionContext,
   rawBody: Buffer,
   signature: string,
-): Promise<Result<BillingWebhookOutcome, Failure>> {
+): Promise<Result<WebhookOutcome, Failure>> {
   if (!ctx.billing) return fail('invalid-input', BAD_SIGNATURE);
   const event = ctx.billing.verifyEvent(rawBody, signature);
   if (!event) return fail('invalid-input', BAD_SIGNATURE);
@@ -280,7 +269,7 @@ export async function receiveBillingEvent(
     subject.kind === 'invoice' &&
     subject.subscriptionId
   ) {
-    const fetched = await stripeCall(() => ctx.billing!.retrieveSubscription(subject.subscriptionId!));
+    const fetched = await viaStripe(() => ctx.billing!.retrieveSubscription(subject.subscriptionId!));
     if (!fetched.ok) return fetched;
     handled = await applySubscription(ctx, orgId, fetched.value, event.created);
   }

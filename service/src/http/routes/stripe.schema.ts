@@ -63,7 +63,14 @@ const transfer = z.object({
 });
 
 /** Stripe's largest events (an account with its requirements) are well under this. */
-const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+
+/** What a Stripe webhook route answers Stripe. */
+export const webhookAnswer = z.object({
+  received: z.literal(true),
+  duplicate: z.boolean().describe('The event was applied before'),
+  handled: z.boolean().describe('False for an event the service ignores'),
+});
 
 export const connectStripeSpec = {
   id: 'connectStripe',
@@ -133,11 +140,7 @@ export const stripeWebhookSpec = {
     "Stripe's events for the org: from its Connect endpoint account.updated, capability.updated, payout.paid, payout.failed; from its own account's endpoint transfer.reversed and the Checkout events of agencies paying online (checkout.session.completed, .async_payment_succeeded, .async_payment_failed, .expired, payment_intent.processing, charge.dispute.created); a replay changes nothing, other events are acknowledged and ignored",
   params: orgPath,
   rawBodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
-  answer: z.object({
-    received: z.literal(true),
-    duplicate: z.boolean().describe('The event was applied before'),
-    handled: z.boolean().describe('False for an event the service ignores'),
-  }),
+  answer: webhookAnswer,
 } satisfies RouteSpec;
 
 export const onboardingVisitSpec = {

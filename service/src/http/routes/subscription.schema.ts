@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { RouteSpec } from '../route.ts';
 import { orgPath, wired } from './common.schema.ts';
+import { WEBHOOK_BODY_LIMIT_BYTES, webhookAnswer } from './stripe.schema.ts';
 
 export const getSubscriptionSpec = {
   ...wired('getSubscription'),
@@ -28,9 +28,6 @@ export const openBillingPortalSpec = {
   params: orgPath,
 } satisfies RouteSpec;
 
-/** Stripe's billing events are small (a subscription or an invoice). */
-const BILLING_WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
-
 export const billingWebhookSpec = {
   id: 'billingWebhook',
   method: 'post',
@@ -39,10 +36,6 @@ export const billingWebhookSpec = {
   access: 'stripe-signature',
   summary:
     "The service operator's Stripe account's billing events (customer.subscription.created/updated/deleted/trial_will_end, invoice.paid, invoice.payment_failed), verified with the billing webhook secret; they move the org named in the subscription's metadata, and a replay changes nothing",
-  rawBodyLimit: BILLING_WEBHOOK_BODY_LIMIT_BYTES,
-  answer: z.object({
-    received: z.literal(true),
-    duplicate: z.boolean().describe('The event was applied before'),
-    handled: z.boolean().describe('False for an event the service ignores'),
-  }),
+  rawBodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+  answer: webhookAnswer,
 } satisfies RouteSpec;
