@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startTestApi } from '../../api/harness.ts';
 import { startStripeStandin } from '../../stripe-standin/standin.ts';
+import { stripeEndpoint } from '../../../service/src/payouts/stripe-client.ts';
+import { stripeBillingGateway } from '../../../service/src/payouts/stripe-billing.ts';
 
 // Stripe's part is the project's stand-in, driven by the real stripe SDK inside the service, its clock
 // pinned to `stripeTime` when the test gives one (a Unix second it starts from).
@@ -19,10 +21,29 @@ const standin = await startStripeStandin(
 // that runs on from there, so invoices fall on known days whatever the day the test runs.
 const serviceTime = (workerData as { serviceTime?: number } | null)?.serviceTime;
 const clock = { setAt: Date.now(), to: serviceTime ?? 0 };
+// The operator's own Stripe account, when the test has the service bill orgs (its plans' prices found by lookup key).
+const billing = (workerData as { billing?: boolean } | null)?.billing === true;
+const BILLING_KEY = 'sk_test_visitledger_operator';
+const BILLING_WEBHOOK_SECRET = 'whsec_visitledger_operator';
+if (billing) {
+  standin.addPlatform(BILLING_KEY, 0);
+  standin.billing.addPrice(BILLING_KEY, { lookupKey: 'visitledger_starter_monthly', unitAmount: 6000 });
+  standin.billing.addPrice(BILLING_KEY, { lookupKey: 'visitledger_unlimited_monthly', unitAmount: 14900 });
+}
 const api = await startTestApi({
   stripeApiBase: standin.url,
+  ...(billing
+    ? {
+        billing: stripeBillingGateway({
+          secretKey: BILLING_KEY,
+          webhookSecret: BILLING_WEBHOOK_SECRET,
+          endpoint: stripeEndpoint(standin.url),
+        }),
+      }
+    : {}),
   ...(serviceTime === undefined ? {} : { now: () => new Date(clock.to + Date.now() - clock.setAt) }),
 });
+if (billing) standin.setWebhookEndpoint(BILLING_KEY, `${api.url}/v1/stripe/billing-webhooks`, BILLING_WEBHOOK_SECRET, { connect: false });
 type Message =
   | { op: 'fetch'; url: string; method: string; headers: Record<string, string>; body?: string }
   | { op: 'token'; email: string }
@@ -61,8 +82,13 @@ parentPort!.on('message', async ({ message, shared }: { message: Message; shared
       return reply(shared, { to: message.to });
     }
     if (message.op === 'standin') {
-      const fn = (standin as unknown as Record<string, (...args: unknown[]) => unknown>)[message.method]!;
-      return reply(shared, { value: (await fn.apply(standin, message.args)) ?? null });
+      const [first, second] = message.method.split('.');
+      const target = (second ? (standin as unknown as Record<string, object>)[first!] : standin) as Record<
+        string,
+        (...args: unknown[]) => unknown
+      >;
+      const fn = target[second ?? first!]!;
+      return reply(shared, { value: (await fn.apply(target, message.args)) ?? null });
     }
     if (message.op === 'close') {
       await api.close();

@@ -12,7 +12,7 @@ export type SyncService = {
   recordCopyBNotice(orgId: string, therapistId: string, year: number): string;
   /** Sets the service's clock (a service started with `serviceTime`); it runs on from there. */
   setClock(to: Date): void;
-  /** Calls the Stripe stand-in (test/stripe-standin) in the worker: its answer, as JSON. */
+  /** Calls the Stripe stand-in (test/stripe-standin) in the worker: its answer, as JSON (`billing.renew`: a method of its billing controls). */
   standin<T = unknown>(method: string, ...args: unknown[]): T;
   close(): Promise<void>;
 };
@@ -22,12 +22,14 @@ const REPLY_BYTES = 64 * 1024 * 1024;
 /**
  * `stripeTime`: when Stripe's clock (the stand-in's) starts, so transfers fall on a known day whatever the day the test runs.
  * `serviceTime`: when the service's clock starts (setClock moves it); the real clock without it.
+ * `billing`: the service bills orgs on an operator's Stripe account in the stand-in (BILLING_KEY), with the plans' prices.
  */
-export async function startSyncService(options: { stripeTime?: Date; serviceTime?: Date } = {}): Promise<SyncService> {
+export async function startSyncService(options: { stripeTime?: Date; serviceTime?: Date; billing?: true } = {}): Promise<SyncService> {
   const worker = new Worker(new URL('./service-worker.ts', import.meta.url), {
     workerData: {
       ...(options.stripeTime ? { stripeTime: Math.floor(options.stripeTime.getTime() / 1000) } : {}),
       ...(options.serviceTime ? { serviceTime: options.serviceTime.getTime() } : {}),
+      ...(options.billing ? { billing: true } : {}),
     },
   });
   const url = await new Promise<string>((resolve, reject) => {
