@@ -92,13 +92,13 @@ const COMMANDS: Record<string, Command> = {
   'export-accounting': {
     options: exportAccountingOptions,
     usage:
-      'export-accounting --month YYYY-MM | --from DATE --to DATE --out DIR  invoices, payments and receipts for QuickBooks Online, the payments ledger, refunds and write-offs',
+      'export-accounting --month YYYY-MM | --from DATE --to DATE [--by invoice-date|service] --out DIR  invoices, payments and receipts for QuickBooks Online,\n         the payments ledger, refunds and write-offs; invoices by invoice date, or with --by service by the service period they bill',
     run: (rt, v) => runExportAccounting(rt, v),
   },
   payment: {
     options: paymentOptions,
     usage:
-      'payment --therapist NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]',
+      'payment --therapist NAME --amount 1,234.56 --date 4/2/2026 --method check|ach|stripe|cash|card [--reference TEXT] [--pay-run ID] [--backup-withholding]',
     run: (rt, v) => runPayment(rt, v),
   },
   receipt: {
@@ -201,7 +201,7 @@ const COMMANDS: Record<string, Command> = {
   settings: {
     options: settingsOptions,
     usage:
-      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--online-payments ach|ach,card|off] [--json]\n         the org's own details (invoices, Copy B, the IRS file) and how agencies may pay online; none: print them",
+      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--online-payments ach|ach,card|off]\n         [--payroll-cycle weekly|biweekly|semi-monthly|monthly --payroll-anchor DATE] [--json]\n         the org's own details (invoices, Copy B, the IRS file), how agencies may pay online and the payroll cycle; none: print them",
     run: (rt, v) => runSettings(rt, v),
   },
   w9: {

@@ -11,6 +11,7 @@ import type { Failure } from '../failure.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
 import { writeOutFile } from './write-files.ts';
+import { isDefaultPayrollCycle, laterPayPeriods, payrollCycleText } from './payroll-cycle.ts';
 
 export const closeOptions = { period: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
 
@@ -27,6 +28,13 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
   if (written && !written.ok) return failureExit(written.error);
   const invoices = result.value.cycles.flatMap((c) => (c.invoice ? [c.invoice] : []));
   const statements = result.value.payRuns.flatMap((r) => r.payRun.statements);
+  // Which pay periods the payroll cycle made of the month, and the visits it leaves for a period that ends later.
+  const rule = (await rt.ctx.store.getOrg(rt.orgId))!.settings.payrollCycle;
+  const payPeriods = [...result.value.payRuns.map((r) => r.payRun.period), ...result.value.nothingToPay.map((n) => n.period)].sort(
+    (a, b) => (a.start < b.start ? -1 : 1),
+  );
+  const month = monthBounds(values.period);
+  const later = month.ok ? await laterPayPeriods(rt.ctx.store, rt.orgId, rule, month.value) : [];
   if (values.json) {
     printJson({
       invoices: invoices.map((i) => ({
@@ -70,6 +78,10 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
         ...result.value.nothingToPay.flatMap((n) => n.held),
       ],
       nothingToPay: result.value.nothingToPay.map((n) => n.period),
+      payrollCycle: rule,
+      payrollCycleDefault: isDefaultPayrollCycle(rule),
+      payPeriods,
+      laterPayPeriods: later,
       warnings: result.value.payRuns.flatMap((r) => r.warnings),
       ...(written?.ok ? { files: written.value } : {}),
     });
@@ -82,6 +94,7 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     say(`${c.period.start}..${c.period.end}  ${c.status === 'already-closed' ? '(closed before) ' : ''}${what}`);
     for (const h of c.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
   }
+  if (payPeriods.length > 0 || later.length > 0) say(`payroll cycle: ${payrollCycleText(rule)}`);
   for (const r of result.value.payRuns) {
     say(
       `payroll ${r.payRun.period.start}..${r.payRun.period.end}${r.status === 'already-exists' ? ' (created before)' : ''}: ${money(r.payRun.totalCents)}`,
@@ -95,6 +108,10 @@ export async function runClose(rt: CliRuntime, values: CliValues<typeof closeOpt
     say(`payroll ${n.period.start}..${n.period.end}: nothing to pay, so no pay run`);
     for (const h of n.held) say(`  held: ${h.problems.map((p) => p.message).join('; ')}`);
   }
+  for (const l of later)
+    say(
+      `payroll ${l.period.start}..${l.period.end}: ${visitCount(l.visits)} of ${values.period} left for this pay period, which ends after the month (close --period ${l.period.end.slice(0, 7)} pays them)`,
+    );
   if (result.value.cycles.length === 0 && result.value.payRuns.length === 0 && result.value.nothingToPay.length === 0)
     say(`no cycle ends in ${values.period}`);
   if (written?.ok) say(`wrote ${written.value.length} PDF${written.value.length === 1 ? '' : 's'} to ${values.out}`);

@@ -2,6 +2,7 @@
  * `visitledger settings [--name TEXT] [--address1 TEXT] ... [--time-zone ZONE] [--online-payments ach|ach,card|off] [--json]`:
  * the org's own details that invoices, Copy B and the IRS file print, and how agencies may pay
  * online, set through the same use case (and validation) as the API; with no option it prints them.
+ * `--payroll-cycle weekly|biweekly|semi-monthly|monthly --payroll-anchor DATE` sets the pay periods of the pay runs not made yet.
  */
 import { getOrg, updateOrgSettings } from '../usecases/orgs.ts';
 import type { CliRuntime } from './runtime.ts';
@@ -14,6 +15,8 @@ import {
   paymentInstructionRows,
 } from './payment-instructions.ts';
 import { failureExitAsTyped } from './typed-input.ts';
+import { today } from '../usecases/context.ts';
+import { payrollCycleJson, payrollCycleOptions, payrollCyclePatch, payrollCycleText } from './payroll-cycle.ts';
 
 export const settingsOptions = {
   name: { type: 'string' },
@@ -27,6 +30,7 @@ export const settingsOptions = {
   'time-zone': { type: 'string' },
   'online-payments': { type: 'string' },
   ...paymentInstructionOptions,
+  ...payrollCycleOptions,
   json: { type: 'boolean' },
 } as const;
 
@@ -72,6 +76,8 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     patch.address = address;
   }
   Object.assign(patch, paymentInstructionPatch(values, current.value.settings));
+  const payrollCycle = payrollCyclePatch(values, current.value.settings.payrollCycle);
+  if (payrollCycle) patch.payrollCycle = payrollCycle;
   const result = Object.keys(patch).length === 0 ? current : await updateOrgSettings(rt.ctx, rt.orgId, patch);
   if (!result.ok) return failureExitAsTyped(result.error, PAYMENT_INSTRUCTION_FLAGS);
   const s = result.value.settings;
@@ -84,6 +90,7 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
     payerTin: result.value.payerTin?.masked ?? null,
     onlinePaymentMethods: s.onlinePaymentMethods ?? [],
     ...paymentInstructionJson(s),
+    ...payrollCycleJson(s.payrollCycle, today(rt.ctx, s.timeZone)),
   };
   if (values.json) {
     printJson(shown);
@@ -102,6 +109,8 @@ export async function runSettings(rt: CliRuntime, values: CliValues<typeof setti
       ['phone', s.phone ?? ''],
       ['email', s.email ?? ''],
       ['time zone', s.timeZone],
+      ['payroll cycle', payrollCycleText(s.payrollCycle)],
+      ['pay period now', `${shown.currentPayPeriod.start}..${shown.currentPayPeriod.end}`],
       ['payer TIN', result.value.payerTin?.masked ?? '(not set: visitledger payer-tin --tin 12-3456789 --type EIN)'],
       ['online payments', onlinePaymentsText(s.onlinePaymentMethods)],
       ...paymentInstructionRows(s),
