@@ -201,7 +201,7 @@ const COMMANDS: Record<string, Command> = {
   settings: {
     options: settingsOptions,
     usage:
-      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--online-payments ach|ach,card|off]\n         [--payroll-cycle weekly|biweekly|semi-monthly|monthly --payroll-anchor DATE]\n         [--check-payable-to TEXT] [--remit-to TEXT] [--ach-bank NAME --ach-routing 9DIGITS --ach-account DIGITS [--ach-account-name TEXT] | --no-ach] [--json]\n         the org's own details (invoices, Copy B, the IRS file), how agencies may pay online, the payroll cycle and the invoices' payment instructions; none: print them
+      "settings [--name TEXT] [--address1 TEXT] [--address2 TEXT] [--city TEXT] [--state XX] [--zip 12345] [--phone TEXT]\n         [--email TEXT] [--time-zone America/New_York] [--online-payments ach|ach,card|off]\n         [--payroll-cycle weekly|biweekly|semi-monthly|monthly --payroll-anchor DATE]\n         [--check-payable-to TEXT] [--remit-to TEXT] [--ach-bank NAME --ach-routing 9DIGITS --ach-account DIGITS [--ach-account-name TEXT] | --no-ach] [--json]\n         the org's own details (invoices, Copy B, the IRS file), how agencies may pay online, the payroll cycle and the invoices' payment instructions; none: print them",
     run: (rt, v) => runSettings(rt, v),
   },
   w9: {
