@@ -4,10 +4,10 @@
  * the plan once Stripe's webhook has it, and the billing portal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addonEnv, type AddonEnv } from '../addon/support/addon-env.ts';
-import { buildToTemp } from '../addon/support/build-once.ts';
-import { addSampleTabs } from '../addon/support/sample-sheet.ts';
-import { startSyncService, type SyncService } from '../addon/support/sync-service.ts';
+import { addonEnv, type AddonEnv } from './support/addon-env.ts';
+import { buildToTemp } from './support/build-once.ts';
+import { addSampleTabs } from './support/sample-sheet.ts';
+import { startSyncService, type SyncService } from './support/sync-service.ts';
 
 let service: SyncService;
 let env: AddonEnv;

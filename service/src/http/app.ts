@@ -151,7 +151,16 @@ export function createApp(deps: AppDeps): Api {
   // Operations and the Marketplace's pages: outside the API's route list, like the portal.
   app.use(express.Router().get('/readyz', readiness(deps.store)));
   app.use(billingReturnRouter());
-  if (deps.publicDemo) app.use('/demo', demoRouter({ ...deps, orgId: deps.publicDemo.orgId, plansEnforced: deps.billing !== undefined }));
+  if (deps.publicDemo)
+    app.use(
+      '/demo',
+      demoRouter({
+        ...deps,
+        orgId: deps.publicDemo.orgId,
+        plansEnforced: deps.billing !== undefined,
+        requestsPerMinute: deps.limits.portalRequestsPerMinute,
+      }),
+    );
   app.use(legalPagesRouter({ contact: deps.operatorContact ?? 'the contact address on the Google Workspace Marketplace listing' }));
   app.use(routeNotFound);
   app.use(errorHandler);

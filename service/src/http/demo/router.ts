@@ -23,6 +23,8 @@ import type { UseCaseContext } from '../../usecases/context.ts';
 import { invoiceListPage, invoicePage, statementPage } from '../portal/pages.ts';
 import { documentsPage, homePage, payPage } from '../therapist/pages.ts';
 import { requestState } from '../request-state.ts';
+import { pagesRouter } from '../page-kit.ts';
+import { tooManyRequestsPage } from '../portal/pages.ts';
 import { DEMO_BASE, demoNav, invoicesPage, overviewPage, payRunsPage, readOnlyPage, tourPage } from './pages.ts';
 import { readOnly, ReadOnlyDemoError } from './read-only.ts';
 import { BRIDGE_SCRIPT, READ_ONLY_MESSAGE, runSidebarCall, sidebarPage } from './sidebar.ts';
@@ -39,7 +41,13 @@ export type DemoDeps = {
   orgId: () => Promise<string>;
   /** The service bills orgs (the sidebar's Plan panel shows the demo's trial). */
   plansEnforced: boolean;
+  /** Requests one client may make a minute, as the portal's pages. */
+  requestsPerMinute: number;
 };
+
+/** The tour's pages: their own inline styles and nothing else; forms only back to the demo (which refuses them). The sidebar has its own. */
+const DEMO_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** What a visit would write and the demo drops: audit entries and an invoice marked as viewed by its agency. */
 const DROPPED = ['appendAudit', 'markPortalInvoiceViewed'];
@@ -81,7 +89,7 @@ export function demoRouter(deps: DemoDeps): Router {
     return orgId;
   }
 
-  const router = express.Router();
+  const router = pagesRouter(DEMO_CSP, { requestsPerMinute: deps.requestsPerMinute, now: deps.now, tooManyRequests: tooManyRequestsPage });
   const html = (res: Response, body: string) => res.type('html').send(body);
   const send = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
     requestState(res).route = `${DEMO_BASE}${req.route?.path === '/' ? '' : (req.route?.path ?? '')}`;
