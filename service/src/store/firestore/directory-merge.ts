@@ -20,8 +20,9 @@ import {
 } from '../directory-merge-port.ts';
 import { SETTLED_OUTSIDE, type PortalLinkRecord, type StoredTherapist, type StoredVisit } from '../port.ts';
 import type { TherapistLinkRecord } from '../therapist-port.ts';
-import { recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
+import { applyWrite, recordOf, slicesOf, toData, WRITES_PER_COMMIT } from './documents.ts';
 import { docId, orgPaths, type OrgPaths } from './paths.ts';
+import { dupKeyWrites } from './visits.ts';
 
 type Kind = 'agency' | 'therapist';
 const FIELD = { agency: 'agencyId', therapist: 'therapistId' } as const;
@@ -29,8 +30,10 @@ const FIELD = { agency: 'agencyId', therapist: 'therapistId' } as const;
 export const billRateDocId = (r: BillRate) => docId(r.agencyId, r.discipline, r.visitType, r.effectiveFrom);
 export const payRateDocId = (r: PayRate) => docId(r.therapistId, r.agencyId ?? '', r.discipline, r.visitType, r.effectiveFrom);
 
+/** A moved visit takes up to three writes: itself, and its id moved from one duplicate key's lookup doc to another (visits.ts). */
+const VISITS_PER_COMMIT = Math.floor(WRITES_PER_COMMIT / 3);
 /** Room in the last transaction for the rates, the kept record and the merged one. */
-const VISITS_IN_LAST_COMMIT = WRITES_PER_COMMIT - 150;
+const VISITS_IN_LAST_COMMIT = VISITS_PER_COMMIT - 50;
 
 const claimedHere = (claim: string | null) => claim !== null && claim !== SETTLED_OUTSIDE;
 
@@ -53,16 +56,26 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
     };
   }
 
-  async function attached(tx: Transaction, paths: OrgPaths, kind: Kind, record: DocumentSnapshot): Promise<Attached> {
+  /** What names the record, and its visits' duplicate keys (a merge moves them between lookup docs). */
+  async function attached(
+    tx: Transaction,
+    paths: OrgPaths,
+    kind: Kind,
+    record: DocumentSnapshot,
+  ): Promise<Attached & { dupKeyOf: Map<string, string> }> {
     const id = record.get('id') as string;
     const count = async (name: string, field: string, live?: (doc: DocumentSnapshot) => boolean) =>
       (await tx.get(paths.org.collection(name).where(field, '==', id))).docs.filter((d) => live?.(d) ?? true).length;
     const isLive = (d: DocumentSnapshot) => !recordOf<PortalLinkRecord | TherapistLinkRecord>(d)?.revokedAt;
-    const visits = (await tx.get(paths.visits.where(FIELD[kind], '==', id))).docs.flatMap((d) => {
-      const v = recordOf<StoredVisit>(d);
-      return v ? [{ id: v.id, billed: claimedHere(v.invoiceId), paid: claimedHere(v.payRunId) }] : [];
-    });
-    const shared = { ...NOTHING_ATTACHED, visits, busy: await busy(tx, paths), ...(await ratesOf(tx, paths, kind, id)) };
+    const stored = (await tx.get(paths.visits.where(FIELD[kind], '==', id))).docs.flatMap((d) => recordOf<StoredVisit>(d) ?? []);
+    const visits = stored.map((v) => ({ id: v.id, billed: claimedHere(v.invoiceId), paid: claimedHere(v.payRunId) }));
+    const shared = {
+      ...NOTHING_ATTACHED,
+      visits,
+      dupKeyOf: new Map(stored.map((v) => [v.id, v.dupKey])),
+      busy: await busy(tx, paths),
+      ...(await ratesOf(tx, paths, kind, id)),
+    };
     if (kind === 'agency') {
       return {
         ...shared,
@@ -82,7 +95,7 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
 
   /** Moves visits ahead of the last transaction, a slice at a time; false when one is not the merged record's unclaimed visit any more. */
   async function moveAhead(paths: OrgPaths, kind: Kind, fromId: string, intoId: string, moves: readonly MovedVisit[]): Promise<boolean> {
-    for (const slice of slicesOf(moves, WRITES_PER_COMMIT)) {
+    for (const slice of slicesOf(moves, VISITS_PER_COMMIT)) {
       const moved = await db.runTransaction(async (tx) => {
         if (await busy(tx, paths)) return false;
         const current = await tx.getAll(...slice.map((m) => paths.visit(m.id)));
@@ -91,6 +104,8 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
         slice.forEach((m) => {
           tx.update(paths.visit(m.id), { [FIELD[kind]]: intoId, dupKey: m.dupKey });
         });
+        const keyMoves = slice.map((m, i) => ({ id: m.id, from: visits[i]!.dupKey, to: m.dupKey }));
+        for (const write of dupKeyWrites(paths, keyMoves)) applyWrite(tx, write);
         return true;
       });
       if (!moved) return false;
@@ -130,6 +145,8 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
       for (const r of plan.billRates) tx.set(paths.billRates.doc(billRateDocId(r)), toData(r));
       for (const r of plan.payRates) tx.set(paths.payRates.doc(payRateDocId(r)), toData(r));
       for (const m of last) tx.update(paths.visit(m.id), { [FIELD[kind]]: into.id, dupKey: m.dupKey });
+      const keyMoves = last.map((m) => ({ id: m.id, from: fromRecords.dupKeyOf.get(m.id), to: m.dupKey }));
+      for (const write of dupKeyWrites(paths, keyMoves)) applyWrite(tx, write);
       tx.set(col.doc(docId(into.id)), toData(into));
       tx.delete(col.doc(docId(fromId)));
       return { status: 'merged', visits: moves.length, billRates: plan.billRates.length, payRates: plan.payRates.length };

@@ -78,10 +78,10 @@ export async function findVisitsByDupKey(
 }
 
 /** A visit's move between duplicate keys: `from` the key it had (none when new), `to` the key it has (none when deleted). */
-type KeyMove = { id: string; from?: string; to?: string };
+export type KeyMove = { id: string; from?: string; to?: string };
 
 /** The writes that move visits between duplicate keys: one arrayUnion and one arrayRemove at most per key doc. */
-function dupKeyWrites(paths: OrgPaths, moves: readonly KeyMove[]): Write[] {
+export function dupKeyWrites(paths: OrgPaths, moves: readonly KeyMove[]): Write[] {
   const added = new Map<string, string[]>();
   const removed = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, key: string, id: string) => map.set(key, [...(map.get(key) ?? []), id]);
