@@ -133,6 +133,7 @@ export function validBody(f: AbuseFixture, operationId: string): unknown {
     applyCredit: { amountCents: 1 },
     refundCredit: { amountCents: 100, on: '2026-02-01', method: 'check' },
     writeOffInvoice: { reason: 'short paid', amountCents: 1 },
+    startSubscriptionCheckout: { plan: 'starter' },
   };
   return structuredClone(bodies[operationId] ?? {});
 }
