@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
 
-const DEFAULT_NOTE = 'Biweekly from 2026-01-05 (the default of a new org: set your own with --payroll-cycle and --payroll-anchor)';
+const DEFAULT_NOTE = "Biweekly from 2026-01-05 (a new org's default: --payroll-cycle and --payroll-anchor change it)";
 
 describe('the payroll cycle in settings and in the close', () => {
   let db: string;

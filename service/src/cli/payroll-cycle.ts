@@ -41,7 +41,7 @@ export const isDefaultPayrollCycle = (rule: CycleRule) => JSON.stringify(rule) =
 /** "Biweekly from 2026-01-05 (the default of a new org; ...)" */
 export function payrollCycleText(rule: CycleRule): string {
   const text = cycleRuleText(rule);
-  return isDefaultPayrollCycle(rule) ? `${text} (the default of a new org: set your own with --payroll-cycle and --payroll-anchor)` : text;
+  return isDefaultPayrollCycle(rule) ? `${text} (a new org's default: --payroll-cycle and --payroll-anchor change it)` : text;
 }
 
 /** The cycle as the settings' JSON shows it, with the pay period today falls in. */
