@@ -19,6 +19,7 @@ import {
   type PaidPlan,
   type PaidSubscription,
   type PlanBlockReason,
+  type SubscriptionAnswer,
   type SubscriptionState,
   type SubscriptionStatus,
   type TherapistLimitState,
@@ -40,14 +41,7 @@ export type SubscriptionContext = UseCaseContext & {
 };
 
 /** What the owner sees: the plan, its status, the trial's end, and active therapists against the limit. */
-export type SubscriptionView = {
-  plan: SubscriptionState['plan'];
-  status: SubscriptionStatus;
-  trialEndsOn: IsoDate | null;
-  currentPeriodEnd: IsoDate | null;
-  activeTherapists: number;
-  therapistLimit: number | null;
-};
+export type SubscriptionView = SubscriptionAnswer;
 
 /** Where an owner subscribes or manages the plan: named in every plan-required problem. */
 export const subscribePath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}/subscription/checkout`;
