@@ -42,11 +42,19 @@ describe('the Dockerfile', () => {
   });
 
   it('copies what the service runs and nothing .dockerignore leaves out', () => {
-    expect(copiedSources().sort()).toEqual(['package-lock.json', 'package.json', 'service/src', 'shared']);
+    expect(copiedSources().sort()).toEqual([
+      'addon/src/sidebar/Sidebar.html',
+      'package-lock.json',
+      'package.json',
+      'service/src',
+      'shared',
+    ]);
     const shipped = imageFiles();
     expect(shipped).toContain('package-lock.json');
     expect(shipped).toContain('service/src/server.ts');
     expect(shipped).toContain('service/src/documents/render-worker.ts');
+    // Of the add-on, only the sidebar the public demo serves.
+    expect(shipped.filter((f) => f.startsWith('addon/'))).toEqual(['addon/src/sidebar/Sidebar.html']);
     expect(shipped.filter((f) => /\.(test|contract)\.ts$|test-support/.test(f))).toEqual([]);
   });
 });
@@ -68,7 +76,7 @@ describe('.dockerignore', () => {
     ]) {
       expect(excluded(path), path).toBe(true);
     }
-    for (const path of ['package.json', 'package-lock.json', 'service/src/server.ts', 'shared/index.ts'])
+    for (const path of ['package.json', 'package-lock.json', 'service/src/server.ts', 'shared/index.ts', 'addon/src/sidebar/Sidebar.html'])
       expect(excluded(path), path).toBe(false);
   });
 });

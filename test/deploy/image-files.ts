@@ -48,9 +48,16 @@ const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
   .map((l) => l.trim())
   .filter((l) => l && !l.startsWith('#'));
 
-/** Docker's rule, for the patterns used here: a pattern excludes the path it matches and everything under it. */
-export const excluded = (path: string) =>
-  ignored.some((p) => path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), p)));
+/**
+ * Docker's rule, for the patterns used here: a pattern excludes the path it matches and everything
+ * under it; a later `!pattern` takes back what it matches (the last pattern that matches decides).
+ */
+export const excluded = (path: string) => {
+  const under = (p: string) => path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), p));
+  let out = false;
+  for (const p of ignored) if (under(p.replace(/^!/, ''))) out = !p.startsWith('!');
+  return out;
+};
 
 /** The sources of the final stage's COPY instructions from the build context. */
 export function copiedSources(): string[] {
