@@ -12,17 +12,9 @@ import type { Patient } from '../../shared/index.ts';
 import { openRuntime } from '../../service/src/cli/runtime.ts';
 import { upsertAgencies, upsertTherapists } from '../../service/src/usecases/directory.ts';
 import { upsertVisits, withdrawVisits } from '../../service/src/usecases/visits.ts';
-import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT_CONFIRMED, visitledger } from './run-cli.ts';
 
-const importArgs = [
-  ...SAMPLE_IMPORT,
-  '--map-agency',
-  'Oakridge=Oakridge Home Health',
-  '--map-agency',
-  'Lakeside Home Care=Lakeside Home Care LLC',
-  '--commit',
-  '--init',
-];
+const importArgs = [...SAMPLE_IMPORT_CONFIRMED, '--init'];
 
 type Named = { id: string; name: string; aliases: string[] };
 

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT_CONFIRMED, visitledger } from './run-cli.ts';
 
 const DEFAULT_NOTE = "Biweekly from 2026-01-05 (a new org's default: --payroll-cycle and --payroll-anchor change it)";
 
@@ -17,16 +17,7 @@ describe('the payroll cycle in settings and in the close', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'visitledger-cli-'));
     db = join(dir, 'owner.db');
-    await json(
-      db,
-      ...SAMPLE_IMPORT,
-      '--map-agency',
-      'Oakridge=Oakridge Home Health',
-      '--map-agency',
-      'Lakeside Home Care=Lakeside Home Care LLC',
-      '--commit',
-      '--init',
-    );
+    await json(db, ...SAMPLE_IMPORT_CONFIRMED, '--init');
     // A visit on March 30th: its biweekly pay period (March 30th to April 12th) ends after March.
     const late = join(dir, 'march-30.csv');
     writeFileSync(

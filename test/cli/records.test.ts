@@ -6,17 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT_CONFIRMED, visitledger } from './run-cli.ts';
 
-const importArgs = [
-  ...SAMPLE_IMPORT,
-  '--map-agency',
-  'Oakridge=Oakridge Home Health',
-  '--map-agency',
-  'Lakeside Home Care=Lakeside Home Care LLC',
-  '--commit',
-  '--init',
-];
+const importArgs = [...SAMPLE_IMPORT_CONFIRMED, '--init'];
 
 type InvoiceRow = { number: string; agency: string; totalCents: number; creditedCents: number; openCents: number; status: string };
 
