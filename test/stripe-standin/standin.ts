@@ -17,6 +17,9 @@
  *   platform's webhook endpoint; reversals that pull a transfer's money back (`transfer.reversed`);
  * - a log of every request with its body, and a hold on the next transfer request, before
  *   or after it is carried out, so fault tests can kill the client at either moment.
+ * - Checkout Sessions in payment mode (checkout.ts) and Stripe Billing for the operator's own
+ *   account: prices by lookup key, subscription-mode Checkout, the billing portal and
+ *   subscriptions (billing.ts), each asked in turn for what it models.
  *
  * Errors have Stripe's shape: `{ error: { type, code, message, param } }`.
  */
