@@ -1,7 +1,8 @@
 /**
  * Merging and deleting agencies and therapists in SQLite: each one BEGIN IMMEDIATE transaction
  * that reads what names the record and writes only when nothing blocks it, so a close or a
- * receipt committed by another process cannot slip in between the check and the write.
+ * receipt committed by another process cannot slip in between the check and the write, and a
+ * close that read the moved visits before the merge finds them gone when it commits (reseat).
  */
 import type { Agency } from '../../../../shared/index.ts';
 import {
@@ -14,7 +15,8 @@ import {
   type MovedVisit,
 } from '../directory-merge-port.ts';
 import type { StoredTherapist } from '../port.ts';
-import type { SqliteConnection } from './connection.ts';
+import type { Row, SqliteConnection } from './connection.ts';
+import { WITHDRAWN_MARK } from './marks.ts';
 import { billRateOf, payRateOf, writeBillRate, writePayRate } from './directory.ts';
 
 type Kind = 'agency' | 'therapist';
@@ -63,6 +65,42 @@ export function sqliteDirectoryMerge({ all, get, run, transaction }: SqliteConne
     };
   }
 
+  /**
+   * Moves visits to the kept record under new seqs. The old seq keeps the withdrawn mark
+   * (marks.ts), so a close or a pay run that read a visit before the merge, and marks it by
+   * that seq, meets a taken mark and reads again, instead of billing or paying it under the
+   * merged record. The visit's own marks (settled outside) go with it.
+   */
+  function reseat(kind: Kind, orgId: string, intoId: string, moves: readonly MovedVisit[]): void {
+    // The close's index reads the integer key of the agency or therapist (migration 9): it moves with the id.
+    run('INSERT OR IGNORE INTO id_keys (org_id, id) VALUES (?, ?)', orgId, intoId);
+    const key = get('SELECT key FROM id_keys WHERE org_id = ? AND id = ?', orgId, intoId)!.key!;
+    for (const m of moves) {
+      const { seq, ...row } = get('SELECT * FROM visits WHERE org_id = ? AND id = ?', orgId, m.id)!;
+      const moved: Row = { ...row, [`${kind}_id`]: intoId, [`${kind}_key`]: key, dup_key: m.dupKey };
+      const marks = get('SELECT invoice_seq, pay_run_seq FROM visit_marks WHERE visit_seq = ?', seq!);
+      run('DELETE FROM visits WHERE seq = ?', seq!);
+      run(
+        `INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) VALUES (?1, ?2, ?2)
+           ON CONFLICT (visit_seq) DO UPDATE SET invoice_seq = excluded.invoice_seq, pay_run_seq = excluded.pay_run_seq`,
+        seq!,
+        WITHDRAWN_MARK,
+      );
+      const columns = Object.keys(moved);
+      const inserted = run(
+        `INSERT INTO visits (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        ...columns.map((c) => moved[c]!),
+      );
+      if (marks)
+        run(
+          'INSERT INTO visit_marks (visit_seq, invoice_seq, pay_run_seq) VALUES (?, ?, ?)',
+          inserted.lastInsertRowid,
+          marks.invoice_seq!,
+          marks.pay_run_seq!,
+        );
+    }
+  }
+
   function merge(kind: Kind, orgId: string, fromId: string, into: Agency | StoredTherapist, moves: readonly MovedVisit[]): MergeOutcome {
     return transaction((): MergeOutcome => {
       for (const id of [fromId, into.id]) if (!exists(kind, orgId, id)) return { status: 'missing', id };
@@ -77,17 +115,7 @@ export function sqliteDirectoryMerge({ all, get, run, transaction }: SqliteConne
       run(`DELETE FROM pay_rates WHERE org_id = ? AND ${kind}_id = ?`, orgId, fromId);
       for (const r of plan.billRates) writeBillRate(run, orgId, r);
       for (const r of plan.payRates) writePayRate(run, orgId, r);
-      // The close's index reads the integer key of the agency or therapist (migration 9): it moves with the id.
-      run('INSERT OR IGNORE INTO id_keys (org_id, id) VALUES (?, ?)', orgId, into.id);
-      for (const m of moves) {
-        run(
-          `UPDATE visits SET ${kind}_id = ?1, ${kind}_key = (SELECT key FROM id_keys WHERE org_id = ?2 AND id = ?1), dup_key = ?3 WHERE org_id = ?2 AND id = ?4`,
-          into.id,
-          orgId,
-          m.dupKey,
-          m.id,
-        );
-      }
+      reseat(kind, orgId, into.id, moves);
       run(`UPDATE ${TABLE[kind]} SET doc = ? WHERE org_id = ? AND id = ?`, JSON.stringify(into), orgId, into.id);
       run(`DELETE FROM ${TABLE[kind]} WHERE org_id = ? AND id = ?`, orgId, fromId);
       return { status: 'merged', visits: moves.length, billRates: plan.billRates.length, payRates: plan.payRates.length };

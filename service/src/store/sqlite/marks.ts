@@ -92,15 +92,17 @@ export function visitClaims({ all, run }: SqliteConnection): VisitClaims {
     // another, or by a withdrawal (the visit is gone, its seq keeps the mark). Named through the
     // lines' own ids: the caller's seqs come in any order, not the lines'.
     const named = byId ?? seqsById(orgId, lines.visitIds());
-    const taken = Array.from(jsonChunks(seqs), (seqList) =>
+    const takenSeqs = Array.from(jsonChunks(seqs), (seqList) =>
       all(
         `SELECT m.visit_seq FROM json_each(?) j CROSS JOIN visit_marks m ON m.visit_seq = j.value WHERE m.${column} IS NOT ?`,
         seqList,
         owner,
-      ).map((r) => named.idBySeq.get(Number(r.visit_seq))),
+      ).map((r) => Number(r.visit_seq)),
     ).flat();
-    // A withdrawn visit has no row to name it by seq: it is among the unknown ids.
-    return [...named.unknown, ...taken.filter((id) => id !== undefined)];
+    // A withdrawn visit has no row to name it by seq: it is among the unknown ids. A visit a
+    // merge moved lives on under a new seq, so its id is known: the caller's old seq names it.
+    const taken = [...named.unknown, ...takenSeqs.flatMap((seq) => named.idBySeq.get(seq) ?? [])];
+    return taken.length > 0 || takenSeqs.length === 0 ? taken : takenSeqs.map((seq) => `visit seq ${seq}`);
   }
 
   return { claimVisits };
