@@ -40,7 +40,19 @@ export const payRunResult = z.object({
 });
 
 export const closeMonthBody = z.object({ month: z.string().check(z.maxLength(7), z.describe('YYYY-MM')) });
-export const monthClose = z.object({ month: z.string(), cycles: z.array(closeResult), payRuns: z.array(payRunResult) });
+/** A pay period of the month with nothing payable: no pay run was made for it. */
+export const nothingToPay = z.object({
+  status: z.literal('nothing-to-pay'),
+  period,
+  held: z.array(heldVisit),
+  warnings: z.array(z.object({ therapistId: z.string(), code: z.string(), message: z.string() })),
+});
+export const monthClose = z.object({
+  month: z.string(),
+  cycles: z.array(closeResult),
+  payRuns: z.array(payRunResult),
+  nothingToPay: z.array(nothingToPay).check(z.describe('Pay periods ending in the month with nothing payable: no $0.00 pay run is made')),
+});
 
 export const invoicesAnswer = pagedAnswer(z.object({ invoices: z.array(issuedInvoice) }));
 export const createPayRunBody = z.object({ period });

@@ -29,7 +29,7 @@ export async function startAbuseFixture(): Promise<AbuseFixture> {
   await ok(api, 'put', '/v1/orgs/alpha/payer-tin', { token: t, body: { tin: '31-4159265', type: 'EIN' } });
   await ok(api, 'post', '/v1/orgs/alpha/payments', {
     token: t,
-    body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-03', method: 'ach' },
+    body: { therapistId: alpha.therapistIds[0], amountCents: 123_456, paidOn: '2026-02-01', method: 'ach' },
   });
   const note = await ok(api, 'post', `/v1/orgs/alpha/invoices/${f.alphaInvoices[1]!.id}/credit-notes`, {
     token: t,
