@@ -33,14 +33,11 @@ import { createFieldCipher, newFieldKey } from '../service/src/crypto/field-ciph
 import { openSqliteStore } from '../service/src/store/sqlite/sqlite-store.ts';
 import type { UseCaseContext } from '../service/src/usecases/context.ts';
 import { closeMonth } from '../service/src/usecases/cycles.ts';
-import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from '../service/src/usecases/directory.ts';
-import { createOrg } from '../service/src/usecases/orgs.ts';
 import { MAX_VISITS_PER_BATCH, upsertVisits } from '../service/src/usecases/visits.ts';
+import { must, seedOrg } from './seed-org.ts';
 
 const AGENCIES = 50;
 const THERAPISTS = 500;
-const DISCIPLINES = ['PT', 'OT', 'ST', 'PTA', 'COTA'] as const;
-const TYPES = ['EVAL', 'REEVAL', 'ROUTINE', 'DC'] as const;
 
 function contextOn(file: string): UseCaseContext {
   return {
@@ -55,68 +52,20 @@ function contextOn(file: string): UseCaseContext {
   };
 }
 
-function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 /** An org with `agencies` agencies, `therapists` therapists, their rates, and `visits` January visits spread over them. */
-async function seedOrg(ctx: UseCaseContext, orgId: string, size: { agencies: number; therapists: number; visits: number }): Promise<void> {
-  must(await createOrg(ctx, { id: orgId, settings: { name: `Org ${orgId}`, payrollCycle: { kind: 'monthly' } } }));
-  const agencies = must(
-    await upsertAgencies(
-      ctx,
-      orgId,
-      Array.from({ length: size.agencies }, (_, i) => ({ name: `Agency ${i}` })),
-    ),
-  );
-  const therapists = must(
-    await upsertTherapists(
-      ctx,
-      orgId,
-      Array.from({ length: size.therapists }, (_, i) => ({ name: `Therapist ${i}`, disciplines: [DISCIPLINES[i % 5]!] })),
-    ),
-  );
-  must(
-    await putBillRates(
-      ctx,
-      orgId,
-      agencies.flatMap((a, i) =>
-        DISCIPLINES.flatMap((d) =>
-          TYPES.map((t) => ({ agencyId: a.id, discipline: d, visitType: t, cents: 8000 + i * 10, effectiveFrom: '2026-01-01' })),
-        ),
-      ),
-    ),
-  );
-  must(
-    await putPayRates(
-      ctx,
-      orgId,
-      therapists.flatMap((th) =>
-        TYPES.map((t) => ({ therapistId: th.id, discipline: th.disciplines[0]!, visitType: t, cents: 5000, effectiveFrom: '2026-01-01' })),
-      ),
-    ),
-  );
-  const rows = Array.from({ length: size.visits }, (_, i) => {
-    const therapist = therapists[i % size.therapists]!;
-    return {
-      clientId: `c${i}`,
-      agencyId: agencies[(i * 7) % size.agencies]!.id,
-      therapistId: therapist.id,
-      patient: { name: `Patient ${i % 5000}`, mrn: `M${i % 5000}` },
-      date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`,
-      discipline: therapist.disciplines[0]!,
-      visitType: TYPES[i % 4]!,
-      noteDone: true,
-    };
-  });
+async function seedMonth(
+  ctx: UseCaseContext,
+  orgId: string,
+  size: { agencies: number; therapists: number; visits: number },
+): Promise<void> {
+  const rows = await seedOrg(ctx, orgId, size);
   for (let i = 0; i < rows.length; i += MAX_VISITS_PER_BATCH) must(await upsertVisits(ctx, orgId, rows.slice(i, i + MAX_VISITS_PER_BATCH)));
 }
 
 async function setUp(file: string, visits: number): Promise<void> {
   const ctx = contextOn(file);
-  await seedOrg(ctx, 'bench', { agencies: AGENCIES, therapists: THERAPISTS, visits });
-  await seedOrg(ctx, 'warmup', { agencies: 10, therapists: 50, visits: 2_000 });
+  await seedMonth(ctx, 'bench', { agencies: AGENCIES, therapists: THERAPISTS, visits });
+  await seedMonth(ctx, 'warmup', { agencies: 10, therapists: 50, visits: 2_000 });
   await ctx.store.close();
 }
 

@@ -15,7 +15,8 @@
  * Firestore bills them: a write is each write of a commit (batch or transaction) or of a
  * BulkWriter batch; a read is each document a batch get answers (found or missing: a lookup
  * of a missing document is billed as a read) and each document a query returns, at least
- * one per query. The largest commit is the most writes one commit carried. Time spent in
+ * one per query. The largest commit is the most writes one commit carried, the largest
+ * transaction the most one transaction's commit carried (the rest are plain batches). Time spent in
  * each store method is summed per method (calls made in parallel add up, so the sum can pass
  * the wall time).
  *
@@ -33,20 +34,25 @@ import { openFirestoreStore } from '../service/src/store/firestore/firestore-sto
 import { startFirestoreEmulator, type FirestoreEmulator } from '../service/src/test-support/firestore-emulator.ts';
 import type { UseCaseContext } from '../service/src/usecases/context.ts';
 import { closeMonth } from '../service/src/usecases/cycles.ts';
-import { putBillRates, putPayRates, upsertAgencies, upsertTherapists } from '../service/src/usecases/directory.ts';
-import { createOrg } from '../service/src/usecases/orgs.ts';
-import { MAX_VISITS_PER_BATCH, upsertVisits, type VisitRow } from '../service/src/usecases/visits.ts';
+import { MAX_VISITS_PER_BATCH, upsertVisits } from '../service/src/usecases/visits.ts';
+import { must, seedOrg } from './seed-org.ts';
 
 const AGENCIES = 20;
 const THERAPISTS = 100;
-const DISCIPLINES = ['PT', 'OT', 'ST', 'PTA', 'COTA'] as const;
-const TYPES = ['EVAL', 'REEVAL', 'ROUTINE', 'DC'] as const;
 
-type Usage = { reads: number; writes: number; commits: number; largestCommit: number; queries: number; batchGets: number };
-const emptyUsage = (): Usage => ({ reads: 0, writes: 0, commits: 0, largestCommit: 0, queries: 0, batchGets: 0 });
+type Usage = {
+  reads: number;
+  writes: number;
+  commits: number;
+  largestCommit: number;
+  largestTransaction: number;
+  queries: number;
+  batchGets: number;
+};
+const emptyUsage = (): Usage => ({ reads: 0, writes: 0, commits: 0, largestCommit: 0, largestTransaction: 0, queries: 0, batchGets: 0 });
 
 type RpcFunnels = {
-  request(method: string, request: { writes?: unknown[] }, ...rest: unknown[]): Promise<unknown>;
+  request(method: string, request: { writes?: unknown[]; transaction?: unknown }, ...rest: unknown[]): Promise<unknown>;
   requestStream(method: string, bidi: boolean, request: unknown, ...rest: unknown[]): Promise<NodeJS.ReadableStream>;
 };
 
@@ -63,6 +69,7 @@ function countUsage(db: Firestore, usage: { current: Usage }): void {
       usage.current.writes += writes;
       usage.current.commits += 1;
       usage.current.largestCommit = Math.max(usage.current.largestCommit, writes);
+      if (body.transaction) usage.current.largestTransaction = Math.max(usage.current.largestTransaction, writes);
     }
     return request(method, body, ...rest);
   };
@@ -113,11 +120,6 @@ function timedStore(store: Store, times: MethodTimes): Store {
   });
 }
 
-function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 type Bench = { ctx: UseCaseContext; usage: { current: Usage }; times: MethodTimes; db: Firestore };
 
 function openBench(emulator: FirestoreEmulator): Bench {
@@ -133,58 +135,6 @@ function openBench(emulator: FirestoreEmulator): Bench {
     actor: 'bench',
   };
   return { ctx, usage, times, db };
-}
-
-/** The org, its agencies, therapists and rates; returns the month's visit rows (dates over January, no two alike). */
-async function seedOrg(ctx: UseCaseContext, orgId: string, visits: number): Promise<VisitRow[]> {
-  must(await createOrg(ctx, { id: orgId, settings: { name: `Org ${orgId}`, payrollCycle: { kind: 'monthly' } } }));
-  const agencies = must(
-    await upsertAgencies(
-      ctx,
-      orgId,
-      Array.from({ length: AGENCIES }, (_, i) => ({ name: `Agency ${i}` })),
-    ),
-  );
-  const therapists = must(
-    await upsertTherapists(
-      ctx,
-      orgId,
-      Array.from({ length: THERAPISTS }, (_, i) => ({ name: `Therapist ${i}`, disciplines: [DISCIPLINES[i % 5]!] })),
-    ),
-  );
-  must(
-    await putBillRates(
-      ctx,
-      orgId,
-      agencies.flatMap((a, i) =>
-        DISCIPLINES.flatMap((d) =>
-          TYPES.map((t) => ({ agencyId: a.id, discipline: d, visitType: t, cents: 8000 + i * 10, effectiveFrom: '2026-01-01' })),
-        ),
-      ),
-    ),
-  );
-  must(
-    await putPayRates(
-      ctx,
-      orgId,
-      therapists.flatMap((th) =>
-        TYPES.map((t) => ({ therapistId: th.id, discipline: th.disciplines[0]!, visitType: t, cents: 5000, effectiveFrom: '2026-01-01' })),
-      ),
-    ),
-  );
-  return Array.from({ length: visits }, (_, i) => {
-    const therapist = therapists[i % THERAPISTS]!;
-    return {
-      clientId: `c${i}`,
-      agencyId: agencies[(i * 7) % AGENCIES]!.id,
-      therapistId: therapist.id,
-      patient: { name: `Patient ${i % 5000}`, mrn: `M${i % 5000}` },
-      date: `2026-01-${String(1 + (i % 31)).padStart(2, '0')}`,
-      discipline: therapist.disciplines[0]!,
-      visitType: TYPES[i % 4]!,
-      noteDone: true,
-    };
-  });
 }
 
 /** Runs `fn` as one measured phase: wall and CPU time, documents read and written, the store's time by method. */
@@ -207,34 +157,32 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
 async function month(emulator: FirestoreEmulator, visits: number): Promise<void> {
   const bench = openBench(emulator);
-  const rows = await seedOrg(bench.ctx, 'bench', visits);
-  const upsert = await phase(bench, async () => {
-    for (let i = 0; i < rows.length; i += MAX_VISITS_PER_BATCH)
-      must(await upsertVisits(bench.ctx, 'bench', rows.slice(i, i + MAX_VISITS_PER_BATCH)));
-  });
-  const close = await phase(bench, async () => must(await closeMonth(bench.ctx, 'bench', '2026-01')));
-  const invoiced = close.value.cycles.reduce((s, c) => s + (c.invoice?.lines.length ?? 0), 0);
-  const paid = close.value.payRuns.reduce((s, r) => s + r.payRun.statements.reduce((t, st) => t + st.lines.length, 0), 0);
-  if (invoiced !== visits || paid !== visits) throw new Error(`expected ${visits} visits billed and paid, got ${invoiced} and ${paid}`);
-  for (const [name, p] of [
-    ['upsert', upsert],
-    ['close', close],
-  ] as const) {
-    const f = p.figures as Usage & { ms: number };
+  const rows = await seedOrg(bench.ctx, 'bench', { agencies: AGENCIES, therapists: THERAPISTS, visits });
+  const report = (name: string, figures: Record<string, unknown>) => {
+    const f = figures as Usage;
     console.log(
       JSON.stringify({
         phase: name,
         visits,
-        batches: Math.ceil(visits / MAX_VISITS_PER_BATCH),
         agencies: AGENCIES,
         therapists: THERAPISTS,
         readsPerVisit: perVisit(f.reads, visits),
         writesPerVisit: perVisit(f.writes, visits),
-        ...p.figures,
+        ...figures,
         loadAverage: load(),
       }),
     );
-  }
+  };
+  const upsert = await phase(bench, async () => {
+    for (let i = 0; i < rows.length; i += MAX_VISITS_PER_BATCH)
+      must(await upsertVisits(bench.ctx, 'bench', rows.slice(i, i + MAX_VISITS_PER_BATCH)));
+  });
+  report(`upsert in ${Math.ceil(visits / MAX_VISITS_PER_BATCH)} batches`, upsert.figures);
+  const close = await phase(bench, async () => must(await closeMonth(bench.ctx, 'bench', '2026-01')));
+  const invoiced = close.value.cycles.reduce((s, c) => s + (c.invoice?.lines.length ?? 0), 0);
+  const paid = close.value.payRuns.reduce((s, r) => s + r.payRun.statements.reduce((t, st) => t + st.lines.length, 0), 0);
+  if (invoiced !== visits || paid !== visits) throw new Error(`expected ${visits} visits billed and paid, got ${invoiced} and ${paid}`);
+  report('close', { invoices: close.value.cycles.filter((c) => c.invoice).length, ...close.figures });
   await bench.db.terminate();
 }
 
@@ -243,7 +191,7 @@ async function upsertSizes(emulator: FirestoreEmulator, sizes: readonly number[]
     if (visits > MAX_VISITS_PER_BATCH) throw new Error(`one batch holds at most ${MAX_VISITS_PER_BATCH} visits`);
     await emulator.reset();
     const bench = openBench(emulator);
-    const rows = await seedOrg(bench.ctx, `bench-${visits}`, visits);
+    const rows = await seedOrg(bench.ctx, `bench-${visits}`, { agencies: AGENCIES, therapists: THERAPISTS, visits });
     for (const name of ['new', 'unchanged']) {
       const p = await phase(bench, async () => must(await upsertVisits(bench.ctx, `bench-${visits}`, rows)));
       const f = p.figures as Usage;

@@ -2,6 +2,7 @@
  * Where everything lives in Firestore. Each org is one document, `orgs/{orgId}`, and all of
  * its data sits in subcollections under it, so no path can reach another org's records.
  */
+import { createHash } from 'node:crypto';
 import type { CollectionReference, DocumentReference, Firestore } from 'firebase-admin/firestore';
 
 const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
@@ -17,6 +18,12 @@ export function docId(...parts: string[]): string {
     .join('|')
     .replace(/^[._]/, hex);
 }
+
+/**
+ * A document id that spreads evenly whatever the value looks like: client ids come from the
+ * sheet and may count up (row-1, row-2, ...), and Firestore writes ids in sequence to one hot spot.
+ */
+const hashedId = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Chunk docs are numbered so a reader can address all of them from the header's count. */
 export const chunkId = (index: number) => String(index).padStart(4, '0');
@@ -42,7 +49,7 @@ export type OrgPaths = {
   counters: CollectionReference;
   /** Plans of closes and pay runs staged before they reserve anything (see operation.ts). */
   plans: CollectionReference;
-  /** A visit's id by its client id, one doc per client id (visits.ts keeps it). */
+  /** A visit's id by its client id, one doc per client id, named by the id's hash (visits.ts keeps it). */
   visitClients: CollectionReference;
   /** The ids of the visits with a duplicate key, one doc per key (visits.ts keeps it). */
   visitDupKeys: CollectionReference;
@@ -85,7 +92,7 @@ export function orgPaths(db: Firestore, orgId: string): OrgPaths {
   return {
     ...paths,
     visit: (id) => paths.visits.doc(docId(id)),
-    visitClient: (clientId) => paths.visitClients.doc(docId(clientId)),
+    visitClient: (clientId) => paths.visitClients.doc(hashedId(clientId)),
     visitDupKey: (dupKey) => paths.visitDupKeys.doc(docId(dupKey)),
     visitLookups: paths.counters.doc('visitLookups'),
     cycle: (id) => paths.cycles.doc(docId(id)),

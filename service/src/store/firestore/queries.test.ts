@@ -85,6 +85,15 @@ describe("the adapter's queries", () => {
     expect(unused).toEqual([]);
   });
 
+  it('never filter or order by a field whose indexing firestore.indexes.json turns off', () => {
+    const exempt = declared.fieldOverrides.filter((o) => !o.ttl && o.indexes.length === 0);
+    expect(exempt.map((o) => `${o.collectionGroup}.${o.fieldPath}`)).toContain('visits.receivedAt');
+    const used = shapes.flatMap(([name, s]) =>
+      [...s.equalities, ...s.ranges, ...s.orderBy.map((o) => o.field)].map((field) => ({ name, at: `${s.collection}.${field}` })),
+    );
+    expect(used.filter((u) => exempt.some((o) => `${o.collectionGroup}.${o.fieldPath}` === u.at))).toEqual([]);
+  });
+
   it('are built only from the declarations: no order, range or `in` filter elsewhere in the adapter', () => {
     const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'queries.ts');
     const undeclared = files.flatMap((file) => {
