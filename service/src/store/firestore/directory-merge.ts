@@ -5,6 +5,9 @@
  * claims span many transactions. A merge of more visits than a commit holds moves them first,
  * a transaction per slice that checks each visit again; the last transaction then finds no
  * visit left, or answers `changed` (the caller reads what is left and merges again).
+ * Not covered here, unlike SQLite (which moves visits to new seqs): a close that read the
+ * visits before the merge and takes the lock after it claims them by id, so it still bills
+ * them under the merged record. The window is the close's read before it reserves.
  */
 import type { DocumentSnapshot, Firestore, Transaction } from 'firebase-admin/firestore';
 import type { Agency, BillRate, PayRate } from '../../../../shared/index.ts';
