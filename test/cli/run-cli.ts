@@ -5,9 +5,18 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
 
-export async function visitledger(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function visitledger(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return visitledgerWith({}, db, ...args);
+}
+
+/** `visitledger` with settings in its environment besides PATH (PORT, PORTAL_BASE_URL...). */
+export async function visitledgerWith(
+  env: Record<string, string>,
+  db: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--db', db], { env: { PATH: process.env.PATH ?? '' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--db', db], { env: { PATH: process.env.PATH ?? '', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -2,15 +2,13 @@
  * No silent surprises: what an owner saw the command line do without a word, each run again
  * through the real `visitledger` process on a real SQLite file.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { addDays, calendarDayIn, formatUsDate } from '../../shared/index.ts';
-import { json, SAMPLE_IMPORT, visitledger } from './run-cli.ts';
+import { json, SAMPLE_IMPORT, visitledger, visitledgerWith } from './run-cli.ts';
 
 const SAMPLE = new URL('../../shared/fixtures/sample-owner-sheet/', import.meta.url).pathname;
 const mappings = ['--map-agency', 'Oakridge=Oakridge Home Health', '--map-agency', 'Lakeside Home Care=Lakeside Home Care LLC'];
@@ -199,7 +197,8 @@ describe('export-accounting', () => {
     const db = join(dir, 'demo.db');
     await json(db, 'demo', '--month', '2026-09'); // September closed today: its invoices are issued today
     const issued = today();
-    const september = await visitledger(db, 'export-accounting', '--org', 'demo', '--month', '2026-09', '--out', join(dir, 'a'));
+    const exportFor = (...args: string[]) => visitledger(db, 'export-accounting', '--org', 'demo', ...args);
+    const september = await exportFor('--month', '2026-09', '--out', join(dir, 'a'));
     expect(september.code, september.stderr).toBe(0);
     expect(september.stdout).toMatch(
       /^invoices chosen by invoice date: issued from 2026-09-01 to 2026-09-30 \(--by service chooses by the service period they bill\)\n0 invoices, /,
@@ -213,18 +212,7 @@ describe('export-accounting', () => {
         .split('\r\n'),
     ).toHaveLength(1);
 
-    const byService = await visitledger(
-      db,
-      'export-accounting',
-      '--org',
-      'demo',
-      '--month',
-      '2026-09',
-      '--by',
-      'service',
-      '--out',
-      join(dir, 'b'),
-    );
+    const byService = await exportFor('--month', '2026-09', '--by', 'service', '--out', join(dir, 'b'));
     expect(byService.stdout).toMatch(/^invoices chosen by service period: those billing service that ends from 2026-09-01 to 2026-09-30/);
     const rows = readFileSync(join(dir, 'b', 'qbo-invoices-2026-09-01-to-2026-09-30.csv'), 'utf8')
       .trim()
@@ -234,56 +222,14 @@ describe('export-accounting', () => {
     const [year, month, day] = issued.split('-');
     expect(rows.every((r) => r.split(',').includes(`${month}/${day}/${year}`))).toBe(true);
 
-    const empty = await visitledger(
-      db,
-      'export-accounting',
-      '--org',
-      'demo',
-      '--from',
-      '1/1/2025',
-      '--to',
-      '1/31/2025',
-      '--out',
-      join(dir, 'c'),
-    );
+    const empty = await exportFor('--from', '1/1/2025', '--to', '1/31/2025', '--out', join(dir, 'c'));
     expect(empty.stdout).toContain(
       `the export is empty: no payment, receipt, refund or write-off is dated in the range, and no invoice was issued from 2025-01-01 to 2025-01-31; this org's invoices were issued from ${issued} to ${issued}\n`,
     );
-    const badBy = await visitledger(
-      db,
-      'export-accounting',
-      '--org',
-      'demo',
-      '--month',
-      '2026-09',
-      '--by',
-      'period',
-      '--out',
-      join(dir, 'd'),
-    );
+    const badBy = await exportFor('--month', '2026-09', '--by', 'period', '--out', join(dir, 'd'));
     expect(badBy).toMatchObject({ code: 2, stderr: 'error: --by takes invoice-date or service, got "period"\n' });
   });
 });
-
-const CLI = new URL('../../service/src/cli.ts', import.meta.url).pathname;
-
-/** The CLI with settings in its environment (run-cli's visitledger passes PATH only). */
-async function withEnv(
-  env: Record<string, string>,
-  db: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args, '--db', db], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('serve and portal-link', () => {
   it('a port in use is one plain line, not a stack trace', async () => {
@@ -306,7 +252,7 @@ describe('serve and portal-link', () => {
     const db = join(tempDir(), 'demo.db');
     await json(db, 'demo', '--month', '2026-09');
     const link = (env: Record<string, string>) =>
-      withEnv(env, db, 'portal-link', '--org', 'demo', '--agency', 'Oakridge Home Health (demo)');
+      visitledgerWith(env, db, 'portal-link', '--org', 'demo', '--agency', 'Oakridge Home Health (demo)');
     const onPort = await link({ PORT: '9191' });
     expect(onPort.code, onPort.stderr).toBe(0);
     expect(onPort.stdout.split('\n')[0]).toMatch(/^http:\/\/localhost:9191\/portal\/[A-Za-z0-9_-]{43}$/);
