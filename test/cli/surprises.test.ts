@@ -172,6 +172,17 @@ describe('dates and amounts', () => {
     const method = await pay('10', '4/2/2026', 'wire');
     expect(method).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --method /) });
     for (const r of [future, zero, method]) expect(r.stderr).not.toMatch(/amountCents|paidOn/);
+    // receipt reads the same forms: a date typed either way is the same receipt (a retry records nothing again).
+    const receipt = (date: string) =>
+      visitledger(db, 'receipt', '--agency', 'Oakridge Home Health', '--amount', '10.00', '--date', date, '--method', 'check', '--json');
+    expect((await receipt('4/3/2026')).code).toBe(0);
+    expect(JSON.parse((await receipt('2026-04-03')).stdout)).toMatchObject({ replayed: true, receipt: { on: '2026-04-03' } });
+    expect(
+      await visitledger(db, 'receipt', '--agency', 'Oakridge Home Health', '--amount', '10.001', '--date', '4/3/2026', '--method', 'check'),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--amount: "10\.001" has more than two decimals/),
+    });
   });
 });
 

@@ -1,15 +1,15 @@
 /**
- * `visitledger receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]`
+ * `visitledger receipt --agency NAME --amount 1,234.56 --date 4/2/2026 --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]`
  * Money received from an agency, applied to the invoices named (in order) or the oldest due first; the rest is credit on account.
  * Run again with the same values (a retry), it records nothing and shows the receipt already recorded, unless
  * --allow-repeat says this is a second, identical payment.
  */
 import { createHash } from 'node:crypto';
-import { parseMoney } from '../../../shared/index.ts';
 import { recordReceipt } from '../usecases/receipts.ts';
 import { entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
 import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
+import { amountOption, dateOption } from './typed-input.ts';
 
 export const receiptOptions = {
   agency: { type: 'string' },
@@ -25,8 +25,8 @@ export const receiptOptions = {
 export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receiptOptions>): Promise<number> {
   const missing = (['agency', 'amount', 'date', 'method'] as const).filter((k) => !values[k]);
   if (missing.length) throw new UsageError(`receipt needs ${missing.map((k) => `--${k}`).join(', ')}`);
-  const amount = parseMoney(values.amount!);
-  if (!amount.ok) throw new UsageError(`--amount: ${amount.error.message}`);
+  const amountCents = amountOption('--amount', values.amount!);
+  const receivedOn = dateOption('--date', values.date!);
   const agency = entryNamed('agency', values.agency!, await rt.ctx.store.listAgencies(rt.orgId));
   const numbers = values.invoice ?? [];
   const invoices = numbers.length ? await rt.ctx.store.listInvoices(rt.orgId, {}) : [];
@@ -37,8 +37,8 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
   });
   const receipt = {
     agencyId: agency.id,
-    amountCents: amount.value,
-    receivedOn: values.date,
+    amountCents,
+    receivedOn,
     method: values.method,
     ...(values.reference ? { reference: values.reference } : {}),
     ...(invoiceIds.length ? { invoiceIds } : {}),
@@ -52,9 +52,9 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     return 0;
   }
   if (replayed) {
-    say(`already recorded: ${money(amount.value)} from ${agency.name} on ${values.date} (${entries[0]!.id}); nothing recorded again`);
+    say(`already recorded: ${money(amountCents)} from ${agency.name} on ${receivedOn} (${entries[0]!.id}); nothing recorded again`);
     say('  if this is a second, identical payment, run it again with --allow-repeat');
-  } else say(`recorded ${money(amount.value)} from ${agency.name} on ${values.date} (${entries[0]!.id})`);
+  } else say(`recorded ${money(amountCents)} from ${agency.name} on ${receivedOn} (${entries[0]!.id})`);
   for (const i of touched) say(`  ${i.number}: paid ${money(i.paidCents)}, open ${money(i.openCents)} (${i.status})`);
   if (creditCents > 0) say(`${agency.name} has ${money(creditCents)} of credit on account`);
   return 0;
