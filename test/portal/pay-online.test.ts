@@ -268,11 +268,14 @@ describe('an amount never more than open; void and paid invoices take no payment
     expect(sessionsOf()).toHaveLength(before);
   });
 
-  it('a void invoice shows no Pay button and refuses the form', async () => {
+  it('a void invoice ends its open session at Stripe, shows no Pay button and refuses the form', async () => {
+    const open = sessionsOf().filter((s) => s.status === 'open' && s.metadata?.invoiceId === invoice().id);
+    expect(open).toHaveLength(1);
     await ok(api, 'post', `/v1/orgs/alpha/invoices/${encodeURIComponent(invoice().id)}/void`, {
       ...owner(),
       body: { reason: 'billed twice' },
     });
+    expect(sessionsOf().find((s) => s.id === open[0]!.id)).toMatchObject({ status: 'expired' });
     const page = await invoicePage(browser, invoice().id);
     expect(page.text).not.toContain('Pay online');
     const refused = await pay(browser, invoice().id);

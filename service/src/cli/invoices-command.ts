@@ -7,7 +7,8 @@
 import { creditDescription, formatMoney, monthBounds, sumCents, type CreditNoteLineInput } from '../../../shared/index.ts';
 import { RECEIVABLE_STATUSES, receivablesLedger, type ReceivableStatus } from '../../../shared/receivables.ts';
 import type { StoredInvoice } from '../store/port.ts';
-import { issueCreditNote, listCreditNotes, voidInvoice } from '../usecases/invoices.ts';
+import { issueCreditNote, listCreditNotes } from '../usecases/invoices.ts';
+import { voidInvoiceEndingPayments } from '../usecases/online-payments.ts';
 import { readLedger } from '../usecases/receivables.ts';
 import { entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
@@ -118,7 +119,7 @@ export async function runVoid(rt: CliRuntime, values: CliValues<typeof voidOptio
   const missing = (['invoice', 'reason'] as const).filter((k) => !values[k]?.trim());
   if (missing.length) throw new UsageError(`void needs ${missing.map((k) => `--${k}`).join(', ')}`);
   const invoice = await invoiceNumbered(rt, values.invoice!);
-  const result = await voidInvoice(rt.ctx, rt.orgId, invoice.id, { reason: values.reason });
+  const result = await voidInvoiceEndingPayments(rt.payouts(), rt.orgId, invoice.id, { reason: values.reason });
   if (!result.ok)
     return failureExit(
       result.error.message.startsWith('reason ') ? { ...result.error, message: `--${result.error.message}` } : result.error,

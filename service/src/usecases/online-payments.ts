@@ -19,11 +19,13 @@ import { calendarDayIn, ok, type OnlinePaymentMethod, type Result } from '../../
 import { receivablesLedger } from '../../../shared/receivables.ts';
 import type { CheckoutRequest, CheckoutSession, VerifiedEvent } from '../payouts/gateway-port.ts';
 import type { CheckoutAttempt, CheckoutStatus } from '../store/checkout-port.ts';
+import type { StoredInvoice } from '../store/port.ts';
 import { fail, type Failure } from '../failure.ts';
 import { audit } from './context.ts';
 import { loadOrg } from './orgs.ts';
 import { openConnection, viaStripe, type OpenConnection, type PayoutContext } from './payouts/context.ts';
 import type { PortalAccess } from './portal.ts';
+import { voidInvoice } from './invoices.ts';
 import { recordReceipt, reverseReceivable } from './receipts.ts';
 import { readLedger } from './receivables.ts';
 
@@ -201,6 +203,51 @@ export async function startOnlinePayment(
     return ok({ url: created.value.url! });
   }
   return fail('conflict', 'the payment changed while it was started; try again');
+}
+
+/**
+ * Voids the invoice, then ends its Checkout Sessions that could still be paid:
+ * a void invoice takes no payment. Stripe unreachable leaves the session to expire by itself
+ * (24 hours); a payment made in between is never applied to the void invoice: it is recorded
+ * as a receipt naming no invoice (oldest open first, the rest credit). Answers how many sessions were ended and whether Stripe was reached.
+ */
+export async function voidInvoiceEndingPayments(
+  ctx: PayoutContext,
+  orgId: string,
+  invoiceId: string,
+  input: unknown,
+): Promise<Result<StoredInvoice, Failure>> {
+  const voided = await voidInvoice(ctx, orgId, invoiceId, input);
+  if (voided.ok) await endOnlinePayments(ctx, orgId, invoiceId);
+  return voided;
+}
+
+async function endOnlinePayments(ctx: PayoutContext, orgId: string, invoiceId: string): Promise<{ ended: number; unreachable: boolean }> {
+  const payable = (await ctx.payouts.listCheckoutAttempts(orgId, invoiceId)).filter(
+    (a) => a.sessionId && (a.status === 'creating' || a.status === 'open'),
+  );
+  if (payable.length === 0) return { ended: 0, unreachable: false };
+  const open = await openConnection(ctx, orgId);
+  if (!open.ok) return { ended: 0, unreachable: true };
+  let ended = 0;
+  for (const a of payable) {
+    const expired = await viaStripe(() => open.value.gateway.expireCheckoutSession(a.sessionId!));
+    if (!expired.ok) return { ended, unreachable: true };
+    if (expired.value) {
+      await noteSession(ctx, orgId, a, expired.value);
+      ended++;
+    }
+  }
+  if (ended > 0)
+    await audit(ctx, orgId, [
+      {
+        action: 'update',
+        recordType: 'invoice',
+        recordId: invoiceId,
+        detail: `${ended} online payment session(s) ended: the invoice is void`,
+      },
+    ]);
+  return { ended, unreachable: false };
 }
 
 /** The Checkout events this handles, all on the org's own account. */

@@ -1,5 +1,6 @@
 /** Issued invoices and their corrections: void and credit notes. */
-import { getInvoice, issueCreditNote, listCreditNotes, listInvoices, voidInvoice } from '../../usecases/invoices.ts';
+import { getInvoice, issueCreditNote, listCreditNotes, listInvoices } from '../../usecases/invoices.ts';
+import { voidInvoiceEndingPayments } from '../../usecases/online-payments.ts';
 import { paged, pagedWhole, route } from '../route.ts';
 import { pageOf } from './common.schema.ts';
 import { getInvoiceSpec, issueCreditNoteSpec, listCreditNotesSpec, listInvoicesSpec, voidInvoiceSpec } from './invoices.schema.ts';
@@ -9,7 +10,7 @@ export const invoiceRoutes = [
     paged('invoices', listInvoices(ctx, params.orgId, query.agencyId ? { agencyId: query.agencyId } : {}, pageOf(query))),
   ),
   route(getInvoiceSpec, ({ params, ctx }) => getInvoice(ctx, params.orgId, params.invoiceId)),
-  route(voidInvoiceSpec, ({ params, body, ctx }) => voidInvoice(ctx, params.orgId, params.invoiceId, body)),
+  route(voidInvoiceSpec, ({ params, body, payouts }) => voidInvoiceEndingPayments(payouts, params.orgId, params.invoiceId, body)),
   route(issueCreditNoteSpec, ({ params, body, ctx }) => issueCreditNote(ctx, params.orgId, params.invoiceId, body)),
   route(listCreditNotesSpec, ({ params, query, ctx }) =>
     pagedWhole('creditNotes', listCreditNotes(ctx, params.orgId, query.invoiceId), (n) => [n.number], pageOf(query)),
