@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { recordReceipt } from '../usecases/receipts.ts';
 import { entryNamed } from './names.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, money, printJson, say, UsageError, type CliValues } from './output.ts';
-import { amountOption, dateOption } from './typed-input.ts';
+import { money, printJson, say, UsageError, type CliValues } from './output.ts';
+import { amountOption, dateOption, failureExitAsTyped } from './typed-input.ts';
 
 export const receiptOptions = {
   agency: { type: 'string' },
@@ -44,7 +44,13 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
     ...(invoiceIds.length ? { invoiceIds } : {}),
   };
   const result = await recordReceipt(rt.ctx, rt.orgId, values['allow-repeat'] ? receipt : { ...receipt, clientId: derivedKey(receipt) });
-  if (!result.ok) return failureExit(result.error);
+  if (!result.ok)
+    return failureExitAsTyped(result.error, {
+      amountCents: '--amount',
+      receivedOn: '--date',
+      method: '--method',
+      reference: '--reference',
+    });
   const { entries, invoices: touched, creditCents } = result.value;
   const replayed = 'replayed' in result.value;
   if (values.json) {
