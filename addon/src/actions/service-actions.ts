@@ -336,6 +336,12 @@ export function report1099(year: number | string): ActionResult {
   // The threshold compared here, not through shared/tax1099.ts: that module's schemas would bring zod (60 KB) into the script.
   const atThreshold = s.therapists.filter((t) => t.totalCents >= s.thresholdCents).length;
   const withheld = s.therapists.filter((t) => t.withheldCents > 0 && t.totalCents < s.thresholdCents).map((t) => t.name);
+  const next =
+    blocked > 0
+      ? 'Get a complete W-9 from each therapist Blocks Filing names (Therapist links sends them their page to sign it), then make the report again.'
+      : atThreshold + withheld.length > 0
+        ? `File the forms by ${s.dueDate}: \`visitledger export-1099 --year ${s.year}\` writes the IRS file and each therapist's Copy B.`
+        : `No 1099-NEC is due for ${s.year} so far; make the report again after the year's last payments.`;
   return {
     ok: true,
     title,
@@ -349,6 +355,7 @@ export function report1099(year: number | string): ActionResult {
       ...(blocked > 0 ? [`${blocked} cannot be filed yet: see Blocks Filing on the 1099 tab.`] : []),
       ...s.notes,
     ],
+    next,
   };
 }
 

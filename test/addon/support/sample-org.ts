@@ -18,12 +18,15 @@ export type SampleOrg = {
   api(method: string, path: string, body?: unknown): { status: number; body: any };
 };
 
-/** `serviceTime` starts the service's clock; `now` is the script's (both real without them). */
-export type SampleOrgClocks = { serviceTime?: Date; now?: () => Date };
+/** `serviceTime` starts the service's clock; `now` is the script's (both real without them). `billing`: the service bills orgs (a free trial, plans to choose). */
+export type SampleOrgClocks = { serviceTime?: Date; now?: () => Date; billing?: true };
 
 /** Connects as `owner` to a new org `orgId` (payroll monthly) and runs Set up. */
 async function setUpSampleOrg(orgId: string, owner: string, clocks: SampleOrgClocks = {}): Promise<SampleOrg> {
-  const service = await startSyncService(clocks.serviceTime ? { serviceTime: clocks.serviceTime } : {});
+  const service = await startSyncService({
+    ...(clocks.serviceTime ? { serviceTime: clocks.serviceTime } : {}),
+    ...(clocks.billing ? { billing: clocks.billing } : {}),
+  });
   const build = await buildToTemp(service.url);
   const env = addonEnv({
     buildDir: build.outDir,
