@@ -155,12 +155,20 @@ describe('the pages', () => {
     const before = await browser.get(`${path}/statement`);
     expect(before.status).toBe(200);
     expect(before.url).toBe('/portal/statement');
-    expect(before.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`));
+    expect(before.text).toMatch(
+      new RegExp(
+        `<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`,
+      ),
+    );
     const saved = f.clock.now;
     f.clock.now = new Date(Date.parse(`${invoice.dueDate}T15:00:00.000Z`) + 45 * 86_400_000);
     try {
       const later = await browser.get(`${path}/statement`); // opened from the link again: a session lasts 12 hours
-      expect(later.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">31-60 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`));
+      expect(later.text).toMatch(
+        new RegExp(
+          `<th scope="row" data-label="Days past due">31-60 days</th><td data-label="Open" class="num">\\$${total.replace('.', '\\.')}`,
+        ),
+      );
       expect(later.text).toMatch(/<th scope="row" data-label="Days past due">0-30 days<\/th><td data-label="Open" class="num">\$0\.00/);
       expect(later.text).toContain('<td data-label="Days past due" class="num">45</td>');
     } finally {
@@ -332,7 +340,13 @@ describe('what the agency has paid', () => {
 
     const statement = await browser.get('/portal/statement');
     expect(statement.text).toContain(`Open balance: <strong>${money(open)}</strong>`);
-    expect(statement.text).toMatch(new RegExp(`<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\${money(open).replace('.', '\\.')}`));
-    expect(statement.text).toContain('<td data-label="What">Payment</td><td data-label="Reference">CHK-7781</td><td data-label="Amount" class="num">$10.00</td>');
+    expect(statement.text).toMatch(
+      new RegExp(
+        `<th scope="row" data-label="Days past due">0-30 days</th><td data-label="Open" class="num">\\${money(open).replace('.', '\\.')}`,
+      ),
+    );
+    expect(statement.text).toContain(
+      '<td data-label="What">Payment</td><td data-label="Reference">CHK-7781</td><td data-label="Amount" class="num">$10.00</td>',
+    );
   });
 });
