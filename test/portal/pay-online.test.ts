@@ -269,7 +269,9 @@ describe('an amount never more than open; void and paid invoices take no payment
   });
 
   it('a void invoice ends its open session at Stripe, shows no Pay button and refuses the form', async () => {
-    const open = sessionsOf().filter((s) => s.status === 'open' && s.metadata?.invoiceId === invoice().id);
+    const open = sessionsOf().filter(
+      (s) => s.status === 'open' && (s.metadata as Record<string, string> | undefined)?.invoiceId === invoice().id,
+    );
     expect(open).toHaveLength(1);
     await ok(api, 'post', `/v1/orgs/alpha/invoices/${encodeURIComponent(invoice().id)}/void`, {
       ...owner(),
