@@ -78,6 +78,7 @@ describeInBrowser('every sidebar panel in chromium, with data', () => {
   let page: Page;
   let shots: string;
   let shot = 0;
+  const looked = new Set<string>();
   const status = () => page.getByRole('status');
   const panelOf = (panel: string) => page.locator(`#panel-${panel}`);
 
@@ -131,6 +132,7 @@ describeInBrowser('every sidebar panel in chromium, with data', () => {
       };
     });
     expect(wide, `${panel}: wider than the sidebar`).toEqual({ scrollWidth: WIDTH, width: WIDTH, wider: [] });
+    looked.add(panel);
     shot += 1;
     await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${panel}.png`), fullPage: true });
   }
@@ -275,5 +277,11 @@ describeInBrowser('every sidebar panel in chromium, with data', () => {
     expect(lines[0]).toMatch(/^March 2026: billed \$/);
     expect(lines.at(-1)).toMatch(/^Next: /);
     await looksRight('overview');
+  });
+
+  it('has looked at every panel the sidebar has', async () => {
+    const panels = await page.locator('nav button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-panel')));
+    expect(panels.length).toBe(11);
+    expect([...looked].sort()).toEqual([...panels].sort());
   });
 });

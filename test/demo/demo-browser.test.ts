@@ -97,7 +97,7 @@ for (const { name, viewport } of WIDTHS) {
       await expect.poll(() => page.locator('#plan-headline').textContent()).toBe('Free trial: 30 days left');
       expect(await page.getByRole('button', { name: 'Choose Starter' }).isVisible()).toBe(true);
       await page.getByRole('button', { name: 'Choose Starter' }).click();
-      await expect.poll(() => page.locator('#plan-headline').textContent()).toMatch(/read-only demo/);
+      await expect.poll(() => page.getByRole('status').textContent()).toMatch(/read-only demo/);
 
       await page.getByRole('navigation', { name: 'Actions' }).getByRole('button', { name: 'Invoices' }).click();
       await page.getByRole('button', { name: 'Generate invoices' }).click();
