@@ -256,7 +256,7 @@ describe('the add-on against the running service', () => {
     expect(again.lines[1]).toBe('Visits: 0 new, 0 changed, 10 unchanged, 0 locked as billed.');
   });
 
-  it('marks a visit typed with an unknown therapist and a duplicate, before any invoice', () => {
+  it('marks a visit typed with an unknown therapist, a duplicate and one dated after today, before any invoice', () => {
     const v = tab('Visits');
     const next = v.lastRow() + 1;
     const row = ['', '2026-03-20', 'Tom Beker', 'Oakridge Home Health', 'Alvarez, Rosa', '', 'PT', 'Routine visit', true, '', '', ''];
@@ -267,7 +267,17 @@ describe('the add-on against the running service', () => {
     dup.forEach((value, c) => {
       v.put(next + 1, c + 1, value);
     });
+    // A visit dated after today (a month on: whatever the zone) has not happened yet: it waits for review, not sent.
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const future = ['', later, 'Tom Becker', 'Oakridge Home Health', 'Nguyen, Bao', '', 'PT', 'Routine visit', true, '', '', ''];
+    future.forEach((value, c) => {
+      v.put(next + 2, c + 1, value);
+    });
     env.run('syncNow');
+    expect(visitsTable()[next + 1]![column('Status')]).toMatch(
+      new RegExp(`^The visit date ${later} is after today \\(\\d{4}-\\d\\d-\\d\\d in the org's time zone\\)`),
+    );
+    expect(visitsTable()[next + 1]![column('Sync')]).toBe('Not sent: fix the Status first');
     const typed = visitsTable()[next - 1]!;
     expect(typed[0]).toMatch(/^S[0-9a-f]{8}\.\d+$/);
     expect(typed[column('Status')]).toMatch(/^Therapist "Tom Beker" is not in the therapist list exactly; did you mean Tom Becker/);

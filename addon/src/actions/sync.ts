@@ -100,7 +100,8 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   // Checked with the vocabulary the sheet has; again below if the org's settings changed it.
   let vocabulary = sheetVocabulary(ctx.config);
   let dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
-  let checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
+  const today = calendarDayIn(new Date(), ctx.timeZone);
+  let checks = checkVisits(visits, dir, vocabulary, ctx.timeZone, today);
 
   const writeVisitColumns = (sync: string[]) => {
     const status = checks.map((c) => c.status);
@@ -129,7 +130,6 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
     );
   };
 
-  const today = calendarDayIn(new Date(), ctx.timeZone);
   // Receivables in the same fetchAll: what agencies owe does not depend on the visits sent below.
   const [org, agencies, therapists, storedRates, receivables] = callService(conn, [
     { route: 'getOrg' },
@@ -145,7 +145,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   if (rememberVocabulary(org.body.settings, ctx.config)) {
     vocabulary = sheetVocabulary(ctx.config);
     dir = readDirectory(tables, vocabulary, ctx.ratesFrom);
-    checks = checkVisits(visits, dir, vocabulary, ctx.timeZone);
+    checks = checkVisits(visits, dir, vocabulary, ctx.timeZone, today);
   }
   if (sheets.has(TAB.lists)) refreshLists(sheets.get(TAB.lists)!, vocabulary);
   const agencyIds = idsByName(agencies.body.agencies);

@@ -5,6 +5,7 @@
  * row stays, marked, and the next Sync sends it.
  */
 import { cellText } from '../../../shared/cells.ts';
+import { calendarDayIn } from '../../../shared/dates.ts';
 import { nameKey } from '../../../shared/names.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig } from '../config.ts';
 import { sheetVocabulary } from '../vocabulary.ts';
@@ -46,7 +47,8 @@ export function handleFormSubmit(e: GoogleAppsScript.Events.SheetsOnFormSubmit):
       visits = [...visits, newRow];
     }
     const index = replay ? at : visits.length - 1;
-    const checks = checkVisits(visits, dir, vocabulary, book.getSpreadsheetTimeZone());
+    const timeZone = book.getSpreadsheetTimeZone();
+    const checks = checkVisits(visits, dir, vocabulary, timeZone, calendarDayIn(new Date(), timeZone));
     writeColumn(
       visitsSheet,
       VISIT_COL.Status + 1,

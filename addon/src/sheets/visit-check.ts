@@ -37,8 +37,11 @@ function statusOf(outcome: RowOutcome): string {
   }
 }
 
-/** One check per data row of the Visits tab (row 2 on), blank rows included with an empty status. */
-export function checkVisits(visits: Table, dir: SheetDirectory, vocabulary: Vocabulary, timeZone: string): VisitCheck[] {
+/**
+ * One check per data row of the Visits tab (row 2 on), blank rows included with an empty status.
+ * `today` (in the sheet's zone): a visit dated after it needs review.
+ */
+export function checkVisits(visits: Table, dir: SheetDirectory, vocabulary: Vocabulary, timeZone: string, today?: string): VisitCheck[] {
   if (visits.length < 2) return [];
   const report = importLegacyVisits(visits, {
     vocabulary,
@@ -47,6 +50,7 @@ export function checkVisits(visits: Table, dir: SheetDirectory, vocabulary: Voca
     rates: dir.rateBook,
     unknownNames: 'review',
     timeZone,
+    ...(today === undefined ? {} : { today }),
   });
   if (!report.ok) throw new Error(`The Visits tab's header row was changed: ${report.error.message}`, { cause: { code: 'visits-header' } });
   const byRow = new Map(report.value.rows.map((r) => [r.row, r]));
