@@ -3,8 +3,8 @@
  * `invoiceId` and `payRunId` are queryable, and null while unclaimed).
  *
  * Two lookups let a batch find visits by client id and by duplicate key with batched reads of
- * known documents (getAll) instead of queries: `visitClients/{clientId}` holds the visit's id,
- * `visitDupKeys/{dupKey}` the ids of the visits with that key. They are written in the same
+ * known documents (getAll) instead of queries: `visitClients/{hash of the client id}` holds the
+ * visit's id, `visitDupKeys/{dupKey}` the ids of the visits with that key. They are written in the same
  * transaction as the visits they describe, so they change together. Readers still check each
  * visit they lead to (it exists, its client id or key is the one asked for), so an entry that
  * outlived its visit only costs a read.
