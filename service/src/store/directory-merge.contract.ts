@@ -241,5 +241,56 @@ export function describeDirectoryMergeContract(name: string, make: () => Promise
       expect(await store.deleteTherapist(ORG, 'th1')).toEqual({ status: 'blocked', blockers: [{ kind: 'visits', count: 1 }] });
       expect((await store.listTherapists(ORG)).map((t) => t.id)).toEqual(['th1']);
     });
+    it('makes a close planned on the merged visits before the merge conflict, and keeps their marks', async () => {
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { agencyId: 'typo' }), aStoredVisit('v2', { agencyId: 'typo' })]);
+      await store.markSettledOutside(ORG, ['v2']);
+      const planned = await store.listBillingVisits(ORG, { agencyId: 'typo', billed: false });
+      expect(planned.map((v) => v.id)).toEqual(['v1']);
+      const merged = await store.mergeAgency(ORG, {
+        fromId: 'typo',
+        into: anAgencyRecord('good', { name: 'Oakridge Home Health' }),
+        moves: [
+          { id: 'v1', dupKey: 'n1' },
+          { id: 'v2', dupKey: 'n2' },
+        ],
+      });
+      expect(merged.status).toBe('merged');
+      const close = await store.commitClose(ORG, {
+        cycle: { id: 'c1', scope: { kind: 'agency', agencyId: 'typo' }, period: { start: '2026-01-01', end: '2026-01-31' } },
+        invoices: [anInvoiceToIssue('i1', 'c1', ['v1'], { agencyId: 'typo' })],
+        closedAt: '2026-02-01T12:00:00.000Z',
+        visitSeqs: [planned.map((v) => v.seq!)],
+      });
+      expect(close.status).toBe('conflict');
+      expect(await store.listInvoices(ORG, {})).toEqual([]);
+      const visits = await store.listVisits(ORG, {});
+      expect(visits.map((v) => [v.id, v.agencyId, v.invoiceId, v.payRunId])).toEqual([
+        ['v1', 'good', null, null],
+        ['v2', 'good', 'settled-outside', 'settled-outside'],
+      ]);
+      expect((await store.listBillingVisits(ORG, { agencyId: 'good', billed: false })).map((v) => v.id)).toEqual(['v1']);
+    });
+
+    it("makes a pay run planned on a merged therapist's visits before the merge conflict", async () => {
+      await store.putTherapists(ORG, [aTherapist('typo-th')]);
+      await store.upsertVisits(ORG, [aStoredVisit('v1', { agencyId: 'good', therapistId: 'typo-th' })]);
+      const planned = await store.listBillingVisits(ORG, { therapistId: 'typo-th', paid: false });
+      expect(planned.map((v) => v.id)).toEqual(['v1']);
+      const merged = await store.mergeTherapist(ORG, { fromId: 'typo-th', into: aTherapist('th1'), moves: [{ id: 'v1', dupKey: 'n1' }] });
+      expect(merged.status).toBe('merged');
+      const statement = aPayStatement('typo-th', 'Therapist typo-th', ['v1']);
+      const payRun = aPayRun(
+        'payroll:2026-01-05',
+        ['v1'],
+        [{ ...statement, lines: statement.lines.map((l) => ({ ...l, agencyId: 'good' })) }],
+      );
+      const outcome = await store.commitPayRun(
+        ORG,
+        payRun,
+        planned.map((v) => v.seq!),
+      );
+      expect(outcome.status).toBe('conflict');
+      expect(await store.listPayRuns(ORG)).toEqual([]);
+    });
   });
 }

@@ -472,7 +472,7 @@ export function describeStoreContract(name: string, make: () => Promise<Store>):
       expect((await store.listVisits(OTHER, {}, { limit: 100, after: ['2026-01-10', 'v00'] })).map((v) => v.id)).toEqual([]);
 
       const invoices = Array.from({ length: 7 }, (_, i) =>
-        anInvoiceToIssue(`i${i}`, 'c1', [visits[i]!.id], { agencyId: i % 2 === 0 ? 'ag1' : 'ag2' }),
+        anInvoiceToIssue(`i${i}`, 'c1', [visits[i]!.id], { agencyId: visits[i]!.agencyId }),
       );
       await store.commitClose(ORG, commitFor('c1', invoices));
       for (const query of [{}, { agencyId: 'ag2' }]) {

@@ -5,9 +5,10 @@
  * claims span many transactions. A merge of more visits than a commit holds moves them first,
  * a transaction per slice that checks each visit again; the last transaction then finds no
  * visit left, or answers `changed` (the caller reads what is left and merges again).
- * Not covered here, unlike SQLite (which moves visits to new seqs): a close that read the
- * visits before the merge and takes the lock after it claims them by id, so it still bills
- * them under the merged record. The window is the close's read before it reserves.
+ * A close or pay run planned on the visits before the merge does not bill or pay them under
+ * the merged record: it checks each visit still names the agency (close) or therapist (pay run) its plan read
+ * (operation.ts), and the merge bumps their locks' versions so that check is made again if
+ * the merge lands between it and the reservation.
  */
 import type { DocumentSnapshot, Firestore, Transaction } from 'firebase-admin/firestore';
 import type { Agency, BillRate, PayRate } from '../../../../shared/index.ts';
@@ -46,6 +47,16 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
   async function busy(tx: Transaction, paths: OrgPaths): Promise<boolean> {
     const locks = await tx.getAll(paths.invoiceCounter, paths.payRunLock);
     return locks.some((l) => (l.get('busyWith') ?? null) !== null);
+  }
+
+  /**
+   * Moving visits bumps the close's and the pay run's lock versions: one that checked its
+   * visits before this transaction then finds the version changed at its reservation, and
+   * checks them again (operation.ts), finding them moved.
+   */
+  async function fenceOperations(tx: Transaction, paths: OrgPaths): Promise<void> {
+    const locks = (await tx.getAll(paths.invoiceCounter, paths.payRunLock)) as DocumentSnapshot[];
+    for (const lock of locks) tx.set(lock.ref, { version: Number(lock.get('version') ?? 0) + 1 }, { merge: true });
   }
 
   async function ratesOf(tx: Transaction, paths: OrgPaths, kind: Kind, id: string) {
@@ -104,6 +115,7 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
         const current = await tx.getAll(...slice.map((m) => paths.visit(m.id)));
         const visits = current.map((s) => recordOf<StoredVisit>(s as DocumentSnapshot));
         if (visits.some((v) => !v || v[FIELD[kind]] !== fromId || claimedHere(v.invoiceId) || claimedHere(v.payRunId))) return false;
+        await fenceOperations(tx, paths);
         slice.forEach((m) => {
           tx.update(paths.visit(m.id), { [FIELD[kind]]: intoId, dupKey: m.dupKey });
         });
@@ -143,6 +155,7 @@ export function firestoreDirectoryMerge(db: Firestore): DirectoryMergeStore {
       const { outcome, fromRecords, plan } = await planned(tx, last);
       if (outcome) return outcome;
       if (plan.status !== 'go') return plan;
+      await fenceOperations(tx, paths);
       for (const r of fromRecords.billRates) tx.delete(paths.billRates.doc(billRateDocId(r)));
       for (const r of fromRecords.payRates) tx.delete(paths.payRates.doc(payRateDocId(r)));
       for (const r of plan.billRates) tx.set(paths.billRates.doc(billRateDocId(r)), toData(r));

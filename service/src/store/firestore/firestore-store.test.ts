@@ -344,7 +344,8 @@ describeWithFirestoreEmulator('firestore store', 'visitledger-firestore-store-te
       const visitIds = ids('v', n);
       await openFirestoreStore(env.client()).upsertVisits(
         ORG,
-        visitIds.map((id) => aStoredVisit(id)),
+        // Therapists in turn, as aPayRun shares the visits among them.
+        visitIds.map((id, i) => aStoredVisit(id, { therapistId: `th${1 + (i % 3)}` })),
       );
       return visitIds;
     }

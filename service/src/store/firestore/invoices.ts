@@ -74,7 +74,11 @@ export async function commitClose(ctx: OperationContext, paths: OrgPaths, commit
   });
   const result = await commitOperation(ctx, closeSpec(ctx, paths, cycle.id), {
     items,
-    claims: invoices.map((invoice) => ({ owner: invoice.id, visitIds: invoice.lines.map((line) => line.visitId) })),
+    claims: invoices.map((invoice) => ({
+      owner: invoice.id,
+      visitIds: invoice.lines.map((line) => line.visitId),
+      namedBy: new Map(invoice.lines.map((line) => [line.visitId, { agencyId: invoice.agencyId }])),
+    })),
     precheck: () => checkInvoiceIdsUnused(ctx.db, paths, commit),
     reserve: async (tx, lock) => {
       const org = await tx.get(paths.org);

@@ -84,8 +84,14 @@ export type OperationContext = {
 /** A document the operation writes before claiming: its header (null: the marker itself) and line chunks. */
 export type PlanItem = { ref: DocumentReference; header: DocumentData | null; chunks: DocumentData[][] };
 
-/** Visits claimed for one owner (an invoice, a pay run). */
-export type Claim = { owner: string; visitIds: string[] };
+/**
+ * Visits claimed for one owner (an invoice, a pay run). `namedBy`: the agency (invoices) or the
+ * therapist (pay runs) each visit had when the plan was read; a visit that names another now
+ * (a merge moved it) is a conflict, so a plan never bills or pays it under a record that is gone.
+ */
+export type Claim = { owner: string; visitIds: string[]; namedBy?: ReadonlyMap<string, VisitNames> };
+/** The record a plan bills or pays a visit under: the agency for an invoice, the therapist for a pay run. */
+export type VisitNames = { agencyId?: string; therapistId?: string };
 
 export type Reservation = { marker: DocumentData; lock: DocumentData; extra: DocumentData };
 
@@ -191,13 +197,18 @@ async function deleteUnusedPlan(ctx: OperationContext, spec: OperationSpec, plan
   await deleteStagedPlan(ctx, spec, planId);
 }
 
-/** Visits of the plan that are missing, repeated, or already claimed, in plan order. */
+/** Visits of the plan that are missing, repeated, already claimed, or moved to another record, in plan order. */
 async function takenVisits(ctx: OperationContext, spec: OperationSpec, claims: readonly Claim[]): Promise<string[]> {
   const seen = new Set<string>();
   const taken = new Set<string>();
-  for (const id of claims.flatMap((c) => c.visitIds)) {
-    if (seen.has(id)) taken.add(id);
-    seen.add(id);
+  const namedBy = new Map<string, VisitNames>();
+  for (const claim of claims) {
+    for (const id of claim.visitIds) {
+      if (seen.has(id)) taken.add(id);
+      seen.add(id);
+      const names = claim.namedBy?.get(id);
+      if (names) namedBy.set(id, names);
+    }
   }
   const ids = [...seen];
   const snapshots = await getMany(
@@ -205,7 +216,12 @@ async function takenVisits(ctx: OperationContext, spec: OperationSpec, claims: r
     ids.map((id) => spec.visitRef(id)),
   );
   snapshots.forEach((snapshot, i) => {
-    if (!snapshot.exists || (snapshot.get(spec.claimField) ?? null) !== null) taken.add(ids[i] as string);
+    const names = namedBy.get(ids[i] as string);
+    const moved =
+      names !== undefined &&
+      ((names.agencyId !== undefined && snapshot.get('agencyId') !== names.agencyId) ||
+        (names.therapistId !== undefined && snapshot.get('therapistId') !== names.therapistId));
+    if (!snapshot.exists || (snapshot.get(spec.claimField) ?? null) !== null || moved) taken.add(ids[i] as string);
   });
   return ids.filter((id) => taken.has(id));
 }

@@ -39,7 +39,13 @@ export async function commitPayRun(ctx: OperationContext, paths: OrgPaths, payRu
   assertFits(marker, header, `pay run ${payRun.id} with ${payRun.statements.length} statements`);
   const result = await commitOperation(ctx, payRunSpec(ctx, paths, payRun.id), {
     items: [{ ref: marker, header: null, chunks }],
-    claims: [{ owner: payRun.id, visitIds: entries.map((e) => e.line.visitId as string) }],
+    claims: [
+      {
+        owner: payRun.id,
+        visitIds: entries.map((e) => e.line.visitId as string),
+        namedBy: new Map(payRun.statements.flatMap((s) => s.lines.map((line) => [line.visitId, { therapistId: s.therapistId }]))),
+      },
+    ],
     reserve: async () => ({ marker: header, lock: {}, extra: {} }),
   });
   if (result.status === 'conflict') return result;
