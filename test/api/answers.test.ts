@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { RouteSpec } from '../../service/src/http/route.ts';
 import { apiRoutes } from '../../service/src/http/routes/index.ts';
+import { stripeBillingGateway } from '../../service/src/payouts/stripe-billing.ts';
+import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import { healthSpec, openApiSpec } from '../../service/src/http/routes/meta.schema.ts';
 import { startAbuseFixture, validBody, validQuery, type AbuseFixture } from '../abuse/abuse-fixture.ts';
 import { signatureHeader, startStripeStandin } from '../stripe-standin/standin.ts';
@@ -32,6 +34,8 @@ const pathOf = (spec: RouteSpec, values: Record<string, string>) =>
   spec.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]!));
 
 const PAYOUT_ROUTES = new Set(['connectStripe', 'getStripe', 'onboardTherapist', 'payPayRun', 'listPayRunTransfers', 'stripeWebhook']);
+/** Answered only where the operator bills orgs: run below against the stand-in's Stripe Billing. */
+const BILLING_ROUTES = new Set(['startSubscriptionCheckout', 'openBillingPortal', 'billingWebhook']);
 /** Routes that end what later ones use (an invoice, a key, a link, a member) go last. */
 const LAST = ['voidInvoice', 'revokeApiKey', 'revokePortalLink', 'removeMember'];
 
@@ -77,7 +81,7 @@ describe('the answers of every route but the payouts', () => {
 
   it('answers each JSON route as its schema says', async () => {
     const specs = ([healthSpec, openApiSpec, ...apiRoutes.map((r) => r.spec)] as RouteSpec[])
-      .filter((s) => answersJson(s) && !PAYOUT_ROUTES.has(s.id))
+      .filter((s) => answersJson(s) && !PAYOUT_ROUTES.has(s.id) && !BILLING_ROUTES.has(s.id))
       .sort((a, b) => LAST.indexOf(a.id) - LAST.indexOf(b.id));
     expect(specs.length).toBeGreaterThan(40);
     for (const spec of specs) {
@@ -136,6 +140,50 @@ describe('the answers of the payout routes', () => {
         headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(webhookSecret, event) },
       });
       expectDocumented(spec('stripeWebhook'), webhook);
+    } finally {
+      await standin.flushWebhooks();
+      await standin.close();
+      await api.close();
+    }
+  }, 60_000);
+});
+
+describe('the answers of the subscription routes', () => {
+  const operatorKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const spec = (id: string) => apiRoutes.find((r) => r.spec.id === id)!.spec;
+
+  it('answers Checkout, the billing portal and the billing webhook as their schemas say', async () => {
+    const standin = await startStripeStandin();
+    standin.addPlatform(operatorKey, 0);
+    standin.billing.addPrice(operatorKey, { lookupKey: 'visitledger_starter_monthly', unitAmount: 6000 });
+    standin.billing.addPrice(operatorKey, { lookupKey: 'visitledger_unlimited_monthly', unitAmount: 14900 });
+    const api = await startTestApi({
+      billing: stripeBillingGateway({ secretKey: operatorKey, webhookSecret, endpoint: stripeEndpoint(standin.url) }),
+    });
+    try {
+      standin.setWebhookEndpoint(operatorKey, `${api.url}/v1/stripe/billing-webhooks`, webhookSecret, { connect: false });
+      const org = await buildOrg(api, 'alpha', 'Alpha');
+      const owner = { token: org.ownerToken };
+      const checkout = await call(api, 'post', '/v1/orgs/alpha/subscription/checkout', { ...owner, body: { plan: 'starter' } });
+      expectDocumented(spec('startSubscriptionCheckout'), checkout);
+      await standin.billing.completeCheckout(checkout.body.url.split('/').at(-1));
+      await standin.flushWebhooks();
+      expectDocumented(spec('getSubscription'), await call(api, 'get', '/v1/orgs/alpha/subscription', owner));
+      expectDocumented(spec('openBillingPortal'), await call(api, 'post', '/v1/orgs/alpha/subscription/portal', owner));
+      const event = JSON.stringify({
+        id: `evt_${randomBytes(8).toString('hex')}`,
+        object: 'event',
+        type: 'customer.created',
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { id: 'cus_1', object: 'customer' } },
+        livemode: false,
+      });
+      const webhook = await call(api, 'post', '/v1/stripe/billing-webhooks', {
+        body: event,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(webhookSecret, event) },
+      });
+      expectDocumented(spec('billingWebhook'), webhook);
     } finally {
       await standin.flushWebhooks();
       await standin.close();
