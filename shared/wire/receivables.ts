@@ -1,6 +1,7 @@
 /** What agencies owe, on the wire: the aged receivables report (open invoices only; no patient, no visit). */
 import * as z from 'zod/mini';
 import { RECEIVABLE_STATUSES } from '../receivables.ts';
+import { nextCursor } from './paging.ts';
 
 const cents = z.int();
 
@@ -31,4 +32,6 @@ export const receivablesReport = z.object({
       ),
     }),
   ),
+  /** The agencies come a page at a time, by name. */
+  nextCursor,
 });

@@ -154,3 +154,19 @@ describe('the exports, limited per org', () => {
     expect((await call(api, 'get', exportPath('alpha'), { token: alpha.ownerToken })).status).toBe(200);
   });
 });
+
+describe('the receivables report, a page of agencies at a time', () => {
+  it('follows nextCursor through every agency once, by name, the same as the whole report', async () => {
+    await ok(api, 'post', '/v1/orgs/alpha/cycles/close-month', { token: alpha.ownerToken, body: { month: '2026-01' } });
+    const whole = await ok(api, 'get', '/v1/orgs/alpha/receivables?asOf=2026-02-10&limit=1000', { token: alpha.ownerToken });
+    expect(whole.agencies.length).toBe(alpha.agencyIds.length);
+    expect(whole.agencies.some((a: any) => a.openCents > 0)).toBe(true);
+    expect(whole.nextCursor).toBeNull();
+    const pages = await allPages(alpha, '/v1/orgs/alpha/receivables?asOf=2026-02-10', 1);
+    expect(pages.map((p) => p.agencies.length)).toEqual(alpha.agencyIds.map(() => 1));
+    expect(pages.flatMap((p) => p.agencies)).toEqual(whole.agencies);
+    expect(pages.every((p) => p.asOf === '2026-02-10')).toBe(true);
+    const names = whole.agencies.map((a: any) => a.agency);
+    expect(names).toEqual([...names].sort());
+  });
+});

@@ -64,6 +64,7 @@ const PAGED: Record<PagedRoute, true> = {
   listPayments: true,
   listPortalLinks: true,
   listTherapistLinks: true,
+  receivables: true,
 };
 
 function requestOf(conn: Connection, call: ServiceCall): Request {

@@ -116,7 +116,7 @@ export const receivablesSpec = {
   tag: 'receivables',
   access: 'member',
   summary:
-    "What each agency owes and its credit, open invoices aged by days past the due date, as of a day (today in the org's time zone unless asOf)",
+    "What each agency owes and its credit, open invoices aged by days past the due date, as of a day (today in the org's time zone unless asOf); a page of agencies by name",
   params: orgPath,
-  query: z.object({ asOf: z.optional(isoDate) }),
+  query: z.object({ asOf: z.optional(isoDate), ...pageQuery(SORT_KEYS.byId) }),
 } satisfies RouteSpec;

@@ -1,5 +1,7 @@
 /** Getting paid: receipts from agencies, credit on account, refunds, write-offs, reversals, and the aged receivables. */
 import { applyCredit, listReceipts, recordReceipt, refundCredit, reverseReceivable, writeOffInvoice } from '../../usecases/receipts.ts';
+import { ok } from '../../../../shared/index.ts';
+import { pageInMemory } from '../../usecases/paging.ts';
 import { receivablesReport } from '../../usecases/receivables.ts';
 import { pagedWhole, route } from '../route.ts';
 import { pageOf } from './common.schema.ts';
@@ -22,5 +24,10 @@ export const receiptRoutes = [
   route(applyCreditSpec, ({ params, body, ctx }) => applyCredit(ctx, params.orgId, params.agencyId, body)),
   route(refundCreditSpec, ({ params, body, ctx }) => refundCredit(ctx, params.orgId, params.agencyId, body)),
   route(writeOffInvoiceSpec, ({ params, body, ctx }) => writeOffInvoice(ctx, params.orgId, params.invoiceId, body)),
-  route(receivablesSpec, ({ params, query, ctx }) => receivablesReport(ctx, params.orgId, query.asOf)),
+  route(receivablesSpec, async ({ params, query, ctx }) => {
+    const report = await receivablesReport(ctx, params.orgId, query.asOf);
+    if (!report.ok) return report;
+    const page = pageInMemory(report.value.agencies, (a) => [a.agency], pageOf(query));
+    return ok({ asOf: report.value.asOf, agencies: page.items, nextCursor: page.nextCursor });
+  }),
 ];
