@@ -45,7 +45,11 @@ export type SidebarPage = { html: string; scriptHashes: string[] };
 /** The sidebar as shipped, with the bridge loaded first, and the hashes of its inline scripts for the page's CSP. */
 export function sidebarPage(): SidebarPage {
   const shipped = readFileSync(SIDEBAR_FILE, 'utf8');
-  const html = shipped.replace('<head>', `<head>\n<script src="${DEMO_BASE}/bridge.js"></script>`);
+  // Sheets shows the sidebar 300 px wide: the demo does too, instead of stretching it across a desktop window.
+  const html = shipped.replace(
+    '<head>',
+    `<head>\n<script src="${DEMO_BASE}/bridge.js"></script>\n<style>body{max-width:276px}</style>`,
+  );
   const scriptHashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
   );
