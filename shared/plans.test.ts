@@ -69,6 +69,16 @@ describe('a paid subscription', () => {
     expect(billingAccess(s, '2026-05-03')).toMatchObject({ allowed: false, reason: 'canceled' });
     expect(s.activePeriod).toEqual({ start: '2026-04-04', end: '2026-05-03' });
   });
+
+  it('canceled before the free trial ended leaves the rest of the trial, and lapses with it', () => {
+    const canceled = starter({ status: 'canceled', currentPeriodStart: '2026-03-05', currentPeriodEnd: '2026-03-31' });
+    const during = stateOn('2026-03-10', canceled);
+    expect(during).toMatchObject({ plan: 'trial', status: 'trialing', trialDaysLeft: 21, therapistLimit: null });
+    expect(billingAccess(during, '2026-03-10')).toEqual({ allowed: true, warning: null });
+    const after = stateOn('2026-03-31', canceled);
+    expect(after).toMatchObject({ plan: 'starter', status: 'canceled' });
+    expect(billingAccess(after, '2026-03-31')).toMatchObject({ allowed: false, reason: 'canceled' });
+  });
 });
 
 describe('the Starter therapist limit', () => {

@@ -71,7 +71,8 @@ export function subscriptionState(input: { orgCreatedOn: IsoDate; paid: PaidSubs
   const { orgCreatedOn, paid, today } = input;
   const trialEndsOn = trialEndOf(orgCreatedOn);
   const trialDaysLeft = Math.max(0, daysBetween(today, trialEndsOn));
-  if (!paid) {
+  // A subscription that ended (canceled, or its first payment never made) before the free trial did leaves the rest of the trial.
+  if (!paid || (paid.status === 'canceled' && trialDaysLeft > 0)) {
     return {
       plan: 'trial',
       // A trial that ended without a subscription has lapsed: `canceled`, its plan still `trial`.

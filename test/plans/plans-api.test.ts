@@ -31,13 +31,18 @@ const owner = (body?: unknown) => ({ token: org.ownerToken, ...(body !== undefin
 const subscription = () => ok(api, 'get', path('/subscription'), owner());
 const closeMonth = (month: string) => call(api, 'post', path('/cycles/close-month'), owner({ month }));
 
-async function expectPlanRequired(res: { status: number; body: any }, reason: string): Promise<void> {
+/** Checkout without a live subscription; the billing portal with one (past due, over Starter's limit), where Checkout would refuse. */
+async function expectPlanRequired(
+  res: { status: number; body: any },
+  reason: string,
+  where: 'checkout' | 'portal' = 'checkout',
+): Promise<void> {
   expect(res.status, JSON.stringify(res.body)).toBe(402);
   expect(res.body.error).toMatchObject({
     code: 'plan-required',
-    details: { reason, subscribe: { method: 'POST', path: path('/subscription/checkout') } },
+    details: { reason, subscribe: { method: 'POST', path: path(`/subscription/${where}`) } },
   });
-  expect(res.body.error.message).toContain(path('/subscription/checkout'));
+  expect(res.body.error.message).toContain(path(`/subscription/${where}`));
 }
 
 let visitRow = 0;
@@ -203,7 +208,7 @@ describe("an org's life on the plans", () => {
     expect((await api.store.getSubscription('life')).overLimitSince).toBe('2026-03-05');
 
     moveTo('2026-03-12T15:00:00.000Z');
-    await expectPlanRequired(await addTherapists(['Life T11']), 'therapist-limit');
+    await expectPlanRequired(await addTherapists(['Life T11']), 'therapist-limit', 'portal');
     // Existing therapists still change; the form's visits are still stored; billing itself goes on.
     expect(
       (await call(api, 'post', path('/therapists'), owner({ therapists: [{ id: all[2], name: 'Life T3', disciplines: ['OT'] }] }))).status,
@@ -226,7 +231,7 @@ describe("an org's life on the plans", () => {
     moveTo('2026-04-19T15:00:00.000Z');
     expect((await closeMonth('2026-03')).status).toBe(200);
     moveTo('2026-04-20T15:00:00.000Z');
-    await expectPlanRequired(await closeMonth('2026-03'), 'past-due');
+    await expectPlanRequired(await closeMonth('2026-03'), 'past-due', 'portal');
     await expectNeverList('2026-04-18');
     await standin.billing.payPastDue(subscriptionId);
     await standin.flushWebhooks();
@@ -278,6 +283,31 @@ describe('subscribing during the trial', () => {
       plan: 'starter',
       status: 'active',
       currentPeriodEnd: '2026-06-30',
+    });
+  });
+
+  it('canceled before the free trial ends, leaves the rest of the trial: billing goes on, and Checkout carries the trial again', async () => {
+    moveTo('2026-06-01T15:00:00.000Z');
+    const quitter = await buildOrg(api, 'quitter', 'Quitter');
+    const at = (rest: string) => `/v1/orgs/quitter${rest}`;
+    const token = { token: quitter.ownerToken };
+    const first = await ok(api, 'post', at('/subscription/checkout'), { ...token, body: { plan: 'starter' } });
+    const sub = await standin.billing.completeCheckout(first.url.split('/').at(-1));
+    await standin.flushWebhooks();
+    await standin.billing.cancel(sub.id as string);
+    await standin.flushWebhooks();
+    moveTo('2026-06-05T15:00:00.000Z');
+    expect(await ok(api, 'get', at('/subscription'), token)).toMatchObject({
+      plan: 'trial',
+      status: 'trialing',
+      trialEndsOn: '2026-07-01',
+    });
+    const close = await call(api, 'post', at('/cycles/close-month'), { ...token, body: { month: '2026-05' } });
+    expect(close.status, JSON.stringify(close.body)).not.toBe(402);
+    const again = await ok(api, 'post', at('/subscription/checkout'), { ...token, body: { plan: 'unlimited' } });
+    expect(await standin.billing.completeCheckout(again.url.split('/').at(-1))).toMatchObject({
+      status: 'trialing',
+      trial_end: Date.parse('2026-07-01T00:00:00Z') / 1000,
     });
   });
 

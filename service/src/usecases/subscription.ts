@@ -5,7 +5,7 @@
  * core's (shared/plans.ts); this file reads the clock, the store and Stripe for them.
  *
  * Plans apply only where the service bills orgs (the operator's Stripe account is set:
- * `ctx.plansEnforced`); the command line, run by whoever runs the box, is never limited.
+ * `ctx.plansEnforced`), through the API and the command line alike (cli/runtime.ts).
  * A limit never hides, deletes or refuses to store anything: it stops new billing and new
  * therapists, and says why and where to subscribe.
  */
@@ -43,8 +43,9 @@ export type SubscriptionContext = UseCaseContext & {
 /** What the owner sees: the plan, its status, the trial's end, and active therapists against the limit. */
 export type SubscriptionView = SubscriptionAnswer;
 
-/** Where an owner subscribes or manages the plan: named in every plan-required problem. */
+/** Checkout, where an org without a live subscription subscribes; the billing portal, where one with it fixes the card or upgrades. */
 export const subscribePath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}/subscription/checkout`;
+const portalPath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}/subscription/portal`;
 
 /** Where Stripe's pages send the owner back (http/billing-return.ts serves it). */
 const billingReturnUrl = (ctx: SubscriptionContext) => `${ctx.publicBaseUrl}/billing/return`;
@@ -114,11 +115,17 @@ export async function getSubscription(ctx: UseCaseContext, orgId: string): Promi
   });
 }
 
-const planRequired = (orgId: string, reason: PlanBlockReason, message: string) =>
-  fail('plan-required', `${message} (POST ${subscribePath(orgId)}, or the Plan panel of the add-on's sidebar)`, {
+const LIVE: readonly SubscriptionStatus[] = ['trialing', 'active', 'past_due'];
+const hasLiveSubscription = (record: SubscriptionRecord | null) => record?.paid != null && LIVE.includes(record.paid.status);
+
+/** Names Checkout, or the billing portal where the org has a live subscription (Checkout refuses a second one). */
+const planRequired = (orgId: string, loaded: Loaded, reason: PlanBlockReason, message: string) => {
+  const path = hasLiveSubscription(loaded.record) ? portalPath(orgId) : subscribePath(orgId);
+  return fail('plan-required', `${message} (POST ${path}, or the Plan panel of the add-on's sidebar)`, {
     reason,
-    subscribe: { method: 'POST', path: subscribePath(orgId) },
+    subscribe: { method: 'POST', path },
   });
+};
 
 /**
  * Null when the org may start new billing (close a cycle, make, approve or pay a pay run);
@@ -129,7 +136,7 @@ export async function refuseNewBilling(ctx: UseCaseContext, orgId: string): Prom
   const loaded = await load(ctx, orgId);
   if (!loaded.ok) return loaded;
   const access = billingAccess(loaded.value.state, loaded.value.today);
-  return access.allowed ? null : planRequired(orgId, access.reason, access.message);
+  return access.allowed ? null : planRequired(orgId, loaded.value, access.reason, access.message);
 }
 
 /** Null when the org may add therapists; `plan-required` once it has been over its plan's limit for the grace days. */
@@ -138,14 +145,12 @@ export async function refuseNewTherapists(ctx: UseCaseContext, orgId: string): P
   const loaded = await load(ctx, orgId);
   if (!loaded.ok) return loaded;
   const limit = await therapistLimit(ctx, orgId, loaded.value);
-  return limit.level === 'blocked' ? planRequired(orgId, 'therapist-limit', limit.message!) : null;
+  return limit.level === 'blocked' ? planRequired(orgId, loaded.value, 'therapist-limit', limit.message!) : null;
 }
 
 async function withBilling(ctx: SubscriptionContext): Promise<Result<BillingGateway, Failure>> {
   return ctx.billing ? ok(ctx.billing) : fail('rule-broken', BILLING_OFF);
 }
-
-const LIVE: readonly SubscriptionStatus[] = ['trialing', 'active', 'past_due'];
 
 /** Stripe needs a trial end at least 48 hours ahead; a shorter rest of the trial is not carried over. */
 const MIN_TRIAL_CARRY_SECONDS = 48 * 3600;
@@ -161,10 +166,10 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
   const loaded = await load(ctx, orgId);
   if (!loaded.ok) return loaded;
   const { record, state } = loaded.value;
-  if (record?.paid && LIVE.includes(record.paid.status)) {
+  if (record?.paid && hasLiveSubscription(record)) {
     return fail(
       'rule-broken',
-      `the org is already on the ${PLAN_PRICES[record.paid.plan].name} plan: change plan or card in the billing portal (POST /v1/orgs/${orgId}/subscription/portal)`,
+      `the org is already on the ${PLAN_PRICES[record.paid.plan].name} plan: change plan or card in the billing portal (POST ${portalPath(orgId)})`,
     );
   }
   const price = await viaStripe(() => billing.value.priceIdOf(PLAN_PRICES[plan].lookupKey));
