@@ -279,6 +279,26 @@ describe('payment reminders', () => {
     ).toEqual(['Lakeside Home Care LLC', 'Summit Visiting Health']);
   });
 
+  it('goes on past an address Google refuses, reminds the others once, and sends the refused one once the address is fixed', () => {
+    expect(env.run('saveReminderSchedule', '3 before, due, 7 after, 30 after, 45 after')).toMatchObject({ ok: true });
+    tab('Agencies').put(rowOf('Agencies', 'Lakeside Home Care LLC'), columnOf('Agencies', 'No Reminders'), false);
+    tab('Agencies').put(rowOf('Agencies', 'Summit Visiting Health'), columnOf('Agencies', 'Contact Email'), 'office at summit.example');
+    const first = dailyRun(addDays(due, 45));
+    expect(first.mail.map((m) => m.to)).toEqual(['ap@lakeside.example']);
+    expect(first.result.ok).toBe(false);
+    const summit = invoiceOf('Summit Visiting Health');
+    expect(first.result.lines).toContain(
+      `Summit Visiting Health (${summit.number}, ${formatMoney(summit.totalCents)}): Not sent: Google refused the email (Invalid email: office at summit.example); fix Contact Email on the Agencies tab: the next run sends it.`,
+    );
+    expect(logRows().at(-1)!.slice(1, 3)).toEqual(['Summit Visiting Health', '45 days overdue']);
+
+    tab('Agencies').put(rowOf('Agencies', 'Summit Visiting Health'), columnOf('Agencies', 'Contact Email'), 'office@summit.example');
+    const next = dailyRun(addDays(due, 46));
+    expect(next.result.ok).toBe(true);
+    expect(next.mail.map((m) => m.to)).toEqual(['office@summit.example']);
+    expect(dailyRun(addDays(due, 47)).mail).toEqual([]);
+  });
+
   it('names no patient, no visit and no TIN in any email', () => {
     const visits = tab('Visits').table();
     const patients = visits

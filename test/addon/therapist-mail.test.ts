@@ -108,7 +108,8 @@ describe('Copy B notices', () => {
     const r = env.run('sendCopyBNotices');
     expect(r.ok).toBe(true);
     const mail = sentSince(before);
-    expect(mail.map((m) => m.to)).toEqual(['tom.becker@gmail.example', 'lena.fischer@gmail.example']);
+    // Two notices made in the same millisecond come in either order.
+    expect(mail.map((m) => m.to).sort()).toEqual(['lena.fischer@gmail.example', 'tom.becker@gmail.example']);
     expect(mail[0]!.subject).toBe('Sunrise Therapy Staffing: your 2026 Form 1099-NEC is ready');
     expect(mail[0]!.body).toContain('until October 15, 2027');
     for (const m of mail) {
@@ -155,5 +156,31 @@ describe('Copy B notices', () => {
     expect(env.run('dailyMail').lines[0]).toBe('Lena Fischer: told their 2027 Copy B is ready (lena.fischer@gmail.example).');
     expect(sentSince(before).map((m) => m.to)).toEqual(['lena.fischer@gmail.example']);
     expect(unsent()).toEqual([]);
+  });
+});
+
+describe('an address Google refuses', () => {
+  it('sends the others their links, and says what to fix for the refused one', () => {
+    const rows = therapists();
+    const omarRow = rows.findIndex((r) => r[1] === 'Omar Haddad') + 1;
+    // The service refuses such an Email at Sync; the tab still has it when the link is sent.
+    env.book.tab('Therapists')!.put(omarRow, 4, 'omar.haddad at gmail.example');
+    for (const name of ['Lena Fischer', 'Omar Haddad'])
+      expect(org.api('post', `/v1/orgs/${ORG}/therapists/${idOf(name)}/links/revoke`).status).toBe(200);
+    const before = env.mail.sent.length;
+    const r = env.run('sendTherapistLinks');
+    expect(r.ok).toBe(false);
+    expect(r.lines).toEqual([
+      'Lena Fischer: link sent to lena.fischer@gmail.example.',
+      'Omar Haddad: not sent. Google refused the email to omar.haddad at gmail.example (Invalid email: omar.haddad at gmail.example): fix Email on the Therapists tab, run Sync, then send Omar Haddad a link by name.',
+    ]);
+    expect(sentSince(before).map((m) => m.to)).toEqual(['lena.fischer@gmail.example']);
+
+    env.book.tab('Therapists')!.put(omarRow, 4, EMAILS['Omar Haddad']!);
+    expect(env.run('sendTherapistLinkTo', 'Omar Haddad')).toMatchObject({
+      ok: true,
+      lines: ['Omar Haddad: link sent to omar.haddad@gmail.example.'],
+    });
+    expect(activeOf('Omar Haddad')).toHaveLength(1);
   });
 });

@@ -17,6 +17,7 @@ import { parseSchedule, scheduleText, storedSchedule } from '../reminders/schedu
 import { renewPortalLinks } from './portal-link-renewal.ts';
 import { dollars, sheetToday } from './receivables.ts';
 import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
+import { sendEmailOrRefusal } from './mail.ts';
 import { sendCopyBNotices } from './therapist-mail.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -33,6 +34,7 @@ export const OUTCOME = {
   noContact: 'Not sent: no Contact Email on the Agencies tab',
   notOnTab: 'Not sent: not on the Agencies tab',
   quota: "Not sent today: Google's daily email quota is used up; the next run sends it",
+  refused: 'Not sent: Google refused the email',
   linkMissing: 'portal link missing',
 } as const;
 
@@ -84,7 +86,16 @@ export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; 
       { name: orgName },
       link?.ok ? { url: link.body.url, expires: link.body.link.expiresAt.slice(0, 10) } : null,
     );
-    MailApp.sendEmail({ to, subject: email.subject, body: email.body, name: orgName });
+    const refusal = sendEmailOrRefusal({ to, subject: email.subject, body: email.body, name: orgName });
+    if (refusal !== null) {
+      outcomes.push({
+        r,
+        to,
+        outcome: `${OUTCOME.refused} (${refusal}); fix Contact Email on the Agencies tab: the next run sends it`,
+        final: false,
+      });
+      continue;
+    }
     const missing = link?.ok
       ? ''
       : link
@@ -106,9 +117,10 @@ export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; 
 
   const wasSent = (o: { outcome: string }) => o.outcome.startsWith(OUTCOME.sent);
   const notReminded = outcomes.filter((o) => o.outcome === OUTCOME.quota).map((o) => o.r.agency);
+  const refusedAny = outcomes.some((o) => o.outcome.startsWith(OUTCOME.refused));
   const sentCount = outcomes.filter(wasSent).length;
   return {
-    ok: notReminded.length === 0,
+    ok: notReminded.length === 0 && !refusedAny,
     title,
     lines: [
       `${sentCount} reminder${sentCount === 1 ? '' : 's'} sent on ${today}.`,

@@ -10,6 +10,7 @@ import { callService, explain, type ServiceAnswer } from '../service-client/clie
 import { readTherapists, type TherapistRow } from '../sheets/directory.ts';
 import { readSheet } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
+import { sendEmailOrRefusal } from './mail.ts';
 import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
 
 type MadeLink = ServiceAnswer<'createTherapistLink' | 'rotateTherapistLink'>;
@@ -93,7 +94,9 @@ export function sendTherapistLinks(therapistName?: string | null): ActionResult 
       if (!link.body.emailOnFile)
         return `${t.name}: not sent. VisitLedger has no email for them yet: run Sync, then send ${t.name} a link by name.`;
       const email = therapistLinkEmail(orgName, t, { url: link.body.url, expires: link.body.link.expiresAt.slice(0, 10) });
-      MailApp.sendEmail({ to: t.email, subject: email.subject, body: email.body, name: orgName });
+      const refusal = sendEmailOrRefusal({ to: t.email, subject: email.subject, body: email.body, name: orgName });
+      if (refusal !== null)
+        return `${t.name}: not sent. Google refused the email to ${t.email} (${refusal}): fix Email on the Therapists tab, run Sync, then send ${t.name} a link by name.`;
       return `${t.name}: link sent to ${t.email}.`;
     });
     return { ok: !outcomes.some((l) => l.includes(': not sent.')), title, lines: [...outcomes, ...lines] };
@@ -141,6 +144,7 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
   if (!pending.ok) return refused(title, pending, conn);
   const lines: string[] = [];
   let quotaReached = false;
+  let refusedAny = false;
   for (const n of pending.body.notifications) {
     if (emailed.has(n.id)) continue;
     if (n.email === null) {
@@ -152,7 +156,14 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
       break;
     }
     const email = copyBNoticeEmail(org.body.settings.name, { therapistName: n.therapistName, email: n.email, year: n.year });
-    MailApp.sendEmail({ to: n.email, subject: email.subject, body: email.body, name: org.body.settings.name });
+    const refusal = sendEmailOrRefusal({ to: n.email, subject: email.subject, body: email.body, name: org.body.settings.name });
+    if (refusal !== null) {
+      refusedAny = true;
+      lines.push(
+        `${n.therapistName}: not told their ${n.year} Copy B is ready. Google refused the email to ${n.email} (${refusal}): fix Email on the Therapists tab and run Sync; the next run sends it.`,
+      );
+      continue;
+    }
     emailed.add(n.id);
     writeConfig({ noticesEmailed: JSON.stringify([...emailed]) });
     lines.push(`${n.therapistName}: told their ${n.year} Copy B is ready (${n.email}).`);
@@ -172,7 +183,7 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
   }
   if (quotaReached) lines.push("Google's daily email quota is used up: the other notices go out on the next run.");
   if (lines.length === 0) lines.push('No Copy B notice is waiting to be sent.');
-  return { ok: !quotaReached, title, lines };
+  return { ok: !quotaReached && !refusedAny, title, lines };
 }
 
 /** The sidebar's button. */

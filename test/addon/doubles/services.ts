@@ -310,6 +310,12 @@ export class FakeMailApp implements Pick<GoogleAppsScript.Mail.MailApp, 'sendEma
   sendEmail(message: any, ..._rest: any[]): void {
     this.log.count('MailApp.sendEmail');
     const m = message as GoogleAppsScript.Mail.MailAdvancedParameters;
+    // As Apps Script does: an address it cannot read throws, and nothing is sent.
+    const unreadable = String(m.to ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .find((a) => !/^[^\s@<>,]+@[^\s@<>,]+$/.test(a));
+    if (unreadable !== undefined) throw new Error(`Invalid email: ${unreadable}`);
     this.sent.push({ to: m.to ?? '', subject: m.subject ?? '', body: m.body ?? '', ...(m.name ? { name: m.name } : {}) });
     this.quota--;
   }
