@@ -159,6 +159,25 @@ describe('Copy B notices', () => {
   });
 });
 
+describe('a long backlog of Copy B notices', () => {
+  it('emails each once, telling the service every 100 so the ids noted meanwhile fit a document property', () => {
+    const years = Array.from({ length: 260 }, (_, i) => 2100 + i);
+    for (const year of years) org.service.recordCopyBNotice(ORG, idOf('Tom Becker'), year);
+    env.mail.quota = 1500;
+    const before = env.mail.sent.length;
+    const r = env.run('sendCopyBNotices');
+    env.mail.quota = 100;
+    expect(r.ok).toBe(true);
+    expect(
+      sentSince(before)
+        .map((m) => /your (\d{4}) Form/.exec(m.subject)![1])
+        .sort(),
+    ).toEqual(years.map(String));
+    expect(unsent()).toEqual([]);
+    expect(env.properties.document.getProperty('VL_NOTICES_EMAILED')).toBe('[]');
+  });
+});
+
 describe('an address Google refuses', () => {
   it('sends the others their links, and says what to fix for the refused one', () => {
     const rows = therapists();

@@ -129,6 +129,11 @@ export function copyBNoticeEmail(
 
 /** The service marks at most this many notices a request. */
 const MARK_BATCH = 500;
+/**
+ * The service is told after this many emails: the ids noted in the document property stay
+ * well under its 9 KB a value (a UUID takes 39 bytes there, so some 230 would not fit).
+ */
+const NOTED_AT_MOST = 100;
 
 /**
  * Emails each Copy B notice not sent yet and marks it sent. A notice emailed is noted in a
@@ -143,6 +148,23 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
   if (!org.ok) return refused(title, org, conn);
   if (!pending.ok) return refused(title, pending, conn);
   const lines: string[] = [];
+  /** Tells the service which notices were emailed, and forgets them here once it knows. */
+  const markEmailed = (): ActionResult | null => {
+    if (emailed.size === 0) return null;
+    const ids = [...emailed];
+    const batches = Array.from({ length: Math.ceil(ids.length / MARK_BATCH) }, (_, i) => ids.slice(i * MARK_BATCH, (i + 1) * MARK_BATCH));
+    const marked = callService(
+      conn,
+      batches.map((batch) => ({ route: 'markTherapistNotificationsSent' as const, body: { ids: batch } })),
+    ).find((a) => !a.ok);
+    if (marked && !marked.ok) {
+      lines.push(`Emailed, but VisitLedger was not told yet (${explain(marked, conn)}): the next run tells it, and emails no one twice.`);
+      return { ok: false, title, lines };
+    }
+    emailed.clear();
+    writeConfig({ noticesEmailed: '[]' });
+    return null;
+  };
   let quotaReached = false;
   let refusedAny = false;
   for (const n of pending.body.notifications) {
@@ -167,20 +189,13 @@ export function sendCopyBNotices(conn: Connection): ActionResult {
     emailed.add(n.id);
     writeConfig({ noticesEmailed: JSON.stringify([...emailed]) });
     lines.push(`${n.therapistName}: told their ${n.year} Copy B is ready (${n.email}).`);
-  }
-  if (emailed.size > 0) {
-    const ids = [...emailed];
-    const batches = Array.from({ length: Math.ceil(ids.length / MARK_BATCH) }, (_, i) => ids.slice(i * MARK_BATCH, (i + 1) * MARK_BATCH));
-    const marked = callService(
-      conn,
-      batches.map((batch) => ({ route: 'markTherapistNotificationsSent' as const, body: { ids: batch } })),
-    ).find((a) => !a.ok);
-    if (marked && !marked.ok) {
-      lines.push(`Emailed, but VisitLedger was not told yet (${explain(marked, conn)}): the next run tells it, and emails no one twice.`);
-      return { ok: false, title, lines };
+    if (emailed.size >= NOTED_AT_MOST) {
+      const stopped = markEmailed();
+      if (stopped) return stopped;
     }
-    writeConfig({ noticesEmailed: '[]' });
   }
+  const stopped = markEmailed();
+  if (stopped) return stopped;
   if (quotaReached) lines.push("Google's daily email quota is used up: the other notices go out on the next run.");
   if (lines.length === 0) lines.push('No Copy B notice is waiting to be sent.');
   return { ok: !quotaReached && !refusedAny, title, lines };
