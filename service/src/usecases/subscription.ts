@@ -243,7 +243,7 @@ export async function receiveBillingEvent(
   rawBody: Buffer,
   signature: string,
 ): Promise<Result<WebhookOutcome, Failure>> {
-  if (!ctx.billing) return fail('invalid-input', BAD_SIGNATURE);
+  if (!ctx.billing) return fail('invalid-input', `${BILLING_OFF}; it has no billing webhook signing secret to check events with`);
   const event = ctx.billing.verifyEvent(rawBody, signature);
   if (!event) return fail('invalid-input', BAD_SIGNATURE);
   const subject = event.subject;
