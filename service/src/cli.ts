@@ -104,12 +104,12 @@ const COMMANDS: Record<string, Command> = {
   receipt: {
     options: receiptOptions,
     usage:
-      'receipt --agency NAME --amount 1,234.56 --date YYYY-MM-DD --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit',
+      'receipt --agency NAME --amount 1,234.56 --date 4/2/2026 --method check|ach|card|stripe|other [--reference TEXT] [--invoice NUMBER]... [--allow-repeat] [--json]\n         money received from an agency: to the invoices named, or the oldest due first; the rest is credit',
     run: (rt, v) => runReceipt(rt, v),
   },
   receivables: {
     options: receivablesOptions,
-    usage: 'receivables [--as-of YYYY-MM-DD] [--json]   what each agency owes, aged by days past the due date, and its credit',
+    usage: 'receivables [--as-of DATE] [--json]       what each agency owes, aged by days past the due date, and its credit',
     run: (rt, v) => runReceivables(rt, v),
   },
   overview: {

@@ -155,7 +155,7 @@ export async function runAgency(rt: CliRuntime, values: CliValues<typeof agencyO
   const { verb, names } = subcommand('agency', positionals, givenOptions(values, agencyOptions));
   const agencies = await rt.ctx.store.listAgencies(rt.orgId);
   const agency = entryNamed('agency', names[0]!, agencies);
-  if (verb === 'merge') return merged(rt, 'agency', agency.id, entryNamed('agency', names[1]!, agencies).id, values.json);
+  if (verb === 'merge') return merged(rt, 'agency', names, agency, entryNamed('agency', names[1]!, agencies), values.json);
   if (verb === 'delete') return deleted(rt, 'agency', agency.id, values.json);
   const change: Record<string, unknown> = { id: agency.id, name: agency.name };
   if (values['billing-cycle'] !== undefined) {
@@ -165,9 +165,9 @@ export async function runAgency(rt: CliRuntime, values: CliValues<typeof agencyO
     change.billingCycle = rule.value;
   }
   if (values.terms !== undefined) {
-    const days = Number(values.terms.replace(/^net\s*/i, ''));
-    if (!Number.isInteger(days) || days < 0 || days > 365)
-      throw new UsageError(`--terms: "${values.terms}" is not a number of days from 0 to 365`);
+    const typed = values.terms.trim().replace(/^net\s*/i, '');
+    const days = Number(typed);
+    if (!/^\d+$/.test(typed) || days > 365) throw new UsageError(`--terms: "${values.terms}" is not a number of days from 0 to 365`);
     change.termsDays = days;
   }
   if (values.email !== undefined) change.contactEmail = values.email.trim();
@@ -192,7 +192,7 @@ export async function runTherapist(
   const { verb, names } = subcommand('therapist', positionals, givenOptions(values, therapistOptions));
   const therapists = await rt.ctx.store.listTherapists(rt.orgId);
   const therapist = entryNamed('therapist', names[0]!, therapists);
-  if (verb === 'merge') return merged(rt, 'therapist', therapist.id, entryNamed('therapist', names[1]!, therapists).id, values.json);
+  if (verb === 'merge') return merged(rt, 'therapist', names, therapist, entryNamed('therapist', names[1]!, therapists), values.json);
   if (verb === 'delete') return deleted(rt, 'therapist', therapist.id, values.json);
   const change: Record<string, unknown> = { id: therapist.id, name: therapist.name };
   if (values.email !== undefined) change.email = values.email.trim();
@@ -218,7 +218,16 @@ export async function runTherapist(
   return 0;
 }
 
-async function merged(rt: CliRuntime, kind: DirectoryKind, fromId: string, intoId: string, json: boolean | undefined): Promise<number> {
+async function merged(
+  rt: CliRuntime,
+  kind: DirectoryKind,
+  typed: readonly string[],
+  from: { id: string; name: string },
+  into: { id: string; name: string },
+  json: boolean | undefined,
+): Promise<number> {
+  if (from.id === into.id) throw new UsageError(`"${typed[0]}" and "${typed[1]}" are both the ${kind} "${into.name}": nothing to merge`);
+  const [fromId, intoId] = [from.id, into.id];
   const result =
     kind === 'agency'
       ? await mergeAgency(rt.ctx, rt.orgId, fromId, { into: intoId })

@@ -44,8 +44,9 @@ export async function runExportAccounting(rt: CliRuntime, values: CliValues<type
       ? `invoices chosen by service period: those billing service that ends from ${range.from} to ${range.to} (and their credit notes)`
       : `invoices chosen by invoice date: issued from ${range.from} to ${range.to} (--by service chooses by the service period they bill)`,
   );
+  const voided = counts.voidInvoices > 0 ? `; ${counts.voidInvoices} void invoice${counts.voidInvoices === 1 ? '' : 's'} left out` : '';
   say(
-    `${counts.invoices} invoices, ${counts.creditNotes} credit notes, ${counts.payments} payments to therapists, ${counts.agencyEntries} receipts, refunds and write-offs`,
+    `${counts.invoices} invoices, ${counts.creditNotes} credit notes, ${counts.payments} payments to therapists, ${counts.agencyEntries} receipts, refunds and write-offs${voided}`,
   );
   if (Object.values(counts).every((n) => n === 0))
     say(`the export is empty: no payment, receipt, refund or write-off is dated in the range, and ${noInvoices}`);

@@ -1,14 +1,13 @@
-/** `visitledger receivables [--as-of YYYY-MM-DD] [--json]`: what each agency owes, aged by days past due, and its credit. */
-import { isIsoDate } from '../../../shared/index.ts';
+/** `visitledger receivables [--as-of DATE] [--json]` (4/2/2026 or 2026-04-02): what each agency owes, aged by days past due, and its credit. */
 import { receivablesReport, totalOpen } from '../usecases/receivables.ts';
 import type { CliRuntime } from './runtime.ts';
-import { failureExit, money, printJson, say, table, UsageError, type CliValues } from './output.ts';
+import { failureExit, money, printJson, say, table, type CliValues } from './output.ts';
+import { dateOption } from './typed-input.ts';
 
 export const receivablesOptions = { 'as-of': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 export async function runReceivables(rt: CliRuntime, values: CliValues<typeof receivablesOptions>): Promise<number> {
-  const asOf = values['as-of'];
-  if (asOf !== undefined && !isIsoDate(asOf)) throw new UsageError(`--as-of: "${asOf}" is not a date as YYYY-MM-DD`);
+  const asOf = values['as-of'] === undefined ? undefined : dateOption('--as-of', values['as-of']);
   const result = await receivablesReport(rt.ctx, rt.orgId, asOf);
   if (!result.ok) return failureExit(result.error);
   const report = result.value;

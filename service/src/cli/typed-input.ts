@@ -16,7 +16,8 @@ export function dateOption(flag: string, text: string): IsoDate {
 
 /** `--amount 1,234.56`: cents. A third decimal is refused, never rounded: money is typed to the cent. */
 export function amountOption(flag: string, text: string): Cents {
-  if (/\.\d{3,}\s*\)?\s*$/.test(text.trim()))
+  // parseMoney drops the spaces inside an amount, so "1.00 5" is checked as the 1.005 it reads.
+  if (/\.\d{3,}\)?$/.test(text.replace(/\s+/g, '')))
     throw new UsageError(`${flag}: "${text}" has more than two decimals; type the amount to the cent`);
   const amount = parseMoney(text);
   if (!amount.ok) throw new UsageError(`${flag}: ${amount.error.message}`);

@@ -29,7 +29,8 @@ const rangeInput = z.object({ from: isoDate, to: isoDate, by: z.optional(z.enum(
 export type AccountingExport = {
   files: ExportFile[];
   by: 'issue' | 'service';
-  counts: { invoices: number; creditNotes: number; payments: number; agencyEntries: number };
+  /** `invoices`: those in the invoice file; `voidInvoices`: chosen but left out of it, being void. */
+  counts: { invoices: number; voidInvoices: number; creditNotes: number; payments: number; agencyEntries: number };
   noInvoices?: string;
 };
 
@@ -80,7 +81,14 @@ export async function accountingExport(ctx: UseCaseContext, orgId: string, range
       detail: `accounting export ${from} to ${to}${by === 'service' ? ' by service period' : ''}`,
     },
   ]);
-  const counts = { invoices: chosen.length, creditNotes: chosenNotes.length, payments: payments.length, agencyEntries: entries.length };
+  const voidInvoices = chosen.filter((i) => i.status === 'void').length;
+  const counts = {
+    invoices: chosen.length - voidInvoices,
+    voidInvoices,
+    creditNotes: chosenNotes.length,
+    payments: payments.length,
+    agencyEntries: entries.length,
+  };
   return ok({ files, by, counts, ...(chosen.length === 0 ? { noInvoices: whyNoInvoices(invoices, { from, to, by }) } : {}) });
 }
 

@@ -52,7 +52,10 @@ async function mergeEntry(
   const parsed = mergeInput.safeParse(input);
   if (!parsed.success) return fail('invalid-input', `into ${parsed.error.issues[0]?.message}`, describeIssues(parsed.error.issues));
   const intoId = parsed.data.into;
-  if (intoId === fromId) return fail('invalid-input', `a ${kind} cannot be merged into itself`, [{ path: 'into', message: 'is the same' }]);
+  if (intoId === fromId)
+    return fail('invalid-input', `${kind === 'agency' ? 'an agency' : 'a therapist'} cannot be merged into itself`, [
+      { path: 'into', message: 'is the same' },
+    ]);
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
   for (let attempt = 0; attempt <= MAX_CHANGED_RETRIES; attempt++) {
