@@ -209,7 +209,7 @@ export async function startOnlinePayment(
  * Voids the invoice, then ends its Checkout Sessions that could still be paid:
  * a void invoice takes no payment. Stripe unreachable leaves the session to expire by itself
  * (24 hours); a payment made in between is never applied to the void invoice: it is recorded
- * as a receipt naming no invoice (oldest open first, the rest credit). Answers how many sessions were ended and whether Stripe was reached.
+ * as a receipt naming no invoice (oldest open first, the rest credit). Answers the voided invoice, as voidInvoice does.
  */
 export async function voidInvoiceEndingPayments(
   ctx: PayoutContext,
@@ -222,6 +222,7 @@ export async function voidInvoiceEndingPayments(
   return voided;
 }
 
+/** How many sessions were ended, and whether Stripe was reached. */
 async function endOnlinePayments(ctx: PayoutContext, orgId: string, invoiceId: string): Promise<{ ended: number; unreachable: boolean }> {
   const payable = (await ctx.payouts.listCheckoutAttempts(orgId, invoiceId)).filter(
     (a) => a.sessionId && (a.status === 'creating' || a.status === 'open'),
