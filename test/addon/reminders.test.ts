@@ -318,3 +318,20 @@ describe('payment reminders', () => {
     }
   });
 });
+
+describe('portal links', () => {
+  it('go on past a Contact Email Google refuses, naming it and what to fix', () => {
+    tab('Agencies').put(rowOf('Agencies', 'Oakridge Home Health'), columnOf('Agencies', 'Contact Email'), 'billing@oakridge example');
+    const before = env.mail.sent.length;
+    const r = env.run('sendPortalLinks');
+    expect(r.ok).toBe(false);
+    expect(r.lines).toContain(
+      'Oakridge Home Health: not sent. Google refused the email to billing@oakridge example (Invalid email: billing@oakridge example): fix Contact Email, then send again.',
+    );
+    expect(
+      newMail(before)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['ap@lakeside.example', 'office@summit.example']);
+  });
+});

@@ -17,6 +17,7 @@ import { activeBook, readSheet, replaceRows, type Cell } from '../sheets/io.ts';
 import { TAB } from '../sheets/layout.ts';
 import { connected, failed, isResult, refused, withDocumentLock, type ActionResult } from './result.ts';
 import { renewPortalLinks } from './portal-link-renewal.ts';
+import { sendEmailOrRefusal } from './mail.ts';
 import { syncSheet } from './sync.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -394,7 +395,7 @@ export function sendPortalLinks(): ActionResult {
       return;
     }
     const expires = link.body.link.expiresAt.slice(0, 10);
-    MailApp.sendEmail({
+    const refusal = sendEmailOrRefusal({
       to: a.contactEmail,
       subject: `${orgName}: your invoices`,
       body: [
@@ -408,6 +409,10 @@ export function sendPortalLinks(): ActionResult {
       ].join('\n'),
       name: orgName,
     });
+    if (refusal !== null) {
+      lines.push(`${a.name}: not sent. Google refused the email to ${a.contactEmail} (${refusal}): fix Contact Email, then send again.`);
+      return;
+    }
     lines.push(`${a.name}: link sent to ${a.contactEmail}.`);
   });
   if (skipped.length > 0) lines.push(`Not sent (no Contact Email or not synced yet): ${skipped.map((a) => a.name).join(', ')}.`);
