@@ -154,9 +154,7 @@ export function invoiceDocument(input: {
   invoice: PrintableInvoice;
 }): DocDefinition {
   const { org, invoice } = input;
-  const remitTo = org.remitTo
-    ? org.remitTo.split(/\r?\n/)
-    : [org.name, ...(org.address ? [org.address.line1, `${org.address.city}, ${org.address.state} ${org.address.zip}`] : [])];
+  const remitTo = org.remitTo ? org.remitTo.split(/\r?\n/) : [org.name, ...addressLines(org.address)];
   const late = invoice.lines.filter((l) => l.late);
   const totals = [
     ...invoice.subtotals.map((s) => ({
