@@ -11,7 +11,7 @@ import type { CycleRule, PatientIdentifier } from '../../../shared/schemas.ts';
 import { connection, DEFAULT_RATES_FROM, readConfig, type Config, type Connection } from '../config.ts';
 import { ensureForm } from '../form/form.ts';
 import { formVisitId, responsesOf, visitRowFromResponse } from '../form/responses.ts';
-import { callService, explain, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
+import { callOne, callService, explain, type ServiceCall, type ServiceFailure } from '../service-client/client.ts';
 import { billingCycleColumn, idsByName, readDirectory, readTherapists, type SheetDirectory } from '../sheets/directory.ts';
 import { activeBook, readSheet, sameTable, tabsOf, writeColumn, writeRows, type Table } from '../sheets/io.ts';
 import { readSentVisitIds, writeSentVisitIds } from '../sheets/sent-visits.ts';
@@ -131,7 +131,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   };
 
   // Receivables in the same fetchAll: what agencies owe does not depend on the visits sent below.
-  const [org, agencies, therapists, storedRates, receivables] = callService(conn, [
+  const [org, agencies, therapistsSent, storedRates, receivables] = callService(conn, [
     { route: 'getOrg' },
     { route: 'upsertAgencies', body: { agencies: dir.agencies.map(agencyPayload) } },
     { route: 'upsertTherapists', body: { therapists: dir.therapists.map(therapistPayload) } },
@@ -140,6 +140,12 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   ]);
   if (!org.ok) return stop(org);
   if (!agencies.ok) return stop(agencies);
+  // Past Starter's therapist limit a new Therapists row waits for the upgrade; the therapists VisitLedger has, and their visits, still sync.
+  const overLimit = !therapistsSent.ok && therapistsSent.code === 'plan-required' ? explain(therapistsSent, conn) : null;
+  const therapists =
+    overLimit === null
+      ? therapistsSent
+      : callOne(conn, { route: 'upsertTherapists', body: { therapists: dir.therapists.filter((t) => t.serviceId).map(therapistPayload) } });
   if (!therapists.ok) return stop(therapists);
   if (!storedRates.ok) return stop(storedRates);
   if (rememberVocabulary(org.body.settings, ctx.config)) {
@@ -155,7 +161,11 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   writeIds(sheets.get(TAB.therapists)!, tables.therapists, therapistIds);
   if (receivables.ok) writeReceivablesTab(ctx.book, sheets, receivables.body);
 
-  const sendable = checks.filter((c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined);
+  const waitsForPlan = (therapistName: string) => overLimit !== null && !therapistIds.has(nameKey(therapistName));
+  const held = new Set(checks.filter((c) => c.visit && waitsForPlan(c.visit.therapist.name)).map((c) => c.clientId));
+  const sendable = checks.filter(
+    (c): c is VisitCheck & { visit: NonNullable<VisitCheck['visit']> } => c.visit !== undefined && !held.has(c.clientId),
+  );
   const idOf = (ids: Map<string, string>, name: string) => ids.get(nameKey(name))!;
   const namesOf = (list: readonly { id: string; name: string }[]) => new Map(list.map((e) => [e.id, e.name]));
   const agencyNames = namesOf(agencies.body.agencies);
@@ -163,11 +173,13 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   const rates = ratesToSend(
     {
       billRates: dir.billRates.map((r) => ({ ...r, agencyId: idOf(agencyIds, r.agencyId) })),
-      payRates: dir.payRates.map((r) => ({
-        ...r,
-        therapistId: idOf(therapistIds, r.therapistId),
-        ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}),
-      })),
+      payRates: dir.payRates
+        .filter((r) => !waitsForPlan(r.therapistId))
+        .map((r) => ({
+          ...r,
+          therapistId: idOf(therapistIds, r.therapistId),
+          ...(r.agencyId ? { agencyId: idOf(agencyIds, r.agencyId) } : {}),
+        })),
     },
     storedRates.body,
     {
@@ -218,6 +230,7 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
   writeSentVisitIds(ctx.book, sheets, new Set([...sendingNow, ...stayingIds]), sentBefore);
 
   const sync = checks.map((c) => {
+    if (held.has(c.clientId)) return `Not sent: ${overLimit}`;
     const answer = c.visit ? byClientId.get(c.clientId) : undefined;
     if (!answer) return c.status === '' ? '' : withdrawal.get(c.clientId) === 'withdrawn' ? SYNC_TEXT.withdrawn : SYNC_TEXT.fixFirst;
     return syncText(answer);
@@ -234,6 +247,9 @@ export function syncSheet(ctx: SyncContext, read?: { tables: ReturnType<typeof r
       ...rates.changes,
       `Visits: ${count('created')} new, ${count('updated')} changed, ${count('unchanged')} unchanged, ${count('locked')} locked as billed.`,
       ...(toFix > 0 ? [`${toFix} visit row${toFix === 1 ? '' : 's'} not sent: see the Status column on the Visits tab.`] : []),
+      ...(overLimit !== null
+        ? [`New therapists not added, and their ${held.size} visit row${held.size === 1 ? '' : 's'} not sent: ${overLimit}`]
+        : []),
       ...withdrawalLines(withdrawnIds, stayingIds),
       ...(receivables.ok ? [] : [`The Receivables tab was not refreshed: ${explain(receivables, conn)}`]),
       ...dir.agencies.flatMap((a) => (a.billingCycleProblem ? [a.billingCycleProblem] : [])),
