@@ -299,6 +299,28 @@ describe('payment reminders', () => {
     expect(dailyRun(addDays(due, 47)).mail).toEqual([]);
   });
 
+  it('sends no reminder twice when Apps Script ends a run midway, after its first email', () => {
+    expect(env.run('saveReminderSchedule', '3 before, due, 7 after, 30 after, 45 after, 60 after')).toMatchObject({ ok: true });
+    // Apps Script's 6-minute limit, as a throw the script cannot catch: the run ends at the next quota check.
+    const quota = env.mail.getRemainingDailyQuota.bind(env.mail);
+    let checks = 0;
+    env.mail.getRemainingDailyQuota = () => {
+      checks++;
+      if (checks === 3) throw new Error('Exceeded maximum execution time');
+      return quota();
+    };
+    clock.now = at(addDays(due, 60));
+    const before = env.mail.sent.length;
+    try {
+      expect(() => env.run('dailyMail')).toThrow('Exceeded maximum execution time');
+    } finally {
+      env.mail.getRemainingDailyQuota = quota;
+    }
+    expect(newMail(before).map((m) => m.to)).toEqual(['ap@lakeside.example']);
+    const next = dailyRun(addDays(due, 60));
+    expect(next.mail.map((m) => m.to)).toEqual(['office@summit.example']);
+  });
+
   it('names no patient, no visit and no TIN in any email', () => {
     const visits = tab('Visits').table();
     const patients = visits

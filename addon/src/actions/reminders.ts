@@ -56,6 +56,7 @@ export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; 
   if (plan.length === 0) return { ok: true, title, lines: [`No reminder is due on ${today} (schedule: ${scheduleText(schedule)}).`] };
 
   const outcomes: { r: PlannedReminder; to: string; outcome: string; final: boolean }[] = [];
+  const sentRows = (r: PlannedReminder, outcome: string) => r.invoices.map((i): Cell[] => [i.number, i.step, today, outcome]);
   // Skipped for good at this step (the next step tries again): so the log says it once, not every day.
   const skip = (r: PlannedReminder, outcome: string) => outcomes.push({ r, to: '', outcome, final: true });
   const mailable = plan.filter((r) => {
@@ -101,12 +102,16 @@ export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; 
       : link
         ? `; ${OUTCOME.linkMissing} (${explain(link, c.conn)}): the email says to ask you for one`
         : `; ${OUTCOME.linkMissing} (no active link): the email says to ask you for one. Send portal links gives the agency one`;
-    outcomes.push({ r, to, outcome: `${OUTCOME.sent}${missing}`, final: true });
+    const outcome = `${OUTCOME.sent}${missing}`;
+    // Noted as soon as it is sent: a run Apps Script ends midway (its 6-minute limit) sends it no second time.
+    appendSentReminders(book, c.sheets, sentRows(r, outcome));
+    outcomes.push({ r, to, outcome, final: true });
   }
+  const wasSent = (o: { outcome: string }) => o.outcome.startsWith(OUTCOME.sent);
   appendSentReminders(
     book,
     c.sheets,
-    outcomes.filter((o) => o.final).flatMap((o) => o.r.invoices.map((i): Cell[] => [i.number, i.step, today, o.outcome])),
+    outcomes.filter((o) => o.final && !wasSent(o)).flatMap((o) => sentRows(o.r, o.outcome)),
   );
   const numbers = (r: PlannedReminder) => r.invoices.map((i) => i.number).join(', ');
   appendReminderLog(
@@ -115,7 +120,6 @@ export function runReminders(c: { conn: Connection; sheets: Map<string, Sheet>; 
     outcomes.map((o): Cell[] => [today, o.r.agency, stepsOf(o.r), numbers(o.r), dollars(dueTotal(o.r)), o.to, o.outcome]),
   );
 
-  const wasSent = (o: { outcome: string }) => o.outcome.startsWith(OUTCOME.sent);
   const notReminded = outcomes.filter((o) => o.outcome === OUTCOME.quota).map((o) => o.r.agency);
   const refusedAny = outcomes.some((o) => o.outcome.startsWith(OUTCOME.refused));
   const sentCount = outcomes.filter(wasSent).length;

@@ -2,8 +2,9 @@
  * The reminders' two records. The sent log (a hidden, warning-protected tab) holds each
  * invoice|step reminded, so a step never goes out twice. A tab rather than document
  * properties: it grows by up to one row per invoice and step, for years, where a property
- * value stops at 9 KB and all of them at 500 KB; it is read with one getValues and written
- * with one setValues a run, and any editor's trigger sees the same one. The Reminders tab
+ * value stops at 9 KB and all of them at 500 KB; it is read with one getValues a run and
+ * added to with one setValues per email sent (so a run ended midway keeps what it sent), and
+ * any editor's trigger sees the same one. The Reminders tab
  * is the owner's log: who was reminded of what, and who was not, and why.
  */
 import { cellText } from '../../../shared/cells.ts';
