@@ -68,7 +68,7 @@ export function paymentInstructionJson(s: OrgSettings) {
 
 export function paymentInstructionRows(s: OrgSettings): string[][] {
   return [
-    ['checks payable to', s.checkPayableTo ?? `${s.name} (the org's name; --check-payable-to changes it)`],
+    ['checks payable to', s.checkPayableTo || `${s.name} (the org's name; --check-payable-to changes it)`],
     ['remit to', s.remitTo ? s.remitTo.split(/\r?\n/).join(', ') : "(the org's address; --remit-to changes it)"],
     [
       'ACH',

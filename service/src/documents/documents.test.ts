@@ -110,13 +110,14 @@ describe('the invoice PDF', () => {
     );
     const plain = await pdfText(await renderDocument({ kind: 'invoice', input: { org, agency, invoice: anInvoice(lines(3)) } }));
     expect(plain).toContain('By check: payable to Bright Path Therapy Staffing LLC, mailed to');
-    // Without a remit-to the check goes to the org's address, its suite included.
-    const { remitTo: _r, ...noRemitTo } = org;
+    // Without a remit-to the check goes to the org's address, its suite included; a blank payee is the org's name.
+    const { remitTo: _r, ...withoutRemitTo } = org;
+    const noRemitTo = { ...withoutRemitTo, checkPayableTo: '' };
     const toAddress = await pdfText(
       await renderDocument({ kind: 'invoice', input: { org: noRemitTo, agency, invoice: anInvoice(lines(3)) } }),
     );
     expect(toAddress.replace(/\s+/g, ' ')).toContain(
-      'mailed to Bright Path Therapy Staffing LLC, 400 Main St, Suite 210, Columbus, OH 43215.',
+      'By check: payable to Bright Path Therapy Staffing LLC, mailed to Bright Path Therapy Staffing LLC, 400 Main St, Suite 210, Columbus, OH 43215.',
     );
     expect(plain).not.toContain('By ACH');
     const voided = anInvoice(lines(3), { status: 'void', voidedOn: '2026-04-03', voidReason: 'wrong agency' });

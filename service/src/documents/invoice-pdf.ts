@@ -126,7 +126,8 @@ function lateSection(invoice: PrintableInvoice, end: DocContent | undefined): Do
  * and, when the org gave its bank details, by ACH; then the invoice number to quote.
  */
 function paymentInstructions(org: OrgSettings, invoice: PrintableInvoice, remitTo: readonly string[]): DocContent {
-  const payee = org.checkPayableTo ?? org.name;
+  // A blank payee (the settings take an empty text) is no payee: checks go to the org's name, as a blank remit-to goes to its address.
+  const payee = org.checkPayableTo || org.name;
   const ach = org.ach;
   return {
     stack: [
