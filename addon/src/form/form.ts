@@ -97,8 +97,8 @@ export function ensureForm(
     visitTypeItem.setChoiceValues(visitTypes);
     changed = true;
   }
-  // A form made before the confirmation pointed to the therapist's page gets it at the next Sync.
-  if (form.getConfirmationMessage() !== FORM_CONFIRMATION) {
+  // A form made before the confirmation pointed to the therapist's page gets it at the next Sync; a message the owner wrote stays.
+  if (form.getConfirmationMessage() === '') {
     form.setConfirmationMessage(FORM_CONFIRMATION);
     changed = true;
   }
