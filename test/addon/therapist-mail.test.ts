@@ -98,9 +98,11 @@ describe("therapists' links by email", () => {
     expect(form.confirmationMessage).toContain('opens from the link emailed to you');
     expect(form.confirmationMessage).not.toMatch(/https?:|portal\.test/);
     // A form made before it had one gets it at the next Sync; a message the owner wrote stays.
-    form.confirmationMessage = '';
-    expect(env.run('syncNow').ok).toBe(true);
-    expect(form.confirmationMessage).toContain('opens from the link emailed to you');
+    for (const unset of ['', 'Your response has been recorded.']) {
+      form.confirmationMessage = unset;
+      expect(env.run('syncNow').ok).toBe(true);
+      expect(form.confirmationMessage).toContain('opens from the link emailed to you');
+    }
     form.confirmationMessage = 'Thank you. Questions about your pay: call the office at 555-0142.';
     expect(env.run('syncNow').ok).toBe(true);
     expect(form.confirmationMessage).toBe('Thank you. Questions about your pay: call the office at 555-0142.');

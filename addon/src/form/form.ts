@@ -22,6 +22,9 @@ const SUBMIT_HANDLER = 'onFormSubmit';
 export const FORM_CONFIRMATION =
   'Thank you: your visit is logged. Your own VisitLedger page (W-9, pay statements, 1099-NEC) opens from the link emailed to you; ask the office for one if you have none.';
 
+/** What Google Forms shows when a form has no message of its own. */
+const GOOGLE_DEFAULT_CONFIRMATION = 'Your response has been recorded.';
+
 function openForm(id: string | undefined): Form | null {
   if (!id) return null;
   try {
@@ -98,7 +101,7 @@ export function ensureForm(
     changed = true;
   }
   // A form made before the confirmation pointed to the therapist's page gets it at the next Sync; a message the owner wrote stays.
-  if (form.getConfirmationMessage() === '') {
+  if (['', GOOGLE_DEFAULT_CONFIRMATION].includes(form.getConfirmationMessage())) {
     form.setConfirmationMessage(FORM_CONFIRMATION);
     changed = true;
   }
