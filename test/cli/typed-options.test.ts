@@ -57,6 +57,24 @@ describe('options as typed', () => {
     const voided = await visitledger(db, 'void', '--invoice', 'INV-0003', '--reason', 'billed to the wrong agency');
     expect(voided.code, voided.stderr).toBe(0);
 
+    // The invoice number typed in lower case, as `void` and `credit-note` take it.
+    const today: string = (await json(db, 'receivables')).asOf;
+    const paid = await json(
+      db,
+      'receipt',
+      '--agency',
+      'Oakridge Home Health',
+      '--amount',
+      '65.00',
+      '--date',
+      today,
+      '--method',
+      'check',
+      '--invoice',
+      'inv-0002',
+    );
+    expect(paid.invoices).toMatchObject([{ number: 'INV-0002', paidCents: 6_500 }]);
+
     expect(await json(db, 'receivables', '--as-of', '3/31/2026')).toEqual(await json(db, 'receivables', '--as-of', '2026-03-31'));
     expect(await visitledger(db, 'receivables', '--as-of', '3/32/2026')).toMatchObject({
       code: 2,

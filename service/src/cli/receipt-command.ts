@@ -31,7 +31,8 @@ export async function runReceipt(rt: CliRuntime, values: CliValues<typeof receip
   const numbers = values.invoice ?? [];
   const invoices = numbers.length ? await rt.ctx.store.listInvoices(rt.orgId, {}) : [];
   const invoiceIds = numbers.map((n) => {
-    const invoice = invoices.find((i) => i.number === n.trim());
+    // As `invoices`, `void` and `credit-note` read a number: inv-0042 is INV-0042.
+    const invoice = invoices.find((i) => i.number.toLowerCase() === n.trim().toLowerCase());
     if (!invoice) throw new UsageError(`--invoice: no invoice numbered "${n}"`);
     return invoice.id;
   });
