@@ -46,10 +46,7 @@ export type SidebarPage = { html: string; scriptHashes: string[] };
 export function sidebarPage(): SidebarPage {
   const shipped = readFileSync(SIDEBAR_FILE, 'utf8');
   // Sheets shows the sidebar 300 px wide: the demo does too, instead of stretching it across a desktop window.
-  const html = shipped.replace(
-    '<head>',
-    `<head>\n<script src="${DEMO_BASE}/bridge.js"></script>\n<style>body{max-width:276px}</style>`,
-  );
+  const html = shipped.replace('<head>', `<head>\n<script src="${DEMO_BASE}/bridge.js"></script>\n<style>body{max-width:276px}</style>`);
   const scriptHashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
   );
