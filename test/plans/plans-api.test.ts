@@ -140,6 +140,18 @@ describe("an org's life on the plans", () => {
     );
     const [payRun] = (await ok(api, 'get', path('/pay-runs'), owner())).payRuns;
     await expectPlanRequired(await call(api, 'post', path(`/pay-runs/${payRun.id}/approve`), owner()), 'trial-ended');
+    // What was made before the lapse is answered as it is when asked for again: that is no new billing.
+    const january = { start: '2026-01-01', end: '2026-01-31' };
+    const sameRun = await call(api, 'post', path('/pay-runs'), owner({ period: january }));
+    expect(sameRun.status, JSON.stringify(sameRun.body)).toBe(200);
+    expect(sameRun.body).toMatchObject({ status: 'already-exists', payRun: { id: payRun.id, period: january } });
+    const closeCycle = (period: { start: string; end: string }) =>
+      call(api, 'post', path('/cycles/close'), owner({ agencyId: org.agencyIds[0], period }));
+    const reclosed = await closeCycle(january);
+    expect(reclosed.status, JSON.stringify(reclosed.body)).toBe(200);
+    expect(reclosed.body).toMatchObject({ status: 'already-closed', agencyId: org.agencyIds[0], period: january });
+    expect(reclosed.body.invoice).not.toBeNull();
+    await expectPlanRequired(await closeCycle({ start: '2026-02-01', end: '2026-02-28' }), 'trial-ended');
     expect(await ok(api, 'get', path('/invoices'), owner())).toEqual(invoicesBefore);
     await expectNeverList('2026-03-02');
   });

@@ -116,9 +116,13 @@ export async function closeAgencyCycle(
 ): Promise<Result<CloseResult, Failure>> {
   const prepared = await prepare(ctx, orgId, agencyId, period);
   if (!prepared.ok) return prepared;
-  const refused = await refuseNewBilling(ctx, orgId);
-  if (refused) return refused;
   const { org, inputs, agency } = prepared.value;
+  // A cycle already closed is answered as it is whatever the plan: only a new close is new billing.
+  const existing = await ctx.store.getCycle(orgId, agencyCycleId(agency.id, period));
+  if (existing?.status !== 'closed') {
+    const refused = await refuseNewBilling(ctx, orgId);
+    if (refused) return refused;
+  }
   const early = notEndedYet(ctx, org.settings.timeZone, period, `${agency.name}'s cycle ${periodLabel(period)}`);
   if (early) return early;
   const closed = await closeCycles(ctx, orgId, org.settings.timeZone, inputs, [{ agency, period }]);

@@ -65,8 +65,6 @@ export async function createPayRun(
 ): Promise<Result<PayRunResult | NothingToPay, Failure>> {
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
-  const refused = await refuseNewBilling(ctx, orgId);
-  if (refused) return refused;
   const rule = org.value.settings.payrollCycle;
   if (period.start > period.end || !isPeriodOf(rule, period)) {
     const message = `${period.start} to ${period.end} is not a payroll period (the one containing ${period.start} is ${periodLabel(periodContaining(rule, period.start))})`;
@@ -74,8 +72,13 @@ export async function createPayRun(
   }
   const early = notEndedYet(ctx, org.value.settings.timeZone, period, `the pay period ${periodLabel(period)}`);
   if (early) return early;
-  const inputs = read?.inputs ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
   const id = payRunId(period);
+  // A pay run already made is answered as it is whatever the plan: only a new one is new billing.
+  if (!(await ctx.store.getPayRun(orgId, id))) {
+    const refused = await refuseNewBilling(ctx, orgId);
+    if (refused) return refused;
+  }
+  const inputs = read?.inputs ?? (await loadBillingInputs(ctx, orgId, org.value.settings));
 
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await ctx.store.getPayRun(orgId, id);
