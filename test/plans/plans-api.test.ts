@@ -6,8 +6,10 @@
  * and at each limit, everything the never-list promises still works.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
+import { stripeClient, stripeEndpoint } from '../../service/src/payouts/stripe-client.ts';
 import { stripeBillingGateway } from '../../service/src/payouts/stripe-billing.ts';
 import { call, startTestApi, type TestApi } from '../api/harness.ts';
 import { aVisit, buildOrg, ok, type BuiltOrg } from '../api/org-builder.ts';
@@ -25,6 +27,29 @@ let api: TestApi;
 let standin: StripeStandin;
 let org: BuiltOrg;
 let portalPath: string;
+
+/**
+ * Between the stand-in and the service's billing webhook: passes each event on, or while held
+ * acknowledges it and keeps it, so a test can act before Stripe's webhooks arrive.
+ */
+let gate: Server;
+let held: { body: string; signature: string }[] | null = null;
+const holdWebhooks = () => {
+  held = [];
+};
+async function releaseWebhooks(): Promise<number[]> {
+  const kept = held ?? [];
+  held = null;
+  const statuses = [];
+  for (const { body, signature } of kept) statuses.push((await forward(body, signature)).status);
+  return statuses;
+}
+const forward = (body: string, signature: string) =>
+  fetch(`${api.url}/v1/stripe/billing-webhooks`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+  });
 
 const path = (rest = '') => `/v1/orgs/${org.orgId}${rest}`;
 const owner = (body?: unknown) => ({ token: org.ownerToken, ...(body !== undefined ? { body } : {}) });
@@ -96,7 +121,25 @@ beforeAll(async () => {
     now: () => clock.now,
     billing: stripeBillingGateway({ secretKey: operatorKey, webhookSecret, endpoint: stripeEndpoint(standin.url) }),
   });
-  standin.setWebhookEndpoint(operatorKey, `${api.url}/v1/stripe/billing-webhooks`, webhookSecret, { connect: false });
+  gate = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const signature = String(req.headers['stripe-signature']);
+      if (held) {
+        held.push({ body, signature });
+        res.writeHead(200).end('{}');
+        return;
+      }
+      const answer = await forward(body, signature);
+      res.writeHead(answer.status).end(await answer.text());
+    });
+  });
+  await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+  standin.setWebhookEndpoint(operatorKey, `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`, webhookSecret, {
+    connect: false,
+  });
   org = await buildOrg(api, 'life', 'Life');
   await ok(api, 'patch', path('/settings'), owner({ address: { line1: '5 Main St', city: 'Columbus', state: 'OH', zip: '43215' } }));
   await ok(api, 'put', path('/payer-tin'), owner({ tin: '31-4159265', type: 'EIN' }));
@@ -110,6 +153,7 @@ beforeAll(async () => {
   portalPath = new URL(link.url).pathname;
 });
 afterAll(async () => {
+  await new Promise((resolve) => gate?.close(resolve));
   await api?.close();
   await standin?.close();
 });
@@ -340,6 +384,62 @@ describe('subscribing during the trial', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: true, duplicate: false, handled: false });
+  });
+});
+
+describe('two Checkouts before Stripe’s first webhook', () => {
+  it('keeps one open Checkout per org, and cancels a second subscription at Stripe so the org is never billed twice', async () => {
+    moveTo('2026-06-10T15:00:00.000Z');
+    const twice = await buildOrg(api, 'twice', 'Twice');
+    const at = (rest: string) => `/v1/orgs/twice${rest}`;
+    const token = { token: twice.ownerToken };
+    const checkout = (plan: string) => call(api, 'post', at('/subscription/checkout'), { ...token, body: { plan } });
+    moveTo('2026-07-15T15:00:00.000Z'); // the trial is over: each subscription is charged at once
+    holdWebhooks();
+    const starter = await checkout('starter');
+    expect(starter.status, JSON.stringify(starter.body)).toBe(200);
+    expect((await checkout('starter')).body.url).toBe(starter.body.url); // the same session, still open
+    const unlimited = await checkout('unlimited');
+    expect(unlimited.body.url).not.toBe(starter.body.url);
+    expect((await fetch(starter.body.url, { redirect: 'manual' })).status).toBe(410); // expired: it can no longer be paid
+    const keys = standin.requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions').map((r) => r.idempotencyKey);
+    expect(keys.slice(-2)).toEqual([
+      'visitledger-org:twice:subscription-checkout:1:starter:no-trial',
+      'visitledger-org:twice:subscription-checkout:2:unlimited:no-trial',
+    ]);
+
+    const kept = await standin.billing.completeCheckout(unlimited.body.url.split('/').at(-1));
+    // Paid, and Stripe's webhook not here yet: no other Checkout is opened.
+    const meanwhile = await checkout('starter');
+    expect(meanwhile.status).toBe(422);
+    expect(meanwhile.body.error.message).toContain('Unlimited plan was just paid');
+    expect(meanwhile.body.error.message).toContain(at('/subscription/portal'));
+
+    // A second subscription Stripe made all the same (a session opened elsewhere for the org's customer).
+    const stripe = stripeClient(operatorKey, stripeEndpoint(standin.url));
+    const customer = standin.billing.customers(operatorKey).find((c) => (c.metadata as { orgId?: string }).orgId === 'twice')!;
+    const [price] = (await stripe.prices.list({ lookup_keys: ['visitledger_starter_monthly'] })).data;
+    const stray = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id as string,
+      line_items: [{ price: price!.id, quantity: 1 }],
+      subscription_data: { metadata: { orgId: 'twice' } },
+      success_url: 'http://portal.test/billing/return',
+    });
+    const second = await standin.billing.completeCheckout(stray.id);
+    await standin.flushWebhooks(); // all held, then passed on in the order Stripe sent them
+    expect((await releaseWebhooks()).every((status) => status === 200)).toBe(true);
+    await standin.flushWebhooks();
+
+    expect(await ok(api, 'get', at('/subscription'), token)).toMatchObject({ plan: 'unlimited', status: 'active' });
+    expect((await api.store.getSubscription('twice')).record?.subscriptionId).toBe(kept.id);
+    expect((await stripe.subscriptions.retrieve(second.id as string)).status).toBe('canceled');
+    expect((await stripe.subscriptions.retrieve(kept.id as string)).status).toBe('active');
+    // Canceled on the day it was paid: its whole month is credited to the balance the next invoice draws on.
+    expect(((await stripe.customers.retrieve(customer.id as string)) as { balance: number }).balance).toBe(-6000);
+    expect((await api.store.listAudit('twice', {})).map((a) => a.detail)).toContain(
+      `Stripe: a second subscription ${second.id} was canceled at once (the org keeps ${kept.id}); its unused time is credited to the org's Stripe balance`,
+    );
   });
 });
 

@@ -93,6 +93,32 @@ describe('Checkout in subscription mode', () => {
     });
   });
 
+  it('expires an open session, which then cannot be paid nor expired again', async () => {
+    const { session } = await subscribe();
+    const expired = await stripe.checkout.sessions.expire(session.id);
+    expect(expired).toMatchObject({ id: session.id, mode: 'subscription', status: 'expired', url: null });
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired');
+    expect((await fetch(session.url!, { redirect: 'manual' })).status).toBe(410);
+    await expect(stripe.checkout.sessions.expire(session.id)).rejects.toMatchObject({ type: 'StripeInvalidRequestError' });
+    await standin.flushWebhooks();
+    expect(events.map((e) => e.type)).toEqual(['checkout.session.expired']);
+    expect(standin.billing.subscriptions(key)).toEqual([]);
+  });
+
+  it('answers the same session to a create repeated under one idempotency key', async () => {
+    const { price, customer } = await subscribe();
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price, quantity: 1 }],
+      success_url: 'http://service.test/done',
+    };
+    const first = await stripe.checkout.sessions.create(params, { idempotencyKey: 'org:acme:checkout:1' });
+    const again = await stripe.checkout.sessions.create(params, { idempotencyKey: 'org:acme:checkout:1' });
+    expect(again.id).toBe(first.id);
+    expect((await stripe.checkout.sessions.create(params, { idempotencyKey: 'org:acme:checkout:2' })).id).not.toBe(first.id);
+  });
+
   it('leaves payment mode to checkout.ts', async () => {
     const paid = await stripe.checkout.sessions.create({
       mode: 'payment',
@@ -125,6 +151,40 @@ describe('the subscription’s life', () => {
     ]);
     const last = events.at(-1)!.data.object as Stripe.Subscription;
     expect(last).toMatchObject({ status: 'canceled', items: { data: [{ price: { lookup_key: 'visitledger_unlimited_monthly' } }] } });
+  });
+
+  it('cancels through the API at once, crediting a paid period’s unused time with prorate and invoice_now, and only once', async () => {
+    const { session, customer } = await subscribe();
+    const sub = await standin.billing.completeCheckout(session.id);
+    clock += 3 * 86_400;
+    const canceled = await stripe.subscriptions.cancel(sub.id as string, { prorate: true, invoice_now: true });
+    expect(canceled).toMatchObject({ id: sub.id, status: 'canceled', canceled_at: clock });
+    const item = canceled.items.data[0]!;
+    const unused = (item.current_period_end - clock) / (item.current_period_end - item.current_period_start);
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: -Math.round(6000 * unused) });
+    await expect(stripe.subscriptions.cancel(sub.id as string)).rejects.toMatchObject({ type: 'StripeInvalidRequestError' });
+    await standin.flushWebhooks();
+    expect(events.map((e) => e.type)).toEqual([
+      'customer.subscription.created',
+      'invoice.paid',
+      'checkout.session.completed',
+      'customer.subscription.deleted',
+    ]);
+  });
+
+  it('credits nothing for a trial, nor without prorate and invoice_now', async () => {
+    const { session, customer, price } = await subscribe(clock + 10 * 86_400);
+    const trialing = await standin.billing.completeCheckout(session.id);
+    await stripe.subscriptions.cancel(trialing.id as string, { prorate: true, invoice_now: true });
+    const paid = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price, quantity: 1 }],
+      success_url: 'http://service.test/done',
+    });
+    const active = await standin.billing.completeCheckout(paid.id);
+    await stripe.subscriptions.cancel(active.id as string);
+    expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance ?? 0).toBe(0);
   });
 
   it('opens the customer portal for a customer it has, and returns to return_url', async () => {

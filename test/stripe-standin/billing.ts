@@ -10,8 +10,12 @@
  *   checkout.ts's: standin.ts asks this module first, and it answers only for `mode=subscription`):
  *   an existing `customer`, one `line_items` entry naming a recurring `price`, `success_url`,
  *   `subscription_data.metadata` and `subscription_data.trial_end` (at least 48 hours ahead, as
- *   Stripe requires); `GET /v1/checkout/sessions/:id` for its own.
- * - `POST /v1/billing_portal/sessions` (`customer`, `return_url`) and `GET /v1/subscriptions/:id`.
+ *   Stripe requires); `GET /v1/checkout/sessions/:id` and `POST .../:id/expire` (only an open
+ *   one; `checkout.session.expired`) for its own. Idempotency keys are standin.ts's.
+ * - `POST /v1/billing_portal/sessions` (`customer`, `return_url`), `GET /v1/subscriptions/:id`
+ *   and `DELETE /v1/subscriptions/:id` (cancel at once, `customer.subscription.deleted`; with
+ *   `prorate` and `invoice_now`, a final invoice credits the unused time of a paid period to the
+ *   customer's `balance`; a canceled subscription cannot be canceled again).
  *   Subscriptions carry their period on the item (`items.data[0].current_period_start/end`, as
  *   in API versions since 2025-03-31), invoices their subscription under
  *   `parent.subscription_details` (with the subscription's metadata).
@@ -39,7 +43,7 @@ type Subscription = Json & {
   metadata: Record<string, FormValue>;
   items: { object: 'list'; data: (Json & { price: Price; current_period_start: number; current_period_end: number })[] };
 };
-type Session = Json & { id: string; mode: 'subscription'; status: 'open' | 'complete'; customer: string; url: string | null };
+type Session = Json & { id: string; mode: 'subscription'; status: 'open' | 'complete' | 'expired'; customer: string; url: string | null };
 type BillingState = {
   prices: Map<string, Price>;
   customers: Map<string, Json>;
@@ -168,10 +172,18 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
     }
     // Subscription mode only; everything else about Checkout Sessions is checkout.ts's.
     if (method === 'POST' && path === '/v1/checkout/sessions') return str(form.mode) === 'subscription' ? createSession(state, form) : null;
-    const sessionPath = /^\/v1\/checkout\/sessions\/(cs_[A-Za-z0-9_]+)$/.exec(path);
-    if (sessionPath && method === 'GET') {
-      const session = state.sessions.get(sessionPath[1]!);
-      return session ? { status: 200, body: shownSession(session) } : null;
+    const sessionPath = /^\/v1\/checkout\/sessions\/(cs_[A-Za-z0-9_]+)(\/expire)?$/.exec(path);
+    const session = sessionPath ? state.sessions.get(sessionPath[1]!) : undefined;
+    if (session && method === 'GET' && !sessionPath![2]) return { status: 200, body: shownSession(session) };
+    if (session && method === 'POST' && sessionPath![2]) {
+      if (session.status !== 'open')
+        return deps.invalid(
+          `Only Checkout Sessions with a status in ["open"] can be expired. This session has a status of "${session.status}".`,
+          { executed: true },
+        );
+      Object.assign(session, { status: 'expired', url: null });
+      deps.emit(platform, 'checkout.session.expired', shownSession(session));
+      return { status: 200, body: shownSession(session) };
     }
     if (method === 'POST' && path === '/v1/billing_portal/sessions') {
       const customer = str(form.customer);
@@ -193,6 +205,15 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
     if (subscriptionPath && method === 'GET') {
       const subscription = state.subscriptions.get(subscriptionPath[1]!);
       return subscription ? { status: 200, body: subscription } : deps.missing('subscription', subscriptionPath[1]!, 'id');
+    }
+    if (subscriptionPath && method === 'DELETE') {
+      const subscription = state.subscriptions.get(subscriptionPath[1]!);
+      if (!subscription) return deps.missing('subscription', subscriptionPath[1]!, 'id');
+      if (subscription.status === 'canceled')
+        return deps.invalid('A canceled subscription can only update its cancellation_details and metadata.', { executed: true });
+      const q = parseForm(req.query);
+      cancelNow(platform, state, subscription, { prorate: str(q.prorate) === 'true', invoiceNow: str(q.invoice_now) === 'true' });
+      return { status: 200, body: subscription };
     }
     return null;
   }
@@ -216,6 +237,37 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
     };
     state.invoices.push(inv);
     deps.emit(platform, paid ? 'invoice.paid' : 'invoice.payment_failed', inv);
+  }
+
+  /** Cancels at once; `prorate` with `invoice_now` invoices the credit for a paid period's unused time onto the customer's balance. */
+  function cancelNow(platform: P, state: BillingState, s: Subscription, options: { prorate: boolean; invoiceNow: boolean }): void {
+    const now = deps.clock();
+    const item = s.items.data[0]!;
+    if (options.prorate && options.invoiceNow && s.status !== 'trialing' && item.current_period_end > now) {
+      const unused = (item.current_period_end - now) / (item.current_period_end - item.current_period_start);
+      const credit = -Math.round(item.price.unit_amount * unused);
+      const customer = state.customers.get(s.customer)!;
+      customer.balance = Number(customer.balance ?? 0) + credit;
+      state.invoices.push({
+        id: newId('in'),
+        object: 'invoice',
+        customer: s.customer,
+        status: 'paid',
+        total: credit,
+        amount_due: 0,
+        amount_paid: 0,
+        currency: 'usd',
+        billing_reason: 'subscription_cycle',
+        period_start: item.current_period_start,
+        period_end: now,
+        parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: s.id, metadata: s.metadata } },
+        created: now,
+        livemode: false,
+      });
+    }
+    s.status = 'canceled';
+    s.canceled_at = now;
+    deps.emit(platform, 'customer.subscription.deleted', s);
   }
 
   function startPeriod(s: Subscription, start: number): void {
@@ -307,15 +359,13 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
       deps.emit(platform, 'customer.subscription.updated', s);
     },
     async cancel(subscriptionId, options = {}) {
-      const { platform, found: s } = find((st) => st.subscriptions, subscriptionId);
+      const { platform, state, found: s } = find((st) => st.subscriptions, subscriptionId);
       if (options.atPeriodEnd) {
         s.cancel_at_period_end = true;
         deps.emit(platform, 'customer.subscription.updated', s);
         return;
       }
-      s.status = 'canceled';
-      s.canceled_at = deps.clock();
-      deps.emit(platform, 'customer.subscription.deleted', s);
+      cancelNow(platform, state, s, { prorate: false, invoiceNow: false });
     },
     async trialWillEnd(subscriptionId) {
       const { platform, found: s } = find((st) => st.subscriptions, subscriptionId);
@@ -330,6 +380,10 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
     if (kind === 'checkout' && id) {
       const { found: session } = find((s) => s.sessions, id);
       const back = String(session.success_url ?? '/');
+      if (session.status === 'expired') {
+        res.writeHead(410, { 'content-type': 'text/plain' }).end('This Checkout Session has expired.');
+        return;
+      }
       if (session.status === 'open') await controls.completeCheckout(id);
       res.writeHead(303, { location: back }).end();
       return;

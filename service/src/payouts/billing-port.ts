@@ -19,6 +19,15 @@ export type BillingSubscription = {
   currentPeriodEnd: number;
 };
 
+/** A subscription Checkout Session: `open` can still be paid; `complete` made `subscriptionId`; `expired` never will. */
+export type BillingCheckout = {
+  id: string;
+  status: 'open' | 'complete' | 'expired';
+  /** Null once it is no longer open. */
+  url: string | null;
+  subscriptionId: string | null;
+};
+
 export type BillingEventSubject =
   | { kind: 'subscription'; subscription: BillingSubscription }
   | { kind: 'invoice'; subscriptionId: string | null; orgId: string | null }
@@ -32,7 +41,7 @@ export interface BillingGateway {
   priceIdOf(lookupKey: string): Promise<string | null>;
   /** The org's customer (metadata: its id only), made once per idempotency key. */
   createCustomer(input: { orgId: string; idempotencyKey: string }): Promise<string>;
-  /** A Checkout Session in subscription mode; `trialEnd` (Unix seconds) carries the rest of the free trial over. */
+  /** A Checkout Session in subscription mode, made once per idempotency key; `trialEnd` (Unix seconds) carries the rest of the free trial over. */
   createSubscriptionCheckout(input: {
     customerId: string;
     priceId: string;
@@ -40,10 +49,16 @@ export interface BillingGateway {
     trialEnd: number | null;
     successUrl: string;
     cancelUrl: string;
-  }): Promise<{ url: string }>;
+    idempotencyKey: string;
+  }): Promise<BillingCheckout>;
+  retrieveCheckout(sessionId: string): Promise<BillingCheckout>;
+  /** Ends an open Checkout Session, so it can no longer be paid. */
+  expireCheckout(sessionId: string): Promise<BillingCheckout>;
   /** A customer portal session (card changes, plan changes, cancelling). */
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   retrieveSubscription(subscriptionId: string): Promise<BillingSubscription>;
+  /** Cancels at once (one already canceled is left as it is), crediting the unused time to the customer's balance. */
+  cancelSubscription(subscriptionId: string): Promise<void>;
   /** Stripe's signature check with the operator's billing webhook secret; null when it does not verify. */
   verifyEvent(rawBody: Buffer, signatureHeader: string): BillingEvent | null;
 }

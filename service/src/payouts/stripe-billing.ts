@@ -5,7 +5,7 @@
  */
 import type Stripe from 'stripe';
 import { PAID_PLANS, PLAN_PRICES, type PaidPlan, type SubscriptionStatus } from '../../../shared/plans.ts';
-import type { BillingEvent, BillingGateway, BillingSubscription } from './billing-port.ts';
+import type { BillingCheckout, BillingEvent, BillingGateway, BillingSubscription } from './billing-port.ts';
 import { stripeClient, webhookVerifier, type StripeEndpoint } from './stripe-client.ts';
 
 const planOf = (lookupKey: string | null | undefined): PaidPlan | null =>
@@ -44,6 +44,14 @@ function subscriptionOf(s: Stripe.Subscription): BillingSubscription {
   };
 }
 
+const CHECKOUT_STATUSES = ['open', 'complete', 'expired'] as const;
+
+function checkoutOf(session: Stripe.Checkout.Session): BillingCheckout {
+  const status = CHECKOUT_STATUSES.find((known) => known === session.status);
+  if (!status) throw new Error(`Stripe answered Checkout Session ${session.id} with the status ${status}`);
+  return { id: session.id, status, url: session.url, subscriptionId: idOf(session.subscription) };
+}
+
 function eventOf(event: Stripe.Event): BillingEvent {
   const base = { id: event.id, type: event.type, created: event.created };
   const object = event.data.object as { object?: string };
@@ -66,19 +74,27 @@ export function stripeBillingGateway(input: { secretKey: string; webhookSecret: 
     async createCustomer({ orgId, idempotencyKey }) {
       return (await stripe.customers.create({ metadata: { orgId } }, { idempotencyKey })).id;
     },
-    async createSubscriptionCheckout({ customerId, priceId, orgId, trialEnd, successUrl, cancelUrl }) {
-      const session = await stripe.checkout.sessions.create({
-        mode: 'subscription',
-        customer: customerId,
-        client_reference_id: orgId,
-        line_items: [{ price: priceId, quantity: 1 }],
-        subscription_data: { metadata: { orgId }, ...(trialEnd !== null ? { trial_end: trialEnd } : {}) },
-        metadata: { orgId },
-        success_url: successUrl,
-        cancel_url: cancelUrl,
-      });
-      if (!session.url) throw new Error('Stripe made a Checkout Session without a URL');
-      return { url: session.url };
+    async createSubscriptionCheckout({ customerId, priceId, orgId, trialEnd, successUrl, cancelUrl, idempotencyKey }) {
+      const session = await stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer: customerId,
+          client_reference_id: orgId,
+          line_items: [{ price: priceId, quantity: 1 }],
+          subscription_data: { metadata: { orgId }, ...(trialEnd !== null ? { trial_end: trialEnd } : {}) },
+          metadata: { orgId },
+          success_url: successUrl,
+          cancel_url: cancelUrl,
+        },
+        { idempotencyKey },
+      );
+      return checkoutOf(session);
+    },
+    async retrieveCheckout(sessionId) {
+      return checkoutOf(await stripe.checkout.sessions.retrieve(sessionId));
+    },
+    async expireCheckout(sessionId) {
+      return checkoutOf(await stripe.checkout.sessions.expire(sessionId));
     },
     async createPortalSession({ customerId, returnUrl }) {
       const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
@@ -86,6 +102,12 @@ export function stripeBillingGateway(input: { secretKey: string; webhookSecret: 
     },
     async retrieveSubscription(subscriptionId) {
       return subscriptionOf(await stripe.subscriptions.retrieve(subscriptionId));
+    },
+    async cancelSubscription(subscriptionId) {
+      // Stripe refuses to cancel a canceled subscription: a webhook delivered again finds it done.
+      const current = await stripe.subscriptions.retrieve(subscriptionId);
+      if (current.status === 'canceled' || current.status === 'incomplete_expired') return;
+      await stripe.subscriptions.cancel(subscriptionId, { prorate: true, invoice_now: true });
     },
     verifyEvent(rawBody, signatureHeader) {
       try {

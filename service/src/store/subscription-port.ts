@@ -5,7 +5,10 @@
  * notes the limit never overwrite each other. Ids only: nothing here is PHI.
  */
 import type { IsoDate } from '../../../shared/index.ts';
-import type { PaidSubscription } from '../../../shared/plans.ts';
+import type { PaidPlan, PaidSubscription } from '../../../shared/plans.ts';
+
+/** The org's newest subscription Checkout Session, and how many the org has opened (the idempotency key's attempt). */
+export type CheckoutRecord = { sessionId: string; plan: PaidPlan; attempt: number };
 
 export type SubscriptionRecord = {
   /** The org's customer on the operator's Stripe account, made at its first checkout. */
@@ -15,6 +18,8 @@ export type SubscriptionRecord = {
   paid: PaidSubscription | null;
   /** The created time (Unix seconds) of the newest Stripe event applied: an older one arriving late is ignored. */
   eventCreated: number | null;
+  /** Null before the first Checkout (and in records written before Checkouts were kept): one open at a time. */
+  checkout: CheckoutRecord | null;
   updatedAt: string;
 };
 

@@ -8,6 +8,7 @@ export function aSubscriptionRecord(overrides: Partial<SubscriptionRecord> = {})
     subscriptionId: 'sub_1',
     paid: { plan: 'starter', status: 'active', currentPeriodStart: '2026-04-01', currentPeriodEnd: '2026-05-01', pastDueSince: null },
     eventCreated: 1_775_000_000,
+    checkout: null,
     updatedAt: '2026-04-01T00:00:00.000Z',
     ...overrides,
   };
@@ -33,6 +34,17 @@ export function describeSubscriptionContract(name: string, make: () => Promise<S
       await store.setOverLimitSince('a', null);
       expect(await store.getSubscription('a')).toEqual({ record: renewed, overLimitSince: null });
       expect(await store.getSubscription('b')).toEqual({ record: null, overLimitSince: null });
+    });
+
+    it("keeps the org's newest Checkout Session, and forgets it when a record without one replaces it", async () => {
+      const opened = aSubscriptionRecord({ checkout: { sessionId: 'cs_test_1', plan: 'starter', attempt: 1 } });
+      await store.putSubscription('a', opened);
+      expect((await store.getSubscription('a')).record).toEqual(opened);
+      const next = aSubscriptionRecord({ checkout: { sessionId: 'cs_test_2', plan: 'unlimited', attempt: 2 } });
+      await store.putSubscription('a', next);
+      expect((await store.getSubscription('a')).record).toEqual(next);
+      await store.putSubscription('a', aSubscriptionRecord());
+      expect((await store.getSubscription('a')).record).toEqual(aSubscriptionRecord());
     });
 
     it('notes each billing event once per org', async () => {

@@ -26,7 +26,7 @@ import {
 } from '../../../shared/plans.ts';
 import type { BillingGateway, BillingSubscription } from '../payouts/billing-port.ts';
 import type { OrgRecord } from '../store/port.ts';
-import type { SubscriptionRecord } from '../store/subscription-port.ts';
+import type { CheckoutRecord, SubscriptionRecord } from '../store/subscription-port.ts';
 import { fail, type Failure } from '../failure.ts';
 import { audit, type UseCaseContext } from './context.ts';
 import { loadOrg } from './orgs.ts';
@@ -158,7 +158,10 @@ const MIN_TRIAL_CARRY_SECONDS = 48 * 3600;
 /**
  * The Stripe Checkout URL that subscribes the org to `plan`. Subscribing during the free trial
  * charges nothing until the trial ends. An org already subscribed changes plan or card in the
- * customer portal instead (a second subscription would bill twice).
+ * customer portal instead (a second subscription would bill twice). The org has one open
+ * Checkout Session at a time: asked again for the same plan, the open one; for another plan,
+ * the open one is expired before a new one is made; one just paid, whose subscription Stripe's
+ * webhook has not brought yet, is not followed by another.
  */
 export async function startCheckout(ctx: SubscriptionContext, orgId: string, plan: PaidPlan): Promise<Result<{ url: string }, Failure>> {
   const billing = await withBilling(ctx);
@@ -172,6 +175,11 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
       `the org is already on the ${PLAN_PRICES[record.paid.plan].name} plan: change plan or card in the billing portal (POST ${portalPath(orgId)})`,
     );
   }
+  const previous = record?.checkout ?? null;
+  if (previous) {
+    const still = await openCheckoutOf(billing.value, previous, plan, record?.subscriptionId ?? null, orgId);
+    if (!still.ok || still.value) return still.ok ? ok({ url: still.value! }) : still;
+  }
   const price = await viaStripe(() => billing.value.priceIdOf(PLAN_PRICES[plan].lookupKey));
   if (!price.ok) return price;
   if (!price.value)
@@ -181,6 +189,7 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
   const trialEnd = state.status === 'trialing' && state.plan === 'trial' ? Date.parse(`${state.trialEndsOn}T00:00:00Z`) / 1000 : null;
   const carry = trialEnd !== null && trialEnd - ctx.now().getTime() / 1000 >= MIN_TRIAL_CARRY_SECONDS ? trialEnd : null;
   const returnUrl = billingReturnUrl(ctx);
+  const attempt = (previous?.attempt ?? 0) + 1;
   const session = await viaStripe(() =>
     billing.value.createSubscriptionCheckout({
       customerId: customerId.value,
@@ -189,11 +198,58 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
       trialEnd: carry,
       successUrl: `${returnUrl}?outcome=subscribed`,
       cancelUrl: `${returnUrl}?outcome=canceled`,
+      // A retry of this attempt (an answer lost on the way) gets the same session back.
+      idempotencyKey: `visitledger-org:${orgId}:subscription-checkout:${attempt}:${plan}:${carry ?? 'no-trial'}`,
     }),
   );
   if (!session.ok) return session;
+  if (session.value.status !== 'open' || !session.value.url)
+    return fail('payment-provider', `Stripe made Checkout Session ${session.value.id} ${session.value.status}, not open; try again`);
+  const latest = (await ctx.store.getSubscription(orgId)).record;
+  await ctx.store.putSubscription(
+    orgId,
+    recordWith(latest, { checkout: { sessionId: session.value.id, plan, attempt }, updatedAt: ctx.now().toISOString() }),
+  );
   await audit(ctx, orgId, [{ action: 'create', recordType: 'org', recordId: orgId, detail: `subscription checkout started (${plan})` }]);
-  return session;
+  return ok({ url: session.value.url });
+}
+
+/**
+ * The org's previous Checkout Session: its URL while it is open for the same plan; null once it
+ * can no longer be paid (expired here when it was for another plan), so a new one is made; a
+ * failure when it was paid and its subscription has not reached the org's record yet.
+ */
+async function openCheckoutOf(
+  billing: BillingGateway,
+  previous: CheckoutRecord,
+  plan: PaidPlan,
+  subscriptionId: string | null,
+  orgId: string,
+): Promise<Result<string | null, Failure>> {
+  const found = await viaStripe(() => billing.retrieveCheckout(previous.sessionId));
+  if (!found.ok) return found;
+  if (found.value.status === 'open' && previous.plan === plan && found.value.url) return ok(found.value.url);
+  const session = found.value.status === 'open' ? await viaStripe(() => billing.expireCheckout(previous.sessionId)) : found;
+  if (!session.ok) return session;
+  if (session.value.status === 'complete' && session.value.subscriptionId !== subscriptionId) {
+    return fail(
+      'rule-broken',
+      `the org's Checkout for the ${PLAN_PRICES[previous.plan].name} plan was just paid and its subscription is being set up: change plan in the billing portal (POST ${portalPath(orgId)}) once it shows`,
+    );
+  }
+  return ok(null);
+}
+
+/** The record with these fields changed and the others kept. */
+function recordWith(record: SubscriptionRecord | null, changes: Partial<SubscriptionRecord> & { updatedAt: string }): SubscriptionRecord {
+  return {
+    customerId: record?.customerId ?? null,
+    subscriptionId: record?.subscriptionId ?? null,
+    paid: record?.paid ?? null,
+    eventCreated: record?.eventCreated ?? null,
+    checkout: record?.checkout ?? null,
+    ...changes,
+  };
 }
 
 /** The org's customer on the operator's account: made once (an idempotency key per org), kept with the subscription. */
@@ -206,14 +262,7 @@ async function customerOf(
   if (record?.customerId) return ok(record.customerId);
   const made = await viaStripe(() => billing.createCustomer({ orgId, idempotencyKey: `visitledger-org:${orgId}:customer` }));
   if (!made.ok) return made;
-  const now = ctx.now().toISOString();
-  await ctx.store.putSubscription(orgId, {
-    customerId: made.value,
-    subscriptionId: record?.subscriptionId ?? null,
-    paid: record?.paid ?? null,
-    eventCreated: record?.eventCreated ?? null,
-    updatedAt: now,
-  });
+  await ctx.store.putSubscription(orgId, recordWith(record, { customerId: made.value, updatedAt: ctx.now().toISOString() }));
   return made;
 }
 
@@ -253,7 +302,13 @@ export async function receiveBillingEvent(
   if (await ctx.store.billingEventProcessed(orgId, event.id)) return ok({ received: true, duplicate: true, handled: false });
 
   let handled = false;
-  if (event.type.startsWith('customer.subscription.') && subject.kind === 'subscription') {
+  const duplicate =
+    event.type === 'customer.subscription.created' && subject.kind === 'subscription'
+      ? await cancelSecondSubscription(ctx, orgId, subject.subscription)
+      : ok(false);
+  if (!duplicate.ok) return duplicate;
+  if (duplicate.value) handled = true;
+  else if (event.type.startsWith('customer.subscription.') && subject.kind === 'subscription') {
     const subscription =
       event.type === 'customer.subscription.deleted' ? { ...subject.subscription, status: 'canceled' as const } : subject.subscription;
     handled = await applySubscription(ctx, orgId, subscription, event.created);
@@ -274,6 +329,27 @@ export async function receiveBillingEvent(
   }
   await ctx.store.markBillingEventProcessed(orgId, event.id, ctx.now().toISOString());
   return ok({ received: true, duplicate: false, handled });
+}
+
+/**
+ * A subscription made while the org has another live one (two Checkouts paid before Stripe's
+ * first webhook arrived) would bill it twice: it is canceled at Stripe at once, its unused time
+ * credited to the org's Stripe balance (the next invoice of the one kept draws on it), and noted
+ * in the audit log. True when it was such a second subscription.
+ */
+async function cancelSecondSubscription(
+  ctx: SubscriptionContext,
+  orgId: string,
+  s: BillingSubscription,
+): Promise<Result<boolean, Failure>> {
+  const { record } = await ctx.store.getSubscription(orgId);
+  if (!record?.subscriptionId || record.subscriptionId === s.id || !hasLiveSubscription(record) || s.status === 'canceled')
+    return ok(false);
+  const canceled = await viaStripe(() => ctx.billing!.cancelSubscription(s.id));
+  if (!canceled.ok) return canceled;
+  const detail = `Stripe: a second subscription ${s.id} was canceled at once (the org keeps ${record.subscriptionId}); its unused time is credited to the org's Stripe balance`;
+  await audit(ctx, orgId, [{ action: 'update', recordType: 'org', recordId: orgId, detail }]);
+  return ok(true);
 }
 
 /**
@@ -299,13 +375,16 @@ async function applySubscription(ctx: UseCaseContext, orgId: string, s: BillingS
     currentPeriodEnd: day(s.currentPeriodEnd),
     pastDueSince: s.status === 'past_due' ? (wasPastDue ?? today) : null,
   };
-  await ctx.store.putSubscription(orgId, {
-    customerId: s.customerId,
-    subscriptionId: s.id,
-    paid,
-    eventCreated: Math.max(created, same ? (record?.eventCreated ?? 0) : 0),
-    updatedAt: ctx.now().toISOString(),
-  });
+  await ctx.store.putSubscription(
+    orgId,
+    recordWith(record, {
+      customerId: s.customerId,
+      subscriptionId: s.id,
+      paid,
+      eventCreated: Math.max(created, same ? (record?.eventCreated ?? 0) : 0),
+      updatedAt: ctx.now().toISOString(),
+    }),
+  );
   if (!same || record?.paid?.status !== paid.status || record.paid.plan !== paid.plan) {
     await audit(ctx, orgId, [
       { action: 'update', recordType: 'org', recordId: orgId, detail: `subscription ${PLAN_PRICES[paid.plan].name}: ${paid.status}` },
