@@ -26,11 +26,10 @@ describe('visitledger receipt and receivables', () => {
     const numberOf = (agency: string) => closed.invoices.find((i: { agency: string }) => i.agency === agency).number as string;
     const oakridge = numberOf('Oakridge Home Health'); // $465.00
     const summit = numberOf('Summit Visiting Health'); // $58.00
-    // Invoices are issued on the day they are closed (today): the money arrives after.
+    // Invoices are issued on the day they are closed (today): the money arrives the same day (a later day is refused).
     const before = await json(db, 'receivables');
     const issued = before.agencies[0].invoices[0].issueDate as string;
-    const paidOn = addDays(issued, 1);
-    const nextDay = addDays(issued, 2);
+    const paidOn = issued;
 
     const shortArgs = [
       'receipt',
@@ -70,7 +69,7 @@ describe('visitledger receipt and receivables', () => {
       '--amount',
       '1,058.00',
       '--date',
-      nextDay,
+      paidOn,
       '--method',
       'ach',
     );
@@ -92,6 +91,27 @@ describe('visitledger receipt and receivables', () => {
     );
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/method/);
+
+    // Money that has not arrived yet is refused, naming --date: `invoices` would count it paid while the report (to today) would not.
+    const inAMonth = addDays(issued, 30);
+    const early = await visitledger(
+      db,
+      'receipt',
+      '--agency',
+      'Oakridge Home Health',
+      '--amount',
+      '65.00',
+      '--date',
+      inAMonth,
+      '--method',
+      'check',
+    );
+    expect(early.code).not.toBe(0);
+    expect(early.stderr).toMatch(
+      new RegExp(
+        `--date is ${inAMonth}, after today \\(\\d{4}-\\d{2}-\\d{2} in America/New_York\\): record a receipt once the money has arrived`,
+      ),
+    );
 
     const due = short.invoices[0].dueDate as string;
     const asOf = addDays(due, 45);

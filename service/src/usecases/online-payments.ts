@@ -298,15 +298,20 @@ async function recordPayment(
   if (!day.ok) return day;
   const balance = receivablesLedger(inputs).invoices.get(a.invoiceId);
   const onInvoice = balance !== undefined && balance.openCents > 0 && balance.invoice.issueDate <= day.value;
-  const receipt = await recordReceipt(ctx, orgId, {
-    agencyId: a.agencyId,
-    amountCents,
-    receivedOn: day.value,
-    method: 'stripe',
-    reference: paymentIntentId,
-    ...(onInvoice ? { invoiceIds: [a.invoiceId] } : {}),
-    clientId,
-  });
+  const receipt = await recordReceipt(
+    ctx,
+    orgId,
+    {
+      agencyId: a.agencyId,
+      amountCents,
+      receivedOn: day.value,
+      method: 'stripe',
+      reference: paymentIntentId,
+      ...(onInvoice ? { invoiceIds: [a.invoiceId] } : {}),
+      clientId,
+    },
+    'stripe-event',
+  );
   return receipt.ok ? ok(receipt.value.entries[0]!.id) : receipt;
 }
 
@@ -366,10 +371,16 @@ export async function applyCheckoutEvent(ctx: PayoutContext, orgId: string, even
   if (s.kind === 'dispute' && event.type === 'charge.dispute.created' && a.receiptId && a.status === 'succeeded') {
     const day = await eventDay(ctx, orgId, event);
     if (!day.ok) return day;
-    const reversed = await reverseReceivable(ctx, orgId, a.receiptId, {
-      reason: `disputed in Stripe (${s.dispute.id})`,
-      on: day.value,
-    });
+    const reversed = await reverseReceivable(
+      ctx,
+      orgId,
+      a.receiptId,
+      {
+        reason: `disputed in Stripe (${s.dispute.id})`,
+        on: day.value,
+      },
+      'stripe-event',
+    );
     // Reversed already (by the owner, or an earlier copy of this event): the dispute still stands.
     if (!reversed.ok && (reversed.error.details as { code?: string } | undefined)?.code !== 'already-reversed') return reversed;
     return ok(await moveTo(ctx, orgId, a, 'disputed'));

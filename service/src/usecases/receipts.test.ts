@@ -232,6 +232,62 @@ describe('a receipt dated before an invoice was issued', () => {
   });
 });
 
+describe('a day after today', () => {
+  // The clock is 2026-04-10 11:00 in New York: the 11th is tomorrow there.
+  const tomorrow = 'after today (2026-04-10 in America/New_York)';
+
+  it('is refused for a receipt, a refund, a write-off, a reversal and a credit application, and nothing is recorded', async () => {
+    const { ctx, oak } = await anOrgWithInvoices();
+    expect(await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 1_000, receivedOn: '2026-04-11', method: 'check' })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: `receivedOn is 2026-04-11, ${tomorrow}: record a receipt once the money has arrived`,
+        details: [{ path: 'receivedOn', message: `is 2026-04-11, ${tomorrow}: record a receipt once the money has arrived` }],
+      },
+    });
+    const receipt = expectOk(
+      await recordReceipt(ctx, 'acme', { agencyId: oak, amountCents: 40_000, receivedOn: '2026-04-10', method: 'check' }),
+    );
+    expect(receipt.creditCents).toBe(5_000);
+    const refused = (field: string, advice: string) => ({
+      ok: false,
+      error: { code: 'invalid-input', message: `${field} is 2026-04-11, ${tomorrow}: ${advice}` },
+    });
+    expect(await refundCredit(ctx, 'acme', oak, { amountCents: 1_000, on: '2026-04-11', method: 'check' })).toMatchObject(
+      refused('on', 'record a refund once it is paid'),
+    );
+    expect(await applyCredit(ctx, 'acme', oak, { on: '2026-04-11' })).toMatchObject(
+      refused('on', 'apply credit on or before today (or leave out the day: today)'),
+    );
+    expect(await writeOffInvoice(ctx, 'acme', 'i3', { reason: 'short pay', on: '2026-04-11' })).toMatchObject(
+      refused('on', 'write it off on or before today (or leave out the day: today)'),
+    );
+    expect(await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'check bounced', on: '2026-04-11' })).toMatchObject(
+      refused('on', 'reverse it on or before today (or leave out the day: today)'),
+    );
+    expect((await ctx.store.listReceivables('acme', oak)).map((e) => [e.kind, e.on])).toEqual([
+      ['receipt', '2026-04-10'],
+      ['application', '2026-04-10'],
+      ['application', '2026-04-10'],
+    ]);
+    // Today itself is taken, given or left out.
+    expectOk(await refundCredit(ctx, 'acme', oak, { amountCents: 1_000, on: '2026-04-10', method: 'check' }));
+    expectOk(await writeOffInvoice(ctx, 'acme', 'i3', { reason: 'short pay', on: '2026-04-10' }));
+  });
+
+  it('is taken from a Stripe event, whose clock may run ahead of ours', async () => {
+    const { ctx, oak } = await anOrgWithInvoices();
+    const stripeReceipt = { agencyId: oak, amountCents: 1_000, receivedOn: '2026-04-11', method: 'stripe', clientId: 'stripe:pi_1' };
+    const receipt = expectOk(await recordReceipt(ctx, 'acme', stripeReceipt, 'stripe-event'));
+    expect(receipt.entries[0]).toMatchObject({ kind: 'receipt', on: '2026-04-11' });
+    const reversed = expectOk(
+      await reverseReceivable(ctx, 'acme', receipt.entries[0]!.id, { reason: 'disputed in Stripe', on: '2026-04-11' }, 'stripe-event'),
+    );
+    expect(reversed.entries[0]).toMatchObject({ kind: 'reversal', on: '2026-04-11' });
+  });
+});
+
 describe('the receivables report', () => {
   it('ages what is open by days past the due date, as of a day, agency by agency', async () => {
     const { ctx, oak } = await anOrgWithInvoices();

@@ -6,7 +6,7 @@
  * the same agency's ledger came first, and audited.
  */
 import * as z from 'zod/mini';
-import { isoDate, ok, type Cents, type Result } from '../../../shared/index.ts';
+import { isoDate, ok, type Cents, type IsoDate, type Result } from '../../../shared/index.ts';
 import {
   nextSeq,
   planCreditApplication,
@@ -75,6 +75,29 @@ function parse<S extends z.ZodMiniType>(schema: S, input: unknown): Result<z.inf
 }
 
 const refused = (e: ReceivablesError) => fail('rule-broken', e.message, { code: e.code });
+
+/**
+ * Who dated the entry. A day the owner typed is refused after today in the org's time zone:
+ * the reports that stop at today would then disagree with the invoices. A Stripe event's day
+ * is taken as Stripe gave it: the money has moved, and Stripe's clock may run ahead of ours.
+ */
+export type DatedBy = 'owner' | 'stripe-event';
+
+/**
+ * Refuses a day the owner typed that is after today (none given: today, which passes).
+ * `field` is named as in the input; `advice` says what to do instead.
+ */
+function notAfterToday(
+  ctx: UseCaseContext,
+  timeZone: string,
+  dated: { field: string; day: IsoDate | undefined; by: DatedBy },
+  advice: string,
+): Result<null, Failure> {
+  const day = today(ctx, timeZone);
+  if (dated.by !== 'owner' || dated.day === undefined || dated.day <= day) return ok(null);
+  const message = `is ${dated.day}, after today (${day} in ${timeZone}): ${advice}`;
+  return fail('invalid-input', `${dated.field} ${message}`, [{ path: dated.field, message }]);
+}
 
 /**
  * Reads the agency's ledger, plans the change and writes it; again from the read when a
@@ -178,12 +201,20 @@ export async function recordReceipt(
   ctx: UseCaseContext,
   orgId: string,
   input: unknown,
+  datedBy: DatedBy = 'owner',
 ): Promise<Result<ReceivablesChange | ReceiptReplay, Failure>> {
   const parsed = parse(receiptInput, input);
   if (!parsed.ok) return parsed;
   const r = parsed.value;
   const agency = await knownAgency(ctx, orgId, r.agencyId);
   if (!agency.ok) return agency;
+  const received = notAfterToday(
+    ctx,
+    agency.value.timeZone,
+    { field: 'receivedOn', day: r.receivedOn, by: datedBy },
+    'record a receipt once the money has arrived',
+  );
+  if (!received.ok) return received;
   const named = await agencysInvoices(ctx, orgId, r.agencyId, r.invoiceIds);
   if (!named.ok) return named;
   if (r.clientId === undefined) return recordNewReceipt(ctx, orgId, r);
@@ -230,11 +261,15 @@ export async function reverseReceivable(
   orgId: string,
   entryId: string,
   input: unknown,
+  datedBy: DatedBy = 'owner',
 ): Promise<Result<ReceivablesChange, Failure>> {
   const parsed = parse(reversalInput, input);
   if (!parsed.ok) return parsed;
   const org = await loadOrg(ctx, orgId);
   if (!org.ok) return org;
+  const dated = { field: 'on', day: parsed.value.on, by: datedBy };
+  const checked = notAfterToday(ctx, org.value.settings.timeZone, dated, 'reverse it on or before today (or leave out the day: today)');
+  if (!checked.ok) return checked;
   const target = (await ctx.store.listReceivables(orgId)).find((e) => e.id === entryId);
   if (!target) return fail('not-found', `no receipt or other receivables entry "${entryId}"`);
   const on = parsed.value.on ?? today(ctx, org.value.settings.timeZone);
@@ -265,6 +300,9 @@ export async function applyCredit(
   if (!agency.ok) return agency;
   const named = await agencysInvoices(ctx, orgId, agencyId, parsed.value.invoiceIds);
   if (!named.ok) return named;
+  const dated = { field: 'on', day: parsed.value.on, by: 'owner' as const };
+  const checked = notAfterToday(ctx, agency.value.timeZone, dated, 'apply credit on or before today (or leave out the day: today)');
+  if (!checked.ok) return checked;
   const on = parsed.value.on ?? today(ctx, agency.value.timeZone);
   return commit(
     ctx,
@@ -293,6 +331,8 @@ export async function refundCredit(
   const agency = await knownAgency(ctx, orgId, agencyId);
   if (!agency.ok) return agency;
   const r = parsed.value;
+  const paid = notAfterToday(ctx, agency.value.timeZone, { field: 'on', day: r.on, by: 'owner' }, 'record a refund once it is paid');
+  if (!paid.ok) return paid;
   return commit(
     ctx,
     orgId,
@@ -321,6 +361,9 @@ export async function writeOffInvoice(
   if (!org.ok) return org;
   const invoice = await ctx.store.getInvoice(orgId, invoiceId);
   if (!invoice) return fail('not-found', `no invoice "${invoiceId}"`);
+  const dated = { field: 'on', day: parsed.value.on, by: 'owner' as const };
+  const checked = notAfterToday(ctx, org.value.settings.timeZone, dated, 'write it off on or before today (or leave out the day: today)');
+  if (!checked.ok) return checked;
   const on = parsed.value.on ?? today(ctx, org.value.settings.timeZone);
   return commit(
     ctx,
