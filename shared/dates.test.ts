@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOfWeek, daysBetween, monthBounds, readSheetDate, serialToIsoDate } from './dates.ts';
+import { addDays, calendarDayIn, dayOfWeek, daysBetween, monthBounds, readSheetDate, serialToIsoDate, startOfDayIn } from './dates.ts';
 
 describe('readSheetDate', () => {
   it.each([
@@ -53,5 +53,33 @@ describe('date arithmetic', () => {
   it('gives a month its bounds and rejects a bad month', () => {
     expect(monthBounds('2026-02')).toEqual({ ok: true, value: { start: '2026-02-01', end: '2026-02-28' } });
     expect(monthBounds('2026-13').ok).toBe(false);
+  });
+});
+
+describe('startOfDayIn', () => {
+  it.each([
+    ['2026-05-31', 'UTC', '2026-05-31T00:00:00.000Z'],
+    ['2026-01-15', 'America/New_York', '2026-01-15T05:00:00.000Z'],
+    ['2026-07-01', 'America/New_York', '2026-07-01T04:00:00.000Z'],
+    // The days the clocks change (at 2am): midnight is still on the old offset.
+    ['2026-03-08', 'America/New_York', '2026-03-08T05:00:00.000Z'],
+    ['2026-03-09', 'America/New_York', '2026-03-09T04:00:00.000Z'],
+    ['2026-11-01', 'America/New_York', '2026-11-01T04:00:00.000Z'],
+    ['2026-11-02', 'America/New_York', '2026-11-02T05:00:00.000Z'],
+    ['2026-02-01', 'Pacific/Honolulu', '2026-02-01T10:00:00.000Z'],
+    ['2026-02-01', 'Asia/Kolkata', '2026-01-31T18:30:00.000Z'],
+    ['2026-02-01', 'Pacific/Kiritimati', '2026-01-31T10:00:00.000Z'],
+  ])('%s starts in %s at %s', (date, zone, instant) => {
+    expect(new Date(startOfDayIn(date, zone)).toISOString()).toBe(instant);
+  });
+
+  it("is the first instant of the day in the zone, every day of a year in zones whose clocks change (Chile's skips midnight)", () => {
+    for (const zone of ['America/New_York', 'America/Santiago', 'Europe/London', 'Australia/Lord_Howe']) {
+      for (let date = '2026-01-01'; date <= '2026-12-31'; date = addDays(date, 1)) {
+        const start = startOfDayIn(date, zone);
+        expect(calendarDayIn(new Date(start), zone), `${zone} ${date}`).toBe(date);
+        expect(calendarDayIn(new Date(start - 1), zone), `${zone} ${date}`).toBe(addDays(date, -1));
+      }
+    }
   });
 });

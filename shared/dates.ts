@@ -141,19 +141,57 @@ export function readTypedDate(text: string): Result<IsoDate, DateError> {
   return readSheetDate(text);
 }
 
-/** One formatter per time zone: building one costs far more than using it. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** The numeric parts of an instant's wall clock in a time zone, one formatter per zone: building one costs far more than using it. */
+function wallPartsIn(options: Intl.DateTimeFormatOptions): (instant: Date, timeZone: string) => (type: string) => number {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  return (instant, timeZone) => {
+    let format = formats.get(timeZone);
+    if (format === undefined) {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, ...options });
+      formats.set(timeZone, format);
+    }
+    const parts = format.formatToParts(instant);
+    return (type) => Number(parts.find((p) => p.type === type)?.value);
+  };
+}
+
+const dayPartsIn = wallPartsIn({ year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The calendar day of an instant in an IANA time zone. Uses Intl, which Apps Script's V8 has too. */
 export function calendarDayIn(instant: Date, timeZone: string): IsoDate {
-  let format = dayFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const get = dayPartsIn(instant, timeZone);
   return ymd(get('year'), get('month'), get('day'));
+}
+
+const timePartsIn = wallPartsIn({
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** How far (ms) an IANA time zone's wall clock is ahead of UTC at an instant (Unix ms). */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const get = timePartsIn(new Date(instant), timeZone);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant (Unix ms) a calendar day starts in an IANA time zone: its midnight, or, where a
+ * clock change skips midnight, the instant the clock jumps to the day's first hour.
+ */
+export function startOfDayIn(date: IsoDate, timeZone: string): number {
+  const { year, month, day } = splitIsoDate(date);
+  const wall = Date.UTC(year, month - 1, day);
+  // The offset at midnight is not known before midnight's instant is: a second guess settles it.
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  const second = wall - zoneOffsetMs(first, timeZone);
+  const inDay = [first, second].filter((t) => calendarDayIn(new Date(t), timeZone) === date);
+  return inDay.length > 0 ? Math.min(...inDay) : second;
 }
 
 /** "2026-01" -> the first and last day of that month. */

@@ -321,7 +321,8 @@ describe('subscribing during the trial', () => {
     const paidBefore = invoicesPaid();
     const { url } = await ok(api, 'post', at('/subscription/checkout'), { ...token, body: { plan: 'starter' } });
     const sub = await standin.billing.completeCheckout(url.split('/').at(-1));
-    expect(sub).toMatchObject({ status: 'trialing', trial_end: Date.parse('2026-05-31T00:00:00Z') / 1000 });
+    // The trial's last day, May 30, ends at midnight in the org's zone (New York, EDT).
+    expect(sub).toMatchObject({ status: 'trialing', trial_end: Date.parse('2026-05-31T04:00:00Z') / 1000 });
     await standin.billing.trialWillEnd(sub.id as string);
     await standin.flushWebhooks();
     expect(await ok(api, 'get', at('/subscription'), token)).toMatchObject({
@@ -363,7 +364,7 @@ describe('subscribing during the trial', () => {
     const again = await ok(api, 'post', at('/subscription/checkout'), { ...token, body: { plan: 'unlimited' } });
     expect(await standin.billing.completeCheckout(again.url.split('/').at(-1))).toMatchObject({
       status: 'trialing',
-      trial_end: Date.parse('2026-07-01T00:00:00Z') / 1000,
+      trial_end: Date.parse('2026-07-01T04:00:00Z') / 1000,
     });
   });
 

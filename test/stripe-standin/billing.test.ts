@@ -187,6 +187,18 @@ describe('the subscription’s life', () => {
     expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance ?? 0).toBe(0);
   });
 
+  it('renews a period anchored on the 31st on the last day of a shorter month, and on the 31st again after it', async () => {
+    clock = Date.parse('2026-01-31T04:00:00Z') / 1000;
+    const { session } = await subscribe();
+    const sub = await standin.billing.completeCheckout(session.id);
+    const periodEnd = async () => (await stripe.subscriptions.retrieve(sub.id as string)).items.data[0]!.current_period_end;
+    expect(new Date((await periodEnd()) * 1000).toISOString()).toBe('2026-02-28T04:00:00.000Z');
+    await standin.billing.renew(sub.id as string);
+    expect(new Date((await periodEnd()) * 1000).toISOString()).toBe('2026-03-31T04:00:00.000Z');
+    await standin.billing.renew(sub.id as string);
+    expect(new Date((await periodEnd()) * 1000).toISOString()).toBe('2026-04-30T04:00:00.000Z');
+  });
+
   it('opens the customer portal for a customer it has, and returns to return_url', async () => {
     const { customer } = await subscribe();
     const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://service.test/back' });

@@ -76,10 +76,13 @@ export type BillingControls = {
 export type BillingDeps<P extends { key: string }> = StandinPartDeps<P>;
 const TRIAL_END_MIN_AHEAD_S = 48 * 3600;
 
-/** One calendar month after `seconds`, as Stripe's monthly billing anchors it. */
-function monthAfter(seconds: number): number {
+/** One calendar month after `seconds`, on the anchor's day of the month as Stripe bills monthly (the 31st in a shorter month: its last day). */
+function monthAfter(seconds: number, anchor: number): number {
   const d = new Date(seconds * 1000);
+  const day = new Date(anchor * 1000).getUTCDate();
+  d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(Math.min(day, new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()));
   return Math.floor(d.getTime() / 1000);
 }
 
@@ -273,7 +276,7 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
   function startPeriod(s: Subscription, start: number): void {
     const item = s.items.data[0]!;
     item.current_period_start = start;
-    item.current_period_end = monthAfter(start);
+    item.current_period_end = monthAfter(start, Number(s.billing_cycle_anchor));
   }
 
   const controls: BillingControls = {
@@ -310,6 +313,7 @@ export function billingApi<P extends { key: string }>(deps: BillingDeps<P>) {
         cancel_at_period_end: false,
         canceled_at: null,
         start_date: now,
+        billing_cycle_anchor: session.trialEnd ?? now,
         metadata: session.subscriptionMetadata,
         items: {
           object: 'list',

@@ -9,7 +9,7 @@
  * A limit never hides, deletes or refuses to store anything: it stops new billing and new
  * therapists, and says why and where to subscribe.
  */
-import { calendarDayIn, ok, type IsoDate, type Result } from '../../../shared/index.ts';
+import { calendarDayIn, ok, startOfDayIn, type IsoDate, type Result } from '../../../shared/index.ts';
 import {
   billingAccess,
   countActiveTherapists,
@@ -186,7 +186,11 @@ export async function startCheckout(ctx: SubscriptionContext, orgId: string, pla
     return fail('payment-provider', `the service's Stripe account has no active price with lookup key ${PLAN_PRICES[plan].lookupKey}`);
   const customerId = await customerOf(ctx, billing.value, orgId, record);
   if (!customerId.ok) return customerId;
-  const trialEnd = state.status === 'trialing' && state.plan === 'trial' ? Date.parse(`${state.trialEndsOn}T00:00:00Z`) / 1000 : null;
+  // The trial's last day is the one before trialEndsOn: it ends when trialEndsOn starts in the org's time zone.
+  const trialEnd =
+    state.status === 'trialing' && state.plan === 'trial'
+      ? startOfDayIn(state.trialEndsOn, loaded.value.org.settings.timeZone) / 1000
+      : null;
   const carry = trialEnd !== null && trialEnd - ctx.now().getTime() / 1000 >= MIN_TRIAL_CARRY_SECONDS ? trialEnd : null;
   const returnUrl = billingReturnUrl(ctx);
   const attempt = (previous?.attempt ?? 0) + 1;
