@@ -4,7 +4,7 @@
  * the previous day in UTC.
  */
 import { describe, expect, it } from 'vitest';
-import { planSetUp } from '../../addon/src/sheets/setup-plan.ts';
+import { planSetUp, previewSetUpPlan } from '../../addon/src/sheets/setup-plan.ts';
 import { buildVocabulary } from '../../shared/vocabulary.ts';
 
 describe('Set up: a copied legacy date', () => {
@@ -22,5 +22,24 @@ describe('Set up: a copied legacy date', () => {
       { vocabulary: buildVocabulary(), timeZone: 'Asia/Tokyo', ratesFrom: '2026-01-01' },
     );
     expect(plan.visits.map((r) => r[1])).toEqual(['03/05/2026']);
+  });
+});
+
+describe('Set up: a visit dated after today', () => {
+  it("needs review with that reason, in the sheet's time zone", () => {
+    const values = [
+      ['Clinician', 'Visit Date', 'HHA', 'Patient Name', 'Discipline', 'Visit'],
+      ['Tom Becker', '2026-03-04', 'Oakridge Home Health', 'Doe, Jane', 'PT', 'Routine'],
+      ['Tom Becker', '2026-03-06', 'Oakridge Home Health', 'Doe, Jane', 'PT', 'Routine'],
+    ];
+    const preview = previewSetUpPlan(
+      [{ name: 'Visit Log', sheetId: 7, values }],
+      { agencies: [[]], therapists: [[]] },
+      { visitsTab: 'Visit Log', ratesTab: null, payTab: null, agencies: {}, therapists: {} },
+      { vocabulary: buildVocabulary(), timeZone: 'America/New_York', ratesFrom: '2026-01-01', today: '2026-03-05' },
+    );
+    expect(preview.review.filter((r) => r.reasons.some((reason) => reason.includes('after today')))).toEqual([
+      { row: 3, reasons: [expect.stringContaining('The visit date 2026-03-06 is after today (2026-03-05')] },
+    ]);
   });
 });

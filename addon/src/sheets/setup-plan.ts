@@ -54,8 +54,8 @@ export type SetUpPreview = {
   problem?: string;
 };
 
-/** Rate sheets carry no dates; their rates apply from this day. */
-export type PlanOptions = { vocabulary: Vocabulary; timeZone: string; ratesFrom: string };
+/** `ratesFrom`: rate sheets carry no dates, so their rates apply from this day. `today`: the sheet's day; a visit dated after it needs review. */
+export type PlanOptions = { vocabulary: Vocabulary; timeZone: string; ratesFrom: string; today?: string };
 
 const tabKind = (tab: LegacyTab, options: PlanOptions) => {
   // The header is among the first rows: a sample decides the kind without reading 50,000 rows twice.
@@ -164,6 +164,7 @@ function runImport(
     therapists,
     unknownNames: 'create',
     timeZone: options.timeZone,
+    ...(options.today ? { today: options.today } : {}),
     ...(withRates && (legacy.matrix || legacy.pay) ? { rates } : {}),
     mappings: { agencies: confirmed(answers.agencies), therapists: confirmed(answers.therapists) },
   });

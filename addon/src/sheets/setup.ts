@@ -1,4 +1,5 @@
 /** Set up / Import: the adapter around setup-plan.ts. The owner's own tabs are only ever read. */
+import { calendarDayIn } from '../../../shared/dates.ts';
 import type { Vocabulary } from '../../../shared/vocabulary.ts';
 import { sheetVocabulary } from '../vocabulary.ts';
 import { DEFAULT_RATES_FROM, readConfig } from '../config.ts';
@@ -48,6 +49,8 @@ function planOptions(book: GoogleAppsScript.Spreadsheet.Spreadsheet) {
     vocabulary: sheetVocabulary(config),
     timeZone: book.getSpreadsheetTimeZone(),
     ratesFrom: config.ratesFrom ?? DEFAULT_RATES_FROM,
+    // A visit dated after today needs review, in Set up as in Sync and the form.
+    today: calendarDayIn(new Date(), book.getSpreadsheetTimeZone()),
     config,
   };
 }
@@ -143,7 +146,7 @@ function applyLocked(choice: SetUpChoice): SetUpResult {
     options.vocabulary,
     options.ratesFrom,
   );
-  const checks = checkVisits(isEmptyTable(visits) ? [] : visits, dir, options.vocabulary, options.timeZone);
+  const checks = checkVisits(isEmptyTable(visits) ? [] : visits, dir, options.vocabulary, options.timeZone, options.today);
   const statusNow = visits.slice(1).map((r) => r[VISIT_COL.Status] ?? '');
   const statusNew = checks.map((c) => c.status);
   if (
