@@ -24,7 +24,8 @@ const STARTUP_TIMEOUT_MS = 60_000;
  */
 const GUARDED_JAVA = [
   'java -cp "$1" "$2" --host 127.0.0.1 --port "$3" & java=$!',
-  "trap 'kill $java 2>/dev/null; exit 0' TERM INT",
+  // The shell exits only once Java has: a stopped emulator must not answer one more request.
+  "trap 'kill $java 2>/dev/null; wait $java 2>/dev/null; exit 0' TERM INT",
   'while kill -0 "$4" 2>/dev/null && kill -0 $java 2>/dev/null; do sleep 1; done',
   'kill $java 2>/dev/null; wait $java',
 ].join('\n');
