@@ -4,6 +4,7 @@
  * read), the body parser with the route's size limit, the schemas of its path, query and
  * body, and its handler. Failures become `{ error: { code, message, details } }`.
  */
+import { payoutContextOf } from '../usecases/payouts/context.ts';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import * as z from 'zod';
@@ -270,13 +271,7 @@ function runHandler(r: Route, deps: AppDeps, background: BackgroundWork): Reques
       plansEnforced: deps.billing !== undefined,
     };
     const documents = { ...ctx, documents: deps.documents, renderer: deps.renderer };
-    const payouts = {
-      ...ctx,
-      payouts: deps.payouts,
-      gateways: deps.payoutGateways,
-      verifyEvent: deps.verifyStripeEvent,
-      publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, ''),
-    };
+    const payouts = payoutContextOf(ctx, deps, deps.portalBaseUrl);
     const subscriptions = { ...ctx, billing: deps.billing ?? null, publicBaseUrl: payouts.publicBaseUrl };
     const rawBody = r.spec.rawBodyLimit && Buffer.isBuffer(req.body) ? req.body : undefined;
     const result = await r.handle({

@@ -11,6 +11,7 @@
  * open can be paid online (`POST /portal/invoices/:invoiceId/pay`, a 303 to Stripe's page)
  * when the org offers it.
  */
+import { payoutContextOf } from '../../usecases/payouts/context.ts';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { DocumentRenderer } from '../../documents/renderer-port.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
@@ -102,13 +103,7 @@ export function portalRouter(deps: PortalDeps): Router {
     actor: portalActor(access),
   });
 
-  const payoutContext = (access: PortalAccess) => ({
-    ...context(access),
-    payouts: deps.payouts,
-    gateways: deps.payoutGateways,
-    verifyEvent: deps.verifyStripeEvent,
-    publicBaseUrl: deps.portalBaseUrl.replace(/\/+$/, ''),
-  });
+  const payoutContext = (access: PortalAccess) => payoutContextOf(context(access), deps, deps.portalBaseUrl);
 
   const setSession = (req: Request, res: Response, access: PortalAccess, passed: boolean) =>
     setSessionCookie(req, res, { name: SESSION_COOKIE, path: BASE }, newPortalSession(deps.cipher, access, deps.now(), passed), deps.now());

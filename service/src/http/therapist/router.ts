@@ -8,6 +8,7 @@
  * Every answer carries no-store, a strict CSP, HSTS and no-referrer; every request counts
  * against its client's per-minute allowance; log lines name the route pattern, never the token.
  */
+import { payoutContextOf } from '../../usecases/payouts/context.ts';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { GoogleCodeFlow } from '../../auth/google-code-flow.ts';
 import { newToken, constantTimeEqual } from '../../crypto/tokens.ts';
@@ -118,13 +119,7 @@ export function therapistRouter(deps: TherapistPagesDeps): Router {
     newId: deps.newId,
     actor: therapistActor(access),
   });
-  const payoutContext = (access: TherapistAccess) => ({
-    ...context(access),
-    payouts: deps.payouts,
-    gateways: deps.payoutGateways,
-    verifyEvent: deps.verifyStripeEvent,
-    publicBaseUrl: deps.baseUrl.replace(/\/+$/, ''),
-  });
+  const payoutContext = (access: TherapistAccess) => payoutContextOf(context(access), deps, deps.baseUrl);
 
   const setSession = (req: Request, res: Response, access: TherapistAccess, signedIn: TherapistSession['therapist'] | null) =>
     setSessionCookie(

@@ -17,6 +17,20 @@ export type PayoutContext = UseCaseContext & {
   publicBaseUrl: string;
 };
 
+/** What a process holds for payouts: the store, the gateway factory and the webhook check. */
+export type PayoutDeps = { payouts: PayoutStore; payoutGateways: PayoutGatewayFactory; verifyStripeEvent: EventVerifier };
+
+/** The payout context of a request acting as `ctx`, its URLs under `baseUrl`. */
+export function payoutContextOf(ctx: UseCaseContext, deps: PayoutDeps, baseUrl: string): PayoutContext {
+  return {
+    ...ctx,
+    payouts: deps.payouts,
+    gateways: deps.payoutGateways,
+    verifyEvent: deps.verifyStripeEvent,
+    publicBaseUrl: baseUrl.replace(/\/+$/, ''),
+  };
+}
+
 /** A fully reversed transfer's problem, left on its payment's transfer record (by the pay that finds it, or by the webhook). */
 export const REVERSED_PROBLEM = {
   code: 'reversed',
