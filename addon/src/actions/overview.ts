@@ -4,8 +4,7 @@
  * summary in plain words and the next thing to do. Reads only: nothing in the sheet changes.
  */
 import { monthBounds } from '../../../shared/dates.ts';
-import { periodLabel } from '../../../shared/cycles.ts';
-import { formatMoney } from '../../../shared/money.ts';
+import { overviewSummary } from '../../../shared/overview-summary.ts';
 import type { WireAnswer } from '../../../shared/wire/api.ts';
 import { connection, readConfig } from '../config.ts';
 import { callOne, explain } from '../service-client/client.ts';
@@ -23,18 +22,10 @@ export function monthOverview(month: string | null): OverviewResult {
   const answer = callOne(conn, { route: 'overview', ...(asked ? { query: { month: asked } } : {}) });
   if (!answer.ok) return failed(title, explain(answer, conn));
   const o = answer.body;
-  const bounds = monthBounds(o.month);
-  const name = bounds.ok ? periodLabel(bounds.value) : o.month;
-  const close = o.blockers.find((b) => b.blocks === 'close');
-  const yearEnd = o.blockers.find((b) => b.blocks === 'year-end');
   return {
     ok: true,
     title,
-    lines: [
-      `${name}: billed ${formatMoney(o.billedCents)}, collected ${formatMoney(o.collectedCents)}, payroll ${formatMoney(o.payrollCents)}, margin ${formatMoney(o.marginCents)}.`,
-      `Open receivables ${formatMoney(o.openReceivablesCents)} and ${formatMoney(o.owedToTherapistsCents)} owed to therapists as of ${o.asOf}.`,
-    ],
-    next: (close ?? yearEnd)?.message ?? 'Nothing blocks the next close.',
+    ...overviewSummary(o),
     overview: o,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { formatMoney } from '../../../../shared/index.ts';
+import { overviewSummary } from '../../../../shared/overview-summary.ts';
 import { describePlan } from '../../../../shared/plans.ts';
 import type { OverviewAnswer } from '../../../../shared/wire/overview.ts';
 import { DEMO_BASE } from './pages.ts';
@@ -86,15 +86,7 @@ export async function runSidebarCall(fn: string, args: unknown[], reads: DemoRea
       if (typeof o === 'string') return { ok: true, value: { ok: false, title: 'Overview', lines: [o] } };
       return {
         ok: true,
-        value: {
-          ok: true,
-          title: 'Overview',
-          lines: [
-            `${o.month}: billed ${formatMoney(o.billedCents)}, collected ${formatMoney(o.collectedCents)}, payroll ${formatMoney(o.payrollCents)}, margin ${formatMoney(o.marginCents)}.`,
-          ],
-          next: o.blockers[0]?.message ?? 'Nothing blocks the next close.',
-          overview: o,
-        },
+        value: { ok: true, title: 'Overview', ...overviewSummary(o), overview: o },
       };
     }
     case 'planStatus': {
