@@ -104,8 +104,10 @@ describe('a production start', () => {
     const code = await served.exited;
     const took = Date.now() - started;
     stuck.destroy();
+    // Inside Cloud Run's 10 s by the process's own clock: past SHUTDOWN_DEADLINE_MS it exits 1 with a line that says so.
+    // (The test's wall clock would also count a busy machine's delays, so it is not the measure.)
     expect(code).toBe(0);
-    expect(took).toBeLessThan(10_000);
+    expect(served.stdout() + served.stderr()).not.toContain('shutdown did not finish in time');
     // It waited for the request rather than cutting it at once.
     expect(took).toBeGreaterThan(5_000);
   }, 20_000);
